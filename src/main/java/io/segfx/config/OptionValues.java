@@ -1,0 +1,271 @@
+package io.segfx.config;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Resolves a command's options with one order of precedence: each option's default, then the YAML
+ * job spec ({@code --spec}), then command-line flags. Every value is checked against its {@link
+ * OptionDef} as it is read, so a bad flag or spec key fails with a message naming it and listing the
+ * valid ones.
+ */
+public final class OptionValues {
+  private final List<OptionDef> defs;
+  private final Map<String, String> values = new LinkedHashMap<>();
+  private final Map<String, List<String>> lists = new LinkedHashMap<>();
+  private final Map<String, String> sources = new TreeMap<>();
+
+  private OptionValues(List<OptionDef> defs) {
+    this.defs = defs;
+    for (OptionDef d : defs) {
+      if (d.kind() == OptionDef.Kind.LIST) {
+        lists.put(d.name(), d.defaultValue() == null ? List.of() : split(d.defaultValue()));
+      } else if (d.defaultValue() != null) {
+        values.put(d.name(), d.defaultValue());
+      }
+      sources.put(d.name(), "default");
+    }
+  }
+
+  /**
+   * Resolves {@code args} (flags) over an optional spec. The spec file is named by {@code --spec} in
+   * {@code args} and read with {@code specReader}.
+   *
+   * @throws UsageException for unknown options or keys, missing values, bad values
+   */
+  public static OptionValues resolve(
+      String command,
+      List<OptionDef> defs,
+      String[] args,
+      java.util.function.Function<String, Map<String, Object>> specReader) {
+    OptionValues v = new OptionValues(defs);
+    Map<String, List<String>> flags = parseFlags(command, defs, args);
+    List<String> spec = flags.remove("spec");
+    if (spec != null && specReader != null) {
+      String path = spec.get(spec.size() - 1);
+      Map<String, Object> yaml = specReader.apply(path);
+      v.applySpec(command, path, yaml);
+      v.values.put("spec", path);
+    }
+    for (Map.Entry<String, List<String>> e : flags.entrySet()) {
+      OptionDef d = v.def(e.getKey());
+      if (d.kind() == OptionDef.Kind.LIST) {
+        List<String> all = new ArrayList<>();
+        for (String s : e.getValue()) {
+          all.addAll(split(s));
+        }
+        v.lists.put(d.name(), all);
+      } else {
+        v.set(d, e.getValue().get(e.getValue().size() - 1), "--" + d.name());
+      }
+      v.sources.put(d.name(), "flag");
+    }
+    for (OptionDef d : defs) {
+      boolean missing =
+          d.kind() == OptionDef.Kind.LIST ? v.lists.get(d.name()).isEmpty() : !v.values.containsKey(d.name());
+      if (d.required() && missing) {
+        throw new UsageException(
+            command + ": missing required option --" + d.name() + " (" + d.help() + ")");
+      }
+    }
+    return v;
+  }
+
+  private static Map<String, List<String>> parseFlags(
+      String command, List<OptionDef> defs, String[] args) {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (!a.startsWith("--")) {
+        throw new UsageException(command + ": unexpected argument '" + a + "'; options start with --");
+      }
+      String name = a.substring(2);
+      String inline = null;
+      int eq = name.indexOf('=');
+      if (eq >= 0) {
+        inline = name.substring(eq + 1);
+        name = name.substring(0, eq);
+      }
+      OptionDef d = find(defs, name);
+      if (d == null) {
+        throw new UsageException(
+            command + ": unknown option --" + name + "; valid options: " + names(defs, "--"));
+      }
+      String value;
+      if (d.kind() == OptionDef.Kind.FLAG) {
+        value = inline == null ? "true" : inline;
+      } else if (inline != null) {
+        value = inline;
+      } else {
+        if (i + 1 >= args.length) {
+          throw new UsageException(command + ": option --" + d.name() + " needs a value (" + d.help() + ")");
+        }
+        value = args[++i];
+      }
+      out.computeIfAbsent(d.name(), k -> new ArrayList<>()).add(value);
+    }
+    return out;
+  }
+
+  private void applySpec(String command, String path, Map<String, Object> yaml) {
+    for (Map.Entry<String, Object> e : yaml.entrySet()) {
+      OptionDef d = find(defs, e.getKey());
+      if (d == null || d.name().equals("spec")) {
+        throw new UsageException(
+            "job spec "
+                + path
+                + ": unknown key '"
+                + e.getKey()
+                + "'; valid keys for "
+                + command
+                + ": "
+                + names(defs, ""));
+      }
+      Object raw = e.getValue();
+      if (raw == null) {
+        continue;
+      }
+      if (d.kind() == OptionDef.Kind.LIST) {
+        List<String> items = new ArrayList<>();
+        if (raw instanceof List<?> l) {
+          for (Object o : l) {
+            items.add(String.valueOf(o).trim());
+          }
+        } else {
+          items.addAll(split(String.valueOf(raw)));
+        }
+        lists.put(d.name(), items);
+      } else {
+        set(d, String.valueOf(raw), "spec key '" + e.getKey() + "' in " + path);
+      }
+      sources.put(d.name(), "spec");
+    }
+  }
+
+  private void set(OptionDef d, String value, String where) {
+    String v = value.trim();
+    try {
+      switch (d.kind()) {
+        case INT -> Integer.parseInt(v);
+        case LONG -> Long.parseLong(v);
+        case DOUBLE -> {
+          double x = Double.parseDouble(v);
+          if (!Double.isFinite(x)) {
+            throw new NumberFormatException();
+          }
+        }
+        case FLAG -> {
+          if (!v.equals("true") && !v.equals("false")) {
+            throw new NumberFormatException();
+          }
+        }
+        case CHOICE -> {
+          if (!d.choices().contains(v)) {
+            throw new UsageException(
+                where + ": '" + v + "' is not one of " + String.join("|", d.choices()));
+          }
+        }
+        default -> {}
+      }
+    } catch (NumberFormatException ex) {
+      throw new UsageException(
+          where + ": '" + v + "' is not a valid " + d.kind().name().toLowerCase() + " (" + d.help() + ")");
+    }
+    values.put(d.name(), v);
+  }
+
+  private OptionDef def(String name) {
+    return find(defs, name);
+  }
+
+  private static OptionDef find(List<OptionDef> defs, String key) {
+    for (OptionDef d : defs) {
+      if (d.matches(key)) {
+        return d;
+      }
+    }
+    return null;
+  }
+
+  private static String names(List<OptionDef> defs, String prefix) {
+    List<String> n = new ArrayList<>();
+    for (OptionDef d : defs) {
+      n.add(prefix + d.name());
+    }
+    return String.join(", ", n);
+  }
+
+  static List<String> split(String s) {
+    List<String> out = new ArrayList<>();
+    for (String p : s.split(",")) {
+      if (!p.isBlank()) {
+        out.add(p.trim());
+      }
+    }
+    return out;
+  }
+
+  public String string(String name) {
+    return values.get(name);
+  }
+
+  public boolean has(String name) {
+    return values.containsKey(name);
+  }
+
+  public int integer(String name) {
+    return Integer.parseInt(values.get(name));
+  }
+
+  public long longValue(String name) {
+    return Long.parseLong(values.get(name));
+  }
+
+  public double number(String name) {
+    return Double.parseDouble(values.get(name));
+  }
+
+  public boolean flag(String name) {
+    return "true".equals(values.get(name));
+  }
+
+  public List<String> list(String name) {
+    return Collections.unmodifiableList(lists.getOrDefault(name, List.of()));
+  }
+
+  /** Where each option's value came from: default, spec or flag. */
+  public Map<String, String> sources() {
+    return Collections.unmodifiableMap(sources);
+  }
+
+  /** The usage text of a command, generated from its definitions. */
+  public static String usage(String command, String summary, List<OptionDef> defs) {
+    StringBuilder b = new StringBuilder();
+    b.append("usage: segfx ").append(command).append(" [options]\n").append(summary).append("\n\n");
+    for (OptionDef d : defs) {
+      String head = "  --" + d.name() + (d.kind() == OptionDef.Kind.FLAG ? "" : " " + metavar(d));
+      b.append(String.format("%-34s %s", head, d.help()));
+      if (d.required()) {
+        b.append(" (required)");
+      } else if (d.defaultValue() != null) {
+        b.append(" (default ").append(d.defaultValue()).append(')');
+      }
+      b.append('\n');
+    }
+    return b.toString();
+  }
+
+  private static String metavar(OptionDef d) {
+    return switch (d.kind()) {
+      case CHOICE -> String.join("|", d.choices());
+      case LIST -> "A,B";
+      case INT, LONG -> "N";
+      case DOUBLE -> "X";
+      default -> "VALUE";
+    };
+  }
+}

@@ -1,0 +1,204 @@
+package io.segfx.job;
+
+import io.segfx.config.JobSpec;
+import io.segfx.model.ExperimentPooling;
+import io.segfx.model.PooledPosterior;
+import io.segfx.model.SegmentEstimate;
+import io.segfx.model.SegmentPosterior;
+import io.segfx.model.Status;
+import io.segfx.stats.NormalSummary;
+import io.segfx.stats.Shrinkage;
+import io.segfx.stats.pooling.DerSimonianLaird;
+import io.segfx.stats.pooling.MomentsPooling;
+import io.segfx.stats.pooling.PoolingResult;
+import io.segfx.stats.pooling.Reml;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Stage 2, on the driver: completes the grid of segment cells, pools each (experiment, metric,
+ * variant) by empirical Bayes and computes the closed-form normal posterior of every usable segment.
+ * The inputs are the collected segment estimates (thousands of experiments × tens of segments).
+ */
+public final class PoolingStage {
+  /** The {@code method} written when a group has too few usable segments to pool. */
+  public static final String NO_POOLING = "none";
+
+  private PoolingStage() {}
+
+  /**
+   * Stage-2 results.
+   *
+   * @param estimates the complete, sorted segment grid
+   * @param pooling one row per (experiment, metric, variant)
+   * @param posteriors one row per usable segment
+   * @param draws what stage 3 draws from, one per group with at least one usable segment
+   */
+  public record Result(
+      List<SegmentEstimate> estimates,
+      List<ExperimentPooling> pooling,
+      List<SegmentPosterior> posteriors,
+      List<PooledPosterior> draws) {}
+
+  /** Runs stage 2. */
+  public static Result run(List<SegmentEstimate> raw, JobSpec spec) {
+    List<SegmentEstimate> grid = completeGrid(raw);
+    Map<List<String>, List<SegmentEstimate>> groups = new TreeMap<>(PoolingStage::compareKeys);
+    for (SegmentEstimate e : grid) {
+      if (e.variant() != null) {
+        groups
+            .computeIfAbsent(List.of(e.experimentId(), e.metric(), e.variant()), k -> new ArrayList<>())
+            .add(e);
+      }
+    }
+    List<ExperimentPooling> pooling = new ArrayList<>();
+    List<SegmentPosterior> posteriors = new ArrayList<>();
+    List<PooledPosterior> draws = new ArrayList<>();
+    for (Map.Entry<List<String>, List<SegmentEstimate>> g : groups.entrySet()) {
+      poolGroup(g.getKey(), g.getValue(), spec, pooling, posteriors, draws);
+    }
+    return new Result(grid, pooling, posteriors, draws);
+  }
+
+  private static void poolGroup(
+      List<String> key,
+      List<SegmentEstimate> cells,
+      JobSpec spec,
+      List<ExperimentPooling> pooling,
+      List<SegmentPosterior> posteriors,
+      List<PooledPosterior> draws) {
+    List<SegmentEstimate> usable = new ArrayList<>();
+    for (SegmentEstimate e : cells) {
+      if (e.usable()) {
+        usable.add(e);
+      }
+    }
+    int k = usable.size();
+    double[] y = new double[k];
+    double[] se = new double[k];
+    long units = 0;
+    for (int j = 0; j < k; j++) {
+      y[j] = usable.get(j).estimate();
+      se[j] = usable.get(j).stdError();
+      units += usable.get(j).nControl() + usable.get(j).nTreatment();
+    }
+    PoolingResult fit = null;
+    String note = "";
+    if (k >= spec.minSegments()) {
+      try {
+        fit = pool(spec, y, se);
+      } catch (ArithmeticException ex) {
+        fit = DerSimonianLaird.fit(y, se);
+        note = "reml did not converge; dl used";
+      }
+      if (fit.tau2() == 0) {
+        note = "tau = 0: no detectable heterogeneity; segments pooled completely";
+      }
+    } else {
+      note = "fewer than " + spec.minSegments() + " usable segments; not pooled";
+    }
+    pooling.add(
+        new ExperimentPooling(
+            key.get(0), key.get(1), key.get(2),
+            fit == null ? NO_POOLING : fit.method(),
+            fit == null ? Double.NaN : fit.mu(),
+            fit == null ? Double.NaN : fit.muSe(),
+            fit == null ? Double.NaN : fit.tau(),
+            k, cells.size(), note));
+    if (k == 0) {
+      return;
+    }
+    double[] mean = new double[k];
+    double[] sd = new double[k];
+    double[] share = new double[k];
+    for (int j = 0; j < k; j++) {
+      SegmentEstimate e = usable.get(j);
+      Shrinkage.Posterior p =
+          fit == null
+              ? Shrinkage.unpooled(y[j], se[j])
+              : Shrinkage.posterior(y[j], se[j], fit.mu(), fit.muSe(), fit.tau2());
+      NormalSummary s = NormalSummary.of(p.mean(), p.sd(), spec.threshold());
+      long n = e.nControl() + e.nTreatment();
+      posteriors.add(
+          new SegmentPosterior(
+              e.experimentId(), e.metric(), e.variant(), e.segment(), s.mean(), s.sd(), s.q025(),
+              s.q975(), s.probPositive(), s.probAboveThreshold(), p.weightOnRaw(), n));
+      mean[j] = p.mean();
+      sd[j] = p.sd();
+      share[j] = (double) n / units;
+    }
+    draws.add(new PooledPosterior(key.get(0), key.get(1), key.get(2), mean, sd, share));
+  }
+
+  static PoolingResult pool(JobSpec spec, double[] y, double[] se) {
+    return switch (spec.pooling()) {
+      case "moments" -> MomentsPooling.fit(y, se, spec.momentsFloor());
+      case "dl" -> DerSimonianLaird.fit(y, se);
+      case "reml" -> Reml.fit(y, se);
+      default -> throw new IllegalArgumentException("unknown pooling method " + spec.pooling());
+    };
+  }
+
+  /**
+   * Adds the cells stage 1 cannot see: a variant of the experiment with no rows in a segment gets an
+   * {@code empty_treatment} cell (with the segment's control count). Control-only markers are kept
+   * only for experiments with no variant at all. The result is sorted by experiment, metric,
+   * variant, segment.
+   */
+  static List<SegmentEstimate> completeGrid(List<SegmentEstimate> raw) {
+    Map<String, TreeSet<String>> variants = new TreeMap<>();
+    Map<String, TreeSet<String>> metrics = new TreeMap<>();
+    Map<List<String>, Long> controlCount = new TreeMap<>(PoolingStage::compareKeys);
+    Map<List<String>, SegmentEstimate> present = new TreeMap<>(PoolingStage::compareKeys);
+    for (SegmentEstimate e : raw) {
+      variants.computeIfAbsent(e.experimentId(), k -> new TreeSet<>());
+      metrics.computeIfAbsent(e.experimentId(), k -> new TreeSet<>()).add(e.metric());
+      if (e.variant() != null) {
+        variants.get(e.experimentId()).add(e.variant());
+      }
+      controlCount.put(List.of(e.experimentId(), e.segment()), e.nControl());
+    }
+    List<SegmentEstimate> out = new ArrayList<>();
+    for (SegmentEstimate e : raw) {
+      if (e.variant() != null || variants.get(e.experimentId()).isEmpty()) {
+        present.put(List.of(e.experimentId(), e.metric(), Objects.toString(e.variant(), ""), e.segment()), e);
+      }
+    }
+    out.addAll(present.values());
+    for (Map.Entry<List<String>, Long> seg : controlCount.entrySet()) {
+      String exp = seg.getKey().get(0);
+      String segment = seg.getKey().get(1);
+      for (String metric : metrics.get(exp)) {
+        for (String variant : variants.get(exp)) {
+          if (!present.containsKey(List.of(exp, metric, variant, segment))) {
+            out.add(
+                new SegmentEstimate(
+                    exp, metric, variant, segment, seg.getValue(), 0, Double.NaN, Double.NaN, 0,
+                    Status.EMPTY_TREATMENT.code()));
+          }
+        }
+      }
+    }
+    out.sort(
+        Comparator.comparing(SegmentEstimate::experimentId)
+            .thenComparing(SegmentEstimate::metric)
+            .thenComparing(e -> Objects.toString(e.variant(), ""))
+            .thenComparing(SegmentEstimate::segment));
+    return out;
+  }
+
+  static int compareKeys(List<String> a, List<String> b) {
+    for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+      int c = a.get(i).compareTo(b.get(i));
+      if (c != 0) {
+        return c;
+      }
+    }
+    return Integer.compare(a.size(), b.size());
+  }
+}

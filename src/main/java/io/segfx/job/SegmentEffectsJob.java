@@ -1,0 +1,194 @@
+package io.segfx.job;
+
+import io.segfx.config.JobSpec;
+import io.segfx.io.OutputTables;
+import io.segfx.io.RunOutput;
+import io.segfx.model.DecisionMetrics;
+import io.segfx.spark.Columns;
+import io.segfx.spark.DrawStage;
+import io.segfx.spark.InputReader;
+import io.segfx.spark.SufficientStatsStage;
+import io.segfx.spark.ValidationStage;
+import io.segfx.stats.DecisionRule;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.hadoop.fs.ContentSummary;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code segment-effects} job: stage 1 (one pass of exact sufficient statistics and segment OLS,
+ * on the executors), stage 2 (empirical-Bayes pooling, on the driver), stage 3 (partitioned
+ * posterior draws, on the executors), then the output tables and the run manifest. Each stage runs
+ * under its own Spark job group and is timed.
+ */
+public final class SegmentEffectsJob {
+  private static final Logger LOG = LoggerFactory.getLogger(SegmentEffectsJob.class);
+
+  private SegmentEffectsJob() {}
+
+  /**
+   * What a run produced.
+   *
+   * @param output the published output folder
+   * @param decisions the experiment-level decisions
+   * @param manifest the manifest written
+   */
+  public record Outcome(String output, List<DecisionMetrics> decisions, Map<String, Object> manifest) {}
+
+  /** Runs the job and publishes its output. */
+  public static Outcome run(SparkSession spark, JobSpec spec) {
+    String runId = UUID.randomUUID().toString();
+    Instant started = Instant.now();
+    Map<String, Double> seconds = new LinkedHashMap<>();
+    Map<String, Object> inputInfo = describeInput(spark, spec.input());
+    RunOutput out = RunOutput.open(spark, spec.output(), spec.mode(), spec.outputFormat(), runId);
+    try {
+      long t0 = System.nanoTime();
+      group(spark, "segfx-stage1", "stage 1: read, validate, one-pass sufficient statistics and segment OLS");
+      Dataset<Row> input = InputReader.read(spark, spec.input(), spec.inputFormat());
+      SufficientStatsStage.Result s1 = SufficientStatsStage.run(ValidationStage.apply(input, spec), spec);
+      seconds.put("read_aggregate", elapsed(t0));
+      long rowsRead = s1.rowsUsed() + s1.rowsRejected();
+      LOG.info(
+          "stage 1: {} rows read, {} used, {} rejected, {} segment cells in {} s",
+          rowsRead, s1.rowsUsed(), s1.rowsRejected(), s1.estimates().size(), seconds.get("read_aggregate"));
+
+      long t1 = System.nanoTime();
+      PoolingStage.Result s2 = PoolingStage.run(s1.estimates(), spec);
+      seconds.put("pooling", elapsed(t1));
+      LOG.info(
+          "stage 2: pooled {} groups ({} method) in {} s",
+          s2.pooling().size(), spec.pooling(), seconds.get("pooling"));
+
+      long t2 = System.nanoTime();
+      group(spark, "segfx-stage3", "stage 3: posterior draws and decision metrics");
+      List<DecisionMetrics> decisions =
+          DrawStage.run(
+              spark, s2.draws(), spec.draws(), spec.seed(), spec.threshold(), spec.economics(),
+              new DecisionRule(spec.launchProbability()));
+      seconds.put("draws", elapsed(t2));
+      LOG.info(
+          "stage 3: {} groups x {} draws in {} s", decisions.size(), spec.draws(), seconds.get("draws"));
+
+      long t3 = System.nanoTime();
+      group(spark, "segfx-write", "write output tables");
+      out.writeTable(
+          OutputTables.SEGMENT_ESTIMATES,
+          OutputTables.segmentEstimates(s2.estimates()),
+          OutputTables.SEGMENT_ESTIMATES_SCHEMA);
+      out.writeTable(
+          OutputTables.SEGMENT_POSTERIORS,
+          OutputTables.segmentPosteriors(s2.posteriors()),
+          OutputTables.SEGMENT_POSTERIORS_SCHEMA);
+      out.writeTable(
+          OutputTables.EXPERIMENT_POOLING,
+          OutputTables.experimentPooling(s2.pooling()),
+          OutputTables.EXPERIMENT_POOLING_SCHEMA);
+      out.writeTable(
+          OutputTables.EXPERIMENT_DECISIONS,
+          OutputTables.experimentDecisions(decisions),
+          OutputTables.EXPERIMENT_DECISIONS_SCHEMA);
+      if (s1.rowsRejected() > 0) {
+        out.write(
+            OutputTables.REJECTED_ROWS,
+            ValidationStage.withReason(input, spec).where(Columns.REJECT_REASON + " IS NOT NULL"));
+      }
+      seconds.put("write", elapsed(t3));
+
+      Map<String, Object> manifest = new LinkedHashMap<>();
+      manifest.put("run_id", runId);
+      manifest.put("command", JobSpec.COMMAND);
+      manifest.put("rows_read", rowsRead);
+      manifest.put("rows_used", s1.rowsUsed());
+      manifest.put("rows_rejected", s1.rowsRejected());
+      manifest.put("rejected_by_reason", s1.rejectedByReason());
+      manifest.put("inputs", List.of(inputInfo));
+      manifest.put("settings", spec.toManifest());
+      manifest.put("seed", spec.seed());
+      manifest.put("versions", versions(spark));
+      manifest.put("spark_master", spark.sparkContext().master());
+      Map<String, Object> tables = new LinkedHashMap<>();
+      tables.put(OutputTables.SEGMENT_ESTIMATES, s2.estimates().size());
+      tables.put(OutputTables.SEGMENT_POSTERIORS, s2.posteriors().size());
+      tables.put(OutputTables.EXPERIMENT_POOLING, s2.pooling().size());
+      tables.put(OutputTables.EXPERIMENT_DECISIONS, decisions.size());
+      if (s1.rowsRejected() > 0) {
+        tables.put(OutputTables.REJECTED_ROWS, s1.rowsRejected());
+      }
+      manifest.put("tables", tables);
+      manifest.put("stage_seconds", seconds);
+      manifest.put("started_at", started.toString());
+      manifest.put("finished_at", Instant.now().toString());
+      out.publish(manifest);
+      LOG.info("published {} in {} s", out.target(), elapsed(t0));
+      return new Outcome(out.target(), decisions, manifest);
+    } catch (RuntimeException e) {
+      out.abandon();
+      throw e;
+    } finally {
+      spark.sparkContext().clearJobGroup();
+    }
+  }
+
+  private static void group(SparkSession spark, String id, String description) {
+    spark.sparkContext().setJobGroup(id, description, false);
+  }
+
+  private static double elapsed(long since) {
+    return Math.round((System.nanoTime() - since) / 1e6) / 1e3;
+  }
+
+  private static Map<String, Object> describeInput(SparkSession spark, String input) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("path", input);
+    try {
+      Path p = new Path(input);
+      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (fs.exists(p)) {
+        ContentSummary c = fs.getContentSummary(p);
+        m.put("bytes", c.getLength());
+        m.put("files", c.getFileCount());
+        m.put("modified_at", Instant.ofEpochMilli(fs.getFileStatus(p).getModificationTime()).toString());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the file system of " + input, e);
+    }
+    return m;
+  }
+
+  /** segfx, Spark, Scala and Java versions. */
+  public static Map<String, String> versions(SparkSession spark) {
+    Map<String, String> v = new LinkedHashMap<>();
+    v.put("segfx", segfxVersion());
+    v.put("spark", spark.version());
+    v.put("scala", scala.util.Properties.versionNumberString());
+    v.put("java", System.getProperty("java.version"));
+    return v;
+  }
+
+  /** The version baked into the jar at build time. */
+  public static String segfxVersion() {
+    Properties p = new Properties();
+    try (InputStream in = SegmentEffectsJob.class.getResourceAsStream("/io/segfx/version.properties")) {
+      if (in != null) {
+        p.load(in);
+      }
+    } catch (IOException e) {
+      return "unknown";
+    }
+    return p.getProperty("version", "unknown");
+  }
+}

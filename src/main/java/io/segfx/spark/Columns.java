@@ -1,0 +1,21 @@
+package io.segfx.spark;
+
+/** Names of the internal columns of the validated input, and of the quarantine reason column. */
+public final class Columns {
+  private Columns() {}
+
+  /** Length-prefixed experiment and segment: an unambiguous single grouping key. */
+  public static final String CELL_KEY = "__segfx_cell";
+  public static final String EXPERIMENT = "__segfx_experiment";
+  public static final String SEGMENT = "__segfx_segment";
+  public static final String ARM = "__segfx_arm";
+  /** Null for a usable row; otherwise why the row is quarantined. */
+  public static final String REASON = "__segfx_reason";
+  /** Prefix of the numeric value columns: covariates first, then metrics. */
+  public static final String VALUE_PREFIX = "__segfx_v";
+  /** Column added to {@code rejected_rows}. */
+  public static final String REJECT_REASON = "reject_reason";
+
+  /** Ordinal of the first value column in the validated projection. */
+  public static final int FIRST_VALUE = 5;
+}

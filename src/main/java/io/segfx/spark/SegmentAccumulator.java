@@ -1,0 +1,71 @@
+package io.segfx.spark;
+
+import io.segfx.stats.ExactMoments;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.unsafe.types.UTF8String;
+
+/**
+ * The mergeable sufficient statistics of one (experiment, segment): one {@link ExactMoments} per arm
+ * seen, over the covariate and metric columns. A quarantine tally uses the same type with no arms and
+ * a {@link #rejected} count, so one shuffle carries both.
+ */
+final class SegmentAccumulator implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  final String experiment;
+  final String segment;
+  final int q;
+  final List<String> arms = new ArrayList<>(2);
+  final List<ExactMoments> moments = new ArrayList<>(2);
+  long rejected;
+  /** Map-side lookup keys, parallel to {@link #arms}; never shipped. */
+  private transient List<UTF8String> armKeys;
+
+  SegmentAccumulator(String experiment, String segment, int q) {
+    this.experiment = experiment;
+    this.segment = segment;
+    this.q = q;
+  }
+
+  /** The moments of the arm whose value is {@code arm}, created on first sight (map side). */
+  ExactMoments arm(UTF8String arm) {
+    if (armKeys == null) {
+      armKeys = new ArrayList<>(2);
+    }
+    for (int i = 0; i < armKeys.size(); i++) {
+      if (armKeys.get(i).equals(arm)) {
+        return moments.get(i);
+      }
+    }
+    ExactMoments m = new ExactMoments(q);
+    armKeys.add(arm.clone());
+    arms.add(arm.toString());
+    moments.add(m);
+    return m;
+  }
+
+  /** The moments of arm {@code name}, or null when the segment has no such rows. */
+  ExactMoments arm(String name) {
+    int i = arms.indexOf(name);
+    return i < 0 ? null : moments.get(i);
+  }
+
+  /** Adds {@code other} into this accumulator (exact, so order does not matter). */
+  SegmentAccumulator merge(SegmentAccumulator other) {
+    rejected += other.rejected;
+    for (int i = 0; i < other.arms.size(); i++) {
+      String name = other.arms.get(i);
+      int j = arms.indexOf(name);
+      if (j < 0) {
+        arms.add(name);
+        moments.add(other.moments.get(i));
+      } else {
+        moments.get(j).combine(other.moments.get(i));
+      }
+    }
+    armKeys = null;
+    return this;
+  }
+}

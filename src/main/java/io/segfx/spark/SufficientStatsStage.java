@@ -1,0 +1,173 @@
+package io.segfx.spark;
+
+import io.segfx.config.JobSpec;
+import io.segfx.model.SegmentEstimate;
+import io.segfx.model.Status;
+import io.segfx.stats.ExactMoments;
+import io.segfx.stats.OlsFit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.unsafe.types.UTF8String;
+import scala.Tuple2;
+
+/**
+ * Stage 1: one scan of the validated input that accumulates, per partition, exact sufficient
+ * statistics per (experiment, segment, arm) in primitive arrays, merges them across partitions with
+ * one small shuffle (one record per cell and partition; raw rows never move), and fits every
+ * (metric, variant) of every cell by {@link OlsFit} on the executors.
+ *
+ * <p>The scan reads Spark's internal rows directly, after the codegen projection of {@link
+ * ValidationStage}, so no per-row external {@code Row} objects are built. Because the statistics are
+ * exact, the estimates do not depend on partitioning, task order or retries.
+ */
+public final class SufficientStatsStage {
+  private SufficientStatsStage() {}
+
+  /**
+   * What stage 1 returns to the driver.
+   *
+   * @param estimates every (experiment, metric, variant, segment) cell seen, with its status; a
+   *     control-only segment appears once per metric with a null variant
+   * @param rowsUsed rows that entered the statistics
+   * @param rejectedByReason rows quarantined, per reason (sorted)
+   */
+  public record Result(
+      List<SegmentEstimate> estimates, long rowsUsed, Map<String, Long> rejectedByReason) {
+
+    public long rowsRejected() {
+      long r = 0;
+      for (long v : rejectedByReason.values()) {
+        r += v;
+      }
+      return r;
+    }
+  }
+
+  /** Runs stage 1 on the projection made by {@link ValidationStage#apply}. */
+  public static Result run(Dataset<Row> validated, JobSpec spec) {
+    int q = spec.covariates().size() + spec.metrics().size();
+    JavaPairRDD<CellKey, SegmentAccumulator> partials =
+        validated
+            .queryExecution()
+            .toRdd()
+            .toJavaRDD()
+            .mapPartitionsToPair(rows -> accumulate(rows, q));
+    int partitions = Math.max(1, validated.sparkSession().sparkContext().defaultParallelism());
+    String control = spec.controlArm();
+    int covariates = spec.covariates().size();
+    List<String> metrics = spec.metrics();
+    List<Tuple2<CellKey, List<SegmentEstimate>>> cells =
+        partials
+            .reduceByKey(SegmentAccumulator::merge, partitions)
+            .mapToPair(t -> new Tuple2<>(t._1(), fit(t._2(), control, covariates, metrics)))
+            .collect();
+    List<SegmentEstimate> estimates = new ArrayList<>();
+    Map<String, Long> rejected = new TreeMap<>();
+    long used = 0;
+    for (Tuple2<CellKey, List<SegmentEstimate>> c : cells) {
+      if (c._1().rejected()) {
+        rejected.put(c._1().segment(), c._2().get(0).nControl());
+      } else {
+        estimates.addAll(c._2());
+        used += rowsOf(c._2());
+      }
+    }
+    return new Result(estimates, used, Collections.unmodifiableMap(rejected));
+  }
+
+  private static Iterator<Tuple2<CellKey, SegmentAccumulator>> accumulate(
+      Iterator<InternalRow> rows, int q) {
+    Map<UTF8String, SegmentAccumulator> cells = new HashMap<>();
+    Map<String, SegmentAccumulator> rejected = new HashMap<>();
+    double[] v = new double[q];
+    while (rows.hasNext()) {
+      InternalRow r = rows.next();
+      if (!r.isNullAt(4)) {
+        String reason = r.getUTF8String(4).toString();
+        rejected.computeIfAbsent(reason, k -> new SegmentAccumulator(null, k, q)).rejected++;
+        continue;
+      }
+      UTF8String key = r.getUTF8String(0);
+      SegmentAccumulator acc = cells.get(key);
+      if (acc == null) {
+        acc = new SegmentAccumulator(r.getUTF8String(1).toString(), r.getUTF8String(2).toString(), q);
+        cells.put(key.clone(), acc);
+      }
+      for (int i = 0; i < q; i++) {
+        v[i] = r.getDouble(Columns.FIRST_VALUE + i);
+      }
+      acc.arm(r.getUTF8String(3)).accept(v);
+    }
+    List<Tuple2<CellKey, SegmentAccumulator>> out = new ArrayList<>(cells.size() + rejected.size());
+    for (SegmentAccumulator a : cells.values()) {
+      out.add(new Tuple2<>(new CellKey(false, a.experiment, a.segment), a));
+    }
+    for (SegmentAccumulator a : rejected.values()) {
+      out.add(new Tuple2<>(new CellKey(true, null, a.segment), a));
+    }
+    return out.iterator();
+  }
+
+  /**
+   * Fits every (metric, variant) of one cell. A rejection tally comes back as one pseudo-estimate
+   * whose {@code nControl} carries the count.
+   */
+  static List<SegmentEstimate> fit(
+      SegmentAccumulator acc, String control, int covariates, List<String> metrics) {
+    List<SegmentEstimate> out = new ArrayList<>();
+    if (acc.experiment == null) {
+      out.add(new SegmentEstimate(null, null, null, acc.segment, acc.rejected, 0, 0, 0, 0, null));
+      return out;
+    }
+    int[] z = new int[covariates];
+    for (int i = 0; i < covariates; i++) {
+      z[i] = i;
+    }
+    ExactMoments c = acc.arm(control);
+    long nc = c == null ? 0 : c.count();
+    List<String> variants = new ArrayList<>(acc.arms);
+    variants.remove(control);
+    Collections.sort(variants);
+    for (int m = 0; m < metrics.size(); m++) {
+      if (variants.isEmpty()) {
+        out.add(
+            new SegmentEstimate(
+                acc.experiment, metrics.get(m), null, acc.segment, nc, 0, Double.NaN, Double.NaN, 0,
+                Status.EMPTY_TREATMENT.code()));
+      }
+      for (String variant : variants) {
+        ExactMoments t = acc.arm(variant);
+        OlsFit.Result r = OlsFit.fit(c, t, covariates + m, z);
+        out.add(
+            new SegmentEstimate(
+                acc.experiment, metrics.get(m), variant, acc.segment, nc, t.count(), r.estimate(),
+                r.stdError(), r.dof(), r.status().code()));
+      }
+    }
+    return out;
+  }
+
+  private static long rowsOf(List<SegmentEstimate> cell) {
+    // Every metric sees the same rows; count the first metric's arms once.
+    if (cell.isEmpty()) {
+      return 0;
+    }
+    String metric = cell.get(0).metric();
+    long n = cell.get(0).nControl();
+    for (SegmentEstimate e : cell) {
+      if (e.metric().equals(metric)) {
+        n += e.nTreatment();
+      }
+    }
+    return n;
+  }
+}

@@ -1,0 +1,162 @@
+package io.segfx.spark;
+
+import static org.apache.spark.sql.functions.abs;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.isnan;
+import static org.apache.spark.sql.functions.length;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
+
+import io.segfx.config.JobSpec;
+import io.segfx.config.UsageException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.BooleanType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DecimalType;
+import org.apache.spark.sql.types.DoubleType;
+import org.apache.spark.sql.types.FloatType;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Checks the input schema against the spec (failing with the column and the problem), and projects
+ * every row onto the columns stage 1 reads: the cell key, experiment, segment, arm, a quarantine
+ * {@link Columns#REASON} (null for usable rows) and the covariate and metric values as doubles. The
+ * projection is plain column expressions, so Spark compiles it into the scan (whole-stage codegen).
+ *
+ * <p>Reasons, first match wins: {@code null:<col>} (a missing key or value), {@code
+ * unknown_arm} (an arm neither control nor a declared variant), {@code not_numeric:<col>} (text that
+ * does not parse as a number), {@code nonfinite:<col>} (NaN or ±Inf).
+ */
+public final class ValidationStage {
+  private ValidationStage() {}
+
+  /** The value columns, in stage-1 order: covariates first, then metrics. */
+  public static List<String> valueColumns(JobSpec spec) {
+    List<String> v = new ArrayList<>(spec.covariates());
+    v.addAll(spec.metrics());
+    return v;
+  }
+
+  /**
+   * Validates the schema and returns the projection described above.
+   *
+   * @throws UsageException naming the column for a missing column or an unusable type
+   */
+  public static Dataset<Row> apply(Dataset<Row> input, JobSpec spec) {
+    Projection p = project(input, spec);
+    List<Column> out = new ArrayList<>();
+    out.add(
+        concat(length(p.experiment()).cast("string"), lit(":"), p.experiment(), p.segment())
+            .as(Columns.CELL_KEY));
+    out.add(p.experiment().as(Columns.EXPERIMENT));
+    out.add(p.segment().as(Columns.SEGMENT));
+    out.add(p.arm().as(Columns.ARM));
+    out.add(p.reason().as(Columns.REASON));
+    for (int i = 0; i < p.values().size(); i++) {
+      out.add(p.values().get(i).as(Columns.VALUE_PREFIX + i));
+    }
+    return input.select(out.toArray(new Column[0]));
+  }
+
+  /** The input's own columns plus {@link Columns#REJECT_REASON}, for writing {@code rejected_rows}. */
+  public static Dataset<Row> withReason(Dataset<Row> input, JobSpec spec) {
+    return input.withColumn(Columns.REJECT_REASON, project(input, spec).reason());
+  }
+
+  private record Projection(
+      Column experiment, Column segment, Column arm, Column reason, List<Column> values) {}
+
+  private static Projection project(Dataset<Row> input, JobSpec spec) {
+    StructType schema = input.schema();
+    List<String> names = Arrays.asList(schema.fieldNames());
+    require(names, spec.armCol(), "arm column (--arm-col)");
+    for (String m : spec.metrics()) {
+      require(names, m, "metric (--metric)");
+    }
+    for (String c : spec.covariates()) {
+      require(names, c, "covariate (--covariates)");
+    }
+    Column experiment =
+        names.contains(spec.experimentCol())
+            ? key(schema, spec.experimentCol())
+            : lit(JobSpec.SINGLE_EXPERIMENT);
+    Column segment =
+        names.contains(spec.segmentCol()) ? key(schema, spec.segmentCol()) : lit(JobSpec.SINGLE_SEGMENT);
+    Column arm = key(schema, spec.armCol());
+
+    List<String> valueCols = valueColumns(spec);
+    List<Column> values = new ArrayList<>();
+    Column reason = lit(null).cast("string");
+    // Built from the last check to the first, so the first failing check names the reason.
+    List<Column[]> checks = new ArrayList<>();
+    checks.add(new Column[] {experiment.isNull(), lit("null:" + spec.experimentCol())});
+    checks.add(new Column[] {segment.isNull(), lit("null:" + spec.segmentCol())});
+    checks.add(new Column[] {arm.isNull(), lit("null:" + spec.armCol())});
+    if (!spec.variants().isEmpty()) {
+      List<Object> known = new ArrayList<>(spec.variants());
+      known.add(spec.controlArm());
+      checks.add(new Column[] {arm.isin(known.toArray()).unary_$bang(), lit("unknown_arm")});
+    }
+    for (String c : valueCols) {
+      DataType t = schema.apply(c).dataType();
+      Column raw = col(quote(c));
+      Column v = numeric(raw, t, c);
+      values.add(v);
+      checks.add(new Column[] {raw.isNull(), lit("null:" + c)});
+      checks.add(new Column[] {v.isNull(), lit("not_numeric:" + c)});
+      checks.add(
+          new Column[] {
+            isnan(v).or(abs(v).equalTo(lit(Double.POSITIVE_INFINITY))), lit("nonfinite:" + c)
+          });
+    }
+    for (int i = checks.size() - 1; i >= 0; i--) {
+      reason = when(checks.get(i)[0], checks.get(i)[1]).otherwise(reason);
+    }
+    return new Projection(experiment, segment, arm, reason, values);
+  }
+
+  private static void require(List<String> names, String column, String role) {
+    if (!names.contains(column)) {
+      throw new UsageException(
+          "input has no column '" + column + "' (the " + role + "); its columns are: " + String.join(", ", names));
+    }
+  }
+
+  /** A key column as text; integral floating values print without a fraction (0.0 reads as "0"). */
+  private static Column key(StructType schema, String name) {
+    DataType t = schema.apply(name).dataType();
+    Column c = col(quote(name));
+    if (t instanceof StringType) {
+      return c;
+    }
+    if (t instanceof DoubleType || t instanceof FloatType || t instanceof DecimalType) {
+      return when(c.equalTo(floor(c)), c.cast("long").cast("string")).otherwise(c.cast("string"));
+    }
+    if (t instanceof NumericType || t instanceof BooleanType) {
+      return c.cast("string");
+    }
+    throw new UsageException(
+        "column '" + name + "' has type " + t.simpleString() + "; an id column must be text or a number");
+  }
+
+  private static Column numeric(Column raw, DataType t, String name) {
+    if (t instanceof NumericType || t instanceof StringType || t instanceof BooleanType) {
+      return raw.cast("double");
+    }
+    throw new UsageException(
+        "column '" + name + "' has type " + t.simpleString() + "; a metric or covariate must be numeric (or numeric text)");
+  }
+
+  private static String quote(String name) {
+    return "`" + name.replace("`", "``") + "`";
+  }
+}
