@@ -34,9 +34,16 @@ import org.apache.spark.sql.types.StructType;
  *
  * <p>Reasons, first match wins: {@code null:<col>} (a missing key or value), {@code
  * unknown_arm} (an arm neither control nor a declared variant), {@code not_numeric:<col>} (text that
- * does not parse as a number), {@code nonfinite:<col>} (NaN or ±Inf).
+ * does not parse as a number), {@code nonfinite:<col>} (NaN or ±Inf), {@code out_of_range:<col>}
+ * (|value| &gt; {@link #MAX_MAGNITUDE}).
  */
 public final class ValidationStage {
+  /**
+   * Largest accepted magnitude of a metric or covariate: beyond it a product of two values could
+   * overflow the exact sums of {@link io.segfx.stats.ExactMoments}.
+   */
+  public static final double MAX_MAGNITUDE = 1e150;
+
   private ValidationStage() {}
 
   /** The value columns, in stage-1 order: covariates first, then metrics. */
@@ -117,6 +124,7 @@ public final class ValidationStage {
           new Column[] {
             isnan(v).or(abs(v).equalTo(lit(Double.POSITIVE_INFINITY))), lit("nonfinite:" + c)
           });
+      checks.add(new Column[] {abs(v).gt(lit(MAX_MAGNITUDE)), lit("out_of_range:" + c)});
     }
     for (int i = checks.size() - 1; i >= 0; i--) {
       reason = when(checks.get(i)[0], checks.get(i)[1]).otherwise(reason);

@@ -27,8 +27,9 @@ import java.util.Arrays;
  * </ol>
  *
  * <p>The per-row cost is O(q^2 L) floating-point operations, where L (the expansion length) is 2 to
- * 4 for ordinary data. Products that underflow below 2^-969 lose exactness; such values are not
- * meaningful experiment data.
+ * 4 for ordinary data. Values must be finite with |v| &lt;= 1e150 (so no product overflows; the input
+ * boundary enforces it); products below 2^-969 in magnitude lose exactness to underflow, which no
+ * meaningful experiment data reach.
  */
 public final class ExactMoments implements Serializable {
   private static final long serialVersionUID = 1L;

@@ -1,0 +1,80 @@
+package io.segfx.stats;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import io.segfx.model.DecisionMetrics;
+import org.apache.commons.math3.distribution.NormalDistribution;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Draws against the closed form: with independent normal segment posteriors, the share-weighted
+ * effect is N(sum w m, sum w^2 s^2) and profit is its linear transform, so every reported figure has
+ * an exact value. Tolerances are 4 Monte Carlo standard errors, each computed: sd/sqrt(D) for means,
+ * sqrt(p(1-p)/D) for probabilities, sqrt(p(1-p)/D)/phi(z_p) * sd for quantiles, and for expected
+ * losses sd(max(-profit,0))/sqrt(D), bounded by sd(profit)/sqrt(D).
+ */
+class ExperimentDrawsTest {
+  private static final int D = 200_000;
+  private static final double[] MEAN = {0.2, -0.1, 0.5, 0.05};
+  private static final double[] SD = {0.3, 0.2, 0.4, 0.1};
+  private static final double[] SHARE = {0.4, 0.1, 0.3, 0.2};
+  private static final ExperimentDraws.Economics ECON = new ExperimentDraws.Economics(1000, 2, 300);
+
+  private static DecisionMetrics draw(long seed) {
+    return ExperimentDraws.draw(
+        new String[] {"e", "m", "v"}, MEAN, SD, SHARE, D, 0.1, ECON, new DecisionRule(0.95), Seeds.of(seed, "e", "m", "v"));
+  }
+
+  @Test
+  void agreeWithClosedFormWithinMonteCarloError() {
+    double m = 0;
+    double v = 0;
+    for (int j = 0; j < MEAN.length; j++) {
+      m += SHARE[j] * MEAN[j];
+      v += SHARE[j] * SHARE[j] * SD[j] * SD[j];
+    }
+    double s = Math.sqrt(v);
+    NormalDistribution effect = new NormalDistribution(m, s);
+    double pm = 2000 * m - 300;
+    double ps = 2000 * s;
+    DecisionMetrics d = draw(5);
+
+    assertEquals(m, d.effectMean(), 4 * s / Math.sqrt(D));
+    assertEquals(s, d.effectSd(), 4 * s / Math.sqrt(2.0 * D));
+    double qse = Math.sqrt(0.025 * 0.975 / D) / new NormalDistribution().density(1.96) * s;
+    assertEquals(effect.inverseCumulativeProbability(0.025), d.effectQ025(), 4 * qse);
+    assertEquals(effect.inverseCumulativeProbability(0.975), d.effectQ975(), 4 * qse);
+    double p0 = 1 - effect.cumulativeProbability(0);
+    assertEquals(p0, d.probPositive(), 4 * Math.sqrt(p0 * (1 - p0) / D));
+    double p1 = 1 - effect.cumulativeProbability(0.1);
+    assertEquals(p1, d.probAboveThreshold(), 4 * Math.sqrt(p1 * (1 - p1) / D));
+
+    assertEquals(pm, d.expectedProfit(), 4 * ps / Math.sqrt(D));
+    double pp = 1 - new NormalDistribution(pm, ps).cumulativeProbability(0);
+    assertEquals(pp, d.probProfitPositive(), 4 * Math.sqrt(pp * (1 - pp) / D));
+    // E[max(-P, 0)] = s phi(m/s) - m Phi(-m/s) for P ~ N(m, s^2); E[max(P, 0)] = that + m.
+    NormalDistribution z = new NormalDistribution();
+    double lossLaunch = ps * z.density(pm / ps) - pm * z.cumulativeProbability(-pm / ps);
+    assertEquals(lossLaunch, d.expectedLossLaunch(), 4 * ps / Math.sqrt(D));
+    assertEquals(lossLaunch + pm, d.expectedLossWait(), 4 * ps / Math.sqrt(D));
+    assertEquals(Math.sqrt(d.probPositive() * (1 - d.probPositive()) / D), d.mcSeProbPositive(), 1e-15);
+  }
+
+  @Test
+  void sameSeedSameBitsOtherSeedOtherDraws() {
+    DecisionMetrics a = draw(9);
+    DecisionMetrics b = draw(9);
+    assertEquals(a, b);
+    assertNotEquals(a.effectMean(), draw(10).effectMean());
+  }
+
+  @Test
+  void recommendationFollowsTheRule() {
+    DecisionRule rule = new DecisionRule(0.95);
+    assertEquals(DecisionRule.LAUNCH, rule.recommend(0.95));
+    assertEquals(DecisionRule.COLLECT_MORE_DATA, rule.recommend(0.94));
+    assertEquals(DecisionRule.COLLECT_MORE_DATA, rule.recommend(0.0501));
+    assertEquals(DecisionRule.DO_NOT_LAUNCH, rule.recommend(0.05));
+  }
+}

@@ -1,0 +1,151 @@
+package io.segfx.stats.pooling;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.segfx.testing.Fixtures;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.math3.optim.MaxEval;
+import org.apache.commons.math3.optim.nonlinear.scalar.GoalType;
+import org.apache.commons.math3.optim.univariate.BrentOptimizer;
+import org.apache.commons.math3.optim.univariate.SearchInterval;
+import org.apache.commons.math3.optim.univariate.UnivariateObjectiveFunction;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Pooling estimators against published results. Published values are printed to 4 (BCG) or 5
+ * (section 9) decimals, so the tolerance is half a unit in the last printed place.
+ */
+class PoolingTest {
+  private static double[][] bcg() {
+    List<Map<String, String>> rows = Fixtures.csv("bcg_trials.csv");
+    double[] y = new double[rows.size()];
+    double[] se = new double[rows.size()];
+    for (int i = 0; i < rows.size(); i++) {
+      y[i] = Double.parseDouble(rows.get(i).get("log_rr"));
+      se[i] = Double.parseDouble(rows.get(i).get("se_log_rr"));
+    }
+    return new double[][] {y, se};
+  }
+
+  private static double[][] section9() {
+    List<Map<String, String>> rows = Fixtures.csv("seed_section9_expected.csv");
+    double[] y = new double[rows.size()];
+    double[] se = new double[rows.size()];
+    for (int i = 0; i < rows.size(); i++) {
+      y[i] = Double.parseDouble(rows.get(i).get("raw_estimate"));
+      se[i] = Double.parseDouble(rows.get(i).get("raw_se"));
+    }
+    return new double[][] {y, se};
+  }
+
+  /** Viechtbauer (2010), metafor documentation: DL tau2 0.3088, mu -0.7141, SE 0.1787. */
+  @Test
+  void derSimonianLairdOnBcg() {
+    double[][] d = bcg();
+    PoolingResult r = DerSimonianLaird.fit(d[0], d[1]);
+    assertEquals(0.3088, r.tau2(), 5e-5);
+    assertEquals(-0.7141, r.mu(), 5e-5);
+    assertEquals(0.1787, r.muSe(), 5e-5);
+    assertEquals(13, r.segments());
+  }
+
+  /** Viechtbauer (2010), metafor documentation: REML tau2 0.3132, mu -0.7145, SE 0.1798. */
+  @Test
+  void remlOnBcg() {
+    double[][] d = bcg();
+    PoolingResult r = Reml.fit(d[0], d[1]);
+    assertEquals(0.3132, r.tau2(), 5e-5);
+    assertEquals(-0.7145, r.mu(), 5e-5);
+    assertEquals(0.1798, r.muSe(), 5e-5);
+  }
+
+  /**
+   * REML by Fisher scoring against a brute-force maximisation of the restricted log-likelihood
+   * (Brent, relative tolerance 1e-12). The likelihood is flat at its maximum, so the argmax is
+   * determined to about sqrt(1e-12) relative: tolerance 1e-6.
+   */
+  @Test
+  void remlMaximisesTheRestrictedLikelihood() {
+    for (double[][] d : List.of(bcg(), section9())) {
+      double[] y = d[0];
+      double[] se = d[1];
+      double best =
+          new BrentOptimizer(1e-12, 1e-14)
+              .optimize(
+                  new MaxEval(10_000),
+                  new UnivariateObjectiveFunction(t -> restrictedLogLik(y, se, t)),
+                  GoalType.MAXIMIZE,
+                  new SearchInterval(0, 10))
+              .getPoint();
+      assertEquals(best, Reml.fit(y, se).tau2(), 1e-6);
+    }
+  }
+
+  private static double restrictedLogLik(double[] y, double[] se, double tau2) {
+    double sw = 0;
+    double swy = 0;
+    double logs = 0;
+    for (int j = 0; j < y.length; j++) {
+      double v = se[j] * se[j] + tau2;
+      sw += 1 / v;
+      swy += y[j] / v;
+      logs += Math.log(v);
+    }
+    double mu = swy / sw;
+    double q = 0;
+    for (int j = 0; j < y.length; j++) {
+      q += (y[j] - mu) * (y[j] - mu) / (se[j] * se[j] + tau2);
+    }
+    return -0.5 * (logs + Math.log(sw) + q);
+  }
+
+  /** shared/fixtures README: DL tau2 0.43583, mu 1.09206 (SE 0.17180); REML 0.41696, 1.09229 (0.16869). */
+  @Test
+  void section9EstimatesUnderDlAndReml() {
+    double[][] d = section9();
+    PoolingResult dl = DerSimonianLaird.fit(d[0], d[1]);
+    assertEquals(0.43583, dl.tau2(), 5e-6);
+    assertEquals(1.09206, dl.mu(), 5e-6);
+    assertEquals(0.17180, dl.muSe(), 5e-6);
+    PoolingResult reml = Reml.fit(d[0], d[1]);
+    assertEquals(0.41696, reml.tau2(), 5e-6);
+    assertEquals(1.09229, reml.mu(), 5e-6);
+    assertEquals(0.16869, reml.muSe(), 5e-6);
+  }
+
+  /** The notebook's printed mu_hat and between-variance (exact arithmetic: 1e-12 relative). */
+  @Test
+  void momentsReproducesTheNotebook() {
+    double[][] d = section9();
+    PoolingResult r = MomentsPooling.fit(d[0], d[1], MomentsPooling.FLOOR_DEFAULT);
+    assertEquals(1.1194577592887442, r.mu(), 1e-12);
+    assertEquals(0.40227517730335716, r.tau2(), 1e-12);
+    assertEquals(0.6342516671663995, r.tau(), 1e-12);
+    // The floor binds when the raw estimates agree more than their SEs suggest.
+    PoolingResult floored = MomentsPooling.fit(new double[] {1, 1.01, 0.99}, new double[] {1, 1, 1}, 0.05);
+    assertEquals(0.05, floored.tau2(), 0.0);
+  }
+
+  /** Homogeneous estimates give tau2 = 0 for DL and REML (the boundary). */
+  @Test
+  void noHeterogeneityGivesZeroTau() {
+    double[] y = {0.5, 0.5, 0.5, 0.5};
+    double[] se = {0.1, 0.2, 0.3, 0.4};
+    assertEquals(0.0, DerSimonianLaird.fit(y, se).tau2(), 0.0);
+    assertEquals(0.0, Reml.fit(y, se).tau2(), 1e-10);
+  }
+
+  @Test
+  void rejectsBadInputWithTheValue() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Reml.fit(new double[] {1, 2, 3}, new double[] {1, 0, 1}));
+    assertTrue(e.getMessage().contains("std_error[1] must be > 0, got 0.0"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> DerSimonianLaird.fit(new double[] {1}, new double[] {1}));
+    assertTrue(e.getMessage().contains("at least 2"), e.getMessage());
+  }
+}

@@ -1,0 +1,56 @@
+package io.segfx.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Reads the CSV fixtures under src/test/resources/fixtures (simple CSV: quoted fields without commas). */
+public final class Fixtures {
+  private Fixtures() {}
+
+  /** The rows of a fixture as header-keyed maps. */
+  public static List<Map<String, String>> csv(String name) {
+    var in = Fixtures.class.getResourceAsStream("/fixtures/" + name);
+    if (in == null) {
+      throw new IllegalStateException("missing fixture " + name);
+    }
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      String[] header = r.readLine().split(",");
+      List<Map<String, String>> rows = new ArrayList<>();
+      String line;
+      while ((line = r.readLine()) != null) {
+        String[] f = line.split(",");
+        Map<String, String> row = new LinkedHashMap<>();
+        for (int i = 0; i < header.length; i++) {
+          row.put(header[i], f[i].replace("\"", ""));
+        }
+        rows.add(row);
+      }
+      return rows;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The file system path of a fixture. */
+  public static Path path(String name) {
+    try {
+      return Path.of(Fixtures.class.getResource("/fixtures/" + name).toURI());
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** |actual - expected| <= rel * max(|expected|, tiny). */
+  public static boolean closeRel(double expected, double actual, double rel) {
+    return Math.abs(actual - expected) <= rel * Math.max(Math.abs(expected), 1e-300);
+  }
+}
