@@ -1,0 +1,87 @@
+package io.segfx.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OptionValuesTest {
+  @TempDir Path tmp;
+
+  private static JobSpec spec(String... args) {
+    return JobSpec.from(OptionValues.resolve(JobSpec.COMMAND, JobSpec.OPTIONS, args, SpecReader::read));
+  }
+
+  @Test
+  void defaultsThenSpecThenFlags() throws Exception {
+    Path yaml = tmp.resolve("job.yaml");
+    Files.writeString(
+        yaml,
+        "input: data.parquet\noutput: out\nmetrics: [revenue, orders]\npooling: dl\ndraws: 5000\n"
+            + "covariates: pre_revenue\nthreshold: 0.1\n");
+    JobSpec s = spec("--spec", yaml.toString(), "--draws", "300", "--metric", "clicks");
+    assertEquals("data.parquet", s.input());
+    assertEquals("parquet", s.inputFormat());
+    assertEquals("dl", s.pooling());
+    assertEquals(300, s.draws());
+    assertEquals(List.of("clicks"), s.metrics());
+    assertEquals(List.of("pre_revenue"), s.covariates());
+    assertEquals(0.1, s.threshold());
+    assertEquals("experiment_id", s.experimentCol());
+    assertEquals(JobSpec.SEED_DEFAULT, s.seed());
+    assertNull(s.users());
+  }
+
+  @Test
+  void listFlagsRepeatAndSplitOnCommas() {
+    JobSpec s = spec("--input", "x.csv", "--output", "o", "--metric", "a,b", "--metric", "c", "--covariates=z1,z2");
+    assertEquals(List.of("a", "b", "c"), s.metrics());
+    assertEquals(List.of("z1", "z2"), s.covariates());
+    assertEquals("csv", s.inputFormat());
+  }
+
+  @Test
+  void unknownOptionListsTheValidOnes() {
+    UsageException e = assertThrows(UsageException.class, () -> spec("--input", "x", "--output", "o", "--metric", "y", "--pool", "dl"));
+    assertTrue(e.getMessage().startsWith("segment-effects: unknown option --pool; valid options: --input, --output"), e.getMessage());
+    assertTrue(e.getMessage().contains("--pooling"), e.getMessage());
+  }
+
+  @Test
+  void specTypoNamesTheKey() throws Exception {
+    Path yaml = tmp.resolve("typo.yaml");
+    Files.writeString(yaml, "input: a\noutput: b\nmetric: y\npoolling: reml\n");
+    UsageException e = assertThrows(UsageException.class, () -> spec("--spec", yaml.toString()));
+    assertTrue(e.getMessage().contains("unknown key 'poolling'"), e.getMessage());
+    assertTrue(e.getMessage().contains("pooling"), e.getMessage());
+  }
+
+  @Test
+  void badValuesAreNamed() {
+    UsageException e = assertThrows(UsageException.class, () -> spec("--input", "x", "--output", "o", "--metric", "y", "--pooling", "bayes"));
+    assertEquals("--pooling: 'bayes' is not one of reml|dl|moments", e.getMessage());
+    e = assertThrows(UsageException.class, () -> spec("--input", "x", "--output", "o", "--metric", "y", "--draws", "many"));
+    assertTrue(e.getMessage().startsWith("--draws: 'many' is not a valid int"), e.getMessage());
+    e = assertThrows(UsageException.class, () -> spec("--input", "x", "--output", "o"));
+    assertTrue(e.getMessage().contains("missing required option --metric"), e.getMessage());
+    e = assertThrows(UsageException.class, () -> spec("--input", "x", "--output", "o", "--metric", "y", "--users", "10"));
+    assertTrue(e.getMessage().contains("needs all of --users, --value-per-unit and --cost"), e.getMessage());
+    e = assertThrows(UsageException.class, () -> spec("--input", "x", "--output", "o", "--metric", "arm"));
+    assertTrue(e.getMessage().contains("column 'arm' is named twice"), e.getMessage());
+  }
+
+  @Test
+  void usageListsEveryOptionWithItsDefault() {
+    String u = OptionValues.usage(JobSpec.COMMAND, "x", JobSpec.OPTIONS);
+    for (OptionDef d : JobSpec.OPTIONS) {
+      assertTrue(u.contains("--" + d.name()), d.name());
+    }
+    assertTrue(u.contains("(default reml)"), u);
+  }
+}
