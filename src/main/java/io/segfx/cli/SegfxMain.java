@@ -8,6 +8,7 @@ import io.segfx.config.UsageException;
 import io.segfx.job.SegmentEffectsJob;
 import io.segfx.model.DecisionMetrics;
 import io.segfx.sim.ExampleDataGenerator;
+import io.segfx.spark.SegfxKryoRegistrator;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -116,6 +117,12 @@ public final class SegfxMain {
       b.master(master);
     } else if (!conf.contains("spark.master")) {
       b.master("local[*]");
+    }
+    String registrators = conf.get("spark.kryo.registrator", "");
+    if (!registrators.contains(SegfxKryoRegistrator.class.getName())) {
+      b.config(
+          "spark.kryo.registrator",
+          (registrators.isEmpty() ? "" : registrators + ",") + SegfxKryoRegistrator.class.getName());
     }
     String effective = master != null ? master : conf.get("spark.master", "local[*]");
     if (effective.startsWith("local") && !conf.contains("spark.sql.shuffle.partitions")) {

@@ -44,7 +44,8 @@ public record JobSpec(
     Double cost,
     double launchProbability,
     String master,
-    String mode)
+    String mode,
+    String unitCol)
     implements Serializable {
 
   public static final String COMMAND = "segment-effects";
@@ -82,7 +83,8 @@ public record JobSpec(
           OptionDef.of("cost", DOUBLE, null, "decision analysis: cost of launching"),
           OptionDef.of("launch-probability", DOUBLE, String.valueOf(DecisionRule.LAUNCH_PROBABILITY_DEFAULT), "launch when P(profit > 0) >= this; do not launch when <= 1 - this"),
           OptionDef.of("master", STRING, null, "Spark master, e.g. local[2] (default: spark-submit's, else local[*])"),
-          OptionDef.choice("mode", "error", List.of("error", "overwrite"), "when the output folder exists: fail, or replace it"));
+          OptionDef.choice("mode", "error", List.of("error", "overwrite"), "when the output folder exists: fail, or replace it"),
+          OptionDef.of("unit-col", STRING, null, "unit id column; when given, every row of a duplicated or null id is quarantined (one extra aggregation over the ids)"));
 
   /** Builds and validates a spec from resolved option values. */
   public static JobSpec from(OptionValues v) {
@@ -111,7 +113,8 @@ public record JobSpec(
             v.has("cost") ? v.number("cost") : null,
             v.number("launch-probability"),
             v.string("master"),
-            v.string("mode"));
+            v.string("mode"),
+            v.string("unit-col"));
     s.validate();
     return s;
   }
@@ -155,6 +158,9 @@ public record JobSpec(
     java.util.ArrayList<String> c = new java.util.ArrayList<>(List.of(experimentCol, segmentCol, armCol));
     c.addAll(metrics);
     c.addAll(covariates);
+    if (unitCol != null) {
+      c.add(unitCol);
+    }
     return c;
   }
 
@@ -192,6 +198,7 @@ public record JobSpec(
     m.put("launch_probability", launchProbability);
     m.put("master", master);
     m.put("mode", mode);
+    m.put("unit_col", unitCol);
     return m;
   }
 }

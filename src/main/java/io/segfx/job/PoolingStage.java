@@ -1,6 +1,7 @@
 package io.segfx.job;
 
 import io.segfx.config.JobSpec;
+import io.segfx.model.DecisionMetrics;
 import io.segfx.model.ExperimentPooling;
 import io.segfx.model.PooledPosterior;
 import io.segfx.model.SegmentEstimate;
@@ -38,12 +39,14 @@ public final class PoolingStage {
    * @param pooling one row per (experiment, metric, variant)
    * @param posteriors one row per usable segment
    * @param draws what stage 3 draws from, one per group with at least one usable segment
+   * @param undecided decision rows of groups without any usable segment
    */
   public record Result(
       List<SegmentEstimate> estimates,
       List<ExperimentPooling> pooling,
       List<SegmentPosterior> posteriors,
-      List<PooledPosterior> draws) {}
+      List<PooledPosterior> draws,
+      List<DecisionMetrics> undecided) {}
 
   /** Runs stage 2. */
   public static Result run(List<SegmentEstimate> raw, JobSpec spec) {
@@ -59,13 +62,18 @@ public final class PoolingStage {
     List<ExperimentPooling> pooling = new ArrayList<>();
     List<SegmentPosterior> posteriors = new ArrayList<>();
     List<PooledPosterior> draws = new ArrayList<>();
+    List<DecisionMetrics> undecided = new ArrayList<>();
     for (Map.Entry<List<String>, List<SegmentEstimate>> g : groups.entrySet()) {
-      poolGroup(g.getKey(), g.getValue(), spec, pooling, posteriors, draws);
+      List<String> k = g.getKey();
+      if (!poolGroup(k, g.getValue(), spec, pooling, posteriors, draws)) {
+        undecided.add(DecisionMetrics.insufficientData(k.get(0), k.get(1), k.get(2)));
+      }
     }
-    return new Result(grid, pooling, posteriors, draws);
+    return new Result(grid, pooling, posteriors, draws, undecided);
   }
 
-  private static void poolGroup(
+  /** Pools one group; false when it has no usable segment (nothing to draw from). */
+  private static boolean poolGroup(
       List<String> key,
       List<SegmentEstimate> cells,
       JobSpec spec,
@@ -111,7 +119,7 @@ public final class PoolingStage {
             fit == null ? Double.NaN : fit.tau(),
             k, cells.size(), note));
     if (k == 0) {
-      return;
+      return false;
     }
     double[] mean = new double[k];
     double[] sd = new double[k];
@@ -133,6 +141,7 @@ public final class PoolingStage {
       share[j] = (double) n / units;
     }
     draws.add(new PooledPosterior(key.get(0), key.get(1), key.get(2), mean, sd, share));
+    return true;
   }
 
   static PoolingResult pool(JobSpec spec, double[] y, double[] se) {

@@ -4,16 +4,20 @@ import io.segfx.config.JobSpec;
 import io.segfx.io.OutputTables;
 import io.segfx.io.RunOutput;
 import io.segfx.model.DecisionMetrics;
+import io.segfx.config.UsageException;
 import io.segfx.spark.Columns;
+import io.segfx.spark.DataErrors;
 import io.segfx.spark.DrawStage;
 import io.segfx.spark.InputReader;
 import io.segfx.spark.SufficientStatsStage;
+import io.segfx.spark.TaskFailureCounter;
 import io.segfx.spark.ValidationStage;
 import io.segfx.stats.DecisionRule;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,13 +59,23 @@ public final class SegmentEffectsJob {
     Map<String, Double> seconds = new LinkedHashMap<>();
     Map<String, Object> inputInfo = describeInput(spark, spec.input());
     RunOutput out = RunOutput.open(spark, spec.output(), spec.mode(), spec.outputFormat(), runId);
+    TaskFailureCounter failures = new TaskFailureCounter();
+    spark.sparkContext().addSparkListener(failures);
     try {
       long t0 = System.nanoTime();
       group(spark, "segfx-stage1", "stage 1: read, validate, one-pass sufficient statistics and segment OLS");
       Dataset<Row> input = InputReader.read(spark, spec.input(), spec.inputFormat());
-      SufficientStatsStage.Result s1 = SufficientStatsStage.run(ValidationStage.apply(input, spec), spec);
+      SufficientStatsStage.Result s1;
+      try {
+        s1 = SufficientStatsStage.run(ValidationStage.apply(input, spec), spec);
+      } catch (Exception e) { // Spark throws its checked SparkException undeclared.
+        throw DataErrors.translate(e, spec.input());
+      }
       seconds.put("read_aggregate", elapsed(t0));
       long rowsRead = s1.rowsUsed() + s1.rowsRejected();
+      if (rowsRead == 0) {
+        throw new UsageException("input " + spec.input() + " has no rows");
+      }
       LOG.info(
           "stage 1: {} rows read, {} used, {} rejected, {} segment cells in {} s",
           rowsRead, s1.rowsUsed(), s1.rowsRejected(), s1.estimates().size(), seconds.get("read_aggregate"));
@@ -76,9 +90,12 @@ public final class SegmentEffectsJob {
       long t2 = System.nanoTime();
       group(spark, "segfx-stage3", "stage 3: posterior draws and decision metrics");
       List<DecisionMetrics> decisions =
-          DrawStage.run(
-              spark, s2.draws(), spec.draws(), spec.seed(), spec.threshold(), spec.economics(),
-              new DecisionRule(spec.launchProbability()));
+          new ArrayList<>(
+              DrawStage.run(
+                  spark, s2.draws(), spec.draws(), spec.seed(), spec.threshold(), spec.economics(),
+                  new DecisionRule(spec.launchProbability())));
+      decisions.addAll(s2.undecided());
+      decisions.sort(DecisionMetrics.ORDER);
       seconds.put("draws", elapsed(t2));
       LOG.info(
           "stage 3: {} groups x {} draws in {} s", decisions.size(), spec.draws(), seconds.get("draws"));
@@ -130,6 +147,9 @@ public final class SegmentEffectsJob {
       }
       manifest.put("tables", tables);
       manifest.put("stage_seconds", seconds);
+      // Counted from listener events, which arrive asynchronously: a failure reported after this
+      // point (none is expected once the stages have finished) would be missed.
+      manifest.put("failed_task_attempts", failures.failed());
       manifest.put("started_at", started.toString());
       manifest.put("finished_at", Instant.now().toString());
       out.publish(manifest);
@@ -139,6 +159,7 @@ public final class SegmentEffectsJob {
       out.abandon();
       throw e;
     } finally {
+      spark.sparkContext().removeSparkListener(failures);
       spark.sparkContext().clearJobGroup();
     }
   }

@@ -28,4 +28,25 @@ public record DecisionMetrics(
     double mcSeEffectMean,
     double mcSeProbPositive,
     double mcSeProbProfitPositive)
-    implements Serializable {}
+    implements Serializable {
+
+  /** Table order: experiment, metric, variant. */
+  public static final java.util.Comparator<DecisionMetrics> ORDER =
+      java.util.Comparator.comparing(DecisionMetrics::experimentId)
+          .thenComparing(DecisionMetrics::metric)
+          .thenComparing(DecisionMetrics::variant);
+
+  /**
+   * The row of a group with no usable segment: every figure NaN, recommendation {@code
+   * insufficient_data}.
+   */
+  public static DecisionMetrics insufficientData(String experimentId, String metric, String variant) {
+    double nan = Double.NaN;
+    return new DecisionMetrics(
+        experimentId, metric, variant, 0, nan, nan, nan, nan, nan, nan, nan, nan, nan, nan, nan, nan,
+        INSUFFICIENT_DATA, nan, nan, nan);
+  }
+
+  /** Recommendation of a group without any usable segment estimate. */
+  public static final String INSUFFICIENT_DATA = "insufficient_data";
+}

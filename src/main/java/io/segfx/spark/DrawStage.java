@@ -6,7 +6,6 @@ import io.segfx.stats.DecisionRule;
 import io.segfx.stats.ExperimentDraws;
 import io.segfx.stats.Seeds;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +45,7 @@ public final class DrawStage {
       keys.add(new Tuple2<>(p.experimentId(), k));
     }
     Broadcast<Map<String, PooledPosterior>> posteriors = jsc.broadcast(byKey);
+    FaultInjection faults = FaultInjection.of(jsc.getConf());
     int partitions = Math.max(1, Math.min(keys.size(), jsc.defaultParallelism() * 4));
     List<DecisionMetrics> out =
         new ArrayList<>(
@@ -53,6 +53,7 @@ public final class DrawStage {
                 .partitionBy(new HashPartitioner(partitions))
                 .map(
                     t -> {
+                      faults.maybeFail("stage-3");
                       PooledPosterior p = posteriors.value().get(t._2());
                       return ExperimentDraws.draw(
                           new String[] {p.experimentId(), p.metric(), p.variant()},
@@ -67,10 +68,7 @@ public final class DrawStage {
                     })
                 .collect());
     posteriors.destroy();
-    out.sort(
-        Comparator.comparing(DecisionMetrics::experimentId)
-            .thenComparing(DecisionMetrics::metric)
-            .thenComparing(DecisionMetrics::variant));
+    out.sort(DecisionMetrics.ORDER);
     return out;
   }
 

@@ -18,27 +18,34 @@ public final class InputReader {
    * schema inference, so no extra scan); numeric columns are cast and checked by {@link
    * ValidationStage}.
    *
+   * A relative path is made absolute on the driver first, so executors on a cluster (whose working
+   * folders differ) read the same files.
+   *
    * @throws UsageException if the path does not exist or cannot be read as that format
    */
   public static Dataset<Row> read(SparkSession spark, String path, String format) {
-    Path p = new Path(path);
+    String qualified;
     try {
+      Path p = new Path(path);
       FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
       if (!fs.exists(p)) {
         throw new UsageException("input not found: " + path);
       }
+      qualified = fs.makeQualified(p).toString();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot reach the file system of " + path, e);
     }
     try {
       if ("csv".equals(format)) {
-        return spark.read().option("header", "true").option("mode", "PERMISSIVE").csv(path);
+        return spark.read().option("header", "true").option("mode", "PERMISSIVE").csv(qualified);
       }
-      return spark.read().parquet(path);
-    } catch (RuntimeException e) {
-      throw new UsageException(
-          "cannot read " + path + " as " + format + ": " + e.getMessage()
-              + " (set --input-format if the extension misleads)", e);
+      return spark.read().parquet(qualified);
+    } catch (Exception e) { // Spark throws its checked SparkException undeclared.
+      RuntimeException t = DataErrors.translate(e, path);
+      if (t instanceof UsageException) {
+        throw new UsageException(t.getMessage() + " (as " + format + "; set --input-format if the extension misleads)", e);
+      }
+      throw t;
     }
   }
 }

@@ -55,12 +55,13 @@ public final class SufficientStatsStage {
   /** Runs stage 1 on the projection made by {@link ValidationStage#apply}. */
   public static Result run(Dataset<Row> validated, JobSpec spec) {
     int q = spec.covariates().size() + spec.metrics().size();
+    FaultInjection faults = FaultInjection.of(validated.sparkSession().sparkContext().getConf());
     JavaPairRDD<CellKey, SegmentAccumulator> partials =
         validated
             .queryExecution()
             .toRdd()
             .toJavaRDD()
-            .mapPartitionsToPair(rows -> accumulate(rows, q));
+            .mapPartitionsToPair(rows -> accumulate(rows, q, faults));
     int partitions = Math.max(1, validated.sparkSession().sparkContext().defaultParallelism());
     String control = spec.controlArm();
     int covariates = spec.covariates().size();
@@ -85,7 +86,7 @@ public final class SufficientStatsStage {
   }
 
   private static Iterator<Tuple2<CellKey, SegmentAccumulator>> accumulate(
-      Iterator<InternalRow> rows, int q) {
+      Iterator<InternalRow> rows, int q, FaultInjection faults) {
     Map<UTF8String, SegmentAccumulator> cells = new HashMap<>();
     Map<String, SegmentAccumulator> rejected = new HashMap<>();
     double[] v = new double[q];
@@ -107,6 +108,7 @@ public final class SufficientStatsStage {
       }
       acc.arm(r.getUTF8String(3)).accept(v);
     }
+    faults.maybeFail("stage-1");
     List<Tuple2<CellKey, SegmentAccumulator>> out = new ArrayList<>(cells.size() + rejected.size());
     for (SegmentAccumulator a : cells.values()) {
       out.add(new Tuple2<>(new CellKey(false, a.experiment, a.segment), a));

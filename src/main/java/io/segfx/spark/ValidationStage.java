@@ -33,6 +33,7 @@ import org.apache.spark.sql.types.StructType;
  * projection is plain column expressions, so Spark compiles it into the scan (whole-stage codegen).
  *
  * <p>Reasons, first match wins: {@code null:<col>} (a missing key or value), {@code
+ * duplicate:<unit col>} (with {@code --unit-col}: every row of an id seen more than once), {@code
  * unknown_arm} (an arm neither control nor a declared variant), {@code not_numeric:<col>} (text that
  * does not parse as a number), {@code nonfinite:<col>} (NaN or ±Inf), {@code out_of_range:<col>}
  * (|value| &gt; {@link #MAX_MAGNITUDE}).
@@ -59,6 +60,7 @@ public final class ValidationStage {
    * @throws UsageException naming the column for a missing column or an unusable type
    */
   public static Dataset<Row> apply(Dataset<Row> input, JobSpec spec) {
+    input = markDuplicates(input, spec);
     Projection p = project(input, spec);
     List<Column> out = new ArrayList<>();
     out.add(
@@ -76,7 +78,35 @@ public final class ValidationStage {
 
   /** The input's own columns plus {@link Columns#REJECT_REASON}, for writing {@code rejected_rows}. */
   public static Dataset<Row> withReason(Dataset<Row> input, JobSpec spec) {
-    return input.withColumn(Columns.REJECT_REASON, project(input, spec).reason());
+    Dataset<Row> marked = markDuplicates(input, spec);
+    Dataset<Row> out = marked.withColumn(Columns.REJECT_REASON, project(marked, spec).reason());
+    return spec.unitCol() == null ? out : out.drop(DUPLICATE);
+  }
+
+  /** Column set to true on rows whose unit id occurs more than once (only with --unit-col). */
+  private static final String DUPLICATE = "__segfx_duplicate";
+
+  /**
+   * With {@code --unit-col}, flags every row whose unit id occurs more than once: the ids are
+   * counted in one partial aggregation and the duplicated ones joined back. Every row of a
+   * duplicated id is flagged, never "all but the first", which would depend on row order.
+   */
+  private static Dataset<Row> markDuplicates(Dataset<Row> input, JobSpec spec) {
+    if (spec.unitCol() == null) {
+      return input;
+    }
+    require(Arrays.asList(input.schema().fieldNames()), spec.unitCol(), "unit id column (--unit-col)");
+    Column unit = col(quote(spec.unitCol()));
+    Dataset<Row> duplicated =
+        input
+            .where(unit.isNotNull())
+            .groupBy(unit.as(DUPLICATE + "_id"))
+            .count()
+            .where(col("count").gt(1))
+            .select(col(DUPLICATE + "_id"), lit(true).as(DUPLICATE));
+    return input
+        .join(duplicated, unit.equalTo(duplicated.col(DUPLICATE + "_id")), "left")
+        .drop(DUPLICATE + "_id");
   }
 
   private record Projection(
@@ -108,6 +138,10 @@ public final class ValidationStage {
     checks.add(new Column[] {experiment.isNull(), lit("null:" + spec.experimentCol())});
     checks.add(new Column[] {segment.isNull(), lit("null:" + spec.segmentCol())});
     checks.add(new Column[] {arm.isNull(), lit("null:" + spec.armCol())});
+    if (spec.unitCol() != null) {
+      checks.add(new Column[] {col(quote(spec.unitCol())).isNull(), lit("null:" + spec.unitCol())});
+      checks.add(new Column[] {col(DUPLICATE).isNotNull(), lit("duplicate:" + spec.unitCol())});
+    }
     if (!spec.variants().isEmpty()) {
       List<Object> known = new ArrayList<>(spec.variants());
       known.add(spec.controlArm());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.segfx.spark.FaultInjection;
 import io.segfx.testing.Fixtures;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,8 +27,13 @@ class SegfxMainProcessTest {
   private static final String OPENS = System.getProperty("segfx.test.opens", "");
 
   private static Process start(Path log, String... args) throws IOException {
+    return start(log, List.of(), args);
+  }
+
+  private static Process start(Path log, List<String> jvmProps, String... args) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(jvmProps);
     for (String o : OPENS.split(" ")) {
       if (!o.isBlank()) {
         cmd.add(o);
@@ -60,19 +66,32 @@ class SegfxMainProcessTest {
     return b.toString();
   }
 
+  /**
+   * local[1], local[2] and local[2] with every task's first attempt failing (local[2,4] allows
+   * retries) write byte-identical tables.
+   */
   @Test
-  void localOneAndLocalTwoAreByteIdentical() throws Exception {
+  void localOneLocalTwoAndRetriedTasksAreByteIdentical() throws Exception {
     String input = Fixtures.path("seed_section9_segments.csv").toString();
     List<String> outs = new ArrayList<>();
-    for (String master : List.of("local[1]", "local[2]")) {
+    List<String> masters = List.of("local[1]", "local[2]", "local[2,4]");
+    for (String master : masters) {
       Path out = tmp.resolve("out-" + master.replaceAll("\\W", ""));
       Path log = tmp.resolve(out.getFileName() + ".log");
+      List<String> props =
+          master.equals("local[2,4]") ? List.of("-D" + FaultInjection.PROPERTY + "=true") : List.of();
       int code =
-          run(
-              log, "segment-effects", "--input", input, "--output", out.toString(), "--arm-col", "A",
-              "--metric", "Y", "--covariates", "baseline", "--output-format", "csv", "--draws", "5000",
-              "--users", "900000", "--value-per-unit", "1", "--cost", "100000", "--master", master);
+          start(
+                  log, props, "segment-effects", "--input", input, "--output", out.toString(), "--arm-col", "A",
+                  "--metric", "Y", "--covariates", "baseline", "--output-format", "csv", "--draws", "5000",
+                  "--users", "900000", "--value-per-unit", "1", "--cost", "100000", "--master", master)
+              .waitFor();
       assertEquals(0, code, Files.readString(log));
+      String manifest = Files.readString(out.resolve("manifest.json"));
+      assertEquals(
+          !props.isEmpty(),
+          !manifest.contains("\"failed_task_attempts\" : 0"),
+          "injected failures are retried and counted: " + manifest);
       StringBuilder all = new StringBuilder();
       for (String t : List.of("segment_estimates", "segment_posteriors", "experiment_pooling", "experiment_decisions")) {
         String csv = csvTable(out.resolve(t));
@@ -83,6 +102,36 @@ class SegfxMainProcessTest {
       assertTrue(Files.readString(log).contains("recommendation"), "prints the decision table");
     }
     assertEquals(outs.get(0), outs.get(1));
+    assertEquals(outs.get(0), outs.get(2));
+  }
+
+  /**
+   * A run killed midway leaves nothing under the output path (it writes to a hidden staging folder
+   * and renames it into place last), and a rerun into the same folder then succeeds.
+   */
+  @Test
+  void killedRunLeavesNoOutput() throws Exception {
+    String input = Fixtures.path("seed_section9_segments.csv").toString();
+    Path out = tmp.resolve("killed");
+    String[] args = {
+      "segment-effects", "--input", input, "--output", out.toString(), "--arm-col", "A", "--metric", "Y",
+      "--covariates", "baseline", "--master", "local[2]"
+    };
+    Process p = start(tmp.resolve("killed.log"), args);
+    long deadline = System.currentTimeMillis() + 120_000;
+    boolean staged = false;
+    while (!staged && System.currentTimeMillis() < deadline && p.isAlive()) {
+      try (Stream<Path> s = Files.list(tmp)) {
+        staged = s.anyMatch(f -> f.getFileName().toString().startsWith(".killed.staging-"));
+      }
+      Thread.sleep(20);
+    }
+    assertTrue(staged, "the run started staging: " + Files.readString(tmp.resolve("killed.log")));
+    p.destroyForcibly().waitFor();
+    assertFalse(Files.exists(out), "a killed run must not leave output under " + out);
+    Path log = tmp.resolve("rerun.log");
+    assertEquals(0, run(log, args), Files.readString(log));
+    assertTrue(Files.exists(out.resolve("_SUCCESS")));
   }
 
   @Test

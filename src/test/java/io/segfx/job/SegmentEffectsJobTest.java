@@ -93,6 +93,8 @@ class SegmentEffectsJobTest extends SparkTestBase {
   /** Same input in 1 and 7 partitions (rows shuffled) gives bit-identical tables. */
   @Test
   void bitIdenticalWhateverThePartitioning() {
+    // Under Kryo, as clusters commonly run.
+    assertEquals("org.apache.spark.serializer.KryoSerializer", spark().sparkContext().getConf().get("spark.serializer"));
     Dataset<Row> rows = spark().read().option("header", "true").csv(section9Csv());
     String one = tmp.resolve("p1.parquet").toString();
     String seven = tmp.resolve("p7.parquet").toString();

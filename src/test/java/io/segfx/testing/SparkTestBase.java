@@ -19,7 +19,10 @@ public abstract class SparkTestBase extends JavaDataFrameSuiteBase {
         .set("spark.sql.shuffle.partitions", "4")
         .set("spark.driver.bindAddress", "127.0.0.1")
         .set("spark.driver.host", "127.0.0.1")
-        .set("spark.app.id", "segfx-tests");
+        .set("spark.app.id", "segfx-tests")
+        // Kryo, as clusters commonly configure it: records need SegfxKryoRegistrator.
+        .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+        .set("spark.kryo.registrator", "io.segfx.spark.SegfxKryoRegistrator");
   }
 
   @Override
