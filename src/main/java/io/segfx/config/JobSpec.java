@@ -45,8 +45,26 @@ public record JobSpec(
     double launchProbability,
     String master,
     String mode,
-    String unitCol)
+    String unitCol,
+    String inputKind,
+    double[] priorControl,
+    double[] priorTreatment,
+    List<PriorGridEntry> priorGrid,
+    double relativeThreshold,
+    String expectedSplit,
+    double srmAlpha,
+    double[] nigPrior,
+    double[] regressionPrior)
     implements Serializable {
+
+  /**
+   * One named prior of the sensitivity grid: Beta shapes for control and treatment.
+   *
+   * @param name the grid name, as written to {@code prior_sensitivity.prior}
+   * @param control {alpha, beta} of the control arm
+   * @param treatment {alpha, beta} of the treatment arm
+   */
+  public record PriorGridEntry(String name, double[] control, double[] treatment) implements Serializable {}
 
   public static final String COMMAND = "segment-effects";
   public static final String POOLING_DEFAULT = "reml";
@@ -84,7 +102,18 @@ public record JobSpec(
           OptionDef.of("launch-probability", DOUBLE, String.valueOf(DecisionRule.LAUNCH_PROBABILITY_DEFAULT), "launch when P(profit > 0) >= this; do not launch when <= 1 - this"),
           OptionDef.of("master", STRING, null, "Spark master, e.g. local[2] (default: spark-submit's, else local[*])"),
           OptionDef.choice("mode", "error", List.of("error", "overwrite"), "when the output folder exists: fail, or replace it"),
-          OptionDef.of("unit-col", STRING, null, "unit id column; when given, every row of a duplicated or null id is quarantined (one extra aggregation over the ids)"));
+          OptionDef.of("unit-col", STRING, null, "unit id column; when given, every row of a duplicated or null id is quarantined (one extra aggregation over the ids)"),
+          OptionDef.choice("input-kind", "units", List.of("units", "counts", "estimates"), "unit rows; per-arm aggregates (n, conversions | n, sum, sum_sq); or segment estimates (estimate, std_error)"),
+          OptionDef.of("prior-alpha", DOUBLE, "1", "binary metrics: Beta prior alpha of both arms"),
+          OptionDef.of("prior-beta", DOUBLE, "1", "binary metrics: Beta prior beta of both arms"),
+          OptionDef.of("prior-control", LIST, null, "binary metrics: 'alpha,beta' of the control arm (overrides --prior-alpha/--prior-beta)"),
+          OptionDef.of("prior-treatment", LIST, null, "binary metrics: 'alpha,beta' of the variant arms (overrides --prior-alpha/--prior-beta)"),
+          OptionDef.of("prior-grid", STRING, null, "binary metrics: sensitivity grid 'name=a,b;name2=a,b|a,b' (control|treatment shapes)"),
+          OptionDef.of("relative-threshold", DOUBLE, "0", "threshold r for P(relative effect > r)"),
+          OptionDef.of("expected-split", STRING, null, "designed split of control and variants, e.g. 50/50 or 0=50,1=25,2=25 (default: equal)"),
+          OptionDef.of("srm-alpha", DOUBLE, "0.001", "flag sample-ratio mismatch when the chi-square p-value is below this"),
+          OptionDef.of("nig-prior", LIST, "0,1e-4,1e-3,1e-3", "continuous metrics without covariates: NIG prior mu0,kappa0,alpha0,beta0 of each arm's mean"),
+          OptionDef.of("regression-prior", LIST, "1e6,1e-3,1e-3", "continuous metrics with covariates: conjugate regression prior v0,a0,b0 (beta ~ N(0, sigma^2 v0 I), sigma^2 ~ IG(a0, b0))"));
 
   /** Builds and validates a spec from resolved option values. */
   public static JobSpec from(OptionValues v) {
@@ -114,9 +143,86 @@ public record JobSpec(
             v.number("launch-probability"),
             v.string("master"),
             v.string("mode"),
-            v.string("unit-col"));
+            v.string("unit-col"),
+            v.string("input-kind"),
+            shapes(v, "prior-control"),
+            shapes(v, "prior-treatment"),
+            parseGrid(v.string("prior-grid")),
+            v.number("relative-threshold"),
+            v.string("expected-split"),
+            v.number("srm-alpha"),
+            numbers(v.list("nig-prior"), 4, "--nig-prior"),
+            numbers(v.list("regression-prior"), 3, "--regression-prior"));
     s.validate();
     return s;
+  }
+
+  private static double[] shapes(OptionValues v, String option) {
+    List<String> given = v.list(option);
+    if (given.isEmpty()) {
+      return new double[] {v.number("prior-alpha"), v.number("prior-beta")};
+    }
+    return numbers(given, 2, "--" + option);
+  }
+
+  static double[] numbers(List<String> items, int count, String option) {
+    if (items.size() != count) {
+      throw new UsageException(option + " needs " + count + " comma-separated numbers, got '" + String.join(",", items) + "'");
+    }
+    double[] out = new double[count];
+    for (int i = 0; i < count; i++) {
+      try {
+        out[i] = Double.parseDouble(items.get(i));
+      } catch (NumberFormatException e) {
+        throw new UsageException(option + ": '" + items.get(i) + "' is not a number");
+      }
+    }
+    return out;
+  }
+
+  /** Parses {@code name=a,b;name2=a,b|c,d}: one pair for both arms, or control|treatment. */
+  static List<PriorGridEntry> parseGrid(String text) {
+    List<PriorGridEntry> out = new java.util.ArrayList<>();
+    if (text == null || text.isBlank()) {
+      return out;
+    }
+    for (String entry : text.split(";")) {
+      if (entry.isBlank()) {
+        continue;
+      }
+      int eq = entry.indexOf('=');
+      if (eq <= 0) {
+        throw new UsageException("--prior-grid entry '" + entry + "' must look like name=alpha,beta or name=a,b|a,b");
+      }
+      String name = entry.substring(0, eq).trim();
+      String[] arms = entry.substring(eq + 1).split("\\|");
+      if (arms.length > 2) {
+        throw new UsageException("--prior-grid entry '" + entry + "' has more than control|treatment shapes");
+      }
+      double[] c = numbers(OptionValues.split(arms[0]), 2, "--prior-grid entry '" + name + "'");
+      double[] t = arms.length == 2 ? numbers(OptionValues.split(arms[1]), 2, "--prior-grid entry '" + name + "'") : c;
+      out.add(new PriorGridEntry(name, c, t));
+    }
+    return out;
+  }
+
+  /** The metrics with their kinds. */
+  public List<io.segfx.model.MetricSpec> metricSpecs() {
+    List<io.segfx.model.MetricSpec> out = new java.util.ArrayList<>();
+    for (String m : metrics) {
+      out.add(io.segfx.model.MetricSpec.parse(m));
+    }
+    return out;
+  }
+
+  /** True when any metric is binary. */
+  public boolean anyBinary() {
+    for (io.segfx.model.MetricSpec m : metricSpecs()) {
+      if (m.binary()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** csv when the path ends in .csv (or .csv.gz), parquet otherwise. */
@@ -143,6 +249,32 @@ public record JobSpec(
       throw new UsageException(
           "decision analysis needs all of --users, --value-per-unit and --cost (or none of them)");
     }
+    for (String m : metrics) {
+      try {
+        io.segfx.model.MetricSpec.parse(m);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage());
+      }
+    }
+    for (double[] prior : List.of(priorControl, priorTreatment)) {
+      if (!(prior[0] > 0 && prior[1] > 0)) {
+        throw new UsageException("Beta prior shapes must be > 0, got " + prior[0] + ", " + prior[1]);
+      }
+    }
+    for (PriorGridEntry g : priorGrid) {
+      if (!(g.control()[0] > 0 && g.control()[1] > 0 && g.treatment()[0] > 0 && g.treatment()[1] > 0)) {
+        throw new UsageException("--prior-grid '" + g.name() + "': Beta shapes must be > 0");
+      }
+    }
+    if (!(srmAlpha > 0 && srmAlpha < 1)) {
+      throw new UsageException("--srm-alpha must be in (0, 1), got " + srmAlpha);
+    }
+    if (!(nigPrior[1] > 0 && nigPrior[2] > 0 && nigPrior[3] > 0)) {
+      throw new UsageException("--nig-prior kappa0, alpha0 and beta0 must be > 0");
+    }
+    if (!(regressionPrior[0] > 0 && regressionPrior[1] > 0 && regressionPrior[2] > 0)) {
+      throw new UsageException("--regression-prior v0, a0 and b0 must be > 0");
+    }
     Set<String> seen = new HashSet<>();
     for (String c : columns()) {
       if (!seen.add(c)) {
@@ -156,7 +288,9 @@ public record JobSpec(
 
   private List<String> columns() {
     java.util.ArrayList<String> c = new java.util.ArrayList<>(List.of(experimentCol, segmentCol, armCol));
-    c.addAll(metrics);
+    for (String m : metrics) {
+      c.add(io.segfx.model.MetricSpec.parse(m).column());
+    }
     c.addAll(covariates);
     if (unitCol != null) {
       c.add(unitCol);
@@ -199,6 +333,19 @@ public record JobSpec(
     m.put("master", master);
     m.put("mode", mode);
     m.put("unit_col", unitCol);
+    m.put("input_kind", inputKind);
+    m.put("prior_control", priorControl);
+    m.put("prior_treatment", priorTreatment);
+    List<Map<String, Object>> grid = new java.util.ArrayList<>();
+    for (PriorGridEntry g : priorGrid) {
+      grid.add(Map.of("name", g.name(), "control", g.control(), "treatment", g.treatment()));
+    }
+    m.put("prior_grid", grid);
+    m.put("relative_threshold", relativeThreshold);
+    m.put("expected_split", expectedSplit);
+    m.put("srm_alpha", srmAlpha);
+    m.put("nig_prior", nigPrior);
+    m.put("regression_prior", regressionPrior);
     return m;
   }
 }

@@ -199,7 +199,7 @@ public final class OptionValues {
     return String.join(", ", n);
   }
 
-  static List<String> split(String s) {
+  public static List<String> split(String s) {
     List<String> out = new ArrayList<>();
     for (String p : s.split(",")) {
       if (!p.isBlank()) {

@@ -1,9 +1,12 @@
 package io.segfx.io;
 
+import io.segfx.model.ArmPosterior;
 import io.segfx.model.DecisionMetrics;
+import io.segfx.model.PriorSensitivity;
 import io.segfx.model.ExperimentPooling;
 import io.segfx.model.SegmentEstimate;
 import io.segfx.model.SegmentPosterior;
+import io.segfx.stats.StudentSummary;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -25,6 +28,8 @@ public final class OutputTables {
   public static final String EXPERIMENT_POOLING = "experiment_pooling";
   public static final String EXPERIMENT_DECISIONS = "experiment_decisions";
   public static final String REJECTED_ROWS = "rejected_rows";
+  public static final String ARM_POSTERIORS = "arm_posteriors";
+  public static final String PRIOR_SENSITIVITY = "prior_sensitivity";
 
   private static final String[] KEY = {"experiment_id", "metric", "variant"};
 
@@ -36,7 +41,19 @@ public final class OutputTables {
           f("estimate", "double"),
           f("std_error", "double"),
           f("dof", "long"),
-          f("status", "string"));
+          f("status", "string"),
+          f("metric_kind", "string"),
+          f("successes_control", "long"),
+          f("successes_treatment", "long"),
+          f("mean_control", "double"),
+          f("mean_treatment", "double"),
+          f("bayes_mean", "double"),
+          f("bayes_sd", "double"),
+          f("bayes_q025", "double"),
+          f("bayes_q975", "double"),
+          f("bayes_prob_positive", "double"),
+          f("srm_p_value", "double"),
+          f("srm_flag", "boolean"));
 
   public static final StructType SEGMENT_POSTERIORS_SCHEMA =
       schema(
@@ -48,7 +65,11 @@ public final class OutputTables {
           f("prob_positive", "double"),
           f("prob_above_threshold", "double"),
           f("shrinkage_weight", "double"),
-          f("units", "long"));
+          f("units", "long"),
+          f("relative_effect_mean", "double"),
+          f("prob_relative_above_threshold", "double"),
+          f("source", "string"),
+          f("prior", "string"));
 
   public static final StructType EXPERIMENT_POOLING_SCHEMA =
       schema(
@@ -70,6 +91,8 @@ public final class OutputTables {
           f("effect_q975", "double"),
           f("prob_positive", "double"),
           f("prob_above_threshold", "double"),
+          f("relative_effect_mean", "double"),
+          f("prob_relative_above_threshold", "double"),
           f("expected_profit", "double"),
           f("profit_q025", "double"),
           f("profit_q975", "double"),
@@ -80,15 +103,89 @@ public final class OutputTables {
           f("draws", "int"),
           f("mc_se_effect_mean", "double"),
           f("mc_se_prob_positive", "double"),
-          f("mc_se_prob_profit_positive", "double"));
+          f("mc_se_prob_profit_positive", "double"),
+          f("prior", "string"),
+          f("srm_p_value", "double"),
+          f("srm_flag", "boolean"));
 
-  public static List<Row> segmentEstimates(List<SegmentEstimate> in) {
+  public static final StructType ARM_POSTERIORS_SCHEMA =
+      schema(
+          new StructField[] {f("experiment_id", "string"), f("metric", "string"), f("segment", "string"), f("arm", "string")},
+          f("level", "string"),
+          f("n", "long"),
+          f("successes", "long"),
+          f("prior_alpha", "double"),
+          f("prior_beta", "double"),
+          f("post_alpha", "double"),
+          f("post_beta", "double"),
+          f("mean", "double"),
+          f("q025", "double"),
+          f("q975", "double"));
+
+  public static final StructType PRIOR_SENSITIVITY_SCHEMA =
+      schema(
+          keyFields(false),
+          f("prior", "string"),
+          f("control_alpha", "double"),
+          f("control_beta", "double"),
+          f("treatment_alpha", "double"),
+          f("treatment_beta", "double"),
+          f("mean", "double"),
+          f("sd", "double"),
+          f("q025", "double"),
+          f("q975", "double"),
+          f("prob_positive", "double"),
+          f("prob_above_threshold", "double"),
+          f("relative_effect_mean", "double"),
+          f("prob_relative_above_threshold", "double"),
+          f("expected_profit", "double"),
+          f("prob_profit_positive", "double"),
+          f("recommendation", "string"),
+          f("decision_changes", "boolean"),
+          f("mc_se_prob_positive", "double"));
+
+  public static List<Row> armPosteriors(List<ArmPosterior> in) {
     return rows(
         in,
-        e ->
+        a ->
             RowFactory.create(
-                e.experimentId(), e.metric(), e.variant(), e.segment(), e.nControl(), e.nTreatment(),
-                e.estimate(), e.stdError(), e.dof(), e.status()));
+                a.experimentId(), a.metric(), a.segment(), a.arm(), a.level(), a.n(), a.successes(),
+                a.priorAlpha(), a.priorBeta(), a.postAlpha(), a.postBeta(), a.mean(), a.q025(), a.q975()));
+  }
+
+  public static List<Row> priorSensitivity(List<PriorSensitivity> in) {
+    return rows(
+        in,
+        p -> {
+          DecisionMetrics d = p.result();
+          return RowFactory.create(
+              p.experimentId(), p.metric(), p.variant(), p.prior(), p.controlPrior()[0], p.controlPrior()[1],
+              p.treatmentPrior()[0], p.treatmentPrior()[1], d.effectMean(), d.effectSd(), d.effectQ025(),
+              d.effectQ975(), d.probPositive(), d.probAboveThreshold(), d.relativeEffectMean(),
+              d.probRelativeAboveThreshold(), d.expectedProfit(), d.probProfitPositive(),
+              d.recommendation(), p.decisionChanges(), d.mcSeProbPositive());
+        });
+  }
+
+  /**
+   * Segment estimates; the {@code bayes_*} columns are the exact Student-t summaries of the
+   * conjugate regression coefficient (NaN where there is none).
+   */
+  public static List<Row> segmentEstimates(List<SegmentEstimate> in, double threshold, double srmAlpha) {
+    return rows(
+        in,
+        e -> {
+          double nan = Double.NaN;
+          StudentSummary t =
+              Double.isNaN(e.bayesMean())
+                  ? new StudentSummary(nan, nan, nan, nan, nan, nan)
+                  : StudentSummary.of(e.bayesMean(), e.bayesScale(), e.bayesDof(), threshold);
+          return RowFactory.create(
+              e.experimentId(), e.metric(), e.variant(), e.segment(), e.nControl(), e.nTreatment(),
+              e.estimate(), e.stdError(), e.dof(), e.status(), e.kind(), e.successesControl(),
+              e.successesTreatment(), e.meanControl(), e.meanTreatment(), t.mean(), t.sd(), t.q025(),
+              t.q975(), t.probPositive(), e.srmPValue(), e.srmPValue() < srmAlpha);
+        });
   }
 
   public static List<Row> segmentPosteriors(List<SegmentPosterior> in) {
@@ -98,7 +195,7 @@ public final class OutputTables {
             RowFactory.create(
                 p.experimentId(), p.metric(), p.variant(), p.segment(), p.postMean(), p.postSd(),
                 p.q025(), p.q975(), p.probPositive(), p.probAboveThreshold(), p.shrinkageWeight(),
-                p.units()));
+                p.units(), p.relativeEffectMean(), p.probRelativeAboveThreshold(), p.source(), p.prior()));
   }
 
   public static List<Row> experimentPooling(List<ExperimentPooling> in) {
@@ -117,9 +214,10 @@ public final class OutputTables {
             RowFactory.create(
                 d.experimentId(), d.metric(), d.variant(), d.effectMean(), d.effectSd(),
                 d.effectQ025(), d.effectQ975(), d.probPositive(), d.probAboveThreshold(),
-                d.expectedProfit(), d.profitQ025(), d.profitQ975(), d.probProfitPositive(),
-                d.expectedLossLaunch(), d.expectedLossWait(), d.recommendation(), d.draws(),
-                d.mcSeEffectMean(), d.mcSeProbPositive(), d.mcSeProbProfitPositive()));
+                d.relativeEffectMean(), d.probRelativeAboveThreshold(), d.expectedProfit(),
+                d.profitQ025(), d.profitQ975(), d.probProfitPositive(), d.expectedLossLaunch(),
+                d.expectedLossWait(), d.recommendation(), d.draws(), d.mcSeEffectMean(),
+                d.mcSeProbPositive(), d.mcSeProbProfitPositive(), d.prior(), d.srmPValue(), d.srmFlag()));
   }
 
   private static <T> List<Row> rows(List<T> in, Function<T, Row> f) {
@@ -154,6 +252,7 @@ public final class OutputTables {
           case "long" -> DataTypes.LongType;
           case "int" -> DataTypes.IntegerType;
           case "double" -> DataTypes.DoubleType;
+          case "boolean" -> DataTypes.BooleanType;
           default -> DataTypes.StringType;
         },
         true);

@@ -8,7 +8,9 @@ import io.segfx.model.SegmentEstimate;
 import io.segfx.model.SegmentPosterior;
 import io.segfx.model.Status;
 import io.segfx.stats.NormalSummary;
+import io.segfx.stats.SegmentDraw;
 import io.segfx.stats.Shrinkage;
+import io.segfx.stats.StudentSummary;
 import io.segfx.stats.pooling.DerSimonianLaird;
 import io.segfx.stats.pooling.MomentsPooling;
 import io.segfx.stats.pooling.PoolingResult;
@@ -66,7 +68,7 @@ public final class PoolingStage {
     for (Map.Entry<List<String>, List<SegmentEstimate>> g : groups.entrySet()) {
       List<String> k = g.getKey();
       if (!poolGroup(k, g.getValue(), spec, pooling, posteriors, draws)) {
-        undecided.add(DecisionMetrics.insufficientData(k.get(0), k.get(1), k.get(2)));
+        undecided.add(DecisionMetrics.insufficientData(k.get(0), k.get(1), k.get(2), ""));
       }
     }
     return new Result(grid, pooling, posteriors, draws, undecided);
@@ -110,6 +112,7 @@ public final class PoolingStage {
     } else {
       note = "fewer than " + spec.minSegments() + " usable segments; not pooled";
     }
+    String prior = k == 0 ? "" : Priors.describe(spec, usable.get(0).binary(), fit);
     pooling.add(
         new ExperimentPooling(
             key.get(0), key.get(1), key.get(2),
@@ -121,26 +124,41 @@ public final class PoolingStage {
     if (k == 0) {
       return false;
     }
-    double[] mean = new double[k];
-    double[] sd = new double[k];
-    double[] share = new double[k];
+    SegmentDraw[] segs = new SegmentDraw[k];
+    long[] n = new long[k];
     for (int j = 0; j < k; j++) {
       SegmentEstimate e = usable.get(j);
-      Shrinkage.Posterior p =
-          fit == null
-              ? Shrinkage.unpooled(y[j], se[j])
-              : Shrinkage.posterior(y[j], se[j], fit.mu(), fit.muSe(), fit.tau2());
-      NormalSummary s = NormalSummary.of(p.mean(), p.sd(), spec.threshold());
-      long n = e.nControl() + e.nTreatment();
-      posteriors.add(
-          new SegmentPosterior(
-              e.experimentId(), e.metric(), e.variant(), e.segment(), s.mean(), s.sd(), s.q025(),
-              s.q975(), s.probPositive(), s.probAboveThreshold(), p.weightOnRaw(), n));
-      mean[j] = p.mean();
-      sd[j] = p.sd();
-      share[j] = (double) n / units;
+      n[j] = e.nControl() + e.nTreatment();
+      double share = (double) n[j] / units;
+      double[] baseline = Priors.baseline(spec, e);
+      int baselineKind = e.binary() ? SegmentDraw.BETA : SegmentDraw.STUDENT;
+      if (fit != null) {
+        Shrinkage.Posterior p = Shrinkage.posterior(y[j], se[j], fit.mu(), fit.muSe(), fit.tau2());
+        NormalSummary s = NormalSummary.of(p.mean(), p.sd(), spec.threshold());
+        posteriors.add(
+            new SegmentPosterior(
+                e.experimentId(), e.metric(), e.variant(), e.segment(), s.mean(), s.sd(), s.q025(),
+                s.q975(), s.probPositive(), s.probAboveThreshold(), p.weightOnRaw(), n[j], Double.NaN,
+                Double.NaN, "normal", prior));
+        segs[j] = new SegmentDraw(e.segment(), share, SegmentDraw.NORMAL, new double[] {p.mean(), p.sd()}, baselineKind, baseline, false);
+      } else if (e.binary()) {
+        segs[j] = new SegmentDraw(e.segment(), share, SegmentDraw.BETA_DIFF, Priors.betaDiff(spec, e), baselineKind, baseline, true);
+      } else if (spec.covariates().isEmpty() || Double.isNaN(e.bayesMean())) {
+        segs[j] = new SegmentDraw(e.segment(), share, SegmentDraw.STUDENT_DIFF, Priors.nigDiff(spec, e), baselineKind, baseline, true);
+      } else {
+        StudentSummary t = StudentSummary.of(e.bayesMean(), e.bayesScale(), e.bayesDof(), spec.threshold());
+        posteriors.add(
+            new SegmentPosterior(
+                e.experimentId(), e.metric(), e.variant(), e.segment(), t.mean(), t.sd(), t.q025(),
+                t.q975(), t.probPositive(), t.probAboveThreshold(), 1.0, n[j], Double.NaN, Double.NaN,
+                "student_t", prior));
+        segs[j] =
+            new SegmentDraw(
+                e.segment(), share, SegmentDraw.STUDENT,
+                new double[] {e.bayesMean(), e.bayesScale(), e.bayesDof()}, baselineKind, baseline, false);
+      }
     }
-    draws.add(new PooledPosterior(key.get(0), key.get(1), key.get(2), mean, sd, share));
+    draws.add(new PooledPosterior(key.get(0), key.get(1), key.get(2), segs, n, prior));
     return true;
   }
 
@@ -162,11 +180,13 @@ public final class PoolingStage {
   static List<SegmentEstimate> completeGrid(List<SegmentEstimate> raw) {
     Map<String, TreeSet<String>> variants = new TreeMap<>();
     Map<String, TreeSet<String>> metrics = new TreeMap<>();
+    Map<String, String> kinds = new TreeMap<>();
     Map<List<String>, Long> controlCount = new TreeMap<>(PoolingStage::compareKeys);
     Map<List<String>, SegmentEstimate> present = new TreeMap<>(PoolingStage::compareKeys);
     for (SegmentEstimate e : raw) {
       variants.computeIfAbsent(e.experimentId(), k -> new TreeSet<>());
       metrics.computeIfAbsent(e.experimentId(), k -> new TreeSet<>()).add(e.metric());
+      kinds.put(e.metric(), e.kind());
       if (e.variant() != null) {
         variants.get(e.experimentId()).add(e.variant());
       }
@@ -186,9 +206,9 @@ public final class PoolingStage {
         for (String variant : variants.get(exp)) {
           if (!present.containsKey(List.of(exp, metric, variant, segment))) {
             out.add(
-                new SegmentEstimate(
-                    exp, metric, variant, segment, seg.getValue(), 0, Double.NaN, Double.NaN, 0,
-                    Status.EMPTY_TREATMENT.code()));
+                SegmentEstimate.empty(
+                    exp, metric, variant, segment, seg.getValue(), 0, Status.EMPTY_TREATMENT.code(),
+                    kinds.get(metric)));
           }
         }
       }

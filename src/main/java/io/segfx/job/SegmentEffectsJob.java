@@ -13,6 +13,7 @@ import io.segfx.spark.SufficientStatsStage;
 import io.segfx.spark.TaskFailureCounter;
 import io.segfx.spark.ValidationStage;
 import io.segfx.stats.DecisionRule;
+import io.segfx.stats.ExperimentDraws;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -89,13 +90,13 @@ public final class SegmentEffectsJob {
 
       long t2 = System.nanoTime();
       group(spark, "segfx-stage3", "stage 3: posterior draws and decision metrics");
-      List<DecisionMetrics> decisions =
-          new ArrayList<>(
-              DrawStage.run(
-                  spark, s2.draws(), spec.draws(), spec.seed(), spec.threshold(), spec.economics(),
-                  new DecisionRule(spec.launchProbability())));
-      decisions.addAll(s2.undecided());
-      decisions.sort(DecisionMetrics.ORDER);
+      List<ExperimentDraws.Result> drawn =
+          DrawStage.run(
+              spark, s2.draws(), spec.draws(), spec.seed(),
+              new ExperimentDraws.Thresholds(spec.threshold(), spec.relativeThreshold()),
+              spec.economics(), new DecisionRule(spec.launchProbability()));
+      DecisionAssembly.Tables tables = DecisionAssembly.assemble(spec, s2, drawn);
+      List<DecisionMetrics> decisions = tables.decisions();
       seconds.put("draws", elapsed(t2));
       LOG.info(
           "stage 3: {} groups x {} draws in {} s", decisions.size(), spec.draws(), seconds.get("draws"));
@@ -104,11 +105,11 @@ public final class SegmentEffectsJob {
       group(spark, "segfx-write", "write output tables");
       out.writeTable(
           OutputTables.SEGMENT_ESTIMATES,
-          OutputTables.segmentEstimates(s2.estimates()),
+          OutputTables.segmentEstimates(tables.estimates(), spec.threshold(), spec.srmAlpha()),
           OutputTables.SEGMENT_ESTIMATES_SCHEMA);
       out.writeTable(
           OutputTables.SEGMENT_POSTERIORS,
-          OutputTables.segmentPosteriors(s2.posteriors()),
+          OutputTables.segmentPosteriors(tables.posteriors()),
           OutputTables.SEGMENT_POSTERIORS_SCHEMA);
       out.writeTable(
           OutputTables.EXPERIMENT_POOLING,
@@ -118,6 +119,13 @@ public final class SegmentEffectsJob {
           OutputTables.EXPERIMENT_DECISIONS,
           OutputTables.experimentDecisions(decisions),
           OutputTables.EXPERIMENT_DECISIONS_SCHEMA);
+      if (!tables.arms().isEmpty()) {
+        out.writeTable(OutputTables.ARM_POSTERIORS, OutputTables.armPosteriors(tables.arms()), OutputTables.ARM_POSTERIORS_SCHEMA);
+      }
+      if (!tables.sensitivity().isEmpty()) {
+        out.writeTable(
+            OutputTables.PRIOR_SENSITIVITY, OutputTables.priorSensitivity(tables.sensitivity()), OutputTables.PRIOR_SENSITIVITY_SCHEMA);
+      }
       if (s1.rowsRejected() > 0) {
         out.write(
             OutputTables.REJECTED_ROWS,
@@ -137,15 +145,21 @@ public final class SegmentEffectsJob {
       manifest.put("seed", spec.seed());
       manifest.put("versions", versions(spark));
       manifest.put("spark_master", spark.sparkContext().master());
-      Map<String, Object> tables = new LinkedHashMap<>();
-      tables.put(OutputTables.SEGMENT_ESTIMATES, s2.estimates().size());
-      tables.put(OutputTables.SEGMENT_POSTERIORS, s2.posteriors().size());
-      tables.put(OutputTables.EXPERIMENT_POOLING, s2.pooling().size());
-      tables.put(OutputTables.EXPERIMENT_DECISIONS, decisions.size());
-      if (s1.rowsRejected() > 0) {
-        tables.put(OutputTables.REJECTED_ROWS, s1.rowsRejected());
+      Map<String, Object> counts = new LinkedHashMap<>();
+      counts.put(OutputTables.SEGMENT_ESTIMATES, tables.estimates().size());
+      counts.put(OutputTables.SEGMENT_POSTERIORS, tables.posteriors().size());
+      counts.put(OutputTables.EXPERIMENT_POOLING, s2.pooling().size());
+      counts.put(OutputTables.EXPERIMENT_DECISIONS, decisions.size());
+      if (!tables.arms().isEmpty()) {
+        counts.put(OutputTables.ARM_POSTERIORS, tables.arms().size());
       }
-      manifest.put("tables", tables);
+      if (!tables.sensitivity().isEmpty()) {
+        counts.put(OutputTables.PRIOR_SENSITIVITY, tables.sensitivity().size());
+      }
+      if (s1.rowsRejected() > 0) {
+        counts.put(OutputTables.REJECTED_ROWS, s1.rowsRejected());
+      }
+      manifest.put("tables", counts);
       manifest.put("stage_seconds", seconds);
       // Counted from listener events, which arrive asynchronously: a failure reported after this
       // point (none is expected once the stages have finished) would be missed.

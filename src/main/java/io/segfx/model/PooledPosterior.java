@@ -1,16 +1,17 @@
 package io.segfx.model;
 
+import io.segfx.stats.SegmentDraw;
 import java.io.Serializable;
 
 /**
- * What stage 3 needs of one (experiment, metric, variant): the usable segments' posterior means,
- * sds and unit shares. Broadcast to the executors that run the draws.
+ * What stage 3 needs of one (experiment, metric, variant): per usable segment what to draw, its
+ * units, and the prior's description. Broadcast to the executors that run the draws.
  */
 public record PooledPosterior(
     String experimentId,
     String metric,
     String variant,
-    double[] mean,
-    double[] sd,
-    double[] share)
+    SegmentDraw[] segments,
+    long[] units,
+    String prior)
     implements Serializable {}

@@ -3,9 +3,17 @@ package io.segfx.model;
 import java.io.Serializable;
 
 /**
- * Stage-1 output: the regression-adjusted effect of one variant against control in one segment,
- * for one metric. {@code estimate} and {@code stdError} are NaN unless {@code status} is {@code
- * ok} (or {@code zero_residual_variance} for the estimate).
+ * Stage-1 output: the effect of one variant against control in one segment, for one metric.
+ *
+ * <p>For a continuous metric {@code estimate} and {@code stdError} are the OLS coefficient of the
+ * treatment indicator and its classical standard error; {@code bayes*} is the Student-t marginal of
+ * that coefficient under the conjugate regression prior (NaN without covariates, where each arm
+ * has its own NIG posterior built from {@code mean*} and {@code ss*}). For a binary metric they are
+ * the mean and sd of the Beta–Binomial posterior lift p1 - p0, and {@code successes*} hold the
+ * conversions. All are NaN (null for counts) when {@code status} is not {@code ok}.
+ *
+ * @param srmPValue chi-square p-value of the control/variant split in this segment (NaN before
+ *     stage 2 computes it)
  */
 public record SegmentEstimate(
     String experimentId,
@@ -17,11 +25,45 @@ public record SegmentEstimate(
     double estimate,
     double stdError,
     long dof,
-    String status)
+    String status,
+    String kind,
+    Long successesControl,
+    Long successesTreatment,
+    double meanControl,
+    double ssControl,
+    double meanTreatment,
+    double ssTreatment,
+    double bayesMean,
+    double bayesScale,
+    double bayesDof,
+    double srmPValue)
     implements Serializable {
+
+  /** A cell without an estimate (an empty arm), with its status. */
+  public static SegmentEstimate empty(
+      String experimentId, String metric, String variant, String segment, long nControl, long nTreatment,
+      String status, String kind) {
+    double nan = Double.NaN;
+    return new SegmentEstimate(
+        experimentId, metric, variant, segment, nControl, nTreatment, nan, nan, 0, status, kind, null,
+        null, nan, nan, nan, nan, nan, nan, nan, nan);
+  }
 
   /** True when the cell enters pooling. */
   public boolean usable() {
     return Status.OK.code().equals(status);
+  }
+
+  /** True for a binary (conversion) metric. */
+  public boolean binary() {
+    return "binary".equals(kind);
+  }
+
+  /** This estimate with its sample-ratio p-value. */
+  public SegmentEstimate withSrm(double p) {
+    return new SegmentEstimate(
+        experimentId, metric, variant, segment, nControl, nTreatment, estimate, stdError, dof, status,
+        kind, successesControl, successesTreatment, meanControl, ssControl, meanTreatment, ssTreatment,
+        bayesMean, bayesScale, bayesDof, p);
   }
 }

@@ -2,7 +2,12 @@ package io.segfx.model;
 
 import java.io.Serializable;
 
-/** Stage-3 output: the closed-form normal posterior of one segment effect. */
+/**
+ * Stage-2/3 output: the posterior of one segment effect. {@code source} says how it was summarised:
+ * {@code normal} (pooled normal–normal posterior, exact), {@code student_t} (an unpooled conjugate
+ * regression coefficient, exact) or {@code draws} (an unpooled Beta–Binomial or NIG difference, from
+ * posterior draws). The relative effect (effect / control level) always comes from draws.
+ */
 public record SegmentPosterior(
     String experimentId,
     String metric,
@@ -15,5 +20,17 @@ public record SegmentPosterior(
     double probPositive,
     double probAboveThreshold,
     double shrinkageWeight,
-    long units)
-    implements Serializable {}
+    long units,
+    double relativeEffectMean,
+    double probRelativeAboveThreshold,
+    String source,
+    String prior)
+    implements Serializable {
+
+  /** This posterior with its relative-effect figures. */
+  public SegmentPosterior withRelative(double mean, double probAbove) {
+    return new SegmentPosterior(
+        experimentId, metric, variant, segment, postMean, postSd, q025, q975, probPositive,
+        probAboveThreshold, shrinkageWeight, units, mean, probAbove, source, prior);
+  }
+}

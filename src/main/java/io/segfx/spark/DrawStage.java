@@ -1,6 +1,5 @@
 package io.segfx.spark;
 
-import io.segfx.model.DecisionMetrics;
 import io.segfx.model.PooledPosterior;
 import io.segfx.stats.DecisionRule;
 import io.segfx.stats.ExperimentDraws;
@@ -24,55 +23,53 @@ import scala.Tuple2;
 public final class DrawStage {
   private DrawStage() {}
 
-  /** Draws every group and returns the decision metrics sorted by experiment, metric, variant. */
-  public static List<DecisionMetrics> run(
+  /** Draws every group; results in the order of {@code groups}. */
+  public static List<ExperimentDraws.Result> run(
       SparkSession spark,
       List<PooledPosterior> groups,
       int draws,
       long seed,
-      double threshold,
+      ExperimentDraws.Thresholds thresholds,
       ExperimentDraws.Economics economics,
       DecisionRule rule) {
     if (groups.isEmpty()) {
       return List.of();
     }
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    Map<String, PooledPosterior> byKey = new HashMap<>();
-    List<Tuple2<String, String>> keys = new ArrayList<>();
-    for (PooledPosterior p : groups) {
-      String k = key(p);
-      byKey.put(k, p);
-      keys.add(new Tuple2<>(p.experimentId(), k));
+    Map<Integer, PooledPosterior> byIndex = new HashMap<>();
+    List<Tuple2<String, Integer>> keys = new ArrayList<>();
+    for (int i = 0; i < groups.size(); i++) {
+      byIndex.put(i, groups.get(i));
+      keys.add(new Tuple2<>(groups.get(i).experimentId(), i));
     }
-    Broadcast<Map<String, PooledPosterior>> posteriors = jsc.broadcast(byKey);
+    Broadcast<Map<Integer, PooledPosterior>> posteriors = jsc.broadcast(byIndex);
     FaultInjection faults = FaultInjection.of(jsc.getConf());
     int partitions = Math.max(1, Math.min(keys.size(), jsc.defaultParallelism() * 4));
-    List<DecisionMetrics> out =
-        new ArrayList<>(
-            jsc.parallelizePairs(keys, partitions)
-                .partitionBy(new HashPartitioner(partitions))
-                .map(
-                    t -> {
-                      faults.maybeFail("stage-3");
-                      PooledPosterior p = posteriors.value().get(t._2());
-                      return ExperimentDraws.draw(
+    List<Tuple2<Integer, ExperimentDraws.Result>> out =
+        jsc.parallelizePairs(keys, partitions)
+            .partitionBy(new HashPartitioner(partitions))
+            .mapToPair(
+                t -> {
+                  faults.maybeFail("stage-3");
+                  PooledPosterior p = posteriors.value().get(t._2());
+                  return new Tuple2<>(
+                      t._2(),
+                      ExperimentDraws.draw(
                           new String[] {p.experimentId(), p.metric(), p.variant()},
-                          p.mean(),
-                          p.sd(),
-                          p.share(),
+                          p.segments(),
                           draws,
-                          threshold,
+                          thresholds,
                           economics,
                           rule,
-                          Seeds.of(seed, p.experimentId(), p.metric(), p.variant()));
-                    })
-                .collect());
+                          p.prior(),
+                          Seeds.of(seed, p.experimentId(), p.metric(), p.variant())));
+                })
+            .collect();
     posteriors.destroy();
-    out.sort(DecisionMetrics.ORDER);
-    return out;
-  }
-
-  private static String key(PooledPosterior p) {
-    return p.experimentId().length() + ":" + p.experimentId() + p.metric().length() + ":" + p.metric() + p.variant();
+    ExperimentDraws.Result[] ordered = new ExperimentDraws.Result[groups.size()];
+    for (Tuple2<Integer, ExperimentDraws.Result> t : out) {
+      ordered[t._1()] = t._2();
+    }
+    return List.of(ordered);
   }
 }

@@ -23,6 +23,10 @@ public final class SegfxKryoRegistrator implements KryoRegistrator {
     kryo.register(SegmentEstimate.class, java);
     kryo.register(DecisionMetrics.class, java);
     kryo.register(PooledPosterior.class, java);
+    kryo.register(io.segfx.stats.SegmentDraw.class, java);
+    kryo.register(io.segfx.stats.SegmentDraw[].class, java);
+    kryo.register(io.segfx.stats.ExperimentDraws.Result.class, java);
+    kryo.register(io.segfx.stats.DrawSummary.class, java);
     kryo.register(SegmentAccumulator.class);
     kryo.register(ExactMoments.class);
     kryo.register(java.util.ArrayList.class);

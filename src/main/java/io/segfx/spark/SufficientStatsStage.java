@@ -1,10 +1,10 @@
 package io.segfx.spark;
 
 import io.segfx.config.JobSpec;
+import io.segfx.model.MetricSpec;
 import io.segfx.model.SegmentEstimate;
 import io.segfx.model.Status;
 import io.segfx.stats.ExactMoments;
-import io.segfx.stats.OlsFit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -63,13 +63,10 @@ public final class SufficientStatsStage {
             .toJavaRDD()
             .mapPartitionsToPair(rows -> accumulate(rows, q, faults));
     int partitions = Math.max(1, validated.sparkSession().sparkContext().defaultParallelism());
-    String control = spec.controlArm();
-    int covariates = spec.covariates().size();
-    List<String> metrics = spec.metrics();
     List<Tuple2<CellKey, List<SegmentEstimate>>> cells =
         partials
             .reduceByKey(SegmentAccumulator::merge, partitions)
-            .mapToPair(t -> new Tuple2<>(t._1(), fit(t._2(), control, covariates, metrics)))
+            .mapToPair(t -> new Tuple2<>(t._1(), fit(t._2(), spec)))
             .collect();
     List<SegmentEstimate> estimates = new ArrayList<>();
     Map<String, Long> rejected = new TreeMap<>();
@@ -123,36 +120,28 @@ public final class SufficientStatsStage {
    * Fits every (metric, variant) of one cell. A rejection tally comes back as one pseudo-estimate
    * whose {@code nControl} carries the count.
    */
-  static List<SegmentEstimate> fit(
-      SegmentAccumulator acc, String control, int covariates, List<String> metrics) {
+  static List<SegmentEstimate> fit(SegmentAccumulator acc, JobSpec spec) {
     List<SegmentEstimate> out = new ArrayList<>();
     if (acc.experiment == null) {
-      out.add(new SegmentEstimate(null, null, null, acc.segment, acc.rejected, 0, 0, 0, 0, null));
+      out.add(SegmentEstimate.empty(null, null, null, acc.segment, acc.rejected, 0, null, null));
       return out;
     }
-    int[] z = new int[covariates];
-    for (int i = 0; i < covariates; i++) {
-      z[i] = i;
-    }
+    String control = spec.controlArm();
+    List<MetricSpec> metrics = spec.metricSpecs();
     ExactMoments c = acc.arm(control);
     long nc = c == null ? 0 : c.count();
     List<String> variants = new ArrayList<>(acc.arms);
     variants.remove(control);
     Collections.sort(variants);
     for (int m = 0; m < metrics.size(); m++) {
+      MetricSpec metric = metrics.get(m);
       if (variants.isEmpty()) {
         out.add(
-            new SegmentEstimate(
-                acc.experiment, metrics.get(m), null, acc.segment, nc, 0, Double.NaN, Double.NaN, 0,
-                Status.EMPTY_TREATMENT.code()));
+            SegmentEstimate.empty(
+                acc.experiment, metric.column(), null, acc.segment, nc, 0, Status.EMPTY_TREATMENT.code(), metric.kind()));
       }
       for (String variant : variants) {
-        ExactMoments t = acc.arm(variant);
-        OlsFit.Result r = OlsFit.fit(c, t, covariates + m, z);
-        out.add(
-            new SegmentEstimate(
-                acc.experiment, metrics.get(m), variant, acc.segment, nc, t.count(), r.estimate(),
-                r.stdError(), r.dof(), r.status().code()));
+        out.add(CellFit.fit(acc.experiment, acc.segment, variant, metric, c, acc.arm(variant), spec.covariates().size() + m, spec));
       }
     }
     return out;

@@ -36,7 +36,7 @@ import org.apache.spark.sql.types.StructType;
  * duplicate:<unit col>} (with {@code --unit-col}: every row of an id seen more than once), {@code
  * unknown_arm} (an arm neither control nor a declared variant), {@code not_numeric:<col>} (text that
  * does not parse as a number), {@code nonfinite:<col>} (NaN or ±Inf), {@code out_of_range:<col>}
- * (|value| &gt; {@link #MAX_MAGNITUDE}).
+ * (|value| &gt; {@link #MAX_MAGNITUDE}), {@code not_binary:<col>} (a binary metric other than 0 or 1).
  */
 public final class ValidationStage {
   /**
@@ -50,7 +50,9 @@ public final class ValidationStage {
   /** The value columns, in stage-1 order: covariates first, then metrics. */
   public static List<String> valueColumns(JobSpec spec) {
     List<String> v = new ArrayList<>(spec.covariates());
-    v.addAll(spec.metrics());
+    for (io.segfx.model.MetricSpec m : spec.metricSpecs()) {
+      v.add(m.column());
+    }
     return v;
   }
 
@@ -116,8 +118,8 @@ public final class ValidationStage {
     StructType schema = input.schema();
     List<String> names = Arrays.asList(schema.fieldNames());
     require(names, spec.armCol(), "arm column (--arm-col)");
-    for (String m : spec.metrics()) {
-      require(names, m, "metric (--metric)");
+    for (io.segfx.model.MetricSpec m : spec.metricSpecs()) {
+      require(names, m.column(), "metric (--metric)");
     }
     for (String c : spec.covariates()) {
       require(names, c, "covariate (--covariates)");
@@ -159,11 +161,24 @@ public final class ValidationStage {
             isnan(v).or(abs(v).equalTo(lit(Double.POSITIVE_INFINITY))), lit("nonfinite:" + c)
           });
       checks.add(new Column[] {abs(v).gt(lit(MAX_MAGNITUDE)), lit("out_of_range:" + c)});
+      if (binaryColumns(spec).contains(c)) {
+        checks.add(new Column[] {v.notEqual(lit(0.0)).and(v.notEqual(lit(1.0))), lit("not_binary:" + c)});
+      }
     }
     for (int i = checks.size() - 1; i >= 0; i--) {
       reason = when(checks.get(i)[0], checks.get(i)[1]).otherwise(reason);
     }
     return new Projection(experiment, segment, arm, reason, values);
+  }
+
+  private static List<String> binaryColumns(JobSpec spec) {
+    List<String> b = new ArrayList<>();
+    for (io.segfx.model.MetricSpec m : spec.metricSpecs()) {
+      if (m.binary()) {
+        b.add(m.column());
+      }
+    }
+    return b;
   }
 
   private static void require(List<String> names, String column, String role) {

@@ -5,15 +5,16 @@ import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
 
 /**
- * Posterior draws of an experiment-level effect and of launch profit (seed notebook section 11).
+ * Posterior draws of an experiment-level effect and of launch profit (seed notebook sections 3, 5
+ * and 11).
  *
- * <p>Each draw takes every segment effect from its posterior {@code theta_j ~ N(m_j, s_j^2)} and
- * forms the unit-share-weighted mean {@code effect = sum_j w_j theta_j} (w_j = the segment's share
- * of the experiment's units), then {@code profit = users * effect * valuePerUnit - cost}. Reported:
- * means, sds (ddof = 1), 2.5/97.5% quantiles (type 7, see {@link Quantiles}), {@code P(effect > 0)},
- * {@code P(effect > threshold)}, {@code P(profit > 0)}, the expected loss of launching {@code
- * E[max(-profit, 0)]} and of not launching {@code E[max(profit, 0)]}, as in the notebook's
- * decision summary. Normals come from the McFarland ziggurat (Commons RNG {@code ZigguratSampler}).
+ * <p>Each draw takes every segment's effect theta_j and baseline b_j from its {@link SegmentDraw}
+ * and forms the unit-share-weighted effect {@code effect = sum_j w_j theta_j}, the relative effect
+ * {@code sum_j w_j theta_j / sum_j w_j b_j} and {@code profit = users * effect * valuePerUnit -
+ * cost}. Reported: the {@link DrawSummary} of the effect, the mean of the relative effect and {@code
+ * P(relative > r)}, the profit's mean, 2.5/97.5% quantiles and {@code P(profit > 0)}, and the
+ * expected losses of launching {@code E[max(-profit, 0)]} and of not launching {@code E[max(profit,
+ * 0)]}, as in the notebook's decision summary. Normals come from the McFarland ziggurat.
  */
 public final class ExperimentDraws {
   private ExperimentDraws() {}
@@ -33,110 +34,111 @@ public final class ExperimentDraws {
     }
   }
 
+  /** Thresholds: {@code P(effect > effect)} and {@code P(relative effect > relative)}. */
+  public record Thresholds(double effect, double relative) implements java.io.Serializable {}
+
+  /**
+   * A draw run's results.
+   *
+   * @param metrics the experiment-level decision metrics
+   * @param relativeMean per segment, the mean of theta_j / b_j
+   * @param probRelativeAbove per segment, P(theta_j / b_j > r)
+   * @param summaries per segment, the draw summary of theta_j where {@link SegmentDraw#summarise}
+   *     (else null)
+   */
+  public record Result(
+      DecisionMetrics metrics, double[] relativeMean, double[] probRelativeAbove, DrawSummary[] summaries)
+      implements java.io.Serializable {}
+
   /**
    * Draws and summarises one experiment.
    *
    * @param key experiment, metric and variant names copied into the result
-   * @param mean segment posterior means m_j
-   * @param sd segment posterior sds s_j (>= 0)
-   * @param share segment weights w_j (summing to 1)
+   * @param segments what to draw per segment (shares summing to 1)
    * @param draws number of draws D (>= 2)
-   * @param threshold practical threshold for P(effect > threshold)
-   * @param economics launch economics
    * @param rule the launch rule
+   * @param prior the prior's description, copied into the result
    * @param rng the stream for this experiment (see {@link Seeds})
    */
-  public static DecisionMetrics draw(
+  public static Result draw(
       String[] key,
-      double[] mean,
-      double[] sd,
-      double[] share,
+      SegmentDraw[] segments,
       int draws,
-      double threshold,
+      Thresholds thresholds,
       Economics economics,
       DecisionRule rule,
+      String prior,
       UniformRandomProvider rng) {
     if (draws < 2) {
       throw new IllegalArgumentException("draws must be >= 2, got " + draws);
     }
-    int k = mean.length;
-    double centre = 0;
-    double[] scale = new double[k];
-    for (int j = 0; j < k; j++) {
-      centre += share[j] * mean[j];
-      scale[j] = share[j] * sd[j];
-    }
+    int k = segments.length;
     ZigguratSampler.NormalizedGaussian normal = ZigguratSampler.NormalizedGaussian.of(rng);
+    SegmentDraw.Sampler[] samplers = new SegmentDraw.Sampler[k];
+    double[][] kept = new double[k][];
+    for (int j = 0; j < k; j++) {
+      samplers[j] = new SegmentDraw.Sampler(segments[j], rng, normal);
+      kept[j] = segments[j].summarise() ? new double[draws] : null;
+    }
     double[] effect = new double[draws];
     double[] profit = new double[draws];
+    double[] relSum = new double[k];
+    long[] relAbove = new long[k];
     double factor = economics.users() * economics.valuePerUnit();
-    double cost = economics.cost();
+    double relTotal = 0;
+    long relAboveTotal = 0;
+    double r = thresholds.relative();
     for (int d = 0; d < draws; d++) {
-      double e = centre;
+      double e = 0;
+      double base = 0;
       for (int j = 0; j < k; j++) {
-        e += scale[j] * normal.sample();
+        SegmentDraw.Sampler s = samplers[j];
+        s.next();
+        double w = segments[j].share();
+        e += w * s.effect;
+        base += w * s.baseline;
+        double rel = s.effect / s.baseline;
+        relSum[j] += rel;
+        relAbove[j] += rel > r ? 1 : 0;
+        if (kept[j] != null) {
+          kept[j][d] = s.effect;
+        }
       }
       effect[d] = e;
-      profit[d] = factor * e - cost;
+      profit[d] = factor * e - economics.cost();
+      double rel = e / base;
+      relTotal += rel;
+      relAboveTotal += rel > r ? 1 : 0;
     }
-    double effectMean = mean(effect);
-    double effectSd = sd(effect, effectMean);
-    double profitMean = mean(profit);
-    long positive = 0;
-    long above = 0;
     long profitable = 0;
     double lossLaunch = 0;
     double lossWait = 0;
+    double profitSum = 0;
     for (int d = 0; d < draws; d++) {
-      positive += effect[d] > 0 ? 1 : 0;
-      above += effect[d] > threshold ? 1 : 0;
       profitable += profit[d] > 0 ? 1 : 0;
       lossLaunch += Math.max(-profit[d], 0);
       lossWait += Math.max(profit[d], 0);
+      profitSum += profit[d];
     }
-    double pPos = (double) positive / draws;
-    double pAbove = (double) above / draws;
+    DrawSummary es = DrawSummary.of(effect, thresholds.effect());
     double pProfit = (double) profitable / draws;
-    double eq025 = Quantiles.select(effect, 0.025);
-    double eq975 = Quantiles.select(effect, 0.975);
     double pq025 = Quantiles.select(profit, 0.025);
     double pq975 = Quantiles.select(profit, 0.975);
-    return new DecisionMetrics(
-        key[0],
-        key[1],
-        key[2],
-        draws,
-        effectMean,
-        effectSd,
-        eq025,
-        eq975,
-        pPos,
-        pAbove,
-        profitMean,
-        pq025,
-        pq975,
-        pProfit,
-        lossLaunch / draws,
-        lossWait / draws,
-        rule.recommend(pProfit),
-        effectSd / Math.sqrt(draws),
-        Math.sqrt(pPos * (1 - pPos) / draws),
-        Math.sqrt(pProfit * (1 - pProfit) / draws));
-  }
-
-  static double mean(double[] x) {
-    double s = 0;
-    for (double v : x) {
-      s += v;
+    DecisionMetrics m =
+        new DecisionMetrics(
+            key[0], key[1], key[2], draws, es.mean(), es.sd(), es.q025(), es.q975(), es.probPositive(),
+            es.probAboveThreshold(), relTotal / draws, (double) relAboveTotal / draws, profitSum / draws,
+            pq025, pq975, pProfit, lossLaunch / draws, lossWait / draws, rule.recommend(pProfit),
+            es.mcSeMean(), es.mcSeProbPositive(), Math.sqrt(pProfit * (1 - pProfit) / draws), prior,
+            Double.NaN, false);
+    double[] relMean = new double[k];
+    double[] relProb = new double[k];
+    DrawSummary[] summaries = new DrawSummary[k];
+    for (int j = 0; j < k; j++) {
+      relMean[j] = relSum[j] / draws;
+      relProb[j] = (double) relAbove[j] / draws;
+      summaries[j] = kept[j] == null ? null : DrawSummary.of(kept[j], thresholds.effect());
     }
-    return s / x.length;
-  }
-
-  static double sd(double[] x, double mean) {
-    double s = 0;
-    for (double v : x) {
-      s += (v - mean) * (v - mean);
-    }
-    return Math.sqrt(s / (x.length - 1));
+    return new Result(m, relMean, relProb, summaries);
   }
 }

@@ -22,8 +22,17 @@ class ExperimentDrawsTest {
   private static final ExperimentDraws.Economics ECON = new ExperimentDraws.Economics(1000, 2, 300);
 
   private static DecisionMetrics draw(long seed) {
+    SegmentDraw[] segs = new SegmentDraw[MEAN.length];
+    for (int j = 0; j < MEAN.length; j++) {
+      segs[j] =
+          new SegmentDraw(
+              "s" + j, SHARE[j], SegmentDraw.NORMAL, new double[] {MEAN[j], SD[j]}, SegmentDraw.NORMAL,
+              new double[] {10, 0.01}, false);
+    }
     return ExperimentDraws.draw(
-        new String[] {"e", "m", "v"}, MEAN, SD, SHARE, D, 0.1, ECON, new DecisionRule(0.95), Seeds.of(seed, "e", "m", "v"));
+            new String[] {"e", "m", "v"}, segs, D, new ExperimentDraws.Thresholds(0.1, 0.0), ECON,
+            new DecisionRule(0.95), "test prior", Seeds.of(seed, "e", "m", "v"))
+        .metrics();
   }
 
   @Test

@@ -1,0 +1,182 @@
+package io.segfx.job;
+
+import io.segfx.config.JobSpec;
+import io.segfx.model.ArmPosterior;
+import io.segfx.model.DecisionMetrics;
+import io.segfx.model.PooledPosterior;
+import io.segfx.model.PriorSensitivity;
+import io.segfx.model.SegmentEstimate;
+import io.segfx.model.SegmentPosterior;
+import io.segfx.stats.BetaBinomial;
+import io.segfx.stats.DecisionRule;
+import io.segfx.stats.DrawSummary;
+import io.segfx.stats.ExperimentDraws;
+import io.segfx.stats.SegmentDraw;
+import io.segfx.stats.Seeds;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * On the driver after stage 3: joins the draws' results with the closed-form posteriors, applies the
+ * sample-ratio guard, and builds the binary-metric tables (exact arm posteriors and the prior
+ * sensitivity grid).
+ */
+final class DecisionAssembly {
+  private DecisionAssembly() {}
+
+  /** The run's final tables. */
+  record Tables(
+      List<SegmentEstimate> estimates,
+      List<SegmentPosterior> posteriors,
+      List<DecisionMetrics> decisions,
+      List<ArmPosterior> arms,
+      List<PriorSensitivity> sensitivity) {}
+
+  static Tables assemble(
+      JobSpec spec, PoolingStage.Result s2, List<ExperimentDraws.Result> draws) {
+    SampleRatioCheck srm = new SampleRatioCheck(spec);
+    List<SegmentEstimate> estimates = srm.cells(s2.estimates());
+    Map<String, Double> srmByExperiment = srm.experiments(s2.estimates());
+
+    Map<List<String>, SegmentPosterior> closed = new HashMap<>();
+    for (SegmentPosterior p : s2.posteriors()) {
+      closed.put(List.of(p.experimentId(), p.metric(), p.variant(), p.segment()), p);
+    }
+    List<SegmentPosterior> posteriors = new ArrayList<>();
+    List<DecisionMetrics> decisions = new ArrayList<>();
+    for (int g = 0; g < draws.size(); g++) {
+      PooledPosterior group = s2.draws().get(g);
+      ExperimentDraws.Result r = draws.get(g);
+      for (int j = 0; j < group.segments().length; j++) {
+        SegmentDraw d = group.segments()[j];
+        List<String> key = List.of(group.experimentId(), group.metric(), group.variant(), d.segment());
+        DrawSummary s = r.summaries()[j];
+        SegmentPosterior p =
+            s != null
+                ? new SegmentPosterior(
+                    group.experimentId(), group.metric(), group.variant(), d.segment(), s.mean(), s.sd(),
+                    s.q025(), s.q975(), s.probPositive(), s.probAboveThreshold(), 1.0, group.units()[j],
+                    Double.NaN, Double.NaN, "draws", group.prior())
+                : closed.get(key);
+        posteriors.add(p.withRelative(r.relativeMean()[j], r.probRelativeAbove()[j]));
+      }
+      decisions.add(r.metrics());
+    }
+    decisions.addAll(s2.undecided());
+    List<DecisionMetrics> guarded = new ArrayList<>();
+    for (DecisionMetrics d : decisions) {
+      double p = srmByExperiment.getOrDefault(d.experimentId(), Double.NaN);
+      guarded.add(d.withSrm(p, srm.flagged(p)));
+    }
+    guarded.sort(DecisionMetrics.ORDER);
+    posteriors.sort(
+        Comparator.comparing(SegmentPosterior::experimentId)
+            .thenComparing(SegmentPosterior::metric)
+            .thenComparing(SegmentPosterior::variant)
+            .thenComparing(SegmentPosterior::segment));
+    return new Tables(estimates, posteriors, guarded, arms(spec, estimates), sensitivity(spec, estimates));
+  }
+
+  /** Exact Beta posteriors of each arm, per segment and over the experiment. */
+  static List<ArmPosterior> arms(JobSpec spec, List<SegmentEstimate> grid) {
+    Map<List<String>, long[]> counts = new LinkedHashMap<>();
+    Map<List<String>, Boolean> control = new HashMap<>();
+    for (SegmentEstimate e : grid) {
+      if (!e.binary() || !e.usable()) {
+        continue;
+      }
+      add(counts, control, List.of(e.experimentId(), e.metric(), e.segment(), spec.controlArm()), e.nControl(), e.successesControl(), true);
+      add(counts, control, List.of(e.experimentId(), e.metric(), e.segment(), e.variant()), e.nTreatment(), e.successesTreatment(), false);
+    }
+    Map<List<String>, long[]> totals = new LinkedHashMap<>();
+    for (Map.Entry<List<String>, long[]> c : counts.entrySet()) {
+      List<String> k = c.getKey();
+      long[] t = totals.computeIfAbsent(List.of(k.get(0), k.get(1), k.get(3)), x -> new long[2]);
+      t[0] += c.getValue()[0];
+      t[1] += c.getValue()[1];
+    }
+    List<ArmPosterior> out = new ArrayList<>();
+    for (Map.Entry<List<String>, long[]> c : counts.entrySet()) {
+      List<String> k = c.getKey();
+      out.add(arm(spec, k.get(0), k.get(1), k.get(2), k.get(3), "segment", c.getValue()));
+    }
+    for (Map.Entry<List<String>, long[]> t : totals.entrySet()) {
+      List<String> k = t.getKey();
+      out.add(arm(spec, k.get(0), k.get(1), "(all)", k.get(2), "experiment", t.getValue()));
+    }
+    out.sort(
+        Comparator.comparing(ArmPosterior::experimentId)
+            .thenComparing(ArmPosterior::metric)
+            .thenComparing(ArmPosterior::level, Comparator.reverseOrder())
+            .thenComparing(ArmPosterior::segment)
+            .thenComparing(ArmPosterior::arm));
+    return out;
+  }
+
+  private static void add(
+      Map<List<String>, long[]> counts, Map<List<String>, Boolean> control, List<String> key, long n, Long y, boolean isControl) {
+    if (control.putIfAbsent(key, isControl) != null && isControl) {
+      return; // the control arm of a segment is shared by every variant: count it once
+    }
+    long[] c = counts.computeIfAbsent(key, k -> new long[2]);
+    c[0] += n;
+    c[1] += Objects.requireNonNull(y);
+  }
+
+  private static ArmPosterior arm(JobSpec spec, String exp, String metric, String segment, String arm, String level, long[] c) {
+    double[] prior = arm.equals(spec.controlArm()) ? spec.priorControl() : spec.priorTreatment();
+    BetaBinomial b = BetaBinomial.posterior(prior[0], prior[1], c[1], c[0]);
+    return new ArmPosterior(
+        exp, metric, segment, arm, level, c[0], c[1], prior[0], prior[1], b.alpha(), b.beta(), b.mean(),
+        b.quantile(0.025), b.quantile(0.975));
+  }
+
+  /** The prior grid on each binary group's conversions summed over its usable segments. */
+  static List<PriorSensitivity> sensitivity(JobSpec spec, List<SegmentEstimate> grid) {
+    List<PriorSensitivity> out = new ArrayList<>();
+    if (spec.priorGrid().isEmpty()) {
+      return out;
+    }
+    Map<List<String>, long[]> totals = new LinkedHashMap<>();
+    for (SegmentEstimate e : grid) {
+      if (!e.binary() || !e.usable()) {
+        continue;
+      }
+      long[] t = totals.computeIfAbsent(List.of(e.experimentId(), e.metric(), e.variant()), k -> new long[4]);
+      t[0] += e.nControl();
+      t[1] += e.successesControl();
+      t[2] += e.nTreatment();
+      t[3] += e.successesTreatment();
+    }
+    DecisionRule rule = new DecisionRule(spec.launchProbability());
+    ExperimentDraws.Thresholds th = new ExperimentDraws.Thresholds(spec.threshold(), spec.relativeThreshold());
+    for (Map.Entry<List<String>, long[]> g : totals.entrySet()) {
+      List<String> k = g.getKey();
+      long[] t = g.getValue();
+      List<PriorSensitivity> rows = new ArrayList<>();
+      for (JobSpec.PriorGridEntry prior : spec.priorGrid()) {
+        BetaBinomial c = BetaBinomial.posterior(prior.control()[0], prior.control()[1], t[1], t[0]);
+        BetaBinomial v = BetaBinomial.posterior(prior.treatment()[0], prior.treatment()[1], t[3], t[2]);
+        SegmentDraw d =
+            new SegmentDraw("(all)", 1.0, SegmentDraw.BETA_DIFF, new double[] {v.alpha(), v.beta(), c.alpha(), c.beta()}, SegmentDraw.BETA, new double[] {c.alpha(), c.beta()}, false);
+        DecisionMetrics m =
+            ExperimentDraws.draw(
+                    new String[] {k.get(0), k.get(1), k.get(2)}, new SegmentDraw[] {d}, spec.draws(), th,
+                    spec.economics(), rule, prior.name(),
+                    Seeds.of(spec.seed(), k.get(0), k.get(1), k.get(2), "prior-grid", prior.name()))
+                .metrics();
+        rows.add(new PriorSensitivity(k.get(0), k.get(1), k.get(2), prior.name(), prior.control(), prior.treatment(), m, false));
+      }
+      boolean changes = rows.stream().map(r -> r.result().recommendation()).distinct().count() > 1;
+      for (PriorSensitivity r : rows) {
+        out.add(new PriorSensitivity(r.experimentId(), r.metric(), r.variant(), r.prior(), r.controlPrior(), r.treatmentPrior(), r.result(), changes));
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,145 @@
+package io.segfx.job;
+
+import io.segfx.config.JobSpec;
+import io.segfx.config.UsageException;
+import io.segfx.model.SegmentEstimate;
+import io.segfx.stats.SampleRatio;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The sample-ratio-mismatch guard: per segment cell (control vs the variant) and per experiment
+ * (all arms' totals), Pearson's chi-square against the designed split ({@code --expected-split},
+ * equal by default). A p-value below {@code --srm-alpha} flags it.
+ */
+final class SampleRatioCheck {
+  private final JobSpec spec;
+  private final Map<String, Double> named = new HashMap<>();
+  private final List<Double> ordered = new ArrayList<>();
+
+  SampleRatioCheck(JobSpec spec) {
+    this.spec = spec;
+    String split = spec.expectedSplit();
+    if (split == null || split.isBlank()) {
+      return;
+    }
+    try {
+      if (split.contains("=")) {
+        for (String part : split.split(",")) {
+          String[] kv = part.split("=");
+          named.put(kv[0].trim(), Double.parseDouble(kv[1].trim()));
+        }
+      } else {
+        for (String part : split.split("/")) {
+          ordered.add(Double.parseDouble(part.trim()));
+        }
+      }
+    } catch (RuntimeException e) {
+      throw new UsageException("--expected-split '" + split + "' must look like 50/50 or 0=50,1=25,2=25");
+    }
+    for (double w : named.isEmpty() ? ordered : named.values()) {
+      if (!(w > 0)) {
+        throw new UsageException("--expected-split weights must be > 0, got '" + split + "'");
+      }
+    }
+  }
+
+  /** The designed weight of {@code arm}, given all arms in order (control first). */
+  double weight(String arm, List<String> arms) {
+    if (!named.isEmpty()) {
+      Double w = named.get(arm);
+      if (w == null) {
+        throw new UsageException("--expected-split has no weight for arm '" + arm + "'");
+      }
+      return w;
+    }
+    if (!ordered.isEmpty()) {
+      int i = arms.indexOf(arm);
+      if (ordered.size() != arms.size()) {
+        throw new UsageException(
+            "--expected-split gives " + ordered.size() + " weights but the experiment has arms " + arms);
+      }
+      return ordered.get(i);
+    }
+    return 1.0;
+  }
+
+  /** Every cell with its pairwise p-value. */
+  List<SegmentEstimate> cells(List<SegmentEstimate> grid) {
+    Map<String, List<String>> arms = arms(grid);
+    List<SegmentEstimate> out = new ArrayList<>(grid.size());
+    for (SegmentEstimate e : grid) {
+      if (e.variant() == null) {
+        out.add(e);
+        continue;
+      }
+      List<String> a = arms.get(e.experimentId());
+      double p =
+          SampleRatio.pValue(
+              new long[] {e.nControl(), e.nTreatment()},
+              new double[] {weight(spec.controlArm(), a), weight(e.variant(), a)});
+      out.add(e.withSrm(p));
+    }
+    return out;
+  }
+
+  /** Per experiment, the p-value of all arms' totals. */
+  Map<String, Double> experiments(List<SegmentEstimate> grid) {
+    Map<String, List<String>> arms = arms(grid);
+    Map<String, Map<String, Long>> totals = new TreeMap<>();
+    Map<String, String> firstMetric = new HashMap<>();
+    Map<String, TreeSet<String>> controlSeen = new HashMap<>();
+    for (SegmentEstimate e : grid) {
+      firstMetric.putIfAbsent(e.experimentId(), e.metric());
+      if (!e.metric().equals(firstMetric.get(e.experimentId()))) {
+        continue;
+      }
+      Map<String, Long> t = totals.computeIfAbsent(e.experimentId(), k -> new TreeMap<>());
+      if (controlSeen.computeIfAbsent(e.experimentId(), k -> new TreeSet<>()).add(e.segment())) {
+        t.merge(spec.controlArm(), e.nControl(), Long::sum);
+      }
+      if (e.variant() != null) {
+        t.merge(e.variant(), e.nTreatment(), Long::sum);
+      }
+    }
+    Map<String, Double> out = new HashMap<>();
+    for (Map.Entry<String, Map<String, Long>> x : totals.entrySet()) {
+      List<String> a = arms.get(x.getKey());
+      long[] obs = new long[a.size()];
+      double[] w = new double[a.size()];
+      for (int i = 0; i < a.size(); i++) {
+        obs[i] = x.getValue().getOrDefault(a.get(i), 0L);
+        w[i] = weight(a.get(i), a);
+      }
+      out.put(x.getKey(), SampleRatio.pValue(obs, w));
+    }
+    return out;
+  }
+
+  boolean flagged(double p) {
+    return p < spec.srmAlpha();
+  }
+
+  /** Per experiment: control first, then its variants sorted. */
+  private Map<String, List<String>> arms(List<SegmentEstimate> grid) {
+    Map<String, TreeSet<String>> v = new HashMap<>();
+    for (SegmentEstimate e : grid) {
+      TreeSet<String> s = v.computeIfAbsent(e.experimentId(), k -> new TreeSet<>());
+      if (e.variant() != null) {
+        s.add(e.variant());
+      }
+    }
+    Map<String, List<String>> out = new HashMap<>();
+    for (Map.Entry<String, TreeSet<String>> x : v.entrySet()) {
+      List<String> a = new ArrayList<>();
+      a.add(spec.controlArm());
+      a.addAll(x.getValue());
+      out.put(x.getKey(), a);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,69 @@
+package io.segfx.spark;
+
+import io.segfx.config.JobSpec;
+import io.segfx.model.MetricSpec;
+import io.segfx.model.SegmentEstimate;
+import io.segfx.model.Status;
+import io.segfx.stats.BetaBinomial;
+import io.segfx.stats.ConjugateRegression;
+import io.segfx.stats.ExactMoments;
+import io.segfx.stats.NigPosterior;
+import io.segfx.stats.OlsFit;
+import java.math.BigDecimal;
+import java.math.MathContext;
+
+/** Turns the exact sums of one (segment, variant, metric) cell into its {@link SegmentEstimate}. */
+final class CellFit {
+  private CellFit() {}
+
+  static SegmentEstimate fit(
+      String experiment, String segment, String variant, MetricSpec metric, ExactMoments control,
+      ExactMoments treatment, int y, JobSpec spec) {
+    int k = spec.covariates().size();
+    int[] z = new int[k];
+    for (int i = 0; i < k; i++) {
+      z[i] = i;
+    }
+    long nc = control == null ? 0 : control.count();
+    long nt = treatment.count();
+    double nan = Double.NaN;
+    if (nc == 0) {
+      return SegmentEstimate.empty(experiment, metric.column(), variant, segment, 0, nt, Status.EMPTY_CONTROL.code(), metric.kind());
+    }
+    double mc = control.mean(y);
+    double mt = treatment.mean(y);
+    double ssc = centred(control, y);
+    double sst = centred(treatment, y);
+    if (metric.binary()) {
+      long yc = control.sum(y).longValueExact();
+      long yt = treatment.sum(y).longValueExact();
+      BetaBinomial pc = BetaBinomial.posterior(spec.priorControl()[0], spec.priorControl()[1], yc, nc);
+      BetaBinomial pt = BetaBinomial.posterior(spec.priorTreatment()[0], spec.priorTreatment()[1], yt, nt);
+      return new SegmentEstimate(
+          experiment, metric.column(), variant, segment, nc, nt, pt.mean() - pc.mean(),
+          Math.sqrt(pt.variance() + pc.variance()), nc + nt - 2, Status.OK.code(), metric.kind(), yc, yt,
+          mc, ssc, mt, sst, nan, nan, nan, nan);
+    }
+    OlsFit.Result r = OlsFit.fit(control, treatment, y, z);
+    double bm = nan;
+    double bs = nan;
+    double bd = nan;
+    if (k > 0 && r.status() == Status.OK) {
+      double[] prior = spec.regressionPrior();
+      NigPosterior b = ConjugateRegression.fit(control, treatment, y, z, prior[0], prior[1], prior[2]);
+      if (b != null) {
+        bm = b.mu();
+        bs = b.scale();
+        bd = b.dof();
+      }
+    }
+    return new SegmentEstimate(
+        experiment, metric.column(), variant, segment, nc, nt, r.estimate(), r.stdError(), r.dof(),
+        r.status().code(), metric.kind(), null, null, mc, ssc, mt, sst, bm, bs, bd, nan);
+  }
+
+  /** The centred sum of squares of column y, (n Q_yy - S_y^2) / n, rounded once. */
+  private static double centred(ExactMoments m, int y) {
+    return m.centredNumerator(y, y).divide(BigDecimal.valueOf(m.count()), MathContext.DECIMAL128).doubleValue();
+  }
+}

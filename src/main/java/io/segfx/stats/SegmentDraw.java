@@ -1,0 +1,129 @@
+package io.segfx.stats;
+
+import java.io.Serializable;
+import org.apache.commons.rng.UniformRandomProvider;
+import org.apache.commons.rng.sampling.distribution.AhrensDieterMarsagliaTsangGammaSampler;
+import org.apache.commons.rng.sampling.distribution.ChengBetaSampler;
+import org.apache.commons.rng.sampling.distribution.ContinuousSampler;
+import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
+
+/**
+ * What stage 3 draws for one segment: its effect posterior, the posterior of its baseline (the
+ * control level, for relative effects), and its weight in the experiment-level effect.
+ *
+ * <p>Effect kinds: {@link #NORMAL} {m, s}; {@link #STUDENT} {m, scale, dof}; {@link #BETA_DIFF} {a1,
+ * b1, a0, b0}, the Beta–Binomial lift p1 - p0 with baseline p0 (the same draw; seed section 3);
+ * {@link #STUDENT_DIFF} {m1, scale1, dof1, m0, scale0, dof0}, the difference of two NIG arm means
+ * with baseline mu0 (seed section 5). For NORMAL and STUDENT effects the baseline is drawn
+ * independently from {@code baselineKind}: {@link #BETA} {a, b}, STUDENT or NORMAL.
+ *
+ * <p>Student-t draws are {@code m + scale Z / sqrt(G / dof)} with {@code G ~ chi^2_dof} (a gamma
+ * draw, Marsaglia–Tsang); Beta draws use Cheng's algorithm BB/BC (Commons RNG).
+ *
+ * @param segment segment name
+ * @param share weight in the experiment-level effect
+ * @param effectKind one of the effect kinds
+ * @param effect its parameters
+ * @param baselineKind kind of the baseline posterior (ignored for the DIFF kinds)
+ * @param baseline its parameters
+ * @param summarise true when the segment's own posterior summary must come from these draws (no
+ *     closed form)
+ */
+public record SegmentDraw(
+    String segment,
+    double share,
+    int effectKind,
+    double[] effect,
+    int baselineKind,
+    double[] baseline,
+    boolean summarise)
+    implements Serializable {
+  public static final int NORMAL = 0;
+  public static final int STUDENT = 1;
+  public static final int BETA_DIFF = 2;
+  public static final int STUDENT_DIFF = 3;
+  public static final int BETA = 4;
+
+  /** A sampler bound to one random stream; {@link #next} fills {@link #effect} and {@link #baseline}. */
+  static final class Sampler {
+    private final SegmentDraw d;
+    private final ZigguratSampler.NormalizedGaussian z;
+    private final ContinuousSampler a;
+    private final ContinuousSampler b;
+    private final ContinuousSampler base;
+    double effect;
+    double baseline;
+
+    Sampler(SegmentDraw d, UniformRandomProvider rng, ZigguratSampler.NormalizedGaussian z) {
+      this.d = d;
+      this.z = z;
+      double[] p = d.effect();
+      switch (d.effectKind()) {
+        case BETA_DIFF -> {
+          a = ChengBetaSampler.of(rng, p[0], p[1]);
+          b = ChengBetaSampler.of(rng, p[2], p[3]);
+        }
+        case STUDENT_DIFF -> {
+          a = chi2(rng, p[2]);
+          b = chi2(rng, p[5]);
+        }
+        case STUDENT -> {
+          a = chi2(rng, p[2]);
+          b = null;
+        }
+        default -> {
+          a = null;
+          b = null;
+        }
+      }
+      boolean ownBaseline = d.effectKind() == NORMAL || d.effectKind() == STUDENT;
+      double[] q = d.baseline();
+      if (!ownBaseline) {
+        base = null;
+      } else if (d.baselineKind() == BETA) {
+        base = ChengBetaSampler.of(rng, q[0], q[1]);
+      } else if (d.baselineKind() == STUDENT) {
+        base = chi2(rng, q[2]);
+      } else {
+        base = null;
+      }
+    }
+
+    private static ContinuousSampler chi2(UniformRandomProvider rng, double dof) {
+      return AhrensDieterMarsagliaTsangGammaSampler.of(rng, dof / 2, 2);
+    }
+
+    private double student(double m, double scale, double dof, ContinuousSampler chi2) {
+      return m + scale * z.sample() / Math.sqrt(chi2.sample() / dof);
+    }
+
+    void next() {
+      double[] p = d.effect();
+      switch (d.effectKind()) {
+        case BETA_DIFF -> {
+          double p1 = a.sample();
+          double p0 = b.sample();
+          effect = p1 - p0;
+          baseline = p0;
+          return;
+        }
+        case STUDENT_DIFF -> {
+          double m1 = student(p[0], p[1], p[2], a);
+          double m0 = student(p[3], p[4], p[5], b);
+          effect = m1 - m0;
+          baseline = m0;
+          return;
+        }
+        case STUDENT -> effect = student(p[0], p[1], p[2], a);
+        default -> effect = p[0] + p[1] * z.sample();
+      }
+      double[] q = d.baseline();
+      baseline =
+          switch (d.baselineKind()) {
+            case BETA -> base.sample();
+            case STUDENT -> student(q[0], q[1], q[2], base);
+            default -> q[0] + q[1] * z.sample();
+          };
+    }
+  }
+}
