@@ -38,9 +38,9 @@ public record JobSpec(
     double momentsFloor,
     int draws,
     long seed,
-    double threshold,
+    Map<String, Double> thresholds,
     Double users,
-    Double valuePerUnit,
+    Map<String, Double> valuePerUnit,
     Double cost,
     double launchProbability,
     String master,
@@ -54,7 +54,9 @@ public record JobSpec(
     String expectedSplit,
     double srmAlpha,
     double[] nigPrior,
-    double[] regressionPrior)
+    double[] regressionPrior,
+    List<String> countCols,
+    List<String> estimateCols)
     implements Serializable {
 
   /**
@@ -95,9 +97,9 @@ public record JobSpec(
           OptionDef.of("moments-floor", DOUBLE, String.valueOf(MomentsPooling.FLOOR_DEFAULT), "floor on tau^2 of --pooling moments (the notebook's 0.05)"),
           OptionDef.of("draws", INT, String.valueOf(DRAWS_DEFAULT), "posterior draws per experiment, metric and variant"),
           OptionDef.of("seed", LONG, String.valueOf(SEED_DEFAULT), "run seed; with the same input and settings outputs are bit-identical"),
-          OptionDef.of("threshold", DOUBLE, "0", "practical threshold for P(effect > threshold)"),
+          OptionDef.of("threshold", STRING, "0", "practical threshold for P(effect > threshold), in the metric's units; one number, or metric=value,... per metric"),
           OptionDef.of("users", DOUBLE, null, "decision analysis: users exposed after launch"),
-          OptionDef.of("value-per-unit", DOUBLE, null, "decision analysis: value of one unit of the metric per user"),
+          OptionDef.of("value-per-unit", STRING, null, "decision analysis: value of one unit of the metric per user; one number, or metric=value,... per metric"),
           OptionDef.of("cost", DOUBLE, null, "decision analysis: cost of launching"),
           OptionDef.of("launch-probability", DOUBLE, String.valueOf(DecisionRule.LAUNCH_PROBABILITY_DEFAULT), "launch when P(profit > 0) >= this; do not launch when <= 1 - this"),
           OptionDef.of("master", STRING, null, "Spark master, e.g. local[2] (default: spark-submit's, else local[*])"),
@@ -113,6 +115,8 @@ public record JobSpec(
           OptionDef.of("expected-split", STRING, null, "designed split of control and variants, e.g. 50/50 or 0=50,1=25,2=25 (default: equal)"),
           OptionDef.of("srm-alpha", DOUBLE, "0.001", "flag sample-ratio mismatch when the chi-square p-value is below this"),
           OptionDef.of("nig-prior", LIST, "0,1e-4,1e-3,1e-3", "continuous metrics without covariates: NIG prior mu0,kappa0,alpha0,beta0 of each arm's mean"),
+          OptionDef.of("count-columns", LIST, "n,conversions,sum,sum_sq", "--input-kind counts: the columns n, conversions (binary) and sum, sum_sq (continuous)"),
+          OptionDef.of("estimate-columns", LIST, "variant,estimate,std_error,n", "--input-kind estimates: the columns variant (optional), estimate, std_error and n (optional unit count, the weight in the experiment-level effect)"),
           OptionDef.of("regression-prior", LIST, "1e6,1e-3,1e-3", "continuous metrics with covariates: conjugate regression prior v0,a0,b0 (beta ~ N(0, sigma^2 v0 I), sigma^2 ~ IG(a0, b0))"));
 
   /** Builds and validates a spec from resolved option values. */
@@ -136,9 +140,9 @@ public record JobSpec(
             v.number("moments-floor"),
             v.integer("draws"),
             v.longValue("seed"),
-            v.number("threshold"),
+            values(v.string("threshold"), "--threshold"),
             v.has("users") ? v.number("users") : null,
-            v.has("value-per-unit") ? v.number("value-per-unit") : null,
+            v.has("value-per-unit") ? values(v.string("value-per-unit"), "--value-per-unit") : null,
             v.has("cost") ? v.number("cost") : null,
             v.number("launch-probability"),
             v.string("master"),
@@ -152,9 +156,37 @@ public record JobSpec(
             v.string("expected-split"),
             v.number("srm-alpha"),
             numbers(v.list("nig-prior"), 4, "--nig-prior"),
-            numbers(v.list("regression-prior"), 3, "--regression-prior"));
+            numbers(v.list("regression-prior"), 3, "--regression-prior"),
+            exactly(v.list("count-columns"), 4, "--count-columns"),
+            exactly(v.list("estimate-columns"), 4, "--estimate-columns"));
     s.validate();
     return s;
+  }
+
+  /** The key of a value that applies to every metric. */
+  public static final String ALL_METRICS = "*";
+
+  /** Parses {@code 38} (every metric) or {@code revenue=1,converted=38}. */
+  static Map<String, Double> values(String text, String option) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    try {
+      if (!text.contains("=")) {
+        out.put(ALL_METRICS, Double.parseDouble(text.trim()));
+        return out;
+      }
+      for (String part : text.split(",")) {
+        String[] kv = part.split("=");
+        out.put(kv[0].trim(), Double.parseDouble(kv[1].trim()));
+      }
+    } catch (RuntimeException e) {
+      throw new UsageException(option + " '" + text + "' must be a number or metric=value,metric=value");
+    }
+    for (double x : out.values()) {
+      if (!Double.isFinite(x)) {
+        throw new UsageException(option + " '" + text + "' must be finite");
+      }
+    }
+    return out;
   }
 
   private static double[] shapes(OptionValues v, String option) {
@@ -163,6 +195,13 @@ public record JobSpec(
       return new double[] {v.number("prior-alpha"), v.number("prior-beta")};
     }
     return numbers(given, 2, "--" + option);
+  }
+
+  private static List<String> exactly(List<String> items, int count, String option) {
+    if (items.size() != count) {
+      throw new UsageException(option + " needs " + count + " comma-separated names, got '" + String.join(",", items) + "'");
+    }
+    return items;
   }
 
   static double[] numbers(List<String> items, int count, String option) {
@@ -275,6 +314,25 @@ public record JobSpec(
     if (!(regressionPrior[0] > 0 && regressionPrior[1] > 0 && regressionPrior[2] > 0)) {
       throw new UsageException("--regression-prior v0, a0 and b0 must be > 0");
     }
+    if (!"units".equals(inputKind)) {
+      if (metrics.size() != 1) {
+        throw new UsageException("--input-kind " + inputKind + " takes exactly one --metric (the name the output tables use), got " + metrics);
+      }
+      if (!covariates.isEmpty()) {
+        throw new UsageException("--input-kind " + inputKind + " has no unit rows, so no --covariates");
+      }
+      if (unitCol != null) {
+        throw new UsageException("--input-kind " + inputKind + " has no unit rows, so no --unit-col");
+      }
+      return;
+    }
+    if (valuePerUnit != null) {
+      for (io.segfx.model.MetricSpec m : metricSpecs()) {
+        if (!valuePerUnit.containsKey(m.column()) && !valuePerUnit.containsKey(ALL_METRICS)) {
+          throw new UsageException("--value-per-unit gives no value for metric '" + m.column() + "'");
+        }
+      }
+    }
     Set<String> seen = new HashSet<>();
     for (String c : columns()) {
       if (!seen.add(c)) {
@@ -298,11 +356,36 @@ public record JobSpec(
     return c;
   }
 
-  /** The launch economics, or effect-only economics when none were given. */
-  public ExperimentDraws.Economics economics() {
-    return users == null
-        ? ExperimentDraws.Economics.EFFECT_ONLY
-        : new ExperimentDraws.Economics(users, valuePerUnit, cost);
+  /** The launch economics of {@code metric}, or effect-only economics when none were given. */
+  public ExperimentDraws.Economics economics(String metric) {
+    if (users == null) {
+      return ExperimentDraws.Economics.EFFECT_ONLY;
+    }
+    Double value = valuePerUnit.getOrDefault(metric, valuePerUnit.get(ALL_METRICS));
+    return new ExperimentDraws.Economics(users, value, cost);
+  }
+
+  /** The practical threshold of {@code metric} (0 unless given). */
+  public double threshold(String metric) {
+    return thresholds.getOrDefault(metric, thresholds.getOrDefault(ALL_METRICS, 0.0));
+  }
+
+  /** The thresholds of every metric: effect and relative. */
+  public Map<String, ExperimentDraws.Thresholds> thresholdsByMetric() {
+    Map<String, ExperimentDraws.Thresholds> m = new LinkedHashMap<>();
+    for (io.segfx.model.MetricSpec metric : metricSpecs()) {
+      m.put(metric.column(), new ExperimentDraws.Thresholds(threshold(metric.column()), relativeThreshold));
+    }
+    return m;
+  }
+
+  /** The launch economics of every metric. */
+  public Map<String, ExperimentDraws.Economics> economicsByMetric() {
+    Map<String, ExperimentDraws.Economics> m = new LinkedHashMap<>();
+    for (io.segfx.model.MetricSpec metric : metricSpecs()) {
+      m.put(metric.column(), economics(metric.column()));
+    }
+    return m;
   }
 
   /** The settings as a map for the run manifest. */
@@ -325,7 +408,7 @@ public record JobSpec(
     m.put("moments_floor", momentsFloor);
     m.put("draws", draws);
     m.put("seed", seed);
-    m.put("threshold", threshold);
+    m.put("threshold", thresholds);
     m.put("users", users);
     m.put("value_per_unit", valuePerUnit);
     m.put("cost", cost);
@@ -346,6 +429,8 @@ public record JobSpec(
     m.put("srm_alpha", srmAlpha);
     m.put("nig_prior", nigPrior);
     m.put("regression_prior", regressionPrior);
+    m.put("count_columns", countCols);
+    m.put("estimate_columns", estimateCols);
     return m;
   }
 }

@@ -171,7 +171,8 @@ public final class OutputTables {
    * Segment estimates; the {@code bayes_*} columns are the exact Student-t summaries of the
    * conjugate regression coefficient (NaN where there is none).
    */
-  public static List<Row> segmentEstimates(List<SegmentEstimate> in, double threshold, double srmAlpha) {
+  public static List<Row> segmentEstimates(
+      List<SegmentEstimate> in, java.util.Map<String, io.segfx.stats.ExperimentDraws.Thresholds> thresholds, double srmAlpha) {
     return rows(
         in,
         e -> {
@@ -179,7 +180,7 @@ public final class OutputTables {
           StudentSummary t =
               Double.isNaN(e.bayesMean())
                   ? new StudentSummary(nan, nan, nan, nan, nan, nan)
-                  : StudentSummary.of(e.bayesMean(), e.bayesScale(), e.bayesDof(), threshold);
+                  : StudentSummary.of(e.bayesMean(), e.bayesScale(), e.bayesDof(), thresholds.get(e.metric()).effect());
           return RowFactory.create(
               e.experimentId(), e.metric(), e.variant(), e.segment(), e.nControl(), e.nTreatment(),
               e.estimate(), e.stdError(), e.dof(), e.status(), e.kind(), e.successesControl(),

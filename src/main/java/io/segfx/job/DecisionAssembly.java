@@ -154,7 +154,6 @@ final class DecisionAssembly {
       t[3] += e.successesTreatment();
     }
     DecisionRule rule = new DecisionRule(spec.launchProbability());
-    ExperimentDraws.Thresholds th = new ExperimentDraws.Thresholds(spec.threshold(), spec.relativeThreshold());
     for (Map.Entry<List<String>, long[]> g : totals.entrySet()) {
       List<String> k = g.getKey();
       long[] t = g.getValue();
@@ -166,8 +165,9 @@ final class DecisionAssembly {
             new SegmentDraw("(all)", 1.0, SegmentDraw.BETA_DIFF, new double[] {v.alpha(), v.beta(), c.alpha(), c.beta()}, SegmentDraw.BETA, new double[] {c.alpha(), c.beta()}, false);
         DecisionMetrics m =
             ExperimentDraws.draw(
-                    new String[] {k.get(0), k.get(1), k.get(2)}, new SegmentDraw[] {d}, spec.draws(), th,
-                    spec.economics(), rule, prior.name(),
+                    new String[] {k.get(0), k.get(1), k.get(2)}, new SegmentDraw[] {d}, spec.draws(),
+                    spec.thresholdsByMetric().get(k.get(1)),
+                    spec.economics(k.get(1)), rule, prior.name(),
                     Seeds.of(spec.seed(), k.get(0), k.get(1), k.get(2), "prior-grid", prior.name()))
                 .metrics();
         rows.add(new PriorSensitivity(k.get(0), k.get(1), k.get(2), prior.name(), prior.control(), prior.treatment(), m, false));

@@ -131,22 +131,31 @@ public final class PoolingStage {
       n[j] = e.nControl() + e.nTreatment();
       double share = (double) n[j] / units;
       double[] baseline = Priors.baseline(spec, e);
-      int baselineKind = e.binary() ? SegmentDraw.BETA : SegmentDraw.STUDENT;
+      int baselineKind =
+          e.fromEstimates() ? SegmentDraw.NONE : e.binary() ? SegmentDraw.BETA : SegmentDraw.STUDENT;
       if (fit != null) {
         Shrinkage.Posterior p = Shrinkage.posterior(y[j], se[j], fit.mu(), fit.muSe(), fit.tau2());
-        NormalSummary s = NormalSummary.of(p.mean(), p.sd(), spec.threshold());
+        NormalSummary s = NormalSummary.of(p.mean(), p.sd(), spec.threshold(e.metric()));
         posteriors.add(
             new SegmentPosterior(
                 e.experimentId(), e.metric(), e.variant(), e.segment(), s.mean(), s.sd(), s.q025(),
                 s.q975(), s.probPositive(), s.probAboveThreshold(), p.weightOnRaw(), n[j], Double.NaN,
                 Double.NaN, "normal", prior));
         segs[j] = new SegmentDraw(e.segment(), share, SegmentDraw.NORMAL, new double[] {p.mean(), p.sd()}, baselineKind, baseline, false);
+      } else if (e.fromEstimates()) {
+        NormalSummary s = NormalSummary.of(y[j], se[j], spec.threshold(e.metric()));
+        posteriors.add(
+            new SegmentPosterior(
+                e.experimentId(), e.metric(), e.variant(), e.segment(), s.mean(), s.sd(), s.q025(),
+                s.q975(), s.probPositive(), s.probAboveThreshold(), 1.0, n[j], Double.NaN, Double.NaN,
+                "normal", prior));
+        segs[j] = new SegmentDraw(e.segment(), share, SegmentDraw.NORMAL, new double[] {y[j], se[j]}, baselineKind, baseline, false);
       } else if (e.binary()) {
         segs[j] = new SegmentDraw(e.segment(), share, SegmentDraw.BETA_DIFF, Priors.betaDiff(spec, e), baselineKind, baseline, true);
       } else if (spec.covariates().isEmpty() || Double.isNaN(e.bayesMean())) {
         segs[j] = new SegmentDraw(e.segment(), share, SegmentDraw.STUDENT_DIFF, Priors.nigDiff(spec, e), baselineKind, baseline, true);
       } else {
-        StudentSummary t = StudentSummary.of(e.bayesMean(), e.bayesScale(), e.bayesDof(), spec.threshold());
+        StudentSummary t = StudentSummary.of(e.bayesMean(), e.bayesScale(), e.bayesDof(), spec.threshold(e.metric()));
         posteriors.add(
             new SegmentPosterior(
                 e.experimentId(), e.metric(), e.variant(), e.segment(), t.mean(), t.sd(), t.q025(),

@@ -17,7 +17,9 @@ final class Priors {
   /** A human-readable statement of the prior behind a group's posterior. */
   static String describe(JobSpec spec, boolean binary, PoolingResult fit) {
     String data;
-    if (binary) {
+    if ("estimates".equals(spec.inputKind())) {
+      data = "flat on each segment effect (estimates input: N(estimate, std_error^2))";
+    } else if (binary) {
       data =
           String.format(
               Locale.ROOT, "beta(%s,%s) control, beta(%s,%s) treatment", g(spec.priorControl()[0]),
@@ -38,7 +40,7 @@ final class Priors {
     }
     return String.format(
         Locale.ROOT, "normal(mu,tau^2) across segments by %s (empirical Bayes); segment estimates: %s",
-        fit.method(), binary ? data : "OLS");
+        fit.method(), binary || "estimates".equals(spec.inputKind()) ? data : "OLS");
   }
 
   private static String g(double v) {
@@ -47,6 +49,9 @@ final class Priors {
 
   /** The control level's posterior parameters: Beta {a, b} or Student-t {m, scale, dof}. */
   static double[] baseline(JobSpec spec, SegmentEstimate e) {
+    if (e.fromEstimates()) {
+      return new double[0];
+    }
     if (e.binary()) {
       BetaBinomial c = controlBeta(spec, e);
       return new double[] {c.alpha(), c.beta()};

@@ -73,7 +73,7 @@ final class SampleRatioCheck {
     Map<String, List<String>> arms = arms(grid);
     List<SegmentEstimate> out = new ArrayList<>(grid.size());
     for (SegmentEstimate e : grid) {
-      if (e.variant() == null) {
+      if (e.variant() == null || e.fromEstimates()) {
         out.add(e);
         continue;
       }
@@ -94,6 +94,9 @@ final class SampleRatioCheck {
     Map<String, String> firstMetric = new HashMap<>();
     Map<String, TreeSet<String>> controlSeen = new HashMap<>();
     for (SegmentEstimate e : grid) {
+      if (e.fromEstimates()) {
+        continue;
+      }
       firstMetric.putIfAbsent(e.experimentId(), e.metric());
       if (!e.metric().equals(firstMetric.get(e.experimentId()))) {
         continue;

@@ -8,6 +8,7 @@ import io.segfx.config.UsageException;
 import io.segfx.spark.Columns;
 import io.segfx.spark.DataErrors;
 import io.segfx.spark.DrawStage;
+import io.segfx.spark.EstimatesInput;
 import io.segfx.spark.InputReader;
 import io.segfx.spark.SufficientStatsStage;
 import io.segfx.spark.TaskFailureCounter;
@@ -68,7 +69,14 @@ public final class SegmentEffectsJob {
       Dataset<Row> input = InputReader.read(spark, spec.input(), spec.inputFormat());
       SufficientStatsStage.Result s1;
       try {
-        s1 = SufficientStatsStage.run(ValidationStage.apply(input, spec), spec);
+        if ("estimates".equals(spec.inputKind())) {
+          EstimatesInput.Result r = EstimatesInput.read(input, spec);
+          s1 = new SufficientStatsStage.Result(r.estimates(), r.rowsUsed(), r.rejectedByReason());
+        } else {
+          s1 = SufficientStatsStage.run(ValidationStage.apply(input, spec), spec);
+        }
+      } catch (UsageException e) {
+        throw e;
       } catch (Exception e) { // Spark throws its checked SparkException undeclared.
         throw DataErrors.translate(e, spec.input());
       }
@@ -93,8 +101,8 @@ public final class SegmentEffectsJob {
       List<ExperimentDraws.Result> drawn =
           DrawStage.run(
               spark, s2.draws(), spec.draws(), spec.seed(),
-              new ExperimentDraws.Thresholds(spec.threshold(), spec.relativeThreshold()),
-              spec.economics(), new DecisionRule(spec.launchProbability()));
+              spec.thresholdsByMetric(),
+              spec.economicsByMetric(), new DecisionRule(spec.launchProbability()));
       DecisionAssembly.Tables tables = DecisionAssembly.assemble(spec, s2, drawn);
       List<DecisionMetrics> decisions = tables.decisions();
       seconds.put("draws", elapsed(t2));
@@ -105,7 +113,7 @@ public final class SegmentEffectsJob {
       group(spark, "segfx-write", "write output tables");
       out.writeTable(
           OutputTables.SEGMENT_ESTIMATES,
-          OutputTables.segmentEstimates(tables.estimates(), spec.threshold(), spec.srmAlpha()),
+          OutputTables.segmentEstimates(tables.estimates(), spec.thresholdsByMetric(), spec.srmAlpha()),
           OutputTables.SEGMENT_ESTIMATES_SCHEMA);
       out.writeTable(
           OutputTables.SEGMENT_POSTERIORS,
@@ -127,9 +135,11 @@ public final class SegmentEffectsJob {
             OutputTables.PRIOR_SENSITIVITY, OutputTables.priorSensitivity(tables.sensitivity()), OutputTables.PRIOR_SENSITIVITY_SCHEMA);
       }
       if (s1.rowsRejected() > 0) {
-        out.write(
-            OutputTables.REJECTED_ROWS,
-            ValidationStage.withReason(input, spec).where(Columns.REJECT_REASON + " IS NOT NULL"));
+        Dataset<Row> flagged =
+            "estimates".equals(spec.inputKind())
+                ? EstimatesInput.validated(input, spec).select(withReasonColumns(input))
+                : ValidationStage.withReason(input, spec);
+        out.write(OutputTables.REJECTED_ROWS, flagged.where(Columns.REJECT_REASON + " IS NOT NULL"));
       }
       seconds.put("write", elapsed(t3));
 
@@ -176,6 +186,16 @@ public final class SegmentEffectsJob {
       spark.sparkContext().removeSparkListener(failures);
       spark.sparkContext().clearJobGroup();
     }
+  }
+
+  /** The input's own columns plus the reason column. */
+  private static org.apache.spark.sql.Column[] withReasonColumns(Dataset<Row> input) {
+    List<org.apache.spark.sql.Column> cols = new ArrayList<>();
+    for (String name : input.columns()) {
+      cols.add(org.apache.spark.sql.functions.col("`" + name.replace("`", "``") + "`"));
+    }
+    cols.add(org.apache.spark.sql.functions.col(Columns.REJECT_REASON));
+    return cols.toArray(new org.apache.spark.sql.Column[0]);
   }
 
   private static void group(SparkSession spark, String id, String description) {

@@ -54,6 +54,14 @@ public record SegmentEstimate(
     return Status.OK.code().equals(status);
   }
 
+  /** Metric kind of a cell read from {@code --input-kind estimates}. */
+  public static final String ESTIMATE_KIND = "estimate";
+
+  /** True for a cell read from {@code --input-kind estimates} (no arm data behind it). */
+  public boolean fromEstimates() {
+    return ESTIMATE_KIND.equals(kind);
+  }
+
   /** True for a binary (conversion) metric. */
   public boolean binary() {
     return "binary".equals(kind);

@@ -29,8 +29,8 @@ public final class DrawStage {
       List<PooledPosterior> groups,
       int draws,
       long seed,
-      ExperimentDraws.Thresholds thresholds,
-      ExperimentDraws.Economics economics,
+      Map<String, ExperimentDraws.Thresholds> thresholds,
+      Map<String, ExperimentDraws.Economics> economics,
       DecisionRule rule) {
     if (groups.isEmpty()) {
       return List.of();
@@ -43,6 +43,8 @@ public final class DrawStage {
       keys.add(new Tuple2<>(groups.get(i).experimentId(), i));
     }
     Broadcast<Map<Integer, PooledPosterior>> posteriors = jsc.broadcast(byIndex);
+    Map<String, ExperimentDraws.Economics> econ = new HashMap<>(economics);
+    Map<String, ExperimentDraws.Thresholds> limits = new HashMap<>(thresholds);
     FaultInjection faults = FaultInjection.of(jsc.getConf());
     int partitions = Math.max(1, Math.min(keys.size(), jsc.defaultParallelism() * 4));
     List<Tuple2<Integer, ExperimentDraws.Result>> out =
@@ -58,8 +60,8 @@ public final class DrawStage {
                           new String[] {p.experimentId(), p.metric(), p.variant()},
                           p.segments(),
                           draws,
-                          thresholds,
-                          economics,
+                          limits.get(p.metric()),
+                          econ.get(p.metric()),
                           rule,
                           p.prior(),
                           Seeds.of(seed, p.experimentId(), p.metric(), p.variant())));

@@ -20,6 +20,8 @@ final class SegmentAccumulator implements Serializable {
   final List<String> arms = new ArrayList<>(2);
   final List<ExactMoments> moments = new ArrayList<>(2);
   long rejected;
+  /** Input rows that entered these statistics (unit rows, or aggregate rows for counts input). */
+  long rows;
   /** Map-side lookup keys, parallel to {@link #arms}; never shipped. */
   private transient List<UTF8String> armKeys;
 
@@ -55,6 +57,7 @@ final class SegmentAccumulator implements Serializable {
   /** Adds {@code other} into this accumulator (exact, so order does not matter). */
   SegmentAccumulator merge(SegmentAccumulator other) {
     rejected += other.rejected;
+    rows += other.rows;
     for (int i = 0; i < other.arms.size(); i++) {
       String name = other.arms.get(i);
       int j = arms.indexOf(name);

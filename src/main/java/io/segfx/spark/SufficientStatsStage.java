@@ -54,36 +54,40 @@ public final class SufficientStatsStage {
 
   /** Runs stage 1 on the projection made by {@link ValidationStage#apply}. */
   public static Result run(Dataset<Row> validated, JobSpec spec) {
-    int q = spec.covariates().size() + spec.metrics().size();
+    boolean totals = "counts".equals(spec.inputKind());
+    int q = totals ? 1 : spec.covariates().size() + spec.metrics().size();
     FaultInjection faults = FaultInjection.of(validated.sparkSession().sparkContext().getConf());
     JavaPairRDD<CellKey, SegmentAccumulator> partials =
         validated
             .queryExecution()
             .toRdd()
             .toJavaRDD()
-            .mapPartitionsToPair(rows -> accumulate(rows, q, faults));
+            .mapPartitionsToPair(rows -> accumulate(rows, q, totals, faults));
     int partitions = Math.max(1, validated.sparkSession().sparkContext().defaultParallelism());
-    List<Tuple2<CellKey, List<SegmentEstimate>>> cells =
+    List<Tuple2<CellKey, CellResult>> cells =
         partials
             .reduceByKey(SegmentAccumulator::merge, partitions)
-            .mapToPair(t -> new Tuple2<>(t._1(), fit(t._2(), spec)))
+            .mapToPair(t -> new Tuple2<>(t._1(), new CellResult(t._2().rows + t._2().rejected, fit(t._2(), spec))))
             .collect();
     List<SegmentEstimate> estimates = new ArrayList<>();
     Map<String, Long> rejected = new TreeMap<>();
     long used = 0;
-    for (Tuple2<CellKey, List<SegmentEstimate>> c : cells) {
+    for (Tuple2<CellKey, CellResult> c : cells) {
       if (c._1().rejected()) {
-        rejected.put(c._1().segment(), c._2().get(0).nControl());
+        rejected.put(c._1().segment(), c._2().rows());
       } else {
-        estimates.addAll(c._2());
-        used += rowsOf(c._2());
+        estimates.addAll(c._2().estimates());
+        used += c._2().rows();
       }
     }
     return new Result(estimates, used, Collections.unmodifiableMap(rejected));
   }
 
+  /** The rows of one cell (or one rejection reason) and its estimates. */
+  record CellResult(long rows, List<SegmentEstimate> estimates) implements java.io.Serializable {}
+
   private static Iterator<Tuple2<CellKey, SegmentAccumulator>> accumulate(
-      Iterator<InternalRow> rows, int q, FaultInjection faults) {
+      Iterator<InternalRow> rows, int q, boolean totals, FaultInjection faults) {
     Map<UTF8String, SegmentAccumulator> cells = new HashMap<>();
     Map<String, SegmentAccumulator> rejected = new HashMap<>();
     double[] v = new double[q];
@@ -99,6 +103,15 @@ public final class SufficientStatsStage {
       if (acc == null) {
         acc = new SegmentAccumulator(r.getUTF8String(1).toString(), r.getUTF8String(2).toString(), q);
         cells.put(key.clone(), acc);
+      }
+      acc.rows++;
+      if (totals) {
+        acc.arm(r.getUTF8String(3))
+            .acceptTotals(
+                (long) r.getDouble(Columns.FIRST_VALUE),
+                r.getDouble(Columns.FIRST_VALUE + 1),
+                r.getDouble(Columns.FIRST_VALUE + 2));
+        continue;
       }
       for (int i = 0; i < q; i++) {
         v[i] = r.getDouble(Columns.FIRST_VALUE + i);
@@ -141,24 +154,10 @@ public final class SufficientStatsStage {
                 acc.experiment, metric.column(), null, acc.segment, nc, 0, Status.EMPTY_TREATMENT.code(), metric.kind()));
       }
       for (String variant : variants) {
-        out.add(CellFit.fit(acc.experiment, acc.segment, variant, metric, c, acc.arm(variant), spec.covariates().size() + m, spec));
+        int y = "counts".equals(spec.inputKind()) ? 0 : spec.covariates().size() + m;
+        out.add(CellFit.fit(acc.experiment, acc.segment, variant, metric, c, acc.arm(variant), y, spec));
       }
     }
     return out;
-  }
-
-  private static long rowsOf(List<SegmentEstimate> cell) {
-    // Every metric sees the same rows; count the first metric's arms once.
-    if (cell.isEmpty()) {
-      return 0;
-    }
-    String metric = cell.get(0).metric();
-    long n = cell.get(0).nControl();
-    for (SegmentEstimate e : cell) {
-      if (e.metric().equals(metric)) {
-        n += e.nTreatment();
-      }
-    }
-    return n;
   }
 }

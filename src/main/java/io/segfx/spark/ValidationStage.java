@@ -118,11 +118,21 @@ public final class ValidationStage {
     StructType schema = input.schema();
     List<String> names = Arrays.asList(schema.fieldNames());
     require(names, spec.armCol(), "arm column (--arm-col)");
-    for (io.segfx.model.MetricSpec m : spec.metricSpecs()) {
-      require(names, m.column(), "metric (--metric)");
-    }
-    for (String c : spec.covariates()) {
-      require(names, c, "covariate (--covariates)");
+    boolean counts = "counts".equals(spec.inputKind());
+    List<String> valueCols;
+    if (counts) {
+      valueCols = countColumns(spec);
+      for (String c : valueCols) {
+        require(names, c, "count column of --input-kind counts");
+      }
+    } else {
+      for (io.segfx.model.MetricSpec m : spec.metricSpecs()) {
+        require(names, m.column(), "metric (--metric)");
+      }
+      for (String c : spec.covariates()) {
+        require(names, c, "covariate (--covariates)");
+      }
+      valueCols = valueColumns(spec);
     }
     Column experiment =
         names.contains(spec.experimentCol())
@@ -132,7 +142,6 @@ public final class ValidationStage {
         names.contains(spec.segmentCol()) ? key(schema, spec.segmentCol()) : lit(JobSpec.SINGLE_SEGMENT);
     Column arm = key(schema, spec.armCol());
 
-    List<String> valueCols = valueColumns(spec);
     List<Column> values = new ArrayList<>();
     Column reason = lit(null).cast("string");
     // Built from the last check to the first, so the first failing check names the reason.
@@ -161,14 +170,54 @@ public final class ValidationStage {
             isnan(v).or(abs(v).equalTo(lit(Double.POSITIVE_INFINITY))), lit("nonfinite:" + c)
           });
       checks.add(new Column[] {abs(v).gt(lit(MAX_MAGNITUDE)), lit("out_of_range:" + c)});
-      if (binaryColumns(spec).contains(c)) {
+      if (!counts && binaryColumns(spec).contains(c)) {
         checks.add(new Column[] {v.notEqual(lit(0.0)).and(v.notEqual(lit(1.0))), lit("not_binary:" + c)});
       }
+    }
+    if (counts) {
+      values = countChecks(spec, values, checks);
     }
     for (int i = checks.size() - 1; i >= 0; i--) {
       reason = when(checks.get(i)[0], checks.get(i)[1]).otherwise(reason);
     }
     return new Projection(experiment, segment, arm, reason, values);
+  }
+
+  /** The columns of an aggregated input: n and conversions (binary) or n, sum, sum_sq. */
+  static List<String> countColumns(JobSpec spec) {
+    if (spec.metricSpecs().get(0).binary()) {
+      return List.of(spec.countCols().get(0), spec.countCols().get(1));
+    }
+    return List.of(spec.countCols().get(0), spec.countCols().get(2), spec.countCols().get(3));
+  }
+
+  /**
+   * Checks of aggregated rows (negative or fractional counts, conversions above n, a sum of
+   * squares below sum^2/n) and the values stage 1 reads: n, sum, sum of squares (for conversions
+   * both sums are the count, since y^2 = y for 0/1 outcomes).
+   */
+  private static List<Column> countChecks(JobSpec spec, List<Column> v, List<Column[]> checks) {
+    List<String> c = countColumns(spec);
+    Column n = v.get(0);
+    checks.add(new Column[] {n.lt(0), lit("negative:" + c.get(0))});
+    checks.add(new Column[] {n.notEqual(floor(n)), lit("not_integer:" + c.get(0))});
+    if (c.size() == 2) {
+      Column y = v.get(1);
+      checks.add(new Column[] {y.lt(0), lit("negative:" + c.get(1))});
+      checks.add(new Column[] {y.notEqual(floor(y)), lit("not_integer:" + c.get(1))});
+      checks.add(new Column[] {y.gt(n), lit("exceeds_n:" + c.get(1))});
+      return List.of(n, y, y);
+    }
+    Column sum = v.get(1);
+    Column sumSq = v.get(2);
+    checks.add(new Column[] {sumSq.lt(0), lit("negative:" + c.get(2))});
+    checks.add(
+        new Column[] {
+          n.equalTo(0).and(sum.notEqual(0).or(sumSq.notEqual(0)))
+              .or(sumSq.multiply(n).lt(sum.multiply(sum).multiply(1 - 1e-9))),
+          lit("inconsistent:" + c.get(2))
+        });
+    return List.of(n, sum, sumSq);
   }
 
   private static List<String> binaryColumns(JobSpec spec) {

@@ -94,6 +94,25 @@ public final class ExactMoments implements Serializable {
   }
 
   /**
+   * Adds the totals of {@code n} rows of a single column whose sum and sum of squares are given (an
+   * aggregated input row: n, sum, sum of squares; for a 0/1 outcome both sums are the conversions).
+   *
+   * @throws IllegalStateException unless this holds exactly one column
+   * @throws IllegalArgumentException if n is negative
+   */
+  public void acceptTotals(long rows, double sum, double sumOfSquares) {
+    if (q != 1) {
+      throw new IllegalStateException("totals are for one column, this holds " + q);
+    }
+    if (rows < 0) {
+      throw new IllegalArgumentException("n must be >= 0, got " + rows);
+    }
+    n += rows;
+    add(0, sum);
+    add(1, sumOfSquares);
+  }
+
+  /**
    * Adds all rows held by {@code other} (exactly; Shewchuk's expansion sum, one component at a
    * time).
    *

@@ -127,7 +127,7 @@ public final class ExperimentDraws {
     DecisionMetrics m =
         new DecisionMetrics(
             key[0], key[1], key[2], draws, es.mean(), es.sd(), es.q025(), es.q975(), es.probPositive(),
-            es.probAboveThreshold(), relTotal / draws, (double) relAboveTotal / draws, profitSum / draws,
+            es.probAboveThreshold(), relTotal / draws, nanIf(relTotal, (double) relAboveTotal / draws), profitSum / draws,
             pq025, pq975, pProfit, lossLaunch / draws, lossWait / draws, rule.recommend(pProfit),
             es.mcSeMean(), es.mcSeProbPositive(), Math.sqrt(pProfit * (1 - pProfit) / draws), prior,
             Double.NaN, false);
@@ -136,9 +136,14 @@ public final class ExperimentDraws {
     DrawSummary[] summaries = new DrawSummary[k];
     for (int j = 0; j < k; j++) {
       relMean[j] = relSum[j] / draws;
-      relProb[j] = (double) relAbove[j] / draws;
+      relProb[j] = nanIf(relSum[j], (double) relAbove[j] / draws);
       summaries[j] = kept[j] == null ? null : DrawSummary.of(kept[j], thresholds.effect());
     }
     return new Result(m, relMean, relProb, summaries);
+  }
+
+  /** A probability of a relative effect is undefined when the baseline is (NaN sums). */
+  private static double nanIf(double sum, double value) {
+    return Double.isNaN(sum) ? Double.NaN : value;
   }
 }

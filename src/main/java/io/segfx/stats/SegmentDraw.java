@@ -43,6 +43,8 @@ public record SegmentDraw(
   public static final int BETA_DIFF = 2;
   public static final int STUDENT_DIFF = 3;
   public static final int BETA = 4;
+  /** No baseline is known (estimates input): relative effects are NaN. */
+  public static final int NONE = 5;
 
   /** A sampler bound to one random stream; {@link #next} fills {@link #effect} and {@link #baseline}. */
   static final class Sampler {
@@ -122,6 +124,7 @@ public record SegmentDraw(
           switch (d.baselineKind()) {
             case BETA -> base.sample();
             case STUDENT -> student(q[0], q[1], q[2], base);
+            case NONE -> Double.NaN;
             default -> q[0] + q[1] * z.sample();
           };
     }

@@ -32,7 +32,7 @@ class OptionValuesTest {
     assertEquals(300, s.draws());
     assertEquals(List.of("clicks"), s.metrics());
     assertEquals(List.of("pre_revenue"), s.covariates());
-    assertEquals(0.1, s.threshold());
+    assertEquals(0.1, s.threshold("clicks"));
     assertEquals("experiment_id", s.experimentCol());
     assertEquals(JobSpec.SEED_DEFAULT, s.seed());
     assertNull(s.users());

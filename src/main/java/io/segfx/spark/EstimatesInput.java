@@ -1,0 +1,127 @@
+package io.segfx.spark;
+
+import static org.apache.spark.sql.functions.abs;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.isnan;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
+
+import io.segfx.config.JobSpec;
+import io.segfx.config.UsageException;
+import io.segfx.model.SegmentEstimate;
+import io.segfx.model.Status;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+
+/**
+ * {@code --input-kind estimates}: rows of (experiment, segment, [variant], estimate, std_error, [n])
+ * that go straight to pooling and draws, so the pooling can be run on published hierarchical
+ * examples. Such inputs are small (one row per segment), so the validated rows are collected.
+ *
+ * <p>Quarantine reasons: {@code null:<col>}, {@code not_numeric:<col>}, {@code nonfinite:<col>},
+ * {@code not_positive:<std_error col>}, {@code negative:<n col>}, {@code not_integer:<n col>}, and
+ * {@code duplicate:<segment col>} for every row of an (experiment, variant, segment) given more
+ * than once. Without a variant column the variant is {@code 1}; without an n column every segment
+ * weighs the same in the experiment-level effect.
+ */
+public final class EstimatesInput {
+  /** Variant name when the input has no variant column. */
+  public static final String DEFAULT_VARIANT = "1";
+
+  private EstimatesInput() {}
+
+  /** What the rows give: usable estimates and quarantine counts. */
+  public record Result(List<SegmentEstimate> estimates, long rowsUsed, Map<String, Long> rejectedByReason) {}
+
+  /** The input with the columns below and a reason column (null for usable rows). */
+  public static Dataset<Row> validated(Dataset<Row> input, JobSpec spec) {
+    List<String> names = Arrays.asList(input.schema().fieldNames());
+    List<String> c = spec.estimateCols();
+    String variantCol = c.get(0);
+    String estimateCol = c.get(1);
+    String seCol = c.get(2);
+    String nCol = c.get(3);
+    for (String required : List.of(estimateCol, seCol)) {
+      if (!names.contains(required)) {
+        throw new UsageException(
+            "input has no column '" + required + "' (--input-kind estimates needs " + estimateCol + " and "
+                + seCol + "); its columns are: " + String.join(", ", names));
+      }
+    }
+    Column experiment =
+        names.contains(spec.experimentCol()) ? col(q(spec.experimentCol())).cast("string") : lit(JobSpec.SINGLE_EXPERIMENT);
+    Column segment = names.contains(spec.segmentCol()) ? col(q(spec.segmentCol())).cast("string") : lit(JobSpec.SINGLE_SEGMENT);
+    Column variant = names.contains(variantCol) ? col(q(variantCol)).cast("string") : lit(DEFAULT_VARIANT);
+    Column est = col(q(estimateCol)).cast("double");
+    Column se = col(q(seCol)).cast("double");
+    Column n = names.contains(nCol) ? col(q(nCol)).cast("double") : lit(1.0);
+    List<Column[]> checks = new ArrayList<>();
+    checks.add(new Column[] {experiment.isNull(), lit("null:" + spec.experimentCol())});
+    checks.add(new Column[] {segment.isNull(), lit("null:" + spec.segmentCol())});
+    checks.add(new Column[] {variant.isNull(), lit("null:" + variantCol)});
+    for (String[] pair : new String[][] {{estimateCol, "e"}, {seCol, "s"}}) {
+      Column raw = col(q(pair[0]));
+      Column v = raw.cast("double");
+      checks.add(new Column[] {raw.isNull(), lit("null:" + pair[0])});
+      checks.add(new Column[] {v.isNull(), lit("not_numeric:" + pair[0])});
+      checks.add(new Column[] {isnan(v).or(abs(v).equalTo(Double.POSITIVE_INFINITY)), lit("nonfinite:" + pair[0])});
+    }
+    checks.add(new Column[] {se.leq(0), lit("not_positive:" + seCol)});
+    if (names.contains(nCol)) {
+      checks.add(new Column[] {n.isNull(), lit("null:" + nCol)});
+      checks.add(new Column[] {n.lt(0), lit("negative:" + nCol)});
+      checks.add(new Column[] {n.notEqual(floor(n)), lit("not_integer:" + nCol)});
+    }
+    Column copies = count(lit(1)).over(Window.partitionBy(experiment, variant, segment));
+    checks.add(new Column[] {copies.gt(1), lit("duplicate:" + spec.segmentCol())});
+    Column reason = lit(null).cast("string");
+    for (int i = checks.size() - 1; i >= 0; i--) {
+      reason = when(checks.get(i)[0], checks.get(i)[1]).otherwise(reason);
+    }
+    return input.withColumn(Columns.EXPERIMENT, experiment)
+        .withColumn(Columns.SEGMENT, segment)
+        .withColumn(Columns.ARM, variant)
+        .withColumn(Columns.VALUE_PREFIX + 0, est)
+        .withColumn(Columns.VALUE_PREFIX + 1, se)
+        .withColumn(Columns.VALUE_PREFIX + 2, n)
+        .withColumn(Columns.REJECT_REASON, reason);
+  }
+
+  /** Reads the validated rows into segment estimates. */
+  public static Result read(Dataset<Row> input, JobSpec spec) {
+    String metric = spec.metricSpecs().get(0).column();
+    List<SegmentEstimate> out = new ArrayList<>();
+    Map<String, Long> rejected = new TreeMap<>();
+    long used = 0;
+    for (Row r :
+        validated(input, spec)
+            .select(Columns.EXPERIMENT, Columns.SEGMENT, Columns.ARM, Columns.VALUE_PREFIX + 0, Columns.VALUE_PREFIX + 1, Columns.VALUE_PREFIX + 2, Columns.REJECT_REASON)
+            .collectAsList()) {
+      if (!r.isNullAt(6)) {
+        rejected.merge(r.getString(6), 1L, Long::sum);
+        continue;
+      }
+      used++;
+      double nan = Double.NaN;
+      out.add(
+          new SegmentEstimate(
+              r.getString(0), metric, r.getString(2), r.getString(1), 0, (long) r.getDouble(5), r.getDouble(3),
+              r.getDouble(4), 0, Status.OK.code(), SegmentEstimate.ESTIMATE_KIND, null, null, nan, nan, nan,
+              nan, nan, nan, nan, nan));
+    }
+    return new Result(out, used, rejected);
+  }
+
+  private static String q(String name) {
+    return "`" + name.replace("`", "``") + "`";
+  }
+}
