@@ -9,8 +9,6 @@ import io.segfx.stats.ConjugateRegression;
 import io.segfx.stats.ExactMoments;
 import io.segfx.stats.NigPosterior;
 import io.segfx.stats.OlsFit;
-import java.math.BigDecimal;
-import java.math.MathContext;
 
 /** Turns the exact sums of one (segment, variant, metric) cell into its {@link SegmentEstimate}. */
 final class CellFit {
@@ -35,8 +33,8 @@ final class CellFit {
     double ssc = centred(control, y);
     double sst = centred(treatment, y);
     if (metric.binary()) {
-      long yc = control.sum(y).longValueExact();
-      long yt = treatment.sum(y).longValueExact();
+      long yc = (long) control.sumExact(y).toDouble();
+      long yt = (long) treatment.sumExact(y).toDouble();
       BetaBinomial pc = BetaBinomial.posterior(spec.priorControl()[0], spec.priorControl()[1], yc, nc);
       BetaBinomial pt = BetaBinomial.posterior(spec.priorTreatment()[0], spec.priorTreatment()[1], yt, nt);
       return new SegmentEstimate(
@@ -62,8 +60,8 @@ final class CellFit {
         r.status().code(), metric.kind(), null, null, mc, ssc, mt, sst, bm, bs, bd, nan);
   }
 
-  /** The centred sum of squares of column y, (n Q_yy - S_y^2) / n, rounded once. */
+  /** The centred sum of squares of column y, (n Q_yy - S_y^2) / n. */
   private static double centred(ExactMoments m, int y) {
-    return m.centredNumerator(y, y).divide(BigDecimal.valueOf(m.count()), MathContext.DECIMAL128).doubleValue();
+    return m.centred(y, y);
   }
 }

@@ -2,6 +2,7 @@ package io.segfx.stats;
 
 import java.io.Serializable;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.Arrays;
 
 /**
@@ -12,10 +13,14 @@ import java.util.Arrays;
  * <p>Invariants:
  *
  * <ol>
- *   <li>Every sum is held exactly, as a non-overlapping floating-point expansion (Shewchuk, "Adaptive
- *       Precision Floating-Point Arithmetic and Fast Robust Geometric Predicates", Discrete Comput.
- *       Geom. 18, 1997, Grow-Expansion with zero elimination, section 2.6). A product {@code ab} is
- *       added exactly as the pair {@code (ab, fma(a, b, -ab))}.
+ *   <li>Every sum is held exactly. A double is an integer mantissa times a power of two, so a sum of
+ *       doubles is an integer multiple of the smallest power involved: each sum is a fixed-point
+ *       integer in 32-bit limbs (a "long accumulator", Kulisch &amp; Miranker, "The arithmetic of
+ *       the digital computer", SIAM Review 28, 1986; Neal, "Fast exact summation using small and
+ *       large superaccumulators", arXiv:1505.05571), over a window of {@value #LIMBS} limbs placed
+ *       around the first value seen. A value outside the window, and a merge of windows placed
+ *       differently, go to an exact {@link Dyadic} overflow instead (rare). A product {@code ab}
+ *       is added exactly as the pair {@code (ab, fma(a, b, -ab))}.
  *   <li>Hence {@link #accept} and {@link #combine} commute and associate exactly: any split of the
  *       rows into partitions, merged in any order, yields the same exact sums, and every quantity
  *       derived from them (see {@link #sum(int)}) is bit-identical.
@@ -26,21 +31,30 @@ import java.util.Arrays;
  *       depends on the merge order).
  * </ol>
  *
- * <p>The per-row cost is O(q^2 L) floating-point operations, where L (the expansion length) is 2 to
- * 4 for ordinary data. Values must be finite with |v| &lt;= 1e150 (so no product overflows; the input
- * boundary enforces it); products below 2^-969 in magnitude lose exactness to underflow, which no
- * meaningful experiment data reach.
+ * <p>A value costs three integer additions into limbs, with no data-dependent loop. Values must be
+ * finite with |v| &lt;= 1e150 (so no product overflows; the input boundary enforces it); products
+ * below 2^-969 in magnitude lose exactness to underflow, which no meaningful experiment data reach.
  */
 public final class ExactMoments implements Serializable {
-  private static final long serialVersionUID = 1L;
-  private static final int INITIAL_CAPACITY = 6;
+  private static final long serialVersionUID = 2L;
+  /** Limbs per sum: a 256-bit window. */
+  static final int LIMBS = 8;
+  /** Bits of the window below the first value's lowest mantissa bit (room for fma low parts). */
+  private static final int BELOW = 128;
+  /** A value's mantissa must end below this bit of the window (the top limb takes carries only). */
+  private static final int TOP = (LIMBS - 1) * 32;
+  private static final long MASK = 0xFFFFFFFFL;
+  private static final int UNSET = Integer.MIN_VALUE;
+  /** Limb additions between carry normalisations: each adds < 2^33, so limbs stay below 2^62. */
+  private static final long NORMALISE_EVERY = 1L << 28;
 
   private final int q;
   private final int stats;
   private long n;
-  private int capacity;
-  private double[] comp;
-  private int[] len;
+  private final long[] limbs;
+  private final int[] base;
+  private Dyadic[] overflow;
+  private long pending;
 
   /**
    * Creates empty sums over {@code q} columns.
@@ -53,9 +67,9 @@ public final class ExactMoments implements Serializable {
     }
     this.q = q;
     this.stats = q + q * (q + 1) / 2;
-    this.capacity = INITIAL_CAPACITY;
-    this.comp = new double[stats * capacity];
-    this.len = new int[stats];
+    this.limbs = new long[stats * LIMBS];
+    this.base = new int[stats];
+    Arrays.fill(base, UNSET);
   }
 
   /** Number of columns. */
@@ -83,13 +97,13 @@ public final class ExactMoments implements Serializable {
       double a = v[i];
       for (int j = i; j < q; j++) {
         double p = a * v[j];
-        double e = Math.fma(a, v[j], -p);
         add(s, p);
-        if (e != 0) {
-          add(s, e);
-        }
+        add(s, Math.fma(a, v[j], -p));
         s++;
       }
+    }
+    if (pending >= NORMALISE_EVERY) {
+      normalise();
     }
   }
 
@@ -110,11 +124,13 @@ public final class ExactMoments implements Serializable {
     n += rows;
     add(0, sum);
     add(1, sumOfSquares);
+    if (pending >= NORMALISE_EVERY) {
+      normalise();
+    }
   }
 
   /**
-   * Adds all rows held by {@code other} (exactly; Shewchuk's expansion sum, one component at a
-   * time).
+   * Adds all rows held by {@code other}, exactly.
    *
    * @return this
    * @throws IllegalArgumentException if the column counts differ
@@ -125,22 +141,38 @@ public final class ExactMoments implements Serializable {
           "cannot combine moments over " + q + " and " + other.q + " columns");
     }
     n += other.n;
+    normalise();
+    other.normalise();
     for (int s = 0; s < stats; s++) {
-      int base = s * other.capacity;
-      for (int k = 0; k < other.len[s]; k++) {
-        add(s, other.comp[base + k]);
+      if (other.overflow != null && other.overflow[s] != null) {
+        addOverflow(s, other.overflow[s]);
+      }
+      if (other.base[s] == UNSET) {
+        continue;
+      }
+      if (base[s] == UNSET) {
+        base[s] = other.base[s];
+      }
+      if (base[s] == other.base[s]) {
+        for (int k = 0; k < LIMBS; k++) {
+          limbs[s * LIMBS + k] += other.limbs[s * LIMBS + k];
+        }
+        pending += 2;
+      } else {
+        addOverflow(s, other.limbValue(s));
       }
     }
+    normalise();
     return this;
   }
 
   /** The exact sum {@code S_i} of column i. */
-  public BigDecimal sum(int i) {
+  public Dyadic sumExact(int i) {
     return exact(i);
   }
 
   /** The exact cross product {@code Q_ij = sum_r v_{r,i} v_{r,j}}. */
-  public BigDecimal crossProduct(int i, int j) {
+  public Dyadic crossExact(int i, int j) {
     int a = Math.min(i, j);
     int b = Math.max(i, j);
     // Row-major upper triangle: rows 0..a-1 hold q, q-1, ... entries.
@@ -148,69 +180,131 @@ public final class ExactMoments implements Serializable {
     return exact(q + offset);
   }
 
+  /** {@link #sumExact} as a decimal (exact). */
+  public BigDecimal sum(int i) {
+    return sumExact(i).toBigDecimal();
+  }
+
+  /** {@link #crossExact} as a decimal (exact). */
+  public BigDecimal crossProduct(int i, int j) {
+    return crossExact(i, j).toBigDecimal();
+  }
+
   /**
    * The exact numerator of the centred co-moment, {@code n Q_ij - S_i S_j}; the co-moment {@code
    * C_ij = sum_r (v_ri - mean_i)(v_rj - mean_j)} equals it divided by n.
    */
+  public Dyadic centredNumeratorExact(int i, int j) {
+    return crossExact(i, j).multiply(n).subtract(sumExact(i).multiply(sumExact(j)));
+  }
+
+  /** {@link #centredNumeratorExact} as a decimal (exact). */
   public BigDecimal centredNumerator(int i, int j) {
-    return BigDecimal.valueOf(n).multiply(crossProduct(i, j)).subtract(sum(i).multiply(sum(j)));
+    return centredNumeratorExact(i, j).toBigDecimal();
   }
 
-  /** The mean of column i, correctly rounded from the exact sum (NaN when empty). */
+  /**
+   * The centred co-moment {@code C_ij = (n Q_ij - S_i S_j) / n}: the numerator is formed exactly and
+   * rounded once, then divided (so at most two roundings, and a function of the exact sums only).
+   * NaN when empty.
+   */
+  public double centred(int i, int j) {
+    return n == 0 ? Double.NaN : centredNumeratorExact(i, j).toDouble() / n;
+  }
+
+  /** The mean of column i: the exact sum rounded once, divided by n (NaN when empty). */
   public double mean(int i) {
-    if (n == 0) {
-      return Double.NaN;
-    }
-    return sum(i).divide(BigDecimal.valueOf(n), java.math.MathContext.DECIMAL128).doubleValue();
+    return n == 0 ? Double.NaN : sumExact(i).toDouble() / n;
   }
 
-  private BigDecimal exact(int s) {
-    BigDecimal total = BigDecimal.ZERO;
-    int base = s * capacity;
-    for (int k = 0; k < len[s]; k++) {
-      total = total.add(new BigDecimal(comp[base + k]));
+  private Dyadic exact(int s) {
+    Dyadic v = limbValue(s);
+    if (overflow != null && overflow[s] != null) {
+      v = v.add(overflow[s]);
     }
-    return total;
+    return v;
   }
 
-  /** Grow-Expansion with zero elimination (Shewchuk 1997, Figure 6 and section 2.6). */
-  private void add(int s, double b) {
-    int m = len[s];
-    if (m == capacity) {
-      grow();
+  /** The window's value: sum_k limb_k 2^(base + 32k), exactly. */
+  private Dyadic limbValue(int s) {
+    if (base[s] == UNSET) {
+      return Dyadic.ZERO;
     }
-    int base = s * capacity;
-    double qv = b;
-    int k = 0;
-    for (int i = 0; i < m; i++) {
-      double e = comp[base + i];
-      double x = qv + e;
-      double bv = x - qv;
-      double av = x - bv;
-      double h = (qv - av) + (e - bv);
-      if (h != 0) {
-        comp[base + k++] = h;
-      }
-      qv = x;
+    BigInteger m = BigInteger.ZERO;
+    for (int k = LIMBS - 1; k >= 0; k--) {
+      m = m.shiftLeft(32).add(BigInteger.valueOf(limbs[s * LIMBS + k]));
     }
-    if (qv != 0 || k == 0) {
-      comp[base + k++] = qv;
-    }
-    len[s] = k;
+    return new Dyadic(m, base[s]);
   }
 
-  private void grow() {
-    int newCapacity = capacity * 2;
-    double[] next = new double[stats * newCapacity];
+  /** Adds x to sum s: its mantissa into the window's limbs, or exactly into the overflow. */
+  private void add(int s, double x) {
+    if (x == 0) {
+      return;
+    }
+    long bits = Double.doubleToRawLongBits(x);
+    int exp = (int) ((bits >>> 52) & 0x7ff);
+    long mant = bits & 0xFFFFFFFFFFFFFL;
+    if (exp == 0) {
+      exp = 1;
+    } else {
+      mant |= 1L << 52;
+    }
+    int low = exp - 1075; // x = ±mant 2^low
+    int b = base[s];
+    if (b == UNSET) {
+      b = Math.floorDiv(low - BELOW, 32) * 32;
+      base[s] = b;
+    }
+    int off = low - b;
+    if (off < 0 || off + 53 > TOP) {
+      addOverflow(s, Dyadic.of(x));
+      return;
+    }
+    int k = s * LIMBS + (off >>> 5);
+    int sh = off & 31;
+    long lo = (mant & MASK) << sh;
+    long hi = (mant >>> 32) << sh;
+    long c0 = lo & MASK;
+    long c1 = (lo >>> 32) + (hi & MASK);
+    long c2 = hi >>> 32;
+    if (bits < 0) {
+      limbs[k] -= c0;
+      limbs[k + 1] -= c1;
+      limbs[k + 2] -= c2;
+    } else {
+      limbs[k] += c0;
+      limbs[k + 1] += c1;
+      limbs[k + 2] += c2;
+    }
+    pending++;
+  }
+
+  private void addOverflow(int s, Dyadic v) {
+    if (overflow == null) {
+      overflow = new Dyadic[stats];
+    }
+    overflow[s] = overflow[s] == null ? v : overflow[s].add(v);
+  }
+
+  /** Propagates carries so every limb but the top one lies in [0, 2^32). */
+  private void normalise() {
+    if (pending == 0) {
+      return;
+    }
     for (int s = 0; s < stats; s++) {
-      System.arraycopy(comp, s * capacity, next, s * newCapacity, len[s]);
+      int o = s * LIMBS;
+      for (int k = 0; k < LIMBS - 1; k++) {
+        long carry = limbs[o + k] >> 32;
+        limbs[o + k] -= carry << 32;
+        limbs[o + k + 1] += carry;
+      }
     }
-    comp = next;
-    capacity = newCapacity;
+    pending = 0;
   }
 
   @Override
   public String toString() {
-    return "ExactMoments{q=" + q + ", n=" + n + ", lengths=" + Arrays.toString(len) + "}";
+    return "ExactMoments{q=" + q + ", n=" + n + ", bases=" + Arrays.toString(base) + "}";
   }
 }

@@ -1,8 +1,6 @@
 package io.segfx.stats;
 
 import io.segfx.model.Status;
-import java.math.BigDecimal;
-import java.math.MathContext;
 
 /**
  * Ordinary least squares for {@code Y ~ 1 + treated + z_1 + ... + z_k} on the rows of a control and a
@@ -20,9 +18,9 @@ import java.math.MathContext;
  * </pre>
  *
  * which is the classical OLS standard error ({@code statsmodels} {@code bse}, sigma2 = RSS/(n-p);
- * Greene, Econometric Analysis, 7th ed., section 3.3 and eq. 4-14). The inputs W and d are formed
- * exactly from the expansions and rounded once, so the result does not depend on how rows were
- * partitioned.
+ * Greene, Econometric Analysis, 7th ed., section 3.3 and eq. 4-14). The numerators of W and d are
+ * formed exactly from the sums and rounded once, so the result does not depend on how rows were
+ * partitioned, and data far from zero lose nothing to cancellation.
  */
 public final class OlsFit {
   /** Pivot (on the correlation scale) below which the covariates count as collinear. */
@@ -68,20 +66,14 @@ public final class OlsFit {
     cols[k] = y;
     double[][] w = new double[k + 1][k + 1];
     double[] d = new double[k + 1];
-    BigDecimal bnc = BigDecimal.valueOf(nc);
-    BigDecimal bnt = BigDecimal.valueOf(nt);
     for (int a = 0; a <= k; a++) {
       for (int b = a; b <= k; b++) {
-        BigDecimal wc =
-            control.centredNumerator(cols[a], cols[b]).divide(bnc, MathContext.DECIMAL128);
-        BigDecimal wt =
-            treatment.centredNumerator(cols[a], cols[b]).divide(bnt, MathContext.DECIMAL128);
-        w[a][b] = wc.add(wt).doubleValue();
+        w[a][b] = control.centred(cols[a], cols[b]) + treatment.centred(cols[a], cols[b]);
         w[b][a] = w[a][b];
       }
-      BigDecimal num =
-          bnc.multiply(treatment.sum(cols[a])).subtract(bnt.multiply(control.sum(cols[a])));
-      d[a] = num.divide(bnc.multiply(bnt), MathContext.DECIMAL128).doubleValue();
+      // d = S_t/n_t - S_c/n_c = (n_c S_t - n_t S_c) / (n_c n_t): numerator exact, rounded once.
+      Dyadic num = treatment.sumExact(cols[a]).multiply(nc).subtract(control.sumExact(cols[a]).multiply(nt));
+      d[a] = num.toDouble() / ((double) nc * nt);
     }
     return solve(w, d, k, nc, nt, dof);
   }
