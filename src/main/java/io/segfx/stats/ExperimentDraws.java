@@ -15,6 +15,9 @@ import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
  * P(relative > r)}, the profit's mean, 2.5/97.5% quantiles and {@code P(profit > 0)}, and the
  * expected losses of launching {@code E[max(-profit, 0)]} and of not launching {@code E[max(profit,
  * 0)]}, as in the notebook's decision summary. Normals come from the McFarland ziggurat.
+ *
+ * <p>Where the posterior has a closed form (every segment effect normal, baselines normal or
+ * moment-matched), no draws are made: {@link ClosedFormDecision} gives the same figures exactly.
  */
 public final class ExperimentDraws {
   private ExperimentDraws() {}
@@ -61,6 +64,22 @@ public final class ExperimentDraws {
    * @param rng the stream for this experiment (see {@link Seeds})
    */
   public static Result draw(
+      String[] key,
+      SegmentDraw[] segments,
+      int draws,
+      Thresholds thresholds,
+      Economics economics,
+      DecisionRule rule,
+      String prior,
+      UniformRandomProvider rng) {
+    if (ClosedFormDecision.applies(segments)) {
+      return ClosedFormDecision.decide(key, segments, thresholds, economics, rule, prior);
+    }
+    return drawAlways(key, segments, draws, thresholds, economics, rule, prior, rng);
+  }
+
+  /** {@link #draw} without the closed-form shortcut (for tests that check one against the other). */
+  static Result drawAlways(
       String[] key,
       SegmentDraw[] segments,
       int draws,

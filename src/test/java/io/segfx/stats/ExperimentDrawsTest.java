@@ -21,7 +21,7 @@ class ExperimentDrawsTest {
   private static final double[] SHARE = {0.4, 0.1, 0.3, 0.2};
   private static final ExperimentDraws.Economics ECON = new ExperimentDraws.Economics(1000, 2, 300);
 
-  private static DecisionMetrics draw(long seed) {
+  private static SegmentDraw[] segments() {
     SegmentDraw[] segs = new SegmentDraw[MEAN.length];
     for (int j = 0; j < MEAN.length; j++) {
       segs[j] =
@@ -29,10 +29,37 @@ class ExperimentDrawsTest {
               "s" + j, SHARE[j], SegmentDraw.NORMAL, new double[] {MEAN[j], SD[j]}, SegmentDraw.NORMAL,
               new double[] {10, 0.01}, false);
     }
-    return ExperimentDraws.draw(
+    return segs;
+  }
+
+  private static DecisionMetrics draw(long seed) {
+    SegmentDraw[] segs = segments();
+    return ExperimentDraws.drawAlways(
             new String[] {"e", "m", "v"}, segs, D, new ExperimentDraws.Thresholds(0.1, 0.0), ECON,
             new DecisionRule(0.95), "test prior", Seeds.of(seed, "e", "m", "v"))
         .metrics();
+  }
+
+  /**
+   * Normal segments: {@link ExperimentDraws#draw} takes the closed form (no draws), which must agree
+   * with the forced draws within 4 Monte Carlo SEs, including P(relative > r) = P(E - rB > 0).
+   */
+  @Test
+  void closedFormWhereItExists() {
+    ExperimentDraws.Thresholds th = new ExperimentDraws.Thresholds(0.1, 0.01);
+    DecisionMetrics exact =
+        ExperimentDraws.draw(new String[] {"e", "m", "v"}, segments(), D, th, ECON, new DecisionRule(0.95), "p", Seeds.of(3, "x"))
+            .metrics();
+    DecisionMetrics drawn =
+        ExperimentDraws.drawAlways(new String[] {"e", "m", "v"}, segments(), D, th, ECON, new DecisionRule(0.95), "p", Seeds.of(3, "x"))
+            .metrics();
+    assertEquals(0, exact.draws());
+    assertEquals(0.0, exact.mcSeProbPositive(), 0.0);
+    double pr = exact.probRelativeAboveThreshold();
+    assertEquals(pr, drawn.probRelativeAboveThreshold(), 4 * Math.sqrt(pr * (1 - pr) / D));
+    assertEquals(exact.relativeEffectMean(), drawn.relativeEffectMean(), 4 * drawn.effectSd() / 10 / Math.sqrt(D) + 1e-6);
+    assertEquals(exact.expectedLossLaunch(), drawn.expectedLossLaunch(), 4 * 2000 * exact.effectSd() / Math.sqrt(D));
+    assertEquals(exact.effectQ975(), drawn.effectQ975(), 4 * 2.5 * exact.effectSd() / Math.sqrt(D));
   }
 
   @Test
@@ -70,6 +97,7 @@ class ExperimentDrawsTest {
     assertEquals(Math.sqrt(d.probPositive() * (1 - d.probPositive()) / D), d.mcSeProbPositive(), 1e-15);
   }
 
+  /** Draws (forced) depend on the seed only. */
   @Test
   void sameSeedSameBitsOtherSeedOtherDraws() {
     DecisionMetrics a = draw(9);

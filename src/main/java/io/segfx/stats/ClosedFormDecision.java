@@ -1,0 +1,119 @@
+package io.segfx.stats;
+
+import io.segfx.model.DecisionMetrics;
+
+/**
+ * The experiment-level decision without draws, when every segment effect is normal (the pooled
+ * normal–normal posteriors) and every baseline is normal or close to it (Student-t with dof, or Beta
+ * with both shapes, at least {@link SegmentDraw#NORMAL_BASELINE_ABOVE}, moment-matched as in the
+ * draws). Then, with independent segments:
+ *
+ * <pre>
+ *   E = sum w_j theta_j ~ N(sum w_j m_j, sum w_j^2 s_j^2)          (exact)
+ *   profit = f E - c,  f = users × value:  normal; E[max(-P,0)] = sd φ(μ/sd) - μ Φ(-μ/sd)
+ *   P(E / B > r) = P(E - r B > 0),  B = sum w_j b_j normal, B > 0   (exact for normal E, B)
+ *   E[E / B] ≈ (μ_E / μ_B)(1 + σ_B² / μ_B²)                         (second-order delta method)
+ * </pre>
+ *
+ * (Johnson, Kotz &amp; Balakrishnan, Continuous Univariate Distributions vol. 1, 2nd ed., section
+ * 13.4, for the normal partial expectation; Stuart &amp; Ord, Kendall's Advanced Theory of
+ * Statistics vol. 1, 10.5–10.6, for the ratio moments.) Monte Carlo errors are 0 and {@code draws}
+ * is 0: no draws are made where a closed form exists.
+ */
+final class ClosedFormDecision {
+  private ClosedFormDecision() {}
+
+  /** True when {@link #decide} applies to these segments. */
+  static boolean applies(SegmentDraw[] segments) {
+    for (SegmentDraw d : segments) {
+      if (d.effectKind() != SegmentDraw.NORMAL || baseline(d) == null) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The baseline's mean and sd, normal or moment-matched; {NaN, NaN} for NONE; null otherwise. */
+  static double[] baseline(SegmentDraw d) {
+    double[] q = d.baseline();
+    return switch (d.baselineKind()) {
+      case SegmentDraw.NORMAL -> new double[] {q[0], q[1]};
+      case SegmentDraw.NONE -> new double[] {Double.NaN, Double.NaN};
+      case SegmentDraw.STUDENT -> q[2] >= SegmentDraw.NORMAL_BASELINE_ABOVE
+          ? new double[] {q[0], q[1] * Math.sqrt(q[2] / (q[2] - 2))}
+          : null;
+      case SegmentDraw.BETA -> {
+        if (Math.min(q[0], q[1]) < SegmentDraw.NORMAL_BASELINE_ABOVE) {
+          yield null;
+        }
+        double s = q[0] + q[1];
+        yield new double[] {q[0] / s, Math.sqrt(q[0] * q[1] / (s * s * (s + 1)))};
+      }
+      default -> null;
+    };
+  }
+
+  static ExperimentDraws.Result decide(
+      String[] key,
+      SegmentDraw[] segments,
+      ExperimentDraws.Thresholds thresholds,
+      ExperimentDraws.Economics economics,
+      DecisionRule rule,
+      String prior) {
+    int k = segments.length;
+    double m = 0;
+    double v = 0;
+    double mb = 0;
+    double vb = 0;
+    double r = thresholds.relative();
+    double[] relMean = new double[k];
+    double[] relProb = new double[k];
+    for (int j = 0; j < k; j++) {
+      SegmentDraw d = segments[j];
+      double w = d.share();
+      double mj = d.effect()[0];
+      double sj = d.effect()[1];
+      double[] b = baseline(d);
+      m += w * mj;
+      v += w * w * sj * sj;
+      mb += w * b[0];
+      vb += w * w * b[1] * b[1];
+      relMean[j] = ratioMean(mj, b[0], b[1]);
+      relProb[j] = ratioAbove(mj, sj, b[0], b[1], r);
+    }
+    double sd = Math.sqrt(v);
+    NormalSummary e = NormalSummary.of(m, sd, thresholds.effect());
+    double f = economics.users() * economics.valuePerUnit();
+    double pm = f * m - economics.cost();
+    double ps = Math.abs(f) * sd;
+    NormalSummary p = NormalSummary.of(pm, ps, 0);
+    double lossLaunch = ps == 0 ? Math.max(-pm, 0) : ps * phi(pm / ps) - pm * cdf(-pm / ps);
+    double lossWait = lossLaunch + pm;
+    DecisionMetrics metrics =
+        new DecisionMetrics(
+            key[0], key[1], key[2], 0, m, sd, e.q025(), e.q975(), e.probPositive(), e.probAboveThreshold(),
+            ratioMean(m, mb, Math.sqrt(vb)), ratioAbove(m, sd, mb, Math.sqrt(vb), r), pm, p.q025(), p.q975(),
+            p.probPositive(), lossLaunch, lossWait, rule.recommend(p.probPositive()), 0, 0, 0, prior,
+            Double.NaN, false);
+    return new ExperimentDraws.Result(metrics, relMean, relProb, new DrawSummary[k]);
+  }
+
+  private static double ratioMean(double me, double mb, double sb) {
+    return me / mb * (1 + sb * sb / (mb * mb));
+  }
+
+  private static double ratioAbove(double me, double se, double mb, double sb, double r) {
+    if (Double.isNaN(mb)) {
+      return Double.NaN;
+    }
+    return NormalSummary.upperTail(me - r * mb, Math.sqrt(se * se + r * r * sb * sb), 0);
+  }
+
+  private static double phi(double z) {
+    return Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
+  }
+
+  private static double cdf(double z) {
+    return 1 - NormalSummary.upperTail(0, 1, z);
+  }
+}

@@ -1,0 +1,304 @@
+package io.segfx.bench;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+
+import io.segfx.config.JobSpec;
+import io.segfx.config.OptionValues;
+import io.segfx.job.SegmentEffectsJob;
+import io.segfx.sim.ExampleDataGenerator;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.ArrayRealVector;
+import org.apache.commons.math3.linear.LUDecomposition;
+import org.apache.commons.math3.linear.RealMatrix;
+import org.apache.commons.math3.stat.regression.OLSMultipleLinearRegression;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.api.java.function.MapGroupsFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import scala.Tuple4;
+
+/**
+ * The benchmark behind {@code scripts/bench} (benchmark code, not part of the product): generates
+ * (once, cached) a workload with the example generator, then in one JVM and one local[2] session
+ * times (1) the segfx job, stage by stage; (2) a peer implementation of what many teams write,
+ * grouping each (experiment, segment)'s rows and fitting Commons Math OLS per group; (3) a bare
+ * Spark SQL sum aggregation of the needed products with a driver solve, the ceiling reference. It
+ * checks that segfx and the peer agree to 1e-9 relative, and ends with one summary line.
+ */
+public final class Bench {
+  private Bench() {}
+
+  public static void main(String[] args) throws Exception {
+    String workload = "W10";
+    long rows = -1;
+    Path dataDir = Path.of("target/bench-data");
+    String master = "local[2]";
+    boolean peer = true;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--workload" -> workload = args[++i];
+        case "--quick" -> workload = "W10";
+        case "--rows" -> rows = Long.parseLong(args[++i]);
+        case "--data-dir" -> dataDir = Path.of(args[++i]);
+        case "--master" -> master = args[++i];
+        case "--no-peer" -> peer = false;
+        default -> throw new IllegalArgumentException(
+            "unknown argument " + args[i] + "; usage: bench [--workload W10|W50] [--quick] [--rows N] [--data-dir DIR] [--master M] [--no-peer]");
+      }
+    }
+    int experiments =
+        switch (workload) {
+          case "W10" -> 1000;
+          case "W50" -> 5000;
+          default -> throw new IllegalArgumentException("workload must be W10 or W50, got " + workload);
+        };
+    if (rows > 0) {
+      experiments = (int) Math.max(1, rows / (20 * 500));
+    }
+    SparkSession spark =
+        SparkSession.builder()
+            .master(master)
+            .appName("segfx-bench")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", String.valueOf(2 * Runtime.getRuntime().availableProcessors()))
+            .config("spark.kryo.registrator", "io.segfx.spark.SegfxKryoRegistrator")
+            .getOrCreate();
+    Path data = dataDir.resolve(workload + "-" + experiments + "x20.parquet");
+    double genSeconds = 0;
+    if (!Files.exists(data.resolve("_SUCCESS"))) {
+      long t = System.nanoTime();
+      ExampleDataGenerator.generate(spark, new ExampleDataGenerator.Settings(experiments, 20, 100, 900, 1, 11))
+          .write()
+          .mode("overwrite")
+          .parquet(data.toString());
+      genSeconds = seconds(t);
+    }
+    long n = spark.read().parquet(data.toString()).count();
+    say("bench: data %s: %,d rows (%s)", data, n, genSeconds > 0 ? String.format(Locale.ROOT, "generated in %.1f s, not part of any figure", genSeconds) : "cached");
+
+    // The peer and the bare aggregation run first, so segfx does not profit from a warmer JVM.
+    // (2) the per-group peer.
+    double peerSeconds = Double.NaN;
+    Map<String, double[]> peerEstimates = Map.of();
+    if (peer) {
+      long t2 = System.nanoTime();
+      peerEstimates = peer(spark, data.toString());
+      peerSeconds = seconds(t2);
+      say("bench: peer groupByKey + per-group OLS %.2f s (%d cells)", peerSeconds, peerEstimates.size());
+    }
+    // (3) the bare Spark sum aggregation plus a driver solve.
+    long t1 = System.nanoTime();
+    Map<String, double[]> bare = bareAggregation(spark, data.toString());
+    double bareSeconds = seconds(t1);
+    say("bench: bare Spark SQL sum aggregation + driver solve %.2f s (%d cells)", bareSeconds, bare.size());
+
+    // (1) segfx, in this JVM: per-stage times come from its manifest.
+    Path out = dataDir.resolve("out-" + workload);
+    resetPeaks();
+    long t0 = System.nanoTime();
+    SegmentEffectsJob.Outcome o =
+        SegmentEffectsJob.run(
+            spark,
+            JobSpec.from(
+                OptionValues.resolve(
+                    JobSpec.COMMAND, JobSpec.OPTIONS,
+                    new String[] {"--input", data.toString(), "--output", out.toString(), "--mode", "overwrite",
+                      "--metric", "revenue,converted:binary", "--covariates", "x1,x2"},
+                    null)));
+    double segfxSeconds = seconds(t0);
+    long heap = peakHeap();
+    @SuppressWarnings("unchecked")
+    Map<String, Double> stages = (Map<String, Double>) o.manifest().get("stage_seconds");
+    say("bench: segfx end to end %.2f s; stages %s; peak driver heap %d MiB", segfxSeconds, stages, heap >> 20);
+    double stage1 = stages.get("read_aggregate");
+    say("bench: segfx stage 1 %.2f s = %,.0f rows/s", stage1, n / stage1);
+
+    Map<String, double[]> segfx = segfxEstimates(spark, out.toString());
+    if (peer) {
+      double worst = compare(segfx, peerEstimates);
+      say("bench: segfx vs peer estimates and SEs: max relative difference %.2e over %d cells", worst, segfx.size());
+      if (!(worst <= 1e-9)) {
+        throw new IllegalStateException("segfx and the peer disagree beyond 1e-9: " + worst);
+      }
+    }
+    double worstBare = compare(segfx, bare);
+    say("bench: segfx vs bare aggregation estimates: max relative difference %.2e (raw sums lose digits; information only)", worstBare);
+    say(
+        "bench: workload=%s rows=%d segfx_s=%.2f peer_s=%.2f bare_agg_s=%.2f speedup_vs_peer=%.2f segfx_vs_bare_agg=%.2f stage1_rows_per_s=%.0f",
+        workload, n, segfxSeconds, peerSeconds, bareSeconds, peerSeconds / segfxSeconds, segfxSeconds / bareSeconds, n / stage1);
+    spark.stop();
+  }
+
+  /** segfx's revenue estimates per (experiment, segment): {estimate, std_error}. */
+  static Map<String, double[]> segfxEstimates(SparkSession spark, String out) {
+    Map<String, double[]> m = new HashMap<>();
+    for (Row r : spark.read().parquet(out + "/segment_estimates").where("metric = 'revenue' AND status = 'ok'").collectAsList()) {
+      m.put(r.getAs("experiment_id") + "|" + r.getAs("segment"), new double[] {r.getAs("estimate"), r.getAs("std_error")});
+    }
+    return m;
+  }
+
+  /** What many teams write: group the rows of each (experiment, segment), fit OLS per group. */
+  static Map<String, double[]> peer(SparkSession spark, String data) {
+    Dataset<Row> in = spark.read().parquet(data).select("experiment_id", "segment", "arm", "x1", "x2", "revenue");
+    List<Tuple4<String, String, Double, Double>> fits =
+        in.groupByKey((MapFunction<Row, String>) r -> r.getString(0) + "|" + r.getString(1), Encoders.STRING())
+            .mapGroups(
+                (MapGroupsFunction<String, Row, Tuple4<String, String, Double, Double>>)
+                    (key, it) -> {
+                      List<double[]> rows = new ArrayList<>();
+                      while (it.hasNext()) {
+                        Row r = it.next();
+                        rows.add(new double[] {r.getInt(2) == 0 ? 0 : 1, r.getDouble(3), r.getDouble(4), r.getDouble(5)});
+                      }
+                      double[][] x = new double[rows.size()][3];
+                      double[] y = new double[rows.size()];
+                      for (int i = 0; i < rows.size(); i++) {
+                        System.arraycopy(rows.get(i), 0, x[i], 0, 3);
+                        y[i] = rows.get(i)[3];
+                      }
+                      OLSMultipleLinearRegression ols = new OLSMultipleLinearRegression();
+                      ols.newSampleData(y, x);
+                      String[] k = key.split("\\|");
+                      return new Tuple4<>(
+                          k[0], k[1], ols.estimateRegressionParameters()[1],
+                          ols.estimateRegressionParametersStandardErrors()[1]);
+                    },
+                Encoders.tuple(Encoders.STRING(), Encoders.STRING(), Encoders.DOUBLE(), Encoders.DOUBLE()))
+            .collectAsList();
+    Map<String, double[]> m = new HashMap<>();
+    for (Tuple4<String, String, Double, Double> f : fits) {
+      m.put(f._1() + "|" + f._2(), new double[] {f._3(), f._4()});
+    }
+    return m;
+  }
+
+  /** Raw sums per (experiment, segment, arm) by Spark SQL, then the normal equations on the driver. */
+  static Map<String, double[]> bareAggregation(SparkSession spark, String data) {
+    Dataset<Row> in = spark.read().parquet(data);
+    String[] v = {"x1", "x2", "revenue"};
+    List<org.apache.spark.sql.Column> aggs = new ArrayList<>();
+    aggs.add(count(lit(1)).as("n"));
+    for (String a : v) {
+      aggs.add(sum(col(a)).as("s_" + a));
+    }
+    for (int i = 0; i < v.length; i++) {
+      for (int j = i; j < v.length; j++) {
+        aggs.add(sum(col(v[i]).multiply(col(v[j]))).as("q_" + v[i] + "_" + v[j]));
+      }
+    }
+    List<Row> sums =
+        in.groupBy("experiment_id", "segment", "arm")
+            .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new org.apache.spark.sql.Column[0]))
+            .collectAsList();
+    Map<String, List<Row>> cells = new HashMap<>();
+    for (Row r : sums) {
+      cells.computeIfAbsent(r.getString(0) + "|" + r.getString(1), k -> new ArrayList<>()).add(r);
+    }
+    Map<String, double[]> out = new HashMap<>();
+    for (Map.Entry<String, List<Row>> c : cells.entrySet()) {
+      // Design [1, t, x1, x2]; X'X and X'y from the arms' raw sums.
+      double[][] xtx = new double[4][4];
+      double[] xty = new double[4];
+      double yty = 0;
+      long n = 0;
+      for (Row r : c.getValue()) {
+        double t = r.getInt(2) == 0 ? 0 : 1;
+        long na = r.getLong(3);
+        double s1 = r.getDouble(4);
+        double s2 = r.getDouble(5);
+        double sy = r.getDouble(6);
+        double q11 = r.getDouble(7);
+        double q12 = r.getDouble(8);
+        double q1y = r.getDouble(9);
+        double q22 = r.getDouble(10);
+        double q2y = r.getDouble(11);
+        double qyy = r.getDouble(12);
+        double[][] q = {{na, t * na, s1, s2}, {t * na, t * na, t * s1, t * s2}, {s1, t * s1, q11, q12}, {s2, t * s2, q12, q22}};
+        for (int i = 0; i < 4; i++) {
+          for (int j = 0; j < 4; j++) {
+            xtx[i][j] += q[i][j];
+          }
+        }
+        xty[0] += sy;
+        xty[1] += t * sy;
+        xty[2] += q1y;
+        xty[3] += q2y;
+        yty += qyy;
+        n += na;
+      }
+      RealMatrix a = new Array2DRowRealMatrix(xtx);
+      LUDecomposition lu = new LUDecomposition(a);
+      if (!lu.getSolver().isNonSingular()) {
+        continue;
+      }
+      RealMatrix inv = lu.getSolver().getInverse();
+      double[] beta = inv.operate(new ArrayRealVector(xty)).toArray();
+      double rss = yty;
+      for (int i = 0; i < 4; i++) {
+        rss -= beta[i] * xty[i];
+      }
+      out.put(c.getKey(), new double[] {beta[1], Math.sqrt(rss / (n - 4) * inv.getEntry(1, 1))});
+    }
+    return out;
+  }
+
+  /** The largest relative difference of estimates and SEs over the cells both have. */
+  static double compare(Map<String, double[]> a, Map<String, double[]> b) {
+    double worst = 0;
+    int common = 0;
+    for (Map.Entry<String, double[]> e : a.entrySet()) {
+      double[] o = b.get(e.getKey());
+      if (o == null) {
+        continue;
+      }
+      common++;
+      for (int i = 0; i < 2; i++) {
+        worst = Math.max(worst, Math.abs(e.getValue()[i] - o[i]) / Math.max(Math.abs(e.getValue()[i]), 1e-300));
+      }
+    }
+    return common == 0 ? Double.NaN : worst;
+  }
+
+  private static void resetPeaks() {
+    System.gc();
+    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (p.getType() == MemoryType.HEAP) {
+        p.resetPeakUsage();
+      }
+    }
+  }
+
+  private static long peakHeap() {
+    long total = 0;
+    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (p.getType() == MemoryType.HEAP) {
+        total += p.getPeakUsage().getUsed();
+      }
+    }
+    return total;
+  }
+
+  private static double seconds(long since) {
+    return (System.nanoTime() - since) / 1e9;
+  }
+
+  private static void say(String format, Object... args) {
+    System.out.println(String.format(Locale.ROOT, format, args));
+  }
+}
