@@ -4,8 +4,6 @@ package io.segfx.spark;
 public final class Columns {
   private Columns() {}
 
-  /** Length-prefixed experiment and segment: an unambiguous single grouping key. */
-  public static final String CELL_KEY = "__segfx_cell";
   public static final String EXPERIMENT = "__segfx_experiment";
   public static final String SEGMENT = "__segfx_segment";
   public static final String ARM = "__segfx_arm";
@@ -17,5 +15,5 @@ public final class Columns {
   public static final String REJECT_REASON = "reject_reason";
 
   /** Ordinal of the first value column in the validated projection. */
-  public static final int FIRST_VALUE = 5;
+  public static final int FIRST_VALUE = 4;
 }

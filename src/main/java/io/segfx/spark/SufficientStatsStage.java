@@ -83,40 +83,61 @@ public final class SufficientStatsStage {
     return new Result(estimates, used, Collections.unmodifiableMap(rejected));
   }
 
+  private static final int EXPERIMENT = 0;
+  private static final int SEGMENT = 1;
+  private static final int ARM = 2;
+  private static final int REASON = 3;
+
   /** The rows of one cell (or one rejection reason) and its estimates. */
   record CellResult(long rows, List<SegmentEstimate> estimates) implements java.io.Serializable {}
 
   private static Iterator<Tuple2<CellKey, SegmentAccumulator>> accumulate(
       Iterator<InternalRow> rows, int q, boolean totals, FaultInjection faults) {
-    Map<UTF8String, SegmentAccumulator> cells = new HashMap<>();
+    Map<String, SegmentAccumulator> cells = new HashMap<>();
     Map<String, SegmentAccumulator> rejected = new HashMap<>();
     double[] v = new double[q];
+    // Rows of a cell usually arrive together (inputs are written or sorted by experiment), so the
+    // previous row's cell and arm are checked first: a byte comparison instead of a hash lookup.
+    UTF8String lastExperiment = null;
+    UTF8String lastSegment = null;
+    UTF8String lastArm = null;
+    SegmentAccumulator acc = null;
+    ExactMoments arm = null;
     while (rows.hasNext()) {
       InternalRow r = rows.next();
-      if (!r.isNullAt(4)) {
-        String reason = r.getUTF8String(4).toString();
+      if (!r.isNullAt(REASON)) {
+        String reason = r.getUTF8String(REASON).toString();
         rejected.computeIfAbsent(reason, k -> new SegmentAccumulator(null, k, q)).rejected++;
         continue;
       }
-      UTF8String key = r.getUTF8String(0);
-      SegmentAccumulator acc = cells.get(key);
-      if (acc == null) {
-        acc = new SegmentAccumulator(r.getUTF8String(1).toString(), r.getUTF8String(2).toString(), q);
-        cells.put(key.clone(), acc);
+      UTF8String experiment = r.getUTF8String(EXPERIMENT);
+      UTF8String segment = r.getUTF8String(SEGMENT);
+      if (acc == null || !experiment.equals(lastExperiment) || !segment.equals(lastSegment)) {
+        String e = experiment.toString();
+        String g = segment.toString();
+        // Length-prefixed, so ("ab", "c") and ("a", "bc") are different cells.
+        acc = cells.computeIfAbsent(e.length() + ":" + e + g, k -> new SegmentAccumulator(e, g, q));
+        lastExperiment = experiment.clone();
+        lastSegment = segment.clone();
+        arm = null;
+      }
+      UTF8String armValue = r.getUTF8String(ARM);
+      if (arm == null || !armValue.equals(lastArm)) {
+        arm = acc.arm(armValue);
+        lastArm = armValue.clone();
       }
       acc.rows++;
       if (totals) {
-        acc.arm(r.getUTF8String(3))
-            .acceptTotals(
-                (long) r.getDouble(Columns.FIRST_VALUE),
-                r.getDouble(Columns.FIRST_VALUE + 1),
-                r.getDouble(Columns.FIRST_VALUE + 2));
+        arm.acceptTotals(
+            (long) r.getDouble(Columns.FIRST_VALUE),
+            r.getDouble(Columns.FIRST_VALUE + 1),
+            r.getDouble(Columns.FIRST_VALUE + 2));
         continue;
       }
       for (int i = 0; i < q; i++) {
         v[i] = r.getDouble(Columns.FIRST_VALUE + i);
       }
-      acc.arm(r.getUTF8String(3)).accept(v);
+      arm.accept(v);
     }
     faults.maybeFail("stage-1");
     List<Tuple2<CellKey, SegmentAccumulator>> out = new ArrayList<>(cells.size() + rejected.size());

@@ -2,10 +2,8 @@ package io.segfx.spark;
 
 import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.isnan;
-import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
@@ -28,7 +26,7 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Checks the input schema against the spec (failing with the column and the problem), and projects
- * every row onto the columns stage 1 reads: the cell key, experiment, segment, arm, a quarantine
+ * every row onto the columns stage 1 reads: experiment, segment, arm, a quarantine
  * {@link Columns#REASON} (null for usable rows) and the covariate and metric values as doubles. The
  * projection is plain column expressions, so Spark compiles it into the scan (whole-stage codegen).
  *
@@ -65,9 +63,6 @@ public final class ValidationStage {
     input = markDuplicates(input, spec);
     Projection p = project(input, spec);
     List<Column> out = new ArrayList<>();
-    out.add(
-        concat(length(p.experiment()).cast("string"), lit(":"), p.experiment(), p.segment())
-            .as(Columns.CELL_KEY));
     out.add(p.experiment().as(Columns.EXPERIMENT));
     out.add(p.segment().as(Columns.SEGMENT));
     out.add(p.arm().as(Columns.ARM));

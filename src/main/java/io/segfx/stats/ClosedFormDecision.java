@@ -4,9 +4,11 @@ import io.segfx.model.DecisionMetrics;
 
 /**
  * The experiment-level decision without draws, when every segment effect is normal (the pooled
- * normal–normal posteriors) and every baseline is normal or close to it (Student-t with dof, or Beta
- * with both shapes, at least {@link SegmentDraw#NORMAL_BASELINE_ABOVE}, moment-matched as in the
- * draws). Then, with independent segments:
+ * normal–normal posteriors). Effect, profit and expected losses are then exact. Relative effects
+ * take each baseline (a Student-t or Beta posterior of the control level) as the normal with its
+ * mean and variance: for the experiment-level B, a sum over segments, that is the central-limit
+ * approximation; for one small segment's own relative effect it is cruder (its Beta may be skewed),
+ * which the README states. With independent segments:
  *
  * <pre>
  *   E = sum w_j theta_j ~ N(sum w_j m_j, sum w_j^2 s_j^2)          (exact)
@@ -33,19 +35,14 @@ final class ClosedFormDecision {
     return true;
   }
 
-  /** The baseline's mean and sd, normal or moment-matched; {NaN, NaN} for NONE; null otherwise. */
+  /** The baseline's mean and sd (moment-matched); {NaN, NaN} for NONE; null when unknown. */
   static double[] baseline(SegmentDraw d) {
     double[] q = d.baseline();
     return switch (d.baselineKind()) {
       case SegmentDraw.NORMAL -> new double[] {q[0], q[1]};
       case SegmentDraw.NONE -> new double[] {Double.NaN, Double.NaN};
-      case SegmentDraw.STUDENT -> q[2] >= SegmentDraw.NORMAL_BASELINE_ABOVE
-          ? new double[] {q[0], q[1] * Math.sqrt(q[2] / (q[2] - 2))}
-          : null;
+      case SegmentDraw.STUDENT -> q[2] > 2 ? new double[] {q[0], q[1] * Math.sqrt(q[2] / (q[2] - 2))} : null;
       case SegmentDraw.BETA -> {
-        if (Math.min(q[0], q[1]) < SegmentDraw.NORMAL_BASELINE_ABOVE) {
-          yield null;
-        }
         double s = q[0] + q[1];
         yield new double[] {q[0] / s, Math.sqrt(q[0] * q[1] / (s * s * (s + 1)))};
       }
