@@ -53,7 +53,8 @@ public final class OutputTables {
           f("bayes_q975", "double"),
           f("bayes_prob_positive", "double"),
           f("srm_p_value", "double"),
-          f("srm_flag", "boolean"));
+          f("srm_flag", "boolean"),
+          f("prior", "string"));
 
   public static final StructType SEGMENT_POSTERIORS_SCHEMA =
       schema(
@@ -80,7 +81,8 @@ public final class OutputTables {
           f("tau", "double"),
           f("n_segments", "int"),
           f("n_segments_total", "int"),
-          f("note", "string"));
+          f("note", "string"),
+          f("prior", "string"));
 
   public static final StructType EXPERIMENT_DECISIONS_SCHEMA =
       schema(
@@ -172,7 +174,10 @@ public final class OutputTables {
    * conjugate regression coefficient (NaN where there is none).
    */
   public static List<Row> segmentEstimates(
-      List<SegmentEstimate> in, java.util.Map<String, io.segfx.stats.ExperimentDraws.Thresholds> thresholds, double srmAlpha) {
+      List<SegmentEstimate> in,
+      java.util.Map<String, io.segfx.stats.ExperimentDraws.Thresholds> thresholds,
+      double srmAlpha,
+      java.util.Map<String, String> priors) {
     return rows(
         in,
         e -> {
@@ -185,7 +190,7 @@ public final class OutputTables {
               e.experimentId(), e.metric(), e.variant(), e.segment(), e.nControl(), e.nTreatment(),
               e.estimate(), e.stdError(), e.dof(), e.status(), e.kind(), e.successesControl(),
               e.successesTreatment(), e.meanControl(), e.meanTreatment(), t.mean(), t.sd(), t.q025(),
-              t.q975(), t.probPositive(), e.srmPValue(), e.srmPValue() < srmAlpha);
+              t.q975(), t.probPositive(), e.srmPValue(), e.srmPValue() < srmAlpha, priors.get(e.metric()));
         });
   }
 
@@ -205,7 +210,7 @@ public final class OutputTables {
         p ->
             RowFactory.create(
                 p.experimentId(), p.metric(), p.variant(), p.method(), p.mu(), p.muSe(), p.tau(),
-                p.nSegments(), p.nSegmentsTotal(), p.note()));
+                p.nSegments(), p.nSegmentsTotal(), p.note(), p.prior()));
   }
 
   public static List<Row> experimentDecisions(List<DecisionMetrics> in) {

@@ -112,7 +112,7 @@ public final class PoolingStage {
     } else {
       note = "fewer than " + spec.minSegments() + " usable segments; not pooled";
     }
-    String prior = k == 0 ? "" : Priors.describe(spec, usable.get(0).binary(), fit);
+    String prior = Priors.describe(spec, cells.get(0).binary(), fit);
     pooling.add(
         new ExperimentPooling(
             key.get(0), key.get(1), key.get(2),
@@ -120,7 +120,7 @@ public final class PoolingStage {
             fit == null ? Double.NaN : fit.mu(),
             fit == null ? Double.NaN : fit.muSe(),
             fit == null ? Double.NaN : fit.tau(),
-            k, cells.size(), note));
+            k, cells.size(), note, prior));
     if (k == 0) {
       return false;
     }

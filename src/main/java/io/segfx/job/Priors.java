@@ -43,6 +43,15 @@ final class Priors {
         fit.method(), binary || "estimates".equals(spec.inputKind()) ? data : "OLS");
   }
 
+  /** Per metric, the prior of its unpooled (bayes_*) posteriors. */
+  static java.util.Map<String, String> byMetric(JobSpec spec) {
+    java.util.Map<String, String> m = new java.util.HashMap<>();
+    for (io.segfx.model.MetricSpec metric : spec.metricSpecs()) {
+      m.put(metric.column(), describe(spec, metric.binary(), null));
+    }
+    return m;
+  }
+
   private static String g(double v) {
     return String.format(Locale.ROOT, "%.6g", v).replaceAll("\\.?0+(e|$)", "$1");
   }

@@ -113,7 +113,8 @@ public final class SegmentEffectsJob {
       group(spark, "segfx-write", "write output tables");
       out.writeTable(
           OutputTables.SEGMENT_ESTIMATES,
-          OutputTables.segmentEstimates(tables.estimates(), spec.thresholdsByMetric(), spec.srmAlpha()),
+          OutputTables.segmentEstimates(
+              tables.estimates(), spec.thresholdsByMetric(), spec.srmAlpha(), Priors.byMetric(spec)),
           OutputTables.SEGMENT_ESTIMATES_SCHEMA);
       out.writeTable(
           OutputTables.SEGMENT_POSTERIORS,

@@ -5,7 +5,8 @@ import java.io.Serializable;
 /**
  * Stage-2 output: the pooled hyperparameters of one (experiment, metric, variant). {@code method}
  * is the estimator, or {@code none} when fewer than the minimum number of usable segments exist
- * ({@code note} says why); then {@code mu}, {@code muSe} and {@code tau} are NaN.
+ * ({@code note} says why); then {@code mu}, {@code muSe} and {@code tau} are NaN. {@code prior}
+ * states the prior of the group's posteriors.
  */
 public record ExperimentPooling(
     String experimentId,
@@ -17,5 +18,6 @@ public record ExperimentPooling(
     double tau,
     int nSegments,
     int nSegmentsTotal,
-    String note)
+    String note,
+    String prior)
     implements Serializable {}
