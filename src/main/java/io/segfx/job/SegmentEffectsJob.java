@@ -107,7 +107,7 @@ public final class SegmentEffectsJob {
       List<DecisionMetrics> decisions = tables.decisions();
       seconds.put("draws", elapsed(t2));
       LOG.info(
-          "stage 3: {} groups x {} draws in {} s", decisions.size(), spec.draws(), seconds.get("draws"));
+          "stage 3: {} groups (closed form where it exists, else {} draws) in {} s", decisions.size(), spec.draws(), seconds.get("draws"));
 
       long t3 = System.nanoTime();
       group(spark, "segfx-write", "write output tables");
