@@ -1,6 +1,5 @@
 package io.segfx.stats;
 
-import org.apache.commons.math3.distribution.BetaDistribution;
 
 /**
  * The conjugate Beta–Binomial posterior of a conversion rate (seed notebook section 3; Gelman et
@@ -45,8 +44,8 @@ public record BetaBinomial(double alpha, double beta) {
     return alpha * beta / (s * s * (s + 1));
   }
 
-  /** The p-quantile, exactly (inverse regularised incomplete beta, Commons Math). */
+  /** The p-quantile (Newton on the exact CDF, see {@link FastQuantiles#beta}). */
   public double quantile(double p) {
-    return new BetaDistribution(null, alpha, beta, 1e-14).inverseCumulativeProbability(p);
+    return FastQuantiles.beta(alpha, beta, p);
   }
 }

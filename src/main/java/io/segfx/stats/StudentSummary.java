@@ -18,7 +18,7 @@ public record StudentSummary(
   public static StudentSummary of(double m, double s, double nu, double threshold) {
     Checks.positive("scale", s);
     TDistribution t = new TDistribution(null, Checks.positive("dof", nu), 1e-14);
-    double q = t.inverseCumulativeProbability(0.975);
+    double q = FastQuantiles.student(nu, 0.975);
     return new StudentSummary(
         nu > 1 ? m : Double.NaN,
         nu > 2 ? s * Math.sqrt(nu / (nu - 2)) : Double.POSITIVE_INFINITY,
