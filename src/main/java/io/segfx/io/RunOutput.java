@@ -79,6 +79,15 @@ public final class RunOutput {
     }
   }
 
+  /** Writes a UTF-8 text file at {@code relative} under the run folder. */
+  public void writeText(String relative, String text) {
+    try (OutputStream out = fs.create(new Path(staging, relative), true)) {
+      out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + relative, e);
+    }
+  }
+
   /** Writes {@code manifest.json} then {@code _SUCCESS}, and moves the run into place. */
   public void publish(Map<String, Object> manifest) {
     try {

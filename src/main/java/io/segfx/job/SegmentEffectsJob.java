@@ -135,6 +135,7 @@ public final class SegmentEffectsJob {
         out.writeTable(
             OutputTables.PRIOR_SENSITIVITY, OutputTables.priorSensitivity(tables.sensitivity()), OutputTables.PRIOR_SENSITIVITY_SCHEMA);
       }
+      int memos = MemoStage.write(out, spec, s2.pooling(), tables, rowsRead, s1.rowsRejected());
       if (s1.rowsRejected() > 0) {
         Dataset<Row> flagged =
             "estimates".equals(spec.inputKind())
@@ -171,6 +172,7 @@ public final class SegmentEffectsJob {
         counts.put(OutputTables.REJECTED_ROWS, s1.rowsRejected());
       }
       manifest.put("tables", counts);
+      manifest.put("memos", memos);
       manifest.put("stage_seconds", seconds);
       // Counted from listener events, which arrive asynchronously: a failure reported after this
       // point (none is expected once the stages have finished) would be missed.

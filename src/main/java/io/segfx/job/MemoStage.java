@@ -1,0 +1,63 @@
+package io.segfx.job;
+
+import io.segfx.config.JobSpec;
+import io.segfx.io.RunOutput;
+import io.segfx.model.DecisionMetrics;
+import io.segfx.model.ExperimentPooling;
+import io.segfx.model.PriorSensitivity;
+import io.segfx.model.SegmentPosterior;
+import io.segfx.report.DecisionMemo;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Writes {@code memos/<experiment>.md} (or {@code <experiment>--<variant>.md} for A/B/n) from the
+ * run's final tables, one memo per (experiment, variant) with a block per metric.
+ */
+final class MemoStage {
+  static final String FOLDER = "memos";
+
+  private MemoStage() {}
+
+  static int write(
+      RunOutput out, JobSpec spec, List<ExperimentPooling> pooling, DecisionAssembly.Tables tables, long rowsRead, long rowsRejected) {
+    Map<List<String>, ExperimentPooling> pools = new HashMap<>();
+    for (ExperimentPooling p : pooling) {
+      pools.put(List.of(p.experimentId(), p.metric(), p.variant()), p);
+    }
+    Map<List<String>, List<SegmentPosterior>> segments = new HashMap<>();
+    for (SegmentPosterior p : tables.posteriors()) {
+      segments.computeIfAbsent(List.of(p.experimentId(), p.metric(), p.variant()), k -> new ArrayList<>()).add(p);
+    }
+    Map<List<String>, List<PriorSensitivity>> grid = new HashMap<>();
+    for (PriorSensitivity p : tables.sensitivity()) {
+      grid.computeIfAbsent(List.of(p.experimentId(), p.metric(), p.variant()), k -> new ArrayList<>()).add(p);
+    }
+    Map<List<String>, List<DecisionMemo.MetricBlock>> memos = new TreeMap<>(PoolingStage::compareKeys);
+    Map<String, TreeSet<String>> variants = new HashMap<>();
+    for (DecisionMetrics d : tables.decisions()) {
+      List<String> key = List.of(d.experimentId(), d.metric(), d.variant());
+      memos.computeIfAbsent(List.of(d.experimentId(), d.variant()), k -> new ArrayList<>())
+          .add(new DecisionMemo.MetricBlock(d, pools.get(key), segments.getOrDefault(key, List.of()), grid.getOrDefault(key, List.of())));
+      variants.computeIfAbsent(d.experimentId(), k -> new TreeSet<>()).add(d.variant());
+    }
+    Map<List<String>, String> ids = new LinkedHashMap<>();
+    for (List<String> k : memos.keySet()) {
+      ids.put(k, variants.get(k.get(0)).size() > 1 ? k.get(0) + "--" + k.get(1) : k.get(0));
+    }
+    List<String> names = DecisionMemo.safeNames(ids.values());
+    DecisionMemo.RunFacts facts = new DecisionMemo.RunFacts(rowsRead, rowsRejected, spec.launchProbability(), spec.pooling());
+    int i = 0;
+    for (Map.Entry<List<String>, List<DecisionMemo.MetricBlock>> m : memos.entrySet()) {
+      out.writeText(
+          FOLDER + "/" + names.get(i++) + ".md",
+          DecisionMemo.render(m.getKey().get(0), m.getKey().get(1), m.getValue(), facts));
+    }
+    return memos.size();
+  }
+}

@@ -1,0 +1,173 @@
+package io.segfx.report;
+
+import io.segfx.model.DecisionMetrics;
+import io.segfx.model.ExperimentPooling;
+import io.segfx.model.PriorSensitivity;
+import io.segfx.model.SegmentPosterior;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * A Markdown decision memo for one (experiment, variant), with the structure of the seed
+ * notebook's section 13: decision, design, estimand, prior, posterior result, segments, business
+ * value, sensitivity, data quality and recommendation, one block per metric. Every number is
+ * printed from the run's tables with {@link #number}, so memo and tables agree.
+ */
+public final class DecisionMemo {
+  private DecisionMemo() {}
+
+  /** Everything a memo reports for one metric of an (experiment, variant). */
+  public record MetricBlock(
+      DecisionMetrics decision,
+      ExperimentPooling pooling,
+      List<SegmentPosterior> segments,
+      List<PriorSensitivity> sensitivity) {}
+
+  /** Run-level facts for the data-quality section. */
+  public record RunFacts(long rowsRead, long rowsRejected, double launchProbability, String pooling) {}
+
+  /** The number format of memos: 4 significant decimals for effects, as the notebook prints. */
+  public static String number(double v) {
+    if (Double.isNaN(v)) {
+      return "n/a";
+    }
+    if (Math.abs(v) >= 1000) {
+      return String.format(Locale.ROOT, "%,.0f", v);
+    }
+    return String.format(Locale.ROOT, "%.4f", v);
+  }
+
+  /** A probability as the notebook prints it (3 decimals). */
+  public static String probability(double p) {
+    return Double.isNaN(p) ? "n/a" : String.format(Locale.ROOT, "%.3f", p);
+  }
+
+  /** The memo's Markdown text. */
+  public static String render(String experiment, String variant, List<MetricBlock> blocks, RunFacts run) {
+    StringBuilder b = new StringBuilder();
+    b.append("# Decision memo: experiment `").append(code(experiment)).append("`, variant `").append(code(variant)).append("`\n\n");
+    b.append("**Decision.** Whether to launch variant `").append(code(variant)).append("` of experiment `")
+        .append(code(experiment)).append("` to all eligible units.\n\n");
+    b.append("**Design.** A randomized experiment, so treatment assignment is ignorable by design; the ")
+        .append("posterior assumes no unmeasured confounding and trustworthy arm counts (see Data quality).\n\n");
+    b.append("**Estimand.** The average effect of the variant against control per unit, weighting segments by their units")
+        .append(", on each metric below.\n\n");
+    for (MetricBlock m : blocks) {
+      DecisionMetrics d = m.decision();
+      b.append("## Metric `").append(code(d.metric())).append("`\n\n");
+      b.append("**Prior.** ").append(d.prior().isEmpty() ? "n/a" : d.prior()).append(".\n\n");
+      b.append("**Posterior result.**\n\n");
+      b.append("- Posterior mean effect: ").append(number(d.effectMean())).append('\n');
+      b.append("- 95% credible interval: [").append(number(d.effectQ025())).append(", ").append(number(d.effectQ975())).append("]\n");
+      b.append("- Probability the effect is positive: ").append(probability(d.probPositive())).append('\n');
+      b.append("- Probability the effect exceeds the threshold: ").append(probability(d.probAboveThreshold())).append('\n');
+      b.append("- Relative effect (mean): ").append(number(d.relativeEffectMean())).append('\n');
+      b.append(d.draws() == 0 ? "- Computed in closed form (no Monte Carlo error)\n\n" : "- From " + d.draws() + " posterior draws\n\n");
+      segments(b, m);
+      b.append("**Business value.**\n\n");
+      b.append("- Expected profit: ").append(number(d.expectedProfit())).append('\n');
+      b.append("- Probability profit is positive: ").append(probability(d.probProfitPositive())).append('\n');
+      b.append("- 95% interval for profit: [").append(number(d.profitQ025())).append(", ").append(number(d.profitQ975())).append("]\n");
+      b.append("- Expected loss if we launch: ").append(number(d.expectedLossLaunch())).append('\n');
+      b.append("- Expected loss if we wait: ").append(number(d.expectedLossWait())).append("\n\n");
+      sensitivity(b, m);
+      b.append("**Data quality.**\n\n");
+      b.append("- Sample-ratio check: p = ").append(probability(d.srmPValue()))
+          .append(d.srmFlag() ? " — **mismatch: the arm counts do not match the design; do not trust the effect until explained**" : " (no mismatch flagged)")
+          .append('\n');
+      b.append("- Rows read in the run: ").append(run.rowsRead()).append(", quarantined: ").append(run.rowsRejected()).append("\n\n");
+      b.append("**Recommendation: ").append(d.recommendation()).append(".** ").append(explain(d, run)).append("\n\n");
+    }
+    return b.toString();
+  }
+
+  private static void segments(StringBuilder b, MetricBlock m) {
+    ExperimentPooling p = m.pooling();
+    b.append("**Segments.** ");
+    if (p == null || "none".equals(p.method())) {
+      b.append(p == null ? "No segment estimates." : "Not pooled: " + p.note() + ".").append("\n\n");
+    } else {
+      b.append(p.nSegments()).append(" usable segments, pooled by ").append(p.method())
+          .append(": overall effect mu = ").append(number(p.mu())).append(" (SE ").append(number(p.muSe()))
+          .append("), heterogeneity tau = ").append(number(p.tau())).append('.');
+      if (!p.note().isEmpty()) {
+        b.append(' ').append(p.note()).append('.');
+      }
+      b.append("\n\n");
+    }
+    SegmentPosterior most = null;
+    for (SegmentPosterior s : m.segments()) {
+      if (most == null || s.shrinkageWeight() < most.shrinkageWeight()) {
+        most = s;
+      }
+    }
+    if (most != null && p != null && !"none".equals(p.method())) {
+      b.append("Largest shrinkage: segment `").append(code(most.segment())).append("` keeps weight ")
+          .append(number(most.shrinkageWeight())).append(" on its own estimate (pooled effect ")
+          .append(number(most.postMean())).append(").\n\n");
+    }
+  }
+
+  private static void sensitivity(StringBuilder b, MetricBlock m) {
+    b.append("**Sensitivity.**\n\n");
+    if (m.sensitivity().isEmpty()) {
+      b.append("- No prior grid was run for this metric.\n");
+    } else {
+      Set<String> recs = new HashSet<>();
+      for (PriorSensitivity s : m.sensitivity()) {
+        recs.add(s.result().recommendation());
+        b.append("- Prior `").append(code(s.prior())).append("`: mean ").append(number(s.result().effectMean()))
+            .append(", P(effect > 0) ").append(probability(s.result().probPositive()))
+            .append(", recommendation ").append(s.result().recommendation()).append('\n');
+      }
+      b.append(recs.size() > 1
+          ? "- **The decision changes with the prior: the experiment is not decisive.**\n"
+          : "- The decision does not change across the prior grid.\n");
+    }
+    b.append("- Rerun the decision if costs, values or the eligible population change.\n\n");
+  }
+
+  private static String explain(DecisionMetrics d, RunFacts run) {
+    String c = probability(run.launchProbability());
+    return switch (d.recommendation()) {
+      case "launch" -> "P(profit > 0) = " + probability(d.probProfitPositive()) + " reaches the launch bar " + c + "; monitor the metric after launch.";
+      case "do_not_launch" -> "P(profit > 0) = " + probability(d.probProfitPositive()) + " is at most 1 - " + c + ".";
+      case "collect_more_data" -> "P(profit > 0) = " + probability(d.probProfitPositive()) + " is between 1 - " + c + " and " + c + ": the data do not decide; collect more data or make a reversible, low-risk decision.";
+      case "investigate_srm" -> "The sample-ratio check failed; find the cause before using this result.";
+      default -> "No segment had a usable estimate.";
+    };
+  }
+
+  /** Backticks would end a code span: shown as a single quote. */
+  private static String code(String s) {
+    return s == null ? "" : s.replace('`', '\'').replace('\n', ' ').replace('\r', ' ');
+  }
+
+  /**
+   * File names for ids: characters outside [A-Za-z0-9._-] become '_', leading dots are dropped,
+   * names are cut to 100 characters, and collisions get -2, -3, ... in the order given.
+   */
+  public static List<String> safeNames(Collection<String> ids) {
+    List<String> out = new ArrayList<>();
+    Set<String> used = new HashSet<>();
+    for (String id : ids) {
+      String base = id.replaceAll("[^A-Za-z0-9._-]", "_").replaceAll("^\\.+", "");
+      if (base.isEmpty()) {
+        base = "_";
+      }
+      if (base.length() > 100) {
+        base = base.substring(0, 100);
+      }
+      String name = base;
+      for (int i = 2; !used.add(name.toLowerCase(Locale.ROOT)); i++) {
+        name = base + "-" + i;
+      }
+      out.add(name);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,81 @@
+package io.segfx.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.segfx.io.OutputTables;
+import io.segfx.testing.JobRunner;
+import io.segfx.testing.SparkTestBase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Memos agree with the tables number for number, and file names are safe whatever the ids. */
+class DecisionMemoTest extends SparkTestBase {
+  @TempDir Path tmp;
+
+  @Test
+  void safeNamesStayInTheFolderAndDoNotCollide() {
+    List<String> names = DecisionMemo.safeNames(List.of("../../etc/passwd", "a/b", "a_b", "A_B", "...", "x\u0000y\nz", "ok-1.2"));
+    assertEquals(List.of("_.._etc_passwd", "a_b", "a_b-2", "A_B-3", "_", "x_y_z", "ok-1.2"), names);
+    for (String n : names) {
+      assertFalse(n.contains("/") || n.contains("\\\\") || n.startsWith("."), n);
+    }
+  }
+
+  @Test
+  void memoNumbersEqualTheTables() throws Exception {
+    StringBuilder csv = new StringBuilder("experiment_id,segment,arm,n,conversions\n");
+    String[] ids = {"../evil/<id>", "_.._evil__id_", "plain"};
+    int[][] counts = {{5200, 593, 5100, 635}, {1000, 100, 1000, 150}, {2000, 200, 2000, 190}};
+    for (int e = 0; e < ids.length; e++) {
+      csv.append('"').append(ids[e]).append("\",s1,0,").append(counts[e][0]).append(',').append(counts[e][1]).append('\n');
+      csv.append('"').append(ids[e]).append("\",s1,1,").append(counts[e][2]).append(',').append(counts[e][3]).append('\n');
+    }
+    Path in = tmp.resolve("memo.csv");
+    Files.writeString(in, csv.toString());
+    Path out = tmp.resolve("memo-out");
+    JobRunner.run(
+        spark(), "--input", in.toString(), "--output", out.toString(), "--input-kind", "counts", "--metric", "c:binary",
+        "--users", "900000", "--value-per-unit", "38", "--cost", "180000", "--threshold", "0.005",
+        "--prior-grid", "uniform=1,1;skeptical=20,180");
+    Path memos = out.resolve("memos");
+    List<Path> files;
+    try (Stream<Path> s = Files.list(memos)) {
+      files = s.filter(p -> p.getFileName().toString().endsWith(".md")).sorted().toList();
+    }
+    assertEquals(3, files.size(), files.toString());
+    for (Row d : JobRunner.table(spark(), out.toString(), OutputTables.EXPERIMENT_DECISIONS).collectAsList()) {
+      String id = d.getAs("experiment_id");
+      Path memo = null;
+      for (Path f : files) {
+        if (Files.readString(f).contains("# Decision memo: experiment `" + id.replace('`', '\'') + "`")) {
+          memo = f;
+        }
+      }
+      Assertions.assertNotNull(memo, "a memo names experiment " + id);
+      Assertions.assertEquals(memos, memo.getParent(), "memo stays in memos/");
+      String text = Files.readString(memo);
+      for (String line :
+          List.of(
+              "- Posterior mean effect: " + DecisionMemo.number(d.getAs("effect_mean")),
+              "- 95% credible interval: [" + DecisionMemo.number(d.getAs("effect_q025")) + ", " + DecisionMemo.number(d.getAs("effect_q975")) + "]",
+              "- Probability the effect is positive: " + DecisionMemo.probability(d.getAs("prob_positive")),
+              "- Probability the effect exceeds the threshold: " + DecisionMemo.probability(d.getAs("prob_above_threshold")),
+              "- Expected profit: " + DecisionMemo.number(d.getAs("expected_profit")),
+              "- Probability profit is positive: " + DecisionMemo.probability(d.getAs("prob_profit_positive")),
+              "- Expected loss if we launch: " + DecisionMemo.number(d.getAs("expected_loss_launch")),
+              "- Expected loss if we wait: " + DecisionMemo.number(d.getAs("expected_loss_wait")),
+              "**Recommendation: " + d.getAs("recommendation") + ".**")) {
+        Assertions.assertTrue(text.contains(line), "memo of " + id + " lacks: " + line + "\n" + text);
+      }
+      Assertions.assertTrue(text.contains("**Prior.** beta(1,1) control, beta(1,1) treatment."), text);
+      Assertions.assertTrue(text.contains("- Prior `skeptical`: mean "), text);
+    }
+  }
+}
