@@ -56,8 +56,20 @@ public record JobSpec(
     double[] nigPrior,
     double[] regressionPrior,
     List<String> countCols,
-    List<String> estimateCols)
+    List<String> estimateCols,
+    String design,
+    List<BiasScenario> biasPrior)
     implements Serializable {
+
+  /**
+   * A prior on an additive upward bias of the effect from unmeasured confounding (seed notebook
+   * section 8): bias ~ Normal(mean, sd); the bias-adjusted effect is effect - bias.
+   */
+  public record BiasScenario(String name, double mean, double sd) implements Serializable {}
+
+  /** The warning carried by decisions of an observational run without a bias prior (section 7). */
+  public static final String CONFOUNDING_WARNING =
+      "observational design: the posterior assumes no unmeasured confounding (give --bias-prior)";
 
   /**
    * One named prior of the sensitivity grid: Beta shapes for control and treatment.
@@ -117,6 +129,8 @@ public record JobSpec(
           OptionDef.of("nig-prior", LIST, "0,1e-4,1e-3,1e-3", "continuous metrics without covariates: NIG prior mu0,kappa0,alpha0,beta0 of each arm's mean"),
           OptionDef.of("count-columns", LIST, "n,conversions,sum,sum_sq", "--input-kind counts: the columns n, conversions (binary) and sum, sum_sq (continuous)"),
           OptionDef.of("estimate-columns", LIST, "variant,estimate,std_error,n", "--input-kind estimates: the columns variant (optional), estimate, std_error and n (optional unit count, the weight in the experiment-level effect)"),
+          OptionDef.choice("design", "randomized", List.of("randomized", "observational"), "how treatment was assigned; observational runs without --bias-prior carry a confounding warning"),
+          OptionDef.of("bias-prior", STRING, null, "bias scenarios 'name=mean,sd;...': Normal priors on an upward bias of the effect (table bias_sensitivity)"),
           OptionDef.of("regression-prior", LIST, "1e6,1e-3,1e-3", "continuous metrics with covariates: conjugate regression prior v0,a0,b0 (beta ~ N(0, sigma^2 v0 I), sigma^2 ~ IG(a0, b0))"));
 
   /** Builds and validates a spec from resolved option values. */
@@ -158,7 +172,9 @@ public record JobSpec(
             numbers(v.list("nig-prior"), 4, "--nig-prior"),
             numbers(v.list("regression-prior"), 3, "--regression-prior"),
             exactly(v.list("count-columns"), 4, "--count-columns"),
-            exactly(v.list("estimate-columns"), 4, "--estimate-columns"));
+            exactly(v.list("estimate-columns"), 4, "--estimate-columns"),
+            v.string("design"),
+            parseBias(v.string("bias-prior")));
     s.validate();
     return s;
   }
@@ -217,6 +233,35 @@ public record JobSpec(
       }
     }
     return out;
+  }
+
+  /** Parses {@code name=mean,sd;...}. */
+  static List<BiasScenario> parseBias(String text) {
+    List<BiasScenario> out = new java.util.ArrayList<>();
+    if (text == null || text.isBlank()) {
+      return out;
+    }
+    for (String entry : text.split(";")) {
+      if (entry.isBlank()) {
+        continue;
+      }
+      int eq = entry.indexOf('=');
+      if (eq <= 0) {
+        throw new UsageException("--bias-prior entry '" + entry + "' must look like name=mean,sd");
+      }
+      String name = entry.substring(0, eq).trim();
+      double[] p = numbers(OptionValues.split(entry.substring(eq + 1)), 2, "--bias-prior entry '" + name + "'");
+      if (!(p[1] >= 0) || !Double.isFinite(p[0]) || !Double.isFinite(p[1])) {
+        throw new UsageException("--bias-prior entry '" + name + "' needs a finite mean and an sd >= 0");
+      }
+      out.add(new BiasScenario(name, p[0], p[1]));
+    }
+    return out;
+  }
+
+  /** The warning of this run's decisions, or null. */
+  public String confoundingWarning() {
+    return "observational".equals(design) && biasPrior.isEmpty() ? CONFOUNDING_WARNING : null;
   }
 
   /** Parses {@code name=a,b;name2=a,b|c,d}: one pair for both arms, or control|treatment. */
@@ -430,6 +475,12 @@ public record JobSpec(
     m.put("nig_prior", nigPrior);
     m.put("regression_prior", regressionPrior);
     m.put("count_columns", countCols);
+    m.put("design", design);
+    List<Map<String, Object>> bias = new java.util.ArrayList<>();
+    for (BiasScenario b : biasPrior) {
+      bias.add(Map.of("name", b.name(), "mean", b.mean(), "sd", b.sd()));
+    }
+    m.put("bias_prior", bias);
     m.put("estimate_columns", estimateCols);
     return m;
   }

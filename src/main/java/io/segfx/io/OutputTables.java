@@ -1,6 +1,7 @@
 package io.segfx.io;
 
 import io.segfx.model.ArmPosterior;
+import io.segfx.model.BiasSensitivity;
 import io.segfx.model.DecisionMetrics;
 import io.segfx.model.PriorSensitivity;
 import io.segfx.model.ExperimentPooling;
@@ -30,6 +31,7 @@ public final class OutputTables {
   public static final String REJECTED_ROWS = "rejected_rows";
   public static final String ARM_POSTERIORS = "arm_posteriors";
   public static final String PRIOR_SENSITIVITY = "prior_sensitivity";
+  public static final String BIAS_SENSITIVITY = "bias_sensitivity";
 
   private static final String[] KEY = {"experiment_id", "metric", "variant"};
 
@@ -108,7 +110,36 @@ public final class OutputTables {
           f("mc_se_prob_profit_positive", "double"),
           f("prior", "string"),
           f("srm_p_value", "double"),
-          f("srm_flag", "boolean"));
+          f("srm_flag", "boolean"),
+          f("warning", "string"));
+
+  public static final StructType BIAS_SENSITIVITY_SCHEMA =
+      schema(
+          keyFields(false),
+          f("scenario", "string"),
+          f("bias_mean", "double"),
+          f("bias_sd", "double"),
+          f("mean", "double"),
+          f("sd", "double"),
+          f("q025", "double"),
+          f("q975", "double"),
+          f("prob_positive", "double"),
+          f("prob_above_threshold", "double"),
+          f("expected_profit", "double"),
+          f("prob_profit_positive", "double"),
+          f("recommendation", "string"));
+
+  public static List<Row> biasSensitivity(List<BiasSensitivity> in) {
+    return rows(
+        in,
+        b -> {
+          DecisionMetrics d = b.result();
+          return RowFactory.create(
+              b.experimentId(), b.metric(), b.variant(), b.scenario(), b.biasMean(), b.biasSd(), d.effectMean(),
+              d.effectSd(), d.effectQ025(), d.effectQ975(), d.probPositive(), d.probAboveThreshold(),
+              d.expectedProfit(), d.probProfitPositive(), d.recommendation());
+        });
+  }
 
   public static final StructType ARM_POSTERIORS_SCHEMA =
       schema(
@@ -213,7 +244,7 @@ public final class OutputTables {
                 p.nSegments(), p.nSegmentsTotal(), p.note(), p.prior()));
   }
 
-  public static List<Row> experimentDecisions(List<DecisionMetrics> in) {
+  public static List<Row> experimentDecisions(List<DecisionMetrics> in, String warning) {
     return rows(
         in,
         d ->
@@ -223,7 +254,8 @@ public final class OutputTables {
                 d.relativeEffectMean(), d.probRelativeAboveThreshold(), d.expectedProfit(),
                 d.profitQ025(), d.profitQ975(), d.probProfitPositive(), d.expectedLossLaunch(),
                 d.expectedLossWait(), d.recommendation(), d.draws(), d.mcSeEffectMean(),
-                d.mcSeProbPositive(), d.mcSeProbProfitPositive(), d.prior(), d.srmPValue(), d.srmFlag()));
+                d.mcSeProbPositive(), d.mcSeProbProfitPositive(), d.prior(), d.srmPValue(), d.srmFlag(),
+                warning));
   }
 
   private static <T> List<Row> rows(List<T> in, Function<T, Row> f) {

@@ -2,6 +2,7 @@ package io.segfx.job;
 
 import io.segfx.config.JobSpec;
 import io.segfx.model.ArmPosterior;
+import io.segfx.model.BiasSensitivity;
 import io.segfx.model.DecisionMetrics;
 import io.segfx.model.PooledPosterior;
 import io.segfx.model.PriorSensitivity;
@@ -35,7 +36,8 @@ final class DecisionAssembly {
       List<SegmentPosterior> posteriors,
       List<DecisionMetrics> decisions,
       List<ArmPosterior> arms,
-      List<PriorSensitivity> sensitivity) {}
+      List<PriorSensitivity> sensitivity,
+      List<BiasSensitivity> bias) {}
 
   static Tables assemble(
       JobSpec spec, PoolingStage.Result s2, List<ExperimentDraws.Result> draws) {
@@ -79,7 +81,33 @@ final class DecisionAssembly {
             .thenComparing(SegmentPosterior::metric)
             .thenComparing(SegmentPosterior::variant)
             .thenComparing(SegmentPosterior::segment));
-    return new Tables(estimates, posteriors, guarded, arms(spec, estimates), sensitivity(spec, estimates));
+    return new Tables(
+        estimates, posteriors, guarded, arms(spec, estimates), sensitivity(spec, estimates), bias(spec, s2.draws()));
+  }
+
+  /**
+   * Each group's experiment-level effect minus each bias scenario's Normal(mean, sd) bias: one
+   * more "segment" of weight 1 drawing -bias, so the closed form applies when every segment is
+   * normal and draws are made otherwise.
+   */
+  static List<BiasSensitivity> bias(JobSpec spec, List<PooledPosterior> groups) {
+    List<BiasSensitivity> out = new ArrayList<>();
+    DecisionRule rule = new DecisionRule(spec.launchProbability());
+    for (PooledPosterior g : groups) {
+      for (JobSpec.BiasScenario b : spec.biasPrior()) {
+        SegmentDraw[] segs = java.util.Arrays.copyOf(g.segments(), g.segments().length + 1);
+        segs[segs.length - 1] =
+            new SegmentDraw("(bias)", 1.0, SegmentDraw.NORMAL, new double[] {-b.mean(), b.sd()}, SegmentDraw.NONE, new double[0], false);
+        DecisionMetrics m =
+            ExperimentDraws.draw(
+                    new String[] {g.experimentId(), g.metric(), g.variant()}, segs, spec.draws(),
+                    spec.thresholdsByMetric().get(g.metric()), spec.economics(g.metric()), rule, g.prior(),
+                    Seeds.of(spec.seed(), g.experimentId(), g.metric(), g.variant(), "bias", b.name()))
+                .metrics();
+        out.add(new BiasSensitivity(g.experimentId(), g.metric(), g.variant(), b.name(), b.mean(), b.sd(), m));
+      }
+    }
+    return out;
   }
 
   /** Exact Beta posteriors of each arm, per segment and over the experiment. */

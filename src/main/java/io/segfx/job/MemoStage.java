@@ -38,12 +38,19 @@ final class MemoStage {
     for (PriorSensitivity p : tables.sensitivity()) {
       grid.computeIfAbsent(List.of(p.experimentId(), p.metric(), p.variant()), k -> new ArrayList<>()).add(p);
     }
+    Map<List<String>, List<io.segfx.model.BiasSensitivity>> bias = new HashMap<>();
+    for (io.segfx.model.BiasSensitivity b : tables.bias()) {
+      bias.computeIfAbsent(List.of(b.experimentId(), b.metric(), b.variant()), k -> new ArrayList<>()).add(b);
+    }
     Map<List<String>, List<DecisionMemo.MetricBlock>> memos = new TreeMap<>(PoolingStage::compareKeys);
     Map<String, TreeSet<String>> variants = new HashMap<>();
     for (DecisionMetrics d : tables.decisions()) {
       List<String> key = List.of(d.experimentId(), d.metric(), d.variant());
       memos.computeIfAbsent(List.of(d.experimentId(), d.variant()), k -> new ArrayList<>())
-          .add(new DecisionMemo.MetricBlock(d, pools.get(key), segments.getOrDefault(key, List.of()), grid.getOrDefault(key, List.of())));
+          .add(
+              new DecisionMemo.MetricBlock(
+                  d, pools.get(key), segments.getOrDefault(key, List.of()), grid.getOrDefault(key, List.of()),
+                  bias.getOrDefault(key, List.of())));
       variants.computeIfAbsent(d.experimentId(), k -> new TreeSet<>()).add(d.variant());
     }
     Map<List<String>, String> ids = new LinkedHashMap<>();
@@ -51,7 +58,9 @@ final class MemoStage {
       ids.put(k, variants.get(k.get(0)).size() > 1 ? k.get(0) + "--" + k.get(1) : k.get(0));
     }
     List<String> names = DecisionMemo.safeNames(ids.values());
-    DecisionMemo.RunFacts facts = new DecisionMemo.RunFacts(rowsRead, rowsRejected, spec.launchProbability(), spec.pooling());
+    DecisionMemo.RunFacts facts =
+        new DecisionMemo.RunFacts(
+            rowsRead, rowsRejected, spec.launchProbability(), spec.pooling(), spec.design(), spec.confoundingWarning());
     int i = 0;
     for (Map.Entry<List<String>, List<DecisionMemo.MetricBlock>> m : memos.entrySet()) {
       out.writeText(

@@ -126,7 +126,7 @@ public final class SegmentEffectsJob {
           OutputTables.EXPERIMENT_POOLING_SCHEMA);
       out.writeTable(
           OutputTables.EXPERIMENT_DECISIONS,
-          OutputTables.experimentDecisions(decisions),
+          OutputTables.experimentDecisions(decisions, spec.confoundingWarning()),
           OutputTables.EXPERIMENT_DECISIONS_SCHEMA);
       if (!tables.arms().isEmpty()) {
         out.writeTable(OutputTables.ARM_POSTERIORS, OutputTables.armPosteriors(tables.arms()), OutputTables.ARM_POSTERIORS_SCHEMA);
@@ -134,6 +134,9 @@ public final class SegmentEffectsJob {
       if (!tables.sensitivity().isEmpty()) {
         out.writeTable(
             OutputTables.PRIOR_SENSITIVITY, OutputTables.priorSensitivity(tables.sensitivity()), OutputTables.PRIOR_SENSITIVITY_SCHEMA);
+      }
+      if (!tables.bias().isEmpty()) {
+        out.writeTable(OutputTables.BIAS_SENSITIVITY, OutputTables.biasSensitivity(tables.bias()), OutputTables.BIAS_SENSITIVITY_SCHEMA);
       }
       int memos = MemoStage.write(out, spec, s2.pooling(), tables, rowsRead, s1.rowsRejected());
       if (s1.rowsRejected() > 0) {
@@ -167,6 +170,9 @@ public final class SegmentEffectsJob {
       }
       if (!tables.sensitivity().isEmpty()) {
         counts.put(OutputTables.PRIOR_SENSITIVITY, tables.sensitivity().size());
+      }
+      if (!tables.bias().isEmpty()) {
+        counts.put(OutputTables.BIAS_SENSITIVITY, tables.bias().size());
       }
       if (s1.rowsRejected() > 0) {
         counts.put(OutputTables.REJECTED_ROWS, s1.rowsRejected());

@@ -1,5 +1,6 @@
 package io.segfx.report;
 
+import io.segfx.model.BiasSensitivity;
 import io.segfx.model.DecisionMetrics;
 import io.segfx.model.ExperimentPooling;
 import io.segfx.model.PriorSensitivity;
@@ -25,10 +26,12 @@ public final class DecisionMemo {
       DecisionMetrics decision,
       ExperimentPooling pooling,
       List<SegmentPosterior> segments,
-      List<PriorSensitivity> sensitivity) {}
+      List<PriorSensitivity> sensitivity,
+      List<BiasSensitivity> bias) {}
 
   /** Run-level facts for the data-quality section. */
-  public record RunFacts(long rowsRead, long rowsRejected, double launchProbability, String pooling) {}
+  public record RunFacts(
+      long rowsRead, long rowsRejected, double launchProbability, String pooling, String design, String warning) {}
 
   /** The number format of memos: 4 significant decimals for effects, as the notebook prints. */
   public static String number(double v) {
@@ -52,8 +55,17 @@ public final class DecisionMemo {
     b.append("# Decision memo: experiment `").append(code(experiment)).append("`, variant `").append(code(variant)).append("`\n\n");
     b.append("**Decision.** Whether to launch variant `").append(code(variant)).append("` of experiment `")
         .append(code(experiment)).append("` to all eligible units.\n\n");
-    b.append("**Design.** A randomized experiment, so treatment assignment is ignorable by design; the ")
-        .append("posterior assumes no unmeasured confounding and trustworthy arm counts (see Data quality).\n\n");
+    if ("observational".equals(run.design())) {
+      b.append("**Design.** Observational data: treatment was not randomized, so the posterior is causal only ")
+          .append("if every confounder is adjusted for. Bayesian modelling does not fix unmeasured confounding ")
+          .append("(seed notebook section 7); see the bias scenarios under Sensitivity.\n\n");
+      if (run.warning() != null) {
+        b.append("> **Warning:** ").append(run.warning()).append(".\n\n");
+      }
+    } else {
+      b.append("**Design.** A randomized experiment, so treatment assignment is ignorable by design; the ")
+          .append("posterior assumes no unmeasured confounding and trustworthy arm counts (see Data quality).\n\n");
+    }
     b.append("**Estimand.** The average effect of the variant against control per unit, weighting segments by their units")
         .append(", on each metric below.\n\n");
     for (MetricBlock m : blocks) {
@@ -127,6 +139,18 @@ public final class DecisionMemo {
       b.append(recs.size() > 1
           ? "- **The decision changes with the prior: the experiment is not decisive.**\n"
           : "- The decision does not change across the prior grid.\n");
+    }
+    Set<String> biasRecs = new HashSet<>();
+    for (BiasSensitivity s : m.bias()) {
+      biasRecs.add(s.result().recommendation());
+      b.append("- Bias scenario `").append(code(s.scenario())).append("` (bias ~ N(").append(number(s.biasMean()))
+          .append(", ").append(number(s.biasSd())).append("^2)): adjusted mean ").append(number(s.result().effectMean()))
+          .append(", 95% interval [").append(number(s.result().effectQ025())).append(", ").append(number(s.result().effectQ975()))
+          .append("], P(effect > 0) ").append(probability(s.result().probPositive()))
+          .append(", recommendation ").append(s.result().recommendation()).append('\n');
+    }
+    if (biasRecs.size() > 1) {
+      b.append("- **The decision changes with the assumed confounding bias.**\n");
     }
     b.append("- Rerun the decision if costs, values or the eligible population change.\n\n");
   }
