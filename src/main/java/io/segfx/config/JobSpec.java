@@ -235,9 +235,13 @@ public record JobSpec(
     return out;
   }
 
-  /** Parses {@code name=mean,sd;...}. */
-  static List<BiasScenario> parseBias(String text) {
-    List<BiasScenario> out = new java.util.ArrayList<>();
+  /**
+   * Splits {@code name=value;name2=value2} into (name, value) pairs.
+   *
+   * @throws UsageException naming the option and the entry when an entry has no name
+   */
+  private static List<String[]> namedEntries(String text, String option, String shape) {
+    List<String[]> out = new java.util.ArrayList<>();
     if (text == null || text.isBlank()) {
       return out;
     }
@@ -247,10 +251,19 @@ public record JobSpec(
       }
       int eq = entry.indexOf('=');
       if (eq <= 0) {
-        throw new UsageException("--bias-prior entry '" + entry + "' must look like name=mean,sd");
+        throw new UsageException(option + " entry '" + entry + "' must look like " + shape);
       }
-      String name = entry.substring(0, eq).trim();
-      double[] p = numbers(OptionValues.split(entry.substring(eq + 1)), 2, "--bias-prior entry '" + name + "'");
+      out.add(new String[] {entry.substring(0, eq).trim(), entry.substring(eq + 1)});
+    }
+    return out;
+  }
+
+  /** Parses {@code name=mean,sd;...}. */
+  static List<BiasScenario> parseBias(String text) {
+    List<BiasScenario> out = new java.util.ArrayList<>();
+    for (String[] e : namedEntries(text, "--bias-prior", "name=mean,sd")) {
+      String name = e[0];
+      double[] p = numbers(OptionValues.split(e[1]), 2, "--bias-prior entry '" + name + "'");
       if (!(p[1] >= 0) || !Double.isFinite(p[0]) || !Double.isFinite(p[1])) {
         throw new UsageException("--bias-prior entry '" + name + "' needs a finite mean and an sd >= 0");
       }
@@ -267,21 +280,11 @@ public record JobSpec(
   /** Parses {@code name=a,b;name2=a,b|c,d}: one pair for both arms, or control|treatment. */
   static List<PriorGridEntry> parseGrid(String text) {
     List<PriorGridEntry> out = new java.util.ArrayList<>();
-    if (text == null || text.isBlank()) {
-      return out;
-    }
-    for (String entry : text.split(";")) {
-      if (entry.isBlank()) {
-        continue;
-      }
-      int eq = entry.indexOf('=');
-      if (eq <= 0) {
-        throw new UsageException("--prior-grid entry '" + entry + "' must look like name=alpha,beta or name=a,b|a,b");
-      }
-      String name = entry.substring(0, eq).trim();
-      String[] arms = entry.substring(eq + 1).split("\\|");
+    for (String[] e : namedEntries(text, "--prior-grid", "name=alpha,beta or name=a,b|a,b")) {
+      String name = e[0];
+      String[] arms = e[1].split("\\|");
       if (arms.length > 2) {
-        throw new UsageException("--prior-grid entry '" + entry + "' has more than control|treatment shapes");
+        throw new UsageException("--prior-grid entry '" + name + "' has more than control|treatment shapes");
       }
       double[] c = numbers(OptionValues.split(arms[0]), 2, "--prior-grid entry '" + name + "'");
       double[] t = arms.length == 2 ? numbers(OptionValues.split(arms[1]), 2, "--prior-grid entry '" + name + "'") : c;

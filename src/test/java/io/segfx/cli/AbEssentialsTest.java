@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segfx.io.OutputTables;
 import io.segfx.testing.Fixtures;
 import io.segfx.testing.JobRunner;
-import io.segfx.testing.SparkTestBase;
+import io.segfx.testing.SharedSparkSession;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * standard errors of both runs combined (the notebook's draw counts: 80,000 in section 3, 60,000 in
  * section 4, 50,000 in sections 5 and 6) plus 5e-5 for its rounding to 4 decimals.
  */
-class AbEssentialsTest extends SparkTestBase {
+class AbEssentialsTest extends SharedSparkSession {
   @TempDir Path tmp;
 
   private int cli(String... args) {

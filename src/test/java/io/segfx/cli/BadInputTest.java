@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segfx.io.OutputTables;
 import io.segfx.sim.ExampleDataGenerator;
 import io.segfx.testing.JobRunner;
-import io.segfx.testing.SparkTestBase;
+import io.segfx.testing.SharedSparkSession;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * shared session). Each gets either a clear error (exit 2, one message, no output) or quarantined
  * rows with a reason and a manifest that reconciles.
  */
-class BadInputTest extends SparkTestBase {
+class BadInputTest extends SharedSparkSession {
   @TempDir Path tmp;
 
   private record Run(int code, String out, String err) {}

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.segfx.testing.Fixtures;
 import io.segfx.testing.JobRunner;
-import io.segfx.testing.SparkTestBase;
+import io.segfx.testing.SharedSparkSession;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * version of Spark's Hadoop client), with tables identical to the same run on the local file
  * system.
  */
-class HdfsRunTest extends SparkTestBase {
+class HdfsRunTest extends SharedSparkSession {
   @TempDir Path tmp;
   private MiniDFSCluster hdfs;
 

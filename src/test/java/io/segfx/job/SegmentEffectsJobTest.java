@@ -9,7 +9,7 @@ import io.segfx.config.UsageException;
 import io.segfx.io.OutputTables;
 import io.segfx.testing.Fixtures;
 import io.segfx.testing.JobRunner;
-import io.segfx.testing.SparkTestBase;
+import io.segfx.testing.SharedSparkSession;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,7 +24,7 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class SegmentEffectsJobTest extends SparkTestBase {
+class SegmentEffectsJobTest extends SharedSparkSession {
   @TempDir Path tmp;
 
   private String section9Csv() {

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.segfx.config.JobSpec;
 import io.segfx.io.OutputTables;
 import io.segfx.testing.JobRunner;
-import io.segfx.testing.SparkTestBase;
+import io.segfx.testing.SharedSparkSession;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * 40,000 draws, so the tolerance is 4 of its Monte Carlo SEs (sd/sqrt(40000) for means and
  * quantiles x 2.5, sd/sqrt(80000) for sds) plus 1e-4 for the rounding of its printed input and output.
  */
-class BiasSensitivityTest extends SparkTestBase {
+class BiasSensitivityTest extends SharedSparkSession {
   @TempDir Path tmp;
 
   @Test

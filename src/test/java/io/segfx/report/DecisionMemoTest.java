@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.segfx.io.OutputTables;
 import io.segfx.testing.JobRunner;
-import io.segfx.testing.SparkTestBase;
+import io.segfx.testing.SharedSparkSession;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Memos agree with the tables number for number, and file names are safe whatever the ids. */
-class DecisionMemoTest extends SparkTestBase {
+class DecisionMemoTest extends SharedSparkSession {
   @TempDir Path tmp;
 
   @Test

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.BeforeEach;
  * One local[2] Spark session shared by every Spark test in the JVM (spark-testing-base keeps the
  * context in a static field; JUnit 5 calls its JUnit 4 hook here). UI off, small shuffles.
  */
-public abstract class SparkTestBase extends JavaDataFrameSuiteBase {
+public abstract class SharedSparkSession extends JavaDataFrameSuiteBase {
   @Override
   public SparkConf conf() {
     return new SparkConf()
