@@ -205,18 +205,13 @@ public final class OutputTables {
    * conjugate regression coefficient (NaN where there is none).
    */
   public static List<Row> segmentEstimates(
-      List<SegmentEstimate> in,
-      java.util.Map<String, io.segfx.stats.ExperimentDraws.Thresholds> thresholds,
-      double srmAlpha,
-      java.util.Map<String, String> priors) {
+      List<SegmentEstimate> in, double srmAlpha, java.util.Map<String, String> priors) {
     return rows(
         in,
         e -> {
           double nan = Double.NaN;
           StudentSummary t =
-              Double.isNaN(e.bayesMean())
-                  ? new StudentSummary(nan, nan, nan, nan, nan, nan)
-                  : StudentSummary.of(e.bayesMean(), e.bayesScale(), e.bayesDof(), thresholds.get(e.metric()).effect());
+              e.bayesSummary() == null ? new StudentSummary(nan, nan, nan, nan, nan, nan) : e.bayesSummary();
           return RowFactory.create(
               e.experimentId(), e.metric(), e.variant(), e.segment(), e.nControl(), e.nTreatment(),
               e.estimate(), e.stdError(), e.dof(), e.status(), e.kind(), e.successesControl(),

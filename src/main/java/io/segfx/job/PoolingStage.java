@@ -155,7 +155,7 @@ public final class PoolingStage {
       } else if (spec.covariates().isEmpty() || Double.isNaN(e.bayesMean())) {
         segs[j] = new SegmentDraw(e.segment(), share, SegmentDraw.STUDENT_DIFF, Priors.nigDiff(spec, e), baselineKind, baseline, true);
       } else {
-        StudentSummary t = StudentSummary.of(e.bayesMean(), e.bayesScale(), e.bayesDof(), spec.threshold(e.metric()));
+        StudentSummary t = e.bayesSummary();
         posteriors.add(
             new SegmentPosterior(
                 e.experimentId(), e.metric(), e.variant(), e.segment(), t.mean(), t.sd(), t.q025(),

@@ -114,7 +114,7 @@ public final class SegmentEffectsJob {
       out.writeTable(
           OutputTables.SEGMENT_ESTIMATES,
           OutputTables.segmentEstimates(
-              tables.estimates(), spec.thresholdsByMetric(), spec.srmAlpha(), Priors.byMetric(spec)),
+              tables.estimates(), spec.srmAlpha(), Priors.byMetric(spec)),
           OutputTables.SEGMENT_ESTIMATES_SCHEMA);
       out.writeTable(
           OutputTables.SEGMENT_POSTERIORS,

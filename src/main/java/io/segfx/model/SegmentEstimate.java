@@ -12,6 +12,8 @@ import java.io.Serializable;
  * the mean and sd of the Beta–Binomial posterior lift p1 - p0, and {@code successes*} hold the
  * conversions. All are NaN (null for counts) when {@code status} is not {@code ok}.
  *
+ * @param bayesSummary exact summary of that Student-t marginal (null without one), computed on the
+ *     executors with the metric's threshold
  * @param srmPValue chi-square p-value of the control/variant split in this segment (NaN before
  *     stage 2 computes it)
  */
@@ -36,6 +38,7 @@ public record SegmentEstimate(
     double bayesMean,
     double bayesScale,
     double bayesDof,
+    io.segfx.stats.StudentSummary bayesSummary,
     double srmPValue)
     implements Serializable {
 
@@ -46,7 +49,7 @@ public record SegmentEstimate(
     double nan = Double.NaN;
     return new SegmentEstimate(
         experimentId, metric, variant, segment, nControl, nTreatment, nan, nan, 0, status, kind, null,
-        null, nan, nan, nan, nan, nan, nan, nan, nan);
+        null, nan, nan, nan, nan, nan, nan, nan, null, nan);
   }
 
   /** True when the cell enters pooling. */
@@ -72,6 +75,6 @@ public record SegmentEstimate(
     return new SegmentEstimate(
         experimentId, metric, variant, segment, nControl, nTreatment, estimate, stdError, dof, status,
         kind, successesControl, successesTreatment, meanControl, ssControl, meanTreatment, ssTreatment,
-        bayesMean, bayesScale, bayesDof, p);
+        bayesMean, bayesScale, bayesDof, bayesSummary, p);
   }
 }

@@ -9,6 +9,7 @@ import io.segfx.stats.ConjugateRegression;
 import io.segfx.stats.ExactMoments;
 import io.segfx.stats.NigPosterior;
 import io.segfx.stats.OlsFit;
+import io.segfx.stats.StudentSummary;
 
 /** Turns the exact sums of one (segment, variant, metric) cell into its {@link SegmentEstimate}. */
 final class CellFit {
@@ -40,12 +41,13 @@ final class CellFit {
       return new SegmentEstimate(
           experiment, metric.column(), variant, segment, nc, nt, pt.mean() - pc.mean(),
           Math.sqrt(pt.variance() + pc.variance()), nc + nt - 2, Status.OK.code(), metric.kind(), yc, yt,
-          mc, ssc, mt, sst, nan, nan, nan, nan);
+          mc, ssc, mt, sst, nan, nan, nan, null, nan);
     }
     OlsFit.Result r = OlsFit.fit(control, treatment, y, z);
     double bm = nan;
     double bs = nan;
     double bd = nan;
+    StudentSummary summary = null;
     if (k > 0 && r.status() == Status.OK) {
       double[] prior = spec.regressionPrior();
       NigPosterior b = ConjugateRegression.fit(control, treatment, y, z, prior[0], prior[1], prior[2]);
@@ -53,11 +55,12 @@ final class CellFit {
         bm = b.mu();
         bs = b.scale();
         bd = b.dof();
+        summary = StudentSummary.of(bm, bs, bd, spec.threshold(metric.column()));
       }
     }
     return new SegmentEstimate(
         experiment, metric.column(), variant, segment, nc, nt, r.estimate(), r.stdError(), r.dof(),
-        r.status().code(), metric.kind(), null, null, mc, ssc, mt, sst, bm, bs, bd, nan);
+        r.status().code(), metric.kind(), null, null, mc, ssc, mt, sst, bm, bs, bd, summary, nan);
   }
 
   /** The centred sum of squares of column y, (n Q_yy - S_y^2) / n. */

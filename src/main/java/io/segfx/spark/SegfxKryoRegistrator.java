@@ -28,6 +28,7 @@ public final class SegfxKryoRegistrator implements KryoRegistrator {
     kryo.register(io.segfx.stats.SegmentDraw[].class, java);
     kryo.register(io.segfx.stats.ExperimentDraws.Result.class, java);
     kryo.register(io.segfx.stats.DrawSummary.class, java);
+    kryo.register(io.segfx.stats.StudentSummary.class, java);
     kryo.register(io.segfx.stats.Dyadic.class, java);
     kryo.register(io.segfx.stats.Dyadic[].class, java);
     kryo.register(SegmentAccumulator.class);
