@@ -79,10 +79,25 @@ public final class RunOutput {
     }
   }
 
-  /** Writes a UTF-8 text file at {@code relative} under the run folder. */
+  /**
+   * Writes a UTF-8 text file at {@code relative} under the run folder. On the local file system it
+   * is written with java.nio: Hadoop's local file system sets permissions through a forked
+   * {@code chmod} when its native library is absent (milliseconds per file, which thousands of
+   * memos feel) and adds a hidden .crc file beside each.
+   */
   public void writeText(String relative, String text) {
-    try (OutputStream out = fs.create(new Path(staging, relative), true)) {
-      out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    Path path = new Path(staging, relative);
+    byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    try {
+      if (fs instanceof org.apache.hadoop.fs.LocalFileSystem local) {
+        java.nio.file.Path file = local.pathToFile(path).toPath();
+        java.nio.file.Files.createDirectories(file.getParent());
+        java.nio.file.Files.write(file, bytes);
+        return;
+      }
+      try (OutputStream out = fs.create(path, true)) {
+        out.write(bytes);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + relative, e);
     }

@@ -138,7 +138,9 @@ public final class SegmentEffectsJob {
       if (!tables.bias().isEmpty()) {
         out.writeTable(OutputTables.BIAS_SENSITIVITY, OutputTables.biasSensitivity(tables.bias()), OutputTables.BIAS_SENSITIVITY_SCHEMA);
       }
+      long tm = System.nanoTime();
       int memos = MemoStage.write(out, spec, s2.pooling(), tables, rowsRead, s1.rowsRejected());
+      seconds.put("memos", elapsed(tm));
       if (s1.rowsRejected() > 0) {
         Dataset<Row> flagged =
             "estimates".equals(spec.inputKind())
