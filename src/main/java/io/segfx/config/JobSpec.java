@@ -58,7 +58,8 @@ public record JobSpec(
     List<String> countCols,
     List<String> estimateCols,
     String design,
-    List<BiasScenario> biasPrior)
+    List<BiasScenario> biasPrior,
+    Map<String, String> settingSources)
     implements Serializable {
 
   /**
@@ -174,7 +175,8 @@ public record JobSpec(
             exactly(v.list("count-columns"), 4, "--count-columns"),
             exactly(v.list("estimate-columns"), 4, "--estimate-columns"),
             v.string("design"),
-            parseBias(v.string("bias-prior")));
+            parseBias(v.string("bias-prior")),
+            new java.util.TreeMap<>(v.sources()));
     s.validate();
     return s;
   }
@@ -484,6 +486,7 @@ public record JobSpec(
       bias.add(Map.of("name", b.name(), "mean", b.mean(), "sd", b.sd()));
     }
     m.put("bias_prior", bias);
+    m.put("setting_sources", settingSources);
     m.put("estimate_columns", estimateCols);
     return m;
   }

@@ -60,7 +60,7 @@ final class MemoStage {
     List<String> names = DecisionMemo.safeNames(ids.values());
     DecisionMemo.RunFacts facts =
         new DecisionMemo.RunFacts(
-            rowsRead, rowsRejected, spec.launchProbability(), spec.pooling(), spec.design(), spec.confoundingWarning());
+            rowsRead, rowsRejected, spec.launchProbability(), spec.design(), spec.confoundingWarning());
     int i = 0;
     for (Map.Entry<List<String>, List<DecisionMemo.MetricBlock>> m : memos.entrySet()) {
       out.writeText(

@@ -31,7 +31,7 @@ public final class DecisionMemo {
 
   /** Run-level facts for the data-quality section. */
   public record RunFacts(
-      long rowsRead, long rowsRejected, double launchProbability, String pooling, String design, String warning) {}
+      long rowsRead, long rowsRejected, double launchProbability, String design, String warning) {}
 
   /** The number format of memos: 4 significant decimals for effects, as the notebook prints. */
   public static String number(double v) {

@@ -36,6 +36,10 @@ class OptionValuesTest {
     assertEquals("experiment_id", s.experimentCol());
     assertEquals(JobSpec.SEED_DEFAULT, s.seed());
     assertNull(s.users());
+    assertEquals("flag", s.settingSources().get("draws"));
+    assertEquals("spec", s.settingSources().get("pooling"));
+    assertEquals("default", s.settingSources().get("seed"));
+    assertEquals(s.settingSources(), s.toManifest().get("setting_sources"));
   }
 
   @Test
