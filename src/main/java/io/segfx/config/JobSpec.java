@@ -59,6 +59,7 @@ public record JobSpec(
     List<String> estimateCols,
     String design,
     List<BiasScenario> biasPrior,
+    ReportScope report,
     Map<String, String> settingSources)
     implements Serializable {
 
@@ -132,6 +133,7 @@ public record JobSpec(
           OptionDef.of("estimate-columns", LIST, "variant,estimate,std_error,n", "--input-kind estimates: the columns variant (optional), estimate, std_error and n (optional unit count, the weight in the experiment-level effect)"),
           OptionDef.choice("design", "randomized", List.of("randomized", "observational"), "how treatment was assigned; observational runs without --bias-prior carry a confounding warning"),
           OptionDef.of("bias-prior", STRING, null, "bias scenarios 'name=mean,sd;...': Normal priors on an upward bias of the effect (table bias_sensitivity)"),
+          OptionDef.of("report", STRING, ReportScope.DEFAULT, "HTML report charts: top:N (the N experiments of highest expected profit plus every flagged one), all, or none (index and pages without charts)"),
           OptionDef.of("regression-prior", LIST, "1e6,1e-3,1e-3", "continuous metrics with covariates: conjugate regression prior v0,a0,b0 (beta ~ N(0, sigma^2 v0 I), sigma^2 ~ IG(a0, b0))"));
 
   /** Builds and validates a spec from resolved option values. */
@@ -176,6 +178,7 @@ public record JobSpec(
             exactly(v.list("estimate-columns"), 4, "--estimate-columns"),
             v.string("design"),
             parseBias(v.string("bias-prior")),
+            ReportScope.parse(v.string("report")),
             new java.util.TreeMap<>(v.sources()));
     s.validate();
     return s;
@@ -486,6 +489,7 @@ public record JobSpec(
       bias.add(Map.of("name", b.name(), "mean", b.mean(), "sd", b.sd()));
     }
     m.put("bias_prior", bias);
+    m.put("report", report.toString());
     m.put("setting_sources", settingSources);
     m.put("estimate_columns", estimateCols);
     return m;

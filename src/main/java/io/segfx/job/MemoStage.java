@@ -24,7 +24,8 @@ final class MemoStage {
 
   private MemoStage() {}
 
-  static int write(
+  /** Writes the memos; returns each (experiment, variant)'s memo path inside the output folder. */
+  static Map<List<String>, String> write(
       RunOutput out, JobSpec spec, List<ExperimentPooling> pooling, DecisionAssembly.Tables tables, long rowsRead, long rowsRejected) {
     Map<List<String>, ExperimentPooling> pools = new HashMap<>();
     for (ExperimentPooling p : pooling) {
@@ -62,11 +63,12 @@ final class MemoStage {
         new DecisionMemo.RunFacts(
             rowsRead, rowsRejected, spec.launchProbability(), spec.design(), spec.confoundingWarning());
     int i = 0;
+    Map<List<String>, String> paths = new LinkedHashMap<>();
     for (Map.Entry<List<String>, List<DecisionMemo.MetricBlock>> m : memos.entrySet()) {
-      out.writeText(
-          FOLDER + "/" + names.get(i++) + ".md",
-          DecisionMemo.render(m.getKey().get(0), m.getKey().get(1), m.getValue(), facts));
+      String path = FOLDER + "/" + names.get(i++) + ".md";
+      out.writeText(path, DecisionMemo.render(m.getKey().get(0), m.getKey().get(1), m.getValue(), facts));
+      paths.put(m.getKey(), path);
     }
-    return memos.size();
+    return paths;
   }
 }

@@ -139,8 +139,19 @@ public final class SegmentEffectsJob {
         out.writeTable(OutputTables.BIAS_SENSITIVITY, OutputTables.biasSensitivity(tables.bias()), OutputTables.BIAS_SENSITIVITY_SCHEMA);
       }
       long tm = System.nanoTime();
-      int memos = MemoStage.write(out, spec, s2.pooling(), tables, rowsRead, s1.rowsRejected());
+      Map<List<String>, String> memos = MemoStage.write(out, spec, s2.pooling(), tables, rowsRead, s1.rowsRejected());
       seconds.put("memos", elapsed(tm));
+      long tr = System.nanoTime();
+      ReportStage.Result report =
+          ReportStage.write(
+              out, spec, s2, tables, memos,
+              new io.segfx.report.HtmlReport.RunSummary(
+                  runId, rowsRead, s1.rowsUsed(), s1.rowsRejected(), spec.pooling(), spec.design(),
+                  spec.confoundingWarning(), spec.report().toString(), 0));
+      seconds.put("report", elapsed(tr));
+      LOG.info(
+          "report: {} experiment pages, {} charted, {} charts in {} s",
+          report.pages(), report.charted(), report.charts(), seconds.get("report"));
       if (s1.rowsRejected() > 0) {
         Dataset<Row> flagged =
             "estimates".equals(spec.inputKind())
@@ -180,7 +191,13 @@ public final class SegmentEffectsJob {
         counts.put(OutputTables.REJECTED_ROWS, s1.rowsRejected());
       }
       manifest.put("tables", counts);
-      manifest.put("memos", memos);
+      manifest.put("memos", memos.size());
+      Map<String, Object> reportInfo = new LinkedHashMap<>();
+      reportInfo.put("index", io.segfx.report.HtmlReport.FOLDER + "/index.html");
+      reportInfo.put("pages", report.pages());
+      reportInfo.put("charted_experiments", report.charted());
+      reportInfo.put("charts", report.charts());
+      manifest.put("report", reportInfo);
       manifest.put("stage_seconds", seconds);
       // Counted from listener events, which arrive asynchronously: a failure reported after this
       // point (none is expected once the stages have finished) would be missed.

@@ -88,6 +88,32 @@ public final class ExperimentDraws {
       DecisionRule rule,
       String prior,
       UniformRandomProvider rng) {
+    return drawAlways(key, segments, draws, thresholds, economics, rule, prior, rng, null);
+  }
+
+  /**
+   * The experiment-level effect draws {@code sum_j w_j theta_j} themselves, in draw order: with the
+   * same segments, D and stream they are exactly the draws {@link #draw} summarises when no closed
+   * form applies (the report's histograms redraw them on the driver for the experiments it charts).
+   */
+  public static double[] effectDraws(SegmentDraw[] segments, int draws, UniformRandomProvider rng) {
+    double[] out = new double[draws];
+    drawAlways(
+        new String[] {"", "", ""}, segments, draws, new Thresholds(0, 0), Economics.EFFECT_ONLY,
+        new DecisionRule(DecisionRule.LAUNCH_PROBABILITY_DEFAULT), "", rng, out);
+    return out;
+  }
+
+  private static Result drawAlways(
+      String[] key,
+      SegmentDraw[] segments,
+      int draws,
+      Thresholds thresholds,
+      Economics economics,
+      DecisionRule rule,
+      String prior,
+      UniformRandomProvider rng,
+      double[] effectOut) {
     if (draws < 2) {
       throw new IllegalArgumentException("draws must be >= 2, got " + draws);
     }
@@ -128,6 +154,9 @@ public final class ExperimentDraws {
       double rel = e / base;
       relTotal += rel;
       relAboveTotal += rel > r ? 1 : 0;
+    }
+    if (effectOut != null) {
+      System.arraycopy(effect, 0, effectOut, 0, draws);
     }
     long profitable = 0;
     double lossLaunch = 0;

@@ -114,4 +114,29 @@ class ExperimentDrawsTest {
     assertEquals(DecisionRule.COLLECT_MORE_DATA, rule.recommend(0.0501));
     assertEquals(DecisionRule.DO_NOT_LAUNCH, rule.recommend(0.05));
   }
+
+  /**
+   * The report's histograms redraw the effect: the redrawn values must be exactly those the tables
+   * summarise (same stream, same order), so the count above the threshold and the mean reproduce the
+   * table's P(effect > threshold) exactly and its mean to rounding (different summation order).
+   */
+  @Test
+  void effectDrawsAreTheDrawsTheTablesSummarise() {
+    int draws = 5_000;
+    DecisionMetrics m =
+        ExperimentDraws.drawAlways(
+                new String[] {"e", "m", "v"}, segments(), draws, new ExperimentDraws.Thresholds(0.1, 0.0), ECON,
+                new DecisionRule(0.95), "p", Seeds.of(9, "e", "m", "v"))
+            .metrics();
+    double[] effect = ExperimentDraws.effectDraws(segments(), draws, Seeds.of(9, "e", "m", "v"));
+    assertEquals(draws, effect.length);
+    long above = 0;
+    double sum = 0;
+    for (double e : effect) {
+      above += e > 0.1 ? 1 : 0;
+      sum += e;
+    }
+    assertEquals(m.probAboveThreshold(), (double) above / draws, 0.0);
+    assertEquals(m.effectMean(), sum / draws, 1e-12 * Math.abs(m.effectMean()) + 1e-15);
+  }
 }

@@ -1,0 +1,302 @@
+package io.segfx.report;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Rectangle;
+import java.util.List;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.SymbolAxis;
+import org.jfree.chart.plot.IntervalMarker;
+import org.jfree.chart.plot.ValueMarker;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.StandardXYBarPainter;
+import org.jfree.chart.renderer.xy.XYBarRenderer;
+import org.jfree.chart.renderer.xy.XYErrorRenderer;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.title.TextTitle;
+import org.jfree.chart.ui.Layer;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.TextAnchor;
+import org.jfree.data.statistics.HistogramDataset;
+import org.jfree.data.statistics.HistogramType;
+import org.jfree.data.xy.XYIntervalSeries;
+import org.jfree.data.xy.XYIntervalSeriesCollection;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+import org.jfree.svg.SVGGraphics2D;
+
+/**
+ * The report's charts, drawn by JFreeChart and serialised to SVG by JFreeSVG, as the seed notebook
+ * draws them: the posterior of the experiment-level effect with 0 and the threshold marked
+ * (sections 3, 9), a forest plot of raw against pooled segment estimates (section 9), shrinkage
+ * weight against segment size (section 9), posterior curves under each prior or bias scenario
+ * (sections 4, 8) and the profit distribution (section 11).
+ *
+ * <p>Text in the SVG (segment names on the forest plot's axis, legend labels) is XML-escaped by
+ * JFreeSVG; the page embedding it escapes everything else.
+ */
+public final class Charts {
+  /** Width and height of every chart, in SVG user units (pixels). */
+  public static final int WIDTH = 640;
+
+  public static final int HEIGHT = 340;
+
+  /** The forest plot shows at most this many segments (those with the most units). */
+  public static final int FOREST_MAX_SEGMENTS = 40;
+
+  private static final Color RAW = new Color(0x99, 0x99, 0x99);
+  private static final Color POOLED = new Color(0x1f, 0x77, 0xb4);
+  private static final Color MARK = new Color(0xd6, 0x27, 0x28);
+  private static final Color[] CURVES = {
+    new Color(0x1f, 0x77, 0xb4), new Color(0xff, 0x7f, 0x0e), new Color(0x2c, 0xa0, 0x2c),
+    new Color(0xd6, 0x27, 0x28), new Color(0x94, 0x67, 0xbd), new Color(0x8c, 0x56, 0x4b)
+  };
+
+  private Charts() {}
+
+  /** A curve of a posterior summarised by its mean and sd, drawn as the normal density. */
+  public record Curve(String label, double mean, double sd) {}
+
+  /** One segment of the forest plot: raw estimate and SE, pooled posterior mean and interval. */
+  public record ForestRow(String segment, double raw, double rawSe, double pooled, double q025, double q975) {}
+
+  /**
+   * Posterior of the effect: a density-scaled histogram of the draws when there are draws, else the
+   * exact normal density N(mean, sd^2) of the closed form; the 95% interval shaded, 0 and the
+   * threshold marked.
+   */
+  public static String effectPosterior(
+      String id, double[] draws, double mean, double sd, double q025, double q975, double threshold, String xLabel) {
+    XYPlot plot = distribution(draws, mean, sd, "posterior", POOLED, xLabel);
+    if (plot == null) {
+      return null;
+    }
+    band(plot, q025, q975, new Color(0x1f, 0x77, 0xb4, 0x22));
+    plot.addDomainMarker(line(0, "0", Color.BLACK));
+    if (threshold != 0) {
+      plot.addDomainMarker(line(threshold, "threshold", MARK));
+    }
+    return svg(id, chart("Posterior of the experiment-level effect", plot, true));
+  }
+
+  /** The profit distribution, from draws or the closed form's normal, with 0 marked. */
+  public static String profit(String id, double[] draws, double mean, double sd, double q025, double q975) {
+    XYPlot plot = distribution(draws, mean, sd, "profit", new Color(0x2c, 0xa0, 0x2c), "profit of launching");
+    if (plot == null) {
+      return null;
+    }
+    band(plot, q025, q975, new Color(0x2c, 0xa0, 0x2c, 0x22));
+    plot.addDomainMarker(line(0, "break-even", MARK));
+    return svg(id, chart("Distribution of launch profit", plot, true));
+  }
+
+  /**
+   * Forest plot: per segment the raw estimate ± 1.96 SE (grey) and the pooled posterior mean with
+   * its 95% interval (blue), and the pooled overall effect mu as a vertical line.
+   */
+  public static String forest(String id, List<ForestRow> rows, double mu) {
+    if (rows.isEmpty()) {
+      return null;
+    }
+    XYIntervalSeries raw = new XYIntervalSeries("raw estimate ± 1.96 SE");
+    XYIntervalSeries pooled = new XYIntervalSeries("pooled posterior, 95% interval");
+    String[] names = new String[rows.size()];
+    for (int j = 0; j < rows.size(); j++) {
+      ForestRow r = rows.get(j);
+      // Top to bottom in the order given: the first row gets the highest y.
+      int y = rows.size() - 1 - j;
+      names[y] = r.segment();
+      if (Double.isFinite(r.raw()) && Double.isFinite(r.rawSe())) {
+        raw.add(r.raw(), r.raw() - 1.96 * r.rawSe(), r.raw() + 1.96 * r.rawSe(), y + 0.15, y + 0.15, y + 0.15);
+      }
+      if (Double.isFinite(r.pooled())) {
+        pooled.add(r.pooled(), r.q025(), r.q975(), y - 0.15, y - 0.15, y - 0.15);
+      }
+    }
+    XYIntervalSeriesCollection data = new XYIntervalSeriesCollection();
+    data.addSeries(raw);
+    data.addSeries(pooled);
+    XYErrorRenderer renderer = new XYErrorRenderer();
+    renderer.setDrawYError(false);
+    renderer.setDrawXError(true);
+    renderer.setErrorStroke(new BasicStroke(1.5f));
+    renderer.setSeriesPaint(0, RAW);
+    renderer.setSeriesPaint(1, POOLED);
+    NumberAxis x = new NumberAxis("segment effect");
+    x.setAutoRangeIncludesZero(false);
+    SymbolAxis y = new SymbolAxis(null, names);
+    y.setGridBandsVisible(false);
+    y.setRange(-0.7, rows.size() - 0.3);
+    XYPlot plot = new XYPlot(data, x, y, renderer);
+    if (Double.isFinite(mu)) {
+      plot.addDomainMarker(line(mu, "mu", POOLED));
+    }
+    plot.addDomainMarker(line(0, "0", Color.BLACK));
+    int height = Math.max(HEIGHT, 90 + 18 * rows.size());
+    return svg(id, chart("Raw and pooled segment effects", plot, true), WIDTH, height);
+  }
+
+  /**
+   * Shrinkage weight (the share of a segment's own estimate in its pooled posterior mean) against
+   * the segment's units: small segments borrow the most strength.
+   */
+  public static String shrinkage(String id, long[] units, double[] weights) {
+    XYSeries s = new XYSeries("segments", false, true);
+    for (int j = 0; j < units.length; j++) {
+      if (units[j] > 0 && Double.isFinite(weights[j])) {
+        s.add(units[j], weights[j]);
+      }
+    }
+    if (s.getItemCount() == 0) {
+      return null;
+    }
+    XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(false, true);
+    renderer.setSeriesPaint(0, POOLED);
+    NumberAxis x = new NumberAxis("units in the segment");
+    x.setAutoRangeIncludesZero(true);
+    NumberAxis y = new NumberAxis("weight on own estimate");
+    y.setRange(0, 1.05);
+    XYPlot plot = new XYPlot(new XYSeriesCollection(s), x, y, renderer);
+    return svg(id, chart("Shrinkage against segment size", plot, false));
+  }
+
+  /**
+   * Posterior curves of the effect under several priors or bias scenarios: each a normal density
+   * with that posterior's mean and sd (the posteriors themselves come from draws; with the sample
+   * sizes of A/B tests they are close to normal), 0 marked.
+   */
+  public static String curves(String id, String title, List<Curve> curves, String xLabel) {
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = Double.NEGATIVE_INFINITY;
+    for (Curve c : curves) {
+      if (Double.isFinite(c.mean()) && c.sd() > 0 && Double.isFinite(c.sd())) {
+        lo = Math.min(lo, c.mean() - 4 * c.sd());
+        hi = Math.max(hi, c.mean() + 4 * c.sd());
+      }
+    }
+    if (!(lo < hi)) {
+      return null;
+    }
+    XYSeriesCollection data = new XYSeriesCollection();
+    for (Curve c : curves) {
+      if (Double.isFinite(c.mean()) && c.sd() > 0 && Double.isFinite(c.sd())) {
+        data.addSeries(normal(c.label(), c.mean(), c.sd(), lo, hi));
+      }
+    }
+    XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
+    renderer.setDrawSeriesLineAsPath(true);
+    for (int i = 0; i < data.getSeriesCount(); i++) {
+      renderer.setSeriesPaint(i, CURVES[i % CURVES.length]);
+      renderer.setSeriesStroke(i, new BasicStroke(2f));
+    }
+    NumberAxis x = new NumberAxis(xLabel);
+    x.setAutoRangeIncludesZero(false);
+    XYPlot plot = new XYPlot(data, x, new NumberAxis("density"), renderer);
+    plot.addDomainMarker(line(0, "0", Color.BLACK));
+    return svg(id, chart(title, plot, true));
+  }
+
+  /** A histogram of draws scaled to unit area, or a normal density; null when neither exists. */
+  private static XYPlot distribution(double[] draws, double mean, double sd, String label, Color color, String xLabel) {
+    NumberAxis x = new NumberAxis(xLabel);
+    x.setAutoRangeIncludesZero(false);
+    NumberAxis y = new NumberAxis("density");
+    if (draws != null && draws.length > 1) {
+      double lo = Double.POSITIVE_INFINITY;
+      double hi = Double.NEGATIVE_INFINITY;
+      for (double v : draws) {
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+      if (!(lo < hi) || !Double.isFinite(lo) || !Double.isFinite(hi)) {
+        return null;
+      }
+      HistogramDataset h = new HistogramDataset();
+      h.setType(HistogramType.SCALE_AREA_TO_1);
+      h.addSeries(label + " draws", draws, 60, lo, hi);
+      XYBarRenderer renderer = new XYBarRenderer(0.05);
+      renderer.setBarPainter(new StandardXYBarPainter());
+      renderer.setShadowVisible(false);
+      renderer.setSeriesPaint(0, color);
+      return new XYPlot(h, x, y, renderer);
+    }
+    if (!(sd > 0) || !Double.isFinite(mean) || !Double.isFinite(sd)) {
+      return null;
+    }
+    XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
+    renderer.setDrawSeriesLineAsPath(true);
+    renderer.setSeriesPaint(0, color);
+    renderer.setSeriesStroke(0, new BasicStroke(2f));
+    return new XYPlot(
+        new XYSeriesCollection(normal(label + " (closed form)", mean, sd, mean - 4 * sd, mean + 4 * sd)), x, y, renderer);
+  }
+
+  /** The normal density N(mean, sd^2) at 201 points on [lo, hi]. */
+  private static XYSeries normal(String label, double mean, double sd, double lo, double hi) {
+    XYSeries s = new XYSeries(label, false, true);
+    int n = 200;
+    double norm = 1 / (sd * Math.sqrt(2 * Math.PI));
+    for (int i = 0; i <= n; i++) {
+      double v = lo + (hi - lo) * i / n;
+      double z = (v - mean) / sd;
+      s.add(v, norm * Math.exp(-0.5 * z * z));
+    }
+    return s;
+  }
+
+  private static String tenth(double v) {
+    long t = Math.round(v * 10);
+    return t % 10 == 0 ? Long.toString(t / 10) : (t < 0 && t > -10 ? "-0." + (-t) : (t / 10) + "." + Math.abs(t % 10));
+  }
+
+  /** The 95% interval as a shaded band behind the data. */
+  private static void band(XYPlot plot, double q025, double q975, Color color) {
+    IntervalMarker band = new IntervalMarker(q025, q975, color);
+    band.setLabel("95% interval");
+    band.setLabelAnchor(RectangleAnchor.TOP_LEFT);
+    band.setLabelTextAnchor(TextAnchor.TOP_LEFT);
+    plot.addDomainMarker(band, Layer.BACKGROUND);
+  }
+
+  private static ValueMarker line(double at, String label, Color color) {
+    ValueMarker m = new ValueMarker(at, color, new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {4f, 3f}, 0f));
+    m.setLabel(label);
+    m.setLabelPaint(color);
+    m.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
+    m.setLabelTextAnchor(TextAnchor.TOP_LEFT);
+    return m;
+  }
+
+  private static JFreeChart chart(String title, XYPlot plot, boolean legend) {
+    plot.setBackgroundPaint(Color.WHITE);
+    plot.setDomainGridlinePaint(new Color(0xdd, 0xdd, 0xdd));
+    plot.setRangeGridlinePaint(new Color(0xdd, 0xdd, 0xdd));
+    plot.setOutlineVisible(false);
+    JFreeChart c = new JFreeChart(null, JFreeChart.DEFAULT_TITLE_FONT, plot, legend);
+    c.setTitle(new TextTitle(title, new Font("SansSerif", Font.BOLD, 14)));
+    c.setBackgroundPaint(Color.WHITE);
+    c.setAntiAlias(true);
+    return c;
+  }
+
+  private static String svg(String id, JFreeChart chart) {
+    return svg(id, chart, WIDTH, HEIGHT);
+  }
+
+  /**
+   * The chart as an {@code <svg>} element. {@code id} prefixes the ids of the SVG's definitions
+   * (clip paths), so several charts inline in one page do not share ids.
+   */
+  private static String svg(String id, JFreeChart chart, int width, int height) {
+    SVGGraphics2D g = new SVGGraphics2D(width, height);
+    g.setDefsKeyPrefix(id + "-");
+    // One decimal is a tenth of a pixel: the default of up to 17 digits per coordinate triples the
+    // size of the page for nothing.
+    g.setGeomDoubleConverter(Charts::tenth);
+    g.setTransformDoubleConverter(Charts::tenth);
+    chart.draw(g, new Rectangle(width, height));
+    return g.getSVGElement(id);
+  }
+}

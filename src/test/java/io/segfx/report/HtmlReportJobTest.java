@@ -1,0 +1,270 @@
+package io.segfx.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.segfx.io.OutputTables;
+import io.segfx.testing.JobRunner;
+import io.segfx.testing.SharedSparkSession;
+import java.awt.image.BufferedImage;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The HTML report of a real run: order, which experiments are charted, escaping of a hostile
+ * experiment id, numbers equal to the tables, and a headless-Chromium rendering of the pages.
+ */
+class HtmlReportJobTest extends SharedSparkSession {
+  private static final String EVIL = "<script>alert(1)</script>";
+  private static final Pattern INDEX_ROW = Pattern.compile("<tr><td class=\"l\"><a href=\"experiments/([^\"]+)\">([^<]*)</a>");
+
+  @TempDir static Path tmp;
+  private static Path run;
+
+  /** Counts input: a pooled hostile id, an unpooled (drawn) one, an SRM one and four plain ones. */
+  private Path run() throws Exception {
+    if (run != null) {
+      return run;
+    }
+    StringBuilder csv = new StringBuilder("experiment_id,segment,arm,n,conversions\n");
+    int[][] pooled = {{2000, 200, 2000, 240}, {1500, 160, 1500, 170}, {1800, 170, 1800, 200}, {900, 95, 900, 99}};
+    for (int j = 0; j < pooled.length; j++) {
+      row(csv, EVIL, "s" + j, pooled[j]);
+    }
+    row(csv, "drawn", "a", new int[] {3000, 300, 3000, 330});
+    row(csv, "drawn", "b", new int[] {2500, 260, 2500, 250});
+    row(csv, "srm", "a", new int[] {5000, 500, 4000, 420});
+    int[][] plain = {{4000, 400, 4000, 460}, {4000, 400, 4000, 380}, {4000, 400, 4000, 410}, {4000, 400, 4000, 440}};
+    for (int e = 0; e < plain.length; e++) {
+      row(csv, "plain-" + e, "all", plain[e]);
+    }
+    Path in = tmp.resolve("report.csv");
+    Files.writeString(in, csv.toString());
+    run = tmp.resolve("report-out");
+    JobRunner.run(
+        spark(), "--input", in.toString(), "--output", run.toString(), "--input-kind", "counts", "--metric", "c:binary",
+        "--users", "100000", "--value-per-unit", "10", "--cost", "20000", "--draws", "4000", "--report", "top:2");
+    return run;
+  }
+
+  private static void row(StringBuilder csv, String id, String segment, int[] c) {
+    String q = "\"" + id.replace("\"", "\"\"") + "\"";
+    csv.append(q).append(',').append(segment).append(",0,").append(c[0]).append(',').append(c[1]).append('\n');
+    csv.append(q).append(',').append(segment).append(",1,").append(c[2]).append(',').append(c[3]).append('\n');
+  }
+
+  @Test
+  void indexIsOrderedByProfitAndChartsTheTopAndTheFlagged() throws Exception {
+    Path out = run();
+    List<Row> decisions = new ArrayList<>(JobRunner.table(spark(), out.toString(), OutputTables.EXPERIMENT_DECISIONS).collectAsList());
+    decisions.sort(
+        Comparator.comparingDouble((Row r) -> Double.isNaN(r.<Double>getAs("expected_profit")) ? Double.POSITIVE_INFINITY : -r.<Double>getAs("expected_profit"))
+            .thenComparing(r -> r.<String>getAs("experiment_id")));
+    List<String> expectedOrder = new ArrayList<>();
+    Set<String> expectedCharted = new LinkedHashSet<>();
+    for (Row r : decisions) {
+      expectedOrder.add(r.getAs("experiment_id"));
+      if (expectedCharted.size() < 2) {
+        expectedCharted.add(r.getAs("experiment_id"));
+      }
+    }
+    for (Row r : decisions) {
+      if (r.<Boolean>getAs("srm_flag")) {
+        expectedCharted.add(r.getAs("experiment_id"));
+      }
+    }
+    Assertions.assertTrue(expectedCharted.contains("srm"), "the SRM experiment is flagged: " + expectedCharted);
+    Assertions.assertTrue(expectedCharted.size() == 3, "top 2 and the flagged one: " + expectedCharted);
+
+    String index = Files.readString(out.resolve("report/index.html"));
+    Matcher m = INDEX_ROW.matcher(index);
+    List<String> order = new ArrayList<>();
+    Map<String, String> pageOf = new HashMap<>();
+    while (m.find()) {
+      String id = unescape(m.group(2));
+      order.add(id);
+      pageOf.put(id, m.group(1));
+    }
+    assertEquals(expectedOrder, order, "index rows ordered by expected profit");
+
+    Set<String> charted = new TreeSet<>();
+    for (Map.Entry<String, String> e : pageOf.entrySet()) {
+      String page = Files.readString(out.resolve("report/experiments").resolve(e.getValue()));
+      if (page.contains("<svg")) {
+        charted.add(e.getKey());
+      }
+    }
+    assertEquals(new TreeSet<>(expectedCharted), charted, "charts only for the top 2 and the flagged");
+    try (Stream<Path> pages = Files.list(out.resolve("report/experiments"))) {
+      assertEquals(decisions.size(), pages.count(), "one page per experiment");
+    }
+    com.fasterxml.jackson.databind.JsonNode report =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve("manifest.json").toFile()).get("report");
+    assertEquals(decisions.size(), report.get("pages").asInt());
+    assertEquals(3, report.get("charted_experiments").asInt());
+  }
+
+  @Test
+  void hostileIdIsTextEverywhere() throws Exception {
+    Path out = run();
+    List<Path> files;
+    try (Stream<Path> s = Files.walk(out.resolve("report"))) {
+      files = s.filter(Files::isRegularFile).toList();
+    }
+    Assertions.assertFalse(files.isEmpty());
+    boolean printed = false;
+    for (Path f : files) {
+      String text = Files.readString(f).toLowerCase(Locale.ROOT);
+      Assertions.assertFalse(text.contains("<script"), f + " contains a script element");
+      Assertions.assertFalse(text.contains("javascript:"), f + " contains a javascript: URL");
+      printed |= text.contains("&lt;script&gt;alert(1)&lt;/script&gt;");
+    }
+    Assertions.assertTrue(printed, "the id is shown, escaped");
+  }
+
+  @Test
+  void pageNumbersEqualTheTablesAndDrawnPosteriorsAreHistograms() throws Exception {
+    Path out = run();
+    String index = Files.readString(out.resolve("report/index.html"));
+    Matcher m = INDEX_ROW.matcher(index);
+    Map<String, String> pageOf = new HashMap<>();
+    while (m.find()) {
+      pageOf.put(unescape(m.group(2)), m.group(1));
+    }
+    for (Row d : JobRunner.table(spark(), out.toString(), OutputTables.EXPERIMENT_DECISIONS).collectAsList()) {
+      String id = d.getAs("experiment_id");
+      String page = Files.readString(out.resolve("report/experiments").resolve(pageOf.get(id)));
+      for (String s :
+          List.of(
+              "<td>" + DecisionMemo.number(d.getAs("effect_mean")) + "</td>",
+              "[" + DecisionMemo.number(d.getAs("effect_q025")) + ", " + DecisionMemo.number(d.getAs("effect_q975")) + "]",
+              "<td>" + DecisionMemo.probability(d.getAs("prob_profit_positive")) + "</td>",
+              "<td>" + DecisionMemo.number(d.getAs("expected_profit")) + "</td>",
+              ">" + d.getAs("recommendation") + "</td>")) {
+        Assertions.assertTrue(page.contains(s), "page of " + id + " lacks " + s);
+      }
+      if (page.contains("<svg") && d.<Integer>getAs("draws") > 0) {
+        Assertions.assertTrue(page.contains("posterior draws"), "drawn posterior of " + id + " is a histogram");
+      }
+    }
+    String evilPage = Files.readString(out.resolve("report/experiments").resolve(pageOf.get(EVIL)));
+    Assertions.assertTrue(evilPage.contains("../../memos/"), "links its memo");
+    Matcher memo = Pattern.compile("href=\"\\.\\./\\.\\./(memos/[^\"]+)\"").matcher(evilPage);
+    Assertions.assertTrue(memo.find());
+    Assertions.assertTrue(Files.exists(out.resolve(memo.group(1))), "the memo link resolves");
+  }
+
+  @Test
+  void reportNoneHasPagesWithoutCharts() throws Exception {
+    Path in = tmp.resolve("none.csv");
+    Files.writeString(in, "arm,n,conversions\n0,5200,593\n1,5100,635\n");
+    Path out = tmp.resolve("none-out");
+    JobRunner.run(
+        spark(), "--input", in.toString(), "--output", out.toString(), "--input-kind", "counts", "--metric", "c:binary",
+        "--report", "none");
+    Assertions.assertTrue(Files.exists(out.resolve("report/index.html")));
+    try (Stream<Path> s = Files.list(out.resolve("report/experiments"))) {
+      for (Path p : s.toList()) {
+        Assertions.assertFalse(Files.readString(p).contains("<svg"), p.toString());
+      }
+    }
+  }
+
+  /**
+   * Headless Chromium renders the charted page: exit 0, no console message (the pages have no
+   * script, so any message is a blocked resource, a policy violation or a parse error), and the
+   * screenshot shows the charts' blue (the pooled-posterior colour, 31,119,180).
+   */
+  @Test
+  void chromiumRendersTheReport() throws Exception {
+    String chromium = findChromium();
+    if (chromium == null) {
+      Assertions.assertNotEquals("true", System.getenv("CI"), "CI must install chromium (see .ci/run)");
+      Assumptions.abort("chromium is not installed");
+    }
+    Path out = run();
+    String index = Files.readString(out.resolve("report/index.html"));
+    Matcher m = INDEX_ROW.matcher(index);
+    String evilPage = null;
+    while (m.find()) {
+      if (unescape(m.group(2)).equals(EVIL)) {
+        evilPage = m.group(1);
+      }
+    }
+    Assertions.assertNotNull(evilPage);
+    for (Path page : List.of(out.resolve("report/index.html"), out.resolve("report/experiments").resolve(evilPage))) {
+      Path shot = tmp.resolve(page.getFileName() + ".png");
+      Path log = tmp.resolve(page.getFileName() + ".log");
+      Path profile = Files.createTempDirectory(tmp, "chromium-profile");
+      Process p =
+          new ProcessBuilder(
+                  chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--user-data-dir=" + profile, "--enable-logging=stderr", "--v=0", "--window-size=1280,1600",
+                  "--screenshot=" + shot, page.toUri().toString())
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .redirectError(log.toFile())
+              .start();
+      Assertions.assertTrue(p.waitFor(120, TimeUnit.SECONDS), "chromium finished");
+      String stderr = Files.readString(log);
+      assertEquals(0, p.exitValue(), stderr);
+      for (String line : stderr.split("\n")) {
+        Assertions.assertFalse(line.contains(":CONSOLE"), "console message: " + line);
+      }
+      BufferedImage img = ImageIO.read(shot.toFile());
+      Assertions.assertNotNull(img, "a PNG screenshot");
+      assertEquals(1280, img.getWidth());
+      long blue = 0;
+      long nonWhite = 0;
+      for (int y = 0; y < img.getHeight(); y++) {
+        for (int x = 0; x < img.getWidth(); x++) {
+          int rgb = img.getRGB(x, y) & 0xffffff;
+          nonWhite += rgb != 0xffffff ? 1 : 0;
+          int r = rgb >> 16 & 0xff;
+          int g = rgb >> 8 & 0xff;
+          int b = rgb & 0xff;
+          blue += Math.abs(r - 31) < 20 && Math.abs(g - 119) < 20 && Math.abs(b - 180) < 20 ? 1 : 0;
+        }
+      }
+      Assertions.assertTrue(nonWhite > 10_000, page + ": the page rendered (" + nonWhite + " non-white pixels)");
+      if (!page.getFileName().toString().equals("index.html")) {
+        Assertions.assertTrue(blue > 500, page + ": charts drawn (" + blue + " chart-blue pixels)");
+      }
+    }
+  }
+
+  static String findChromium() {
+    for (String name : new String[] {"chromium", "chromium-browser", "google-chrome"}) {
+      for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
+        File f = new File(dir, name);
+        if (f.canExecute()) {
+          return f.getPath();
+        }
+      }
+    }
+    return null;
+  }
+
+  private static String unescape(String s) {
+    return s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&");
+  }
+}
