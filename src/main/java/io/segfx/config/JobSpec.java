@@ -60,6 +60,8 @@ public record JobSpec(
     String design,
     List<BiasScenario> biasPrior,
     ReportScope report,
+    io.segfx.stats.pooling.TauPrior tauPrior,
+    double[] muPrior,
     Map<String, String> settingSources)
     implements Serializable {
 
@@ -106,7 +108,9 @@ public record JobSpec(
           OptionDef.of("variants", LIST, null, "declared variant arm values; rows in any other non-control arm are rejected as unknown_arm"),
           OptionDef.required("metric", LIST, "outcome column (continuous); repeat or comma-separate for several").withAliases("metrics"),
           OptionDef.of("covariates", LIST, null, "pre-period covariates for regression adjustment"),
-          OptionDef.choice("pooling", POOLING_DEFAULT, List.of("reml", "dl", "moments"), "empirical-Bayes estimator of the between-segment variance"),
+          OptionDef.choice("pooling", POOLING_DEFAULT, List.of("reml", "dl", "moments", "full"), "reml, dl, moments: empirical-Bayes estimators of the between-segment variance; full: fully Bayesian grid marginalisation over tau (BDA 5.4)"),
+          OptionDef.of("tau-prior", STRING, "uniform", "--pooling full: prior of tau: uniform, half-normal:S or half-cauchy:S"),
+          OptionDef.of("mu-prior", STRING, "flat", "--pooling full: prior of mu: flat or normal:MEAN,SD"),
           OptionDef.of("min-segments", INT, String.valueOf(MIN_SEGMENTS_DEFAULT), "fewest usable segments that are pooled; fewer keep their own posteriors"),
           OptionDef.of("moments-floor", DOUBLE, String.valueOf(MomentsPooling.FLOOR_DEFAULT), "floor on tau^2 of --pooling moments (the notebook's 0.05)"),
           OptionDef.of("draws", INT, String.valueOf(DRAWS_DEFAULT), "posterior draws per experiment, metric and variant"),
@@ -179,6 +183,8 @@ public record JobSpec(
             v.string("design"),
             parseBias(v.string("bias-prior")),
             ReportScope.parse(v.string("report")),
+            parseTauPrior(v.string("tau-prior")),
+            parseMuPrior(v.string("mu-prior")),
             new java.util.TreeMap<>(v.sources()));
     s.validate();
     return s;
@@ -277,6 +283,46 @@ public record JobSpec(
     return out;
   }
 
+  /** Parses {@code uniform}, {@code half-normal:S} or {@code half-cauchy:S}. */
+  static io.segfx.stats.pooling.TauPrior parseTauPrior(String text) {
+    String t = text.trim();
+    if (t.equals("uniform")) {
+      return io.segfx.stats.pooling.TauPrior.UNIFORM;
+    }
+    int colon = t.indexOf(':');
+    String kind = colon < 0 ? t : t.substring(0, colon);
+    if ((kind.equals("half-normal") || kind.equals("half-cauchy")) && colon > 0) {
+      try {
+        double scale = Double.parseDouble(t.substring(colon + 1).trim());
+        if (scale > 0 && Double.isFinite(scale)) {
+          return new io.segfx.stats.pooling.TauPrior(kind, scale);
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+    }
+    throw new UsageException("--tau-prior '" + text + "' must be uniform, half-normal:S or half-cauchy:S with a scale S > 0");
+  }
+
+  /** Parses {@code flat} (null) or {@code normal:MEAN,SD}. */
+  static double[] parseMuPrior(String text) {
+    String t = text.trim();
+    if (t.equals("flat")) {
+      return null;
+    }
+    if (t.startsWith("normal:")) {
+      try {
+        double[] p = numbers(OptionValues.split(t.substring(7)), 2, "--mu-prior");
+        if (Double.isFinite(p[0]) && p[1] > 0 && Double.isFinite(p[1])) {
+          return p;
+        }
+      } catch (UsageException e) {
+        // reported below
+      }
+    }
+    throw new UsageException("--mu-prior '" + text + "' must be flat or normal:MEAN,SD with SD > 0");
+  }
+
   /** The warning of this run's decisions, or null. */
   public String confoundingWarning() {
     return "observational".equals(design) && biasPrior.isEmpty() ? CONFOUNDING_WARNING : null;
@@ -329,6 +375,10 @@ public record JobSpec(
     }
     if (minSegments < 2) {
       throw new UsageException("--min-segments must be >= 2, got " + minSegments);
+    }
+    if ("full".equals(pooling) && tauPrior.improper() && minSegments < 3) {
+      throw new UsageException(
+          "--pooling full with --tau-prior uniform needs --min-segments >= 3 (the posterior of tau is improper with 2 segments); got " + minSegments);
     }
     if (!(momentsFloor >= 0)) {
       throw new UsageException("--moments-floor must be >= 0, got " + momentsFloor);
@@ -490,6 +540,8 @@ public record JobSpec(
     }
     m.put("bias_prior", bias);
     m.put("report", report.toString());
+    m.put("tau_prior", tauPrior.toString());
+    m.put("mu_prior", muPrior == null ? "flat" : "normal:" + muPrior[0] + "," + muPrior[1]);
     m.put("setting_sources", settingSources);
     m.put("estimate_columns", estimateCols);
     return m;

@@ -84,7 +84,15 @@ public final class OutputTables {
           f("n_segments", "int"),
           f("n_segments_total", "int"),
           f("note", "string"),
-          f("prior", "string"));
+          f("prior", "string"),
+          f("mu_q025", "double"),
+          f("mu_q975", "double"),
+          f("tau_q025", "double"),
+          f("tau_q975", "double"),
+          f("mu_se_kh", "double"),
+          f("mu_q025_kh", "double"),
+          f("mu_q975_kh", "double"),
+          f("tau_zero", "boolean"));
 
   public static final StructType EXPERIMENT_DECISIONS_SCHEMA =
       schema(
@@ -236,7 +244,8 @@ public final class OutputTables {
         p ->
             RowFactory.create(
                 p.experimentId(), p.metric(), p.variant(), p.method(), p.mu(), p.muSe(), p.tau(),
-                p.nSegments(), p.nSegmentsTotal(), p.note(), p.prior()));
+                p.nSegments(), p.nSegmentsTotal(), p.note(), p.prior(), p.muQ025(), p.muQ975(), p.tauQ025(),
+                p.tauQ975(), p.muSeKh(), p.muQ025Kh(), p.muQ975Kh(), p.tauZero()));
   }
 
   public static List<Row> experimentDecisions(List<DecisionMetrics> in, String warning) {

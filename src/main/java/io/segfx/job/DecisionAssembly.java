@@ -100,7 +100,7 @@ final class DecisionAssembly {
             new SegmentDraw("(bias)", 1.0, SegmentDraw.NORMAL, new double[] {-b.mean(), b.sd()}, SegmentDraw.NONE, new double[0], false);
         DecisionMetrics m =
             ExperimentDraws.draw(
-                    new String[] {g.experimentId(), g.metric(), g.variant()}, segs, spec.draws(),
+                    new String[] {g.experimentId(), g.metric(), g.variant()}, segs, g.hierarchy(), spec.draws(),
                     spec.thresholdsByMetric().get(g.metric()), spec.economics(g.metric()), rule, g.prior(),
                     Seeds.of(spec.seed(), g.experimentId(), g.metric(), g.variant(), "bias", b.name()))
                 .metrics();

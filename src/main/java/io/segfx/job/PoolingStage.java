@@ -11,7 +11,11 @@ import io.segfx.stats.NormalSummary;
 import io.segfx.stats.SegmentDraw;
 import io.segfx.stats.Shrinkage;
 import io.segfx.stats.StudentSummary;
+import io.segfx.stats.NormalMixture;
 import io.segfx.stats.pooling.DerSimonianLaird;
+import io.segfx.stats.pooling.FullBayesPooling;
+import io.segfx.stats.pooling.HierarchicalPosterior;
+import io.segfx.stats.pooling.KnappHartung;
 import io.segfx.stats.pooling.MomentsPooling;
 import io.segfx.stats.pooling.PoolingResult;
 import io.segfx.stats.pooling.Reml;
@@ -25,12 +29,16 @@ import java.util.TreeSet;
 
 /**
  * Stage 2, on the driver: completes the grid of segment cells, pools each (experiment, metric,
- * variant) by empirical Bayes and computes the closed-form normal posterior of every usable segment.
+ * variant) by empirical Bayes (or full Bayes over a tau grid) and computes the posterior of every
+ * usable segment: closed-form normal, or a normal mixture over the grid.
  * The inputs are the collected segment estimates (thousands of experiments × tens of segments).
  */
 public final class PoolingStage {
   /** The {@code method} written when a group has too few usable segments to pool. */
   public static final String NO_POOLING = "none";
+
+  /** The fully Bayesian method of {@code --pooling}. */
+  public static final String FULL = "full";
 
   private PoolingStage() {}
 
@@ -61,27 +69,33 @@ public final class PoolingStage {
             .add(e);
       }
     }
+    // Groups are independent: pooled in parallel on the driver's cores, collected in key order.
+    List<Map.Entry<List<String>, List<SegmentEstimate>>> entries = new ArrayList<>(groups.entrySet());
+    List<GroupOut> outs = entries.parallelStream().map(g -> poolGroup(g.getKey(), g.getValue(), spec)).toList();
     List<ExperimentPooling> pooling = new ArrayList<>();
     List<SegmentPosterior> posteriors = new ArrayList<>();
     List<PooledPosterior> draws = new ArrayList<>();
     List<DecisionMetrics> undecided = new ArrayList<>();
-    for (Map.Entry<List<String>, List<SegmentEstimate>> g : groups.entrySet()) {
-      List<String> k = g.getKey();
-      if (!poolGroup(k, g.getValue(), spec, pooling, posteriors, draws)) {
+    for (int i = 0; i < outs.size(); i++) {
+      GroupOut o = outs.get(i);
+      pooling.add(o.pooling());
+      posteriors.addAll(o.posteriors());
+      if (o.draw() != null) {
+        draws.add(o.draw());
+      } else {
+        List<String> k = entries.get(i).getKey();
         undecided.add(DecisionMetrics.insufficientData(k.get(0), k.get(1), k.get(2), ""));
       }
     }
     return new Result(grid, pooling, posteriors, draws, undecided);
   }
 
-  /** Pools one group; false when it has no usable segment (nothing to draw from). */
-  private static boolean poolGroup(
-      List<String> key,
-      List<SegmentEstimate> cells,
-      JobSpec spec,
-      List<ExperimentPooling> pooling,
-      List<SegmentPosterior> posteriors,
-      List<PooledPosterior> draws) {
+  /** One group's stage-2 output; {@code draw} is null when no segment is usable. */
+  private record GroupOut(ExperimentPooling pooling, List<SegmentPosterior> posteriors, PooledPosterior draw) {}
+
+  /** Pools one group. */
+  private static GroupOut poolGroup(List<String> key, List<SegmentEstimate> cells, JobSpec spec) {
+    List<SegmentPosterior> posteriors = new ArrayList<>();
     List<SegmentEstimate> usable = new ArrayList<>();
     for (SegmentEstimate e : cells) {
       if (e.usable()) {
@@ -98,8 +112,11 @@ public final class PoolingStage {
       units += usable.get(j).nControl() + usable.get(j).nTreatment();
     }
     PoolingResult fit = null;
+    HierarchicalPosterior full = null;
     String note = "";
-    if (k >= spec.minSegments()) {
+    if (k >= spec.minSegments() && FULL.equals(spec.pooling())) {
+      full = FullBayesPooling.fit(y, se, spec.tauPrior(), spec.muPrior());
+    } else if (k >= spec.minSegments()) {
       try {
         fit = pool(spec, y, se);
       } catch (ArithmeticException ex) {
@@ -112,17 +129,32 @@ public final class PoolingStage {
     } else {
       note = "fewer than " + spec.minSegments() + " usable segments; not pooled";
     }
-    String prior = Priors.describe(spec, cells.get(0).binary(), fit);
-    pooling.add(
-        new ExperimentPooling(
-            key.get(0), key.get(1), key.get(2),
-            fit == null ? NO_POOLING : fit.method(),
-            fit == null ? Double.NaN : fit.mu(),
-            fit == null ? Double.NaN : fit.muSe(),
-            fit == null ? Double.NaN : fit.tau(),
-            k, cells.size(), note, prior));
+    String prior = full != null ? Priors.describeFull(spec, cells.get(0).binary()) : Priors.describe(spec, cells.get(0).binary(), fit);
+    ExperimentPooling pooled;
+    double nan = Double.NaN;
+    if (full != null) {
+      NormalMixture mu = full.mu();
+      pooled =
+          new ExperimentPooling(
+              key.get(0), key.get(1), key.get(2), FULL, mu.mean(), mu.sd(), full.tauMean(), k, cells.size(), note, prior,
+              mu.quantile(0.025), mu.quantile(0.975), full.tauQuantile(0.025), full.tauQuantile(0.975), nan, nan, nan,
+              false);
+    } else if (fit != null) {
+      KnappHartung kh =
+          "reml".equals(fit.method()) || "dl".equals(fit.method()) ? KnappHartung.of(y, se, fit.mu(), fit.tau2()) : null;
+      pooled =
+          new ExperimentPooling(
+              key.get(0), key.get(1), key.get(2), fit.method(), fit.mu(), fit.muSe(), fit.tau(), k, cells.size(), note, prior,
+              fit.mu() - NormalSummary.Z975 * fit.muSe(), fit.mu() + NormalSummary.Z975 * fit.muSe(), nan, nan,
+              kh == null ? nan : kh.se(), kh == null ? nan : kh.q025(), kh == null ? nan : kh.q975(), fit.tau2() == 0);
+    } else {
+      pooled =
+          new ExperimentPooling(
+              key.get(0), key.get(1), key.get(2), NO_POOLING, nan, nan, nan, k, cells.size(), note, prior, nan, nan, nan, nan,
+              nan, nan, nan, false);
+    }
     if (k == 0) {
-      return false;
+      return new GroupOut(pooled, posteriors, null);
     }
     SegmentDraw[] segs = new SegmentDraw[k];
     long[] n = new long[k];
@@ -133,7 +165,18 @@ public final class PoolingStage {
       double[] baseline = Priors.baseline(spec, e);
       int baselineKind =
           e.fromEstimates() ? SegmentDraw.NONE : e.binary() ? SegmentDraw.BETA : SegmentDraw.STUDENT;
-      if (fit != null) {
+      if (full != null) {
+        NormalMixture t = full.theta(j);
+        double threshold = spec.threshold(e.metric());
+        double mean = t.mean();
+        double sd = t.sd();
+        posteriors.add(
+            new SegmentPosterior(
+                e.experimentId(), e.metric(), e.variant(), e.segment(), mean, sd, t.quantile(0.025), t.quantile(0.975),
+                t.upperTail(0), t.upperTail(threshold), full.weightOnRaw(j), n[j], Double.NaN, Double.NaN, "hierarchical",
+                prior));
+        segs[j] = new SegmentDraw(e.segment(), share, SegmentDraw.NORMAL, new double[] {mean, sd}, baselineKind, baseline, false);
+      } else if (fit != null) {
         Shrinkage.Posterior p = Shrinkage.posterior(y[j], se[j], fit.mu(), fit.muSe(), fit.tau2());
         NormalSummary s = NormalSummary.of(p.mean(), p.sd(), spec.threshold(e.metric()));
         posteriors.add(
@@ -167,8 +210,8 @@ public final class PoolingStage {
                 new double[] {e.bayesMean(), e.bayesScale(), e.bayesDof()}, baselineKind, baseline, false);
       }
     }
-    draws.add(new PooledPosterior(key.get(0), key.get(1), key.get(2), segs, n, prior));
-    return true;
+    HierarchicalPosterior shared = full != null ? full : fit != null ? HierarchicalPosterior.plugIn(y, se, fit.mu(), fit.muSe(), fit.tau2()) : null;
+    return new GroupOut(pooled, posteriors, new PooledPosterior(key.get(0), key.get(1), key.get(2), segs, n, prior, shared));
   }
 
   static PoolingResult pool(JobSpec spec, double[] y, double[] se) {

@@ -43,6 +43,15 @@ final class Priors {
         fit.method(), binary || "estimates".equals(spec.inputKind()) ? data : "OLS");
   }
 
+  /** The prior statement of a group pooled by {@code --pooling full}. */
+  static String describeFull(JobSpec spec, boolean binary) {
+    double[] m = spec.muPrior();
+    return String.format(
+        Locale.ROOT, "normal(mu,tau^2) across segments, full Bayes over a tau grid (BDA 5.4): tau ~ %s, mu ~ %s; segment estimates: %s",
+        spec.tauPrior(), m == null ? "flat" : "normal(" + g(m[0]) + "," + g(m[1]) + "^2)",
+        binary || "estimates".equals(spec.inputKind()) ? describe(spec, binary, null) : "OLS");
+  }
+
   /** Per metric, the prior of its unpooled (bayes_*) posteriors. */
   static java.util.Map<String, String> byMetric(JobSpec spec) {
     java.util.Map<String, String> m = new java.util.HashMap<>();

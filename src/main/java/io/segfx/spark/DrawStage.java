@@ -59,6 +59,7 @@ public final class DrawStage {
                       ExperimentDraws.draw(
                           new String[] {p.experimentId(), p.metric(), p.variant()},
                           p.segments(),
+                          p.hierarchy(),
                           draws,
                           limits.get(p.metric()),
                           econ.get(p.metric()),

@@ -95,7 +95,7 @@ final class ClosedFormDecision {
     return new ExperimentDraws.Result(metrics, relMean, relProb, new DrawSummary[k]);
   }
 
-  private static double ratioMean(double me, double mb, double sb) {
+  static double ratioMean(double me, double mb, double sb) {
     return me / mb * (1 + sb * sb / (mb * mb));
   }
 

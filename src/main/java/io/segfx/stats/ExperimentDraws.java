@@ -72,6 +72,27 @@ public final class ExperimentDraws {
       DecisionRule rule,
       String prior,
       UniformRandomProvider rng) {
+    return draw(key, segments, null, draws, thresholds, economics, rule, prior, rng);
+  }
+
+  /**
+   * {@link #draw} for a group whose first {@code hierarchy.segments()} segment effects share a
+   * full-Bayes grid posterior ({@link MixtureDecision}, exact, no draws); with a null hierarchy the
+   * plain {@link #draw}.
+   */
+  public static Result draw(
+      String[] key,
+      SegmentDraw[] segments,
+      io.segfx.stats.pooling.HierarchicalPosterior hierarchy,
+      int draws,
+      Thresholds thresholds,
+      Economics economics,
+      DecisionRule rule,
+      String prior,
+      UniformRandomProvider rng) {
+    if (hierarchy != null) {
+      return MixtureDecision.decide(key, segments, hierarchy, thresholds, economics, rule, prior);
+    }
     if (ClosedFormDecision.applies(segments)) {
       return ClosedFormDecision.decide(key, segments, thresholds, economics, rule, prior);
     }

@@ -69,7 +69,7 @@ class OptionValuesTest {
   @Test
   void badValuesAreNamed() {
     UsageException e = assertThrows(UsageException.class, () -> spec("--input", "x", "--output", "o", "--metric", "y", "--pooling", "bayes"));
-    assertEquals("--pooling: 'bayes' is not one of reml|dl|moments", e.getMessage());
+    assertEquals("--pooling: 'bayes' is not one of reml|dl|moments|full", e.getMessage());
     e = assertThrows(UsageException.class, () -> spec("--input", "x", "--output", "o", "--metric", "y", "--draws", "many"));
     assertTrue(e.getMessage().startsWith("--draws: 'many' is not a valid int"), e.getMessage());
     e = assertThrows(UsageException.class, () -> spec("--input", "x", "--output", "o"));

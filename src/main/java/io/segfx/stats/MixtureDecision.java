@@ -1,0 +1,96 @@
+package io.segfx.stats;
+
+import io.segfx.model.DecisionMetrics;
+import io.segfx.stats.pooling.HierarchicalPosterior;
+
+/**
+ * The experiment-level decision under full-Bayes pooling ({@code --pooling full}), exact up to the
+ * tau grid: the effect {@code E = sum_j w_j theta_j (+ independent normal terms such as a bias)} is a
+ * normal mixture over the grid ({@link HierarchicalPosterior#linear}), which carries the
+ * uncertainty of tau and mu and the correlation mu induces between segments. Profit {@code f E - c}
+ * is the same mixture rescaled, and
+ *
+ * <pre>
+ *   E[max(-P, 0)] = sum_i p_i (s_i φ(m_i/s_i) - m_i Φ(-m_i/s_i)),   E[max(P, 0)] = E[max(-P, 0)] + E[P]
+ *   P(E / B > r) = P(E - r B > 0)   with B = sum w_j b_j the moment-matched normal baseline
+ * </pre>
+ *
+ * as {@link ClosedFormDecision} does for a single normal. No draws: {@code draws} and the Monte
+ * Carlo errors are 0.
+ */
+final class MixtureDecision {
+  private MixtureDecision() {}
+
+  static ExperimentDraws.Result decide(
+      String[] key,
+      SegmentDraw[] segments,
+      HierarchicalPosterior h,
+      ExperimentDraws.Thresholds thresholds,
+      ExperimentDraws.Economics economics,
+      DecisionRule rule,
+      String prior) {
+    int j0 = h.segments();
+    int k = segments.length;
+    double[] a = new double[j0];
+    double extraMean = 0;
+    double extraVar = 0;
+    double mb = 0;
+    double vb = 0;
+    for (int j = 0; j < k; j++) {
+      SegmentDraw d = segments[j];
+      double w = d.share();
+      if (j < j0) {
+        a[j] = w;
+      } else {
+        if (d.effectKind() != SegmentDraw.NORMAL) {
+          throw new IllegalArgumentException("terms added to a hierarchical effect must be normal");
+        }
+        extraMean += w * d.effect()[0];
+        extraVar += w * w * d.effect()[1] * d.effect()[1];
+      }
+      double[] b = baseline(d);
+      mb += w * b[0];
+      vb += w * w * b[1] * b[1];
+    }
+    double r = thresholds.relative();
+    NormalMixture effect = h.linear(a, extraMean, extraVar);
+    double mean = effect.mean();
+    double sd = effect.sd();
+    double f = economics.users() * economics.valuePerUnit();
+    NormalMixture profit = effect.affine(f, -economics.cost());
+    double pMean = profit.mean();
+    double lossLaunch = profit.affine(-1, 0).positivePart();
+    double lossWait = lossLaunch + pMean;
+    double pProfit = profit.upperTail(0);
+    double relProbE = Double.isNaN(mb) ? Double.NaN : effect.plusIndependent(-r * mb, r * r * vb).upperTail(0);
+    DecisionMetrics metrics =
+        new DecisionMetrics(
+            key[0], key[1], key[2], 0, mean, sd, effect.quantile(0.025), effect.quantile(0.975), effect.upperTail(0),
+            effect.upperTail(thresholds.effect()), ClosedFormDecision.ratioMean(mean, mb, Math.sqrt(vb)), relProbE,
+            pMean, profit.quantile(0.025), profit.quantile(0.975), pProfit, lossLaunch, lossWait,
+            rule.recommend(pProfit), 0, 0, 0, prior, Double.NaN, false);
+    double[] relMean = new double[k];
+    double[] relProb = new double[k];
+    for (int j = 0; j < k; j++) {
+      double[] b = baseline(segments[j]);
+      if (j < j0) {
+        NormalMixture t = h.theta(j);
+        relMean[j] = ClosedFormDecision.ratioMean(t.mean(), b[0], b[1]);
+        relProb[j] = Double.isNaN(b[0]) ? Double.NaN : t.plusIndependent(-r * b[0], r * r * b[1] * b[1]).upperTail(0);
+      } else {
+        relMean[j] = Double.NaN;
+        relProb[j] = Double.NaN;
+      }
+    }
+    return new ExperimentDraws.Result(metrics, relMean, relProb, new DrawSummary[k]);
+  }
+
+  /**
+   * The moment-matched baseline, or NaNs when it has no variance (a Student-t control level with
+   * at most 2 degrees of freedom): relative effects are then undefined rather than drawn.
+   */
+  private static double[] baseline(SegmentDraw d) {
+    double[] b = ClosedFormDecision.baseline(d);
+    return b == null ? new double[] {Double.NaN, Double.NaN} : b;
+  }
+}

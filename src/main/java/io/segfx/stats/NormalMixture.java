@@ -1,0 +1,136 @@
+package io.segfx.stats;
+
+/**
+ * A finite mixture of normals {@code sum_i w_i N(m_i, s_i^2)} (weights summing to 1): the exact
+ * posterior of any linear function of the effects of a normal hierarchical model once tau is
+ * integrated over a grid (Gelman et al., Bayesian Data Analysis, 3rd ed., section 5.4).
+ *
+ * <pre>
+ *   E[X]          = sum w_i m_i
+ *   Var[X]        = sum w_i (s_i^2 + m_i^2) - E[X]^2
+ *   P(X > t)      = sum w_i Phi((m_i - t) / s_i)
+ *   E[max(X, 0)]  = sum w_i (m_i Phi(m_i / s_i) + s_i phi(m_i / s_i))     (normal partial expectation)
+ *   quantile q_p  : the root of P(X <= q) = p, by safeguarded Newton (the density is sum w_i phi_i / s_i)
+ * </pre>
+ */
+public final class NormalMixture {
+  private final double[] w;
+  private final double[] m;
+  private final double[] s;
+
+  /** A mixture of the given weights, means and standard deviations (arrays are not copied). */
+  public NormalMixture(double[] weights, double[] means, double[] sds) {
+    Checks.sameLength("weights", weights.length, "means", means.length);
+    Checks.sameLength("weights", weights.length, "sds", sds.length);
+    this.w = weights;
+    this.m = means;
+    this.s = sds;
+  }
+
+  /** The mixture of {@code a X + b}. */
+  public NormalMixture affine(double a, double b) {
+    double[] mm = new double[m.length];
+    double[] ss = new double[m.length];
+    for (int i = 0; i < m.length; i++) {
+      mm[i] = a * m[i] + b;
+      ss[i] = Math.abs(a) * s[i];
+    }
+    return new NormalMixture(w, mm, ss);
+  }
+
+  /** The mixture of {@code X + Y} with Y ~ N(mean, var) independent of X. */
+  public NormalMixture plusIndependent(double mean, double var) {
+    double[] mm = new double[m.length];
+    double[] ss = new double[m.length];
+    for (int i = 0; i < m.length; i++) {
+      mm[i] = m[i] + mean;
+      ss[i] = Math.sqrt(s[i] * s[i] + var);
+    }
+    return new NormalMixture(w, mm, ss);
+  }
+
+  public double mean() {
+    double e = 0;
+    for (int i = 0; i < w.length; i++) {
+      e += w[i] * m[i];
+    }
+    return e;
+  }
+
+  public double sd() {
+    double mean = mean();
+    double v = 0;
+    for (int i = 0; i < w.length; i++) {
+      double d = m[i] - mean;
+      v += w[i] * (s[i] * s[i] + d * d);
+    }
+    return Math.sqrt(v);
+  }
+
+  /** P(X > t). */
+  public double upperTail(double t) {
+    double p = 0;
+    for (int i = 0; i < w.length; i++) {
+      p += w[i] * (s[i] == 0 ? (m[i] > t ? 1 : 0) : 0.5 * org.apache.commons.numbers.gamma.Erfc.value((t - m[i]) / (s[i] * Math.sqrt(2.0))));
+    }
+    return p;
+  }
+
+  /** E[max(X, 0)]. */
+  public double positivePart() {
+    double e = 0;
+    for (int i = 0; i < w.length; i++) {
+      if (s[i] == 0) {
+        e += w[i] * Math.max(m[i], 0);
+      } else {
+        double z = m[i] / s[i];
+        // m Phi(m/s) + s phi(m/s), with Phi(z) = P(Z > -z).
+        e += w[i] * (m[i] * NormalSummary.upperTail(0, 1, -z) + s[i] * Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI));
+      }
+    }
+    return e;
+  }
+
+  /**
+   * The p-quantile, 0 < p < 1, to 1e-14 of the mixture's spread (the width of the union of the
+   * components' ±9 sd ranges).
+   */
+  public double quantile(double p) {
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < w.length; i++) {
+      if (w[i] > 0) {
+        lo = Math.min(lo, m[i] - 9 * s[i]);
+        hi = Math.max(hi, m[i] + 9 * s[i]);
+      }
+    }
+    double x = mean() + FastQuantiles.normal(p) * sd();
+    x = Math.min(Math.max(x, lo), hi);
+    double tol = 1e-14 * Math.max(hi - lo, Double.MIN_NORMAL);
+    for (int it = 0; it < 200 && hi - lo > tol; it++) {
+      double f = 1 - upperTail(x) - p;
+      if (f > 0) {
+        hi = x;
+      } else {
+        lo = x;
+      }
+      double dens = 0;
+      for (int i = 0; i < w.length; i++) {
+        if (s[i] > 0) {
+          double z = (x - m[i]) / s[i];
+          dens += w[i] * Math.exp(-0.5 * z * z) / (s[i] * Math.sqrt(2 * Math.PI));
+        }
+      }
+      double next = dens > 0 ? x - f / dens : Double.NaN;
+      // Newton while it stays inside the bracket, else bisection.
+      if (!(next > lo && next < hi)) {
+        next = 0.5 * (lo + hi);
+      }
+      if (Math.abs(next - x) <= tol) {
+        return next;
+      }
+      x = next;
+    }
+    return x;
+  }
+}

@@ -1,0 +1,126 @@
+package io.segfx.stats.pooling;
+
+import io.segfx.stats.NormalMixture;
+import java.io.Serializable;
+
+/**
+ * The grid posterior of a normal hierarchical model from {@link FullBayesPooling}: nodes tau_i with
+ * normalised weights p(tau_i | y)·Δ, and per node mu^(tau_i) and V_mu(tau_i). Every posterior below
+ * is a {@link NormalMixture} over the nodes (Bayesian Data Analysis 3rd ed., section 5.4):
+ *
+ * <pre>
+ *   B_j(tau)  = s_j² / (s_j² + tau²)                       (shrinkage towards mu)
+ *   theta_j | tau, y ~ N((1 - B_j) y_j + B_j mu^,  (1 - B_j) s_j² + B_j² V_mu)
+ *   sum_j a_j theta_j | tau, y ~ N(sum a_j ((1 - B_j) y_j + B_j mu^),  sum a_j² (1 - B_j) s_j² + (sum a_j B_j)² V_mu)
+ * </pre>
+ *
+ * ((1 - B_j) s_j² is V_j = 1/(1/s_j² + 1/tau²).)
+ *
+ * @param y segment estimates
+ * @param v their sampling variances s_j²
+ * @param tau grid nodes
+ * @param weight posterior weight of each node (sum 1)
+ * @param muHat mu^ per node
+ * @param muVar V_mu per node
+ * @param scale c of the grid map tau = c u / (1 - u)
+ * @param lo lower end of the grid in u
+ * @param hi upper end of the grid in u
+ */
+public record HierarchicalPosterior(
+    double[] y, double[] v, double[] tau, double[] weight, double[] muHat, double[] muVar, double scale, double lo, double hi)
+    implements Serializable {
+
+  /**
+   * The empirical-Bayes plug-in as a one-node "grid": tau fixed at its estimate, mu ~ N(mu^,
+   * SE(mu^)²). The experiment-level effect then carries mu's uncertainty and the correlation it
+   * induces between segments (sum_j a_j B_j)² SE², which treating segment posteriors as independent
+   * would drop (at tau = 0 every segment effect is mu itself).
+   */
+  public static HierarchicalPosterior plugIn(double[] y, double[] se, double mu, double muSe, double tau2) {
+    double[] v = PoolingInputs.variances(y, se, 1);
+    return new HierarchicalPosterior(
+        y.clone(), v, new double[] {Math.sqrt(tau2)}, new double[] {1}, new double[] {mu}, new double[] {muSe * muSe},
+        Double.NaN, Double.NaN, Double.NaN);
+  }
+
+  /** Number of segments J. */
+  public int segments() {
+    return y.length;
+  }
+
+  /** E[tau | y]. */
+  public double tauMean() {
+    double e = 0;
+    for (int i = 0; i < tau.length; i++) {
+      e += weight[i] * tau[i];
+    }
+    return e;
+  }
+
+  /**
+   * The p-quantile of tau | y, taking the density as constant in u within each grid cell (the
+   * midpoint rule's own reading of the grid).
+   */
+  public double tauQuantile(double p) {
+    double h = (hi - lo) / tau.length;
+    double acc = 0;
+    for (int i = 0; i < tau.length; i++) {
+      if (acc + weight[i] >= p) {
+        double u = lo + h * (i + (p - acc) / weight[i]);
+        return scale * u / (1 - u);
+      }
+      acc += weight[i];
+    }
+    return scale * hi / (1 - hi);
+  }
+
+  /** mu | y. */
+  public NormalMixture mu() {
+    return FullBayesPooling.mu(this);
+  }
+
+  /** theta_j | y. */
+  public NormalMixture theta(int j) {
+    double[] a = new double[y.length];
+    a[j] = 1;
+    return linear(a, 0, 0);
+  }
+
+  /**
+   * {@code sum_j a_j theta_j + X | y} with X ~ N(extraMean, extraVar) independent of the model (for
+   * example a confounding bias, or other segments drawn elsewhere).
+   */
+  public NormalMixture linear(double[] a, double extraMean, double extraVar) {
+    int n = tau.length;
+    double[] m = new double[n];
+    double[] s = new double[n];
+    for (int i = 0; i < n; i++) {
+      double t2 = tau[i] * tau[i];
+      double mean = extraMean;
+      double var = extraVar;
+      double sb = 0;
+      for (int j = 0; j < y.length; j++) {
+        if (a[j] == 0) {
+          continue;
+        }
+        double b = v[j] / (v[j] + t2);
+        mean += a[j] * ((1 - b) * y[j] + b * muHat[i]);
+        var += a[j] * a[j] * (1 - b) * v[j];
+        sb += a[j] * b;
+      }
+      m[i] = mean;
+      s[i] = Math.sqrt(var + sb * sb * muVar[i]);
+    }
+    return new NormalMixture(weight, m, s);
+  }
+
+  /** E[1 - B_j | y]: the posterior weight of segment j's own estimate in its posterior mean. */
+  public double weightOnRaw(int j) {
+    double e = 0;
+    for (int i = 0; i < tau.length; i++) {
+      e += weight[i] * (tau[i] * tau[i] / (v[j] + tau[i] * tau[i]));
+    }
+    // (tau = 0 gives weight 0: the segment is mu.)
+    return e;
+  }
+}

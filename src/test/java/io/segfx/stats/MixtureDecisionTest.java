@@ -1,0 +1,94 @@
+package io.segfx.stats;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.segfx.model.DecisionMetrics;
+import io.segfx.stats.pooling.FullBayesPooling;
+import io.segfx.stats.pooling.HierarchicalPosterior;
+import io.segfx.stats.pooling.TauPrior;
+import java.util.Arrays;
+import org.apache.commons.rng.UniformRandomProvider;
+import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The mixture decision against brute-force joint draws of (tau, mu, theta) (BDA 3rd ed., section
+ * 5.4's simulation recipe: tau from its grid posterior, mu | tau, y, then theta_j | mu, tau, y) on the
+ * eight schools with unequal shares and launch economics. Tolerances: 4 computed Monte Carlo
+ * standard errors.
+ */
+class MixtureDecisionTest {
+  private static final double[] Y = {28, 8, -3, 7, -1, 1, 18, 12};
+  private static final double[] SE = {15, 10, 16, 11, 9, 11, 10, 18};
+  private static final double[] SHARE = {0.2, 0.1, 0.05, 0.15, 0.1, 0.1, 0.2, 0.1};
+
+  @Test
+  void closedFormMixtureEqualsJointDraws() {
+    HierarchicalPosterior h = FullBayesPooling.fit(Y, SE, TauPrior.UNIFORM, null);
+    SegmentDraw[] segs = new SegmentDraw[8];
+    for (int j = 0; j < 8; j++) {
+      segs[j] = new SegmentDraw("s" + j, SHARE[j], SegmentDraw.NORMAL, new double[] {0, 1}, SegmentDraw.NORMAL, new double[] {100, 5}, false);
+    }
+    ExperimentDraws.Economics econ = new ExperimentDraws.Economics(1000, 2, 12000);
+    DecisionMetrics exact =
+        ExperimentDraws.draw(
+                new String[] {"e", "m", "v"}, segs, h, 100, new ExperimentDraws.Thresholds(5, 0.05), econ, new DecisionRule(0.95),
+                "p", Seeds.of(1, "x"))
+            .metrics();
+    assertEquals(0, exact.draws());
+
+    int d = 400_000;
+    UniformRandomProvider rng = Seeds.of(7, "joint");
+    ZigguratSampler.NormalizedGaussian z = ZigguratSampler.NormalizedGaussian.of(rng);
+    double[] cum = new double[h.tau().length];
+    double acc = 0;
+    for (int i = 0; i < cum.length; i++) {
+      acc += h.weight()[i];
+      cum[i] = acc;
+    }
+    double[] effect = new double[d];
+    long above = 0;
+    long profitable = 0;
+    double lossLaunch = 0;
+    for (int k = 0; k < d; k++) {
+      int i = Arrays.binarySearch(cum, rng.nextDouble() * acc);
+      i = Math.min(i < 0 ? -i - 1 : i, cum.length - 1);
+      double tau = h.tau()[i];
+      double mu = h.muHat()[i] + Math.sqrt(h.muVar()[i]) * z.sample();
+      double e = 0;
+      for (int j = 0; j < 8; j++) {
+        double v = 1 / (1 / (SE[j] * SE[j]) + 1 / (tau * tau));
+        double theta = v * (Y[j] / (SE[j] * SE[j]) + mu / (tau * tau)) + Math.sqrt(v) * z.sample();
+        e += SHARE[j] * theta;
+      }
+      effect[k] = e;
+      above += e > 5 ? 1 : 0;
+      double profit = 2000 * e - 12000;
+      profitable += profit > 0 ? 1 : 0;
+      lossLaunch += Math.max(-profit, 0);
+    }
+    double mean = Arrays.stream(effect).sum() / d;
+    double sd = Math.sqrt(Arrays.stream(effect).map(x -> (x - mean) * (x - mean)).sum() / (d - 1));
+    assertEquals(mean, exact.effectMean(), 4 * sd / Math.sqrt(d), "mean");
+    assertEquals(sd, exact.effectSd(), 4 * sd / Math.sqrt(2.0 * d) * 1.5, "sd (kurtosis allowance 1.5)");
+    double pa = (double) above / d;
+    assertEquals(pa, exact.probAboveThreshold(), 4 * Math.sqrt(pa * (1 - pa) / d), "P(effect > 5)");
+    double pp = (double) profitable / d;
+    assertEquals(pp, exact.probProfitPositive(), 4 * Math.sqrt(pp * (1 - pp) / d), "P(profit > 0)");
+    assertEquals(lossLaunch / d, exact.expectedLossLaunch(), 4 * 2000 * sd / Math.sqrt(d), "expected loss of launching");
+    Arrays.sort(effect);
+    double q = exact.effectQ975();
+    double density = (0.975 - 0.97) / (q - effect[(int) (0.97 * d)]);
+    assertEquals(effect[(int) (0.975 * d)], q, 4 * Math.sqrt(0.975 * 0.025 / d) / density, "97.5% quantile");
+  }
+
+  /** The empirical-Bayes plug-in at tau = 0: every segment is mu, so the effect's sd is SE(mu). */
+  @Test
+  void plugInAtTauZeroIsMuItself() {
+    HierarchicalPosterior h = HierarchicalPosterior.plugIn(Y, SE, 7.7, 4.07, 0);
+    double[] a = SHARE.clone();
+    NormalMixture e = h.linear(a, 0, 0);
+    assertEquals(7.7, e.mean(), 1e-12);
+    assertEquals(4.07, e.sd(), 1e-12);
+  }
+}

@@ -1,0 +1,172 @@
+package io.segfx.stats.pooling;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.segfx.stats.NormalMixture;
+import io.segfx.testing.Fixtures;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.math3.distribution.NormalDistribution;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Full-Bayes pooling on the eight schools (Rubin 1981; Bayesian Data Analysis 3rd ed., section 5.5)
+ * against (1) an independent brute-force integration of the joint posterior p(mu, tau | y) ∝ p(tau)
+ * prod_j N(y_j | mu, s_j² + tau²) on a 2-D grid, which never uses BDA's marginal formulas, and (2)
+ * BDA's Table 5.3, whose quantiles come from 200 simulation draws printed as integers.
+ */
+class FullBayesPoolingTest {
+  static final double[] Y = {28, 8, -3, 7, -1, 1, 18, 12};
+  static final double[] SE = {15, 10, 16, 11, 9, 11, 10, 18};
+
+  /** Brute force: E[mu], E[tau], E[theta_A], P(theta_A > 0), P(theta_C > 10), E[mu²]. */
+  private static double[] bruteForce(TauPrior prior, double[] muPrior) {
+    int nt = 3000;
+    int nm = 6000;
+    double muLo = -250;
+    double muHi = 270;
+    double hm = (muHi - muLo) / nm;
+    double[] acc = new double[7];
+    NormalDistribution z = new NormalDistribution(null, 0, 1, 1e-12);
+    for (int a = 0; a < nt; a++) {
+      // tau = 8 tan(pi v / 2): a different map from the kernel's, midpoints in v.
+      double v = (a + 0.5) / nt;
+      double tau = 8 * Math.tan(Math.PI * v / 2);
+      double jac = 8 * Math.PI / 2 / Math.pow(Math.cos(Math.PI * v / 2), 2);
+      double lp = prior.logDensity(tau) + Math.log(jac);
+      for (int b = 0; b < nm; b++) {
+        double mu = muLo + (b + 0.5) * hm;
+        double l = lp;
+        for (int j = 0; j < Y.length; j++) {
+          double var = SE[j] * SE[j] + tau * tau;
+          l += -0.5 * Math.log(var) - 0.5 * (Y[j] - mu) * (Y[j] - mu) / var;
+        }
+        if (muPrior != null) {
+          l += -0.5 * Math.pow((mu - muPrior[0]) / muPrior[1], 2);
+        }
+        double w = Math.exp(l + 40);
+        double vj = 1 / (1 / (SE[0] * SE[0]) + 1 / (tau * tau));
+        double mA = vj * (Y[0] / (SE[0] * SE[0]) + mu / (tau * tau));
+        double vc = 1 / (1 / (SE[2] * SE[2]) + 1 / (tau * tau));
+        double mC = vc * (Y[2] / (SE[2] * SE[2]) + mu / (tau * tau));
+        acc[0] += w;
+        acc[1] += w * mu;
+        acc[2] += w * tau;
+        acc[3] += w * mA;
+        acc[4] += w * (1 - z.cumulativeProbability(-mA / Math.sqrt(vj)));
+        acc[5] += w * (1 - z.cumulativeProbability((10 - mC) / Math.sqrt(vc)));
+        acc[6] += w * mu * mu;
+      }
+    }
+    return new double[] {acc[1] / acc[0], acc[2] / acc[0], acc[3] / acc[0], acc[4] / acc[0], acc[5] / acc[0], acc[6] / acc[0]};
+  }
+
+  private static void againstBruteForce(TauPrior prior, double[] muPrior, double tol) {
+    HierarchicalPosterior p = FullBayesPooling.fit(Y, SE, prior, muPrior);
+    double[] ref = bruteForce(prior, muPrior);
+    NormalMixture mu = p.mu();
+    assertEquals(ref[0], mu.mean(), tol * Math.abs(ref[0]), "E[mu]");
+    assertEquals(ref[1], p.tauMean(), tol * ref[1], "E[tau]");
+    assertEquals(ref[2], p.theta(0).mean(), tol * Math.abs(ref[2]), "E[theta_A]");
+    assertEquals(ref[3], p.theta(0).upperTail(0), tol, "P(theta_A > 0)");
+    assertEquals(ref[4], p.theta(2).upperTail(10), tol, "P(theta_C > 10)");
+    assertEquals(Math.sqrt(ref[5] - ref[0] * ref[0]), mu.sd(), tol * mu.sd(), "sd(mu)");
+  }
+
+  /**
+   * Uniform, half-Cauchy and half-normal tau priors, flat and normal mu priors: agreement to 1e-4
+   * relative, the brute force's own discretisation error (it changes by less than that when its grid
+   * is halved).
+   */
+  @Test
+  void agreesWithBruteForceIntegration() {
+    againstBruteForce(TauPrior.UNIFORM, null, 1e-4);
+    againstBruteForce(new TauPrior("half-cauchy", 5), null, 1e-4);
+    againstBruteForce(new TauPrior("half-normal", 10), new double[] {0, 5}, 1e-4);
+  }
+
+  /**
+   * BDA3 Table 5.3 (uniform prior on tau): the 25%, 50% and 75% posterior quantiles of the eight
+   * school effects. The table summarises 200 draws and prints integers, so each entry may differ
+   * from the exact quantile by its Monte Carlo error sqrt(p(1-p)/200)/f(q) (f the exact density,
+   * computed here) plus 0.5 for the rounding; we allow 4 such errors + 0.5. (The table's 2.5% and
+   * 97.5% columns rest on 5 draws each and are not checked.)
+   */
+  @Test
+  void matchesBdaTable53() {
+    double[][] table = {
+      {7, 10, 16}, {3, 8, 12}, {2, 7, 11}, {4, 8, 11}, {1, 5, 10}, {2, 6, 10}, {7, 10, 15}, {3, 8, 13}
+    };
+    double[] ps = {0.25, 0.5, 0.75};
+    HierarchicalPosterior p = FullBayesPooling.fit(Y, SE, TauPrior.UNIFORM, null);
+    for (int j = 0; j < 8; j++) {
+      NormalMixture t = p.theta(j);
+      for (int c = 0; c < 3; c++) {
+        double q = t.quantile(ps[c]);
+        double h = 1e-3;
+        double density = (t.upperTail(q - h) - t.upperTail(q + h)) / (2 * h);
+        double mcError = Math.sqrt(ps[c] * (1 - ps[c]) / 200) / density;
+        assertEquals(table[j][c], q, 4 * mcError + 0.5, "school " + (char) ('A' + j) + " q" + ps[c]);
+      }
+    }
+  }
+
+  @Test
+  void gridIsNormalisedAndQuantilesOrdered() {
+    HierarchicalPosterior p = FullBayesPooling.fit(Y, SE, TauPrior.UNIFORM, null);
+    double sum = 0;
+    for (double w : p.weight()) {
+      sum += w;
+    }
+    assertEquals(1.0, sum, 1e-12);
+    assertTrue(p.tauQuantile(0.025) < p.tauQuantile(0.5) && p.tauQuantile(0.5) < p.tauQuantile(0.975));
+    assertTrue(p.mu().quantile(0.025) < p.mu().mean() && p.mu().mean() < p.mu().quantile(0.975));
+    for (int j = 0; j < 8; j++) {
+      double w = p.weightOnRaw(j);
+      assertTrue(w > 0 && w < 1, "weight " + w);
+    }
+  }
+
+  /** With 2 segments a uniform prior on tau leaves the posterior improper: refused. */
+  @Test
+  void uniformPriorNeedsThreeSegments() {
+    assertThrows(IllegalArgumentException.class, () -> FullBayesPooling.fit(new double[] {1, 2}, new double[] {1, 1}, TauPrior.UNIFORM, null));
+    FullBayesPooling.fit(new double[] {1, 2}, new double[] {1, 1}, new TauPrior("half-normal", 1), null);
+  }
+
+  /**
+   * Knapp–Hartung against metafor 4 ({@code rma(..., test = "knha")}, printed to 12 decimals in
+   * {@code fixtures/metafor_knha.csv}, regenerated by {@code make_metafor_knha.R}): 1e-9 relative.
+   */
+  @Test
+  void knappHartungMatchesMetafor() {
+    List<Map<String, String>> bcgRows = Fixtures.csv("bcg_trials.csv");
+    double[] by = new double[bcgRows.size()];
+    double[] bse = new double[bcgRows.size()];
+    for (int i = 0; i < by.length; i++) {
+      by[i] = Double.parseDouble(bcgRows.get(i).get("log_rr"));
+      bse[i] = Double.parseDouble(bcgRows.get(i).get("se_log_rr"));
+    }
+    for (Map<String, String> r : Fixtures.csv("metafor_knha.csv")) {
+      boolean bcg = r.get("dataset").equals("bcg");
+      double[] y = bcg ? by : Y;
+      double[] se = bcg ? bse : SE;
+      PoolingResult fit = r.get("method").equals("REML") ? Reml.fit(y, se) : DerSimonianLaird.fit(y, se);
+      String what = r.get("dataset") + " " + r.get("method");
+      // metafor stops its REML iteration at a change below 1e-5 in tau2 (rma's default threshold),
+      // ours at 1e-10: the fits agree to metafor's tolerance ...
+      double tau2 = Double.parseDouble(r.get("tau2"));
+      assertEquals(tau2, fit.tau2(), 1e-6, what + " tau2");
+      assertEquals(Double.parseDouble(r.get("estimate")), fit.mu(), 1e-6, what + " mu");
+      // ... and at metafor's own tau2 the Knapp-Hartung figures agree to 1e-9 relative.
+      double mu = PoolingInputs.weightedMean(y, PoolingInputs.variances(y, se, 2), tau2)[0];
+      KnappHartung kh = KnappHartung.of(y, se, mu, tau2);
+      assertEquals(Double.parseDouble(r.get("estimate")), mu, 1e-9 * Math.abs(mu), what + " mu at metafor's tau2");
+      assertEquals(Double.parseDouble(r.get("se_knha")), kh.se(), 1e-9 * kh.se(), what + " se");
+      assertEquals(Double.parseDouble(r.get("ci_lb_knha")), kh.q025(), 1e-9 * Math.abs(kh.q025()), what + " lb");
+      assertEquals(Double.parseDouble(r.get("ci_ub_knha")), kh.q975(), 1e-9 * Math.abs(kh.q975()), what + " ub");
+    }
+  }
+}
