@@ -60,9 +60,10 @@ public final class SegfxMain {
         case JobSpec.COMMAND -> segmentEffects(rest, out);
         case ExampleDataGenerator.COMMAND -> generate(rest, out);
         case EXAMPLE -> example(rest, out);
+        case io.segfx.sim.CalibrationStudy.COMMAND -> calibrate(rest, out);
         default -> throw new UsageException(
             "unknown command '" + command + "'; commands: " + JobSpec.COMMAND + ", "
-                + ExampleDataGenerator.COMMAND + ", " + EXAMPLE + ", help");
+                + ExampleDataGenerator.COMMAND + ", " + EXAMPLE + ", " + io.segfx.sim.CalibrationStudy.COMMAND + ", help");
       }
       return 0;
     } catch (UsageException e) {
@@ -85,6 +86,12 @@ public final class SegfxMain {
     SparkSession spark = session(ExampleDataGenerator.COMMAND, v.string("master"));
     ExampleDataGenerator.write(spark, v);
     out.println("segfx: wrote example data to " + v.string("output"));
+  }
+
+  private static void calibrate(String[] args, PrintStream out) {
+    OptionValues v = OptionValues.resolve(io.segfx.sim.CalibrationStudy.COMMAND, io.segfx.sim.CalibrationStudy.OPTIONS, args, null);
+    SparkSession spark = session(io.segfx.sim.CalibrationStudy.COMMAND, v.string("master"));
+    out.print(io.segfx.sim.CalibrationStudy.run(spark, v));
   }
 
   private static void example(String[] args, PrintStream out) {
@@ -154,6 +161,7 @@ public final class SegfxMain {
         + "  segment-effects   Bayesian segment-level effects and launch decisions (see --help)\n"
         + "  generate          write deterministic example data with known true effects\n"
         + "  example           generate example data, run jobs/example.yaml, print the decisions\n"
+        + "  calibrate         simulate experiments with known effects, run every pooling method, report coverage\n"
         + "  help              this text\n";
   }
 
@@ -162,6 +170,8 @@ public final class SegfxMain {
       case JobSpec.COMMAND -> OptionValues.usage(command, "Segment OLS in one pass, empirical-Bayes pooling, posterior draws, decisions.", JobSpec.OPTIONS);
       case ExampleDataGenerator.COMMAND -> OptionValues.usage(command, "Deterministic unit-level example data.", ExampleDataGenerator.OPTIONS);
       case EXAMPLE -> OptionValues.usage(command, "The README's example run.", EXAMPLE_OPTIONS);
+      case io.segfx.sim.CalibrationStudy.COMMAND ->
+          OptionValues.usage(command, "Calibration study of the pooling methods (coverage, RMSE, wrong decisions).", io.segfx.sim.CalibrationStudy.OPTIONS);
       default -> throw new UsageException("unknown command '" + command + "'");
     };
   }

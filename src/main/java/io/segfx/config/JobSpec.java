@@ -85,7 +85,7 @@ public record JobSpec(
   public record PriorGridEntry(String name, double[] control, double[] treatment) implements Serializable {}
 
   public static final String COMMAND = "segment-effects";
-  public static final String POOLING_DEFAULT = "reml";
+  public static final String POOLING_DEFAULT = "full";
   public static final int DRAWS_DEFAULT = 20_000;
   public static final long SEED_DEFAULT = 1;
   public static final int MIN_SEGMENTS_DEFAULT = 3;

@@ -13,6 +13,7 @@ import io.segfx.report.Charts;
 import io.segfx.report.DecisionMemo;
 import io.segfx.report.HtmlReport;
 import io.segfx.stats.ExperimentDraws;
+import io.segfx.stats.NormalMixture;
 import io.segfx.stats.Seeds;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -196,10 +197,20 @@ final class ReportStage {
                 posterior.segments(), d.draws(), Seeds.of(spec.seed(), d.experimentId(), d.metric(), d.variant()))
             : null;
     double threshold = spec.thresholdsByMetric().get(d.metric()).effect();
+    // A full-Bayes group's effect is a normal mixture over the tau grid: drawn exactly.
+    NormalMixture mixture = null;
+    if (effect == null && posterior != null && posterior.hierarchy() != null && posterior.hierarchy().tau().length > 1) {
+      double[] shares = new double[posterior.segments().length];
+      for (int j = 0; j < shares.length; j++) {
+        shares[j] = posterior.segments()[j].share();
+      }
+      mixture = posterior.hierarchy().linear(shares, 0, 0);
+    }
+    NormalMixture effectMixture = mixture;
     out.add(
         Charts.effectPosterior(
-            id + "-effect", effect, d.effectMean(), d.effectSd(), d.effectQ025(), d.effectQ975(), threshold,
-            "effect on " + d.metric()));
+            id + "-effect", effect, effectMixture == null ? null : effectMixture::density, d.effectMean(), d.effectSd(),
+            d.effectQ025(), d.effectQ975(), threshold, "effect on " + d.metric()));
     out.add(forest(id + "-forest", pool, raw, segments));
     if (pool != null && !"none".equals(pool.method()) && !segments.isEmpty()) {
       long[] units = new long[segments.size()];
@@ -233,8 +244,11 @@ final class ReportStage {
         profit[j] = factor * effect[j] - econ.cost();
       }
     }
+    NormalMixture profitMixture = effectMixture == null ? null : effectMixture.affine(factor, -econ.cost());
     out.add(
-        Charts.profit(id + "-profit", profit, d.expectedProfit(), Math.abs(factor) * d.effectSd(), d.profitQ025(), d.profitQ975()));
+        Charts.profit(
+            id + "-profit", profit, profitMixture == null ? null : profitMixture::density, d.expectedProfit(),
+            Math.abs(factor) * d.effectSd(), d.profitQ025(), d.profitQ975()));
     return out;
   }
 

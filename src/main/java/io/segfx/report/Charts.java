@@ -69,7 +69,17 @@ public final class Charts {
    */
   public static String effectPosterior(
       String id, double[] draws, double mean, double sd, double q025, double q975, double threshold, String xLabel) {
-    XYPlot plot = distribution(draws, mean, sd, "posterior", POOLED, xLabel);
+    return effectPosterior(id, draws, null, mean, sd, q025, q975, threshold, xLabel);
+  }
+
+  /**
+   * {@link #effectPosterior} with the exact density of a closed-form posterior that is not a
+   * single normal (the normal mixture of full-Bayes pooling); null means N(mean, sd²).
+   */
+  public static String effectPosterior(
+      String id, double[] draws, java.util.function.DoubleUnaryOperator density, double mean, double sd, double q025,
+      double q975, double threshold, String xLabel) {
+    XYPlot plot = distribution(draws, density, mean, sd, "posterior", POOLED, xLabel);
     if (plot == null) {
       return null;
     }
@@ -82,8 +92,9 @@ public final class Charts {
   }
 
   /** The profit distribution, from draws or the closed form's normal, with 0 marked. */
-  public static String profit(String id, double[] draws, double mean, double sd, double q025, double q975) {
-    XYPlot plot = distribution(draws, mean, sd, "profit", new Color(0x2c, 0xa0, 0x2c), "profit of launching");
+  public static String profit(
+      String id, double[] draws, java.util.function.DoubleUnaryOperator density, double mean, double sd, double q025, double q975) {
+    XYPlot plot = distribution(draws, density, mean, sd, "profit", new Color(0x2c, 0xa0, 0x2c), "profit of launching");
     if (plot == null) {
       return null;
     }
@@ -199,7 +210,8 @@ public final class Charts {
   }
 
   /** A histogram of draws scaled to unit area, or a normal density; null when neither exists. */
-  private static XYPlot distribution(double[] draws, double mean, double sd, String label, Color color, String xLabel) {
+  private static XYPlot distribution(
+      double[] draws, java.util.function.DoubleUnaryOperator density, double mean, double sd, String label, Color color, String xLabel) {
     NumberAxis x = new NumberAxis(xLabel);
     x.setAutoRangeIncludesZero(false);
     NumberAxis y = new NumberAxis("density");
@@ -229,8 +241,21 @@ public final class Charts {
     renderer.setDrawSeriesLineAsPath(true);
     renderer.setSeriesPaint(0, color);
     renderer.setSeriesStroke(0, new BasicStroke(2f));
-    return new XYPlot(
-        new XYSeriesCollection(normal(label + " (closed form)", mean, sd, mean - 4 * sd, mean + 4 * sd)), x, y, renderer);
+    XYSeries curve =
+        density == null
+            ? normal(label + " (closed form)", mean, sd, mean - 4 * sd, mean + 4 * sd)
+            : curve(label + " (closed form, exact mixture)", density, mean - 4.5 * sd, mean + 4.5 * sd);
+    return new XYPlot(new XYSeriesCollection(curve), x, y, renderer);
+  }
+
+  /** A density at 201 points on [lo, hi]. */
+  private static XYSeries curve(String label, java.util.function.DoubleUnaryOperator density, double lo, double hi) {
+    XYSeries s = new XYSeries(label, false, true);
+    for (int i = 0; i <= 200; i++) {
+      double v = lo + (hi - lo) * i / 200;
+      s.add(v, density.applyAsDouble(v));
+    }
+    return s;
   }
 
   /** The normal density N(mean, sd^2) at 201 points on [lo, hi]. */
@@ -255,8 +280,9 @@ public final class Charts {
   private static void band(XYPlot plot, double q025, double q975, Color color) {
     IntervalMarker band = new IntervalMarker(q025, q975, color);
     band.setLabel("95% interval");
-    band.setLabelAnchor(RectangleAnchor.TOP_LEFT);
-    band.setLabelTextAnchor(TextAnchor.TOP_LEFT);
+    // Bottom: the value markers (0, threshold) label the top.
+    band.setLabelAnchor(RectangleAnchor.BOTTOM_LEFT);
+    band.setLabelTextAnchor(TextAnchor.BOTTOM_LEFT);
     plot.addDomainMarker(band, Layer.BACKGROUND);
   }
 

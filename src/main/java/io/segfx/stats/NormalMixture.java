@@ -67,6 +67,18 @@ public final class NormalMixture {
     return Math.sqrt(v);
   }
 
+  /** The density at x. */
+  public double density(double x) {
+    double d = 0;
+    for (int i = 0; i < w.length; i++) {
+      if (s[i] > 0) {
+        double z = (x - m[i]) / s[i];
+        d += w[i] * Math.exp(-0.5 * z * z) / (s[i] * Math.sqrt(2 * Math.PI));
+      }
+    }
+    return d;
+  }
+
   /** P(X > t). */
   public double upperTail(double t) {
     double p = 0;
@@ -114,13 +126,7 @@ public final class NormalMixture {
       } else {
         lo = x;
       }
-      double dens = 0;
-      for (int i = 0; i < w.length; i++) {
-        if (s[i] > 0) {
-          double z = (x - m[i]) / s[i];
-          dens += w[i] * Math.exp(-0.5 * z * z) / (s[i] * Math.sqrt(2 * Math.PI));
-        }
-      }
+      double dens = density(x);
       double next = dens > 0 ? x - f / dens : Double.NaN;
       // Newton while it stays inside the bracket, else bisection.
       if (!(next > lo && next < hi)) {

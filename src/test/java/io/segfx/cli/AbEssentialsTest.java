@@ -209,7 +209,9 @@ class AbEssentialsTest extends SharedSparkSession {
     Path in = tmp.resolve("bcg.csv");
     Files.writeString(in, b.toString());
     Path out = tmp.resolve("bcg-out");
-    cli("segment-effects", "--input", in.toString(), "--output", out.toString(), "--input-kind", "estimates", "--metric", "log_rr");
+    cli(
+        "segment-effects", "--input", in.toString(), "--output", out.toString(), "--input-kind", "estimates", "--metric", "log_rr",
+        "--pooling", "reml");
     JsonNode m = new ObjectMapper().readTree(out.resolve("manifest.json").toFile());
     assertEquals(2, m.get("rejected_by_reason").get("duplicate:segment").asLong());
     assertEquals(1, m.get("rejected_by_reason").get("not_positive:std_error").asLong());
@@ -236,7 +238,9 @@ class AbEssentialsTest extends SharedSparkSession {
     Path in2 = tmp.resolve("bcg13.csv");
     Files.writeString(in2, all.toString());
     Path out2 = tmp.resolve("bcg13-out");
-    cli("segment-effects", "--input", in2.toString(), "--output", out2.toString(), "--input-kind", "estimates", "--metric", "log_rr");
+    cli(
+        "segment-effects", "--input", in2.toString(), "--output", out2.toString(), "--input-kind", "estimates", "--metric", "log_rr",
+        "--pooling", "reml");
     Row p13 = first(out2, OutputTables.EXPERIMENT_POOLING);
     near(-0.7145, p13.getAs("mu"), 5e-5, "published mu");
     near(0.1798, p13.getAs("mu_se"), 5e-5, "published SE");

@@ -171,7 +171,7 @@ class BadInputTest extends SharedSparkSession {
     Row wide = pooling.get("exp-0001");
     assertEquals(10_000, (int) wide.getAs("n_segments_total"));
     Assertions.assertTrue((int) wide.getAs("n_segments") > 9_900, "almost all cells usable: " + wide);
-    assertEquals("reml", wide.getAs("method"));
+    assertEquals("full", wide.getAs("method"));
     assertEquals(0, (int) pooling.get("lonely").getAs("n_segments"));
     Map<String, String> rec = new HashMap<>();
     for (Row d : JobRunner.table(spark(), out.toString(), OutputTables.EXPERIMENT_DECISIONS).collectAsList()) {

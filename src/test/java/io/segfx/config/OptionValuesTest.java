@@ -86,6 +86,6 @@ class OptionValuesTest {
     for (OptionDef d : JobSpec.OPTIONS) {
       assertTrue(u.contains("--" + d.name()), d.name());
     }
-    assertTrue(u.contains("(default reml)"), u);
+    assertTrue(u.contains("(default full)"), u);
   }
 }

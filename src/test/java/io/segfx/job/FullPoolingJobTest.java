@@ -74,7 +74,9 @@ class FullPoolingJobTest extends SharedSparkSession {
   @Test
   void remlFlagsTauZeroAndCarriesKnappHartung() throws Exception {
     Path out = tmp.resolve("reml");
-    JobRunner.run(spark(), "--input", input().toString(), "--output", out.toString(), "--input-kind", "estimates", "--metric", "effect");
+    JobRunner.run(
+        spark(), "--input", input().toString(), "--output", out.toString(), "--input-kind", "estimates", "--metric", "effect",
+        "--pooling", "reml");
     Row p = JobRunner.table(spark(), out.toString(), OutputTables.EXPERIMENT_POOLING).collectAsList().get(0);
     Assertions.assertTrue(p.<Boolean>getAs("tau_zero"));
     assertEquals(3.339072620733, p.<Double>getAs("mu_se_kh"), 1e-9 * 3.34);

@@ -1,0 +1,183 @@
+package io.segfx.sim;
+
+import io.segfx.config.JobSpec;
+import io.segfx.config.OptionDef;
+import io.segfx.config.OptionValues;
+import io.segfx.io.OutputTables;
+import io.segfx.job.SegmentEffectsJob;
+import io.segfx.stats.Seeds;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.commons.rng.UniformRandomProvider;
+import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The calibration study ({@code segfx calibrate}): simulates many experiments with known segment
+ * effects and runs them through the real {@code segment-effects} job once per pooling method, then
+ * reports, per method and number of segments J, the coverage of the 95% intervals of the segment
+ * effects and of the experiment-level effect, the RMSE of raw and pooled segment estimates, and the
+ * rate of wrong launch decisions.
+ *
+ * <p>Design: for each J in {3, 5, 10, 20, 50} and tau in {0, 0.05, 0.15} (outcome noise sd 1),
+ * {@code replicates} experiments each draw mu ~ N(0, 0.1²), theta_j ~ N(mu, tau²), segment sizes
+ * log-uniform on [20, 600] units (unequal), arms 50/50, and unit outcomes y = a_j + theta_j·arm +
+ * N(0, 1). The estimand of the experiment-level effect is the unit-weighted mean of the true
+ * theta_j, the job's own estimand. A launch decision is wrong when the job says launch and the true
+ * effect is negative, or do_not_launch and it is positive (profit = effect).
+ */
+public final class CalibrationStudy {
+  public static final String COMMAND = "calibrate";
+  static final int[] SEGMENTS = {3, 5, 10, 20, 50};
+  static final double[] TAUS = {0, 0.05, 0.15};
+  static final List<String> METHODS = List.of("moments", "dl", "reml", "full");
+
+  public static final List<OptionDef> OPTIONS =
+      List.of(
+          OptionDef.of("output", OptionDef.Kind.STRING, "target/calibration", "working folder (data, one run per method, the report)"),
+          OptionDef.of("replicates", OptionDef.Kind.INT, "100", "experiments per (J, tau) scenario"),
+          OptionDef.of("seed", OptionDef.Kind.LONG, "20261127", "simulation seed"),
+          OptionDef.of("master", OptionDef.Kind.STRING, null, "Spark master (default local[*])"));
+
+  private CalibrationStudy() {}
+
+  /** Truth of one simulated experiment. */
+  record Truth(int segments, double tau, double effect, Map<String, Double> theta) {}
+
+  /** Runs the study; returns the Markdown table. */
+  public static String run(SparkSession spark, OptionValues v) {
+    Path dir = Path.of(v.string("output"));
+    Path data = dir.resolve("units.csv");
+    Map<String, Truth> truth = simulate(data, v.integer("replicates"), v.longValue("seed"));
+    StringBuilder table = new StringBuilder();
+    table.append("| method | J | segment coverage | experiment coverage | RMSE raw | RMSE pooled | wrong decisions | experiments |\n");
+    table.append("|---|---|---|---|---|---|---|---|\n");
+    Map<String, long[]> overallCounts = new TreeMap<>();
+    Map<String, double[]> overallSums = new TreeMap<>();
+    for (String method : METHODS) {
+      String out = dir.resolve("run-" + method).toString();
+      long t0 = System.nanoTime();
+      SegmentEffectsJob.run(
+          spark,
+          JobSpec.from(
+              OptionValues.resolve(
+                  JobSpec.COMMAND, JobSpec.OPTIONS,
+                  new String[] {
+                    "--input", data.toString(), "--output", out, "--mode", "overwrite", "--metric", "y", "--pooling", method,
+                    "--report", "none", "--input-format", "csv"
+                  },
+                  null)));
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      // per J: [segments covered, segments, experiments covered, experiments, wrong, raw sq, pooled sq]
+      Map<Integer, double[]> acc = new TreeMap<>();
+      for (Row r : spark.read().parquet(out + "/" + OutputTables.SEGMENT_POSTERIORS).collectAsList()) {
+        Truth t = truth.get(r.<String>getAs("experiment_id"));
+        double theta = t.theta().get(r.<String>getAs("segment"));
+        double[] a = acc.computeIfAbsent(t.segments(), k -> new double[7]);
+        a[0] += r.<Double>getAs("q025") <= theta && theta <= r.<Double>getAs("q975") ? 1 : 0;
+        a[1] += 1;
+        a[6] += Math.pow(r.<Double>getAs("post_mean") - theta, 2);
+      }
+      for (Row r : spark.read().parquet(out + "/" + OutputTables.SEGMENT_ESTIMATES).collectAsList()) {
+        Truth t = truth.get(r.<String>getAs("experiment_id"));
+        double est = r.getAs("estimate");
+        if (!Double.isNaN(est)) {
+          acc.get(t.segments())[5] += Math.pow(est - t.theta().get(r.<String>getAs("segment")), 2);
+        }
+      }
+      for (Row r : spark.read().parquet(out + "/" + OutputTables.EXPERIMENT_DECISIONS).collectAsList()) {
+        Truth t = truth.get(r.<String>getAs("experiment_id"));
+        double[] a = acc.get(t.segments());
+        a[2] += r.<Double>getAs("effect_q025") <= t.effect() && t.effect() <= r.<Double>getAs("effect_q975") ? 1 : 0;
+        a[3] += 1;
+        String rec = r.getAs("recommendation");
+        a[4] += ("launch".equals(rec) && t.effect() < 0) || ("do_not_launch".equals(rec) && t.effect() > 0) ? 1 : 0;
+      }
+      for (Map.Entry<Integer, double[]> e : acc.entrySet()) {
+        double[] a = e.getValue();
+        table.append(
+            String.format(
+                Locale.ROOT, "| %s | %d | %.3f | %.3f | %.4f | %.4f | %.3f | %d |%n", method, e.getKey(), a[0] / a[1], a[2] / a[3],
+                Math.sqrt(a[5] / a[1]), Math.sqrt(a[6] / a[1]), a[4] / a[3], (long) a[3]));
+        double[] s = overallSums.computeIfAbsent(method, k -> new double[7]);
+        for (int i = 0; i < 7; i++) {
+          s[i] += a[i];
+        }
+      }
+      overallCounts.put(method, new long[] {Math.round(seconds * 1000)});
+    }
+    table.append("\n| method | segment coverage | experiment coverage | RMSE raw | RMSE pooled | wrong decisions | job seconds |\n");
+    table.append("|---|---|---|---|---|---|---|\n");
+    for (String method : METHODS) {
+      double[] a = overallSums.get(method);
+      table.append(
+          String.format(
+              Locale.ROOT, "| %s | %.3f | %.3f | %.4f | %.4f | %.3f | %.1f |%n", method, a[0] / a[1], a[2] / a[3],
+              Math.sqrt(a[5] / a[1]), Math.sqrt(a[6] / a[1]), a[4] / a[3], overallCounts.get(method)[0] / 1000.0));
+    }
+    try {
+      Files.writeString(dir.resolve("calibration.md"), table.toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return table.toString();
+  }
+
+  /** Writes the unit rows as CSV and returns the truth per experiment id. */
+  static Map<String, Truth> simulate(Path file, int replicates, long seed) {
+    Map<String, Truth> truth = new HashMap<>();
+    try {
+      Files.createDirectories(file.getParent());
+      try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+        w.write("experiment_id,segment,arm,y\n");
+        for (int segments : SEGMENTS) {
+          for (double tau : TAUS) {
+            for (int r = 0; r < replicates; r++) {
+              String id = String.format(Locale.ROOT, "J%02d-tau%.2f-r%03d", segments, tau, r);
+              UniformRandomProvider rng = Seeds.of(seed, id);
+              ZigguratSampler.NormalizedGaussian z = ZigguratSampler.NormalizedGaussian.of(rng);
+              double mu = 0.1 * z.sample();
+              Map<String, Double> theta = new HashMap<>();
+              double weighted = 0;
+              long units = 0;
+              List<String> lines = new ArrayList<>();
+              for (int j = 0; j < segments; j++) {
+                String seg = String.format(Locale.ROOT, "s%02d", j);
+                double th = mu + tau * z.sample();
+                theta.put(seg, th);
+                int n = (int) Math.round(20 * Math.exp(rng.nextDouble() * Math.log(30)));
+                double base = z.sample();
+                for (int i = 0; i < n; i++) {
+                  int arm = rng.nextBoolean() ? 1 : 0;
+                  double y = base + th * arm + z.sample();
+                  lines.add(id + "," + seg + "," + arm + "," + y);
+                }
+                weighted += th * n;
+                units += n;
+              }
+              for (String l : lines) {
+                w.write(l);
+                w.write('\n');
+              }
+              truth.put(id, new Truth(segments, tau, weighted / units, theta));
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+    return truth;
+  }
+}
