@@ -62,6 +62,8 @@ public record JobSpec(
     ReportScope report,
     io.segfx.stats.pooling.TauPrior tauPrior,
     double[] muPrior,
+    String learnedPrior,
+    String priorHistory,
     Map<String, String> settingSources)
     implements Serializable {
 
@@ -111,6 +113,8 @@ public record JobSpec(
           OptionDef.choice("pooling", POOLING_DEFAULT, List.of("reml", "dl", "moments", "full"), "reml, dl, moments: empirical-Bayes estimators of the between-segment variance; full: fully Bayesian grid marginalisation over tau (BDA 5.4)"),
           OptionDef.of("tau-prior", STRING, "uniform", "--pooling full: prior of tau: uniform, half-normal:S or half-cauchy:S"),
           OptionDef.of("mu-prior", STRING, "flat", "--pooling full: prior of mu: flat or normal:MEAN,SD"),
+          OptionDef.choice("learned-prior", "none", List.of("none", "normal", "mixture"), "learn a prior of experiment effects across experiments (empirical Bayes) and restate each effect under it (table learned_prior_effects)"),
+          OptionDef.of("prior-history", STRING, null, "--learned-prior: learn from this table (columns metric, effect_mean, effect_sd; e.g. an earlier run's experiment_decisions) instead of this run"),
           OptionDef.of("min-segments", INT, String.valueOf(MIN_SEGMENTS_DEFAULT), "fewest usable segments that are pooled; fewer keep their own posteriors"),
           OptionDef.of("moments-floor", DOUBLE, String.valueOf(MomentsPooling.FLOOR_DEFAULT), "floor on tau^2 of --pooling moments (the notebook's 0.05)"),
           OptionDef.of("draws", INT, String.valueOf(DRAWS_DEFAULT), "posterior draws per experiment, metric and variant"),
@@ -185,6 +189,8 @@ public record JobSpec(
             ReportScope.parse(v.string("report")),
             parseTauPrior(v.string("tau-prior")),
             parseMuPrior(v.string("mu-prior")),
+            v.string("learned-prior"),
+            v.string("prior-history"),
             new java.util.TreeMap<>(v.sources()));
     s.validate();
     return s;
@@ -380,6 +386,9 @@ public record JobSpec(
       throw new UsageException(
           "--pooling full with --tau-prior uniform needs --min-segments >= 3 (the posterior of tau is improper with 2 segments); got " + minSegments);
     }
+    if (priorHistory != null && "none".equals(learnedPrior)) {
+      throw new UsageException("--prior-history needs --learned-prior normal or mixture");
+    }
     if (!(momentsFloor >= 0)) {
       throw new UsageException("--moments-floor must be >= 0, got " + momentsFloor);
     }
@@ -541,6 +550,8 @@ public record JobSpec(
     m.put("bias_prior", bias);
     m.put("report", report.toString());
     m.put("tau_prior", tauPrior.toString());
+    m.put("learned_prior", learnedPrior);
+    m.put("prior_history", priorHistory);
     m.put("mu_prior", muPrior == null ? "flat" : "normal:" + muPrior[0] + "," + muPrior[1]);
     m.put("setting_sources", settingSources);
     m.put("estimate_columns", estimateCols);

@@ -94,6 +94,47 @@ public final class OutputTables {
           f("mu_q975_kh", "double"),
           f("tau_zero", "boolean"));
 
+  public static final String LEARNED_PRIOR = "learned_prior";
+  public static final String LEARNED_PRIOR_EFFECTS = "learned_prior_effects";
+
+  public static final StructType LEARNED_PRIOR_SCHEMA =
+      schema(
+          new StructField[] {f("metric", "string")},
+              f("model", "string"),
+              f("source", "string"),
+              f("n_experiments", "int"),
+              f("weight_1", "double"),
+              f("mean_1", "double"),
+              f("sd_1", "double"),
+              f("weight_2", "double"),
+              f("mean_2", "double"),
+              f("sd_2", "double"),
+              f("log_likelihood", "double"),
+              f("used", "boolean"),
+              f("note", "string"));
+
+  public static final StructType LEARNED_PRIOR_EFFECTS_SCHEMA =
+      schema(
+          keyFields(false),
+          f("effect_mean", "double"),
+          f("effect_sd", "double"),
+          f("effect_q025", "double"),
+          f("effect_q975", "double"),
+          f("prob_positive", "double"),
+          f("recommendation", "string"),
+          f("learned_effect_mean", "double"),
+          f("learned_effect_sd", "double"),
+          f("learned_effect_q025", "double"),
+          f("learned_effect_q975", "double"),
+          f("learned_prob_positive", "double"),
+          f("learned_prob_above_threshold", "double"),
+          f("learned_expected_profit", "double"),
+          f("learned_prob_profit_positive", "double"),
+          f("learned_recommendation", "string"),
+          f("prior_model", "string"),
+          f("prior_source", "string"),
+          f("prior", "string"));
+
   public static final StructType EXPERIMENT_DECISIONS_SCHEMA =
       schema(
           keyFields(false),
@@ -246,6 +287,29 @@ public final class OutputTables {
                 p.experimentId(), p.metric(), p.variant(), p.method(), p.mu(), p.muSe(), p.tau(),
                 p.nSegments(), p.nSegmentsTotal(), p.note(), p.prior(), p.muQ025(), p.muQ975(), p.tauQ025(),
                 p.tauQ975(), p.muSeKh(), p.muQ025Kh(), p.muQ975Kh(), p.tauZero()));
+  }
+
+  public static List<Row> learnedPrior(List<io.segfx.model.LearnedPriorFit> in) {
+    return rows(
+        in,
+        p ->
+            RowFactory.create(
+                p.metric(), p.model(), p.source(), p.nExperiments(), p.weight1(), p.mean1(), p.sd1(), p.weight2(), p.mean2(),
+                p.sd2(), p.logLikelihood(), p.used(), p.note()));
+  }
+
+  public static List<Row> learnedPriorEffects(List<io.segfx.model.LearnedEffect> in) {
+    return rows(
+        in,
+        e -> {
+          DecisionMetrics a = e.without();
+          DecisionMetrics b = e.with();
+          return RowFactory.create(
+              a.experimentId(), a.metric(), a.variant(), a.effectMean(), a.effectSd(), a.effectQ025(), a.effectQ975(),
+              a.probPositive(), a.recommendation(), b.effectMean(), b.effectSd(), b.effectQ025(), b.effectQ975(),
+              b.probPositive(), b.probAboveThreshold(), b.expectedProfit(), b.probProfitPositive(), b.recommendation(), e.model(),
+              e.source(), b.prior());
+        });
   }
 
   public static List<Row> experimentDecisions(List<DecisionMetrics> in, String warning) {

@@ -26,7 +26,12 @@ final class MemoStage {
 
   /** Writes the memos; returns each (experiment, variant)'s memo path inside the output folder. */
   static Map<List<String>, String> write(
-      RunOutput out, JobSpec spec, List<ExperimentPooling> pooling, DecisionAssembly.Tables tables, long rowsRead, long rowsRejected) {
+      RunOutput out, JobSpec spec, List<ExperimentPooling> pooling, DecisionAssembly.Tables tables,
+      List<io.segfx.model.LearnedEffect> learned, long rowsRead, long rowsRejected) {
+    Map<List<String>, io.segfx.model.LearnedEffect> learnedByKey = new HashMap<>();
+    for (io.segfx.model.LearnedEffect l : learned) {
+      learnedByKey.put(List.of(l.without().experimentId(), l.without().metric(), l.without().variant()), l);
+    }
     Map<List<String>, ExperimentPooling> pools = new HashMap<>();
     for (ExperimentPooling p : pooling) {
       pools.put(List.of(p.experimentId(), p.metric(), p.variant()), p);
@@ -51,7 +56,7 @@ final class MemoStage {
           .add(
               new DecisionMemo.MetricBlock(
                   d, pools.get(key), segments.getOrDefault(key, List.of()), grid.getOrDefault(key, List.of()),
-                  bias.getOrDefault(key, List.of())));
+                  bias.getOrDefault(key, List.of()), learnedByKey.get(key)));
       variants.computeIfAbsent(d.experimentId(), k -> new TreeSet<>()).add(d.variant());
     }
     Map<List<String>, String> ids = new LinkedHashMap<>();

@@ -137,7 +137,7 @@ public final class PoolingStage {
       pooled =
           new ExperimentPooling(
               key.get(0), key.get(1), key.get(2), FULL, mu.mean(), mu.sd(), full.tauMean(), k, cells.size(), note, prior,
-              mu.quantile(0.025), mu.quantile(0.975), full.tauQuantile(0.025), full.tauQuantile(0.975), nan, nan, nan,
+              mu.quantile(0.025), mu.quantile(0.975), full.tauQ025(), full.tauQ975(), nan, nan, nan,
               false);
     } else if (fit != null) {
       KnappHartung kh =

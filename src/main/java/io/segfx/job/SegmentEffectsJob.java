@@ -138,8 +138,15 @@ public final class SegmentEffectsJob {
       if (!tables.bias().isEmpty()) {
         out.writeTable(OutputTables.BIAS_SENSITIVITY, OutputTables.biasSensitivity(tables.bias()), OutputTables.BIAS_SENSITIVITY_SCHEMA);
       }
+      LearnedPriorStage.Result learned = LearnedPriorStage.run(spark, spec, decisions);
+      if (!learned.fits().isEmpty()) {
+        out.writeTable(OutputTables.LEARNED_PRIOR, OutputTables.learnedPrior(learned.fits()), OutputTables.LEARNED_PRIOR_SCHEMA);
+        out.writeTable(
+            OutputTables.LEARNED_PRIOR_EFFECTS, OutputTables.learnedPriorEffects(learned.effects()),
+            OutputTables.LEARNED_PRIOR_EFFECTS_SCHEMA);
+      }
       long tm = System.nanoTime();
-      Map<List<String>, String> memos = MemoStage.write(out, spec, s2.pooling(), tables, rowsRead, s1.rowsRejected());
+      Map<List<String>, String> memos = MemoStage.write(out, spec, s2.pooling(), tables, learned.effects(), rowsRead, s1.rowsRejected());
       seconds.put("memos", elapsed(tm));
       long tr = System.nanoTime();
       ReportStage.Result report =
@@ -186,6 +193,10 @@ public final class SegmentEffectsJob {
       }
       if (!tables.bias().isEmpty()) {
         counts.put(OutputTables.BIAS_SENSITIVITY, tables.bias().size());
+      }
+      if (!learned.fits().isEmpty()) {
+        counts.put(OutputTables.LEARNED_PRIOR, learned.fits().size());
+        counts.put(OutputTables.LEARNED_PRIOR_EFFECTS, learned.effects().size());
       }
       if (s1.rowsRejected() > 0) {
         counts.put(OutputTables.REJECTED_ROWS, s1.rowsRejected());

@@ -27,7 +27,8 @@ public final class DecisionMemo {
       ExperimentPooling pooling,
       List<SegmentPosterior> segments,
       List<PriorSensitivity> sensitivity,
-      List<BiasSensitivity> bias) {}
+      List<BiasSensitivity> bias,
+      io.segfx.model.LearnedEffect learned) {}
 
   /** Run-level facts for the data-quality section. */
   public record RunFacts(
@@ -151,6 +152,16 @@ public final class DecisionMemo {
     }
     if (biasRecs.size() > 1) {
       b.append("- **The decision changes with the assumed confounding bias.**\n");
+    }
+    if (m.learned() != null) {
+      DecisionMetrics l = m.learned().with();
+      b.append("- Under the prior learned across experiments (").append(l.prior()).append("): mean ")
+          .append(number(l.effectMean())).append(", 95% interval [").append(number(l.effectQ025())).append(", ")
+          .append(number(l.effectQ975())).append("], P(effect > 0) ").append(probability(l.probPositive()))
+          .append(", recommendation ").append(l.recommendation()).append('\n');
+      if (!l.recommendation().equals(m.decision().recommendation())) {
+        b.append("- **The decision changes under the learned prior**: this experiment's result is unusual next to the others.\n");
+      }
     }
     b.append("- Rerun the decision if costs, values or the eligible population change.\n\n");
   }

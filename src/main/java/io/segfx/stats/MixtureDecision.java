@@ -18,7 +18,7 @@ import io.segfx.stats.pooling.HierarchicalPosterior;
  * as {@link ClosedFormDecision} does for a single normal. No draws: {@code draws} and the Monte
  * Carlo errors are 0.
  */
-final class MixtureDecision {
+public final class MixtureDecision {
   private MixtureDecision() {}
 
   static ExperimentDraws.Result decide(
@@ -54,21 +54,9 @@ final class MixtureDecision {
     }
     double r = thresholds.relative();
     NormalMixture effect = h.linear(a, extraMean, extraVar);
-    double mean = effect.mean();
-    double sd = effect.sd();
-    double f = economics.users() * economics.valuePerUnit();
-    NormalMixture profit = effect.affine(f, -economics.cost());
-    double pMean = profit.mean();
-    double lossLaunch = profit.affine(-1, 0).positivePart();
-    double lossWait = lossLaunch + pMean;
-    double pProfit = profit.upperTail(0);
     double relProbE = Double.isNaN(mb) ? Double.NaN : effect.plusIndependent(-r * mb, r * r * vb).upperTail(0);
     DecisionMetrics metrics =
-        new DecisionMetrics(
-            key[0], key[1], key[2], 0, mean, sd, effect.quantile(0.025), effect.quantile(0.975), effect.upperTail(0),
-            effect.upperTail(thresholds.effect()), ClosedFormDecision.ratioMean(mean, mb, Math.sqrt(vb)), relProbE,
-            pMean, profit.quantile(0.025), profit.quantile(0.975), pProfit, lossLaunch, lossWait,
-            rule.recommend(pProfit), 0, 0, 0, prior, Double.NaN, false);
+        of(key, effect, thresholds, economics, rule, prior, ClosedFormDecision.ratioMean(effect.mean(), mb, Math.sqrt(vb)), relProbE);
     double[] relMean = new double[k];
     double[] relProb = new double[k];
     for (int j = 0; j < k; j++) {
@@ -83,6 +71,32 @@ final class MixtureDecision {
       }
     }
     return new ExperimentDraws.Result(metrics, relMean, relProb, new DrawSummary[k]);
+  }
+
+  /**
+   * The decision figures of an effect whose posterior is the given normal mixture: its mean, sd,
+   * 95% interval and tail probabilities, and those of profit {@code f E - c} with the expected losses
+   * of the class comment; relative figures are passed in (NaN when unknown).
+   */
+  public static DecisionMetrics of(
+      String[] key,
+      NormalMixture effect,
+      ExperimentDraws.Thresholds thresholds,
+      ExperimentDraws.Economics economics,
+      DecisionRule rule,
+      String prior,
+      double relativeMean,
+      double probRelativeAbove) {
+    double f = economics.users() * economics.valuePerUnit();
+    NormalMixture profit = effect.affine(f, -economics.cost());
+    double pMean = profit.mean();
+    double lossLaunch = profit.affine(-1, 0).positivePart();
+    double pProfit = profit.upperTail(0);
+    return new DecisionMetrics(
+        key[0], key[1], key[2], 0, effect.mean(), effect.sd(), effect.quantile(0.025), effect.quantile(0.975),
+        effect.upperTail(0), effect.upperTail(thresholds.effect()), relativeMean, probRelativeAbove, pMean,
+        profit.quantile(0.025), profit.quantile(0.975), pProfit, lossLaunch, lossLaunch + pMean, rule.recommend(pProfit), 0, 0, 0,
+        prior, Double.NaN, false);
   }
 
   /**

@@ -49,7 +49,7 @@ class FullPoolingJobTest extends SharedSparkSession {
     assertEquals(mu.sd(), p.<Double>getAs("mu_se"), 1e-12);
     assertEquals(h.tauMean(), p.<Double>getAs("tau"), 1e-12);
     assertEquals(mu.quantile(0.025), p.<Double>getAs("mu_q025"), 1e-12);
-    assertEquals(h.tauQuantile(0.975), p.<Double>getAs("tau_q975"), 1e-12);
+    assertEquals(h.tauQ975(), p.<Double>getAs("tau_q975"), 1e-12);
     Assertions.assertTrue(p.<String>getAs("prior").contains("tau ~ half-cauchy:5.0"), p.<String>getAs("prior"));
     List<Row> segs = JobRunner.table(spark(), out.toString(), OutputTables.SEGMENT_POSTERIORS).orderBy("segment").collectAsList();
     for (int j = 0; j < 8; j++) {

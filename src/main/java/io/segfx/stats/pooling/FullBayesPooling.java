@@ -17,9 +17,10 @@ import io.segfx.stats.NormalMixture;
  * The grid is adaptive: tau = c·u/(1-u) maps u in (0, 1) onto [0, ∞) with c the root-mean-square
  * standard error, so even the heavy tau^{1-J} tail of the uniform prior is integrated; a first
  * pass of {@link #COARSE} midpoints finds the u-interval that holds all but 1e-12 of the mass, and
- * a second pass of {@link #FINE} midpoints on that interval carries the posterior. Everything
- * downstream (mu, each theta_j, any weighted sum of them) is then an exact normal mixture over the
- * grid: no Markov chain, no draws.
+ * a second pass of {@link #FINE} midpoints on that interval carries the posterior (tau's mean and
+ * quantiles are read from it), and a {@link #NODES}-node Gauss rule of that grid measure carries
+ * everything downstream: mu, each theta_j and any weighted sum of them are normal mixtures over
+ * the nodes. No Markov chain, no draws.
  */
 public final class FullBayesPooling {
   /** Midpoints of the first, locating pass. */
@@ -27,6 +28,9 @@ public final class FullBayesPooling {
 
   /** Midpoints of the grid that carries the posterior. */
   public static final int FINE = 200;
+
+  /** Nodes of the Gauss rule that replaces the grid in the mixtures. */
+  public static final int NODES = 24;
 
   private static final double TAIL = 1e-12;
 
@@ -41,6 +45,11 @@ public final class FullBayesPooling {
    * @param muPrior {m0, s0} of a normal prior on mu, or null for the flat prior
    */
   public static HierarchicalPosterior fit(double[] y, double[] se, TauPrior tauPrior, double[] muPrior) {
+    return fit(y, se, tauPrior, muPrior, true);
+  }
+
+  /** {@link #fit}, with the grid itself as the mixture when {@code compress} is false (for tests). */
+  static HierarchicalPosterior fit(double[] y, double[] se, TauPrior tauPrior, double[] muPrior, boolean compress) {
     double[] v = PoolingInputs.variances(y, se, tauPrior.improper() ? 3 : 1);
     double c = 0;
     for (double x : v) {
@@ -60,18 +69,152 @@ public final class FullBayesPooling {
     double h = 1.0 / COARSE;
     double lo = Math.max(0, (first - 1) * h);
     double hi = Math.min(1, (last + 2) * h);
-    double[] muHat = new double[FINE];
-    double[] muVar = new double[FINE];
-    double[] fine = logPosterior(y, v, tauPrior, muPrior, c, lo, hi, FINE, muHat, muVar);
-    double[] tau = new double[FINE];
-    double hh = (hi - lo) / FINE;
-    for (int i = 0; i < FINE; i++) {
-      double u = lo + (i + 0.5) * hh;
-      tau[i] = c * u / (1 - u);
-    }
-    double[] weight = fine.clone();
+    double[] muHatFine = new double[FINE];
+    double[] muVarFine = new double[FINE];
+    double[] weight = logPosterior(y, v, tauPrior, muPrior, c, lo, hi, FINE, muHatFine, muVarFine);
     normalise(weight);
-    return new HierarchicalPosterior(y.clone(), v, tau, weight, muHat, muVar, c, lo, hi);
+    double hh = (hi - lo) / FINE;
+    double[] u = new double[FINE];
+    double[] tau = new double[FINE];
+    double tauMean = 0;
+    for (int i = 0; i < FINE; i++) {
+      u[i] = lo + (i + 0.5) * hh;
+      tau[i] = c * u[i] / (1 - u[i]);
+      tauMean += weight[i] * tau[i];
+    }
+    double tauQ025 = tauQuantile(weight, lo, hh, c, 0.025);
+    double tauQ975 = tauQuantile(weight, lo, hh, c, 0.975);
+    if (!compress) {
+      return new HierarchicalPosterior(y.clone(), v, tau, weight, muHatFine, muVarFine, tauMean, tauQ025, tauQ975);
+    }
+    // Gauss quadrature of the grid measure in u (Golub & Welsch 1969; Gautschi 2004, Orthogonal
+    // Polynomials, section 2.2.3, Lanczos with full reorthogonalisation): NODES nodes integrate
+    // every polynomial of degree < 2·NODES in u exactly against the 200-point grid, and the
+    // posterior quantities are smooth in u on [lo, hi], so the mixtures keep their accuracy with
+    // a tenth of the components.
+    double[][] rule = gauss(u, weight, lo, hi, NODES);
+    int m = rule[0].length;
+    double[] qTau = new double[m];
+    double[] qMu = new double[m];
+    double[] qVar = new double[m];
+    for (int k = 0; k < m; k++) {
+      qTau[k] = c * rule[0][k] / (1 - rule[0][k]);
+      double[] cond = conditional(y, v, muPrior, qTau[k]);
+      qMu[k] = cond[0];
+      qVar[k] = cond[1];
+    }
+    return new HierarchicalPosterior(y.clone(), v, qTau, rule[1], qMu, qVar, tauMean, tauQ025, tauQ975);
+  }
+
+  /** mu^ and V_mu at tau (BDA eq. 5.20, with the normal prior of mu as one more observation). */
+  static double[] conditional(double[] y, double[] v, double[] muPrior, double tau) {
+    double sw = 0;
+    double swy = 0;
+    for (int j = 0; j < y.length; j++) {
+      double w = 1 / (v[j] + tau * tau);
+      sw += w;
+      swy += w * y[j];
+    }
+    if (muPrior != null) {
+      double p0 = 1 / (muPrior[1] * muPrior[1]);
+      sw += p0;
+      swy += p0 * muPrior[0];
+    }
+    return new double[] {swy / sw, 1 / sw};
+  }
+
+  /** The p-quantile of tau from grid weights, the density constant in u within each cell. */
+  private static double tauQuantile(double[] weight, double lo, double h, double c, double p) {
+    double acc = 0;
+    for (int i = 0; i < weight.length; i++) {
+      if (acc + weight[i] >= p) {
+        double u = lo + h * (i + (p - acc) / weight[i]);
+        return c * u / (1 - u);
+      }
+      acc += weight[i];
+    }
+    double u = lo + h * weight.length;
+    return c * u / (1 - u);
+  }
+
+  /**
+   * The n-node Gauss rule of the discrete measure sum_i w_i delta(x_i) (weights summing to 1):
+   * {nodes, weights}; fewer nodes when the measure has fewer points of support.
+   */
+  static double[][] gauss(double[] x, double[] w, double lo, double hi, int n) {
+    int len = x.length;
+    // Work on [-1, 1] for conditioning.
+    double[] t = new double[len];
+    for (int i = 0; i < len; i++) {
+      t[i] = (2 * x[i] - lo - hi) / (hi - lo);
+    }
+    double[][] q = new double[n + 1][];
+    double[] alpha = new double[n];
+    double[] beta = new double[n];
+    q[0] = new double[len];
+    for (int i = 0; i < len; i++) {
+      q[0][i] = Math.sqrt(w[i]);
+    }
+    int m = 0;
+    for (int k = 0; k < n; k++) {
+      double[] z = new double[len];
+      double a = 0;
+      for (int i = 0; i < len; i++) {
+        z[i] = t[i] * q[k][i];
+        a += q[k][i] * z[i];
+      }
+      alpha[k] = a;
+      m = k + 1;
+      for (int pass = 0; pass < 2; pass++) {
+        for (int j = 0; j <= k; j++) {
+          double d = 0;
+          for (int i = 0; i < len; i++) {
+            d += q[j][i] * z[i];
+          }
+          for (int i = 0; i < len; i++) {
+            z[i] -= d * q[j][i];
+          }
+        }
+      }
+      double b = 0;
+      for (double zi : z) {
+        b += zi * zi;
+      }
+      b = Math.sqrt(b);
+      if (k == n - 1 || b < 1e-13) {
+        break;
+      }
+      beta[k] = b;
+      q[k + 1] = new double[len];
+      for (int i = 0; i < len; i++) {
+        q[k + 1][i] = z[i] / b;
+      }
+    }
+    double[] main = java.util.Arrays.copyOf(alpha, m);
+    double[] off = java.util.Arrays.copyOf(beta, Math.max(m - 1, 0));
+    double[] nodes = new double[m];
+    double[] weights = new double[m];
+    if (m == 1) {
+      nodes[0] = main[0];
+      weights[0] = 1;
+    } else {
+      org.apache.commons.math3.linear.EigenDecomposition e = new org.apache.commons.math3.linear.EigenDecomposition(main, off);
+      double[] ev = e.getRealEigenvalues();
+      for (int k = 0; k < m; k++) {
+        nodes[k] = ev[k];
+        double f = e.getEigenvector(k).getEntry(0);
+        weights[k] = f * f;
+      }
+    }
+    double sum = 0;
+    for (int k = 0; k < m; k++) {
+      nodes[k] = Math.min(Math.max(lo + (nodes[k] + 1) * (hi - lo) / 2, lo), hi);
+      sum += weights[k];
+    }
+    for (int k = 0; k < m; k++) {
+      weights[k] /= sum;
+    }
+    return new double[][] {nodes, weights};
   }
 
   /**
@@ -144,6 +287,7 @@ public final class FullBayesPooling {
 
   /** The mixture of mu | y. */
   static NormalMixture mu(HierarchicalPosterior p) {
+    // (nodes carry mu^ and V_mu)
     double[] sd = new double[p.tau().length];
     for (int i = 0; i < sd.length; i++) {
       sd[i] = Math.sqrt(p.muVar()[i]);

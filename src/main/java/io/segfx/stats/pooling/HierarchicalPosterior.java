@@ -18,16 +18,17 @@ import java.io.Serializable;
  *
  * @param y segment estimates
  * @param v their sampling variances s_j²
- * @param tau grid nodes
+ * @param tau quadrature nodes in tau
  * @param weight posterior weight of each node (sum 1)
  * @param muHat mu^ per node
  * @param muVar V_mu per node
- * @param scale c of the grid map tau = c u / (1 - u)
- * @param lo lower end of the grid in u
- * @param hi upper end of the grid in u
+ * @param tauMean E[tau | y]
+ * @param tauQ025 2.5% quantile of tau | y
+ * @param tauQ975 97.5% quantile of tau | y
  */
 public record HierarchicalPosterior(
-    double[] y, double[] v, double[] tau, double[] weight, double[] muHat, double[] muVar, double scale, double lo, double hi)
+    double[] y, double[] v, double[] tau, double[] weight, double[] muHat, double[] muVar, double tauMean, double tauQ025,
+    double tauQ975)
     implements Serializable {
 
   /**
@@ -40,38 +41,12 @@ public record HierarchicalPosterior(
     double[] v = PoolingInputs.variances(y, se, 1);
     return new HierarchicalPosterior(
         y.clone(), v, new double[] {Math.sqrt(tau2)}, new double[] {1}, new double[] {mu}, new double[] {muSe * muSe},
-        Double.NaN, Double.NaN, Double.NaN);
+        Math.sqrt(tau2), Double.NaN, Double.NaN);
   }
 
   /** Number of segments J. */
   public int segments() {
     return y.length;
-  }
-
-  /** E[tau | y]. */
-  public double tauMean() {
-    double e = 0;
-    for (int i = 0; i < tau.length; i++) {
-      e += weight[i] * tau[i];
-    }
-    return e;
-  }
-
-  /**
-   * The p-quantile of tau | y, taking the density as constant in u within each grid cell (the
-   * midpoint rule's own reading of the grid).
-   */
-  public double tauQuantile(double p) {
-    double h = (hi - lo) / tau.length;
-    double acc = 0;
-    for (int i = 0; i < tau.length; i++) {
-      if (acc + weight[i] >= p) {
-        double u = lo + h * (i + (p - acc) / weight[i]);
-        return scale * u / (1 - u);
-      }
-      acc += weight[i];
-    }
-    return scale * hi / (1 - hi);
   }
 
   /** mu | y. */

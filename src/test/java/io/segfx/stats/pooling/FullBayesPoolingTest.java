@@ -121,11 +121,58 @@ class FullBayesPoolingTest {
       sum += w;
     }
     assertEquals(1.0, sum, 1e-12);
-    assertTrue(p.tauQuantile(0.025) < p.tauQuantile(0.5) && p.tauQuantile(0.5) < p.tauQuantile(0.975));
+    assertTrue(p.tauQ025() < p.tauMean() && p.tauMean() < p.tauQ975());
     assertTrue(p.mu().quantile(0.025) < p.mu().mean() && p.mu().mean() < p.mu().quantile(0.975));
     for (int j = 0; j < 8; j++) {
       double w = p.weightOnRaw(j);
       assertTrue(w > 0 && w < 1, "weight " + w);
+    }
+  }
+
+  /**
+   * The 16-node Gauss rule against the 200-point grid it compresses: mu, every theta_j and an
+   * unequally weighted sum agree in mean, sd, 2.5/97.5% quantiles and P(> 0) to 1e-7 (relative to
+   * the posterior sd), on the eight schools under three priors and on 50 random 20-segment groups.
+   */
+  @Test
+  void gaussRuleKeepsTheGridsAccuracy() {
+    java.util.List<double[][]> cases = new java.util.ArrayList<>();
+    cases.add(new double[][] {Y, SE});
+    java.util.Random r = new java.util.Random(5);
+    for (int c = 0; c < 50; c++) {
+      double[] y = new double[20];
+      double[] se = new double[20];
+      double tau = r.nextDouble() * 0.3;
+      for (int j = 0; j < 20; j++) {
+        se[j] = 0.03 + 0.2 * r.nextDouble();
+        y[j] = tau * r.nextGaussian() + se[j] * r.nextGaussian();
+      }
+      cases.add(new double[][] {y, se});
+    }
+    for (double[][] c : cases) {
+      for (TauPrior prior : new TauPrior[] {TauPrior.UNIFORM, new TauPrior("half-cauchy", 0.1), new TauPrior("half-normal", 5)}) {
+        HierarchicalPosterior grid = FullBayesPooling.fit(c[0], c[1], prior, null, false);
+        HierarchicalPosterior rule = FullBayesPooling.fit(c[0], c[1], prior, null, true);
+        assertTrue(rule.tau().length <= FullBayesPooling.NODES);
+        double[] a = new double[c[0].length];
+        for (int j = 0; j < a.length; j++) {
+          a[j] = (j + 1.0) / (a.length * (a.length + 1) / 2.0);
+        }
+        java.util.List<NormalMixture[]> pairs = new java.util.ArrayList<>();
+        pairs.add(new NormalMixture[] {grid.mu(), rule.mu()});
+        pairs.add(new NormalMixture[] {grid.linear(a, 0, 0), rule.linear(a, 0, 0)});
+        for (int j = 0; j < c[0].length; j++) {
+          pairs.add(new NormalMixture[] {grid.theta(j), rule.theta(j)});
+        }
+        for (NormalMixture[] p : pairs) {
+          double sd = p[0].sd();
+          assertEquals(p[0].mean(), p[1].mean(), 1e-7 * sd);
+          assertEquals(sd, p[1].sd(), 1e-7 * sd);
+          assertEquals(p[0].quantile(0.025), p[1].quantile(0.025), 1e-7 * sd);
+          assertEquals(p[0].quantile(0.975), p[1].quantile(0.975), 1e-7 * sd);
+          assertEquals(p[0].upperTail(0), p[1].upperTail(0), 1e-7);
+        }
+      }
     }
   }
 

@@ -1,0 +1,131 @@
+package io.segfx.job;
+
+import io.segfx.config.JobSpec;
+import io.segfx.config.UsageException;
+import io.segfx.model.DecisionMetrics;
+import io.segfx.model.LearnedEffect;
+import io.segfx.model.LearnedPriorFit;
+import io.segfx.spark.InputReader;
+import io.segfx.stats.DecisionRule;
+import io.segfx.stats.LearnedPrior;
+import io.segfx.stats.MixtureDecision;
+import io.segfx.stats.NormalMixture;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Priors learned across experiments ({@code --learned-prior normal|mixture}): per metric, fits the
+ * distribution of experiment-level effects by empirical Bayes ({@link LearnedPrior}) from this
+ * run's decisions or from a history table ({@code --prior-history}: any table with columns {@code
+ * metric}, {@code effect_mean}, {@code effect_sd}, such as an earlier run's {@code
+ * experiment_decisions}), and re-states each experiment's effect under it. Each experiment's
+ * estimate enters as the normal likelihood N(effect_mean, effect_sd²), the summary Deng (2015)
+ * works with.
+ */
+final class LearnedPriorStage {
+  /** Fewest experiments a prior is learned from. */
+  static final int MIN_EXPERIMENTS = 10;
+
+  private LearnedPriorStage() {}
+
+  record Result(List<LearnedPriorFit> fits, List<LearnedEffect> effects) {}
+
+  static Result run(SparkSession spark, JobSpec spec, List<DecisionMetrics> decisions) {
+    List<LearnedPriorFit> fits = new ArrayList<>();
+    List<LearnedEffect> effects = new ArrayList<>();
+    if ("none".equals(spec.learnedPrior())) {
+      return new Result(fits, effects);
+    }
+    String source = spec.priorHistory() == null ? "run" : spec.priorHistory();
+    Map<String, List<double[]>> byMetric = new LinkedHashMap<>();
+    if (spec.priorHistory() == null) {
+      for (DecisionMetrics d : decisions) {
+        byMetric.computeIfAbsent(d.metric(), k -> new ArrayList<>()).add(new double[] {d.effectMean(), d.effectSd()});
+      }
+    } else {
+      for (String m : spec.metricSpecs().stream().map(io.segfx.model.MetricSpec::column).toList()) {
+        byMetric.put(m, new ArrayList<>());
+      }
+      for (Row r : history(spark, spec.priorHistory())) {
+        String metric = r.getString(0);
+        if (metric != null && byMetric.containsKey(metric) && !r.isNullAt(1) && !r.isNullAt(2)) {
+          byMetric.get(metric).add(new double[] {r.getDouble(1), r.getDouble(2)});
+        }
+      }
+    }
+    DecisionRule rule = new DecisionRule(spec.launchProbability());
+    for (Map.Entry<String, List<double[]>> e : byMetric.entrySet()) {
+      String metric = e.getKey();
+      double[] m = e.getValue().stream().filter(LearnedPriorStage::usable).mapToDouble(x -> x[0]).toArray();
+      double[] s = e.getValue().stream().filter(LearnedPriorStage::usable).mapToDouble(x -> x[1]).toArray();
+      if (m.length < MIN_EXPERIMENTS) {
+        String note = "too few experiments with an estimate (" + m.length + " < " + MIN_EXPERIMENTS + "); no prior learned";
+        fits.add(new LearnedPriorFit(metric, spec.learnedPrior(), source, m.length, nan(), nan(), nan(), nan(), nan(), nan(), nan(), false, note));
+        continue;
+      }
+      LearnedPrior normal = LearnedPrior.fit(m, s, 1);
+      LearnedPrior mixture = LearnedPrior.fit(m, s, 2);
+      fits.add(row(metric, "normal", source, m.length, normal, "normal".equals(spec.learnedPrior())));
+      fits.add(row(metric, "mixture", source, m.length, mixture, "mixture".equals(spec.learnedPrior())));
+      LearnedPrior used = "normal".equals(spec.learnedPrior()) ? normal : mixture;
+      String description = describe(spec.learnedPrior(), used, source, m.length);
+      for (DecisionMetrics d : decisions) {
+        if (!d.metric().equals(metric) || !usable(new double[] {d.effectMean(), d.effectSd()})) {
+          continue;
+        }
+        NormalMixture post = used.posterior(d.effectMean(), d.effectSd());
+        DecisionMetrics with =
+            MixtureDecision.of(
+                    new String[] {d.experimentId(), d.metric(), d.variant()}, post, spec.thresholdsByMetric().get(metric),
+                    spec.economics(metric), rule, description, Double.NaN, Double.NaN)
+                .withSrm(d.srmPValue(), d.srmFlag());
+        effects.add(new LearnedEffect(d, with, spec.learnedPrior(), source));
+      }
+    }
+    return new Result(fits, effects);
+  }
+
+  private static boolean usable(double[] x) {
+    return Double.isFinite(x[0]) && x[1] > 0 && Double.isFinite(x[1]);
+  }
+
+  private static double nan() {
+    return Double.NaN;
+  }
+
+  private static LearnedPriorFit row(String metric, String model, String source, int n, LearnedPrior p, boolean used) {
+    boolean two = p.weight().length == 2;
+    return new LearnedPriorFit(
+        metric, model, source, n, p.weight()[0], p.mean()[0], p.sd()[0], two ? p.weight()[1] : Double.NaN,
+        two ? p.mean()[1] : Double.NaN, two ? p.sd()[1] : Double.NaN, p.logLikelihood(), used, "");
+  }
+
+  private static String describe(String model, LearnedPrior p, String source, int n) {
+    StringBuilder b = new StringBuilder("learned ").append(model).append(" prior on the experiment effect from ").append(n)
+        .append(" experiments (").append(source).append("): ");
+    for (int c = 0; c < p.weight().length; c++) {
+      if (c > 0) {
+        b.append(" + ");
+      }
+      b.append(String.format(java.util.Locale.ROOT, "%.3g N(%.4g, %.4g^2)", p.weight()[c], p.mean()[c], p.sd()[c]));
+    }
+    return b.toString();
+  }
+
+  /** metric, effect_mean, effect_sd of a history table, with a usage error naming a missing column. */
+  private static List<Row> history(SparkSession spark, String path) {
+    Dataset<Row> t = InputReader.read(spark, path, path.endsWith(".csv") ? "csv" : "parquet");
+    for (String c : new String[] {"metric", "effect_mean", "effect_sd"}) {
+      if (!Arrays.asList(t.columns()).contains(c)) {
+        throw new UsageException("--prior-history " + path + " has no column '" + c + "' (needs metric, effect_mean, effect_sd)");
+      }
+    }
+    return t.selectExpr("CAST(metric AS STRING)", "CAST(effect_mean AS DOUBLE)", "CAST(effect_sd AS DOUBLE)").collectAsList();
+  }
+}
