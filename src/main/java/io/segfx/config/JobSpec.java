@@ -64,6 +64,8 @@ public record JobSpec(
     double[] muPrior,
     String learnedPrior,
     String priorHistory,
+    String se,
+    String clusterCol,
     Map<String, String> settingSources)
     implements Serializable {
 
@@ -113,6 +115,8 @@ public record JobSpec(
           OptionDef.choice("pooling", POOLING_DEFAULT, List.of("reml", "dl", "moments", "full"), "reml, dl, moments: empirical-Bayes estimators of the between-segment variance; full: fully Bayesian grid marginalisation over tau (BDA 5.4)"),
           OptionDef.of("tau-prior", STRING, "uniform", "--pooling full: prior of tau: uniform, half-normal:S or half-cauchy:S"),
           OptionDef.of("mu-prior", STRING, "flat", "--pooling full: prior of mu: flat or normal:MEAN,SD"),
+          OptionDef.choice("se", "classical", List.of("classical", "hc1", "cluster"), "standard errors of segment OLS estimates: classical, heteroskedasticity-robust HC1, or cluster-robust CR1 (needs --cluster-col; one more scan of the input)"),
+          OptionDef.of("cluster-col", STRING, null, "cluster id column for cluster-robust standard errors (implies --se cluster)"),
           OptionDef.choice("learned-prior", "none", List.of("none", "normal", "mixture"), "learn a prior of experiment effects across experiments (empirical Bayes) and restate each effect under it (table learned_prior_effects)"),
           OptionDef.of("prior-history", STRING, null, "--learned-prior: learn from this table (columns metric, effect_mean, effect_sd; e.g. an earlier run's experiment_decisions) instead of this run"),
           OptionDef.of("min-segments", INT, String.valueOf(MIN_SEGMENTS_DEFAULT), "fewest usable segments that are pooled; fewer keep their own posteriors"),
@@ -191,6 +195,8 @@ public record JobSpec(
             parseMuPrior(v.string("mu-prior")),
             v.string("learned-prior"),
             v.string("prior-history"),
+            v.has("cluster-col") && "classical".equals(v.string("se")) ? "cluster" : v.string("se"),
+            v.string("cluster-col"),
             new java.util.TreeMap<>(v.sources()));
     s.validate();
     return s;
@@ -386,6 +392,15 @@ public record JobSpec(
       throw new UsageException(
           "--pooling full with --tau-prior uniform needs --min-segments >= 3 (the posterior of tau is improper with 2 segments); got " + minSegments);
     }
+    if ("cluster".equals(se) && clusterCol == null) {
+      throw new UsageException("--se cluster needs --cluster-col");
+    }
+    if (clusterCol != null && !"cluster".equals(se)) {
+      throw new UsageException("--cluster-col gives cluster-robust standard errors; it cannot be combined with --se " + se);
+    }
+    if (!"classical".equals(se) && !"units".equals(inputKind)) {
+      throw new UsageException("--se " + se + " needs unit rows (--input-kind units); aggregated inputs carry no residuals");
+    }
     if (priorHistory != null && "none".equals(learnedPrior)) {
       throw new UsageException("--prior-history needs --learned-prior normal or mixture");
     }
@@ -551,6 +566,8 @@ public record JobSpec(
     m.put("report", report.toString());
     m.put("tau_prior", tauPrior.toString());
     m.put("learned_prior", learnedPrior);
+    m.put("se", se);
+    m.put("cluster_col", clusterCol);
     m.put("prior_history", priorHistory);
     m.put("mu_prior", muPrior == null ? "flat" : "normal:" + muPrior[0] + "," + muPrior[1]);
     m.put("setting_sources", settingSources);

@@ -56,7 +56,9 @@ public final class OutputTables {
           f("bayes_prob_positive", "double"),
           f("srm_p_value", "double"),
           f("srm_flag", "boolean"),
-          f("prior", "string"));
+          f("prior", "string"),
+          f("std_error_classical", "double"),
+          f("se_type", "string"));
 
   public static final StructType SEGMENT_POSTERIORS_SCHEMA =
       schema(
@@ -265,7 +267,8 @@ public final class OutputTables {
               e.experimentId(), e.metric(), e.variant(), e.segment(), e.nControl(), e.nTreatment(),
               e.estimate(), e.stdError(), e.dof(), e.status(), e.kind(), e.successesControl(),
               e.successesTreatment(), e.meanControl(), e.meanTreatment(), t.mean(), t.sd(), t.q025(),
-              t.q975(), t.probPositive(), e.srmPValue(), e.srmPValue() < srmAlpha, priors.get(e.metric()));
+              t.q975(), t.probPositive(), e.srmPValue(), e.srmPValue() < srmAlpha, priors.get(e.metric()),
+              e.stdErrorClassical(), e.seType());
         });
   }
 

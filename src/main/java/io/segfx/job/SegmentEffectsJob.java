@@ -73,7 +73,17 @@ public final class SegmentEffectsJob {
           EstimatesInput.Result r = EstimatesInput.read(input, spec);
           s1 = new SufficientStatsStage.Result(r.estimates(), r.rowsUsed(), r.rejectedByReason());
         } else {
-          s1 = SufficientStatsStage.run(ValidationStage.apply(input, spec), spec);
+          Dataset<Row> validated = ValidationStage.apply(input, spec);
+          s1 = SufficientStatsStage.run(validated, spec);
+          if (!"classical".equals(spec.se())) {
+            group(spark, "segfx-robust", "stage 1b: robust standard errors (" + spec.se() + "), one more scan");
+            long tr0 = System.nanoTime();
+            s1 =
+                new SufficientStatsStage.Result(
+                    io.segfx.spark.RobustStage.run(validated, spec, s1.estimates(), s1.robust()), s1.rowsUsed(),
+                    s1.rejectedByReason(), s1.robust());
+            seconds.put("robust_se", elapsed(tr0));
+          }
         }
       } catch (UsageException e) {
         throw e;

@@ -16,6 +16,10 @@ import java.io.Serializable;
  *     executors with the metric's threshold
  * @param srmPValue chi-square p-value of the control/variant split in this segment (NaN before
  *     stage 2 computes it)
+ * @param stdErrorClassical the classical OLS standard error (equal to {@code stdError} unless a
+ *     robust one was asked for)
+ * @param seType what {@code stdError} is: {@code classical}, {@code hc1}, {@code cluster}, or for
+ *     other kinds {@code beta_binomial} / {@code given}
  */
 public record SegmentEstimate(
     String experimentId,
@@ -39,8 +43,13 @@ public record SegmentEstimate(
     double bayesScale,
     double bayesDof,
     io.segfx.stats.StudentSummary bayesSummary,
-    double srmPValue)
+    double srmPValue,
+    double stdErrorClassical,
+    String seType)
     implements Serializable {
+
+  /** {@code seType} of an OLS standard error: classical, hc1 or cluster (CR1). */
+  public static final String SE_CLASSICAL = "classical";
 
   /** A cell without an estimate (an empty arm), with its status. */
   public static SegmentEstimate empty(
@@ -49,7 +58,7 @@ public record SegmentEstimate(
     double nan = Double.NaN;
     return new SegmentEstimate(
         experimentId, metric, variant, segment, nControl, nTreatment, nan, nan, 0, status, kind, null,
-        null, nan, nan, nan, nan, nan, nan, nan, null, nan);
+        null, nan, nan, nan, nan, nan, nan, nan, null, nan, nan, "");
   }
 
   /** True when the cell enters pooling. */
@@ -75,6 +84,14 @@ public record SegmentEstimate(
     return new SegmentEstimate(
         experimentId, metric, variant, segment, nControl, nTreatment, estimate, stdError, dof, status,
         kind, successesControl, successesTreatment, meanControl, ssControl, meanTreatment, ssTreatment,
-        bayesMean, bayesScale, bayesDof, bayesSummary, p);
+        bayesMean, bayesScale, bayesDof, bayesSummary, p, stdErrorClassical, seType);
+  }
+
+  /** This estimate with a robust standard error (the classical one kept in {@code stdErrorClassical}). */
+  public SegmentEstimate withStdError(double se, String type) {
+    return new SegmentEstimate(
+        experimentId, metric, variant, segment, nControl, nTreatment, estimate, se, dof, status,
+        kind, successesControl, successesTreatment, meanControl, ssControl, meanTreatment, ssTreatment,
+        bayesMean, bayesScale, bayesDof, bayesSummary, srmPValue, stdErrorClassical, type);
   }
 }

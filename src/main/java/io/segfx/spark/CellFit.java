@@ -41,7 +41,7 @@ final class CellFit {
       return new SegmentEstimate(
           experiment, metric.column(), variant, segment, nc, nt, pt.mean() - pc.mean(),
           Math.sqrt(pt.variance() + pc.variance()), nc + nt - 2, Status.OK.code(), metric.kind(), yc, yt,
-          mc, ssc, mt, sst, nan, nan, nan, null, nan);
+          mc, ssc, mt, sst, nan, nan, nan, null, nan, Math.sqrt(pt.variance() + pc.variance()), "beta_binomial");
     }
     OlsFit.Result r = OlsFit.fit(control, treatment, y, z);
     double bm = nan;
@@ -60,7 +60,37 @@ final class CellFit {
     }
     return new SegmentEstimate(
         experiment, metric.column(), variant, segment, nc, nt, r.estimate(), r.stdError(), r.dof(),
-        r.status().code(), metric.kind(), null, null, mc, ssc, mt, sst, bm, bs, bd, summary, nan);
+        r.status().code(), metric.kind(), null, null, mc, ssc, mt, sst, bm, bs, bd, summary, nan, r.stdError(),
+        SegmentEstimate.SE_CLASSICAL);
+  }
+
+  /**
+   * What the robust-variance scan needs of a continuous metric's OLS fit, or null when the fit is
+   * not usable (or the metric is binary: its posterior is Beta–Binomial, not OLS).
+   */
+  static RobustInput robustInput(
+      String experiment, String segment, String variant, int metricIndex, MetricSpec metric, ExactMoments control,
+      ExactMoments treatment, int y, int k) {
+    if (metric.binary() || control == null || control.count() == 0 || treatment == null || treatment.count() == 0) {
+      return null;
+    }
+    int[] z = new int[k];
+    for (int i = 0; i < k; i++) {
+      z[i] = i;
+    }
+    OlsFit.Result r = OlsFit.fit(control, treatment, y, z);
+    if (r.status() != Status.OK || r.betaZ() == null) {
+      return null;
+    }
+    double[] zc = new double[k];
+    double[] zt = new double[k];
+    for (int i = 0; i < k; i++) {
+      zc[i] = control.mean(i);
+      zt[i] = treatment.mean(i);
+    }
+    return new RobustInput(
+        experiment, segment, variant, metricIndex, y, control.count(), treatment.count(), zc, zt, control.mean(y),
+        treatment.mean(y), r.betaZ(), r.h(), k + 2);
   }
 
   /** The centred sum of squares of column y, (n Q_yy - S_y^2) / n. */

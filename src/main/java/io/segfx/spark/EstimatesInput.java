@@ -116,7 +116,7 @@ public final class EstimatesInput {
           new SegmentEstimate(
               r.getString(0), metric, r.getString(2), r.getString(1), 0, (long) r.getDouble(5), r.getDouble(3),
               r.getDouble(4), 0, Status.OK.code(), SegmentEstimate.ESTIMATE_KIND, null, null, nan, nan, nan,
-              nan, nan, nan, nan, null, nan));
+              nan, nan, nan, nan, null, nan, r.getDouble(4), "given"));
     }
     return new Result(out, used, rejected);
   }

@@ -20,6 +20,7 @@ public final class SegfxKryoRegistrator implements KryoRegistrator {
   public void registerClasses(Kryo kryo) {
     JavaSerializer java = new JavaSerializer();
     kryo.register(CellKey.class, java);
+    kryo.register(RobustInput.class, java);
     kryo.register(SufficientStatsStage.CellResult.class, java);
     kryo.register(SegmentEstimate.class, java);
     kryo.register(DecisionMetrics.class, java);

@@ -41,7 +41,11 @@ public final class SufficientStatsStage {
    * @param rejectedByReason rows quarantined, per reason (sorted)
    */
   public record Result(
-      List<SegmentEstimate> estimates, long rowsUsed, Map<String, Long> rejectedByReason) {
+      List<SegmentEstimate> estimates, long rowsUsed, Map<String, Long> rejectedByReason, List<RobustInput> robust) {
+
+    public Result(List<SegmentEstimate> estimates, long rowsUsed, Map<String, Long> rejectedByReason) {
+      this(estimates, rowsUsed, rejectedByReason, List.of());
+    }
 
     public long rowsRejected() {
       long r = 0;
@@ -67,9 +71,11 @@ public final class SufficientStatsStage {
     List<Tuple2<CellKey, CellResult>> cells =
         partials
             .reduceByKey(SegmentAccumulator::merge, partitions)
-            .mapToPair(t -> new Tuple2<>(t._1(), new CellResult(t._2().rows + t._2().rejected, fit(t._2(), spec))))
+            .mapToPair(
+                t -> new Tuple2<>(t._1(), new CellResult(t._2().rows + t._2().rejected, fit(t._2(), spec), robust(t._2(), spec))))
             .collect();
     List<SegmentEstimate> estimates = new ArrayList<>();
+    List<RobustInput> robust = new ArrayList<>();
     Map<String, Long> rejected = new TreeMap<>();
     long used = 0;
     for (Tuple2<CellKey, CellResult> c : cells) {
@@ -77,10 +83,11 @@ public final class SufficientStatsStage {
         rejected.put(c._1().segment(), c._2().rows());
       } else {
         estimates.addAll(c._2().estimates());
+        robust.addAll(c._2().robust());
         used += c._2().rows();
       }
     }
-    return new Result(estimates, used, Collections.unmodifiableMap(rejected));
+    return new Result(estimates, used, Collections.unmodifiableMap(rejected), robust);
   }
 
   private static final int EXPERIMENT = 0;
@@ -89,7 +96,30 @@ public final class SufficientStatsStage {
   private static final int REASON = 3;
 
   /** The rows of one cell (or one rejection reason) and its estimates. */
-  record CellResult(long rows, List<SegmentEstimate> estimates) implements java.io.Serializable {}
+  record CellResult(long rows, List<SegmentEstimate> estimates, List<RobustInput> robust) implements java.io.Serializable {}
+
+  /** The robust-variance inputs of one cell's continuous fits (none unless --se asks for them). */
+  static List<RobustInput> robust(SegmentAccumulator acc, JobSpec spec) {
+    List<RobustInput> out = new ArrayList<>();
+    if (acc.experiment == null || "classical".equals(spec.se())) {
+      return out;
+    }
+    ExactMoments c = acc.arm(spec.controlArm());
+    List<MetricSpec> metrics = spec.metricSpecs();
+    int k = spec.covariates().size();
+    for (String variant : acc.arms) {
+      if (variant.equals(spec.controlArm())) {
+        continue;
+      }
+      for (int m = 0; m < metrics.size(); m++) {
+        RobustInput r = CellFit.robustInput(acc.experiment, acc.segment, variant, m, metrics.get(m), c, acc.arm(variant), k + m, k);
+        if (r != null) {
+          out.add(r);
+        }
+      }
+    }
+    return out;
+  }
 
   private static Iterator<Tuple2<CellKey, SegmentAccumulator>> accumulate(
       Iterator<InternalRow> rows, int q, boolean totals, FaultInjection faults) {

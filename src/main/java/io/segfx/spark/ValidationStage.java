@@ -70,6 +70,9 @@ public final class ValidationStage {
     for (int i = 0; i < p.values().size(); i++) {
       out.add(p.values().get(i).as(Columns.VALUE_PREFIX + i));
     }
+    if (spec.clusterCol() != null) {
+      out.add(key(input.schema(), spec.clusterCol()).as(Columns.CLUSTER));
+    }
     return input.select(out.toArray(new Column[0]));
   }
 
@@ -144,6 +147,10 @@ public final class ValidationStage {
     checks.add(new Column[] {experiment.isNull(), lit("null:" + spec.experimentCol())});
     checks.add(new Column[] {segment.isNull(), lit("null:" + spec.segmentCol())});
     checks.add(new Column[] {arm.isNull(), lit("null:" + spec.armCol())});
+    if (spec.clusterCol() != null) {
+      require(names, spec.clusterCol(), "cluster column (--cluster-col)");
+      checks.add(new Column[] {col(quote(spec.clusterCol())).isNull(), lit("null:" + spec.clusterCol())});
+    }
     if (spec.unitCol() != null) {
       checks.add(new Column[] {col(quote(spec.unitCol())).isNull(), lit("null:" + spec.unitCol())});
       checks.add(new Column[] {col(DUPLICATE).isNotNull(), lit("duplicate:" + spec.unitCol())});

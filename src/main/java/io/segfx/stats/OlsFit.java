@@ -36,8 +36,16 @@ public final class OlsFit {
    * @param stdError classical standard error (NaN when not estimable)
    * @param dof residual degrees of freedom n - p
    * @param status why the cell is or is not usable
+   * @param betaZ the covariates' coefficients beta_z (null unless estimable)
+   * @param h W_zz^{-1} d_z, so the treatment coefficient is sum_i a_i y_i with influence weights
+   *     a_i = ±1/n_arm - h'(z_i - zbar_arm) (+ for treated rows), the weights a robust variance
+   *     needs (null unless estimable)
    */
-  public record Result(double estimate, double stdError, long dof, Status status) {}
+  public record Result(double estimate, double stdError, long dof, Status status, double[] betaZ, double[] h) {
+    Result(double estimate, double stdError, long dof, Status status) {
+      this(estimate, stdError, dof, status, null, null);
+    }
+  }
 
   /**
    * Fits one metric with the given covariates.
@@ -111,6 +119,7 @@ public final class OlsFit {
       dz[i] = d[i] / scale[i];
     }
     double[] beta = cholSolve(l, wzy); // scaled: beta_i * scale_i
+    double[] hs = cholSolve(l, dz); // scaled likewise
     double[] u = forward(l, dz); // ||u||^2 = d_z' W_zz^{-1} d_z
     double tau = d[k];
     double explained = 0;
@@ -124,7 +133,13 @@ public final class OlsFit {
     double sigma2 = rss / dof;
     double se = Math.sqrt(sigma2 * (1.0 / nt + 1.0 / nc + quad));
     Status status = se > 0 ? Status.OK : Status.ZERO_VARIANCE;
-    return new Result(tau, se, dof, status);
+    double[] betaZ = new double[k];
+    double[] h = new double[k];
+    for (int i = 0; i < k; i++) {
+      betaZ[i] = beta[i] / scale[i];
+      h[i] = hs[i] / scale[i];
+    }
+    return new Result(tau, se, dof, status, betaZ, h);
   }
 
   private static double[] forward(double[][] l, double[] b) {

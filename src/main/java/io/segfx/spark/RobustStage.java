@@ -1,0 +1,156 @@
+package io.segfx.spark;
+
+import io.segfx.config.JobSpec;
+import io.segfx.model.SegmentEstimate;
+import io.segfx.stats.ExactMoments;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import scala.Tuple2;
+
+/**
+ * Robust standard errors of the segment OLS treatment coefficients ({@code --se hc1|cluster}): one
+ * more scan of the validated input with the stage-1 fits broadcast. The treatment coefficient is
+ * a linear function of the outcomes, tau^ = sum_i a_i y_i, so its sandwich variance is
+ *
+ * <pre>
+ *   HC1:  n/(n - p) · sum_i a_i² e_i²                                       (MacKinnon &amp; White 1985)
+ *   CR1:  G/(G - 1) · (n - 1)/(n - p) · sum_g (sum_{i in g} a_i e_i)²       (Cameron &amp; Miller 2015, eq. 11)
+ * </pre>
+ *
+ * with a_i and e_i from {@link RobustInput}. The per-row products a_i e_i are doubles computed
+ * from the row alone; their sums and sums of squares (and, for clusters, the sums of the squared
+ * cluster totals) are held exactly in {@link ExactMoments}, so robust standard errors are as
+ * independent of partitioning and task order as the rest of stage 1.
+ */
+public final class RobustStage {
+  private RobustStage() {}
+
+  /** The estimates with robust standard errors where a fit exists (others unchanged). */
+  public static List<SegmentEstimate> run(
+      Dataset<Row> validated, JobSpec spec, List<SegmentEstimate> estimates, List<RobustInput> inputs) {
+    if (inputs.isEmpty()) {
+      return estimates;
+    }
+    boolean cluster = "cluster".equals(spec.se());
+    Map<String, List<RobustInput>> byCell = new HashMap<>();
+    for (RobustInput r : inputs) {
+      byCell.computeIfAbsent(cellKey(r.experiment(), r.segment()), k -> new ArrayList<>()).add(r);
+    }
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(validated.sparkSession().sparkContext());
+    Broadcast<Map<String, List<RobustInput>>> fits = jsc.broadcast(byCell);
+    int q = spec.covariates().size() + spec.metrics().size();
+    String control = spec.controlArm();
+    int clusterIndex = Columns.FIRST_VALUE + q;
+    FaultInjection faults = FaultInjection.of(jsc.getConf());
+    JavaPairRDD<Tuple2<String, String>, ExactMoments> parts =
+        validated
+            .queryExecution()
+            .toRdd()
+            .toJavaRDD()
+            .mapPartitionsToPair(rows -> scan(rows, fits.value(), q, control, cluster ? clusterIndex : -1, faults));
+    int partitions = Math.max(1, jsc.defaultParallelism());
+    JavaPairRDD<Tuple2<String, String>, ExactMoments> sums = parts.reduceByKey(ExactMoments::combine, partitions);
+    Map<String, double[]> meat = new HashMap<>();
+    if (cluster) {
+      // Per fit: the exact sum of the squared cluster totals, and G.
+      for (Tuple2<String, ExactMoments> t :
+          sums.mapToPair(
+                  t -> {
+                    ExactMoments m = new ExactMoments(1);
+                    m.accept(new double[] {t._2().sumExact(0).toDouble()});
+                    return new Tuple2<>(t._1()._1(), m);
+                  })
+              .reduceByKey(ExactMoments::combine, partitions)
+              .collect()) {
+        meat.put(t._1(), new double[] {t._2().crossExact(0, 0).toDouble(), t._2().count()});
+      }
+    } else {
+      for (Tuple2<Tuple2<String, String>, ExactMoments> t : sums.collect()) {
+        meat.put(t._1()._1(), new double[] {t._2().crossExact(0, 0).toDouble(), 0});
+      }
+    }
+    fits.destroy();
+    Map<String, RobustInput> inputByFit = new HashMap<>();
+    for (RobustInput r : inputs) {
+      inputByFit.put(fitKey(r.experiment(), r.segment(), r.variant(), r.metric()), r);
+    }
+    List<String> metrics = spec.metricSpecs().stream().map(io.segfx.model.MetricSpec::column).toList();
+    List<SegmentEstimate> out = new ArrayList<>(estimates.size());
+    for (SegmentEstimate e : estimates) {
+      int m = e.metric() == null ? -1 : metrics.indexOf(e.metric());
+      String key = e.variant() == null ? null : fitKey(e.experimentId(), e.segment(), e.variant(), m);
+      RobustInput r = key == null ? null : inputByFit.get(key);
+      double[] s = key == null ? null : meat.get(key);
+      if (r == null || s == null) {
+        out.add(e);
+        continue;
+      }
+      double n = r.nControl() + r.nTreatment();
+      double var;
+      if (cluster) {
+        double g = s[1];
+        var = g > 1 ? g / (g - 1) * (n - 1) / (n - r.p()) * s[0] : Double.NaN;
+      } else {
+        var = n / (n - r.p()) * s[0];
+      }
+      out.add(e.withStdError(Math.sqrt(var), spec.se()));
+    }
+    return out;
+  }
+
+  private static Iterator<Tuple2<Tuple2<String, String>, ExactMoments>> scan(
+      Iterator<InternalRow> rows, Map<String, List<RobustInput>> fits, int q, String control, int clusterIndex,
+      FaultInjection faults) {
+    Map<Tuple2<String, String>, ExactMoments> acc = new HashMap<>();
+    double[] v = new double[q];
+    double[] one = new double[1];
+    while (rows.hasNext()) {
+      InternalRow r = rows.next();
+      if (!r.isNullAt(3)) {
+        continue;
+      }
+      List<RobustInput> cell = fits.get(cellKey(r.getUTF8String(0).toString(), r.getUTF8String(1).toString()));
+      if (cell == null) {
+        continue;
+      }
+      String arm = r.getUTF8String(2).toString();
+      boolean isControl = arm.equals(control);
+      for (int i = 0; i < q; i++) {
+        v[i] = r.getDouble(Columns.FIRST_VALUE + i);
+      }
+      String cluster = clusterIndex < 0 ? "" : r.getUTF8String(clusterIndex).toString();
+      for (RobustInput f : cell) {
+        if (!isControl && !f.variant().equals(arm)) {
+          continue;
+        }
+        one[0] = f.influence(v, !isControl);
+        acc.computeIfAbsent(new Tuple2<>(fitKey(f.experiment(), f.segment(), f.variant(), f.metric()), cluster), k -> new ExactMoments(1))
+            .accept(one);
+      }
+    }
+    faults.maybeFail("robust");
+    List<Tuple2<Tuple2<String, String>, ExactMoments>> out = new ArrayList<>(acc.size());
+    for (Map.Entry<Tuple2<String, String>, ExactMoments> e : acc.entrySet()) {
+      out.add(new Tuple2<>(e.getKey(), e.getValue()));
+    }
+    return out.iterator();
+  }
+
+  private static String cellKey(String experiment, String segment) {
+    return experiment.length() + ":" + experiment + segment;
+  }
+
+  /** (experiment, segment, variant, metric), length-prefixed so no two differ only in splitting. */
+  static String fitKey(String experiment, String segment, String variant, int metric) {
+    return experiment.length() + ":" + experiment + segment.length() + ":" + segment + variant.length() + ":" + variant + "#" + metric;
+  }
+}
