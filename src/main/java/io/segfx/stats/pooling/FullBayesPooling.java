@@ -24,7 +24,7 @@ import io.segfx.stats.NormalMixture;
  */
 public final class FullBayesPooling {
   /** Midpoints of the first, locating pass. */
-  public static final int COARSE = 400;
+  public static final int COARSE = 100;
 
   /** Midpoints of the grid that carries the posterior. */
   public static final int FINE = 200;
@@ -92,7 +92,7 @@ public final class FullBayesPooling {
     // every polynomial of degree < 2·NODES in u exactly against the 200-point grid, and the
     // posterior quantities are smooth in u on [lo, hi], so the mixtures keep their accuracy with
     // a tenth of the components.
-    double[][] rule = gauss(u, weight, lo, hi, NODES);
+    double[][] rule = prune(gauss(u, weight, lo, hi, NODES));
     int m = rule[0].length;
     double[] qTau = new double[m];
     double[] qMu = new double[m];
@@ -104,6 +104,35 @@ public final class FullBayesPooling {
       qVar[k] = cond[1];
     }
     return new HierarchicalPosterior(y.clone(), v, qTau, rule[1], qMu, qVar, tauMean, tauQ025, tauQ975);
+  }
+
+  /**
+   * Drops nodes whose weight is below 1e-15 of the total (the outermost Gauss nodes of a peaked
+   * measure often are): they change no printed figure and cost as much as any other component.
+   */
+  private static double[][] prune(double[][] rule) {
+    int keep = 0;
+    for (double w : rule[1]) {
+      keep += w >= 1e-15 ? 1 : 0;
+    }
+    if (keep == rule[1].length || keep == 0) {
+      return rule;
+    }
+    double[] x = new double[keep];
+    double[] w = new double[keep];
+    double sum = 0;
+    int k = 0;
+    for (int i = 0; i < rule[1].length; i++) {
+      if (rule[1][i] >= 1e-15) {
+        x[k] = rule[0][i];
+        w[k++] = rule[1][i];
+        sum += rule[1][i];
+      }
+    }
+    for (int i = 0; i < keep; i++) {
+      w[i] /= sum;
+    }
+    return new double[][] {x, w};
   }
 
   /** mu^ and V_mu at tau (BDA eq. 5.20, with the normal prior of mu as one more observation). */
