@@ -61,9 +61,15 @@ public final class SegfxMain {
         case ExampleDataGenerator.COMMAND -> generate(rest, out);
         case EXAMPLE -> example(rest, out);
         case io.segfx.sim.CalibrationStudy.COMMAND -> calibrate(rest, out);
+        case io.segfx.job.CausalImpactJob.COMMAND -> causalImpact(rest, out);
+        case io.segfx.sim.SeriesGenerator.COMMAND -> {
+          io.segfx.sim.SeriesGenerator.write(OptionValues.resolve(io.segfx.sim.SeriesGenerator.COMMAND, io.segfx.sim.SeriesGenerator.OPTIONS, rest, null));
+          out.println("segfx: wrote example series");
+        }
         default -> throw new UsageException(
             "unknown command '" + command + "'; commands: " + JobSpec.COMMAND + ", "
-                + ExampleDataGenerator.COMMAND + ", " + EXAMPLE + ", " + io.segfx.sim.CalibrationStudy.COMMAND + ", help");
+                + ExampleDataGenerator.COMMAND + ", " + EXAMPLE + ", " + io.segfx.sim.CalibrationStudy.COMMAND + ", "
+                + io.segfx.job.CausalImpactJob.COMMAND + ", " + io.segfx.sim.SeriesGenerator.COMMAND + ", help");
       }
       return 0;
     } catch (UsageException e) {
@@ -86,6 +92,20 @@ public final class SegfxMain {
     SparkSession spark = session(ExampleDataGenerator.COMMAND, v.string("master"));
     ExampleDataGenerator.write(spark, v);
     out.println("segfx: wrote example data to " + v.string("output"));
+  }
+
+  private static void causalImpact(String[] args, PrintStream out) {
+    OptionValues v = OptionValues.resolve(io.segfx.job.CausalImpactJob.COMMAND, io.segfx.job.CausalImpactJob.OPTIONS, args, SpecReader::read);
+    SparkSession spark = session(io.segfx.job.CausalImpactJob.COMMAND, v.has("master") ? v.string("master") : null);
+    List<org.apache.spark.sql.Row> rows = io.segfx.job.CausalImpactJob.run(spark, v);
+    out.println("segfx: wrote " + v.string("output"));
+    out.println(String.format(Locale.ROOT, "%-14s %-18s %10s %22s %9s %9s %9s", "series_id", "status", "avg impact", "95% interval", "P(>0)", "tail p", "placebo p"));
+    for (org.apache.spark.sql.Row r : rows) {
+      out.println(
+          String.format(
+              Locale.ROOT, "%-14s %-18s %10.4f [%9.4f, %9.4f] %9.3f %9.4f %9.3f", r.getString(0), r.getString(1), r.getDouble(4),
+              r.getDouble(6), r.getDouble(7), r.getDouble(8), r.getDouble(17), r.getDouble(24)));
+    }
   }
 
   private static void calibrate(String[] args, PrintStream out) {
@@ -162,6 +182,8 @@ public final class SegfxMain {
         + "  generate          write deterministic example data with known true effects\n"
         + "  example           generate example data, run jobs/example.yaml, print the decisions\n"
         + "  calibrate         simulate experiments with known effects, run every pooling method, report coverage\n"
+        + "  causal-impact     Bayesian counterfactual forecasting for many market-level interventions (see --help)\n"
+        + "  generate-series   write example market series for causal-impact\n"
         + "  help              this text\n";
   }
 
@@ -170,6 +192,9 @@ public final class SegfxMain {
       case JobSpec.COMMAND -> OptionValues.usage(command, "Segment OLS in one pass, empirical-Bayes pooling, posterior draws, decisions.", JobSpec.OPTIONS);
       case ExampleDataGenerator.COMMAND -> OptionValues.usage(command, "Deterministic unit-level example data.", ExampleDataGenerator.OPTIONS);
       case EXAMPLE -> OptionValues.usage(command, "The README's example run.", EXAMPLE_OPTIONS);
+      case io.segfx.job.CausalImpactJob.COMMAND ->
+          OptionValues.usage(command, "Causal impact of interventions on many series (seed section 10).", io.segfx.job.CausalImpactJob.OPTIONS);
+      case io.segfx.sim.SeriesGenerator.COMMAND -> OptionValues.usage(command, "Example market series.", io.segfx.sim.SeriesGenerator.OPTIONS);
       case io.segfx.sim.CalibrationStudy.COMMAND ->
           OptionValues.usage(command, "Calibration study of the pooling methods (coverage, RMSE, wrong decisions).", io.segfx.sim.CalibrationStudy.OPTIONS);
       default -> throw new UsageException("unknown command '" + command + "'");

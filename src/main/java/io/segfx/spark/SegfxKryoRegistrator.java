@@ -21,6 +21,7 @@ public final class SegfxKryoRegistrator implements KryoRegistrator {
     JavaSerializer java = new JavaSerializer();
     kryo.register(CellKey.class, java);
     kryo.register(RobustInput.class, java);
+    kryo.register(io.segfx.job.CausalImpactJob.Obs.class, java);
     kryo.register(SufficientStatsStage.CellResult.class, java);
     kryo.register(SegmentEstimate.class, java);
     kryo.register(DecisionMetrics.class, java);

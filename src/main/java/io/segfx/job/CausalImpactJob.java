@@ -1,0 +1,301 @@
+package io.segfx.job;
+
+import io.segfx.config.OptionDef;
+import io.segfx.config.OptionValues;
+import io.segfx.config.UsageException;
+import io.segfx.io.RunOutput;
+import io.segfx.spark.DataErrors;
+import io.segfx.spark.InputReader;
+import io.segfx.stats.ImpactAnalysis;
+import io.segfx.stats.Seeds;
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import scala.Tuple2;
+
+/**
+ * The {@code causal-impact} job (seed notebook section 10 at scale): long rows (series, time,
+ * outcome, controls) are grouped per series on the executors — a series' rows are the unit of work
+ * here — and each series is analysed by {@link ImpactAnalysis} there, with its own stream seeded by
+ * (run seed, series id); only the summaries and the pointwise rows leave the executors, as tables.
+ */
+public final class CausalImpactJob {
+  public static final String COMMAND = "causal-impact";
+  public static final String IMPACT_SUMMARY = "impact_summary";
+  public static final String IMPACT_POINTWISE = "impact_pointwise";
+
+  public static final List<OptionDef> OPTIONS =
+      List.of(
+          OptionDef.required("input", OptionDef.Kind.STRING, "long rows: series, time, outcome, control columns"),
+          OptionDef.required("output", OptionDef.Kind.STRING, "output folder (impact_summary, impact_pointwise, manifest.json)"),
+          OptionDef.of("spec", OptionDef.Kind.STRING, null, "YAML job spec with the same keys as these options"),
+          OptionDef.choice("input-format", null, List.of("parquet", "csv"), "input format (default: from the extension, else parquet)"),
+          OptionDef.choice("output-format", "parquet", List.of("parquet", "csv"), "format of the output tables"),
+          OptionDef.of("series-col", OptionDef.Kind.STRING, "series_id", "series id column; absent = one series named 'all'"),
+          OptionDef.required("time-col", OptionDef.Kind.STRING, "time column (numeric)"),
+          OptionDef.required("outcome-col", OptionDef.Kind.STRING, "outcome column of the treated series"),
+          OptionDef.required("controls", OptionDef.Kind.LIST, "control series columns"),
+          OptionDef.of("intervention-time", OptionDef.Kind.DOUBLE, null, "the intervention time of every series (rows at or after it are post)"),
+          OptionDef.of("intervention-col", OptionDef.Kind.STRING, null, "column with each series' intervention time"),
+          OptionDef.of("trend", OptionDef.Kind.FLAG, null, "add a linear time trend regressor (the notebook does)"),
+          OptionDef.of("draws", OptionDef.Kind.INT, "20000", "draws of the predictive sum for the relative effect"),
+          OptionDef.of("seed", OptionDef.Kind.LONG, "1", "run seed"),
+          OptionDef.of("alpha", OptionDef.Kind.DOUBLE, "0.05", "significance level: significant = the 1 - alpha interval of the cumulative impact excludes 0"),
+          OptionDef.of("placebos", OptionDef.Kind.INT, "10", "placebo intervention points inside the pre-period per series"),
+          OptionDef.of("prior", OptionDef.Kind.LIST, "1e4,1e-3,1e-3", "v0,a0,b0: beta ~ N(0, sigma^2 v0 I), sigma^2 ~ IG(a0, b0) (the notebook's section 10)"),
+          OptionDef.of("master", OptionDef.Kind.STRING, null, "Spark master"),
+          OptionDef.choice("mode", "error", List.of("error", "overwrite"), "when the output folder exists: fail, or replace it"));
+
+  private CausalImpactJob() {}
+
+  /** One input row of a series. */
+  public record Obs(double time, double y, double[] controls, double intervention) implements Serializable {}
+
+  static final StructType SUMMARY_SCHEMA =
+      schema(
+          "series_id:string", "status:string", "n_pre:int", "n_post:int", "average_mean:double", "average_sd:double",
+          "average_q025:double", "average_q975:double", "average_prob_positive:double", "cumulative_mean:double",
+          "cumulative_sd:double", "cumulative_q025:double", "cumulative_q975:double", "cumulative_prob_positive:double",
+          "relative_effect_mean:double", "relative_effect_q025:double", "relative_effect_q975:double", "tail_area_p:double",
+          "prob_causal_effect:double", "significant:boolean", "pre_r2:double", "pre_residual_sd:double",
+          "pre_residual_autocorrelation:double", "residual_drift_flag:boolean", "placebo_p:double", "placebos:int",
+          "intervention_time:double");
+
+  static final StructType POINTWISE_SCHEMA =
+      schema(
+          "series_id:string", "time:double", "post:boolean", "observed:double", "counterfactual_mean:double",
+          "counterfactual_q025:double", "counterfactual_q975:double", "impact_mean:double", "impact_q025:double",
+          "impact_q975:double", "cumulative_impact_mean:double", "cumulative_impact_q025:double", "cumulative_impact_q975:double");
+
+  /** Runs the job; returns the summary rows. */
+  public static List<Row> run(SparkSession spark, OptionValues v) {
+    String runId = UUID.randomUUID().toString();
+    Instant started = Instant.now();
+    if (v.has("intervention-time") == v.has("intervention-col")) {
+      throw new UsageException("give exactly one of --intervention-time T and --intervention-col COLUMN");
+    }
+    List<String> controls = v.list("controls");
+    if (controls.isEmpty()) {
+      throw new UsageException("--controls needs at least one control column");
+    }
+    double[] prior = parsePrior(v.list("prior"));
+    ImpactAnalysis.Settings settings =
+        new ImpactAnalysis.Settings(
+            v.flag("trend"), v.number("alpha"), v.integer("draws"), prior[0], prior[1], prior[2], v.integer("placebos"));
+    if (!(settings.alpha() > 0 && settings.alpha() < 1) || settings.draws() < 100 || settings.placebos() < 0) {
+      throw new UsageException("--alpha must be in (0, 1), --draws >= 100 and --placebos >= 0");
+    }
+    String input = v.string("input");
+    String format = v.has("input-format") ? v.string("input-format") : input.endsWith(".csv") ? "csv" : "parquet";
+    RunOutput out = RunOutput.open(spark, v.string("output"), v.string("mode"), v.string("output-format"), runId);
+    try {
+      Dataset<Row> in = InputReader.read(spark, input, format);
+      List<String> names = Arrays.asList(in.columns());
+      for (String c : concat(List.of(v.string("time-col"), v.string("outcome-col")), controls)) {
+        require(names, c);
+      }
+      if (v.has("intervention-col")) {
+        require(names, v.string("intervention-col"));
+      }
+      Column series =
+          names.contains(v.string("series-col"))
+              ? functions.col(q(v.string("series-col"))).cast("string")
+              : functions.lit("all");
+      List<Column> cols = new ArrayList<>();
+      cols.add(series.as("s"));
+      cols.add(functions.col(q(v.string("time-col"))).cast("double").as("t"));
+      cols.add(functions.col(q(v.string("outcome-col"))).cast("double").as("y"));
+      for (int i = 0; i < controls.size(); i++) {
+        cols.add(functions.col(q(controls.get(i))).cast("double").as("c" + i));
+      }
+      cols.add(
+          (v.has("intervention-col")
+                  ? functions.col(q(v.string("intervention-col"))).cast("double")
+                  : functions.lit(v.number("intervention-time")))
+              .as("iv"));
+      int k = controls.size();
+      long seed = v.longValue("seed");
+      spark.sparkContext().setJobGroup("segfx-impact", "causal impact: one task group per series", false);
+      long t0 = System.nanoTime();
+      JavaRDD<Tuple2<Row, List<Row>>> analysed =
+          in.select(cols.toArray(new Column[0]))
+              .toJavaRDD()
+              .mapToPair(r -> new Tuple2<>(r.isNullAt(0) ? "" : r.getString(0), obs(r, k)))
+              .groupByKey()
+              .map(g -> analyse(g._1(), g._2(), settings, seed));
+      analysed.cache();
+      List<Row> summaries = new ArrayList<>();
+      for (Row r : analysed.map(Tuple2::_1).collect()) {
+        // With the schema, so callers can read fields by name.
+        Object[] values = new Object[r.length()];
+        for (int i = 0; i < values.length; i++) {
+          values[i] = r.get(i);
+        }
+        summaries.add(new org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema(values, SUMMARY_SCHEMA));
+      }
+      summaries.sort((a, b) -> a.getString(0).compareTo(b.getString(0)));
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      out.writeTable(IMPACT_SUMMARY, summaries, SUMMARY_SCHEMA);
+      Dataset<Row> pointwise =
+          spark.createDataFrame(analysed.flatMap(t -> t._2().iterator()), POINTWISE_SCHEMA).orderBy("series_id", "time");
+      out.write(IMPACT_POINTWISE, pointwise);
+      analysed.unpersist();
+      Map<String, Long> statuses = new LinkedHashMap<>();
+      for (Row r : summaries) {
+        statuses.merge(r.getString(1), 1L, Long::sum);
+      }
+      Map<String, Object> manifest = new LinkedHashMap<>();
+      manifest.put("run_id", runId);
+      manifest.put("command", COMMAND);
+      manifest.put("input", input);
+      manifest.put("series", summaries.size());
+      manifest.put("series_by_status", statuses);
+      Map<String, Object> settingsMap = new LinkedHashMap<>();
+      for (OptionDef d : OPTIONS) {
+        if (v.has(d.name())) {
+          settingsMap.put(d.name(), d.kind() == OptionDef.Kind.LIST ? v.list(d.name()) : d.kind() == OptionDef.Kind.FLAG ? v.flag(d.name()) : v.string(d.name()));
+        }
+      }
+      manifest.put("settings", settingsMap);
+      manifest.put("versions", SegmentEffectsJob.versions(spark));
+      manifest.put("analysis_seconds", Math.round(seconds * 1000) / 1000.0);
+      manifest.put("started_at", started.toString());
+      manifest.put("finished_at", Instant.now().toString());
+      out.publish(manifest);
+      return summaries;
+    } catch (UsageException e) {
+      out.abandon();
+      throw e;
+    } catch (RuntimeException e) {
+      out.abandon();
+      throw DataErrors.translate(e, input);
+    } finally {
+      spark.sparkContext().clearJobGroup();
+    }
+  }
+
+  private static Obs obs(Row r, int k) {
+    double[] c = new double[k];
+    for (int i = 0; i < k; i++) {
+      c[i] = r.isNullAt(3 + i) ? Double.NaN : r.getDouble(3 + i);
+    }
+    return new Obs(
+        r.isNullAt(1) ? Double.NaN : r.getDouble(1), r.isNullAt(2) ? Double.NaN : r.getDouble(2), c,
+        r.isNullAt(3 + k) ? Double.NaN : r.getDouble(3 + k));
+  }
+
+  /** Analyses one series: its summary row and pointwise rows. */
+  static Tuple2<Row, List<Row>> analyse(String series, Iterable<Obs> rows, ImpactAnalysis.Settings s, long seed) {
+    List<Obs> list = new ArrayList<>();
+    rows.forEach(list::add);
+    int n = list.size();
+    double[] time = new double[n];
+    double[] y = new double[n];
+    double[][] c = new double[n][];
+    boolean[] post = new boolean[n];
+    double intervention = list.get(0).intervention();
+    boolean consistent = true;
+    boolean badTime = false;
+    for (int i = 0; i < n; i++) {
+      Obs o = list.get(i);
+      time[i] = o.time();
+      y[i] = o.y();
+      c[i] = o.controls();
+      consistent &= Double.compare(o.intervention(), intervention) == 0;
+      badTime |= !Double.isFinite(o.time());
+      post[i] = o.time() >= intervention;
+    }
+    ImpactAnalysis.Result r;
+    if (!Double.isFinite(intervention) || !consistent) {
+      r = new ImpactAnalysis.Result(failed(consistent ? "missing_intervention_time" : "inconsistent_intervention_time", n), new ImpactAnalysis.Point[0]);
+    } else if (badTime) {
+      r = new ImpactAnalysis.Result(failed("missing_time", n), new ImpactAnalysis.Point[0]);
+    } else {
+      r = ImpactAnalysis.analyse(time, y, c, post, s, Seeds.of(seed, "causal-impact", series));
+    }
+    ImpactAnalysis.Summary m = r.summary();
+    Row summary =
+        RowFactory.create(
+            series, m.status(), m.nPre(), m.nPost(), m.averageMean(), m.averageSd(), m.averageQ025(), m.averageQ975(),
+            m.averageProbPositive(), m.cumulativeMean(), m.cumulativeSd(), m.cumulativeQ025(), m.cumulativeQ975(),
+            m.cumulativeProbPositive(), m.relativeMean(), m.relativeQ025(), m.relativeQ975(), m.tailAreaP(), m.probCausalEffect(),
+            m.significant(), m.preR2(), m.preResidualSd(), m.preResidualAutocorrelation(), m.residualDriftFlag(), m.placeboP(),
+            m.placebos(), intervention);
+    List<Row> points = new ArrayList<>(r.points().length);
+    for (ImpactAnalysis.Point p : r.points()) {
+      points.add(
+          RowFactory.create(
+              series, p.time(), p.post(), p.observed(), p.counterfactualMean(), p.counterfactualQ025(), p.counterfactualQ975(),
+              p.impactMean(), p.impactQ025(), p.impactQ975(), p.cumulativeMean(), p.cumulativeQ025(), p.cumulativeQ975()));
+    }
+    return new Tuple2<>(summary, points);
+  }
+
+  private static ImpactAnalysis.Summary failed(String status, int n) {
+    double x = Double.NaN;
+    return new ImpactAnalysis.Summary(status, 0, 0, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, false, x, x, x, false, x, 0);
+  }
+
+  private static double[] parsePrior(List<String> p) {
+    try {
+      if (p.size() == 3) {
+        double[] out = {Double.parseDouble(p.get(0)), Double.parseDouble(p.get(1)), Double.parseDouble(p.get(2))};
+        if (out[0] > 0 && out[1] > 0 && out[2] > 0) {
+          return out;
+        }
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new UsageException("--prior must be three positive numbers v0,a0,b0, got " + p);
+  }
+
+  private static void require(List<String> names, String c) {
+    if (!names.contains(c)) {
+      throw new UsageException("input has no column '" + c + "' (columns: " + String.join(", ", names) + ")");
+    }
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
+  }
+
+  private static String q(String c) {
+    return "`" + c.replace("`", "``") + "`";
+  }
+
+  private static StructType schema(String... fields) {
+    List<StructField> f = new ArrayList<>();
+    for (String s : fields) {
+      String[] p = s.split(":");
+      f.add(
+          DataTypes.createStructField(
+              p[0],
+              switch (p[1]) {
+                case "string" -> DataTypes.StringType;
+                case "int" -> DataTypes.IntegerType;
+                case "boolean" -> DataTypes.BooleanType;
+                default -> DataTypes.DoubleType;
+              },
+              true));
+    }
+    return DataTypes.createStructType(f);
+  }
+}

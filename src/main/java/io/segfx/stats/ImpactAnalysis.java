@@ -1,0 +1,314 @@
+package io.segfx.stats;
+
+import java.util.Arrays;
+import org.apache.commons.rng.UniformRandomProvider;
+import org.apache.commons.rng.sampling.distribution.AhrensDieterMarsagliaTsangGammaSampler;
+import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
+
+/**
+ * Causal impact of an intervention on one time series (seed notebook section 10; Brodersen et al.
+ * 2015, "Inferring causal impact using Bayesian structural time-series models", Ann. Appl. Stat.
+ * 9:247): the {@link CounterfactualRegression} of the outcome on the control series (and a linear
+ * trend) over the pre-period predicts the post-period without the intervention; impact = observed −
+ * counterfactual.
+ *
+ * <p>Average and cumulative impact, every pointwise value and every running sum are exact
+ * Student-t posteriors (no draws). The relative effect, cumulative impact over the absolute
+ * cumulative counterfactual (so its sign is the impact's even when the counterfactual is negative,
+ * which CausalImpact's ratio gets wrong), is summarised from draws of the predictive sum. The
+ * tail-area probability is CausalImpact's: p = min(P(cumulative impact ≤ 0), P(≥ 0)); the
+ * probability of a causal effect is 1 − p; {@code significant} means the 1 − alpha interval of the
+ * cumulative impact excludes 0 (p < alpha/2), which a no-effect series shows with probability alpha.
+ *
+ * <p>Guards: a placebo check refits with fake intervention points inside the pre-period and reports
+ * {@code placebo_p} = (1 + #{placebo |average impact| ≥ real |average impact|}) / (1 + placebos);
+ * the lag-1 autocorrelation of pre-period residuals is reported and flagged beyond ±1.96/√n_pre
+ * (residuals that drift make the counterfactual's interval too narrow).
+ */
+public final class ImpactAnalysis {
+  private ImpactAnalysis() {}
+
+  /** Statuses of a series. */
+  public static final String OK = "ok";
+
+  /**
+   * Settings.
+   *
+   * @param trend add a linear time trend regressor
+   * @param alpha significance level of {@code significant}
+   * @param draws draws of the predictive sum for the relative effect
+   * @param v0 prior scale of the coefficients (beta ~ N(0, sigma² v0 I))
+   * @param a0 inverse-gamma shape of sigma²
+   * @param b0 inverse-gamma scale of sigma²
+   * @param placebos number of placebo intervention points
+   */
+  public record Settings(boolean trend, double alpha, int draws, double v0, double a0, double b0, int placebos)
+      implements java.io.Serializable {}
+
+  /** Per-series results; NaN where the status is not {@code ok}. */
+  public record Summary(
+      String status,
+      int nPre,
+      int nPost,
+      double averageMean,
+      double averageSd,
+      double averageQ025,
+      double averageQ975,
+      double averageProbPositive,
+      double cumulativeMean,
+      double cumulativeSd,
+      double cumulativeQ025,
+      double cumulativeQ975,
+      double cumulativeProbPositive,
+      double relativeMean,
+      double relativeQ025,
+      double relativeQ975,
+      double tailAreaP,
+      double probCausalEffect,
+      boolean significant,
+      double preR2,
+      double preResidualSd,
+      double preResidualAutocorrelation,
+      boolean residualDriftFlag,
+      double placeboP,
+      int placebos) {
+
+    static Summary failed(String status, int nPre, int nPost) {
+      double n = Double.NaN;
+      return new Summary(status, nPre, nPost, n, n, n, n, n, n, n, n, n, n, n, n, n, n, n, false, n, n, n, false, n, 0);
+    }
+  }
+
+  /** One row per time point: observed, counterfactual and impact with their 95% intervals. */
+  public record Point(
+      double time, boolean post, double observed, double counterfactualMean, double counterfactualQ025,
+      double counterfactualQ975, double impactMean, double impactQ025, double impactQ975, double cumulativeMean,
+      double cumulativeQ025, double cumulativeQ975) {}
+
+  public record Result(Summary summary, Point[] points) {}
+
+  /**
+   * Analyses one series.
+   *
+   * @param time time points (any order; duplicates are an error status)
+   * @param y outcomes
+   * @param controls control series, controls[i] the row of time[i] (NaN = missing)
+   * @param post true for rows at or after the intervention (in a window)
+   * @param rng this series' stream (see {@link Seeds})
+   */
+  public static Result analyse(double[] time, double[] y, double[][] controls, boolean[] post, Settings s, UniformRandomProvider rng) {
+    int n = time.length;
+    Integer[] order = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> Double.compare(time[a], time[b]));
+    double[] t = new double[n];
+    double[] yy = new double[n];
+    double[][] c = new double[n][];
+    boolean[] pp = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      t[i] = time[order[i]];
+      yy[i] = y[order[i]];
+      c[i] = controls[order[i]];
+      pp[i] = post[order[i]];
+    }
+    int nPre = 0;
+    int nPost = 0;
+    for (int i = 0; i < n; i++) {
+      if (pp[i]) {
+        nPost++;
+      } else {
+        nPre++;
+      }
+    }
+    for (int i = 1; i < n; i++) {
+      if (t[i] == t[i - 1]) {
+        return new Result(Summary.failed("duplicate_times", nPre, nPost), new Point[0]);
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      boolean bad = !Double.isFinite(yy[i]);
+      for (double v : c[i]) {
+        bad |= !Double.isFinite(v);
+      }
+      if (bad) {
+        return new Result(Summary.failed(!Double.isFinite(yy[i]) ? "missing_outcome" : "missing_controls", nPre, nPost), new Point[0]);
+      }
+    }
+    int p = 1 + c[0].length + (s.trend() ? 1 : 0);
+    if (nPre == 0) {
+      return new Result(Summary.failed("no_pre_period", nPre, nPost), new Point[0]);
+    }
+    if (nPost == 0) {
+      return new Result(Summary.failed("no_post_period", nPre, nPost), new Point[0]);
+    }
+    if (nPre < p + 3) {
+      return new Result(Summary.failed("too_few_points", nPre, nPost), new Point[0]);
+    }
+    double[][] x = new double[n][];
+    for (int i = 0; i < n; i++) {
+      x[i] = row(c[i], (t[i] - t[0]) / Math.max(1, t[n - 1] - t[0]), s.trend());
+    }
+    int[] preIdx = indices(pp, false);
+    int[] postIdx = indices(pp, true);
+    CounterfactualRegression fit = fit(x, yy, preIdx, s);
+    if (fit == null) {
+      return new Result(Summary.failed("singular_controls", nPre, nPost), new Point[0]);
+    }
+    double dof = fit.dof();
+    double z = FastQuantiles.student(dof, 0.975);
+    // Cumulative impact over the post rows: observed sum minus the t-distributed counterfactual sum.
+    double[][] postRows = new double[nPost][];
+    double[] ones = new double[nPost];
+    double obsSum = 0;
+    double cfSum = 0;
+    for (int k = 0; k < nPost; k++) {
+      postRows[k] = x[postIdx[k]];
+      ones[k] = 1;
+      obsSum += yy[postIdx[k]];
+      cfSum += fit.mean(x[postIdx[k]]);
+    }
+    double cumMean = obsSum - cfSum;
+    double cumScale = fit.scale(postRows, ones);
+    StudentSummary cum = StudentSummary.of(cumMean, cumScale, dof, 0);
+    StudentSummary avg = StudentSummary.of(cumMean / nPost, cumScale / nPost, dof, 0);
+    double pLow = 1 - cum.probPositive();
+    double tail = Math.min(pLow, cum.probPositive());
+    // Relative effect from draws of the counterfactual sum S: (obs - S) / |S|.
+    double[] rel = new double[s.draws()];
+    ZigguratSampler.NormalizedGaussian g = ZigguratSampler.NormalizedGaussian.of(rng);
+    org.apache.commons.rng.sampling.distribution.ContinuousSampler chi2 = AhrensDieterMarsagliaTsangGammaSampler.of(rng, dof / 2, 2);
+    double relSum = 0;
+    for (int d = 0; d < rel.length; d++) {
+      double sum = cfSum + cumScale * g.sample() / Math.sqrt(chi2.sample() / dof);
+      rel[d] = (obsSum - sum) / Math.abs(sum);
+      relSum += rel[d];
+    }
+    double relMean = relSum / rel.length;
+    double relLo = Quantiles.select(rel, 0.025);
+    double relHi = Quantiles.select(rel, 0.975);
+    // Pre-period fit.
+    double rss = 0;
+    double mean = 0;
+    for (int i : preIdx) {
+      mean += yy[i];
+    }
+    mean /= nPre;
+    double tss = 0;
+    double[] res = new double[nPre];
+    for (int k = 0; k < nPre; k++) {
+      int i = preIdx[k];
+      res[k] = yy[i] - fit.mean(x[i]);
+      rss += res[k] * res[k];
+      tss += (yy[i] - mean) * (yy[i] - mean);
+    }
+    double r1num = 0;
+    for (int k = 1; k < nPre; k++) {
+      r1num += res[k] * res[k - 1];
+    }
+    double r1 = rss > 0 ? r1num / rss : Double.NaN;
+    boolean drift = Math.abs(r1) > 1.959963984540054 / Math.sqrt(nPre);
+    double[] placebo = placebo(x, yy, nPre, nPost, p, s);
+    double realAbs = Math.abs(cumMean / nPost);
+    int atLeast = 0;
+    for (double v : placebo) {
+      atLeast += Math.abs(v) >= realAbs ? 1 : 0;
+    }
+    double placeboP = placebo.length == 0 ? Double.NaN : (1.0 + atLeast) / (1.0 + placebo.length);
+    Summary summary =
+        new Summary(
+            OK, nPre, nPost, avg.mean(), avg.sd(), avg.q025(), avg.q975(), avg.probPositive(), cum.mean(), cum.sd(), cum.q025(),
+            cum.q975(), cum.probPositive(), relMean, relLo, relHi, tail, 1 - tail, tail < s.alpha() / 2, tss > 0 ? 1 - rss / tss : Double.NaN,
+            Math.sqrt(rss / Math.max(1, nPre - p)), r1, drift, placeboP, placebo.length);
+    Point[] points = new Point[n];
+    double runObs = 0;
+    double runCf = 0;
+    int k = 0;
+    double[] c1 = new double[nPost];
+    for (int i = 0; i < n; i++) {
+      double m = fit.mean(x[i]);
+      double sc = fit.scale(new double[][] {x[i]}, new double[] {1});
+      double cl = m - z * sc;
+      double ch = m + z * sc;
+      double cm = Double.NaN;
+      double cq1 = Double.NaN;
+      double cq2 = Double.NaN;
+      if (pp[i]) {
+        runObs += yy[i];
+        runCf += m;
+        c1[k++] = 1;
+        double runScale = fit.scale(Arrays.copyOf(postRows, k), Arrays.copyOf(c1, k));
+        cm = runObs - runCf;
+        cq1 = cm - z * runScale;
+        cq2 = cm + z * runScale;
+      }
+      points[i] = new Point(t[i], pp[i], yy[i], m, cl, ch, yy[i] - m, yy[i] - ch, yy[i] - cl, cm, cq1, cq2);
+    }
+    return new Result(summary, points);
+  }
+
+  /** Average impact means of the placebo refits inside the pre-period (see the class comment). */
+  private static double[] placebo(double[][] x, double[] y, int nPre, int nPost, int p, Settings s) {
+    int minPre = Math.max(p + 3, nPre / 2);
+    int last = nPre - 1;
+    if (s.placebos() <= 0 || last < minPre) {
+      return new double[0];
+    }
+    int count = Math.min(s.placebos(), last - minPre + 1);
+    double[] out = new double[count];
+    for (int j = 0; j < count; j++) {
+      int cut = count == 1 ? minPre : minPre + (int) Math.round((double) j * (last - minPre) / (count - 1));
+      int len = Math.min(nPost, nPre - cut);
+      int[] pre = new int[cut];
+      for (int i = 0; i < cut; i++) {
+        pre[i] = i;
+      }
+      CounterfactualRegression f = fit(x, y, pre, s);
+      if (f == null) {
+        return Arrays.copyOf(out, j);
+      }
+      double sum = 0;
+      for (int i = cut; i < cut + len; i++) {
+        sum += y[i] - f.mean(x[i]);
+      }
+      out[j] = sum / len;
+    }
+    return out;
+  }
+
+  private static CounterfactualRegression fit(double[][] x, double[] y, int[] rows, Settings s) {
+    double[][] xs = new double[rows.length][];
+    double[] ys = new double[rows.length];
+    for (int k = 0; k < rows.length; k++) {
+      xs[k] = x[rows[k]];
+      ys[k] = y[rows[k]];
+    }
+    return CounterfactualRegression.fit(xs, ys, s.v0(), s.a0(), s.b0());
+  }
+
+  private static double[] row(double[] controls, double trend, boolean withTrend) {
+    double[] r = new double[1 + controls.length + (withTrend ? 1 : 0)];
+    r[0] = 1;
+    System.arraycopy(controls, 0, r, 1, controls.length);
+    if (withTrend) {
+      r[r.length - 1] = trend;
+    }
+    return r;
+  }
+
+  private static int[] indices(boolean[] post, boolean which) {
+    int k = 0;
+    for (boolean b : post) {
+      k += b == which ? 1 : 0;
+    }
+    int[] out = new int[k];
+    k = 0;
+    for (int i = 0; i < post.length; i++) {
+      if (post[i] == which) {
+        out[k++] = i;
+      }
+    }
+    return out;
+  }
+}

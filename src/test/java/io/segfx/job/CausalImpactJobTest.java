@@ -1,0 +1,118 @@
+package io.segfx.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.segfx.config.OptionValues;
+import io.segfx.config.SpecReader;
+import io.segfx.config.UsageException;
+import io.segfx.sim.SeriesGenerator;
+import io.segfx.testing.SharedSparkSession;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * causal-impact through Spark: the example markets (section-10 formulas, known impacts) are
+ * recovered, bad series get a status instead of failing the run, and results do not depend on
+ * the input partitioning.
+ */
+class CausalImpactJobTest extends SharedSparkSession {
+  @TempDir Path tmp;
+
+  private Path data() throws Exception {
+    Path csv = tmp.resolve("series.csv");
+    SeriesGenerator.write(OptionValues.resolve(SeriesGenerator.COMMAND, SeriesGenerator.OPTIONS, new String[] {"--output", csv.toString(), "--series", "30"}, null));
+    StringBuilder extra = new StringBuilder();
+    for (int t = 0; t < 10; t++) {
+      extra.append("post-only,").append(100 + t).append(",1,2,3,0\n");
+    }
+    for (int t = 0; t < 100; t++) {
+      extra.append("duplicated,").append(t == 50 ? 49 : t).append(",1,").append(t).append(",3,0\n");
+      extra.append("gap,").append(t).append(",1,").append(t == 10 ? "" : String.valueOf(t)).append(",3,0\n");
+    }
+    Files.writeString(csv, Files.readString(csv) + extra);
+    return csv;
+  }
+
+  private List<Row> run(Path in, Path out, String... extra) {
+    List<String> args =
+        new ArrayList<>(
+            List.of("--input", in.toString(), "--output", out.toString(), "--time-col", "time", "--outcome-col", "y", "--controls", "c1,c2",
+                "--intervention-time", "82", "--trend", "--draws", "2000"));
+    args.addAll(List.of(extra));
+    return CausalImpactJob.run(spark(), OptionValues.resolve(CausalImpactJob.COMMAND, CausalImpactJob.OPTIONS, args.toArray(new String[0]), SpecReader::read));
+  }
+
+  @Test
+  void recoversKnownImpactsAndReportsBadSeries() throws Exception {
+    Path in = data();
+    List<Row> rows = run(in, tmp.resolve("out"));
+    Map<String, Row> byId = new HashMap<>();
+    for (Row r : rows) {
+      byId.put(r.getString(0), r);
+    }
+    assertEquals(33, rows.size());
+    assertEquals("no_pre_period", byId.get("post-only").getAs("status"));
+    assertEquals("duplicate_times", byId.get("duplicated").getAs("status"));
+    assertEquals("missing_controls", byId.get("gap").getAs("status"));
+    // True average impact per market, from the generator's column.
+    Map<String, double[]> truth = new HashMap<>();
+    for (String line : Files.readAllLines(in).subList(1, 30 * 120 + 1)) {
+      String[] f = line.split(",");
+      if (Integer.parseInt(f[1]) >= 82) {
+        truth.computeIfAbsent(f[0], k -> new double[2])[0] += Double.parseDouble(f[5]);
+        truth.get(f[0])[1] += 1;
+      }
+    }
+    int covered = 0;
+    int nullFlagged = 0;
+    for (Map.Entry<String, double[]> e : truth.entrySet()) {
+      Row r = byId.get(e.getKey());
+      assertEquals("ok", r.getAs("status"));
+      double avg = e.getValue()[0] / e.getValue()[1];
+      covered += r.<Double>getAs("average_q025") <= avg && avg <= r.<Double>getAs("average_q975") ? 1 : 0;
+      if (avg == 0) {
+        nullFlagged += r.<Boolean>getAs("significant") ? 1 : 0;
+      } else {
+        Assertions.assertTrue(r.<Boolean>getAs("significant"), e.getKey() + " has a real impact");
+      }
+    }
+    // 30 markets, 95% intervals: at least 26 cover (P(fewer) < 2% under nominal coverage).
+    Assertions.assertTrue(covered >= 26, "covered " + covered + " of 30");
+    Assertions.assertTrue(nullFlagged <= 2, "no-effect markets flagged: " + nullFlagged);
+    long points = spark().read().parquet(tmp.resolve("out").resolve(CausalImpactJob.IMPACT_POINTWISE).toString()).count();
+    assertEquals(30 * 120, points);
+    Assertions.assertTrue(Files.exists(tmp.resolve("out").resolve("manifest.json")));
+  }
+
+  @Test
+  void resultsDoNotDependOnPartitioning() throws Exception {
+    Path in = data();
+    Path parts = tmp.resolve("parts");
+    spark().read().option("header", "true").option("inferSchema", "true").csv(in.toString()).repartition(5).write().parquet(parts.toString());
+    List<Row> a = run(in, tmp.resolve("a"));
+    List<Row> b = run(parts, tmp.resolve("b"));
+    assertEquals(a.toString(), b.toString());
+  }
+
+  @Test
+  void usageErrorsNameTheProblem() throws Exception {
+    Path in = data();
+    UsageException e = Assertions.assertThrows(UsageException.class, () -> run(in, tmp.resolve("x"), "--intervention-col", "iv"));
+    Assertions.assertTrue(e.getMessage().contains("exactly one of"), e.getMessage());
+    e =
+        Assertions.assertThrows(
+            UsageException.class,
+            () -> CausalImpactJob.run(spark(), OptionValues.resolve(CausalImpactJob.COMMAND, CausalImpactJob.OPTIONS,
+                new String[] {"--input", in.toString(), "--output", tmp.resolve("y").toString(), "--time-col", "time", "--outcome-col", "y",
+                  "--controls", "c1,nope", "--intervention-time", "82"}, null)));
+    Assertions.assertTrue(e.getMessage().contains("'nope'"), e.getMessage());
+  }
+}
