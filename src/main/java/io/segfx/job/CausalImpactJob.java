@@ -58,6 +58,7 @@ public final class CausalImpactJob {
           OptionDef.of("alpha", OptionDef.Kind.DOUBLE, "0.05", "significance level: significant = the 1 - alpha interval of the cumulative impact excludes 0"),
           OptionDef.of("placebos", OptionDef.Kind.INT, "10", "placebo intervention points inside the pre-period per series"),
           OptionDef.of("prior", OptionDef.Kind.LIST, "1e4,1e-3,1e-3", "v0,a0,b0: beta ~ N(0, sigma^2 v0 I), sigma^2 ~ IG(a0, b0) (the notebook's section 10)"),
+          OptionDef.of("report", OptionDef.Kind.STRING, io.segfx.config.ReportScope.DEFAULT, "HTML report charts: top:N (by probability of a causal effect), all, or none"),
           OptionDef.of("master", OptionDef.Kind.STRING, null, "Spark master"),
           OptionDef.choice("mode", "error", List.of("error", "overwrite"), "when the output folder exists: fail, or replace it"));
 
@@ -154,6 +155,7 @@ public final class CausalImpactJob {
       Dataset<Row> pointwise =
           spark.createDataFrame(analysed.flatMap(t -> t._2().iterator()), POINTWISE_SCHEMA).orderBy("series_id", "time");
       out.write(IMPACT_POINTWISE, pointwise);
+      int pages = writeReport(out, runId, summaries, analysed, io.segfx.config.ReportScope.parse(v.string("report")));
       analysed.unpersist();
       Map<String, Long> statuses = new LinkedHashMap<>();
       for (Row r : summaries) {
@@ -165,6 +167,8 @@ public final class CausalImpactJob {
       manifest.put("input", input);
       manifest.put("series", summaries.size());
       manifest.put("series_by_status", statuses);
+      manifest.put("memos", summaries.size());
+      manifest.put("report", Map.of("index", "report/index.html", "charted_series", pages));
       Map<String, Object> settingsMap = new LinkedHashMap<>();
       for (OptionDef d : OPTIONS) {
         if (v.has(d.name())) {
@@ -244,6 +248,75 @@ public final class CausalImpactJob {
               p.impactMean(), p.impactQ025(), p.impactQ975(), p.cumulativeMean(), p.cumulativeQ025(), p.cumulativeQ975()));
     }
     return new Tuple2<>(summary, points);
+  }
+
+  /**
+   * Memos for every series, and the HTML report: an index of all series ordered by probability of
+   * a causal effect, and a page with the two-panel chart for the charted ones. Returns the number
+   * of charted series.
+   */
+  private static int writeReport(
+      RunOutput out, String runId, List<Row> summaries, JavaRDD<Tuple2<Row, List<Row>>> analysed, io.segfx.config.ReportScope scope) {
+    List<String> ids = new ArrayList<>();
+    for (Row r : summaries) {
+      ids.add(r.getString(0));
+    }
+    List<String> names = io.segfx.report.DecisionMemo.safeNames(ids);
+    for (int i = 0; i < summaries.size(); i++) {
+      out.writeText("memos/" + names.get(i) + ".md", "# Causal impact: " + ids.get(i) + "\n\n" + io.segfx.report.ImpactMemo.paragraph(summaries.get(i)) + "\n");
+    }
+    List<Row> ordered = new ArrayList<>(summaries);
+    ordered.sort(
+        java.util.Comparator.comparingDouble((Row r) -> Double.isNaN(r.getDouble(18)) ? 1.0 : -r.getDouble(18))
+            .thenComparing(r -> r.getString(0)));
+    java.util.Set<String> charted = new java.util.LinkedHashSet<>();
+    if (scope.charts()) {
+      for (Row r : ordered) {
+        if (charted.size() >= scope.top()) {
+          break;
+        }
+        if ("ok".equals(r.getString(1))) {
+          charted.add(r.getString(0));
+        }
+      }
+    }
+    Map<String, String> pageOf = new LinkedHashMap<>();
+    Map<String, Integer> index = new java.util.HashMap<>();
+    for (int i = 0; i < ids.size(); i++) {
+      index.put(ids.get(i), i);
+    }
+    if (!charted.isEmpty()) {
+      java.util.Set<String> wanted = new java.util.HashSet<>(charted);
+      Map<String, List<Row>> points = new java.util.HashMap<>();
+      for (Tuple2<Row, List<Row>> t : analysed.filter(t -> wanted.contains(t._1().getString(0))).collect()) {
+        points.put(t._1().getString(0), t._2());
+      }
+      int c = 0;
+      for (String id : charted) {
+        List<Row> p = points.get(id);
+        int n = p.size();
+        double[][] a = new double[9][n];
+        for (int i = 0; i < n; i++) {
+          Row r = p.get(i);
+          a[0][i] = r.getDouble(1);
+          a[1][i] = r.getDouble(3);
+          for (int k = 0; k < 6; k++) {
+            a[2 + k][i] = r.getDouble(4 + k);
+          }
+        }
+        Row summary = summaries.get(index.get(id));
+        String[] svg =
+            io.segfx.report.Charts.impactPanels(
+                "s" + c++, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], summary.getDouble(26));
+        String page = names.get(index.get(id)) + ".html";
+        pageOf.put(id, page);
+        out.writeText(
+            io.segfx.report.HtmlReport.FOLDER + "/" + io.segfx.report.HtmlReport.PAGES + "/" + page,
+            io.segfx.report.HtmlReport.impactPage(id, io.segfx.report.ImpactMemo.paragraph(summary), svg));
+      }
+    }
+    out.writeText(io.segfx.report.HtmlReport.FOLDER + "/index.html", io.segfx.report.HtmlReport.impactIndex(runId, ordered, pageOf));
+    return charted.size();
   }
 
   private static ImpactAnalysis.Summary failed(String status, int n) {

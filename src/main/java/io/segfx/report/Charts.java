@@ -209,6 +209,50 @@ public final class Charts {
     return svg(id, chart(title, plot, true));
   }
 
+  /**
+   * The notebook's causal-impact figure as two charts: observed series against the counterfactual
+   * mean with its 95% band, and the pointwise impact with its band; the intervention marked in both.
+   */
+  public static String[] impactPanels(
+      String id, double[] time, double[] observed, double[] cfMean, double[] cfLo, double[] cfHi, double[] impact,
+      double[] impactLo, double[] impactHi, double intervention) {
+    org.jfree.data.xy.YIntervalSeries cf = new org.jfree.data.xy.YIntervalSeries("counterfactual (95% band)");
+    XYSeries obs = new XYSeries("observed", false, true);
+    org.jfree.data.xy.YIntervalSeries imp = new org.jfree.data.xy.YIntervalSeries("pointwise impact (95% band)");
+    for (int i = 0; i < time.length; i++) {
+      cf.add(time[i], cfMean[i], cfLo[i], cfHi[i]);
+      obs.add(time[i], observed[i]);
+      imp.add(time[i], impact[i], impactLo[i], impactHi[i]);
+    }
+    org.jfree.data.xy.YIntervalSeriesCollection band = new org.jfree.data.xy.YIntervalSeriesCollection();
+    band.addSeries(cf);
+    org.jfree.chart.renderer.xy.DeviationRenderer dev = new org.jfree.chart.renderer.xy.DeviationRenderer(true, false);
+    dev.setSeriesPaint(0, new Color(0x44, 0x44, 0x44));
+    dev.setSeriesFillPaint(0, new Color(0xbd, 0xbd, 0xbd));
+    dev.setAlpha(0.45f);
+    XYPlot top = new XYPlot(band, new NumberAxis("time"), new NumberAxis("outcome"), dev);
+    ((NumberAxis) top.getRangeAxis()).setAutoRangeIncludesZero(false);
+    XYLineAndShapeRenderer line = new XYLineAndShapeRenderer(true, false);
+    line.setDrawSeriesLineAsPath(true);
+    line.setSeriesPaint(0, new Color(0x2b, 0x8c, 0xbe));
+    line.setSeriesStroke(0, new BasicStroke(1.5f));
+    top.setDataset(1, new XYSeriesCollection(obs));
+    top.setRenderer(1, line);
+    top.addDomainMarker(line(intervention, "intervention", MARK));
+    org.jfree.data.xy.YIntervalSeriesCollection impBand = new org.jfree.data.xy.YIntervalSeriesCollection();
+    impBand.addSeries(imp);
+    org.jfree.chart.renderer.xy.DeviationRenderer dev2 = new org.jfree.chart.renderer.xy.DeviationRenderer(true, false);
+    dev2.setSeriesPaint(0, new Color(0x2b, 0x8c, 0xbe));
+    dev2.setSeriesFillPaint(0, new Color(0x9e, 0xca, 0xe1));
+    dev2.setAlpha(0.45f);
+    XYPlot bottom = new XYPlot(impBand, new NumberAxis("time"), new NumberAxis("observed - counterfactual"), dev2);
+    bottom.addRangeMarker(new ValueMarker(0, Color.BLACK, new BasicStroke(1f)));
+    bottom.addDomainMarker(line(intervention, "intervention", MARK));
+    return new String[] {
+      svg(id + "-series", chart("Bayesian counterfactual forecast", top, true)), svg(id + "-impact", chart("Posterior pointwise impact", bottom, true))
+    };
+  }
+
   /** A histogram of draws scaled to unit area, or a normal density; null when neither exists. */
   private static XYPlot distribution(
       double[] draws, java.util.function.DoubleUnaryOperator density, double mean, double sd, String label, Color color, String xLabel) {

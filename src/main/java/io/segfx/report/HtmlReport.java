@@ -203,6 +203,51 @@ public final class HtmlReport {
     return tail(b);
   }
 
+  /**
+   * The causal-impact report's index: every series with status and impact figures, in the order
+   * given (by probability of a causal effect), linking the charted ones' pages.
+   */
+  public static String impactIndex(String runId, List<org.apache.spark.sql.Row> rows, Map<String, String> pages) {
+    StringBuilder b = head("segfx causal impact");
+    b.append("<h1>Causal impact report</h1>\n<p class=\"muted\">run ").append(escape(runId)).append(" · ").append(rows.size())
+        .append(" series · pages for the charted ones</p>\n<table>\n<tr><th class=\"l\">series</th><th class=\"l\">status</th>")
+        .append("<th>average impact</th><th>95% interval</th><th>cumulative impact</th><th>relative effect</th>")
+        .append("<th>P(causal effect)</th><th>placebo p</th><th class=\"l\">flags</th></tr>\n");
+    for (org.apache.spark.sql.Row r : rows) {
+      String id = r.getAs("series_id");
+      String page = pages.get(id);
+      b.append("<tr><td class=\"l\">");
+      if (page != null) {
+        b.append("<a href=\"").append(PAGES).append('/').append(escape(page)).append("\">").append(escape(id)).append("</a>");
+      } else {
+        b.append(escape(id));
+      }
+      b.append("</td><td class=\"l\">").append(escape(r.getAs("status"))).append("</td><td>")
+          .append(DecisionMemo.number(r.<Double>getAs("average_mean"))).append("</td><td>[")
+          .append(DecisionMemo.number(r.<Double>getAs("average_q025"))).append(", ")
+          .append(DecisionMemo.number(r.<Double>getAs("average_q975"))).append("]</td><td>")
+          .append(DecisionMemo.number(r.<Double>getAs("cumulative_mean"))).append("</td><td>")
+          .append(DecisionMemo.number(r.<Double>getAs("relative_effect_mean"))).append("</td><td>")
+          .append(DecisionMemo.probability(r.<Double>getAs("prob_causal_effect"))).append("</td><td>")
+          .append(DecisionMemo.probability(r.<Double>getAs("placebo_p"))).append("</td><td class=\"l\">")
+          .append(r.<Boolean>getAs("residual_drift_flag") ? "residual drift" : "").append("</td></tr>\n");
+    }
+    b.append("</table>\n");
+    return tail(b);
+  }
+
+  /** One series' page: its memo paragraph and the two-panel chart. */
+  public static String impactPage(String seriesId, String paragraph, String[] charts) {
+    StringBuilder b = head("segfx: " + seriesId);
+    b.append("<p><a href=\"../index.html\">← all series</a></p>\n<h1>Series ").append(escape(seriesId)).append("</h1>\n<p>")
+        .append(escape(paragraph)).append("</p>\n<div class=\"charts\">\n");
+    for (String c : charts) {
+      b.append(c).append('\n');
+    }
+    b.append("</div>\n");
+    return tail(b);
+  }
+
   private static void segmentTable(StringBuilder b, Section s) {
     if (s.raw().isEmpty()) {
       return;

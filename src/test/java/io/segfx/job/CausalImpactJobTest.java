@@ -90,6 +90,19 @@ class CausalImpactJobTest extends SharedSparkSession {
     long points = spark().read().parquet(tmp.resolve("out").resolve(CausalImpactJob.IMPACT_POINTWISE).toString()).count();
     assertEquals(30 * 120, points);
     Assertions.assertTrue(Files.exists(tmp.resolve("out").resolve("manifest.json")));
+    // A memo per series, its numbers printed from the table; a report page with both panels.
+    try (var memos = Files.list(tmp.resolve("out").resolve("memos"))) {
+      assertEquals(33, memos.count());
+    }
+    String memo = Files.readString(tmp.resolve("out").resolve("memos/market-001.md"));
+    Row m1 = byId.get("market-001");
+    Assertions.assertTrue(memo.contains(io.segfx.report.DecisionMemo.number(m1.getAs("average_mean")) + " on average (95% interval ["
+        + io.segfx.report.DecisionMemo.number(m1.getAs("average_q025")) + ", "), memo);
+    Assertions.assertTrue(Files.readString(tmp.resolve("out").resolve("memos/gap.md")).contains("not analysed: missing controls"));
+    String page = Files.readString(tmp.resolve("out").resolve("report/experiments/market-001.html"));
+    assertEquals(2, page.split("<svg", -1).length - 1);
+    Assertions.assertFalse(page.toLowerCase().contains("<script"));
+    Assertions.assertTrue(Files.readString(tmp.resolve("out").resolve("report/index.html")).contains("experiments/market-001.html"));
   }
 
   @Test

@@ -1,0 +1,45 @@
+package io.segfx.report;
+
+import org.apache.spark.sql.Row;
+
+/**
+ * The memo paragraph of one causal-impact series, in the spirit of the seed notebook's decision
+ * memo and CausalImpact's report: impact with intervals, the probability of a causal effect, the
+ * evidence guards (placebo, residual drift) and the causal caveat of section 10. Numbers are
+ * printed from the summary row with {@link DecisionMemo#number}.
+ */
+public final class ImpactMemo {
+  private ImpactMemo() {}
+
+  public static String paragraph(Row r) {
+    String id = r.getAs("series_id");
+    String status = r.getAs("status");
+    if (!"ok".equals(status)) {
+      return "Series " + id + " was not analysed: " + status.replace('_', ' ') + ".";
+    }
+    StringBuilder b = new StringBuilder();
+    b.append("During the ").append((int) r.getAs("n_post")).append(" post-intervention points, series ").append(id)
+        .append(" differed from the counterfactual predicted from its controls by ")
+        .append(DecisionMemo.number(r.getAs("average_mean"))).append(" on average (95% interval [")
+        .append(DecisionMemo.number(r.getAs("average_q025"))).append(", ").append(DecisionMemo.number(r.getAs("average_q975")))
+        .append("]), ").append(DecisionMemo.number(r.getAs("cumulative_mean"))).append(" in total ([")
+        .append(DecisionMemo.number(r.getAs("cumulative_q025"))).append(", ").append(DecisionMemo.number(r.getAs("cumulative_q975")))
+        .append("]); relative to the counterfactual that is ").append(DecisionMemo.number(r.getAs("relative_effect_mean")))
+        .append(" ([").append(DecisionMemo.number(r.getAs("relative_effect_q025"))).append(", ")
+        .append(DecisionMemo.number(r.getAs("relative_effect_q975"))).append("]). The probability of a causal effect is ")
+        .append(DecisionMemo.probability(r.getAs("prob_causal_effect"))).append(" (tail-area p = ")
+        .append(DecisionMemo.number(r.getAs("tail_area_p"))).append("); the effect is ")
+        .append(r.<Boolean>getAs("significant") ? "" : "not ").append("significant at the chosen level. ");
+    b.append("Evidence checks: refitting at ").append((int) r.getAs("placebos")).append(" fake intervention points in the pre-period gives placebo p = ")
+        .append(DecisionMemo.probability(r.getAs("placebo_p")))
+        .append(" (small values mean no placebo window showed an effect this large); the pre-period fit has R² ")
+        .append(DecisionMemo.probability(r.getAs("pre_r2"))).append(" and lag-1 residual autocorrelation ")
+        .append(DecisionMemo.number(r.getAs("pre_residual_autocorrelation")))
+        .append(r.<Boolean>getAs("residual_drift_flag")
+            ? ", which is flagged: residuals drift, so the intervals are likely too narrow. "
+            : ", within the noise band. ");
+    b.append("This is causal only if the control series represent what would have happened to ").append(id)
+        .append(" without the intervention and were not affected by it (seed notebook section 10).");
+    return b.toString();
+  }
+}
