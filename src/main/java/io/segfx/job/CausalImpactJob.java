@@ -52,6 +52,7 @@ public final class CausalImpactJob {
           OptionDef.required("controls", OptionDef.Kind.LIST, "control series columns"),
           OptionDef.of("intervention-time", OptionDef.Kind.DOUBLE, null, "the intervention time of every series (rows at or after it are post)"),
           OptionDef.of("intervention-col", OptionDef.Kind.STRING, null, "column with each series' intervention time"),
+          OptionDef.of("interventions", OptionDef.Kind.STRING, null, "table of intervention windows: columns series_id (or --series-col), start, end (empty = open); one summary per window, each against the pre-period before the series' first window"),
           OptionDef.of("trend", OptionDef.Kind.FLAG, null, "add a linear time trend regressor (the notebook does)"),
           OptionDef.of("draws", OptionDef.Kind.INT, "20000", "draws of the predictive sum for the relative effect"),
           OptionDef.of("seed", OptionDef.Kind.LONG, "1", "run seed"),
@@ -75,20 +76,22 @@ public final class CausalImpactJob {
           "relative_effect_mean:double", "relative_effect_q025:double", "relative_effect_q975:double", "tail_area_p:double",
           "prob_causal_effect:double", "significant:boolean", "pre_r2:double", "pre_residual_sd:double",
           "pre_residual_autocorrelation:double", "residual_drift_flag:boolean", "placebo_p:double", "placebos:int",
-          "intervention_time:double");
+          "intervention_time:double", "window:int", "window_end:double");
 
   static final StructType POINTWISE_SCHEMA =
       schema(
           "series_id:string", "time:double", "post:boolean", "observed:double", "counterfactual_mean:double",
           "counterfactual_q025:double", "counterfactual_q975:double", "impact_mean:double", "impact_q025:double",
-          "impact_q975:double", "cumulative_impact_mean:double", "cumulative_impact_q025:double", "cumulative_impact_q975:double");
+          "impact_q975:double", "cumulative_impact_mean:double", "cumulative_impact_q025:double", "cumulative_impact_q975:double",
+          "window:int");
 
   /** Runs the job; returns the summary rows. */
   public static List<Row> run(SparkSession spark, OptionValues v) {
     String runId = UUID.randomUUID().toString();
     Instant started = Instant.now();
-    if (v.has("intervention-time") == v.has("intervention-col")) {
-      throw new UsageException("give exactly one of --intervention-time T and --intervention-col COLUMN");
+    int given = (v.has("intervention-time") ? 1 : 0) + (v.has("intervention-col") ? 1 : 0) + (v.has("interventions") ? 1 : 0);
+    if (given != 1) {
+      throw new UsageException("give exactly one of --intervention-time T, --intervention-col COLUMN and --interventions TABLE");
     }
     List<String> controls = v.list("controls");
     if (controls.isEmpty()) {
@@ -127,8 +130,9 @@ public final class CausalImpactJob {
       cols.add(
           (v.has("intervention-col")
                   ? functions.col(q(v.string("intervention-col"))).cast("double")
-                  : functions.lit(v.number("intervention-time")))
+                  : functions.lit(v.has("intervention-time") ? v.number("intervention-time") : Double.NaN))
               .as("iv"));
+      Map<String, List<double[]>> windows = v.has("interventions") ? windows(spark, v.string("interventions"), v.string("series-col")) : null;
       int k = controls.size();
       long seed = v.longValue("seed");
       spark.sparkContext().setJobGroup("segfx-impact", "causal impact: one task group per series", false);
@@ -138,7 +142,7 @@ public final class CausalImpactJob {
               .toJavaRDD()
               .mapToPair(r -> new Tuple2<>(r.isNullAt(0) ? "" : r.getString(0), obs(r, k)))
               .groupByKey()
-              .map(g -> analyse(g._1(), g._2(), settings, seed));
+              .flatMap(g -> analyse(g._1(), g._2(), settings, seed, windows == null ? null : windows.getOrDefault(g._1(), List.of())).iterator());
       analysed.cache();
       List<Row> summaries = new ArrayList<>();
       for (Row r : analysed.map(Tuple2::_1).collect()) {
@@ -149,7 +153,7 @@ public final class CausalImpactJob {
         }
         summaries.add(new org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema(values, SUMMARY_SCHEMA));
       }
-      summaries.sort((a, b) -> a.getString(0).compareTo(b.getString(0)));
+      summaries.sort(java.util.Comparator.comparing((Row a) -> a.getString(0)).thenComparingInt(a -> a.getInt(27)));
       double seconds = (System.nanoTime() - t0) / 1e9;
       out.writeTable(IMPACT_SUMMARY, summaries, SUMMARY_SCHEMA);
       Dataset<Row> pointwise =
@@ -203,11 +207,72 @@ public final class CausalImpactJob {
         r.isNullAt(3 + k) ? Double.NaN : r.getDouble(3 + k));
   }
 
-  /** Analyses one series: its summary row and pointwise rows. */
-  static Tuple2<Row, List<Row>> analyse(String series, Iterable<Obs> rows, ImpactAnalysis.Settings s, long seed) {
+  /**
+   * Intervention windows per series from a table (series, start, end; end null = open), sorted by
+   * start.
+   */
+  private static Map<String, List<double[]>> windows(SparkSession spark, String path, String seriesCol) {
+    Dataset<Row> t = InputReader.read(spark, path, path.endsWith(".csv") ? "csv" : "parquet");
+    List<String> names = Arrays.asList(t.columns());
+    String s = names.contains(seriesCol) ? seriesCol : "series_id";
+    for (String c : List.of(s, "start")) {
+      if (!names.contains(c)) {
+        throw new UsageException("--interventions " + path + " has no column '" + c + "' (needs " + seriesCol + ", start, end)");
+      }
+    }
+    Column end = names.contains("end") ? functions.col("end").cast("double") : functions.lit(null).cast("double");
+    Map<String, List<double[]>> out = new java.util.HashMap<>();
+    for (Row r : t.select(functions.col(q(s)).cast("string"), functions.col("start").cast("double"), end).collectAsList()) {
+      if (r.isNullAt(0)) {
+        continue;
+      }
+      out.computeIfAbsent(r.getString(0), x -> new ArrayList<>())
+          .add(new double[] {r.isNullAt(1) ? Double.NaN : r.getDouble(1), r.isNullAt(2) ? Double.POSITIVE_INFINITY : r.getDouble(2)});
+    }
+    for (List<double[]> w : out.values()) {
+      w.sort(java.util.Comparator.comparingDouble(x -> x[0]));
+    }
+    return out;
+  }
+
+  /**
+   * Analyses one series: a summary row and pointwise rows per intervention window. Each window is
+   * compared with the pre-period before the series' first window (rows between windows belong to
+   * neither: effects may carry over).
+   */
+  static List<Tuple2<Row, List<Row>>> analyse(
+      String series, Iterable<Obs> rows, ImpactAnalysis.Settings s, long seed, List<double[]> windows) {
     List<Obs> list = new ArrayList<>();
     rows.forEach(list::add);
+    if (windows == null) {
+      return List.of(analyseWindow(series, list, s, seed, list.get(0).intervention(), Double.POSITIVE_INFINITY, 1, null, true));
+    }
+    if (windows.isEmpty()) {
+      return List.of(analyseWindow(series, list, s, seed, Double.NaN, Double.NaN, 1, "no_intervention", false));
+    }
+    List<Tuple2<Row, List<Row>>> out = new ArrayList<>();
+    double first = windows.get(0)[0];
+    for (int w = 0; w < windows.size(); w++) {
+      double[] win = windows.get(w);
+      boolean bad = !Double.isFinite(win[0]) || win[1] < win[0] || (w > 0 && win[0] <= windows.get(w - 1)[1]);
+      List<Obs> sub = new ArrayList<>();
+      for (Obs o : list) {
+        if (o.time() < first || (o.time() >= win[0] && o.time() <= win[1]) || !Double.isFinite(o.time())) {
+          sub.add(new Obs(o.time(), o.y(), o.controls(), win[0]));
+        }
+      }
+      out.add(analyseWindow(series, sub, s, seed, win[0], win[1], w + 1, bad ? "bad_window" : null, false));
+    }
+    return out;
+  }
+
+  private static Tuple2<Row, List<Row>> analyseWindow(
+      String series, List<Obs> list, ImpactAnalysis.Settings s, long seed, double start, double end, int window, String forced,
+      boolean checkConsistency) {
     int n = list.size();
+    if (forced != null || n == 0) {
+      return summaryRow(series, new ImpactAnalysis.Result(failed(forced != null ? forced : "no_rows", n), new ImpactAnalysis.Point[0]), start, end, window);
+    }
     double[] time = new double[n];
     double[] y = new double[n];
     double[][] c = new double[n][];
@@ -220,7 +285,7 @@ public final class CausalImpactJob {
       time[i] = o.time();
       y[i] = o.y();
       c[i] = o.controls();
-      consistent &= Double.compare(o.intervention(), intervention) == 0;
+      consistent &= !checkConsistency || Double.compare(o.intervention(), intervention) == 0;
       badTime |= !Double.isFinite(o.time());
       post[i] = o.time() >= intervention;
     }
@@ -230,8 +295,12 @@ public final class CausalImpactJob {
     } else if (badTime) {
       r = new ImpactAnalysis.Result(failed("missing_time", n), new ImpactAnalysis.Point[0]);
     } else {
-      r = ImpactAnalysis.analyse(time, y, c, post, s, Seeds.of(seed, "causal-impact", series));
+      r = ImpactAnalysis.analyse(time, y, c, post, s, Seeds.of(seed, "causal-impact", series, String.valueOf(window)));
     }
+    return summaryRow(series, r, intervention, end, window);
+  }
+
+  private static Tuple2<Row, List<Row>> summaryRow(String series, ImpactAnalysis.Result r, double intervention, double end, int window) {
     ImpactAnalysis.Summary m = r.summary();
     Row summary =
         RowFactory.create(
@@ -239,13 +308,13 @@ public final class CausalImpactJob {
             m.averageProbPositive(), m.cumulativeMean(), m.cumulativeSd(), m.cumulativeQ025(), m.cumulativeQ975(),
             m.cumulativeProbPositive(), m.relativeMean(), m.relativeQ025(), m.relativeQ975(), m.tailAreaP(), m.probCausalEffect(),
             m.significant(), m.preR2(), m.preResidualSd(), m.preResidualAutocorrelation(), m.residualDriftFlag(), m.placeboP(),
-            m.placebos(), intervention);
+            m.placebos(), intervention, window, Double.isInfinite(end) ? Double.NaN : end);
     List<Row> points = new ArrayList<>(r.points().length);
     for (ImpactAnalysis.Point p : r.points()) {
       points.add(
           RowFactory.create(
               series, p.time(), p.post(), p.observed(), p.counterfactualMean(), p.counterfactualQ025(), p.counterfactualQ975(),
-              p.impactMean(), p.impactQ025(), p.impactQ975(), p.cumulativeMean(), p.cumulativeQ025(), p.cumulativeQ975()));
+              p.impactMean(), p.impactQ025(), p.impactQ975(), p.cumulativeMean(), p.cumulativeQ025(), p.cumulativeQ975(), window));
     }
     return new Tuple2<>(summary, points);
   }
@@ -257,18 +326,30 @@ public final class CausalImpactJob {
    */
   private static int writeReport(
       RunOutput out, String runId, List<Row> summaries, JavaRDD<Tuple2<Row, List<Row>>> analysed, io.segfx.config.ReportScope scope) {
-    List<String> ids = new ArrayList<>();
+    Map<String, Integer> windowsOf = new java.util.HashMap<>();
     for (Row r : summaries) {
-      ids.add(r.getString(0));
+      windowsOf.merge(r.getString(0), 1, Integer::sum);
     }
-    List<String> names = io.segfx.report.DecisionMemo.safeNames(ids);
-    for (int i = 0; i < summaries.size(); i++) {
-      out.writeText("memos/" + names.get(i) + ".md", "# Causal impact: " + ids.get(i) + "\n\n" + io.segfx.report.ImpactMemo.paragraph(summaries.get(i)) + "\n");
+    // One label per (series, window): the series id, with the window when a series has several.
+    java.util.function.Function<Row, String> label =
+        r -> windowsOf.get(r.getString(0)) > 1 ? r.getString(0) + " (window " + r.getInt(27) + ")" : r.getString(0);
+    List<String> labels = new ArrayList<>();
+    for (Row r : summaries) {
+      labels.add(label.apply(r));
+    }
+    List<String> names = io.segfx.report.DecisionMemo.safeNames(labels);
+    Map<String, Integer> index = new java.util.HashMap<>();
+    for (int i = 0; i < labels.size(); i++) {
+      index.put(labels.get(i), i);
+      out.writeText(
+          "memos/" + names.get(i) + ".md",
+          "# Causal impact: " + labels.get(i) + "\n\n" + io.segfx.report.ImpactMemo.paragraph(summaries.get(i)) + "\n");
     }
     List<Row> ordered = new ArrayList<>(summaries);
     ordered.sort(
         java.util.Comparator.comparingDouble((Row r) -> Double.isNaN(r.getDouble(18)) ? 1.0 : -r.getDouble(18))
-            .thenComparing(r -> r.getString(0)));
+            .thenComparing(r -> r.getString(0))
+            .thenComparingInt(r -> r.getInt(27)));
     java.util.Set<String> charted = new java.util.LinkedHashSet<>();
     if (scope.charts()) {
       for (Row r : ordered) {
@@ -276,26 +357,26 @@ public final class CausalImpactJob {
           break;
         }
         if ("ok".equals(r.getString(1))) {
-          charted.add(r.getString(0));
+          charted.add(label.apply(r));
         }
       }
     }
     Map<String, String> pageOf = new LinkedHashMap<>();
-    Map<String, Integer> index = new java.util.HashMap<>();
-    for (int i = 0; i < ids.size(); i++) {
-      index.put(ids.get(i), i);
-    }
     if (!charted.isEmpty()) {
-      java.util.Set<String> wanted = new java.util.HashSet<>(charted);
+      java.util.Set<String> wanted = new java.util.HashSet<>();
+      for (String l : charted) {
+        Row r = summaries.get(index.get(l));
+        wanted.add(r.getString(0) + "\u0000" + r.getInt(27));
+      }
       Map<String, List<Row>> points = new java.util.HashMap<>();
-      for (Tuple2<Row, List<Row>> t : analysed.filter(t -> wanted.contains(t._1().getString(0))).collect()) {
-        points.put(t._1().getString(0), t._2());
+      for (Tuple2<Row, List<Row>> t : analysed.filter(t -> wanted.contains(t._1().getString(0) + "\u0000" + t._1().getInt(27))).collect()) {
+        points.put(label.apply(t._1()), t._2());
       }
       int c = 0;
-      for (String id : charted) {
-        List<Row> p = points.get(id);
+      for (String l : charted) {
+        List<Row> p = points.get(l);
         int n = p.size();
-        double[][] a = new double[9][n];
+        double[][] a = new double[8][n];
         for (int i = 0; i < n; i++) {
           Row r = p.get(i);
           a[0][i] = r.getDouble(1);
@@ -304,18 +385,22 @@ public final class CausalImpactJob {
             a[2 + k][i] = r.getDouble(4 + k);
           }
         }
-        Row summary = summaries.get(index.get(id));
+        Row summary = summaries.get(index.get(l));
         String[] svg =
-            io.segfx.report.Charts.impactPanels(
-                "s" + c++, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], summary.getDouble(26));
-        String page = names.get(index.get(id)) + ".html";
-        pageOf.put(id, page);
+            io.segfx.report.Charts.impactPanels("s" + c++, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], summary.getDouble(26));
+        String page = names.get(index.get(l)) + ".html";
+        pageOf.put(l, page);
         out.writeText(
             io.segfx.report.HtmlReport.FOLDER + "/" + io.segfx.report.HtmlReport.PAGES + "/" + page,
-            io.segfx.report.HtmlReport.impactPage(id, io.segfx.report.ImpactMemo.paragraph(summary), svg));
+            io.segfx.report.HtmlReport.impactPage(l, io.segfx.report.ImpactMemo.paragraph(summary), svg));
       }
     }
-    out.writeText(io.segfx.report.HtmlReport.FOLDER + "/index.html", io.segfx.report.HtmlReport.impactIndex(runId, ordered, pageOf));
+    List<String> orderedLabels = new ArrayList<>();
+    for (Row r : ordered) {
+      orderedLabels.add(label.apply(r));
+    }
+    out.writeText(
+        io.segfx.report.HtmlReport.FOLDER + "/index.html", io.segfx.report.HtmlReport.impactIndex(runId, ordered, orderedLabels, pageOf));
     return charted.size();
   }
 

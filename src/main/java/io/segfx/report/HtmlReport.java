@@ -207,14 +207,15 @@ public final class HtmlReport {
    * The causal-impact report's index: every series with status and impact figures, in the order
    * given (by probability of a causal effect), linking the charted ones' pages.
    */
-  public static String impactIndex(String runId, List<org.apache.spark.sql.Row> rows, Map<String, String> pages) {
+  public static String impactIndex(String runId, List<org.apache.spark.sql.Row> rows, List<String> labels, Map<String, String> pages) {
     StringBuilder b = head("segfx causal impact");
     b.append("<h1>Causal impact report</h1>\n<p class=\"muted\">run ").append(escape(runId)).append(" · ").append(rows.size())
         .append(" series · pages for the charted ones</p>\n<table>\n<tr><th class=\"l\">series</th><th class=\"l\">status</th>")
         .append("<th>average impact</th><th>95% interval</th><th>cumulative impact</th><th>relative effect</th>")
         .append("<th>P(causal effect)</th><th>placebo p</th><th class=\"l\">flags</th></tr>\n");
-    for (org.apache.spark.sql.Row r : rows) {
-      String id = r.getAs("series_id");
+    for (int i = 0; i < rows.size(); i++) {
+      org.apache.spark.sql.Row r = rows.get(i);
+      String id = labels.get(i);
       String page = pages.get(id);
       b.append("<tr><td class=\"l\">");
       if (page != null) {

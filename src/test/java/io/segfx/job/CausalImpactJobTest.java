@@ -115,6 +115,38 @@ class CausalImpactJobTest extends SharedSparkSession {
     assertEquals(a.toString(), b.toString());
   }
 
+  /** Intervention windows: one summary per window, each against the pre-period before the first. */
+  @Test
+  void severalWindowsPerSeries() throws Exception {
+    Path csv = tmp.resolve("w.csv");
+    SeriesGenerator.write(OptionValues.resolve(SeriesGenerator.COMMAND, SeriesGenerator.OPTIONS, new String[] {"--output", csv.toString(), "--series", "5"}, null));
+    Path windows = tmp.resolve("windows.csv");
+    Files.writeString(windows, "series_id,start,end\nmarket-001,82,99\nmarket-001,100,119\nmarket-003,82,\nmarket-004,90,85\n");
+    List<String> args =
+        List.of("--input", csv.toString(), "--output", tmp.resolve("w-out").toString(), "--time-col", "time", "--outcome-col", "y",
+            "--controls", "c1,c2", "--interventions", windows.toString(), "--trend", "--draws", "2000");
+    List<Row> rows = CausalImpactJob.run(spark(), OptionValues.resolve(CausalImpactJob.COMMAND, CausalImpactJob.OPTIONS, args.toArray(new String[0]), null));
+    Map<String, Row> byKey = new HashMap<>();
+    for (Row r : rows) {
+      byKey.put(r.getString(0) + "/" + r.<Integer>getAs("window"), r);
+    }
+    assertEquals("no_intervention", byKey.get("market-000/1").getAs("status"));
+    assertEquals("bad_window", byKey.get("market-004/1").getAs("status"));
+    Row w1 = byKey.get("market-001/1");
+    Row w2 = byKey.get("market-001/2");
+    assertEquals(82, (int) w1.getAs("n_pre"));
+    assertEquals(82, (int) w2.getAs("n_pre"));
+    assertEquals(18, (int) w1.getAs("n_post"));
+    assertEquals(20, (int) w2.getAs("n_post"));
+    assertEquals(99.0, w1.<Double>getAs("window_end"), 0.0);
+    Assertions.assertTrue(Double.isNaN(byKey.get("market-003/1").<Double>getAs("window_end")), "open window");
+    // The generator's impact grows with time: the later window's average impact is larger.
+    Assertions.assertTrue(w2.<Double>getAs("average_mean") > w1.<Double>getAs("average_mean"));
+    try (var memos = Files.list(tmp.resolve("w-out").resolve("memos"))) {
+      Assertions.assertTrue(memos.anyMatch(m -> m.getFileName().toString().startsWith("market-001__window_2")), "a memo per window");
+    }
+  }
+
   @Test
   void usageErrorsNameTheProblem() throws Exception {
     Path in = data();
