@@ -54,6 +54,9 @@ public final class CausalImpactJob {
           OptionDef.of("intervention-col", OptionDef.Kind.STRING, null, "column with each series' intervention time"),
           OptionDef.of("interventions", OptionDef.Kind.STRING, null, "table of intervention windows: columns series_id (or --series-col), start, end (empty = open); one summary per window, each against the pre-period before the series' first window"),
           OptionDef.of("trend", OptionDef.Kind.FLAG, null, "add a linear time trend regressor (the notebook does)"),
+          OptionDef.choice("model", "regression", List.of("regression", "local-level"), "regression (exact Student-t) or local-level (random-walk level + regression, Gibbs sampler with FFBS, as CausalImpact)"),
+          OptionDef.of("burn", OptionDef.Kind.INT, "500", "--model local-level: Gibbs burn-in iterations"),
+          OptionDef.of("gibbs-draws", OptionDef.Kind.INT, "2000", "--model local-level: kept Gibbs draws"),
           OptionDef.of("draws", OptionDef.Kind.INT, "20000", "draws of the predictive sum for the relative effect"),
           OptionDef.of("seed", OptionDef.Kind.LONG, "1", "run seed"),
           OptionDef.of("alpha", OptionDef.Kind.DOUBLE, "0.05", "significance level: significant = the 1 - alpha interval of the cumulative impact excludes 0"),
@@ -100,7 +103,11 @@ public final class CausalImpactJob {
     double[] prior = parsePrior(v.list("prior"));
     ImpactAnalysis.Settings settings =
         new ImpactAnalysis.Settings(
-            v.flag("trend"), v.number("alpha"), v.integer("draws"), prior[0], prior[1], prior[2], v.integer("placebos"));
+            v.flag("trend"), v.number("alpha"), v.integer("draws"), prior[0], prior[1], prior[2], v.integer("placebos"),
+            v.string("model"), v.integer("burn"), v.integer("gibbs-draws"));
+    if (ImpactAnalysis.LOCAL_LEVEL.equals(settings.model()) && (settings.burn() < 0 || settings.gibbsDraws() < 100)) {
+      throw new UsageException("--burn must be >= 0 and --gibbs-draws >= 100");
+    }
     if (!(settings.alpha() > 0 && settings.alpha() < 1) || settings.draws() < 100 || settings.placebos() < 0) {
       throw new UsageException("--alpha must be in (0, 1), --draws >= 100 and --placebos >= 0");
     }

@@ -42,8 +42,21 @@ public final class ImpactAnalysis {
    * @param b0 inverse-gamma scale of sigma²
    * @param placebos number of placebo intervention points
    */
-  public record Settings(boolean trend, double alpha, int draws, double v0, double a0, double b0, int placebos)
-      implements java.io.Serializable {}
+  public record Settings(
+      boolean trend, double alpha, int draws, double v0, double a0, double b0, int placebos, String model, int burn,
+      int gibbsDraws)
+      implements java.io.Serializable {
+
+    /** The regression model (no Gibbs sampler). */
+    public Settings(boolean trend, double alpha, int draws, double v0, double a0, double b0, int placebos) {
+      this(trend, alpha, draws, v0, a0, b0, placebos, REGRESSION, 0, 0);
+    }
+  }
+
+  /** {@code --model} values. */
+  public static final String REGRESSION = "regression";
+
+  public static final String LOCAL_LEVEL = "local-level";
 
   /** Per-series results; NaN where the status is not {@code ok}. */
   public record Summary(
@@ -221,6 +234,9 @@ public final class ImpactAnalysis {
             OK, nPre, nPost, avg.mean(), avg.sd(), avg.q025(), avg.q975(), avg.probPositive(), cum.mean(), cum.sd(), cum.q025(),
             cum.q975(), cum.probPositive(), relMean, relLo, relHi, tail, 1 - tail, tail < s.alpha() / 2, tss > 0 ? 1 - rss / tss : Double.NaN,
             Math.sqrt(rss / Math.max(1, nPre - p)), r1, drift, placeboP, placebo.length);
+    if (LOCAL_LEVEL.equals(s.model())) {
+      return localLevel(x, yy, t, pp, nPre, nPost, s, rng, summary);
+    }
     Point[] points = new Point[n];
     double runObs = 0;
     double runCf = 0;
@@ -244,6 +260,88 @@ public final class ImpactAnalysis {
         cq2 = cm + z * runScale;
       }
       points[i] = new Point(t[i], pp[i], yy[i], m, cl, ch, yy[i] - m, yy[i] - ch, yy[i] - cl, cm, cq1, cq2);
+    }
+    return new Result(summary, points);
+  }
+
+  /**
+   * The local-level model's figures from its Gibbs draws ({@link LocalLevelModel}); the pre-period
+   * diagnostics and the placebo check stay those of the regression fit (they guard the choice of
+   * controls, which both models share).
+   */
+  private static Result localLevel(
+      double[][] x, double[] y, double[] t, boolean[] post, int nPre, int nPost, Settings s, UniformRandomProvider rng, Summary reg) {
+    int n = x.length;
+    double[][] xr = new double[n][];
+    for (int i = 0; i < n; i++) {
+      // The level carries the intercept.
+      xr[i] = Arrays.copyOfRange(x[i], 1, x[i].length);
+    }
+    double[][] cf;
+    try {
+      cf = LocalLevelModel.counterfactualDraws(xr, y, nPre, s.burn(), s.gibbsDraws(), s.v0(), rng);
+    } catch (org.apache.commons.math3.linear.NonPositiveDefiniteMatrixException
+        | org.apache.commons.math3.linear.NonSymmetricMatrixException e) {
+      return new Result(Summary.failed("singular_controls", nPre, nPost), new Point[0]);
+    }
+    int d = cf.length;
+    double[] cum = new double[d];
+    double[] avg = new double[d];
+    double[] rel = new double[d];
+    double obs = 0;
+    for (int i = nPre; i < n; i++) {
+      obs += y[i];
+    }
+    long below = 0;
+    long above = 0;
+    for (int k = 0; k < d; k++) {
+      double sum = 0;
+      for (int i = nPre; i < n; i++) {
+        sum += cf[k][i];
+      }
+      cum[k] = obs - sum;
+      avg[k] = cum[k] / nPost;
+      rel[k] = cum[k] / Math.abs(sum);
+      below += cum[k] <= 0 ? 1 : 0;
+      above += cum[k] >= 0 ? 1 : 0;
+    }
+    double tail = (double) Math.min(below, above) / d;
+    DrawSummary a = DrawSummary.of(avg, 0);
+    DrawSummary c = DrawSummary.of(cum, 0);
+    DrawSummary r = DrawSummary.of(rel, 0);
+    boolean significant = Quantiles.select(cum.clone(), s.alpha() / 2) > 0 || Quantiles.select(cum.clone(), 1 - s.alpha() / 2) < 0;
+    Summary summary =
+        new Summary(
+            OK, nPre, nPost, a.mean(), a.sd(), a.q025(), a.q975(), a.probPositive(), c.mean(), c.sd(), c.q025(), c.q975(),
+            c.probPositive(), r.mean(), r.q025(), r.q975(), tail, 1 - tail, significant, reg.preR2(), reg.preResidualSd(),
+            reg.preResidualAutocorrelation(), reg.residualDriftFlag(), reg.placeboP(), reg.placebos());
+    Point[] points = new Point[n];
+    double[] col = new double[d];
+    double[] run = new double[d];
+    for (int i = 0; i < n; i++) {
+      double m = 0;
+      for (int k = 0; k < d; k++) {
+        col[k] = cf[k][i];
+        m += col[k];
+      }
+      m /= d;
+      double lo = Quantiles.select(col, 0.025);
+      double hi = Quantiles.select(col, 0.975);
+      double cm = Double.NaN;
+      double cl = Double.NaN;
+      double ch = Double.NaN;
+      if (post[i]) {
+        double sum = 0;
+        for (int k = 0; k < d; k++) {
+          run[k] += y[i] - cf[k][i];
+          sum += run[k];
+          col[k] = run[k];
+        }
+        cm = sum / d;
+        cl = Quantiles.select(col, 0.025);
+        ch = Quantiles.select(col, 0.975);
+      }
+      points[i] = new Point(t[i], post[i], y[i], m, lo, hi, y[i] - m, y[i] - hi, y[i] - lo, cm, cl, ch);
     }
     return new Result(summary, points);
   }

@@ -147,6 +147,23 @@ class CausalImpactJobTest extends SharedSparkSession {
     }
   }
 
+  /** The local-level model through the job: deterministic per series, real effects found. */
+  @Test
+  void localLevelModelRunsPerSeries() throws Exception {
+    Path csv = tmp.resolve("ll.csv");
+    SeriesGenerator.write(OptionValues.resolve(SeriesGenerator.COMMAND, SeriesGenerator.OPTIONS, new String[] {"--output", csv.toString(), "--series", "4"}, null));
+    String[] extra = {"--model", "local-level", "--burn", "200", "--gibbs-draws", "500"};
+    List<Row> a = run(csv, tmp.resolve("ll-a"), extra);
+    List<Row> b = run(csv, tmp.resolve("ll-b"), extra);
+    assertEquals(a.toString(), b.toString(), "same seed, same draws");
+    for (Row r : a) {
+      assertEquals("ok", r.getAs("status"));
+      // Markets 1, 2 carry effects (factor >= 0.5 of an impact >= 4.5); market 0 and 3 none.
+      boolean effect = !r.getString(0).equals("market-000") && !r.getString(0).equals("market-003");
+      assertEquals(effect, r.<Boolean>getAs("significant"), r.toString());
+    }
+  }
+
   @Test
   void usageErrorsNameTheProblem() throws Exception {
     Path in = data();

@@ -114,28 +114,11 @@ class ImpactAnalysisTest {
   /** Seed section 10, regenerated with its formulas: the true average impact is in the 95% interval. */
   @Test
   void recoversTheSectionTenImpact() {
-    UniformRandomProvider rng = Seeds.of(4915, "section10");
-    ZigguratSampler.NormalizedGaussian z = ZigguratSampler.NormalizedGaussian.of(rng);
-    int n = 120;
-    int t0 = 82;
-    double[] time = new double[n];
-    double[] y = new double[n];
-    double[][] c = new double[n][];
-    boolean[] post = new boolean[n];
-    double trueAvg = 0;
-    for (int i = 0; i < n; i++) {
-      time[i] = i;
-      double c1 = 40 + 0.22 * i + 3.0 * Math.sin(i / 8.0) + 1.5 * z.sample();
-      double c2 = 28 + 0.15 * i + 2.0 * Math.cos(i / 10.0) + 1.4 * z.sample();
-      double base = 8 + 0.58 * c1 + 0.42 * c2 + 1.8 * z.sample();
-      double impact = i >= t0 ? 4.5 + 0.05 * (i - t0) : 0;
-      y[i] = base + impact;
-      c[i] = new double[] {c1, c2};
-      post[i] = i >= t0;
-      trueAvg += impact;
-    }
-    trueAvg /= n - t0;
-    ImpactAnalysis.Result r = ImpactAnalysis.analyse(time, y, c, post, SETTINGS, Seeds.of(1, "s10"));
+    io.segfx.testing.SectionTen d = io.segfx.testing.SectionTen.generate(4915);
+    int n = io.segfx.testing.SectionTen.T;
+    int t0 = io.segfx.testing.SectionTen.INTERVENTION;
+    double trueAvg = d.trueAverageImpact();
+    ImpactAnalysis.Result r = ImpactAnalysis.analyse(d.time(), d.y(), d.controls(), d.post(), SETTINGS, Seeds.of(1, "s10"));
     ImpactAnalysis.Summary s = r.summary();
     assertEquals("ok", s.status());
     assertEquals(82, s.nPre());

@@ -1,0 +1,215 @@
+package io.segfx.stats;
+
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.CholeskyDecomposition;
+import org.apache.commons.math3.linear.RealMatrix;
+import org.apache.commons.rng.UniformRandomProvider;
+import org.apache.commons.rng.sampling.distribution.AhrensDieterMarsagliaTsangGammaSampler;
+import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
+
+/**
+ * The local-level counterfactual model of Google's CausalImpact (Brodersen et al. 2015, Ann. Appl.
+ * Stat. 9:247): on the standardised outcome,
+ *
+ * <pre>
+ *   y_t = mu_t + x_t' beta + e_t,   e_t ~ N(0, s2e)          (x without intercept: mu carries the level)
+ *   mu_{t+1} = mu_t + eta_t,        eta_t ~ N(0, s2eta)       (random walk)
+ * </pre>
+ *
+ * fitted on the pre-period by a Gibbs sampler: the level path by forward filtering, backward
+ * sampling (Carter &amp; Kohn 1994; Frühwirth-Schnatter 1994) given (beta, s2e, s2eta); beta and
+ * s2e jointly from their conjugate normal–inverse-gamma conditional given the level; s2eta from
+ * its inverse-gamma conditional with CausalImpact's prior (sd guess 0.01 of the outcome's sd,
+ * weight 32 observations). Each kept draw then forecasts the post-period: the level continues its
+ * random walk, plus the regression and the observation noise. Everything is drawn from one
+ * stream, so a series' draws are deterministic.
+ */
+public final class LocalLevelModel {
+  private LocalLevelModel() {}
+
+  /**
+   * Kalman filter and Rauch–Tung–Striebel smoother of the local-level model for observations r:
+   * {smoothed means, smoothed variances} of mu_1..n (Durbin &amp; Koopman 2012, sections 2.2–2.4).
+   */
+  public static double[][] smooth(double[] r, double s2e, double s2eta, double m0, double p0) {
+    int n = r.length;
+    double[] m = new double[n];
+    double[] c = new double[n];
+    filter(r, s2e, s2eta, m0, p0, m, c);
+    double[] sm = new double[n];
+    double[] sv = new double[n];
+    sm[n - 1] = m[n - 1];
+    sv[n - 1] = c[n - 1];
+    for (int t = n - 2; t >= 0; t--) {
+      double p = c[t] + s2eta;
+      double j = c[t] / p;
+      sm[t] = m[t] + j * (sm[t + 1] - m[t]);
+      sv[t] = c[t] + j * j * (sv[t + 1] - p);
+    }
+    return new double[][] {sm, sv};
+  }
+
+  /** Filtered means m_t and variances c_t of mu_t given r_1..r_t. */
+  static void filter(double[] r, double s2e, double s2eta, double m0, double p0, double[] m, double[] c) {
+    double a = m0;
+    double p = p0;
+    for (int t = 0; t < r.length; t++) {
+      double f = p + s2e;
+      double k = p / f;
+      m[t] = a + k * (r[t] - a);
+      c[t] = p * (1 - k);
+      a = m[t];
+      p = c[t] + s2eta;
+    }
+  }
+
+  /** One forward-filtering backward-sampling draw of mu_1..n into out. */
+  public static void sample(
+      double[] r, double s2e, double s2eta, double m0, double p0, ZigguratSampler.NormalizedGaussian z, double[] m, double[] c,
+      double[] out) {
+    int n = r.length;
+    filter(r, s2e, s2eta, m0, p0, m, c);
+    out[n - 1] = m[n - 1] + Math.sqrt(c[n - 1]) * z.sample();
+    for (int t = n - 2; t >= 0; t--) {
+      double p = c[t] + s2eta;
+      double mean = m[t] + c[t] / p * (out[t + 1] - m[t]);
+      double var = c[t] * s2eta / p;
+      out[t] = mean + Math.sqrt(var) * z.sample();
+    }
+  }
+
+  /**
+   * Posterior predictive draws of the counterfactual at every row (pre rows: the fitted level plus
+   * regression plus noise; post rows: the forecast), in the outcome's units: draws × rows.
+   *
+   * @param x regressors of all rows (no intercept column; may have zero columns)
+   * @param y outcomes (post rows ignored)
+   * @param nPre the first nPre rows are the pre-period
+   */
+  public static double[][] counterfactualDraws(
+      double[][] x, double[] y, int nPre, int burn, int draws, double v0, UniformRandomProvider rng) {
+    int n = x.length;
+    int k = x[0].length;
+    double mean = 0;
+    for (int t = 0; t < nPre; t++) {
+      mean += y[t];
+    }
+    mean /= nPre;
+    double sd = 0;
+    for (int t = 0; t < nPre; t++) {
+      sd += (y[t] - mean) * (y[t] - mean);
+    }
+    sd = Math.sqrt(sd / Math.max(1, nPre - 1));
+    if (!(sd > 0)) {
+      sd = 1;
+    }
+    double[] ys = new double[nPre];
+    for (int t = 0; t < nPre; t++) {
+      ys[t] = (y[t] - mean) / sd;
+    }
+    // Regression conditional precomputations: V = (I/v0 + X'X)^-1 on the pre rows.
+    double[][] xtx = new double[k][k];
+    for (int t = 0; t < nPre; t++) {
+      for (int i = 0; i < k; i++) {
+        for (int j = 0; j < k; j++) {
+          xtx[i][j] += x[t][i] * x[t][j];
+        }
+      }
+    }
+    for (int i = 0; i < k; i++) {
+      xtx[i][i] += 1 / v0;
+    }
+    RealMatrix v = null;
+    RealMatrix cholV = null;
+    if (k > 0) {
+      RealMatrix inv = new CholeskyDecomposition(new Array2DRowRealMatrix(xtx), 1e-9, 1e-14).getSolver().getInverse();
+      // The computed inverse is symmetric only to rounding: symmetrise before factorising it.
+      v = inv.add(inv.transpose()).scalarMultiply(0.5);
+      cholV = new CholeskyDecomposition(v, 1e-9, 1e-14).getL();
+    }
+    ZigguratSampler.NormalizedGaussian z = ZigguratSampler.NormalizedGaussian.of(rng);
+    double a0 = 1e-3;
+    double b0 = 1e-3;
+    double etaShape = 16;
+    double etaScale = 16 * 0.01 * 0.01;
+    double[] beta = new double[k];
+    double s2e = 1;
+    double s2eta = 0.01 * 0.01;
+    double[] mu = new double[nPre];
+    double[] fm = new double[nPre];
+    double[] fc = new double[nPre];
+    double[] r = new double[nPre];
+    double[][] out = new double[draws][n];
+    for (int it = 0; it < burn + draws; it++) {
+      for (int t = 0; t < nPre; t++) {
+        r[t] = ys[t] - dot(x[t], beta);
+      }
+      sample(r, s2e, s2eta, r[0], 1, z, fm, fc, mu);
+      double ssEta = 0;
+      for (int t = 1; t < nPre; t++) {
+        ssEta += (mu[t] - mu[t - 1]) * (mu[t] - mu[t - 1]);
+      }
+      s2eta = 1 / gamma(rng, etaShape + (nPre - 1) / 2.0, etaScale + ssEta / 2);
+      // beta, s2e | mu: conjugate regression of ys - mu on x.
+      double quad = 0;
+      if (k > 0) {
+        double[] xty = new double[k];
+        for (int t = 0; t < nPre; t++) {
+          for (int i = 0; i < k; i++) {
+            xty[i] += x[t][i] * (ys[t] - mu[t]);
+          }
+        }
+        double[] bn = v.operate(xty);
+        for (int i = 0; i < k; i++) {
+          quad += bn[i] * xty[i];
+        }
+        double yy = 0;
+        for (int t = 0; t < nPre; t++) {
+          yy += (ys[t] - mu[t]) * (ys[t] - mu[t]);
+        }
+        s2e = 1 / gamma(rng, a0 + nPre / 2.0, b0 + Math.max(yy - quad, 1e-12) / 2);
+        double[] e = new double[k];
+        for (int i = 0; i < k; i++) {
+          e[i] = z.sample();
+        }
+        double[] le = cholV.operate(e);
+        for (int i = 0; i < k; i++) {
+          beta[i] = bn[i] + Math.sqrt(s2e) * le[i];
+        }
+      } else {
+        double yy = 0;
+        for (int t = 0; t < nPre; t++) {
+          yy += (ys[t] - mu[t]) * (ys[t] - mu[t]);
+        }
+        s2e = 1 / gamma(rng, a0 + nPre / 2.0, b0 + yy / 2);
+      }
+      if (it < burn) {
+        continue;
+      }
+      double[] row = out[it - burn];
+      double se = Math.sqrt(s2e);
+      for (int t = 0; t < nPre; t++) {
+        row[t] = mean + sd * (mu[t] + dot(x[t], beta) + se * z.sample());
+      }
+      double level = mu[nPre - 1];
+      double seta = Math.sqrt(s2eta);
+      for (int t = nPre; t < n; t++) {
+        level += seta * z.sample();
+        row[t] = mean + sd * (level + dot(x[t], beta) + se * z.sample());
+      }
+    }
+    return out;
+  }
+
+  private static double gamma(UniformRandomProvider rng, double shape, double rate) {
+    return AhrensDieterMarsagliaTsangGammaSampler.of(rng, shape, 1 / rate).sample();
+  }
+
+  private static double dot(double[] a, double[] b) {
+    double s = 0;
+    for (int i = 0; i < a.length; i++) {
+      s += a[i] * b[i];
+    }
+    return s;
+  }
+}
