@@ -278,7 +278,7 @@ public final class CausalImpactJob {
       boolean checkConsistency) {
     int n = list.size();
     if (forced != null || n == 0) {
-      return summaryRow(series, new ImpactAnalysis.Result(failed(forced != null ? forced : "no_rows", n), new ImpactAnalysis.Point[0]), start, end, window);
+      return summaryRow(series, ImpactAnalysis.Result.failed(forced != null ? forced : "no_rows", 0, 0), start, end, window);
     }
     double[] time = new double[n];
     double[] y = new double[n];
@@ -298,9 +298,9 @@ public final class CausalImpactJob {
     }
     ImpactAnalysis.Result r;
     if (!Double.isFinite(intervention) || !consistent) {
-      r = new ImpactAnalysis.Result(failed(consistent ? "missing_intervention_time" : "inconsistent_intervention_time", n), new ImpactAnalysis.Point[0]);
+      r = ImpactAnalysis.Result.failed(consistent ? "missing_intervention_time" : "inconsistent_intervention_time", 0, 0);
     } else if (badTime) {
-      r = new ImpactAnalysis.Result(failed("missing_time", n), new ImpactAnalysis.Point[0]);
+      r = ImpactAnalysis.Result.failed("missing_time", 0, 0);
     } else {
       r = ImpactAnalysis.analyse(time, y, c, post, s, Seeds.of(seed, "causal-impact", series, String.valueOf(window)));
     }
@@ -409,11 +409,6 @@ public final class CausalImpactJob {
     out.writeText(
         io.segfx.report.HtmlReport.FOLDER + "/index.html", io.segfx.report.HtmlReport.impactIndex(runId, ordered, orderedLabels, pageOf));
     return charted.size();
-  }
-
-  private static ImpactAnalysis.Summary failed(String status, int n) {
-    double x = Double.NaN;
-    return new ImpactAnalysis.Summary(status, 0, 0, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, false, x, x, x, false, x, 0);
   }
 
   private static double[] parsePrior(List<String> p) {

@@ -28,26 +28,15 @@ final class MemoStage {
   static Map<List<String>, String> write(
       RunOutput out, JobSpec spec, List<ExperimentPooling> pooling, DecisionAssembly.Tables tables,
       List<io.segfx.model.LearnedEffect> learned, long rowsRead, long rowsRejected) {
-    Map<List<String>, io.segfx.model.LearnedEffect> learnedByKey = new HashMap<>();
-    for (io.segfx.model.LearnedEffect l : learned) {
-      learnedByKey.put(List.of(l.without().experimentId(), l.without().metric(), l.without().variant()), l);
-    }
-    Map<List<String>, ExperimentPooling> pools = new HashMap<>();
-    for (ExperimentPooling p : pooling) {
-      pools.put(List.of(p.experimentId(), p.metric(), p.variant()), p);
-    }
-    Map<List<String>, List<SegmentPosterior>> segments = new HashMap<>();
-    for (SegmentPosterior p : tables.posteriors()) {
-      segments.computeIfAbsent(List.of(p.experimentId(), p.metric(), p.variant()), k -> new ArrayList<>()).add(p);
-    }
-    Map<List<String>, List<PriorSensitivity>> grid = new HashMap<>();
-    for (PriorSensitivity p : tables.sensitivity()) {
-      grid.computeIfAbsent(List.of(p.experimentId(), p.metric(), p.variant()), k -> new ArrayList<>()).add(p);
-    }
-    Map<List<String>, List<io.segfx.model.BiasSensitivity>> bias = new HashMap<>();
-    for (io.segfx.model.BiasSensitivity b : tables.bias()) {
-      bias.computeIfAbsent(List.of(b.experimentId(), b.metric(), b.variant()), k -> new ArrayList<>()).add(b);
-    }
+    Map<List<String>, io.segfx.model.LearnedEffect> learnedByKey =
+        GroupKeys.unique(learned, l -> GroupKeys.of(l.without().experimentId(), l.without().metric(), l.without().variant()));
+    Map<List<String>, ExperimentPooling> pools = GroupKeys.unique(pooling, p -> GroupKeys.of(p.experimentId(), p.metric(), p.variant()));
+    Map<List<String>, List<SegmentPosterior>> segments =
+        GroupKeys.group(tables.posteriors(), p -> GroupKeys.of(p.experimentId(), p.metric(), p.variant()));
+    Map<List<String>, List<PriorSensitivity>> grid =
+        GroupKeys.group(tables.sensitivity(), p -> GroupKeys.of(p.experimentId(), p.metric(), p.variant()));
+    Map<List<String>, List<io.segfx.model.BiasSensitivity>> bias =
+        GroupKeys.group(tables.bias(), b -> GroupKeys.of(b.experimentId(), b.metric(), b.variant()));
     Map<List<String>, List<DecisionMemo.MetricBlock>> memos = new TreeMap<>(PoolingStage::compareKeys);
     Map<String, TreeSet<String>> variants = new HashMap<>();
     for (DecisionMetrics d : tables.decisions()) {

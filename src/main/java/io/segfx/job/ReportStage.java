@@ -51,31 +51,16 @@ final class ReportStage {
       PoolingStage.Result s2,
       DecisionAssembly.Tables tables,
       Map<List<String>, String> memos,
-      HtmlReport.RunSummary summary) {
-    Map<List<String>, ExperimentPooling> pools = new HashMap<>();
-    for (ExperimentPooling p : s2.pooling()) {
-      pools.put(key(p.experimentId(), p.metric(), p.variant()), p);
-    }
-    Map<List<String>, PooledPosterior> drawn = new HashMap<>();
-    for (PooledPosterior p : s2.draws()) {
-      drawn.put(key(p.experimentId(), p.metric(), p.variant()), p);
-    }
-    Map<List<String>, List<SegmentEstimate>> raw = new HashMap<>();
-    for (SegmentEstimate e : tables.estimates()) {
-      raw.computeIfAbsent(key(e.experimentId(), e.metric(), e.variant()), k -> new ArrayList<>()).add(e);
-    }
-    Map<List<String>, List<SegmentPosterior>> segments = new HashMap<>();
-    for (SegmentPosterior p : tables.posteriors()) {
-      segments.computeIfAbsent(key(p.experimentId(), p.metric(), p.variant()), k -> new ArrayList<>()).add(p);
-    }
-    Map<List<String>, List<PriorSensitivity>> grid = new HashMap<>();
-    for (PriorSensitivity p : tables.sensitivity()) {
-      grid.computeIfAbsent(key(p.experimentId(), p.metric(), p.variant()), k -> new ArrayList<>()).add(p);
-    }
-    Map<List<String>, List<BiasSensitivity>> bias = new HashMap<>();
-    for (BiasSensitivity b : tables.bias()) {
-      bias.computeIfAbsent(key(b.experimentId(), b.metric(), b.variant()), k -> new ArrayList<>()).add(b);
-    }
+      String runId,
+      long rowsUsed,
+      long rowsRejected) {
+    Map<List<String>, ExperimentPooling> pools = GroupKeys.unique(s2.pooling(), p -> key(p.experimentId(), p.metric(), p.variant()));
+    Map<List<String>, PooledPosterior> drawn = GroupKeys.unique(s2.draws(), p -> key(p.experimentId(), p.metric(), p.variant()));
+    Map<List<String>, List<SegmentEstimate>> raw = GroupKeys.group(tables.estimates(), e -> key(e.experimentId(), e.metric(), e.variant()));
+    Map<List<String>, List<SegmentPosterior>> segments =
+        GroupKeys.group(tables.posteriors(), p -> key(p.experimentId(), p.metric(), p.variant()));
+    Map<List<String>, List<PriorSensitivity>> grid = GroupKeys.group(tables.sensitivity(), p -> key(p.experimentId(), p.metric(), p.variant()));
+    Map<List<String>, List<BiasSensitivity>> bias = GroupKeys.group(tables.bias(), b -> key(b.experimentId(), b.metric(), b.variant()));
 
     Set<String> flagged = flagged(tables);
     List<DecisionMetrics> byProfit = new ArrayList<>(tables.decisions());
@@ -146,8 +131,8 @@ final class ReportStage {
     }
     HtmlReport.RunSummary run =
         new HtmlReport.RunSummary(
-            summary.runId(), summary.rowsRead(), summary.rowsUsed(), summary.rowsRejected(), summary.pooling(),
-            summary.design(), summary.warning(), summary.reportScope(), charted.size());
+            runId, rowsUsed + rowsRejected, rowsUsed, rowsRejected, spec.pooling(), spec.design(), spec.confoundingWarning(),
+            spec.report().toString(), charted.size());
     out.writeText(HtmlReport.FOLDER + "/index.html", HtmlReport.index(run, index));
     return new Result(byExperiment.size(), charted.size(), charts);
   }
@@ -278,6 +263,6 @@ final class ReportStage {
   }
 
   private static List<String> key(String experiment, String metric, String variant) {
-    return List.of(experiment, metric, variant);
+    return GroupKeys.of(experiment, metric, variant);
   }
 }

@@ -160,11 +160,7 @@ public final class SegmentEffectsJob {
       seconds.put("memos", elapsed(tm));
       long tr = System.nanoTime();
       ReportStage.Result report =
-          ReportStage.write(
-              out, spec, s2, tables, memos,
-              new io.segfx.report.HtmlReport.RunSummary(
-                  runId, rowsRead, s1.rowsUsed(), s1.rowsRejected(), spec.pooling(), spec.design(),
-                  spec.confoundingWarning(), spec.report().toString(), 0));
+          ReportStage.write(out, spec, s2, tables, memos, runId, s1.rowsUsed(), s1.rowsRejected());
       seconds.put("report", elapsed(tr));
       LOG.info(
           "report: {} experiment pages, {} charted, {} charts in {} s",

@@ -224,13 +224,7 @@ public final class Charts {
       obs.add(time[i], observed[i]);
       imp.add(time[i], impact[i], impactLo[i], impactHi[i]);
     }
-    org.jfree.data.xy.YIntervalSeriesCollection band = new org.jfree.data.xy.YIntervalSeriesCollection();
-    band.addSeries(cf);
-    org.jfree.chart.renderer.xy.DeviationRenderer dev = new org.jfree.chart.renderer.xy.DeviationRenderer(true, false);
-    dev.setSeriesPaint(0, new Color(0x44, 0x44, 0x44));
-    dev.setSeriesFillPaint(0, new Color(0xbd, 0xbd, 0xbd));
-    dev.setAlpha(0.45f);
-    XYPlot top = new XYPlot(band, new NumberAxis("time"), new NumberAxis("outcome"), dev);
+    XYPlot top = bandPlot(cf, "outcome", new Color(0x44, 0x44, 0x44), new Color(0xbd, 0xbd, 0xbd));
     ((NumberAxis) top.getRangeAxis()).setAutoRangeIncludesZero(false);
     XYLineAndShapeRenderer line = new XYLineAndShapeRenderer(true, false);
     line.setDrawSeriesLineAsPath(true);
@@ -239,18 +233,23 @@ public final class Charts {
     top.setDataset(1, new XYSeriesCollection(obs));
     top.setRenderer(1, line);
     top.addDomainMarker(line(intervention, "intervention", MARK));
-    org.jfree.data.xy.YIntervalSeriesCollection impBand = new org.jfree.data.xy.YIntervalSeriesCollection();
-    impBand.addSeries(imp);
-    org.jfree.chart.renderer.xy.DeviationRenderer dev2 = new org.jfree.chart.renderer.xy.DeviationRenderer(true, false);
-    dev2.setSeriesPaint(0, new Color(0x2b, 0x8c, 0xbe));
-    dev2.setSeriesFillPaint(0, new Color(0x9e, 0xca, 0xe1));
-    dev2.setAlpha(0.45f);
-    XYPlot bottom = new XYPlot(impBand, new NumberAxis("time"), new NumberAxis("observed - counterfactual"), dev2);
+    XYPlot bottom = bandPlot(imp, "observed - counterfactual", new Color(0x2b, 0x8c, 0xbe), new Color(0x9e, 0xca, 0xe1));
     bottom.addRangeMarker(new ValueMarker(0, Color.BLACK, new BasicStroke(1f)));
     bottom.addDomainMarker(line(intervention, "intervention", MARK));
     return new String[] {
       svg(id + "-series", chart("Bayesian counterfactual forecast", top, true)), svg(id + "-impact", chart("Posterior pointwise impact", bottom, true))
     };
+  }
+
+  /** A line with its shaded interval band against time. */
+  private static XYPlot bandPlot(org.jfree.data.xy.YIntervalSeries series, String yLabel, Color line, Color fill) {
+    org.jfree.data.xy.YIntervalSeriesCollection data = new org.jfree.data.xy.YIntervalSeriesCollection();
+    data.addSeries(series);
+    org.jfree.chart.renderer.xy.DeviationRenderer r = new org.jfree.chart.renderer.xy.DeviationRenderer(true, false);
+    r.setSeriesPaint(0, line);
+    r.setSeriesFillPaint(0, fill);
+    r.setAlpha(0.45f);
+    return new XYPlot(data, new NumberAxis("time"), new NumberAxis(yLabel), r);
   }
 
   /** A histogram of draws scaled to unit area, or a normal density; null when neither exists. */
@@ -304,15 +303,8 @@ public final class Charts {
 
   /** The normal density N(mean, sd^2) at 201 points on [lo, hi]. */
   private static XYSeries normal(String label, double mean, double sd, double lo, double hi) {
-    XYSeries s = new XYSeries(label, false, true);
-    int n = 200;
     double norm = 1 / (sd * Math.sqrt(2 * Math.PI));
-    for (int i = 0; i <= n; i++) {
-      double v = lo + (hi - lo) * i / n;
-      double z = (v - mean) / sd;
-      s.add(v, norm * Math.exp(-0.5 * z * z));
-    }
-    return s;
+    return curve(label, v -> norm * Math.exp(-0.5 * ((v - mean) / sd) * ((v - mean) / sd)), lo, hi);
   }
 
   private static String tenth(double v) {

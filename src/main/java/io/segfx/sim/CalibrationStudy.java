@@ -63,21 +63,12 @@ public final class CalibrationStudy {
     StringBuilder table = new StringBuilder();
     table.append("| method | J | segment coverage | experiment coverage | RMSE raw | RMSE pooled | wrong decisions | experiments |\n");
     table.append("|---|---|---|---|---|---|---|---|\n");
-    Map<String, long[]> overallCounts = new TreeMap<>();
+    Map<String, Double> jobSeconds = new TreeMap<>();
     Map<String, double[]> overallSums = new TreeMap<>();
     for (String method : METHODS) {
       String out = dir.resolve("run-" + method).toString();
       long t0 = System.nanoTime();
-      SegmentEffectsJob.run(
-          spark,
-          JobSpec.from(
-              OptionValues.resolve(
-                  JobSpec.COMMAND, JobSpec.OPTIONS,
-                  new String[] {
-                    "--input", data.toString(), "--output", out, "--mode", "overwrite", "--metric", "y", "--pooling", method,
-                    "--report", "none", "--input-format", "csv"
-                  },
-                  null)));
+      runJob(spark, data, out, "--pooling", method);
       double seconds = (System.nanoTime() - t0) / 1e9;
       // per J: [segments covered, segments, experiments covered, experiments, wrong, raw sq, pooled sq]
       Map<Integer, double[]> acc = new TreeMap<>();
@@ -115,7 +106,7 @@ public final class CalibrationStudy {
           s[i] += a[i];
         }
       }
-      overallCounts.put(method, new long[] {Math.round(seconds * 1000)});
+      jobSeconds.put(method, seconds);
     }
     table.append("\n| method | segment coverage | experiment coverage | RMSE raw | RMSE pooled | wrong decisions | job seconds |\n");
     table.append("|---|---|---|---|---|---|---|\n");
@@ -124,7 +115,7 @@ public final class CalibrationStudy {
       table.append(
           String.format(
               Locale.ROOT, "| %s | %.3f | %.3f | %.4f | %.4f | %.3f | %.1f |%n", method, a[0] / a[1], a[2] / a[3],
-              Math.sqrt(a[5] / a[1]), Math.sqrt(a[6] / a[1]), a[4] / a[3], overallCounts.get(method)[0] / 1000.0));
+              Math.sqrt(a[5] / a[1]), Math.sqrt(a[6] / a[1]), a[4] / a[3], jobSeconds.get(method)));
     }
     table.append(robustComparison(spark, dir, v.integer("replicates"), v.longValue("seed")));
     try {
@@ -149,16 +140,7 @@ public final class CalibrationStudy {
     t.append("|---|---|---|---|\n");
     for (String se : List.of("classical", "hc1")) {
       String out = dir.resolve("run-se-" + se).toString();
-      SegmentEffectsJob.run(
-          spark,
-          JobSpec.from(
-              OptionValues.resolve(
-                  JobSpec.COMMAND, JobSpec.OPTIONS,
-                  new String[] {
-                    "--input", data.toString(), "--output", out, "--mode", "overwrite", "--metric", "y", "--se", se, "--report", "none",
-                    "--input-format", "csv"
-                  },
-                  null)));
+      runJob(spark, data, out, "--se", se);
       double[] a = new double[6];
       for (Row r : spark.read().parquet(out + "/" + OutputTables.SEGMENT_ESTIMATES).collectAsList()) {
         double est = r.getAs("estimate");
@@ -183,6 +165,15 @@ public final class CalibrationStudy {
       t.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.3f |%n", se, a[0] / a[1], a[2] / a[3], a[4] / a[5]));
     }
     return t.toString();
+  }
+
+  /** One segment-effects run of the study on its CSV, with the given extra options. */
+  private static void runJob(SparkSession spark, Path data, String out, String... extra) {
+    List<String> args =
+        new ArrayList<>(
+            List.of("--input", data.toString(), "--output", out, "--mode", "overwrite", "--metric", "y", "--report", "none", "--input-format", "csv"));
+    args.addAll(List.of(extra));
+    SegmentEffectsJob.run(spark, JobSpec.from(OptionValues.resolve(JobSpec.COMMAND, JobSpec.OPTIONS, args.toArray(new String[0]), null)));
   }
 
   /** Writes the unit rows as CSV and returns the truth per experiment id. */

@@ -110,15 +110,27 @@ public final class RobustStage {
   private static Iterator<Tuple2<Tuple2<String, String>, ExactMoments>> scan(
       Iterator<InternalRow> rows, Map<String, List<RobustInput>> fits, int q, String control, int clusterIndex,
       FaultInjection faults) {
-    Map<Tuple2<String, String>, ExactMoments> acc = new HashMap<>();
+    // Sums per fit (by identity: the broadcast inputs are shared) and cluster; keys are built once
+    // per fit at the end, not per row.
+    Map<RobustInput, Map<String, ExactMoments>> acc = new java.util.IdentityHashMap<>();
     double[] v = new double[q];
     double[] one = new double[1];
+    // Rows of a cell usually arrive together: the previous row's cell is checked first, as in stage 1.
+    org.apache.spark.unsafe.types.UTF8String lastExperiment = null;
+    org.apache.spark.unsafe.types.UTF8String lastSegment = null;
+    List<RobustInput> cell = null;
     while (rows.hasNext()) {
       InternalRow r = rows.next();
       if (!r.isNullAt(3)) {
         continue;
       }
-      List<RobustInput> cell = fits.get(cellKey(r.getUTF8String(0).toString(), r.getUTF8String(1).toString()));
+      org.apache.spark.unsafe.types.UTF8String experiment = r.getUTF8String(0);
+      org.apache.spark.unsafe.types.UTF8String segment = r.getUTF8String(1);
+      if (lastExperiment == null || !experiment.equals(lastExperiment) || !segment.equals(lastSegment)) {
+        cell = fits.get(cellKey(experiment.toString(), segment.toString()));
+        lastExperiment = experiment.clone();
+        lastSegment = segment.clone();
+      }
       if (cell == null) {
         continue;
       }
@@ -133,14 +145,17 @@ public final class RobustStage {
           continue;
         }
         one[0] = f.influence(v, !isControl);
-        acc.computeIfAbsent(new Tuple2<>(fitKey(f.experiment(), f.segment(), f.variant(), f.metric()), cluster), k -> new ExactMoments(1))
-            .accept(one);
+        acc.computeIfAbsent(f, k -> new HashMap<>()).computeIfAbsent(cluster, k -> new ExactMoments(1)).accept(one);
       }
     }
     faults.maybeFail("robust");
-    List<Tuple2<Tuple2<String, String>, ExactMoments>> out = new ArrayList<>(acc.size());
-    for (Map.Entry<Tuple2<String, String>, ExactMoments> e : acc.entrySet()) {
-      out.add(new Tuple2<>(e.getKey(), e.getValue()));
+    List<Tuple2<Tuple2<String, String>, ExactMoments>> out = new ArrayList<>();
+    for (Map.Entry<RobustInput, Map<String, ExactMoments>> e : acc.entrySet()) {
+      RobustInput f = e.getKey();
+      String key = fitKey(f.experiment(), f.segment(), f.variant(), f.metric());
+      for (Map.Entry<String, ExactMoments> c : e.getValue().entrySet()) {
+        out.add(new Tuple2<>(new Tuple2<>(key, c.getKey()), c.getValue()));
+      }
     }
     return out.iterator();
   }

@@ -106,6 +106,12 @@ public record CounterfactualRegression(double[] betaN, double[][] vn, double an,
         g[j] += c[t] * rows[t][j];
       }
     }
+    return scale(g, cc);
+  }
+
+  /** The same scale from g = sum_t c_t x_t and cc = sum_t c_t² (for running sums kept by the caller). */
+  public double scale(double[] g, double cc) {
+    int p = betaN.length;
     double q = 0;
     for (int j = 0; j < p; j++) {
       for (int k = 0; k < p; k++) {

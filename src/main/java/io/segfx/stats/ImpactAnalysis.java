@@ -98,7 +98,12 @@ public final class ImpactAnalysis {
       double counterfactualQ975, double impactMean, double impactQ025, double impactQ975, double cumulativeMean,
       double cumulativeQ025, double cumulativeQ975) {}
 
-  public record Result(Summary summary, Point[] points) {}
+  public record Result(Summary summary, Point[] points) {
+    /** A series that could not be analysed: its status, no figures, no points. */
+    public static Result failed(String status, int nPre, int nPost) {
+      return new Result(Summary.failed(status, nPre, nPost), new Point[0]);
+    }
+  }
 
   /**
    * Analyses one series.
@@ -137,7 +142,7 @@ public final class ImpactAnalysis {
     }
     for (int i = 1; i < n; i++) {
       if (t[i] == t[i - 1]) {
-        return new Result(Summary.failed("duplicate_times", nPre, nPost), new Point[0]);
+        return Result.failed("duplicate_times", nPre, nPost);
       }
     }
     for (int i = 0; i < n; i++) {
@@ -146,18 +151,18 @@ public final class ImpactAnalysis {
         bad |= !Double.isFinite(v);
       }
       if (bad) {
-        return new Result(Summary.failed(!Double.isFinite(yy[i]) ? "missing_outcome" : "missing_controls", nPre, nPost), new Point[0]);
+        return Result.failed(!Double.isFinite(yy[i]) ? "missing_outcome" : "missing_controls", nPre, nPost);
       }
     }
     int p = 1 + c[0].length + (s.trend() ? 1 : 0);
     if (nPre == 0) {
-      return new Result(Summary.failed("no_pre_period", nPre, nPost), new Point[0]);
+      return Result.failed("no_pre_period", nPre, nPost);
     }
     if (nPost == 0) {
-      return new Result(Summary.failed("no_post_period", nPre, nPost), new Point[0]);
+      return Result.failed("no_post_period", nPre, nPost);
     }
     if (nPre < p + 3) {
-      return new Result(Summary.failed("too_few_points", nPre, nPost), new Point[0]);
+      return Result.failed("too_few_points", nPre, nPost);
     }
     double[][] x = new double[n][];
     for (int i = 0; i < n; i++) {
@@ -167,7 +172,7 @@ public final class ImpactAnalysis {
     int[] postIdx = indices(pp, true);
     CounterfactualRegression fit = fit(x, yy, preIdx, s);
     if (fit == null) {
-      return new Result(Summary.failed("singular_controls", nPre, nPost), new Point[0]);
+      return Result.failed("singular_controls", nPre, nPost);
     }
     double dof = fit.dof();
     double z = FastQuantiles.student(dof, 0.975);
@@ -240,11 +245,12 @@ public final class ImpactAnalysis {
     Point[] points = new Point[n];
     double runObs = 0;
     double runCf = 0;
+    // Running sums of the post rows' design vectors: the running cumulative impact's t scale.
+    double[] running = new double[p];
     int k = 0;
-    double[] c1 = new double[nPost];
     for (int i = 0; i < n; i++) {
       double m = fit.mean(x[i]);
-      double sc = fit.scale(new double[][] {x[i]}, new double[] {1});
+      double sc = fit.scale(x[i], 1);
       double cl = m - z * sc;
       double ch = m + z * sc;
       double cm = Double.NaN;
@@ -253,8 +259,11 @@ public final class ImpactAnalysis {
       if (pp[i]) {
         runObs += yy[i];
         runCf += m;
-        c1[k++] = 1;
-        double runScale = fit.scale(Arrays.copyOf(postRows, k), Arrays.copyOf(c1, k));
+        k++;
+        for (int j = 0; j < p; j++) {
+          running[j] += x[i][j];
+        }
+        double runScale = fit.scale(running, k);
         cm = runObs - runCf;
         cq1 = cm - z * runScale;
         cq2 = cm + z * runScale;
@@ -282,7 +291,7 @@ public final class ImpactAnalysis {
       cf = LocalLevelModel.counterfactualDraws(xr, y, nPre, s.burn(), s.gibbsDraws(), s.v0(), rng);
     } catch (org.apache.commons.math3.linear.NonPositiveDefiniteMatrixException
         | org.apache.commons.math3.linear.NonSymmetricMatrixException e) {
-      return new Result(Summary.failed("singular_controls", nPre, nPost), new Point[0]);
+      return Result.failed("singular_controls", nPre, nPost);
     }
     int d = cf.length;
     double[] cum = new double[d];

@@ -281,16 +281,18 @@ public record LearnedPrior(double[] weight, double[] mean, double[] sd, double l
 
   /** The marginal log-likelihood of estimates under this prior. */
   public double logLikelihood(double[] m, double[] s) {
-    double ll = 0;
-    for (int i = 0; i < m.length; i++) {
-      double p = 0;
-      for (int c = 0; c < weight.length; c++) {
-        double t = sd[c] * sd[c] + s[i] * s[i];
-        p += weight[c] * Math.exp(-0.5 * (m[i] - mean[c]) * (m[i] - mean[c]) / t) / Math.sqrt(2 * Math.PI * t);
-      }
-      ll += Math.log(p);
+    int k = weight.length;
+    double[] theta = new double[3 * k];
+    for (int c = 0; c < k; c++) {
+      theta[c] = weight[c];
+      theta[k + c] = mean[c];
+      theta[2 * k + c] = sd[c] * sd[c];
     }
-    return ll;
+    double[] v = new double[s.length];
+    for (int i = 0; i < s.length; i++) {
+      v[i] = s[i] * s[i];
+    }
+    return logLik(theta, m, v, k);
   }
 
   /** The posterior of an effect with estimate m and standard error s under this prior. */

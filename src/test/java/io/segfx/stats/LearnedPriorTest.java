@@ -89,15 +89,6 @@ class LearnedPriorTest {
     assertTrue(best.getValue() - em.logLikelihood() < 1e-6, "BOBYQA improved EM by " + (best.getValue() - em.logLikelihood()));
   }
 
-  private static double simpson(java.util.function.DoubleUnaryOperator f, double a, double b, int n) {
-    double h = (b - a) / n;
-    double sum = f.applyAsDouble(a) + f.applyAsDouble(b);
-    for (int i = 1; i < n; i++) {
-      sum += (i % 2 == 1 ? 4 : 2) * f.applyAsDouble(a + i * h);
-    }
-    return sum * h / 3;
-  }
-
   /** The posterior under a mixture prior against Simpson integration of prior × likelihood (1e-9). */
   @Test
   void posteriorEqualsNumericalIntegration() {
@@ -116,10 +107,10 @@ class LearnedPriorTest {
           return prior * Math.exp(-0.5 * l * l);
         };
     java.util.function.DoubleUnaryOperator x1 = x -> x * joint.applyAsDouble(x);
-    double z0 = simpson(joint, -0.1, 0.14, 400_000);
-    double z1 = simpson(x1, -0.1, 0.14, 400_000);
+    double z0 = io.segfx.testing.Fixtures.simpson(joint, -0.1, 0.14, 400_000);
+    double z1 = io.segfx.testing.Fixtures.simpson(x1, -0.1, 0.14, 400_000);
     // The tail probability integrates from 0 on, so Simpson never straddles the indicator's jump.
-    double pos = simpson(joint, 0, 0.14, 400_000);
+    double pos = io.segfx.testing.Fixtures.simpson(joint, 0, 0.14, 400_000);
     assertEquals(z1 / z0, post.mean(), 1e-9);
     assertEquals(pos / z0, post.upperTail(0), 1e-9);
   }

@@ -26,16 +26,6 @@ class NormalMixtureTest {
     }
   }
 
-  /** Composite Simpson's rule with n (even) intervals. */
-  private static double simpson(java.util.function.DoubleUnaryOperator f, double a, double b, int n) {
-    double h = (b - a) / n;
-    double sum = f.applyAsDouble(a) + f.applyAsDouble(b);
-    for (int i = 1; i < n; i++) {
-      sum += (i % 2 == 1 ? 4 : 2) * f.applyAsDouble(a + i * h);
-    }
-    return sum * h / 3;
-  }
-
   /**
    * Moments and E[max(X, 0)] against composite Simpson integration with 200,000 intervals (error of
    * order h^4 times the fourth derivative, about 1e-16 here; the tails cut beyond 10 sd weigh less
@@ -54,9 +44,9 @@ class NormalMixtureTest {
           }
           return d;
         };
-    double mean = simpson(x -> x * f.applyAsDouble(x), -20, 30, 200_000);
-    double second = simpson(x -> x * x * f.applyAsDouble(x), -20, 30, 200_000);
-    double positive = simpson(x -> x * f.applyAsDouble(x), 0, 30, 200_000);
+    double mean = io.segfx.testing.Fixtures.simpson(x -> x * f.applyAsDouble(x), -20, 30, 200_000);
+    double second = io.segfx.testing.Fixtures.simpson(x -> x * x * f.applyAsDouble(x), -20, 30, 200_000);
+    double positive = io.segfx.testing.Fixtures.simpson(x -> x * f.applyAsDouble(x), 0, 30, 200_000);
     assertEquals(mean, MIX.mean(), 1e-10);
     assertEquals(Math.sqrt(second - mean * mean), MIX.sd(), 1e-10);
     assertEquals(positive, MIX.positivePart(), 1e-10);

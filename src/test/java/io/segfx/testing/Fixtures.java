@@ -53,4 +53,14 @@ public final class Fixtures {
   public static boolean closeRel(double expected, double actual, double rel) {
     return Math.abs(actual - expected) <= rel * Math.max(Math.abs(expected), 1e-300);
   }
+
+  /** Composite Simpson's rule with n (even) intervals on [a, b]: the tests' numerical-integration reference. */
+  public static double simpson(java.util.function.DoubleUnaryOperator f, double a, double b, int n) {
+    double h = (b - a) / n;
+    double sum = f.applyAsDouble(a) + f.applyAsDouble(b);
+    for (int i = 1; i < n; i++) {
+      sum += (i % 2 == 1 ? 4 : 2) * f.applyAsDouble(a + i * h);
+    }
+    return sum * h / 3;
+  }
 }

@@ -1,6 +1,5 @@
 package io.segfx.stats.pooling;
 
-import io.segfx.stats.NormalMixture;
 
 /**
  * Fully Bayesian pooling of one experiment's segment estimates by grid marginalisation, as in
@@ -312,15 +311,5 @@ public final class FullBayesPooling {
       cum[i] = acc;
     }
     return cum;
-  }
-
-  /** The mixture of mu | y. */
-  static NormalMixture mu(HierarchicalPosterior p) {
-    // (nodes carry mu^ and V_mu)
-    double[] sd = new double[p.tau().length];
-    for (int i = 0; i < sd.length; i++) {
-      sd[i] = Math.sqrt(p.muVar()[i]);
-    }
-    return new NormalMixture(p.weight(), p.muHat(), sd);
   }
 }

@@ -51,7 +51,11 @@ public record HierarchicalPosterior(
 
   /** mu | y. */
   public NormalMixture mu() {
-    return FullBayesPooling.mu(this);
+    double[] sd = new double[tau.length];
+    for (int i = 0; i < sd.length; i++) {
+      sd[i] = Math.sqrt(muVar[i]);
+    }
+    return new NormalMixture(weight, muHat, sd);
   }
 
   /** theta_j | y. */

@@ -1,0 +1,35 @@
+package io.segfx.job;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/** Indexes of the run's tables by their (experiment, metric, variant) group, for memos and the report. */
+final class GroupKeys {
+  private GroupKeys() {}
+
+  /** The group key (experiment, metric, variant). */
+  static List<String> of(String experiment, String metric, String variant) {
+    return List.of(experiment, metric, variant);
+  }
+
+  /** Rows listed per key, in table order. */
+  static <T> Map<List<String>, List<T>> group(List<T> rows, Function<T, List<String>> key) {
+    Map<List<String>, List<T>> out = new HashMap<>();
+    for (T t : rows) {
+      out.computeIfAbsent(key.apply(t), k -> new ArrayList<>()).add(t);
+    }
+    return out;
+  }
+
+  /** One row per key (the last one given). */
+  static <T> Map<List<String>, T> unique(List<T> rows, Function<T, List<String>> key) {
+    Map<List<String>, T> out = new HashMap<>();
+    for (T t : rows) {
+      out.put(key.apply(t), t);
+    }
+    return out;
+  }
+}
