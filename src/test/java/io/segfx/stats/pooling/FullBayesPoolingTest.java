@@ -88,29 +88,77 @@ class FullBayesPoolingTest {
   }
 
   /**
-   * BDA3 Table 5.3 (uniform prior on tau): the 25%, 50% and 75% posterior quantiles of the eight
-   * school effects. The table summarises 200 draws and prints integers, so each entry may differ
-   * from the exact quantile by its Monte Carlo error sqrt(p(1-p)/200)/f(q) (f the exact density,
-   * computed here) plus 0.5 for the rounding; we allow 4 such errors + 0.5. (The table's 2.5% and
-   * 97.5% columns rest on 5 draws each and are not checked.)
+   * BDA3 Table 5.3 (uniform prior on tau): the 2.5%, 25%, 50%, 75% and 97.5% posterior quantiles of
+   * the eight school effects and of mu, and tau's 2.5% and 97.5%. The table summarises 200
+   * independent draws and prints integers, so each entry may differ from the exact quantile by its
+   * Monte Carlo error sqrt(p(1-p)/200)/f(q) (f the exact density, computed here) plus the rounding;
+   * we allow 4 such errors + the rounding. The tails rest on about 5 draws each, hence their large
+   * allowances (1.1 to 2.8 points). One entry is left out: school F's 97.5% is printed as 28 in the
+   * copy of the table we work from, 6.8 Monte Carlo errors above the exact 18.6, which an
+   * independent 2-D integration (above) confirms; every other entry, including H's 97.5% (33, 3.0
+   * errors above 25.6), is within the allowance.
    */
   @Test
   void matchesBdaTable53() {
     double[][] table = {
-      {7, 10, 16}, {3, 8, 12}, {2, 7, 11}, {4, 8, 11}, {1, 5, 10}, {2, 6, 10}, {7, 10, 15}, {3, 8, 13}
+      {-2, 7, 10, 16, 31}, {-5, 3, 8, 12, 23}, {-11, 2, 7, 11, 19}, {-7, 4, 8, 11, 21},
+      {-9, 1, 5, 10, 18}, {-7, 2, 6, 10, Double.NaN}, {-1, 7, 10, 15, 26}, {-6, 3, 8, 13, 33}
     };
-    double[] ps = {0.25, 0.5, 0.75};
+    double[] ps = {0.025, 0.25, 0.5, 0.75, 0.975};
     HierarchicalPosterior p = FullBayesPooling.fit(Y, SE, TauPrior.UNIFORM, null);
     for (int j = 0; j < 8; j++) {
-      NormalMixture t = p.theta(j);
-      for (int c = 0; c < 3; c++) {
-        double q = t.quantile(ps[c]);
-        double h = 1e-3;
-        double density = (t.upperTail(q - h) - t.upperTail(q + h)) / (2 * h);
-        double mcError = Math.sqrt(ps[c] * (1 - ps[c]) / 200) / density;
-        assertEquals(table[j][c], q, 4 * mcError + 0.5, "school " + (char) ('A' + j) + " q" + ps[c]);
+      for (int c = 0; c < ps.length; c++) {
+        if (!Double.isNaN(table[j][c])) {
+          assertNearDraws(table[j][c], p.theta(j), ps[c], 0.5, "school " + (char) ('A' + j));
+        }
       }
     }
+    double[] muRow = {-2, 5, 8, 11, 18};
+    for (int c = 0; c < ps.length; c++) {
+      assertNearDraws(muRow[c], p.mu(), ps[c], 0.5, "mu");
+    }
+    // tau: the table prints 0.3 and 21; the density comes from eq. (5.21) integrated here on a
+    // fine grid, independently of the kernel's adaptive grid.
+    assertEquals(0.3, p.tauQ025(), 4 * tauMcError(p.tauQ025(), 0.025) + 0.05, "tau q0.025");
+    assertEquals(21, p.tauQ975(), 4 * tauMcError(p.tauQ975(), 0.975) + 0.5, "tau q0.975");
+  }
+
+  private static void assertNearDraws(double printed, NormalMixture m, double prob, double rounding, String what) {
+    double q = m.quantile(prob);
+    double h = 1e-3;
+    double density = (m.upperTail(q - h) - m.upperTail(q + h)) / (2 * h);
+    double mcError = Math.sqrt(prob * (1 - prob) / 200) / density;
+    assertEquals(printed, q, 4 * mcError + rounding, what + " q" + prob);
+  }
+
+  /** sqrt(p(1-p)/200)/f(q) with f the marginal p(tau | y) of BDA eq. (5.21), normalised numerically. */
+  private static double tauMcError(double q, double prob) {
+    int n = 400_000;
+    double hi = 400;
+    double h = hi / n;
+    double norm = 0;
+    for (int i = 0; i < n; i++) {
+      norm += Math.exp(logMarginalTau((i + 0.5) * h)) * h;
+    }
+    double density = Math.exp(logMarginalTau(q)) / norm;
+    return Math.sqrt(prob * (1 - prob) / 200) / density;
+  }
+
+  private static double logMarginalTau(double tau) {
+    double prec = 0;
+    double sum = 0;
+    for (int j = 0; j < Y.length; j++) {
+      double var = SE[j] * SE[j] + tau * tau;
+      prec += 1 / var;
+      sum += Y[j] / var;
+    }
+    double muHat = sum / prec;
+    double l = -0.5 * Math.log(prec);
+    for (int j = 0; j < Y.length; j++) {
+      double var = SE[j] * SE[j] + tau * tau;
+      l += -0.5 * Math.log(var) - 0.5 * (Y[j] - muHat) * (Y[j] - muHat) / var;
+    }
+    return l;
   }
 
   @Test
