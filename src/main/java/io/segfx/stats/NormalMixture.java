@@ -121,6 +121,11 @@ public final class NormalMixture {
     double tol = 1e-14 * Math.max(hi - lo, Double.MIN_NORMAL);
     for (int it = 0; it < 200 && hi - lo > tol; it++) {
       double f = 1 - upperTail(x) - p;
+      // An exact root would otherwise leave Newton's step on the bracket's edge and fall back to
+      // some 40 bisections.
+      if (f == 0) {
+        return x;
+      }
       if (f > 0) {
         hi = x;
       } else {

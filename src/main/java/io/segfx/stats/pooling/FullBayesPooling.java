@@ -33,6 +33,8 @@ public final class FullBayesPooling {
 
   private static final double TAIL = 1e-12;
 
+  private static final double LN2 = Math.log(2);
+
   private FullBayesPooling() {}
 
   /**
@@ -87,7 +89,7 @@ public final class FullBayesPooling {
       return new HierarchicalPosterior(y.clone(), v, tau, weight, muHatFine, muVarFine, tauMean, tauQ025, tauQ975);
     }
     // Gauss quadrature of the grid measure in u (Golub & Welsch 1969; Gautschi 2004, Orthogonal
-    // Polynomials, section 2.2.3, Lanczos with full reorthogonalisation): NODES nodes integrate
+    // Polynomials, section 2.2.3, Lanczos): NODES nodes integrate
     // every polynomial of degree < 2·NODES in u exactly against the 200-point grid, and the
     // posterior quantities are smooth in u on [lo, hi], so the mixtures keep their accuracy with
     // a tenth of the components.
@@ -168,8 +170,20 @@ public final class FullBayesPooling {
   /**
    * The n-node Gauss rule of the discrete measure sum_i w_i delta(x_i) (weights summing to 1):
    * {nodes, weights}; fewer nodes when the measure has fewer points of support.
+   *
+   * <p>The Jacobi matrix comes from the Lanczos three-term recurrence on diag(x) started at
+   * sqrt(w) (Gautschi 2004, section 2.2.3). On our grids (200 smooth, dense points, at most 24 steps)
+   * no Ritz value converges, so the Lanczos vectors stay orthogonal to about 1e-14 without
+   * reorthogonalisation; the last vector is checked against all earlier ones, and if orthogonality
+   * is lost beyond 1e-9 the recurrence is redone with full (twice) reorthogonalisation.
    */
   static double[][] gauss(double[] x, double[] w, double lo, double hi, int n) {
+    double[][] fast = gauss(x, w, lo, hi, n, false);
+    return fast != null ? fast : gauss(x, w, lo, hi, n, true);
+  }
+
+  /** {@link #gauss}; without reorthogonalisation returns null when the check fails. */
+  static double[][] gauss(double[] x, double[] w, double lo, double hi, int n, boolean reorthogonalise) {
     int len = x.length;
     // Work on [-1, 1] for conditioning.
     double[] t = new double[len];
@@ -186,22 +200,31 @@ public final class FullBayesPooling {
     int m = 0;
     for (int k = 0; k < n; k++) {
       double[] z = new double[len];
+      double[] qk = q[k];
       double a = 0;
       for (int i = 0; i < len; i++) {
-        z[i] = t[i] * q[k][i];
-        a += q[k][i] * z[i];
+        z[i] = t[i] * qk[i];
+        a += qk[i] * z[i];
       }
       alpha[k] = a;
       m = k + 1;
-      for (int pass = 0; pass < 2; pass++) {
-        for (int j = 0; j <= k; j++) {
-          double d = 0;
-          for (int i = 0; i < len; i++) {
-            d += q[j][i] * z[i];
+      if (reorthogonalise) {
+        for (int pass = 0; pass < 2; pass++) {
+          for (int j = 0; j <= k; j++) {
+            double d = 0;
+            for (int i = 0; i < len; i++) {
+              d += q[j][i] * z[i];
+            }
+            for (int i = 0; i < len; i++) {
+              z[i] -= d * q[j][i];
+            }
           }
-          for (int i = 0; i < len; i++) {
-            z[i] -= d * q[j][i];
-          }
+        }
+      } else {
+        double[] prev = k > 0 ? q[k - 1] : null;
+        double bPrev = k > 0 ? beta[k - 1] : 0;
+        for (int i = 0; i < len; i++) {
+          z[i] -= a * qk[i] + (prev == null ? 0 : bPrev * prev[i]);
         }
       }
       double b = 0;
@@ -218,22 +241,21 @@ public final class FullBayesPooling {
         q[k + 1][i] = z[i] / b;
       }
     }
-    double[] main = java.util.Arrays.copyOf(alpha, m);
-    double[] off = java.util.Arrays.copyOf(beta, Math.max(m - 1, 0));
-    double[] nodes = new double[m];
-    double[] weights = new double[m];
-    if (m == 1) {
-      nodes[0] = main[0];
-      weights[0] = 1;
-    } else {
-      org.apache.commons.math3.linear.EigenDecomposition e = new org.apache.commons.math3.linear.EigenDecomposition(main, off);
-      double[] ev = e.getRealEigenvalues();
-      for (int k = 0; k < m; k++) {
-        nodes[k] = ev[k];
-        double f = e.getEigenvector(k).getEntry(0);
-        weights[k] = f * f;
+    if (!reorthogonalise) {
+      for (int j = 0; j < m - 1; j++) {
+        double d = 0;
+        for (int i = 0; i < len; i++) {
+          d += q[j][i] * q[m - 1][i];
+        }
+        if (Math.abs(d) > 1e-9) {
+          return null;
+        }
       }
     }
+    double[] nodes = java.util.Arrays.copyOf(alpha, m);
+    double[] off = java.util.Arrays.copyOf(beta, m);
+    double[] weights = jacobiEigen(nodes, off);
+    sortByNode(nodes, weights);
     double sum = 0;
     for (int k = 0; k < m; k++) {
       nodes[k] = Math.min(Math.max(lo + (nodes[k] + 1) * (hi - lo) / 2, lo), hi);
@@ -243,6 +265,101 @@ public final class FullBayesPooling {
       weights[k] /= sum;
     }
     return new double[][] {nodes, weights};
+  }
+
+  /** Insertion sort of the (node, weight) pairs by node: QL leaves them in no particular order. */
+  private static void sortByNode(double[] x, double[] w) {
+    for (int i = 1; i < x.length; i++) {
+      double xi = x[i];
+      double wi = w[i];
+      int k = i - 1;
+      while (k >= 0 && x[k] > xi) {
+        x[k + 1] = x[k];
+        w[k + 1] = w[k];
+        k--;
+      }
+      x[k + 1] = xi;
+      w[k + 1] = wi;
+    }
+  }
+
+  /**
+   * Golub–Welsch (1969): the eigenvalues of the symmetric tridiagonal Jacobi matrix (diagonal
+   * {@code d}, off-diagonal {@code e[i]} between rows i and i+1, {@code e[n-1]} ignored) are the Gauss
+   * nodes, and the squared first components of its unit eigenvectors the weights. Implicit QL with
+   * Wilkinson shifts (Wilkinson & Reinsch, Handbook for Automatic Computation II, procedure tql2;
+   * Press et al., Numerical Recipes 3rd ed., section 11.4), applying each plane rotation only to the
+   * first row of the eigenvector matrix: O(n²) instead of O(n³) and no n×n matrix.
+   *
+   * @param d diagonal, overwritten by the eigenvalues (nodes)
+   * @param e off-diagonal, destroyed
+   * @return the weights, in the order of {@code d}
+   */
+  static double[] jacobiEigen(double[] d, double[] e) {
+    int n = d.length;
+    double[] z = new double[n];
+    z[0] = 1;
+    if (n > 0) {
+      e[n - 1] = 0;
+    }
+    for (int l = 0; l < n; l++) {
+      int iter = 0;
+      int m;
+      do {
+        for (m = l; m < n - 1; m++) {
+          double dd = Math.abs(d[m]) + Math.abs(d[m + 1]);
+          if (Math.abs(e[m]) <= 0x1p-53 * dd) {
+            break;
+          }
+        }
+        if (m != l) {
+          if (iter++ == 60) {
+            throw new ArithmeticException("Gauss rule: QL did not converge");
+          }
+          double g = (d[l + 1] - d[l]) / (2 * e[l]);
+          double r = Math.hypot(g, 1);
+          g = d[m] - d[l] + e[l] / (g + Math.copySign(r, g));
+          double s = 1;
+          double c = 1;
+          double p = 0;
+          int i;
+          boolean deflated = false;
+          for (i = m - 1; i >= l; i--) {
+            double f = s * e[i];
+            double b = c * e[i];
+            r = Math.hypot(f, g);
+            e[i + 1] = r;
+            if (r == 0) {
+              d[i + 1] -= p;
+              e[m] = 0;
+              deflated = true;
+              break;
+            }
+            s = f / r;
+            c = g / r;
+            g = d[i + 1] - p;
+            r = (d[i] - g) * s + 2 * c * b;
+            p = s * r;
+            d[i + 1] = g + p;
+            g = c * r - b;
+            double zf = z[i + 1];
+            z[i + 1] = s * z[i] + c * zf;
+            z[i] = c * z[i] - s * zf;
+          }
+          if (deflated) {
+            continue;
+          }
+          d[l] -= p;
+          e[l] = g;
+          e[m] = 0;
+        }
+      } while (m != l);
+    }
+    double[] w = new double[n];
+    for (int k = 0; k < n; k++) {
+      w[k] = z[k] * z[k];
+    }
+    return w;
   }
 
   /**
@@ -259,13 +376,20 @@ public final class FullBayesPooling {
       double t2 = tau * tau;
       double sw = 0;
       double swy = 0;
-      double logw = 0;
+      // sum_j log w_j as the log of a product whose binary exponent is moved out at every factor
+      // (exact bit operations): one log per grid point instead of one per segment, no overflow.
+      double prod = 1;
+      long exponent = 0;
       for (int j = 0; j < y.length; j++) {
         double w = 1 / (v[j] + t2);
         sw += w;
         swy += w * y[j];
-        logw += Math.log(w);
+        prod *= w;
+        int ex = Math.getExponent(prod);
+        exponent += ex;
+        prod = Math.scalb(prod, -ex);
       }
+      double logw = Math.log(prod) + exponent * LN2;
       if (muPrior != null) {
         double p0 = 1 / (muPrior[1] * muPrior[1]);
         sw += p0;

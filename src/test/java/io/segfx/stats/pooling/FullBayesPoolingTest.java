@@ -224,6 +224,85 @@ class FullBayesPoolingTest {
     }
   }
 
+  /**
+   * The first-row QL (Golub–Welsch) against Commons Math's full eigendecomposition of random
+   * symmetric tridiagonal matrices: eigenvalues and squared first eigenvector components to 1e-12
+   * (both are backward stable; the matrices have norm about 1).
+   */
+  @Test
+  void jacobiEigenMatchesAFullEigendecomposition() {
+    java.util.Random r = new java.util.Random(11);
+    for (int c = 0; c < 200; c++) {
+      int n = 1 + r.nextInt(30);
+      double[] d = new double[n];
+      double[] e = new double[n];
+      for (int i = 0; i < n; i++) {
+        d[i] = r.nextGaussian();
+        e[i] = i < n - 1 ? (c % 5 == 0 && i % 3 == 0 ? 0 : r.nextGaussian()) : 0;
+      }
+      org.apache.commons.math3.linear.EigenDecomposition full =
+          new org.apache.commons.math3.linear.EigenDecomposition(d.clone(), java.util.Arrays.copyOf(e, Math.max(n - 1, 0)));
+      double[] nodes = d.clone();
+      double[] w = FullBayesPooling.jacobiEigen(nodes, e.clone());
+      double[] ev = full.getRealEigenvalues();
+      double[][] ref = new double[n][];
+      double[][] got = new double[n][];
+      for (int k = 0; k < n; k++) {
+        double f = full.getEigenvector(k).getEntry(0);
+        ref[k] = new double[] {ev[k], f * f};
+        got[k] = new double[] {nodes[k], w[k]};
+      }
+      java.util.Comparator<double[]> byValue = java.util.Comparator.comparingDouble(x -> x[0]);
+      java.util.Arrays.sort(ref, byValue);
+      java.util.Arrays.sort(got, byValue);
+      for (int k = 0; k < n; k++) {
+        assertEquals(ref[k][0], got[k][0], 1e-12, "eigenvalue " + k + " of case " + c);
+        // Repeated eigenvalues (a zero off-diagonal) leave the split of weight between them free.
+        if (k == 0 || Math.abs(ref[k][0] - ref[k - 1][0]) > 1e-8 && (k == n - 1 || Math.abs(ref[k + 1][0] - ref[k][0]) > 1e-8)) {
+          assertEquals(ref[k][1], got[k][1], 1e-12, "weight " + k + " of case " + c);
+        }
+      }
+    }
+  }
+
+  /**
+   * The plain three-term Lanczos recurrence against full reorthogonalisation on the grids of 50
+   * random groups: the same Gauss rule to 1e-12 (nodes in u, weights).
+   */
+  @Test
+  void lanczosWithoutReorthogonalisationGivesTheSameRule() {
+    java.util.Random r = new java.util.Random(3);
+    for (int c = 0; c < 50; c++) {
+      int k = 3 + r.nextInt(40);
+      double[] y = new double[k];
+      double[] se = new double[k];
+      double tau = c % 2 == 0 ? 0 : r.nextDouble();
+      for (int j = 0; j < k; j++) {
+        se[j] = 0.05 + r.nextDouble();
+        y[j] = tau * r.nextGaussian() + se[j] * r.nextGaussian();
+      }
+      HierarchicalPosterior grid = FullBayesPooling.fit(y, se, TauPrior.UNIFORM, null, false);
+      double[] u = new double[grid.tau().length];
+      double scale = 0;
+      for (double v : grid.v()) {
+        scale += v;
+      }
+      scale = Math.sqrt(scale / k);
+      for (int i = 0; i < u.length; i++) {
+        u[i] = grid.tau()[i] / (scale + grid.tau()[i]);
+      }
+      double half = (u[1] - u[0]) / 2;
+      double[][] fast = FullBayesPooling.gauss(u, grid.weight(), u[0] - half, u[u.length - 1] + half, FullBayesPooling.NODES, false);
+      double[][] safe = FullBayesPooling.gauss(u, grid.weight(), u[0] - half, u[u.length - 1] + half, FullBayesPooling.NODES, true);
+      assertTrue(fast != null, "orthogonality kept");
+      assertEquals(safe[0].length, fast[0].length);
+      for (int i = 0; i < safe[0].length; i++) {
+        assertEquals(safe[0][i], fast[0][i], 1e-12);
+        assertEquals(safe[1][i], fast[1][i], 1e-12);
+      }
+    }
+  }
+
   /** With 2 segments a uniform prior on tau leaves the posterior improper: refused. */
   @Test
   void uniformPriorNeedsThreeSegments() {
