@@ -59,6 +59,7 @@ public final class SegmentEffectsJob {
     String runId = UUID.randomUUID().toString();
     Instant started = Instant.now();
     Map<String, Double> seconds = new LinkedHashMap<>();
+    Map<String, Double> writeSeconds = new LinkedHashMap<>();
     Map<String, Object> inputInfo = describeInput(spark, spec.input());
     RunOutput out = RunOutput.open(spark, spec.output(), spec.mode(), spec.outputFormat(), runId);
     TaskFailureCounter failures = new TaskFailureCounter();
@@ -121,57 +122,100 @@ public final class SegmentEffectsJob {
 
       long t3 = System.nanoTime();
       group(spark, "segfx-write", "write output tables");
-      out.writeTable(
-          OutputTables.SEGMENT_ESTIMATES,
-          OutputTables.segmentEstimates(
-              tables.estimates(), spec.srmAlpha(), Priors.byMetric(spec)),
-          OutputTables.SEGMENT_ESTIMATES_SCHEMA);
-      out.writeTable(
-          OutputTables.SEGMENT_POSTERIORS,
-          OutputTables.segmentPosteriors(tables.posteriors()),
-          OutputTables.SEGMENT_POSTERIORS_SCHEMA);
-      out.writeTable(
-          OutputTables.EXPERIMENT_POOLING,
-          OutputTables.experimentPooling(s2.pooling()),
-          OutputTables.EXPERIMENT_POOLING_SCHEMA);
-      out.writeTable(
-          OutputTables.EXPERIMENT_DECISIONS,
-          OutputTables.experimentDecisions(decisions, spec.confoundingWarning()),
-          OutputTables.EXPERIMENT_DECISIONS_SCHEMA);
-      if (!tables.arms().isEmpty()) {
-        out.writeTable(OutputTables.ARM_POSTERIORS, OutputTables.armPosteriors(tables.arms()), OutputTables.ARM_POSTERIORS_SCHEMA);
-      }
-      if (!tables.sensitivity().isEmpty()) {
-        out.writeTable(
-            OutputTables.PRIOR_SENSITIVITY, OutputTables.priorSensitivity(tables.sensitivity()), OutputTables.PRIOR_SENSITIVITY_SCHEMA);
-      }
-      if (!tables.bias().isEmpty()) {
-        out.writeTable(OutputTables.BIAS_SENSITIVITY, OutputTables.biasSensitivity(tables.bias()), OutputTables.BIAS_SENSITIVITY_SCHEMA);
-      }
       LearnedPriorStage.Result learned = LearnedPriorStage.run(spark, spec, decisions);
-      if (!learned.fits().isEmpty()) {
-        out.writeTable(OutputTables.LEARNED_PRIOR, OutputTables.learnedPrior(learned.fits()), OutputTables.LEARNED_PRIOR_SCHEMA);
-        out.writeTable(
-            OutputTables.LEARNED_PRIOR_EFFECTS, OutputTables.learnedPriorEffects(learned.effects()),
-            OutputTables.LEARNED_PRIOR_EFFECTS_SCHEMA);
+      long rowsUsed = s1.rowsUsed();
+      long rowsRejected = s1.rowsRejected();
+      Map<List<String>, String> memos;
+      ReportStage.Result report;
+      try (ConcurrentTasks writes = new ConcurrentTasks(writeThreads(spark))) {
+        writes.run(
+            OutputTables.SEGMENT_ESTIMATES,
+            () ->
+                out.writeTable(
+                    OutputTables.SEGMENT_ESTIMATES,
+                    OutputTables.segmentEstimates(tables.estimates(), spec.srmAlpha(), Priors.byMetric(spec)),
+                    OutputTables.SEGMENT_ESTIMATES_SCHEMA));
+        writes.run(
+            OutputTables.SEGMENT_POSTERIORS,
+            () ->
+                out.writeTable(
+                    OutputTables.SEGMENT_POSTERIORS,
+                    OutputTables.segmentPosteriors(tables.posteriors()),
+                    OutputTables.SEGMENT_POSTERIORS_SCHEMA));
+        // Memos, then the report that links them: driver work, one thread.
+        java.util.concurrent.Future<Map<List<String>, String>> memoPaths =
+            writes.submit(
+                "memos",
+                () -> MemoStage.write(out, spec, s2.pooling(), tables, learned.effects(), rowsRead, rowsRejected));
+        java.util.concurrent.Future<ReportStage.Result> reportDone =
+            writes.submit(
+                "report",
+                () ->
+                    ReportStage.write(
+                        out, spec, s2, tables, ConcurrentTasks.result(memoPaths), runId, rowsUsed, rowsRejected));
+        writes.run(
+            OutputTables.EXPERIMENT_POOLING,
+            () -> out.writeTable(OutputTables.EXPERIMENT_POOLING, OutputTables.experimentPooling(s2.pooling()), OutputTables.EXPERIMENT_POOLING_SCHEMA));
+        writes.run(
+            OutputTables.EXPERIMENT_DECISIONS,
+            () ->
+                out.writeTable(
+                    OutputTables.EXPERIMENT_DECISIONS,
+                    OutputTables.experimentDecisions(decisions, spec.confoundingWarning()),
+                    OutputTables.EXPERIMENT_DECISIONS_SCHEMA));
+        if (!tables.arms().isEmpty()) {
+          writes.run(
+              OutputTables.ARM_POSTERIORS,
+              () -> out.writeTable(OutputTables.ARM_POSTERIORS, OutputTables.armPosteriors(tables.arms()), OutputTables.ARM_POSTERIORS_SCHEMA));
+        }
+        if (!tables.sensitivity().isEmpty()) {
+          writes.run(
+              OutputTables.PRIOR_SENSITIVITY,
+              () ->
+                  out.writeTable(
+                      OutputTables.PRIOR_SENSITIVITY, OutputTables.priorSensitivity(tables.sensitivity()), OutputTables.PRIOR_SENSITIVITY_SCHEMA));
+        }
+        if (!tables.bias().isEmpty()) {
+          writes.run(
+              OutputTables.BIAS_SENSITIVITY,
+              () -> out.writeTable(OutputTables.BIAS_SENSITIVITY, OutputTables.biasSensitivity(tables.bias()), OutputTables.BIAS_SENSITIVITY_SCHEMA));
+        }
+        if (!learned.fits().isEmpty()) {
+          writes.run(
+              OutputTables.LEARNED_PRIOR,
+              () -> out.writeTable(OutputTables.LEARNED_PRIOR, OutputTables.learnedPrior(learned.fits()), OutputTables.LEARNED_PRIOR_SCHEMA));
+          writes.run(
+              OutputTables.LEARNED_PRIOR_EFFECTS,
+              () ->
+                  out.writeTable(
+                      OutputTables.LEARNED_PRIOR_EFFECTS, OutputTables.learnedPriorEffects(learned.effects()),
+                      OutputTables.LEARNED_PRIOR_EFFECTS_SCHEMA));
+        }
+        if (rowsRejected > 0) {
+          writes.run(
+              OutputTables.REJECTED_ROWS,
+              () -> {
+                Dataset<Row> flagged =
+                    "estimates".equals(spec.inputKind())
+                        ? EstimatesInput.validated(input, spec).select(withReasonColumns(input))
+                        : ValidationStage.withReason(input, spec);
+                out.write(OutputTables.REJECTED_ROWS, flagged.where(Columns.REJECT_REASON + " IS NOT NULL"));
+              });
+        }
+        writes.awaitAll();
+        memos = ConcurrentTasks.result(memoPaths);
+        report = ConcurrentTasks.result(reportDone);
+        Map<String, Double> pieces = writes.seconds();
+        seconds.put("memos", pieces.get("memos"));
+        seconds.put("report", pieces.get("report"));
+        Map<String, Double> tableSeconds = new LinkedHashMap<>(pieces);
+        tableSeconds.remove("memos");
+        tableSeconds.remove("report");
+        writeSeconds.putAll(tableSeconds);
       }
-      long tm = System.nanoTime();
-      Map<List<String>, String> memos = MemoStage.write(out, spec, s2.pooling(), tables, learned.effects(), rowsRead, s1.rowsRejected());
-      seconds.put("memos", elapsed(tm));
-      long tr = System.nanoTime();
-      ReportStage.Result report =
-          ReportStage.write(out, spec, s2, tables, memos, runId, s1.rowsUsed(), s1.rowsRejected());
-      seconds.put("report", elapsed(tr));
       LOG.info(
           "report: {} experiment pages, {} charted, {} charts in {} s",
           report.pages(), report.charted(), report.charts(), seconds.get("report"));
-      if (s1.rowsRejected() > 0) {
-        Dataset<Row> flagged =
-            "estimates".equals(spec.inputKind())
-                ? EstimatesInput.validated(input, spec).select(withReasonColumns(input))
-                : ValidationStage.withReason(input, spec);
-        out.write(OutputTables.REJECTED_ROWS, flagged.where(Columns.REJECT_REASON + " IS NOT NULL"));
-      }
       seconds.put("write", elapsed(t3));
 
       Map<String, Object> manifest = new LinkedHashMap<>();
@@ -216,6 +260,7 @@ public final class SegmentEffectsJob {
       reportInfo.put("charts", report.charts());
       manifest.put("report", reportInfo);
       manifest.put("stage_seconds", seconds);
+      manifest.put("write_seconds", writeSeconds);
       // Counted from listener events, which arrive asynchronously: a failure reported after this
       // point (none is expected once the stages have finished) would be missed.
       manifest.put("failed_task_attempts", failures.failed());
@@ -245,6 +290,14 @@ public final class SegmentEffectsJob {
 
   private static void group(SparkSession spark, String id, String description) {
     spark.sparkContext().setJobGroup(id, description, false);
+  }
+
+  /**
+   * Driver threads for the output stage: as many as the default parallelism, at least 2 and at
+   * most 4 (the pieces are a handful of single-task jobs and driver-side rendering).
+   */
+  private static int writeThreads(SparkSession spark) {
+    return Math.max(2, Math.min(4, spark.sparkContext().defaultParallelism()));
   }
 
   private static double elapsed(long since) {

@@ -1,0 +1,106 @@
+package io.segfx.job;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
+
+/**
+ * Runs the output stage's independent pieces (one Spark write per table, the memos, the report) on a
+ * few driver threads. Each table write is a single-file Spark job whose rows are converted on the
+ * driver, so written one after another they leave all but one core idle; Spark schedules jobs
+ * submitted from several threads side by side. Outputs do not depend on the interleaving: every
+ * piece writes its own files. The first failure (in submission order) is rethrown unwrapped after
+ * all pieces have finished, so a failed run leaves no write still running into the staging folder.
+ */
+final class ConcurrentTasks implements AutoCloseable {
+  private final ExecutorService pool;
+  private final Map<String, Future<?>> futures = new LinkedHashMap<>();
+  private final Map<String, Double> seconds = new LinkedHashMap<>();
+
+  ConcurrentTasks(int threads) {
+    this.pool =
+        Executors.newFixedThreadPool(
+            Math.max(1, threads),
+            r -> {
+              Thread t = new Thread(r, "segfx-write");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /** Starts {@code task}; its wall time is recorded under {@code name}. */
+  <T> Future<T> submit(String name, Supplier<T> task) {
+    Future<T> f =
+        pool.submit(
+            () -> {
+              long t0 = System.nanoTime();
+              T result = task.get();
+              synchronized (seconds) {
+                seconds.put(name, Math.round((System.nanoTime() - t0) / 1e6) / 1e3);
+              }
+              return result;
+            });
+    futures.put(name, f);
+    return f;
+  }
+
+  /** {@link #submit} for a task without a result. */
+  void run(String name, Runnable task) {
+    submit(
+        name,
+        () -> {
+          task.run();
+          return null;
+        });
+  }
+
+  /** Waits for every task; rethrows the first failure. */
+  void awaitAll() {
+    RuntimeException first = null;
+    for (Future<?> f : new ArrayList<>(futures.values())) {
+      try {
+        f.get();
+      } catch (ExecutionException e) {
+        if (first == null) {
+          first = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while writing outputs", e);
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  /** The result of a finished task. */
+  static <T> T result(Future<T> f) {
+    try {
+      return f.get();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  /** Wall seconds per task name, in completion order. */
+  Map<String, Double> seconds() {
+    synchronized (seconds) {
+      return new LinkedHashMap<>(seconds);
+    }
+  }
+
+  @Override
+  public void close() {
+    pool.shutdownNow();
+  }
+}
