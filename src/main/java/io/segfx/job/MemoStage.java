@@ -56,13 +56,19 @@ final class MemoStage {
     DecisionMemo.RunFacts facts =
         new DecisionMemo.RunFacts(
             rowsRead, rowsRejected, spec.launchProbability(), spec.design(), spec.confoundingWarning());
-    int i = 0;
     Map<List<String>, String> paths = new LinkedHashMap<>();
-    for (Map.Entry<List<String>, List<DecisionMemo.MetricBlock>> m : memos.entrySet()) {
-      String path = FOLDER + "/" + names.get(i++) + ".md";
-      out.writeText(path, DecisionMemo.render(m.getKey().get(0), m.getKey().get(1), m.getValue(), facts));
-      paths.put(m.getKey(), path);
+    List<Map.Entry<List<String>, List<DecisionMemo.MetricBlock>>> entries = new ArrayList<>(memos.entrySet());
+    for (int i = 0; i < entries.size(); i++) {
+      paths.put(entries.get(i).getKey(), FOLDER + "/" + names.get(i) + ".md");
     }
+    // Independent files: rendered and written in parallel.
+    java.util.stream.IntStream.range(0, entries.size())
+        .parallel()
+        .forEach(
+            i -> {
+              List<String> k = entries.get(i).getKey();
+              out.writeText(paths.get(k), DecisionMemo.render(k.get(0), k.get(1), entries.get(i).getValue(), facts));
+            });
     return paths;
   }
 }

@@ -87,42 +87,51 @@ final class ReportStage {
       pageOf.put(e, names.get(i++) + ".html");
     }
 
-    int charts = 0;
-    for (Map.Entry<String, List<DecisionMetrics>> e : byExperiment.entrySet()) {
-      String experiment = e.getKey();
-      boolean chart = charted.contains(experiment);
-      List<DecisionMetrics> rows = new ArrayList<>(e.getValue());
-      rows.sort(Comparator.comparing(DecisionMetrics::variant).thenComparing(DecisionMetrics::metric));
-      List<HtmlReport.Section> sections = new ArrayList<>();
-      Map<String, String> memoLinks = new TreeMap<>();
-      int c = 0;
-      for (DecisionMetrics d : rows) {
-        List<String> k = key(d.experimentId(), d.metric(), d.variant());
-        String memo = memos.get(List.of(d.experimentId(), d.variant()));
-        if (memo != null) {
-          memoLinks.put(d.variant(), "../../" + memo);
-        }
-        List<String> svgs = new ArrayList<>();
-        if (chart) {
-          for (String svg :
-              charts(spec, d, pools.get(k), drawn.get(k), raw.getOrDefault(k, List.of()),
-                  segments.getOrDefault(k, List.of()), grid.getOrDefault(k, List.of()), bias.getOrDefault(k, List.of()),
-                  "c" + c++)) {
-            if (svg != null) {
-              svgs.add(svg);
-            }
-          }
-          charts += svgs.size();
-        }
-        sections.add(
-            new HtmlReport.Section(
-                d, pools.get(k), raw.getOrDefault(k, List.of()), segments.getOrDefault(k, List.of()),
-                grid.getOrDefault(k, List.of()), bias.getOrDefault(k, List.of()), svgs, memo));
-      }
-      out.writeText(
-          HtmlReport.FOLDER + "/" + HtmlReport.PAGES + "/" + pageOf.get(experiment),
-          HtmlReport.experiment(experiment, sections, spec.confoundingWarning(), memoLinks));
-    }
+    // Pages are independent files with ids local to the page: rendered in parallel, each the same
+    // whatever the order.
+    List<Map.Entry<String, List<DecisionMetrics>>> pages = new ArrayList<>(byExperiment.entrySet());
+    int charts =
+        java.util.stream.IntStream.range(0, pages.size())
+            .parallel()
+            .map(
+                p -> {
+                  String experiment = pages.get(p).getKey();
+                  boolean chart = charted.contains(experiment);
+                  List<DecisionMetrics> rows = new ArrayList<>(pages.get(p).getValue());
+                  rows.sort(Comparator.comparing(DecisionMetrics::variant).thenComparing(DecisionMetrics::metric));
+                  List<HtmlReport.Section> sections = new ArrayList<>();
+                  Map<String, String> memoLinks = new TreeMap<>();
+                  int c = 0;
+                  int drawnCharts = 0;
+                  for (DecisionMetrics d : rows) {
+                    List<String> k = key(d.experimentId(), d.metric(), d.variant());
+                    String memo = memos.get(List.of(d.experimentId(), d.variant()));
+                    if (memo != null) {
+                      memoLinks.put(d.variant(), "../../" + memo);
+                    }
+                    List<String> svgs = new ArrayList<>();
+                    if (chart) {
+                      for (String svg :
+                          charts(spec, d, pools.get(k), drawn.get(k), raw.getOrDefault(k, List.of()),
+                              segments.getOrDefault(k, List.of()), grid.getOrDefault(k, List.of()), bias.getOrDefault(k, List.of()),
+                              "c" + c++)) {
+                        if (svg != null) {
+                          svgs.add(svg);
+                        }
+                      }
+                      drawnCharts += svgs.size();
+                    }
+                    sections.add(
+                        new HtmlReport.Section(
+                            d, pools.get(k), raw.getOrDefault(k, List.of()), segments.getOrDefault(k, List.of()),
+                            grid.getOrDefault(k, List.of()), bias.getOrDefault(k, List.of()), svgs, memo));
+                  }
+                  out.writeText(
+                      HtmlReport.FOLDER + "/" + HtmlReport.PAGES + "/" + pageOf.get(experiment),
+                      HtmlReport.experiment(experiment, sections, spec.confoundingWarning(), memoLinks));
+                  return drawnCharts;
+                })
+            .sum();
 
     List<HtmlReport.IndexRow> index = new ArrayList<>();
     for (DecisionMetrics d : byProfit) {
