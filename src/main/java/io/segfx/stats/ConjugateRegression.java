@@ -1,8 +1,5 @@
 package io.segfx.stats;
 
-import java.math.BigDecimal;
-import java.math.MathContext;
-
 /**
  * The conjugate Bayesian linear regression of seed notebook section 6 for {@code Y ~ 1 + treated +
  * z}, computed from the two arms' exact sums. With prior {@code beta | sigma^2 ~ N(0, sigma^2 V0)},
@@ -16,8 +13,9 @@ import java.math.MathContext;
  *
  * and the marginal posterior of the treatment coefficient is Student-t with {@code 2 a_n} degrees of
  * freedom, location {@code beta_n[1]} and scale {@code sqrt(b_n / a_n [Vn]_11)}. The normal equations
- * are formed from the exact sums and solved in 34-digit decimal arithmetic, so outcomes far
- * from zero (y'y ~ 1e18 n) lose nothing to cancellation.
+ * are formed from the exact sums, rounded once to double-double, and solved in double-double
+ * arithmetic ({@link DoubleDouble}, about 32 digits), so outcomes far from zero (y'y ~ 1e18 n) keep
+ * some 14 digits through the cancellation in {@code y'y - beta_n' X'y}.
  */
 public final class ConjugateRegression {
   /** The notebook's prior: V0 = 1e6 I, a0 = b0 = 1e-3. */
@@ -25,7 +23,6 @@ public final class ConjugateRegression {
 
   public static final double A0_DEFAULT = 1e-3;
   public static final double B0_DEFAULT = 1e-3;
-  private static final MathContext MC = MathContext.DECIMAL128;
 
   private ConjugateRegression() {}
 
@@ -45,17 +42,17 @@ public final class ConjugateRegression {
     Checks.positive("v0", v0);
     int k = z.length;
     int p = k + 2;
-    BigDecimal[][] a = new BigDecimal[p][p + 2];
+    DoubleDouble[][] a = new DoubleDouble[p][p + 2];
     long n = control.count() + treatment.count();
-    BigDecimal ridge = new BigDecimal(1.0 / v0);
-    a[0][0] = BigDecimal.valueOf(n).add(ridge);
-    a[0][1] = BigDecimal.valueOf(treatment.count());
+    DoubleDouble ridge = DoubleDouble.of(1.0 / v0);
+    a[0][0] = DoubleDouble.of(n).add(ridge);
+    a[0][1] = DoubleDouble.of(treatment.count());
     a[1][1] = a[0][1].add(ridge);
     for (int i = 0; i < k; i++) {
       a[0][2 + i] = dec(control.sumExact(z[i]).add(treatment.sumExact(z[i])));
       a[1][2 + i] = dec(treatment.sumExact(z[i]));
       for (int j = i; j < k; j++) {
-        BigDecimal q = dec(control.crossExact(z[i], z[j]).add(treatment.crossExact(z[i], z[j])));
+        DoubleDouble q = dec(control.crossExact(z[i], z[j]).add(treatment.crossExact(z[i], z[j])));
         a[2 + i][2 + j] = i == j ? q.add(ridge) : q;
       }
     }
@@ -64,7 +61,7 @@ public final class ConjugateRegression {
         a[r][c] = a[c][r];
       }
     }
-    BigDecimal[] xty = new BigDecimal[p];
+    DoubleDouble[] xty = new DoubleDouble[p];
     xty[0] = dec(control.sumExact(y).add(treatment.sumExact(y)));
     xty[1] = dec(treatment.sumExact(y));
     for (int i = 0; i < k; i++) {
@@ -72,32 +69,32 @@ public final class ConjugateRegression {
     }
     for (int r = 0; r < p; r++) {
       a[r][p] = xty[r];
-      a[r][p + 1] = r == 1 ? BigDecimal.ONE : BigDecimal.ZERO;
+      a[r][p + 1] = r == 1 ? DoubleDouble.ONE : DoubleDouble.ZERO;
     }
-    BigDecimal[][] sol = solve(a, p);
+    DoubleDouble[][] sol = solve(a, p);
     if (sol == null) {
       return null;
     }
-    BigDecimal fitTerm = BigDecimal.ZERO;
+    DoubleDouble fitTerm = DoubleDouble.ZERO;
     for (int r = 0; r < p; r++) {
-      fitTerm = fitTerm.add(sol[0][r].multiply(xty[r], MC), MC);
+      fitTerm = fitTerm.add(sol[0][r].multiply(xty[r]));
     }
-    BigDecimal yty = dec(control.crossExact(y, y).add(treatment.crossExact(y, y)));
+    DoubleDouble yty = dec(control.crossExact(y, y).add(treatment.crossExact(y, y)));
     double an = Checks.positive("a0", a0) + n / 2.0;
     double bn =
         Checks.positive("b0", b0)
-            + 0.5 * yty.subtract(fitTerm, MC).max(BigDecimal.ZERO).doubleValue();
+            + 0.5 * Math.max(0, yty.subtract(fitTerm).doubleValue());
     double vtt = sol[1][1].doubleValue();
     return new NigPosterior(sol[0][1].doubleValue(), Math.sqrt(bn / an * vtt), 2 * an);
   }
 
-  /** An exact sum to 159 bits, beyond the working precision (34 digits; the data have 17). */
-  private static BigDecimal dec(Dyadic v) {
-    return v.toBigDecimalTriple();
+  /** An exact sum rounded once to the working precision. */
+  private static DoubleDouble dec(Dyadic v) {
+    return DoubleDouble.of(v);
   }
 
   /** Gauss–Jordan elimination with partial pivoting on [A | b | e_1]; null if singular. */
-  private static BigDecimal[][] solve(BigDecimal[][] a, int p) {
+  private static DoubleDouble[][] solve(DoubleDouble[][] a, int p) {
     for (int col = 0; col < p; col++) {
       int pivot = col;
       for (int r = col + 1; r < p; r++) {
@@ -108,23 +105,23 @@ public final class ConjugateRegression {
       if (a[pivot][col].signum() == 0) {
         return null;
       }
-      BigDecimal[] t = a[col];
+      DoubleDouble[] t = a[col];
       a[col] = a[pivot];
       a[pivot] = t;
       for (int r = 0; r < p; r++) {
         if (r == col || a[r][col].signum() == 0) {
           continue;
         }
-        BigDecimal f = a[r][col].divide(a[col][col], MC);
+        DoubleDouble f = a[r][col].divide(a[col][col]);
         for (int c = col; c < p + 2; c++) {
-          a[r][c] = a[r][c].subtract(f.multiply(a[col][c], MC), MC);
+          a[r][c] = a[r][c].subtract(f.multiply(a[col][c]));
         }
       }
     }
-    BigDecimal[][] out = new BigDecimal[2][p];
+    DoubleDouble[][] out = new DoubleDouble[2][p];
     for (int r = 0; r < p; r++) {
-      out[0][r] = a[r][p].divide(a[r][r], MC);
-      out[1][r] = a[r][p + 1].divide(a[r][r], MC);
+      out[0][r] = a[r][p].divide(a[r][r]);
+      out[1][r] = a[r][p + 1].divide(a[r][r]);
     }
     return out;
   }

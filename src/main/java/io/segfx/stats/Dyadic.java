@@ -100,17 +100,4 @@ public record Dyadic(BigInteger m, int e) implements Serializable {
     }
     return new BigDecimal(m.multiply(BigInteger.valueOf(5).pow(-e)), -e);
   }
-
-  /**
-   * The value to about 159 bits (48 digits) as a decimal: the sum of three doubles, each the
-   * rounding of what the previous ones left (a triple-double), converted exactly. Far cheaper than
-   * {@link #toBigDecimal} when e is very negative, and a function of the exact value alone.
-   */
-  public BigDecimal toBigDecimalTriple() {
-    double hi = toDouble();
-    Dyadic rest = subtract(of(hi));
-    double mid = rest.toDouble();
-    double lo = rest.subtract(of(mid)).toDouble();
-    return new BigDecimal(hi).add(new BigDecimal(mid)).add(new BigDecimal(lo));
-  }
 }
