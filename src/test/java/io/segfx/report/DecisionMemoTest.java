@@ -19,6 +19,26 @@ import org.junit.jupiter.api.io.TempDir;
 class DecisionMemoTest extends SharedSparkSession {
   @TempDir Path tmp;
 
+  /**
+   * number() prints exactly what String.format("%.4f") / ("%,.0f") print, on 200,000 random values
+   * over 12 decades, values on the rounding boundary (k + 0.5) / 10^4, signed zeros and tiny
+   * negatives.
+   */
+  @Test
+  void numbersPrintAsFormatterDoes() {
+    java.util.Random r = new java.util.Random(4);
+    java.util.List<Double> values = new java.util.ArrayList<>(List.of(0.0, -0.0, -1e-9, 1e-9, 0.00005, -0.00005, 1.00005, 999.99995, 999.99994, -999.99995));
+    for (int i = 0; i < 100_000; i++) {
+      values.add((r.nextDouble() - 0.5) * Math.pow(10, r.nextInt(12) - 6));
+      values.add((r.nextInt(20_000_000) - 10_000_000 + 0.5) / 1e4);
+    }
+    for (double v : values) {
+      String expected =
+          Math.abs(v) >= 1000 ? String.format(java.util.Locale.ROOT, "%,.0f", v) : String.format(java.util.Locale.ROOT, "%.4f", v);
+      assertEquals(expected, DecisionMemo.number(v), "value " + v);
+    }
+  }
+
   @Test
   void safeNamesStayInTheFolderAndDoNotCollide() {
     List<String> names = DecisionMemo.safeNames(List.of("../../etc/passwd", "a/b", "a_b", "A_B", "...", "x\u0000y\nz", "ok-1.2"));
