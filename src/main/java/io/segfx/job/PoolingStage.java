@@ -21,6 +21,7 @@ import io.segfx.stats.pooling.PoolingResult;
 import io.segfx.stats.pooling.Reml;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -61,16 +62,26 @@ public final class PoolingStage {
   /** Runs stage 2. */
   public static Result run(List<SegmentEstimate> raw, JobSpec spec) {
     List<SegmentEstimate> grid = completeGrid(raw);
-    Map<List<String>, List<SegmentEstimate>> groups = new TreeMap<>(PoolingStage::compareKeys);
+    // The grid is sorted by (experiment, metric, variant, segment): each group is one run of it,
+    // and the runs come in key order.
+    List<Map.Entry<List<String>, List<SegmentEstimate>>> entries = new ArrayList<>();
+    List<SegmentEstimate> run = null;
+    SegmentEstimate first = null;
     for (SegmentEstimate e : grid) {
-      if (e.variant() != null) {
-        groups
-            .computeIfAbsent(List.of(e.experimentId(), e.metric(), e.variant()), k -> new ArrayList<>())
-            .add(e);
+      if (e.variant() == null) {
+        continue;
       }
+      if (first == null
+          || !e.experimentId().equals(first.experimentId())
+          || !e.metric().equals(first.metric())
+          || !e.variant().equals(first.variant())) {
+        first = e;
+        run = new ArrayList<>();
+        entries.add(Map.entry(List.of(e.experimentId(), e.metric(), e.variant()), run));
+      }
+      run.add(e);
     }
     // Groups are independent: pooled in parallel on the driver's cores, collected in key order.
-    List<Map.Entry<List<String>, List<SegmentEstimate>>> entries = new ArrayList<>(groups.entrySet());
     List<GroupOut> outs = entries.parallelStream().map(g -> poolGroup(g.getKey(), g.getValue(), spec)).toList();
     List<ExperimentPooling> pooling = new ArrayList<>();
     List<SegmentPosterior> posteriors = new ArrayList<>();
@@ -233,8 +244,10 @@ public final class PoolingStage {
     Map<String, TreeSet<String>> variants = new TreeMap<>();
     Map<String, TreeSet<String>> metrics = new TreeMap<>();
     Map<String, String> kinds = new TreeMap<>();
-    Map<List<String>, Long> controlCount = new TreeMap<>(PoolingStage::compareKeys);
-    Map<List<String>, SegmentEstimate> present = new TreeMap<>(PoolingStage::compareKeys);
+    // Hash maps: the order comes from the one sort at the end (keys are unique), and tree maps of
+    // list keys cost a noticeable part of stage 2 at 100,000 segments.
+    Map<List<String>, Long> controlCount = new HashMap<>();
+    Map<List<String>, SegmentEstimate> present = new HashMap<>();
     for (SegmentEstimate e : raw) {
       variants.computeIfAbsent(e.experimentId(), k -> new TreeSet<>());
       metrics.computeIfAbsent(e.experimentId(), k -> new TreeSet<>()).add(e.metric());
