@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -64,9 +65,25 @@ public final class RunOutput {
     }
   }
 
-  /** Writes one small table as a single file, in the row order given. */
+  /**
+   * Writes one driver-side table as a single file, in the row order given: Parquet through {@link
+   * ParquetTableWriter} (the file Spark would write, without a Spark job), CSV through Spark.
+   */
   public void writeTable(String name, List<Row> rows, StructType schema) {
-    write(name, spark.createDataFrame(rows, schema).coalesce(1));
+    if ("csv".equals(format) || !ParquetTableWriter.supports(schema)) {
+      write(name, spark.createDataFrame(rows, schema).coalesce(1));
+      return;
+    }
+    Path dir = new Path(staging, name);
+    try {
+      fs.mkdirs(dir);
+      // A copy: the writer may set properties, and several tables are written at once.
+      Configuration conf = new Configuration(spark.sparkContext().hadoopConfiguration());
+      ParquetTableWriter.write(new Path(dir, "part-00000.snappy.parquet"), conf, rows, schema);
+      fs.create(new Path(dir, SUCCESS), true).close();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write table " + name, e);
+    }
   }
 
   /** Writes a distributed table. */
