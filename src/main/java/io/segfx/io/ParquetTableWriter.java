@@ -62,12 +62,19 @@ final class ParquetTableWriter {
     Map<String, String> meta = new HashMap<>();
     meta.put(SPARK_SCHEMA_KEY, schema.json());
     OutputFile out = HadoopOutputFile.fromPath(file, conf);
-    try (ParquetWriter<Row> w =
+    Builder builder =
         new Builder(out, schema, message, meta)
             .withCompressionCodec(CompressionCodecName.SNAPPY)
             .withWriteMode(ParquetFileWriter.Mode.CREATE)
-            .withConf(conf)
-            .build()) {
+            .withConf(conf);
+    // Estimates and probabilities hardly repeat: a dictionary for them only costs a hash per value
+    // until parquet-mr gives up on it. Strings (ids, metric names) keep their dictionaries.
+    for (StructField f : schema.fields()) {
+      if (f.dataType().equals(DataTypes.DoubleType)) {
+        builder = builder.withDictionaryEncoding(f.name(), false);
+      }
+    }
+    try (ParquetWriter<Row> w = builder.build()) {
       for (Row r : rows) {
         w.write(r);
       }
