@@ -114,7 +114,9 @@ public final class SegmentEffectsJob {
               spark, s2.draws(), spec.draws(), spec.seed(),
               spec.thresholdsByMetric(),
               spec.economicsByMetric(), new DecisionRule(spec.launchProbability()));
+      long t2b = System.nanoTime();
       DecisionAssembly.Tables tables = DecisionAssembly.assemble(spec, s2, drawn);
+      seconds.put("decision_tables", elapsed(t2b));
       List<DecisionMetrics> decisions = tables.decisions();
       seconds.put("draws", elapsed(t2));
       LOG.info(

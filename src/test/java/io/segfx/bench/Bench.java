@@ -43,12 +43,21 @@ import scala.Tuple4;
 public final class Bench {
   private Bench() {}
 
+  private static String[] jobArgs(String input, String output, List<String> extra) {
+    List<String> a =
+        new ArrayList<>(
+            List.of("--input", input, "--output", output, "--mode", "overwrite", "--metric", "revenue,converted:binary", "--covariates", "x1,x2"));
+    a.addAll(extra);
+    return a.toArray(new String[0]);
+  }
+
   public static void main(String[] args) throws Exception {
     String workload = "W10";
     long rows = -1;
     Path dataDir = Path.of("target/bench-data");
     String master = "local[2]";
     boolean peer = true;
+    List<String> jobOptions = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--workload" -> workload = args[++i];
@@ -57,8 +66,14 @@ public final class Bench {
         case "--data-dir" -> dataDir = Path.of(args[++i]);
         case "--master" -> master = args[++i];
         case "--no-peer" -> peer = false;
+        // Passed on to segment-effects, e.g. --pooling reml or --report none to compare settings.
+        case "--pooling", "--report" -> {
+          jobOptions.add(args[i]);
+          jobOptions.add(args[++i]);
+        }
         default -> throw new IllegalArgumentException(
-            "unknown argument " + args[i] + "; usage: bench [--workload W10|W50] [--quick] [--rows N] [--data-dir DIR] [--master M] [--no-peer]");
+            "unknown argument " + args[i]
+                + "; usage: bench [--workload W10|W50] [--quick] [--rows N] [--data-dir DIR] [--master M] [--no-peer] [--pooling M] [--report R]");
       }
     }
     int experiments =
@@ -117,14 +132,14 @@ public final class Bench {
             JobSpec.from(
                 OptionValues.resolve(
                     JobSpec.COMMAND, JobSpec.OPTIONS,
-                    new String[] {"--input", data.toString(), "--output", out.toString(), "--mode", "overwrite",
-                      "--metric", "revenue,converted:binary", "--covariates", "x1,x2"},
+                    jobArgs(data.toString(), out.toString(), jobOptions),
                     null)));
     double segfxSeconds = seconds(t0);
     long heap = peakHeap();
     @SuppressWarnings("unchecked")
     Map<String, Double> stages = (Map<String, Double>) o.manifest().get("stage_seconds");
     say("bench: segfx end to end %.2f s; stages %s; peak driver heap %d MiB", segfxSeconds, stages, heap >> 20);
+    say("bench: segfx output pieces (seconds, written side by side) %s", o.manifest().get("write_seconds"));
     double stage1 = stages.get("read_aggregate");
     say("bench: segfx stage 1 %.2f s = %,.0f rows/s", stage1, n / stage1);
 
