@@ -55,6 +55,11 @@ public final class ExactMoments implements Serializable {
   private final int[] base;
   private Dyadic[] overflow;
   private long pending;
+  /**
+   * The exact values already built from the limbs (a fit reads each sum several times, and each
+   * read otherwise assembles a BigInteger from the limbs); dropped by every change.
+   */
+  private transient Dyadic[] values;
 
   /**
    * Creates empty sums over {@code q} columns.
@@ -88,6 +93,7 @@ public final class ExactMoments implements Serializable {
    * @param v the row's {@code q} values; read, not kept
    */
   public void accept(double[] v) {
+    values = null;
     n++;
     for (int i = 0; i < q; i++) {
       add(i, v[i]);
@@ -121,6 +127,7 @@ public final class ExactMoments implements Serializable {
     if (rows < 0) {
       throw new IllegalArgumentException("n must be >= 0, got " + rows);
     }
+    values = null;
     n += rows;
     add(0, sum);
     add(1, sumOfSquares);
@@ -140,6 +147,7 @@ public final class ExactMoments implements Serializable {
       throw new IllegalArgumentException(
           "cannot combine moments over " + q + " and " + other.q + " columns");
     }
+    values = null;
     n += other.n;
     normalise();
     other.normalise();
@@ -218,10 +226,16 @@ public final class ExactMoments implements Serializable {
   }
 
   private Dyadic exact(int s) {
+    if (values == null) {
+      values = new Dyadic[stats];
+    } else if (values[s] != null) {
+      return values[s];
+    }
     Dyadic v = limbValue(s);
     if (overflow != null && overflow[s] != null) {
       v = v.add(overflow[s]);
     }
+    values[s] = v;
     return v;
   }
 
