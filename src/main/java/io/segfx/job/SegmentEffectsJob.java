@@ -130,20 +130,10 @@ public final class SegmentEffectsJob {
       Map<List<String>, String> memos;
       ReportStage.Result report;
       try (ConcurrentTasks writes = new ConcurrentTasks(writeThreads(spark))) {
-        writes.run(
-            OutputTables.SEGMENT_ESTIMATES,
-            () ->
-                out.writeTable(
-                    OutputTables.SEGMENT_ESTIMATES,
-                    OutputTables.segmentEstimates(tables.estimates(), spec.srmAlpha(), Priors.byMetric(spec)),
-                    OutputTables.SEGMENT_ESTIMATES_SCHEMA));
-        writes.run(
-            OutputTables.SEGMENT_POSTERIORS,
-            () ->
-                out.writeTable(
-                    OutputTables.SEGMENT_POSTERIORS,
-                    OutputTables.segmentPosteriors(tables.posteriors()),
-                    OutputTables.SEGMENT_POSTERIORS_SCHEMA));
+        table(writes, out, OutputTables.SEGMENT_ESTIMATES, OutputTables.SEGMENT_ESTIMATES_SCHEMA,
+            () -> OutputTables.segmentEstimates(tables.estimates(), spec.srmAlpha(), Priors.byMetric(spec)));
+        table(writes, out, OutputTables.SEGMENT_POSTERIORS, OutputTables.SEGMENT_POSTERIORS_SCHEMA,
+            () -> OutputTables.segmentPosteriors(tables.posteriors()));
         // Memos, then the report that links them: driver work, one thread.
         java.util.concurrent.Future<Map<List<String>, String>> memoPaths =
             writes.submit(
@@ -155,43 +145,27 @@ public final class SegmentEffectsJob {
                 () ->
                     ReportStage.write(
                         out, spec, s2, tables, ConcurrentTasks.result(memoPaths), runId, rowsUsed, rowsRejected));
-        writes.run(
-            OutputTables.EXPERIMENT_POOLING,
-            () -> out.writeTable(OutputTables.EXPERIMENT_POOLING, OutputTables.experimentPooling(s2.pooling()), OutputTables.EXPERIMENT_POOLING_SCHEMA));
-        writes.run(
-            OutputTables.EXPERIMENT_DECISIONS,
-            () ->
-                out.writeTable(
-                    OutputTables.EXPERIMENT_DECISIONS,
-                    OutputTables.experimentDecisions(decisions, spec.confoundingWarning()),
-                    OutputTables.EXPERIMENT_DECISIONS_SCHEMA));
+        table(writes, out, OutputTables.EXPERIMENT_POOLING, OutputTables.EXPERIMENT_POOLING_SCHEMA,
+            () -> OutputTables.experimentPooling(s2.pooling()));
+        table(writes, out, OutputTables.EXPERIMENT_DECISIONS, OutputTables.EXPERIMENT_DECISIONS_SCHEMA,
+            () -> OutputTables.experimentDecisions(decisions, spec.confoundingWarning()));
         if (!tables.arms().isEmpty()) {
-          writes.run(
-              OutputTables.ARM_POSTERIORS,
-              () -> out.writeTable(OutputTables.ARM_POSTERIORS, OutputTables.armPosteriors(tables.arms()), OutputTables.ARM_POSTERIORS_SCHEMA));
+          table(writes, out, OutputTables.ARM_POSTERIORS, OutputTables.ARM_POSTERIORS_SCHEMA,
+              () -> OutputTables.armPosteriors(tables.arms()));
         }
         if (!tables.sensitivity().isEmpty()) {
-          writes.run(
-              OutputTables.PRIOR_SENSITIVITY,
-              () ->
-                  out.writeTable(
-                      OutputTables.PRIOR_SENSITIVITY, OutputTables.priorSensitivity(tables.sensitivity()), OutputTables.PRIOR_SENSITIVITY_SCHEMA));
+          table(writes, out, OutputTables.PRIOR_SENSITIVITY, OutputTables.PRIOR_SENSITIVITY_SCHEMA,
+              () -> OutputTables.priorSensitivity(tables.sensitivity()));
         }
         if (!tables.bias().isEmpty()) {
-          writes.run(
-              OutputTables.BIAS_SENSITIVITY,
-              () -> out.writeTable(OutputTables.BIAS_SENSITIVITY, OutputTables.biasSensitivity(tables.bias()), OutputTables.BIAS_SENSITIVITY_SCHEMA));
+          table(writes, out, OutputTables.BIAS_SENSITIVITY, OutputTables.BIAS_SENSITIVITY_SCHEMA,
+              () -> OutputTables.biasSensitivity(tables.bias()));
         }
         if (!learned.fits().isEmpty()) {
-          writes.run(
-              OutputTables.LEARNED_PRIOR,
-              () -> out.writeTable(OutputTables.LEARNED_PRIOR, OutputTables.learnedPrior(learned.fits()), OutputTables.LEARNED_PRIOR_SCHEMA));
-          writes.run(
-              OutputTables.LEARNED_PRIOR_EFFECTS,
-              () ->
-                  out.writeTable(
-                      OutputTables.LEARNED_PRIOR_EFFECTS, OutputTables.learnedPriorEffects(learned.effects()),
-                      OutputTables.LEARNED_PRIOR_EFFECTS_SCHEMA));
+          table(writes, out, OutputTables.LEARNED_PRIOR, OutputTables.LEARNED_PRIOR_SCHEMA,
+              () -> OutputTables.learnedPrior(learned.fits()));
+          table(writes, out, OutputTables.LEARNED_PRIOR_EFFECTS, OutputTables.LEARNED_PRIOR_EFFECTS_SCHEMA,
+              () -> OutputTables.learnedPriorEffects(learned.effects()));
         }
         if (rowsRejected > 0) {
           writes.run(
@@ -292,6 +266,13 @@ public final class SegmentEffectsJob {
 
   private static void group(SparkSession spark, String id, String description) {
     spark.sparkContext().setJobGroup(id, description, false);
+  }
+
+  /** Converts and writes one driver-side table on the output stage's threads. */
+  private static void table(
+      ConcurrentTasks writes, RunOutput out, String name, org.apache.spark.sql.types.StructType schema,
+      java.util.function.Supplier<List<Row>> rows) {
+    writes.run(name, () -> out.writeTable(name, rows.get(), schema));
   }
 
   /**
