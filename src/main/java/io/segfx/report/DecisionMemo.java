@@ -42,16 +42,43 @@ public final class DecisionMemo {
     if (Math.abs(v) >= 1000) {
       return String.format(Locale.ROOT, "%,.0f", v);
     }
-    // Formatter's %.4f rounds the shortest decimal of v (Double.toString's digits) half-up, which
-    // is exactly what BigDecimal.valueOf(v).setScale does, at a fraction of Formatter's cost (tens
-    // of thousands of numbers per run); "-0.0000" as Formatter prints it for small negatives.
-    String s = java.math.BigDecimal.valueOf(v).setScale(4, java.math.RoundingMode.HALF_UP).toPlainString();
-    return (v < 0 || 1 / v < 0) && s.charAt(0) != '-' ? "-" + s : s;
+    return fixed(v, 4);
   }
 
   /** A probability as the notebook prints it (3 decimals). */
   public static String probability(double p) {
-    return Double.isNaN(p) ? "n/a" : String.format(Locale.ROOT, "%.3f", p);
+    return Double.isNaN(p) ? "n/a" : fixed(p, 3);
+  }
+
+  private static final double[] POWERS = {1, 10, 100, 1e3, 1e4};
+
+  /**
+   * What {@code String.format(Locale.ROOT, "%.<d>f", v)} prints, for finite |v| < 1000 and d <= 4,
+   * without Formatter (memos and report pages print millions of numbers at scale). Formatter rounds
+   * the shortest decimal of v (Double.toString's digits) half-up. v·10^d is within ~1e-9 of the
+   * exact scaled value, and the shortest decimal within 1e-13 of it, so unless the scaled value's
+   * fraction lies within 1e-6 of one half both round the same way and the nearest integer is the
+   * answer; the rare near-ties go to BigDecimal.valueOf(v), which rounds those same shortest digits.
+   */
+  static String fixed(double v, int decimals) {
+    double scaled = Math.abs(v) * POWERS[decimals];
+    double floor = Math.floor(scaled);
+    double frac = scaled - floor;
+    String digits;
+    if (Math.abs(frac - 0.5) < 1e-6 || !(Math.abs(v) < 1000)) {
+      digits = java.math.BigDecimal.valueOf(Math.abs(v)).setScale(decimals, java.math.RoundingMode.HALF_UP).toPlainString();
+    } else {
+      long units = (long) floor + (frac > 0.5 ? 1 : 0);
+      StringBuilder b = new StringBuilder(12);
+      b.append(units / (long) POWERS[decimals]).append('.');
+      String f = Long.toString(units % (long) POWERS[decimals]);
+      for (int i = f.length(); i < decimals; i++) {
+        b.append('0');
+      }
+      digits = b.append(f).toString();
+    }
+    // Formatter keeps the sign of negative values that round to zero, and of -0.0.
+    return v < 0 || 1 / v < 0 ? "-" + digits : digits;
   }
 
   /** The memo's Markdown text. */

@@ -20,9 +20,9 @@ class DecisionMemoTest extends SharedSparkSession {
   @TempDir Path tmp;
 
   /**
-   * number() prints exactly what String.format("%.4f") / ("%,.0f") print, on 200,000 random values
-   * over 12 decades, values on the rounding boundary (k + 0.5) / 10^4, signed zeros and tiny
-   * negatives.
+   * number() and probability() print exactly what String.format("%.4f") / ("%,.0f") / ("%.3f")
+   * print, on 200,000 random values over 12 decades and 200,000 probabilities, values on the
+   * rounding boundaries (k + 0.5) / 10^4 and / 10^3, signed zeros and tiny negatives.
    */
   @Test
   void numbersPrintAsFormatterDoes() {
@@ -36,6 +36,14 @@ class DecisionMemoTest extends SharedSparkSession {
       String expected =
           Math.abs(v) >= 1000 ? String.format(java.util.Locale.ROOT, "%,.0f", v) : String.format(java.util.Locale.ROOT, "%.4f", v);
       assertEquals(expected, DecisionMemo.number(v), "value " + v);
+    }
+    List<Double> probabilities = new java.util.ArrayList<>(List.of(0.0, 1.0, 0.0005, 0.9995, 0.1235, 0.0625));
+    for (int i = 0; i < 100_000; i++) {
+      probabilities.add(r.nextDouble());
+      probabilities.add((r.nextInt(1000) + 0.5) / 1e3);
+    }
+    for (double p : probabilities) {
+      assertEquals(String.format(java.util.Locale.ROOT, "%.3f", p), DecisionMemo.probability(p), "probability " + p);
     }
   }
 
