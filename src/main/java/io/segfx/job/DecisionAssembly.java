@@ -76,7 +76,8 @@ final class DecisionAssembly {
       guarded.add(d.withSrm(p, srm.flagged(p)));
     }
     guarded.sort(DecisionMetrics.ORDER);
-    posteriors.sort(
+    GroupKeys.sortParallel(
+        posteriors,
         Comparator.comparing(SegmentPosterior::experimentId)
             .thenComparing(SegmentPosterior::metric)
             .thenComparing(SegmentPosterior::variant)
@@ -148,7 +149,8 @@ final class DecisionAssembly {
                 .parallel()
                 .mapToObj(i -> arm(spec, keys.get(i)[0], keys.get(i)[1], keys.get(i)[2], keys.get(i)[3], keys.get(i)[4], values.get(i)))
                 .toList());
-    out.sort(
+    GroupKeys.sortParallel(
+        out,
         Comparator.comparing(ArmPosterior::experimentId)
             .thenComparing(ArmPosterior::metric)
             .thenComparing(ArmPosterior::level, Comparator.reverseOrder())

@@ -279,14 +279,13 @@ public final class PoolingStage {
       }
     }
     // The keys are unique, so the order is total; sorted on the driver's cores (200,000 cells at W50).
-    SegmentEstimate[] sorted = out.toArray(new SegmentEstimate[0]);
-    java.util.Arrays.parallelSort(
-        sorted,
+    GroupKeys.sortParallel(
+        out,
         Comparator.comparing(SegmentEstimate::experimentId)
             .thenComparing(SegmentEstimate::metric)
             .thenComparing(e -> Objects.toString(e.variant(), ""))
             .thenComparing(SegmentEstimate::segment));
-    return new ArrayList<>(java.util.Arrays.asList(sorted));
+    return out;
   }
 
   static int compareKeys(List<String> a, List<String> b) {
