@@ -89,10 +89,9 @@ public final class FullBayesPooling {
       return new HierarchicalPosterior(y.clone(), v, tau, weight, muHatFine, muVarFine, tauMean, tauQ025, tauQ975);
     }
     // Gauss quadrature of the grid measure in u (Golub & Welsch 1969; Gautschi 2004, Orthogonal
-    // Polynomials, section 2.2.3, Lanczos): NODES nodes integrate
-    // every polynomial of degree < 2·NODES in u exactly against the 200-point grid, and the
-    // posterior quantities are smooth in u on [lo, hi], so the mixtures keep their accuracy with
-    // a tenth of the components.
+    // Polynomials, section 2.2.3, Lanczos): NODES nodes integrate every polynomial of degree
+    // < 2·NODES in u exactly against the 200-point grid, and the posterior quantities are smooth
+    // in u on [lo, hi], so the mixtures keep their accuracy with a tenth of the components.
     double[][] rule = prune(gauss(u, weight, lo, hi, NODES));
     int m = rule[0].length;
     double[] qTau = new double[m];
