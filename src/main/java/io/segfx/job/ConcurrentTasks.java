@@ -68,7 +68,7 @@ final class ConcurrentTasks implements AutoCloseable {
         f.get();
       } catch (ExecutionException e) {
         if (first == null) {
-          first = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+          first = unwrap(e);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -85,11 +85,16 @@ final class ConcurrentTasks implements AutoCloseable {
     try {
       return f.get();
     } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+      throw unwrap(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     }
+  }
+
+  /** The task's own exception: a RuntimeException as thrown, anything else wrapped. */
+  private static RuntimeException unwrap(ExecutionException e) {
+    return e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
   }
 
   /** Wall seconds per task name, in completion order. */
