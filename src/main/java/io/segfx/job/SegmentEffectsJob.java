@@ -75,14 +75,11 @@ public final class SegmentEffectsJob {
           s1 = new SufficientStatsStage.Result(r.estimates(), r.rowsUsed(), r.rejectedByReason());
         } else {
           Dataset<Row> validated = ValidationStage.apply(input, spec);
-          s1 = SufficientStatsStage.run(validated, spec);
+          s1 = SufficientStatsStage.run(input, validated, spec);
           if (!"classical".equals(spec.se())) {
             group(spark, "segfx-robust", "stage 1b: robust standard errors (" + spec.se() + "), one more scan");
             long tr0 = System.nanoTime();
-            s1 =
-                new SufficientStatsStage.Result(
-                    io.segfx.spark.RobustStage.run(validated, spec, s1.estimates(), s1.robust()), s1.rowsUsed(),
-                    s1.rejectedByReason(), s1.robust());
+            s1 = s1.withEstimates(io.segfx.spark.RobustStage.run(validated, spec, s1.estimates(), s1.robust()));
             seconds.put("robust_se", elapsed(tr0));
           }
         }
@@ -201,6 +198,7 @@ public final class SegmentEffectsJob {
       manifest.put("rows_used", s1.rowsUsed());
       manifest.put("rows_rejected", s1.rowsRejected());
       manifest.put("rejected_by_reason", s1.rejectedByReason());
+      manifest.put("stage1_scan", s1.scan());
       manifest.put("inputs", List.of(inputInfo));
       manifest.put("settings", spec.toManifest());
       manifest.put("seed", spec.seed());

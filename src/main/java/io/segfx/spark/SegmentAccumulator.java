@@ -3,6 +3,7 @@ package io.segfx.spark;
 import io.segfx.stats.ExactMoments;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.unsafe.types.UTF8String;
 
@@ -24,6 +25,8 @@ final class SegmentAccumulator implements Serializable {
   long rows;
   /** Map-side lookup keys, parallel to {@link #arms}; never shipped. */
   private transient List<UTF8String> armKeys;
+  /** Map-side moments by the task's arm slot ({@link #armAt}); never shipped. */
+  private transient ExactMoments[] slots;
 
   SegmentAccumulator(String experiment, String segment, int q) {
     this.experiment = experiment;
@@ -48,6 +51,24 @@ final class SegmentAccumulator implements Serializable {
     return m;
   }
 
+  /**
+   * The moments of the arm in task-wide slot {@code slot} (named {@code name}), created on first
+   * sight (map side, {@link ColumnarScan}).
+   */
+  ExactMoments armAt(int slot, String name) {
+    if (slots == null || slot >= slots.length) {
+      slots = Arrays.copyOf(slots == null ? new ExactMoments[0] : slots, Math.max(slot + 1, 4));
+    }
+    ExactMoments m = slots[slot];
+    if (m == null) {
+      m = new ExactMoments(q);
+      slots[slot] = m;
+      arms.add(name);
+      moments.add(m);
+    }
+    return m;
+  }
+
   /** The moments of arm {@code name}, or null when the segment has no such rows. */
   ExactMoments arm(String name) {
     int i = arms.indexOf(name);
@@ -69,6 +90,7 @@ final class SegmentAccumulator implements Serializable {
       }
     }
     armKeys = null;
+    slots = null;
     return this;
   }
 }

@@ -39,12 +39,24 @@ public final class SufficientStatsStage {
    *     control-only segment appears once per metric with a null variant
    * @param rowsUsed rows that entered the statistics
    * @param rejectedByReason rows quarantined, per reason (sorted)
+   * @param robust the inputs of robust standard errors (empty unless {@code --se} asks for them)
+   * @param scan how the input was read: {@value #COLUMNAR}, {@value #ROWS}, or {@value #ESTIMATES}
    */
   public record Result(
-      List<SegmentEstimate> estimates, long rowsUsed, Map<String, Long> rejectedByReason, List<RobustInput> robust) {
+      List<SegmentEstimate> estimates,
+      long rowsUsed,
+      Map<String, Long> rejectedByReason,
+      List<RobustInput> robust,
+      String scan) {
 
+    /** The result of reading {@code --input-kind estimates} rows (no scan of unit rows). */
     public Result(List<SegmentEstimate> estimates, long rowsUsed, Map<String, Long> rejectedByReason) {
-      this(estimates, rowsUsed, rejectedByReason, List.of());
+      this(estimates, rowsUsed, rejectedByReason, List.of(), ESTIMATES);
+    }
+
+    /** This result with other estimates (robust standard errors filled in). */
+    public Result withEstimates(List<SegmentEstimate> replaced) {
+      return new Result(replaced, rowsUsed, rejectedByReason, robust, scan);
     }
 
     public long rowsRejected() {
@@ -56,17 +68,31 @@ public final class SufficientStatsStage {
     }
   }
 
-  /** Runs stage 1 on the projection made by {@link ValidationStage#apply}. */
+  /** Runs stage 1 on the projection made by {@link ValidationStage#apply} (the row path). */
   public static Result run(Dataset<Row> validated, JobSpec spec) {
+    return run(null, validated, spec);
+  }
+
+  /**
+   * Runs stage 1: from {@code input}'s Parquet column batches where {@link ColumnarScan} applies,
+   * otherwise from {@code validated}, the projection made by {@link ValidationStage#apply}. Both
+   * give the same result.
+   *
+   * @param input the input as read, or null for the row path
+   */
+  public static Result run(Dataset<Row> input, Dataset<Row> validated, JobSpec spec) {
     boolean totals = "counts".equals(spec.inputKind());
     int q = totals ? 1 : spec.covariates().size() + spec.metrics().size();
     FaultInjection faults = FaultInjection.of(validated.sparkSession().sparkContext().getConf());
+    ColumnarScan columnar = input == null ? null : ColumnarScan.of(input, spec);
     JavaPairRDD<CellKey, SegmentAccumulator> partials =
-        validated
-            .queryExecution()
-            .toRdd()
-            .toJavaRDD()
-            .mapPartitionsToPair(rows -> accumulate(rows, q, totals, faults));
+        columnar != null
+            ? columnar.partials(faults)
+            : validated
+                .queryExecution()
+                .toRdd()
+                .toJavaRDD()
+                .mapPartitionsToPair(rows -> accumulate(rows, q, totals, faults));
     int partitions = Math.max(1, validated.sparkSession().sparkContext().defaultParallelism());
     List<Tuple2<CellKey, CellResult>> cells =
         partials
@@ -87,8 +113,15 @@ public final class SufficientStatsStage {
         used += c._2().rows();
       }
     }
-    return new Result(estimates, used, Collections.unmodifiableMap(rejected), robust);
+    return new Result(estimates, used, Collections.unmodifiableMap(rejected), robust, columnar != null ? COLUMNAR : ROWS);
   }
+
+  /** {@link Result#scan()}: Parquet column batches, by {@link ColumnarScan}. */
+  public static final String COLUMNAR = "columnar";
+  /** {@link Result#scan()}: rows of the {@link ValidationStage} projection. */
+  public static final String ROWS = "rows";
+  /** {@link Result#scan()}: estimates input, no unit rows. */
+  public static final String ESTIMATES = "estimates";
 
   private static final int EXPERIMENT = 0;
   private static final int SEGMENT = 1;

@@ -1,0 +1,195 @@
+package io.segfx.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.segfx.config.JobSpec;
+import io.segfx.config.OptionValues;
+import io.segfx.config.SpecReader;
+import io.segfx.model.SegmentEstimate;
+import io.segfx.testing.SharedSparkSession;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The columnar scan of stage 1 against the row path ({@link ValidationStage} projection read row by
+ * row), which the rest of the suite checks against independent references: on inputs with every
+ * kind of bad row, key columns as text or integers, values as double, float, int, long and
+ * boolean, dictionary and plain encodings, interleaved cells, several files, row groups and tiny
+ * batches. The two must agree exactly: the same estimates (bit for bit, as the sums are exact),
+ * the same rows used and the same quarantine counts per reason.
+ */
+class ColumnarScanTest extends SharedSparkSession {
+  @TempDir Path tmp;
+
+  @AfterEach
+  void resetBatchSize() {
+    spark().conf().unset("spark.sql.parquet.columnarReaderBatchSize");
+  }
+
+  private static final String[] SEGMENTS = {"a", "b", "c", "d"};
+
+  /**
+   * Rows of two experiments × four segments with arms 0/1/2 (and a stray 7), one in eleven broken
+   * in a way chosen by the row number; {@code intKeys} stores segment and arm as integers.
+   */
+  private static List<Row> rows(int n, boolean intKeys, long seed) {
+    Random r = new Random(seed);
+    List<Row> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      String e = r.nextInt(5) == 0 ? "exp-2" : "exp-1";
+      int g = r.nextInt(SEGMENTS.length);
+      int arm = r.nextInt(3);
+      double x1 = r.nextGaussian();
+      float x2 = (float) (r.nextGaussian() * 3);
+      boolean flag = r.nextBoolean();
+      double y = 5 + 0.4 * arm + 0.8 * x1 + r.nextGaussian();
+      int conv = r.nextDouble() < 0.2 + 0.05 * arm ? 1 : 0;
+      long visits = r.nextInt(40);
+      Object segment = intKeys ? (Object) g : SEGMENTS[g];
+      Object armValue = intKeys ? (Object) arm : "v" + arm;
+      Object[] row = {e, segment, armValue, x1, x2, flag, y, conv, visits};
+      if (i % 11 == 5) {
+        switch ((i / 11) % 12) {
+          case 0 -> row[0] = null;
+          case 1 -> row[1] = null;
+          case 2 -> row[2] = null;
+          case 3 -> row[2] = intKeys ? (Object) 7 : "v7";
+          case 4 -> row[3] = Double.NaN;
+          case 5 -> row[4] = Float.POSITIVE_INFINITY;
+          case 6 -> row[6] = -1e200;
+          case 7 -> row[7] = 2;
+          case 8 -> row[6] = null;
+          case 9 -> {
+            row[3] = Double.NEGATIVE_INFINITY; // two failures: the first check names the reason
+            row[7] = null;
+          }
+          case 10 -> row[5] = null;
+          default -> row[8] = null;
+        }
+      }
+      out.add(RowFactory.create(row));
+    }
+    return out;
+  }
+
+  private static StructType schema(boolean intKeys) {
+    DataType key = intKeys ? DataTypes.IntegerType : DataTypes.StringType;
+    return DataTypes.createStructType(
+        List.of(
+            DataTypes.createStructField("experiment_id", DataTypes.StringType, true),
+            DataTypes.createStructField("segment", key, true),
+            DataTypes.createStructField("arm", key, true),
+            DataTypes.createStructField("x1", DataTypes.DoubleType, true),
+            DataTypes.createStructField("x2", DataTypes.FloatType, true),
+            DataTypes.createStructField("flag", DataTypes.BooleanType, true),
+            DataTypes.createStructField("y", DataTypes.DoubleType, true),
+            DataTypes.createStructField("conv", DataTypes.IntegerType, true),
+            DataTypes.createStructField("visits", DataTypes.LongType, true)));
+  }
+
+  private static JobSpec spec(String in, boolean intKeys, boolean declareVariants, String... extra) {
+    List<String> args = new ArrayList<>(
+        List.of(
+            "--input", in, "--output", "unused", "--control-arm", intKeys ? "0" : "v0",
+            "--metric", "y", "--metric", "conv:binary", "--covariates", "x1,x2,flag,visits"));
+    if (declareVariants) {
+      args.addAll(List.of("--variants", intKeys ? "1,2" : "v1,v2"));
+    }
+    args.addAll(List.of(extra));
+    return JobSpec.from(OptionValues.resolve(JobSpec.COMMAND, JobSpec.OPTIONS, args.toArray(new String[0]), SpecReader::read));
+  }
+
+  /** Runs both paths on the Parquet file at {@code in} and checks they agree. */
+  private SufficientStatsStage.Result compare(String in, JobSpec spec) {
+    Dataset<Row> input = spark().read().parquet(in);
+    Dataset<Row> validated = ValidationStage.apply(input, spec);
+    SufficientStatsStage.Result columnar = SufficientStatsStage.run(input, validated, spec);
+    SufficientStatsStage.Result rows = SufficientStatsStage.run(validated, spec);
+    assertEquals(SufficientStatsStage.COLUMNAR, columnar.scan());
+    assertEquals(SufficientStatsStage.ROWS, rows.scan());
+    assertEquals(rows.rowsUsed(), columnar.rowsUsed());
+    assertEquals(rows.rejectedByReason(), columnar.rejectedByReason());
+    assertEquals(sorted(rows.estimates()), sorted(columnar.estimates()));
+    assertTrue(columnar.rowsUsed() > 0);
+    return columnar;
+  }
+
+  private static List<SegmentEstimate> sorted(List<SegmentEstimate> e) {
+    List<SegmentEstimate> s = new ArrayList<>(e);
+    s.sort(Comparator.comparing(SegmentEstimate::toString));
+    return s;
+  }
+
+  @Test
+  void textKeysWithDictionariesManyFilesAndTinyBatches() {
+    List<Row> data = rows(6000, false, 1);
+    String in = tmp.resolve("text.parquet").toString();
+    // Several files and row groups; batches of 7 rows split cells and arms everywhere.
+    spark().createDataFrame(data, schema(false)).repartition(3).write().option("parquet.block.size", 16384).parquet(in);
+    spark().conf().set("spark.sql.parquet.columnarReaderBatchSize", "7");
+    SufficientStatsStage.Result r = compare(in, spec(in, false, true));
+    // Every designed failure happened, with the reason of its first failing check.
+    assertEquals(11, r.rejectedByReason().size(), r.rejectedByReason().toString());
+    assertTrue(r.rejectedByReason().containsKey("nonfinite:x1"));
+    assertTrue(r.rejectedByReason().containsKey("not_binary:conv"));
+    long rejected = r.rowsRejected();
+    assertEquals(data.size(), r.rowsUsed() + rejected);
+  }
+
+  @Test
+  void integerKeysPlainEncodingAndUndeclaredVariants() {
+    List<Row> data = rows(5000, true, 2);
+    String in = tmp.resolve("int.parquet").toString();
+    spark().createDataFrame(data, schema(true)).coalesce(1).write().option("parquet.enable.dictionary", "false").parquet(in);
+    SufficientStatsStage.Result r = compare(in, spec(in, true, false));
+    // Without --variants the stray arm 7 is a variant of its own, not a rejection.
+    assertTrue(r.estimates().stream().anyMatch(e -> "7".equals(e.variant())));
+    assertEquals(data.size(), r.rowsUsed() + r.rowsRejected());
+  }
+
+  @Test
+  void sortedCellsAndAbsentExperimentColumn() {
+    List<Row> data = new ArrayList<>(rows(4000, false, 3));
+    data.sort(Comparator.comparing((Row x) -> String.valueOf(x.get(1))).thenComparing(x -> String.valueOf(x.get(2))));
+    String in = tmp.resolve("sorted.parquet").toString();
+    spark().createDataFrame(data, schema(false)).drop("experiment_id").coalesce(2).write().parquet(in);
+    SufficientStatsStage.Result r = compare(in, spec(in, false, true));
+    assertTrue(r.estimates().stream().allMatch(e -> JobSpec.SINGLE_EXPERIMENT.equals(e.experimentId())));
+  }
+
+  @Test
+  void otherInputsTakeTheRowPath() {
+    String in = tmp.resolve("text-y.parquet").toString();
+    spark()
+        .createDataFrame(rows(300, false, 4), schema(false))
+        .selectExpr("experiment_id", "segment", "arm", "x1", "x2", "flag", "CAST(y AS STRING) AS y", "conv", "visits", "monotonically_increasing_id() AS uid")
+        .write()
+        .parquet(in);
+    Dataset<Row> input = spark().read().parquet(in);
+    JobSpec spec = spec(in, false, true);
+    // Numeric text: Spark's cast decides what parses, so the row path reads it.
+    assertEquals(SufficientStatsStage.ROWS, SufficientStatsStage.run(input, ValidationStage.apply(input, spec), spec).scan());
+    // Duplicate detection joins the input with its duplicated ids: no longer a bare file scan.
+    String numericIn = tmp.resolve("numeric.parquet").toString();
+    input.withColumn("y", input.col("y").cast("double")).write().parquet(numericIn);
+    Dataset<Row> numeric = spark().read().parquet(numericIn);
+    assertEquals(SufficientStatsStage.COLUMNAR, SufficientStatsStage.run(numeric, ValidationStage.apply(numeric, spec), spec).scan());
+    JobSpec withUnit = spec(in, false, true, "--unit-col", "uid");
+    assertEquals(
+        SufficientStatsStage.ROWS,
+        SufficientStatsStage.run(numeric, ValidationStage.apply(numeric, withUnit), withUnit).scan());
+  }
+}
