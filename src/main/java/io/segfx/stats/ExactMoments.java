@@ -244,11 +244,22 @@ public final class ExactMoments implements Serializable {
     if (base[s] == UNSET) {
       return Dyadic.ZERO;
     }
-    BigInteger m = BigInteger.ZERO;
-    for (int k = LIMBS - 1; k >= 0; k--) {
-      m = m.shiftLeft(32).add(BigInteger.valueOf(limbs[s * LIMBS + k]));
+    // After normalisation the low limbs are 32-bit digits and the top limb is signed, so the
+    // big-endian bytes of top, limb_{L-2}, ..., limb_0 are the value in two's complement.
+    normalise();
+    byte[] b = new byte[8 + 4 * (LIMBS - 1)];
+    long top = limbs[s * LIMBS + LIMBS - 1];
+    for (int i = 0; i < 8; i++) {
+      b[i] = (byte) (top >>> (56 - 8 * i));
     }
-    return new Dyadic(m, base[s]);
+    for (int k = LIMBS - 2, at = 8; k >= 0; k--, at += 4) {
+      long d = limbs[s * LIMBS + k];
+      b[at] = (byte) (d >>> 24);
+      b[at + 1] = (byte) (d >>> 16);
+      b[at + 2] = (byte) (d >>> 8);
+      b[at + 3] = (byte) d;
+    }
+    return new Dyadic(new BigInteger(b), base[s]);
   }
 
   /** Adds x to sum s: its mantissa into the window's limbs, or exactly into the overflow. */
@@ -279,18 +290,12 @@ public final class ExactMoments implements Serializable {
     int sh = off & 31;
     long lo = (mant & MASK) << sh;
     long hi = (mant >>> 32) << sh;
-    long c0 = lo & MASK;
-    long c1 = (lo >>> 32) + (hi & MASK);
-    long c2 = hi >>> 32;
-    if (bits < 0) {
-      limbs[k] -= c0;
-      limbs[k + 1] -= c1;
-      limbs[k + 2] -= c2;
-    } else {
-      limbs[k] += c0;
-      limbs[k + 1] += c1;
-      limbs[k + 2] += c2;
-    }
+    // Negation without a branch (signs of centred data are unpredictable): (c ^ m) - m is -c
+    // when m = -1 and c when m = 0.
+    long m = bits >> 63;
+    limbs[k] += ((lo & MASK) ^ m) - m;
+    limbs[k + 1] += (((lo >>> 32) + (hi & MASK)) ^ m) - m;
+    limbs[k + 2] += ((hi >>> 32) ^ m) - m;
     pending++;
   }
 
