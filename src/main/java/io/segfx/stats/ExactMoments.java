@@ -20,7 +20,7 @@ import java.util.Arrays;
  *       large superaccumulators", arXiv:1505.05571), over a window of {@value #LIMBS} limbs placed
  *       around the first value seen. A value outside the window, and a merge of windows placed
  *       differently, go to an exact {@link Dyadic} overflow instead (rare). A product {@code ab}
- *       is added exactly as the pair {@code (ab, fma(a, b, -ab))}.
+ *       is added exactly as the 106-bit integer product of the two 53-bit mantissas.
  *   <li>Hence {@link #accept} and {@link #combine} commute and associate exactly: any split of the
  *       rows into partitions, merged in any order, yields the same exact sums, and every quantity
  *       derived from them (see {@link #sum(int)}) is bit-identical.
@@ -31,9 +31,9 @@ import java.util.Arrays;
  *       depends on the merge order).
  * </ol>
  *
- * <p>A value costs three integer additions into limbs, with no data-dependent loop. Values must be
- * finite with |v| &lt;= 1e150 (so no product overflows; the input boundary enforces it); products
- * below 2^-969 in magnitude lose exactness to underflow, which no meaningful experiment data reach.
+ * <p>A value costs three integer additions into limbs and a product five, with no data-dependent
+ * loop. Values must be finite; the input boundary also keeps |v| &lt;= 1e150, so that derived
+ * quantities such as {@code n Q - S^2} stay finite when rounded to doubles.
  */
 public final class ExactMoments implements Serializable {
   private static final long serialVersionUID = 2L;
@@ -60,6 +60,10 @@ public final class ExactMoments implements Serializable {
    * read otherwise assembles a BigInteger from the limbs); dropped by every change.
    */
   private transient Dyadic[] values;
+  /** Scratch of {@link #accept}: the row's mantissas (0 for zero), exponents and sign masks. */
+  private transient long[] rowMant;
+  private transient int[] rowExp;
+  private transient long[] rowSign;
 
   /**
    * Creates empty sums over {@code q} columns.
@@ -95,16 +99,42 @@ public final class ExactMoments implements Serializable {
   public void accept(double[] v) {
     values = null;
     n++;
+    if (rowMant == null) {
+      rowMant = new long[q];
+      rowExp = new int[q];
+      rowSign = new long[q];
+    }
+    // Each value is split once into sign, 53-bit mantissa and exponent; a product of two is then
+    // the exact 106-bit integer product of the mantissas (no rounding, so no fma remainder).
     for (int i = 0; i < q; i++) {
-      add(i, v[i]);
+      double x = v[i];
+      long bits = Double.doubleToRawLongBits(x);
+      int exp = (int) ((bits >>> 52) & 0x7ff);
+      long mant = bits & 0xFFFFFFFFFFFFFL;
+      if (exp == 0) {
+        exp = 1;
+      } else {
+        mant |= 1L << 52;
+      }
+      rowMant[i] = x == 0 ? 0 : mant;
+      rowExp[i] = exp - 1075;
+      rowSign[i] = bits >> 63;
+      if (x != 0) {
+        addMantissa(i, x, mant, exp - 1075, bits >> 63);
+      }
     }
     int s = q;
     for (int i = 0; i < q; i++) {
-      double a = v[i];
+      long a = rowMant[i];
+      if (a == 0) {
+        s += q - i;
+        continue;
+      }
       for (int j = i; j < q; j++) {
-        double p = a * v[j];
-        add(s, p);
-        add(s, Math.fma(a, v[j], -p));
+        long b = rowMant[j];
+        if (b != 0) {
+          addProduct(s, v[i], v[j], a, b, rowExp[i] + rowExp[j], rowSign[i] ^ rowSign[j]);
+        }
         s++;
       }
     }
@@ -275,7 +305,11 @@ public final class ExactMoments implements Serializable {
     } else {
       mant |= 1L << 52;
     }
-    int low = exp - 1075; // x = ±mant 2^low
+    addMantissa(s, x, mant, exp - 1075, bits >> 63);
+  }
+
+  /** Adds x = ±mant 2^low (sign mask m: 0 or -1) to sum s. */
+  private void addMantissa(int s, double x, long mant, int low, long m) {
     int b = base[s];
     if (b == UNSET) {
       b = Math.floorDiv(low - BELOW, 32) * 32;
@@ -292,10 +326,41 @@ public final class ExactMoments implements Serializable {
     long hi = (mant >>> 32) << sh;
     // Negation without a branch (signs of centred data are unpredictable): (c ^ m) - m is -c
     // when m = -1 and c when m = 0.
-    long m = bits >> 63;
     limbs[k] += ((lo & MASK) ^ m) - m;
     limbs[k + 1] += (((lo >>> 32) + (hi & MASK)) ^ m) - m;
     limbs[k + 2] += ((hi >>> 32) ^ m) - m;
+    pending++;
+  }
+
+  /**
+   * Adds the exact product xy = ±(a b) 2^low to sum s, a and b the 53-bit mantissas: the 106-bit
+   * integer a b as four 32-bit digits, shifted into five limbs. The window is placed as for the
+   * product rounded to a double (its lowest bit 53 above), so the room above is as for sums.
+   */
+  private void addProduct(int s, double x, double y, long a, long b, int low, long m) {
+    int w = base[s];
+    if (w == UNSET) {
+      w = Math.floorDiv(low + 53 - BELOW, 32) * 32;
+      base[s] = w;
+    }
+    int off = low - w;
+    if (off < 0 || off + 106 > TOP) {
+      addOverflow(s, Dyadic.of(x).multiply(Dyadic.of(y)));
+      return;
+    }
+    long pl = a * b;
+    long ph = Math.multiplyHigh(a, b);
+    int k = s * LIMBS + (off >>> 5);
+    int sh = off & 31;
+    long c0 = (pl & MASK) << sh;
+    long c1 = (pl >>> 32) << sh;
+    long c2 = (ph & MASK) << sh;
+    long c3 = (ph >>> 32) << sh;
+    limbs[k] += ((c0 & MASK) ^ m) - m;
+    limbs[k + 1] += (((c0 >>> 32) + (c1 & MASK)) ^ m) - m;
+    limbs[k + 2] += (((c1 >>> 32) + (c2 & MASK)) ^ m) - m;
+    limbs[k + 3] += (((c2 >>> 32) + (c3 & MASK)) ^ m) - m;
+    limbs[k + 4] += ((c3 >>> 32) ^ m) - m;
     pending++;
   }
 

@@ -149,4 +149,24 @@ class ExactMomentsTest {
     assertEquals(0, exactSum(x, 0).compareTo(m.sum(0)));
     assertEquals(0, exactCross(x, 0, 0).compareTo(m.crossProduct(0, 0)));
   }
+
+  @Test
+  void productsBelowTheDoubleRangeStayExact() {
+    // Products of 1e-170 and 3e-200 (and of a subnormal) are far below Double.MIN_VALUE: a
+    // floating product would flush them to zero; the mantissa product keeps them exactly.
+    double[][] x = {
+      {1e-170, 3e-200, -2.5}, {Double.MIN_VALUE, 1e-170, 4.0}, {-7e-180, 0.0, 1e-300}, {2.0, -1e-250, 1e120}
+    };
+    ExactMoments m = new ExactMoments(3);
+    for (double[] row : x) {
+      m.accept(row);
+    }
+    for (int i = 0; i < 3; i++) {
+      assertEquals(0, exactSum(x, i).compareTo(m.sum(i)), "sum " + i);
+      for (int j = i; j < 3; j++) {
+        assertEquals(0, exactCross(x, i, j).compareTo(m.crossProduct(i, j)), "cross " + i + "," + j);
+      }
+    }
+    assertTrue(m.crossProduct(0, 1).signum() != 0);
+  }
 }
