@@ -490,14 +490,7 @@ final class ColumnarScan implements Serializable {
     }
 
     Iterator<Tuple2<CellKey, SegmentAccumulator>> result() {
-      List<Tuple2<CellKey, SegmentAccumulator>> out = new ArrayList<>(cells.size() + rejected.size());
-      for (SegmentAccumulator a : cells.values()) {
-        out.add(new Tuple2<>(new CellKey(false, a.experiment, a.segment), a));
-      }
-      for (SegmentAccumulator a : rejected.values()) {
-        out.add(new Tuple2<>(new CellKey(true, null, a.segment), a));
-      }
-      return out.iterator();
+      return SufficientStatsStage.partials(cells, rejected);
     }
   }
 }

@@ -203,6 +203,12 @@ public final class SufficientStatsStage {
       arm.accept(v);
     }
     faults.maybeFail("stage-1");
+    return partials(cells, rejected);
+  }
+
+  /** A task's output: its cells, and its quarantine tallies keyed by reason. */
+  static Iterator<Tuple2<CellKey, SegmentAccumulator>> partials(
+      Map<String, SegmentAccumulator> cells, Map<String, SegmentAccumulator> rejected) {
     List<Tuple2<CellKey, SegmentAccumulator>> out = new ArrayList<>(cells.size() + rejected.size());
     for (SegmentAccumulator a : cells.values()) {
       out.add(new Tuple2<>(new CellKey(false, a.experiment, a.segment), a));

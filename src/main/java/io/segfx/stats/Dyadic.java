@@ -22,14 +22,23 @@ public record Dyadic(BigInteger m, int e) implements Serializable {
       return ZERO;
     }
     long bits = Double.doubleToRawLongBits(x);
+    long mant = mantissa(bits);
+    return new Dyadic(BigInteger.valueOf(bits < 0 ? -mant : mant), exponent(bits));
+  }
+
+  /**
+   * The integer mantissa of a finite double's bits (with the implicit leading bit; 0 for ±0): the
+   * double is ±mantissa · 2^{@link #exponent}.
+   */
+  static long mantissa(long bits) {
+    long fraction = bits & 0xFFFFFFFFFFFFFL;
+    return ((bits >>> 52) & 0x7ff) == 0 ? fraction : fraction | 1L << 52;
+  }
+
+  /** The exponent of a finite double's lowest mantissa bit (subnormals: -1074). */
+  static int exponent(long bits) {
     int exp = (int) ((bits >>> 52) & 0x7ff);
-    long mant = bits & 0xFFFFFFFFFFFFFL;
-    if (exp == 0) {
-      exp = 1;
-    } else {
-      mant |= 1L << 52;
-    }
-    return new Dyadic(BigInteger.valueOf(bits < 0 ? -mant : mant), exp - 1075);
+    return (exp == 0 ? 1 : exp) - 1075;
   }
 
   /** The exact value of an integer. */

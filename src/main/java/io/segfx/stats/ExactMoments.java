@@ -109,18 +109,12 @@ public final class ExactMoments implements Serializable {
     for (int i = 0; i < q; i++) {
       double x = v[i];
       long bits = Double.doubleToRawLongBits(x);
-      int exp = (int) ((bits >>> 52) & 0x7ff);
-      long mant = bits & 0xFFFFFFFFFFFFFL;
-      if (exp == 0) {
-        exp = 1;
-      } else {
-        mant |= 1L << 52;
-      }
-      rowMant[i] = x == 0 ? 0 : mant;
-      rowExp[i] = exp - 1075;
+      long mant = Dyadic.mantissa(bits);
+      rowMant[i] = mant;
+      rowExp[i] = Dyadic.exponent(bits);
       rowSign[i] = bits >> 63;
-      if (x != 0) {
-        addMantissa(i, x, mant, exp - 1075, bits >> 63);
+      if (mant != 0) {
+        addMantissa(i, x, mant, rowExp[i], rowSign[i]);
       }
     }
     int s = q;
@@ -298,14 +292,7 @@ public final class ExactMoments implements Serializable {
       return;
     }
     long bits = Double.doubleToRawLongBits(x);
-    int exp = (int) ((bits >>> 52) & 0x7ff);
-    long mant = bits & 0xFFFFFFFFFFFFFL;
-    if (exp == 0) {
-      exp = 1;
-    } else {
-      mant |= 1L << 52;
-    }
-    addMantissa(s, x, mant, exp - 1075, bits >> 63);
+    addMantissa(s, x, Dyadic.mantissa(bits), Dyadic.exponent(bits), bits >> 63);
   }
 
   /** Adds x = ±mant 2^low (sign mask m: 0 or -1) to sum s. */
