@@ -58,11 +58,22 @@ public record HierarchicalPosterior(
     return new NormalMixture(weight, muHat, sd);
   }
 
-  /** theta_j | y. */
+  /**
+   * theta_j | y: {@link #linear} with a = e_j, computed in O(nodes) instead of O(nodes x segments)
+   * (the same operations on the non-zero term, so the same bits): per node, with B = v_j / (v_j +
+   * tau^2), mean (1 - B) y_j + B muHat and variance (1 - B) v_j + B^2 Var(mu).
+   */
   public NormalMixture theta(int j) {
-    double[] a = new double[y.length];
-    a[j] = 1;
-    return linear(a, 0, 0);
+    int n = tau.length;
+    double[] m = new double[n];
+    double[] s = new double[n];
+    double vj = v[j];
+    for (int i = 0; i < n; i++) {
+      double b = vj / (vj + tau[i] * tau[i]);
+      m[i] = (1 - b) * y[j] + b * muHat[i];
+      s[i] = Math.sqrt((1 - b) * vj + b * b * muVar[i]);
+    }
+    return new NormalMixture(weight, m, s);
   }
 
   /**

@@ -343,4 +343,32 @@ class FullBayesPoolingTest {
       assertEquals(Double.parseDouble(r.get("ci_ub_knha")), kh.q975(), 1e-9 * Math.abs(kh.q975()), what + " ub");
     }
   }
+
+  /** theta(j) is linear(e_j) computed without the loop over the other segments: the same bits. */
+  @Test
+  void thetaIsTheLinearCombinationOfOneSegment() {
+    java.util.Random r = new java.util.Random(11);
+    for (int g = 0; g < 40; g++) {
+      int k = 3 + r.nextInt(18);
+      double[] y = new double[k];
+      double[] se = new double[k];
+      for (int j = 0; j < k; j++) {
+        se[j] = 0.2 + r.nextDouble() * 3;
+        y[j] = r.nextGaussian() * (1 + g % 4) + se[j] * r.nextGaussian();
+      }
+      HierarchicalPosterior p = FullBayesPooling.fit(y, se, TauPrior.UNIFORM, null);
+      for (int j = 0; j < k; j++) {
+        double[] a = new double[k];
+        a[j] = 1;
+        NormalMixture general = p.linear(a, 0, 0);
+        NormalMixture one = p.theta(j);
+        assertEquals(general.mean(), one.mean(), 0.0);
+        assertEquals(general.sd(), one.sd(), 0.0);
+        for (double q : new double[] {0.025, 0.5, 0.975}) {
+          assertEquals(general.quantile(q), one.quantile(q), 0.0);
+        }
+        assertEquals(general.upperTail(0), one.upperTail(0), 0.0);
+      }
+    }
+  }
 }
