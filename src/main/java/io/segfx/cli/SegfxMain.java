@@ -145,6 +145,12 @@ public final class SegfxMain {
     } else if (!conf.contains("spark.master")) {
       b.master("local[*]");
     }
+    // Kryo unless the user chose a serializer: stage 1 shuffles one exact-sums record per cell and
+    // partition and returns every segment estimate to the driver; under Java serialization that
+    // took 6.7 s of W50's 15 s stage 1 against about 3 s under Kryo.
+    if (!conf.contains("spark.serializer")) {
+      b.config("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
+    }
     String registrators = conf.get("spark.kryo.registrator", "");
     if (!registrators.contains(SegfxKryoRegistrator.class.getName())) {
       b.config(

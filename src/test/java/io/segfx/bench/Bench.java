@@ -91,6 +91,8 @@ public final class Bench {
             .appName("segfx-bench")
             .config("spark.ui.enabled", "false")
             .config("spark.sql.shuffle.partitions", String.valueOf(2 * Runtime.getRuntime().availableProcessors()))
+            // As scripts/segfx runs the job (SegfxMain.session).
+            .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
             .config("spark.kryo.registrator", "io.segfx.spark.SegfxKryoRegistrator")
             .getOrCreate();
     Path data = dataDir.resolve(workload + "-" + experiments + "x20.parquet");

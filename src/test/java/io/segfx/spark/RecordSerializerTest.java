@@ -1,0 +1,195 @@
+package io.segfx.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.segfx.job.CausalImpactJob;
+import io.segfx.model.DecisionMetrics;
+import io.segfx.model.PooledPosterior;
+import io.segfx.model.SegmentEstimate;
+import io.segfx.stats.DrawSummary;
+import io.segfx.stats.Dyadic;
+import io.segfx.stats.ExactMoments;
+import io.segfx.stats.ExperimentDraws;
+import io.segfx.stats.SegmentDraw;
+import io.segfx.stats.StudentSummary;
+import io.segfx.stats.pooling.FullBayesPooling;
+import io.segfx.stats.pooling.TauPrior;
+import java.lang.reflect.Array;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.RecordComponent;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.spark.SparkConf;
+import org.apache.spark.serializer.KryoSerializer;
+import org.apache.spark.serializer.SerializerInstance;
+import org.junit.jupiter.api.Test;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
+
+/**
+ * Every value segfx ships through Spark's Kryo serializer comes back equal, component by component
+ * (arrays, nulls, NaN and nested records included), with {@link SegfxKryoRegistrator} as the job
+ * configures it.
+ */
+class RecordSerializerTest {
+  private static final SerializerInstance KRYO =
+      new KryoSerializer(
+              new SparkConf(false).set("spark.kryo.registrator", SegfxKryoRegistrator.class.getName()))
+          .newInstance();
+  private static final ClassTag<Object> ANY = ClassTag$.MODULE$.apply(Object.class);
+
+  private static Object roundTrip(Object value) {
+    ByteBuffer bytes = KRYO.serialize(value, ANY);
+    return KRYO.deserialize(bytes, ANY);
+  }
+
+  private static void assertRoundTrip(Object value) {
+    Object back = roundTrip(value);
+    assertNotSame(value, back);
+    assertTrue(deepEquals(value, back), () -> "differs after Kryo: " + value.getClass().getName());
+  }
+
+  private static SegmentEstimate estimate(String segment, Long successes, StudentSummary summary) {
+    return new SegmentEstimate(
+        "exp-ü", "revenue", "t", segment, 120, 130, 0.25, 0.1, 246, "ok", "continuous", successes,
+        successes == null ? null : successes + 3, 10.5, 80.25, 10.75, Double.NaN, 0.24, 0.11, 250,
+        summary, Double.NaN, 0.1, "classical");
+  }
+
+  @Test
+  void everyShippedRecordRoundTrips() {
+    StudentSummary summary = new StudentSummary(0.24, 0.11, 0.02, 0.46, 0.98, 0.7);
+    SegmentEstimate a = estimate("a", null, summary);
+    SegmentEstimate b = estimate("b", 17L, null);
+    RobustInput robust =
+        new RobustInput("e", "s", "t", 1, 3, 100, 110, new double[] {1, 2}, new double[] {3, 4}, 5, 6,
+            new double[] {0.5, -0.5}, new double[] {0.1, 0.2}, 4);
+    assertRoundTrip(new CellKey(false, "e", "s"));
+    assertRoundTrip(new CellKey(true, null, "null:y"));
+    assertRoundTrip(a);
+    assertRoundTrip(b);
+    assertRoundTrip(robust);
+    assertRoundTrip(new SufficientStatsStage.CellResult(250, List.of(a, b), List.of(robust)));
+    assertRoundTrip(new SufficientStatsStage.CellResult(3, new ArrayList<>(), List.of()));
+    assertRoundTrip(new CausalImpactJob.Obs(4.5, 100.25, new double[] {1, 2, 3}, 1));
+    assertRoundTrip(new Dyadic(new BigInteger("-123456789012345678901234567890"), -70));
+    DecisionMetrics d = DecisionMetrics.insufficientData("e", "revenue", "t", "flat");
+    assertRoundTrip(d);
+    DrawSummary ds = new DrawSummary(1, 2, 0.5, 1.5, 0.9, 0.4, 0.01, 0.002);
+    assertRoundTrip(new ExperimentDraws.Result(d, new double[] {0.1}, new double[] {0.2}, new DrawSummary[] {ds, null}));
+    SegmentDraw seg = new SegmentDraw("a", 0.5, 1, new double[] {0.2, 0.1, 7}, 0, new double[] {10, 2}, true);
+    PooledPosterior pooled =
+        new PooledPosterior(
+            "e", "revenue", "t", new SegmentDraw[] {seg, seg}, new long[] {100, 200}, "flat",
+            FullBayesPooling.fit(new double[] {1, 2, 3.5}, new double[] {1, 1.5, 0.7}, TauPrior.UNIFORM, null));
+    assertRoundTrip(pooled);
+    Map<String, List<RobustInput>> byCell = new HashMap<>();
+    byCell.put("5:cell", new ArrayList<>(List.of(robust)));
+    assertRoundTrip(byCell);
+  }
+
+  @Test
+  void stageOneAccumulatorsRoundTripExactly() {
+    SegmentAccumulator acc = new SegmentAccumulator("e", "s", 2);
+    ExactMoments m = acc.armAt(0, "control");
+    m.accept(new double[] {1e-300, 3});
+    m.accept(new double[] {1e140, -2.5});
+    SegmentAccumulator back = (SegmentAccumulator) roundTrip(acc);
+    ExactMoments mb = back.arm("control");
+    assertEquals(m.count(), mb.count());
+    for (int i = 0; i < 2; i++) {
+      assertEquals(0, m.sum(i).compareTo(mb.sum(i)));
+      for (int j = i; j < 2; j++) {
+        assertEquals(0, m.crossProduct(i, j).compareTo(mb.crossProduct(i, j)));
+      }
+    }
+    // The copy still accumulates (its per-row scratch is rebuilt after deserialisation).
+    mb.accept(new double[] {1, 1});
+    assertEquals(3, mb.count());
+  }
+
+  /** Equality through records' components, arrays' elements and other classes' fields. */
+  private static boolean deepEquals(Object a, Object b) {
+    if (a == null || b == null) {
+      return a == b;
+    }
+    Class<?> c = a.getClass();
+    if (a instanceof List<?> la && b instanceof List<?> lb) {
+      if (la.size() != lb.size()) {
+        return false;
+      }
+      for (int i = 0; i < la.size(); i++) {
+        if (!deepEquals(la.get(i), lb.get(i))) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (a instanceof Map<?, ?> ma && b instanceof Map<?, ?> mb) {
+      if (!ma.keySet().equals(mb.keySet())) {
+        return false;
+      }
+      for (Object k : ma.keySet()) {
+        if (!deepEquals(ma.get(k), mb.get(k))) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (c != b.getClass()) {
+      return false;
+    }
+    if (c.isArray()) {
+      if (c.getComponentType().isPrimitive()) {
+        return Objects.deepEquals(a, b);
+      }
+      if (Array.getLength(a) != Array.getLength(b)) {
+        return false;
+      }
+      for (int i = 0; i < Array.getLength(a); i++) {
+        if (!deepEquals(Array.get(a, i), Array.get(b, i))) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (c.isRecord()) {
+      try {
+        for (RecordComponent rc : c.getRecordComponents()) {
+          rc.getAccessor().setAccessible(true);
+          if (!deepEquals(rc.getAccessor().invoke(a), rc.getAccessor().invoke(b))) {
+            return false;
+          }
+        }
+        return true;
+      } catch (ReflectiveOperationException e) {
+        throw new AssertionError(e);
+      }
+    }
+    if (c.getName().startsWith("java.")) {
+      return a.equals(b);
+    }
+    try {
+      for (Field f : c.getDeclaredFields()) {
+        if (Modifier.isStatic(f.getModifiers()) || Modifier.isTransient(f.getModifiers())) {
+          continue;
+        }
+        f.setAccessible(true);
+        if (!deepEquals(f.get(a), f.get(b))) {
+          return false;
+        }
+      }
+      return true;
+    } catch (IllegalAccessException e) {
+      throw new AssertionError(e);
+    }
+  }
+}
