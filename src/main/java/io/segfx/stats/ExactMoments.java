@@ -37,10 +37,14 @@ import java.util.Arrays;
  */
 public final class ExactMoments implements Serializable {
   private static final long serialVersionUID = 2L;
-  /** Limbs per sum: a 256-bit window. */
-  static final int LIMBS = 8;
-  /** Bits of the window below the first value's lowest mantissa bit (room for fma low parts). */
-  private static final int BELOW = 128;
+  /**
+   * Limbs per sum: a 320-bit window. With {@link #BELOW} = 64 a 106-bit product keeps 87-118 bits
+   * of room above the first product of its sum (a 256-bit window left 12-43, so N(0, 1) data whose
+   * first product was small sent later ones to the slow exact overflow: 18% of W50's scan).
+   */
+  static final int LIMBS = 10;
+  /** Bits of the window below the first value's lowest mantissa bit, at least. */
+  private static final int BELOW = 64;
   /** A value's mantissa must end below this bit of the window (the top limb takes carries only). */
   private static final int TOP = (LIMBS - 1) * 32;
   private static final long MASK = 0xFFFFFFFFL;
@@ -321,13 +325,13 @@ public final class ExactMoments implements Serializable {
 
   /**
    * Adds the exact product xy = ±(a b) 2^low to sum s, a and b the 53-bit mantissas: the 106-bit
-   * integer a b as four 32-bit digits, shifted into five limbs. The window is placed as for the
-   * product rounded to a double (its lowest bit 53 above), so the room above is as for sums.
+   * integer a b as four 32-bit digits, shifted into five limbs. The window is placed by the first
+   * product's lowest bit, like a sum's: 64 to 95 bits below it, 87 to 118 above its top.
    */
   private void addProduct(int s, double x, double y, long a, long b, int low, long m) {
     int w = base[s];
     if (w == UNSET) {
-      w = Math.floorDiv(low + 53 - BELOW, 32) * 32;
+      w = Math.floorDiv(low - BELOW, 32) * 32;
       base[s] = w;
     }
     int off = low - w;
