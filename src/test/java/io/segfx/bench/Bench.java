@@ -51,6 +51,30 @@ public final class Bench {
     return a.toArray(new String[0]);
   }
 
+  /** CPU time of this process so far (all threads), in seconds. */
+  private static double processCpu() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+  }
+
+  /** Executor CPU seconds per completed Spark stage, by the stage's call site. */
+  private static final class StageCpu extends org.apache.spark.scheduler.SparkListener {
+    private final Map<String, Double> seconds = new java.util.LinkedHashMap<>();
+
+    @Override
+    public synchronized void onStageCompleted(org.apache.spark.scheduler.SparkListenerStageCompleted e) {
+      String site = e.stageInfo().name().replaceAll(" at ", "@").replaceAll("\\.java:\\d+", "");
+      seconds.merge(site, Math.round(e.stageInfo().taskMetrics().executorCpuTime() / 1e8) / 10.0, Double::sum);
+    }
+
+    synchronized void reset() {
+      seconds.clear();
+    }
+
+    synchronized Map<String, Double> seconds() {
+      return new java.util.LinkedHashMap<>(seconds);
+    }
+  }
+
   public static void main(String[] args) throws Exception {
     String workload = "W10";
     long rows = -1;
@@ -112,22 +136,31 @@ public final class Bench {
     // (2) the per-group peer.
     double peerSeconds = Double.NaN;
     Map<String, double[]> peerEstimates = Map.of();
+    StageCpu stageCpu = new StageCpu();
+    spark.sparkContext().addSparkListener(stageCpu);
+    double peerCpu = Double.NaN;
     if (peer) {
       long t2 = System.nanoTime();
+      double c2 = processCpu();
       peerEstimates = peer(spark, data.toString());
       peerSeconds = seconds(t2);
+      peerCpu = processCpu() - c2;
       say("bench: peer groupByKey + per-group OLS %.2f s (%d cells)", peerSeconds, peerEstimates.size());
     }
     // (3) the bare Spark sum aggregation plus a driver solve.
     long t1 = System.nanoTime();
+    double c1 = processCpu();
     Map<String, double[]> bare = bareAggregation(spark, data.toString());
     double bareSeconds = seconds(t1);
+    double bareCpu = processCpu() - c1;
     say("bench: bare Spark SQL sum aggregation + driver solve %.2f s (%d cells)", bareSeconds, bare.size());
 
     // (1) segfx, in this JVM: per-stage times come from its manifest.
     Path out = dataDir.resolve("out-" + workload);
     resetPeaks();
+    stageCpu.reset();
     long t0 = System.nanoTime();
+    double c0 = processCpu();
     SegmentEffectsJob.Outcome o =
         SegmentEffectsJob.run(
             spark,
@@ -137,6 +170,7 @@ public final class Bench {
                     jobArgs(data.toString(), out.toString(), jobOptions),
                     null)));
     double segfxSeconds = seconds(t0);
+    double segfxCpu = processCpu() - c0;
     long heap = peakHeap();
     @SuppressWarnings("unchecked")
     Map<String, Double> stages = (Map<String, Double>) o.manifest().get("stage_seconds");
@@ -144,6 +178,11 @@ public final class Bench {
     say("bench: segfx output pieces (seconds, written side by side) %s", o.manifest().get("write_seconds"));
     double stage1 = stages.get("read_aggregate");
     say("bench: segfx stage 1 %.2f s = %,.0f rows/s", stage1, n / stage1);
+    // CPU seconds of the whole process (driver and local executors): on a VM with noisy
+    // neighbours they vary less than wall time, so they compare builds better.
+    say(
+        "bench: process CPU seconds: segfx %.1f, peer %.1f, bare aggregation %.1f; segfx executor CPU per Spark stage %s",
+        segfxCpu, peerCpu, bareCpu, stageCpu.seconds());
 
     Map<String, double[]> segfx = segfxEstimates(spark, out.toString());
     if (peer) {
