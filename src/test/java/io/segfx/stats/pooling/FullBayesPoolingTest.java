@@ -371,4 +371,19 @@ class FullBayesPoolingTest {
       }
     }
   }
+
+  /** The QL's hypot against Math.hypot: within 2 ulps, and exact at the scaled extremes. */
+  @Test
+  void hypotMatchesTheLibrary() {
+    java.util.Random r = new java.util.Random(2);
+    for (int i = 0; i < 100_000; i++) {
+      double a = r.nextGaussian() * Math.pow(10, r.nextInt(40) - 20);
+      double b = r.nextGaussian() * Math.pow(10, r.nextInt(40) - 20);
+      double h = Math.hypot(a, b);
+      assertEquals(h, FullBayesPooling.hypot(a, b), 2 * Math.ulp(h));
+    }
+    assertEquals(0.0, FullBayesPooling.hypot(0, 0));
+    assertEquals(Math.hypot(3e200, 4e200), FullBayesPooling.hypot(3e200, 4e200));
+    assertEquals(Math.hypot(3e-200, 4e-200), FullBayesPooling.hypot(3e-200, 4e-200));
+  }
 }
