@@ -241,50 +241,68 @@ public final class PoolingStage {
    * variant, segment.
    */
   static List<SegmentEstimate> completeGrid(List<SegmentEstimate> raw) {
-    Map<String, TreeSet<String>> variants = new TreeMap<>();
-    Map<String, TreeSet<String>> metrics = new TreeMap<>();
-    Map<String, String> kinds = new TreeMap<>();
-    // Hash maps: the order comes from the one sort at the end (keys are unique), and tree maps of
-    // list keys cost a noticeable part of stage 2 at 100,000 segments.
-    Map<List<String>, Long> controlCount = new HashMap<>();
-    Map<List<String>, SegmentEstimate> present = new HashMap<>();
+    Map<String, List<SegmentEstimate>> byExperiment = new HashMap<>();
     for (SegmentEstimate e : raw) {
-      variants.computeIfAbsent(e.experimentId(), k -> new TreeSet<>());
-      metrics.computeIfAbsent(e.experimentId(), k -> new TreeSet<>()).add(e.metric());
-      kinds.put(e.metric(), e.kind());
-      if (e.variant() != null) {
-        variants.get(e.experimentId()).add(e.variant());
-      }
-      controlCount.put(List.of(e.experimentId(), e.segment()), e.nControl());
+      byExperiment.computeIfAbsent(e.experimentId(), k -> new ArrayList<>()).add(e);
     }
-    List<SegmentEstimate> out = new ArrayList<>();
-    for (SegmentEstimate e : raw) {
-      if (e.variant() != null || variants.get(e.experimentId()).isEmpty()) {
-        present.put(List.of(e.experimentId(), e.metric(), Objects.toString(e.variant(), ""), e.segment()), e);
-      }
-    }
-    out.addAll(present.values());
-    for (Map.Entry<List<String>, Long> seg : controlCount.entrySet()) {
-      String exp = seg.getKey().get(0);
-      String segment = seg.getKey().get(1);
-      for (String metric : metrics.get(exp)) {
-        for (String variant : variants.get(exp)) {
-          if (!present.containsKey(List.of(exp, metric, variant, segment))) {
-            out.add(
-                SegmentEstimate.empty(
-                    exp, metric, variant, segment, seg.getValue(), 0, Status.EMPTY_TREATMENT.code(),
-                    kinds.get(metric)));
-          }
-        }
-      }
-    }
-    // The keys are unique, so the order is total; sorted on the driver's cores (200,000 cells at W50).
+    // Experiments are independent, so they are completed on the driver's cores; the one sort at
+    // the end fixes the order (the keys are unique, so the order is total).
+    List<SegmentEstimate> out =
+        byExperiment.values().parallelStream()
+            .flatMap(rows -> completeExperiment(rows).stream())
+            .collect(java.util.stream.Collectors.toCollection(ArrayList::new));
     GroupKeys.sortParallel(
         out,
         Comparator.comparing(SegmentEstimate::experimentId)
             .thenComparing(SegmentEstimate::metric)
             .thenComparing(e -> Objects.toString(e.variant(), ""))
             .thenComparing(SegmentEstimate::segment));
+    return out;
+  }
+
+  /** {@link #completeGrid} of one experiment's cells (in no particular order). */
+  private static List<SegmentEstimate> completeExperiment(List<SegmentEstimate> rows) {
+    TreeSet<String> variants = new TreeSet<>();
+    TreeSet<String> metrics = new TreeSet<>();
+    Map<String, String> kinds = new HashMap<>();
+    Map<String, Long> controlCount = new HashMap<>();
+    int controlOnly = 0;
+    for (SegmentEstimate e : rows) {
+      metrics.add(e.metric());
+      kinds.put(e.metric(), e.kind());
+      if (e.variant() != null) {
+        variants.add(e.variant());
+      } else {
+        controlOnly++;
+      }
+      controlCount.put(e.segment(), e.nControl());
+    }
+    if (variants.isEmpty()) {
+      return rows;
+    }
+    // Usually complete: every (metric, variant, segment) once and no control-only marker.
+    if (controlOnly == 0 && rows.size() == (long) metrics.size() * variants.size() * controlCount.size()) {
+      return rows;
+    }
+    Map<List<String>, SegmentEstimate> present = new HashMap<>();
+    for (SegmentEstimate e : rows) {
+      if (e.variant() != null) {
+        present.put(List.of(e.metric(), e.variant(), e.segment()), e);
+      }
+    }
+    List<SegmentEstimate> out = new ArrayList<>(present.values());
+    for (Map.Entry<String, Long> seg : controlCount.entrySet()) {
+      for (String metric : metrics) {
+        for (String variant : variants) {
+          if (!present.containsKey(List.of(metric, variant, seg.getKey()))) {
+            out.add(
+                SegmentEstimate.empty(
+                    rows.get(0).experimentId(), metric, variant, seg.getKey(), seg.getValue(), 0,
+                    Status.EMPTY_TREATMENT.code(), kinds.get(metric)));
+          }
+        }
+      }
+    }
     return out;
   }
 
