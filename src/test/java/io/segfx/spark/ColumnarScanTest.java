@@ -170,6 +170,21 @@ class ColumnarScanTest extends SharedSparkSession {
     assertTrue(r.estimates().stream().allMatch(e -> JobSpec.SINGLE_EXPERIMENT.equals(e.experimentId())));
   }
 
+  /** Warehouse layout: the experiment id as a partition folder (experiment_id=exp-1/...). */
+  @Test
+  void partitionedByExperiment() {
+    List<Row> data = new ArrayList<>();
+    for (Row r : rows(3000, false, 5)) {
+      if (r.get(0) != null) {
+        data.add(r); // a null partition value would be read back as __HIVE_DEFAULT_PARTITION__
+      }
+    }
+    String in = tmp.resolve("partitioned").toString();
+    spark().createDataFrame(data, schema(false)).write().partitionBy("experiment_id").parquet(in);
+    SufficientStatsStage.Result r = compare(in, spec(in, false, true));
+    assertEquals(2, r.estimates().stream().map(SegmentEstimate::experimentId).distinct().count());
+  }
+
   @Test
   void otherInputsTakeTheRowPath() {
     String in = tmp.resolve("text-y.parquet").toString();
