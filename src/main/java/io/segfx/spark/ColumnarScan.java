@@ -198,12 +198,12 @@ final class ColumnarScan implements Serializable {
   }
 
   /** The per-partition statistics, keyed as in {@link SufficientStatsStage}. */
-  JavaPairRDD<CellKey, SegmentAccumulator> partials(FaultInjection faults) {
+  JavaPairRDD<CellKey, SegmentAccumulator> partials(FaultInjection faults, boolean[] products) {
     return scan.executeColumnar()
         .toJavaRDD()
         .mapPartitionsToPair(
             batches -> {
-              PartitionScan p = new PartitionScan(this);
+              PartitionScan p = new PartitionScan(this, products);
               while (batches.hasNext()) {
                 p.accept(batches.next());
               }
@@ -319,8 +319,11 @@ final class ColumnarScan implements Serializable {
     private SegmentAccumulator acc;
     private int lastArmSlot = -1;
 
-    PartitionScan(ColumnarScan s) {
+    private final boolean[] products;
+
+    PartitionScan(ColumnarScan s, boolean[] products) {
       this.s = s;
+      this.products = products;
       this.q = s.valueOrdinal.length;
       this.v = new double[q];
       this.values = new ColumnVector[q];
@@ -385,7 +388,7 @@ final class ColumnarScan implements Serializable {
         String e = text(0, r);
         String g = text(1, r);
         // Length-prefixed, so ("ab", "c") and ("a", "bc") are different cells.
-        acc = cells.computeIfAbsent(e.length() + ":" + e + g, key -> new SegmentAccumulator(e, g, q));
+        acc = cells.computeIfAbsent(e.length() + ":" + e + g, key -> new SegmentAccumulator(e, g, q, products));
         remember(0, r);
         remember(1, r);
       }
@@ -486,7 +489,7 @@ final class ColumnarScan implements Serializable {
     }
 
     private void reject(String reason) {
-      rejected.computeIfAbsent(reason, k -> new SegmentAccumulator(null, k, q)).rejected++;
+      rejected.computeIfAbsent(reason, k -> new SegmentAccumulator(null, k, q, products)).rejected++;
     }
 
     Iterator<Tuple2<CellKey, SegmentAccumulator>> result() {

@@ -18,6 +18,8 @@ final class SegmentAccumulator implements Serializable {
   final String experiment;
   final String segment;
   final int q;
+  /** The cross products accumulated (see {@link ExactMoments#ExactMoments(int, boolean[])}). */
+  final boolean[] products;
   final List<String> arms = new ArrayList<>(2);
   final List<ExactMoments> moments = new ArrayList<>(2);
   long rejected;
@@ -28,10 +30,11 @@ final class SegmentAccumulator implements Serializable {
   /** Map-side moments by the task's arm slot ({@link #armAt}); never shipped. */
   private transient ExactMoments[] slots;
 
-  SegmentAccumulator(String experiment, String segment, int q) {
+  SegmentAccumulator(String experiment, String segment, int q, boolean[] products) {
     this.experiment = experiment;
     this.segment = segment;
     this.q = q;
+    this.products = products;
   }
 
   /** The moments of the arm whose value is {@code arm}, created on first sight (map side). */
@@ -44,7 +47,7 @@ final class SegmentAccumulator implements Serializable {
         return moments.get(i);
       }
     }
-    ExactMoments m = new ExactMoments(q);
+    ExactMoments m = new ExactMoments(q, products);
     armKeys.add(arm.clone());
     arms.add(arm.toString());
     moments.add(m);
@@ -61,7 +64,7 @@ final class SegmentAccumulator implements Serializable {
     }
     ExactMoments m = slots[slot];
     if (m == null) {
-      m = new ExactMoments(q);
+      m = new ExactMoments(q, products);
       slots[slot] = m;
       arms.add(name);
       moments.add(m);

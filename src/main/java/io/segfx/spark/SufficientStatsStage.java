@@ -84,15 +84,16 @@ public final class SufficientStatsStage {
     boolean totals = "counts".equals(spec.inputKind());
     int q = totals ? 1 : spec.covariates().size() + spec.metrics().size();
     FaultInjection faults = FaultInjection.of(validated.sparkSession().sparkContext().getConf());
+    boolean[] products = totals ? null : products(spec);
     ColumnarScan columnar = input == null ? null : ColumnarScan.of(input, spec);
     JavaPairRDD<CellKey, SegmentAccumulator> partials =
         columnar != null
-            ? columnar.partials(faults)
+            ? columnar.partials(faults, products)
             : validated
                 .queryExecution()
                 .toRdd()
                 .toJavaRDD()
-                .mapPartitionsToPair(rows -> accumulate(rows, q, totals, faults));
+                .mapPartitionsToPair(rows -> accumulate(rows, q, products, totals, faults));
     int partitions = Math.max(1, validated.sparkSession().sparkContext().defaultParallelism());
     List<Tuple2<CellKey, CellResult>> cells =
         partials
@@ -154,8 +155,30 @@ public final class SufficientStatsStage {
     return out;
   }
 
+  /**
+   * The cross products the fits read, over the columns covariates then metrics (flags in {@link
+   * ExactMoments#crossExact} order): the covariates' products with each other and with every
+   * continuous metric, and every metric's square. Products of two metrics, and of a covariate with
+   * a binary (Beta–Binomial) metric, are never read, so they are not accumulated.
+   */
+  static boolean[] products(JobSpec spec) {
+    int k = spec.covariates().size();
+    List<MetricSpec> metrics = spec.metricSpecs();
+    int q = k + metrics.size();
+    boolean[] flags = new boolean[q * (q + 1) / 2];
+    int s = 0;
+    for (int i = 0; i < q; i++) {
+      for (int j = i; j < q; j++) {
+        boolean bothCovariates = j < k;
+        boolean covariateAndContinuous = i < k && j >= k && !metrics.get(j - k).binary();
+        flags[s++] = bothCovariates || covariateAndContinuous || (i == j);
+      }
+    }
+    return flags;
+  }
+
   private static Iterator<Tuple2<CellKey, SegmentAccumulator>> accumulate(
-      Iterator<InternalRow> rows, int q, boolean totals, FaultInjection faults) {
+      Iterator<InternalRow> rows, int q, boolean[] products, boolean totals, FaultInjection faults) {
     Map<String, SegmentAccumulator> cells = new HashMap<>();
     Map<String, SegmentAccumulator> rejected = new HashMap<>();
     double[] v = new double[q];
@@ -170,7 +193,7 @@ public final class SufficientStatsStage {
       InternalRow r = rows.next();
       if (!r.isNullAt(REASON)) {
         String reason = r.getUTF8String(REASON).toString();
-        rejected.computeIfAbsent(reason, k -> new SegmentAccumulator(null, k, q)).rejected++;
+        rejected.computeIfAbsent(reason, k -> new SegmentAccumulator(null, k, q, products)).rejected++;
         continue;
       }
       UTF8String experiment = r.getUTF8String(EXPERIMENT);
@@ -179,7 +202,7 @@ public final class SufficientStatsStage {
         String e = experiment.toString();
         String g = segment.toString();
         // Length-prefixed, so ("ab", "c") and ("a", "bc") are different cells.
-        acc = cells.computeIfAbsent(e.length() + ":" + e + g, k -> new SegmentAccumulator(e, g, q));
+        acc = cells.computeIfAbsent(e.length() + ":" + e + g, k -> new SegmentAccumulator(e, g, q, products));
         lastExperiment = experiment.clone();
         lastSegment = segment.clone();
         arm = null;

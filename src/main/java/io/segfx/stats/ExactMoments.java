@@ -68,21 +68,67 @@ public final class ExactMoments implements Serializable {
   private transient long[] rowMant;
   private transient int[] rowExp;
   private transient long[] rowSign;
+  /**
+   * Which cross products are accumulated, in the row-major upper-triangle order of {@link
+   * #crossExact}; null for all.
+   */
+  private final boolean[] products;
+  /** The accumulated products as (i, j, stat) triples, built from {@link #products} on first use. */
+  private transient int[] pairs;
 
   /**
-   * Creates empty sums over {@code q} columns.
+   * Creates empty sums over {@code q} columns, with every cross product.
    *
    * @throws IllegalArgumentException if {@code q < 1}
    */
   public ExactMoments(int q) {
+    this(q, null);
+  }
+
+  /**
+   * Creates empty sums over {@code q} columns that accumulate only the cross products flagged in
+   * {@code products} (q(q+1)/2 flags, (0,0), (0,1), ..., (0,q-1), (1,1), ...; null for all). A fit
+   * needs the covariates' products with each other and with a continuous metric and each metric's
+   * square, not the products of two metrics or of a covariate with a Beta–Binomial metric: fewer
+   * products per row. Reading a product not accumulated throws.
+   *
+   * @throws IllegalArgumentException if {@code q < 1} or the flags do not number q(q+1)/2
+   */
+  public ExactMoments(int q, boolean[] products) {
     if (q < 1) {
       throw new IllegalArgumentException("q must be >= 1, got " + q);
+    }
+    if (products != null && products.length != q * (q + 1) / 2) {
+      throw new IllegalArgumentException(
+          "expected " + q * (q + 1) / 2 + " product flags for " + q + " columns, got " + products.length);
     }
     this.q = q;
     this.stats = q + q * (q + 1) / 2;
     this.limbs = new long[stats * LIMBS];
     this.base = new int[stats];
+    this.products = products;
     Arrays.fill(base, UNSET);
+  }
+
+  /** (i, j, stat) of every accumulated product. */
+  private int[] pairs() {
+    if (pairs == null) {
+      int[] p = new int[3 * (stats - q)];
+      int k = 0;
+      int s = q;
+      for (int i = 0; i < q; i++) {
+        for (int j = i; j < q; j++) {
+          if (products == null || products[s - q]) {
+            p[k++] = i;
+            p[k++] = j;
+            p[k++] = s;
+          }
+          s++;
+        }
+      }
+      pairs = Arrays.copyOf(p, k);
+    }
+    return pairs;
   }
 
   /** Number of columns. */
@@ -121,19 +167,14 @@ public final class ExactMoments implements Serializable {
         addMantissa(i, x, mant, rowExp[i], rowSign[i]);
       }
     }
-    int s = q;
-    for (int i = 0; i < q; i++) {
+    int[] p = pairs();
+    for (int k = 0; k < p.length; k += 3) {
+      int i = p[k];
+      int j = p[k + 1];
       long a = rowMant[i];
-      if (a == 0) {
-        s += q - i;
-        continue;
-      }
-      for (int j = i; j < q; j++) {
-        long b = rowMant[j];
-        if (b != 0) {
-          addProduct(s, v[i], v[j], a, b, rowExp[i] + rowExp[j], rowSign[i] ^ rowSign[j]);
-        }
-        s++;
+      long b = rowMant[j];
+      if (a != 0 && b != 0) {
+        addProduct(p[k + 2], v[i], v[j], a, b, rowExp[i] + rowExp[j], rowSign[i] ^ rowSign[j]);
       }
     }
     if (pending >= NORMALISE_EVERY) {
@@ -175,6 +216,9 @@ public final class ExactMoments implements Serializable {
       throw new IllegalArgumentException(
           "cannot combine moments over " + q + " and " + other.q + " columns");
     }
+    if (!Arrays.equals(products, other.products)) {
+      throw new IllegalArgumentException("cannot combine moments that accumulate different cross products");
+    }
     values = null;
     n += other.n;
     normalise();
@@ -213,6 +257,9 @@ public final class ExactMoments implements Serializable {
     int b = Math.max(i, j);
     // Row-major upper triangle: rows 0..a-1 hold q, q-1, ... entries.
     int offset = a * q - a * (a - 1) / 2 + (b - a);
+    if (products != null && !products[offset]) {
+      throw new IllegalStateException("the cross product (" + i + ", " + j + ") was not accumulated");
+    }
     return exact(q + offset);
   }
 

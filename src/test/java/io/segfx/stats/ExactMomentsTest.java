@@ -169,4 +169,39 @@ class ExactMomentsTest {
     }
     assertTrue(m.crossProduct(0, 1).signum() != 0);
   }
+
+  /**
+   * Accumulating only some cross products gives those exactly as the full accumulation does; the
+   * others cannot be read, and sums over different products cannot be combined.
+   */
+  @Test
+  void selectedCrossProductsOnly() {
+    java.util.Random r = new java.util.Random(6);
+    boolean[] flags = {true, true, false, true, false, true}; // q = 3: skip (0, 2) and (1, 2)
+    ExactMoments full = new ExactMoments(3);
+    ExactMoments some = new ExactMoments(3, flags);
+    ExactMoments half = new ExactMoments(3, flags);
+    for (int k = 0; k < 2000; k++) {
+      double[] row = {r.nextGaussian(), r.nextInt(2), 50 + 10 * r.nextGaussian()};
+      full.accept(row);
+      (k % 2 == 0 ? some : half).accept(row);
+    }
+    some.combine(half);
+    assertEquals(full.count(), some.count());
+    int f = 0;
+    for (int i = 0; i < 3; i++) {
+      assertEquals(0, full.sum(i).compareTo(some.sum(i)));
+      for (int j = i; j < 3; j++) {
+        if (flags[f++]) {
+          assertEquals(0, full.crossProduct(i, j).compareTo(some.crossProduct(i, j)));
+        } else {
+          int a = i;
+          int b = j;
+          assertThrows(IllegalStateException.class, () -> some.crossProduct(b, a));
+        }
+      }
+    }
+    assertThrows(IllegalArgumentException.class, () -> some.combine(new ExactMoments(3)));
+    assertThrows(IllegalArgumentException.class, () -> new ExactMoments(3, new boolean[5]));
+  }
 }
