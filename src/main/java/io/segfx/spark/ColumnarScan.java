@@ -1,7 +1,6 @@
 package io.segfx.spark;
 
 import io.segfx.config.JobSpec;
-import io.segfx.model.MetricSpec;
 import io.segfx.stats.ExactMoments;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -135,7 +134,7 @@ final class ColumnarScan implements Serializable {
     }
     FileSourceScanExec scan;
     try {
-      scan = fileScan(input.selectExpr(quoted(needed)).queryExecution().executedPlan());
+      scan = fileScan(input.selectExpr(needed.stream().map(ValidationStage::quote).toArray(String[]::new)).queryExecution().executedPlan());
     } catch (RuntimeException e) { // an unresolvable name: the row path reports it
       return null;
     }
@@ -165,12 +164,7 @@ final class ColumnarScan implements Serializable {
         return null; // floating or boolean keys print through Spark's cast: row path
       }
     }
-    Set<String> binaryCols = new HashSet<>();
-    for (MetricSpec m : spec.metricSpecs()) {
-      if (m.binary()) {
-        binaryCols.add(m.column());
-      }
-    }
+    List<String> binaryCols = ValidationStage.binaryColumns(spec);
     int q = valueCols.size();
     int[] valueOrdinal = new int[q];
     int[] valueType = new int[q];
@@ -225,14 +219,6 @@ final class ColumnarScan implements Serializable {
       p = p.children().head();
     }
     return p instanceof FileSourceScanExec f ? f : null;
-  }
-
-  private static String[] quoted(List<String> names) {
-    String[] q = new String[names.size()];
-    for (int i = 0; i < q.length; i++) {
-      q[i] = "`" + names.get(i).replace("`", "``") + "`";
-    }
-    return q;
   }
 
   private static int typeCode(DataType t) {
@@ -387,8 +373,7 @@ final class ColumnarScan implements Serializable {
       if (acc == null || changed(0, r) | changed(1, r)) {
         String e = text(0, r);
         String g = text(1, r);
-        // Length-prefixed, so ("ab", "c") and ("a", "bc") are different cells.
-        acc = cells.computeIfAbsent(e.length() + ":" + e + g, key -> new SegmentAccumulator(e, g, q, products));
+        acc = cells.computeIfAbsent(CellKey.text(e, g), key -> new SegmentAccumulator(e, g, q, products));
         remember(0, r);
         remember(1, r);
       }

@@ -43,7 +43,7 @@ public final class RobustStage {
     boolean cluster = "cluster".equals(spec.se());
     Map<String, List<RobustInput>> byCell = new HashMap<>();
     for (RobustInput r : inputs) {
-      byCell.computeIfAbsent(cellKey(r.experiment(), r.segment()), k -> new ArrayList<>()).add(r);
+      byCell.computeIfAbsent(CellKey.text(r.experiment(), r.segment()), k -> new ArrayList<>()).add(r);
     }
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(validated.sparkSession().sparkContext());
     Broadcast<Map<String, List<RobustInput>>> fits = jsc.broadcast(byCell);
@@ -127,7 +127,7 @@ public final class RobustStage {
       org.apache.spark.unsafe.types.UTF8String experiment = r.getUTF8String(0);
       org.apache.spark.unsafe.types.UTF8String segment = r.getUTF8String(1);
       if (lastExperiment == null || !experiment.equals(lastExperiment) || !segment.equals(lastSegment)) {
-        cell = fits.get(cellKey(experiment.toString(), segment.toString()));
+        cell = fits.get(CellKey.text(experiment.toString(), segment.toString()));
         lastExperiment = experiment.clone();
         lastSegment = segment.clone();
       }
@@ -158,10 +158,6 @@ public final class RobustStage {
       }
     }
     return out.iterator();
-  }
-
-  private static String cellKey(String experiment, String segment) {
-    return experiment.length() + ":" + experiment + segment;
   }
 
   /** (experiment, segment, variant, metric), length-prefixed so no two differ only in splitting. */

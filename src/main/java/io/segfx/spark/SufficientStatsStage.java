@@ -201,8 +201,7 @@ public final class SufficientStatsStage {
       if (acc == null || !experiment.equals(lastExperiment) || !segment.equals(lastSegment)) {
         String e = experiment.toString();
         String g = segment.toString();
-        // Length-prefixed, so ("ab", "c") and ("a", "bc") are different cells.
-        acc = cells.computeIfAbsent(e.length() + ":" + e + g, k -> new SegmentAccumulator(e, g, q, products));
+        acc = cells.computeIfAbsent(CellKey.text(e, g), k -> new SegmentAccumulator(e, g, q, products));
         lastExperiment = experiment.clone();
         lastSegment = segment.clone();
         arm = null;

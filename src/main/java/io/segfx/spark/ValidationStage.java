@@ -222,7 +222,8 @@ public final class ValidationStage {
     return List.of(n, sum, sumSq);
   }
 
-  private static List<String> binaryColumns(JobSpec spec) {
+  /** The columns of the binary metrics. */
+  static List<String> binaryColumns(JobSpec spec) {
     List<String> b = new ArrayList<>();
     for (io.segfx.model.MetricSpec m : spec.metricSpecs()) {
       if (m.binary()) {
@@ -264,7 +265,8 @@ public final class ValidationStage {
         "column '" + name + "' has type " + t.simpleString() + "; a metric or covariate must be numeric (or numeric text)");
   }
 
-  private static String quote(String name) {
+  /** A column name quoted for Spark SQL expressions. */
+  static String quote(String name) {
     return "`" + name.replace("`", "``") + "`";
   }
 }
