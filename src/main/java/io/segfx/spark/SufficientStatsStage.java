@@ -94,7 +94,7 @@ public final class SufficientStatsStage {
                 .toRdd()
                 .toJavaRDD()
                 .mapPartitionsToPair(rows -> accumulate(rows, q, products, totals, faults));
-    int partitions = Math.max(1, validated.sparkSession().sparkContext().defaultParallelism());
+    int partitions = REDUCE_TASKS_PER_CORE * Math.max(1, validated.sparkSession().sparkContext().defaultParallelism());
     List<Tuple2<CellKey, CellResult>> cells =
         partials
             .reduceByKey(SegmentAccumulator::merge, partitions)
@@ -116,6 +116,14 @@ public final class SufficientStatsStage {
     }
     return new Result(estimates, used, Collections.unmodifiableMap(rejected), robust, columnar != null ? COLUMNAR : ROWS);
   }
+
+  /**
+   * Reduce tasks of the merge-and-fit step per core. A reduce task holds every cell of its share in
+   * memory until the last map output arrives (about 2.5 KB of exact sums per cell), so few large
+   * tasks keep a large live set through young collections: on W50 (100,000 cells, local[2]) 2 tasks
+   * spent 1.2-1.4 s in GC and peaked the heap at 2.7 GiB, 16 tasks 0.5 s and 2.0-2.1 GiB.
+   */
+  static final int REDUCE_TASKS_PER_CORE = 8;
 
   /** {@link Result#scan()}: Parquet column batches, by {@link ColumnarScan}. */
   public static final String COLUMNAR = "columnar";

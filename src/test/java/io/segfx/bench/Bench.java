@@ -56,6 +56,48 @@ public final class Bench {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
   }
 
+  /**
+   * CPU seconds of this process's live threads by kind (JIT compiler, garbage collector, Spark task
+   * threads, other), from {@code /proc/self/task/<tid>/stat} on Linux; empty elsewhere. Threads that
+   * have ended are not counted, so the kinds need not add up to {@link #processCpu()}.
+   */
+  static Map<String, Double> threadCpu() {
+    Map<String, Double> byKind = new java.util.TreeMap<>();
+    java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+    if (tasks == null) {
+      return byKind;
+    }
+    for (java.io.File t : tasks) {
+      String stat;
+      try {
+        stat = java.nio.file.Files.readString(t.toPath().resolve("stat"));
+      } catch (java.io.IOException | RuntimeException e) {
+        continue; // the thread ended between the listing and the read
+      }
+      int open = stat.indexOf('(');
+      int close = stat.lastIndexOf(')');
+      String name = stat.substring(open + 1, close);
+      String[] f = stat.substring(close + 2).split(" ");
+      // Fields 14 and 15 of proc(5), utime and stime, in clock ticks (USER_HZ, 100 on Linux).
+      double seconds = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+      String kind =
+          name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler") ? "jit"
+              : name.startsWith("GC Thread") || name.startsWith("VM Thread") || name.startsWith("G1 ") ? "gc"
+              : name.startsWith("Executor task") ? "tasks"
+              : name.equals("main") ? "main"
+              : "other";
+      byKind.merge(kind, seconds, Double::sum);
+    }
+    return byKind;
+  }
+
+  /** {@code after - before}, kind by kind, rounded to 0.1 s. */
+  static Map<String, Double> minus(Map<String, Double> after, Map<String, Double> before) {
+    Map<String, Double> d = new java.util.TreeMap<>();
+    after.forEach((k, v) -> d.put(k, Math.round((v - before.getOrDefault(k, 0.0)) * 10) / 10.0));
+    return d;
+  }
+
   /** Executor CPU seconds per completed Spark stage, by the stage's call site. */
   private static final class StageCpu extends org.apache.spark.scheduler.SparkListener {
     private final Map<String, Double> seconds = new java.util.LinkedHashMap<>();
@@ -64,10 +106,29 @@ public final class Bench {
     public synchronized void onStageCompleted(org.apache.spark.scheduler.SparkListenerStageCompleted e) {
       String site = e.stageInfo().name().replaceAll(" at ", "@").replaceAll("\\.java:\\d+", "");
       seconds.merge(site, Math.round(e.stageInfo().taskMetrics().executorCpuTime() / 1e8) / 10.0, Double::sum);
+      org.apache.spark.executor.TaskMetrics m = e.stageInfo().taskMetrics();
+      long wall =
+          e.stageInfo().completionTime().isDefined() && e.stageInfo().submissionTime().isDefined()
+              ? (Long) e.stageInfo().completionTime().get() - (Long) e.stageInfo().submissionTime().get()
+              : -1;
+      details.put(
+          site,
+          String.format(
+              java.util.Locale.ROOT,
+              "%d tasks, wall %.1f s, task run %.1f s, task GC %.1f s, shuffle write %.0f MB, shuffle read %.0f MB",
+              e.stageInfo().numTasks(), wall / 1e3, m.executorRunTime() / 1e3, m.jvmGCTime() / 1e3,
+              m.shuffleWriteMetrics().bytesWritten() / 1e6, m.shuffleReadMetrics().totalBytesRead() / 1e6));
     }
+
+    private final Map<String, String> details = new java.util.LinkedHashMap<>();
 
     synchronized void reset() {
       seconds.clear();
+      details.clear();
+    }
+
+    synchronized Map<String, String> details() {
+      return new java.util.LinkedHashMap<>(details);
     }
 
     synchronized Map<String, Double> seconds() {
@@ -161,6 +222,7 @@ public final class Bench {
     stageCpu.reset();
     long t0 = System.nanoTime();
     double c0 = processCpu();
+    Map<String, Double> threads0 = threadCpu();
     SegmentEffectsJob.Outcome o =
         SegmentEffectsJob.run(
             spark,
@@ -171,6 +233,7 @@ public final class Bench {
                     null)));
     double segfxSeconds = seconds(t0);
     double segfxCpu = processCpu() - c0;
+    Map<String, Double> segfxThreads = minus(threadCpu(), threads0);
     long heap = peakHeap();
     @SuppressWarnings("unchecked")
     Map<String, Double> stages = (Map<String, Double>) o.manifest().get("stage_seconds");
@@ -183,6 +246,8 @@ public final class Bench {
     say(
         "bench: process CPU seconds: segfx %.1f, peer %.1f, bare aggregation %.1f; segfx executor CPU per Spark stage %s",
         segfxCpu, peerCpu, bareCpu, stageCpu.seconds());
+    say("bench: segfx CPU seconds by thread kind (live threads) %s", segfxThreads);
+    say("bench: segfx Spark stages %s", stageCpu.details());
 
     Map<String, double[]> segfx = segfxEstimates(spark, out.toString());
     if (peer) {
