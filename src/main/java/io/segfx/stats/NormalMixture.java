@@ -10,10 +10,17 @@ package io.segfx.stats;
  *   Var[X]        = sum w_i (s_i^2 + m_i^2) - E[X]^2
  *   P(X > t)      = sum w_i Phi((m_i - t) / s_i)
  *   E[max(X, 0)]  = sum w_i (m_i Phi(m_i / s_i) + s_i phi(m_i / s_i))     (normal partial expectation)
- *   quantile q_p  : the root of P(X <= q) = p, by safeguarded Newton (the density is sum w_i phi_i / s_i)
+ *   quantile q_p  : the root of g(q) = P(X <= q) - p by safeguarded Halley iteration,
+ *                   q - (g / g') / (1 - c), c = g g'' / (2 g'^2) (Newton's step where |c| >= 1/2),
+ *                   with g' = sum w_i phi(z_i) / s_i (the density),
+ *                   g'' = -sum w_i z_i phi(z_i) / s_i^2, z_i = (q - m_i) / s_i
+ *                   (Halley's method, cubically convergent: W. Gander, On Halley's iteration
+ *                   method, American Mathematical Monthly 92, 1985, 131-134)
  * </pre>
  */
 public final class NormalMixture {
+  private static final double SQRT_2PI = Math.sqrt(2 * Math.PI);
+
   private final double[] w;
   private final double[] m;
   private final double[] s;
@@ -119,9 +126,11 @@ public final class NormalMixture {
     double x = mean() + FastQuantiles.normal(p) * sd();
     x = Math.min(Math.max(x, lo), hi);
     double tol = 1e-14 * Math.max(hi - lo, Double.MIN_NORMAL);
+    double lastStep = hi - lo;
+    double stepBeforeLast = hi - lo;
     for (int it = 0; it < 200 && hi - lo > tol; it++) {
       double f = 1 - upperTail(x) - p;
-      // An exact root would otherwise leave Newton's step on the bracket's edge and fall back to
+      // An exact root would otherwise leave the step on the bracket's edge and fall back to
       // some 40 bisections.
       if (f == 0) {
         return x;
@@ -131,13 +140,32 @@ public final class NormalMixture {
       } else {
         lo = x;
       }
-      double dens = density(x);
-      double next = dens > 0 ? x - f / dens : Double.NaN;
-      // Newton while it stays inside the bracket, else bisection.
-      if (!(next > lo && next < hi)) {
+      // One pass for the density f' and its slope f'' (the same exponentials).
+      double dens = 0;
+      double slope = 0;
+      for (int i = 0; i < w.length; i++) {
+        if (s[i] > 0) {
+          double z = (x - m[i]) / s[i];
+          double phi = w[i] * Math.exp(-0.5 * z * z) / (s[i] * SQRT_2PI);
+          dens += phi;
+          slope -= phi * z / s[i];
+        }
+      }
+      // Halley's step is Newton's divided by 1 - c, c = g g'' / (2 g'^2). Near a narrow component
+      // g'' can dwarf g'^2 and shrink the step far below the distance to the root (a false
+      // convergence), so Halley only while |c| < 1/2, Newton otherwise.
+      double newton = f / dens;
+      double c = f * slope / (2 * dens * dens);
+      double next = dens > 0 ? x - (Math.abs(c) < 0.5 ? newton / (1 - c) : newton) : Double.NaN;
+      // The step while it stays inside the bracket and is under half the step before last, else
+      // bisection (as rtsafe in Press et al., Numerical Recipes, 3rd ed., section 9.4): steps that
+      // bounce between the bracket's ends, shrinking it by little each time, cannot cycle.
+      if (!(next > lo && next < hi) || Math.abs(next - x) > 0.5 * stepBeforeLast) {
         next = 0.5 * (lo + hi);
       }
-      if (Math.abs(next - x) <= tol) {
+      stepBeforeLast = lastStep;
+      lastStep = Math.abs(next - x);
+      if (lastStep <= tol) {
         return next;
       }
       x = next;
