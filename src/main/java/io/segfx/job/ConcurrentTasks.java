@@ -11,8 +11,8 @@ import java.util.concurrent.Future;
 import java.util.function.Supplier;
 
 /**
- * Runs the output stage's independent pieces (one Spark write per table, the memos, the report) on a
- * few driver threads. Each table write is a single-file Spark job whose rows are converted on the
+ * Runs independent driver-side pieces on a few threads: the output stage's (one Spark write per
+ * table, the memos, the report) and the decision tables' ({@link DecisionAssembly}). Each table write is a single-file Spark job whose rows are converted on the
  * driver, so written one after another they leave all but one core idle; Spark schedules jobs
  * submitted from several threads side by side. Outputs do not depend on the interleaving: every
  * piece writes its own files. The first failure (in submission order) is rethrown unwrapped after
@@ -24,11 +24,16 @@ final class ConcurrentTasks implements AutoCloseable {
   private final Map<String, Double> seconds = new LinkedHashMap<>();
 
   ConcurrentTasks(int threads) {
+    this(threads, "segfx-write");
+  }
+
+  /** {@code threads} daemon threads named {@code threadName}. */
+  ConcurrentTasks(int threads, String threadName) {
     this.pool =
         Executors.newFixedThreadPool(
             Math.max(1, threads),
             r -> {
-              Thread t = new Thread(r, "segfx-write");
+              Thread t = new Thread(r, threadName);
               t.setDaemon(true);
               return t;
             });
