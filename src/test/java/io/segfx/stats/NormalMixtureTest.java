@@ -33,67 +33,40 @@ class NormalMixtureTest {
    */
   @Test
   void quantilesAgreeWithBisection() {
-    java.util.Random r = new java.util.Random(8);
-    for (int t = 0; t < 300; t++) {
-      int k = 1 + r.nextInt(24);
-      double[] w = new double[k];
-      double[] m = new double[k];
-      double[] sd = new double[k];
-      double total = 0;
-      for (int i = 0; i < k; i++) {
-        w[i] = r.nextDouble();
-        total += w[i];
-        m[i] = (t % 3 == 0 ? 20 * r.nextInt(2) : 0) + r.nextGaussian();
-        sd[i] = Math.pow(10, -3 + 4 * r.nextDouble());
-      }
-      for (int i = 0; i < k; i++) {
-        w[i] /= total;
-      }
-      NormalMixture mix = new NormalMixture(w, m, sd);
-      double lo = Double.POSITIVE_INFINITY;
-      double hi = Double.NEGATIVE_INFINITY;
-      for (int i = 0; i < k; i++) {
-        lo = Math.min(lo, m[i] - 9 * sd[i]);
-        hi = Math.max(hi, m[i] + 9 * sd[i]);
-      }
-      for (double p : new double[] {0.025, 0.5, 0.975}) {
-        double a = lo;
-        double b = hi;
-        for (int i = 0; i < 200; i++) {
-          double c = 0.5 * (a + b);
-          if (1 - mix.upperTail(c) < p) {
-            a = c;
-          } else {
-            b = c;
-          }
-        }
-        assertEquals(0.5 * (a + b), mix.quantile(p), 1e-12 * (hi - lo), "mixture " + t + ", p = " + p);
-      }
-    }
+    agreeWithBisection(8, 300, false, new double[] {0.025, 0.5, 0.975}, 1e-12);
   }
 
   /**
    * Harder mixtures than above: weights down to 1e-12, spreads from 1e-4 to 10, means bunched
    * within 1e-3 or split 20 apart. A bracketed Newton iteration could bounce between the bracket's
    * ends here (on 2 of these 42,000 quantiles, mixtures 5253 and 7699, the previous code stopped
-   * 4e-4 and 2.7e-3 of the spread from the root); each quantile must agree with 200 bisections of the same CDF within 1e-11 of the
-   * spread (the worst seen is 2e-12: the CDF's rounding, ~1e-16 absolute, over a density as low as
-   * 1e-4 per spread in the gaps between modes).
+   * 4e-4 and 2.7e-3 of the spread from the root). Within 1e-11 of the spread: the worst seen is
+   * 2e-12, the CDF's rounding (~1e-16 absolute) over a density as low as 1e-4 per spread in the
+   * gaps between modes.
    */
   @Test
   void quantilesOfHardMixturesAgreeWithBisection() {
-    java.util.Random r = new java.util.Random(3);
-    for (int t = 0; t < 8400; t++) {
+    agreeWithBisection(3, 8400, true, new double[] {0.025, 0.1, 0.5, 0.9, 0.975}, 1e-11);
+  }
+
+  /**
+   * {@code count} random mixtures from {@code seed}; each quantile in {@code ps} against 200
+   * bisections of the CDF on the union of the components' ±9 sd ranges, within {@code tolerance}
+   * of that range's width.
+   */
+  private static void agreeWithBisection(long seed, int count, boolean hard, double[] ps, double tolerance) {
+    java.util.Random r = new java.util.Random(seed);
+    for (int t = 0; t < count; t++) {
       int k = 1 + r.nextInt(24);
       double[] w = new double[k];
       double[] m = new double[k];
       double[] sd = new double[k];
       double total = 0;
       for (int i = 0; i < k; i++) {
-        w[i] = t % 5 == 0 ? Math.pow(10, -12 * r.nextDouble()) : r.nextDouble();
+        w[i] = hard && t % 5 == 0 ? Math.pow(10, -12 * r.nextDouble()) : r.nextDouble();
         total += w[i];
-        m[i] = (t % 3 == 0 ? 20 * r.nextInt(2) : 0) + r.nextGaussian() * (t % 7 == 0 ? 1e-3 : 1);
-        sd[i] = Math.pow(10, -4 + 5 * r.nextDouble());
+        m[i] = (t % 3 == 0 ? 20 * r.nextInt(2) : 0) + r.nextGaussian() * (hard && t % 7 == 0 ? 1e-3 : 1);
+        sd[i] = hard ? Math.pow(10, -4 + 5 * r.nextDouble()) : Math.pow(10, -3 + 4 * r.nextDouble());
       }
       for (int i = 0; i < k; i++) {
         w[i] /= total;
@@ -105,7 +78,7 @@ class NormalMixtureTest {
         lo = Math.min(lo, m[i] - 9 * sd[i]);
         hi = Math.max(hi, m[i] + 9 * sd[i]);
       }
-      for (double p : new double[] {0.025, 0.1, 0.5, 0.9, 0.975}) {
+      for (double p : ps) {
         double a = lo;
         double b = hi;
         for (int i = 0; i < 200; i++) {
@@ -116,7 +89,7 @@ class NormalMixtureTest {
             b = c;
           }
         }
-        assertEquals(0.5 * (a + b), mix.quantile(p), 1e-11 * (hi - lo), "mixture " + t + ", p = " + p);
+        assertEquals(0.5 * (a + b), mix.quantile(p), tolerance * (hi - lo), "mixture " + t + ", p = " + p);
       }
     }
   }
