@@ -77,7 +77,7 @@ final class ConcurrentTasks implements AutoCloseable {
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while writing outputs", e);
+        throw new IllegalStateException("interrupted while waiting for the driver's side tasks", e);
       }
     }
     if (first != null) {

@@ -49,11 +49,12 @@ final class DecisionAssembly {
     try (ConcurrentTasks side = new ConcurrentTasks(3, "segfx-decisions")) {
       java.util.concurrent.Future<Map<String, Double>> srmExperiments =
           side.submit("srm", () -> srm.experiments(s2.estimates()));
-      java.util.concurrent.Future<List<BiasSensitivity>> bias = side.submit("bias", () -> bias(spec, s2.draws()));
       List<SegmentEstimate> estimates = srm.cells(s2.estimates());
+      // Submitted in the order they used to run, so that the first failure reported is the same.
       java.util.concurrent.Future<List<ArmPosterior>> arms = side.submit("arms", () -> arms(spec, estimates));
       java.util.concurrent.Future<List<PriorSensitivity>> sensitivity =
           side.submit("sensitivity", () -> sensitivity(spec, estimates));
+      java.util.concurrent.Future<List<BiasSensitivity>> bias = side.submit("bias", () -> bias(spec, s2.draws()));
       List<SegmentPosterior> posteriors = new ArrayList<>();
       List<DecisionMetrics> decisions = new ArrayList<>();
       join(s2, draws, posteriors, decisions);
