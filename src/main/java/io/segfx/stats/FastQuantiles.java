@@ -11,9 +11,11 @@ import org.apache.commons.math3.special.Erf;
  * generic inverse (a bracketing solver) is accurate but costs tens of microseconds; these are
  * called for every cell of a run. Starting points: the Cornish–Fisher expansion of the t quantile
  * in 1/nu (Abramowitz &amp; Stegun 26.7.5) and, for the Beta, the normal approximation corrected
- * for skewness to first order (Cornish &amp; Fisher 1937); the iteration
- * keeps a bracket and bisects whenever a Newton step would leave it, and stops at a step below
- * 1e-13 of the quantile's scale (the CDFs' own accuracy is about 1e-14).
+ * for skewness to first order (Cornish &amp; Fisher 1937), or for a Beta shape a &lt; 1 whose
+ * lower quantile lies near 0, the first term of the series {@code I_x(a, b) ~ x^a / (a B(a, b))};
+ * the iteration keeps a bracket and bisects whenever a Newton step would leave it (in log scale
+ * near 0, where the bracket can span hundreds of decades), and stops at a step below 1e-13 of the
+ * quantile's scale (the CDFs' own accuracy is about 1e-14).
  */
 public final class FastQuantiles {
   private static final int MAX_ITERATIONS = 200;
@@ -69,6 +71,15 @@ public final class FastQuantiles {
     double z = normal(p);
     double g = 2 * (b - a) * Math.sqrt(s + 1) / ((s + 2) * Math.sqrt(a * b));
     double x = Math.min(Math.max(mean + sd * (z + g * (z * z - 1) / 6), 1e-300), 1 - 1e-16);
+    if (a < 1) {
+      // A lower-tail quantile of a shape a < 1 can lie hundreds of decades below the normal
+      // start (Beta(0.005, 700): q_0.025 ~ 1e-297). There I_x(a, b) ~ x^a / (a B(a, b)), so
+      // x ~ (p a B(a, b))^(1/a), formed in logs (Abramowitz & Stegun 26.5.4, first term).
+      double small = Math.exp((Math.log(p) + Math.log(a) + logB) / a);
+      if (small < 1e-3) {
+        x = Math.max(small, Double.MIN_NORMAL);
+      }
+    }
     return solve(cdf, pdf, p, x, 0, 1, true);
   }
 
@@ -100,7 +111,9 @@ public final class FastQuantiles {
       double d = pdf.applyAsDouble(x);
       double next = x - f / d;
       if (!(next > lo && next < hi) || d <= 0) {
-        next = 0.5 * (lo + hi);
+        // Near 0 on the unit interval the bracket may span hundreds of decades, which halving
+        // would need far more than MAX_ITERATIONS steps to cross: bisect the exponent instead.
+        next = unitInterval && hi < 1e-3 && lo < 0.25 * hi ? geometricMidpoint(lo, hi) : 0.5 * (lo + hi);
       }
       double scale = unitInterval ? Math.min(Math.abs(x), 1 - x) : Math.abs(x);
       double tol = Math.max(1e-13 * scale, 2e-16 * Math.abs(x));
@@ -110,5 +123,10 @@ public final class FastQuantiles {
       x = next;
     }
     return x;
+  }
+
+  /** sqrt(lo hi), or hi 2^-64 when lo is 0: the midpoint of the bracket in log scale. */
+  private static double geometricMidpoint(double lo, double hi) {
+    return lo > 0 ? Math.sqrt(lo) * Math.sqrt(hi) : Math.max(hi * 0x1p-64, Double.MIN_VALUE);
   }
 }
