@@ -79,7 +79,6 @@ final class DecisionAssembly {
   private static void join(
       PoolingStage.Result s2, List<ExperimentDraws.Result> draws, List<SegmentPosterior> posteriors,
       List<DecisionMetrics> decisions) {
-
     Map<List<String>, SegmentPosterior> closed = new HashMap<>();
     for (SegmentPosterior p : s2.posteriors()) {
       closed.put(List.of(p.experimentId(), p.metric(), p.variant(), p.segment()), p);

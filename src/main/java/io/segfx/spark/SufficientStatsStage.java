@@ -94,7 +94,8 @@ public final class SufficientStatsStage {
                 .toRdd()
                 .toJavaRDD()
                 .mapPartitionsToPair(rows -> accumulate(rows, q, products, totals, faults));
-    int partitions = REDUCE_TASKS_PER_CORE * Math.max(1, validated.sparkSession().sparkContext().defaultParallelism());
+    int partitions =
+        REDUCE_TASKS_PER_CORE * Math.max(1, validated.sparkSession().sparkContext().defaultParallelism());
     List<Tuple2<CellKey, CellResult>> cells =
         partials
             .reduceByKey(SegmentAccumulator::merge, partitions)
@@ -121,7 +122,8 @@ public final class SufficientStatsStage {
    * Reduce tasks of the merge-and-fit step per core. A reduce task holds every cell of its share in
    * memory until the last map output arrives (about 2.5 KB of exact sums per cell), so few large
    * tasks keep a large live set through young collections: on W50 (100,000 cells, local[2]) 2 tasks
-   * spent 1.2-1.4 s in GC and peaked the heap at 2.7 GiB, 16 tasks 0.5 s and 2.0-2.1 GiB.
+   * spent 1.2-1.4 s in GC and peaked the heap at 2.7-2.9 GiB; 16 tasks 0.5 s and 2.0-2.2 GiB in
+   * three of four runs (one 3.0 GiB).
    */
   static final int REDUCE_TASKS_PER_CORE = 8;
 

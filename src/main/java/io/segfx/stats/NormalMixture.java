@@ -80,7 +80,7 @@ public final class NormalMixture {
     for (int i = 0; i < w.length; i++) {
       if (s[i] > 0) {
         double z = (x - m[i]) / s[i];
-        d += w[i] * Math.exp(-0.5 * z * z) / (s[i] * Math.sqrt(2 * Math.PI));
+        d += w[i] * Math.exp(-0.5 * z * z) / (s[i] * SQRT_2PI);
       }
     }
     return d;
@@ -104,7 +104,7 @@ public final class NormalMixture {
       } else {
         double z = m[i] / s[i];
         // m Phi(m/s) + s phi(m/s), with Phi(z) = P(Z > -z).
-        e += w[i] * (m[i] * NormalSummary.upperTail(0, 1, -z) + s[i] * Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI));
+        e += w[i] * (m[i] * NormalSummary.upperTail(0, 1, -z) + s[i] * Math.exp(-0.5 * z * z) / SQRT_2PI);
       }
     }
     return e;
