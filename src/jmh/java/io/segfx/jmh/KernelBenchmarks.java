@@ -6,8 +6,12 @@ import io.segfx.stats.ExperimentDraws;
 import io.segfx.stats.OlsFit;
 import io.segfx.stats.SegmentDraw;
 import io.segfx.stats.Seeds;
+import io.segfx.stats.NormalMixture;
+import io.segfx.stats.pooling.FullBayesPooling;
+import io.segfx.stats.pooling.HierarchicalPosterior;
 import io.segfx.stats.pooling.PoolingResult;
 import io.segfx.stats.pooling.Reml;
+import io.segfx.stats.pooling.TauPrior;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -41,6 +45,7 @@ public class KernelBenchmarks {
   private double[] se;
   private SegmentDraw[] segments;
   private SegmentDraw[] normalSegments;
+  private HierarchicalPosterior full;
   private int next;
 
   @Setup
@@ -71,6 +76,7 @@ public class KernelBenchmarks {
       segments[j] = new SegmentDraw("s" + j, 0.05, SegmentDraw.STUDENT, new double[] {y[j], se[j], 50}, SegmentDraw.NORMAL, new double[] {10, 0.1}, false);
       normalSegments[j] = new SegmentDraw("s" + j, 0.05, SegmentDraw.NORMAL, new double[] {y[j], se[j]}, SegmentDraw.NORMAL, new double[] {10, 0.1}, false);
     }
+    full = FullBayesPooling.fit(y, se, TauPrior.UNIFORM, null);
   }
 
   /** One row into the exact sums (ns per row). */
@@ -98,6 +104,22 @@ public class KernelBenchmarks {
   @Benchmark
   public PoolingResult poolRemlTwentySegments() {
     return Reml.fit(y, se);
+  }
+
+  /** Full-Bayes pooling of 20 segments: the tau grid, its Gauss rule and mu | tau per node. */
+  @Benchmark
+  public HierarchicalPosterior poolFullTwentySegments() {
+    return FullBayesPooling.fit(y, se, TauPrior.UNIFORM, null);
+  }
+
+  /**
+   * What stage 2 computes per segment under full pooling: theta_j's mixture, its mean, sd, two
+   * quantiles and two tail probabilities (one segment per call, cycling through 20).
+   */
+  @Benchmark
+  public double summariseFullSegment() {
+    NormalMixture t = full.theta(next++ % 20);
+    return t.mean() + t.sd() + t.quantile(0.025) + t.quantile(0.975) + t.upperTail(0) + t.upperTail(0.1);
   }
 
   /** One experiment's draws: 20 Student-t segments x 20,000 draws (divide by 400,000 for ns per segment draw). */

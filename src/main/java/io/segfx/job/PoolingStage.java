@@ -127,6 +127,13 @@ public final class PoolingStage {
     String note = "";
     if (k >= spec.minSegments() && FULL.equals(spec.pooling())) {
       full = FullBayesPooling.fit(y, se, spec.tauPrior(), spec.muPrior());
+      if (Double.isInfinite(full.tauMean()) || Double.isInfinite(full.muSd())) {
+        boolean both = Double.isInfinite(full.tauMean()) && Double.isInfinite(full.muSd());
+        note =
+            (both ? "E[tau] and sd(mu)" : Double.isInfinite(full.tauMean()) ? "E[tau]" : "sd(mu)")
+                + " infinite: with " + k + " segments the " + spec.tauPrior()
+                + " prior leaves tau's posterior tail too heavy; use the quantiles, or a proper tau prior";
+      }
     } else if (k >= spec.minSegments()) {
       try {
         fit = pool(spec, y, se);
@@ -147,7 +154,7 @@ public final class PoolingStage {
       NormalMixture mu = full.mu();
       pooled =
           new ExperimentPooling(
-              key.get(0), key.get(1), key.get(2), FULL, mu.mean(), mu.sd(), full.tauMean(), k, cells.size(), note, prior,
+              key.get(0), key.get(1), key.get(2), FULL, full.muMean(), full.muSd(), full.tauMean(), k, cells.size(), note, prior,
               mu.quantile(0.025), mu.quantile(0.975), full.tauQ025(), full.tauQ975(), nan, nan, nan,
               false);
     } else if (fit != null) {

@@ -85,8 +85,29 @@ public final class FullBayesPooling {
     }
     double tauQ025 = tauQuantile(weight, lo, hh, c, 0.025);
     double tauQ975 = tauQuantile(weight, lo, hh, c, 0.975);
+    // mu's mean and sd from the grid itself, not from the Gauss rule below: V_mu(tau) grows like
+    // tau²/J, a pole at u = 1 that no polynomial in u follows, so the rule's second moment of mu
+    // can be off by up to a percent when few segments leave tau's tail heavy (J = 3 to 5, in random
+    // groups), while the grid's midpoint sums hold to O(h²).
+    double muMean = 0;
+    for (int i = 0; i < FINE; i++) {
+      muMean += weight[i] * muHatFine[i];
+    }
+    double muSecond = 0;
+    for (int i = 0; i < FINE; i++) {
+      double d = muHatFine[i] - muMean;
+      muSecond += weight[i] * (muVarFine[i] + d * d);
+    }
+    double muSd = Math.sqrt(muSecond);
+    int tail = tailExponent(y.length, tauPrior, muPrior);
+    if (tail <= 2) {
+      tauMean = Double.POSITIVE_INFINITY;
+    }
+    if (tail <= 3 && muPrior == null) {
+      muSd = Double.POSITIVE_INFINITY;
+    }
     if (!compress) {
-      return new HierarchicalPosterior(y.clone(), v, tau, weight, muHatFine, muVarFine, tauMean, tauQ025, tauQ975);
+      return new HierarchicalPosterior(y.clone(), v, tau, weight, muHatFine, muVarFine, tauMean, tauQ025, tauQ975, muMean, muSd);
     }
     // Gauss quadrature of the grid measure in u (Golub & Welsch 1969; Gautschi 2004, Orthogonal
     // Polynomials, section 2.2.3, Lanczos): NODES nodes integrate every polynomial of degree
@@ -103,7 +124,22 @@ public final class FullBayesPooling {
       qMu[k] = cond[0];
       qVar[k] = cond[1];
     }
-    return new HierarchicalPosterior(y.clone(), v, qTau, rule[1], qMu, qVar, tauMean, tauQ025, tauQ975);
+    return new HierarchicalPosterior(y.clone(), v, qTau, rule[1], qMu, qVar, tauMean, tauQ025, tauQ975, muMean, muSd);
+  }
+
+  /**
+   * The exponent a of p(tau | y) ∝ tau^-a as tau → ∞ (Integer.MAX_VALUE for the half-normal prior's
+   * Gaussian tail). Each segment's likelihood factor (s_j² + tau²)^-½ gives tau^-J; with mu flat,
+   * V_mu^½ ~ tau/√J gives tau back (BDA3 eq. 5.21); the half-Cauchy prior gives tau^-2. E[tau^k | y]
+   * exists iff a - k > 1, so the posterior mean of tau needs a > 2 and, with mu flat, the posterior
+   * variance of mu (which contains E[V_mu] ~ E[tau²]/J) needs a > 3: under the uniform prior and a
+   * flat mu, J >= 4 for E[tau] and J >= 5 for sd(mu).
+   */
+  static int tailExponent(int segments, TauPrior tauPrior, double[] muPrior) {
+    if (tauPrior.kind().equals("half-normal")) {
+      return Integer.MAX_VALUE;
+    }
+    return segments - (muPrior == null ? 1 : 0) + (tauPrior.kind().equals("half-cauchy") ? 2 : 0);
   }
 
   /**

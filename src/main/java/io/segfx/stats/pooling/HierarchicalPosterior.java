@@ -22,13 +22,15 @@ import java.io.Serializable;
  * @param weight posterior weight of each node (sum 1)
  * @param muHat mu^ per node
  * @param muVar V_mu per node
- * @param tauMean E[tau | y]
+ * @param tauMean E[tau | y], +∞ where it does not exist (uniform prior, flat mu, J = 3)
  * @param tauQ025 2.5% quantile of tau | y
  * @param tauQ975 97.5% quantile of tau | y
+ * @param muMean E[mu | y]
+ * @param muSd sd(mu | y), +∞ where it does not exist (few segments, heavy tail of tau)
  */
 public record HierarchicalPosterior(
     double[] y, double[] v, double[] tau, double[] weight, double[] muHat, double[] muVar, double tauMean, double tauQ025,
-    double tauQ975)
+    double tauQ975, double muMean, double muSd)
     implements Serializable {
 
   /**
@@ -41,7 +43,7 @@ public record HierarchicalPosterior(
     double[] v = PoolingInputs.variances(y, se, 1);
     return new HierarchicalPosterior(
         y.clone(), v, new double[] {Math.sqrt(tau2)}, new double[] {1}, new double[] {mu}, new double[] {muSe * muSe},
-        Math.sqrt(tau2), Double.NaN, Double.NaN);
+        Math.sqrt(tau2), Double.NaN, Double.NaN, mu, muSe);
   }
 
   /** Number of segments J. */

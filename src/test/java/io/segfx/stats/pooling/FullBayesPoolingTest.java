@@ -68,11 +68,107 @@ class FullBayesPoolingTest {
     double[] ref = bruteForce(prior, muPrior);
     NormalMixture mu = p.mu();
     assertEquals(ref[0], mu.mean(), tol * Math.abs(ref[0]), "E[mu]");
+    assertEquals(ref[0], p.muMean(), tol * Math.abs(ref[0]), "E[mu] from the grid");
     assertEquals(ref[1], p.tauMean(), tol * ref[1], "E[tau]");
     assertEquals(ref[2], p.theta(0).mean(), tol * Math.abs(ref[2]), "E[theta_A]");
     assertEquals(ref[3], p.theta(0).upperTail(0), tol, "P(theta_A > 0)");
     assertEquals(ref[4], p.theta(2).upperTail(10), tol, "P(theta_C > 10)");
     assertEquals(Math.sqrt(ref[5] - ref[0] * ref[0]), mu.sd(), tol * mu.sd(), "sd(mu)");
+    assertEquals(Math.sqrt(ref[5] - ref[0] * ref[0]), p.muSd(), tol * p.muSd(), "sd(mu) from the grid");
+  }
+
+  /**
+   * E[mu], sd(mu) and E[tau] by a one-dimensional brute force in tau (mu integrated in closed form,
+   * BDA3 eqs. 5.20-5.21): tau = 8 tan(pi v / 2), a map other than the kernel's, with 400,000
+   * midpoints in v. {mean of mu, sd of mu, mean of tau}.
+   */
+  private static double[] muMomentsBruteForce(double[] y, double[] se, TauPrior prior) {
+    int n = 400_000;
+    double[] v = new double[y.length];
+    for (int j = 0; j < y.length; j++) {
+      v[j] = se[j] * se[j];
+    }
+    double[] logw = new double[n];
+    double[] muHat = new double[n];
+    double[] muVar = new double[n];
+    double[] tau = new double[n];
+    double max = Double.NEGATIVE_INFINITY;
+    for (int a = 0; a < n; a++) {
+      double x = (a + 0.5) / n;
+      tau[a] = 8 * Math.tan(Math.PI * x / 2);
+      double[] cond = FullBayesPooling.conditional(y, v, null, tau[a]);
+      muHat[a] = cond[0];
+      muVar[a] = cond[1];
+      double l = prior.logDensity(tau[a]) + Math.log(8 * Math.PI / 2 / Math.pow(Math.cos(Math.PI * x / 2), 2)) + 0.5 * Math.log(cond[1]);
+      for (int j = 0; j < y.length; j++) {
+        double var = v[j] + tau[a] * tau[a];
+        l += -0.5 * Math.log(var) - 0.5 * (y[j] - cond[0]) * (y[j] - cond[0]) / var;
+      }
+      logw[a] = l;
+      max = Math.max(max, l);
+    }
+    double sum = 0;
+    double m1 = 0;
+    double t1 = 0;
+    for (int a = 0; a < n; a++) {
+      double w = Math.exp(logw[a] - max);
+      sum += w;
+      m1 += w * muHat[a];
+      t1 += w * tau[a];
+    }
+    m1 /= sum;
+    double m2 = 0;
+    for (int a = 0; a < n; a++) {
+      m2 += Math.exp(logw[a] - max) * (muVar[a] + (muHat[a] - m1) * (muHat[a] - m1));
+    }
+    return new double[] {m1, Math.sqrt(m2 / sum), t1 / sum};
+  }
+
+  /**
+   * With few segments tau's posterior tail is heavy and V_mu grows like tau²: mu's sd is read from
+   * the 200-point grid, not from the Gauss rule (whose polynomials cannot follow V_mu's pole at
+   * u = 1: it missed by 1.1e-3 at J = 3 and 2.6e-3 at J = 5 here). Against the brute force above:
+   * 1e-5 of sd(mu) or E[tau], the grid's O(h²) error where the density does not vanish at u = 1
+   * (measured: at most 3.3e-6 in these cases).
+   */
+  @Test
+  void muMomentsWithFewSegmentsAgreeWithBruteForce() {
+    Object[][] cases = {
+      {3, new TauPrior("half-cauchy", 5)}, {5, TauPrior.UNIFORM}, {6, TauPrior.UNIFORM}, {3, new TauPrior("half-normal", 20)}, {8, TauPrior.UNIFORM}
+    };
+    for (Object[] c : cases) {
+      int j = (Integer) c[0];
+      TauPrior prior = (TauPrior) c[1];
+      double[] y = java.util.Arrays.copyOf(Y, j);
+      double[] se = java.util.Arrays.copyOf(SE, j);
+      HierarchicalPosterior p = FullBayesPooling.fit(y, se, prior, null);
+      double[] ref = muMomentsBruteForce(y, se, prior);
+      String what = "J = " + j + ", " + prior;
+      assertEquals(ref[0], p.muMean(), 1e-5 * ref[1], what + " E[mu]");
+      assertEquals(ref[1], p.muSd(), 1e-5 * ref[1], what + " sd(mu)");
+      assertEquals(ref[2], p.tauMean(), 1e-5 * ref[2], what + " E[tau]");
+    }
+  }
+
+  /**
+   * Where the moments do not exist they are reported as +∞ (FullBayesPooling.tailExponent): the
+   * uniform prior with mu flat has p(tau | y) ~ tau^(1-J), so J = 3 has neither E[tau] nor sd(mu)
+   * and J = 4 has E[tau] but not sd(mu); a normal prior on mu bounds V_mu and keeps both at J = 4.
+   * The quantiles exist throughout.
+   */
+  @Test
+  void momentsThatDoNotExistAreInfinite() {
+    HierarchicalPosterior three = FullBayesPooling.fit(java.util.Arrays.copyOf(Y, 3), java.util.Arrays.copyOf(SE, 3), TauPrior.UNIFORM, null);
+    assertEquals(Double.POSITIVE_INFINITY, three.tauMean());
+    assertEquals(Double.POSITIVE_INFINITY, three.muSd());
+    assertTrue(Double.isFinite(three.tauQ975()) && Double.isFinite(three.mu().quantile(0.975)));
+    HierarchicalPosterior four = FullBayesPooling.fit(java.util.Arrays.copyOf(Y, 4), java.util.Arrays.copyOf(SE, 4), TauPrior.UNIFORM, null);
+    assertTrue(Double.isFinite(four.tauMean()));
+    assertEquals(Double.POSITIVE_INFINITY, four.muSd());
+    HierarchicalPosterior bounded =
+        FullBayesPooling.fit(java.util.Arrays.copyOf(Y, 4), java.util.Arrays.copyOf(SE, 4), TauPrior.UNIFORM, new double[] {0, 50});
+    assertTrue(Double.isFinite(bounded.tauMean()) && Double.isFinite(bounded.muSd()));
+    assertEquals(3, FullBayesPooling.tailExponent(3, new TauPrior("half-cauchy", 1), new double[] {0, 1}) - 2);
   }
 
   /**
