@@ -188,10 +188,11 @@ public final class PoolingStage {
         double threshold = spec.threshold(e.metric());
         double mean = t.mean();
         double sd = t.sd();
+        double positive = t.upperTail(0);
         posteriors.add(
             new SegmentPosterior(
                 e.experimentId(), e.metric(), e.variant(), e.segment(), mean, sd, t.quantile(0.025), t.quantile(0.975),
-                t.upperTail(0), t.upperTail(threshold), full.weightOnRaw(j), n[j], Double.NaN, Double.NaN, "hierarchical",
+                positive, threshold == 0 ? positive : t.upperTail(threshold), full.weightOnRaw(j), n[j], Double.NaN, Double.NaN, "hierarchical",
                 prior));
         segs[j] = new SegmentDraw(e.segment(), share, SegmentDraw.NORMAL, new double[] {mean, sd}, baselineKind, baseline, false);
       } else if (fit != null) {
