@@ -354,26 +354,32 @@ public final class FullBayesPooling {
             }
           }
         }
-      } else {
-        double[] prev = k > 0 ? q[k - 1] : null;
-        double bPrev = k > 0 ? beta[k - 1] : 0;
-        for (int i = 0; i < len; i++) {
-          z[i] -= a * qk[i] + (prev == null ? 0 : bPrev * prev[i]);
-        }
       }
       double b = 0;
-      for (double zi : z) {
-        b += zi * zi;
+      if (reorthogonalise) {
+        for (double zi : z) {
+          b += zi * zi;
+        }
+      } else {
+        // The three-term recurrence and the new vector's norm in one pass.
+        double[] prev = k > 0 ? q[k - 1] : qk;
+        double bPrev = k > 0 ? beta[k - 1] : 0;
+        for (int i = 0; i < len; i++) {
+          double zi = z[i] - (a * qk[i] + bPrev * prev[i]);
+          z[i] = zi;
+          b += zi * zi;
+        }
       }
       b = Math.sqrt(b);
       if (k == n - 1 || b < 1e-13) {
         break;
       }
       beta[k] = b;
-      q[k + 1] = new double[len];
+      double inv = 1 / b;
       for (int i = 0; i < len; i++) {
-        q[k + 1][i] = z[i] / b;
+        z[i] *= inv;
       }
+      q[k + 1] = z;
     }
     if (!reorthogonalise) {
       for (int j = 0; j < m - 1; j++) {
@@ -653,6 +659,8 @@ public final class FullBayesPooling {
       double[] y, double[] v, TauPrior prior, double[] muPrior, double c, double[] us, double[] muHat, double[] muVar) {
     int n = us.length;
     double[] out = new double[n];
+    // The weights w_j of one point, kept for the quadratic form (one division per segment, not two).
+    double[] ws = new double[y.length];
     for (int i = 0; i < n; i++) {
       double u = us[i];
       double tau = c * u / (1 - u);
@@ -666,6 +674,7 @@ public final class FullBayesPooling {
       long exponent = 0;
       for (int j = 0; j < y.length; j++) {
         double w = 1 / (v[j] + t2);
+        ws[j] = w;
         sw += w;
         swy += w * y[j];
         int ex = Math.getExponent(w);
@@ -677,7 +686,6 @@ public final class FullBayesPooling {
           prod *= powerOfTwo(-pe);
         }
       }
-      double logw = Math.log(prod) + exponent * LN2;
       if (muPrior != null) {
         double p0 = 1 / (muPrior[1] * muPrior[1]);
         sw += p0;
@@ -688,14 +696,22 @@ public final class FullBayesPooling {
       double q = 0;
       for (int j = 0; j < y.length; j++) {
         double d = y[j] - mu;
-        q += d * d / (v[j] + t2);
+        q += d * d * ws[j];
       }
       if (muPrior != null) {
         double d = mu - muPrior[0];
         q += d * d / (muPrior[1] * muPrior[1]);
       }
-      double jacobian = Math.log(c) - 2 * Math.log1p(-u);
-      out[i] = prior.logDensity(tau) + 0.5 * Math.log(vmu) + 0.5 * logw - 0.5 * q + jacobian;
+      // ½ log V_mu + ½ sum log w_j + log dtau/du (dtau/du = c / (1 - u)²) as one log of a product:
+      // prod < 2^64 and the other factors are the data's scales, so it stays in range; separate
+      // logs where it does not.
+      double dtau = c / ((1 - u) * (1 - u));
+      double folded = prod * vmu * dtau * dtau;
+      double logs =
+          folded > Double.MIN_NORMAL && folded < Double.MAX_VALUE
+              ? 0.5 * (Math.log(folded) + exponent * LN2)
+              : 0.5 * (Math.log(prod) + exponent * LN2 + Math.log(vmu)) + Math.log(c) - 2 * Math.log1p(-u);
+      out[i] = prior.logDensity(tau) + logs - 0.5 * q;
       if (muHat != null) {
         muHat[i] = mu;
         muVar[i] = vmu;
