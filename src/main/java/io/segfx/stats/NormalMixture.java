@@ -1,5 +1,7 @@
 package io.segfx.stats;
 
+import org.apache.commons.numbers.gamma.Erfcx;
+
 /**
  * A finite mixture of normals {@code sum_i w_i N(m_i, s_i^2)} (weights summing to 1): the exact
  * posterior of any linear function of the effects of a normal hierarchical model once tau is
@@ -23,6 +25,8 @@ package io.segfx.stats;
  */
 public final class NormalMixture {
   private static final double SQRT_2PI = Math.sqrt(2 * Math.PI);
+
+  private static final double INV_SQRT2 = 1 / Math.sqrt(2.0);
 
   private final double[] w;
   private final double[] m;
@@ -93,9 +97,25 @@ public final class NormalMixture {
   public double upperTail(double t) {
     double p = 0;
     for (int i = 0; i < w.length; i++) {
-      p += w[i] * (s[i] == 0 ? (m[i] > t ? 1 : 0) : 0.5 * org.apache.commons.numbers.gamma.Erfc.value((t - m[i]) / (s[i] * Math.sqrt(2.0))));
+      if (s[i] == 0) {
+        p += m[i] > t ? w[i] : 0;
+      } else {
+        double z = (t - m[i]) / s[i];
+        double tail = smallerTail(z, Math.exp(-0.5 * z * z));
+        p += w[i] * (z >= 0 ? tail : 1 - tail);
+      }
     }
     return p;
+  }
+
+  /**
+   * Phi(-|z|) = ½ erfc(|z|/√2) = ½ exp(-z²/2) erfcx(|z|/√2), given {@code e = exp(-z²/2)}: the
+   * exponential the density needs anyway, and the scaled erfcx (Commons Numbers) instead of erfc,
+   * whose double-double exp(-x²) allocates on every call where the JIT cannot remove it (C1).
+   * Absolute error about 2e-16; relative error in the far tail about z²·1e-16 (z = 9: 1e-14).
+   */
+  private static double smallerTail(double z, double e) {
+    return 0.5 * e * Erfcx.value(Math.abs(z) * INV_SQRT2);
   }
 
   /** E[max(X, 0)]. */
@@ -134,7 +154,27 @@ public final class NormalMixture {
     double lastStep = hi - lo;
     double stepBeforeLast = hi - lo;
     for (int it = 0; it < 200 && hi - lo > tol; it++) {
-      double f = 1 - upperTail(x) - p;
+      // One pass for g = P(X <= x) - p, the density g', its slope g'' and g''' (one exponential
+      // per component serves the tail and the density).
+      double cdf = 0;
+      double dens = 0;
+      double slope = 0;
+      double third = 0;
+      for (int i = 0; i < w.length; i++) {
+        if (s[i] > 0) {
+          double z = (x - m[i]) / s[i];
+          double e = Math.exp(-0.5 * z * z);
+          double tail = smallerTail(z, e);
+          cdf += w[i] * (z >= 0 ? 1 - tail : tail);
+          double phi = w[i] * e / (s[i] * SQRT_2PI);
+          dens += phi;
+          slope -= phi * z / s[i];
+          third += phi * (z * z - 1) / (s[i] * s[i]);
+        } else if (m[i] <= x) {
+          cdf += w[i];
+        }
+      }
+      double f = cdf - p;
       // An exact root would otherwise leave the step on the bracket's edge and fall back to
       // some 40 bisections.
       if (f == 0) {
@@ -144,19 +184,6 @@ public final class NormalMixture {
         hi = x;
       } else {
         lo = x;
-      }
-      // One pass for the density g', its slope g'' and g''' (the same exponentials).
-      double dens = 0;
-      double slope = 0;
-      double third = 0;
-      for (int i = 0; i < w.length; i++) {
-        if (s[i] > 0) {
-          double z = (x - m[i]) / s[i];
-          double phi = w[i] * Math.exp(-0.5 * z * z) / (s[i] * SQRT_2PI);
-          dens += phi;
-          slope -= phi * z / s[i];
-          third += phi * (z * z - 1) / (s[i] * s[i]);
-        }
       }
       // Halley's step is Newton's divided by 1 - c, c = g g'' / (2 g'^2). Near a narrow component
       // g'' can dwarf g'^2 and shrink the step far below the distance to the root (a false
