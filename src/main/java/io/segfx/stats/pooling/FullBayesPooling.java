@@ -677,9 +677,18 @@ public final class FullBayesPooling {
         ws[j] = w;
         sw += w;
         swy += w * y[j];
-        int ex = Math.getExponent(w);
-        exponent += ex;
-        prod *= w * powerOfTwo(-ex);
+        // w's binary exponent and its mantissa in [1, 2) straight from the bits (w > 0); a
+        // subnormal w (exponent field 0) goes through the general path.
+        long bits = Double.doubleToRawLongBits(w);
+        int ex = (int) (bits >>> 52) - 1023;
+        if (ex > -1023) {
+          exponent += ex;
+          prod *= Double.longBitsToDouble((bits & 0x000F_FFFF_FFFF_FFFFL) | 0x3FF0_0000_0000_0000L);
+        } else {
+          ex = Math.getExponent(w);
+          exponent += ex;
+          prod *= w * powerOfTwo(-ex);
+        }
         if ((j & 63) == 63) {
           int pe = Math.getExponent(prod);
           exponent += pe;
