@@ -246,7 +246,7 @@ public final class FullBayesPooling {
    * the density is the degree-7 polynomial through its 8 Gauss-Legendre points, in Legendre form
    * c_k = (2k+1)/2 sum_i w_i P_k(t_i) (exact by the rule's discrete orthogonality), whose integral
    * from -1 is c_0 (x + 1) + sum_k c_k (P_{k+1}(x) - P_{k-1}(x)) / (2k + 1) (Abramowitz & Stegun
-   * 22.13.1 / 8.5.3); the crossing of p is found by 60 bisections.
+   * 22.13.1 / 8.5.3); the crossing of p is found by Newton's method on that polynomial, bracketed.
    */
   private static double tauQuantile(double[] weight, double[] panelLo, double[] panelWidth, double c, double p) {
     int panels = weight.length / PANEL_POINTS;
@@ -275,20 +275,34 @@ public final class FullBayesPooling {
     double target = p - acc;
     double a = -1;
     double b = 1;
-    for (int it = 0; it < 60; it++) {
-      double x = 0.5 * (a + b);
+    // Newton on the polynomial CDF (its derivative is the density polynomial sum c_k P_k), kept
+    // inside the bracket by bisection; the density interpolant may dip below 0 near an empty end,
+    // where bisection alone decides.
+    double x = Math.min(Math.max(2 * target / (2 * coef[0]) - 1, -1), 1);
+    for (int it = 0; it < 100 && b - a > 1e-15; it++) {
       legendre(x, leg);
-      double f = coef[0] * (x + 1);
+      double f = coef[0] * (x + 1) - target;
+      double dens = coef[0];
       for (int d = 1; d < PANEL_POINTS; d++) {
         f += coef[d] * (leg[d + 1] - leg[d - 1]) / (2 * d + 1);
+        dens += coef[d] * leg[d];
       }
-      if (f < target) {
+      if (f < 0) {
         a = x;
       } else {
         b = x;
       }
+      double next = x - f / dens;
+      if (!(dens > 0 && next > a && next < b)) {
+        next = 0.5 * (a + b);
+      }
+      if (Math.abs(next - x) <= 1e-15) {
+        x = next;
+        break;
+      }
+      x = next;
     }
-    double u = panelLo[panel] + panelWidth[panel] * (0.5 + 0.25 * (a + b));
+    double u = panelLo[panel] + panelWidth[panel] * (0.5 + 0.5 * x);
     return c * u / (1 - u);
   }
 
