@@ -107,4 +107,27 @@ class FullPoolingJobTest extends SharedSparkSession {
                 "--metric", "effect", "--pooling", "full", "--min-segments", "2"));
     Assertions.assertTrue(e.getMessage().contains("improper"), e.getMessage());
   }
+
+  /**
+   * Three schools under the uniform prior: E[tau] and sd(mu) do not exist (p(tau | y) ~ tau^-2), so
+   * the pooling row says Infinity and why, its quantiles stay finite, and the memo prints it.
+   */
+  @Test
+  void momentsThatDoNotExistReachTheTablesAsInfinity() throws Exception {
+    Path in = tmp.resolve("three.csv");
+    Files.writeString(in, "segment,estimate,std_error\nA,28,15\nB,8,10\nC,-3,16\n");
+    Path out = tmp.resolve("three");
+    JobRunner.run(
+        spark(), "--input", in.toString(), "--output", out.toString(), "--input-kind", "estimates", "--metric", "effect",
+        "--pooling", "full");
+    Row p = JobRunner.table(spark(), out.toString(), OutputTables.EXPERIMENT_POOLING).collectAsList().get(0);
+    assertEquals(Double.POSITIVE_INFINITY, p.<Double>getAs("mu_se"));
+    assertEquals(Double.POSITIVE_INFINITY, p.<Double>getAs("tau"));
+    Assertions.assertTrue(Double.isFinite(p.<Double>getAs("mu")) && Double.isFinite(p.<Double>getAs("mu_q975")));
+    Assertions.assertTrue(p.<String>getAs("note").contains("E[tau] and sd(mu) infinite"), p.<String>getAs("note"));
+    try (java.util.stream.Stream<Path> memos = Files.walk(out.resolve("memos"))) {
+      String memo = Files.readString(memos.filter(Files::isRegularFile).findFirst().orElseThrow());
+      Assertions.assertTrue(memo.contains("SE Infinity") && memo.contains("infinite"), memo);
+    }
+  }
 }
