@@ -151,11 +151,10 @@ public final class PoolingStage {
     ExperimentPooling pooled;
     double nan = Double.NaN;
     if (full != null) {
-      NormalMixture mu = full.mu();
       pooled =
           new ExperimentPooling(
               key.get(0), key.get(1), key.get(2), FULL, full.muMean(), full.muSd(), full.tauMean(), k, cells.size(), note, prior,
-              mu.quantile(0.025), mu.quantile(0.975), full.tauQ025(), full.tauQ975(), nan, nan, nan,
+              full.muQ025(), full.muQ975(), full.tauQ025(), full.tauQ975(), nan, nan, nan,
               false);
     } else if (fit != null) {
       KnappHartung kh =

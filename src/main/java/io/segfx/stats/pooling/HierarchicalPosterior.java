@@ -27,10 +27,12 @@ import java.io.Serializable;
  * @param tauQ975 97.5% quantile of tau | y
  * @param muMean E[mu | y]
  * @param muSd sd(mu | y), +∞ where it does not exist (few segments, heavy tail of tau)
+ * @param muQ025 2.5% quantile of mu | y
+ * @param muQ975 97.5% quantile of mu | y
  */
 public record HierarchicalPosterior(
     double[] y, double[] v, double[] tau, double[] weight, double[] muHat, double[] muVar, double tauMean, double tauQ025,
-    double tauQ975, double muMean, double muSd)
+    double tauQ975, double muMean, double muSd, double muQ025, double muQ975)
     implements Serializable {
 
   /**
@@ -43,7 +45,8 @@ public record HierarchicalPosterior(
     double[] v = PoolingInputs.variances(y, se, 1);
     return new HierarchicalPosterior(
         y.clone(), v, new double[] {Math.sqrt(tau2)}, new double[] {1}, new double[] {mu}, new double[] {muSe * muSe},
-        Math.sqrt(tau2), Double.NaN, Double.NaN, mu, muSe);
+        Math.sqrt(tau2), Double.NaN, Double.NaN, mu, muSe, mu - io.segfx.stats.NormalSummary.Z975 * muSe,
+        mu + io.segfx.stats.NormalSummary.Z975 * muSe);
   }
 
   /** Number of segments J. */
