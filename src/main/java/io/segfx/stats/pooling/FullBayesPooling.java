@@ -1,5 +1,6 @@
 package io.segfx.stats.pooling;
 
+import io.segfx.stats.NormalMixture;
 
 /**
  * Fully Bayesian pooling of one experiment's segment estimates by grid marginalisation, as in
@@ -159,10 +160,11 @@ public final class FullBayesPooling {
     if (tail <= 3 && muPrior == null) {
       muSd = Double.POSITIVE_INFINITY;
     }
+    // Where sd(mu) does not exist, mu's quantiles come from equal panels (see HEAVY_TAIL_PANELS).
+    NormalMixture heavyMu =
+        panels == 0 && Double.isInfinite(muSd) ? fit(y, se, tauPrior, muPrior, false, HEAVY_TAIL_PANELS).mu() : null;
     if (!compress) {
-      return withMuQuantiles(
-          new HierarchicalPosterior(y.clone(), v, tau, weight, muHatFine, muVarFine, tauMean, tauQ025, tauQ975, muMean, muSd, 0, 0),
-          y, se, tauPrior, muPrior, panels);
+      return posterior(y, v, tau, weight, muHatFine, muVarFine, tauMean, tauQ025, tauQ975, muMean, muSd, heavyMu);
     }
     // Gauss quadrature of the grid measure in u (Golub & Welsch 1969; Gautschi 2004, Orthogonal
     // Polynomials, section 2.2.3, Lanczos): NODES nodes integrate every polynomial of degree
@@ -180,29 +182,27 @@ public final class FullBayesPooling {
       qMu[k] = cond[0];
       qVar[k] = cond[1];
     }
-    return withMuQuantiles(
-        new HierarchicalPosterior(y.clone(), v, qTau, rule[1], qMu, qVar, tauMean, tauQ025, tauQ975, muMean, muSd, 0, 0),
-        y, se, tauPrior, muPrior, panels);
+    return posterior(y, v, qTau, rule[1], qMu, qVar, tauMean, tauQ025, tauQ975, muMean, muSd, heavyMu);
   }
 
   /** Equal panels of the grid that carries mu's quantiles where sd(mu) does not exist. */
   static final int HEAVY_TAIL_PANELS = 32;
 
   /**
-   * {@code p} with mu's 2.5% and 97.5% points: from its own mixture, except where sd(mu) is
-   * infinite (tau's tail ~ tau^-a, a <= 3, flat mu). There the far tau tail, flat in u up to
-   * u = 1, carries much of mu's far quantiles through Phi((x - mu^)/sqrt(V_mu)), which varies on a
-   * scale in u far finer than the mass the adaptive grid refines on (it missed by 3.3e-3 of mu's
-   * 95% width with 3 segments); {@link #HEAVY_TAIL_PANELS} equal panels (256 points) agree with
-   * 2048 panels to 1.2e-10 of that width on those groups.
+   * The posterior over the given nodes, with mu's 2.5% and 97.5% points read from its own mixture
+   * of mu, or from {@code heavyMu} where sd(mu) is infinite (tau's tail ~ tau^-a, a <= 3, flat mu).
+   * There the far tau tail, flat in u up to u = 1, carries much of mu's far quantiles through
+   * Phi((x - mu^)/sqrt(V_mu)), which varies on a scale in u far finer than the mass the adaptive
+   * grid refines on (it missed by 3.3e-3 of mu's 95% width with 3 segments);
+   * {@link #HEAVY_TAIL_PANELS} equal panels (256 points) agree with 2048 panels to 1.2e-10 of that
+   * width on those groups.
    */
-  private static HierarchicalPosterior withMuQuantiles(
-      HierarchicalPosterior p, double[] y, double[] se, TauPrior tauPrior, double[] muPrior, int panels) {
-    boolean heavy = panels == 0 && Double.isInfinite(p.muSd());
-    io.segfx.stats.NormalMixture mu = heavy ? fit(y, se, tauPrior, muPrior, false, HEAVY_TAIL_PANELS).mu() : p.mu();
+  private static HierarchicalPosterior posterior(
+      double[] y, double[] v, double[] tau, double[] weight, double[] muHat, double[] muVar, double tauMean,
+      double tauQ025, double tauQ975, double muMean, double muSd, NormalMixture heavyMu) {
+    NormalMixture mu = heavyMu != null ? heavyMu : HierarchicalPosterior.muMixture(weight, muHat, muVar);
     return new HierarchicalPosterior(
-        p.y(), p.v(), p.tau(), p.weight(), p.muHat(), p.muVar(), p.tauMean(), p.tauQ025(), p.tauQ975(), p.muMean(), p.muSd(),
-        mu.quantile(0.025), mu.quantile(0.975));
+        y.clone(), v, tau, weight, muHat, muVar, tauMean, tauQ025, tauQ975, muMean, muSd, mu.quantile(0.025), mu.quantile(0.975));
   }
 
   /**
@@ -575,13 +575,8 @@ public final class FullBayesPooling {
     private final double c;
     private final double offset;
     private double tol;
-    private int count;
-    private double[] u = new double[16 * PANEL_POINTS];
-    private double[] logWeight = new double[16 * PANEL_POINTS];
-    private double[] muHat = new double[16 * PANEL_POINTS];
-    private double[] muVar = new double[16 * PANEL_POINTS];
-    private double[] panelA = new double[16];
-    private double[] panelB = new double[16];
+    /** The accepted panels, in increasing u. */
+    private final java.util.List<Panel> accepted = new java.util.ArrayList<>();
 
     Panels(double[] y, double[] v, TauPrior prior, double[] muPrior, double c, double offset) {
       this.y = y;
@@ -641,50 +636,40 @@ public final class FullBayesPooling {
     }
 
     private void append(Panel p) {
-      if (count + PANEL_POINTS > u.length) {
-        int size = 2 * u.length;
-        u = java.util.Arrays.copyOf(u, size);
-        logWeight = java.util.Arrays.copyOf(logWeight, size);
-        muHat = java.util.Arrays.copyOf(muHat, size);
-        muVar = java.util.Arrays.copyOf(muVar, size);
-        panelA = java.util.Arrays.copyOf(panelA, size / PANEL_POINTS);
-        panelB = java.util.Arrays.copyOf(panelB, size / PANEL_POINTS);
+      accepted.add(p);
+    }
+
+    /** One component of every accepted panel, end to end (8 values per panel). */
+    private double[] flatten(java.util.function.Function<Panel, double[]> part) {
+      double[] out = new double[accepted.size() * PANEL_POINTS];
+      for (int q = 0; q < accepted.size(); q++) {
+        System.arraycopy(part.apply(accepted.get(q)), 0, out, q * PANEL_POINTS, PANEL_POINTS);
       }
-      panelA[count / PANEL_POINTS] = p.a;
-      panelB[count / PANEL_POINTS] = p.b;
-      System.arraycopy(p.u, 0, u, count, PANEL_POINTS);
-      System.arraycopy(p.logWeight, 0, logWeight, count, PANEL_POINTS);
-      System.arraycopy(p.muHat, 0, muHat, count, PANEL_POINTS);
-      System.arraycopy(p.muVar, 0, muVar, count, PANEL_POINTS);
-      count += PANEL_POINTS;
+      return out;
     }
 
     double[] u() {
-      return java.util.Arrays.copyOf(u, count);
+      return flatten(Panel::u);
     }
 
     double[] logWeight() {
-      return java.util.Arrays.copyOf(logWeight, count);
+      return flatten(Panel::logWeight);
     }
 
     double[] muHat() {
-      return java.util.Arrays.copyOf(muHat, count);
+      return flatten(Panel::muHat);
     }
 
     double[] muVar() {
-      return java.util.Arrays.copyOf(muVar, count);
+      return flatten(Panel::muVar);
     }
 
     double[] panelLo() {
-      return java.util.Arrays.copyOf(panelA, count / PANEL_POINTS);
+      return accepted.stream().mapToDouble(Panel::a).toArray();
     }
 
     double[] panelWidth() {
-      double[] out = new double[count / PANEL_POINTS];
-      for (int q = 0; q < out.length; q++) {
-        out[q] = panelB[q] - panelA[q];
-      }
-      return out;
+      return accepted.stream().mapToDouble(p -> p.b() - p.a()).toArray();
     }
   }
 

@@ -56,7 +56,12 @@ public record HierarchicalPosterior(
 
   /** mu | y. */
   public NormalMixture mu() {
-    double[] sd = new double[tau.length];
+    return muMixture(weight, muHat, muVar);
+  }
+
+  /** mu | y over nodes of the given weights, mu^ and V_mu: sum_i weight_i N(muHat_i, muVar_i). */
+  static NormalMixture muMixture(double[] weight, double[] muHat, double[] muVar) {
+    double[] sd = new double[muVar.length];
     for (int i = 0; i < sd.length; i++) {
       sd[i] = Math.sqrt(muVar[i]);
     }
