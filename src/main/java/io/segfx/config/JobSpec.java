@@ -546,9 +546,15 @@ public record JobSpec(
     m.put("input_kind", inputKind);
     m.put("prior_control", priorControl);
     m.put("prior_treatment", priorTreatment);
+    // Insertion-ordered maps throughout (Map.of's order changes from one JVM to the next), so
+    // the manifests of two runs with the same settings differ only in run id, paths and timings.
     List<Map<String, Object>> grid = new java.util.ArrayList<>();
     for (PriorGridEntry g : priorGrid) {
-      grid.add(Map.of("name", g.name(), "control", g.control(), "treatment", g.treatment()));
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("name", g.name());
+      entry.put("control", g.control());
+      entry.put("treatment", g.treatment());
+      grid.add(entry);
     }
     m.put("prior_grid", grid);
     m.put("relative_threshold", relativeThreshold);
@@ -560,7 +566,11 @@ public record JobSpec(
     m.put("design", design);
     List<Map<String, Object>> bias = new java.util.ArrayList<>();
     for (BiasScenario b : biasPrior) {
-      bias.add(Map.of("name", b.name(), "mean", b.mean(), "sd", b.sd()));
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("name", b.name());
+      entry.put("mean", b.mean());
+      entry.put("sd", b.sd());
+      bias.add(entry);
     }
     m.put("bias_prior", bias);
     m.put("report", report.toString());

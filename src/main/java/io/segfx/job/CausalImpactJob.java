@@ -179,7 +179,10 @@ public final class CausalImpactJob {
       manifest.put("series", summaries.size());
       manifest.put("series_by_status", statuses);
       manifest.put("memos", summaries.size());
-      manifest.put("report", Map.of("index", "report/index.html", "charted_series", pages));
+      Map<String, Object> report = new LinkedHashMap<>();
+      report.put("index", "report/index.html");
+      report.put("charted_series", pages);
+      manifest.put("report", report);
       Map<String, Object> settingsMap = new LinkedHashMap<>();
       for (OptionDef d : OPTIONS) {
         if (v.has(d.name())) {

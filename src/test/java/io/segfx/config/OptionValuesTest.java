@@ -42,6 +42,24 @@ class OptionValuesTest {
     assertEquals(s.settingSources(), s.toManifest().get("setting_sources"));
   }
 
+  /**
+   * The manifest's nested settings keep their fields in a fixed order: Map.of's iteration order is
+   * salted per JVM, so two runs with the same settings printed them in different orders.
+   */
+  @Test
+  void manifestSettingsKeepTheirOrder() {
+    JobSpec s =
+        spec("--input", "x.csv", "--output", "o", "--metric", "y", "--bias-prior", "small=0.01,0.02",
+            "--prior-grid", "flat=1,1;skeptical=20,180|28,172");
+    @SuppressWarnings("unchecked")
+    List<java.util.Map<String, Object>> bias = (List<java.util.Map<String, Object>>) s.toManifest().get("bias_prior");
+    assertEquals(List.of("name", "mean", "sd"), List.copyOf(bias.get(0).keySet()));
+    assertTrue(bias.get(0) instanceof java.util.LinkedHashMap, bias.get(0).getClass().getName());
+    @SuppressWarnings("unchecked")
+    List<java.util.Map<String, Object>> grid = (List<java.util.Map<String, Object>>) s.toManifest().get("prior_grid");
+    assertEquals(List.of("name", "control", "treatment"), List.copyOf(grid.get(0).keySet()));
+  }
+
   @Test
   void listFlagsRepeatAndSplitOnCommas() {
     JobSpec s = spec("--input", "x.csv", "--output", "o", "--metric", "a,b", "--metric", "c", "--covariates=z1,z2");
