@@ -12,6 +12,7 @@ import io.segfx.stats.BetaBinomial;
 import io.segfx.stats.DecisionRule;
 import io.segfx.stats.DrawSummary;
 import io.segfx.stats.ExperimentDraws;
+import io.segfx.stats.PooledSegmentSummary;
 import io.segfx.stats.SegmentDraw;
 import io.segfx.stats.Seeds;
 import java.util.ArrayList;
@@ -73,8 +74,9 @@ final class DecisionAssembly {
   }
 
   /**
-   * Joins the draws' results with the closed-form segment posteriors, in the order of stage 2's
-   * groups; the segment posteriors come out sorted by (experiment, metric, variant, segment).
+   * Joins the draws' results (draw summaries, and the full-Bayes segment summaries stage 3 makes)
+   * with stage 2's closed-form segment posteriors, in the order of stage 2's groups; the segment
+   * posteriors come out sorted by (experiment, metric, variant, segment).
    */
   private static void join(
       PoolingStage.Result s2, List<ExperimentDraws.Result> draws, List<SegmentPosterior> posteriors,
@@ -90,13 +92,23 @@ final class DecisionAssembly {
         SegmentDraw d = group.segments()[j];
         List<String> key = List.of(group.experimentId(), group.metric(), group.variant(), d.segment());
         DrawSummary s = r.summaries()[j];
-        SegmentPosterior p =
-            s != null
-                ? new SegmentPosterior(
-                    group.experimentId(), group.metric(), group.variant(), d.segment(), s.mean(), s.sd(),
-                    s.q025(), s.q975(), s.probPositive(), s.probAboveThreshold(), 1.0, group.units()[j],
-                    Double.NaN, Double.NaN, "draws", group.prior())
-                : closed.get(key);
+        PooledSegmentSummary h = r.pooled()[j];
+        SegmentPosterior p;
+        if (s != null) {
+          p =
+              new SegmentPosterior(
+                  group.experimentId(), group.metric(), group.variant(), d.segment(), s.mean(), s.sd(),
+                  s.q025(), s.q975(), s.probPositive(), s.probAboveThreshold(), 1.0, group.units()[j],
+                  Double.NaN, Double.NaN, "draws", group.prior());
+        } else if (h != null) {
+          p =
+              new SegmentPosterior(
+                  group.experimentId(), group.metric(), group.variant(), d.segment(), h.mean(), h.sd(),
+                  h.q025(), h.q975(), h.probPositive(), h.probAboveThreshold(), h.weightOnRaw(), group.units()[j],
+                  Double.NaN, Double.NaN, "hierarchical", group.prior());
+        } else {
+          p = closed.get(key);
+        }
         posteriors.add(p.withRelative(r.relativeMean()[j], r.probRelativeAbove()[j]));
       }
       decisions.add(r.metrics());
@@ -124,11 +136,10 @@ final class DecisionAssembly {
         segs[segs.length - 1] =
             new SegmentDraw("(bias)", 1.0, SegmentDraw.NORMAL, new double[] {-b.mean(), b.sd()}, SegmentDraw.NONE, new double[0], false);
         DecisionMetrics m =
-            ExperimentDraws.draw(
-                    new String[] {g.experimentId(), g.metric(), g.variant()}, segs, g.hierarchy(), spec.draws(),
-                    spec.thresholdsByMetric().get(g.metric()), spec.economics(g.metric()), rule, g.prior(),
-                    Seeds.of(spec.seed(), g.experimentId(), g.metric(), g.variant(), "bias", b.name()))
-                .metrics();
+            ExperimentDraws.metrics(
+                new String[] {g.experimentId(), g.metric(), g.variant()}, segs, g.hierarchy(), spec.draws(),
+                spec.thresholdsByMetric().get(g.metric()), spec.economics(g.metric()), rule, g.prior(),
+                Seeds.of(spec.seed(), g.experimentId(), g.metric(), g.variant(), "bias", b.name()));
         out.add(new BiasSensitivity(g.experimentId(), g.metric(), g.variant(), b.name(), b.mean(), b.sd(), m));
       }
     }

@@ -11,7 +11,6 @@ import io.segfx.stats.NormalSummary;
 import io.segfx.stats.SegmentDraw;
 import io.segfx.stats.Shrinkage;
 import io.segfx.stats.StudentSummary;
-import io.segfx.stats.NormalMixture;
 import io.segfx.stats.pooling.DerSimonianLaird;
 import io.segfx.stats.pooling.FullBayesPooling;
 import io.segfx.stats.pooling.HierarchicalPosterior;
@@ -30,8 +29,9 @@ import java.util.TreeSet;
 
 /**
  * Stage 2, on the driver: completes the grid of segment cells, pools each (experiment, metric,
- * variant) by empirical Bayes (or full Bayes over a tau grid) and computes the posterior of every
- * usable segment: closed-form normal, or a normal mixture over the grid.
+ * variant) by empirical Bayes (or full Bayes over a tau grid) and computes the closed-form
+ * posterior of every usable segment; under full Bayes the segment posteriors are normal mixtures
+ * over the grid, summarised in stage 3 on the executors ({@link io.segfx.stats.MixtureDecision}).
  * The inputs are the collected segment estimates (thousands of experiments × tens of segments).
  */
 public final class PoolingStage {
@@ -48,7 +48,8 @@ public final class PoolingStage {
    *
    * @param estimates the complete, sorted segment grid
    * @param pooling one row per (experiment, metric, variant)
-   * @param posteriors one row per usable segment
+   * @param posteriors one row per usable segment whose posterior is summarised here (not those of
+   *     full-Bayes groups, nor those stage 3 summarises from draws)
    * @param draws what stage 3 draws from, one per group with at least one usable segment
    * @param undecided decision rows of groups without any usable segment
    */
@@ -183,17 +184,10 @@ public final class PoolingStage {
       int baselineKind =
           e.fromEstimates() ? SegmentDraw.NONE : e.binary() ? SegmentDraw.BETA : SegmentDraw.STUDENT;
       if (full != null) {
-        NormalMixture t = full.theta(j);
-        double threshold = spec.threshold(e.metric());
-        double mean = t.mean();
-        double sd = t.sd();
-        double positive = t.upperTail(0);
-        posteriors.add(
-            new SegmentPosterior(
-                e.experimentId(), e.metric(), e.variant(), e.segment(), mean, sd, t.quantile(0.025), t.quantile(0.975),
-                positive, threshold == 0 ? positive : t.upperTail(threshold), full.weightOnRaw(j), n[j], Double.NaN, Double.NaN, "hierarchical",
-                prior));
-        segs[j] = new SegmentDraw(e.segment(), share, SegmentDraw.NORMAL, new double[] {mean, sd}, baselineKind, baseline, false);
+        // theta_j | y is a mixture over the grid, summarised in stage 3 from the broadcast
+        // hierarchy (MixtureDecision): the draw carries only the share and the baseline.
+        segs[j] =
+            new SegmentDraw(e.segment(), share, SegmentDraw.NORMAL, new double[] {Double.NaN, Double.NaN}, baselineKind, baseline, false);
       } else if (fit != null) {
         Shrinkage.Posterior p = Shrinkage.posterior(y[j], se[j], fit.mu(), fit.muSe(), fit.tau2());
         NormalSummary s = NormalSummary.of(p.mean(), p.sd(), spec.threshold(e.metric()));

@@ -5,9 +5,10 @@ import java.io.Serializable;
 
 /**
  * What stage 3 needs of one (experiment, metric, variant): per usable segment what to draw, its
- * units, and the prior's description. Broadcast to the executors that run the draws. With {@code
- * --pooling full}, {@code hierarchy} is the grid posterior the segment effects share (their
- * {@link SegmentDraw}s then only carry shares and baselines); null otherwise.
+ * units, and the prior's description. Broadcast to the executors that run the draws. {@code
+ * hierarchy} is the posterior the pooled segment effects share: with {@code --pooling full} the
+ * grid posterior (their {@link SegmentDraw}s then only carry shares and baselines, their effect
+ * parameters NaN), with an empirical-Bayes method its plug-in; null when nothing is pooled.
  */
 public record PooledPosterior(
     String experimentId,

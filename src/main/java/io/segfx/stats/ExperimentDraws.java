@@ -48,10 +48,22 @@ public final class ExperimentDraws {
    * @param probRelativeAbove per segment, P(theta_j / b_j > r)
    * @param summaries per segment, the draw summary of theta_j where {@link SegmentDraw#summarise}
    *     (else null)
+   * @param pooled per segment, the exact summary of theta_j where it shares a full-Bayes grid
+   *     posterior (else null): computed here, on the executors, rather than on the driver in stage 2
    */
   public record Result(
-      DecisionMetrics metrics, double[] relativeMean, double[] probRelativeAbove, DrawSummary[] summaries)
-      implements java.io.Serializable {}
+      DecisionMetrics metrics,
+      double[] relativeMean,
+      double[] probRelativeAbove,
+      DrawSummary[] summaries,
+      PooledSegmentSummary[] pooled)
+      implements java.io.Serializable {
+
+    /** A result without full-Bayes segment summaries. */
+    public Result(DecisionMetrics metrics, double[] relativeMean, double[] probRelativeAbove, DrawSummary[] summaries) {
+      this(metrics, relativeMean, probRelativeAbove, summaries, new PooledSegmentSummary[relativeMean.length]);
+    }
+  }
 
   /**
    * Draws and summarises one experiment.
@@ -91,12 +103,32 @@ public final class ExperimentDraws {
       String prior,
       UniformRandomProvider rng) {
     if (hierarchy != null) {
-      return MixtureDecision.decide(key, segments, hierarchy, thresholds, economics, rule, prior);
+      return MixtureDecision.decide(key, segments, hierarchy, thresholds, economics, rule, prior, true);
     }
     if (ClosedFormDecision.applies(segments)) {
       return ClosedFormDecision.decide(key, segments, thresholds, economics, rule, prior);
     }
     return drawAlways(key, segments, draws, thresholds, economics, rule, prior, rng);
+  }
+
+  /**
+   * The experiment-level figures of {@link #draw} alone: the same metrics, without the per-segment
+   * figures a full-Bayes group would otherwise compute and the caller would drop.
+   */
+  public static DecisionMetrics metrics(
+      String[] key,
+      SegmentDraw[] segments,
+      io.segfx.stats.pooling.HierarchicalPosterior hierarchy,
+      int draws,
+      Thresholds thresholds,
+      Economics economics,
+      DecisionRule rule,
+      String prior,
+      UniformRandomProvider rng) {
+    if (hierarchy != null) {
+      return MixtureDecision.decide(key, segments, hierarchy, thresholds, economics, rule, prior, false).metrics();
+    }
+    return draw(key, segments, null, draws, thresholds, economics, rule, prior, rng).metrics();
   }
 
   /** {@link #draw} without the closed-form shortcut (for tests that check one against the other). */

@@ -16,7 +16,9 @@ import io.segfx.stats.pooling.HierarchicalPosterior;
  * </pre>
  *
  * as {@link ClosedFormDecision} does for a single normal. No draws: {@code draws} and the Monte
- * Carlo errors are 0.
+ * Carlo errors are 0. Each pooled segment's own posterior theta_j | y is summarised here too
+ * ({@link PooledSegmentSummary}): on the executors, in stage 3, where the work scales with the
+ * cluster as stage 1 does, instead of on the driver.
  */
 public final class MixtureDecision {
   private MixtureDecision() {}
@@ -28,7 +30,8 @@ public final class MixtureDecision {
       ExperimentDraws.Thresholds thresholds,
       ExperimentDraws.Economics economics,
       DecisionRule rule,
-      String prior) {
+      String prior,
+      boolean segmentFigures) {
     int j0 = h.segments();
     int k = segments.length;
     double[] a = new double[j0];
@@ -59,18 +62,18 @@ public final class MixtureDecision {
         of(key, effect, thresholds, economics, rule, prior, ClosedFormDecision.ratioMean(effect.mean(), mb, Math.sqrt(vb)), relProbE);
     double[] relMean = new double[k];
     double[] relProb = new double[k];
-    for (int j = 0; j < k; j++) {
+    PooledSegmentSummary[] pooled = new PooledSegmentSummary[k];
+    java.util.Arrays.fill(relMean, Double.NaN);
+    java.util.Arrays.fill(relProb, Double.NaN);
+    for (int j = 0; segmentFigures && j < j0; j++) {
       double[] b = baseline(segments[j]);
-      if (j < j0) {
-        NormalMixture t = h.theta(j);
-        relMean[j] = ClosedFormDecision.ratioMean(t.mean(), b[0], b[1]);
-        relProb[j] = Double.isNaN(b[0]) ? Double.NaN : t.plusIndependent(-r * b[0], r * r * b[1] * b[1]).upperTail(0);
-      } else {
-        relMean[j] = Double.NaN;
-        relProb[j] = Double.NaN;
-      }
+      NormalMixture t = h.theta(j);
+      // The empirical-Bayes plug-in's segment posteriors are plain normals, summarised in stage 2.
+      pooled[j] = h.grid() ? PooledSegmentSummary.of(t, thresholds.effect(), h.weightOnRaw(j)) : null;
+      relMean[j] = ClosedFormDecision.ratioMean(t.mean(), b[0], b[1]);
+      relProb[j] = Double.isNaN(b[0]) ? Double.NaN : t.plusIndependent(-r * b[0], r * r * b[1] * b[1]).upperTail(0);
     }
-    return new ExperimentDraws.Result(metrics, relMean, relProb, new DrawSummary[k]);
+    return new ExperimentDraws.Result(metrics, relMean, relProb, new DrawSummary[k], pooled);
   }
 
   /**

@@ -58,8 +58,12 @@ class FullPoolingJobTest extends SharedSparkSession {
       Row s = segs.get(j);
       assertEquals("hierarchical", s.getAs("source"));
       assertEquals(t.mean(), s.<Double>getAs("post_mean"), 1e-12);
+      assertEquals(t.sd(), s.<Double>getAs("post_sd"), 1e-12);
+      assertEquals(t.quantile(0.025), s.<Double>getAs("q025"), 1e-12);
       assertEquals(t.quantile(0.975), s.<Double>getAs("q975"), 1e-12);
+      assertEquals(t.upperTail(0), s.<Double>getAs("prob_positive"), 1e-12);
       assertEquals(t.upperTail(5), s.<Double>getAs("prob_above_threshold"), 1e-12);
+      assertEquals(h.weightOnRaw(j), s.<Double>getAs("shrinkage_weight"), 1e-12);
     }
     double[] share = new double[8];
     java.util.Arrays.fill(share, 1.0 / 8);

@@ -30,12 +30,18 @@ class MixtureDecisionTest {
       segs[j] = new SegmentDraw("s" + j, SHARE[j], SegmentDraw.NORMAL, new double[] {0, 1}, SegmentDraw.NORMAL, new double[] {100, 5}, false);
     }
     ExperimentDraws.Economics econ = new ExperimentDraws.Economics(1000, 2, 12000);
-    DecisionMetrics exact =
+    ExperimentDraws.Result result =
         ExperimentDraws.draw(
-                new String[] {"e", "m", "v"}, segs, h, 100, new ExperimentDraws.Thresholds(5, 0.05), econ, new DecisionRule(0.95),
-                "p", Seeds.of(1, "x"))
-            .metrics();
+            new String[] {"e", "m", "v"}, segs, h, 100, new ExperimentDraws.Thresholds(5, 0.05), econ, new DecisionRule(0.95),
+            "p", Seeds.of(1, "x"));
+    DecisionMetrics exact = result.metrics();
     assertEquals(0, exact.draws());
+    assertEquals(
+        exact,
+        ExperimentDraws.metrics(
+            new String[] {"e", "m", "v"}, segs, h, 100, new ExperimentDraws.Thresholds(5, 0.05), econ, new DecisionRule(0.95),
+            "p", Seeds.of(1, "x")),
+        "the experiment-level figures alone are the same");
 
     int d = 400_000;
     UniformRandomProvider rng = Seeds.of(7, "joint");
@@ -47,6 +53,9 @@ class MixtureDecisionTest {
       cum[i] = acc;
     }
     double[] effect = new double[d];
+    // Two segments' own draws: the one with the largest estimate and one near the middle.
+    int[] watched = {0, 3};
+    double[][] theta = new double[watched.length][d];
     long above = 0;
     long profitable = 0;
     double lossLaunch = 0;
@@ -58,8 +67,13 @@ class MixtureDecisionTest {
       double e = 0;
       for (int j = 0; j < 8; j++) {
         double v = 1 / (1 / (SE[j] * SE[j]) + 1 / (tau * tau));
-        double theta = v * (Y[j] / (SE[j] * SE[j]) + mu / (tau * tau)) + Math.sqrt(v) * z.sample();
-        e += SHARE[j] * theta;
+        double t = v * (Y[j] / (SE[j] * SE[j]) + mu / (tau * tau)) + Math.sqrt(v) * z.sample();
+        e += SHARE[j] * t;
+        for (int w = 0; w < watched.length; w++) {
+          if (watched[w] == j) {
+            theta[w][k] = t;
+          }
+        }
       }
       effect[k] = e;
       above += e > 5 ? 1 : 0;
@@ -80,6 +94,25 @@ class MixtureDecisionTest {
     double q = exact.effectQ975();
     double density = (0.975 - 0.97) / (q - effect[(int) (0.97 * d)]);
     assertEquals(effect[(int) (0.975 * d)], q, 4 * Math.sqrt(0.975 * 0.025 / d) / density, "97.5% quantile");
+
+    // Each segment's own posterior, summarised beside the decision (stage 3), against its draws.
+    for (int w = 0; w < watched.length; w++) {
+      PooledSegmentSummary s = result.pooled()[watched[w]];
+      double[] t = theta[w];
+      double tm = Arrays.stream(t).sum() / d;
+      double ts = Math.sqrt(Arrays.stream(t).map(x -> (x - tm) * (x - tm)).sum() / (d - 1));
+      assertEquals(tm, s.mean(), 4 * ts / Math.sqrt(d), "segment mean");
+      assertEquals(ts, s.sd(), 4 * ts / Math.sqrt(2.0 * d) * 1.5, "segment sd (kurtosis allowance 1.5)");
+      double p5 = Arrays.stream(t).filter(x -> x > 5).count() / (double) d;
+      assertEquals(p5, s.probAboveThreshold(), 4 * Math.sqrt(p5 * (1 - p5) / d), "segment P(theta > 5)");
+      double p0 = Arrays.stream(t).filter(x -> x > 0).count() / (double) d;
+      assertEquals(p0, s.probPositive(), 4 * Math.sqrt(p0 * (1 - p0) / d), "segment P(theta > 0)");
+      Arrays.sort(t);
+      double tq = s.q025();
+      double td = (0.03 - 0.025) / (t[(int) (0.03 * d)] - tq);
+      assertEquals(t[(int) (0.025 * d)], tq, 4 * Math.sqrt(0.975 * 0.025 / d) / td, "segment 2.5% quantile");
+      assertEquals(h.weightOnRaw(watched[w]), s.weightOnRaw(), 0.0);
+    }
   }
 
   /** The empirical-Bayes plug-in at tau = 0: every segment is mu, so the effect's sd is SE(mu). */
@@ -90,5 +123,19 @@ class MixtureDecisionTest {
     NormalMixture e = h.linear(a, 0, 0);
     assertEquals(7.7, e.mean(), 1e-12);
     assertEquals(4.07, e.sd(), 1e-12);
+    // Its segment posteriors are plain normals, summarised in stage 2: none are made here.
+    SegmentDraw[] segs = new SegmentDraw[8];
+    for (int j = 0; j < 8; j++) {
+      segs[j] = new SegmentDraw("s" + j, SHARE[j], SegmentDraw.NORMAL, new double[] {7.7, 4.07}, SegmentDraw.NORMAL, new double[] {100, 5}, false);
+    }
+    ExperimentDraws.Result r =
+        ExperimentDraws.draw(
+            new String[] {"e", "m", "v"}, segs, h, 100, new ExperimentDraws.Thresholds(0, 0.05), ExperimentDraws.Economics.EFFECT_ONLY,
+            new DecisionRule(0.95), "p", Seeds.of(1, "x"));
+    assertEquals(8, r.pooled().length);
+    for (int j = 0; j < 8; j++) {
+      assertEquals(null, r.pooled()[j]);
+      assertEquals(7.7 / 100, r.relativeMean()[j], 0.01 * 7.7 / 100, "relative effect ~ 7.7 / 100 (ratio of normals)");
+    }
   }
 }

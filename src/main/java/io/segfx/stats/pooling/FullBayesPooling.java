@@ -202,7 +202,7 @@ public final class FullBayesPooling {
       double tauQ025, double tauQ975, double muMean, double muSd, NormalMixture heavyMu) {
     NormalMixture mu = heavyMu != null ? heavyMu : HierarchicalPosterior.muMixture(weight, muHat, muVar);
     return new HierarchicalPosterior(
-        y.clone(), v, tau, weight, muHat, muVar, tauMean, tauQ025, tauQ975, muMean, muSd, mu.quantile(0.025), mu.quantile(0.975));
+        y.clone(), v, tau, weight, muHat, muVar, tauMean, tauQ025, tauQ975, muMean, muSd, mu.quantile(0.025), mu.quantile(0.975), true);
   }
 
   /**

@@ -29,10 +29,12 @@ import java.io.Serializable;
  * @param muSd sd(mu | y), +∞ where it does not exist (few segments, heavy tail of tau)
  * @param muQ025 2.5% quantile of mu | y
  * @param muQ975 97.5% quantile of mu | y
+ * @param grid true for a full-Bayes grid posterior ({@link FullBayesPooling}), false for the
+ *     empirical-Bayes {@link #plugIn}
  */
 public record HierarchicalPosterior(
     double[] y, double[] v, double[] tau, double[] weight, double[] muHat, double[] muVar, double tauMean, double tauQ025,
-    double tauQ975, double muMean, double muSd, double muQ025, double muQ975)
+    double tauQ975, double muMean, double muSd, double muQ025, double muQ975, boolean grid)
     implements Serializable {
 
   /**
@@ -46,7 +48,7 @@ public record HierarchicalPosterior(
     return new HierarchicalPosterior(
         y.clone(), v, new double[] {Math.sqrt(tau2)}, new double[] {1}, new double[] {mu}, new double[] {muSe * muSe},
         Math.sqrt(tau2), Double.NaN, Double.NaN, mu, muSe, mu - io.segfx.stats.NormalSummary.Z975 * muSe,
-        mu + io.segfx.stats.NormalSummary.Z975 * muSe);
+        mu + io.segfx.stats.NormalSummary.Z975 * muSe, false);
   }
 
   /** Number of segments J. */
