@@ -92,7 +92,7 @@ final class DecisionAssembly {
         SegmentDraw d = group.segments()[j];
         List<String> key = List.of(group.experimentId(), group.metric(), group.variant(), d.segment());
         DrawSummary s = r.summaries()[j];
-        PooledSegmentSummary h = r.pooled()[j];
+        PooledSegmentSummary h = r.pooled(j);
         SegmentPosterior p;
         if (s != null) {
           p =

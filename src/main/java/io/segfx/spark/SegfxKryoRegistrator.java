@@ -29,13 +29,11 @@ public final class SegfxKryoRegistrator implements KryoRegistrator {
     record(kryo, io.segfx.stats.SegmentDraw.class);
     record(kryo, io.segfx.stats.ExperimentDraws.Result.class);
     record(kryo, io.segfx.stats.DrawSummary.class);
-    record(kryo, io.segfx.stats.PooledSegmentSummary.class);
     record(kryo, io.segfx.stats.StudentSummary.class);
     record(kryo, io.segfx.stats.Dyadic.class);
     record(kryo, io.segfx.stats.pooling.HierarchicalPosterior.class);
     kryo.register(io.segfx.stats.SegmentDraw[].class);
     kryo.register(io.segfx.stats.DrawSummary[].class);
-    kryo.register(io.segfx.stats.PooledSegmentSummary[].class);
     kryo.register(io.segfx.stats.Dyadic[].class);
     kryo.register(SegmentAccumulator.class);
     kryo.register(ExactMoments.class);

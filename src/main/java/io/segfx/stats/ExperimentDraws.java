@@ -48,20 +48,28 @@ public final class ExperimentDraws {
    * @param probRelativeAbove per segment, P(theta_j / b_j > r)
    * @param summaries per segment, the draw summary of theta_j where {@link SegmentDraw#summarise}
    *     (else null)
-   * @param pooled per segment, the exact summary of theta_j where it shares a full-Bayes grid
-   *     posterior (else null): computed here, on the executors, rather than on the driver in stage 2
+   * @param pooledFigures per segment where theta_j shares a full-Bayes grid posterior, its exact
+   *     summary ({@link #pooled}), computed here, on the executors, rather than on the driver in
+   *     stage 2; {@link PooledSegmentSummary#FIELDS} values per segment, NaN for the others. Kept as
+   *     one primitive array: a record per segment cost Kryo's reference tracking more than the
+   *     figures themselves when the results are collected.
    */
   public record Result(
       DecisionMetrics metrics,
       double[] relativeMean,
       double[] probRelativeAbove,
       DrawSummary[] summaries,
-      PooledSegmentSummary[] pooled)
+      double[] pooledFigures)
       implements java.io.Serializable {
 
     /** A result without full-Bayes segment summaries. */
     public Result(DecisionMetrics metrics, double[] relativeMean, double[] probRelativeAbove, DrawSummary[] summaries) {
-      this(metrics, relativeMean, probRelativeAbove, summaries, new PooledSegmentSummary[relativeMean.length]);
+      this(metrics, relativeMean, probRelativeAbove, summaries, PooledSegmentSummary.none(relativeMean.length));
+    }
+
+    /** Segment j's full-Bayes summary, or null when its posterior is summarised elsewhere. */
+    public PooledSegmentSummary pooled(int j) {
+      return PooledSegmentSummary.read(pooledFigures, j);
     }
   }
 

@@ -62,14 +62,16 @@ public final class MixtureDecision {
         of(key, effect, thresholds, economics, rule, prior, ClosedFormDecision.ratioMean(effect.mean(), mb, Math.sqrt(vb)), relProbE);
     double[] relMean = new double[k];
     double[] relProb = new double[k];
-    PooledSegmentSummary[] pooled = new PooledSegmentSummary[k];
+    double[] pooled = PooledSegmentSummary.none(k);
     java.util.Arrays.fill(relMean, Double.NaN);
     java.util.Arrays.fill(relProb, Double.NaN);
     for (int j = 0; segmentFigures && j < j0; j++) {
       double[] b = baseline(segments[j]);
       NormalMixture t = h.theta(j);
       // The empirical-Bayes plug-in's segment posteriors are plain normals, summarised in stage 2.
-      pooled[j] = h.grid() ? PooledSegmentSummary.of(t, thresholds.effect(), h.weightOnRaw(j)) : null;
+      if (h.grid()) {
+        PooledSegmentSummary.of(t, thresholds.effect(), h.weightOnRaw(j)).write(pooled, j);
+      }
       relMean[j] = ClosedFormDecision.ratioMean(t.mean(), b[0], b[1]);
       relProb[j] = Double.isNaN(b[0]) ? Double.NaN : t.plusIndependent(-r * b[0], r * r * b[1] * b[1]).upperTail(0);
     }

@@ -22,6 +22,37 @@ public record PooledSegmentSummary(
     double mean, double sd, double q025, double q975, double probPositive, double probAboveThreshold, double weightOnRaw)
     implements Serializable {
 
+  /** Number of values per segment in the flat layout of {@link #write} and {@link #read}. */
+  public static final int FIELDS = 7;
+
+  /** A flat array for {@code segments} summaries, all absent (NaN). */
+  static double[] none(int segments) {
+    double[] out = new double[FIELDS * segments];
+    java.util.Arrays.fill(out, Double.NaN);
+    return out;
+  }
+
+  /** Writes this summary as segment {@code j} of a flat array, in component order. */
+  void write(double[] out, int j) {
+    int o = FIELDS * j;
+    out[o] = mean;
+    out[o + 1] = sd;
+    out[o + 2] = q025;
+    out[o + 3] = q975;
+    out[o + 4] = probPositive;
+    out[o + 5] = probAboveThreshold;
+    out[o + 6] = weightOnRaw;
+  }
+
+  /** Segment {@code j} of a flat array, or null when absent (its mean is NaN: a summary's never is). */
+  static PooledSegmentSummary read(double[] flat, int j) {
+    int o = FIELDS * j;
+    if (Double.isNaN(flat[o])) {
+      return null;
+    }
+    return new PooledSegmentSummary(flat[o], flat[o + 1], flat[o + 2], flat[o + 3], flat[o + 4], flat[o + 5], flat[o + 6]);
+  }
+
   /** Summarises the mixture {@code theta}; P(theta > threshold) is P(theta > 0) when the threshold is 0. */
   public static PooledSegmentSummary of(NormalMixture theta, double threshold, double weightOnRaw) {
     double positive = theta.upperTail(0);

@@ -9,7 +9,6 @@ import io.segfx.model.DecisionMetrics;
 import io.segfx.model.PooledPosterior;
 import io.segfx.model.SegmentEstimate;
 import io.segfx.stats.DrawSummary;
-import io.segfx.stats.PooledSegmentSummary;
 import io.segfx.stats.Dyadic;
 import io.segfx.stats.ExactMoments;
 import io.segfx.stats.ExperimentDraws;
@@ -89,7 +88,7 @@ class RecordSerializerTest {
     assertRoundTrip(
         new ExperimentDraws.Result(
             d, new double[] {0.1, Double.NaN}, new double[] {0.2, 0.3}, new DrawSummary[2],
-            new PooledSegmentSummary[] {new PooledSegmentSummary(1, 0.5, 0.1, 1.9, 0.97, 0.6, 0.8), null}));
+            new double[] {1, 0.5, 0.1, 1.9, 0.97, 0.6, 0.8, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN}));
     SegmentDraw seg = new SegmentDraw("a", 0.5, 1, new double[] {0.2, 0.1, 7}, 0, new double[] {10, 2}, true);
     PooledPosterior pooled =
         new PooledPosterior(

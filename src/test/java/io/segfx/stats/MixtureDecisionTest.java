@@ -97,7 +97,7 @@ class MixtureDecisionTest {
 
     // Each segment's own posterior, summarised beside the decision (stage 3), against its draws.
     for (int w = 0; w < watched.length; w++) {
-      PooledSegmentSummary s = result.pooled()[watched[w]];
+      PooledSegmentSummary s = result.pooled(watched[w]);
       double[] t = theta[w];
       double tm = Arrays.stream(t).sum() / d;
       double ts = Math.sqrt(Arrays.stream(t).map(x -> (x - tm) * (x - tm)).sum() / (d - 1));
@@ -132,9 +132,9 @@ class MixtureDecisionTest {
         ExperimentDraws.draw(
             new String[] {"e", "m", "v"}, segs, h, 100, new ExperimentDraws.Thresholds(0, 0.05), ExperimentDraws.Economics.EFFECT_ONLY,
             new DecisionRule(0.95), "p", Seeds.of(1, "x"));
-    assertEquals(8, r.pooled().length);
+    assertEquals(8 * PooledSegmentSummary.FIELDS, r.pooledFigures().length);
     for (int j = 0; j < 8; j++) {
-      assertEquals(null, r.pooled()[j]);
+      assertEquals(null, r.pooled(j));
       assertEquals(7.7 / 100, r.relativeMean()[j], 0.01 * 7.7 / 100, "relative effect ~ 7.7 / 100 (ratio of normals)");
     }
   }
