@@ -23,6 +23,11 @@ import io.segfx.stats.pooling.HierarchicalPosterior;
 public final class MixtureDecision {
   private MixtureDecision() {}
 
+  /**
+   * The decision, and with {@code segmentFigures} each pooled segment's relative-effect figures
+   * and, for a grid posterior, its {@link PooledSegmentSummary} (without, NaN: for callers that read
+   * only the experiment-level metrics, such as the bias table).
+   */
   static ExperimentDraws.Result decide(
       String[] key,
       SegmentDraw[] segments,
@@ -69,11 +74,20 @@ public final class MixtureDecision {
       double[] b = baseline(segments[j]);
       NormalMixture t = h.theta(j);
       // The empirical-Bayes plug-in's segment posteriors are plain normals, summarised in stage 2.
-      if (h.grid()) {
-        PooledSegmentSummary.of(t, thresholds.effect(), h.weightOnRaw(j)).write(pooled, j);
+      PooledSegmentSummary summary = h.grid() ? PooledSegmentSummary.of(t, thresholds.effect(), h.weightOnRaw(j)) : null;
+      if (summary != null) {
+        summary.write(pooled, j);
       }
       relMean[j] = ClosedFormDecision.ratioMean(t.mean(), b[0], b[1]);
-      relProb[j] = Double.isNaN(b[0]) ? Double.NaN : t.plusIndependent(-r * b[0], r * r * b[1] * b[1]).upperTail(0);
+      if (Double.isNaN(b[0])) {
+        relProb[j] = Double.NaN;
+      } else if (r == 0) {
+        // P(theta / B > 0) = P(theta > 0) for the positive baseline the formula assumes: the tail
+        // the summary already has (one pass of the mixture less per segment at the default r).
+        relProb[j] = summary != null ? summary.probPositive() : t.upperTail(0);
+      } else {
+        relProb[j] = t.plusIndependent(-r * b[0], r * r * b[1] * b[1]).upperTail(0);
+      }
     }
     return new ExperimentDraws.Result(metrics, relMean, relProb, new DrawSummary[k], pooled);
   }

@@ -95,10 +95,27 @@ class MixtureDecisionTest {
     double density = (0.975 - 0.97) / (q - effect[(int) (0.97 * d)]);
     assertEquals(effect[(int) (0.975 * d)], q, 4 * Math.sqrt(0.975 * 0.025 / d) / density, "97.5% quantile");
 
-    // Each segment's own posterior, summarised beside the decision (stage 3), against its draws.
+    // Each segment's own posterior, summarised beside the decision (stage 3), against its draws;
+    // and P(theta_j / B_j > r) with B_j ~ N(100, 5²) drawn apart, at r = 0.05 and at r = 0 (where
+    // the segment's P(theta_j > 0) is reused).
+    ExperimentDraws.Result atZero =
+        ExperimentDraws.draw(
+            new String[] {"e", "m", "v"}, segs, h, 100, new ExperimentDraws.Thresholds(5, 0), econ, new DecisionRule(0.95),
+            "p", Seeds.of(1, "x"));
     for (int w = 0; w < watched.length; w++) {
       PooledSegmentSummary s = result.pooled(watched[w]);
       double[] t = theta[w];
+      long relAbove = 0;
+      long relPositive = 0;
+      for (int k = 0; k < d; k++) {
+        double ratio = t[k] / (100 + 5 * z.sample());
+        relAbove += ratio > 0.05 ? 1 : 0;
+        relPositive += ratio > 0 ? 1 : 0;
+      }
+      double pr = (double) relAbove / d;
+      assertEquals(pr, result.probRelativeAbove()[watched[w]], 4 * Math.sqrt(pr * (1 - pr) / d), "segment P(theta / B > 0.05)");
+      double pz = (double) relPositive / d;
+      assertEquals(pz, atZero.probRelativeAbove()[watched[w]], 4 * Math.sqrt(pz * (1 - pz) / d), "segment P(theta / B > 0)");
       double tm = Arrays.stream(t).sum() / d;
       double ts = Math.sqrt(Arrays.stream(t).map(x -> (x - tm) * (x - tm)).sum() / (d - 1));
       assertEquals(tm, s.mean(), 4 * ts / Math.sqrt(d), "segment mean");
