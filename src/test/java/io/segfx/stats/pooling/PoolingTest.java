@@ -84,6 +84,42 @@ class PoolingTest {
     }
   }
 
+  /**
+   * Random groups of 3 to 42 segments at scales from 1e-4 to 1e4 (tau from 0 to the scale): REML
+   * converges on every one and agrees with the brute-force maximum within 1e-6 of tau2 + mean(se²)
+   * (the likelihood's flatness, as above). Plain Fisher scoring with an absolute tolerance threw on
+   * 48 of these 1,000 groups: 47 at scales of 1e2 and above, where 1e-10 on tau2 is about one ulp,
+   * and one whose steps cycled.
+   */
+  @Test
+  void remlConvergesOnRandomGroupsAtAnyScale() {
+    java.util.Random r = new java.util.Random(5);
+    for (int c = 0; c < 1000; c++) {
+      int k = 3 + r.nextInt(40);
+      double scale = Math.pow(10, -4 + 8 * r.nextDouble());
+      double tau = scale * r.nextDouble() * (c % 3);
+      double[] y = new double[k];
+      double[] se = new double[k];
+      double meanV = 0;
+      for (int j = 0; j < k; j++) {
+        se[j] = scale * (0.05 + r.nextDouble());
+        y[j] = 3 * scale + tau * r.nextGaussian() + se[j] * r.nextGaussian();
+        meanV += se[j] * se[j] / k;
+      }
+      double tau2 = Reml.fit(y, se).tau2();
+      double upper = 100 * (scale * scale + tau * tau);
+      double best =
+          new BrentOptimizer(1e-12, 1e-14 * upper)
+              .optimize(
+                  new MaxEval(10_000),
+                  new UnivariateObjectiveFunction(t -> restrictedLogLik(y, se, t)),
+                  GoalType.MAXIMIZE,
+                  new SearchInterval(0, upper))
+              .getPoint();
+      assertEquals(best, tau2, 1e-6 * (tau2 + meanV), "group " + c + " (" + k + " segments, scale " + scale + ")");
+    }
+  }
+
   private static double restrictedLogLik(double[] y, double[] se, double tau2) {
     double sw = 0;
     double swy = 0;
