@@ -474,30 +474,36 @@ class FullBayesPoolingTest {
   /** With 2 segments a uniform prior on tau leaves the posterior improper: refused. */
   /**
    * Posteriors far narrower than the u grid: tau 1e4 to 1e8 times the standard errors (all the mass
-   * within 1e-4 to 1e-8 of u = 1) and a half-normal scale 1e-6 of them (near u = 0). Against a
-   * midpoint rule with 400,000 points in log tau over 13 decades around the mass: E[tau] to 1e-7
-   * relative and tau's 2.5/97.5% points to 1e-4 relative (the reference's step is 7.5e-5 in log
-   * tau). Before the coarse pass zoomed in, E[tau] was 0.0064 against 1.067 at 1e8, and twice the
-   * half-normal's S sqrt(2/pi) at 1e-6.
+   * within 1e-4 to 1e-8 of u = 1), a half-normal scale 1e-6 of them (near u = 0), and half-Cauchy
+   * scales 1e-4 and 1e-6 of them (a spike near u = 0 with a tau^-2 tail up to the standard
+   * errors). Against a midpoint rule with 1,000,000 points in log tau from 1e-9 of the scale to
+   * 1e4 (at most 19 decades, a step of 4.4e-5): E[tau] to 1e-7 relative and tau's 2.5/97.5% points
+   * to 1e-4 relative. Before the coarse pass zoomed in and the panels started geometrically near a
+   * small prior scale, E[tau] was 0.0064 against 1.067 at 1e8, twice the half-normal's S sqrt(2/pi)
+   * at 1e-6, and 4% and 28-fold off for the half-Cauchy.
    */
   @Test
   void narrowPosteriorsAgreeWithBruteForceInLogTau() {
     java.util.Random r = new java.util.Random(3);
     int k = 20;
-    for (double ratio : new double[] {1e4, 1e6, 1e8, 1e-6}) {
+    String[] kinds = {"uniform", "uniform", "uniform", "half-normal", "half-cauchy", "half-cauchy"};
+    double[] ratios = {1e4, 1e6, 1e8, 1e-6, 1e-4, 1e-6};
+    for (int c = 0; c < ratios.length; c++) {
+      double ratio = ratios[c];
       double[] y = new double[k];
       double[] se = new double[k];
-      TauPrior prior = ratio < 1 ? new TauPrior("half-normal", ratio) : TauPrior.UNIFORM;
+      TauPrior prior = ratio < 1 ? new TauPrior(kinds[c], ratio) : TauPrior.UNIFORM;
       for (int j = 0; j < k; j++) {
         se[j] = (ratio < 1 ? 1 : 1 / ratio) * (0.5 + r.nextDouble());
         y[j] = (ratio < 1 ? 0 : r.nextGaussian()) + se[j] * r.nextGaussian();
       }
       double centre = ratio < 1 ? ratio : 1;
-      int n = 400_000;
+      int n = 1_000_000;
       // Down to 1e-9 of the scale: near 0 the mass in d log tau grows like tau, so a cut at 1e-4
       // would drop ~1e-4 of the half-normal's mass.
       double lo = Math.log(centre * 1e-9);
-      double hi = Math.log(centre * 1e4);
+      // Up to 1e4 of the standard errors: the half-Cauchy's tau^-2 tail reaches them.
+      double hi = Math.log(Math.max(centre * 1e4, 1e4));
       double[] t = new double[n];
       double[] mass = new double[n];
       double max = Double.NEGATIVE_INFINITY;
@@ -541,7 +547,7 @@ class FullBayesPoolingTest {
         }
       }
       HierarchicalPosterior h = FullBayesPooling.fit(y, se, prior, null);
-      String what = "ratio " + ratio;
+      String what = kinds[c] + ", ratio " + ratio;
       assertEquals(first / z, h.tauMean(), 1e-7 * first / z, what + ": E[tau]");
       assertEquals(q025, h.tauQ025(), 1e-4 * q025, what + ": tau's 2.5% point");
       assertEquals(q975, h.tauQ975(), 1e-4 * q975, what + ": tau's 97.5% point");
