@@ -78,7 +78,7 @@ public final class MixtureDecision {
       if (summary != null) {
         summary.write(pooled, j);
       }
-      relMean[j] = ClosedFormDecision.ratioMean(t.mean(), b[0], b[1]);
+      relMean[j] = ClosedFormDecision.ratioMean(summary != null ? summary.mean() : t.mean(), b[0], b[1]);
       if (Double.isNaN(b[0])) {
         relProb[j] = Double.NaN;
       } else if (r == 0) {

@@ -14,22 +14,21 @@ package io.segfx.stats.pooling;
  *   I(tau2) = 1/2 tr(P P),   tr(PP) = sum w^2 - 2 sum w^3 / sum w + (sum w^2 / sum w)^2
  * </pre>
  *
- * and the update {@code tau2 <- tau2 + U/I}, from the DerSimonian–Laird estimate. Scoring uses
- * the expected information, which can understate the curvature: on 70 of about 15,000 random
- * groups of 3 to 42 segments (scales 1e-4 to 1e2) its steps overshot the root of U and then cycled
- * or grew without end (for example between tau2 = 0 and 8.7e-8). So every evaluated U narrows a
- * bracket {@code [lo, hi]} of
- * the root (U > 0 below it, U < 0 above), and a step that leaves the bracket, or is more than half
- * the step before last, is replaced by bisection (the safeguard of rtsafe, Press et al., Numerical
- * Recipes, 3rd ed., section 9.4). The first step to or below 0 goes to 0 itself: with U(0) <= 0
- * the maximum is on the boundary and the estimate is exactly 0 (bisection would only approach it,
- * leaving tau2 ~ 1e-12 where the segments should be pooled completely). The restricted likelihood
- * can have a local maximum inside besides one at 0 (on a random group of 19 segments: log L
- * 146.084 at 0 against 145.875 at the interior root 4.7e-9); the root found is compared with 0 and
- * the higher kept. It stops when a step, or the bracket, is below {@link #TOLERANCE} times
- * {@code tau2 + mean(v_j)}: relative to the scale of the variances, so that estimates in large units
- * converge as those near 1 do (an absolute 1e-10, one ulp of tau2 ~ 1e6, failed on 902 of about
- * 5,000 such groups at scales 1e2 to 1e4).
+ * and the update {@code tau2 <- tau2 + U/I}, from the DerSimonian–Laird estimate. Scoring uses the
+ * expected information, which can understate the curvature: on 70 of about 15,000 random groups of
+ * 3 to 42 segments (scales 1e-4 to 1e2) its steps overshot the root of U and then cycled or grew
+ * without end (for example between tau2 = 0 and 8.7e-8). So every evaluated U narrows a bracket
+ * {@code [lo, hi]} of the root (U > 0 below it, U < 0 above), and a step that leaves the bracket,
+ * or is more than half the step before last, is replaced by bisection (the safeguard of rtsafe,
+ * Press et al., Numerical Recipes, 3rd ed., section 9.4). The first step to or below 0 goes to 0
+ * itself: with U(0) <= 0 the maximum is on the boundary and the estimate is exactly 0 (bisection
+ * would only approach it, leaving tau2 ~ 1e-12 where the segments should be pooled completely).
+ * The restricted likelihood can have a local maximum inside besides one at 0 (on a random group of
+ * 19 segments: log L 146.084 at 0 against 145.875 at the interior root 4.7e-9); the root found is
+ * compared with 0 and the higher kept. It stops when a step, or the bracket, is below {@link
+ * #TOLERANCE} times {@code tau2 + mean(v_j)}: relative to the scale of the variances, so that
+ * estimates in large units converge as those near 1 do (an absolute 1e-10, one ulp of tau2 ~ 1e6,
+ * failed on 902 of about 5,000 such groups at scales 1e2 to 1e4).
  */
 public final class Reml {
   /** Convergence tolerance on tau^2, relative to tau^2 + mean(se^2). */
