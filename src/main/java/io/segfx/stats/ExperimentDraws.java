@@ -110,13 +110,7 @@ public final class ExperimentDraws {
       DecisionRule rule,
       String prior,
       UniformRandomProvider rng) {
-    if (hierarchy != null) {
-      return MixtureDecision.decide(key, segments, hierarchy, thresholds, economics, rule, prior, true);
-    }
-    if (ClosedFormDecision.applies(segments)) {
-      return ClosedFormDecision.decide(key, segments, thresholds, economics, rule, prior);
-    }
-    return drawAlways(key, segments, draws, thresholds, economics, rule, prior, rng);
+    return decide(key, segments, hierarchy, draws, thresholds, economics, rule, prior, rng, true);
   }
 
   /**
@@ -133,10 +127,32 @@ public final class ExperimentDraws {
       DecisionRule rule,
       String prior,
       UniformRandomProvider rng) {
+    return decide(key, segments, hierarchy, draws, thresholds, economics, rule, prior, rng, false).metrics();
+  }
+
+  /**
+   * The one dispatch behind {@link #draw} and {@link #metrics}: a full-Bayes grid posterior in closed
+   * form (with the per-segment figures when {@code segmentFigures}), else the closed form where it
+   * exists, else draws.
+   */
+  private static Result decide(
+      String[] key,
+      SegmentDraw[] segments,
+      io.segfx.stats.pooling.HierarchicalPosterior hierarchy,
+      int draws,
+      Thresholds thresholds,
+      Economics economics,
+      DecisionRule rule,
+      String prior,
+      UniformRandomProvider rng,
+      boolean segmentFigures) {
     if (hierarchy != null) {
-      return MixtureDecision.decide(key, segments, hierarchy, thresholds, economics, rule, prior, false).metrics();
+      return MixtureDecision.decide(key, segments, hierarchy, thresholds, economics, rule, prior, segmentFigures);
     }
-    return draw(key, segments, null, draws, thresholds, economics, rule, prior, rng).metrics();
+    if (ClosedFormDecision.applies(segments)) {
+      return ClosedFormDecision.decide(key, segments, thresholds, economics, rule, prior);
+    }
+    return drawAlways(key, segments, draws, thresholds, economics, rule, prior, rng);
   }
 
   /** {@link #draw} without the closed-form shortcut (for tests that check one against the other). */
