@@ -5,6 +5,7 @@ import io.segfx.config.OptionDef;
 import io.segfx.config.OptionValues;
 import io.segfx.config.SpecReader;
 import io.segfx.config.UsageException;
+import io.segfx.io.SafeText;
 import io.segfx.job.SegmentEffectsJob;
 import io.segfx.model.DecisionMetrics;
 import io.segfx.sim.ExampleDataGenerator;
@@ -27,6 +28,21 @@ public final class SegfxMain {
   static final String EXAMPLE = "example";
   static final String EXAMPLE_SPEC = "jobs/example.yaml";
   static final String EXAMPLE_DATA = "target/segfx-example/units.parquet";
+  static final String EXAMPLE_OUTPUT = "target/segfx-example/out";
+
+  /**
+   * The example's own files live in the segfx folder ({@code -Dsegfx.home}, set by scripts/segfx),
+   * so {@code segfx example} runs the same from any working directory.
+   */
+  static String fromHome(String relative) {
+    String home = System.getProperty("segfx.home");
+    return home == null ? relative : Path.of(home).resolve(relative).toString();
+  }
+
+  private static String fromHome(OptionValues v, String option, String fallback) {
+    String given = v.string(option);
+    return given.equals(fallback) ? fromHome(fallback) : given;
+  }
 
   static final List<OptionDef> EXAMPLE_OPTIONS =
       List.of(
@@ -73,7 +89,7 @@ public final class SegfxMain {
       }
       return 0;
     } catch (UsageException e) {
-      err.println("segfx: " + e.getMessage());
+      err.println("segfx: " + SafeText.clean(e.getMessage()));
       return 2;
     }
   }
@@ -117,7 +133,8 @@ public final class SegfxMain {
   private static void example(String[] args, PrintStream out) {
     OptionValues v = OptionValues.resolve(EXAMPLE, EXAMPLE_OPTIONS, args, null);
     SparkSession spark = session(EXAMPLE, v.string("master"));
-    String data = v.string("data");
+    String data = fromHome(v, "data", EXAMPLE_DATA);
+    String specPath = fromHome(v, "spec", EXAMPLE_SPEC);
     if (!Files.exists(Path.of(data))) {
       List<String> gen = new ArrayList<>(List.of("--output", data, "--experiments", "12", "--segments", "8"));
       ExampleDataGenerator.write(spark, OptionValues.resolve(ExampleDataGenerator.COMMAND, ExampleDataGenerator.OPTIONS, gen.toArray(new String[0]), null));
@@ -126,7 +143,8 @@ public final class SegfxMain {
     JobSpec spec =
         JobSpec.from(
             OptionValues.resolve(
-                JobSpec.COMMAND, JobSpec.OPTIONS, new String[] {"--spec", v.string("spec"), "--input", data},
+                JobSpec.COMMAND, JobSpec.OPTIONS,
+                new String[] {"--spec", specPath, "--input", data, "--output", fromHome(EXAMPLE_OUTPUT)},
                 SpecReader::read));
     SegmentEffectsJob.Outcome o = SegmentEffectsJob.run(spark, spec);
     out.println("segfx: wrote " + o.output());
@@ -138,6 +156,11 @@ public final class SegfxMain {
    * mode the shuffle uses 2 partitions per core instead of Spark's 200.
    */
   static SparkSession session(String command, String master) {
+    if (master != null && !MASTER.matcher(master).matches()) {
+      throw new UsageException(
+          "--master '" + SafeText.clean(master) + "' is not a Spark master URL; use local, local[N],"
+              + " local[*], spark://HOST:PORT, yarn or k8s://HOST:PORT");
+    }
     SparkConf conf = new SparkConf();
     SparkSession.Builder b = SparkSession.builder().appName("segfx " + command);
     if (master != null) {
@@ -164,6 +187,12 @@ public final class SegfxMain {
     return b.getOrCreate();
   }
 
+  /** The master URLs Spark accepts (SparkContext.createTaskScheduler and the cluster managers). */
+  private static final java.util.regex.Pattern MASTER =
+      java.util.regex.Pattern.compile(
+          "local|local\\[(\\*|[1-9][0-9]*)(,[0-9]+)?]|local-cluster\\[[0-9]+, *[0-9]+, *[0-9]+]"
+              + "|spark://[^\\s]+|yarn|k8s://[^\\s]+|mesos://[^\\s]+");
+
   /** A fixed-width text rendering of the decision table. */
   public static String decisionTable(List<DecisionMetrics> decisions) {
     StringBuilder b = new StringBuilder();
@@ -174,7 +203,8 @@ public final class SegfxMain {
           String.format(
               Locale.ROOT,
               "%-14s %-10s %-7s %9.4f [%9.4f, %9.4f] %7.3f %7.3f %14.2f %8.3f  %s%n",
-              d.experimentId(), d.metric(), d.variant(), d.effectMean(), d.effectQ025(),
+              SafeText.clean(d.experimentId()), SafeText.clean(d.metric()), SafeText.clean(d.variant()),
+              d.effectMean(), d.effectQ025(),
               d.effectQ975(), d.probPositive(), d.probAboveThreshold(), d.expectedProfit(),
               d.probProfitPositive(), d.recommendation()));
     }
