@@ -113,7 +113,10 @@ public final class CausalImpactJob {
     }
     String input = v.string("input");
     String format = v.has("input-format") ? v.string("input-format") : input.endsWith(".csv") ? "csv" : "parquet";
-    RunOutput out = RunOutput.open(spark, v.string("output"), v.string("mode"), v.string("output-format"), runId);
+    RunOutput out =
+        RunOutput.open(
+            spark, v.string("output"), v.string("mode"), v.string("output-format"), runId,
+            Arrays.asList(v.string("input"), v.string("spec"), v.string("interventions")));
     try {
       Dataset<Row> in = InputReader.read(spark, input, format);
       List<String> names = Arrays.asList(in.columns());
