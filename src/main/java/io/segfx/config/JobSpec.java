@@ -6,6 +6,7 @@ import static io.segfx.config.OptionDef.Kind.LIST;
 import static io.segfx.config.OptionDef.Kind.LONG;
 import static io.segfx.config.OptionDef.Kind.STRING;
 
+import io.segfx.model.ArmLabel;
 import io.segfx.stats.DecisionRule;
 import io.segfx.stats.ExperimentDraws;
 import io.segfx.stats.pooling.MomentsPooling;
@@ -66,6 +67,7 @@ public record JobSpec(
     String priorHistory,
     String se,
     String clusterCol,
+    char csvDelimiter,
     Map<String, String> settingSources)
     implements Serializable {
 
@@ -146,6 +148,7 @@ public record JobSpec(
           OptionDef.choice("design", "randomized", List.of("randomized", "observational"), "how treatment was assigned; observational runs without --bias-prior carry a confounding warning"),
           OptionDef.of("bias-prior", STRING, null, "bias scenarios 'name=mean,sd;...': Normal priors on an upward bias of the effect (table bias_sensitivity)"),
           OptionDef.of("report", STRING, ReportScope.DEFAULT, "HTML report charts: top:N (the N experiments of highest expected profit plus every flagged one), all, or none (index and pages without charts)"),
+          OptionDef.of("csv-delimiter", STRING, ",", "CSV input: the field separator, one character (e.g. ';' for European Excel exports, '\\t' for tab)"),
           OptionDef.of("regression-prior", LIST, "1e6,1e-3,1e-3", "continuous metrics with covariates: conjugate regression prior v0,a0,b0 (beta ~ N(0, sigma^2 v0 I), sigma^2 ~ IG(a0, b0))"));
 
   /** Builds and validates a spec from resolved option values. */
@@ -160,8 +163,8 @@ public record JobSpec(
             v.string("experiment-col"),
             v.string("segment-col"),
             v.string("arm-col"),
-            v.string("control-arm"),
-            v.list("variants"),
+            arm(v.string("control-arm"), "--control-arm"),
+            arms(v.list("variants")),
             v.list("metric"),
             v.list("covariates"),
             v.string("pooling"),
@@ -197,9 +200,37 @@ public record JobSpec(
             v.string("prior-history"),
             v.has("cluster-col") && "classical".equals(v.string("se")) ? "cluster" : v.string("se"),
             v.string("cluster-col"),
+            delimiter(v.string("csv-delimiter")),
             new java.util.TreeMap<>(v.sources()));
     s.validate();
     return s;
+  }
+
+  /** The canonical label of an arm given on the command line ({@link ArmLabel}). */
+  static String arm(String text, String option) {
+    String a = ArmLabel.canonical(text);
+    if (a == null) {
+      throw new UsageException(option + " '" + text + "' reads as a missing value; give the arm's label");
+    }
+    return a;
+  }
+
+  private static List<String> arms(List<String> given) {
+    List<String> out = new java.util.ArrayList<>();
+    for (String g : given) {
+      out.add(arm(g, "--variants"));
+    }
+    return out;
+  }
+
+  /** One character; {@code \t} and {@code tab} name the tab. */
+  static char delimiter(String text) {
+    String t = text.equals("\\t") || text.equalsIgnoreCase("tab") ? "\t" : text;
+    if (t.length() != 1 || t.equals("\"") || t.equals("\n") || t.equals("\r")) {
+      throw new UsageException(
+          "--csv-delimiter '" + text + "' must be one character other than a quote or line break, e.g. ',' ';' or '\\t'");
+    }
+    return t.charAt(0);
   }
 
   /** The key of a value that applies to every metric. */
@@ -211,11 +242,14 @@ public record JobSpec(
     try {
       if (!text.contains("=")) {
         out.put(ALL_METRICS, Double.parseDouble(text.trim()));
-        return out;
-      }
-      for (String part : text.split(",")) {
-        String[] kv = part.split("=");
-        out.put(kv[0].trim(), Double.parseDouble(kv[1].trim()));
+      } else {
+        for (String part : text.split(",")) {
+          String[] kv = part.split("=");
+          if (kv.length != 2) {
+            throw new IllegalArgumentException(part);
+          }
+          out.put(kv[0].trim(), Double.parseDouble(kv[1].trim()));
+        }
       }
     } catch (RuntimeException e) {
       throw new UsageException(option + " '" + text + "' must be a number or metric=value,metric=value");
@@ -381,9 +415,38 @@ public record JobSpec(
     return p.endsWith(".csv") || p.endsWith(".csv.gz") ? "csv" : "parquet";
   }
 
+  /** Bytes one posterior draw takes per group and array (a double). */
+  static final long DRAW_BYTES = Double.BYTES;
+
   private void validate() {
     if (draws < 100) {
       throw new UsageException("--draws must be >= 100, got " + draws);
+    }
+    // A group holds at least four arrays of draws (effect, profit, relative, one segment); a
+    // larger request than half the heap can only end in an out-of-memory error mid-run.
+    long least = 4L * DRAW_BYTES * draws;
+    long heap = Runtime.getRuntime().maxMemory();
+    if (least > heap / 2) {
+      throw new UsageException(
+          String.format(
+              java.util.Locale.ROOT,
+              "--draws %d needs at least %.1f GiB per experiment group, more than half this JVM's"
+                  + " %.1f GiB heap; lower --draws (the default is %d) or raise the memory",
+              draws, least / 1073741824.0, heap / 1073741824.0, DRAWS_DEFAULT));
+    }
+    if (users != null && !(users >= 0)) {
+      throw new UsageException("--users must be >= 0, got " + users);
+    }
+    if (cost != null && !Double.isFinite(cost)) {
+      throw new UsageException("--cost must be a finite number, got " + cost);
+    }
+    if (!(relativeThreshold > -1) || !Double.isFinite(relativeThreshold)) {
+      throw new UsageException("--relative-threshold must be a finite number > -1, got " + relativeThreshold);
+    }
+    if (!priorGrid.isEmpty() && !anyBinary()) {
+      throw new UsageException(
+          "--prior-grid reruns binary metrics under other Beta priors, and no --metric is binary;"
+              + " mark a 0/1 metric NAME:binary or drop --prior-grid");
     }
     if (minSegments < 2) {
       throw new UsageException("--min-segments must be >= 2, got " + minSegments);
@@ -421,6 +484,10 @@ public record JobSpec(
       } catch (IllegalArgumentException e) {
         throw new UsageException(e.getMessage());
       }
+    }
+    refuseUnknownMetrics(thresholds, "--threshold");
+    if (valuePerUnit != null) {
+      refuseUnknownMetrics(valuePerUnit, "--value-per-unit");
     }
     for (double[] prior : List.of(priorControl, priorTreatment)) {
       if (!(prior[0] > 0 && prior[1] > 0)) {
@@ -468,6 +535,21 @@ public record JobSpec(
     }
     if (variants.contains(controlArm)) {
       throw new UsageException("--variants must not contain the control arm '" + controlArm + "'");
+    }
+  }
+
+  /** Refuses a per-metric value whose key names no {@code --metric}: a typo would be ignored. */
+  private void refuseUnknownMetrics(Map<String, Double> values, String option) {
+    List<String> names = new java.util.ArrayList<>();
+    for (io.segfx.model.MetricSpec m : metricSpecs()) {
+      names.add(m.column());
+    }
+    for (String key : values.keySet()) {
+      if (!key.equals(ALL_METRICS) && !names.contains(key)) {
+        throw new UsageException(
+            option + " names metric '" + key + "', which is not a --metric (metrics: "
+                + String.join(", ", names) + ")");
+      }
     }
   }
 
@@ -582,6 +664,7 @@ public record JobSpec(
     m.put("mu_prior", muPrior == null ? "flat" : "normal:" + muPrior[0] + "," + muPrior[1]);
     m.put("setting_sources", settingSources);
     m.put("estimate_columns", estimateCols);
+    m.put("csv_delimiter", String.valueOf(csvDelimiter));
     return m;
   }
 }

@@ -15,6 +15,9 @@ import java.util.TreeSet;
  * The sample-ratio-mismatch guard: per segment cell (control vs the variant) and per experiment
  * (all arms' totals), Pearson's chi-square against the designed split ({@code --expected-split},
  * equal by default). A p-value below {@code --srm-alpha} flags it.
+ *
+ * <p>An observational design has no planned split, so the check applies to it only when {@code
+ * --expected-split} is given; otherwise its p-values are NaN and nothing is flagged.
  */
 final class SampleRatioCheck {
   private final JobSpec spec;
@@ -68,8 +71,17 @@ final class SampleRatioCheck {
     return 1.0;
   }
 
+  /** Whether the design has a split to check against. */
+  boolean applies() {
+    return !"observational".equals(spec.design())
+        || (spec.expectedSplit() != null && !spec.expectedSplit().isBlank());
+  }
+
   /** Every cell with its pairwise p-value. */
   List<SegmentEstimate> cells(List<SegmentEstimate> grid) {
+    if (!applies()) {
+      return grid;
+    }
     Map<String, List<String>> arms = arms(grid);
     // The designed weights first, in grid order (so a bad --expected-split is reported for the
     // first cell it fails on); then one incomplete-gamma p-value per cell (200,000 at W50), each a
@@ -97,6 +109,9 @@ final class SampleRatioCheck {
 
   /** Per experiment, the p-value of all arms' totals. */
   Map<String, Double> experiments(List<SegmentEstimate> grid) {
+    if (!applies()) {
+      return Map.of();
+    }
     Map<String, List<String>> arms = arms(grid);
     Map<String, Map<String, Long>> totals = new TreeMap<>();
     Map<String, String> firstMetric = new HashMap<>();
@@ -120,6 +135,13 @@ final class SampleRatioCheck {
     Map<String, Double> out = new HashMap<>();
     for (Map.Entry<String, Map<String, Long>> x : totals.entrySet()) {
       List<String> a = arms.get(x.getKey());
+      long control = x.getValue().getOrDefault(spec.controlArm(), 0L);
+      long all = x.getValue().values().stream().mapToLong(Long::longValue).sum();
+      if (control == 0 || control == all) {
+        // One side has no rows at all: there is no split to test, and the segment statuses
+        // (empty_control, empty_treatment) and the decision (insufficient_data) say why.
+        continue;
+      }
       long[] obs = new long[a.size()];
       double[] w = new double[a.size()];
       for (int i = 0; i < a.size(); i++) {

@@ -60,14 +60,19 @@ public final class SegmentEffectsJob {
     Instant started = Instant.now();
     Map<String, Double> seconds = new LinkedHashMap<>();
     Map<String, Double> writeSeconds = new LinkedHashMap<>();
-    Map<String, Object> inputInfo = describeInput(spark, spec.input());
-    RunOutput out = RunOutput.open(spark, spec.output(), spec.mode(), spec.outputFormat(), runId);
+    RunOutput out =
+        RunOutput.open(
+            spark, spec.output(), spec.mode(), spec.outputFormat(), runId,
+            java.util.Arrays.asList(spec.input(), spec.spec(), spec.priorHistory()));
     TaskFailureCounter failures = new TaskFailureCounter();
     spark.sparkContext().addSparkListener(failures);
     try {
       long t0 = System.nanoTime();
       group(spark, "segfx-stage1", "stage 1: read, validate, one-pass sufficient statistics and segment OLS");
-      Dataset<Row> input = InputReader.read(spark, spec.input(), spec.inputFormat());
+      InputReader.Input read = InputReader.open(spark, spec.input(), spec.inputFormat(), spec.csvDelimiter());
+      io.segfx.spark.ColumnNames.Matched matched = io.segfx.spark.ColumnNames.match(read.data(), wantedColumns(spec));
+      Dataset<Row> input = matched.data();
+      Map<String, Object> inputInfo = describeInput(spark, read, matched.renamed(), absentColumns(input, spec));
       SufficientStatsStage.Result s1;
       try {
         if ("estimates".equals(spec.inputKind())) {
@@ -93,6 +98,7 @@ public final class SegmentEffectsJob {
       if (rowsRead == 0) {
         throw new UsageException("input " + spec.input() + " has no rows");
       }
+      s1 = s1.withEstimates(ArmCoverage.complete(s1.estimates(), spec));
       LOG.info(
           "stage 1: {} rows read, {} used, {} rejected, {} segment cells in {} s",
           rowsRead, s1.rowsUsed(), s1.rowsRejected(), s1.estimates().size(), seconds.get("read_aggregate"));
@@ -285,22 +291,72 @@ public final class SegmentEffectsJob {
     return Math.round((System.nanoTime() - since) / 1e6) / 1e3;
   }
 
-  private static Map<String, Object> describeInput(SparkSession spark, String input) {
+  /**
+   * The manifest's record of the input: its path, the files read and skipped, their size, the
+   * columns matched by a near name and the key columns that are absent.
+   */
+  private static Map<String, Object> describeInput(
+      SparkSession spark, InputReader.Input read, Map<String, String> renamed, Map<String, String> absent) {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("path", input);
+    m.put("path", read.path());
+    long bytes = 0;
+    long newest = 0;
     try {
-      Path p = new Path(input);
-      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      if (fs.exists(p)) {
-        ContentSummary c = fs.getContentSummary(p);
-        m.put("bytes", c.getLength());
-        m.put("files", c.getFileCount());
-        m.put("modified_at", Instant.ofEpochMilli(fs.getFileStatus(p).getModificationTime()).toString());
+      for (String f : read.filesRead()) {
+        Path p = new Path(f);
+        FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+        org.apache.hadoop.fs.FileStatus st = fs.getFileStatus(p);
+        bytes += st.getLen();
+        newest = Math.max(newest, st.getModificationTime());
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the file system of " + input, e);
+      throw new UncheckedIOException("cannot read the file system of " + read.path(), e);
     }
+    m.put("bytes", bytes);
+    m.put("files", read.filesRead().size());
+    m.put("modified_at", Instant.ofEpochMilli(newest).toString());
+    m.put("files_read", read.filesRead());
+    m.put("files_skipped", read.filesSkipped());
+    m.put("columns_matched", renamed);
+    m.put("columns_absent", absent);
     return m;
+  }
+
+  /** Every input column the spec names. */
+  static List<String> wantedColumns(JobSpec spec) {
+    List<String> w = new ArrayList<>(List.of(spec.experimentCol(), spec.segmentCol(), spec.armCol()));
+    switch (spec.inputKind()) {
+      case "counts" -> w.addAll(spec.countCols());
+      case "estimates" -> w.addAll(spec.estimateCols());
+      default -> {
+        for (io.segfx.model.MetricSpec m : spec.metricSpecs()) {
+          w.add(m.column());
+        }
+        w.addAll(spec.covariates());
+        w.add(spec.unitCol());
+        w.add(spec.clusterCol());
+      }
+    }
+    return w;
+  }
+
+  /**
+   * The key columns the input lacks, with what their absence means; logged, and recorded in the
+   * manifest, so a misspelt experiment column is visible rather than a silent single experiment.
+   */
+  private static Map<String, String> absentColumns(Dataset<Row> input, JobSpec spec) {
+    Map<String, String> out = new LinkedHashMap<>();
+    List<String> names = java.util.Arrays.asList(input.columns());
+    if (!names.contains(spec.experimentCol())) {
+      out.put(spec.experimentCol(), "--experiment-col absent: every row is one experiment '" + JobSpec.SINGLE_EXPERIMENT + "'");
+    }
+    if (!names.contains(spec.segmentCol())) {
+      out.put(spec.segmentCol(), "--segment-col absent: every row is one segment '" + JobSpec.SINGLE_SEGMENT + "'");
+    }
+    for (Map.Entry<String, String> e : out.entrySet()) {
+      LOG.warn("input has no column '{}': {}", e.getKey(), e.getValue());
+    }
+    return out;
   }
 
   /** segfx, Spark, Scala and Java versions. */

@@ -345,6 +345,10 @@ final class ColumnarScan implements Serializable {
         }
       }
       int armSlot = armSlot(r);
+      if (armNames.get(armSlot) == null) {
+        reject(s.keyNullReason[2]);
+        return;
+      }
       if (s.knownArms != null && !armKnown.get(armSlot)) {
         reject("unknown_arm");
         return;
@@ -462,7 +466,9 @@ final class ColumnarScan implements Serializable {
       return slot;
     }
 
-    private int slotOf(String name) {
+    /** The slot of an arm's raw text; its name is the canonical label (null: a missing arm). */
+    private int slotOf(String raw) {
+      String name = io.segfx.model.ArmLabel.canonical(raw);
       Integer slot = armByName.get(name);
       if (slot == null) {
         slot = armNames.size();

@@ -17,6 +17,15 @@ public final class Columns {
   /** Column added to {@code rejected_rows}. */
   public static final String REJECT_REASON = "reject_reason";
 
+  /**
+   * CSV input: the raw text of a line whose number of fields differs from the header's (null on
+   * well-formed lines). Kept in {@code rejected_rows} so the line can be found and mended.
+   */
+  public static final String CORRUPT_RECORD = "segfx_raw_line";
+
+  /** Reason of a CSV line whose number of fields differs from the header's. */
+  public static final String MALFORMED_LINE = "malformed_line";
+
   /** Ordinal of the first value column in the validated projection. */
   public static final int FIRST_VALUE = 4;
 }

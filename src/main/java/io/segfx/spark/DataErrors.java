@@ -2,6 +2,7 @@ package io.segfx.spark;
 
 import io.segfx.config.UsageException;
 import java.io.IOException;
+import java.util.List;
 
 /**
  * Turns a Spark failure caused by the input data (an unreadable or corrupt file, a column whose type
@@ -21,6 +22,12 @@ public final class DataErrors {
     for (Throwable t = e; t != null; t = t.getCause()) {
       String name = t.getClass().getName();
       String msg = String.valueOf(t.getMessage());
+      if (msg.startsWith("CSV header does not conform to the schema")) {
+        return new UsageException(
+            "cannot read input " + input + ": the files' CSV headers differ (" + headerLines(msg)
+                + "); every file of a folder needs the same columns in the same order",
+            e);
+      }
       if (t instanceof IOException
           || name.contains("parquet")
           || name.contains("SchemaColumnConvertNotSupported")
@@ -40,6 +47,18 @@ public final class DataErrors {
       return e instanceof RuntimeException r ? r : new IllegalStateException(e);
     }
     return new UsageException("cannot read input " + input + ": " + firstLine(root.getMessage()), e);
+  }
+
+  /** The header, the expected columns and the file named by Spark's header check, on one line. */
+  private static String headerLines(String msg) {
+    List<String> parts = new java.util.ArrayList<>();
+    for (String line : msg.split("\n")) {
+      String l = line.strip();
+      if (l.startsWith("Header:") || l.startsWith("Schema:") || l.startsWith("CSV file:")) {
+        parts.add(l.replace("Schema:", "first file:"));
+      }
+    }
+    return String.join("; ", parts);
   }
 
   private static String firstLine(String s) {

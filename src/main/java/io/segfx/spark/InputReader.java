@@ -2,44 +2,101 @@ package io.segfx.spark;
 
 import io.segfx.config.UsageException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.GlobFilter;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
-/** Reads unit-level input through Spark's data sources (any Hadoop file system). */
+/**
+ * Reads unit-level input through Spark's data sources (any Hadoop file system).
+ *
+ * <p>CSV is read as RFC 4180 describes it and as Python, pandas, Excel and Postgres write it: a
+ * double quote inside a quoted field is written twice, and quoted fields may hold separators and
+ * line breaks. Every column is read as text (numbers are cast and checked by {@link
+ * ValidationStage}). A line whose number of fields differs from the header's is never shifted or
+ * truncated into a row: it keeps its raw text in {@link Columns#CORRUPT_RECORD} and is quarantined
+ * as {@code malformed_line}. A byte-order mark and spaces around header names are removed.
+ *
+ * <p>In a folder only the files of the input's format are read ({@link #CSV_FILES}, or every
+ * visible file for Parquet); the others are listed as skipped, and the files read are listed, in
+ * the manifest.
+ */
 public final class InputReader {
   private InputReader() {}
 
+  /** File names read as CSV inside a folder (Hadoop glob, as Spark's {@code pathGlobFilter}). */
+  public static final String CSV_FILES = "*.{csv,CSV,csv.gz,CSV.GZ,csv.bz2,CSV.BZ2}";
+
   /**
-   * Reads {@code path} as {@code format}. CSV is read with a header and every column as text (no
-   * schema inference, so no extra scan); numeric columns are cast and checked by {@link
-   * ValidationStage}.
+   * An input as read.
    *
-   * A relative path is made absolute on the driver first, so executors on a cluster (whose working
-   * folders differ) read the same files.
-   *
-   * @throws UsageException if the path does not exist or cannot be read as that format
+   * @param data the rows
+   * @param path the fully qualified input path
+   * @param filesRead the data files read, sorted
+   * @param filesSkipped files in the input folder that are not of its format, sorted
    */
+  public record Input(Dataset<Row> data, String path, List<String> filesRead, List<String> filesSkipped) {}
+
+  /** Reads {@code path} as {@code format} with comma-separated CSV; see {@link #open}. */
   public static Dataset<Row> read(SparkSession spark, String path, String format) {
-    String qualified;
+    return open(spark, path, format, ',').data();
+  }
+
+  /**
+   * Reads {@code path} as {@code format}. A relative path is made absolute on the driver first, so
+   * executors on a cluster (whose working folders differ) read the same files.
+   *
+   * @param delimiter the CSV field separator
+   * @throws UsageException if the path does not exist, holds no file of the format, or cannot be
+   *     read as that format
+   */
+  public static Input open(SparkSession spark, String path, String format, char delimiter) {
+    Path qualified;
+    List<String> read = new ArrayList<>();
+    List<String> skipped = new ArrayList<>();
     try {
       Path p = new Path(path);
       FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
       if (!fs.exists(p)) {
         throw new UsageException("input not found: " + path);
       }
-      qualified = fs.makeQualified(p).toString();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot reach the file system of " + path, e);
-    }
-    try {
-      if ("csv".equals(format)) {
-        return spark.read().option("header", "true").option("mode", "PERMISSIVE").csv(qualified);
+      qualified = fs.makeQualified(p);
+      boolean csv = "csv".equals(format);
+      GlobFilter filter = new GlobFilter(CSV_FILES);
+      if (fs.getFileStatus(qualified).isDirectory()) {
+        list(fs, qualified, csv ? filter : null, read, skipped);
+      } else {
+        read.add(qualified.toString());
       }
-      return spark.read().parquet(qualified);
+      if (read.isEmpty()) {
+        throw new UsageException(
+            "input folder " + path + " holds no " + format + " file"
+                + (csv ? " (names matching " + CSV_FILES + ")" : "")
+                + (skipped.isEmpty() ? "" : "; it holds: " + String.join(", ", names(skipped)))
+                + "; set --input-format if the files are of another format");
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      throw new UsageException("cannot reach input " + path + ": " + e.getMessage(), e);
+    }
+    read.sort(null);
+    skipped.sort(null);
+    try {
+      Dataset<Row> data =
+          "csv".equals(format)
+              ? csv(spark, qualified, path, delimiter)
+              : spark.read().parquet(qualified.toString());
+      return new Input(data, qualified.toString(), read, skipped);
+    } catch (UsageException e) {
+      throw e;
     } catch (Exception e) { // Spark throws its checked SparkException undeclared.
       RuntimeException t = DataErrors.translate(e, path);
       if (t instanceof UsageException) {
@@ -47,5 +104,105 @@ public final class InputReader {
       }
       throw t;
     }
+  }
+
+  /** Spark's CSV reader set to RFC 4180, with the corrupt-record column. */
+  private static Dataset<Row> csv(SparkSession spark, Path qualified, String path, char delimiter) {
+    org.apache.spark.sql.DataFrameReader reader =
+        spark.read()
+            .option("header", "true")
+            .option("sep", String.valueOf(delimiter))
+            .option("quote", "\"")
+            .option("escape", "\"")
+            .option("multiLine", "true")
+            .option("mode", "PERMISSIVE")
+            .option("pathGlobFilter", CSV_FILES)
+            .option("columnNameOfCorruptRecord", Columns.CORRUPT_RECORD)
+            .option("enforceSchema", "false");
+    // The header as written (Spark's own header handling renames duplicates silently).
+    List<Row> first = reader.option("header", "false").csv(qualified.toString()).limit(1).collectAsList();
+    reader.option("header", "true");
+    if (first.isEmpty()) {
+      throw new UsageException("input " + path + " is empty: no header line");
+    }
+    Row h = first.get(0);
+    String[] raw = new String[h.length()];
+    String[] clean = new String[raw.length];
+    java.util.Map<String, String> seen = new java.util.HashMap<>();
+    for (int i = 0; i < raw.length; i++) {
+      raw[i] = h.isNullAt(i) ? "" : h.getString(i);
+      clean[i] = cleanName(raw[i]);
+      if (clean[i].isEmpty()) {
+        clean[i] = "_c" + i; // Spark's name for an unnamed column, e.g. pandas' index
+      }
+      String prior = seen.put(clean[i].toLowerCase(java.util.Locale.ROOT), clean[i]);
+      if (prior != null) {
+        throw new UsageException(
+            "input " + path + " names column '" + clean[i] + "' twice ('" + prior + "' and '" + clean[i]
+                + "'; names are matched ignoring case and spaces); rename one");
+      }
+    }
+    refuseOtherSeparator(clean, delimiter, path);
+    List<StructField> fields = new ArrayList<>();
+    for (String name : raw) {
+      fields.add(DataTypes.createStructField(name, DataTypes.StringType, true));
+    }
+    fields.add(DataTypes.createStructField(Columns.CORRUPT_RECORD, DataTypes.StringType, true));
+    // The schema carries the header as written, so Spark checks every file's header against it
+    // (enforceSchema false) instead of reading a file with other columns by position.
+    Dataset<Row> data = reader.schema(DataTypes.createStructType(fields)).csv(qualified.toString());
+    List<String> names = new ArrayList<>(Arrays.asList(clean));
+    names.add(Columns.CORRUPT_RECORD);
+    return data.toDF(names.toArray(new String[0]));
+  }
+
+  /** A header name without a byte-order mark or surrounding white space. */
+  static String cleanName(String name) {
+    String n = name.startsWith("\uFEFF") ? name.substring(1) : name;
+    return n.strip();
+  }
+
+  /** A one-column header that splits on ';' or a tab is another separator's file. */
+  private static void refuseOtherSeparator(String[] header, char delimiter, String path) {
+    if (header.length != 1) {
+      return;
+    }
+    for (char other : new char[] {';', '\t', '|'}) {
+      if (other != delimiter && header[0].indexOf(other) >= 0) {
+        String shown = other == '\t' ? "\\t" : String.valueOf(other);
+        throw new UsageException(
+            "input " + path + " has one column '" + header[0] + "' that looks '" + shown
+                + "'-separated; pass --csv-delimiter '" + shown + "'");
+      }
+    }
+  }
+
+  /** Visible files under {@code dir} (recursively), split by whether {@code filter} takes them. */
+  private static void list(FileSystem fs, Path dir, GlobFilter filter, List<String> read, List<String> skipped)
+      throws IOException {
+    for (FileStatus f : fs.listStatus(dir)) {
+      String name = f.getPath().getName();
+      if (name.startsWith(".") || name.startsWith("_")) {
+        continue; // Spark's own rule for hidden and metadata files
+      }
+      if (f.isDirectory()) {
+        list(fs, f.getPath(), filter, read, skipped);
+      } else if (filter == null || filter.accept(f.getPath())) {
+        read.add(f.getPath().toString());
+      } else {
+        skipped.add(f.getPath().toString());
+      }
+    }
+  }
+
+  private static List<String> names(List<String> paths) {
+    List<String> out = new ArrayList<>();
+    for (String p : paths.subList(0, Math.min(5, paths.size()))) {
+      out.add(p.substring(p.lastIndexOf('/') + 1));
+    }
+    if (paths.size() > 5) {
+      out.add("... (" + paths.size() + " in all)");
+    }
+    return out;
   }
 }

@@ -5,10 +5,14 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.regexp_replace;
+import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
 import io.segfx.config.JobSpec;
 import io.segfx.config.UsageException;
+import io.segfx.model.ArmLabel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -30,7 +34,8 @@ import org.apache.spark.sql.types.StructType;
  * {@link Columns#REASON} (null for usable rows) and the covariate and metric values as doubles. The
  * projection is plain column expressions, so Spark compiles it into the scan (whole-stage codegen).
  *
- * <p>Reasons, first match wins: {@code null:<col>} (a missing key or value), {@code
+ * <p>Reasons, first match wins: {@code malformed_line} (a CSV line whose number of fields differs
+ * from the header's), {@code null:<col>} (a missing key or value), {@code
  * duplicate:<unit col>} (with {@code --unit-col}: every row of an id seen more than once), {@code
  * unknown_arm} (an arm neither control nor a declared variant), {@code not_numeric:<col>} (text that
  * does not parse as a number), {@code nonfinite:<col>} (NaN or ±Inf), {@code out_of_range:<col>}
@@ -138,12 +143,15 @@ public final class ValidationStage {
             : lit(JobSpec.SINGLE_EXPERIMENT);
     Column segment =
         names.contains(spec.segmentCol()) ? key(schema, spec.segmentCol()) : lit(JobSpec.SINGLE_SEGMENT);
-    Column arm = key(schema, spec.armCol());
+    Column arm = canonicalArm(key(schema, spec.armCol()));
 
     List<Column> values = new ArrayList<>();
     Column reason = lit(null).cast("string");
     // Built from the last check to the first, so the first failing check names the reason.
     List<Column[]> checks = new ArrayList<>();
+    if (names.contains(Columns.CORRUPT_RECORD)) {
+      checks.add(new Column[] {col(Columns.CORRUPT_RECORD).isNotNull(), lit(Columns.MALFORMED_LINE)});
+    }
     checks.add(new Column[] {experiment.isNull(), lit("null:" + spec.experimentCol())});
     checks.add(new Column[] {segment.isNull(), lit("null:" + spec.segmentCol())});
     checks.add(new Column[] {arm.isNull(), lit("null:" + spec.armCol())});
@@ -247,7 +255,13 @@ public final class ValidationStage {
     if (t instanceof StringType) {
       return c;
     }
-    if (t instanceof DoubleType || t instanceof FloatType || t instanceof DecimalType) {
+    if (t instanceof DoubleType || t instanceof FloatType) {
+      // NaN and infinities are missing ids: Spark's NaN = NaN would otherwise make NaN read as 0.
+      return when(isnan(c).or(abs(c).equalTo(lit(Double.POSITIVE_INFINITY))), lit(null).cast("string"))
+          .when(c.equalTo(floor(c)), c.cast("long").cast("string"))
+          .otherwise(c.cast("string"));
+    }
+    if (t instanceof DecimalType) {
       return when(c.equalTo(floor(c)), c.cast("long").cast("string")).otherwise(c.cast("string"));
     }
     if (t instanceof NumericType || t instanceof BooleanType) {
@@ -255,6 +269,23 @@ public final class ValidationStage {
     }
     throw new UsageException(
         "column '" + name + "' has type " + t.simpleString() + "; an id column must be text or a number");
+  }
+
+  /** {@link ArmLabel#canonical} as a Spark expression (the same regular expressions). */
+  static Column canonicalArm(Column text) {
+    Column t = trim(text);
+    Column low = lower(t);
+    Column number =
+        regexp_replace(
+            regexp_replace(regexp_replace(t, ArmLabel.FRACTION, ""), ArmLabel.PLUS, ""),
+            ArmLabel.ZEROS,
+            ArmLabel.ZEROS_REPLACEMENT);
+    return when(text.isNull(), lit(null).cast("string"))
+        .when(low.isin(ArmLabel.NULL_WORDS.toArray()), lit(null).cast("string"))
+        .when(low.equalTo("true"), lit("1"))
+        .when(low.equalTo("false"), lit("0"))
+        .when(t.rlike(ArmLabel.INTEGRAL), when(number.equalTo("-0"), lit("0")).otherwise(number))
+        .otherwise(t);
   }
 
   private static Column numeric(Column raw, DataType t, String name) {

@@ -49,7 +49,7 @@ class OptionValuesTest {
   @Test
   void manifestSettingsKeepTheirOrder() {
     JobSpec s =
-        spec("--input", "x.csv", "--output", "o", "--metric", "y", "--bias-prior", "small=0.01,0.02",
+        spec("--input", "x.csv", "--output", "o", "--metric", "y:binary", "--bias-prior", "small=0.01,0.02",
             "--prior-grid", "flat=1,1;skeptical=20,180|28,172");
     @SuppressWarnings("unchecked")
     List<java.util.Map<String, Object>> bias = (List<java.util.Map<String, Object>>) s.toManifest().get("bias_prior");
