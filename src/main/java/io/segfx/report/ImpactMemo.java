@@ -32,12 +32,17 @@ public final class ImpactMemo {
         .append(r.<Boolean>getAs("significant") ? "" : "not ").append("significant at the chosen level. ");
     b.append("Evidence checks: refitting at ").append((int) r.getAs("placebos")).append(" fake intervention points in the pre-period gives placebo p = ")
         .append(DecisionMemo.probability(r.getAs("placebo_p")))
-        .append(" (small values mean no placebo window showed an effect this large); the pre-period fit has R² ")
+        .append(" (small values mean no placebo window showed an effect this large)");
+    b.append("; the pre-period fit has R² ")
         .append(DecisionMemo.probability(r.getAs("pre_r2"))).append(" and lag-1 residual autocorrelation ")
         .append(DecisionMemo.number(r.getAs("pre_residual_autocorrelation")))
         .append(r.<Boolean>getAs("residual_drift_flag")
             ? ", which is flagged: residuals drift, so the intervals are likely too narrow. "
             : ", within the noise band. ");
+    if (r.schema() != null && java.util.Arrays.asList(r.schema().fieldNames()).contains("rows_rejected")
+        && r.<Long>getAs("rows_rejected") > 0) {
+      b.append(r.<Long>getAs("rows_rejected")).append(" rows of this series were quarantined (see rejected_rows) and left out. ");
+    }
     b.append("This is causal only if the control series represent what would have happened to ").append(id)
         .append(" without the intervention and were not affected by it (seed notebook section 10).");
     return b.toString();
