@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.spark.api.java.JavaRDD;
@@ -423,7 +424,8 @@ public final class CausalImpactJob {
       index.put(labels.get(i), i);
       out.writeText(
           "memos/" + names.get(i) + ".md",
-          "# Causal impact: " + labels.get(i) + "\n\n" + io.segfx.report.ImpactMemo.paragraph(summaries.get(i)) + "\n");
+          SafeText.cleanDocument(
+              "# Causal impact: " + SafeText.clean(labels.get(i)) + "\n\n" + io.segfx.report.ImpactMemo.paragraph(summaries.get(i)) + "\n"));
     }
     List<Row> ordered = new ArrayList<>(summaries);
     ordered.sort(
@@ -482,6 +484,56 @@ public final class CausalImpactJob {
     out.writeText(
         io.segfx.report.HtmlReport.FOLDER + "/index.html", io.segfx.report.HtmlReport.impactIndex(runId, ordered, orderedLabels, pageOf));
     return charted.size();
+  }
+
+  /**
+   * The summary as the console prints it: one line per series (and window) with the average
+   * impact, its interval, P(> 0), the tail-area p and the placebo p, then a note on the placebo
+   * floor. Series ids pass through {@link SafeText#clean}, so an id cannot send control sequences
+   * to the terminal.
+   *
+   * <p>placebo p = (1 + #{placebo effects at least as large}) / (1 + placebos) is at least 1/(1 +
+   * placebos), 1/11 ≈ 0.091 with the default 10; a value at that floor is printed as {@code <=}
+   * it, since more placebos could show a smaller one.
+   */
+  public static String consoleTable(List<Row> rows) {
+    StringBuilder b = new StringBuilder();
+    b.append(
+            String.format(
+                Locale.ROOT, "%-14s %-18s %10s %22s %9s %9s %9s", "series_id", "status", "avg impact", "95% interval", "P(>0)", "tail p",
+                "placebo p"))
+        .append('\n');
+    int most = 0;
+    for (Row r : rows) {
+      String id = SafeText.clean(r.getString(0)) + (r.getInt(27) > 1 ? " (window " + r.getInt(27) + ")" : "");
+      double placeboP = r.getDouble(24);
+      int placebos = r.getInt(25);
+      most = Math.max(most, placebos);
+      String placebo =
+          placebos > 0 && placeboP <= placeboFloor(placebos) * (1 + 1e-12)
+              ? "<=" + String.format(Locale.ROOT, "%.3f", placeboP)
+              : String.format(Locale.ROOT, "%.3f", placeboP);
+      b.append(
+              String.format(
+                  Locale.ROOT, "%-14s %-18s %10.4f [%9.4f, %9.4f] %9.3f %9.4f %9s", id, r.getString(1), r.getDouble(4), r.getDouble(6),
+                  r.getDouble(7), r.getDouble(8), r.getDouble(17), placebo))
+          .append('\n');
+    }
+    if (most > 0) {
+      b.append(
+              String.format(
+                  Locale.ROOT,
+                  "placebo p cannot go below 1/(1 + placebos) = %.3f with %d placebos ('<=' marks series at that floor: no placebo"
+                      + " effect was as large); raise --placebos to resolve smaller values",
+                  placeboFloor(most), most))
+          .append('\n');
+    }
+    return b.toString();
+  }
+
+  /** The smallest placebo p that {@code placebos} placebos can give: 1/(1 + placebos). */
+  public static double placeboFloor(int placebos) {
+    return 1.0 / (1 + placebos);
   }
 
   private static double[] parsePrior(List<String> p) {

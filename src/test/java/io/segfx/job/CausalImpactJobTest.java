@@ -421,6 +421,35 @@ class CausalImpactJobTest extends SharedSparkSession {
     }
   }
 
+  /**
+   * The console table, memos and report never carry an id's control characters, and the placebo
+   * floor 1/(1 + placebos) is stated where placebo p is shown.
+   */
+  @Test
+  void printedIdsAreCleanAndThePlaceboFloorIsStated() throws Exception {
+    Path clean = generated(tmp.resolve("c.csv"), 2);
+    String evil = "\u001b[31mred\u0007";
+    Path in = tmp.resolve("c-evil.csv");
+    Files.writeString(in, Files.readString(clean).replace("market-001", evil));
+    Path out = tmp.resolve("c-out");
+    List<Row> rows = run(in, out, "--report", "all");
+    String table = CausalImpactJob.consoleTable(rows);
+    Assertions.assertFalse(table.contains("\u001b") || table.contains("\u0007"), table);
+    Assertions.assertTrue(table.contains("\uFFFD[31mred\uFFFD"), table);
+    Assertions.assertTrue(table.contains("placebo p cannot go below 1/(1 + placebos) = 0.091 with 10 placebos"), table);
+    // market-001 has a real effect no placebo matches: its placebo p sits at the floor.
+    Assertions.assertTrue(table.contains("<=0.091"), table);
+    try (var files = Files.walk(out)) {
+      for (Path f : files.filter(f -> f.toString().endsWith(".md") || f.toString().endsWith(".html")).toList()) {
+        String text = Files.readString(f);
+        Assertions.assertFalse(text.contains("\u001b") || text.contains("\u0007"), f.toString());
+      }
+    }
+    String memo = Files.readString(out.resolve("memos/market-000.md"));
+    Assertions.assertTrue(memo.contains("with 10 placebos it cannot go below 1/11 = 0.091"), memo);
+    Assertions.assertTrue(Files.readString(out.resolve("report/index.html")).contains("cannot go below 1/11 = 0.091 with 10 placebos"));
+  }
+
   @Test
   void usageErrorsNameTheProblem() throws Exception {
     Path in = data();
