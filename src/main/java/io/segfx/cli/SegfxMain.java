@@ -115,13 +115,7 @@ public final class SegfxMain {
     SparkSession spark = session(io.segfx.job.CausalImpactJob.COMMAND, v.has("master") ? v.string("master") : null);
     List<org.apache.spark.sql.Row> rows = io.segfx.job.CausalImpactJob.run(spark, v);
     out.println("segfx: wrote " + v.string("output"));
-    out.println(String.format(Locale.ROOT, "%-14s %-18s %10s %22s %9s %9s %9s", "series_id", "status", "avg impact", "95% interval", "P(>0)", "tail p", "placebo p"));
-    for (org.apache.spark.sql.Row r : rows) {
-      out.println(
-          String.format(
-              Locale.ROOT, "%-14s %-18s %10.4f [%9.4f, %9.4f] %9.3f %9.4f %9.3f", r.getString(0), r.getString(1), r.getDouble(4),
-              r.getDouble(6), r.getDouble(7), r.getDouble(8), r.getDouble(17), r.getDouble(24)));
-    }
+    out.print(io.segfx.job.CausalImpactJob.consoleTable(rows));
   }
 
   private static void calibrate(String[] args, PrintStream out) {

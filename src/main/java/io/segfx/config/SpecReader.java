@@ -40,8 +40,31 @@ public final class SpecReader {
     }
     Map<String, Object> out = new LinkedHashMap<>();
     for (Map.Entry<?, ?> e : m.entrySet()) {
-      out.put(String.valueOf(e.getKey()), e.getValue());
+      out.put(String.valueOf(e.getKey()), isoDates(e.getValue()));
     }
     return out;
+  }
+
+  /**
+   * YAML reads an unquoted {@code 2026-01-05} or {@code 2026-01-05 10:00:00} as a timestamp (UTC
+   * when it has no zone); it becomes ISO text again ({@code 2026-01-05}, or the UTC instant such as
+   * {@code 2026-01-05T10:00:00Z}), since {@code Date.toString} would print it in the machine's time
+   * zone in a form no option reads.
+   */
+  private static Object isoDates(Object value) {
+    if (value instanceof java.util.Date d) {
+      java.time.Instant i = d.toInstant();
+      return i.getEpochSecond() % 86_400 == 0 && i.getNano() == 0
+          ? java.time.LocalDate.ofInstant(i, java.time.ZoneOffset.UTC).toString()
+          : i.toString();
+    }
+    if (value instanceof java.util.List<?> l) {
+      java.util.List<Object> out = new java.util.ArrayList<>(l.size());
+      for (Object o : l) {
+        out.add(isoDates(o));
+      }
+      return out;
+    }
+    return value;
   }
 }

@@ -4,8 +4,13 @@ import io.segfx.config.OptionDef;
 import io.segfx.config.OptionValues;
 import io.segfx.config.UsageException;
 import io.segfx.io.RunOutput;
+import io.segfx.io.OutputTables;
+import io.segfx.io.SafeText;
+import io.segfx.spark.Columns;
 import io.segfx.spark.DataErrors;
+import io.segfx.spark.ImpactInputStage;
 import io.segfx.spark.InputReader;
+import io.segfx.spark.TimeValues;
 import io.segfx.stats.ImpactAnalysis;
 import io.segfx.stats.Seeds;
 import java.io.Serializable;
@@ -14,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.spark.api.java.JavaRDD;
@@ -38,6 +44,8 @@ public final class CausalImpactJob {
   public static final String COMMAND = "causal-impact";
   public static final String IMPACT_SUMMARY = "impact_summary";
   public static final String IMPACT_POINTWISE = "impact_pointwise";
+  /** Status of a series every row of which is quarantined (see the manifest's rejected_by_reason). */
+  public static final String NO_USABLE_ROWS = "no_usable_rows";
 
   public static final List<OptionDef> OPTIONS =
       List.of(
@@ -47,10 +55,10 @@ public final class CausalImpactJob {
           OptionDef.choice("input-format", null, List.of("parquet", "csv"), "input format (default: from the extension, else parquet)"),
           OptionDef.choice("output-format", "parquet", List.of("parquet", "csv"), "format of the output tables"),
           OptionDef.of("series-col", OptionDef.Kind.STRING, "series_id", "series id column; absent = one series named 'all'"),
-          OptionDef.required("time-col", OptionDef.Kind.STRING, "time column (numeric)"),
+          OptionDef.required("time-col", OptionDef.Kind.STRING, "time column: numbers, or ISO dates/timestamps (2026-01-05, 2026-01-05T10:00:00, read as days since 1970-01-01 UTC; no zone = UTC)"),
           OptionDef.required("outcome-col", OptionDef.Kind.STRING, "outcome column of the treated series"),
           OptionDef.required("controls", OptionDef.Kind.LIST, "control series columns"),
-          OptionDef.of("intervention-time", OptionDef.Kind.DOUBLE, null, "the intervention time of every series (rows at or after it are post)"),
+          OptionDef.of("intervention-time", OptionDef.Kind.STRING, null, "the intervention time of every series (rows at or after it are post): a number, or a date/timestamp when the time column holds dates"),
           OptionDef.of("intervention-col", OptionDef.Kind.STRING, null, "column with each series' intervention time"),
           OptionDef.of("interventions", OptionDef.Kind.STRING, null, "table of intervention windows: columns series_id (or --series-col), start, end (empty = open); one summary per window, each against the pre-period before the series' first window"),
           OptionDef.of("trend", OptionDef.Kind.FLAG, null, "add a linear time trend regressor (the notebook does)"),
@@ -79,7 +87,7 @@ public final class CausalImpactJob {
           "relative_effect_mean:double", "relative_effect_q025:double", "relative_effect_q975:double", "tail_area_p:double",
           "prob_causal_effect:double", "significant:boolean", "pre_r2:double", "pre_residual_sd:double",
           "pre_residual_autocorrelation:double", "residual_drift_flag:boolean", "placebo_p:double", "placebos:int",
-          "intervention_time:double", "window:int", "window_end:double");
+          "intervention_time:double", "window:int", "window_end:double", "rows_rejected:long");
 
   static final StructType POINTWISE_SCHEMA =
       schema(
@@ -111,6 +119,16 @@ public final class CausalImpactJob {
     if (!(settings.alpha() > 0 && settings.alpha() < 1) || settings.draws() < 100 || settings.placebos() < 0) {
       throw new UsageException("--alpha must be in (0, 1), --draws >= 100 and --placebos >= 0");
     }
+    TimeValues.Time interventionTime = null;
+    if (v.has("intervention-time")) {
+      interventionTime = TimeValues.parse(v.string("intervention-time"));
+      if (interventionTime == null) {
+        throw new UsageException(
+            "--intervention-time '" + SafeText.clean(v.string("intervention-time"))
+                + "' is neither a number nor a date (2026-01-05) or timestamp (2026-01-05T10:00:00); give the time of the first"
+                + " post-intervention row in the form of the time column");
+      }
+    }
     String input = v.string("input");
     String format = v.has("input-format") ? v.string("input-format") : input.endsWith(".csv") ? "csv" : "parquet";
     RunOutput out =
@@ -119,48 +137,64 @@ public final class CausalImpactJob {
             Arrays.asList(v.string("input"), v.string("spec"), v.string("interventions")));
     try {
       Dataset<Row> in = InputReader.read(spark, input, format);
-      List<String> names = Arrays.asList(in.columns());
-      for (String c : concat(List.of(v.string("time-col"), v.string("outcome-col")), controls)) {
-        require(names, c);
+      String timeCol = v.string("time-col");
+      ImpactInputStage.Spec inputSpec =
+          new ImpactInputStage.Spec(
+              Arrays.asList(in.columns()).contains(v.string("series-col")) ? v.string("series-col") : null, timeCol,
+              v.string("outcome-col"), controls, v.has("intervention-col") ? v.string("intervention-col") : null,
+              interventionTime != null ? interventionTime.value() : Double.NaN);
+      Dataset<Row> projected = ImpactInputStage.apply(in, inputSpec);
+      ImpactInputStage.Counts counts = ImpactInputStage.count(projected);
+      TimeValues.Kind timeKind =
+          ImpactInputStage.kind("time column '" + timeCol + "'", counts.timeNumbers(), counts.timeCalendar(), counts.badTime());
+      if (interventionTime != null) {
+        sameKind("--intervention-time " + SafeText.clean(v.string("intervention-time")), interventionTime.kind(), timeCol, timeKind);
       }
       if (v.has("intervention-col")) {
-        require(names, v.string("intervention-col"));
+        String what = "intervention column '" + v.string("intervention-col") + "'";
+        sameKind(
+            what,
+            ImpactInputStage.kind(what, counts.interventionNumbers(), counts.interventionCalendar(), counts.badIntervention()),
+            timeCol, timeKind);
       }
-      Column series =
-          names.contains(v.string("series-col"))
-              ? functions.col(q(v.string("series-col"))).cast("string")
-              : functions.lit("all");
-      List<Column> cols = new ArrayList<>();
-      cols.add(series.as("s"));
-      cols.add(functions.col(q(v.string("time-col"))).cast("double").as("t"));
-      cols.add(functions.col(q(v.string("outcome-col"))).cast("double").as("y"));
-      for (int i = 0; i < controls.size(); i++) {
-        cols.add(functions.col(q(controls.get(i))).cast("double").as("c" + i));
-      }
-      cols.add(
-          (v.has("intervention-col")
-                  ? functions.col(q(v.string("intervention-col"))).cast("double")
-                  : functions.lit(v.has("intervention-time") ? v.number("intervention-time") : Double.NaN))
-              .as("iv"));
-      Map<String, List<double[]>> windows = v.has("interventions") ? windows(spark, v.string("interventions"), v.string("series-col")) : null;
+      Map<String, List<double[]>> windows =
+          v.has("interventions") ? windows(spark, v.string("interventions"), v.string("series-col"), timeCol, timeKind) : null;
       int k = controls.size();
+      List<Column> cols = new ArrayList<>();
+      for (String c : List.of(ImpactInputStage.SERIES, ImpactInputStage.TIME, ImpactInputStage.OUTCOME)) {
+        cols.add(functions.col(c));
+      }
+      for (int i = 0; i < k; i++) {
+        cols.add(functions.col(ImpactInputStage.CONTROL_PREFIX + i));
+      }
+      cols.add(functions.col(ImpactInputStage.INTERVENTION));
       long seed = v.longValue("seed");
       spark.sparkContext().setJobGroup("segfx-impact", "causal impact: one task group per series", false);
       long t0 = System.nanoTime();
       JavaRDD<Tuple2<Row, List<Row>>> analysed =
-          in.select(cols.toArray(new Column[0]))
+          projected
+              .where(functions.col(Columns.REASON).isNull())
+              .select(cols.toArray(new Column[0]))
               .toJavaRDD()
-              .mapToPair(r -> new Tuple2<>(r.isNullAt(0) ? "" : r.getString(0), obs(r, k)))
+              .mapToPair(r -> new Tuple2<>(r.getString(0), obs(r, k)))
               .groupByKey()
               .flatMap(g -> analyse(g._1(), g._2(), settings, seed, windows == null ? null : windows.getOrDefault(g._1(), List.of())).iterator());
       analysed.cache();
+      List<Row> collected = new ArrayList<>(analysed.map(Tuple2::_1).collect());
+      // A series whose every row is quarantined still gets a summary, so it cannot vanish unseen.
+      for (String series : new java.util.TreeSet<>(counts.rejectedBySeries().keySet())) {
+        if (!counts.usedSeries().contains(series)) {
+          collected.add(summaryRow(series, ImpactAnalysis.Result.failed(NO_USABLE_ROWS, 0, 0), Double.NaN, Double.NaN, 1)._1());
+        }
+      }
       List<Row> summaries = new ArrayList<>();
-      for (Row r : analysed.map(Tuple2::_1).collect()) {
-        // With the schema, so callers can read fields by name.
-        Object[] values = new Object[r.length()];
-        for (int i = 0; i < values.length; i++) {
+      for (Row r : collected) {
+        // With the schema, so callers can read fields by name; the series' quarantined rows last.
+        Object[] values = new Object[r.length() + 1];
+        for (int i = 0; i < r.length(); i++) {
           values[i] = r.get(i);
         }
+        values[r.length()] = counts.rejectedBySeries().getOrDefault(r.getString(0), 0L);
         summaries.add(new org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema(values, SUMMARY_SCHEMA));
       }
       summaries.sort(java.util.Comparator.comparing((Row a) -> a.getString(0)).thenComparingInt(a -> a.getInt(27)));
@@ -169,6 +203,11 @@ public final class CausalImpactJob {
       Dataset<Row> pointwise =
           spark.createDataFrame(analysed.flatMap(t -> t._2().iterator()), POINTWISE_SCHEMA).orderBy("series_id", "time");
       out.write(IMPACT_POINTWISE, pointwise);
+      if (counts.rowsRejected() > 0) {
+        out.write(
+            OutputTables.REJECTED_ROWS,
+            ImpactInputStage.withReason(in, inputSpec).where(functions.col(Columns.REJECT_REASON).isNotNull()));
+      }
       int pages = writeReport(out, runId, summaries, analysed, io.segfx.config.ReportScope.parse(v.string("report")));
       analysed.unpersist();
       Map<String, Long> statuses = new LinkedHashMap<>();
@@ -179,6 +218,11 @@ public final class CausalImpactJob {
       manifest.put("run_id", runId);
       manifest.put("command", COMMAND);
       manifest.put("input", input);
+      manifest.put("rows_read", counts.rowsRead());
+      manifest.put("rows_used", counts.rowsUsed());
+      manifest.put("rows_rejected", counts.rowsRejected());
+      manifest.put("rejected_by_reason", counts.rejectedByReason());
+      manifest.put("time_unit", timeKind == TimeValues.Kind.CALENDAR ? TimeValues.CALENDAR_UNIT : "as given");
       manifest.put("series", summaries.size());
       manifest.put("series_by_status", statuses);
       manifest.put("memos", summaries.size());
@@ -224,7 +268,8 @@ public final class CausalImpactJob {
    * Intervention windows per series from a table (series, start, end; end null = open), sorted by
    * start.
    */
-  private static Map<String, List<double[]>> windows(SparkSession spark, String path, String seriesCol) {
+  private static Map<String, List<double[]>> windows(
+      SparkSession spark, String path, String seriesCol, String timeCol, TimeValues.Kind timeKind) {
     Dataset<Row> t = InputReader.read(spark, path, path.endsWith(".csv") ? "csv" : "parquet");
     List<String> names = Arrays.asList(t.columns());
     String s = names.contains(seriesCol) ? seriesCol : "series_id";
@@ -233,19 +278,45 @@ public final class CausalImpactJob {
         throw new UsageException("--interventions " + path + " has no column '" + c + "' (needs " + seriesCol + ", start, end)");
       }
     }
-    Column end = names.contains("end") ? functions.col("end").cast("double") : functions.lit(null).cast("double");
+    Column end = names.contains("end") ? functions.col("end") : functions.lit(null);
     Map<String, List<double[]>> out = new java.util.HashMap<>();
-    for (Row r : t.select(functions.col(q(s)).cast("string"), functions.col("start").cast("double"), end).collectAsList()) {
+    for (Row r : t.select(functions.col(q(s)).cast("string"), functions.col("start"), end).collectAsList()) {
       if (r.isNullAt(0)) {
         continue;
       }
-      out.computeIfAbsent(r.getString(0), x -> new ArrayList<>())
-          .add(new double[] {r.isNullAt(1) ? Double.NaN : r.getDouble(1), r.isNullAt(2) ? Double.POSITIVE_INFINITY : r.getDouble(2)});
+      double[] w = {Double.NaN, Double.POSITIVE_INFINITY};
+      for (int i = 1; i <= 2; i++) {
+        if (r.isNullAt(i) || (r.get(i) instanceof String x && x.isBlank())) {
+          continue;
+        }
+        TimeValues.Time time = TimeValues.of(r.get(i));
+        String what = "--interventions " + path + ": " + (i == 1 ? "start" : "end") + " '" + SafeText.clean(String.valueOf(r.get(i)))
+            + "' of series '" + SafeText.clean(r.getString(0)) + "'";
+        if (time == null) {
+          throw new UsageException(what + " is neither a number nor a date (2026-01-05) or timestamp (2026-01-05T10:00:00)");
+        }
+        sameKind(what, time.kind(), timeCol, timeKind);
+        w[i - 1] = time.value();
+      }
+      out.computeIfAbsent(r.getString(0), x -> new ArrayList<>()).add(w);
     }
     for (List<double[]> w : out.values()) {
       w.sort(java.util.Comparator.comparingDouble(x -> x[0]));
     }
     return out;
+  }
+
+  /**
+   * Refuses an intervention time whose kind differs from the time column's: a number against a
+   * date column (or the reverse) would compare two different scales.
+   */
+  private static void sameKind(String what, TimeValues.Kind kind, String timeCol, TimeValues.Kind timeKind) {
+    if (kind != null && timeKind != null && kind != timeKind) {
+      throw new UsageException(
+          what + " is " + (kind == TimeValues.Kind.NUMBER ? "a number" : "a date or timestamp") + " but time column '" + timeCol
+              + "' holds " + timeKind.label() + "; give it as " + (timeKind == TimeValues.Kind.NUMBER
+                  ? "a number on the time column's scale" : "a date or timestamp such as 2026-01-05 or 2026-01-05T10:00:00"));
+    }
   }
 
   /**
@@ -356,7 +427,8 @@ public final class CausalImpactJob {
       index.put(labels.get(i), i);
       out.writeText(
           "memos/" + names.get(i) + ".md",
-          "# Causal impact: " + labels.get(i) + "\n\n" + io.segfx.report.ImpactMemo.paragraph(summaries.get(i)) + "\n");
+          SafeText.cleanDocument(
+              "# Causal impact: " + SafeText.clean(labels.get(i)) + "\n\n" + io.segfx.report.ImpactMemo.paragraph(summaries.get(i)) + "\n"));
     }
     List<Row> ordered = new ArrayList<>(summaries);
     ordered.sort(
@@ -417,6 +489,56 @@ public final class CausalImpactJob {
     return charted.size();
   }
 
+  /**
+   * The summary as the console prints it: one line per series (and window) with the average
+   * impact, its interval, P(> 0), the tail-area p and the placebo p, then a note on the placebo
+   * floor. Series ids pass through {@link SafeText#clean}, so an id cannot send control sequences
+   * to the terminal.
+   *
+   * <p>placebo p = (1 + #{placebo effects at least as large}) / (1 + placebos) is at least 1/(1 +
+   * placebos), 1/11 ≈ 0.091 with the default 10; a value at that floor is printed as {@code <=}
+   * it, since more placebos could show a smaller one.
+   */
+  public static String consoleTable(List<Row> rows) {
+    StringBuilder b = new StringBuilder();
+    b.append(
+            String.format(
+                Locale.ROOT, "%-14s %-18s %10s %22s %9s %9s %9s", "series_id", "status", "avg impact", "95% interval", "P(>0)", "tail p",
+                "placebo p"))
+        .append('\n');
+    int most = 0;
+    for (Row r : rows) {
+      String id = SafeText.clean(r.getString(0)) + (r.getInt(27) > 1 ? " (window " + r.getInt(27) + ")" : "");
+      double placeboP = r.getDouble(24);
+      int placebos = r.getInt(25);
+      most = Math.max(most, placebos);
+      String placebo =
+          placebos > 0 && placeboP <= placeboFloor(placebos) * (1 + 1e-12)
+              ? "<=" + String.format(Locale.ROOT, "%.3f", placeboP)
+              : String.format(Locale.ROOT, "%.3f", placeboP);
+      b.append(
+              String.format(
+                  Locale.ROOT, "%-14s %-18s %10.4f [%9.4f, %9.4f] %9.3f %9.4f %9s", id, r.getString(1), r.getDouble(4), r.getDouble(6),
+                  r.getDouble(7), r.getDouble(8), r.getDouble(17), placebo))
+          .append('\n');
+    }
+    if (most > 0) {
+      b.append(
+              String.format(
+                  Locale.ROOT,
+                  "placebo p cannot go below 1/(1 + placebos) = %.3f with %d placebos ('<=' marks series at that floor: no placebo"
+                      + " effect was as large); raise --placebos to resolve smaller values",
+                  placeboFloor(most), most))
+          .append('\n');
+    }
+    return b.toString();
+  }
+
+  /** The smallest placebo p that {@code placebos} placebos can give: 1/(1 + placebos). */
+  public static double placeboFloor(int placebos) {
+    return 1.0 / (1 + placebos);
+  }
+
   private static double[] parsePrior(List<String> p) {
     try {
       if (p.size() == 3) {
@@ -429,18 +551,6 @@ public final class CausalImpactJob {
       // reported below
     }
     throw new UsageException("--prior must be three positive numbers v0,a0,b0, got " + p);
-  }
-
-  private static void require(List<String> names, String c) {
-    if (!names.contains(c)) {
-      throw new UsageException("input has no column '" + c + "' (columns: " + String.join(", ", names) + ")");
-    }
-  }
-
-  private static List<String> concat(List<String> a, List<String> b) {
-    List<String> out = new ArrayList<>(a);
-    out.addAll(b);
-    return out;
   }
 
   private static String q(String c) {
@@ -457,6 +567,7 @@ public final class CausalImpactJob {
               switch (p[1]) {
                 case "string" -> DataTypes.StringType;
                 case "int" -> DataTypes.IntegerType;
+                case "long" -> DataTypes.LongType;
                 case "boolean" -> DataTypes.BooleanType;
                 default -> DataTypes.DoubleType;
               },

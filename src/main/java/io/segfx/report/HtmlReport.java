@@ -213,15 +213,17 @@ public final class HtmlReport {
         .append(" series · pages for the charted ones</p>\n<table>\n<tr><th class=\"l\">series</th><th class=\"l\">status</th>")
         .append("<th>average impact</th><th>95% interval</th><th>cumulative impact</th><th>relative effect</th>")
         .append("<th>P(causal effect)</th><th>placebo p</th><th class=\"l\">flags</th></tr>\n");
+    int most = 0;
     for (int i = 0; i < rows.size(); i++) {
       org.apache.spark.sql.Row r = rows.get(i);
       String id = labels.get(i);
       String page = pages.get(id);
+      String shown = escape(io.segfx.io.SafeText.clean(id));
       b.append("<tr><td class=\"l\">");
       if (page != null) {
-        b.append("<a href=\"").append(PAGES).append('/').append(escape(page)).append("\">").append(escape(id)).append("</a>");
+        b.append("<a href=\"").append(PAGES).append('/').append(escape(page)).append("\">").append(shown).append("</a>");
       } else {
-        b.append(escape(id));
+        b.append(shown);
       }
       b.append("</td><td class=\"l\">").append(escape(r.getAs("status"))).append("</td><td>")
           .append(DecisionMemo.number(r.<Double>getAs("average_mean"))).append("</td><td>[")
@@ -232,16 +234,23 @@ public final class HtmlReport {
           .append(DecisionMemo.probability(r.<Double>getAs("prob_causal_effect"))).append("</td><td>")
           .append(DecisionMemo.probability(r.<Double>getAs("placebo_p"))).append("</td><td class=\"l\">")
           .append(r.<Boolean>getAs("residual_drift_flag") ? "residual drift" : "").append("</td></tr>\n");
+      most = Math.max(most, r.<Integer>getAs("placebos"));
     }
     b.append("</table>\n");
+    if (most > 0) {
+      b.append("<p class=\"muted\">placebo p = (1 + placebo effects at least as large)/(1 + placebos) cannot go below 1/")
+          .append(most + 1).append(" = ").append(DecisionMemo.probability(1.0 / (most + 1))).append(" with ").append(most)
+          .append(" placebos; more placebos resolve smaller values.</p>\n");
+    }
     return tail(b);
   }
 
   /** One series' page: its memo paragraph and the two-panel chart. */
   public static String impactPage(String seriesId, String paragraph, String[] charts) {
+    seriesId = io.segfx.io.SafeText.clean(seriesId);
     StringBuilder b = head("segfx: " + seriesId);
     b.append("<p><a href=\"../index.html\">&larr; all series</a></p>\n<h1>Series ").append(escape(seriesId)).append("</h1>\n<p>")
-        .append(escape(paragraph)).append("</p>\n<div class=\"charts\">\n");
+        .append(escape(io.segfx.io.SafeText.clean(paragraph))).append("</p>\n<div class=\"charts\">\n");
     for (String c : charts) {
       b.append(c).append('\n');
     }

@@ -20,6 +20,10 @@ import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
  * probability of a causal effect is 1 − p; {@code significant} means the 1 − alpha interval of the
  * cumulative impact excludes 0 (p < alpha/2), which a no-effect series shows with probability alpha.
  *
+ * <p>A pre-period design (intercept, controls, trend) without full column rank by {@link
+ * DesignRank} gives the status {@code singular_controls}: the data cannot separate the collinear
+ * coefficients, and the post-period would be extrapolated along a direction only the prior sets.
+ *
  * <p>Guards: a placebo check refits with fake intervention points inside the pre-period and reports
  * {@code placebo_p} = (1 + #{placebo |average impact| ≥ real |average impact|}) / (1 + placebos);
  * the lag-1 autocorrelation of pre-period residuals is reported and flagged beyond ±1.96/√n_pre
@@ -170,7 +174,9 @@ public final class ImpactAnalysis {
     }
     int[] preIdx = indices(pp, false);
     int[] postIdx = indices(pp, true);
-    CounterfactualRegression fit = fit(x, yy, preIdx, s);
+    // The prior's ridge keeps X'X + I/v0 invertible even when the controls are collinear, so
+    // the rank is checked on the design itself: a collinear coefficient is set by the prior alone.
+    CounterfactualRegression fit = DesignRank.deficient(x, preIdx) ? null : fit(x, yy, preIdx, s);
     if (fit == null) {
       return Result.failed("singular_controls", nPre, nPost);
     }
@@ -371,7 +377,7 @@ public final class ImpactAnalysis {
       for (int i = 0; i < cut; i++) {
         pre[i] = i;
       }
-      CounterfactualRegression f = fit(x, y, pre, s);
+      CounterfactualRegression f = DesignRank.deficient(x, pre) ? null : fit(x, y, pre, s);
       if (f == null) {
         return Arrays.copyOf(out, j);
       }

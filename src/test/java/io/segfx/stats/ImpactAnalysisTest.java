@@ -175,6 +175,48 @@ class ImpactAnalysisTest {
     assertEquals("missing_controls", ImpactAnalysis.analyse(new double[] {0, 1, 2, 3, 4, 5, 6, 7}, y, missing, late, SETTINGS, Seeds.of(1)).summary().status());
   }
 
+  /** A no-effect series of n points (intervention at 2n/3) whose controls come from {@code control}. */
+  private static ImpactAnalysis.Summary noEffect(
+      java.util.function.BiFunction<Integer, double[], double[]> control, boolean trend) {
+    int n = 90;
+    ZigguratSampler.NormalizedGaussian z = ZigguratSampler.NormalizedGaussian.of(Seeds.of(7, "singular"));
+    double[] time = new double[n];
+    double[] y = new double[n];
+    double[][] c = new double[n][];
+    boolean[] post = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      time[i] = i;
+      double[] noise = {z.sample(), z.sample()};
+      c[i] = control.apply(i, noise);
+      y[i] = 5 + 0.8 * (40 + noise[0]) + 1.5 * z.sample();
+      post[i] = i >= 60;
+    }
+    ImpactAnalysis.Settings s = new ImpactAnalysis.Settings(trend, 0.05, 2_000, 1e4, 1e-3, 1e-3, 10);
+    return ImpactAnalysis.analyse(time, y, c, post, s, Seeds.of(3)).summary();
+  }
+
+  /**
+   * A rank-deficient pre-period design (a constant control, one control an exact linear function of
+   * another, a control equal to the trend) gets singular_controls instead of figures; the ridge of
+   * the prior would otherwise hide it and report an arbitrary split of the collinear coefficients.
+   */
+  @Test
+  void rankDeficientDesignsAreSingularControls() {
+    assertEquals("singular_controls", noEffect((i, e) -> new double[] {40 + e[0], 0.1}, false).status(), "constant control");
+    assertEquals(
+        "singular_controls", noEffect((i, e) -> new double[] {40 + e[0], 3 * (40 + e[0]) + 1}, false).status(), "collinear controls");
+    assertEquals("singular_controls", noEffect((i, e) -> new double[] {40 + e[0], 7.0 * i}, true).status(), "control equal to the trend");
+    // Constant only in the pre-period: the post-period cannot be extrapolated along it either.
+    assertEquals("singular_controls", noEffect((i, e) -> new double[] {40 + e[0], i < 60 ? 2.5 : 9}, false).status(), "constant before");
+  }
+
+  /** The tolerance is scale-aware: far-off offsets and tiny units are not mistaken for collinearity. */
+  @Test
+  void wellPosedDesignsAtAnyScaleAreOk() {
+    assertEquals("ok", noEffect((i, e) -> new double[] {1e9 + 40 + e[0], 1e-12 * e[1]}, true).status());
+    assertEquals("ok", noEffect((i, e) -> new double[] {40 + e[0], 3 * (40 + e[0]) + 1e-3 * e[1]}, false).status(), "nearly, not exactly, collinear");
+  }
+
   /** A negative counterfactual with a positive impact: the relative effect is positive. */
   @Test
   void relativeEffectHasTheImpactsSignWhenTheCounterfactualIsNegative() {
