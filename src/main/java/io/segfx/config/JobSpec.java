@@ -66,7 +66,8 @@ public record JobSpec(
     String priorHistory,
     String se,
     String clusterCol,
-    Map<String, String> settingSources)
+    Map<String, String> settingSources,
+    boolean khTruncate)
     implements Serializable {
 
   /**
@@ -146,7 +147,8 @@ public record JobSpec(
           OptionDef.choice("design", "randomized", List.of("randomized", "observational"), "how treatment was assigned; observational runs without --bias-prior carry a confounding warning"),
           OptionDef.of("bias-prior", STRING, null, "bias scenarios 'name=mean,sd;...': Normal priors on an upward bias of the effect (table bias_sensitivity)"),
           OptionDef.of("report", STRING, ReportScope.DEFAULT, "HTML report charts: top:N (the N experiments of highest expected profit plus every flagged one), all, or none (index and pages without charts)"),
-          OptionDef.of("regression-prior", LIST, "1e6,1e-3,1e-3", "continuous metrics with covariates: conjugate regression prior v0,a0,b0 (beta ~ N(0, sigma^2 v0 I), sigma^2 ~ IG(a0, b0))"));
+          OptionDef.of("regression-prior", LIST, "1e6,1e-3,1e-3", "continuous metrics with covariates: conjugate regression prior v0,a0,b0 (beta ~ N(0, sigma^2 v0 I), sigma^2 ~ IG(a0, b0))"),
+          OptionDef.of("kh-truncate", OptionDef.Kind.FLAG, null, "--pooling reml/dl: truncate the Knapp-Hartung SE of mu at the classical one (metafor's test=\"adhoc\"), so its interval is never narrower than mu +- 1.96 SE"));
 
   /** Builds and validates a spec from resolved option values. */
   public static JobSpec from(OptionValues v) {
@@ -197,7 +199,8 @@ public record JobSpec(
             v.string("prior-history"),
             v.has("cluster-col") && "classical".equals(v.string("se")) ? "cluster" : v.string("se"),
             v.string("cluster-col"),
-            new java.util.TreeMap<>(v.sources()));
+            new java.util.TreeMap<>(v.sources()),
+            v.flag("kh-truncate"));
     s.validate();
     return s;
   }
@@ -582,6 +585,7 @@ public record JobSpec(
     m.put("mu_prior", muPrior == null ? "flat" : "normal:" + muPrior[0] + "," + muPrior[1]);
     m.put("setting_sources", settingSources);
     m.put("estimate_columns", estimateCols);
+    m.put("kh_truncate", khTruncate);
     return m;
   }
 }
