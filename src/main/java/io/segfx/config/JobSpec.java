@@ -68,7 +68,8 @@ public record JobSpec(
     String se,
     String clusterCol,
     char csvDelimiter,
-    Map<String, String> settingSources)
+    Map<String, String> settingSources,
+    boolean khTruncate)
     implements Serializable {
 
   /**
@@ -149,7 +150,8 @@ public record JobSpec(
           OptionDef.of("bias-prior", STRING, null, "bias scenarios 'name=mean,sd;...': Normal priors on an upward bias of the effect (table bias_sensitivity)"),
           OptionDef.of("report", STRING, ReportScope.DEFAULT, "HTML report charts: top:N (the N experiments of highest expected profit plus every flagged one), all, or none (index and pages without charts)"),
           OptionDef.of("csv-delimiter", STRING, ",", "CSV input: the field separator, one character (e.g. ';' for European Excel exports, '\\t' for tab)"),
-          OptionDef.of("regression-prior", LIST, "1e6,1e-3,1e-3", "continuous metrics with covariates: conjugate regression prior v0,a0,b0 (beta ~ N(0, sigma^2 v0 I), sigma^2 ~ IG(a0, b0))"));
+          OptionDef.of("regression-prior", LIST, "1e6,1e-3,1e-3", "continuous metrics with covariates: conjugate regression prior v0,a0,b0 (beta ~ N(0, sigma^2 v0 I), sigma^2 ~ IG(a0, b0))"),
+          OptionDef.of("kh-truncate", OptionDef.Kind.FLAG, null, "--pooling reml/dl: truncate the Knapp-Hartung SE of mu at the classical one (metafor's test=\"adhoc\"), so its interval is never narrower than mu +- 1.96 SE"));
 
   /** Builds and validates a spec from resolved option values. */
   public static JobSpec from(OptionValues v) {
@@ -201,7 +203,8 @@ public record JobSpec(
             v.has("cluster-col") && "classical".equals(v.string("se")) ? "cluster" : v.string("se"),
             v.string("cluster-col"),
             delimiter(v.string("csv-delimiter")),
-            new java.util.TreeMap<>(v.sources()));
+            new java.util.TreeMap<>(v.sources()),
+            v.flag("kh-truncate"));
     s.validate();
     return s;
   }
@@ -665,6 +668,7 @@ public record JobSpec(
     m.put("setting_sources", settingSources);
     m.put("estimate_columns", estimateCols);
     m.put("csv_delimiter", String.valueOf(csvDelimiter));
+    m.put("kh_truncate", khTruncate);
     return m;
   }
 }

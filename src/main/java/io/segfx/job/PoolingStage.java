@@ -159,7 +159,7 @@ public final class PoolingStage {
               false);
     } else if (fit != null) {
       KnappHartung kh =
-          "reml".equals(fit.method()) || "dl".equals(fit.method()) ? KnappHartung.of(y, se, fit.mu(), fit.tau2()) : null;
+          "reml".equals(fit.method()) || "dl".equals(fit.method()) ? KnappHartung.of(y, se, fit.mu(), fit.tau2(), spec.khTruncate()) : null;
       pooled =
           new ExperimentPooling(
               key.get(0), key.get(1), key.get(2), fit.method(), fit.mu(), fit.muSe(), fit.tau(), k, cells.size(), note, prior,

@@ -18,6 +18,18 @@ public record DrawSummary(
     implements java.io.Serializable {
 
   /**
+   * This summary with the exact mean in place of the draws' mean (its Monte Carlo error then 0);
+   * unchanged when {@code exact} is NaN (no exact mean known). The sd, quantiles and probabilities
+   * stay the draws'.
+   */
+  public DrawSummary withExactMean(double exact) {
+    if (Double.isNaN(exact)) {
+      return this;
+    }
+    return new DrawSummary(exact, sd, q025, q975, probPositive, probAboveThreshold, 0, mcSeProbPositive);
+  }
+
+  /**
    * Summarises {@code draws}; reorders the array (quantiles by selection).
    *
    * @throws IllegalArgumentException with fewer than 2 draws

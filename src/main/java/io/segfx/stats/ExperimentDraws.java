@@ -18,6 +18,10 @@ import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
  *
  * <p>Where the posterior has a closed form (every segment effect normal, baselines normal or
  * moment-matched), no draws are made: {@link ClosedFormDecision} gives the same figures exactly.
+ * Otherwise the means of the effect, of each summarised segment and of profit are still exact
+ * wherever every segment's effect has an exact mean ({@link SegmentDraw#exactMean}: Beta lifts and
+ * Student-t differences with dof > 1), with their Monte Carlo standard error 0; the other figures
+ * come from the draws.
  */
 public final class ExperimentDraws {
   private ExperimentDraws() {}
@@ -245,14 +249,21 @@ public final class ExperimentDraws {
       lossWait += Math.max(profit[d], 0);
       profitSum += profit[d];
     }
-    DrawSummary es = DrawSummary.of(effect, thresholds.effect());
+    // Where every segment's effect has an exact mean, so do the effect (sum_j w_j E[theta_j]) and
+    // profit (linear in it): those are reported instead of the draws' averages.
+    double exactEffect = 0;
+    for (SegmentDraw s : segments) {
+      exactEffect += s.share() * s.exactMean();
+    }
+    DrawSummary es = DrawSummary.of(effect, thresholds.effect()).withExactMean(exactEffect);
+    double expectedProfit = Double.isNaN(exactEffect) ? profitSum / draws : factor * exactEffect - economics.cost();
     double pProfit = (double) profitable / draws;
     double pq025 = Quantiles.select(profit, 0.025);
     double pq975 = Quantiles.select(profit, 0.975);
     DecisionMetrics m =
         new DecisionMetrics(
             key[0], key[1], key[2], draws, es.mean(), es.sd(), es.q025(), es.q975(), es.probPositive(),
-            es.probAboveThreshold(), relTotal / draws, nanIf(relTotal, (double) relAboveTotal / draws), profitSum / draws,
+            es.probAboveThreshold(), relTotal / draws, nanIf(relTotal, (double) relAboveTotal / draws), expectedProfit,
             pq025, pq975, pProfit, lossLaunch / draws, lossWait / draws, rule.recommend(pProfit),
             es.mcSeMean(), es.mcSeProbPositive(), Math.sqrt(pProfit * (1 - pProfit) / draws), prior,
             Double.NaN, false);
@@ -262,7 +273,7 @@ public final class ExperimentDraws {
     for (int j = 0; j < k; j++) {
       relMean[j] = relSum[j] / draws;
       relProb[j] = nanIf(relSum[j], (double) relAbove[j] / draws);
-      summaries[j] = kept[j] == null ? null : DrawSummary.of(kept[j], thresholds.effect());
+      summaries[j] = kept[j] == null ? null : DrawSummary.of(kept[j], thresholds.effect()).withExactMean(segments[j].exactMean());
     }
     return new Result(m, relMean, relProb, summaries);
   }

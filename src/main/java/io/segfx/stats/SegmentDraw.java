@@ -53,6 +53,24 @@ public record SegmentDraw(
    */
   static final double NORMAL_BASELINE_ABOVE = 30;
 
+  /**
+   * The exact posterior mean of the effect, or NaN where it does not exist: m for NORMAL; m for
+   * STUDENT with dof > 1; {@code a1/(a1+b1) - a0/(a0+b0)} for BETA_DIFF (the mean of a difference
+   * is the difference of the means; each Beta mean a/(a+b), BDA 3rd ed. section 2.4, computed as
+   * {@link BetaBinomial#mean}, so the bits of segment_estimates' binary {@code estimate}); {@code m1
+   * - m0} for STUDENT_DIFF when both dof > 1 (a Student-t with dof <= 1 has no mean).
+   */
+  public double exactMean() {
+    double[] p = effect;
+    return switch (effectKind) {
+      case NORMAL -> p[0];
+      case STUDENT -> p[2] > 1 ? p[0] : Double.NaN;
+      case BETA_DIFF -> p[0] / (p[0] + p[1]) - p[2] / (p[2] + p[3]);
+      case STUDENT_DIFF -> p[2] > 1 && p[5] > 1 ? p[0] - p[3] : Double.NaN;
+      default -> Double.NaN;
+    };
+  }
+
   /** A sampler bound to one random stream; {@link #next} fills {@link #effect} and {@link #baseline}. */
   static final class Sampler {
     private final SegmentDraw d;

@@ -83,6 +83,15 @@ class AbEssentialsTest extends SharedSparkSession {
     near(203_677.9943, r.getAs("expected_loss_wait"), profitTol, "expected loss of waiting");
     assertEquals("collect_more_data", r.getAs("recommendation"));
     Assertions.assertTrue(((String) r.getAs("prior")).contains("beta(1,1) control"), r.toString());
+    // The lift's mean is exact, not the draws' average (issue #18): E[p1] - E[p0] = 636/5102 -
+    // 594/5202 (1e-12 relative: two divisions and a subtraction of similar terms), the very value
+    // segment_estimates prints for the one segment (bit for bit), and profit's mean its affine
+    // image; its Monte Carlo SE is 0.
+    double lift = 636.0 / 5102 - 594.0 / 5202;
+    near(lift, r.getAs("effect_mean"), 1e-12 * lift, "exact lift mean");
+    assertEquals((double) first(out, OutputTables.SEGMENT_ESTIMATES).getAs("estimate"), (double) r.getAs("effect_mean"), 0.0);
+    near(34_200_000 * lift - 180_000, r.getAs("expected_profit"), 1e-12 * 34_200_000 * lift, "exact expected profit");
+    near(0.0, r.getAs("mc_se_effect_mean"), 0.0, "no Monte Carlo error in the mean");
 
     // Exact arm posteriors: Beta(594, 4608) and Beta(636, 4466) (Commons Math, 1e-12).
     Map<String, Row> arms = new HashMap<>();
@@ -124,6 +133,13 @@ class AbEssentialsTest extends SharedSparkSession {
       near(printed[i][3], r.getAs("q975"), 2.5 * tol, names[i] + " q975");
       near(printed[i][4], r.getAs("prob_positive"), probTol(printed[i][4], d, d), names[i] + " P>0");
       assertEquals(false, r.getAs("decision_changes"));
+    }
+    // Each prior's mean lift is the exact difference of Beta means (1e-12 relative, as in section 3):
+    // uniform (1+23)/(2+175) - (1+22)/(2+180); skeptical and optimistic add 20,180 (control) and
+    // 20,180 or 28,172 (treatment) to the counts.
+    double[] exact = {24.0 / 177 - 23.0 / 182, 43.0 / 375 - 42.0 / 380, 51.0 / 375 - 42.0 / 380};
+    for (int i = 0; i < 3; i++) {
+      near(exact[i], rows.get(names[i]).getAs("mean"), 1e-12 * Math.abs(exact[i]), names[i] + " exact mean");
     }
     // A lower launch bar (0.8) lets the optimistic prior alone launch: the decision depends on the prior.
     Path out2 = tmp.resolve("s4-out2");

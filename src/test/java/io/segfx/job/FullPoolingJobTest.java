@@ -96,6 +96,27 @@ class FullPoolingJobTest extends SharedSparkSession {
     }
   }
 
+  /**
+   * {@code --kh-truncate} on the eight schools (q < 1): metafor's {@code test = "adhoc"} (fixture
+   * metafor_adhoc.csv: SE 4.0719191584023, interval [-1.94294206752731, 17.3141755174394]), 1e-9
+   * relative as the untruncated figures above; the segment rows are unchanged (Knapp–Hartung only
+   * touches experiment_pooling), and the manifest records the setting.
+   */
+  @Test
+  void khTruncateGivesMetaforsAdhocInterval() throws Exception {
+    Path out = tmp.resolve("reml-adhoc");
+    JobRunner.run(
+        spark(), "--input", input().toString(), "--output", out.toString(), "--input-kind", "estimates", "--metric", "effect",
+        "--pooling", "reml", "--kh-truncate");
+    Row p = JobRunner.table(spark(), out.toString(), OutputTables.EXPERIMENT_POOLING).collectAsList().get(0);
+    assertEquals(4.0719191584023, p.<Double>getAs("mu_se_kh"), 1e-9 * 4.07);
+    assertEquals(p.<Double>getAs("mu_se"), p.<Double>getAs("mu_se_kh"), 1e-12 * 4.07);
+    assertEquals(-1.94294206752731, p.<Double>getAs("mu_q025_kh"), 1e-9 * 1.94);
+    assertEquals(17.3141755174394, p.<Double>getAs("mu_q975_kh"), 1e-9 * 17.3);
+    String manifest = Files.readString(out.resolve("manifest.json"));
+    Assertions.assertTrue(manifest.contains("\"kh_truncate\" : true") || manifest.contains("\"kh_truncate\":true"), manifest);
+  }
+
   @Test
   void badPriorsAreUsageErrors() throws Exception {
     String in = input().toString();

@@ -44,7 +44,9 @@ class SegmentEffectsJobTest extends SharedSparkSession {
   /**
    * The notebook's section-9 table end to end from unit rows: raw OLS estimates and SEs, shrunk
    * estimates, weights and posterior sds to 1e-9 relative (deterministic arithmetic), and the
-   * pooled mu-hat and omega-hat.
+   * pooled mu-hat and omega-hat. The notebook's posterior sd treats mu-hat as known; segfx's
+   * carries mu-hat's variance too (issue #18: post_sd² = (1 - B) se² + B² mu_se²), so the
+   * notebook's sd is checked as post_sd² - B² mu_se², B = 1 - shrinkage_weight.
    */
   @Test
   void reproducesSeedSection9WithMomentsPooling() {
@@ -55,6 +57,8 @@ class SegmentEffectsJobTest extends SharedSparkSession {
     List<Map<String, String>> expected = Fixtures.csv("seed_section9_expected.csv");
     assertEquals(18, est.size());
     assertEquals(18, post.size());
+    Row pool = JobRunner.table(spark(), out, OutputTables.EXPERIMENT_POOLING).first();
+    double muSe = pool.getAs("mu_se");
     for (Map<String, String> x : expected) {
       String s = x.get("segment");
       Row e = est.get(s);
@@ -65,9 +69,10 @@ class SegmentEffectsJobTest extends SharedSparkSession {
       assertRel(x.get("raw_se"), e.getAs("std_error"), s);
       assertRel(x.get("shrunk_estimate"), p.getAs("post_mean"), s);
       assertRel(x.get("shrinkage_weight_on_raw"), p.getAs("shrinkage_weight"), s);
-      assertRel(x.get("posterior_sd"), p.getAs("post_sd"), s);
+      double b = 1 - (double) p.getAs("shrinkage_weight");
+      double postSd = p.getAs("post_sd");
+      assertRel(x.get("posterior_sd"), Math.sqrt(postSd * postSd - b * b * muSe * muSe), s);
     }
-    Row pool = JobRunner.table(spark(), out, OutputTables.EXPERIMENT_POOLING).first();
     assertEquals("moments", pool.getAs("method"));
     assertEquals(1.1194577592887442, (double) pool.getAs("mu"), 1e-9);
     assertEquals(0.6342516671663995, (double) pool.getAs("tau"), 1e-9);

@@ -2,6 +2,7 @@ package io.segfx.stats;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.segfx.model.DecisionMetrics;
 import org.apache.commons.math3.distribution.NormalDistribution;
@@ -97,13 +98,16 @@ class ExperimentDrawsTest {
     assertEquals(Math.sqrt(d.probPositive() * (1 - d.probPositive()) / D), d.mcSeProbPositive(), 1e-15);
   }
 
-  /** Draws (forced) depend on the seed only. */
+  /**
+   * Draws (forced) depend on the seed only. (Compared on the sd: the mean of normal segments is
+   * exact, the same for every seed.)
+   */
   @Test
   void sameSeedSameBitsOtherSeedOtherDraws() {
     DecisionMetrics a = draw(9);
     DecisionMetrics b = draw(9);
     assertEquals(a, b);
-    assertNotEquals(a.effectMean(), draw(10).effectMean());
+    assertNotEquals(a.effectSd(), draw(10).effectSd());
   }
 
   @Test
@@ -117,8 +121,9 @@ class ExperimentDrawsTest {
 
   /**
    * The report's histograms redraw the effect: the redrawn values must be exactly those the tables
-   * summarise (same stream, same order), so the count above the threshold and the mean reproduce the
-   * table's P(effect > threshold) exactly and its mean to rounding (different summation order).
+   * summarise (same stream, same order), so the count above the threshold and the sd reproduce the
+   * table's P(effect > threshold) exactly and its sd to rounding (different summation order; 1e-12
+   * relative). The table's mean is the exact one, not the draws'.
    */
   @Test
   void effectDrawsAreTheDrawsTheTablesSummarise() {
@@ -137,6 +142,90 @@ class ExperimentDrawsTest {
       sum += e;
     }
     assertEquals(m.probAboveThreshold(), (double) above / draws, 0.0);
-    assertEquals(m.effectMean(), sum / draws, 1e-12 * Math.abs(m.effectMean()) + 1e-15);
+    double mean = sum / draws;
+    double ss = 0;
+    for (double e : effect) {
+      ss += (e - mean) * (e - mean);
+    }
+    assertEquals(m.effectSd(), Math.sqrt(ss / (draws - 1)), 1e-12 * m.effectSd());
+  }
+
+  /**
+   * Binary segments (Beta lifts, drawn): the effect's mean is the unit-share-weighted sum of the
+   * exact lift means a1/(a1+b1) - a0/(a0+b0), checked against that closed form evaluated in
+   * 40-digit BigDecimal (1e-12 relative: a handful of double roundings on terms of similar size);
+   * profit's mean is its affine image (same); each segment's summary mean is bit for bit the lift
+   * mean segment_estimates prints ({@link BetaBinomial#mean} difference); the exact means have
+   * Monte Carlo SE 0; and the draws still average to them within 4 Monte Carlo SEs.
+   */
+  @Test
+  void binaryMeansAreExact() {
+    long[][] counts = {{5200, 593, 5100, 635}, {800, 40, 790, 52}, {12000, 3100, 11900, 3150}};
+    double[] share = {0.3, 0.05, 0.65};
+    SegmentDraw[] segs = new SegmentDraw[counts.length];
+    java.math.MathContext mc = new java.math.MathContext(40);
+    java.math.BigDecimal exact = java.math.BigDecimal.ZERO;
+    for (int j = 0; j < segs.length; j++) {
+      long[] c = counts[j];
+      BetaBinomial p0 = BetaBinomial.posterior(1, 1, c[1], c[0]);
+      BetaBinomial p1 = BetaBinomial.posterior(1, 1, c[3], c[2]);
+      segs[j] =
+          new SegmentDraw(
+              "s" + j, share[j], SegmentDraw.BETA_DIFF, new double[] {p1.alpha(), p1.beta(), p0.alpha(), p0.beta()},
+              SegmentDraw.BETA, new double[] {p0.alpha(), p0.beta()}, true);
+      // (1 + y1)/(2 + n1) - (1 + y0)/(2 + n0) under the Beta(1, 1) priors.
+      java.math.BigDecimal lift =
+          java.math.BigDecimal.valueOf(1 + c[3]).divide(java.math.BigDecimal.valueOf(2 + c[2]), mc)
+              .subtract(java.math.BigDecimal.valueOf(1 + c[1]).divide(java.math.BigDecimal.valueOf(2 + c[0]), mc));
+      exact = exact.add(new java.math.BigDecimal(share[j]).multiply(lift, mc), mc);
+    }
+    double m = exact.doubleValue();
+    int draws = 20_000;
+    ExperimentDraws.Result r =
+        ExperimentDraws.draw(
+            new String[] {"e", "m", "v"}, segs, draws, new ExperimentDraws.Thresholds(0.005, 0.05), ECON,
+            new DecisionRule(0.95), "p", Seeds.of(4, "e", "m", "v"));
+    DecisionMetrics d = r.metrics();
+    assertEquals(draws, d.draws());
+    assertEquals(m, d.effectMean(), 1e-12 * Math.abs(m));
+    assertEquals(2000 * m - 300, d.expectedProfit(), 1e-12 * Math.abs(2000 * m - 300));
+    assertEquals(0.0, d.mcSeEffectMean(), 0.0);
+    for (int j = 0; j < segs.length; j++) {
+      double[] p = segs[j].effect();
+      double printed = new BetaBinomial(p[0], p[1]).mean() - new BetaBinomial(p[2], p[3]).mean();
+      assertEquals(printed, r.summaries()[j].mean(), 0.0);
+      assertEquals(0.0, r.summaries()[j].mcSeMean(), 0.0);
+    }
+    double[] effect = ExperimentDraws.effectDraws(segs, draws, Seeds.of(4, "e", "m", "v"));
+    double sum = 0;
+    for (double e : effect) {
+      sum += e;
+    }
+    assertEquals(m, sum / draws, 4 * d.effectSd() / Math.sqrt(draws));
+  }
+
+  /**
+   * Student-t differences (continuous metrics drawn): m1 - m0 exactly when both dof > 1; with dof
+   * = 1 (Cauchy) there is no mean, and the table keeps the draws' average with its Monte Carlo SE.
+   */
+  @Test
+  void studentMeansAreExactOnlyWhereTheyExist() {
+    SegmentDraw finite =
+        new SegmentDraw("a", 1.0, SegmentDraw.STUDENT_DIFF, new double[] {2.5, 0.3, 12, 2.0, 0.4, 9}, SegmentDraw.NONE, new double[0], true);
+    SegmentDraw cauchy =
+        new SegmentDraw("b", 1.0, SegmentDraw.STUDENT_DIFF, new double[] {2.5, 0.3, 1, 2.0, 0.4, 9}, SegmentDraw.NONE, new double[0], true);
+    assertEquals(2.5 - 2.0, finite.exactMean(), 0.0);
+    assertEquals(Double.NaN, cauchy.exactMean(), 0.0);
+    ExperimentDraws.Thresholds th = new ExperimentDraws.Thresholds(0, 0);
+    DecisionMetrics f =
+        ExperimentDraws.draw(new String[] {"e", "m", "v"}, new SegmentDraw[] {finite}, 1000, th, ECON, new DecisionRule(0.95), "p", Seeds.of(1, "x"))
+            .metrics();
+    DecisionMetrics c =
+        ExperimentDraws.draw(new String[] {"e", "m", "v"}, new SegmentDraw[] {cauchy}, 1000, th, ECON, new DecisionRule(0.95), "p", Seeds.of(1, "x"))
+            .metrics();
+    assertEquals(0.5, f.effectMean(), 0.0);
+    assertEquals(0.0, f.mcSeEffectMean(), 0.0);
+    assertNotEquals(0.5, c.effectMean());
+    assertTrue(c.mcSeEffectMean() > 0);
   }
 }
