@@ -144,6 +144,28 @@ class InputCasesTest extends SharedSparkSession {
     }
   }
 
+  /** The README's case table lists exactly these cases, in this order. */
+  @org.junit.jupiter.api.Test
+  void readmeListsEveryCase() throws Exception {
+    String readme = Files.readString(Path.of("README.md"));
+    String table = readme.substring(readme.indexOf("| case | outcome |"));
+    List<String> listed = new ArrayList<>();
+    for (String line : table.split("\n")) {
+      if (!line.startsWith("|")) {
+        break;
+      }
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\| `([a-z0-9-]+)` \\|").matcher(line);
+      if (m.find()) {
+        listed.add(m.group(1));
+      }
+    }
+    List<String> names = new ArrayList<>();
+    for (Case c : cases()) {
+      names.add(c.name());
+    }
+    assertEquals(names, listed);
+  }
+
   private static Map<Path, byte[]> snapshot(Path dir) throws Exception {
     Map<Path, byte[]> out = new LinkedHashMap<>();
     try (Stream<Path> s = Files.walk(dir)) {
