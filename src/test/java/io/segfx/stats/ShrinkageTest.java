@@ -16,11 +16,6 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class ShrinkageTest {
-  /** The eight schools (BDA 3rd ed., section 5.5), as in metafor_blup.csv. */
-  private static final double[] SCHOOLS_Y = {28, 8, -3, 7, -1, 1, 18, 12};
-
-  private static final double[] SCHOOLS_SE = {15, 10, 16, 11, 9, 11, 10, 18};
-
   /**
    * The notebook's section-9 shrinkage (shared fixture, deterministic): shrunk estimate, weight on
    * raw and posterior sd for all 18 segments, to 1e-9 relative. The notebook treats mu^ as known
@@ -78,15 +73,15 @@ class ShrinkageTest {
    */
   @Test
   void matchesMetaforBlupUnderTestZ() {
-    double[][] bcg = bcg();
+    double[][] bcg = Fixtures.bcg();
     int rows = 0;
     for (Map<String, String> r : Fixtures.csv("metafor_blup.csv")) {
       if (!r.get("test").equals("z")) {
         continue;
       }
       boolean isBcg = r.get("dataset").equals("bcg");
-      double[] y = isBcg ? bcg[0] : SCHOOLS_Y;
-      double[] se = isBcg ? bcg[1] : SCHOOLS_SE;
+      double[] y = isBcg ? bcg[0] : Fixtures.SCHOOLS_Y;
+      double[] se = isBcg ? bcg[1] : Fixtures.SCHOOLS_SE;
       int i = Integer.parseInt(r.get("study")) - 1;
       String what = r.get("dataset") + " " + r.get("method") + " study " + (i + 1);
       double pred = Double.parseDouble(r.get("pred"));
@@ -114,14 +109,14 @@ class ShrinkageTest {
    */
   @Test
   void metaforKnhaBlupIsTheSameFormulaWithTheKnappHartungVariance() {
-    double[][] bcg = bcg();
+    double[][] bcg = Fixtures.bcg();
     for (Map<String, String> r : Fixtures.csv("metafor_blup.csv")) {
       if (!r.get("test").equals("knha")) {
         continue;
       }
       boolean isBcg = r.get("dataset").equals("bcg");
-      double[] y = isBcg ? bcg[0] : SCHOOLS_Y;
-      double[] se = isBcg ? bcg[1] : SCHOOLS_SE;
+      double[] y = isBcg ? bcg[0] : Fixtures.SCHOOLS_Y;
+      double[] se = isBcg ? bcg[1] : Fixtures.SCHOOLS_SE;
       int i = Integer.parseInt(r.get("study")) - 1;
       double sd = Double.parseDouble(r.get("se"));
       Shrinkage.Posterior p =
@@ -247,14 +242,4 @@ class ShrinkageTest {
     }
   }
 
-  private static double[][] bcg() {
-    List<Map<String, String>> rows = Fixtures.csv("bcg_trials.csv");
-    double[] y = new double[rows.size()];
-    double[] se = new double[rows.size()];
-    for (int i = 0; i < rows.size(); i++) {
-      y[i] = Double.parseDouble(rows.get(i).get("log_rr"));
-      se[i] = Double.parseDouble(rows.get(i).get("se_log_rr"));
-    }
-    return new double[][] {y, se};
-  }
 }

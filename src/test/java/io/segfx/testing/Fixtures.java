@@ -40,6 +40,27 @@ public final class Fixtures {
     }
   }
 
+  /**
+   * The BCG vaccine trials (Colditz et al. 1994, metafor's {@code dat.bcg}) as {log risk ratio,
+   * its standard error}.
+   */
+  public static double[][] bcg() {
+    List<Map<String, String>> rows = csv("bcg_trials.csv");
+    double[] y = new double[rows.size()];
+    double[] se = new double[rows.size()];
+    for (int i = 0; i < rows.size(); i++) {
+      y[i] = Double.parseDouble(rows.get(i).get("log_rr"));
+      se[i] = Double.parseDouble(rows.get(i).get("se_log_rr"));
+    }
+    return new double[][] {y, se};
+  }
+
+  /** The eight schools (Rubin 1981; BDA section 5.5): estimates. */
+  public static final double[] SCHOOLS_Y = {28, 8, -3, 7, -1, 1, 18, 12};
+
+  /** The eight schools: standard errors. */
+  public static final double[] SCHOOLS_SE = {15, 10, 16, 11, 9, 11, 10, 18};
+
   /** The file system path of a fixture. */
   public static Path path(String name) {
     try {

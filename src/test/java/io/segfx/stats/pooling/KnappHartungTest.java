@@ -13,20 +13,6 @@ import org.junit.jupiter.api.Test;
 
 /** Knapp–Hartung, untruncated and truncated ({@code --kh-truncate}), against metafor. */
 class KnappHartungTest {
-  private static final double[] SCHOOLS_Y = {28, 8, -3, 7, -1, 1, 18, 12};
-  private static final double[] SCHOOLS_SE = {15, 10, 16, 11, 9, 11, 10, 18};
-
-  private static double[][] bcg() {
-    List<Map<String, String>> rows = Fixtures.csv("bcg_trials.csv");
-    double[] y = new double[rows.size()];
-    double[] se = new double[rows.size()];
-    for (int i = 0; i < rows.size(); i++) {
-      y[i] = Double.parseDouble(rows.get(i).get("log_rr"));
-      se[i] = Double.parseDouble(rows.get(i).get("se_log_rr"));
-    }
-    return new double[][] {y, se};
-  }
-
   private static double get(Map<String, String> r, String key) {
     return Double.parseDouble(r.get(key));
   }
@@ -40,7 +26,7 @@ class KnappHartungTest {
    */
   @Test
   void matchesMetaforKnhaAndAdhoc() {
-    double[][] bcg = bcg();
+    double[][] bcg = Fixtures.bcg();
     Map<String, Map<String, String>> z = new HashMap<>();
     List<Map<String, String>> rows = Fixtures.csv("metafor_adhoc.csv");
     for (Map<String, String> r : rows) {
@@ -55,8 +41,8 @@ class KnappHartungTest {
       }
       boolean truncate = r.get("test").equals("adhoc");
       boolean isBcg = r.get("dataset").equals("bcg");
-      double[] y = isBcg ? bcg[0] : SCHOOLS_Y;
-      double[] se = isBcg ? bcg[1] : SCHOOLS_SE;
+      double[] y = isBcg ? bcg[0] : Fixtures.SCHOOLS_Y;
+      double[] se = isBcg ? bcg[1] : Fixtures.SCHOOLS_SE;
       String what = r.get("dataset") + " " + r.get("method") + " " + r.get("test");
       KnappHartung atTheirs = KnappHartung.of(y, se, get(r, "estimate"), get(r, "tau2"), truncate);
       assertEquals(get(r, "se"), atTheirs.se(), 1e-12 * get(r, "se"), what + " se");

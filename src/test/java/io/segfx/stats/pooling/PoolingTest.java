@@ -19,17 +19,6 @@ import org.junit.jupiter.api.Test;
  * (section 9) decimals, so the tolerance is half a unit in the last printed place.
  */
 class PoolingTest {
-  private static double[][] bcg() {
-    List<Map<String, String>> rows = Fixtures.csv("bcg_trials.csv");
-    double[] y = new double[rows.size()];
-    double[] se = new double[rows.size()];
-    for (int i = 0; i < rows.size(); i++) {
-      y[i] = Double.parseDouble(rows.get(i).get("log_rr"));
-      se[i] = Double.parseDouble(rows.get(i).get("se_log_rr"));
-    }
-    return new double[][] {y, se};
-  }
-
   private static double[][] section9() {
     List<Map<String, String>> rows = Fixtures.csv("seed_section9_expected.csv");
     double[] y = new double[rows.size()];
@@ -44,7 +33,7 @@ class PoolingTest {
   /** Viechtbauer (2010), metafor documentation: DL tau2 0.3088, mu -0.7141, SE 0.1787. */
   @Test
   void derSimonianLairdOnBcg() {
-    double[][] d = bcg();
+    double[][] d = Fixtures.bcg();
     PoolingResult r = DerSimonianLaird.fit(d[0], d[1]);
     assertEquals(0.3088, r.tau2(), 5e-5);
     assertEquals(-0.7141, r.mu(), 5e-5);
@@ -55,7 +44,7 @@ class PoolingTest {
   /** Viechtbauer (2010), metafor documentation: REML tau2 0.3132, mu -0.7145, SE 0.1798. */
   @Test
   void remlOnBcg() {
-    double[][] d = bcg();
+    double[][] d = Fixtures.bcg();
     PoolingResult r = Reml.fit(d[0], d[1]);
     assertEquals(0.3132, r.tau2(), 5e-5);
     assertEquals(-0.7145, r.mu(), 5e-5);
@@ -69,7 +58,7 @@ class PoolingTest {
    */
   @Test
   void remlMaximisesTheRestrictedLikelihood() {
-    for (double[][] d : List.of(bcg(), section9())) {
+    for (double[][] d : List.of(Fixtures.bcg(), section9())) {
       double[] y = d[0];
       double[] se = d[1];
       double best =
