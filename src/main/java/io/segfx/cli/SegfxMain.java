@@ -163,8 +163,8 @@ public final class SegfxMain {
       b.master("local[*]");
     }
     // Kryo unless the user chose a serializer: stage 1 shuffles one exact-sums record per cell and
-    // partition and returns every segment estimate to the driver; under Java serialization that
-    // took 6.7 s of W50's 15 s stage 1 against about 3 s under Kryo.
+    // partition and returns every segment estimate to the driver, which Java serialization makes
+    // a large share of stage 1 (docs/performance.md).
     if (!conf.contains("spark.serializer")) {
       b.config("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
     }
