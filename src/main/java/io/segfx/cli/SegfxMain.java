@@ -54,8 +54,25 @@ public final class SegfxMain {
 
   public static void main(String[] args) {
     int code = run(args, System.out, System.err);
+    if (code == 2) {
+      quiet();
+    }
     if (code != 0) {
       System.exit(code);
+    }
+  }
+
+  /**
+   * After a refusal the one line is all the user should see: tasks still running when the JVM
+   * exits make Spark's scheduler log rejected status updates, so the jobs are cancelled and the
+   * logs silenced before exit.
+   */
+  private static void quiet() {
+    org.apache.logging.log4j.core.config.Configurator.setAllLevels(
+        org.apache.logging.log4j.LogManager.getRootLogger().getName(), org.apache.logging.log4j.Level.OFF);
+    scala.Option<SparkSession> active = SparkSession.getDefaultSession();
+    if (active.isDefined()) {
+      active.get().sparkContext().cancelAllJobs();
     }
   }
 

@@ -69,7 +69,8 @@ public record JobSpec(
     String clusterCol,
     char csvDelimiter,
     Map<String, String> settingSources,
-    boolean khTruncate)
+    boolean khTruncate,
+    String csvEncoding)
     implements Serializable {
 
   /**
@@ -150,6 +151,7 @@ public record JobSpec(
           OptionDef.of("bias-prior", STRING, null, "bias scenarios 'name=mean,sd;...': Normal priors on an upward bias of the effect (table bias_sensitivity)"),
           OptionDef.of("report", STRING, ReportScope.DEFAULT, "HTML report charts: top:N (the N experiments of highest expected profit plus every flagged one), all, or none (index and pages without charts)"),
           OptionDef.of("csv-delimiter", STRING, ",", "CSV input: the field separator, one character (e.g. ';' for European Excel exports, '\\t' for tab)"),
+          OptionDef.of("csv-encoding", STRING, "UTF-8", "CSV input: the character set, e.g. ISO-8859-1 (Latin-1) or windows-1252 for old Excel exports, UTF-16 for Excel's 'Unicode text'"),
           OptionDef.of("regression-prior", LIST, "1e6,1e-3,1e-3", "continuous metrics with covariates: conjugate regression prior v0,a0,b0 (beta ~ N(0, sigma^2 v0 I), sigma^2 ~ IG(a0, b0))"),
           OptionDef.of("kh-truncate", OptionDef.Kind.FLAG, null, "--pooling reml/dl: truncate the Knapp-Hartung SE of mu at the classical one (metafor's test=\"adhoc\"), so its interval is never narrower than mu +- 1.96 SE"));
 
@@ -204,7 +206,8 @@ public record JobSpec(
             v.string("cluster-col"),
             delimiter(v.string("csv-delimiter")),
             new java.util.TreeMap<>(v.sources()),
-            v.flag("kh-truncate"));
+            v.flag("kh-truncate"),
+            encoding(v.string("csv-encoding")));
     s.validate();
     return s;
   }
@@ -226,6 +229,16 @@ public record JobSpec(
     return out;
   }
 
+  /** A character set Java knows, by its canonical name. */
+  static String encoding(String text) {
+    try {
+      return java.nio.charset.Charset.forName(text.trim()).name();
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(
+          "--csv-encoding '" + text + "' is not a character set this Java knows; e.g. UTF-8, ISO-8859-1, windows-1252, UTF-16");
+    }
+  }
+
   /** One character; {@code \t} and {@code tab} name the tab. */
   static char delimiter(String text) {
     String t = text.equals("\\t") || text.equalsIgnoreCase("tab") ? "\t" : text;
@@ -235,6 +248,9 @@ public record JobSpec(
     }
     return t.charAt(0);
   }
+
+  /** Largest magnitude (and reciprocal of the smallest) of a prior parameter. */
+  static final double LIMIT = 1e150;
 
   /** The key of a value that applies to every metric. */
   public static final String ALL_METRICS = "*";
@@ -251,9 +267,13 @@ public record JobSpec(
           if (kv.length != 2) {
             throw new IllegalArgumentException(part);
           }
-          out.put(kv[0].trim(), Double.parseDouble(kv[1].trim()));
+          if (out.put(kv[0].trim(), Double.parseDouble(kv[1].trim())) != null) {
+            throw new UsageException(option + " '" + text + "' gives metric '" + kv[0].trim() + "' twice");
+          }
         }
       }
+    } catch (UsageException e) {
+      throw e;
     } catch (RuntimeException e) {
       throw new UsageException(option + " '" + text + "' must be a number or metric=value,metric=value");
     }
@@ -343,14 +363,15 @@ public record JobSpec(
     if ((kind.equals("half-normal") || kind.equals("half-cauchy")) && colon > 0) {
       try {
         double scale = Double.parseDouble(t.substring(colon + 1).trim());
-        if (scale > 0 && Double.isFinite(scale)) {
+        if (scale >= 1 / LIMIT && scale <= LIMIT) {
           return new io.segfx.stats.pooling.TauPrior(kind, scale);
         }
       } catch (NumberFormatException e) {
         // reported below
       }
     }
-    throw new UsageException("--tau-prior '" + text + "' must be uniform, half-normal:S or half-cauchy:S with a scale S > 0");
+    throw new UsageException(
+        "--tau-prior '" + text + "' must be uniform, half-normal:S or half-cauchy:S with a scale S in [1e-150, 1e150]");
   }
 
   /** Parses {@code flat} (null) or {@code normal:MEAN,SD}. */
@@ -362,14 +383,16 @@ public record JobSpec(
     if (t.startsWith("normal:")) {
       try {
         double[] p = numbers(OptionValues.split(t.substring(7)), 2, "--mu-prior");
-        if (Double.isFinite(p[0]) && p[1] > 0 && Double.isFinite(p[1])) {
+        // Beyond these magnitudes the prior's precision or its square leaves the double range.
+        if (Math.abs(p[0]) <= LIMIT && p[1] >= 1 / LIMIT && p[1] <= LIMIT) {
           return p;
         }
       } catch (UsageException e) {
         // reported below
       }
     }
-    throw new UsageException("--mu-prior '" + text + "' must be flat or normal:MEAN,SD with SD > 0");
+    throw new UsageException(
+        "--mu-prior '" + text + "' must be flat or normal:MEAN,SD with |MEAN| <= 1e150 and SD in [1e-150, 1e150]");
   }
 
   /** The warning of this run's decisions, or null. */
@@ -669,6 +692,7 @@ public record JobSpec(
     m.put("estimate_columns", estimateCols);
     m.put("csv_delimiter", String.valueOf(csvDelimiter));
     m.put("kh_truncate", khTruncate);
+    m.put("csv_encoding", csvEncoding);
     return m;
   }
 }

@@ -60,6 +60,12 @@ public final class OptionValues {
         }
         v.lists.put(d.name(), all);
       } else {
+        if (e.getValue().size() > 1 && d.kind() != OptionDef.Kind.FLAG) {
+          // Last-one-wins would silently drop a value the user typed.
+          throw new UsageException(
+              command + ": --" + d.name() + " is given " + e.getValue().size() + " times ("
+                  + String.join(", ", e.getValue()) + "); give it once");
+        }
         v.set(d, e.getValue().get(e.getValue().size() - 1), "--" + d.name());
       }
       v.sources.put(d.name(), "flag");
@@ -127,7 +133,8 @@ public final class OptionValues {
       }
       Object raw = e.getValue();
       if (raw == null) {
-        continue;
+        throw new UsageException(
+            "job spec " + path + ": key '" + e.getKey() + "' has no value; give one or delete the key");
       }
       if (d.kind() == OptionDef.Kind.LIST) {
         List<String> items = new ArrayList<>();

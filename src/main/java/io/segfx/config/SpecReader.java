@@ -28,7 +28,10 @@ public final class SpecReader {
     }
     Object doc;
     try (Reader r = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
-      doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
+      LoaderOptions options = new LoaderOptions();
+      // A key given twice would otherwise keep its last value silently.
+      options.setAllowDuplicateKeys(false);
+      doc = new Yaml(new SafeConstructor(options)).load(r);
     } catch (IOException | YAMLException e) {
       throw new UsageException("job spec " + path + " is not readable YAML: " + e.getMessage(), e);
     }

@@ -71,6 +71,9 @@ public final class RunOutput {
     } catch (IOException | IllegalArgumentException e) {
       throw new UsageException("--output '" + output + "' is not a usable path: " + e.getMessage(), e);
     }
+    if (target.getName().contains(":")) {
+      throw new UsageException("--output " + output + " has a ':' in its name, which Hadoop paths cannot hold; choose another name");
+    }
     boolean overwrite = "overwrite".equals(mode);
     for (String input : inputs) {
       if (input != null) {
@@ -97,7 +100,7 @@ public final class RunOutput {
       fs.create(new Path(staging, ".probe"), true).close();
       fs.delete(new Path(staging, ".probe"), false);
       return new RunOutput(spark, fs, target, staging, overwrite, format);
-    } catch (IOException e) {
+    } catch (IOException | IllegalArgumentException e) {
       throw new UsageException(
           "cannot write --output " + output + " (" + firstLine(e) + "); choose a writable folder", e);
     }
@@ -122,22 +125,52 @@ public final class RunOutput {
       return;
     }
     Path manifest = new Path(target, MANIFEST);
-    boolean ours = false;
+    com.fasterxml.jackson.databind.JsonNode m = null;
     if (fs.exists(manifest)) {
       try (java.io.InputStream in = fs.open(manifest)) {
-        com.fasterxml.jackson.databind.JsonNode m = new ObjectMapper().readTree(in);
-        ours = m != null && m.hasNonNull("run_id") && COMMANDS.contains(m.path("command").asText(""));
+        m = new ObjectMapper().readTree(in);
       } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-        ours = false;
+        m = null;
       }
     }
+    boolean ours = m != null && m.hasNonNull("run_id") && COMMANDS.contains(m.path("command").asText(""));
     if (!ours) {
       throw new UsageException(
           "--output " + output + " exists and is not a previous segfx output (no segfx "
               + MANIFEST + "); --mode overwrite replaces only segfx's own output folders:"
               + " choose a new folder or remove it yourself");
     }
+    // Files added to a previous output by someone else are not segfx's to delete.
+    java.util.Set<String> written = new java.util.HashSet<>(List.of(MANIFEST, SUCCESS));
+    if (m.has(OUTPUTS)) {
+      m.get(OUTPUTS).forEach(n -> written.add(n.asText()));
+    }
+    List<String> foreign = new java.util.ArrayList<>();
+    for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(target)) {
+      String name = f.getPath().getName();
+      if (!written.contains(name) && !name.startsWith(".") && (m.has(OUTPUTS) || !LEGACY.contains(name))) {
+        foreign.add(name);
+      }
+    }
+    if (!foreign.isEmpty()) {
+      java.util.Collections.sort(foreign);
+      throw new UsageException(
+          "--output " + output + " is a previous segfx output but also holds files segfx did not write ("
+              + String.join(", ", foreign.subList(0, Math.min(5, foreign.size())))
+              + (foreign.size() > 5 ? ", ..." : "") + "); move them, or choose another folder");
+    }
   }
+
+  /** The manifest key listing the entries a run wrote in its output folder. */
+  public static final String OUTPUTS = "outputs";
+
+  /** What outputs written before {@value #OUTPUTS} was recorded may hold. */
+  private static final java.util.Set<String> LEGACY =
+      java.util.Set.of(
+          "segment_estimates", "segment_posteriors", "experiment_pooling", "experiment_decisions",
+          "arm_posteriors", "prior_sensitivity", "bias_sensitivity", "learned_prior",
+          "learned_prior_effects", "rejected_rows", "impact_summary", "impact_pointwise", "memos",
+          "report");
 
   /**
    * Refuses an output that equals, contains or lies inside {@code input}, compared as fully
@@ -270,9 +303,21 @@ public final class RunOutput {
     }
   }
 
-  /** Writes {@code manifest.json} then {@code _SUCCESS}, and moves the run into place. */
+  /**
+   * Writes {@code manifest.json} then {@code _SUCCESS}, and moves the run into place. The manifest
+   * gains {@value #OUTPUTS}, the entries the run wrote, so that a later overwrite can tell them
+   * from files someone else put in the folder.
+   */
   public void publish(Map<String, Object> manifest) {
     try {
+      List<String> entries = new java.util.ArrayList<>();
+      for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(staging)) {
+        if (!f.getPath().getName().startsWith(".")) {
+          entries.add(f.getPath().getName());
+        }
+      }
+      java.util.Collections.sort(entries);
+      manifest.put(OUTPUTS, entries);
       ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
       try (OutputStream out = fs.create(new Path(staging, MANIFEST), true)) {
         json.writeValue(out, manifest);

@@ -21,8 +21,9 @@ import java.util.TreeSet;
  *       against an empty control.
  *   <li>A segment cell with no variant rows gets an {@code empty_treatment} row for each variant of
  *       its experiment, so every (experiment, metric, variant) group is complete; an experiment with
- *       no variant rows at all keeps one group under {@link #NO_VARIANT}, carried through every
- *       stage with status {@code empty_treatment} and decision {@code insufficient_data}.
+ *       no variant rows at all has one group per declared {@code --variants} value, or else one
+ *       under {@link #NO_VARIANT}, carried through every stage with status {@code
+ *       empty_treatment} and decision {@code insufficient_data}.
  * </ul>
  */
 final class ArmCoverage {
@@ -69,7 +70,8 @@ final class ArmCoverage {
         continue;
       }
       TreeSet<String> v = variants.get(e.experimentId());
-      for (String variant : v.isEmpty() ? List.of(NO_VARIANT) : v) {
+      Iterable<String> labels = !v.isEmpty() ? v : !spec.variants().isEmpty() ? spec.variants() : List.of(NO_VARIANT);
+      for (String variant : labels) {
         out.add(
             SegmentEstimate.empty(
                 e.experimentId(), e.metric(), variant, e.segment(), e.nControl(), 0,

@@ -108,6 +108,21 @@ public final class CausalImpactJob {
     if (controls.isEmpty()) {
       throw new UsageException("--controls needs at least one control column");
     }
+    // A column in two roles would fit the outcome with itself or give a singular design for
+    // every series: refused, as the segment job refuses a column named twice.
+    java.util.Set<String> roles = new java.util.HashSet<>();
+    for (String c : controls) {
+      if (!roles.add(c)) {
+        throw new UsageException("--controls names column '" + c + "' twice");
+      }
+    }
+    for (String[] role : new String[][] {{"outcome-col", v.string("outcome-col")}, {"time-col", v.string("time-col")},
+        {"series-col", v.string("series-col")}}) {
+      if (roles.contains(role[1])) {
+        throw new UsageException(
+            "--controls names column '" + role[1] + "', which is also the --" + role[0] + "; a control must be another series");
+      }
+    }
     double[] prior = parsePrior(v.list("prior"));
     ImpactAnalysis.Settings settings =
         new ImpactAnalysis.Settings(
@@ -246,7 +261,7 @@ public final class CausalImpactJob {
     } catch (UsageException e) {
       out.abandon();
       throw e;
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // also Spark's checked exceptions, which Scala throws undeclared
       out.abandon();
       throw DataErrors.translate(e, input);
     } finally {

@@ -34,14 +34,19 @@ final class LearnedPriorStage {
 
   private LearnedPriorStage() {}
 
-  record Result(List<LearnedPriorFit> fits, List<LearnedEffect> effects) {}
+  /**
+   * The learned priors, the restated effects, and with {@code --prior-history} that table's row
+   * accounting for the manifest (null otherwise).
+   */
+  record Result(List<LearnedPriorFit> fits, List<LearnedEffect> effects, Map<String, Object> history) {}
 
   static Result run(SparkSession spark, JobSpec spec, List<DecisionMetrics> decisions) {
     List<LearnedPriorFit> fits = new ArrayList<>();
     List<LearnedEffect> effects = new ArrayList<>();
     if ("none".equals(spec.learnedPrior())) {
-      return new Result(fits, effects);
+      return new Result(fits, effects, null);
     }
+    Map<String, Object> history = null;
     String source = spec.priorHistory() == null ? "run" : spec.priorHistory();
     Map<String, List<double[]>> byMetric = new LinkedHashMap<>();
     if (spec.priorHistory() == null) {
@@ -52,12 +57,33 @@ final class LearnedPriorStage {
       for (String m : spec.metricSpecs().stream().map(io.segfx.model.MetricSpec::column).toList()) {
         byMetric.put(m, new ArrayList<>());
       }
+      // Every row is either used or counted under a reason, as input rows are.
+      Map<String, Long> rejected = new java.util.TreeMap<>();
+      long read = 0;
+      long used = 0;
       for (Row r : history(spark, spec.priorHistory())) {
+        read++;
         String metric = r.getString(0);
-        if (metric != null && byMetric.containsKey(metric) && !r.isNullAt(1) && !r.isNullAt(2)) {
-          byMetric.get(metric).add(new double[] {r.getDouble(1), r.getDouble(2)});
+        String reason =
+            metric == null ? "null:metric"
+                : !byMetric.containsKey(metric) ? "other_metric"
+                : r.isNullAt(1) ? "not_numeric:effect_mean"
+                : r.isNullAt(2) ? "not_numeric:effect_sd"
+                : !usable(new double[] {r.getDouble(1), r.getDouble(2)}) ? "unusable:effect_mean_or_sd"
+                : null;
+        if (reason != null) {
+          rejected.merge(reason, 1L, Long::sum);
+          continue;
         }
+        used++;
+        byMetric.get(metric).add(new double[] {r.getDouble(1), r.getDouble(2)});
       }
+      history = new LinkedHashMap<>();
+      history.put("path", spec.priorHistory());
+      history.put("rows_read", read);
+      history.put("rows_used", used);
+      history.put("rows_rejected", read - used);
+      history.put("rejected_by_reason", rejected);
     }
     DecisionRule rule = new DecisionRule(spec.launchProbability());
     for (Map.Entry<String, List<double[]>> e : byMetric.entrySet()) {
@@ -88,7 +114,7 @@ final class LearnedPriorStage {
         effects.add(new LearnedEffect(d, with, spec.learnedPrior(), source));
       }
     }
-    return new Result(fits, effects);
+    return new Result(fits, effects, history);
   }
 
   private static boolean usable(double[] x) {

@@ -35,6 +35,8 @@ import java.util.TreeSet;
  * The inputs are the collected segment estimates (thousands of experiments × tens of segments).
  */
 public final class PoolingStage {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PoolingStage.class);
+
   /** The {@code method} written when a group has too few usable segments to pool. */
   public static final String NO_POOLING = "none";
 
@@ -83,7 +85,7 @@ public final class PoolingStage {
       run.add(e);
     }
     // Groups are independent: pooled in parallel on the driver's cores, collected in key order.
-    List<GroupOut> outs = entries.parallelStream().map(g -> poolGroup(g.getKey(), g.getValue(), spec)).toList();
+    List<GroupOut> outs = entries.parallelStream().map(g -> poolSafely(g.getKey(), g.getValue(), spec)).toList();
     List<ExperimentPooling> pooling = new ArrayList<>();
     List<SegmentPosterior> posteriors = new ArrayList<>();
     List<PooledPosterior> draws = new ArrayList<>();
@@ -104,6 +106,34 @@ public final class PoolingStage {
 
   /** One group's stage-2 output; {@code draw} is null when no segment is usable. */
   private record GroupOut(ExperimentPooling pooling, List<SegmentPosterior> posteriors, PooledPosterior draw) {}
+
+  /**
+   * Pools one group; a group whose numbers defeat the estimator (an arithmetic failure on extreme
+   * inputs) gets no pooled posterior, a note with the reason and decision {@code
+   * insufficient_data}, and the other groups go on.
+   */
+  private static GroupOut poolSafely(List<String> key, List<SegmentEstimate> cells, JobSpec spec) {
+    try {
+      return poolGroup(key, cells, spec);
+    } catch (ArithmeticException | IllegalArgumentException e) {
+      LOG.warn("group {} not pooled: {}", key, e.toString());
+      int usable = 0;
+      for (SegmentEstimate c : cells) {
+        usable += c.usable() ? 1 : 0;
+      }
+      double nan = Double.NaN;
+      String note = "not pooled: the estimator failed on these segments (" + e.getMessage() + "); check their estimates and standard errors";
+      return new GroupOut(
+          new ExperimentPooling(
+              key.get(0), key.get(1), key.get(2), FAILED, nan, nan, nan, usable, cells.size(), note, "",
+              nan, nan, nan, nan, nan, nan, nan, false),
+          new ArrayList<>(),
+          null);
+    }
+  }
+
+  /** {@code method} of a group whose pooling failed. */
+  static final String FAILED = "failed";
 
   /** Pools one group. */
   private static GroupOut poolGroup(List<String> key, List<SegmentEstimate> cells, JobSpec spec) {

@@ -34,13 +34,17 @@ final class SampleRatioCheck {
       if (split.contains("=")) {
         for (String part : split.split(",")) {
           String[] kv = part.split("=");
-          named.put(kv[0].trim(), Double.parseDouble(kv[1].trim()));
+          if (named.put(io.segfx.model.ArmLabel.canonical(kv[0]), Double.parseDouble(kv[1].trim())) != null) {
+            throw new UsageException("--expected-split '" + split + "' gives arm '" + kv[0].trim() + "' twice");
+          }
         }
       } else {
         for (String part : split.split("/")) {
           ordered.add(Double.parseDouble(part.trim()));
         }
       }
+    } catch (UsageException e) {
+      throw e;
     } catch (RuntimeException e) {
       throw new UsageException("--expected-split '" + split + "' must look like 50/50 or 0=50,1=25,2=25");
     }

@@ -69,7 +69,9 @@ public final class SegmentEffectsJob {
     try {
       long t0 = System.nanoTime();
       group(spark, "segfx-stage1", "stage 1: read, validate, one-pass sufficient statistics and segment OLS");
-      InputReader.Input read = InputReader.open(spark, spec.input(), spec.inputFormat(), spec.csvDelimiter());
+      InputReader.Input read = InputReader.open(
+              spark, spec.input(), spec.inputFormat(),
+              new InputReader.CsvDialect(spec.csvDelimiter(), spec.csvEncoding()));
       io.segfx.spark.ColumnNames.Matched matched = io.segfx.spark.ColumnNames.match(read.data(), wantedColumns(spec));
       Dataset<Row> input = matched.data();
       Map<String, Object> inputInfo = describeInput(spark, read, matched.renamed(), absentColumns(input, spec));
@@ -232,6 +234,9 @@ public final class SegmentEffectsJob {
         counts.put(OutputTables.REJECTED_ROWS, s1.rowsRejected());
       }
       manifest.put("tables", counts);
+      if (learned.history() != null) {
+        manifest.put("prior_history", learned.history());
+      }
       manifest.put("memos", memos.size());
       Map<String, Object> reportInfo = new LinkedHashMap<>();
       reportInfo.put("index", io.segfx.report.HtmlReport.FOLDER + "/index.html");
@@ -249,7 +254,7 @@ public final class SegmentEffectsJob {
       out.publish(manifest);
       LOG.info("published {} in {} s", out.target(), elapsed(t0));
       return new Outcome(out.target(), decisions, manifest);
-    } catch (RuntimeException e) {
+    } catch (Throwable e) { // also Spark's checked exceptions, which Scala throws undeclared
       out.abandon();
       throw e;
     } finally {

@@ -13,28 +13,24 @@ import java.util.Set;
  *       named "NaN" or "NULL";
  *   <li>{@code true}/{@code false} (any case) read as {@code 1}/{@code 0}, so a boolean arm's
  *       control is {@code false} under the default {@code --control-arm 0};
- *   <li>an integral decimal number loses its sign {@code +}, leading zeros and a zero fraction:
- *       {@code 1.0}, {@code +1} and {@code 01} read as {@code 1}, and {@code -0.0} as {@code 0};
+ *   <li>a decimal number whose value is an integer of magnitude below 2^53 reads as that
+ *       integer: {@code 1.0}, {@code +1}, {@code 01} and {@code 1e0} read as {@code 1}, {@code
+ *       -0.0} as {@code 0}, R's {@code 1e+05} as {@code 100000};
  *   <li>anything else is kept as written.
  * </ol>
  *
- * <p>Each rule is a regular expression shared with the Spark projection of the row path ({@code
- * ValidationStage}), so both scans read the same labels.
+ * <p>The number rule is a regular expression and a parse to double shared with the Spark
+ * projection of the row path ({@code ValidationStage}), so both scans read the same labels.
  */
 public final class ArmLabel {
   /** Words that mean "no value" in the exports of pandas, R, SQL and spreadsheets. */
   public static final Set<String> NULL_WORDS = Set.of("", "nan", "null", "none", "na", "<na>", "nat", "n/a");
 
-  /** An integral decimal number: optional sign, digits, optional point and zeros. */
-  public static final String INTEGRAL = "^[+-]?[0-9]+(\\.0*)?\\z";
-  /** Removed from an integral number: the zero fraction. */
-  public static final String FRACTION = "\\.0*\\z";
-  /** Removed from an integral number: a leading plus. */
-  public static final String PLUS = "^\\+";
-  /** Leading zeros of an integral number, replaced by {@link #ZEROS_REPLACEMENT}. */
-  public static final String ZEROS = "^(-?)0+([0-9])";
-  /** Keeps the sign and the first significant digit. */
-  public static final String ZEROS_REPLACEMENT = "$1$2";
+  /** A decimal number, optionally signed, with an optional exponent. */
+  public static final String NUMBER = "^[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?\\z";
+
+  /** 2^53: below it a double holds every integer, so a parsed integer is the one written. */
+  public static final double MAX_INTEGER = 9007199254740992.0;
 
   private ArmLabel() {}
 
@@ -54,9 +50,11 @@ public final class ArmLabel {
     if (lower.equals("false")) {
       return "0";
     }
-    if (t.matches(INTEGRAL)) {
-      String n = t.replaceAll(FRACTION, "").replaceAll(PLUS, "").replaceAll(ZEROS, ZEROS_REPLACEMENT);
-      return n.equals("-0") ? "0" : n;
+    if (t.matches(NUMBER)) {
+      double x = Double.parseDouble(t);
+      if (x == Math.floor(x) && Math.abs(x) < MAX_INTEGER) {
+        return Long.toString((long) x);
+      }
     }
     return t;
   }

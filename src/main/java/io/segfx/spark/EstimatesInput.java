@@ -54,7 +54,7 @@ public final class EstimatesInput {
       if (!names.contains(required)) {
         throw new UsageException(
             "input has no column '" + required + "' (--input-kind estimates needs " + estimateCol + " and "
-                + seCol + "); its columns are: " + String.join(", ", names));
+                + seCol + "); its columns are: " + String.join(", ", ValidationStage.userColumns(names)));
       }
     }
     Column experiment =
@@ -65,6 +65,9 @@ public final class EstimatesInput {
     Column se = col(q(seCol)).cast("double");
     Column n = names.contains(nCol) ? col(q(nCol)).cast("double") : lit(1.0);
     List<Column[]> checks = new ArrayList<>();
+    if (names.contains(Columns.CORRUPT_RECORD)) {
+      checks.add(new Column[] {col(Columns.CORRUPT_RECORD).isNotNull(), lit(Columns.MALFORMED_LINE)});
+    }
     checks.add(new Column[] {experiment.isNull(), lit("null:" + spec.experimentCol())});
     checks.add(new Column[] {segment.isNull(), lit("null:" + spec.segmentCol())});
     checks.add(new Column[] {variant.isNull(), lit("null:" + variantCol)});
@@ -74,11 +77,17 @@ public final class EstimatesInput {
       checks.add(new Column[] {raw.isNull(), lit("null:" + pair[0])});
       checks.add(new Column[] {v.isNull(), lit("not_numeric:" + pair[0])});
       checks.add(new Column[] {isnan(v).or(abs(v).equalTo(Double.POSITIVE_INFINITY)), lit("nonfinite:" + pair[0])});
+      // Beyond this a precision weight or a square underflows or overflows in the pooling.
+      checks.add(new Column[] {abs(v).gt(ValidationStage.MAX_MAGNITUDE), lit("out_of_range:" + pair[0])});
     }
     checks.add(new Column[] {se.leq(0), lit("not_positive:" + seCol)});
+    checks.add(new Column[] {se.lt(1 / ValidationStage.MAX_MAGNITUDE), lit("out_of_range:" + seCol)});
     if (names.contains(nCol)) {
       checks.add(new Column[] {n.isNull(), lit("null:" + nCol)});
       checks.add(new Column[] {n.lt(0), lit("negative:" + nCol)});
+      // n weighs the segment in the experiment-level effect: a segment of no units has no weight
+      // to give, and a group of such segments would have none at all.
+      checks.add(new Column[] {n.equalTo(0), lit("not_positive:" + nCol)});
       checks.add(new Column[] {n.notEqual(floor(n)), lit("not_integer:" + nCol)});
     }
     Column copies = count(lit(1)).over(Window.partitionBy(experiment, variant, segment));

@@ -46,20 +46,39 @@ public final class InputReader {
    */
   public record Input(Dataset<Row> data, String path, List<String> filesRead, List<String> filesSkipped) {}
 
-  /** Reads {@code path} as {@code format} with comma-separated CSV; see {@link #open}. */
+  /**
+   * How CSV text is split and decoded.
+   *
+   * @param delimiter the field separator
+   * @param encoding the character set (a name Java knows, e.g. UTF-8, ISO-8859-1, UTF-16)
+   */
+  public record CsvDialect(char delimiter, String encoding) {
+    /** Comma-separated UTF-8. */
+    public static final CsvDialect DEFAULT = new CsvDialect(',', "UTF-8");
+
+    /** True for UTF-8, where undecodable bytes become U+FFFD. */
+    public boolean utf8() {
+      return java.nio.charset.Charset.forName(encoding).equals(java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
+  /** Reads {@code path} as {@code format} with comma-separated UTF-8 CSV; see {@link #open}. */
   public static Dataset<Row> read(SparkSession spark, String path, String format) {
-    return open(spark, path, format, ',').data();
+    return open(spark, path, format, CsvDialect.DEFAULT).data();
   }
 
   /**
    * Reads {@code path} as {@code format}. A relative path is made absolute on the driver first, so
    * executors on a cluster (whose working folders differ) read the same files.
    *
-   * @param delimiter the CSV field separator
+   * <p>A path with glob characters ({@code * ? [ ] { } \}) is refused: Spark would expand them,
+   * so {@code data[1].csv} would read {@code data1.csv}.
+   *
+   * @param dialect the CSV separator and character set
    * @throws UsageException if the path does not exist, holds no file of the format, or cannot be
    *     read as that format
    */
-  public static Input open(SparkSession spark, String path, String format, char delimiter) {
+  public static Input open(SparkSession spark, String path, String format, CsvDialect dialect) {
     Path qualified;
     List<String> read = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
@@ -69,6 +88,15 @@ public final class InputReader {
       if (!fs.exists(p)) {
         throw new UsageException("input not found: " + path);
       }
+      for (char c : GLOB.toCharArray()) {
+        if (path.indexOf(c) >= 0) {
+          // Spark expands these in every path it reads and offers no literal form: data[1].csv
+          // would read data1.csv.
+          throw new UsageException(
+              "input path " + path + " has '" + c + "', which Spark reads as a file pattern; rename the file"
+                  + " or folder, or pass the folder that holds it");
+        }
+      }
       qualified = fs.makeQualified(p);
       boolean csv = "csv".equals(format);
       GlobFilter filter = new GlobFilter(CSV_FILES);
@@ -76,6 +104,13 @@ public final class InputReader {
         list(fs, qualified, csv ? filter : null, read, skipped);
       } else {
         read.add(qualified.toString());
+      }
+      for (String f : read) {
+        String name = f.substring(f.lastIndexOf('/') + 1);
+        if (name.contains(":")) {
+          throw new UsageException(
+              "input file '" + name + "' has a ':' in its name, which Hadoop paths cannot hold; rename it");
+        }
       }
       if (read.isEmpty()) {
         throw new UsageException(
@@ -90,10 +125,11 @@ public final class InputReader {
     read.sort(null);
     skipped.sort(null);
     try {
+      String qualifiedPath = qualified.toString();
       Dataset<Row> data =
           "csv".equals(format)
-              ? csv(spark, qualified, path, delimiter)
-              : spark.read().parquet(qualified.toString());
+              ? csv(spark, qualifiedPath, path, dialect)
+              : spark.read().parquet(qualifiedPath);
       return new Input(data, qualified.toString(), read, skipped);
     } catch (UsageException e) {
       throw e;
@@ -107,11 +143,13 @@ public final class InputReader {
   }
 
   /** Spark's CSV reader set to RFC 4180, with the corrupt-record column. */
-  private static Dataset<Row> csv(SparkSession spark, Path qualified, String path, char delimiter) {
+  private static Dataset<Row> csv(SparkSession spark, String qualified, String path, CsvDialect dialect) {
+    char delimiter = dialect.delimiter();
     org.apache.spark.sql.DataFrameReader reader =
         spark.read()
             .option("header", "true")
             .option("sep", String.valueOf(delimiter))
+            .option("encoding", dialect.encoding())
             .option("quote", "\"")
             .option("escape", "\"")
             .option("multiLine", "true")
@@ -120,7 +158,7 @@ public final class InputReader {
             .option("columnNameOfCorruptRecord", Columns.CORRUPT_RECORD)
             .option("enforceSchema", "false");
     // The header as written (Spark's own header handling renames duplicates silently).
-    List<Row> first = reader.option("header", "false").csv(qualified.toString()).limit(1).collectAsList();
+    List<Row> first = reader.option("header", "false").csv(qualified).limit(1).collectAsList();
     reader.option("header", "true");
     if (first.isEmpty()) {
       throw new UsageException("input " + path + " is empty: no header line");
@@ -143,6 +181,7 @@ public final class InputReader {
       }
     }
     refuseOtherSeparator(clean, delimiter, path);
+    refuseOtherEncoding(clean, dialect, path);
     List<StructField> fields = new ArrayList<>();
     for (String name : raw) {
       fields.add(DataTypes.createStructField(name, DataTypes.StringType, true));
@@ -150,7 +189,7 @@ public final class InputReader {
     fields.add(DataTypes.createStructField(Columns.CORRUPT_RECORD, DataTypes.StringType, true));
     // The schema carries the header as written, so Spark checks every file's header against it
     // (enforceSchema false) instead of reading a file with other columns by position.
-    Dataset<Row> data = reader.schema(DataTypes.createStructType(fields)).csv(qualified.toString());
+    Dataset<Row> data = reader.schema(DataTypes.createStructType(fields)).csv(qualified);
     List<String> names = new ArrayList<>(Arrays.asList(clean));
     names.add(Columns.CORRUPT_RECORD);
     return data.toDF(names.toArray(new String[0]));
@@ -162,8 +201,27 @@ public final class InputReader {
     return n.strip();
   }
 
+  /** The characters Hadoop's glob expands. */
+  static final String GLOB = "*?[]{}\\";
+
+  /** A header with NUL characters is UTF-16 read as another encoding. */
+  private static void refuseOtherEncoding(String[] header, CsvDialect dialect, String path) {
+    for (String h : header) {
+      if (h.indexOf('\u0000') >= 0) {
+        throw new UsageException(
+            "input " + path + " has NUL characters in its header: it looks UTF-16 (as Excel's"
+                + " 'Unicode text' saves); pass --csv-encoding UTF-16");
+      }
+    }
+  }
+
   /** A one-column header that splits on ';' or a tab is another separator's file. */
   private static void refuseOtherSeparator(String[] header, char delimiter, String path) {
+    if (header.length >= 1 && header[0].toLowerCase(java.util.Locale.ROOT).startsWith("sep=")) {
+      throw new UsageException(
+          "input " + path + " starts with Excel's separator line '" + header[0]
+              + "'; delete that line (and pass --csv-delimiter if it names another separator)");
+    }
     if (header.length != 1) {
       return;
     }

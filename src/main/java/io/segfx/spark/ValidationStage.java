@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
-import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
@@ -42,11 +41,17 @@ import org.apache.spark.sql.types.StructType;
  * (|value| &gt; {@link #MAX_MAGNITUDE}), {@code not_binary:<col>} (a binary metric other than 0 or 1).
  */
 public final class ValidationStage {
+  /** What a UTF-8 decoder puts for bytes that are not UTF-8. */
+  private static final String REPLACEMENT = "\uFFFD";
+
   /**
    * Largest accepted magnitude of a metric or covariate: beyond it a product of two values could
    * overflow the exact sums of {@link io.segfx.stats.ExactMoments}.
    */
   public static final double MAX_MAGNITUDE = 1e150;
+
+  /** Largest count of an aggregated row: 2^53, below which a double holds every integer. */
+  static final double MAX_COUNT = 9007199254740992.0;
 
   private ValidationStage() {}
 
@@ -92,26 +97,31 @@ public final class ValidationStage {
   private static final String DUPLICATE = "__segfx_duplicate";
 
   /**
-   * With {@code --unit-col}, flags every row whose unit id occurs more than once: the ids are
+   * With {@code --unit-col}, flags every row whose unit id occurs more than once within its
+   * experiment (one user in several experiments is ordinary): the (experiment, id) pairs are
    * counted in one partial aggregation and the duplicated ones joined back. Every row of a
-   * duplicated id is flagged, never "all but the first", which would depend on row order.
+   * duplicated pair is flagged, never "all but the first", which would depend on row order.
    */
   private static Dataset<Row> markDuplicates(Dataset<Row> input, JobSpec spec) {
     if (spec.unitCol() == null) {
       return input;
     }
-    require(Arrays.asList(input.schema().fieldNames()), spec.unitCol(), "unit id column (--unit-col)");
+    List<String> names = Arrays.asList(input.schema().fieldNames());
+    require(names, spec.unitCol(), "unit id column (--unit-col)");
     Column unit = col(quote(spec.unitCol()));
+    boolean perExperiment = names.contains(spec.experimentCol());
+    Column experiment = perExperiment ? col(quote(spec.experimentCol())) : lit("");
     Dataset<Row> duplicated =
         input
             .where(unit.isNotNull())
-            .groupBy(unit.as(DUPLICATE + "_id"))
+            .groupBy(experiment.as(DUPLICATE + "_e"), unit.as(DUPLICATE + "_id"))
             .count()
             .where(col("count").gt(1))
-            .select(col(DUPLICATE + "_id"), lit(true).as(DUPLICATE));
-    return input
-        .join(duplicated, unit.equalTo(duplicated.col(DUPLICATE + "_id")), "left")
-        .drop(DUPLICATE + "_id");
+            .select(col(DUPLICATE + "_e"), col(DUPLICATE + "_id"), lit(true).as(DUPLICATE));
+    Column same =
+        unit.equalTo(duplicated.col(DUPLICATE + "_id"))
+            .and(experiment.eqNullSafe(duplicated.col(DUPLICATE + "_e")));
+    return input.join(duplicated, same, "left").drop(DUPLICATE + "_id").drop(DUPLICATE + "_e");
   }
 
   private record Projection(
@@ -155,6 +165,15 @@ public final class ValidationStage {
     checks.add(new Column[] {experiment.isNull(), lit("null:" + spec.experimentCol())});
     checks.add(new Column[] {segment.isNull(), lit("null:" + spec.segmentCol())});
     checks.add(new Column[] {arm.isNull(), lit("null:" + spec.armCol())});
+    if (names.contains(Columns.CORRUPT_RECORD)
+        && java.nio.charset.Charset.forName(spec.csvEncoding()).equals(java.nio.charset.StandardCharsets.UTF_8)) {
+      // Bytes that are not UTF-8 decode to U+FFFD, which would merge 'café' and 'cafè' of a
+      // Latin-1 file into one id; such rows are quarantined and the README names the option.
+      String bad = REPLACEMENT;
+      checks.add(new Column[] {experiment.contains(bad), lit("not_utf8:" + spec.experimentCol())});
+      checks.add(new Column[] {segment.contains(bad), lit("not_utf8:" + spec.segmentCol())});
+      checks.add(new Column[] {arm.contains(bad), lit("not_utf8:" + spec.armCol())});
+    }
     if (spec.clusterCol() != null) {
       require(names, spec.clusterCol(), "cluster column (--cluster-col)");
       checks.add(new Column[] {col(quote(spec.clusterCol())).isNull(), lit("null:" + spec.clusterCol())});
@@ -209,6 +228,12 @@ public final class ValidationStage {
   private static List<Column> countChecks(JobSpec spec, List<Column> v, List<Column[]> checks) {
     List<String> c = countColumns(spec);
     Column n = v.get(0);
+    // Counts are summed as longs; above 2^53 a double no longer holds every integer, and above
+    // 2^63 the count would be clamped.
+    int countColumns = c.size() == 2 ? 2 : 1; // n and conversions; sums of values may be larger
+    for (int i = 0; i < countColumns; i++) {
+      checks.add(new Column[] {abs(v.get(i)).gt(lit(MAX_COUNT)), lit("out_of_range:" + c.get(i))});
+    }
     checks.add(new Column[] {n.lt(0), lit("negative:" + c.get(0))});
     checks.add(new Column[] {n.notEqual(floor(n)), lit("not_integer:" + c.get(0))});
     if (c.size() == 2) {
@@ -244,8 +269,15 @@ public final class ValidationStage {
   private static void require(List<String> names, String column, String role) {
     if (!names.contains(column)) {
       throw new UsageException(
-          "input has no column '" + column + "' (the " + role + "); its columns are: " + String.join(", ", names));
+          "input has no column '" + column + "' (the " + role + "); its columns are: " + String.join(", ", userColumns(names)));
     }
+  }
+
+  /** The input's own column names, without the reader's raw-line column. */
+  static List<String> userColumns(List<String> names) {
+    List<String> out = new ArrayList<>(names);
+    out.remove(Columns.CORRUPT_RECORD);
+    return out;
   }
 
   /** A key column as text; integral floating values print without a fraction (0.0 reads as "0"). */
@@ -275,16 +307,13 @@ public final class ValidationStage {
   static Column canonicalArm(Column text) {
     Column t = trim(text);
     Column low = lower(t);
-    Column number =
-        regexp_replace(
-            regexp_replace(regexp_replace(t, ArmLabel.FRACTION, ""), ArmLabel.PLUS, ""),
-            ArmLabel.ZEROS,
-            ArmLabel.ZEROS_REPLACEMENT);
+    Column x = t.cast("double");
+    Column integral = x.equalTo(floor(x)).and(abs(x).lt(lit(ArmLabel.MAX_INTEGER)));
     return when(text.isNull(), lit(null).cast("string"))
         .when(low.isin(ArmLabel.NULL_WORDS.toArray()), lit(null).cast("string"))
         .when(low.equalTo("true"), lit("1"))
         .when(low.equalTo("false"), lit("0"))
-        .when(t.rlike(ArmLabel.INTEGRAL), when(number.equalTo("-0"), lit("0")).otherwise(number))
+        .when(t.rlike(ArmLabel.NUMBER).and(integral), x.cast("long").cast("string"))
         .otherwise(t);
   }
 

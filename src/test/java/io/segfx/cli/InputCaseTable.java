@@ -56,7 +56,14 @@ final class InputCaseTable {
     c.add(refuse("output-exists-without-overwrite", good, run(), "exists; choose another folder or pass --mode overwrite")
         .withSetup(Map.of("out/manifest.json", bytes("{}"))));
     c.add(ok("overwrite-previous-segfx-output", good, run("--mode", "overwrite"), 240, NONE, null)
-        .withSetup(Map.of("out/manifest.json", bytes("{\"run_id\":\"r0\",\"command\":\"segment-effects\"}"), "out/old.txt", bytes("old"))));
+        .withSetup(Map.of("out/manifest.json", bytes("{\"run_id\":\"r0\",\"command\":\"segment-effects\"}"),
+            "out/segment_estimates/part-0.parquet", bytes("old"))));
+    c.add(refuse("overwrite-output-with-user-files", good, run("--mode", "overwrite"), "holds files segfx did not write (NOTES.txt)")
+        .withSetup(Map.of("out/manifest.json", bytes("{\"run_id\":\"r0\",\"command\":\"segment-effects\",\"outputs\":[\"memos\"]}"),
+            "out/memos/e0.md", bytes("old"), "out/NOTES.txt", bytes("mine"))));
+    c.add(refuse("glob-characters-in-input", good,
+        args("segment-effects", "--input", "{dir}/data[1].csv", "--output", "{out}", "--metric", "y"),
+        "which Spark reads as a file pattern").withFile("data[1].csv").withSetup(Map.of("data1.csv", good)));
     c.add(refuse("unwritable-output", good,
         args("segment-effects", "--input", "{in}", "--output", "/proc/segfx-out", "--metric", "y"), "cannot write --output"));
 
@@ -101,6 +108,17 @@ final class InputCaseTable {
     c.add(ok("spaces-inside-ids-kept", csv(HEADER, with(units(1, 1, 20, a -> a), unitsIn("s0 ", 20))), run(), 80, NONE,
         r -> assertEquals(Set.of("s0", "s0 "), r.segments("e0"))));
     c.add(ok("postgres-copy-null-word", csv(HEADER, with(good(), "e0,s0,1,\\N")), run(), 241, reasons("not_numeric:y", 1), null));
+
+    c.add(ok("latin1-ids-quarantined", latin1(), run(), 160, reasons("not_utf8:segment", 80),
+        r -> assertEquals(Set.of("x"), r.segments("e0"))));
+    c.add(ok("latin1-with-encoding", latin1(), run("--csv-encoding", "ISO-8859-1"), 160, NONE,
+        r -> assertEquals(Set.of("café", "cafè", "x"), r.segments("e0"))));
+    c.add(refuse("utf16-file", csvText(HEADER, good(), "\n").getBytes(StandardCharsets.UTF_16LE), run(),
+        "pass --csv-encoding UTF-16"));
+    c.add(refuse("excel-sep-line", csv("sep=,\n" + HEADER, good()), run(), "Excel's separator line 'sep='"));
+    c.add(refuse("colon-in-file-name", good, run(), "has a ':' in its name").withFile("a:b.csv"));
+    c.add(refuse("colon-in-output-name", good,
+        args("segment-effects", "--input", "{in}", "--output", "{dir}/o:b", "--metric", "y"), "':'"));
 
     // -- Columns
     c.add(ok("header-case-differs", csv("Experiment_ID,Segment,ARM,Y", good()), run(), 240, NONE,
@@ -156,11 +174,32 @@ final class InputCaseTable {
         args("segment-effects", "--input", "{in}", "--output", "{out}", "--metric", "y:binary", "--draws", "500"), 240, NONE, null));
     c.add(ok("null-experiment-id", csv(HEADER, with(good(), ",s0,1,1.0")), run(), 241, reasons("null:experiment_id", 1), null));
 
+    c.add(ok("counts-beyond-2-pow-53", csv("experiment_id,segment,arm,n,conversions",
+            List.of("e0,s0,0,9223372036854775808,1", "e0,s0,1,100,1", "e1,s0,0,100,10", "e1,s0,1,100,12")),
+        args("segment-effects", "--input", "{in}", "--output", "{out}", "--input-kind", "counts", "--metric", "conversions:binary"),
+        4, reasons("out_of_range:n", 1), null));
+    c.add(ok("estimates-zero-n", csv("experiment_id,segment,estimate,std_error,n",
+            List.of("good,s1,0.1,0.05,100", "good,s2,0.2,0.07,100", "good,s3,0.15,0.06,100", "bad,s1,0.1,0.05,0")),
+        args("segment-effects", "--input", "{in}", "--output", "{out}", "--input-kind", "estimates", "--metric", "m"),
+        4, reasons("not_positive:n", 1), r -> assertEquals(Set.of("good"), r.experiments())));
+    c.add(ok("estimates-beyond-1e150", csv("experiment_id,segment,estimate,std_error",
+            List.of("good,s1,0.1,0.05", "good,s2,0.2,0.07", "good,s3,0.15,0.06", "big,s1,1e200,1", "big,s2,-1e200,1", "big,s3,0,1")),
+        args("segment-effects", "--input", "{in}", "--output", "{out}", "--input-kind", "estimates", "--metric", "m"),
+        6, reasons("out_of_range:estimate", 2), r -> assertEquals(Set.of("good", "big"), r.experiments())));
+    c.add(ok("unit-in-two-experiments", csv("experiment_id,segment,unit,arm,y", withUnits(good())),
+        run("--unit-col", "unit"), 240, NONE, null));
+    c.add(ok("near-constant-segment-reml", csv(HEADER, nearConstant()), run("--pooling", "reml"), 160, NONE,
+        r -> assertFalse("insufficient_data".equals(r.recommendation("e0")), "pooled despite one se of 1e-10")));
+    c.add(ok("near-constant-segment-dl", csv(HEADER, nearConstant()), run("--pooling", "dl"), 160, NONE,
+        r -> assertFalse("insufficient_data".equals(r.recommendation("e0")), "pooled despite one se of 1e-10")));
+
     // -- Options that change decisions
     c.add(refuse("threshold-typo", good, run("--threshold", "revenu=0.5"), "--threshold names metric 'revenu'"));
     c.add(refuse("threshold-nan", good, run("--threshold", "NaN"), "--threshold 'NaN' must be finite"));
     c.add(refuse("negative-users", good, run("--users", "-5", "--value-per-unit", "1", "--cost", "0"), "--users must be >= 0"));
-    c.add(refuse("draws-beyond-memory", good, run("--draws", "2000000000"), "--draws 2000000000 needs at least"));
+    c.add(refuse("draws-beyond-memory", good,
+        args("segment-effects", "--input", "{in}", "--output", "{out}", "--metric", "y", "--draws", "2000000000"),
+        "--draws 2000000000 needs at least"));
     c.add(refuse("prior-grid-continuous", good, run("--prior-grid", "flat=1,1"), "no --metric is binary"));
     c.add(ok("observational-no-srm", csv(HEADER, units(2, 3, 20, a -> a)), run("--design", "observational"), 240, NONE,
         r -> assertFalse(r.stdout().contains("investigate_srm"), r.stdout())));
@@ -174,6 +213,15 @@ final class InputCaseTable {
     c.add(refuse("value-per-unit-typo", good, run("--users", "10", "--value-per-unit", "yy=1", "--cost", "0"),
         "--value-per-unit names metric 'yy'"));
     c.add(refuse("relative-threshold-below-minus-one", good, run("--relative-threshold", "-2"), "--relative-threshold must be"));
+    c.add(refuse("option-given-twice", good, run("--pooling", "reml", "--pooling", "dl"), "--pooling is given 2 times"));
+    c.add(refuse("threshold-metric-twice", good, run("--threshold", "y=0.1,y=0.2"), "gives metric 'y' twice"));
+    c.add(refuse("mu-prior-extreme", good, run("--mu-prior", "normal:0,1e-300"), "--mu-prior 'normal:0,1e-300'"));
+    c.add(new Case("spec-key-twice", "in.csv", good, args("segment-effects", "--spec", "{dir}/job.yaml"),
+        new Refusal("duplicate key"),
+        Map.of("job.yaml", bytes("input: in.csv\noutput: out\nmetric: y\nmetric: x\n"))));
+    c.add(new Case("spec-key-without-value", "in.csv", good, args("segment-effects", "--spec", "{dir}/job.yaml"),
+        new Refusal("key 'threshold' has no value"),
+        Map.of("job.yaml", bytes("input: in.csv\noutput: out\nmetric: y\nthreshold:\n"))));
     c.add(refuse("input-missing", good, args("segment-effects", "--input", "{dir}/nope.csv", "--output", "{out}", "--metric", "y"),
         "input not found"));
 
@@ -186,6 +234,42 @@ final class InputCaseTable {
           assertFalse(r.memosAndPagesContain("\u0000") || r.memosAndPagesContain("\u001b"), "no NUL in memos or pages");
         }));
     return c;
+  }
+
+  /** Segments 'café' and 'cafè' written in Latin-1, and 'x'. */
+  private static byte[] latin1() {
+    List<String> rows = new ArrayList<>();
+    for (String seg : new String[] {"café", "cafè", "x", "x"}) {
+      for (int i = 0; i < 40; i++) {
+        rows.add("e0," + seg + "," + (i % 2) + "," + (1 + 0.1 * (i % 7) + 0.2 * (i % 2)));
+      }
+    }
+    return csvText(HEADER, rows, "\n").getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  /** Each row with a unit id that repeats across experiments but not within one. */
+  private static List<String> withUnits(List<String> rows) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < rows.size(); i++) {
+      String[] f = rows.get(i).split(",");
+      out.add(f[0] + "," + f[1] + ",u" + (i % 120) + "," + f[2] + "," + f[3]);
+    }
+    return out;
+  }
+
+  /** One experiment whose first segment's metric barely varies (sd 1e-9), beside three normal ones. */
+  private static List<String> nearConstant() {
+    java.util.Random r = new java.util.Random(7);
+    double[] d = {0.5, 0.1, -0.3, 1.0};
+    double[] sd = {1e-9, 1, 1, 1};
+    List<String> out = new ArrayList<>();
+    for (int s = 0; s < 4; s++) {
+      for (int i = 0; i < 40; i++) {
+        int a = i % 2;
+        out.add("e0,s" + s + "," + a + "," + (10 + d[s] * a + sd[s] * r.nextGaussian()));
+      }
+    }
+    return out;
   }
 
   static byte[] bytes(String s) {

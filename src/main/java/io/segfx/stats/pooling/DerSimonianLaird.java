@@ -30,23 +30,39 @@ public final class DerSimonianLaird {
     return new PoolingResult("dl", m[0], m[1], tau2, y.length, 0);
   }
 
-  /** The DL estimate of tau^2 from estimates and sampling variances. */
+  /**
+   * The DL estimate of tau^2 from estimates and sampling variances.
+   *
+   * <p>The denominator {@code sum w - sum w^2 / sum w} is computed as {@code sum_j w_j S_j / sum w}
+   * with {@code S_j = sum_{i != j} w_i} (prefix plus suffix sums of positive terms): the same
+   * quantity without the subtraction, which loses every digit when one segment's weight dominates
+   * (a nearly constant segment with se 1e-10 beside others with se 0.3 gave 0 and tau2 = Inf).
+   */
   static double tau2(double[] y, double[] v) {
     int k = y.length;
+    double[] w = new double[k];
     double sw = 0;
-    double sw2 = 0;
     double swy = 0;
     for (int j = 0; j < k; j++) {
-      double w = 1.0 / v[j];
-      sw += w;
-      sw2 += w * w;
-      swy += w * y[j];
+      w[j] = 1.0 / v[j];
+      sw += w[j];
+      swy += w[j] * y[j];
     }
     double ybar = swy / sw;
     double q = 0;
     for (int j = 0; j < k; j++) {
       q += (y[j] - ybar) * (y[j] - ybar) / v[j];
     }
-    return Math.max(0.0, (q - (k - 1)) / (sw - sw2 / sw));
+    double[] suffix = new double[k + 1];
+    for (int j = k - 1; j >= 0; j--) {
+      suffix[j] = suffix[j + 1] + w[j];
+    }
+    double prefix = 0;
+    double c = 0;
+    for (int j = 0; j < k; j++) {
+      c += w[j] * (prefix + suffix[j + 1]);
+      prefix += w[j];
+    }
+    return Math.max(0.0, (q - (k - 1)) / (c / sw));
   }
 }

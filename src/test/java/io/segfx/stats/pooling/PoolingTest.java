@@ -125,6 +125,54 @@ class PoolingTest {
     assertTrue(boundary > 100, "boundary cases: " + boundary);
   }
 
+  /**
+   * One segment with a standard error 1e9 times below the others' (a nearly constant metric) made
+   * DL's denominator sum w - sum w^2 / sum w cancel to 0, so tau2 = Inf and every posterior NaN;
+   * REML, started from DL, gave up. DL is checked against the formula in exact rationals
+   * (BigDecimal, 60 digits: 1e-12 relative, a few roundings of the double inputs), REML against
+   * the brute-force maximum (1e-6, as above). metafor warns on this input and its DL tau2 (0.2266)
+   * is off the exact value (0.13975), so it is no reference here.
+   */
+  @Test
+  void oneDominantWeightKeepsDlAndRemlFinite() {
+    double[] y = {0.5000000002574603, -0.08810719160054742, -0.27944589917414736, 0.9476577796710611};
+    double[] se = {2.56206665818931E-10, 0.34083060921676256, 0.31735793035237875, 0.30903072210279564};
+    java.math.MathContext mc = new java.math.MathContext(60);
+    java.math.BigDecimal sw = java.math.BigDecimal.ZERO;
+    java.math.BigDecimal sw2 = java.math.BigDecimal.ZERO;
+    java.math.BigDecimal swy = java.math.BigDecimal.ZERO;
+    java.math.BigDecimal[] w = new java.math.BigDecimal[y.length];
+    for (int j = 0; j < y.length; j++) {
+      java.math.BigDecimal s = new java.math.BigDecimal(se[j]);
+      w[j] = java.math.BigDecimal.ONE.divide(s.multiply(s, mc), mc);
+      sw = sw.add(w[j], mc);
+      sw2 = sw2.add(w[j].multiply(w[j], mc), mc);
+      swy = swy.add(w[j].multiply(new java.math.BigDecimal(y[j]), mc), mc);
+    }
+    java.math.BigDecimal ybar = swy.divide(sw, mc);
+    java.math.BigDecimal q = java.math.BigDecimal.ZERO;
+    for (int j = 0; j < y.length; j++) {
+      java.math.BigDecimal d = new java.math.BigDecimal(y[j]).subtract(ybar, mc);
+      q = q.add(w[j].multiply(d.multiply(d, mc), mc), mc);
+    }
+    double exact =
+        q.subtract(java.math.BigDecimal.valueOf(y.length - 1), mc)
+            .divide(sw.subtract(sw2.divide(sw, mc), mc), mc)
+            .doubleValue();
+    PoolingResult dl = DerSimonianLaird.fit(y, se);
+    assertEquals(exact, dl.tau2(), 1e-12 * exact);
+    assertTrue(Double.isFinite(dl.mu()) && Double.isFinite(dl.muSe()), dl.toString());
+    double best =
+        new BrentOptimizer(1e-12, 1e-14)
+            .optimize(
+                new MaxEval(10_000),
+                new UnivariateObjectiveFunction(t -> restrictedLogLik(y, se, t)),
+                GoalType.MAXIMIZE,
+                new SearchInterval(0, 10))
+            .getPoint();
+    assertEquals(best, Reml.fit(y, se).tau2(), 1e-6);
+  }
+
   private static double restrictedLogLik(double[] y, double[] se, double tau2) {
     double sw = 0;
     double swy = 0;
