@@ -4,14 +4,11 @@ import java.util.concurrent.TimeUnit;
 import org.apache.commons.math3.linear.EigenDecomposition;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The eigen step of the Gauss rule (issue #20): the first-row QL against Commons Math's
@@ -19,14 +16,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * weights. The matrix is the 24-node Jacobi matrix of the Legendre weight on [-1, 1] (diagonal 0,
  * off-diagonal k / sqrt(4k² - 1); Golub &amp; Welsch 1969), the size {@code FullBayesPooling.NODES}
  * asks for. In this package, not with {@code io.segfx.jmh.KernelBenchmarks}, because the QL is
- * package-private.
+ * package-private. Forks and iterations come from the command line, e.g. {@code scripts/jmh -f 1
+ * -wi 5 -i 10 -w 1 -r 1 EigenBenchmarks}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
 public class EigenBenchmarks {
   private final double[] diagonal = new double[FullBayesPooling.NODES];
   private final double[] offDiagonal = new double[FullBayesPooling.NODES];
@@ -42,7 +37,7 @@ public class EigenBenchmarks {
   @Benchmark
   public double[] eigenFirstRowQl() {
     double[] d = diagonal.clone();
-    double[] w = FullBayesPooling.jacobiEigen(d, offDiagonal.clone());
+    double[] w = JacobiEigen.solve(d, offDiagonal.clone());
     w[0] += d[0];
     return w;
   }

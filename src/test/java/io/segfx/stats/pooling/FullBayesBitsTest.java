@@ -89,7 +89,7 @@ class FullBayesBitsTest {
     for (int i = 0; i < u.length; i++) {
       u[i] = grid.tau()[i] / (12 + grid.tau()[i]);
     }
-    double[][] rule = FullBayesPooling.gauss(u, grid.weight(), u[0], u[u.length - 1], FullBayesPooling.NODES, true);
+    double[][] rule = GaussRule.of(u, grid.weight(), u[0], u[u.length - 1], FullBayesPooling.NODES, true);
     out.add("gauss reorthogonalised nodes=" + digest(rule[0]) + " weights=" + digest(rule[1]));
     for (int c = 0; c < 8; c++) {
       int n = 1 + r.nextInt(30);
@@ -99,7 +99,7 @@ class FullBayesBitsTest {
         d[i] = r.nextGaussian();
         e[i] = r.nextGaussian();
       }
-      double[] w = FullBayesPooling.jacobiEigen(d, e);
+      double[] w = JacobiEigen.solve(d, e);
       out.add("ql " + c + " n=" + n + " values=" + digest(d) + " weights=" + digest(w));
     }
     return out;
