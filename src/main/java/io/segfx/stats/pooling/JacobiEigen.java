@@ -8,13 +8,15 @@ package io.segfx.stats.pooling;
  * rotation only to the first row of the eigenvector matrix: O(n²) instead of O(n³) and no n×n
  * matrix.
  *
- * <p>Why hand-written rather than Commons Math's {@code EigenDecomposition(double[], double[])},
- * which builds all n eigenvectors: measured with JMH ({@code EigenBenchmarks}, 24-node Legendre
- * Jacobi matrix, 1 fork, 5 warm-up and 10 measured 1 s iterations) on a shared 2-core x86-64 VM
- * under load, OpenJDK 17.0.15, this QL takes MEASURED_QL µs per matrix and Commons Math
- * MEASURED_CM µs, RATIO times as long, beyond the 20% that issue #20 allows; and Commons Math's
- * different rotation order would change the rule's last bits, which {@code FullBayesBitsTest}
- * holds fixed.
+ * <p>Hand-written rather than Commons Math's {@code EigenDecomposition(double[], double[])}, which
+ * builds all n eigenvectors, because that is slower by more than the 20% issue #20 allows. Measured
+ * with JMH ({@code EigenBenchmarks}: the 24-node Legendre Jacobi matrix, 2 forks of 8 one-second
+ * iterations after 5 warm-ups, run twice) on a 2-core x86-64 VM shared with other work (load
+ * average 6 to 8), OpenJDK 17.0.15: this QL 21.5 and 23.4 µs per matrix, Commons Math 49.8 and
+ * 59.8 µs, 2.3 to 2.6 times as long; in all six runs on that machine (shorter ones, and the code
+ * before it left FullBayesPooling, included) 1.4 to 3.7 times as long. Commons Math also rotates in
+ * another order, so its nodes would differ in the last bits, which {@code FullBayesBitsTest} holds
+ * fixed. The runs are in docs/performance.md.
  */
 final class JacobiEigen {
   private JacobiEigen() {}
