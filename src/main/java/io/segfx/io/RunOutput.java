@@ -308,7 +308,8 @@ public final class RunOutput {
    * gains {@value #OUTPUTS}, the entries the run wrote, so that a later overwrite can tell them
    * from files someone else put in the folder.
    */
-  public void publish(Map<String, Object> manifest) {
+  public void publish(Map<String, Object> given) {
+    Map<String, Object> manifest = new java.util.LinkedHashMap<>(given);
     try {
       List<String> entries = new java.util.ArrayList<>();
       for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(staging)) {

@@ -4,6 +4,7 @@ import io.segfx.config.OptionDef;
 import io.segfx.config.OptionValues;
 import io.segfx.config.UsageException;
 import io.segfx.io.RunOutput;
+import io.segfx.model.SeriesPoint;
 import io.segfx.io.OutputTables;
 import io.segfx.io.SafeText;
 import io.segfx.spark.Columns;
@@ -75,9 +76,6 @@ public final class CausalImpactJob {
           OptionDef.choice("mode", "error", List.of("error", "overwrite"), "when the output folder exists: fail, or replace it"));
 
   private CausalImpactJob() {}
-
-  /** One input row of a series. */
-  public record Obs(double time, double y, double[] controls, double intervention) implements Serializable {}
 
   static final StructType SUMMARY_SCHEMA =
       schema(
@@ -269,12 +267,12 @@ public final class CausalImpactJob {
     }
   }
 
-  private static Obs obs(Row r, int k) {
+  private static SeriesPoint obs(Row r, int k) {
     double[] c = new double[k];
     for (int i = 0; i < k; i++) {
       c[i] = r.isNullAt(3 + i) ? Double.NaN : r.getDouble(3 + i);
     }
-    return new Obs(
+    return new SeriesPoint(
         r.isNullAt(1) ? Double.NaN : r.getDouble(1), r.isNullAt(2) ? Double.NaN : r.getDouble(2), c,
         r.isNullAt(3 + k) ? Double.NaN : r.getDouble(3 + k));
   }
@@ -340,8 +338,8 @@ public final class CausalImpactJob {
    * neither: effects may carry over).
    */
   static List<Tuple2<Row, List<Row>>> analyse(
-      String series, Iterable<Obs> rows, ImpactAnalysis.Settings s, long seed, List<double[]> windows) {
-    List<Obs> list = new ArrayList<>();
+      String series, Iterable<SeriesPoint> rows, ImpactAnalysis.Settings s, long seed, List<double[]> windows) {
+    List<SeriesPoint> list = new ArrayList<>();
     rows.forEach(list::add);
     if (windows == null) {
       return List.of(analyseWindow(series, list, s, seed, list.get(0).intervention(), Double.POSITIVE_INFINITY, 1, null, true));
@@ -354,10 +352,10 @@ public final class CausalImpactJob {
     for (int w = 0; w < windows.size(); w++) {
       double[] win = windows.get(w);
       boolean bad = !Double.isFinite(win[0]) || win[1] < win[0] || (w > 0 && win[0] <= windows.get(w - 1)[1]);
-      List<Obs> sub = new ArrayList<>();
-      for (Obs o : list) {
+      List<SeriesPoint> sub = new ArrayList<>();
+      for (SeriesPoint o : list) {
         if (o.time() < first || (o.time() >= win[0] && o.time() <= win[1]) || !Double.isFinite(o.time())) {
-          sub.add(new Obs(o.time(), o.y(), o.controls(), win[0]));
+          sub.add(new SeriesPoint(o.time(), o.y(), o.controls(), win[0]));
         }
       }
       out.add(analyseWindow(series, sub, s, seed, win[0], win[1], w + 1, bad ? "bad_window" : null, false));
@@ -366,7 +364,7 @@ public final class CausalImpactJob {
   }
 
   private static Tuple2<Row, List<Row>> analyseWindow(
-      String series, List<Obs> list, ImpactAnalysis.Settings s, long seed, double start, double end, int window, String forced,
+      String series, List<SeriesPoint> list, ImpactAnalysis.Settings s, long seed, double start, double end, int window, String forced,
       boolean checkConsistency) {
     int n = list.size();
     if (forced != null || n == 0) {
@@ -380,7 +378,7 @@ public final class CausalImpactJob {
     boolean consistent = true;
     boolean badTime = false;
     for (int i = 0; i < n; i++) {
-      Obs o = list.get(i);
+      SeriesPoint o = list.get(i);
       time[i] = o.time();
       y[i] = o.y();
       c[i] = o.controls();
@@ -443,7 +441,7 @@ public final class CausalImpactJob {
       out.writeText(
           "memos/" + names.get(i) + ".md",
           SafeText.cleanDocument(
-              "# Causal impact: " + SafeText.clean(labels.get(i)) + "\n\n" + io.segfx.report.ImpactMemo.paragraph(summaries.get(i)) + "\n"));
+              "# Causal impact: " + SafeText.clean(labels.get(i)) + "\n\n" + io.segfx.report.ImpactMemo.paragraph(summaries.get(i)::getAs) + "\n"));
     }
     List<Row> ordered = new ArrayList<>(summaries);
     ordered.sort(
@@ -492,15 +490,17 @@ public final class CausalImpactJob {
         pageOf.put(l, page);
         out.writeText(
             io.segfx.report.HtmlReport.FOLDER + "/" + io.segfx.report.HtmlReport.PAGES + "/" + page,
-            io.segfx.report.HtmlReport.impactPage(l, io.segfx.report.ImpactMemo.paragraph(summary), svg));
+            io.segfx.report.HtmlReport.impactPage(l, io.segfx.report.ImpactMemo.paragraph(summary::getAs), svg));
       }
     }
     List<String> orderedLabels = new ArrayList<>();
+    List<java.util.function.Function<String, Object>> orderedFields = new ArrayList<>();
     for (Row r : ordered) {
       orderedLabels.add(label.apply(r));
+      orderedFields.add(r::getAs);
     }
     out.writeText(
-        io.segfx.report.HtmlReport.FOLDER + "/index.html", io.segfx.report.HtmlReport.impactIndex(runId, ordered, orderedLabels, pageOf));
+        io.segfx.report.HtmlReport.FOLDER + "/index.html", io.segfx.report.HtmlReport.impactIndex(runId, orderedFields, orderedLabels, pageOf));
     return charted.size();
   }
 

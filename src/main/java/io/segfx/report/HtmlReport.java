@@ -207,7 +207,13 @@ public final class HtmlReport {
    * The causal-impact report's index: every series with status and impact figures, in the order
    * given (by probability of a causal effect), linking the charted ones' pages.
    */
-  public static String impactIndex(String runId, List<org.apache.spark.sql.Row> rows, List<String> labels, Map<String, String> pages) {
+  /**
+   * The causal-impact index: one table row per summary row.
+   *
+   * @param rows each summary row's value by column name (the {@code impact_summary} schema)
+   */
+  public static String impactIndex(
+      String runId, List<java.util.function.Function<String, Object>> rows, List<String> labels, Map<String, String> pages) {
     StringBuilder b = head("segfx causal impact");
     b.append("<h1>Causal impact report</h1>\n<p class=\"muted\">run ").append(escape(runId)).append(" · ").append(rows.size())
         .append(" series · pages for the charted ones</p>\n<table>\n<tr><th class=\"l\">series</th><th class=\"l\">status</th>")
@@ -215,7 +221,7 @@ public final class HtmlReport {
         .append("<th>P(causal effect)</th><th>placebo p</th><th class=\"l\">flags</th></tr>\n");
     int most = 0;
     for (int i = 0; i < rows.size(); i++) {
-      org.apache.spark.sql.Row r = rows.get(i);
+      ImpactMemo.Fields r = new ImpactMemo.Fields(rows.get(i));
       String id = labels.get(i);
       String page = pages.get(id);
       String shown = escape(io.segfx.io.SafeText.clean(id));

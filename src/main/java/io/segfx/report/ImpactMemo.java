@@ -1,7 +1,5 @@
 package io.segfx.report;
 
-import org.apache.spark.sql.Row;
-
 /**
  * The memo paragraph of one causal-impact series, in the spirit of the seed notebook's decision
  * memo and CausalImpact's report: impact with intervals, the probability of a causal effect, the
@@ -11,7 +9,13 @@ import org.apache.spark.sql.Row;
 public final class ImpactMemo {
   private ImpactMemo() {}
 
-  public static String paragraph(Row r) {
+  /**
+   * The paragraph of one summary row.
+   *
+   * @param field the row's value by column name (the {@code impact_summary} schema)
+   */
+  public static String paragraph(java.util.function.Function<String, Object> field) {
+    Fields r = new Fields(field);
     String id = io.segfx.io.SafeText.clean(r.getAs("series_id"));
     String status = r.getAs("status");
     if (!"ok".equals(status)) {
@@ -47,12 +51,19 @@ public final class ImpactMemo {
         .append(r.<Boolean>getAs("residual_drift_flag")
             ? ", which is flagged: residuals drift, so the intervals are likely too narrow. "
             : ", within the noise band. ");
-    if (r.schema() != null && java.util.Arrays.asList(r.schema().fieldNames()).contains("rows_rejected")
-        && r.<Long>getAs("rows_rejected") > 0) {
+    if (r.<Long>getAs("rows_rejected") != null && r.<Long>getAs("rows_rejected") > 0) {
       b.append(r.<Long>getAs("rows_rejected")).append(" rows of this series were quarantined (see rejected_rows) and left out. ");
     }
     b.append("This is causal only if the control series represent what would have happened to ").append(id)
         .append(" without the intervention and were not affected by it (seed notebook section 10).");
     return b.toString();
+  }
+
+  /** Typed reads of a row's values by name. */
+  record Fields(java.util.function.Function<String, Object> field) {
+    @SuppressWarnings("unchecked")
+    <T> T getAs(String name) {
+      return (T) field.apply(name);
+    }
   }
 }

@@ -21,7 +21,7 @@ public final class SegfxKryoRegistrator implements KryoRegistrator {
     kryo.addDefaultSerializer(Record.class, RecordSerializer.class);
     record(kryo, CellKey.class);
     record(kryo, RobustInput.class);
-    record(kryo, io.segfx.job.CausalImpactJob.Obs.class);
+    record(kryo, io.segfx.model.SeriesPoint.class);
     record(kryo, SufficientStatsStage.CellResult.class);
     record(kryo, SegmentEstimate.class);
     record(kryo, DecisionMetrics.class);

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.segfx.job.CausalImpactJob;
 import io.segfx.model.DecisionMetrics;
 import io.segfx.model.PooledPosterior;
 import io.segfx.model.SegmentEstimate;
@@ -79,7 +78,7 @@ class RecordSerializerTest {
     assertRoundTrip(robust);
     assertRoundTrip(new SufficientStatsStage.CellResult(250, List.of(a, b), List.of(robust)));
     assertRoundTrip(new SufficientStatsStage.CellResult(3, new ArrayList<>(), List.of()));
-    assertRoundTrip(new CausalImpactJob.Obs(4.5, 100.25, new double[] {1, 2, 3}, 1));
+    assertRoundTrip(new io.segfx.model.SeriesPoint(4.5, 100.25, new double[] {1, 2, 3}, 1));
     assertRoundTrip(new Dyadic(new BigInteger("-123456789012345678901234567890"), -70));
     DecisionMetrics d = DecisionMetrics.insufficientData("e", "revenue", "t", "flat");
     assertRoundTrip(d);
