@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -53,7 +54,8 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>{@code rejected}: unit rows with nulls, non-numbers, unknown arms and duplicate units, so
  *       that {@code rejected_rows} is written;
  *   <li>{@code impact-regression}, {@code impact-local-level}: {@code causal-impact --trend} on six
- *       {@link SeriesGenerator} markets, the second with small Gibbs settings.
+ *       {@link SeriesGenerator} markets, the second with small Gibbs settings and two unusable rows
+ *       appended, so that causal-impact's {@code rejected_rows} is written too.
  * </ul>
  *
  * <p>What a run's dump holds:
@@ -118,7 +120,7 @@ class GoldenOutputTest extends SharedSparkSession {
   /** A dump larger than this fails the test: the golden set stays small, so inputs stay small. */
   private static final long MAX_DUMP_CHARS = 1_000_000;
 
-  /** How many differing lines each failing file shows. */
+  /** How many differing lines of each side a failing file shows. */
   private static final int DIFF_LINES = 8;
 
   /** The UUID Spark puts in each part-file name: one per write job. */
@@ -240,7 +242,14 @@ class GoldenOutputTest extends SharedSparkSession {
       "--intervention-time", "82", "--trend", "--draws", "2000"
     };
     runs.add(causalImpact("impact-regression", impact, "--model", "regression"));
-    runs.add(causalImpact("impact-local-level", impact, "--model", "local-level", "--burn", "200", "--gibbs-draws", "500"));
+    // Two unusable rows, so that causal-impact's own quarantine writes its rejected_rows table.
+    Path dirtySeries = tmp.resolve("series-dirty.csv");
+    Files.copy(series, dirtySeries);
+    Files.writeString(dirtySeries, "market-001,120,,40.0,28.0,0\nmarket-002,121,12abc,40.0,28.0,0\n", StandardOpenOption.APPEND);
+    String[] dirty = impact.clone();
+    dirty[1] = dirtySeries.toString();
+    runs.add(
+        causalImpact("impact-local-level", dirty, "--model", "local-level", "--burn", "200", "--gibbs-draws", "500"));
     return runs;
   }
 
@@ -548,32 +557,48 @@ class GoldenOutputTest extends SharedSparkSession {
   }
 
   /**
-   * The first differing lines, as expected (-) and actual (+) with their line numbers and the
-   * column where they part: table rows are long, and a changed digit is hard to spot.
+   * The differing block: the lines between the longest common head and the longest common tail,
+   * expected (-) then actual (+), with line numbers, so that an inserted row shows as one line and
+   * not as every line after it; for a single changed line, the column where the two part, since
+   * table rows are long and a changed digit is hard to spot.
    */
   static String diff(String want, String got) {
     String[] a = want.split("\n", -1);
     String[] b = got.split("\n", -1);
+    int head = 0;
+    while (head < a.length && head < b.length && a[head].equals(b[head])) {
+      head++;
+    }
+    int tail = 0;
+    while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail].equals(b[b.length - 1 - tail])) {
+      tail++;
+    }
     StringBuilder d = new StringBuilder();
-    int shown = 0;
-    for (int i = 0; i < Math.max(a.length, b.length) && shown < DIFF_LINES; i++) {
-      String x = i < a.length ? a[i] : null;
-      String y = i < b.length ? b[i] : null;
-      if (x == null || !x.equals(y)) {
-        d.append(String.format(Locale.ROOT, "  line %d%n", i + 1));
-        d.append("  - ").append(x == null ? "(no line)" : x).append('\n');
-        d.append("  + ").append(y == null ? "(no line)" : y).append('\n');
-        if (x != null && y != null) {
-          int c = 0;
-          while (c < Math.min(x.length(), y.length()) && x.charAt(c) == y.charAt(c)) {
-            c++;
-          }
-          d.append(String.format(Locale.ROOT, "    (first difference at column %d)%n", c + 1));
-        }
-        shown++;
+    appendLines(d, "-", a, head, a.length - tail);
+    appendLines(d, "+", b, head, b.length - tail);
+    if (a.length - tail - head == 1 && b.length - tail - head == 1) {
+      String x = a[head];
+      String y = b[head];
+      int c = 0;
+      while (c < Math.min(x.length(), y.length()) && x.charAt(c) == y.charAt(c)) {
+        c++;
       }
+      d.append(String.format(Locale.ROOT, "    (first difference at column %d)%n", c + 1));
     }
     return d.append(String.format(Locale.ROOT, "  (%d expected lines, %d actual)", a.length, b.length)).toString();
+  }
+
+  private static void appendLines(StringBuilder d, String sign, String[] lines, int from, int to) {
+    if (from >= to) {
+      d.append(String.format(Locale.ROOT, "  %s (no lines at line %d)%n", sign, from + 1));
+      return;
+    }
+    for (int i = from; i < Math.min(to, from + DIFF_LINES); i++) {
+      d.append(String.format(Locale.ROOT, "  %s %d: %s%n", sign, i + 1, lines[i]));
+    }
+    if (to - from > DIFF_LINES) {
+      d.append(String.format(Locale.ROOT, "  %s ... %d more lines%n", sign, to - from - DIFF_LINES));
+    }
   }
 
   private static void update(Map<String, Map<String, String>> dumps) throws IOException {
