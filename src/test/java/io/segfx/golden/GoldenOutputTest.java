@@ -84,8 +84,8 @@ import org.junit.jupiter.api.io.TempDir;
  * <ol>
  *   <li>the run id (the manifest's {@code run_id}, a random UUID) becomes {@code <RUN_ID>} wherever
  *       it appears (manifest, report index), replaced as that literal string;
- *   <li>this test's temporary folder, as given and as its real path, becomes {@code <TMP>}, also
- *       as a literal string; it appears in the manifest's settings and inputs;
+ *   <li>this test's temporary folder, as given and as its real path, becomes {@code <TMP>}, also as
+ *       a literal string; it appears in the manifest's settings and inputs;
  *   <li>Spark's part-file names {@code part-NNNNN-<uuid>-cNNN}, a fresh UUID per write job (in
  *       files.txt and in the manifest's {@code files_read}), keep their numbers and lose the UUID
  *       ({@link #PART_UUID});
@@ -125,10 +125,12 @@ class GoldenOutputTest extends SharedSparkSession {
 
   /** The UUID Spark puts in each part-file name: one per write job. */
   static final Pattern PART_UUID =
-      Pattern.compile("(part-\\d{5})-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(-c\\d{3})");
+      Pattern.compile(
+          "(part-\\d{5})-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(-c\\d{3})");
 
   /** Wall-clock and file-time fields of the manifest (Jackson's indented form, one per line). */
-  static final Pattern TIME_FIELD = Pattern.compile("(\"(?:started_at|finished_at|modified_at)\" : )\"[^\"\\n]*\"");
+  static final Pattern TIME_FIELD =
+      Pattern.compile("(\"(?:started_at|finished_at|modified_at)\" : )\"[^\"\\n]*\"");
 
   /** A {@code *_seconds} field with one number. */
   static final Pattern SECONDS_NUMBER = Pattern.compile("(\"\\w+_seconds\" : )-?[0-9][0-9.Ee+-]*");
@@ -137,10 +139,12 @@ class GoldenOutputTest extends SharedSparkSession {
   static final Pattern SECONDS_MAP = Pattern.compile("(\"\\w+_seconds\" : \\{)([^{}]*)(\\})");
 
   /** One entry of such a map. */
-  private static final Pattern SECONDS_ENTRY = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\" : (?:-?[0-9][0-9.Ee+-]*|null)");
+  private static final Pattern SECONDS_ENTRY =
+      Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\" : (?:-?[0-9][0-9.Ee+-]*|null)");
 
   /** The JVM's version in the manifest's {@code versions} map. */
-  static final Pattern JAVA_VERSION = Pattern.compile("(\"versions\" : \\{[^{}]*\"java\" : )\"[^\"\\n]*\"");
+  static final Pattern JAVA_VERSION =
+      Pattern.compile("(\"versions\" : \\{[^{}]*\"java\" : )\"[^\"\\n]*\"");
 
   /** An inline chart: JFreeSVG writes one {@code <svg>} element with no nested {@code <svg>}. */
   static final Pattern SVG = Pattern.compile("<svg\\b.*?</svg>", Pattern.DOTALL);
@@ -160,15 +164,17 @@ class GoldenOutputTest extends SharedSparkSession {
     boolean update = Boolean.getBoolean("segfx.golden.update");
     if (update && "true".equalsIgnoreCase(System.getenv("CI"))) {
       Assertions.fail(
-          "-Dsegfx.golden.update=true with CI=true: refusing to rewrite golden files in CI; update them locally and"
-              + " say why in the commit message");
+          "-Dsegfx.golden.update=true with CI=true: refusing to rewrite golden files in CI; update"
+              + " them locally and say why in the commit message");
     }
     String partitions = System.getProperty("spark.sql.shuffle.partitions");
     String before = spark().conf().get("spark.sql.shuffle.partitions");
     if (partitions != null) {
       spark().conf().set("spark.sql.shuffle.partitions", partitions);
     }
-    System.out.println("GoldenOutputTest: spark.sql.shuffle.partitions=" + spark().conf().get("spark.sql.shuffle.partitions"));
+    System.out.println(
+        "GoldenOutputTest: spark.sql.shuffle.partitions="
+            + spark().conf().get("spark.sql.shuffle.partitions"));
     Map<String, Map<String, String>> dumps = new LinkedHashMap<>();
     try {
       for (Run r : runs()) {
@@ -177,7 +183,12 @@ class GoldenOutputTest extends SharedSparkSession {
         String console = r.job().run(out);
         long t1 = System.nanoTime();
         dumps.put(r.name(), dump(out, console));
-        System.out.printf(Locale.ROOT, "GoldenOutputTest: %s ran in %.1f s, dumped in %.1f s%n", r.name(), (t1 - t0) / 1e9, (System.nanoTime() - t1) / 1e9);
+        System.out.printf(
+            Locale.ROOT,
+            "GoldenOutputTest: %s ran in %.1f s, dumped in %.1f s%n",
+            r.name(),
+            (t1 - t0) / 1e9,
+            (System.nanoTime() - t1) / 1e9);
       }
     } finally {
       spark().conf().set("spark.sql.shuffle.partitions", before);
@@ -198,58 +209,156 @@ class GoldenOutputTest extends SharedSparkSession {
     Path counts = write("counts.csv", "arm,n,conversions", "0,5200,593", "1,5100,635");
     runs.add(
         segmentEffects(
-            "counts", "--input", counts.toString(), "--input-kind", "counts", "--metric", "converted:binary",
-            "--threshold", "0.005", "--relative-threshold", "0.05", "--users", "900000", "--value-per-unit", "38",
-            "--cost", "180000", "--prior-grid", "uniform=1,1;skeptical=20,180;optimistic_treatment=20,180|28,172"));
+            "counts",
+            "--input",
+            counts.toString(),
+            "--input-kind",
+            "counts",
+            "--metric",
+            "converted:binary",
+            "--threshold",
+            "0.005",
+            "--relative-threshold",
+            "0.05",
+            "--users",
+            "900000",
+            "--value-per-unit",
+            "38",
+            "--cost",
+            "180000",
+            "--prior-grid",
+            "uniform=1,1;skeptical=20,180;optimistic_treatment=20,180|28,172"));
 
     Path estimates =
-        write("estimates.csv", "segment,estimate,std_error", "a,0.10,0.05", "b,0.30,0.08", "c,-0.05,0.06", "d,0.20,0.10");
+        write(
+            "estimates.csv",
+            "segment,estimate,std_error",
+            "a,0.10,0.05",
+            "b,0.30,0.08",
+            "c,-0.05,0.06",
+            "d,0.20,0.10");
     runs.add(
         segmentEffects(
-            "estimates", "--input", estimates.toString(), "--input-kind", "estimates", "--metric", "lift",
-            "--output-format", "csv"));
+            "estimates",
+            "--input",
+            estimates.toString(),
+            "--input-kind",
+            "estimates",
+            "--metric",
+            "lift",
+            "--output-format",
+            "csv"));
 
-    // A copy in tmp: the manifest records the input's path, and the checkout's path is not ours to fix.
+    // A copy in tmp: the manifest records the input's path, and the checkout's path is not ours to
+    // fix.
     Path section9 = tmp.resolve("seed_section9_segments.csv");
     Files.copy(
-        Path.of(System.getProperty("segfx.project.dir", "."), "src/test/resources/fixtures/seed_section9_segments.csv"),
+        Path.of(
+            System.getProperty("segfx.project.dir", "."),
+            "src/test/resources/fixtures/seed_section9_segments.csv"),
         section9);
     for (String[] p : new String[][] {{"reml", "csv"}, {"dl", "csv"}, {"moments", "parquet"}}) {
       runs.add(
           segmentEffects(
-              "section9-" + p[0], "--input", section9.toString(), "--arm-col", "A", "--metric", "Y", "--covariates", "baseline",
-              "--output-format", p[1], "--draws", "5000", "--users", "900000", "--value-per-unit", "1", "--cost", "100000",
-              "--pooling", p[0]));
+              "section9-" + p[0],
+              "--input",
+              section9.toString(),
+              "--arm-col",
+              "A",
+              "--metric",
+              "Y",
+              "--covariates",
+              "baseline",
+              "--output-format",
+              p[1],
+              "--draws",
+              "5000",
+              "--users",
+              "900000",
+              "--value-per-unit",
+              "1",
+              "--cost",
+              "100000",
+              "--pooling",
+              p[0]));
     }
 
     runs.add(
         segmentEffects(
-            "observational", "--input", observationalEstimates().toString(), "--input-kind", "estimates",
-            "--metric", "lift", "--threshold", "0.01", "--design", "observational",
-            "--bias-prior", "none=0,0.005;moderate=0.01,0.005;large=0.02,0.01", "--learned-prior", "normal"));
+            "observational",
+            "--input",
+            observationalEstimates().toString(),
+            "--input-kind",
+            "estimates",
+            "--metric",
+            "lift",
+            "--threshold",
+            "0.01",
+            "--design",
+            "observational",
+            "--bias-prior",
+            "none=0,0.005;moderate=0.01,0.005;large=0.02,0.01",
+            "--learned-prior",
+            "normal"));
 
     runs.add(
         segmentEffects(
-            "rejected", "--input", dirtyUnits().toString(), "--metric", "y", "--covariates", "x", "--variants", "1",
-            "--unit-col", "unit_id", "--draws", "500"));
+            "rejected",
+            "--input",
+            dirtyUnits().toString(),
+            "--metric",
+            "y",
+            "--covariates",
+            "x",
+            "--variants",
+            "1",
+            "--unit-col",
+            "unit_id",
+            "--draws",
+            "500"));
 
     Path series = tmp.resolve("series.csv");
     SeriesGenerator.write(
         OptionValues.resolve(
-            SeriesGenerator.COMMAND, SeriesGenerator.OPTIONS, new String[] {"--output", series.toString(), "--series", "6"}, null));
+            SeriesGenerator.COMMAND,
+            SeriesGenerator.OPTIONS,
+            new String[] {"--output", series.toString(), "--series", "6"},
+            null));
     String[] impact = {
-      "--input", series.toString(), "--time-col", "time", "--outcome-col", "y", "--controls", "c1,c2",
-      "--intervention-time", "82", "--trend", "--draws", "2000"
+      "--input",
+      series.toString(),
+      "--time-col",
+      "time",
+      "--outcome-col",
+      "y",
+      "--controls",
+      "c1,c2",
+      "--intervention-time",
+      "82",
+      "--trend",
+      "--draws",
+      "2000"
     };
     runs.add(causalImpact("impact-regression", impact, "--model", "regression"));
     // Two unusable rows, so that causal-impact's own quarantine writes its rejected_rows table.
     Path dirtySeries = tmp.resolve("series-dirty.csv");
     Files.copy(series, dirtySeries);
-    Files.writeString(dirtySeries, "market-001,120,,40.0,28.0,0\nmarket-002,121,12abc,40.0,28.0,0\n", StandardOpenOption.APPEND);
+    Files.writeString(
+        dirtySeries,
+        "market-001,120,,40.0,28.0,0\nmarket-002,121,12abc,40.0,28.0,0\n",
+        StandardOpenOption.APPEND);
     String[] dirty = impact.clone();
     dirty[1] = dirtySeries.toString();
     runs.add(
-        causalImpact("impact-local-level", dirty, "--model", "local-level", "--burn", "200", "--gibbs-draws", "500"));
+        causalImpact(
+            "impact-local-level",
+            dirty,
+            "--model",
+            "local-level",
+            "--burn",
+            "200",
+            "--gibbs-draws",
+            "500"));
     return runs;
   }
 
@@ -259,10 +368,19 @@ class GoldenOutputTest extends SharedSparkSession {
     ExampleDataGenerator.write(
         spark(),
         OptionValues.resolve(
-            ExampleDataGenerator.COMMAND, ExampleDataGenerator.OPTIONS,
-            new String[] {"--output", data.toString(), "--experiments", "12", "--segments", "8"}, null));
+            ExampleDataGenerator.COMMAND,
+            ExampleDataGenerator.OPTIONS,
+            new String[] {"--output", data.toString(), "--experiments", "12", "--segments", "8"},
+            null));
     SegmentEffectsJob.Outcome o =
-        JobRunner.run(spark(), "--spec", "jobs/example.yaml", "--input", data.toString(), "--output", out.toString());
+        JobRunner.run(
+            spark(),
+            "--spec",
+            "jobs/example.yaml",
+            "--input",
+            data.toString(),
+            "--output",
+            out.toString());
     return SegfxMain.decisionTable(o.decisions());
   }
 
@@ -272,7 +390,8 @@ class GoldenOutputTest extends SharedSparkSession {
         out -> {
           List<String> all = new ArrayList<>(List.of(args));
           all.addAll(List.of("--output", out.toString()));
-          return SegfxMain.decisionTable(JobRunner.run(spark(), all.toArray(new String[0])).decisions());
+          return SegfxMain.decisionTable(
+              JobRunner.run(spark(), all.toArray(new String[0])).decisions());
         });
   }
 
@@ -284,7 +403,11 @@ class GoldenOutputTest extends SharedSparkSession {
           all.addAll(List.of(extra));
           all.addAll(List.of("--output", out.toString()));
           OptionValues v =
-              OptionValues.resolve(CausalImpactJob.COMMAND, CausalImpactJob.OPTIONS, all.toArray(new String[0]), SpecReader::read);
+              OptionValues.resolve(
+                  CausalImpactJob.COMMAND,
+                  CausalImpactJob.OPTIONS,
+                  all.toArray(new String[0]),
+                  SpecReader::read);
           return CausalImpactJob.consoleTable(CausalImpactJob.run(spark(), v));
         });
   }
@@ -309,14 +432,32 @@ class GoldenOutputTest extends SharedSparkSession {
     Random r = new Random(5);
     List<String> l = new ArrayList<>(List.of("experiment_id,segment,unit_id,arm,x,y"));
     for (int i = 0; i < 60; i++) {
-      l.add(String.format(Locale.ROOT, "e1,s1,u%d,%d,%.6f,%.6f", i, i % 2, r.nextGaussian(), r.nextGaussian() + i % 2));
-      l.add(String.format(Locale.ROOT, "e1,s2,v%d,%d,%.6f,%.6f", i, i % 2, r.nextGaussian(), r.nextGaussian()));
-      l.add(String.format(Locale.ROOT, "e1,s3,w%d,%d,%.6f,%.6f", i, i % 2, r.nextGaussian(), r.nextGaussian()));
+      l.add(
+          String.format(
+              Locale.ROOT,
+              "e1,s1,u%d,%d,%.6f,%.6f",
+              i,
+              i % 2,
+              r.nextGaussian(),
+              r.nextGaussian() + i % 2));
+      l.add(
+          String.format(
+              Locale.ROOT, "e1,s2,v%d,%d,%.6f,%.6f", i, i % 2, r.nextGaussian(), r.nextGaussian()));
+      l.add(
+          String.format(
+              Locale.ROOT, "e1,s3,w%d,%d,%.6f,%.6f", i, i % 2, r.nextGaussian(), r.nextGaussian()));
     }
     l.addAll(
         List.of(
-            "e1,s1,n1,0,0.5,", "e1,s1,n2,0,NaN,1.0", "e1,s1,n3,1,0.5,Infinity", "e1,s1,n5,1,0.5,12abc",
-            "e1,s1,n6,7,0.5,1.0", "e1,,n7,0,0.5,1.0", "e1,s2,dup,0,0.5,1.0", "e1,s2,dup,1,0.5,1.0", "e1,s2,,1,0.5,1.0"));
+            "e1,s1,n1,0,0.5,",
+            "e1,s1,n2,0,NaN,1.0",
+            "e1,s1,n3,1,0.5,Infinity",
+            "e1,s1,n5,1,0.5,12abc",
+            "e1,s1,n6,7,0.5,1.0",
+            "e1,,n7,0,0.5,1.0",
+            "e1,s2,dup,0,0.5,1.0",
+            "e1,s2,dup,1,0.5,1.0",
+            "e1,s2,,1,0.5,1.0"));
     return write("dirty.csv", l.toArray(new String[0]));
   }
 
@@ -363,7 +504,13 @@ class GoldenOutputTest extends SharedSparkSession {
     files.put("console.txt", console);
     for (Map.Entry<String, String> e : files.entrySet()) {
       if (e.getValue().length() > MAX_DUMP_CHARS) {
-        Assertions.fail(out.getFileName() + "/" + e.getKey() + " dumps to " + e.getValue().length() + " characters; use smaller inputs");
+        Assertions.fail(
+            out.getFileName()
+                + "/"
+                + e.getKey()
+                + " dumps to "
+                + e.getValue().length()
+                + " characters; use smaller inputs");
       }
     }
     return files;
@@ -374,7 +521,10 @@ class GoldenOutputTest extends SharedSparkSession {
   }
 
   private static String runId(Path manifest) throws IOException {
-    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(manifest.toFile()).get("run_id").asText();
+    return new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(manifest.toFile())
+        .get("run_id")
+        .asText();
   }
 
   /** A table's parts in name order: Parquet read back through Spark, CSV verbatim. */
@@ -387,7 +537,11 @@ class GoldenOutputTest extends SharedSparkSession {
         Dataset<Row> d = spark().read().parquet(p.toString());
         b.append("schema:");
         for (StructField f : d.schema().fields()) {
-          b.append(' ').append(f.name()).append(':').append(f.dataType().simpleString()).append(f.nullable() ? "" : " not null");
+          b.append(' ')
+              .append(f.name())
+              .append(':')
+              .append(f.dataType().simpleString())
+              .append(f.nullable() ? "" : " not null");
         }
         b.append('\n');
         for (Row r : d.collectAsList()) {
@@ -401,9 +555,9 @@ class GoldenOutputTest extends SharedSparkSession {
   }
 
   /**
-   * One value as exact text: doubles and floats by their shortest round-tripping decimal (equal text
-   * means equal bits, NaN and the infinities included), strings quoted and escaped so that null,
-   * "null" and values with commas stay distinct.
+   * One value as exact text: doubles and floats by their shortest round-tripping decimal (equal
+   * text means equal bits, NaN and the infinities included), strings quoted and escaped so that
+   * null, "null" and values with commas stay distinct.
    */
   static String value(Object v) {
     if (v == null) {
@@ -462,7 +616,11 @@ class GoldenOutputTest extends SharedSparkSession {
       s = TIME_FIELD.matcher(s).replaceAll("$1\"<TIME>\"");
       s = JAVA_VERSION.matcher(s).replaceAll("$1\"<JAVA_VERSION>\"");
       s = SECONDS_NUMBER.matcher(s).replaceAll("$1<SECONDS>");
-      s = SECONDS_MAP.matcher(s).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + secondsKeys(m.group(2)) + m.group(3)));
+      s =
+          SECONDS_MAP
+              .matcher(s)
+              .replaceAll(
+                  m -> Matcher.quoteReplacement(m.group(1) + secondsKeys(m.group(2)) + m.group(3)));
     }
     if (rel.endsWith(".html")) {
       s =
@@ -471,7 +629,11 @@ class GoldenOutputTest extends SharedSparkSession {
                   m -> {
                     String svg = m.group();
                     return Matcher.quoteReplacement(
-                        "<svg sha256=\"" + sha256(svg.getBytes(StandardCharsets.UTF_8)) + "\" chars=\"" + svg.length() + "\"/>");
+                        "<svg sha256=\""
+                            + sha256(svg.getBytes(StandardCharsets.UTF_8))
+                            + "\" chars=\""
+                            + svg.length()
+                            + "\"/>");
                   });
     }
     return s;
@@ -496,14 +658,19 @@ class GoldenOutputTest extends SharedSparkSession {
     String closing = body.substring(body.lastIndexOf('\n') + 1);
     StringBuilder b = new StringBuilder();
     for (String k : keys) {
-      b.append(b.length() == 0 ? "\n" : ",\n").append(indent).append('"').append(k).append("\" : <SECONDS>");
+      b.append(b.length() == 0 ? "\n" : ",\n")
+          .append(indent)
+          .append('"')
+          .append(k)
+          .append("\" : <SECONDS>");
     }
     return b.append('\n').append(closing).toString();
   }
 
   /** The temporary folder as the runs name it; the longer first, in case one contains the other. */
   private List<String> tmpRoots() throws IOException {
-    List<String> roots = new ArrayList<>(List.of(tmp.toAbsolutePath().toString(), tmp.toRealPath().toString()));
+    List<String> roots =
+        new ArrayList<>(List.of(tmp.toAbsolutePath().toString(), tmp.toRealPath().toString()));
     roots.sort((a, b) -> b.length() - a.length());
     return roots;
   }
@@ -549,8 +716,11 @@ class GoldenOutputTest extends SharedSparkSession {
     }
     if (!problems.isEmpty()) {
       Assertions.fail(
-          problems.size() + " golden file(s) differ from the outputs (golden: " + GOLDEN + "). If the change is"
-              + " intended, rerun with -Dsegfx.golden.update=true and say why in the commit message.\n\n"
+          problems.size()
+              + " golden file(s) differ from the outputs (golden: "
+              + GOLDEN
+              + "). If the change is intended, rerun with -Dsegfx.golden.update=true and say why in"
+              + " the commit message.\n\n"
               + String.join("\n\n", problems.subList(0, Math.min(problems.size(), 12)))
               + (problems.size() > 12 ? "\n\n... and " + (problems.size() - 12) + " more" : ""));
     }
@@ -570,7 +740,9 @@ class GoldenOutputTest extends SharedSparkSession {
       head++;
     }
     int tail = 0;
-    while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail].equals(b[b.length - 1 - tail])) {
+    while (tail < a.length - head
+        && tail < b.length - head
+        && a[a.length - 1 - tail].equals(b[b.length - 1 - tail])) {
       tail++;
     }
     StringBuilder d = new StringBuilder();
@@ -585,7 +757,9 @@ class GoldenOutputTest extends SharedSparkSession {
       }
       d.append(String.format(Locale.ROOT, "    (first difference at column %d)%n", c + 1));
     }
-    return d.append(String.format(Locale.ROOT, "  (%d expected lines, %d actual)", a.length, b.length)).toString();
+    return d.append(
+            String.format(Locale.ROOT, "  (%d expected lines, %d actual)", a.length, b.length))
+        .toString();
   }
 
   private static void appendLines(StringBuilder d, String sign, String[] lines, int from, int to) {
@@ -597,7 +771,8 @@ class GoldenOutputTest extends SharedSparkSession {
       d.append(String.format(Locale.ROOT, "  %s %d: %s%n", sign, i + 1, lines[i]));
     }
     if (to - from > DIFF_LINES) {
-      d.append(String.format(Locale.ROOT, "  %s ... %d more lines%n", sign, to - from - DIFF_LINES));
+      d.append(
+          String.format(Locale.ROOT, "  %s ... %d more lines%n", sign, to - from - DIFF_LINES));
     }
   }
 
@@ -620,7 +795,12 @@ class GoldenOutputTest extends SharedSparkSession {
       }
     }
     System.out.println(
-        "GoldenOutputTest: UPDATED " + n + " golden files of " + dumps.size() + " runs under " + GOLDEN
+        "GoldenOutputTest: UPDATED "
+            + n
+            + " golden files of "
+            + dumps.size()
+            + " runs under "
+            + GOLDEN
             + " instead of comparing; review the diff and justify it in the commit message");
   }
 }
