@@ -3,10 +3,10 @@ package io.segfx.jmh;
 import io.segfx.stats.DecisionRule;
 import io.segfx.stats.ExactMoments;
 import io.segfx.stats.ExperimentDraws;
-import io.segfx.stats.OlsFit;
-import io.segfx.stats.SegmentDraw;
-import io.segfx.stats.Seeds;
 import io.segfx.stats.NormalMixture;
+import io.segfx.stats.OlsFit;
+import io.segfx.stats.Seeds;
+import io.segfx.stats.SegmentDraw;
 import io.segfx.stats.pooling.FullBayesPooling;
 import io.segfx.stats.pooling.HierarchicalPosterior;
 import io.segfx.stats.pooling.PoolingResult;
@@ -72,9 +72,26 @@ public class KernelBenchmarks {
     for (int j = 0; j < 20; j++) {
       y[j] = 0.5 + 0.3 * r.nextGaussian();
       se[j] = 0.1 + 0.2 * r.nextDouble();
-      // Student-t effects: no closed form, so the draw loop itself runs (normal segments would not draw).
-      segments[j] = new SegmentDraw("s" + j, 0.05, SegmentDraw.STUDENT, new double[] {y[j], se[j], 50}, SegmentDraw.NORMAL, new double[] {10, 0.1}, false);
-      normalSegments[j] = new SegmentDraw("s" + j, 0.05, SegmentDraw.NORMAL, new double[] {y[j], se[j]}, SegmentDraw.NORMAL, new double[] {10, 0.1}, false);
+      // Student-t effects: no closed form, so the draw loop itself runs (normal segments would not
+      // draw).
+      segments[j] =
+          new SegmentDraw(
+              "s" + j,
+              0.05,
+              SegmentDraw.STUDENT,
+              new double[] {y[j], se[j], 50},
+              SegmentDraw.NORMAL,
+              new double[] {10, 0.1},
+              false);
+      normalSegments[j] =
+          new SegmentDraw(
+              "s" + j,
+              0.05,
+              SegmentDraw.NORMAL,
+              new double[] {y[j], se[j]},
+              SegmentDraw.NORMAL,
+              new double[] {10, 0.1},
+              false);
     }
     full = FullBayesPooling.fit(y, se, TauPrior.UNIFORM, null);
   }
@@ -119,16 +136,30 @@ public class KernelBenchmarks {
   @Benchmark
   public double summariseFullSegment() {
     NormalMixture t = full.theta(next++ % 20);
-    return t.mean() + t.sd() + t.quantile(0.025) + t.quantile(0.975) + t.upperTail(0) + t.upperTail(0.1);
+    return t.mean()
+        + t.sd()
+        + t.quantile(0.025)
+        + t.quantile(0.975)
+        + t.upperTail(0)
+        + t.upperTail(0.1);
   }
 
-  /** One experiment's draws: 20 Student-t segments x 20,000 draws (divide by 400,000 for ns per segment draw). */
+  /**
+   * One experiment's draws: 20 Student-t segments x 20,000 draws (divide by 400,000 for ns per
+   * segment draw).
+   */
   @Benchmark
   @OutputTimeUnit(TimeUnit.MILLISECONDS)
   public ExperimentDraws.Result drawExperiment() {
     return ExperimentDraws.draw(
-        new String[] {"e", "m", "v"}, segments, 20_000, new ExperimentDraws.Thresholds(0, 0),
-        ExperimentDraws.Economics.EFFECT_ONLY, new DecisionRule(0.95), "p", Seeds.of(1, "e"));
+        new String[] {"e", "m", "v"},
+        segments,
+        20_000,
+        new ExperimentDraws.Thresholds(0, 0),
+        ExperimentDraws.Economics.EFFECT_ONLY,
+        new DecisionRule(0.95),
+        "p",
+        Seeds.of(1, "e"));
   }
 
   /**

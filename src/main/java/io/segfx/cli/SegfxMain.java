@@ -21,8 +21,8 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Command-line entry point: {@code segfx <command> [options]}. A problem the user can fix is printed
- * as one message (exit 2); anything else is a failure of the run (exit 1).
+ * Command-line entry point: {@code segfx <command> [options]}. A problem the user can fix is
+ * printed as one message (exit 2); anything else is a failure of the run (exit 1).
  */
 public final class SegfxMain {
   static final String EXAMPLE = "example";
@@ -47,7 +47,11 @@ public final class SegfxMain {
   static final List<OptionDef> EXAMPLE_OPTIONS =
       List.of(
           OptionDef.of("spec", OptionDef.Kind.STRING, EXAMPLE_SPEC, "job spec of the example run"),
-          OptionDef.of("data", OptionDef.Kind.STRING, EXAMPLE_DATA, "where the example data are generated (once)"),
+          OptionDef.of(
+              "data",
+              OptionDef.Kind.STRING,
+              EXAMPLE_DATA,
+              "where the example data are generated (once)"),
           OptionDef.of("master", OptionDef.Kind.STRING, null, "Spark master (default local[*])"));
 
   private SegfxMain() {}
@@ -63,13 +67,14 @@ public final class SegfxMain {
   }
 
   /**
-   * After a refusal the one line is all the user should see: tasks still running when the JVM
-   * exits make Spark's scheduler log rejected status updates, so the jobs are cancelled and the
-   * logs silenced before exit.
+   * After a refusal the one line is all the user should see: tasks still running when the JVM exits
+   * make Spark's scheduler log rejected status updates, so the jobs are cancelled and the logs
+   * silenced before exit.
    */
   private static void quiet() {
     org.apache.logging.log4j.core.config.Configurator.setAllLevels(
-        org.apache.logging.log4j.LogManager.getRootLogger().getName(), org.apache.logging.log4j.Level.OFF);
+        org.apache.logging.log4j.LogManager.getRootLogger().getName(),
+        org.apache.logging.log4j.Level.OFF);
     scala.Option<SparkSession> active = SparkSession.getDefaultSession();
     if (active.isDefined()) {
       active.get().sparkContext().cancelAllJobs();
@@ -78,7 +83,10 @@ public final class SegfxMain {
 
   /** Runs a command; returns the process exit code. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
+    if (args.length == 0
+        || args[0].equals("help")
+        || args[0].equals("--help")
+        || args[0].equals("-h")) {
       out.print(usage());
       return args.length == 0 ? 2 : 0;
     }
@@ -96,13 +104,31 @@ public final class SegfxMain {
         case io.segfx.sim.CalibrationStudy.COMMAND -> calibrate(rest, out);
         case io.segfx.job.CausalImpactJob.COMMAND -> causalImpact(rest, out);
         case io.segfx.sim.SeriesGenerator.COMMAND -> {
-          io.segfx.sim.SeriesGenerator.write(OptionValues.resolve(io.segfx.sim.SeriesGenerator.COMMAND, io.segfx.sim.SeriesGenerator.OPTIONS, rest, null));
+          io.segfx.sim.SeriesGenerator.write(
+              OptionValues.resolve(
+                  io.segfx.sim.SeriesGenerator.COMMAND,
+                  io.segfx.sim.SeriesGenerator.OPTIONS,
+                  rest,
+                  null));
           out.println("segfx: wrote example series");
         }
-        default -> throw new UsageException(
-            "unknown command '" + command + "'; commands: " + JobSpec.COMMAND + ", "
-                + ExampleDataGenerator.COMMAND + ", " + EXAMPLE + ", " + io.segfx.sim.CalibrationStudy.COMMAND + ", "
-                + io.segfx.job.CausalImpactJob.COMMAND + ", " + io.segfx.sim.SeriesGenerator.COMMAND + ", help");
+        default ->
+            throw new UsageException(
+                "unknown command '"
+                    + command
+                    + "'; commands: "
+                    + JobSpec.COMMAND
+                    + ", "
+                    + ExampleDataGenerator.COMMAND
+                    + ", "
+                    + EXAMPLE
+                    + ", "
+                    + io.segfx.sim.CalibrationStudy.COMMAND
+                    + ", "
+                    + io.segfx.job.CausalImpactJob.COMMAND
+                    + ", "
+                    + io.segfx.sim.SeriesGenerator.COMMAND
+                    + ", help");
       }
       return 0;
     } catch (UsageException e) {
@@ -112,7 +138,9 @@ public final class SegfxMain {
   }
 
   private static void segmentEffects(String[] args, PrintStream out) {
-    JobSpec spec = JobSpec.from(OptionValues.resolve(JobSpec.COMMAND, JobSpec.OPTIONS, args, SpecReader::read));
+    JobSpec spec =
+        JobSpec.from(
+            OptionValues.resolve(JobSpec.COMMAND, JobSpec.OPTIONS, args, SpecReader::read));
     SparkSession spark = session(JobSpec.COMMAND, spec.master());
     SegmentEffectsJob.Outcome o = SegmentEffectsJob.run(spark, spec);
     out.println("segfx: wrote " + o.output());
@@ -121,22 +149,34 @@ public final class SegfxMain {
 
   private static void generate(String[] args, PrintStream out) {
     OptionValues v =
-        OptionValues.resolve(ExampleDataGenerator.COMMAND, ExampleDataGenerator.OPTIONS, args, null);
+        OptionValues.resolve(
+            ExampleDataGenerator.COMMAND, ExampleDataGenerator.OPTIONS, args, null);
     SparkSession spark = session(ExampleDataGenerator.COMMAND, v.string("master"));
     ExampleDataGenerator.write(spark, v);
     out.println("segfx: wrote example data to " + v.string("output"));
   }
 
   private static void causalImpact(String[] args, PrintStream out) {
-    OptionValues v = OptionValues.resolve(io.segfx.job.CausalImpactJob.COMMAND, io.segfx.job.CausalImpactJob.OPTIONS, args, SpecReader::read);
-    SparkSession spark = session(io.segfx.job.CausalImpactJob.COMMAND, v.has("master") ? v.string("master") : null);
+    OptionValues v =
+        OptionValues.resolve(
+            io.segfx.job.CausalImpactJob.COMMAND,
+            io.segfx.job.CausalImpactJob.OPTIONS,
+            args,
+            SpecReader::read);
+    SparkSession spark =
+        session(io.segfx.job.CausalImpactJob.COMMAND, v.has("master") ? v.string("master") : null);
     List<org.apache.spark.sql.Row> rows = io.segfx.job.CausalImpactJob.run(spark, v);
     out.println("segfx: wrote " + v.string("output"));
     out.print(io.segfx.job.CausalImpactJob.consoleTable(rows));
   }
 
   private static void calibrate(String[] args, PrintStream out) {
-    OptionValues v = OptionValues.resolve(io.segfx.sim.CalibrationStudy.COMMAND, io.segfx.sim.CalibrationStudy.OPTIONS, args, null);
+    OptionValues v =
+        OptionValues.resolve(
+            io.segfx.sim.CalibrationStudy.COMMAND,
+            io.segfx.sim.CalibrationStudy.OPTIONS,
+            args,
+            null);
     SparkSession spark = session(io.segfx.sim.CalibrationStudy.COMMAND, v.string("master"));
     out.print(io.segfx.sim.CalibrationStudy.run(spark, v));
   }
@@ -147,15 +187,25 @@ public final class SegfxMain {
     String data = fromHome(v, "data", EXAMPLE_DATA);
     String specPath = fromHome(v, "spec", EXAMPLE_SPEC);
     if (!Files.exists(Path.of(data))) {
-      List<String> gen = new ArrayList<>(List.of("--output", data, "--experiments", "12", "--segments", "8"));
-      ExampleDataGenerator.write(spark, OptionValues.resolve(ExampleDataGenerator.COMMAND, ExampleDataGenerator.OPTIONS, gen.toArray(new String[0]), null));
+      List<String> gen =
+          new ArrayList<>(List.of("--output", data, "--experiments", "12", "--segments", "8"));
+      ExampleDataGenerator.write(
+          spark,
+          OptionValues.resolve(
+              ExampleDataGenerator.COMMAND,
+              ExampleDataGenerator.OPTIONS,
+              gen.toArray(new String[0]),
+              null));
       out.println("segfx: generated example data in " + data);
     }
     JobSpec spec =
         JobSpec.from(
             OptionValues.resolve(
-                JobSpec.COMMAND, JobSpec.OPTIONS,
-                new String[] {"--spec", specPath, "--input", data, "--output", fromHome(EXAMPLE_OUTPUT)},
+                JobSpec.COMMAND,
+                JobSpec.OPTIONS,
+                new String[] {
+                  "--spec", specPath, "--input", data, "--output", fromHome(EXAMPLE_OUTPUT)
+                },
                 SpecReader::read));
     SegmentEffectsJob.Outcome o = SegmentEffectsJob.run(spark, spec);
     out.println("segfx: wrote " + o.output());
@@ -169,7 +219,9 @@ public final class SegfxMain {
   static SparkSession session(String command, String master) {
     if (master != null && !MASTER.matcher(master).matches()) {
       throw new UsageException(
-          "--master '" + SafeText.clean(master) + "' is not a Spark master URL; use local, local[N],"
+          "--master '"
+              + SafeText.clean(master)
+              + "' is not a Spark master URL; use local, local[N],"
               + " local[*], spark://HOST:PORT, yarn or k8s://HOST:PORT");
     }
     SparkConf conf = new SparkConf();
@@ -189,11 +241,14 @@ public final class SegfxMain {
     if (!registrators.contains(SegfxKryoRegistrator.class.getName())) {
       b.config(
           "spark.kryo.registrator",
-          (registrators.isEmpty() ? "" : registrators + ",") + SegfxKryoRegistrator.class.getName());
+          (registrators.isEmpty() ? "" : registrators + ",")
+              + SegfxKryoRegistrator.class.getName());
     }
     String effective = master != null ? master : conf.get("spark.master", "local[*]");
     if (effective.startsWith("local") && !conf.contains("spark.sql.shuffle.partitions")) {
-      b.config("spark.sql.shuffle.partitions", String.valueOf(2 * Runtime.getRuntime().availableProcessors()));
+      b.config(
+          "spark.sql.shuffle.partitions",
+          String.valueOf(2 * Runtime.getRuntime().availableProcessors()));
     }
     return b.getOrCreate();
   }
@@ -208,16 +263,36 @@ public final class SegfxMain {
   public static String decisionTable(List<DecisionMetrics> decisions) {
     StringBuilder b = new StringBuilder();
     String head = "%-14s %-10s %-7s %9s %21s %7s %7s %14s %8s  %s%n";
-    b.append(String.format(Locale.ROOT, head, "experiment_id", "metric", "variant", "effect", "95% interval", "P(>0)", "P(>thr)", "E[profit]", "P(prof>0)", "recommendation"));
+    b.append(
+        String.format(
+            Locale.ROOT,
+            head,
+            "experiment_id",
+            "metric",
+            "variant",
+            "effect",
+            "95% interval",
+            "P(>0)",
+            "P(>thr)",
+            "E[profit]",
+            "P(prof>0)",
+            "recommendation"));
     for (DecisionMetrics d : decisions) {
       b.append(
           String.format(
               Locale.ROOT,
               "%-14s %-10s %-7s %9.4f [%9.4f, %9.4f] %7.3f %7.3f %14.2f %8.3f  %s%n",
-              SafeText.clean(d.experimentId()), SafeText.clean(d.metric()), SafeText.clean(d.variant()),
-              d.effectMean(), d.effectQ025(),
-              d.effectQ975(), d.probPositive(), d.probAboveThreshold(), d.expectedProfit(),
-              d.probProfitPositive(), d.recommendation()));
+              SafeText.clean(d.experimentId()),
+              SafeText.clean(d.metric()),
+              SafeText.clean(d.variant()),
+              d.effectMean(),
+              d.effectQ025(),
+              d.effectQ975(),
+              d.probPositive(),
+              d.probAboveThreshold(),
+              d.expectedProfit(),
+              d.probProfitPositive(),
+              d.recommendation()));
     }
     return b.toString();
   }
@@ -225,25 +300,43 @@ public final class SegfxMain {
   static String usage() {
     return "usage: segfx <command> [options]\n\n"
         + "commands:\n"
-        + "  segment-effects   Bayesian segment-level effects and launch decisions (see --help)\n"
+        + "  segment-effects   Bayesian segment-level effects and launch decisions (see"
+        + " --help)\n"
         + "  generate          write deterministic example data with known true effects\n"
-        + "  example           generate example data, run jobs/example.yaml, print the decisions\n"
-        + "  calibrate         simulate experiments with known effects, run every pooling method, report coverage\n"
-        + "  causal-impact     Bayesian counterfactual forecasting for many market-level interventions (see --help)\n"
+        + "  example           generate example data, run jobs/example.yaml, print the"
+        + " decisions\n"
+        + "  calibrate         simulate experiments with known effects, run every pooling"
+        + " method, report coverage\n"
+        + "  causal-impact     Bayesian counterfactual forecasting for many market-level"
+        + " interventions (see --help)\n"
         + "  generate-series   write example market series for causal-impact\n"
         + "  help              this text\n";
   }
 
   static String commandUsage(String command) {
     return switch (command) {
-      case JobSpec.COMMAND -> OptionValues.usage(command, "Segment OLS in one pass, empirical-Bayes pooling, posterior draws, decisions.", JobSpec.OPTIONS);
-      case ExampleDataGenerator.COMMAND -> OptionValues.usage(command, "Deterministic unit-level example data.", ExampleDataGenerator.OPTIONS);
+      case JobSpec.COMMAND ->
+          OptionValues.usage(
+              command,
+              "Segment OLS in one pass, empirical-Bayes pooling, posterior draws, decisions.",
+              JobSpec.OPTIONS);
+      case ExampleDataGenerator.COMMAND ->
+          OptionValues.usage(
+              command, "Deterministic unit-level example data.", ExampleDataGenerator.OPTIONS);
       case EXAMPLE -> OptionValues.usage(command, "The README's example run.", EXAMPLE_OPTIONS);
       case io.segfx.job.CausalImpactJob.COMMAND ->
-          OptionValues.usage(command, "Causal impact of interventions on many series (seed section 10).", io.segfx.job.CausalImpactJob.OPTIONS);
-      case io.segfx.sim.SeriesGenerator.COMMAND -> OptionValues.usage(command, "Example market series.", io.segfx.sim.SeriesGenerator.OPTIONS);
+          OptionValues.usage(
+              command,
+              "Causal impact of interventions on many series (seed section 10).",
+              io.segfx.job.CausalImpactJob.OPTIONS);
+      case io.segfx.sim.SeriesGenerator.COMMAND ->
+          OptionValues.usage(
+              command, "Example market series.", io.segfx.sim.SeriesGenerator.OPTIONS);
       case io.segfx.sim.CalibrationStudy.COMMAND ->
-          OptionValues.usage(command, "Calibration study of the pooling methods (coverage, RMSE, wrong decisions).", io.segfx.sim.CalibrationStudy.OPTIONS);
+          OptionValues.usage(
+              command,
+              "Calibration study of the pooling methods (coverage, RMSE, wrong decisions).",
+              io.segfx.sim.CalibrationStudy.OPTIONS);
       default -> throw new UsageException("unknown command '" + command + "'");
     };
   }

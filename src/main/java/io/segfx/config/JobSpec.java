@@ -90,70 +90,257 @@ public record JobSpec(
    * @param control {alpha, beta} of the control arm
    * @param treatment {alpha, beta} of the treatment arm
    */
-  public record PriorGridEntry(String name, double[] control, double[] treatment) implements Serializable {}
+  public record PriorGridEntry(String name, double[] control, double[] treatment)
+      implements Serializable {}
 
   public static final String COMMAND = "segment-effects";
   public static final String POOLING_DEFAULT = "full";
   public static final int DRAWS_DEFAULT = 20_000;
   public static final long SEED_DEFAULT = 1;
   public static final int MIN_SEGMENTS_DEFAULT = 3;
+
   /** Experiment id used when the input has no experiment column. */
   public static final String SINGLE_EXPERIMENT = "all";
+
   /** Segment name used when the input has no segment column. */
   public static final String SINGLE_SEGMENT = "all";
 
   public static final List<OptionDef> OPTIONS =
       List.of(
-          OptionDef.required("input", STRING, "unit-level input: a file or folder (file:, hdfs://, s3a://)"),
-          OptionDef.required("output", STRING, "output folder; one sub-folder per table plus manifest.json"),
-          OptionDef.of("spec", STRING, null, "YAML job spec with the same keys as these options; flags override it"),
-          OptionDef.choice("input-format", null, List.of("parquet", "csv"), "input format (default: from the path's extension, else parquet)"),
-          OptionDef.choice("output-format", "parquet", List.of("parquet", "csv"), "format of the output tables"),
-          OptionDef.of("experiment-col", STRING, "experiment_id", "experiment id column; absent from the input = one experiment named 'all'"),
-          OptionDef.of("segment-col", STRING, "segment", "segment column; absent from the input = one segment named 'all'"),
+          OptionDef.required(
+              "input", STRING, "unit-level input: a file or folder (file:, hdfs://, s3a://)"),
+          OptionDef.required(
+              "output", STRING, "output folder; one sub-folder per table plus manifest.json"),
+          OptionDef.of(
+              "spec",
+              STRING,
+              null,
+              "YAML job spec with the same keys as these options; flags override it"),
+          OptionDef.choice(
+              "input-format",
+              null,
+              List.of("parquet", "csv"),
+              "input format (default: from the path's extension, else parquet)"),
+          OptionDef.choice(
+              "output-format", "parquet", List.of("parquet", "csv"), "format of the output tables"),
+          OptionDef.of(
+              "experiment-col",
+              STRING,
+              "experiment_id",
+              "experiment id column; absent from the input = one experiment named 'all'"),
+          OptionDef.of(
+              "segment-col",
+              STRING,
+              "segment",
+              "segment column; absent from the input = one segment named 'all'"),
           OptionDef.of("arm-col", STRING, "arm", "arm (assignment) column"),
-          OptionDef.of("control-arm", STRING, "0", "the arm value of the control group; every other value is a variant"),
-          OptionDef.of("variants", LIST, null, "declared variant arm values; rows in any other non-control arm are rejected as unknown_arm"),
-          OptionDef.required("metric", LIST, "outcome column (continuous); repeat or comma-separate for several").withAliases("metrics"),
+          OptionDef.of(
+              "control-arm",
+              STRING,
+              "0",
+              "the arm value of the control group; every other value is a variant"),
+          OptionDef.of(
+              "variants",
+              LIST,
+              null,
+              "declared variant arm values; rows in any other non-control arm are rejected as"
+                  + " unknown_arm"),
+          OptionDef.required(
+                  "metric",
+                  LIST,
+                  "outcome column (continuous); repeat or comma-separate for several")
+              .withAliases("metrics"),
           OptionDef.of("covariates", LIST, null, "pre-period covariates for regression adjustment"),
-          OptionDef.choice("pooling", POOLING_DEFAULT, List.of("reml", "dl", "moments", "full"), "reml, dl, moments: empirical-Bayes estimators of the between-segment variance; full: fully Bayesian grid marginalisation over tau (BDA 5.4)"),
-          OptionDef.of("tau-prior", STRING, "uniform", "--pooling full: prior of tau: uniform, half-normal:S or half-cauchy:S"),
-          OptionDef.of("mu-prior", STRING, "flat", "--pooling full: prior of mu: flat or normal:MEAN,SD"),
-          OptionDef.choice("se", "classical", List.of("classical", "hc1", "cluster"), "standard errors of segment OLS estimates: classical, heteroskedasticity-robust HC1, or cluster-robust CR1 (needs --cluster-col; one more scan of the input)"),
-          OptionDef.of("cluster-col", STRING, null, "cluster id column for cluster-robust standard errors (implies --se cluster)"),
-          OptionDef.choice("learned-prior", "none", List.of("none", "normal", "mixture"), "learn a prior of experiment effects across experiments (empirical Bayes) and restate each effect under it (table learned_prior_effects)"),
-          OptionDef.of("prior-history", STRING, null, "--learned-prior: learn from this table (columns metric, effect_mean, effect_sd; e.g. an earlier run's experiment_decisions) instead of this run"),
-          OptionDef.of("min-segments", INT, String.valueOf(MIN_SEGMENTS_DEFAULT), "fewest usable segments that are pooled; fewer keep their own posteriors"),
-          OptionDef.of("moments-floor", DOUBLE, String.valueOf(MomentsPooling.FLOOR_DEFAULT), "floor on tau^2 of --pooling moments (the notebook's 0.05)"),
-          OptionDef.of("draws", INT, String.valueOf(DRAWS_DEFAULT), "posterior draws per experiment, metric and variant"),
-          OptionDef.of("seed", LONG, String.valueOf(SEED_DEFAULT), "run seed; with the same input and settings outputs are bit-identical"),
-          OptionDef.of("threshold", STRING, "0", "practical threshold for P(effect > threshold), in the metric's units; one number, or metric=value,... per metric"),
+          OptionDef.choice(
+              "pooling",
+              POOLING_DEFAULT,
+              List.of("reml", "dl", "moments", "full"),
+              "reml, dl, moments: empirical-Bayes estimators of the between-segment variance; full:"
+                  + " fully Bayesian grid marginalisation over tau (BDA 5.4)"),
+          OptionDef.of(
+              "tau-prior",
+              STRING,
+              "uniform",
+              "--pooling full: prior of tau: uniform, half-normal:S or half-cauchy:S"),
+          OptionDef.of(
+              "mu-prior", STRING, "flat", "--pooling full: prior of mu: flat or normal:MEAN,SD"),
+          OptionDef.choice(
+              "se",
+              "classical",
+              List.of("classical", "hc1", "cluster"),
+              "standard errors of segment OLS estimates: classical, heteroskedasticity-robust HC1,"
+                  + " or cluster-robust CR1 (needs --cluster-col; one more scan of the input)"),
+          OptionDef.of(
+              "cluster-col",
+              STRING,
+              null,
+              "cluster id column for cluster-robust standard errors (implies --se cluster)"),
+          OptionDef.choice(
+              "learned-prior",
+              "none",
+              List.of("none", "normal", "mixture"),
+              "learn a prior of experiment effects across experiments (empirical Bayes) and restate"
+                  + " each effect under it (table learned_prior_effects)"),
+          OptionDef.of(
+              "prior-history",
+              STRING,
+              null,
+              "--learned-prior: learn from this table (columns metric, effect_mean, effect_sd; e.g."
+                  + " an earlier run's experiment_decisions) instead of this run"),
+          OptionDef.of(
+              "min-segments",
+              INT,
+              String.valueOf(MIN_SEGMENTS_DEFAULT),
+              "fewest usable segments that are pooled; fewer keep their own posteriors"),
+          OptionDef.of(
+              "moments-floor",
+              DOUBLE,
+              String.valueOf(MomentsPooling.FLOOR_DEFAULT),
+              "floor on tau^2 of --pooling moments (the notebook's 0.05)"),
+          OptionDef.of(
+              "draws",
+              INT,
+              String.valueOf(DRAWS_DEFAULT),
+              "posterior draws per experiment, metric and variant"),
+          OptionDef.of(
+              "seed",
+              LONG,
+              String.valueOf(SEED_DEFAULT),
+              "run seed; with the same input and settings outputs are bit-identical"),
+          OptionDef.of(
+              "threshold",
+              STRING,
+              "0",
+              "practical threshold for P(effect > threshold), in the metric's units; one number, or"
+                  + " metric=value,... per metric"),
           OptionDef.of("users", DOUBLE, null, "decision analysis: users exposed after launch"),
-          OptionDef.of("value-per-unit", STRING, null, "decision analysis: value of one unit of the metric per user; one number, or metric=value,... per metric"),
+          OptionDef.of(
+              "value-per-unit",
+              STRING,
+              null,
+              "decision analysis: value of one unit of the metric per user; one number, or"
+                  + " metric=value,... per metric"),
           OptionDef.of("cost", DOUBLE, null, "decision analysis: cost of launching"),
-          OptionDef.of("launch-probability", DOUBLE, String.valueOf(DecisionRule.LAUNCH_PROBABILITY_DEFAULT), "launch when P(profit > 0) >= this; do not launch when <= 1 - this"),
-          OptionDef.of("master", STRING, null, "Spark master, e.g. local[2] (default: spark-submit's, else local[*])"),
-          OptionDef.choice("mode", "error", List.of("error", "overwrite"), "when the output folder exists: fail, or replace it"),
-          OptionDef.of("unit-col", STRING, null, "unit id column; when given, every row of a duplicated or null id is quarantined (one extra aggregation over the ids)"),
-          OptionDef.choice("input-kind", "units", List.of("units", "counts", "estimates"), "unit rows; per-arm aggregates (n, conversions | n, sum, sum_sq); or segment estimates (estimate, std_error)"),
+          OptionDef.of(
+              "launch-probability",
+              DOUBLE,
+              String.valueOf(DecisionRule.LAUNCH_PROBABILITY_DEFAULT),
+              "launch when P(profit > 0) >= this; do not launch when <= 1 - this"),
+          OptionDef.of(
+              "master",
+              STRING,
+              null,
+              "Spark master, e.g. local[2] (default: spark-submit's, else local[*])"),
+          OptionDef.choice(
+              "mode",
+              "error",
+              List.of("error", "overwrite"),
+              "when the output folder exists: fail, or replace it"),
+          OptionDef.of(
+              "unit-col",
+              STRING,
+              null,
+              "unit id column; when given, every row of a duplicated or null id is quarantined (one"
+                  + " extra aggregation over the ids)"),
+          OptionDef.choice(
+              "input-kind",
+              "units",
+              List.of("units", "counts", "estimates"),
+              "unit rows; per-arm aggregates (n, conversions | n, sum, sum_sq); or segment"
+                  + " estimates (estimate, std_error)"),
           OptionDef.of("prior-alpha", DOUBLE, "1", "binary metrics: Beta prior alpha of both arms"),
           OptionDef.of("prior-beta", DOUBLE, "1", "binary metrics: Beta prior beta of both arms"),
-          OptionDef.of("prior-control", LIST, null, "binary metrics: 'alpha,beta' of the control arm (overrides --prior-alpha/--prior-beta)"),
-          OptionDef.of("prior-treatment", LIST, null, "binary metrics: 'alpha,beta' of the variant arms (overrides --prior-alpha/--prior-beta)"),
-          OptionDef.of("prior-grid", STRING, null, "binary metrics: sensitivity grid 'name=a,b;name2=a,b|a,b' (control|treatment shapes)"),
+          OptionDef.of(
+              "prior-control",
+              LIST,
+              null,
+              "binary metrics: 'alpha,beta' of the control arm (overrides"
+                  + " --prior-alpha/--prior-beta)"),
+          OptionDef.of(
+              "prior-treatment",
+              LIST,
+              null,
+              "binary metrics: 'alpha,beta' of the variant arms (overrides"
+                  + " --prior-alpha/--prior-beta)"),
+          OptionDef.of(
+              "prior-grid",
+              STRING,
+              null,
+              "binary metrics: sensitivity grid 'name=a,b;name2=a,b|a,b' (control|treatment"
+                  + " shapes)"),
           OptionDef.of("relative-threshold", DOUBLE, "0", "threshold r for P(relative effect > r)"),
-          OptionDef.of("expected-split", STRING, null, "designed split of control and variants, e.g. 50/50 or 0=50,1=25,2=25 (default: equal)"),
-          OptionDef.of("srm-alpha", DOUBLE, "0.001", "flag sample-ratio mismatch when the chi-square p-value is below this"),
-          OptionDef.of("nig-prior", LIST, "0,1e-4,1e-3,1e-3", "continuous metrics without covariates: NIG prior mu0,kappa0,alpha0,beta0 of each arm's mean"),
-          OptionDef.of("count-columns", LIST, "n,conversions,sum,sum_sq", "--input-kind counts: the columns n, conversions (binary) and sum, sum_sq (continuous)"),
-          OptionDef.of("estimate-columns", LIST, "variant,estimate,std_error,n", "--input-kind estimates: the columns variant (optional), estimate, std_error and n (optional unit count, the weight in the experiment-level effect)"),
-          OptionDef.choice("design", "randomized", List.of("randomized", "observational"), "how treatment was assigned; observational runs without --bias-prior carry a confounding warning"),
-          OptionDef.of("bias-prior", STRING, null, "bias scenarios 'name=mean,sd;...': Normal priors on an upward bias of the effect (table bias_sensitivity)"),
-          OptionDef.of("report", STRING, ReportScope.DEFAULT, "HTML report charts: top:N (the N experiments of highest expected profit plus every flagged one), all, or none (index and pages without charts)"),
-          OptionDef.of("csv-delimiter", STRING, ",", "CSV input: the field separator, one character (e.g. ';' for European Excel exports, '\\t' for tab)"),
-          OptionDef.of("csv-encoding", STRING, "UTF-8", "CSV input: the character set, e.g. ISO-8859-1 (Latin-1) or windows-1252 for old Excel exports, UTF-16 for Excel's 'Unicode text'"),
-          OptionDef.of("regression-prior", LIST, "1e6,1e-3,1e-3", "continuous metrics with covariates: conjugate regression prior v0,a0,b0 (beta ~ N(0, sigma^2 v0 I), sigma^2 ~ IG(a0, b0))"),
-          OptionDef.of("kh-truncate", OptionDef.Kind.FLAG, null, "--pooling reml/dl: truncate the Knapp-Hartung SE of mu at the classical one (metafor's test=\"adhoc\"), so its interval is never narrower than mu +- 1.96 SE"));
+          OptionDef.of(
+              "expected-split",
+              STRING,
+              null,
+              "designed split of control and variants, e.g. 50/50 or 0=50,1=25,2=25 (default:"
+                  + " equal)"),
+          OptionDef.of(
+              "srm-alpha",
+              DOUBLE,
+              "0.001",
+              "flag sample-ratio mismatch when the chi-square p-value is below this"),
+          OptionDef.of(
+              "nig-prior",
+              LIST,
+              "0,1e-4,1e-3,1e-3",
+              "continuous metrics without covariates: NIG prior mu0,kappa0,alpha0,beta0 of each"
+                  + " arm's mean"),
+          OptionDef.of(
+              "count-columns",
+              LIST,
+              "n,conversions,sum,sum_sq",
+              "--input-kind counts: the columns n, conversions (binary) and sum, sum_sq"
+                  + " (continuous)"),
+          OptionDef.of(
+              "estimate-columns",
+              LIST,
+              "variant,estimate,std_error,n",
+              "--input-kind estimates: the columns variant (optional), estimate, std_error and n"
+                  + " (optional unit count, the weight in the experiment-level effect)"),
+          OptionDef.choice(
+              "design",
+              "randomized",
+              List.of("randomized", "observational"),
+              "how treatment was assigned; observational runs without --bias-prior carry a"
+                  + " confounding warning"),
+          OptionDef.of(
+              "bias-prior",
+              STRING,
+              null,
+              "bias scenarios 'name=mean,sd;...': Normal priors on an upward bias of the effect"
+                  + " (table bias_sensitivity)"),
+          OptionDef.of(
+              "report",
+              STRING,
+              ReportScope.DEFAULT,
+              "HTML report charts: top:N (the N experiments of highest expected profit plus every"
+                  + " flagged one), all, or none (index and pages without charts)"),
+          OptionDef.of(
+              "csv-delimiter",
+              STRING,
+              ",",
+              "CSV input: the field separator, one character (e.g. ';' for European Excel exports,"
+                  + " '\\t' for tab)"),
+          OptionDef.of(
+              "csv-encoding",
+              STRING,
+              "UTF-8",
+              "CSV input: the character set, e.g. ISO-8859-1 (Latin-1) or windows-1252 for old"
+                  + " Excel exports, UTF-16 for Excel's 'Unicode text'"),
+          OptionDef.of(
+              "regression-prior",
+              LIST,
+              "1e6,1e-3,1e-3",
+              "continuous metrics with covariates: conjugate regression prior v0,a0,b0 (beta ~ N(0,"
+                  + " sigma^2 v0 I), sigma^2 ~ IG(a0, b0))"),
+          OptionDef.of(
+              "kh-truncate",
+              OptionDef.Kind.FLAG,
+              null,
+              "--pooling reml/dl: truncate the Knapp-Hartung SE of mu at the classical one"
+                  + " (metafor's test=\"adhoc\"), so its interval is never narrower than mu +- 1.96"
+                  + " SE"));
 
   /** Builds and validates a spec from resolved option values. */
   public static JobSpec from(OptionValues v) {
@@ -216,7 +403,8 @@ public record JobSpec(
   static String arm(String text, String option) {
     String a = ArmLabel.canonical(text);
     if (a == null) {
-      throw new UsageException(option + " '" + text + "' reads as a missing value; give the arm's label");
+      throw new UsageException(
+          option + " '" + text + "' reads as a missing value; give the arm's label");
     }
     return a;
   }
@@ -235,7 +423,10 @@ public record JobSpec(
       return java.nio.charset.Charset.forName(text.trim()).name();
     } catch (IllegalArgumentException e) {
       throw new UsageException(
-          "--csv-encoding '" + text + "' is not a character set this Java knows; e.g. UTF-8, ISO-8859-1, windows-1252, UTF-16");
+          "--csv-encoding '"
+              + text
+              + "' is not a character set this Java knows; e.g. UTF-8, ISO-8859-1, windows-1252,"
+              + " UTF-16");
     }
   }
 
@@ -244,7 +435,9 @@ public record JobSpec(
     String t = text.equals("\\t") || text.equalsIgnoreCase("tab") ? "\t" : text;
     if (t.length() != 1 || t.equals("\"") || t.equals("\n") || t.equals("\r")) {
       throw new UsageException(
-          "--csv-delimiter '" + text + "' must be one character other than a quote or line break, e.g. ',' ';' or '\\t'");
+          "--csv-delimiter '"
+              + text
+              + "' must be one character other than a quote or line break, e.g. ',' ';' or '\\t'");
     }
     return t.charAt(0);
   }
@@ -268,14 +461,16 @@ public record JobSpec(
             throw new IllegalArgumentException(part);
           }
           if (out.put(kv[0].trim(), Double.parseDouble(kv[1].trim())) != null) {
-            throw new UsageException(option + " '" + text + "' gives metric '" + kv[0].trim() + "' twice");
+            throw new UsageException(
+                option + " '" + text + "' gives metric '" + kv[0].trim() + "' twice");
           }
         }
       }
     } catch (UsageException e) {
       throw e;
     } catch (RuntimeException e) {
-      throw new UsageException(option + " '" + text + "' must be a number or metric=value,metric=value");
+      throw new UsageException(
+          option + " '" + text + "' must be a number or metric=value,metric=value");
     }
     for (double x : out.values()) {
       if (!Double.isFinite(x)) {
@@ -295,14 +490,26 @@ public record JobSpec(
 
   private static List<String> exactly(List<String> items, int count, String option) {
     if (items.size() != count) {
-      throw new UsageException(option + " needs " + count + " comma-separated names, got '" + String.join(",", items) + "'");
+      throw new UsageException(
+          option
+              + " needs "
+              + count
+              + " comma-separated names, got '"
+              + String.join(",", items)
+              + "'");
     }
     return items;
   }
 
   static double[] numbers(List<String> items, int count, String option) {
     if (items.size() != count) {
-      throw new UsageException(option + " needs " + count + " comma-separated numbers, got '" + String.join(",", items) + "'");
+      throw new UsageException(
+          option
+              + " needs "
+              + count
+              + " comma-separated numbers, got '"
+              + String.join(",", items)
+              + "'");
     }
     double[] out = new double[count];
     for (int i = 0; i < count; i++) {
@@ -345,7 +552,8 @@ public record JobSpec(
       String name = e[0];
       double[] p = numbers(OptionValues.split(e[1]), 2, "--bias-prior entry '" + name + "'");
       if (!(p[1] >= 0) || !Double.isFinite(p[0]) || !Double.isFinite(p[1])) {
-        throw new UsageException("--bias-prior entry '" + name + "' needs a finite mean and an sd >= 0");
+        throw new UsageException(
+            "--bias-prior entry '" + name + "' needs a finite mean and an sd >= 0");
       }
       out.add(new BiasScenario(name, p[0], p[1]));
     }
@@ -371,7 +579,10 @@ public record JobSpec(
       }
     }
     throw new UsageException(
-        "--tau-prior '" + text + "' must be uniform, half-normal:S or half-cauchy:S with a scale S in [1e-150, 1e150]");
+        "--tau-prior '"
+            + text
+            + "' must be uniform, half-normal:S or half-cauchy:S with a scale S in [1e-150,"
+            + " 1e150]");
   }
 
   /** Parses {@code flat} (null) or {@code normal:MEAN,SD}. */
@@ -392,7 +603,9 @@ public record JobSpec(
       }
     }
     throw new UsageException(
-        "--mu-prior '" + text + "' must be flat or normal:MEAN,SD with |MEAN| <= 1e150 and SD in [1e-150, 1e150]");
+        "--mu-prior '"
+            + text
+            + "' must be flat or normal:MEAN,SD with |MEAN| <= 1e150 and SD in [1e-150, 1e150]");
   }
 
   /** The warning of this run's decisions, or null. */
@@ -407,10 +620,14 @@ public record JobSpec(
       String name = e[0];
       String[] arms = e[1].split("\\|");
       if (arms.length > 2) {
-        throw new UsageException("--prior-grid entry '" + name + "' has more than control|treatment shapes");
+        throw new UsageException(
+            "--prior-grid entry '" + name + "' has more than control|treatment shapes");
       }
       double[] c = numbers(OptionValues.split(arms[0]), 2, "--prior-grid entry '" + name + "'");
-      double[] t = arms.length == 2 ? numbers(OptionValues.split(arms[1]), 2, "--prior-grid entry '" + name + "'") : c;
+      double[] t =
+          arms.length == 2
+              ? numbers(OptionValues.split(arms[1]), 2, "--prior-grid entry '" + name + "'")
+              : c;
       out.add(new PriorGridEntry(name, c, t));
     }
     return out;
@@ -458,7 +675,10 @@ public record JobSpec(
               java.util.Locale.ROOT,
               "--draws %d needs at least %.1f GiB per experiment group, more than half this JVM's"
                   + " %.1f GiB heap; lower --draws (the default is %d) or raise the memory",
-              draws, least / 1073741824.0, heap / 1073741824.0, DRAWS_DEFAULT));
+              draws,
+              least / 1073741824.0,
+              heap / 1073741824.0,
+              DRAWS_DEFAULT));
     }
     if (users != null && !(users >= 0)) {
       throw new UsageException("--users must be >= 0, got " + users);
@@ -467,7 +687,8 @@ public record JobSpec(
       throw new UsageException("--cost must be a finite number, got " + cost);
     }
     if (!(relativeThreshold > -1) || !Double.isFinite(relativeThreshold)) {
-      throw new UsageException("--relative-threshold must be a finite number > -1, got " + relativeThreshold);
+      throw new UsageException(
+          "--relative-threshold must be a finite number > -1, got " + relativeThreshold);
     }
     if (!priorGrid.isEmpty() && !anyBinary()) {
       throw new UsageException(
@@ -479,16 +700,23 @@ public record JobSpec(
     }
     if ("full".equals(pooling) && tauPrior.improper() && minSegments < 3) {
       throw new UsageException(
-          "--pooling full with --tau-prior uniform needs --min-segments >= 3 (the posterior of tau is improper with 2 segments); got " + minSegments);
+          "--pooling full with --tau-prior uniform needs --min-segments >= 3 (the posterior of tau"
+              + " is improper with 2 segments); got "
+              + minSegments);
     }
     if ("cluster".equals(se) && clusterCol == null) {
       throw new UsageException("--se cluster needs --cluster-col");
     }
     if (clusterCol != null && !"cluster".equals(se)) {
-      throw new UsageException("--cluster-col gives cluster-robust standard errors; it cannot be combined with --se " + se);
+      throw new UsageException(
+          "--cluster-col gives cluster-robust standard errors; it cannot be combined with --se "
+              + se);
     }
     if (!"classical".equals(se) && !"units".equals(inputKind)) {
-      throw new UsageException("--se " + se + " needs unit rows (--input-kind units); aggregated inputs carry no residuals");
+      throw new UsageException(
+          "--se "
+              + se
+              + " needs unit rows (--input-kind units); aggregated inputs carry no residuals");
     }
     if (priorHistory != null && "none".equals(learnedPrior)) {
       throw new UsageException("--prior-history needs --learned-prior normal or mixture");
@@ -497,7 +725,8 @@ public record JobSpec(
       throw new UsageException("--moments-floor must be >= 0, got " + momentsFloor);
     }
     if (!(launchProbability > 0.5 && launchProbability < 1)) {
-      throw new UsageException("--launch-probability must be in (0.5, 1), got " + launchProbability);
+      throw new UsageException(
+          "--launch-probability must be in (0.5, 1), got " + launchProbability);
     }
     int econ = (users == null ? 0 : 1) + (valuePerUnit == null ? 0 : 1) + (cost == null ? 0 : 1);
     if (econ != 0 && econ != 3) {
@@ -517,11 +746,15 @@ public record JobSpec(
     }
     for (double[] prior : List.of(priorControl, priorTreatment)) {
       if (!(prior[0] > 0 && prior[1] > 0)) {
-        throw new UsageException("Beta prior shapes must be > 0, got " + prior[0] + ", " + prior[1]);
+        throw new UsageException(
+            "Beta prior shapes must be > 0, got " + prior[0] + ", " + prior[1]);
       }
     }
     for (PriorGridEntry g : priorGrid) {
-      if (!(g.control()[0] > 0 && g.control()[1] > 0 && g.treatment()[0] > 0 && g.treatment()[1] > 0)) {
+      if (!(g.control()[0] > 0
+          && g.control()[1] > 0
+          && g.treatment()[0] > 0
+          && g.treatment()[1] > 0)) {
         throw new UsageException("--prior-grid '" + g.name() + "': Beta shapes must be > 0");
       }
     }
@@ -536,27 +769,38 @@ public record JobSpec(
     }
     if (!"units".equals(inputKind)) {
       if (metrics.size() != 1) {
-        throw new UsageException("--input-kind " + inputKind + " takes exactly one --metric (the name the output tables use), got " + metrics);
+        throw new UsageException(
+            "--input-kind "
+                + inputKind
+                + " takes exactly one --metric (the name the output tables use), got "
+                + metrics);
       }
       if (!covariates.isEmpty()) {
-        throw new UsageException("--input-kind " + inputKind + " has no unit rows, so no --covariates");
+        throw new UsageException(
+            "--input-kind " + inputKind + " has no unit rows, so no --covariates");
       }
       if (unitCol != null) {
-        throw new UsageException("--input-kind " + inputKind + " has no unit rows, so no --unit-col");
+        throw new UsageException(
+            "--input-kind " + inputKind + " has no unit rows, so no --unit-col");
       }
       return;
     }
     if (valuePerUnit != null) {
       for (io.segfx.model.MetricSpec m : metricSpecs()) {
         if (!valuePerUnit.containsKey(m.column()) && !valuePerUnit.containsKey(ALL_METRICS)) {
-          throw new UsageException("--value-per-unit gives no value for metric '" + m.column() + "'");
+          throw new UsageException(
+              "--value-per-unit gives no value for metric '" + m.column() + "'");
         }
       }
     }
     Set<String> seen = new HashSet<>();
     for (String c : columns()) {
       if (!seen.add(c)) {
-        throw new UsageException("column '" + c + "' is named twice among the experiment, segment, arm, metric and covariate columns");
+        throw new UsageException(
+            "column '"
+                + c
+                + "' is named twice among the experiment, segment, arm, metric and covariate"
+                + " columns");
       }
     }
     if (variants.contains(controlArm)) {
@@ -573,14 +817,19 @@ public record JobSpec(
     for (String key : values.keySet()) {
       if (!key.equals(ALL_METRICS) && !names.contains(key)) {
         throw new UsageException(
-            option + " names metric '" + key + "', which is not a --metric (metrics: "
-                + String.join(", ", names) + ")");
+            option
+                + " names metric '"
+                + key
+                + "', which is not a --metric (metrics: "
+                + String.join(", ", names)
+                + ")");
       }
     }
   }
 
   private List<String> columns() {
-    java.util.ArrayList<String> c = new java.util.ArrayList<>(List.of(experimentCol, segmentCol, armCol));
+    java.util.ArrayList<String> c =
+        new java.util.ArrayList<>(List.of(experimentCol, segmentCol, armCol));
     for (String m : metrics) {
       c.add(io.segfx.model.MetricSpec.parse(m).column());
     }
@@ -609,7 +858,9 @@ public record JobSpec(
   public Map<String, ExperimentDraws.Thresholds> thresholdsByMetric() {
     Map<String, ExperimentDraws.Thresholds> m = new LinkedHashMap<>();
     for (io.segfx.model.MetricSpec metric : metricSpecs()) {
-      m.put(metric.column(), new ExperimentDraws.Thresholds(threshold(metric.column()), relativeThreshold));
+      m.put(
+          metric.column(),
+          new ExperimentDraws.Thresholds(threshold(metric.column()), relativeThreshold));
     }
     return m;
   }

@@ -42,7 +42,8 @@ public record OptionDef(
     return new OptionDef(name, kind, null, true, List.of(), List.of(), help);
   }
 
-  public static OptionDef choice(String name, String defaultValue, List<String> choices, String help) {
+  public static OptionDef choice(
+      String name, String defaultValue, List<String> choices, String help) {
     return new OptionDef(name, Kind.CHOICE, defaultValue, false, choices, List.of(), help);
   }
 
@@ -51,7 +52,9 @@ public record OptionDef(
     return new OptionDef(name, kind, defaultValue, required, choices, List.of(more), help);
   }
 
-  /** True when {@code key} (a flag name or YAML key; '_' and '-' are interchangeable) names this. */
+  /**
+   * True when {@code key} (a flag name or YAML key; '_' and '-' are interchangeable) names this.
+   */
   public boolean matches(String key) {
     String k = key.replace('_', '-');
     if (name.equals(k)) {

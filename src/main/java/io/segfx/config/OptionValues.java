@@ -10,8 +10,8 @@ import java.util.TreeMap;
 /**
  * Resolves a command's options with one order of precedence: each option's default, then the YAML
  * job spec ({@code --spec}), then command-line flags. Every value is checked against its {@link
- * OptionDef} as it is read, so a bad flag or spec key fails with a message naming it and listing the
- * valid ones.
+ * OptionDef} as it is read, so a bad flag or spec key fails with a message naming it and listing
+ * the valid ones.
  */
 public final class OptionValues {
   private final List<OptionDef> defs;
@@ -32,8 +32,8 @@ public final class OptionValues {
   }
 
   /**
-   * Resolves {@code args} (flags) over an optional spec. The spec file is named by {@code --spec} in
-   * {@code args} and read with {@code specReader}.
+   * Resolves {@code args} (flags) over an optional spec. The spec file is named by {@code --spec}
+   * in {@code args} and read with {@code specReader}.
    *
    * @throws UsageException for unknown options or keys, missing values, bad values
    */
@@ -63,8 +63,14 @@ public final class OptionValues {
         if (e.getValue().size() > 1 && d.kind() != OptionDef.Kind.FLAG) {
           // Last-one-wins would silently drop a value the user typed.
           throw new UsageException(
-              command + ": --" + d.name() + " is given " + e.getValue().size() + " times ("
-                  + String.join(", ", e.getValue()) + "); give it once");
+              command
+                  + ": --"
+                  + d.name()
+                  + " is given "
+                  + e.getValue().size()
+                  + " times ("
+                  + String.join(", ", e.getValue())
+                  + "); give it once");
         }
         v.set(d, e.getValue().get(e.getValue().size() - 1), "--" + d.name());
       }
@@ -72,7 +78,9 @@ public final class OptionValues {
     }
     for (OptionDef d : defs) {
       boolean missing =
-          d.kind() == OptionDef.Kind.LIST ? v.lists.get(d.name()).isEmpty() : !v.values.containsKey(d.name());
+          d.kind() == OptionDef.Kind.LIST
+              ? v.lists.get(d.name()).isEmpty()
+              : !v.values.containsKey(d.name());
       if (d.required() && missing) {
         throw new UsageException(
             command + ": missing required option --" + d.name() + " (" + d.help() + ")");
@@ -87,7 +95,8 @@ public final class OptionValues {
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (!a.startsWith("--")) {
-        throw new UsageException(command + ": unexpected argument '" + a + "'; options start with --");
+        throw new UsageException(
+            command + ": unexpected argument '" + a + "'; options start with --");
       }
       String name = a.substring(2);
       String inline = null;
@@ -108,7 +117,8 @@ public final class OptionValues {
         value = inline;
       } else {
         if (i + 1 >= args.length) {
-          throw new UsageException(command + ": option --" + d.name() + " needs a value (" + d.help() + ")");
+          throw new UsageException(
+              command + ": option --" + d.name() + " needs a value (" + d.help() + ")");
         }
         value = args[++i];
       }
@@ -134,7 +144,11 @@ public final class OptionValues {
       Object raw = e.getValue();
       if (raw == null) {
         throw new UsageException(
-            "job spec " + path + ": key '" + e.getKey() + "' has no value; give one or delete the key");
+            "job spec "
+                + path
+                + ": key '"
+                + e.getKey()
+                + "' has no value; give one or delete the key");
       }
       if (d.kind() == OptionDef.Kind.LIST) {
         List<String> items = new ArrayList<>();
@@ -180,7 +194,14 @@ public final class OptionValues {
       }
     } catch (NumberFormatException ex) {
       throw new UsageException(
-          where + ": '" + v + "' is not a valid " + d.kind().name().toLowerCase() + " (" + d.help() + ")");
+          where
+              + ": '"
+              + v
+              + "' is not a valid "
+              + d.kind().name().toLowerCase()
+              + " ("
+              + d.help()
+              + ")");
     }
     values.put(d.name(), v);
   }

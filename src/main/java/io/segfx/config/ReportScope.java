@@ -3,11 +3,11 @@ package io.segfx.config;
 import java.io.Serializable;
 
 /**
- * Which experiments the HTML report charts ({@code --report}): {@code none} charts none, {@code all}
- * charts every experiment, {@code top:N} charts the N experiments of highest expected profit plus
- * every flagged one (sample-ratio mismatch, confounding warning, or a decision that changes with
- * the prior or the assumed bias). Every report has the index and a page per experiment with its
- * tables; charts are what costs time and space with thousands of experiments.
+ * Which experiments the HTML report charts ({@code --report}): {@code none} charts none, {@code
+ * all} charts every experiment, {@code top:N} charts the N experiments of highest expected profit
+ * plus every flagged one (sample-ratio mismatch, confounding warning, or a decision that changes
+ * with the prior or the assumed bias). Every report has the index and a page per experiment with
+ * its tables; charts are what costs time and space with thousands of experiments.
  *
  * @param charts false for {@code none}
  * @param top the number of experiments charted by expected profit; {@link Integer#MAX_VALUE} for

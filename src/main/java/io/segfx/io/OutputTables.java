@@ -3,8 +3,8 @@ package io.segfx.io;
 import io.segfx.model.ArmPosterior;
 import io.segfx.model.BiasSensitivity;
 import io.segfx.model.DecisionMetrics;
-import io.segfx.model.PriorSensitivity;
 import io.segfx.model.ExperimentPooling;
+import io.segfx.model.PriorSensitivity;
 import io.segfx.model.SegmentEstimate;
 import io.segfx.model.SegmentPosterior;
 import io.segfx.stats.StudentSummary;
@@ -102,18 +102,18 @@ public final class OutputTables {
   public static final StructType LEARNED_PRIOR_SCHEMA =
       schema(
           new StructField[] {f("metric", "string")},
-              f("model", "string"),
-              f("source", "string"),
-              f("n_experiments", "int"),
-              f("weight_1", "double"),
-              f("mean_1", "double"),
-              f("sd_1", "double"),
-              f("weight_2", "double"),
-              f("mean_2", "double"),
-              f("sd_2", "double"),
-              f("log_likelihood", "double"),
-              f("used", "boolean"),
-              f("note", "string"));
+          f("model", "string"),
+          f("source", "string"),
+          f("n_experiments", "int"),
+          f("weight_1", "double"),
+          f("mean_1", "double"),
+          f("sd_1", "double"),
+          f("weight_2", "double"),
+          f("mean_2", "double"),
+          f("sd_2", "double"),
+          f("log_likelihood", "double"),
+          f("used", "boolean"),
+          f("note", "string"));
 
   public static final StructType LEARNED_PRIOR_EFFECTS_SCHEMA =
       schema(
@@ -186,15 +186,32 @@ public final class OutputTables {
         b -> {
           DecisionMetrics d = b.result();
           return RowFactory.create(
-              b.experimentId(), b.metric(), b.variant(), b.scenario(), b.biasMean(), b.biasSd(), d.effectMean(),
-              d.effectSd(), d.effectQ025(), d.effectQ975(), d.probPositive(), d.probAboveThreshold(),
-              d.expectedProfit(), d.probProfitPositive(), d.recommendation());
+              b.experimentId(),
+              b.metric(),
+              b.variant(),
+              b.scenario(),
+              b.biasMean(),
+              b.biasSd(),
+              d.effectMean(),
+              d.effectSd(),
+              d.effectQ025(),
+              d.effectQ975(),
+              d.probPositive(),
+              d.probAboveThreshold(),
+              d.expectedProfit(),
+              d.probProfitPositive(),
+              d.recommendation());
         });
   }
 
   public static final StructType ARM_POSTERIORS_SCHEMA =
       schema(
-          new StructField[] {f("experiment_id", "string"), f("metric", "string"), f("segment", "string"), f("arm", "string")},
+          new StructField[] {
+            f("experiment_id", "string"),
+            f("metric", "string"),
+            f("segment", "string"),
+            f("arm", "string")
+          },
           f("level", "string"),
           f("n", "long"),
           f("successes", "long"),
@@ -233,8 +250,20 @@ public final class OutputTables {
         in,
         a ->
             RowFactory.create(
-                a.experimentId(), a.metric(), a.segment(), a.arm(), a.level(), a.n(), a.successes(),
-                a.priorAlpha(), a.priorBeta(), a.postAlpha(), a.postBeta(), a.mean(), a.q025(), a.q975()));
+                a.experimentId(),
+                a.metric(),
+                a.segment(),
+                a.arm(),
+                a.level(),
+                a.n(),
+                a.successes(),
+                a.priorAlpha(),
+                a.priorBeta(),
+                a.postAlpha(),
+                a.postBeta(),
+                a.mean(),
+                a.q025(),
+                a.q975()));
   }
 
   public static List<Row> priorSensitivity(List<PriorSensitivity> in) {
@@ -243,11 +272,27 @@ public final class OutputTables {
         p -> {
           DecisionMetrics d = p.result();
           return RowFactory.create(
-              p.experimentId(), p.metric(), p.variant(), p.prior(), p.controlPrior()[0], p.controlPrior()[1],
-              p.treatmentPrior()[0], p.treatmentPrior()[1], d.effectMean(), d.effectSd(), d.effectQ025(),
-              d.effectQ975(), d.probPositive(), d.probAboveThreshold(), d.relativeEffectMean(),
-              d.probRelativeAboveThreshold(), d.expectedProfit(), d.probProfitPositive(),
-              d.recommendation(), p.decisionChanges(), d.mcSeProbPositive());
+              p.experimentId(),
+              p.metric(),
+              p.variant(),
+              p.prior(),
+              p.controlPrior()[0],
+              p.controlPrior()[1],
+              p.treatmentPrior()[0],
+              p.treatmentPrior()[1],
+              d.effectMean(),
+              d.effectSd(),
+              d.effectQ025(),
+              d.effectQ975(),
+              d.probPositive(),
+              d.probAboveThreshold(),
+              d.relativeEffectMean(),
+              d.probRelativeAboveThreshold(),
+              d.expectedProfit(),
+              d.probProfitPositive(),
+              d.recommendation(),
+              p.decisionChanges(),
+              d.mcSeProbPositive());
         });
   }
 
@@ -262,13 +307,35 @@ public final class OutputTables {
         e -> {
           double nan = Double.NaN;
           StudentSummary t =
-              e.bayesSummary() == null ? new StudentSummary(nan, nan, nan, nan, nan, nan) : e.bayesSummary();
+              e.bayesSummary() == null
+                  ? new StudentSummary(nan, nan, nan, nan, nan, nan)
+                  : e.bayesSummary();
           return RowFactory.create(
-              e.experimentId(), e.metric(), e.variant(), e.segment(), e.nControl(), e.nTreatment(),
-              e.estimate(), e.stdError(), e.dof(), e.status(), e.kind(), e.successesControl(),
-              e.successesTreatment(), e.meanControl(), e.meanTreatment(), t.mean(), t.sd(), t.q025(),
-              t.q975(), t.probPositive(), e.srmPValue(), e.srmPValue() < srmAlpha, priors.get(e.metric()),
-              e.stdErrorClassical(), e.seType());
+              e.experimentId(),
+              e.metric(),
+              e.variant(),
+              e.segment(),
+              e.nControl(),
+              e.nTreatment(),
+              e.estimate(),
+              e.stdError(),
+              e.dof(),
+              e.status(),
+              e.kind(),
+              e.successesControl(),
+              e.successesTreatment(),
+              e.meanControl(),
+              e.meanTreatment(),
+              t.mean(),
+              t.sd(),
+              t.q025(),
+              t.q975(),
+              t.probPositive(),
+              e.srmPValue(),
+              e.srmPValue() < srmAlpha,
+              priors.get(e.metric()),
+              e.stdErrorClassical(),
+              e.seType());
         });
   }
 
@@ -277,9 +344,22 @@ public final class OutputTables {
         in,
         p ->
             RowFactory.create(
-                p.experimentId(), p.metric(), p.variant(), p.segment(), p.postMean(), p.postSd(),
-                p.q025(), p.q975(), p.probPositive(), p.probAboveThreshold(), p.shrinkageWeight(),
-                p.units(), p.relativeEffectMean(), p.probRelativeAboveThreshold(), p.source(), p.prior()));
+                p.experimentId(),
+                p.metric(),
+                p.variant(),
+                p.segment(),
+                p.postMean(),
+                p.postSd(),
+                p.q025(),
+                p.q975(),
+                p.probPositive(),
+                p.probAboveThreshold(),
+                p.shrinkageWeight(),
+                p.units(),
+                p.relativeEffectMean(),
+                p.probRelativeAboveThreshold(),
+                p.source(),
+                p.prior()));
   }
 
   public static List<Row> experimentPooling(List<ExperimentPooling> in) {
@@ -287,9 +367,25 @@ public final class OutputTables {
         in,
         p ->
             RowFactory.create(
-                p.experimentId(), p.metric(), p.variant(), p.method(), p.mu(), p.muSe(), p.tau(),
-                p.nSegments(), p.nSegmentsTotal(), p.note(), p.prior(), p.muQ025(), p.muQ975(), p.tauQ025(),
-                p.tauQ975(), p.muSeKh(), p.muQ025Kh(), p.muQ975Kh(), p.tauZero()));
+                p.experimentId(),
+                p.metric(),
+                p.variant(),
+                p.method(),
+                p.mu(),
+                p.muSe(),
+                p.tau(),
+                p.nSegments(),
+                p.nSegmentsTotal(),
+                p.note(),
+                p.prior(),
+                p.muQ025(),
+                p.muQ975(),
+                p.tauQ025(),
+                p.tauQ975(),
+                p.muSeKh(),
+                p.muQ025Kh(),
+                p.muQ975Kh(),
+                p.tauZero()));
   }
 
   public static List<Row> learnedPrior(List<io.segfx.model.LearnedPriorFit> in) {
@@ -297,8 +393,19 @@ public final class OutputTables {
         in,
         p ->
             RowFactory.create(
-                p.metric(), p.model(), p.source(), p.nExperiments(), p.weight1(), p.mean1(), p.sd1(), p.weight2(), p.mean2(),
-                p.sd2(), p.logLikelihood(), p.used(), p.note()));
+                p.metric(),
+                p.model(),
+                p.source(),
+                p.nExperiments(),
+                p.weight1(),
+                p.mean1(),
+                p.sd1(),
+                p.weight2(),
+                p.mean2(),
+                p.sd2(),
+                p.logLikelihood(),
+                p.used(),
+                p.note()));
   }
 
   public static List<Row> learnedPriorEffects(List<io.segfx.model.LearnedEffect> in) {
@@ -308,10 +415,27 @@ public final class OutputTables {
           DecisionMetrics a = e.without();
           DecisionMetrics b = e.with();
           return RowFactory.create(
-              a.experimentId(), a.metric(), a.variant(), a.effectMean(), a.effectSd(), a.effectQ025(), a.effectQ975(),
-              a.probPositive(), a.recommendation(), b.effectMean(), b.effectSd(), b.effectQ025(), b.effectQ975(),
-              b.probPositive(), b.probAboveThreshold(), b.expectedProfit(), b.probProfitPositive(), b.recommendation(), e.model(),
-              e.source(), b.prior());
+              a.experimentId(),
+              a.metric(),
+              a.variant(),
+              a.effectMean(),
+              a.effectSd(),
+              a.effectQ025(),
+              a.effectQ975(),
+              a.probPositive(),
+              a.recommendation(),
+              b.effectMean(),
+              b.effectSd(),
+              b.effectQ025(),
+              b.effectQ975(),
+              b.probPositive(),
+              b.probAboveThreshold(),
+              b.expectedProfit(),
+              b.probProfitPositive(),
+              b.recommendation(),
+              e.model(),
+              e.source(),
+              b.prior());
         });
   }
 
@@ -320,12 +444,31 @@ public final class OutputTables {
         in,
         d ->
             RowFactory.create(
-                d.experimentId(), d.metric(), d.variant(), d.effectMean(), d.effectSd(),
-                d.effectQ025(), d.effectQ975(), d.probPositive(), d.probAboveThreshold(),
-                d.relativeEffectMean(), d.probRelativeAboveThreshold(), d.expectedProfit(),
-                d.profitQ025(), d.profitQ975(), d.probProfitPositive(), d.expectedLossLaunch(),
-                d.expectedLossWait(), d.recommendation(), d.draws(), d.mcSeEffectMean(),
-                d.mcSeProbPositive(), d.mcSeProbProfitPositive(), d.prior(), d.srmPValue(), d.srmFlag(),
+                d.experimentId(),
+                d.metric(),
+                d.variant(),
+                d.effectMean(),
+                d.effectSd(),
+                d.effectQ025(),
+                d.effectQ975(),
+                d.probPositive(),
+                d.probAboveThreshold(),
+                d.relativeEffectMean(),
+                d.probRelativeAboveThreshold(),
+                d.expectedProfit(),
+                d.profitQ025(),
+                d.profitQ975(),
+                d.probProfitPositive(),
+                d.expectedLossLaunch(),
+                d.expectedLossWait(),
+                d.recommendation(),
+                d.draws(),
+                d.mcSeEffectMean(),
+                d.mcSeProbPositive(),
+                d.mcSeProbProfitPositive(),
+                d.prior(),
+                d.srmPValue(),
+                d.srmFlag(),
                 warning));
   }
 

@@ -57,7 +57,8 @@ final class ParquetTableWriter {
    *
    * @throws IllegalArgumentException if a column type is not supported
    */
-  static void write(Path file, Configuration conf, List<Row> rows, StructType schema) throws IOException {
+  static void write(Path file, Configuration conf, List<Row> rows, StructType schema)
+      throws IOException {
     MessageType message = messageType(schema);
     Map<String, String> meta = new HashMap<>();
     meta.put(SPARK_SCHEMA_KEY, schema.json());
@@ -86,7 +87,12 @@ final class ParquetTableWriter {
     for (StructField f : schema.fields()) {
       PrimitiveTypeName p = primitive(f.dataType());
       if (p == null) {
-        throw new IllegalArgumentException("column " + f.name() + ": type " + f.dataType().simpleString() + " is not supported here");
+        throw new IllegalArgumentException(
+            "column "
+                + f.name()
+                + ": type "
+                + f.dataType().simpleString()
+                + " is not supported here");
       }
       Types.PrimitiveBuilder<? extends Type> field =
           f.nullable() ? Types.optional(p) : Types.required(p);

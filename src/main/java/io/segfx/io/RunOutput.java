@@ -19,8 +19,8 @@ import org.apache.spark.sql.types.StructType;
 /**
  * The output folder of one run, written through Hadoop's {@link FileSystem} (file:, hdfs://,
  * s3a://). Everything is written into a sibling staging folder first; {@code manifest.json} and
- * {@code _SUCCESS} are written last, and {@link #publish} renames the staging folder into place, so a
- * reader never sees a half-written run under the output path.
+ * {@code _SUCCESS} are written last, and {@link #publish} renames the staging folder into place, so
+ * a reader never sees a half-written run under the output path.
  */
 public final class RunOutput {
   public static final String MANIFEST = "manifest.json";
@@ -33,7 +33,13 @@ public final class RunOutput {
   private final boolean overwrite;
   private final String format;
 
-  private RunOutput(SparkSession spark, FileSystem fs, Path target, Path staging, boolean overwrite, String format) {
+  private RunOutput(
+      SparkSession spark,
+      FileSystem fs,
+      Path target,
+      Path staging,
+      boolean overwrite,
+      String format) {
     this.spark = spark;
     this.fs = fs;
     this.target = target;
@@ -61,7 +67,12 @@ public final class RunOutput {
    * @throws UsageException naming the path and what to do when a rule is broken
    */
   public static RunOutput open(
-      SparkSession spark, String output, String mode, String format, String runId, List<String> inputs) {
+      SparkSession spark,
+      String output,
+      String mode,
+      String format,
+      String runId,
+      List<String> inputs) {
     Path target;
     FileSystem fs;
     try {
@@ -69,10 +80,14 @@ public final class RunOutput {
       fs = target.getFileSystem(spark.sparkContext().hadoopConfiguration());
       target = fs.makeQualified(target);
     } catch (IOException | IllegalArgumentException e) {
-      throw new UsageException("--output '" + output + "' is not a usable path: " + e.getMessage(), e);
+      throw new UsageException(
+          "--output '" + output + "' is not a usable path: " + e.getMessage(), e);
     }
     if (target.getName().contains(":")) {
-      throw new UsageException("--output " + output + " has a ':' in its name, which Hadoop paths cannot hold; choose another name");
+      throw new UsageException(
+          "--output "
+              + output
+              + " has a ':' in its name, which Hadoop paths cannot hold; choose another name");
     }
     boolean overwrite = "overwrite".equals(mode);
     for (String input : inputs) {
@@ -91,7 +106,11 @@ public final class RunOutput {
       Path parent = target.getParent();
       if (parent != null && fs.exists(parent) && !fs.getFileStatus(parent).isDirectory()) {
         throw new UsageException(
-            "--output " + output + " lies under " + parent + ", which is a file; choose a folder path");
+            "--output "
+                + output
+                + " lies under "
+                + parent
+                + ", which is a file; choose a folder path");
       }
       Path staging = new Path(parent, "." + target.getName() + ".staging-" + runId);
       if (!fs.mkdirs(staging)) {
@@ -102,7 +121,8 @@ public final class RunOutput {
       return new RunOutput(spark, fs, target, staging, overwrite, format);
     } catch (IOException | IllegalArgumentException e) {
       throw new UsageException(
-          "cannot write --output " + output + " (" + firstLine(e) + "); choose a writable folder", e);
+          "cannot write --output " + output + " (" + firstLine(e) + "); choose a writable folder",
+          e);
     }
   }
 
@@ -112,13 +132,15 @@ public final class RunOutput {
 
   /**
    * Refuses to replace {@code target} unless it is an empty folder or a previous segfx output: a
-   * folder with a {@value #MANIFEST} whose {@code command} is a segfx command and that has a
-   * {@code run_id}.
+   * folder with a {@value #MANIFEST} whose {@code command} is a segfx command and that has a {@code
+   * run_id}.
    */
   private static void refuseForeign(FileSystem fs, Path target, String output) throws IOException {
     if (!fs.getFileStatus(target).isDirectory()) {
       throw new UsageException(
-          "--output " + output + " is an existing file, not a segfx output folder; refusing to"
+          "--output "
+              + output
+              + " is an existing file, not a segfx output folder; refusing to"
               + " overwrite it: choose another path");
     }
     if (fs.listStatus(target).length == 0) {
@@ -133,11 +155,15 @@ public final class RunOutput {
         m = null;
       }
     }
-    boolean ours = m != null && m.hasNonNull("run_id") && COMMANDS.contains(m.path("command").asText(""));
+    boolean ours =
+        m != null && m.hasNonNull("run_id") && COMMANDS.contains(m.path("command").asText(""));
     if (!ours) {
       throw new UsageException(
-          "--output " + output + " exists and is not a previous segfx output (no segfx "
-              + MANIFEST + "); --mode overwrite replaces only segfx's own output folders:"
+          "--output "
+              + output
+              + " exists and is not a previous segfx output (no segfx "
+              + MANIFEST
+              + "); --mode overwrite replaces only segfx's own output folders:"
               + " choose a new folder or remove it yourself");
     }
     // Files added to a previous output by someone else are not segfx's to delete.
@@ -148,16 +174,21 @@ public final class RunOutput {
     List<String> foreign = new java.util.ArrayList<>();
     for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(target)) {
       String name = f.getPath().getName();
-      if (!written.contains(name) && !name.startsWith(".") && (m.has(OUTPUTS) || !LEGACY.contains(name))) {
+      if (!written.contains(name)
+          && !name.startsWith(".")
+          && (m.has(OUTPUTS) || !LEGACY.contains(name))) {
         foreign.add(name);
       }
     }
     if (!foreign.isEmpty()) {
       java.util.Collections.sort(foreign);
       throw new UsageException(
-          "--output " + output + " is a previous segfx output but also holds files segfx did not write ("
+          "--output "
+              + output
+              + " is a previous segfx output but also holds files segfx did not write ("
               + String.join(", ", foreign.subList(0, Math.min(5, foreign.size())))
-              + (foreign.size() > 5 ? ", ..." : "") + "); move them, or choose another folder");
+              + (foreign.size() > 5 ? ", ..." : "")
+              + "); move them, or choose another folder");
     }
   }
 
@@ -167,9 +198,19 @@ public final class RunOutput {
   /** What outputs written before {@value #OUTPUTS} was recorded may hold. */
   private static final java.util.Set<String> LEGACY =
       java.util.Set.of(
-          "segment_estimates", "segment_posteriors", "experiment_pooling", "experiment_decisions",
-          "arm_posteriors", "prior_sensitivity", "bias_sensitivity", "learned_prior",
-          "learned_prior_effects", "rejected_rows", "impact_summary", "impact_pointwise", "memos",
+          "segment_estimates",
+          "segment_posteriors",
+          "experiment_pooling",
+          "experiment_decisions",
+          "arm_posteriors",
+          "prior_sensitivity",
+          "bias_sensitivity",
+          "learned_prior",
+          "learned_prior_effects",
+          "rejected_rows",
+          "impact_summary",
+          "impact_pointwise",
+          "memos",
           "report");
 
   /**
@@ -188,8 +229,12 @@ public final class RunOutput {
     String i = normalized(in);
     if (t.equals(i) || i.startsWith(t + "/") || t.startsWith(i + "/")) {
       throw new UsageException(
-          "--output " + output + " overlaps the input " + input
-              + " (the same path, or one inside the other); choose an output folder outside the input");
+          "--output "
+              + output
+              + " overlaps the input "
+              + input
+              + " (the same path, or one inside the other); choose an output folder outside the"
+              + " input");
     }
   }
 
@@ -203,7 +248,8 @@ public final class RunOutput {
       path = path.substring(0, path.length() - 1);
     }
     String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(java.util.Locale.ROOT);
-    String authority = u.getAuthority() == null ? "" : u.getAuthority().toLowerCase(java.util.Locale.ROOT);
+    String authority =
+        u.getAuthority() == null ? "" : u.getAuthority().toLowerCase(java.util.Locale.ROOT);
     return scheme + "://" + authority + path;
   }
 
@@ -258,14 +304,15 @@ public final class RunOutput {
   /**
    * Writes a distributed table. CSV is RFC 4180, as Python's {@code csv} module, pandas and DuckDB
    * read it: quotes inside a field are doubled (Spark's default escapes them with a backslash),
-   * fields keep their leading and trailing spaces (Spark's writer trims them by default, which
-   * made {@code s1} and {@code "s1 "} collide), and fields with separators, quotes or line breaks
-   * are quoted.
+   * fields keep their leading and trailing spaces (Spark's writer trims them by default, which made
+   * {@code s1} and {@code "s1 "} collide), and fields with separators, quotes or line breaks are
+   * quoted.
    */
   public void write(String name, Dataset<Row> table) {
     String path = new Path(staging, name).toString();
     if ("csv".equals(format)) {
-      table.write()
+      table
+          .write()
           .option("header", "true")
           .option("quote", "\"")
           .option("escape", "\"")
@@ -279,10 +326,10 @@ public final class RunOutput {
 
   /**
    * Writes a UTF-8 text file at {@code relative} under the run folder, with control characters
-   * other than tab and line feed replaced ({@link SafeText#cleanDocument}). On the local file system it
-   * is written with java.nio: Hadoop's local file system sets permissions through a forked
-   * {@code chmod} when its native library is absent (milliseconds per file, which thousands of
-   * memos feel) and adds a hidden .crc file beside each.
+   * other than tab and line feed replaced ({@link SafeText#cleanDocument}). On the local file
+   * system it is written with java.nio: Hadoop's local file system sets permissions through a
+   * forked {@code chmod} when its native library is absent (milliseconds per file, which thousands
+   * of memos feel) and adds a hidden .crc file beside each.
    */
   public void writeText(String relative, String text) {
     Path path = new Path(staging, relative);

@@ -3,9 +3,9 @@ package io.segfx.io;
 /**
  * Makes text from the input safe to print on a terminal or embed in a memo or HTML page. Ids and
  * labels come from user files: an ANSI escape sequence in an id could rewrite the operator's
- * screen, and a NUL byte truncates the text in many viewers. Control characters (C0 except tab,
- * DEL and C1) are replaced by {@code U+FFFD} so that the text stays visibly different from a clean
- * one instead of silently colliding with it.
+ * screen, and a NUL byte truncates the text in many viewers. Control characters (C0 except tab, DEL
+ * and C1) are replaced by {@code U+FFFD} so that the text stays visibly different from a clean one
+ * instead of silently colliding with it.
  */
 public final class SafeText {
   /** What a removed control character becomes. */

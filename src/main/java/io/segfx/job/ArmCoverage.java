@@ -16,13 +16,13 @@ import java.util.TreeSet;
  *
  * <ul>
  *   <li>When no row of any experiment carries the control arm, the control value is wrong for this
- *       input (string arms {@code control}/{@code treatment} under the default {@code 0}, say):
- *       the run is refused with the arm values seen, instead of analysing every arm as a variant
+ *       input (string arms {@code control}/{@code treatment} under the default {@code 0}, say): the
+ *       run is refused with the arm values seen, instead of analysing every arm as a variant
  *       against an empty control.
  *   <li>A segment cell with no variant rows gets an {@code empty_treatment} row for each variant of
- *       its experiment, so every (experiment, metric, variant) group is complete; an experiment with
- *       no variant rows at all has one group per declared {@code --variants} value, or else one
- *       under {@link #NO_VARIANT}, carried through every stage with status {@code
+ *       its experiment, so every (experiment, metric, variant) group is complete; an experiment
+ *       with no variant rows at all has one group per declared {@code --variants} value, or else
+ *       one under {@link #NO_VARIANT}, carried through every stage with status {@code
  *       empty_treatment} and decision {@code insufficient_data}.
  * </ul>
  */
@@ -60,8 +60,13 @@ final class ArmCoverage {
         }
       }
       throw new UsageException(
-          "no row has the control arm '" + spec.controlArm() + "' in column '" + spec.armCol()
-              + "'; arms seen: " + String.join(", ", shown) + "; pass --control-arm with the control's value");
+          "no row has the control arm '"
+              + spec.controlArm()
+              + "' in column '"
+              + spec.armCol()
+              + "'; arms seen: "
+              + String.join(", ", shown)
+              + "; pass --control-arm with the control's value");
     }
     List<SegmentEstimate> out = new ArrayList<>(estimates.size());
     for (SegmentEstimate e : estimates) {
@@ -70,12 +75,19 @@ final class ArmCoverage {
         continue;
       }
       TreeSet<String> v = variants.get(e.experimentId());
-      Iterable<String> labels = !v.isEmpty() ? v : !spec.variants().isEmpty() ? spec.variants() : List.of(NO_VARIANT);
+      Iterable<String> labels =
+          !v.isEmpty() ? v : !spec.variants().isEmpty() ? spec.variants() : List.of(NO_VARIANT);
       for (String variant : labels) {
         out.add(
             SegmentEstimate.empty(
-                e.experimentId(), e.metric(), variant, e.segment(), e.nControl(), 0,
-                Status.EMPTY_TREATMENT.code(), e.kind()));
+                e.experimentId(),
+                e.metric(),
+                variant,
+                e.segment(),
+                e.nControl(),
+                0,
+                Status.EMPTY_TREATMENT.code(),
+                e.kind()));
       }
     }
     return out;

@@ -2,7 +2,6 @@ package io.segfx.job;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -14,10 +13,10 @@ import java.util.function.Supplier;
  * Runs independent driver-side pieces on a few threads: the output stage's (one Spark write per
  * table, the memos, the report) and the decision tables' ({@link DecisionAssembly}). Each table
  * write is a single-file Spark job whose rows are converted on the driver, so written one after
- * another they leave all but one core idle; Spark schedules jobs
- * submitted from several threads side by side. Outputs do not depend on the interleaving: every
- * piece writes its own files. The first failure (in submission order) is rethrown unwrapped after
- * all pieces have finished, so a failed run leaves no write still running into the staging folder.
+ * another they leave all but one core idle; Spark schedules jobs submitted from several threads
+ * side by side. Outputs do not depend on the interleaving: every piece writes its own files. The
+ * first failure (in submission order) is rethrown unwrapped after all pieces have finished, so a
+ * failed run leaves no write still running into the staging folder.
  */
 final class ConcurrentTasks implements AutoCloseable {
   private final ExecutorService pool;

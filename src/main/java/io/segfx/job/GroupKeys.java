@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
-/** Indexes of the run's tables by their (experiment, metric, variant) group, for memos and the report. */
+/**
+ * Indexes of the run's tables by their (experiment, metric, variant) group, for memos and the
+ * report.
+ */
 final class GroupKeys {
   private GroupKeys() {}
 

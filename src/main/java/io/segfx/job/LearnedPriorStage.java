@@ -38,7 +38,8 @@ final class LearnedPriorStage {
    * The learned priors, the restated effects, and with {@code --prior-history} that table's row
    * accounting for the manifest (null otherwise).
    */
-  record Result(List<LearnedPriorFit> fits, List<LearnedEffect> effects, Map<String, Object> history) {}
+  record Result(
+      List<LearnedPriorFit> fits, List<LearnedEffect> effects, Map<String, Object> history) {}
 
   static Result run(SparkSession spark, JobSpec spec, List<DecisionMetrics> decisions) {
     List<LearnedPriorFit> fits = new ArrayList<>();
@@ -51,7 +52,9 @@ final class LearnedPriorStage {
     Map<String, List<double[]>> byMetric = new LinkedHashMap<>();
     if (spec.priorHistory() == null) {
       for (DecisionMetrics d : decisions) {
-        byMetric.computeIfAbsent(d.metric(), k -> new ArrayList<>()).add(new double[] {d.effectMean(), d.effectSd()});
+        byMetric
+            .computeIfAbsent(d.metric(), k -> new ArrayList<>())
+            .add(new double[] {d.effectMean(), d.effectSd()});
       }
     } else {
       for (String m : spec.metricSpecs().stream().map(io.segfx.model.MetricSpec::column).toList()) {
@@ -65,12 +68,17 @@ final class LearnedPriorStage {
         read++;
         String metric = r.getString(0);
         String reason =
-            metric == null ? "null:metric"
-                : !byMetric.containsKey(metric) ? "other_metric"
-                : r.isNullAt(1) ? "not_numeric:effect_mean"
-                : r.isNullAt(2) ? "not_numeric:effect_sd"
-                : !usable(new double[] {r.getDouble(1), r.getDouble(2)}) ? "unusable:effect_mean_or_sd"
-                : null;
+            metric == null
+                ? "null:metric"
+                : !byMetric.containsKey(metric)
+                    ? "other_metric"
+                    : r.isNullAt(1)
+                        ? "not_numeric:effect_mean"
+                        : r.isNullAt(2)
+                            ? "not_numeric:effect_sd"
+                            : !usable(new double[] {r.getDouble(1), r.getDouble(2)})
+                                ? "unusable:effect_mean_or_sd"
+                                : null;
         if (reason != null) {
           rejected.merge(reason, 1L, Long::sum);
           continue;
@@ -88,17 +96,40 @@ final class LearnedPriorStage {
     DecisionRule rule = new DecisionRule(spec.launchProbability());
     for (Map.Entry<String, List<double[]>> e : byMetric.entrySet()) {
       String metric = e.getKey();
-      double[] m = e.getValue().stream().filter(LearnedPriorStage::usable).mapToDouble(x -> x[0]).toArray();
-      double[] s = e.getValue().stream().filter(LearnedPriorStage::usable).mapToDouble(x -> x[1]).toArray();
+      double[] m =
+          e.getValue().stream().filter(LearnedPriorStage::usable).mapToDouble(x -> x[0]).toArray();
+      double[] s =
+          e.getValue().stream().filter(LearnedPriorStage::usable).mapToDouble(x -> x[1]).toArray();
       if (m.length < MIN_EXPERIMENTS) {
-        String note = "too few experiments with an estimate (" + m.length + " < " + MIN_EXPERIMENTS + "); no prior learned";
-        fits.add(new LearnedPriorFit(metric, spec.learnedPrior(), source, m.length, nan(), nan(), nan(), nan(), nan(), nan(), nan(), false, note));
+        String note =
+            "too few experiments with an estimate ("
+                + m.length
+                + " < "
+                + MIN_EXPERIMENTS
+                + "); no prior learned";
+        fits.add(
+            new LearnedPriorFit(
+                metric,
+                spec.learnedPrior(),
+                source,
+                m.length,
+                nan(),
+                nan(),
+                nan(),
+                nan(),
+                nan(),
+                nan(),
+                nan(),
+                false,
+                note));
         continue;
       }
       LearnedPrior normal = LearnedPrior.fit(m, s, 1);
       LearnedPrior mixture = LearnedPrior.fit(m, s, 2);
-      fits.add(row(metric, "normal", source, m.length, normal, "normal".equals(spec.learnedPrior())));
-      fits.add(row(metric, "mixture", source, m.length, mixture, "mixture".equals(spec.learnedPrior())));
+      fits.add(
+          row(metric, "normal", source, m.length, normal, "normal".equals(spec.learnedPrior())));
+      fits.add(
+          row(metric, "mixture", source, m.length, mixture, "mixture".equals(spec.learnedPrior())));
       LearnedPrior used = "normal".equals(spec.learnedPrior()) ? normal : mixture;
       String description = describe(spec.learnedPrior(), used, source, m.length);
       for (DecisionMetrics d : decisions) {
@@ -108,8 +139,14 @@ final class LearnedPriorStage {
         NormalMixture post = used.posterior(d.effectMean(), d.effectSd());
         DecisionMetrics with =
             MixtureDecision.of(
-                    new String[] {d.experimentId(), d.metric(), d.variant()}, post, spec.thresholdsByMetric().get(metric),
-                    spec.economics(metric), rule, description, Double.NaN, Double.NaN)
+                    new String[] {d.experimentId(), d.metric(), d.variant()},
+                    post,
+                    spec.thresholdsByMetric().get(metric),
+                    spec.economics(metric),
+                    rule,
+                    description,
+                    Double.NaN,
+                    Double.NaN)
                 .withSrm(d.srmPValue(), d.srmFlag());
         effects.add(new LearnedEffect(d, with, spec.learnedPrior(), source));
       }
@@ -125,33 +162,66 @@ final class LearnedPriorStage {
     return Double.NaN;
   }
 
-  private static LearnedPriorFit row(String metric, String model, String source, int n, LearnedPrior p, boolean used) {
+  private static LearnedPriorFit row(
+      String metric, String model, String source, int n, LearnedPrior p, boolean used) {
     boolean two = p.weight().length == 2;
     return new LearnedPriorFit(
-        metric, model, source, n, p.weight()[0], p.mean()[0], p.sd()[0], two ? p.weight()[1] : Double.NaN,
-        two ? p.mean()[1] : Double.NaN, two ? p.sd()[1] : Double.NaN, p.logLikelihood(), used, "");
+        metric,
+        model,
+        source,
+        n,
+        p.weight()[0],
+        p.mean()[0],
+        p.sd()[0],
+        two ? p.weight()[1] : Double.NaN,
+        two ? p.mean()[1] : Double.NaN,
+        two ? p.sd()[1] : Double.NaN,
+        p.logLikelihood(),
+        used,
+        "");
   }
 
   private static String describe(String model, LearnedPrior p, String source, int n) {
-    StringBuilder b = new StringBuilder("learned ").append(model).append(" prior on the experiment effect from ").append(n)
-        .append(" experiments (").append(source).append("): ");
+    StringBuilder b =
+        new StringBuilder("learned ")
+            .append(model)
+            .append(" prior on the experiment effect from ")
+            .append(n)
+            .append(" experiments (")
+            .append(source)
+            .append("): ");
     for (int c = 0; c < p.weight().length; c++) {
       if (c > 0) {
         b.append(" + ");
       }
-      b.append(String.format(java.util.Locale.ROOT, "%.3g N(%.4g, %.4g^2)", p.weight()[c], p.mean()[c], p.sd()[c]));
+      b.append(
+          String.format(
+              java.util.Locale.ROOT,
+              "%.3g N(%.4g, %.4g^2)",
+              p.weight()[c],
+              p.mean()[c],
+              p.sd()[c]));
     }
     return b.toString();
   }
 
-  /** metric, effect_mean, effect_sd of a history table, with a usage error naming a missing column. */
+  /**
+   * metric, effect_mean, effect_sd of a history table, with a usage error naming a missing column.
+   */
   private static List<Row> history(SparkSession spark, String path) {
     Dataset<Row> t = InputReader.read(spark, path, path.endsWith(".csv") ? "csv" : "parquet");
     for (String c : new String[] {"metric", "effect_mean", "effect_sd"}) {
       if (!Arrays.asList(t.columns()).contains(c)) {
-        throw new UsageException("--prior-history " + path + " has no column '" + c + "' (needs metric, effect_mean, effect_sd)");
+        throw new UsageException(
+            "--prior-history "
+                + path
+                + " has no column '"
+                + c
+                + "' (needs metric, effect_mean, effect_sd)");
       }
     }
-    return t.selectExpr("CAST(metric AS STRING)", "CAST(effect_mean AS DOUBLE)", "CAST(effect_sd AS DOUBLE)").collectAsList();
+    return t.selectExpr(
+            "CAST(metric AS STRING)", "CAST(effect_mean AS DOUBLE)", "CAST(effect_sd AS DOUBLE)")
+        .collectAsList();
   }
 }

@@ -26,26 +26,45 @@ final class MemoStage {
 
   /** Writes the memos; returns each (experiment, variant)'s memo path inside the output folder. */
   static Map<List<String>, String> write(
-      RunOutput out, JobSpec spec, List<ExperimentPooling> pooling, DecisionAssembly.Tables tables,
-      List<io.segfx.model.LearnedEffect> learned, long rowsRead, long rowsRejected) {
+      RunOutput out,
+      JobSpec spec,
+      List<ExperimentPooling> pooling,
+      DecisionAssembly.Tables tables,
+      List<io.segfx.model.LearnedEffect> learned,
+      long rowsRead,
+      long rowsRejected) {
     Map<List<String>, io.segfx.model.LearnedEffect> learnedByKey =
-        GroupKeys.unique(learned, l -> GroupKeys.of(l.without().experimentId(), l.without().metric(), l.without().variant()));
-    Map<List<String>, ExperimentPooling> pools = GroupKeys.unique(pooling, p -> GroupKeys.of(p.experimentId(), p.metric(), p.variant()));
+        GroupKeys.unique(
+            learned,
+            l ->
+                GroupKeys.of(
+                    l.without().experimentId(), l.without().metric(), l.without().variant()));
+    Map<List<String>, ExperimentPooling> pools =
+        GroupKeys.unique(pooling, p -> GroupKeys.of(p.experimentId(), p.metric(), p.variant()));
     Map<List<String>, List<SegmentPosterior>> segments =
-        GroupKeys.group(tables.posteriors(), p -> GroupKeys.of(p.experimentId(), p.metric(), p.variant()));
+        GroupKeys.group(
+            tables.posteriors(), p -> GroupKeys.of(p.experimentId(), p.metric(), p.variant()));
     Map<List<String>, List<PriorSensitivity>> grid =
-        GroupKeys.group(tables.sensitivity(), p -> GroupKeys.of(p.experimentId(), p.metric(), p.variant()));
+        GroupKeys.group(
+            tables.sensitivity(), p -> GroupKeys.of(p.experimentId(), p.metric(), p.variant()));
     Map<List<String>, List<io.segfx.model.BiasSensitivity>> bias =
-        GroupKeys.group(tables.bias(), b -> GroupKeys.of(b.experimentId(), b.metric(), b.variant()));
-    Map<List<String>, List<DecisionMemo.MetricBlock>> memos = new TreeMap<>(PoolingStage::compareKeys);
+        GroupKeys.group(
+            tables.bias(), b -> GroupKeys.of(b.experimentId(), b.metric(), b.variant()));
+    Map<List<String>, List<DecisionMemo.MetricBlock>> memos =
+        new TreeMap<>(PoolingStage::compareKeys);
     Map<String, TreeSet<String>> variants = new HashMap<>();
     for (DecisionMetrics d : tables.decisions()) {
       List<String> key = List.of(d.experimentId(), d.metric(), d.variant());
-      memos.computeIfAbsent(List.of(d.experimentId(), d.variant()), k -> new ArrayList<>())
+      memos
+          .computeIfAbsent(List.of(d.experimentId(), d.variant()), k -> new ArrayList<>())
           .add(
               new DecisionMemo.MetricBlock(
-                  d, pools.get(key), segments.getOrDefault(key, List.of()), grid.getOrDefault(key, List.of()),
-                  bias.getOrDefault(key, List.of()), learnedByKey.get(key)));
+                  d,
+                  pools.get(key),
+                  segments.getOrDefault(key, List.of()),
+                  grid.getOrDefault(key, List.of()),
+                  bias.getOrDefault(key, List.of()),
+                  learnedByKey.get(key)));
       variants.computeIfAbsent(d.experimentId(), k -> new TreeSet<>()).add(d.variant());
     }
     Map<List<String>, String> ids = new LinkedHashMap<>();
@@ -55,9 +74,14 @@ final class MemoStage {
     List<String> names = DecisionMemo.safeNames(ids.values());
     DecisionMemo.RunFacts facts =
         new DecisionMemo.RunFacts(
-            rowsRead, rowsRejected, spec.launchProbability(), spec.design(), spec.confoundingWarning());
+            rowsRead,
+            rowsRejected,
+            spec.launchProbability(),
+            spec.design(),
+            spec.confoundingWarning());
     Map<List<String>, String> paths = new LinkedHashMap<>();
-    List<Map.Entry<List<String>, List<DecisionMemo.MetricBlock>>> entries = new ArrayList<>(memos.entrySet());
+    List<Map.Entry<List<String>, List<DecisionMemo.MetricBlock>>> entries =
+        new ArrayList<>(memos.entrySet());
     for (int i = 0; i < entries.size(); i++) {
       paths.put(entries.get(i).getKey(), FOLDER + "/" + names.get(i) + ".md");
     }
@@ -67,7 +91,9 @@ final class MemoStage {
         .forEach(
             i -> {
               List<String> k = entries.get(i).getKey();
-              out.writeText(paths.get(k), DecisionMemo.render(k.get(0), k.get(1), entries.get(i).getValue(), facts));
+              out.writeText(
+                  paths.get(k),
+                  DecisionMemo.render(k.get(0), k.get(1), entries.get(i).getValue(), facts));
             });
     return paths;
   }

@@ -24,7 +24,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -85,7 +84,8 @@ public final class PoolingStage {
       run.add(e);
     }
     // Groups are independent: pooled in parallel on the driver's cores, collected in key order.
-    List<GroupOut> outs = entries.parallelStream().map(g -> poolSafely(g.getKey(), g.getValue(), spec)).toList();
+    List<GroupOut> outs =
+        entries.parallelStream().map(g -> poolSafely(g.getKey(), g.getValue(), spec)).toList();
     List<ExperimentPooling> pooling = new ArrayList<>();
     List<SegmentPosterior> posteriors = new ArrayList<>();
     List<PooledPosterior> draws = new ArrayList<>();
@@ -105,7 +105,8 @@ public final class PoolingStage {
   }
 
   /** One group's stage-2 output; {@code draw} is null when no segment is usable. */
-  private record GroupOut(ExperimentPooling pooling, List<SegmentPosterior> posteriors, PooledPosterior draw) {}
+  private record GroupOut(
+      ExperimentPooling pooling, List<SegmentPosterior> posteriors, PooledPosterior draw) {}
 
   /**
    * Pools one group; a group whose numbers defeat the estimator (an arithmetic failure on extreme
@@ -122,11 +123,31 @@ public final class PoolingStage {
         usable += c.usable() ? 1 : 0;
       }
       double nan = Double.NaN;
-      String note = "not pooled: the estimator failed on these segments (" + e.getMessage() + "); check their estimates and standard errors";
+      String note =
+          "not pooled: the estimator failed on these segments ("
+              + e.getMessage()
+              + "); check their estimates and standard errors";
       return new GroupOut(
           new ExperimentPooling(
-              key.get(0), key.get(1), key.get(2), FAILED, nan, nan, nan, usable, cells.size(), note, "",
-              nan, nan, nan, nan, nan, nan, nan, false),
+              key.get(0),
+              key.get(1),
+              key.get(2),
+              FAILED,
+              nan,
+              nan,
+              nan,
+              usable,
+              cells.size(),
+              note,
+              "",
+              nan,
+              nan,
+              nan,
+              nan,
+              nan,
+              nan,
+              nan,
+              false),
           new ArrayList<>(),
           null);
     }
@@ -162,8 +183,12 @@ public final class PoolingStage {
         boolean both = Double.isInfinite(full.tauMean()) && Double.isInfinite(full.muSd());
         note =
             (both ? "E[tau] and sd(mu)" : Double.isInfinite(full.tauMean()) ? "E[tau]" : "sd(mu)")
-                + " infinite: with " + k + " segments the " + spec.tauPrior()
-                + " prior leaves tau's posterior tail too heavy; use the quantiles, or a proper tau prior";
+                + " infinite: with "
+                + k
+                + " segments the "
+                + spec.tauPrior()
+                + " prior leaves tau's posterior tail too heavy; use the quantiles, or a proper tau"
+                + " prior";
       }
     } else if (k >= spec.minSegments()) {
       try {
@@ -178,28 +203,82 @@ public final class PoolingStage {
     } else {
       note = "fewer than " + spec.minSegments() + " usable segments; not pooled";
     }
-    String prior = full != null ? Priors.describeFull(spec, cells.get(0).binary()) : Priors.describe(spec, cells.get(0).binary(), fit);
+    String prior =
+        full != null
+            ? Priors.describeFull(spec, cells.get(0).binary())
+            : Priors.describe(spec, cells.get(0).binary(), fit);
     ExperimentPooling pooled;
     double nan = Double.NaN;
     if (full != null) {
       pooled =
           new ExperimentPooling(
-              key.get(0), key.get(1), key.get(2), FULL, full.muMean(), full.muSd(), full.tauMean(), k, cells.size(), note, prior,
-              full.muQ025(), full.muQ975(), full.tauQ025(), full.tauQ975(), nan, nan, nan,
+              key.get(0),
+              key.get(1),
+              key.get(2),
+              FULL,
+              full.muMean(),
+              full.muSd(),
+              full.tauMean(),
+              k,
+              cells.size(),
+              note,
+              prior,
+              full.muQ025(),
+              full.muQ975(),
+              full.tauQ025(),
+              full.tauQ975(),
+              nan,
+              nan,
+              nan,
               false);
     } else if (fit != null) {
       KnappHartung kh =
-          "reml".equals(fit.method()) || "dl".equals(fit.method()) ? KnappHartung.of(y, se, fit.mu(), fit.tau2(), spec.khTruncate()) : null;
+          "reml".equals(fit.method()) || "dl".equals(fit.method())
+              ? KnappHartung.of(y, se, fit.mu(), fit.tau2(), spec.khTruncate())
+              : null;
       pooled =
           new ExperimentPooling(
-              key.get(0), key.get(1), key.get(2), fit.method(), fit.mu(), fit.muSe(), fit.tau(), k, cells.size(), note, prior,
-              fit.mu() - NormalSummary.Z975 * fit.muSe(), fit.mu() + NormalSummary.Z975 * fit.muSe(), nan, nan,
-              kh == null ? nan : kh.se(), kh == null ? nan : kh.q025(), kh == null ? nan : kh.q975(), fit.tau2() == 0);
+              key.get(0),
+              key.get(1),
+              key.get(2),
+              fit.method(),
+              fit.mu(),
+              fit.muSe(),
+              fit.tau(),
+              k,
+              cells.size(),
+              note,
+              prior,
+              fit.mu() - NormalSummary.Z975 * fit.muSe(),
+              fit.mu() + NormalSummary.Z975 * fit.muSe(),
+              nan,
+              nan,
+              kh == null ? nan : kh.se(),
+              kh == null ? nan : kh.q025(),
+              kh == null ? nan : kh.q975(),
+              fit.tau2() == 0);
     } else {
       pooled =
           new ExperimentPooling(
-              key.get(0), key.get(1), key.get(2), NO_POOLING, nan, nan, nan, k, cells.size(), note, prior, nan, nan, nan, nan,
-              nan, nan, nan, false);
+              key.get(0),
+              key.get(1),
+              key.get(2),
+              NO_POOLING,
+              nan,
+              nan,
+              nan,
+              k,
+              cells.size(),
+              note,
+              prior,
+              nan,
+              nan,
+              nan,
+              nan,
+              nan,
+              nan,
+              nan,
+              false);
     }
     if (k == 0) {
       return new GroupOut(pooled, posteriors, null);
@@ -212,48 +291,141 @@ public final class PoolingStage {
       double share = (double) n[j] / units;
       double[] baseline = Priors.baseline(spec, e);
       int baselineKind =
-          e.fromEstimates() ? SegmentDraw.NONE : e.binary() ? SegmentDraw.BETA : SegmentDraw.STUDENT;
+          e.fromEstimates()
+              ? SegmentDraw.NONE
+              : e.binary() ? SegmentDraw.BETA : SegmentDraw.STUDENT;
       if (full != null) {
         // theta_j | y is a mixture over the grid, summarised in stage 3 from the broadcast
         // hierarchy (MixtureDecision): the draw carries only the share and the baseline.
         segs[j] =
-            new SegmentDraw(e.segment(), share, SegmentDraw.NORMAL, new double[] {Double.NaN, Double.NaN}, baselineKind, baseline, false);
+            new SegmentDraw(
+                e.segment(),
+                share,
+                SegmentDraw.NORMAL,
+                new double[] {Double.NaN, Double.NaN},
+                baselineKind,
+                baseline,
+                false);
       } else if (fit != null) {
         Shrinkage.Posterior p = Shrinkage.posterior(y[j], se[j], fit.mu(), fit.muSe(), fit.tau2());
         NormalSummary s = NormalSummary.of(p.mean(), p.sd(), spec.threshold(e.metric()));
         posteriors.add(
             new SegmentPosterior(
-                e.experimentId(), e.metric(), e.variant(), e.segment(), s.mean(), s.sd(), s.q025(),
-                s.q975(), s.probPositive(), s.probAboveThreshold(), p.weightOnRaw(), n[j], Double.NaN,
-                Double.NaN, "normal", prior));
-        segs[j] = new SegmentDraw(e.segment(), share, SegmentDraw.NORMAL, new double[] {p.mean(), p.sd()}, baselineKind, baseline, false);
+                e.experimentId(),
+                e.metric(),
+                e.variant(),
+                e.segment(),
+                s.mean(),
+                s.sd(),
+                s.q025(),
+                s.q975(),
+                s.probPositive(),
+                s.probAboveThreshold(),
+                p.weightOnRaw(),
+                n[j],
+                Double.NaN,
+                Double.NaN,
+                "normal",
+                prior));
+        segs[j] =
+            new SegmentDraw(
+                e.segment(),
+                share,
+                SegmentDraw.NORMAL,
+                new double[] {p.mean(), p.sd()},
+                baselineKind,
+                baseline,
+                false);
       } else if (e.fromEstimates()) {
         NormalSummary s = NormalSummary.of(y[j], se[j], spec.threshold(e.metric()));
         posteriors.add(
             new SegmentPosterior(
-                e.experimentId(), e.metric(), e.variant(), e.segment(), s.mean(), s.sd(), s.q025(),
-                s.q975(), s.probPositive(), s.probAboveThreshold(), 1.0, n[j], Double.NaN, Double.NaN,
-                "normal", prior));
-        segs[j] = new SegmentDraw(e.segment(), share, SegmentDraw.NORMAL, new double[] {y[j], se[j]}, baselineKind, baseline, false);
+                e.experimentId(),
+                e.metric(),
+                e.variant(),
+                e.segment(),
+                s.mean(),
+                s.sd(),
+                s.q025(),
+                s.q975(),
+                s.probPositive(),
+                s.probAboveThreshold(),
+                1.0,
+                n[j],
+                Double.NaN,
+                Double.NaN,
+                "normal",
+                prior));
+        segs[j] =
+            new SegmentDraw(
+                e.segment(),
+                share,
+                SegmentDraw.NORMAL,
+                new double[] {y[j], se[j]},
+                baselineKind,
+                baseline,
+                false);
       } else if (e.binary()) {
-        segs[j] = new SegmentDraw(e.segment(), share, SegmentDraw.BETA_DIFF, Priors.betaDiff(spec, e), baselineKind, baseline, true);
+        segs[j] =
+            new SegmentDraw(
+                e.segment(),
+                share,
+                SegmentDraw.BETA_DIFF,
+                Priors.betaDiff(spec, e),
+                baselineKind,
+                baseline,
+                true);
       } else if (spec.covariates().isEmpty() || Double.isNaN(e.bayesMean())) {
-        segs[j] = new SegmentDraw(e.segment(), share, SegmentDraw.STUDENT_DIFF, Priors.nigDiff(spec, e), baselineKind, baseline, true);
+        segs[j] =
+            new SegmentDraw(
+                e.segment(),
+                share,
+                SegmentDraw.STUDENT_DIFF,
+                Priors.nigDiff(spec, e),
+                baselineKind,
+                baseline,
+                true);
       } else {
         StudentSummary t = e.bayesSummary();
         posteriors.add(
             new SegmentPosterior(
-                e.experimentId(), e.metric(), e.variant(), e.segment(), t.mean(), t.sd(), t.q025(),
-                t.q975(), t.probPositive(), t.probAboveThreshold(), 1.0, n[j], Double.NaN, Double.NaN,
-                "student_t", prior));
+                e.experimentId(),
+                e.metric(),
+                e.variant(),
+                e.segment(),
+                t.mean(),
+                t.sd(),
+                t.q025(),
+                t.q975(),
+                t.probPositive(),
+                t.probAboveThreshold(),
+                1.0,
+                n[j],
+                Double.NaN,
+                Double.NaN,
+                "student_t",
+                prior));
         segs[j] =
             new SegmentDraw(
-                e.segment(), share, SegmentDraw.STUDENT,
-                new double[] {e.bayesMean(), e.bayesScale(), e.bayesDof()}, baselineKind, baseline, false);
+                e.segment(),
+                share,
+                SegmentDraw.STUDENT,
+                new double[] {e.bayesMean(), e.bayesScale(), e.bayesDof()},
+                baselineKind,
+                baseline,
+                false);
       }
     }
-    HierarchicalPosterior shared = full != null ? full : fit != null ? HierarchicalPosterior.plugIn(y, se, fit.mu(), fit.muSe(), fit.tau2()) : null;
-    return new GroupOut(pooled, posteriors, new PooledPosterior(key.get(0), key.get(1), key.get(2), segs, n, prior, shared));
+    HierarchicalPosterior shared =
+        full != null
+            ? full
+            : fit != null
+                ? HierarchicalPosterior.plugIn(y, se, fit.mu(), fit.muSe(), fit.tau2())
+                : null;
+    return new GroupOut(
+        pooled,
+        posteriors,
+        new PooledPosterior(key.get(0), key.get(1), key.get(2), segs, n, prior, shared));
   }
 
   static PoolingResult pool(JobSpec spec, double[] y, double[] se) {
@@ -266,9 +438,9 @@ public final class PoolingStage {
   }
 
   /**
-   * Adds the cells stage 1 cannot see: a variant of the experiment with no rows in a segment gets an
-   * {@code empty_treatment} cell (with the segment's control count). Control-only markers are kept
-   * only for experiments with no variant at all. The result is sorted by experiment, metric,
+   * Adds the cells stage 1 cannot see: a variant of the experiment with no rows in a segment gets
+   * an {@code empty_treatment} cell (with the segment's control count). Control-only markers are
+   * kept only for experiments with no variant at all. The result is sorted by experiment, metric,
    * variant, segment.
    */
   static List<SegmentEstimate> completeGrid(List<SegmentEstimate> raw) {
@@ -312,7 +484,8 @@ public final class PoolingStage {
       return rows;
     }
     // Usually complete: every (metric, variant, segment) once and no control-only marker.
-    if (controlOnly == 0 && rows.size() == (long) metrics.size() * variants.size() * controlCount.size()) {
+    if (controlOnly == 0
+        && rows.size() == (long) metrics.size() * variants.size() * controlCount.size()) {
       return rows;
     }
     Map<List<String>, SegmentEstimate> present = new HashMap<>();
@@ -328,8 +501,14 @@ public final class PoolingStage {
           if (!present.containsKey(List.of(metric, variant, seg.getKey()))) {
             out.add(
                 SegmentEstimate.empty(
-                    rows.get(0).experimentId(), metric, variant, seg.getKey(), seg.getValue(), 0,
-                    Status.EMPTY_TREATMENT.code(), kinds.get(metric)));
+                    rows.get(0).experimentId(),
+                    metric,
+                    variant,
+                    seg.getKey(),
+                    seg.getValue(),
+                    0,
+                    Status.EMPTY_TREATMENT.code(),
+                    kinds.get(metric)));
           }
         }
       }

@@ -42,7 +42,9 @@ final class ReportStage {
 
   /** Index order: highest expected profit first, undefined profits last, then table order. */
   static final Comparator<DecisionMetrics> BY_PROFIT =
-      Comparator.<DecisionMetrics>comparingDouble(d -> Double.isNaN(d.expectedProfit()) ? Double.POSITIVE_INFINITY : -d.expectedProfit())
+      Comparator.<DecisionMetrics>comparingDouble(
+              d ->
+                  Double.isNaN(d.expectedProfit()) ? Double.POSITIVE_INFINITY : -d.expectedProfit())
           .thenComparing(DecisionMetrics.ORDER);
 
   static Result write(
@@ -54,13 +56,18 @@ final class ReportStage {
       String runId,
       long rowsUsed,
       long rowsRejected) {
-    Map<List<String>, ExperimentPooling> pools = GroupKeys.unique(s2.pooling(), p -> key(p.experimentId(), p.metric(), p.variant()));
-    Map<List<String>, PooledPosterior> drawn = GroupKeys.unique(s2.draws(), p -> key(p.experimentId(), p.metric(), p.variant()));
-    Map<List<String>, List<SegmentEstimate>> raw = GroupKeys.group(tables.estimates(), e -> key(e.experimentId(), e.metric(), e.variant()));
+    Map<List<String>, ExperimentPooling> pools =
+        GroupKeys.unique(s2.pooling(), p -> key(p.experimentId(), p.metric(), p.variant()));
+    Map<List<String>, PooledPosterior> drawn =
+        GroupKeys.unique(s2.draws(), p -> key(p.experimentId(), p.metric(), p.variant()));
+    Map<List<String>, List<SegmentEstimate>> raw =
+        GroupKeys.group(tables.estimates(), e -> key(e.experimentId(), e.metric(), e.variant()));
     Map<List<String>, List<SegmentPosterior>> segments =
         GroupKeys.group(tables.posteriors(), p -> key(p.experimentId(), p.metric(), p.variant()));
-    Map<List<String>, List<PriorSensitivity>> grid = GroupKeys.group(tables.sensitivity(), p -> key(p.experimentId(), p.metric(), p.variant()));
-    Map<List<String>, List<BiasSensitivity>> bias = GroupKeys.group(tables.bias(), b -> key(b.experimentId(), b.metric(), b.variant()));
+    Map<List<String>, List<PriorSensitivity>> grid =
+        GroupKeys.group(tables.sensitivity(), p -> key(p.experimentId(), p.metric(), p.variant()));
+    Map<List<String>, List<BiasSensitivity>> bias =
+        GroupKeys.group(tables.bias(), b -> key(b.experimentId(), b.metric(), b.variant()));
 
     Set<String> flagged = flagged(tables);
     List<DecisionMetrics> byProfit = new ArrayList<>(tables.decisions());
@@ -98,7 +105,9 @@ final class ReportStage {
                   String experiment = pages.get(p).getKey();
                   boolean chart = charted.contains(experiment);
                   List<DecisionMetrics> rows = new ArrayList<>(pages.get(p).getValue());
-                  rows.sort(Comparator.comparing(DecisionMetrics::variant).thenComparing(DecisionMetrics::metric));
+                  rows.sort(
+                      Comparator.comparing(DecisionMetrics::variant)
+                          .thenComparing(DecisionMetrics::metric));
                   List<HtmlReport.Section> sections = new ArrayList<>();
                   Map<String, String> memoLinks = new TreeMap<>();
                   int c = 0;
@@ -112,8 +121,15 @@ final class ReportStage {
                     List<String> svgs = new ArrayList<>();
                     if (chart) {
                       for (String svg :
-                          charts(spec, d, pools.get(k), drawn.get(k), raw.getOrDefault(k, List.of()),
-                              segments.getOrDefault(k, List.of()), grid.getOrDefault(k, List.of()), bias.getOrDefault(k, List.of()),
+                          charts(
+                              spec,
+                              d,
+                              pools.get(k),
+                              drawn.get(k),
+                              raw.getOrDefault(k, List.of()),
+                              segments.getOrDefault(k, List.of()),
+                              grid.getOrDefault(k, List.of()),
+                              bias.getOrDefault(k, List.of()),
                               "c" + c++)) {
                         if (svg != null) {
                           svgs.add(svg);
@@ -123,12 +139,19 @@ final class ReportStage {
                     }
                     sections.add(
                         new HtmlReport.Section(
-                            d, pools.get(k), raw.getOrDefault(k, List.of()), segments.getOrDefault(k, List.of()),
-                            grid.getOrDefault(k, List.of()), bias.getOrDefault(k, List.of()), svgs, memo));
+                            d,
+                            pools.get(k),
+                            raw.getOrDefault(k, List.of()),
+                            segments.getOrDefault(k, List.of()),
+                            grid.getOrDefault(k, List.of()),
+                            bias.getOrDefault(k, List.of()),
+                            svgs,
+                            memo));
                   }
                   out.writeText(
                       HtmlReport.FOLDER + "/" + HtmlReport.PAGES + "/" + pageOf.get(experiment),
-                      HtmlReport.experiment(experiment, sections, spec.confoundingWarning(), memoLinks));
+                      HtmlReport.experiment(
+                          experiment, sections, spec.confoundingWarning(), memoLinks));
                   return drawnCharts;
                 })
             .sum();
@@ -136,12 +159,23 @@ final class ReportStage {
     List<HtmlReport.IndexRow> index = new ArrayList<>();
     for (DecisionMetrics d : byProfit) {
       index.add(
-          new HtmlReport.IndexRow(d, pageOf.get(d.experimentId()), charted.contains(d.experimentId()), flagged.contains(d.experimentId())));
+          new HtmlReport.IndexRow(
+              d,
+              pageOf.get(d.experimentId()),
+              charted.contains(d.experimentId()),
+              flagged.contains(d.experimentId())));
     }
     HtmlReport.RunSummary run =
         new HtmlReport.RunSummary(
-            runId, rowsUsed + rowsRejected, rowsUsed, rowsRejected, spec.pooling(), spec.design(), spec.confoundingWarning(),
-            spec.report().toString(), charted.size());
+            runId,
+            rowsUsed + rowsRejected,
+            rowsUsed,
+            rowsRejected,
+            spec.pooling(),
+            spec.design(),
+            spec.confoundingWarning(),
+            spec.report().toString(),
+            charted.size());
     out.writeText(HtmlReport.FOLDER + "/index.html", HtmlReport.index(run, index));
     return new Result(byExperiment.size(), charted.size(), charts);
   }
@@ -164,7 +198,9 @@ final class ReportStage {
     }
     Map<List<String>, Set<String>> biasRecs = new HashMap<>();
     for (BiasSensitivity b : tables.bias()) {
-      biasRecs.computeIfAbsent(key(b.experimentId(), b.metric(), b.variant()), k -> new HashSet<>()).add(b.result().recommendation());
+      biasRecs
+          .computeIfAbsent(key(b.experimentId(), b.metric(), b.variant()), k -> new HashSet<>())
+          .add(b.result().recommendation());
     }
     for (Map.Entry<List<String>, Set<String>> e : biasRecs.entrySet()) {
       if (e.getValue().size() > 1) {
@@ -188,12 +224,17 @@ final class ReportStage {
     double[] effect =
         d.draws() > 0 && posterior != null
             ? ExperimentDraws.effectDraws(
-                posterior.segments(), d.draws(), Seeds.of(spec.seed(), d.experimentId(), d.metric(), d.variant()))
+                posterior.segments(),
+                d.draws(),
+                Seeds.of(spec.seed(), d.experimentId(), d.metric(), d.variant()))
             : null;
     double threshold = spec.thresholdsByMetric().get(d.metric()).effect();
     // A full-Bayes group's effect is a normal mixture over the tau grid: drawn exactly.
     NormalMixture mixture = null;
-    if (effect == null && posterior != null && posterior.hierarchy() != null && posterior.hierarchy().tau().length > 1) {
+    if (effect == null
+        && posterior != null
+        && posterior.hierarchy() != null
+        && posterior.hierarchy().tau().length > 1) {
       double[] shares = new double[posterior.segments().length];
       for (int j = 0; j < shares.length; j++) {
         shares[j] = posterior.segments()[j].share();
@@ -203,8 +244,15 @@ final class ReportStage {
     NormalMixture effectMixture = mixture;
     out.add(
         Charts.effectPosterior(
-            id + "-effect", effect, effectMixture == null ? null : effectMixture::density, d.effectMean(), d.effectSd(),
-            d.effectQ025(), d.effectQ975(), threshold, "effect on " + d.metric()));
+            id + "-effect",
+            effect,
+            effectMixture == null ? null : effectMixture::density,
+            d.effectMean(),
+            d.effectSd(),
+            d.effectQ025(),
+            d.effectQ975(),
+            threshold,
+            "effect on " + d.metric()));
     out.add(forest(id + "-forest", pool, raw, segments));
     if (pool != null && !"none".equals(pool.method()) && !segments.isEmpty()) {
       long[] units = new long[segments.size()];
@@ -218,16 +266,29 @@ final class ReportStage {
     if (!grid.isEmpty()) {
       List<Charts.Curve> curves = new ArrayList<>();
       for (PriorSensitivity p : grid) {
-        curves.add(new Charts.Curve("prior " + p.prior(), p.result().effectMean(), p.result().effectSd()));
+        curves.add(
+            new Charts.Curve("prior " + p.prior(), p.result().effectMean(), p.result().effectSd()));
       }
-      out.add(Charts.curves(id + "-priors", "Posterior of the effect under each prior", curves, "effect on " + d.metric()));
+      out.add(
+          Charts.curves(
+              id + "-priors",
+              "Posterior of the effect under each prior",
+              curves,
+              "effect on " + d.metric()));
     }
     if (!bias.isEmpty()) {
       List<Charts.Curve> curves = new ArrayList<>();
       for (BiasSensitivity b : bias) {
-        curves.add(new Charts.Curve("bias " + b.scenario(), b.result().effectMean(), b.result().effectSd()));
+        curves.add(
+            new Charts.Curve(
+                "bias " + b.scenario(), b.result().effectMean(), b.result().effectSd()));
       }
-      out.add(Charts.curves(id + "-bias", "Bias-adjusted effect under each scenario", curves, "effect on " + d.metric()));
+      out.add(
+          Charts.curves(
+              id + "-bias",
+              "Bias-adjusted effect under each scenario",
+              curves,
+              "effect on " + d.metric()));
     }
     ExperimentDraws.Economics econ = spec.economicsByMetric().get(d.metric());
     double factor = econ.users() * econ.valuePerUnit();
@@ -238,16 +299,28 @@ final class ReportStage {
         profit[j] = factor * effect[j] - econ.cost();
       }
     }
-    NormalMixture profitMixture = effectMixture == null ? null : effectMixture.affine(factor, -econ.cost());
+    NormalMixture profitMixture =
+        effectMixture == null ? null : effectMixture.affine(factor, -econ.cost());
     out.add(
         Charts.profit(
-            id + "-profit", profit, profitMixture == null ? null : profitMixture::density, d.expectedProfit(),
-            Math.abs(factor) * d.effectSd(), d.profitQ025(), d.profitQ975()));
+            id + "-profit",
+            profit,
+            profitMixture == null ? null : profitMixture::density,
+            d.expectedProfit(),
+            Math.abs(factor) * d.effectSd(),
+            d.profitQ025(),
+            d.profitQ975()));
     return out;
   }
 
-  /** The forest plot's rows: usable segments, at most {@link Charts#FOREST_MAX_SEGMENTS} by units. */
-  private static String forest(String id, ExperimentPooling pool, List<SegmentEstimate> raw, List<SegmentPosterior> segments) {
+  /**
+   * The forest plot's rows: usable segments, at most {@link Charts#FOREST_MAX_SEGMENTS} by units.
+   */
+  private static String forest(
+      String id,
+      ExperimentPooling pool,
+      List<SegmentEstimate> raw,
+      List<SegmentPosterior> segments) {
     Map<String, SegmentPosterior> post = new HashMap<>();
     for (SegmentPosterior p : segments) {
       post.put(p.segment(), p);
@@ -259,14 +332,18 @@ final class ReportStage {
       }
     }
     if (usable.size() > Charts.FOREST_MAX_SEGMENTS) {
-      usable.sort(Comparator.comparingLong((SegmentEstimate e) -> -(e.nControl() + e.nTreatment())).thenComparing(SegmentEstimate::segment));
+      usable.sort(
+          Comparator.comparingLong((SegmentEstimate e) -> -(e.nControl() + e.nTreatment()))
+              .thenComparing(SegmentEstimate::segment));
       usable = new ArrayList<>(usable.subList(0, Charts.FOREST_MAX_SEGMENTS));
     }
     usable.sort(Comparator.comparing(SegmentEstimate::segment));
     List<Charts.ForestRow> rows = new ArrayList<>();
     for (SegmentEstimate e : usable) {
       SegmentPosterior p = post.get(e.segment());
-      rows.add(new Charts.ForestRow(e.segment(), e.estimate(), e.stdError(), p.postMean(), p.q025(), p.q975()));
+      rows.add(
+          new Charts.ForestRow(
+              e.segment(), e.estimate(), e.stdError(), p.postMean(), p.q025(), p.q975()));
     }
     return Charts.forest(id, rows, pool == null ? Double.NaN : pool.mu());
   }

@@ -34,8 +34,10 @@ final class SampleRatioCheck {
       if (split.contains("=")) {
         for (String part : split.split(",")) {
           String[] kv = part.split("=");
-          if (named.put(io.segfx.model.ArmLabel.canonical(kv[0]), Double.parseDouble(kv[1].trim())) != null) {
-            throw new UsageException("--expected-split '" + split + "' gives arm '" + kv[0].trim() + "' twice");
+          if (named.put(io.segfx.model.ArmLabel.canonical(kv[0]), Double.parseDouble(kv[1].trim()))
+              != null) {
+            throw new UsageException(
+                "--expected-split '" + split + "' gives arm '" + kv[0].trim() + "' twice");
           }
         }
       } else {
@@ -46,7 +48,8 @@ final class SampleRatioCheck {
     } catch (UsageException e) {
       throw e;
     } catch (RuntimeException e) {
-      throw new UsageException("--expected-split '" + split + "' must look like 50/50 or 0=50,1=25,2=25");
+      throw new UsageException(
+          "--expected-split '" + split + "' must look like 50/50 or 0=50,1=25,2=25");
     }
     for (double w : named.isEmpty() ? ordered : named.values()) {
       if (!(w > 0)) {
@@ -68,7 +71,10 @@ final class SampleRatioCheck {
       int i = arms.indexOf(arm);
       if (ordered.size() != arms.size()) {
         throw new UsageException(
-            "--expected-split gives " + ordered.size() + " weights but the experiment has arms " + arms);
+            "--expected-split gives "
+                + ordered.size()
+                + " weights but the experiment has arms "
+                + arms);
       }
       return ordered.get(i);
     }
@@ -106,7 +112,9 @@ final class SampleRatioCheck {
                   SegmentEstimate e = grid.get(i);
                   return weights[i] == null
                       ? e
-                      : e.withSrm(SampleRatio.pValue(new long[] {e.nControl(), e.nTreatment()}, weights[i]));
+                      : e.withSrm(
+                          SampleRatio.pValue(
+                              new long[] {e.nControl(), e.nTreatment()}, weights[i]));
                 })
             .toList());
   }

@@ -1,10 +1,10 @@
 package io.segfx.job;
 
 import io.segfx.config.JobSpec;
+import io.segfx.config.UsageException;
 import io.segfx.io.OutputTables;
 import io.segfx.io.RunOutput;
 import io.segfx.model.DecisionMetrics;
-import io.segfx.config.UsageException;
 import io.segfx.spark.Columns;
 import io.segfx.spark.DataErrors;
 import io.segfx.spark.DrawStage;
@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import org.apache.hadoop.fs.ContentSummary;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -35,8 +34,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code segment-effects} job: stage 1 (one pass of exact sufficient statistics and segment OLS,
- * on the executors), stage 2 (empirical-Bayes pooling, on the driver), stage 3 (partitioned
+ * The {@code segment-effects} job: stage 1 (one pass of exact sufficient statistics and segment
+ * OLS, on the executors), stage 2 (empirical-Bayes pooling, on the driver), stage 3 (partitioned
  * posterior draws, on the executors), then the output tables and the run manifest. Each stage runs
  * under its own Spark job group and is timed.
  */
@@ -52,7 +51,8 @@ public final class SegmentEffectsJob {
    * @param decisions the experiment-level decisions
    * @param manifest the manifest written
    */
-  public record Outcome(String output, List<DecisionMetrics> decisions, Map<String, Object> manifest) {}
+  public record Outcome(
+      String output, List<DecisionMetrics> decisions, Map<String, Object> manifest) {}
 
   /** Runs the job and publishes its output. */
   public static Outcome run(SparkSession spark, JobSpec spec) {
@@ -62,19 +62,31 @@ public final class SegmentEffectsJob {
     Map<String, Double> writeSeconds = new LinkedHashMap<>();
     RunOutput out =
         RunOutput.open(
-            spark, spec.output(), spec.mode(), spec.outputFormat(), runId,
+            spark,
+            spec.output(),
+            spec.mode(),
+            spec.outputFormat(),
+            runId,
             java.util.Arrays.asList(spec.input(), spec.spec(), spec.priorHistory()));
     TaskFailureCounter failures = new TaskFailureCounter();
     spark.sparkContext().addSparkListener(failures);
     try {
       long t0 = System.nanoTime();
-      group(spark, "segfx-stage1", "stage 1: read, validate, one-pass sufficient statistics and segment OLS");
-      InputReader.Input read = InputReader.open(
-              spark, spec.input(), spec.inputFormat(),
+      group(
+          spark,
+          "segfx-stage1",
+          "stage 1: read, validate, one-pass sufficient statistics and segment OLS");
+      InputReader.Input read =
+          InputReader.open(
+              spark,
+              spec.input(),
+              spec.inputFormat(),
               new InputReader.CsvDialect(spec.csvDelimiter(), spec.csvEncoding()));
-      io.segfx.spark.ColumnNames.Matched matched = io.segfx.spark.ColumnNames.match(read.data(), wantedColumns(spec));
+      io.segfx.spark.ColumnNames.Matched matched =
+          io.segfx.spark.ColumnNames.match(read.data(), wantedColumns(spec));
       Dataset<Row> input = matched.data();
-      Map<String, Object> inputInfo = describeInput(spark, read, matched.renamed(), absentColumns(input, spec));
+      Map<String, Object> inputInfo =
+          describeInput(spark, read, matched.renamed(), absentColumns(input, spec));
       SufficientStatsStage.Result s1;
       try {
         if ("estimates".equals(spec.inputKind())) {
@@ -84,9 +96,14 @@ public final class SegmentEffectsJob {
           Dataset<Row> validated = ValidationStage.apply(input, spec);
           s1 = SufficientStatsStage.run(input, validated, spec);
           if (!"classical".equals(spec.se())) {
-            group(spark, "segfx-robust", "stage 1b: robust standard errors (" + spec.se() + "), one more scan");
+            group(
+                spark,
+                "segfx-robust",
+                "stage 1b: robust standard errors (" + spec.se() + "), one more scan");
             long tr0 = System.nanoTime();
-            s1 = s1.withEstimates(io.segfx.spark.RobustStage.run(validated, spec, s1.estimates(), s1.robust()));
+            s1 =
+                s1.withEstimates(
+                    io.segfx.spark.RobustStage.run(validated, spec, s1.estimates(), s1.robust()));
             seconds.put("robust_se", elapsed(tr0));
           }
         }
@@ -103,29 +120,42 @@ public final class SegmentEffectsJob {
       s1 = s1.withEstimates(ArmCoverage.complete(s1.estimates(), spec));
       LOG.info(
           "stage 1: {} rows read, {} used, {} rejected, {} segment cells in {} s",
-          rowsRead, s1.rowsUsed(), s1.rowsRejected(), s1.estimates().size(), seconds.get("read_aggregate"));
+          rowsRead,
+          s1.rowsUsed(),
+          s1.rowsRejected(),
+          s1.estimates().size(),
+          seconds.get("read_aggregate"));
 
       long t1 = System.nanoTime();
       PoolingStage.Result s2 = PoolingStage.run(s1.estimates(), spec);
       seconds.put("pooling", elapsed(t1));
       LOG.info(
           "stage 2: pooled {} groups ({} method) in {} s",
-          s2.pooling().size(), spec.pooling(), seconds.get("pooling"));
+          s2.pooling().size(),
+          spec.pooling(),
+          seconds.get("pooling"));
 
       long t2 = System.nanoTime();
       group(spark, "segfx-stage3", "stage 3: posterior draws and decision metrics");
       List<ExperimentDraws.Result> drawn =
           DrawStage.run(
-              spark, s2.draws(), spec.draws(), spec.seed(),
+              spark,
+              s2.draws(),
+              spec.draws(),
+              spec.seed(),
               spec.thresholdsByMetric(),
-              spec.economicsByMetric(), new DecisionRule(spec.launchProbability()));
+              spec.economicsByMetric(),
+              new DecisionRule(spec.launchProbability()));
       long t2b = System.nanoTime();
       DecisionAssembly.Tables tables = DecisionAssembly.assemble(spec, s2, drawn);
       seconds.put("decision_tables", elapsed(t2b));
       List<DecisionMetrics> decisions = tables.decisions();
       seconds.put("draws", elapsed(t2));
       LOG.info(
-          "stage 3: {} groups (closed form where it exists, else {} draws) in {} s", decisions.size(), spec.draws(), seconds.get("draws"));
+          "stage 3: {} groups (closed form where it exists, else {} draws) in {} s",
+          decisions.size(),
+          spec.draws(),
+          seconds.get("draws"));
 
       long t3 = System.nanoTime();
       group(spark, "segfx-write", "write output tables");
@@ -135,41 +165,94 @@ public final class SegmentEffectsJob {
       Map<List<String>, String> memos;
       ReportStage.Result report;
       try (ConcurrentTasks writes = new ConcurrentTasks(writeThreads(spark))) {
-        table(writes, out, OutputTables.SEGMENT_ESTIMATES, OutputTables.SEGMENT_ESTIMATES_SCHEMA,
-            () -> OutputTables.segmentEstimates(tables.estimates(), spec.srmAlpha(), Priors.byMetric(spec)));
-        table(writes, out, OutputTables.SEGMENT_POSTERIORS, OutputTables.SEGMENT_POSTERIORS_SCHEMA,
+        table(
+            writes,
+            out,
+            OutputTables.SEGMENT_ESTIMATES,
+            OutputTables.SEGMENT_ESTIMATES_SCHEMA,
+            () ->
+                OutputTables.segmentEstimates(
+                    tables.estimates(), spec.srmAlpha(), Priors.byMetric(spec)));
+        table(
+            writes,
+            out,
+            OutputTables.SEGMENT_POSTERIORS,
+            OutputTables.SEGMENT_POSTERIORS_SCHEMA,
             () -> OutputTables.segmentPosteriors(tables.posteriors()));
         // Memos, then the report that links them: driver work, one thread.
         java.util.concurrent.Future<Map<List<String>, String>> memoPaths =
             writes.submit(
                 "memos",
-                () -> MemoStage.write(out, spec, s2.pooling(), tables, learned.effects(), rowsRead, rowsRejected));
+                () ->
+                    MemoStage.write(
+                        out,
+                        spec,
+                        s2.pooling(),
+                        tables,
+                        learned.effects(),
+                        rowsRead,
+                        rowsRejected));
         java.util.concurrent.Future<ReportStage.Result> reportDone =
             writes.submit(
                 "report",
                 () ->
                     ReportStage.write(
-                        out, spec, s2, tables, ConcurrentTasks.result(memoPaths), runId, rowsUsed, rowsRejected));
-        table(writes, out, OutputTables.EXPERIMENT_POOLING, OutputTables.EXPERIMENT_POOLING_SCHEMA,
+                        out,
+                        spec,
+                        s2,
+                        tables,
+                        ConcurrentTasks.result(memoPaths),
+                        runId,
+                        rowsUsed,
+                        rowsRejected));
+        table(
+            writes,
+            out,
+            OutputTables.EXPERIMENT_POOLING,
+            OutputTables.EXPERIMENT_POOLING_SCHEMA,
             () -> OutputTables.experimentPooling(s2.pooling()));
-        table(writes, out, OutputTables.EXPERIMENT_DECISIONS, OutputTables.EXPERIMENT_DECISIONS_SCHEMA,
+        table(
+            writes,
+            out,
+            OutputTables.EXPERIMENT_DECISIONS,
+            OutputTables.EXPERIMENT_DECISIONS_SCHEMA,
             () -> OutputTables.experimentDecisions(decisions, spec.confoundingWarning()));
         if (!tables.arms().isEmpty()) {
-          table(writes, out, OutputTables.ARM_POSTERIORS, OutputTables.ARM_POSTERIORS_SCHEMA,
+          table(
+              writes,
+              out,
+              OutputTables.ARM_POSTERIORS,
+              OutputTables.ARM_POSTERIORS_SCHEMA,
               () -> OutputTables.armPosteriors(tables.arms()));
         }
         if (!tables.sensitivity().isEmpty()) {
-          table(writes, out, OutputTables.PRIOR_SENSITIVITY, OutputTables.PRIOR_SENSITIVITY_SCHEMA,
+          table(
+              writes,
+              out,
+              OutputTables.PRIOR_SENSITIVITY,
+              OutputTables.PRIOR_SENSITIVITY_SCHEMA,
               () -> OutputTables.priorSensitivity(tables.sensitivity()));
         }
         if (!tables.bias().isEmpty()) {
-          table(writes, out, OutputTables.BIAS_SENSITIVITY, OutputTables.BIAS_SENSITIVITY_SCHEMA,
+          table(
+              writes,
+              out,
+              OutputTables.BIAS_SENSITIVITY,
+              OutputTables.BIAS_SENSITIVITY_SCHEMA,
               () -> OutputTables.biasSensitivity(tables.bias()));
         }
         if (!learned.fits().isEmpty()) {
-          table(writes, out, OutputTables.LEARNED_PRIOR, OutputTables.LEARNED_PRIOR_SCHEMA,
+          table(
+              writes,
+              out,
+              OutputTables.LEARNED_PRIOR,
+              OutputTables.LEARNED_PRIOR_SCHEMA,
               () -> OutputTables.learnedPrior(learned.fits()));
-          table(writes, out, OutputTables.LEARNED_PRIOR_EFFECTS, OutputTables.LEARNED_PRIOR_EFFECTS_SCHEMA,
+          table(
+              writes,
+              out,
+              OutputTables.LEARNED_PRIOR_EFFECTS,
+              OutputTables.LEARNED_PRIOR_EFFECTS_SCHEMA,
               () -> OutputTables.learnedPriorEffects(learned.effects()));
         }
         if (rowsRejected > 0) {
@@ -180,7 +263,9 @@ public final class SegmentEffectsJob {
                     "estimates".equals(spec.inputKind())
                         ? EstimatesInput.validated(input, spec).select(withReasonColumns(input))
                         : ValidationStage.withReason(input, spec);
-                out.write(OutputTables.REJECTED_ROWS, flagged.where(Columns.REJECT_REASON + " IS NOT NULL"));
+                out.write(
+                    OutputTables.REJECTED_ROWS,
+                    flagged.where(Columns.REJECT_REASON + " IS NOT NULL"));
               });
         }
         writes.awaitAll();
@@ -196,7 +281,10 @@ public final class SegmentEffectsJob {
       }
       LOG.info(
           "report: {} experiment pages, {} charted, {} charts in {} s",
-          report.pages(), report.charted(), report.charts(), seconds.get("report"));
+          report.pages(),
+          report.charted(),
+          report.charts(),
+          seconds.get("report"));
       seconds.put("write", elapsed(t3));
 
       Map<String, Object> manifest = new LinkedHashMap<>();
@@ -279,14 +367,17 @@ public final class SegmentEffectsJob {
 
   /** Converts and writes one driver-side table on the output stage's threads. */
   private static void table(
-      ConcurrentTasks writes, RunOutput out, String name, org.apache.spark.sql.types.StructType schema,
+      ConcurrentTasks writes,
+      RunOutput out,
+      String name,
+      org.apache.spark.sql.types.StructType schema,
       java.util.function.Supplier<List<Row>> rows) {
     writes.run(name, () -> out.writeTable(name, rows.get(), schema));
   }
 
   /**
-   * Driver threads for the output stage: as many as the default parallelism, at least 2 and at
-   * most 4 (the pieces are a handful of single-task jobs and driver-side rendering).
+   * Driver threads for the output stage: as many as the default parallelism, at least 2 and at most
+   * 4 (the pieces are a handful of single-task jobs and driver-side rendering).
    */
   private static int writeThreads(SparkSession spark) {
     return Math.max(2, Math.min(4, spark.sparkContext().defaultParallelism()));
@@ -301,7 +392,10 @@ public final class SegmentEffectsJob {
    * columns matched by a near name and the key columns that are absent.
    */
   private static Map<String, Object> describeInput(
-      SparkSession spark, InputReader.Input read, Map<String, String> renamed, Map<String, String> absent) {
+      SparkSession spark,
+      InputReader.Input read,
+      Map<String, String> renamed,
+      Map<String, String> absent) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("path", read.path());
     long bytes = 0;
@@ -329,7 +423,8 @@ public final class SegmentEffectsJob {
 
   /** Every input column the spec names. */
   static List<String> wantedColumns(JobSpec spec) {
-    List<String> w = new ArrayList<>(List.of(spec.experimentCol(), spec.segmentCol(), spec.armCol()));
+    List<String> w =
+        new ArrayList<>(List.of(spec.experimentCol(), spec.segmentCol(), spec.armCol()));
     switch (spec.inputKind()) {
       case "counts" -> w.addAll(spec.countCols());
       case "estimates" -> w.addAll(spec.estimateCols());
@@ -353,10 +448,16 @@ public final class SegmentEffectsJob {
     Map<String, String> out = new LinkedHashMap<>();
     List<String> names = java.util.Arrays.asList(input.columns());
     if (!names.contains(spec.experimentCol())) {
-      out.put(spec.experimentCol(), "--experiment-col absent: every row is one experiment '" + JobSpec.SINGLE_EXPERIMENT + "'");
+      out.put(
+          spec.experimentCol(),
+          "--experiment-col absent: every row is one experiment '"
+              + JobSpec.SINGLE_EXPERIMENT
+              + "'");
     }
     if (!names.contains(spec.segmentCol())) {
-      out.put(spec.segmentCol(), "--segment-col absent: every row is one segment '" + JobSpec.SINGLE_SEGMENT + "'");
+      out.put(
+          spec.segmentCol(),
+          "--segment-col absent: every row is one segment '" + JobSpec.SINGLE_SEGMENT + "'");
     }
     for (Map.Entry<String, String> e : out.entrySet()) {
       LOG.warn("input has no column '{}': {}", e.getKey(), e.getValue());
@@ -377,7 +478,8 @@ public final class SegmentEffectsJob {
   /** The version baked into the jar at build time. */
   public static String segfxVersion() {
     Properties p = new Properties();
-    try (InputStream in = SegmentEffectsJob.class.getResourceAsStream("/io/segfx/version.properties")) {
+    try (InputStream in =
+        SegmentEffectsJob.class.getResourceAsStream("/io/segfx/version.properties")) {
       if (in != null) {
         p.load(in);
       }

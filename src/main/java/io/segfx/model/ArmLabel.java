@@ -4,8 +4,8 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * The canonical text of an arm value, so that one arm reads as one label however a tool wrote it:
- * a pandas float column writes control as {@code 0.0}, a boolean column as {@code False}, and a
+ * The canonical text of an arm value, so that one arm reads as one label however a tool wrote it: a
+ * pandas float column writes control as {@code 0.0}, a boolean column as {@code False}, and a
  * hand-made file as {@code " 0"}. The rules, applied to the value with surrounding spaces removed:
  *
  * <ol>
@@ -13,18 +13,19 @@ import java.util.Set;
  *       named "NaN" or "NULL";
  *   <li>{@code true}/{@code false} (any case) read as {@code 1}/{@code 0}, so a boolean arm's
  *       control is {@code false} under the default {@code --control-arm 0};
- *   <li>a decimal number whose value is an integer of magnitude below 2^53 reads as that
- *       integer: {@code 1.0}, {@code +1}, {@code 01} and {@code 1e0} read as {@code 1}, {@code
- *       -0.0} as {@code 0}, R's {@code 1e+05} as {@code 100000};
+ *   <li>a decimal number whose value is an integer of magnitude below 2^53 reads as that integer:
+ *       {@code 1.0}, {@code +1}, {@code 01} and {@code 1e0} read as {@code 1}, {@code -0.0} as
+ *       {@code 0}, R's {@code 1e+05} as {@code 100000};
  *   <li>anything else is kept as written.
  * </ol>
  *
- * <p>The number rule is a regular expression and a parse to double shared with the Spark
- * projection of the row path ({@code ValidationStage}), so both scans read the same labels.
+ * <p>The number rule is a regular expression and a parse to double shared with the Spark projection
+ * of the row path ({@code ValidationStage}), so both scans read the same labels.
  */
 public final class ArmLabel {
   /** Words that mean "no value" in the exports of pandas, R, SQL and spreadsheets. */
-  public static final Set<String> NULL_WORDS = Set.of("", "nan", "null", "none", "na", "<na>", "nat", "n/a");
+  public static final Set<String> NULL_WORDS =
+      Set.of("", "nan", "null", "none", "na", "<na>", "nat", "n/a");
 
   /** A decimal number, optionally signed, with an optional exponent. */
   public static final String NUMBER = "^[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?\\z";

@@ -6,4 +6,10 @@ package io.segfx.model;
  * posterior; {@code result} holds its summary and the recommendation under the scenario.
  */
 public record BiasSensitivity(
-    String experimentId, String metric, String variant, String scenario, double biasMean, double biasSd, DecisionMetrics result) {}
+    String experimentId,
+    String metric,
+    String variant,
+    String scenario,
+    double biasMean,
+    double biasSd,
+    DecisionMetrics result) {}

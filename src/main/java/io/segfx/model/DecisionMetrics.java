@@ -39,6 +39,7 @@ public record DecisionMetrics(
 
   /** Recommendation of a group without any usable segment estimate. */
   public static final String INSUFFICIENT_DATA = "insufficient_data";
+
   /** Recommendation of an experiment whose arm counts fail the sample-ratio check. */
   public static final String INVESTIGATE_SRM = "investigate_srm";
 
@@ -52,11 +53,35 @@ public record DecisionMetrics(
    * The row of a group with no usable segment: every figure NaN, recommendation {@code
    * insufficient_data}.
    */
-  public static DecisionMetrics insufficientData(String experimentId, String metric, String variant, String prior) {
+  public static DecisionMetrics insufficientData(
+      String experimentId, String metric, String variant, String prior) {
     double nan = Double.NaN;
     return new DecisionMetrics(
-        experimentId, metric, variant, 0, nan, nan, nan, nan, nan, nan, nan, nan, nan, nan, nan, nan,
-        nan, nan, INSUFFICIENT_DATA, nan, nan, nan, prior, nan, false);
+        experimentId,
+        metric,
+        variant,
+        0,
+        nan,
+        nan,
+        nan,
+        nan,
+        nan,
+        nan,
+        nan,
+        nan,
+        nan,
+        nan,
+        nan,
+        nan,
+        nan,
+        nan,
+        INSUFFICIENT_DATA,
+        nan,
+        nan,
+        nan,
+        prior,
+        nan,
+        false);
   }
 
   /**
@@ -65,10 +90,30 @@ public record DecisionMetrics(
    */
   public DecisionMetrics withSrm(double pValue, boolean flag) {
     return new DecisionMetrics(
-        experimentId, metric, variant, draws, effectMean, effectSd, effectQ025, effectQ975, probPositive,
-        probAboveThreshold, relativeEffectMean, probRelativeAboveThreshold, expectedProfit, profitQ025,
-        profitQ975, probProfitPositive, expectedLossLaunch, expectedLossWait,
-        flag ? INVESTIGATE_SRM : recommendation, mcSeEffectMean, mcSeProbPositive,
-        mcSeProbProfitPositive, prior, pValue, flag);
+        experimentId,
+        metric,
+        variant,
+        draws,
+        effectMean,
+        effectSd,
+        effectQ025,
+        effectQ975,
+        probPositive,
+        probAboveThreshold,
+        relativeEffectMean,
+        probRelativeAboveThreshold,
+        expectedProfit,
+        profitQ025,
+        profitQ975,
+        probProfitPositive,
+        expectedLossLaunch,
+        expectedLossWait,
+        flag ? INVESTIGATE_SRM : recommendation,
+        mcSeEffectMean,
+        mcSeProbPositive,
+        mcSeProbProfitPositive,
+        prior,
+        pValue,
+        flag);
   }
 }

@@ -8,8 +8,8 @@ import java.io.Serializable;
  * ({@code note} says why); then {@code mu}, {@code muSe} and {@code tau} are NaN. {@code prior}
  * states the prior of the group's posteriors.
  *
- * <p>For the empirical-Bayes methods {@code mu ± 1.96 muSe} is the 95% interval of mu and the
- * tau quantiles are NaN; {@code muSeKh} and its interval are the Knapp–Hartung adjustment (reml and
+ * <p>For the empirical-Bayes methods {@code mu ± 1.96 muSe} is the 95% interval of mu and the tau
+ * quantiles are NaN; {@code muSeKh} and its interval are the Knapp–Hartung adjustment (reml and
  * dl). For {@code full}, mu and tau are posterior means, {@code muSe} the posterior sd of mu, and
  * the quantiles are posterior quantiles. {@code tauZero} flags tau estimated as exactly 0 (no
  * detectable heterogeneity; empirical-Bayes methods only).

@@ -7,5 +7,6 @@ import java.io.Serializable;
  * without} is the run's own decision row, {@code with} the same figures when the experiment's
  * estimate (effect_mean, effect_sd) is combined with the prior learned across experiments.
  */
-public record LearnedEffect(DecisionMetrics without, DecisionMetrics with, String model, String source)
+public record LearnedEffect(
+    DecisionMetrics without, DecisionMetrics with, String model, String source)
     implements Serializable {}

@@ -26,8 +26,13 @@ public record MetricSpec(String column, boolean binary) implements Serializable 
     return switch (kind) {
       case "continuous" -> new MetricSpec(name, false);
       case "binary" -> new MetricSpec(name, true);
-      default -> throw new IllegalArgumentException(
-          "metric '" + text + "': unknown kind '" + kind + "'; use NAME, NAME:continuous or NAME:binary");
+      default ->
+          throw new IllegalArgumentException(
+              "metric '"
+                  + text
+                  + "': unknown kind '"
+                  + kind
+                  + "'; use NAME, NAME:continuous or NAME:binary");
     };
   }
 

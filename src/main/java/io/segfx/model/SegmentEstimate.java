@@ -7,9 +7,9 @@ import java.io.Serializable;
  *
  * <p>For a continuous metric {@code estimate} and {@code stdError} are the OLS coefficient of the
  * treatment indicator and its classical standard error; {@code bayes*} is the Student-t marginal of
- * that coefficient under the conjugate regression prior (NaN without covariates, where each arm
- * has its own NIG posterior built from {@code mean*} and {@code ss*}). For a binary metric they are
- * the mean and sd of the Beta–Binomial posterior lift p1 - p0, and {@code successes*} hold the
+ * that coefficient under the conjugate regression prior (NaN without covariates, where each arm has
+ * its own NIG posterior built from {@code mean*} and {@code ss*}). For a binary metric they are the
+ * mean and sd of the Beta–Binomial posterior lift p1 - p0, and {@code successes*} hold the
  * conversions. All are NaN (null for counts) when {@code status} is not {@code ok}.
  *
  * @param bayesSummary exact summary of that Student-t marginal (null without one), computed on the
@@ -53,12 +53,40 @@ public record SegmentEstimate(
 
   /** A cell without an estimate (an empty arm), with its status. */
   public static SegmentEstimate empty(
-      String experimentId, String metric, String variant, String segment, long nControl, long nTreatment,
-      String status, String kind) {
+      String experimentId,
+      String metric,
+      String variant,
+      String segment,
+      long nControl,
+      long nTreatment,
+      String status,
+      String kind) {
     double nan = Double.NaN;
     return new SegmentEstimate(
-        experimentId, metric, variant, segment, nControl, nTreatment, nan, nan, 0, status, kind, null,
-        null, nan, nan, nan, nan, nan, nan, nan, null, nan, nan, "");
+        experimentId,
+        metric,
+        variant,
+        segment,
+        nControl,
+        nTreatment,
+        nan,
+        nan,
+        0,
+        status,
+        kind,
+        null,
+        null,
+        nan,
+        nan,
+        nan,
+        nan,
+        nan,
+        nan,
+        nan,
+        null,
+        nan,
+        nan,
+        "");
   }
 
   /** True when the cell enters pooling. */
@@ -82,16 +110,61 @@ public record SegmentEstimate(
   /** This estimate with its sample-ratio p-value. */
   public SegmentEstimate withSrm(double p) {
     return new SegmentEstimate(
-        experimentId, metric, variant, segment, nControl, nTreatment, estimate, stdError, dof, status,
-        kind, successesControl, successesTreatment, meanControl, ssControl, meanTreatment, ssTreatment,
-        bayesMean, bayesScale, bayesDof, bayesSummary, p, stdErrorClassical, seType);
+        experimentId,
+        metric,
+        variant,
+        segment,
+        nControl,
+        nTreatment,
+        estimate,
+        stdError,
+        dof,
+        status,
+        kind,
+        successesControl,
+        successesTreatment,
+        meanControl,
+        ssControl,
+        meanTreatment,
+        ssTreatment,
+        bayesMean,
+        bayesScale,
+        bayesDof,
+        bayesSummary,
+        p,
+        stdErrorClassical,
+        seType);
   }
 
-  /** This estimate with a robust standard error (the classical one kept in {@code stdErrorClassical}). */
+  /**
+   * This estimate with a robust standard error (the classical one kept in {@code
+   * stdErrorClassical}).
+   */
   public SegmentEstimate withStdError(double se, String type) {
     return new SegmentEstimate(
-        experimentId, metric, variant, segment, nControl, nTreatment, estimate, se, dof, status,
-        kind, successesControl, successesTreatment, meanControl, ssControl, meanTreatment, ssTreatment,
-        bayesMean, bayesScale, bayesDof, bayesSummary, srmPValue, stdErrorClassical, type);
+        experimentId,
+        metric,
+        variant,
+        segment,
+        nControl,
+        nTreatment,
+        estimate,
+        se,
+        dof,
+        status,
+        kind,
+        successesControl,
+        successesTreatment,
+        meanControl,
+        ssControl,
+        meanTreatment,
+        ssTreatment,
+        bayesMean,
+        bayesScale,
+        bayesDof,
+        bayesSummary,
+        srmPValue,
+        stdErrorClassical,
+        type);
   }
 }

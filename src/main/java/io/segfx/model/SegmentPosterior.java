@@ -5,8 +5,8 @@ import java.io.Serializable;
 /**
  * Stage-2/3 output: the posterior of one segment effect. {@code source} says how it was summarised:
  * {@code normal} (pooled normal–normal posterior, exact), {@code student_t} (an unpooled conjugate
- * regression coefficient, exact) or {@code draws} (an unpooled Beta–Binomial or NIG difference, from
- * posterior draws). The relative effect (effect / control level) always comes from draws.
+ * regression coefficient, exact) or {@code draws} (an unpooled Beta–Binomial or NIG difference,
+ * from posterior draws). The relative effect (effect / control level) always comes from draws.
  */
 public record SegmentPosterior(
     String experimentId,
@@ -30,7 +30,21 @@ public record SegmentPosterior(
   /** This posterior with its relative-effect figures. */
   public SegmentPosterior withRelative(double mean, double probAbove) {
     return new SegmentPosterior(
-        experimentId, metric, variant, segment, postMean, postSd, q025, q975, probPositive,
-        probAboveThreshold, shrinkageWeight, units, mean, probAbove, source, prior);
+        experimentId,
+        metric,
+        variant,
+        segment,
+        postMean,
+        postSd,
+        q025,
+        q975,
+        probPositive,
+        probAboveThreshold,
+        shrinkageWeight,
+        units,
+        mean,
+        probAbove,
+        source,
+        prior);
   }
 }

@@ -10,4 +10,5 @@ import java.io.Serializable;
  * @param controls the control series' values
  * @param intervention the series' intervention time
  */
-public record SeriesPoint(double time, double y, double[] controls, double intervention) implements Serializable {}
+public record SeriesPoint(double time, double y, double[] controls, double intervention)
+    implements Serializable {}

@@ -1,6 +1,8 @@
 package io.segfx.model;
 
-/** Why a segment cell has, or has not, a usable estimate. Stored in output tables by {@link #code}. */
+/**
+ * Why a segment cell has, or has not, a usable estimate. Stored in output tables by {@link #code}.
+ */
 public enum Status {
   /** Estimate and standard error are valid and enter pooling. */
   OK("ok"),

@@ -60,7 +60,8 @@ public final class Charts {
   public record Curve(String label, double mean, double sd) {}
 
   /** One segment of the forest plot: raw estimate and SE, pooled posterior mean and interval. */
-  public record ForestRow(String segment, double raw, double rawSe, double pooled, double q025, double q975) {}
+  public record ForestRow(
+      String segment, double raw, double rawSe, double pooled, double q025, double q975) {}
 
   /**
    * Posterior of the effect: a density-scaled histogram of the draws when there are draws, else the
@@ -68,17 +69,31 @@ public final class Charts {
    * threshold marked.
    */
   public static String effectPosterior(
-      String id, double[] draws, double mean, double sd, double q025, double q975, double threshold, String xLabel) {
+      String id,
+      double[] draws,
+      double mean,
+      double sd,
+      double q025,
+      double q975,
+      double threshold,
+      String xLabel) {
     return effectPosterior(id, draws, null, mean, sd, q025, q975, threshold, xLabel);
   }
 
   /**
-   * {@link #effectPosterior} with the exact density of a closed-form posterior that is not a
-   * single normal (the normal mixture of full-Bayes pooling); null means N(mean, sd²).
+   * {@link #effectPosterior} with the exact density of a closed-form posterior that is not a single
+   * normal (the normal mixture of full-Bayes pooling); null means N(mean, sd²).
    */
   public static String effectPosterior(
-      String id, double[] draws, java.util.function.DoubleUnaryOperator density, double mean, double sd, double q025,
-      double q975, double threshold, String xLabel) {
+      String id,
+      double[] draws,
+      java.util.function.DoubleUnaryOperator density,
+      double mean,
+      double sd,
+      double q025,
+      double q975,
+      double threshold,
+      String xLabel) {
     XYPlot plot = distribution(draws, density, mean, sd, "posterior", POOLED, xLabel);
     if (plot == null) {
       return null;
@@ -93,8 +108,16 @@ public final class Charts {
 
   /** The profit distribution, from draws or the closed form's normal, with 0 marked. */
   public static String profit(
-      String id, double[] draws, java.util.function.DoubleUnaryOperator density, double mean, double sd, double q025, double q975) {
-    XYPlot plot = distribution(draws, density, mean, sd, "profit", new Color(0x2c, 0xa0, 0x2c), "profit of launching");
+      String id,
+      double[] draws,
+      java.util.function.DoubleUnaryOperator density,
+      double mean,
+      double sd,
+      double q025,
+      double q975) {
+    XYPlot plot =
+        distribution(
+            draws, density, mean, sd, "profit", new Color(0x2c, 0xa0, 0x2c), "profit of launching");
     if (plot == null) {
       return null;
     }
@@ -120,7 +143,13 @@ public final class Charts {
       int y = rows.size() - 1 - j;
       names[y] = r.segment();
       if (Double.isFinite(r.raw()) && Double.isFinite(r.rawSe())) {
-        raw.add(r.raw(), r.raw() - 1.96 * r.rawSe(), r.raw() + 1.96 * r.rawSe(), y + 0.15, y + 0.15, y + 0.15);
+        raw.add(
+            r.raw(),
+            r.raw() - 1.96 * r.rawSe(),
+            r.raw() + 1.96 * r.rawSe(),
+            y + 0.15,
+            y + 0.15,
+            y + 0.15);
       }
       if (Double.isFinite(r.pooled())) {
         pooled.add(r.pooled(), r.q025(), r.q975(), y - 0.15, y - 0.15, y - 0.15);
@@ -211,14 +240,25 @@ public final class Charts {
 
   /**
    * The notebook's causal-impact figure as two charts: observed series against the counterfactual
-   * mean with its 95% band, and the pointwise impact with its band; the intervention marked in both.
+   * mean with its 95% band, and the pointwise impact with its band; the intervention marked in
+   * both.
    */
   public static String[] impactPanels(
-      String id, double[] time, double[] observed, double[] cfMean, double[] cfLo, double[] cfHi, double[] impact,
-      double[] impactLo, double[] impactHi, double intervention) {
-    org.jfree.data.xy.YIntervalSeries cf = new org.jfree.data.xy.YIntervalSeries("counterfactual (95% band)");
+      String id,
+      double[] time,
+      double[] observed,
+      double[] cfMean,
+      double[] cfLo,
+      double[] cfHi,
+      double[] impact,
+      double[] impactLo,
+      double[] impactHi,
+      double intervention) {
+    org.jfree.data.xy.YIntervalSeries cf =
+        new org.jfree.data.xy.YIntervalSeries("counterfactual (95% band)");
     XYSeries obs = new XYSeries("observed", false, true);
-    org.jfree.data.xy.YIntervalSeries imp = new org.jfree.data.xy.YIntervalSeries("pointwise impact (95% band)");
+    org.jfree.data.xy.YIntervalSeries imp =
+        new org.jfree.data.xy.YIntervalSeries("pointwise impact (95% band)");
     for (int i = 0; i < time.length; i++) {
       cf.add(time[i], cfMean[i], cfLo[i], cfHi[i]);
       obs.add(time[i], observed[i]);
@@ -233,19 +273,28 @@ public final class Charts {
     top.setDataset(1, new XYSeriesCollection(obs));
     top.setRenderer(1, line);
     top.addDomainMarker(line(intervention, "intervention", MARK));
-    XYPlot bottom = bandPlot(imp, "observed - counterfactual", new Color(0x2b, 0x8c, 0xbe), new Color(0x9e, 0xca, 0xe1));
+    XYPlot bottom =
+        bandPlot(
+            imp,
+            "observed - counterfactual",
+            new Color(0x2b, 0x8c, 0xbe),
+            new Color(0x9e, 0xca, 0xe1));
     bottom.addRangeMarker(new ValueMarker(0, Color.BLACK, new BasicStroke(1f)));
     bottom.addDomainMarker(line(intervention, "intervention", MARK));
     return new String[] {
-      svg(id + "-series", chart("Bayesian counterfactual forecast", top, true)), svg(id + "-impact", chart("Posterior pointwise impact", bottom, true))
+      svg(id + "-series", chart("Bayesian counterfactual forecast", top, true)),
+      svg(id + "-impact", chart("Posterior pointwise impact", bottom, true))
     };
   }
 
   /** A line with its shaded interval band against time. */
-  private static XYPlot bandPlot(org.jfree.data.xy.YIntervalSeries series, String yLabel, Color line, Color fill) {
-    org.jfree.data.xy.YIntervalSeriesCollection data = new org.jfree.data.xy.YIntervalSeriesCollection();
+  private static XYPlot bandPlot(
+      org.jfree.data.xy.YIntervalSeries series, String yLabel, Color line, Color fill) {
+    org.jfree.data.xy.YIntervalSeriesCollection data =
+        new org.jfree.data.xy.YIntervalSeriesCollection();
     data.addSeries(series);
-    org.jfree.chart.renderer.xy.DeviationRenderer r = new org.jfree.chart.renderer.xy.DeviationRenderer(true, false);
+    org.jfree.chart.renderer.xy.DeviationRenderer r =
+        new org.jfree.chart.renderer.xy.DeviationRenderer(true, false);
     r.setSeriesPaint(0, line);
     r.setSeriesFillPaint(0, fill);
     r.setAlpha(0.45f);
@@ -254,7 +303,13 @@ public final class Charts {
 
   /** A histogram of draws scaled to unit area, or a normal density; null when neither exists. */
   private static XYPlot distribution(
-      double[] draws, java.util.function.DoubleUnaryOperator density, double mean, double sd, String label, Color color, String xLabel) {
+      double[] draws,
+      java.util.function.DoubleUnaryOperator density,
+      double mean,
+      double sd,
+      String label,
+      Color color,
+      String xLabel) {
     NumberAxis x = new NumberAxis(xLabel);
     x.setAutoRangeIncludesZero(false);
     NumberAxis y = new NumberAxis("density");
@@ -287,12 +342,14 @@ public final class Charts {
     XYSeries curve =
         density == null
             ? normal(label + " (closed form)", mean, sd, mean - 4 * sd, mean + 4 * sd)
-            : curve(label + " (closed form, exact mixture)", density, mean - 4.5 * sd, mean + 4.5 * sd);
+            : curve(
+                label + " (closed form, exact mixture)", density, mean - 4.5 * sd, mean + 4.5 * sd);
     return new XYPlot(new XYSeriesCollection(curve), x, y, renderer);
   }
 
   /** A density at 201 points on [lo, hi]. */
-  private static XYSeries curve(String label, java.util.function.DoubleUnaryOperator density, double lo, double hi) {
+  private static XYSeries curve(
+      String label, java.util.function.DoubleUnaryOperator density, double lo, double hi) {
     XYSeries s = new XYSeries(label, false, true);
     for (int i = 0; i <= 200; i++) {
       double v = lo + (hi - lo) * i / 200;
@@ -309,7 +366,9 @@ public final class Charts {
 
   private static String tenth(double v) {
     long t = Math.round(v * 10);
-    return t % 10 == 0 ? Long.toString(t / 10) : (t < 0 && t > -10 ? "-0." + (-t) : (t / 10) + "." + Math.abs(t % 10));
+    return t % 10 == 0
+        ? Long.toString(t / 10)
+        : (t < 0 && t > -10 ? "-0." + (-t) : (t / 10) + "." + Math.abs(t % 10));
   }
 
   /** The 95% interval as a shaded band behind the data. */
@@ -323,7 +382,12 @@ public final class Charts {
   }
 
   private static ValueMarker line(double at, String label, Color color) {
-    ValueMarker m = new ValueMarker(at, color, new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {4f, 3f}, 0f));
+    ValueMarker m =
+        new ValueMarker(
+            at,
+            color,
+            new BasicStroke(
+                1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {4f, 3f}, 0f));
     m.setLabel(label);
     m.setLabelPaint(color);
     m.setLabelAnchor(RectangleAnchor.TOP_RIGHT);

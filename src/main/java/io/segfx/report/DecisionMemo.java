@@ -13,10 +13,10 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * A Markdown decision memo for one (experiment, variant), with the structure of the seed
- * notebook's section 13: decision, design, estimand, prior, posterior result, segments, business
- * value, sensitivity, data quality and recommendation, one block per metric. Every number is
- * printed from the run's tables with {@link #number}, so memo and tables agree.
+ * A Markdown decision memo for one (experiment, variant), with the structure of the seed notebook's
+ * section 13: decision, design, estimand, prior, posterior result, segments, business value,
+ * sensitivity, data quality and recommendation, one block per metric. Every number is printed from
+ * the run's tables with {@link #number}, so memo and tables agree.
  */
 public final class DecisionMemo {
   private DecisionMemo() {}
@@ -58,7 +58,8 @@ public final class DecisionMemo {
    * the shortest decimal of v (Double.toString's digits) half-up. v·10^d is within ~1e-9 of the
    * exact scaled value, and the shortest decimal within 1e-13 of it, so unless the scaled value's
    * fraction lies within 1e-6 of one half both round the same way and the nearest integer is the
-   * answer; the rare near-ties go to BigDecimal.valueOf(v), which rounds those same shortest digits.
+   * answer; the rare near-ties go to BigDecimal.valueOf(v), which rounds those same shortest
+   * digits.
    */
   static String fixed(double v, int decimals) {
     double scaled = Math.abs(v) * POWERS[decimals];
@@ -66,7 +67,10 @@ public final class DecisionMemo {
     double frac = scaled - floor;
     String digits;
     if (Math.abs(frac - 0.5) < 1e-6 || !(Math.abs(v) < 1000)) {
-      digits = java.math.BigDecimal.valueOf(Math.abs(v)).setScale(decimals, java.math.RoundingMode.HALF_UP).toPlainString();
+      digits =
+          java.math.BigDecimal.valueOf(Math.abs(v))
+              .setScale(decimals, java.math.RoundingMode.HALF_UP)
+              .toPlainString();
     } else {
       long units = (long) floor + (frac > 0.5 ? 1 : 0);
       StringBuilder b = new StringBuilder(12);
@@ -82,23 +86,41 @@ public final class DecisionMemo {
   }
 
   /** The memo's Markdown text. */
-  public static String render(String experiment, String variant, List<MetricBlock> blocks, RunFacts run) {
+  public static String render(
+      String experiment, String variant, List<MetricBlock> blocks, RunFacts run) {
     StringBuilder b = new StringBuilder();
-    b.append("# Decision memo: experiment `").append(code(experiment)).append("`, variant `").append(code(variant)).append("`\n\n");
-    b.append("**Decision.** Whether to launch variant `").append(code(variant)).append("` of experiment `")
-        .append(code(experiment)).append("` to all eligible units.\n\n");
+    b.append("# Decision memo: experiment `")
+        .append(code(experiment))
+        .append("`, variant `")
+        .append(code(variant))
+        .append("`\n\n");
+    b.append("**Decision.** Whether to launch variant `")
+        .append(code(variant))
+        .append("` of experiment `")
+        .append(code(experiment))
+        .append("` to all eligible units.\n\n");
     if ("observational".equals(run.design())) {
-      b.append("**Design.** Observational data: treatment was not randomized, so the posterior is causal only ")
-          .append("if every confounder is adjusted for. Bayesian modelling does not fix unmeasured confounding ")
+      b.append(
+              "**Design.** Observational data: treatment was not randomized, so the posterior is"
+                  + " causal only ")
+          .append(
+              "if every confounder is adjusted for. Bayesian modelling does not fix unmeasured"
+                  + " confounding ")
           .append("(seed notebook section 7); see the bias scenarios under Sensitivity.\n\n");
       if (run.warning() != null) {
         b.append("> **Warning:** ").append(run.warning()).append(".\n\n");
       }
     } else {
-      b.append("**Design.** A randomized experiment, so treatment assignment is ignorable by design; the ")
-          .append("posterior assumes no unmeasured confounding and trustworthy arm counts (see Data quality).\n\n");
+      b.append(
+              "**Design.** A randomized experiment, so treatment assignment is ignorable by design;"
+                  + " the ")
+          .append(
+              "posterior assumes no unmeasured confounding and trustworthy arm counts (see Data"
+                  + " quality).\n\n");
     }
-    b.append("**Estimand.** The average effect of the variant against control per unit, weighting segments by their units")
+    b.append(
+            "**Estimand.** The average effect of the variant against control per unit, weighting"
+                + " segments by their units")
         .append(", on each metric below.\n\n");
     for (MetricBlock m : blocks) {
       DecisionMetrics d = m.decision();
@@ -106,25 +128,57 @@ public final class DecisionMemo {
       b.append("**Prior.** ").append(d.prior().isEmpty() ? "n/a" : d.prior()).append(".\n\n");
       b.append("**Posterior result.**\n\n");
       b.append("- Posterior mean effect: ").append(number(d.effectMean())).append('\n');
-      b.append("- 95% credible interval: [").append(number(d.effectQ025())).append(", ").append(number(d.effectQ975())).append("]\n");
-      b.append("- Probability the effect is positive: ").append(probability(d.probPositive())).append('\n');
-      b.append("- Probability the effect exceeds the threshold: ").append(probability(d.probAboveThreshold())).append('\n');
+      b.append("- 95% credible interval: [")
+          .append(number(d.effectQ025()))
+          .append(", ")
+          .append(number(d.effectQ975()))
+          .append("]\n");
+      b.append("- Probability the effect is positive: ")
+          .append(probability(d.probPositive()))
+          .append('\n');
+      b.append("- Probability the effect exceeds the threshold: ")
+          .append(probability(d.probAboveThreshold()))
+          .append('\n');
       b.append("- Relative effect (mean): ").append(number(d.relativeEffectMean())).append('\n');
-      b.append(d.draws() == 0 ? "- Computed in closed form (no Monte Carlo error)\n\n" : "- From " + d.draws() + " posterior draws\n\n");
+      b.append(
+          d.draws() == 0
+              ? "- Computed in closed form (no Monte Carlo error)\n\n"
+              : "- From " + d.draws() + " posterior draws\n\n");
       segments(b, m);
       b.append("**Business value.**\n\n");
       b.append("- Expected profit: ").append(number(d.expectedProfit())).append('\n');
-      b.append("- Probability profit is positive: ").append(probability(d.probProfitPositive())).append('\n');
-      b.append("- 95% interval for profit: [").append(number(d.profitQ025())).append(", ").append(number(d.profitQ975())).append("]\n");
-      b.append("- Expected loss if we launch: ").append(number(d.expectedLossLaunch())).append('\n');
+      b.append("- Probability profit is positive: ")
+          .append(probability(d.probProfitPositive()))
+          .append('\n');
+      b.append("- 95% interval for profit: [")
+          .append(number(d.profitQ025()))
+          .append(", ")
+          .append(number(d.profitQ975()))
+          .append("]\n");
+      b.append("- Expected loss if we launch: ")
+          .append(number(d.expectedLossLaunch()))
+          .append('\n');
       b.append("- Expected loss if we wait: ").append(number(d.expectedLossWait())).append("\n\n");
       sensitivity(b, m);
       b.append("**Data quality.**\n\n");
-      b.append("- Sample-ratio check: p = ").append(probability(d.srmPValue()))
-          .append(d.srmFlag() ? " — **mismatch: the arm counts do not match the design; do not trust the effect until explained**" : " (no mismatch flagged)")
+      b.append("- Sample-ratio check: p = ")
+          .append(probability(d.srmPValue()))
+          .append(
+              d.srmFlag()
+                  ? " — **mismatch: the arm counts do not match the design; do not trust the effect"
+                      + " until explained**"
+                  : " (no mismatch flagged)")
           .append('\n');
-      b.append("- Rows read in the run: ").append(run.rowsRead()).append(", quarantined: ").append(run.rowsRejected()).append("\n\n");
-      b.append("**Recommendation: ").append(d.recommendation()).append(".** ").append(explain(d, run)).append("\n\n");
+      b.append("- Rows read in the run: ")
+          .append(run.rowsRead())
+          .append(", quarantined: ")
+          .append(run.rowsRejected())
+          .append("\n\n");
+      b.append("**Recommendation: ")
+          .append(d.recommendation())
+          .append(".** ")
+          .append(explain(d, run))
+          .append("\n\n");
     }
     return b.toString();
   }
@@ -133,11 +187,19 @@ public final class DecisionMemo {
     ExperimentPooling p = m.pooling();
     b.append("**Segments.** ");
     if (p == null || "none".equals(p.method())) {
-      b.append(p == null ? "No segment estimates." : "Not pooled: " + p.note() + ".").append("\n\n");
+      b.append(p == null ? "No segment estimates." : "Not pooled: " + p.note() + ".")
+          .append("\n\n");
     } else {
-      b.append(p.nSegments()).append(" usable segments, pooled by ").append(p.method())
-          .append(": overall effect mu = ").append(number(p.mu())).append(" (SE ").append(number(p.muSe()))
-          .append("), heterogeneity tau = ").append(number(p.tau())).append('.');
+      b.append(p.nSegments())
+          .append(" usable segments, pooled by ")
+          .append(p.method())
+          .append(": overall effect mu = ")
+          .append(number(p.mu()))
+          .append(" (SE ")
+          .append(number(p.muSe()))
+          .append("), heterogeneity tau = ")
+          .append(number(p.tau()))
+          .append('.');
       if (!p.note().isEmpty()) {
         b.append(' ').append(p.note()).append('.');
       }
@@ -150,9 +212,13 @@ public final class DecisionMemo {
       }
     }
     if (most != null && p != null && !"none".equals(p.method())) {
-      b.append("Largest shrinkage: segment `").append(code(most.segment())).append("` keeps weight ")
-          .append(number(most.shrinkageWeight())).append(" on its own estimate (pooled effect ")
-          .append(number(most.postMean())).append(").\n\n");
+      b.append("Largest shrinkage: segment `")
+          .append(code(most.segment()))
+          .append("` keeps weight ")
+          .append(number(most.shrinkageWeight()))
+          .append(" on its own estimate (pooled effect ")
+          .append(number(most.postMean()))
+          .append(").\n\n");
     }
   }
 
@@ -164,34 +230,64 @@ public final class DecisionMemo {
       Set<String> recs = new HashSet<>();
       for (PriorSensitivity s : m.sensitivity()) {
         recs.add(s.result().recommendation());
-        b.append("- Prior `").append(code(s.prior())).append("`: mean ").append(number(s.result().effectMean()))
-            .append(", P(effect > 0) ").append(probability(s.result().probPositive()))
-            .append(", recommendation ").append(s.result().recommendation()).append('\n');
+        b.append("- Prior `")
+            .append(code(s.prior()))
+            .append("`: mean ")
+            .append(number(s.result().effectMean()))
+            .append(", P(effect > 0) ")
+            .append(probability(s.result().probPositive()))
+            .append(", recommendation ")
+            .append(s.result().recommendation())
+            .append('\n');
       }
-      b.append(recs.size() > 1
-          ? "- **The decision changes with the prior: the experiment is not decisive.**\n"
-          : "- The decision does not change across the prior grid.\n");
+      b.append(
+          recs.size() > 1
+              ? "- **The decision changes with the prior: the experiment is not decisive.**\n"
+              : "- The decision does not change across the prior grid.\n");
     }
     Set<String> biasRecs = new HashSet<>();
     for (BiasSensitivity s : m.bias()) {
       biasRecs.add(s.result().recommendation());
-      b.append("- Bias scenario `").append(code(s.scenario())).append("` (bias ~ N(").append(number(s.biasMean()))
-          .append(", ").append(number(s.biasSd())).append("^2)): adjusted mean ").append(number(s.result().effectMean()))
-          .append(", 95% interval [").append(number(s.result().effectQ025())).append(", ").append(number(s.result().effectQ975()))
-          .append("], P(effect > 0) ").append(probability(s.result().probPositive()))
-          .append(", recommendation ").append(s.result().recommendation()).append('\n');
+      b.append("- Bias scenario `")
+          .append(code(s.scenario()))
+          .append("` (bias ~ N(")
+          .append(number(s.biasMean()))
+          .append(", ")
+          .append(number(s.biasSd()))
+          .append("^2)): adjusted mean ")
+          .append(number(s.result().effectMean()))
+          .append(", 95% interval [")
+          .append(number(s.result().effectQ025()))
+          .append(", ")
+          .append(number(s.result().effectQ975()))
+          .append("], P(effect > 0) ")
+          .append(probability(s.result().probPositive()))
+          .append(", recommendation ")
+          .append(s.result().recommendation())
+          .append('\n');
     }
     if (biasRecs.size() > 1) {
       b.append("- **The decision changes with the assumed confounding bias.**\n");
     }
     if (m.learned() != null) {
       DecisionMetrics l = m.learned().with();
-      b.append("- Under the prior learned across experiments (").append(l.prior()).append("): mean ")
-          .append(number(l.effectMean())).append(", 95% interval [").append(number(l.effectQ025())).append(", ")
-          .append(number(l.effectQ975())).append("], P(effect > 0) ").append(probability(l.probPositive()))
-          .append(", recommendation ").append(l.recommendation()).append('\n');
+      b.append("- Under the prior learned across experiments (")
+          .append(l.prior())
+          .append("): mean ")
+          .append(number(l.effectMean()))
+          .append(", 95% interval [")
+          .append(number(l.effectQ025()))
+          .append(", ")
+          .append(number(l.effectQ975()))
+          .append("], P(effect > 0) ")
+          .append(probability(l.probPositive()))
+          .append(", recommendation ")
+          .append(l.recommendation())
+          .append('\n');
       if (!l.recommendation().equals(m.decision().recommendation())) {
-        b.append("- **The decision changes under the learned prior**: this experiment's result is unusual next to the others.\n");
+        b.append(
+            "- **The decision changes under the learned prior**: this experiment's result is"
+                + " unusual next to the others.\n");
       }
     }
     b.append("- Rerun the decision if costs, values or the eligible population change.\n\n");
@@ -200,10 +296,25 @@ public final class DecisionMemo {
   private static String explain(DecisionMetrics d, RunFacts run) {
     String c = probability(run.launchProbability());
     return switch (d.recommendation()) {
-      case "launch" -> "P(profit > 0) = " + probability(d.probProfitPositive()) + " reaches the launch bar " + c + "; monitor the metric after launch.";
-      case "do_not_launch" -> "P(profit > 0) = " + probability(d.probProfitPositive()) + " is at most 1 - " + c + ".";
-      case "collect_more_data" -> "P(profit > 0) = " + probability(d.probProfitPositive()) + " is between 1 - " + c + " and " + c + ": the data do not decide; collect more data or make a reversible, low-risk decision.";
-      case "investigate_srm" -> "The sample-ratio check failed; find the cause before using this result.";
+      case "launch" ->
+          "P(profit > 0) = "
+              + probability(d.probProfitPositive())
+              + " reaches the launch bar "
+              + c
+              + "; monitor the metric after launch.";
+      case "do_not_launch" ->
+          "P(profit > 0) = " + probability(d.probProfitPositive()) + " is at most 1 - " + c + ".";
+      case "collect_more_data" ->
+          "P(profit > 0) = "
+              + probability(d.probProfitPositive())
+              + " is between 1 - "
+              + c
+              + " and "
+              + c
+              + ": the data do not decide; collect more data or make a reversible, low-risk"
+              + " decision.";
+      case "investigate_srm" ->
+          "The sample-ratio check failed; find the cause before using this result.";
       default -> "No segment had a usable estimate.";
     };
   }

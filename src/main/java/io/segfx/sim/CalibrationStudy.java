@@ -45,8 +45,13 @@ public final class CalibrationStudy {
 
   public static final List<OptionDef> OPTIONS =
       List.of(
-          OptionDef.of("output", OptionDef.Kind.STRING, "target/calibration", "working folder (data, one run per method, the report)"),
-          OptionDef.of("replicates", OptionDef.Kind.INT, "100", "experiments per (J, tau) scenario"),
+          OptionDef.of(
+              "output",
+              OptionDef.Kind.STRING,
+              "target/calibration",
+              "working folder (data, one run per method, the report)"),
+          OptionDef.of(
+              "replicates", OptionDef.Kind.INT, "100", "experiments per (J, tau) scenario"),
           OptionDef.of("seed", OptionDef.Kind.LONG, "20261127", "simulation seed"),
           OptionDef.of("master", OptionDef.Kind.STRING, null, "Spark master (default local[*])"));
 
@@ -59,9 +64,12 @@ public final class CalibrationStudy {
   public static String run(SparkSession spark, OptionValues v) {
     Path dir = Path.of(v.string("output"));
     Path data = dir.resolve("units.csv");
-    Map<String, Truth> truth = simulate(data, v.integer("replicates"), v.longValue("seed"), 0.5, 1, 1);
+    Map<String, Truth> truth =
+        simulate(data, v.integer("replicates"), v.longValue("seed"), 0.5, 1, 1);
     StringBuilder table = new StringBuilder();
-    table.append("| method | J | segment coverage | experiment coverage | RMSE raw | RMSE pooled | wrong decisions | experiments |\n");
+    table.append(
+        "| method | J | segment coverage | experiment coverage | RMSE raw | RMSE pooled | wrong"
+            + " decisions | experiments |\n");
     table.append("|---|---|---|---|---|---|---|---|\n");
     Map<String, Double> jobSeconds = new TreeMap<>();
     Map<String, double[]> overallSums = new TreeMap<>();
@@ -70,9 +78,11 @@ public final class CalibrationStudy {
       long t0 = System.nanoTime();
       runJob(spark, data, out, "--pooling", method);
       double seconds = (System.nanoTime() - t0) / 1e9;
-      // per J: [segments covered, segments, experiments covered, experiments, wrong, raw sq, pooled sq]
+      // per J: [segments covered, segments, experiments covered, experiments, wrong, raw sq, pooled
+      // sq]
       Map<Integer, double[]> acc = new TreeMap<>();
-      for (Row r : spark.read().parquet(out + "/" + OutputTables.SEGMENT_POSTERIORS).collectAsList()) {
+      for (Row r :
+          spark.read().parquet(out + "/" + OutputTables.SEGMENT_POSTERIORS).collectAsList()) {
         Truth t = truth.get(r.<String>getAs("experiment_id"));
         double theta = t.theta().get(r.<String>getAs("segment"));
         double[] a = acc.computeIfAbsent(t.segments(), k -> new double[7]);
@@ -80,27 +90,45 @@ public final class CalibrationStudy {
         a[1] += 1;
         a[6] += Math.pow(r.<Double>getAs("post_mean") - theta, 2);
       }
-      for (Row r : spark.read().parquet(out + "/" + OutputTables.SEGMENT_ESTIMATES).collectAsList()) {
+      for (Row r :
+          spark.read().parquet(out + "/" + OutputTables.SEGMENT_ESTIMATES).collectAsList()) {
         Truth t = truth.get(r.<String>getAs("experiment_id"));
         double est = r.getAs("estimate");
         if (!Double.isNaN(est)) {
           acc.get(t.segments())[5] += Math.pow(est - t.theta().get(r.<String>getAs("segment")), 2);
         }
       }
-      for (Row r : spark.read().parquet(out + "/" + OutputTables.EXPERIMENT_DECISIONS).collectAsList()) {
+      for (Row r :
+          spark.read().parquet(out + "/" + OutputTables.EXPERIMENT_DECISIONS).collectAsList()) {
         Truth t = truth.get(r.<String>getAs("experiment_id"));
         double[] a = acc.get(t.segments());
-        a[2] += r.<Double>getAs("effect_q025") <= t.effect() && t.effect() <= r.<Double>getAs("effect_q975") ? 1 : 0;
+        a[2] +=
+            r.<Double>getAs("effect_q025") <= t.effect()
+                    && t.effect() <= r.<Double>getAs("effect_q975")
+                ? 1
+                : 0;
         a[3] += 1;
         String rec = r.getAs("recommendation");
-        a[4] += ("launch".equals(rec) && t.effect() < 0) || ("do_not_launch".equals(rec) && t.effect() > 0) ? 1 : 0;
+        a[4] +=
+            ("launch".equals(rec) && t.effect() < 0)
+                    || ("do_not_launch".equals(rec) && t.effect() > 0)
+                ? 1
+                : 0;
       }
       for (Map.Entry<Integer, double[]> e : acc.entrySet()) {
         double[] a = e.getValue();
         table.append(
             String.format(
-                Locale.ROOT, "| %s | %d | %.3f | %.3f | %.4f | %.4f | %.3f | %d |%n", method, e.getKey(), a[0] / a[1], a[2] / a[3],
-                Math.sqrt(a[5] / a[1]), Math.sqrt(a[6] / a[1]), a[4] / a[3], (long) a[3]));
+                Locale.ROOT,
+                "| %s | %d | %.3f | %.3f | %.4f | %.4f | %.3f | %d |%n",
+                method,
+                e.getKey(),
+                a[0] / a[1],
+                a[2] / a[3],
+                Math.sqrt(a[5] / a[1]),
+                Math.sqrt(a[6] / a[1]),
+                a[4] / a[3],
+                (long) a[3]));
         double[] s = overallSums.computeIfAbsent(method, k -> new double[7]);
         for (int i = 0; i < 7; i++) {
           s[i] += a[i];
@@ -108,14 +136,24 @@ public final class CalibrationStudy {
       }
       jobSeconds.put(method, seconds);
     }
-    table.append("\n| method | segment coverage | experiment coverage | RMSE raw | RMSE pooled | wrong decisions | job seconds |\n");
+    table.append(
+        "\n"
+            + "| method | segment coverage | experiment coverage | RMSE raw | RMSE pooled | wrong"
+            + " decisions | job seconds |\n");
     table.append("|---|---|---|---|---|---|---|\n");
     for (String method : METHODS) {
       double[] a = overallSums.get(method);
       table.append(
           String.format(
-              Locale.ROOT, "| %s | %.3f | %.3f | %.4f | %.4f | %.3f | %.1f |%n", method, a[0] / a[1], a[2] / a[3],
-              Math.sqrt(a[5] / a[1]), Math.sqrt(a[6] / a[1]), a[4] / a[3], jobSeconds.get(method)));
+              Locale.ROOT,
+              "| %s | %.3f | %.3f | %.4f | %.4f | %.3f | %.1f |%n",
+              method,
+              a[0] / a[1],
+              a[2] / a[3],
+              Math.sqrt(a[5] / a[1]),
+              Math.sqrt(a[6] / a[1]),
+              a[4] / a[3],
+              jobSeconds.get(method)));
     }
     table.append(robustComparison(spark, dir, v.integer("replicates"), v.longValue("seed")));
     try {
@@ -127,8 +165,8 @@ public final class CalibrationStudy {
   }
 
   /**
-   * Classical against HC1 standard errors under heteroskedastic data: a 25/75 treated/control
-   * split with noise sd 2.5 in the treated arm and 1 in control, where the classical SE (one pooled
+   * Classical against HC1 standard errors under heteroskedastic data: a 25/75 treated/control split
+   * with noise sd 2.5 in the treated arm and 1 in control, where the classical SE (one pooled
    * residual variance) is too small. Reports the coverage of the raw segment intervals estimate ±
    * 1.96 SE and of the pooled (default) intervals.
    */
@@ -136,33 +174,51 @@ public final class CalibrationStudy {
     Path data = dir.resolve("units-heteroskedastic.csv");
     Map<String, Truth> truth = simulate(data, replicates, seed + 1, 0.25, 1, 2.5);
     StringBuilder t = new StringBuilder();
-    t.append("\n| se (heteroskedastic data) | raw segment coverage | pooled segment coverage | experiment coverage |\n");
+    t.append(
+        "\n"
+            + "| se (heteroskedastic data) | raw segment coverage | pooled segment coverage |"
+            + " experiment coverage |\n");
     t.append("|---|---|---|---|\n");
     for (String se : List.of("classical", "hc1")) {
       String out = dir.resolve("run-se-" + se).toString();
       runJob(spark, data, out, "--se", se);
       double[] a = new double[6];
-      for (Row r : spark.read().parquet(out + "/" + OutputTables.SEGMENT_ESTIMATES).collectAsList()) {
+      for (Row r :
+          spark.read().parquet(out + "/" + OutputTables.SEGMENT_ESTIMATES).collectAsList()) {
         double est = r.getAs("estimate");
         double sd = r.getAs("std_error");
         if (Double.isNaN(est)) {
           continue;
         }
-        double theta = truth.get(r.<String>getAs("experiment_id")).theta().get(r.<String>getAs("segment"));
+        double theta =
+            truth.get(r.<String>getAs("experiment_id")).theta().get(r.<String>getAs("segment"));
         a[0] += Math.abs(est - theta) <= 1.959963984540054 * sd ? 1 : 0;
         a[1] += 1;
       }
-      for (Row r : spark.read().parquet(out + "/" + OutputTables.SEGMENT_POSTERIORS).collectAsList()) {
-        double theta = truth.get(r.<String>getAs("experiment_id")).theta().get(r.<String>getAs("segment"));
+      for (Row r :
+          spark.read().parquet(out + "/" + OutputTables.SEGMENT_POSTERIORS).collectAsList()) {
+        double theta =
+            truth.get(r.<String>getAs("experiment_id")).theta().get(r.<String>getAs("segment"));
         a[2] += r.<Double>getAs("q025") <= theta && theta <= r.<Double>getAs("q975") ? 1 : 0;
         a[3] += 1;
       }
-      for (Row r : spark.read().parquet(out + "/" + OutputTables.EXPERIMENT_DECISIONS).collectAsList()) {
+      for (Row r :
+          spark.read().parquet(out + "/" + OutputTables.EXPERIMENT_DECISIONS).collectAsList()) {
         double effect = truth.get(r.<String>getAs("experiment_id")).effect();
-        a[4] += r.<Double>getAs("effect_q025") <= effect && effect <= r.<Double>getAs("effect_q975") ? 1 : 0;
+        a[4] +=
+            r.<Double>getAs("effect_q025") <= effect && effect <= r.<Double>getAs("effect_q975")
+                ? 1
+                : 0;
         a[5] += 1;
       }
-      t.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.3f |%n", se, a[0] / a[1], a[2] / a[3], a[4] / a[5]));
+      t.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %.3f | %.3f | %.3f |%n",
+              se,
+              a[0] / a[1],
+              a[2] / a[3],
+              a[4] / a[5]));
     }
     return t.toString();
   }
@@ -171,13 +227,35 @@ public final class CalibrationStudy {
   private static void runJob(SparkSession spark, Path data, String out, String... extra) {
     List<String> args =
         new ArrayList<>(
-            List.of("--input", data.toString(), "--output", out, "--mode", "overwrite", "--metric", "y", "--report", "none", "--input-format", "csv"));
+            List.of(
+                "--input",
+                data.toString(),
+                "--output",
+                out,
+                "--mode",
+                "overwrite",
+                "--metric",
+                "y",
+                "--report",
+                "none",
+                "--input-format",
+                "csv"));
     args.addAll(List.of(extra));
-    SegmentEffectsJob.run(spark, JobSpec.from(OptionValues.resolve(JobSpec.COMMAND, JobSpec.OPTIONS, args.toArray(new String[0]), null)));
+    SegmentEffectsJob.run(
+        spark,
+        JobSpec.from(
+            OptionValues.resolve(
+                JobSpec.COMMAND, JobSpec.OPTIONS, args.toArray(new String[0]), null)));
   }
 
   /** Writes the unit rows as CSV and returns the truth per experiment id. */
-  static Map<String, Truth> simulate(Path file, int replicates, long seed, double treatedShare, double sdControl, double sdTreated) {
+  static Map<String, Truth> simulate(
+      Path file,
+      int replicates,
+      long seed,
+      double treatedShare,
+      double sdControl,
+      double sdTreated) {
     Map<String, Truth> truth = new HashMap<>();
     try {
       Files.createDirectories(file.getParent());

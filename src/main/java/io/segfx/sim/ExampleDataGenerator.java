@@ -24,14 +24,14 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Deterministic unit-level example data with known true effects, generated in parallel: one task per
- * (experiment, segment), each with its own {@link Seeds} stream, so the data do not depend on the
- * partitioning.
+ * Deterministic unit-level example data with known true effects, generated in parallel: one task
+ * per (experiment, segment), each with its own {@link Seeds} stream, so the data do not depend on
+ * the partitioning.
  *
- * <p>Model (the seed notebook's section-9 simulation, extended to many experiments): experiment e has
- * mean effect {@code mu_e ~ N(0.3, 0.4^2)}; segment s of e has true effect {@code tau_es ~ N(mu_e,
- * 0.35^2)} per variant; a unit is assigned uniformly to control (arm 0) or a variant (arm 1..V), has
- * covariates {@code x1, x2 ~ N(0, 1)} and outcomes
+ * <p>Model (the seed notebook's section-9 simulation, extended to many experiments): experiment e
+ * has mean effect {@code mu_e ~ N(0.3, 0.4^2)}; segment s of e has true effect {@code tau_es ~
+ * N(mu_e, 0.35^2)} per variant; a unit is assigned uniformly to control (arm 0) or a variant (arm
+ * 1..V), has covariates {@code x1, x2 ~ N(0, 1)} and outcomes
  *
  * <pre>
  *   revenue   = 10 + tau * treated + 1.5 x1 + 0.8 x2 + N(0, 3^2)
@@ -54,7 +54,8 @@ public final class ExampleDataGenerator {
           OptionDef.of("variants", INT, "1", "variant arms besides control (A/B/n when > 1)"),
           OptionDef.of("seed", LONG, "7", "generator seed"),
           OptionDef.of("master", STRING, null, "Spark master (default local[*])"),
-          OptionDef.choice("mode", "error", List.of("error", "overwrite"), "when the output exists"));
+          OptionDef.choice(
+              "mode", "error", List.of("error", "overwrite"), "when the output exists"));
 
   public static final StructType SCHEMA =
       DataTypes.createStructType(
@@ -93,8 +94,12 @@ public final class ExampleDataGenerator {
 
     static Settings of(OptionValues v) {
       return new Settings(
-          v.integer("experiments"), v.integer("segments"), v.integer("min-units"),
-          v.integer("max-units"), v.integer("variants"), v.longValue("seed"));
+          v.integer("experiments"),
+          v.integer("segments"),
+          v.integer("min-units"),
+          v.integer("max-units"),
+          v.integer("variants"),
+          v.longValue("seed"));
     }
   }
 
@@ -115,7 +120,10 @@ public final class ExampleDataGenerator {
   /** Writes the data set in {@code format} to {@code output}. */
   public static void write(SparkSession spark, OptionValues v) {
     Settings s = Settings.of(v);
-    var writer = generate(spark, s).write().mode("overwrite".equals(v.string("mode")) ? "overwrite" : "errorifexists");
+    var writer =
+        generate(spark, s)
+            .write()
+            .mode("overwrite".equals(v.string("mode")) ? "overwrite" : "errorifexists");
     String out = v.string("output");
     if ("csv".equals(v.string("format"))) {
       writer.option("header", "true").csv(out);

@@ -17,15 +17,19 @@ import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
 /**
  * Example data for {@code causal-impact} ({@code segfx generate-series}): market series built with
  * the seed notebook's section-10 formulas (two control series with trend and seasonality; the
- * treated series 8 + 0.58 c1 + 0.42 c2 + noise; T = 120, intervention at 82). Every third market has
- * no effect; the others get the notebook's impact 4.5 + 0.05 (t - 82) scaled by a per-market factor
- * in [0.5, 1.5], written to column {@code true_impact}.
+ * treated series 8 + 0.58 c1 + 0.42 c2 + noise; T = 120, intervention at 82). Every third market
+ * has no effect; the others get the notebook's impact 4.5 + 0.05 (t - 82) scaled by a per-market
+ * factor in [0.5, 1.5], written to column {@code true_impact}.
  */
 public final class SeriesGenerator {
   public static final String COMMAND = "generate-series";
   public static final List<OptionDef> OPTIONS =
       List.of(
-          OptionDef.of("output", OptionDef.Kind.STRING, "target/segfx-example/series.csv", "CSV file to write"),
+          OptionDef.of(
+              "output",
+              OptionDef.Kind.STRING,
+              "target/segfx-example/series.csv",
+              "CSV file to write"),
           OptionDef.of("series", OptionDef.Kind.INT, "30", "number of markets"),
           OptionDef.of("seed", OptionDef.Kind.LONG, "4915", "seed"));
 
@@ -51,7 +55,9 @@ public final class SeriesGenerator {
             double c2 = 28 + 0.15 * t + 2.0 * Math.cos(t / 10.0) + 1.4 * z.sample();
             double impact = t >= 82 ? factor * (4.5 + 0.05 * (t - 82)) : 0;
             double y = 8 + 0.58 * c1 + 0.42 * c2 + 1.8 * z.sample() + impact;
-            w.write(String.format(Locale.ROOT, "%s,%d,%.6f,%.6f,%.6f,%.6f%n", id, t, y, c1, c2, impact));
+            w.write(
+                String.format(
+                    Locale.ROOT, "%s,%d,%.6f,%.6f,%.6f,%.6f%n", id, t, y, c1, c2, impact));
           }
         }
       }

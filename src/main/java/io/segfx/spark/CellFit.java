@@ -16,8 +16,14 @@ final class CellFit {
   private CellFit() {}
 
   static SegmentEstimate fit(
-      String experiment, String segment, String variant, MetricSpec metric, ExactMoments control,
-      ExactMoments treatment, int y, JobSpec spec) {
+      String experiment,
+      String segment,
+      String variant,
+      MetricSpec metric,
+      ExactMoments control,
+      ExactMoments treatment,
+      int y,
+      JobSpec spec) {
     int k = spec.covariates().size();
     int[] z = new int[k];
     for (int i = 0; i < k; i++) {
@@ -27,7 +33,15 @@ final class CellFit {
     long nt = treatment.count();
     double nan = Double.NaN;
     if (nc == 0) {
-      return SegmentEstimate.empty(experiment, metric.column(), variant, segment, 0, nt, Status.EMPTY_CONTROL.code(), metric.kind());
+      return SegmentEstimate.empty(
+          experiment,
+          metric.column(),
+          variant,
+          segment,
+          0,
+          nt,
+          Status.EMPTY_CONTROL.code(),
+          metric.kind());
     }
     double mc = control.mean(y);
     double mt = treatment.mean(y);
@@ -36,12 +50,35 @@ final class CellFit {
     if (metric.binary()) {
       long yc = (long) control.sumExact(y).toDouble();
       long yt = (long) treatment.sumExact(y).toDouble();
-      BetaBinomial pc = BetaBinomial.posterior(spec.priorControl()[0], spec.priorControl()[1], yc, nc);
-      BetaBinomial pt = BetaBinomial.posterior(spec.priorTreatment()[0], spec.priorTreatment()[1], yt, nt);
+      BetaBinomial pc =
+          BetaBinomial.posterior(spec.priorControl()[0], spec.priorControl()[1], yc, nc);
+      BetaBinomial pt =
+          BetaBinomial.posterior(spec.priorTreatment()[0], spec.priorTreatment()[1], yt, nt);
       return new SegmentEstimate(
-          experiment, metric.column(), variant, segment, nc, nt, pt.mean() - pc.mean(),
-          Math.sqrt(pt.variance() + pc.variance()), nc + nt - 2, Status.OK.code(), metric.kind(), yc, yt,
-          mc, ssc, mt, sst, nan, nan, nan, null, nan, Math.sqrt(pt.variance() + pc.variance()), "beta_binomial");
+          experiment,
+          metric.column(),
+          variant,
+          segment,
+          nc,
+          nt,
+          pt.mean() - pc.mean(),
+          Math.sqrt(pt.variance() + pc.variance()),
+          nc + nt - 2,
+          Status.OK.code(),
+          metric.kind(),
+          yc,
+          yt,
+          mc,
+          ssc,
+          mt,
+          sst,
+          nan,
+          nan,
+          nan,
+          null,
+          nan,
+          Math.sqrt(pt.variance() + pc.variance()),
+          "beta_binomial");
     }
     OlsFit.Result r = OlsFit.fit(control, treatment, y, z);
     double bm = nan;
@@ -50,7 +87,8 @@ final class CellFit {
     StudentSummary summary = null;
     if (k > 0 && r.status() == Status.OK) {
       double[] prior = spec.regressionPrior();
-      NigPosterior b = ConjugateRegression.fit(control, treatment, y, z, prior[0], prior[1], prior[2]);
+      NigPosterior b =
+          ConjugateRegression.fit(control, treatment, y, z, prior[0], prior[1], prior[2]);
       if (b != null) {
         bm = b.mu();
         bs = b.scale();
@@ -59,8 +97,29 @@ final class CellFit {
       }
     }
     return new SegmentEstimate(
-        experiment, metric.column(), variant, segment, nc, nt, r.estimate(), r.stdError(), r.dof(),
-        r.status().code(), metric.kind(), null, null, mc, ssc, mt, sst, bm, bs, bd, summary, nan, r.stdError(),
+        experiment,
+        metric.column(),
+        variant,
+        segment,
+        nc,
+        nt,
+        r.estimate(),
+        r.stdError(),
+        r.dof(),
+        r.status().code(),
+        metric.kind(),
+        null,
+        null,
+        mc,
+        ssc,
+        mt,
+        sst,
+        bm,
+        bs,
+        bd,
+        summary,
+        nan,
+        r.stdError(),
         SegmentEstimate.SE_CLASSICAL);
   }
 
@@ -69,9 +128,20 @@ final class CellFit {
    * not usable (or the metric is binary: its posterior is Beta–Binomial, not OLS).
    */
   static RobustInput robustInput(
-      String experiment, String segment, String variant, int metricIndex, MetricSpec metric, ExactMoments control,
-      ExactMoments treatment, int y, int k) {
-    if (metric.binary() || control == null || control.count() == 0 || treatment == null || treatment.count() == 0) {
+      String experiment,
+      String segment,
+      String variant,
+      int metricIndex,
+      MetricSpec metric,
+      ExactMoments control,
+      ExactMoments treatment,
+      int y,
+      int k) {
+    if (metric.binary()
+        || control == null
+        || control.count() == 0
+        || treatment == null
+        || treatment.count() == 0) {
       return null;
     }
     int[] z = new int[k];
@@ -89,8 +159,20 @@ final class CellFit {
       zt[i] = treatment.mean(i);
     }
     return new RobustInput(
-        experiment, segment, variant, metricIndex, y, control.count(), treatment.count(), zc, zt, control.mean(y),
-        treatment.mean(y), r.betaZ(), r.h(), k + 2);
+        experiment,
+        segment,
+        variant,
+        metricIndex,
+        y,
+        control.count(),
+        treatment.count(),
+        zc,
+        zt,
+        control.mean(y),
+        treatment.mean(y),
+        r.betaZ(),
+        r.h(),
+        k + 2);
   }
 
   /** The centred sum of squares of column y, (n Q_yy - S_y^2) / n. */

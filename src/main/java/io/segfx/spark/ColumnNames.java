@@ -13,8 +13,8 @@ import org.apache.spark.sql.Row;
 /**
  * Matches the column names a job asks for with the input's, the way Spark resolves names by
  * default: ignoring case, and here also a byte-order mark and surrounding spaces (which exports
- * leave in headers). A header {@code Experiment_ID } therefore serves {@code experiment_id}
- * instead of reading as absent, which would silently pool every row into one experiment.
+ * leave in headers). A header {@code Experiment_ID } therefore serves {@code experiment_id} instead
+ * of reading as absent, which would silently pool every row into one experiment.
  */
 public final class ColumnNames {
   private ColumnNames() {}
@@ -32,8 +32,7 @@ public final class ColumnNames {
    * surrounding spaces.
    *
    * @param wanted the names the job reads (nulls skipped)
-   * @throws UsageException when a name matches several input columns, which Spark cannot tell
-   *     apart
+   * @throws UsageException when a name matches several input columns, which Spark cannot tell apart
    */
   public static Matched match(Dataset<Row> input, List<String> wanted) {
     String[] names = input.columns();
@@ -55,7 +54,10 @@ public final class ColumnNames {
           which.add("'" + names[i] + "'");
         }
         throw new UsageException(
-            "column '" + w + "' matches several input columns (" + String.join(", ", which)
+            "column '"
+                + w
+                + "' matches several input columns ("
+                + String.join(", ", which)
                 + "), which differ only in case or spaces; rename all but one");
       }
       if (near.size() == 1 && !names[near.get(0)].equals(w)) {

@@ -1,7 +1,6 @@
 package io.segfx.spark;
 
 import io.segfx.config.JobSpec;
-import io.segfx.stats.ExactMoments;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,8 +39,9 @@ import scala.Tuple2;
 /**
  * Stage 1's scan read straight from Spark's vectorized Parquet batches: the same validation as
  * {@link ValidationStage} and the same accumulation as {@link SufficientStatsStage}, but per column
- * vector instead of per projected row. Rows of a cell are recognised by their Parquet dictionary ids
- * (or raw values), so no key string is built per row and no row is copied into an {@code UnsafeRow}.
+ * vector instead of per projected row. Rows of a cell are recognised by their Parquet dictionary
+ * ids (or raw values), so no key string is built per row and no row is copied into an {@code
+ * UnsafeRow}.
  *
  * <p>It applies only where it reproduces the row path exactly: a Parquet input read by the
  * vectorized reader, key columns that are text or integers, value columns of a native numeric or
@@ -52,7 +52,8 @@ import scala.Tuple2;
  * bad row.
  *
  * <p>Reads Spark's physical plan ({@link FileSourceScanExec#executeColumnar}), a developer API that
- * is stable across Spark 3.x; the Spark property {@value #PROPERTY}{@code =false} turns the path off.
+ * is stable across Spark 3.x; the Spark property {@value #PROPERTY}{@code =false} turns the path
+ * off.
  */
 final class ColumnarScan implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -71,16 +72,21 @@ final class ColumnarScan implements Serializable {
   private static final int ABSENT = -1;
 
   private final transient FileSourceScanExec scan;
+
   /** Batch ordinals of experiment, segment, arm ({@link #ABSENT}: a constant key). */
   private final int[] keyOrdinal;
+
   private final int[] keyType;
   private final String[] keyConstant;
   private final int[] valueOrdinal;
   private final int[] valueType;
   private final boolean[] binary;
+
   /** Reasons, precomputed so a rejected row costs no concatenation. */
   private final String[] keyNullReason;
+
   private final String[][] valueReasons;
+
   /** Known arms (control and variants) when variants are declared; null otherwise. */
   private final Set<String> knownArms;
 
@@ -134,7 +140,12 @@ final class ColumnarScan implements Serializable {
     }
     FileSourceScanExec scan;
     try {
-      scan = fileScan(input.selectExpr(needed.stream().map(ValidationStage::quote).toArray(String[]::new)).queryExecution().executedPlan());
+      scan =
+          fileScan(
+              input
+                  .selectExpr(needed.stream().map(ValidationStage::quote).toArray(String[]::new))
+                  .queryExecution()
+                  .executedPlan());
     } catch (RuntimeException e) { // an unresolvable name: the row path reports it
       return null;
     }
@@ -181,14 +192,25 @@ final class ColumnarScan implements Serializable {
         return null; // text or decimals: Spark's cast decides what parses
       }
       binary[i] = binaryCols.contains(c);
-      reasons[i] = new String[] {"null:" + c, "nonfinite:" + c, "out_of_range:" + c, "not_binary:" + c};
+      reasons[i] =
+          new String[] {"null:" + c, "nonfinite:" + c, "out_of_range:" + c, "not_binary:" + c};
     }
     Set<String> known = null;
     if (!spec.variants().isEmpty()) {
       known = new HashSet<>(spec.variants());
       known.add(spec.controlArm());
     }
-    return new ColumnarScan(scan, keyOrdinal, keyType, constants, valueOrdinal, valueType, binary, keyNull, reasons, known);
+    return new ColumnarScan(
+        scan,
+        keyOrdinal,
+        keyType,
+        constants,
+        valueOrdinal,
+        valueType,
+        binary,
+        keyNull,
+        reasons,
+        known);
   }
 
   /** The per-partition statistics, keyed as in {@link SufficientStatsStage}. */
@@ -215,7 +237,8 @@ final class ColumnarScan implements Serializable {
     while (p instanceof WholeStageCodegenExec
         || p instanceof ColumnarToRowExec
         || p instanceof InputAdapter
-        || (p instanceof ProjectExec j && j.projectList().forall(e -> e instanceof AttributeReference))) {
+        || (p instanceof ProjectExec j
+            && j.projectList().forall(e -> e instanceof AttributeReference))) {
       p = p.children().head();
     }
     return p instanceof FileSourceScanExec f ? f : null;
@@ -277,30 +300,36 @@ final class ColumnarScan implements Serializable {
   }
 
   /**
-   * One task's state. A key column is compared with the previous row's by its dictionary id
-   * (within one batch, whose dictionary is fixed), its bytes, or its integer value; only on a
-   * change is its text built and looked up.
+   * One task's state. A key column is compared with the previous row's by its dictionary id (within
+   * one batch, whose dictionary is fixed), its bytes, or its integer value; only on a change is its
+   * text built and looked up.
    */
   private static final class PartitionScan {
     private final ColumnarScan s;
     private final int q;
     private final Map<String, SegmentAccumulator> cells = new HashMap<>();
     private final Map<String, SegmentAccumulator> rejected = new HashMap<>();
+
     /** Arm slots of this task: names, known flags, and lookups from raw values. */
     private final List<String> armNames = new ArrayList<>();
+
     private final List<Boolean> armKnown = new ArrayList<>();
     private final Map<String, Integer> armByName = new HashMap<>();
     private long[] armLongs = new long[4];
     private int[] armLongSlots = new int[4];
     private int armLongCount;
+
     /** Per batch: arm slot by dictionary id (-1 unknown). */
     private int[] armSlotById = new int[8];
+
     private final double[] v;
     private final ColumnVector[] keys = new ColumnVector[3];
     private final WritableColumnVector[] ids = new WritableColumnVector[3];
     private final ColumnVector[] values;
+
     /** The previous row's raw keys: dictionary id or integer value, or bytes for plain text. */
     private final long[] lastRaw = new long[3];
+
     private final UTF8String[] lastText = new UTF8String[3];
     private SegmentAccumulator acc;
     private int lastArmSlot = -1;
@@ -320,7 +349,9 @@ final class ColumnarScan implements Serializable {
       for (int k = 0; k < 3; k++) {
         keys[k] = s.keyOrdinal[k] == ABSENT ? null : batch.column(s.keyOrdinal[k]);
         ids[k] = null;
-        if (keys[k] instanceof WritableColumnVector w && s.keyType[k] == STRING && w.hasDictionary()) {
+        if (keys[k] instanceof WritableColumnVector w
+            && s.keyType[k] == STRING
+            && w.hasDictionary()) {
           ids[k] = w.getDictionaryIds();
         }
       }
@@ -377,7 +408,9 @@ final class ColumnarScan implements Serializable {
       if (acc == null || changed(0, r) | changed(1, r)) {
         String e = text(0, r);
         String g = text(1, r);
-        acc = cells.computeIfAbsent(CellKey.text(e, g), key -> new SegmentAccumulator(e, g, q, products));
+        acc =
+            cells.computeIfAbsent(
+                CellKey.text(e, g), key -> new SegmentAccumulator(e, g, q, products));
         remember(0, r);
         remember(1, r);
       }
@@ -480,7 +513,8 @@ final class ColumnarScan implements Serializable {
     }
 
     private void reject(String reason) {
-      rejected.computeIfAbsent(reason, k -> new SegmentAccumulator(null, k, q, products)).rejected++;
+      rejected.computeIfAbsent(reason, k -> new SegmentAccumulator(null, k, q, products))
+          .rejected++;
     }
 
     Iterator<Tuple2<CellKey, SegmentAccumulator>> result() {

@@ -7,13 +7,16 @@ public final class Columns {
   public static final String EXPERIMENT = "__segfx_experiment";
   public static final String SEGMENT = "__segfx_segment";
   public static final String ARM = "__segfx_arm";
+
   /** Null for a usable row; otherwise why the row is quarantined. */
   public static final String REASON = "__segfx_reason";
+
   /** Prefix of the numeric value columns: covariates first, then metrics. */
   public static final String VALUE_PREFIX = "__segfx_v";
 
   /** The cluster id column (--cluster-col), after the values. */
   public static final String CLUSTER = "__segfx_cluster";
+
   /** Column added to {@code rejected_rows}. */
   public static final String REJECT_REASON = "reject_reason";
 

@@ -5,9 +5,9 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * Turns a Spark failure caused by the input data (an unreadable or corrupt file, a column whose type
- * differs between files) into a {@link UsageException} that names the input and the cause, so no
- * Spark stack trace reaches the user for a data problem.
+ * Turns a Spark failure caused by the input data (an unreadable or corrupt file, a column whose
+ * type differs between files) into a {@link UsageException} that names the input and the cause, so
+ * no Spark stack trace reaches the user for a data problem.
  */
 public final class DataErrors {
   private DataErrors() {}
@@ -24,7 +24,10 @@ public final class DataErrors {
       String msg = String.valueOf(t.getMessage());
       if (msg.startsWith("CSV header does not conform to the schema")) {
         return new UsageException(
-            "cannot read input " + input + ": the files' CSV headers differ (" + headerLines(msg)
+            "cannot read input "
+                + input
+                + ": the files' CSV headers differ ("
+                + headerLines(msg)
                 + "); every file of a folder needs the same columns in the same order",
             e);
       }
@@ -46,7 +49,8 @@ public final class DataErrors {
     if (!data) {
       return e instanceof RuntimeException r ? r : new IllegalStateException(e);
     }
-    return new UsageException("cannot read input " + input + ": " + firstLine(root.getMessage()), e);
+    return new UsageException(
+        "cannot read input " + input + ": " + firstLine(root.getMessage()), e);
   }
 
   /** The header, the expected columns and the file named by Spark's header check, on one line. */

@@ -23,8 +23,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 
 /**
- * {@code --input-kind estimates}: rows of (experiment, segment, [variant], estimate, std_error, [n])
- * that go straight to pooling and draws, so the pooling can be run on published hierarchical
+ * {@code --input-kind estimates}: rows of (experiment, segment, [variant], estimate, std_error,
+ * [n]) that go straight to pooling and draws, so the pooling can be run on published hierarchical
  * examples. Such inputs are small (one row per segment), so the validated rows are collected.
  *
  * <p>Quarantine reasons: {@code null:<col>}, {@code not_numeric:<col>}, {@code nonfinite:<col>},
@@ -40,7 +40,8 @@ public final class EstimatesInput {
   private EstimatesInput() {}
 
   /** What the rows give: usable estimates and quarantine counts. */
-  public record Result(List<SegmentEstimate> estimates, long rowsUsed, Map<String, Long> rejectedByReason) {}
+  public record Result(
+      List<SegmentEstimate> estimates, long rowsUsed, Map<String, Long> rejectedByReason) {}
 
   /** The input with the columns below and a reason column (null for usable rows). */
   public static Dataset<Row> validated(Dataset<Row> input, JobSpec spec) {
@@ -53,20 +54,33 @@ public final class EstimatesInput {
     for (String required : List.of(estimateCol, seCol)) {
       if (!names.contains(required)) {
         throw new UsageException(
-            "input has no column '" + required + "' (--input-kind estimates needs " + estimateCol + " and "
-                + seCol + "); its columns are: " + String.join(", ", ValidationStage.userColumns(names)));
+            "input has no column '"
+                + required
+                + "' (--input-kind estimates needs "
+                + estimateCol
+                + " and "
+                + seCol
+                + "); its columns are: "
+                + String.join(", ", ValidationStage.userColumns(names)));
       }
     }
     Column experiment =
-        names.contains(spec.experimentCol()) ? col(q(spec.experimentCol())).cast("string") : lit(JobSpec.SINGLE_EXPERIMENT);
-    Column segment = names.contains(spec.segmentCol()) ? col(q(spec.segmentCol())).cast("string") : lit(JobSpec.SINGLE_SEGMENT);
-    Column variant = names.contains(variantCol) ? col(q(variantCol)).cast("string") : lit(DEFAULT_VARIANT);
+        names.contains(spec.experimentCol())
+            ? col(q(spec.experimentCol())).cast("string")
+            : lit(JobSpec.SINGLE_EXPERIMENT);
+    Column segment =
+        names.contains(spec.segmentCol())
+            ? col(q(spec.segmentCol())).cast("string")
+            : lit(JobSpec.SINGLE_SEGMENT);
+    Column variant =
+        names.contains(variantCol) ? col(q(variantCol)).cast("string") : lit(DEFAULT_VARIANT);
     Column est = col(q(estimateCol)).cast("double");
     Column se = col(q(seCol)).cast("double");
     Column n = names.contains(nCol) ? col(q(nCol)).cast("double") : lit(1.0);
     List<Column[]> checks = new ArrayList<>();
     if (names.contains(Columns.CORRUPT_RECORD)) {
-      checks.add(new Column[] {col(Columns.CORRUPT_RECORD).isNotNull(), lit(Columns.MALFORMED_LINE)});
+      checks.add(
+          new Column[] {col(Columns.CORRUPT_RECORD).isNotNull(), lit(Columns.MALFORMED_LINE)});
     }
     checks.add(new Column[] {experiment.isNull(), lit("null:" + spec.experimentCol())});
     checks.add(new Column[] {segment.isNull(), lit("null:" + spec.segmentCol())});
@@ -76,12 +90,17 @@ public final class EstimatesInput {
       Column v = raw.cast("double");
       checks.add(new Column[] {raw.isNull(), lit("null:" + pair[0])});
       checks.add(new Column[] {v.isNull(), lit("not_numeric:" + pair[0])});
-      checks.add(new Column[] {isnan(v).or(abs(v).equalTo(Double.POSITIVE_INFINITY)), lit("nonfinite:" + pair[0])});
+      checks.add(
+          new Column[] {
+            isnan(v).or(abs(v).equalTo(Double.POSITIVE_INFINITY)), lit("nonfinite:" + pair[0])
+          });
       // Beyond this a precision weight or a square underflows or overflows in the pooling.
-      checks.add(new Column[] {abs(v).gt(ValidationStage.MAX_MAGNITUDE), lit("out_of_range:" + pair[0])});
+      checks.add(
+          new Column[] {abs(v).gt(ValidationStage.MAX_MAGNITUDE), lit("out_of_range:" + pair[0])});
     }
     checks.add(new Column[] {se.leq(0), lit("not_positive:" + seCol)});
-    checks.add(new Column[] {se.lt(1 / ValidationStage.MAX_MAGNITUDE), lit("out_of_range:" + seCol)});
+    checks.add(
+        new Column[] {se.lt(1 / ValidationStage.MAX_MAGNITUDE), lit("out_of_range:" + seCol)});
     if (names.contains(nCol)) {
       checks.add(new Column[] {n.isNull(), lit("null:" + nCol)});
       checks.add(new Column[] {n.lt(0), lit("negative:" + nCol)});
@@ -96,7 +115,8 @@ public final class EstimatesInput {
     for (int i = checks.size() - 1; i >= 0; i--) {
       reason = when(checks.get(i)[0], checks.get(i)[1]).otherwise(reason);
     }
-    return input.withColumn(Columns.EXPERIMENT, experiment)
+    return input
+        .withColumn(Columns.EXPERIMENT, experiment)
         .withColumn(Columns.SEGMENT, segment)
         .withColumn(Columns.ARM, variant)
         .withColumn(Columns.VALUE_PREFIX + 0, est)
@@ -113,7 +133,14 @@ public final class EstimatesInput {
     long used = 0;
     for (Row r :
         validated(input, spec)
-            .select(Columns.EXPERIMENT, Columns.SEGMENT, Columns.ARM, Columns.VALUE_PREFIX + 0, Columns.VALUE_PREFIX + 1, Columns.VALUE_PREFIX + 2, Columns.REJECT_REASON)
+            .select(
+                Columns.EXPERIMENT,
+                Columns.SEGMENT,
+                Columns.ARM,
+                Columns.VALUE_PREFIX + 0,
+                Columns.VALUE_PREFIX + 1,
+                Columns.VALUE_PREFIX + 2,
+                Columns.REJECT_REASON)
             .collectAsList()) {
       if (!r.isNullAt(6)) {
         rejected.merge(r.getString(6), 1L, Long::sum);
@@ -123,9 +150,30 @@ public final class EstimatesInput {
       double nan = Double.NaN;
       out.add(
           new SegmentEstimate(
-              r.getString(0), metric, r.getString(2), r.getString(1), 0, (long) r.getDouble(5), r.getDouble(3),
-              r.getDouble(4), 0, Status.OK.code(), SegmentEstimate.ESTIMATE_KIND, null, null, nan, nan, nan,
-              nan, nan, nan, nan, null, nan, r.getDouble(4), "given"));
+              r.getString(0),
+              metric,
+              r.getString(2),
+              r.getString(1),
+              0,
+              (long) r.getDouble(5),
+              r.getDouble(3),
+              r.getDouble(4),
+              0,
+              Status.OK.code(),
+              SegmentEstimate.ESTIMATE_KIND,
+              null,
+              null,
+              nan,
+              nan,
+              nan,
+              nan,
+              nan,
+              nan,
+              nan,
+              null,
+              nan,
+              r.getDouble(4),
+              "given"));
     }
     return new Result(out, used, rejected);
   }

@@ -22,7 +22,11 @@ public record FaultInjection(boolean failFirstAttempt) implements Serializable {
     TaskContext task = TaskContext.get();
     if (failFirstAttempt && task != null && task.attemptNumber() == 0) {
       throw new IllegalStateException(
-          "segfx test fault injection: first attempt of " + where + " task " + task.partitionId() + " fails");
+          "segfx test fault injection: first attempt of "
+              + where
+              + " task "
+              + task.partitionId()
+              + " fails");
     }
   }
 }

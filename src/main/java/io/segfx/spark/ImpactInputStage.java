@@ -30,16 +30,16 @@ import org.apache.spark.sql.types.TimestampType;
 
 /**
  * Projects causal-impact input rows onto the columns the job reads — series, quarantine reason
- * (null for usable rows), time, outcome, controls, intervention time — and says how each time
- * value read, so the job can refuse a column that mixes numbers with dates.
+ * (null for usable rows), time, outcome, controls, intervention time — and says how each time value
+ * read, so the job can refuse a column that mixes numbers with dates.
  *
  * <p>Times are numbers, or dates and timestamps read as {@link TimeValues#CALENDAR_UNIT} (text in
  * CSV, or Spark date and timestamp types). Reasons, first match wins: {@code null:<series col>},
  * {@code null:<time col>}, {@code not_time:<time col>} (neither a number nor an ISO date or
  * timestamp), {@code nonfinite:<time col>}, then for the outcome and each control in order {@code
- * null:<col>}, {@code not_numeric:<col>}, {@code nonfinite:<col>}, and {@code not_time:<intervention
- * col>}. A null intervention time is not a row problem: its series gets the status {@code
- * missing_intervention_time}.
+ * null:<col>}, {@code not_numeric:<col>}, {@code nonfinite:<col>}, and {@code
+ * not_time:<intervention col>}. A null intervention time is not a row problem: its series gets the
+ * status {@code missing_intervention_time}.
  */
 public final class ImpactInputStage {
   /** Output columns. */
@@ -49,14 +49,17 @@ public final class ImpactInputStage {
   public static final String OUTCOME = "y";
   public static final String CONTROL_PREFIX = "c";
   public static final String INTERVENTION = "iv";
+
   /** 1 when the row's time read as a number / as a date or timestamp, else 0. */
   public static final String TIME_NUMBER = "t_number";
 
   public static final String TIME_CALENDAR = "t_calendar";
+
   /** The same for the intervention column. */
   public static final String INTERVENTION_NUMBER = "iv_number";
 
   public static final String INTERVENTION_CALENDAR = "iv_calendar";
+
   /** The text of a time that read as neither (null otherwise), for error messages. */
   public static final String BAD_TIME = "t_bad";
 
@@ -67,11 +70,16 @@ public final class ImpactInputStage {
    *
    * @param seriesCol series id column, or null for one series named {@code all}
    * @param interventionCol column of each row's intervention time, or null
-   * @param interventionTime the intervention time of every row when {@code interventionCol} is
-   *     null (NaN when windows come from a table)
+   * @param interventionTime the intervention time of every row when {@code interventionCol} is null
+   *     (NaN when windows come from a table)
    */
   public record Spec(
-      String seriesCol, String timeCol, String outcomeCol, List<String> controls, String interventionCol, double interventionTime) {}
+      String seriesCol,
+      String timeCol,
+      String outcomeCol,
+      List<String> controls,
+      String interventionCol,
+      double interventionTime) {}
 
   private ImpactInputStage() {}
 
@@ -100,7 +108,9 @@ public final class ImpactInputStage {
     return input.select(out.toArray(new Column[0]));
   }
 
-  /** The input's own columns plus {@link Columns#REJECT_REASON}, for writing {@code rejected_rows}. */
+  /**
+   * The input's own columns plus {@link Columns#REJECT_REASON}, for writing {@code rejected_rows}.
+   */
   public static Dataset<Row> withReason(Dataset<Row> input, Spec spec) {
     return input.withColumn(Columns.REJECT_REASON, project(input, spec).reason());
   }
@@ -120,9 +130,16 @@ public final class ImpactInputStage {
    * @param badIntervention the same for the intervention column
    */
   public record Counts(
-      long rowsRead, java.util.SortedMap<String, Long> rejectedByReason, java.util.Map<String, Long> rejectedBySeries,
-      java.util.Set<String> usedSeries, long timeNumbers, long timeCalendar, long interventionNumbers, long interventionCalendar,
-      String badTime, String badIntervention) {
+      long rowsRead,
+      java.util.SortedMap<String, Long> rejectedByReason,
+      java.util.Map<String, Long> rejectedBySeries,
+      java.util.Set<String> usedSeries,
+      long timeNumbers,
+      long timeCalendar,
+      long interventionNumbers,
+      long interventionCalendar,
+      String badTime,
+      String badIntervention) {
 
     /** Rows quarantined under any reason. */
     public long rowsRejected() {
@@ -145,8 +162,13 @@ public final class ImpactInputStage {
         projected
             .groupBy(col(SERIES), col(Columns.REASON))
             .agg(
-                functions.count(lit(1)), functions.sum(TIME_NUMBER), functions.sum(TIME_CALENDAR), functions.sum(INTERVENTION_NUMBER),
-                functions.sum(INTERVENTION_CALENDAR), functions.min(BAD_TIME), functions.min(BAD_INTERVENTION))
+                functions.count(lit(1)),
+                functions.sum(TIME_NUMBER),
+                functions.sum(TIME_CALENDAR),
+                functions.sum(INTERVENTION_NUMBER),
+                functions.sum(INTERVENTION_CALENDAR),
+                functions.min(BAD_TIME),
+                functions.min(BAD_INTERVENTION))
             .collectAsList();
     long read = 0;
     long[] kinds = new long[4];
@@ -172,7 +194,17 @@ public final class ImpactInputStage {
         }
       }
     }
-    return new Counts(read, byReason, bySeries, used, kinds[0], kinds[1], kinds[2], kinds[3], badTime, badIntervention);
+    return new Counts(
+        read,
+        byReason,
+        bySeries,
+        used,
+        kinds[0],
+        kinds[1],
+        kinds[2],
+        kinds[3],
+        badTime,
+        badIntervention);
   }
 
   /**
@@ -186,13 +218,22 @@ public final class ImpactInputStage {
   public static TimeValues.Kind kind(String what, long numbers, long calendar, String bad) {
     if (numbers > 0 && calendar > 0) {
       throw new UsageException(
-          what + " mixes numbers (" + numbers + " rows) and dates or timestamps (" + calendar
-              + " rows); give every row the same kind (dates are read as " + TimeValues.CALENDAR_UNIT + ")");
+          what
+              + " mixes numbers ("
+              + numbers
+              + " rows) and dates or timestamps ("
+              + calendar
+              + " rows); give every row the same kind (dates are read as "
+              + TimeValues.CALENDAR_UNIT
+              + ")");
     }
     if (numbers == 0 && calendar == 0 && bad != null) {
       throw new UsageException(
-          what + " has no value that reads as a number, a date (2026-01-05) or a timestamp (2026-01-05T10:00:00), e.g. '"
-              + io.segfx.io.SafeText.clean(bad) + "'");
+          what
+              + " has no value that reads as a number, a date (2026-01-05) or a timestamp"
+              + " (2026-01-05T10:00:00), e.g. '"
+              + io.segfx.io.SafeText.clean(bad)
+              + "'");
     }
     return numbers > 0 ? TimeValues.Kind.NUMBER : calendar > 0 ? TimeValues.Kind.CALENDAR : null;
   }
@@ -201,11 +242,17 @@ public final class ImpactInputStage {
     return a == null ? b : b == null || a.compareTo(b) <= 0 ? a : b;
   }
 
-  private record Projection(Column series, Column reason, TimeColumn time, Column outcome, List<Column> controls, TimeColumn intervention) {}
+  private record Projection(
+      Column series,
+      Column reason,
+      TimeColumn time,
+      Column outcome,
+      List<Column> controls,
+      TimeColumn intervention) {}
 
   /**
-   * A time column read: its value, whether it read as a number or as a date/timestamp, and its
-   * text when it read as neither.
+   * A time column read: its value, whether it read as a number or as a date/timestamp, and its text
+   * when it read as neither.
    */
   private record TimeColumn(Column raw, Column value, Column number, Column calendar, Column bad) {}
 
@@ -219,7 +266,8 @@ public final class ImpactInputStage {
     }
     for (String c : required) {
       if (!names.contains(c)) {
-        throw new UsageException("input has no column '" + c + "' (columns: " + String.join(", ", names) + ")");
+        throw new UsageException(
+            "input has no column '" + c + "' (columns: " + String.join(", ", names) + ")");
       }
     }
     List<Column[]> checks = new ArrayList<>();
@@ -241,7 +289,10 @@ public final class ImpactInputStage {
     if (spec.interventionCol() != null) {
       intervention = time(schema, spec.interventionCol());
       checks.add(
-          new Column[] {intervention.raw().isNotNull().and(intervention.value().isNull()), lit("not_time:" + spec.interventionCol())});
+          new Column[] {
+            intervention.raw().isNotNull().and(intervention.value().isNull()),
+            lit("not_time:" + spec.interventionCol())
+          });
     } else {
       Column v = lit(spec.interventionTime());
       intervention = new TimeColumn(v, v, lit(false), lit(false), lit(null).cast("string"));
@@ -254,7 +305,9 @@ public final class ImpactInputStage {
     return new Projection(series, reason, time, outcome, controls, intervention);
   }
 
-  /** Days since 1970-01-01 UTC of date and timestamp text (null for other text), on the executors. */
+  /**
+   * Days since 1970-01-01 UTC of date and timestamp text (null for other text), on the executors.
+   */
   private static final UserDefinedFunction CALENDAR_DAYS =
       functions.udf((UDF1<String, Double>) TimeValues::days, DataTypes.DoubleType);
 
@@ -271,7 +324,8 @@ public final class ImpactInputStage {
       return new TimeColumn(raw, v, lit(false), raw.isNotNull(), none);
     }
     if (t instanceof TimestampType) {
-      Column v = expr("unix_micros(" + quote(name) + ")").cast("double").divide(TimeValues.MICROS_PER_DAY);
+      Column v =
+          expr("unix_micros(" + quote(name) + ")").cast("double").divide(TimeValues.MICROS_PER_DAY);
       return new TimeColumn(raw, v, lit(false), raw.isNotNull(), none);
     }
     if (t instanceof StringType || t instanceof TimestampNTZType) {
@@ -280,18 +334,31 @@ public final class ImpactInputStage {
       Column number = t instanceof StringType ? text.cast("double") : lit(null).cast("double");
       Column calendar = when(number.isNull().and(text.isNotNull()), CALENDAR_DAYS.apply(text));
       Column v = coalesce(number, calendar);
-      return new TimeColumn(raw, v, number.isNotNull(), calendar.isNotNull(), when(raw.isNotNull().and(v.isNull()), text));
+      return new TimeColumn(
+          raw,
+          v,
+          number.isNotNull(),
+          calendar.isNotNull(),
+          when(raw.isNotNull().and(v.isNull()), text));
     }
     throw new UsageException(
-        "column '" + name + "' has type " + t.simpleString()
-            + "; a time must be a number, a date or a timestamp (or text such as 82, 2026-01-05 or 2026-01-05T10:00:00)");
+        "column '"
+            + name
+            + "' has type "
+            + t.simpleString()
+            + "; a time must be a number, a date or a timestamp (or text such as 82, 2026-01-05 or"
+            + " 2026-01-05T10:00:00)");
   }
 
   private static Column numeric(StructType schema, String name, List<Column[]> checks) {
     DataType t = schema.apply(name).dataType();
     if (!(t instanceof NumericType || t instanceof StringType || t instanceof BooleanType)) {
       throw new UsageException(
-          "column '" + name + "' has type " + t.simpleString() + "; an outcome or control must be numeric (or numeric text)");
+          "column '"
+              + name
+              + "' has type "
+              + t.simpleString()
+              + "; an outcome or control must be numeric (or numeric text)");
     }
     Column raw = col(quote(name));
     Column v = raw.cast("double");

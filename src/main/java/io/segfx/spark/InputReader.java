@@ -14,7 +14,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * Reads unit-level input through Spark's data sources (any Hadoop file system).
@@ -44,7 +43,8 @@ public final class InputReader {
    * @param filesRead the data files read, sorted
    * @param filesSkipped files in the input folder that are not of its format, sorted
    */
-  public record Input(Dataset<Row> data, String path, List<String> filesRead, List<String> filesSkipped) {}
+  public record Input(
+      Dataset<Row> data, String path, List<String> filesRead, List<String> filesSkipped) {}
 
   /**
    * How CSV text is split and decoded.
@@ -58,7 +58,8 @@ public final class InputReader {
 
     /** True for UTF-8, where undecodable bytes become U+FFFD. */
     public boolean utf8() {
-      return java.nio.charset.Charset.forName(encoding).equals(java.nio.charset.StandardCharsets.UTF_8);
+      return java.nio.charset.Charset.forName(encoding)
+          .equals(java.nio.charset.StandardCharsets.UTF_8);
     }
   }
 
@@ -71,8 +72,8 @@ public final class InputReader {
    * Reads {@code path} as {@code format}. A relative path is made absolute on the driver first, so
    * executors on a cluster (whose working folders differ) read the same files.
    *
-   * <p>A path with glob characters ({@code * ? [ ] { } \}) is refused: Spark would expand them,
-   * so {@code data[1].csv} would read {@code data1.csv}.
+   * <p>A path with glob characters ({@code * ? [ ] { } \}) is refused: Spark would expand them, so
+   * {@code data[1].csv} would read {@code data1.csv}.
    *
    * @param dialect the CSV separator and character set
    * @throws UsageException if the path does not exist, holds no file of the format, or cannot be
@@ -93,7 +94,11 @@ public final class InputReader {
           // Spark expands these in every path it reads and offers no literal form: data[1].csv
           // would read data1.csv.
           throw new UsageException(
-              "input path " + path + " has '" + c + "', which Spark reads as a file pattern; rename the file"
+              "input path "
+                  + path
+                  + " has '"
+                  + c
+                  + "', which Spark reads as a file pattern; rename the file"
                   + " or folder, or pass the folder that holds it");
         }
       }
@@ -109,12 +114,18 @@ public final class InputReader {
         String name = f.substring(f.lastIndexOf('/') + 1);
         if (name.contains(":")) {
           throw new UsageException(
-              "input file '" + name + "' has a ':' in its name, which Hadoop paths cannot hold; rename it");
+              "input file '"
+                  + name
+                  + "' has a ':' in its name, which Hadoop paths cannot hold; rename it");
         }
       }
       if (read.isEmpty()) {
         throw new UsageException(
-            "input folder " + path + " holds no " + format + " file"
+            "input folder "
+                + path
+                + " holds no "
+                + format
+                + " file"
                 + (csv ? " (names matching " + CSV_FILES + ")" : "")
                 + (skipped.isEmpty() ? "" : "; it holds: " + String.join(", ", names(skipped)))
                 + "; set --input-format if the files are of another format");
@@ -136,17 +147,21 @@ public final class InputReader {
     } catch (Exception e) { // Spark throws its checked SparkException undeclared.
       RuntimeException t = DataErrors.translate(e, path);
       if (t instanceof UsageException) {
-        throw new UsageException(t.getMessage() + " (as " + format + "; set --input-format if the extension misleads)", e);
+        throw new UsageException(
+            t.getMessage() + " (as " + format + "; set --input-format if the extension misleads)",
+            e);
       }
       throw t;
     }
   }
 
   /** Spark's CSV reader set to RFC 4180, with the corrupt-record column. */
-  private static Dataset<Row> csv(SparkSession spark, String qualified, String path, CsvDialect dialect) {
+  private static Dataset<Row> csv(
+      SparkSession spark, String qualified, String path, CsvDialect dialect) {
     char delimiter = dialect.delimiter();
     org.apache.spark.sql.DataFrameReader reader =
-        spark.read()
+        spark
+            .read()
             .option("header", "true")
             .option("sep", String.valueOf(delimiter))
             .option("encoding", dialect.encoding())
@@ -176,7 +191,14 @@ public final class InputReader {
       String prior = seen.put(clean[i].toLowerCase(java.util.Locale.ROOT), clean[i]);
       if (prior != null) {
         throw new UsageException(
-            "input " + path + " names column '" + clean[i] + "' twice ('" + prior + "' and '" + clean[i]
+            "input "
+                + path
+                + " names column '"
+                + clean[i]
+                + "' twice ('"
+                + prior
+                + "' and '"
+                + clean[i]
                 + "'; names are matched ignoring case and spaces); rename one");
       }
     }
@@ -209,7 +231,9 @@ public final class InputReader {
     for (String h : header) {
       if (h.indexOf('\u0000') >= 0) {
         throw new UsageException(
-            "input " + path + " has NUL characters in its header: it looks UTF-16 (as Excel's"
+            "input "
+                + path
+                + " has NUL characters in its header: it looks UTF-16 (as Excel's"
                 + " 'Unicode text' saves); pass --csv-encoding UTF-16");
       }
     }
@@ -219,7 +243,10 @@ public final class InputReader {
   private static void refuseOtherSeparator(String[] header, char delimiter, String path) {
     if (header.length >= 1 && header[0].toLowerCase(java.util.Locale.ROOT).startsWith("sep=")) {
       throw new UsageException(
-          "input " + path + " starts with Excel's separator line '" + header[0]
+          "input "
+              + path
+              + " starts with Excel's separator line '"
+              + header[0]
               + "'; delete that line (and pass --csv-delimiter if it names another separator)");
     }
     if (header.length != 1) {
@@ -229,14 +256,22 @@ public final class InputReader {
       if (other != delimiter && header[0].indexOf(other) >= 0) {
         String shown = other == '\t' ? "\\t" : String.valueOf(other);
         throw new UsageException(
-            "input " + path + " has one column '" + header[0] + "' that looks '" + shown
-                + "'-separated; pass --csv-delimiter '" + shown + "'");
+            "input "
+                + path
+                + " has one column '"
+                + header[0]
+                + "' that looks '"
+                + shown
+                + "'-separated; pass --csv-delimiter '"
+                + shown
+                + "'");
       }
     }
   }
 
   /** Visible files under {@code dir} (recursively), split by whether {@code filter} takes them. */
-  private static void list(FileSystem fs, Path dir, GlobFilter filter, List<String> read, List<String> skipped)
+  private static void list(
+      FileSystem fs, Path dir, GlobFilter filter, List<String> read, List<String> skipped)
       throws IOException {
     for (FileStatus f : fs.listStatus(dir)) {
       String name = f.getPath().getName();

@@ -19,8 +19,8 @@ import java.util.List;
  * record: a quarter of W50's stage-1 reduce time went to reading back the shuffled cell keys.
  *
  * <p>Primitive, {@code String} and {@code Long} components are written directly; a {@code List} as
- * its size and elements (read back as an {@code ArrayList}); anything else (nested records,
- * arrays, other classes) through Kryo with its class.
+ * its size and elements (read back as an {@code ArrayList}); anything else (nested records, arrays,
+ * other classes) through Kryo with its class.
  */
 public final class RecordSerializer<T extends Record> extends Serializer<T> {
   private static final int DOUBLE = 0;
@@ -52,7 +52,8 @@ public final class RecordSerializer<T extends Record> extends Serializer<T> {
       constructor = type.getDeclaredConstructor(types);
       constructor.setAccessible(true);
     } catch (NoSuchMethodException e) {
-      throw new IllegalArgumentException("record " + type.getName() + " has no canonical constructor", e);
+      throw new IllegalArgumentException(
+          "record " + type.getName() + " has no canonical constructor", e);
     }
     setImmutable(true);
   }

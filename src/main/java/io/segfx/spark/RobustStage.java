@@ -18,34 +18,40 @@ import scala.Tuple2;
 
 /**
  * Robust standard errors of the segment OLS treatment coefficients ({@code --se hc1|cluster}): one
- * more scan of the validated input with the stage-1 fits broadcast. The treatment coefficient is
- * a linear function of the outcomes, tau^ = sum_i a_i y_i, so its sandwich variance is
+ * more scan of the validated input with the stage-1 fits broadcast. The treatment coefficient is a
+ * linear function of the outcomes, tau^ = sum_i a_i y_i, so its sandwich variance is
  *
  * <pre>
  *   HC1:  n/(n - p) · sum_i a_i² e_i²                                       (MacKinnon &amp; White 1985)
  *   CR1:  G/(G - 1) · (n - 1)/(n - p) · sum_g (sum_{i in g} a_i e_i)²       (Cameron &amp; Miller 2015, eq. 11)
  * </pre>
  *
- * with a_i and e_i from {@link RobustInput}. The per-row products a_i e_i are doubles computed
- * from the row alone; their sums and sums of squares (and, for clusters, the sums of the squared
- * cluster totals) are held exactly in {@link ExactMoments}, so robust standard errors are as
- * independent of partitioning and task order as the rest of stage 1.
+ * with a_i and e_i from {@link RobustInput}. The per-row products a_i e_i are doubles computed from
+ * the row alone; their sums and sums of squares (and, for clusters, the sums of the squared cluster
+ * totals) are held exactly in {@link ExactMoments}, so robust standard errors are as independent of
+ * partitioning and task order as the rest of stage 1.
  */
 public final class RobustStage {
   private RobustStage() {}
 
   /** The estimates with robust standard errors where a fit exists (others unchanged). */
   public static List<SegmentEstimate> run(
-      Dataset<Row> validated, JobSpec spec, List<SegmentEstimate> estimates, List<RobustInput> inputs) {
+      Dataset<Row> validated,
+      JobSpec spec,
+      List<SegmentEstimate> estimates,
+      List<RobustInput> inputs) {
     if (inputs.isEmpty()) {
       return estimates;
     }
     boolean cluster = "cluster".equals(spec.se());
     Map<String, List<RobustInput>> byCell = new HashMap<>();
     for (RobustInput r : inputs) {
-      byCell.computeIfAbsent(CellKey.text(r.experiment(), r.segment()), k -> new ArrayList<>()).add(r);
+      byCell
+          .computeIfAbsent(CellKey.text(r.experiment(), r.segment()), k -> new ArrayList<>())
+          .add(r);
     }
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(validated.sparkSession().sparkContext());
+    JavaSparkContext jsc =
+        JavaSparkContext.fromSparkContext(validated.sparkSession().sparkContext());
     Broadcast<Map<String, List<RobustInput>>> fits = jsc.broadcast(byCell);
     int q = spec.covariates().size() + spec.metrics().size();
     String control = spec.controlArm();
@@ -56,9 +62,11 @@ public final class RobustStage {
             .queryExecution()
             .toRdd()
             .toJavaRDD()
-            .mapPartitionsToPair(rows -> scan(rows, fits.value(), q, control, cluster ? clusterIndex : -1, faults));
+            .mapPartitionsToPair(
+                rows -> scan(rows, fits.value(), q, control, cluster ? clusterIndex : -1, faults));
     int partitions = Math.max(1, jsc.defaultParallelism());
-    JavaPairRDD<Tuple2<String, String>, ExactMoments> sums = parts.reduceByKey(ExactMoments::combine, partitions);
+    JavaPairRDD<Tuple2<String, String>, ExactMoments> sums =
+        parts.reduceByKey(ExactMoments::combine, partitions);
     Map<String, double[]> meat = new HashMap<>();
     if (cluster) {
       // Per fit: the exact sum of the squared cluster totals, and G.
@@ -83,11 +91,13 @@ public final class RobustStage {
     for (RobustInput r : inputs) {
       inputByFit.put(fitKey(r.experiment(), r.segment(), r.variant(), r.metric()), r);
     }
-    List<String> metrics = spec.metricSpecs().stream().map(io.segfx.model.MetricSpec::column).toList();
+    List<String> metrics =
+        spec.metricSpecs().stream().map(io.segfx.model.MetricSpec::column).toList();
     List<SegmentEstimate> out = new ArrayList<>(estimates.size());
     for (SegmentEstimate e : estimates) {
       int m = e.metric() == null ? -1 : metrics.indexOf(e.metric());
-      String key = e.variant() == null ? null : fitKey(e.experimentId(), e.segment(), e.variant(), m);
+      String key =
+          e.variant() == null ? null : fitKey(e.experimentId(), e.segment(), e.variant(), m);
       RobustInput r = key == null ? null : inputByFit.get(key);
       double[] s = key == null ? null : meat.get(key);
       if (r == null || s == null) {
@@ -108,14 +118,19 @@ public final class RobustStage {
   }
 
   private static Iterator<Tuple2<Tuple2<String, String>, ExactMoments>> scan(
-      Iterator<InternalRow> rows, Map<String, List<RobustInput>> fits, int q, String control, int clusterIndex,
+      Iterator<InternalRow> rows,
+      Map<String, List<RobustInput>> fits,
+      int q,
+      String control,
+      int clusterIndex,
       FaultInjection faults) {
     // Sums per fit (by identity: the broadcast inputs are shared) and cluster; keys are built once
     // per fit at the end, not per row.
     Map<RobustInput, Map<String, ExactMoments>> acc = new java.util.IdentityHashMap<>();
     double[] v = new double[q];
     double[] one = new double[1];
-    // Rows of a cell usually arrive together: the previous row's cell is checked first, as in stage 1.
+    // Rows of a cell usually arrive together: the previous row's cell is checked first, as in stage
+    // 1.
     org.apache.spark.unsafe.types.UTF8String lastExperiment = null;
     org.apache.spark.unsafe.types.UTF8String lastSegment = null;
     List<RobustInput> cell = null;
@@ -126,7 +141,9 @@ public final class RobustStage {
       }
       org.apache.spark.unsafe.types.UTF8String experiment = r.getUTF8String(0);
       org.apache.spark.unsafe.types.UTF8String segment = r.getUTF8String(1);
-      if (lastExperiment == null || !experiment.equals(lastExperiment) || !segment.equals(lastSegment)) {
+      if (lastExperiment == null
+          || !experiment.equals(lastExperiment)
+          || !segment.equals(lastSegment)) {
         cell = fits.get(CellKey.text(experiment.toString(), segment.toString()));
         lastExperiment = experiment.clone();
         lastSegment = segment.clone();
@@ -145,7 +162,9 @@ public final class RobustStage {
           continue;
         }
         one[0] = f.influence(v, !isControl);
-        acc.computeIfAbsent(f, k -> new HashMap<>()).computeIfAbsent(cluster, k -> new ExactMoments(1)).accept(one);
+        acc.computeIfAbsent(f, k -> new HashMap<>())
+            .computeIfAbsent(cluster, k -> new ExactMoments(1))
+            .accept(one);
       }
     }
     faults.maybeFail("robust");
@@ -162,6 +181,16 @@ public final class RobustStage {
 
   /** (experiment, segment, variant, metric), length-prefixed so no two differ only in splitting. */
   static String fitKey(String experiment, String segment, String variant, int metric) {
-    return experiment.length() + ":" + experiment + segment.length() + ":" + segment + variant.length() + ":" + variant + "#" + metric;
+    return experiment.length()
+        + ":"
+        + experiment
+        + segment.length()
+        + ":"
+        + segment
+        + variant.length()
+        + ":"
+        + variant
+        + "#"
+        + metric;
   }
 }

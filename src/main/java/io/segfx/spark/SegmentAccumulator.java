@@ -8,9 +8,9 @@ import java.util.List;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
- * The mergeable sufficient statistics of one (experiment, segment): one {@link ExactMoments} per arm
- * seen, over the covariate and metric columns. A quarantine tally uses the same type with no arms and
- * a {@link #rejected} count, so one shuffle carries both.
+ * The mergeable sufficient statistics of one (experiment, segment): one {@link ExactMoments} per
+ * arm seen, over the covariate and metric columns. A quarantine tally uses the same type with no
+ * arms and a {@link #rejected} count, so one shuffle carries both.
  */
 final class SegmentAccumulator implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -18,15 +18,20 @@ final class SegmentAccumulator implements Serializable {
   final String experiment;
   final String segment;
   final int q;
+
   /** The cross products accumulated (see {@link ExactMoments#ExactMoments(int, boolean[])}). */
   final boolean[] products;
+
   final List<String> arms = new ArrayList<>(2);
   final List<ExactMoments> moments = new ArrayList<>(2);
   long rejected;
+
   /** Input rows that entered these statistics (unit rows, or aggregate rows for counts input). */
   long rows;
+
   /** Map-side lookup keys, parallel to {@link #arms}; never shipped. */
   private transient List<UTF8String> armKeys;
+
   /** Map-side moments by the task's arm slot ({@link #armAt}); never shipped. */
   private transient ExactMoments[] slots;
 

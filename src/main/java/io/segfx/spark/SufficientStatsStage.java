@@ -26,8 +26,8 @@ import scala.Tuple2;
  * (metric, variant) of every cell by {@link OlsFit} on the executors.
  *
  * <p>The scan reads Spark's internal rows directly, after the codegen projection of {@link
- * ValidationStage}, so no per-row external {@code Row} objects are built. Because the statistics are
- * exact, the estimates do not depend on partitioning, task order or retries.
+ * ValidationStage}, so no per-row external {@code Row} objects are built. Because the statistics
+ * are exact, the estimates do not depend on partitioning, task order or retries.
  */
 public final class SufficientStatsStage {
   private SufficientStatsStage() {}
@@ -50,7 +50,8 @@ public final class SufficientStatsStage {
       String scan) {
 
     /** The result of reading {@code --input-kind estimates} rows (no scan of unit rows). */
-    public Result(List<SegmentEstimate> estimates, long rowsUsed, Map<String, Long> rejectedByReason) {
+    public Result(
+        List<SegmentEstimate> estimates, long rowsUsed, Map<String, Long> rejectedByReason) {
       this(estimates, rowsUsed, rejectedByReason, List.of(), ESTIMATES);
     }
 
@@ -95,12 +96,19 @@ public final class SufficientStatsStage {
                 .toJavaRDD()
                 .mapPartitionsToPair(rows -> accumulate(rows, q, products, totals, faults));
     int partitions =
-        REDUCE_TASKS_PER_CORE * Math.max(1, validated.sparkSession().sparkContext().defaultParallelism());
+        REDUCE_TASKS_PER_CORE
+            * Math.max(1, validated.sparkSession().sparkContext().defaultParallelism());
     List<Tuple2<CellKey, CellResult>> cells =
         partials
             .reduceByKey(SegmentAccumulator::merge, partitions)
             .mapToPair(
-                t -> new Tuple2<>(t._1(), new CellResult(t._2().rows + t._2().rejected, fit(t._2(), spec), robust(t._2(), spec))))
+                t ->
+                    new Tuple2<>(
+                        t._1(),
+                        new CellResult(
+                            t._2().rows + t._2().rejected,
+                            fit(t._2(), spec),
+                            robust(t._2(), spec))))
             .collect();
     List<SegmentEstimate> estimates = new ArrayList<>();
     List<RobustInput> robust = new ArrayList<>();
@@ -115,7 +123,12 @@ public final class SufficientStatsStage {
         used += c._2().rows();
       }
     }
-    return new Result(estimates, used, Collections.unmodifiableMap(rejected), robust, columnar != null ? COLUMNAR : ROWS);
+    return new Result(
+        estimates,
+        used,
+        Collections.unmodifiableMap(rejected),
+        robust,
+        columnar != null ? COLUMNAR : ROWS);
   }
 
   /**
@@ -129,8 +142,10 @@ public final class SufficientStatsStage {
 
   /** {@link Result#scan()}: Parquet column batches, by {@link ColumnarScan}. */
   public static final String COLUMNAR = "columnar";
+
   /** {@link Result#scan()}: rows of the {@link ValidationStage} projection. */
   public static final String ROWS = "rows";
+
   /** {@link Result#scan()}: estimates input, no unit rows. */
   public static final String ESTIMATES = "estimates";
 
@@ -140,7 +155,8 @@ public final class SufficientStatsStage {
   private static final int REASON = 3;
 
   /** The rows of one cell (or one rejection reason) and its estimates. */
-  record CellResult(long rows, List<SegmentEstimate> estimates, List<RobustInput> robust) implements java.io.Serializable {}
+  record CellResult(long rows, List<SegmentEstimate> estimates, List<RobustInput> robust)
+      implements java.io.Serializable {}
 
   /** The robust-variance inputs of one cell's continuous fits (none unless --se asks for them). */
   static List<RobustInput> robust(SegmentAccumulator acc, JobSpec spec) {
@@ -156,7 +172,17 @@ public final class SufficientStatsStage {
         continue;
       }
       for (int m = 0; m < metrics.size(); m++) {
-        RobustInput r = CellFit.robustInput(acc.experiment, acc.segment, variant, m, metrics.get(m), c, acc.arm(variant), k + m, k);
+        RobustInput r =
+            CellFit.robustInput(
+                acc.experiment,
+                acc.segment,
+                variant,
+                m,
+                metrics.get(m),
+                c,
+                acc.arm(variant),
+                k + m,
+                k);
         if (r != null) {
           out.add(r);
         }
@@ -188,7 +214,11 @@ public final class SufficientStatsStage {
   }
 
   private static Iterator<Tuple2<CellKey, SegmentAccumulator>> accumulate(
-      Iterator<InternalRow> rows, int q, boolean[] products, boolean totals, FaultInjection faults) {
+      Iterator<InternalRow> rows,
+      int q,
+      boolean[] products,
+      boolean totals,
+      FaultInjection faults) {
     Map<String, SegmentAccumulator> cells = new HashMap<>();
     Map<String, SegmentAccumulator> rejected = new HashMap<>();
     double[] v = new double[q];
@@ -203,7 +233,8 @@ public final class SufficientStatsStage {
       InternalRow r = rows.next();
       if (!r.isNullAt(REASON)) {
         String reason = r.getUTF8String(REASON).toString();
-        rejected.computeIfAbsent(reason, k -> new SegmentAccumulator(null, k, q, products)).rejected++;
+        rejected.computeIfAbsent(reason, k -> new SegmentAccumulator(null, k, q, products))
+            .rejected++;
         continue;
       }
       UTF8String experiment = r.getUTF8String(EXPERIMENT);
@@ -211,7 +242,9 @@ public final class SufficientStatsStage {
       if (acc == null || !experiment.equals(lastExperiment) || !segment.equals(lastSegment)) {
         String e = experiment.toString();
         String g = segment.toString();
-        acc = cells.computeIfAbsent(CellKey.text(e, g), k -> new SegmentAccumulator(e, g, q, products));
+        acc =
+            cells.computeIfAbsent(
+                CellKey.text(e, g), k -> new SegmentAccumulator(e, g, q, products));
         lastExperiment = experiment.clone();
         lastSegment = segment.clone();
         arm = null;
@@ -273,11 +306,20 @@ public final class SufficientStatsStage {
       if (variants.isEmpty()) {
         out.add(
             SegmentEstimate.empty(
-                acc.experiment, metric.column(), null, acc.segment, nc, 0, Status.EMPTY_TREATMENT.code(), metric.kind()));
+                acc.experiment,
+                metric.column(),
+                null,
+                acc.segment,
+                nc,
+                0,
+                Status.EMPTY_TREATMENT.code(),
+                metric.kind()));
       }
       for (String variant : variants) {
         int y = "counts".equals(spec.inputKind()) ? 0 : spec.covariates().size() + m;
-        out.add(CellFit.fit(acc.experiment, acc.segment, variant, metric, c, acc.arm(variant), y, spec));
+        out.add(
+            CellFit.fit(
+                acc.experiment, acc.segment, variant, metric, c, acc.arm(variant), y, spec));
       }
     }
     return out;

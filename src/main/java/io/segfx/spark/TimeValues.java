@@ -17,9 +17,9 @@ import java.time.ZoneOffset;
  * </pre>
  *
  * A timestamp without a zone or offset is read as UTC (so the reading never depends on the
- * machine's time zone); one with {@code Z} or an offset such as {@code +01:00} is converted to
- * UTC. Spark's date and timestamp columns go through the same formulas ({@code unix_date},
- * {@code unix_micros}), so a date column and a {@code --intervention-time} date always agree.
+ * machine's time zone); one with {@code Z} or an offset such as {@code +01:00} is converted to UTC.
+ * Spark's date and timestamp columns go through the same formulas ({@code unix_date}, {@code
+ * unix_micros}), so a date column and a {@code --intervention-time} date always agree.
  */
 public final class TimeValues {
   /** One day in microseconds: the divisor of the timestamp formula. */
@@ -84,7 +84,8 @@ public final class TimeValues {
 
   /** Days since 1970-01-01 UTC of an instant, by the timestamp formula above. */
   public static double days(Instant i) {
-    return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000L), i.getNano() / 1000) / MICROS_PER_DAY;
+    return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000L), i.getNano() / 1000)
+        / MICROS_PER_DAY;
   }
 
   /**
@@ -105,9 +106,9 @@ public final class TimeValues {
   }
 
   /**
-   * A time from a collected table value (Spark's Java types: numbers, {@code java.sql.Date},
-   * {@code java.sql.Timestamp}, {@code LocalDateTime} for timestamps without a zone, text); null
-   * when it is none of them.
+   * A time from a collected table value (Spark's Java types: numbers, {@code java.sql.Date}, {@code
+   * java.sql.Timestamp}, {@code LocalDateTime} for timestamps without a zone, text); null when it
+   * is none of them.
    */
   public static Time of(Object value) {
     if (value instanceof Number n) {

@@ -29,16 +29,16 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Checks the input schema against the spec (failing with the column and the problem), and projects
- * every row onto the columns stage 1 reads: experiment, segment, arm, a quarantine
- * {@link Columns#REASON} (null for usable rows) and the covariate and metric values as doubles. The
+ * every row onto the columns stage 1 reads: experiment, segment, arm, a quarantine {@link
+ * Columns#REASON} (null for usable rows) and the covariate and metric values as doubles. The
  * projection is plain column expressions, so Spark compiles it into the scan (whole-stage codegen).
  *
  * <p>Reasons, first match wins: {@code malformed_line} (a CSV line whose number of fields differs
- * from the header's), {@code null:<col>} (a missing key or value), {@code
- * duplicate:<unit col>} (with {@code --unit-col}: every row of an id seen more than once), {@code
- * unknown_arm} (an arm neither control nor a declared variant), {@code not_numeric:<col>} (text that
- * does not parse as a number), {@code nonfinite:<col>} (NaN or ±Inf), {@code out_of_range:<col>}
- * (|value| &gt; {@link #MAX_MAGNITUDE}), {@code not_binary:<col>} (a binary metric other than 0 or 1).
+ * from the header's), {@code null:<col>} (a missing key or value), {@code duplicate:<unit col>}
+ * (with {@code --unit-col}: every row of an id seen more than once), {@code unknown_arm} (an arm
+ * neither control nor a declared variant), {@code not_numeric:<col>} (text that does not parse as a
+ * number), {@code nonfinite:<col>} (NaN or ±Inf), {@code out_of_range:<col>} (|value| &gt; {@link
+ * #MAX_MAGNITUDE}), {@code not_binary:<col>} (a binary metric other than 0 or 1).
  */
 public final class ValidationStage {
   /** What a UTF-8 decoder puts for bytes that are not UTF-8. */
@@ -86,7 +86,9 @@ public final class ValidationStage {
     return input.select(out.toArray(new Column[0]));
   }
 
-  /** The input's own columns plus {@link Columns#REJECT_REASON}, for writing {@code rejected_rows}. */
+  /**
+   * The input's own columns plus {@link Columns#REJECT_REASON}, for writing {@code rejected_rows}.
+   */
   public static Dataset<Row> withReason(Dataset<Row> input, JobSpec spec) {
     Dataset<Row> marked = markDuplicates(input, spec);
     Dataset<Row> out = marked.withColumn(Columns.REJECT_REASON, project(marked, spec).reason());
@@ -152,7 +154,9 @@ public final class ValidationStage {
             ? key(schema, spec.experimentCol())
             : lit(JobSpec.SINGLE_EXPERIMENT);
     Column segment =
-        names.contains(spec.segmentCol()) ? key(schema, spec.segmentCol()) : lit(JobSpec.SINGLE_SEGMENT);
+        names.contains(spec.segmentCol())
+            ? key(schema, spec.segmentCol())
+            : lit(JobSpec.SINGLE_SEGMENT);
     Column arm = canonicalArm(key(schema, spec.armCol()));
 
     List<Column> values = new ArrayList<>();
@@ -160,13 +164,15 @@ public final class ValidationStage {
     // Built from the last check to the first, so the first failing check names the reason.
     List<Column[]> checks = new ArrayList<>();
     if (names.contains(Columns.CORRUPT_RECORD)) {
-      checks.add(new Column[] {col(Columns.CORRUPT_RECORD).isNotNull(), lit(Columns.MALFORMED_LINE)});
+      checks.add(
+          new Column[] {col(Columns.CORRUPT_RECORD).isNotNull(), lit(Columns.MALFORMED_LINE)});
     }
     checks.add(new Column[] {experiment.isNull(), lit("null:" + spec.experimentCol())});
     checks.add(new Column[] {segment.isNull(), lit("null:" + spec.segmentCol())});
     checks.add(new Column[] {arm.isNull(), lit("null:" + spec.armCol())});
     if (names.contains(Columns.CORRUPT_RECORD)
-        && java.nio.charset.Charset.forName(spec.csvEncoding()).equals(java.nio.charset.StandardCharsets.UTF_8)) {
+        && java.nio.charset.Charset.forName(spec.csvEncoding())
+            .equals(java.nio.charset.StandardCharsets.UTF_8)) {
       // Bytes that are not UTF-8 decode to U+FFFD, which would merge 'café' and 'cafè' of a
       // Latin-1 file into one id; such rows are quarantined and the README names the option.
       String bad = REPLACEMENT;
@@ -176,7 +182,8 @@ public final class ValidationStage {
     }
     if (spec.clusterCol() != null) {
       require(names, spec.clusterCol(), "cluster column (--cluster-col)");
-      checks.add(new Column[] {col(quote(spec.clusterCol())).isNull(), lit("null:" + spec.clusterCol())});
+      checks.add(
+          new Column[] {col(quote(spec.clusterCol())).isNull(), lit("null:" + spec.clusterCol())});
     }
     if (spec.unitCol() != null) {
       checks.add(new Column[] {col(quote(spec.unitCol())).isNull(), lit("null:" + spec.unitCol())});
@@ -200,7 +207,8 @@ public final class ValidationStage {
           });
       checks.add(new Column[] {abs(v).gt(lit(MAX_MAGNITUDE)), lit("out_of_range:" + c)});
       if (!counts && binaryColumns(spec).contains(c)) {
-        checks.add(new Column[] {v.notEqual(lit(0.0)).and(v.notEqual(lit(1.0))), lit("not_binary:" + c)});
+        checks.add(
+            new Column[] {v.notEqual(lit(0.0)).and(v.notEqual(lit(1.0))), lit("not_binary:" + c)});
       }
     }
     if (counts) {
@@ -221,9 +229,9 @@ public final class ValidationStage {
   }
 
   /**
-   * Checks of aggregated rows (negative or fractional counts, conversions above n, a sum of
-   * squares below sum^2/n) and the values stage 1 reads: n, sum, sum of squares (for conversions
-   * both sums are the count, since y^2 = y for 0/1 outcomes).
+   * Checks of aggregated rows (negative or fractional counts, conversions above n, a sum of squares
+   * below sum^2/n) and the values stage 1 reads: n, sum, sum of squares (for conversions both sums
+   * are the count, since y^2 = y for 0/1 outcomes).
    */
   private static List<Column> countChecks(JobSpec spec, List<Column> v, List<Column[]> checks) {
     List<String> c = countColumns(spec);
@@ -248,7 +256,8 @@ public final class ValidationStage {
     checks.add(new Column[] {sumSq.lt(0), lit("negative:" + c.get(2))});
     checks.add(
         new Column[] {
-          n.equalTo(0).and(sum.notEqual(0).or(sumSq.notEqual(0)))
+          n.equalTo(0)
+              .and(sum.notEqual(0).or(sumSq.notEqual(0)))
               .or(sumSq.multiply(n).lt(sum.multiply(sum).multiply(1 - 1e-9))),
           lit("inconsistent:" + c.get(2))
         });
@@ -269,7 +278,12 @@ public final class ValidationStage {
   private static void require(List<String> names, String column, String role) {
     if (!names.contains(column)) {
       throw new UsageException(
-          "input has no column '" + column + "' (the " + role + "); its columns are: " + String.join(", ", userColumns(names)));
+          "input has no column '"
+              + column
+              + "' (the "
+              + role
+              + "); its columns are: "
+              + String.join(", ", userColumns(names)));
     }
   }
 
@@ -289,7 +303,8 @@ public final class ValidationStage {
     }
     if (t instanceof DoubleType || t instanceof FloatType) {
       // NaN and infinities are missing ids: Spark's NaN = NaN would otherwise make NaN read as 0.
-      return when(isnan(c).or(abs(c).equalTo(lit(Double.POSITIVE_INFINITY))), lit(null).cast("string"))
+      return when(
+              isnan(c).or(abs(c).equalTo(lit(Double.POSITIVE_INFINITY))), lit(null).cast("string"))
           .when(c.equalTo(floor(c)), c.cast("long").cast("string"))
           .otherwise(c.cast("string"));
     }
@@ -300,7 +315,11 @@ public final class ValidationStage {
       return c.cast("string");
     }
     throw new UsageException(
-        "column '" + name + "' has type " + t.simpleString() + "; an id column must be text or a number");
+        "column '"
+            + name
+            + "' has type "
+            + t.simpleString()
+            + "; an id column must be text or a number");
   }
 
   /** {@link ArmLabel#canonical} as a Spark expression (the same regular expressions). */
@@ -322,7 +341,11 @@ public final class ValidationStage {
       return raw.cast("double");
     }
     throw new UsageException(
-        "column '" + name + "' has type " + t.simpleString() + "; a metric or covariate must be numeric (or numeric text)");
+        "column '"
+            + name
+            + "' has type "
+            + t.simpleString()
+            + "; a metric or covariate must be numeric (or numeric text)");
   }
 
   /** A column name quoted for Spark SQL expressions. */

@@ -1,11 +1,10 @@
 package io.segfx.stats;
 
-
 /**
  * The conjugate Beta–Binomial posterior of a conversion rate (seed notebook section 3; Gelman et
  * al., Bayesian Data Analysis, 3rd ed., section 2.4): with prior {@code p ~ Beta(alpha, beta)} and
- * y conversions out of n, {@code p | y ~ Beta(alpha + y, beta + n - y)}, whose mean is {@code a/(a+b)}
- * and variance {@code ab / ((a+b)^2 (a+b+1))}.
+ * y conversions out of n, {@code p | y ~ Beta(alpha + y, beta + n - y)}, whose mean is {@code
+ * a/(a+b)} and variance {@code ab / ((a+b)^2 (a+b+1))}.
  *
  * @param alpha posterior first shape a
  * @param beta posterior second shape b
@@ -23,7 +22,8 @@ public record BetaBinomial(double alpha, double beta) {
    * @throws IllegalArgumentException if counts are negative or successes exceed n, or a prior shape
    *     is not positive
    */
-  public static BetaBinomial posterior(double priorAlpha, double priorBeta, long successes, long n) {
+  public static BetaBinomial posterior(
+      double priorAlpha, double priorBeta, long successes, long n) {
     if (successes < 0 || n < successes) {
       throw new IllegalArgumentException(
           "need 0 <= successes <= n, got successes=" + successes + ", n=" + n);

@@ -41,7 +41,8 @@ final class ClosedFormDecision {
     return switch (d.baselineKind()) {
       case SegmentDraw.NORMAL -> new double[] {q[0], q[1]};
       case SegmentDraw.NONE -> new double[] {Double.NaN, Double.NaN};
-      case SegmentDraw.STUDENT -> q[2] > 2 ? new double[] {q[0], q[1] * Math.sqrt(q[2] / (q[2] - 2))} : null;
+      case SegmentDraw.STUDENT ->
+          q[2] > 2 ? new double[] {q[0], q[1] * Math.sqrt(q[2] / (q[2] - 2))} : null;
       case SegmentDraw.BETA -> {
         double s = q[0] + q[1];
         yield new double[] {q[0] / s, Math.sqrt(q[0] * q[1] / (s * s * (s + 1)))};
@@ -88,10 +89,31 @@ final class ClosedFormDecision {
     double lossWait = lossLaunch + pm;
     DecisionMetrics metrics =
         new DecisionMetrics(
-            key[0], key[1], key[2], 0, m, sd, e.q025(), e.q975(), e.probPositive(), e.probAboveThreshold(),
-            ratioMean(m, mb, Math.sqrt(vb)), ratioAbove(m, sd, mb, Math.sqrt(vb), r), pm, p.q025(), p.q975(),
-            p.probPositive(), lossLaunch, lossWait, rule.recommend(p.probPositive()), 0, 0, 0, prior,
-            Double.NaN, false);
+            key[0],
+            key[1],
+            key[2],
+            0,
+            m,
+            sd,
+            e.q025(),
+            e.q975(),
+            e.probPositive(),
+            e.probAboveThreshold(),
+            ratioMean(m, mb, Math.sqrt(vb)),
+            ratioAbove(m, sd, mb, Math.sqrt(vb), r),
+            pm,
+            p.q025(),
+            p.q975(),
+            p.probPositive(),
+            lossLaunch,
+            lossWait,
+            rule.recommend(p.probPositive()),
+            0,
+            0,
+            0,
+            prior,
+            Double.NaN,
+            false);
     return new ExperimentDraws.Result(metrics, relMean, relProb, new DrawSummary[k]);
   }
 

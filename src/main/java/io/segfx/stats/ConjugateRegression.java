@@ -11,11 +11,11 @@ package io.segfx.stats;
  *   b_n = b0 + (y'y - beta_n' Vn^{-1} beta_n) / 2
  * </pre>
  *
- * and the marginal posterior of the treatment coefficient is Student-t with {@code 2 a_n} degrees of
- * freedom, location {@code beta_n[1]} and scale {@code sqrt(b_n / a_n [Vn]_11)}. The normal equations
- * are formed from the exact sums, rounded once to double-double, and solved in double-double
- * arithmetic ({@link DoubleDouble}, about 32 digits), so outcomes far from zero (y'y ~ 1e18 n) keep
- * some 14 digits through the cancellation in {@code y'y - beta_n' X'y}.
+ * and the marginal posterior of the treatment coefficient is Student-t with {@code 2 a_n} degrees
+ * of freedom, location {@code beta_n[1]} and scale {@code sqrt(b_n / a_n [Vn]_11)}. The normal
+ * equations are formed from the exact sums, rounded once to double-double, and solved in
+ * double-double arithmetic ({@link DoubleDouble}, about 32 digits), so outcomes far from zero (y'y
+ * ~ 1e18 n) keep some 14 digits through the cancellation in {@code y'y - beta_n' X'y}.
  */
 public final class ConjugateRegression {
   /** The notebook's prior: V0 = 1e6 I, a0 = b0 = 1e-3. */
@@ -35,7 +35,13 @@ public final class ConjugateRegression {
    * @param b0 prior scale of sigma^2 (> 0)
    */
   public static NigPosterior fit(
-      ExactMoments control, ExactMoments treatment, int y, int[] z, double v0, double a0, double b0) {
+      ExactMoments control,
+      ExactMoments treatment,
+      int y,
+      int[] z,
+      double v0,
+      double a0,
+      double b0) {
     if (control == null || treatment == null || control.count() == 0 || treatment.count() == 0) {
       return null;
     }
@@ -81,9 +87,7 @@ public final class ConjugateRegression {
     }
     DoubleDouble yty = dec(control.crossExact(y, y).add(treatment.crossExact(y, y)));
     double an = Checks.positive("a0", a0) + n / 2.0;
-    double bn =
-        Checks.positive("b0", b0)
-            + 0.5 * Math.max(0, yty.subtract(fitTerm).doubleValue());
+    double bn = Checks.positive("b0", b0) + 0.5 * Math.max(0, yty.subtract(fitTerm).doubleValue());
     double vtt = sol[1][1].doubleValue();
     return new NigPosterior(sol[0][1].doubleValue(), Math.sqrt(bn / an * vtt), 2 * an);
   }

@@ -41,7 +41,8 @@ public record CounterfactualRegression(double[] betaN, double[][] vn, double an,
    * @param y outcomes
    * @return the posterior, or null when X'X + I/v0 is not positive definite numerically
    */
-  public static CounterfactualRegression fit(double[][] x, double[] y, double v0, double a0, double b0) {
+  public static CounterfactualRegression fit(
+      double[][] x, double[] y, double v0, double a0, double b0) {
     int n = y.length;
     int p = x[0].length;
     double[][] a = new double[p][p];
@@ -64,8 +65,12 @@ public record CounterfactualRegression(double[] betaN, double[][] vn, double an,
     }
     RealMatrix inv;
     try {
-      inv = new CholeskyDecomposition(new Array2DRowRealMatrix(a), 1e-12, 1e-14).getSolver().getInverse();
-    } catch (NonPositiveDefiniteMatrixException | org.apache.commons.math3.linear.NonSymmetricMatrixException e) {
+      inv =
+          new CholeskyDecomposition(new Array2DRowRealMatrix(a), 1e-12, 1e-14)
+              .getSolver()
+              .getInverse();
+    } catch (NonPositiveDefiniteMatrixException
+        | org.apache.commons.math3.linear.NonSymmetricMatrixException e) {
       return null;
     }
     double[] beta = inv.operate(xty);
@@ -109,7 +114,10 @@ public record CounterfactualRegression(double[] betaN, double[][] vn, double an,
     return scale(g, cc);
   }
 
-  /** The same scale from g = sum_t c_t x_t and cc = sum_t c_t² (for running sums kept by the caller). */
+  /**
+   * The same scale from g = sum_t c_t x_t and cc = sum_t c_t² (for running sums kept by the
+   * caller).
+   */
   public double scale(double[] g, double cc) {
     int p = betaN.length;
     double q = 0;

@@ -7,8 +7,8 @@ package io.segfx.stats;
  * <ul>
  *   <li>{@code launch} when p &gt;= c;
  *   <li>{@code do_not_launch} when p &lt;= 1 - c;
- *   <li>{@code collect_more_data} otherwise: the data do not decide at that level of certainty
- *       (the notebook's "prior sensitivity is information": say the experiment is not decisive).
+ *   <li>{@code collect_more_data} otherwise: the data do not decide at that level of certainty (the
+ *       notebook's "prior sensitivity is information": say the experiment is not decisive).
  * </ul>
  *
  * @param launchProbability c, in (0.5, 1)

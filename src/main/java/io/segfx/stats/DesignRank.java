@@ -7,9 +7,9 @@ import org.apache.commons.math3.linear.SingularValueDecomposition;
  * Whether a regression design with an intercept has full column rank, judged on a scale-free
  * version of it so that units and offsets do not matter.
  *
- * <p>For rows x_i = (1, z_i) the design [1 Z] has full rank exactly when the centred columns
- * z_j − z̄_j are linearly independent, so the intercept is handled by centring, and each centred
- * column is divided by its norm:
+ * <p>For rows x_i = (1, z_i) the design [1 Z] has full rank exactly when the centred columns z_j −
+ * z̄_j are linearly independent, so the intercept is handled by centring, and each centred column
+ * is divided by its norm:
  *
  * <pre>
  *   u_j = (z_j − z̄_j 1) / ‖z_j − z̄_j 1‖,   U = [u_1 … u_q]
@@ -26,9 +26,8 @@ import org.apache.commons.math3.linear.SingularValueDecomposition;
  *
  * the second being the numerical-rank rule of LAPACK and numpy's {@code matrix_rank} (Golub &amp;
  * Van Loan, <i>Matrix Computations</i>, 4th ed., section 5.4.1) with the tolerance widened by the
- * rounding that centring exposes. A column that is constant, an exact linear function of others,
- * or equal to the trend is caught; a column at 1e9 with unit spread, or one in units of 1e-12, is
- * not.
+ * rounding that centring exposes. A column that is constant, an exact linear function of others, or
+ * equal to the trend is caught; a column at 1e9 with unit spread, or one in units of 1e-12, is not.
  */
 public final class DesignRank {
   private static final double EPS = Math.ulp(1.0);
@@ -45,7 +44,8 @@ public final class DesignRank {
     int n = rows.length;
     int p = x[rows[0]].length;
     if (n < p) {
-      throw new IllegalArgumentException("rank check needs at least as many rows as columns, got " + n + " < " + p);
+      throw new IllegalArgumentException(
+          "rank check needs at least as many rows as columns, got " + n + " < " + p);
     }
     int q = p - 1;
     if (q == 0) {
@@ -78,7 +78,8 @@ public final class DesignRank {
         u[k][j] /= norm;
       }
     }
-    double[] sv = new SingularValueDecomposition(new Array2DRowRealMatrix(u, false)).getSingularValues();
+    double[] sv =
+        new SingularValueDecomposition(new Array2DRowRealMatrix(u, false)).getSingularValues();
     return !(sv[sv.length - 1] > m * kappaMax * sv[0]);
   }
 }

@@ -5,11 +5,10 @@ package io.segfx.stats;
  * bits (32 decimal digits) at the cost of a few double operations, for the small dense solves that
  * need more than double precision (the normal equations of {@link ConjugateRegression}).
  *
- * <p>Algorithms: Dekker (1971), "A floating-point technique for extending the available
- * precision", Numer. Math. 18; Knuth, TAOCP vol. 2, 4.2.2 (TwoSum); Hida, Li &amp; Bailey (2001),
- * "Algorithms for quad-double precision floating point arithmetic" (the accurate addition and the
- * division below); products exact by {@link Math#fma}. Relative error of each operation about
- * 2^-104.
+ * <p>Algorithms: Dekker (1971), "A floating-point technique for extending the available precision",
+ * Numer. Math. 18; Knuth, TAOCP vol. 2, 4.2.2 (TwoSum); Hida, Li &amp; Bailey (2001), "Algorithms
+ * for quad-double precision floating point arithmetic" (the accurate addition and the division
+ * below); products exact by {@link Math#fma}. Relative error of each operation about 2^-104.
  *
  * @param hi the leading double
  * @param lo the trailing correction

@@ -1,8 +1,8 @@
 package io.segfx.stats;
 
 /**
- * Summary of posterior draws, as the notebook's {@code summarize_draws} (section 1): mean, sd (ddof =
- * 1), 2.5% and 97.5% quantiles (type 7, see {@link Quantiles}), {@code P(X > 0)} and {@code P(X >
+ * Summary of posterior draws, as the notebook's {@code summarize_draws} (section 1): mean, sd (ddof
+ * = 1), 2.5% and 97.5% quantiles (type 7, see {@link Quantiles}), {@code P(X > 0)} and {@code P(X >
  * threshold)}, with the Monte Carlo standard errors {@code sd/sqrt(D)} of the mean and {@code
  * sqrt(p(1-p)/D)} of {@code P(X > 0)}.
  */
@@ -26,7 +26,8 @@ public record DrawSummary(
     if (Double.isNaN(exact)) {
       return this;
     }
-    return new DrawSummary(exact, sd, q025, q975, probPositive, probAboveThreshold, 0, mcSeProbPositive);
+    return new DrawSummary(
+        exact, sd, q025, q975, probPositive, probAboveThreshold, 0, mcSeProbPositive);
   }
 
   /**
@@ -57,6 +58,13 @@ public record DrawSummary(
     double q025 = Quantiles.select(draws, 0.025);
     double q975 = Quantiles.select(draws, 0.975);
     return new DrawSummary(
-        mean, sd, q025, q975, p0, (double) above / n, sd / Math.sqrt(n), Math.sqrt(p0 * (1 - p0) / n));
+        mean,
+        sd,
+        q025,
+        q975,
+        p0,
+        (double) above / n,
+        sd / Math.sqrt(n),
+        Math.sqrt(p0 * (1 - p0) / n));
   }
 }

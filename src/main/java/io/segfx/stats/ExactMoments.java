@@ -6,21 +6,21 @@ import java.math.BigInteger;
 import java.util.Arrays;
 
 /**
- * Exact, mergeable first- and second-order sums of a vector of {@code q} columns: the count
- * {@code n}, the sums {@code S_i = sum_r v_{r,i}} and the cross products {@code Q_ij = sum_r v_{r,i}
+ * Exact, mergeable first- and second-order sums of a vector of {@code q} columns: the count {@code
+ * n}, the sums {@code S_i = sum_r v_{r,i}} and the cross products {@code Q_ij = sum_r v_{r,i}
  * v_{r,j}} (i &lt;= j).
  *
  * <p>Invariants:
  *
  * <ol>
- *   <li>Every sum is held exactly. A double is an integer mantissa times a power of two, so a sum of
- *       doubles is an integer multiple of the smallest power involved: each sum is a fixed-point
+ *   <li>Every sum is held exactly. A double is an integer mantissa times a power of two, so a sum
+ *       of doubles is an integer multiple of the smallest power involved: each sum is a fixed-point
  *       integer in 32-bit limbs (a "long accumulator", Kulisch &amp; Miranker, "The arithmetic of
  *       the digital computer", SIAM Review 28, 1986; Neal, "Fast exact summation using small and
  *       large superaccumulators", arXiv:1505.05571), over a window of {@value #LIMBS} limbs placed
  *       around the first value seen. A value outside the window, and a merge of windows placed
- *       differently, go to an exact {@link Dyadic} overflow instead (rare). A product {@code ab}
- *       is added exactly as the 106-bit integer product of the two 53-bit mantissas.
+ *       differently, go to an exact {@link Dyadic} overflow instead (rare). A product {@code ab} is
+ *       added exactly as the 106-bit integer product of the two 53-bit mantissas.
  *   <li>Hence {@link #accept} and {@link #combine} commute and associate exactly: any split of the
  *       rows into partitions, merged in any order, yields the same exact sums, and every quantity
  *       derived from them (see {@link #sum(int)}) is bit-identical.
@@ -37,18 +37,23 @@ import java.util.Arrays;
  */
 public final class ExactMoments implements Serializable {
   private static final long serialVersionUID = 2L;
+
   /**
    * Limbs per sum: a 320-bit window. With {@link #BELOW} = 64 a 106-bit product keeps 87-118 bits
    * of room above the first product of its sum (a 256-bit window left 12-43, so N(0, 1) data whose
    * first product was small sent later ones to the slow exact overflow: 18% of W50's scan).
    */
   static final int LIMBS = 10;
+
   /** Bits of the window below the first value's lowest mantissa bit, at least. */
   private static final int BELOW = 64;
+
   /** A value's mantissa must end below this bit of the window (the top limb takes carries only). */
   private static final int TOP = (LIMBS - 1) * 32;
+
   private static final long MASK = 0xFFFFFFFFL;
   private static final int UNSET = Integer.MIN_VALUE;
+
   /** Limb additions between carry normalisations: each adds < 2^33, so limbs stay below 2^62. */
   private static final long NORMALISE_EVERY = 1L << 28;
 
@@ -59,21 +64,28 @@ public final class ExactMoments implements Serializable {
   private final int[] base;
   private Dyadic[] overflow;
   private long pending;
+
   /**
    * The exact values already built from the limbs (a fit reads each sum several times, and each
    * read otherwise assembles a BigInteger from the limbs); dropped by every change.
    */
   private transient Dyadic[] values;
+
   /** Scratch of {@link #accept}: the row's mantissas (0 for zero), exponents and sign masks. */
   private transient long[] rowMant;
+
   private transient int[] rowExp;
   private transient long[] rowSign;
+
   /**
    * Which cross products are accumulated, in the row-major upper-triangle order of {@link
    * #crossExact}; null for all.
    */
   private final boolean[] products;
-  /** The accumulated products as (i, j, stat) triples, built from {@link #products} on first use. */
+
+  /**
+   * The accumulated products as (i, j, stat) triples, built from {@link #products} on first use.
+   */
   private transient int[] pairs;
 
   /**
@@ -100,7 +112,12 @@ public final class ExactMoments implements Serializable {
     }
     if (products != null && products.length != q * (q + 1) / 2) {
       throw new IllegalArgumentException(
-          "expected " + q * (q + 1) / 2 + " product flags for " + q + " columns, got " + products.length);
+          "expected "
+              + q * (q + 1) / 2
+              + " product flags for "
+              + q
+              + " columns, got "
+              + products.length);
     }
     this.q = q;
     this.stats = q + q * (q + 1) / 2;
@@ -217,7 +234,8 @@ public final class ExactMoments implements Serializable {
           "cannot combine moments over " + q + " and " + other.q + " columns");
     }
     if (!Arrays.equals(products, other.products)) {
-      throw new IllegalArgumentException("cannot combine moments that accumulate different cross products");
+      throw new IllegalArgumentException(
+          "cannot combine moments that accumulate different cross products");
     }
     values = null;
     n += other.n;
@@ -258,7 +276,8 @@ public final class ExactMoments implements Serializable {
     // Row-major upper triangle: rows 0..a-1 hold q, q-1, ... entries.
     int offset = a * q - a * (a - 1) / 2 + (b - a);
     if (products != null && !products[offset]) {
-      throw new IllegalStateException("the cross product (" + i + ", " + j + ") was not accumulated");
+      throw new IllegalStateException(
+          "the cross product (" + i + ", " + j + ") was not accumulated");
     }
     return exact(q + offset);
   }
@@ -287,9 +306,9 @@ public final class ExactMoments implements Serializable {
   }
 
   /**
-   * The centred co-moment {@code C_ij = (n Q_ij - S_i S_j) / n}: the numerator is formed exactly and
-   * rounded once, then divided (so at most two roundings, and a function of the exact sums only).
-   * NaN when empty.
+   * The centred co-moment {@code C_ij = (n Q_ij - S_i S_j) / n}: the numerator is formed exactly
+   * and rounded once, then divided (so at most two roundings, and a function of the exact sums
+   * only). NaN when empty.
    */
   public double centred(int i, int j) {
     return n == 0 ? Double.NaN : centredNumeratorExact(i, j).toDouble() / n;

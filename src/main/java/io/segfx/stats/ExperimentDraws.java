@@ -11,10 +11,11 @@ import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
  * <p>Each draw takes every segment's effect theta_j and baseline b_j from its {@link SegmentDraw}
  * and forms the unit-share-weighted effect {@code effect = sum_j w_j theta_j}, the relative effect
  * {@code sum_j w_j theta_j / sum_j w_j b_j} and {@code profit = users * effect * valuePerUnit -
- * cost}. Reported: the {@link DrawSummary} of the effect, the mean of the relative effect and {@code
- * P(relative > r)}, the profit's mean, 2.5/97.5% quantiles and {@code P(profit > 0)}, and the
- * expected losses of launching {@code E[max(-profit, 0)]} and of not launching {@code E[max(profit,
- * 0)]}, as in the notebook's decision summary. Normals come from the McFarland ziggurat.
+ * cost}. Reported: the {@link DrawSummary} of the effect, the mean of the relative effect and
+ * {@code P(relative > r)}, the profit's mean, 2.5/97.5% quantiles and {@code P(profit > 0)}, and
+ * the expected losses of launching {@code E[max(-profit, 0)]} and of not launching {@code
+ * E[max(profit, 0)]}, as in the notebook's decision summary. Normals come from the McFarland
+ * ziggurat.
  *
  * <p>Where the posterior has a closed form (every segment effect normal, baselines normal or
  * moment-matched), no draws are made: {@link ClosedFormDecision} gives the same figures exactly.
@@ -54,8 +55,8 @@ public final class ExperimentDraws {
    *     (else null)
    * @param pooledFigures per segment where theta_j shares a full-Bayes grid posterior, its exact
    *     summary ({@link #pooled}), computed here, on the executors, rather than on the driver in
-   *     stage 2; {@link PooledSegmentSummary#FIELDS} values per segment, NaN for the others. Kept as
-   *     one primitive array: a record per segment cost Kryo's reference tracking more than the
+   *     stage 2; {@link PooledSegmentSummary#FIELDS} values per segment, NaN for the others. Kept
+   *     as one primitive array: a record per segment cost Kryo's reference tracking more than the
    *     figures themselves when the results are collected.
    */
   public record Result(
@@ -67,8 +68,17 @@ public final class ExperimentDraws {
       implements java.io.Serializable {
 
     /** A result without full-Bayes segment summaries. */
-    public Result(DecisionMetrics metrics, double[] relativeMean, double[] probRelativeAbove, DrawSummary[] summaries) {
-      this(metrics, relativeMean, probRelativeAbove, summaries, PooledSegmentSummary.none(relativeMean.length));
+    public Result(
+        DecisionMetrics metrics,
+        double[] relativeMean,
+        double[] probRelativeAbove,
+        DrawSummary[] summaries) {
+      this(
+          metrics,
+          relativeMean,
+          probRelativeAbove,
+          summaries,
+          PooledSegmentSummary.none(relativeMean.length));
     }
 
     /** Segment j's full-Bayes summary, or null when its posterior is summarised elsewhere. */
@@ -131,13 +141,14 @@ public final class ExperimentDraws {
       DecisionRule rule,
       String prior,
       UniformRandomProvider rng) {
-    return decide(key, segments, hierarchy, draws, thresholds, economics, rule, prior, rng, false).metrics();
+    return decide(key, segments, hierarchy, draws, thresholds, economics, rule, prior, rng, false)
+        .metrics();
   }
 
   /**
-   * The one dispatch behind {@link #draw} and {@link #metrics}: a full-Bayes grid posterior in closed
-   * form (with the per-segment figures when {@code segmentFigures}), else the closed form where it
-   * exists, else draws.
+   * The one dispatch behind {@link #draw} and {@link #metrics}: a full-Bayes grid posterior in
+   * closed form (with the per-segment figures when {@code segmentFigures}), else the closed form
+   * where it exists, else draws.
    */
   private static Result decide(
       String[] key,
@@ -151,7 +162,8 @@ public final class ExperimentDraws {
       UniformRandomProvider rng,
       boolean segmentFigures) {
     if (hierarchy != null) {
-      return MixtureDecision.decide(key, segments, hierarchy, thresholds, economics, rule, prior, segmentFigures);
+      return MixtureDecision.decide(
+          key, segments, hierarchy, thresholds, economics, rule, prior, segmentFigures);
     }
     if (ClosedFormDecision.applies(segments)) {
       return ClosedFormDecision.decide(key, segments, thresholds, economics, rule, prior);
@@ -159,7 +171,9 @@ public final class ExperimentDraws {
     return drawAlways(key, segments, draws, thresholds, economics, rule, prior, rng);
   }
 
-  /** {@link #draw} without the closed-form shortcut (for tests that check one against the other). */
+  /**
+   * {@link #draw} without the closed-form shortcut (for tests that check one against the other).
+   */
   static Result drawAlways(
       String[] key,
       SegmentDraw[] segments,
@@ -180,8 +194,15 @@ public final class ExperimentDraws {
   public static double[] effectDraws(SegmentDraw[] segments, int draws, UniformRandomProvider rng) {
     double[] out = new double[draws];
     drawAlways(
-        new String[] {"", "", ""}, segments, draws, new Thresholds(0, 0), Economics.EFFECT_ONLY,
-        new DecisionRule(DecisionRule.LAUNCH_PROBABILITY_DEFAULT), "", rng, out);
+        new String[] {"", "", ""},
+        segments,
+        draws,
+        new Thresholds(0, 0),
+        Economics.EFFECT_ONLY,
+        new DecisionRule(DecisionRule.LAUNCH_PROBABILITY_DEFAULT),
+        "",
+        rng,
+        out);
     return out;
   }
 
@@ -256,24 +277,48 @@ public final class ExperimentDraws {
       exactEffect += s.share() * s.exactMean();
     }
     DrawSummary es = DrawSummary.of(effect, thresholds.effect()).withExactMean(exactEffect);
-    double expectedProfit = Double.isNaN(exactEffect) ? profitSum / draws : factor * exactEffect - economics.cost();
+    double expectedProfit =
+        Double.isNaN(exactEffect) ? profitSum / draws : factor * exactEffect - economics.cost();
     double pProfit = (double) profitable / draws;
     double pq025 = Quantiles.select(profit, 0.025);
     double pq975 = Quantiles.select(profit, 0.975);
     DecisionMetrics m =
         new DecisionMetrics(
-            key[0], key[1], key[2], draws, es.mean(), es.sd(), es.q025(), es.q975(), es.probPositive(),
-            es.probAboveThreshold(), relTotal / draws, nanIf(relTotal, (double) relAboveTotal / draws), expectedProfit,
-            pq025, pq975, pProfit, lossLaunch / draws, lossWait / draws, rule.recommend(pProfit),
-            es.mcSeMean(), es.mcSeProbPositive(), Math.sqrt(pProfit * (1 - pProfit) / draws), prior,
-            Double.NaN, false);
+            key[0],
+            key[1],
+            key[2],
+            draws,
+            es.mean(),
+            es.sd(),
+            es.q025(),
+            es.q975(),
+            es.probPositive(),
+            es.probAboveThreshold(),
+            relTotal / draws,
+            nanIf(relTotal, (double) relAboveTotal / draws),
+            expectedProfit,
+            pq025,
+            pq975,
+            pProfit,
+            lossLaunch / draws,
+            lossWait / draws,
+            rule.recommend(pProfit),
+            es.mcSeMean(),
+            es.mcSeProbPositive(),
+            Math.sqrt(pProfit * (1 - pProfit) / draws),
+            prior,
+            Double.NaN,
+            false);
     double[] relMean = new double[k];
     double[] relProb = new double[k];
     DrawSummary[] summaries = new DrawSummary[k];
     for (int j = 0; j < k; j++) {
       relMean[j] = relSum[j] / draws;
       relProb[j] = nanIf(relSum[j], (double) relAbove[j] / draws);
-      summaries[j] = kept[j] == null ? null : DrawSummary.of(kept[j], thresholds.effect()).withExactMean(segments[j].exactMean());
+      summaries[j] =
+          kept[j] == null
+              ? null
+              : DrawSummary.of(kept[j], thresholds.effect()).withExactMean(segments[j].exactMean());
     }
     return new Result(m, relMean, relProb, summaries);
   }

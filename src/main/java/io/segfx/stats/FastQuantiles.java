@@ -1,9 +1,9 @@
 package io.segfx.stats;
 
-import org.apache.commons.numbers.gamma.LogBeta;
-import org.apache.commons.numbers.gamma.RegularizedBeta;
 import org.apache.commons.math3.distribution.TDistribution;
 import org.apache.commons.math3.special.Erf;
+import org.apache.commons.numbers.gamma.LogBeta;
+import org.apache.commons.numbers.gamma.RegularizedBeta;
 
 /**
  * Quantiles of the Student-t and Beta distributions by safeguarded Newton iteration on their exact
@@ -11,10 +11,10 @@ import org.apache.commons.math3.special.Erf;
  * generic inverse (a bracketing solver) is accurate but costs tens of microseconds; these are
  * called for every cell of a run. Starting points: the Cornish–Fisher expansion of the t quantile
  * in 1/nu (Abramowitz &amp; Stegun 26.7.5) and, for the Beta, the normal approximation corrected
- * for skewness to first order (Cornish &amp; Fisher 1937), or for a Beta shape a &lt; 1 whose
- * lower quantile lies near 0, the first term of the series {@code I_x(a, b) ~ x^a / (a B(a, b))};
- * the iteration keeps a bracket and bisects whenever a Newton step would leave it (in log scale
- * near 0, where the bracket can span hundreds of decades), and stops at a step below 1e-13 of the
+ * for skewness to first order (Cornish &amp; Fisher 1937), or for a Beta shape a &lt; 1 whose lower
+ * quantile lies near 0, the first term of the series {@code I_x(a, b) ~ x^a / (a B(a, b))}; the
+ * iteration keeps a bracket and bisects whenever a Newton step would leave it (in log scale near 0,
+ * where the bracket can span hundreds of decades), and stops at a step below 1e-13 of the
  * quantile's scale (the CDFs' own accuracy is about 1e-14).
  */
 public final class FastQuantiles {
@@ -62,7 +62,10 @@ public final class FastQuantiles {
     double logB = LogBeta.value(a, b);
     java.util.function.DoubleUnaryOperator cdf = x -> RegularizedBeta.value(x, a, b);
     java.util.function.DoubleUnaryOperator pdf =
-        x -> x <= 0 || x >= 1 ? 0 : Math.exp((a - 1) * Math.log(x) + (b - 1) * Math.log1p(-x) - logB);
+        x ->
+            x <= 0 || x >= 1
+                ? 0
+                : Math.exp((a - 1) * Math.log(x) + (b - 1) * Math.log1p(-x) - logB);
     double s = a + b;
     double mean = a / s;
     double sd = Math.sqrt(a * b / (s * s * (s + 1)));
@@ -85,10 +88,10 @@ public final class FastQuantiles {
 
   /**
    * Safeguarded Newton on cdf(x) = p. The stop is a step below 1e-13 of the quantile's scale (|x|,
-   * or min(x, 1 - x) on the unit interval, where the precision that matters near 1 is that of
-   * 1 - x), and never below 2e-16 |x|: the CDFs are accurate to about 1e-14 (Commons Math's
-   * continued fractions), so smaller steps only bisected through their rounding noise (Beta
-   * quantiles of typical segments: 8.4 CDF evaluations on average before, 5.7 now).
+   * or min(x, 1 - x) on the unit interval, where the precision that matters near 1 is that of 1 -
+   * x), and never below 2e-16 |x|: the CDFs are accurate to about 1e-14 (Commons Math's continued
+   * fractions), so smaller steps only bisected through their rounding noise (Beta quantiles of
+   * typical segments: 8.4 CDF evaluations on average before, 5.7 now).
    */
   private static double solve(
       java.util.function.DoubleUnaryOperator cdf,
@@ -113,7 +116,10 @@ public final class FastQuantiles {
       if (!(next > lo && next < hi) || d <= 0) {
         // Near 0 on the unit interval the bracket may span hundreds of decades, which halving
         // would need far more than MAX_ITERATIONS steps to cross: bisect the exponent instead.
-        next = unitInterval && hi < 1e-3 && lo < 0.25 * hi ? geometricMidpoint(lo, hi) : 0.5 * (lo + hi);
+        next =
+            unitInterval && hi < 1e-3 && lo < 0.25 * hi
+                ? geometricMidpoint(lo, hi)
+                : 0.5 * (lo + hi);
       }
       double scale = unitInterval ? Math.min(Math.abs(x), 1 - x) : Math.abs(x);
       double tol = Math.max(1e-13 * scale, 2e-16 * Math.abs(x));

@@ -12,13 +12,13 @@ import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
  * trend) over the pre-period predicts the post-period without the intervention; impact = observed −
  * counterfactual.
  *
- * <p>Average and cumulative impact, every pointwise value and every running sum are exact
- * Student-t posteriors (no draws). The relative effect, cumulative impact over the absolute
- * cumulative counterfactual (so its sign is the impact's even when the counterfactual is negative,
- * which CausalImpact's ratio gets wrong), is summarised from draws of the predictive sum. The
- * tail-area probability is CausalImpact's: p = min(P(cumulative impact ≤ 0), P(≥ 0)); the
- * probability of a causal effect is 1 − p; {@code significant} means the 1 − alpha interval of the
- * cumulative impact excludes 0 (p < alpha/2), which a no-effect series shows with probability alpha.
+ * <p>Average and cumulative impact, every pointwise value and every running sum are exact Student-t
+ * posteriors (no draws). The relative effect, cumulative impact over the absolute cumulative
+ * counterfactual (so its sign is the impact's even when the counterfactual is negative, which
+ * CausalImpact's ratio gets wrong), is summarised from draws of the predictive sum. The tail-area
+ * probability is CausalImpact's: p = min(P(cumulative impact ≤ 0), P(≥ 0)); the probability of a
+ * causal effect is 1 − p; {@code significant} means the 1 − alpha interval of the cumulative impact
+ * excludes 0 (p < alpha/2), which a no-effect series shows with probability alpha.
  *
  * <p>A pre-period design (intercept, controls, trend) without full column rank by {@link
  * DesignRank} gives the status {@code singular_controls}: the data cannot separate the collinear
@@ -47,12 +47,21 @@ public final class ImpactAnalysis {
    * @param placebos number of placebo intervention points
    */
   public record Settings(
-      boolean trend, double alpha, int draws, double v0, double a0, double b0, int placebos, String model, int burn,
+      boolean trend,
+      double alpha,
+      int draws,
+      double v0,
+      double a0,
+      double b0,
+      int placebos,
+      String model,
+      int burn,
       int gibbsDraws)
       implements java.io.Serializable {
 
     /** The regression model (no Gibbs sampler). */
-    public Settings(boolean trend, double alpha, int draws, double v0, double a0, double b0, int placebos) {
+    public Settings(
+        boolean trend, double alpha, int draws, double v0, double a0, double b0, int placebos) {
       this(trend, alpha, draws, v0, a0, b0, placebos, REGRESSION, 0, 0);
     }
   }
@@ -92,15 +101,26 @@ public final class ImpactAnalysis {
 
     static Summary failed(String status, int nPre, int nPost) {
       double n = Double.NaN;
-      return new Summary(status, nPre, nPost, n, n, n, n, n, n, n, n, n, n, n, n, n, n, n, false, n, n, n, false, n, 0);
+      return new Summary(
+          status, nPre, nPost, n, n, n, n, n, n, n, n, n, n, n, n, n, n, n, false, n, n, n, false,
+          n, 0);
     }
   }
 
   /** One row per time point: observed, counterfactual and impact with their 95% intervals. */
   public record Point(
-      double time, boolean post, double observed, double counterfactualMean, double counterfactualQ025,
-      double counterfactualQ975, double impactMean, double impactQ025, double impactQ975, double cumulativeMean,
-      double cumulativeQ025, double cumulativeQ975) {}
+      double time,
+      boolean post,
+      double observed,
+      double counterfactualMean,
+      double counterfactualQ025,
+      double counterfactualQ975,
+      double impactMean,
+      double impactQ025,
+      double impactQ975,
+      double cumulativeMean,
+      double cumulativeQ025,
+      double cumulativeQ975) {}
 
   public record Result(Summary summary, Point[] points) {
     /** A series that could not be analysed: its status, no figures, no points. */
@@ -118,7 +138,13 @@ public final class ImpactAnalysis {
    * @param post true for rows at or after the intervention (in a window)
    * @param rng this series' stream (see {@link Seeds})
    */
-  public static Result analyse(double[] time, double[] y, double[][] controls, boolean[] post, Settings s, UniformRandomProvider rng) {
+  public static Result analyse(
+      double[] time,
+      double[] y,
+      double[][] controls,
+      boolean[] post,
+      Settings s,
+      UniformRandomProvider rng) {
     int n = time.length;
     Integer[] order = new Integer[n];
     for (int i = 0; i < n; i++) {
@@ -155,7 +181,8 @@ public final class ImpactAnalysis {
         bad |= !Double.isFinite(v);
       }
       if (bad) {
-        return Result.failed(!Double.isFinite(yy[i]) ? "missing_outcome" : "missing_controls", nPre, nPost);
+        return Result.failed(
+            !Double.isFinite(yy[i]) ? "missing_outcome" : "missing_controls", nPre, nPost);
       }
     }
     int p = 1 + c[0].length + (s.trend() ? 1 : 0);
@@ -182,7 +209,8 @@ public final class ImpactAnalysis {
     }
     double dof = fit.dof();
     double z = FastQuantiles.student(dof, 0.975);
-    // Cumulative impact over the post rows: observed sum minus the t-distributed counterfactual sum.
+    // Cumulative impact over the post rows: observed sum minus the t-distributed counterfactual
+    // sum.
     double[][] postRows = new double[nPost][];
     double[] ones = new double[nPost];
     double obsSum = 0;
@@ -202,7 +230,8 @@ public final class ImpactAnalysis {
     // Relative effect from draws of the counterfactual sum S: (obs - S) / |S|.
     double[] rel = new double[s.draws()];
     ZigguratSampler.NormalizedGaussian g = ZigguratSampler.NormalizedGaussian.of(rng);
-    org.apache.commons.rng.sampling.distribution.ContinuousSampler chi2 = AhrensDieterMarsagliaTsangGammaSampler.of(rng, dof / 2, 2);
+    org.apache.commons.rng.sampling.distribution.ContinuousSampler chi2 =
+        AhrensDieterMarsagliaTsangGammaSampler.of(rng, dof / 2, 2);
     double relSum = 0;
     for (int d = 0; d < rel.length; d++) {
       double sum = cfSum + cumScale * g.sample() / Math.sqrt(chi2.sample() / dof);
@@ -242,9 +271,31 @@ public final class ImpactAnalysis {
     double placeboP = placebo.length == 0 ? Double.NaN : (1.0 + atLeast) / (1.0 + placebo.length);
     Summary summary =
         new Summary(
-            OK, nPre, nPost, avg.mean(), avg.sd(), avg.q025(), avg.q975(), avg.probPositive(), cum.mean(), cum.sd(), cum.q025(),
-            cum.q975(), cum.probPositive(), relMean, relLo, relHi, tail, 1 - tail, tail < s.alpha() / 2, tss > 0 ? 1 - rss / tss : Double.NaN,
-            Math.sqrt(rss / Math.max(1, nPre - p)), r1, drift, placeboP, placebo.length);
+            OK,
+            nPre,
+            nPost,
+            avg.mean(),
+            avg.sd(),
+            avg.q025(),
+            avg.q975(),
+            avg.probPositive(),
+            cum.mean(),
+            cum.sd(),
+            cum.q025(),
+            cum.q975(),
+            cum.probPositive(),
+            relMean,
+            relLo,
+            relHi,
+            tail,
+            1 - tail,
+            tail < s.alpha() / 2,
+            tss > 0 ? 1 - rss / tss : Double.NaN,
+            Math.sqrt(rss / Math.max(1, nPre - p)),
+            r1,
+            drift,
+            placeboP,
+            placebo.length);
     if (LOCAL_LEVEL.equals(s.model())) {
       return localLevel(x, yy, t, pp, nPre, nPost, s, rng, summary);
     }
@@ -274,7 +325,8 @@ public final class ImpactAnalysis {
         cq1 = cm - z * runScale;
         cq2 = cm + z * runScale;
       }
-      points[i] = new Point(t[i], pp[i], yy[i], m, cl, ch, yy[i] - m, yy[i] - ch, yy[i] - cl, cm, cq1, cq2);
+      points[i] =
+          new Point(t[i], pp[i], yy[i], m, cl, ch, yy[i] - m, yy[i] - ch, yy[i] - cl, cm, cq1, cq2);
     }
     return new Result(summary, points);
   }
@@ -285,7 +337,15 @@ public final class ImpactAnalysis {
    * controls, which both models share).
    */
   private static Result localLevel(
-      double[][] x, double[] y, double[] t, boolean[] post, int nPre, int nPost, Settings s, UniformRandomProvider rng, Summary reg) {
+      double[][] x,
+      double[] y,
+      double[] t,
+      boolean[] post,
+      int nPre,
+      int nPost,
+      Settings s,
+      UniformRandomProvider rng,
+      Summary reg) {
     int n = x.length;
     double[][] xr = new double[n][];
     for (int i = 0; i < n; i++) {
@@ -324,12 +384,36 @@ public final class ImpactAnalysis {
     DrawSummary a = DrawSummary.of(avg, 0);
     DrawSummary c = DrawSummary.of(cum, 0);
     DrawSummary r = DrawSummary.of(rel, 0);
-    boolean significant = Quantiles.select(cum.clone(), s.alpha() / 2) > 0 || Quantiles.select(cum.clone(), 1 - s.alpha() / 2) < 0;
+    boolean significant =
+        Quantiles.select(cum.clone(), s.alpha() / 2) > 0
+            || Quantiles.select(cum.clone(), 1 - s.alpha() / 2) < 0;
     Summary summary =
         new Summary(
-            OK, nPre, nPost, a.mean(), a.sd(), a.q025(), a.q975(), a.probPositive(), c.mean(), c.sd(), c.q025(), c.q975(),
-            c.probPositive(), r.mean(), r.q025(), r.q975(), tail, 1 - tail, significant, reg.preR2(), reg.preResidualSd(),
-            reg.preResidualAutocorrelation(), reg.residualDriftFlag(), reg.placeboP(), reg.placebos());
+            OK,
+            nPre,
+            nPost,
+            a.mean(),
+            a.sd(),
+            a.q025(),
+            a.q975(),
+            a.probPositive(),
+            c.mean(),
+            c.sd(),
+            c.q025(),
+            c.q975(),
+            c.probPositive(),
+            r.mean(),
+            r.q025(),
+            r.q975(),
+            tail,
+            1 - tail,
+            significant,
+            reg.preR2(),
+            reg.preResidualSd(),
+            reg.preResidualAutocorrelation(),
+            reg.residualDriftFlag(),
+            reg.placeboP(),
+            reg.placebos());
     Point[] points = new Point[n];
     double[] col = new double[d];
     double[] run = new double[d];
@@ -356,13 +440,15 @@ public final class ImpactAnalysis {
         cl = Quantiles.select(col, 0.025);
         ch = Quantiles.select(col, 0.975);
       }
-      points[i] = new Point(t[i], post[i], y[i], m, lo, hi, y[i] - m, y[i] - hi, y[i] - lo, cm, cl, ch);
+      points[i] =
+          new Point(t[i], post[i], y[i], m, lo, hi, y[i] - m, y[i] - hi, y[i] - lo, cm, cl, ch);
     }
     return new Result(summary, points);
   }
 
   /** Average impact means of the placebo refits inside the pre-period (see the class comment). */
-  private static double[] placebo(double[][] x, double[] y, int nPre, int nPost, int p, Settings s) {
+  private static double[] placebo(
+      double[][] x, double[] y, int nPre, int nPost, int p, Settings s) {
     int minPre = Math.max(p + 3, nPre / 2);
     int last = nPre - 1;
     if (s.placebos() <= 0 || last < minPre) {
@@ -371,7 +457,10 @@ public final class ImpactAnalysis {
     int count = Math.min(s.placebos(), last - minPre + 1);
     double[] out = new double[count];
     for (int j = 0; j < count; j++) {
-      int cut = count == 1 ? minPre : minPre + (int) Math.round((double) j * (last - minPre) / (count - 1));
+      int cut =
+          count == 1
+              ? minPre
+              : minPre + (int) Math.round((double) j * (last - minPre) / (count - 1));
       int len = Math.min(nPost, nPre - cut);
       int[] pre = new int[cut];
       for (int i = 0; i < cut; i++) {

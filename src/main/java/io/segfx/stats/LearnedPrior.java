@@ -1,15 +1,15 @@
 package io.segfx.stats;
 
 /**
- * A prior for experiment-level effects learned from many experiments by empirical Bayes (Deng
- * 2015, "Objective Bayesian two sample hypothesis testing for online controlled experiments", WWW
- * '15 Companion, which learns the prior of the effect from past experiments; Efron 2010,
- * Large-Scale Inference, ch. 2 and 5, for the two-groups "most effects are null" shape).
+ * A prior for experiment-level effects learned from many experiments by empirical Bayes (Deng 2015,
+ * "Objective Bayesian two sample hypothesis testing for online controlled experiments", WWW '15
+ * Companion, which learns the prior of the effect from past experiments; Efron 2010, Large-Scale
+ * Inference, ch. 2 and 5, for the two-groups "most effects are null" shape).
  *
  * <p>Each experiment i reports an effect estimate m_i with standard error s_i, read as the normal
  * likelihood m_i ~ N(Delta_i, s_i²). The effects Delta_i come from the prior {@code G = sum_k pi_k
- * N(mu_k, sigma_k²)} with K = 1 (normal) or K = 2 (two-component mixture; a component may shrink
- * to a point mass, sigma_k = 0, Deng's "null" spike). G is fitted by maximum marginal likelihood,
+ * N(mu_k, sigma_k²)} with K = 1 (normal) or K = 2 (two-component mixture; a component may shrink to
+ * a point mass, sigma_k = 0, Deng's "null" spike). G is fitted by maximum marginal likelihood,
  * {@code m_i ~ sum_k pi_k N(mu_k, sigma_k² + s_i²)}, with the EM algorithm of Dempster, Laird &amp;
  * Rubin (1977) on the latent Delta_i:
  *
@@ -19,11 +19,10 @@ package io.segfx.stats;
  *   M: pi_k = mean_i r_ik,  mu_k = sum r_ik b_ik / sum r_ik,  sigma_k² = sum r_ik ((b_ik - mu_k)² + v_ik) / sum r_ik
  * </pre>
  *
- * accelerated by SQUAREM, iterated until no parameter moves by more than 1e-10 (relative) or 500
- * EM steps, then finished by a bounded direct search (see {@code polish}), which reaches a point
- * mass (sigma_k = 0) that EM only approaches sublinearly. The
- * posterior of Delta_i under G is the normal mixture with weights r_ik, means b_ik and variances
- * v_ik ({@link #posterior}).
+ * accelerated by SQUAREM, iterated until no parameter moves by more than 1e-10 (relative) or 500 EM
+ * steps, then finished by a bounded direct search (see {@code polish}), which reaches a point mass
+ * (sigma_k = 0) that EM only approaches sublinearly. The posterior of Delta_i under G is the normal
+ * mixture with weights r_ik, means b_ik and variances v_ik ({@link #posterior}).
  *
  * @param weight pi_k
  * @param mean mu_k
@@ -31,7 +30,8 @@ package io.segfx.stats;
  * @param logLikelihood the maximised marginal log-likelihood
  * @param iterations EM iterations used
  */
-public record LearnedPrior(double[] weight, double[] mean, double[] sd, double logLikelihood, int iterations)
+public record LearnedPrior(
+    double[] weight, double[] mean, double[] sd, double logLikelihood, int iterations)
     implements java.io.Serializable {
   static final int MAX_ITERATIONS = 500;
 
@@ -47,7 +47,8 @@ public record LearnedPrior(double[] weight, double[] mean, double[] sd, double l
       throw new IllegalArgumentException("components must be 1 or 2, got " + components);
     }
     if (m.length < 3) {
-      throw new IllegalArgumentException("a learned prior needs at least 3 experiments, got " + m.length);
+      throw new IllegalArgumentException(
+          "a learned prior needs at least 3 experiments, got " + m.length);
     }
     int n = m.length;
     double[] v = new double[n];
@@ -117,7 +118,10 @@ public record LearnedPrior(double[] weight, double[] mean, double[] sd, double l
       double nl = logLik(next, m, v, k);
       double change = 0;
       for (int j = 0; j < theta.length; j++) {
-        change = Math.max(change, Math.abs(next[j] - theta[j]) / (Math.abs(theta[j]) + Math.sqrt(var) * 1e-6));
+        change =
+            Math.max(
+                change,
+                Math.abs(next[j] - theta[j]) / (Math.abs(theta[j]) + Math.sqrt(var) * 1e-6));
       }
       theta = next;
       ll = nl;
@@ -190,10 +194,12 @@ public record LearnedPrior(double[] weight, double[] mean, double[] sd, double l
         };
     try {
       org.apache.commons.math3.optim.PointValuePair best =
-          new org.apache.commons.math3.optim.nonlinear.scalar.noderiv.BOBYQAOptimizer(2 * n + 1, 0.05, 1e-11)
+          new org.apache.commons.math3.optim.nonlinear.scalar.noderiv.BOBYQAOptimizer(
+                  2 * n + 1, 0.05, 1e-11)
               .optimize(
                   new org.apache.commons.math3.optim.MaxEval(20_000),
-                  new org.apache.commons.math3.optim.nonlinear.scalar.ObjectiveFunction(p -> logLik(unpack.apply(p), m, v, k)),
+                  new org.apache.commons.math3.optim.nonlinear.scalar.ObjectiveFunction(
+                      p -> logLik(unpack.apply(p), m, v, k)),
                   org.apache.commons.math3.optim.nonlinear.scalar.GoalType.MAXIMIZE,
                   new org.apache.commons.math3.optim.InitialGuess(x),
                   new org.apache.commons.math3.optim.SimpleBounds(lo, hi));
@@ -221,7 +227,10 @@ public record LearnedPrior(double[] weight, double[] mean, double[] sd, double l
       double p = 0;
       for (int c = 0; c < k; c++) {
         double var = t[2 * k + c] + v[i];
-        p += t[c] * Math.exp(-0.5 * (m[i] - t[k + c]) * (m[i] - t[k + c]) / var) / Math.sqrt(2 * Math.PI * var);
+        p +=
+            t[c]
+                * Math.exp(-0.5 * (m[i] - t[k + c]) * (m[i] - t[k + c]) / var)
+                / Math.sqrt(2 * Math.PI * var);
       }
       ll += Math.log(p);
     }
@@ -239,7 +248,10 @@ public record LearnedPrior(double[] weight, double[] mean, double[] sd, double l
       double max = Double.NEGATIVE_INFINITY;
       for (int c = 0; c < k; c++) {
         double var = t[2 * k + c] + v[i];
-        r[c] = Math.log(t[c]) - 0.5 * Math.log(var) - 0.5 * (m[i] - t[k + c]) * (m[i] - t[k + c]) / var;
+        r[c] =
+            Math.log(t[c])
+                - 0.5 * Math.log(var)
+                - 0.5 * (m[i] - t[k + c]) * (m[i] - t[k + c]) / var;
         max = Math.max(max, r[c]);
       }
       double sum = 0;

@@ -18,11 +18,11 @@ import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
  *
  * fitted on the pre-period by a Gibbs sampler: the level path by forward filtering, backward
  * sampling (Carter &amp; Kohn 1994; Frühwirth-Schnatter 1994) given (beta, s2e, s2eta); beta and
- * s2e jointly from their conjugate normal–inverse-gamma conditional given the level; s2eta from
- * its inverse-gamma conditional with CausalImpact's prior (sd guess 0.01 of the outcome's sd,
- * weight 32 observations). Each kept draw then forecasts the post-period: the level continues its
- * random walk, plus the regression and the observation noise. Everything is drawn from one
- * stream, so a series' draws are deterministic.
+ * s2e jointly from their conjugate normal–inverse-gamma conditional given the level; s2eta from its
+ * inverse-gamma conditional with CausalImpact's prior (sd guess 0.01 of the outcome's sd, weight 32
+ * observations). Each kept draw then forecasts the post-period: the level continues its random
+ * walk, plus the regression and the observation noise. Everything is drawn from one stream, so a
+ * series' draws are deterministic.
  */
 public final class LocalLevelModel {
   private LocalLevelModel() {}
@@ -50,7 +50,8 @@ public final class LocalLevelModel {
   }
 
   /** Filtered means m_t and variances c_t of mu_t given r_1..r_t. */
-  static void filter(double[] r, double s2e, double s2eta, double m0, double p0, double[] m, double[] c) {
+  static void filter(
+      double[] r, double s2e, double s2eta, double m0, double p0, double[] m, double[] c) {
     double a = m0;
     double p = p0;
     for (int t = 0; t < r.length; t++) {
@@ -65,7 +66,14 @@ public final class LocalLevelModel {
 
   /** One forward-filtering backward-sampling draw of mu_1..n into out. */
   public static void sample(
-      double[] r, double s2e, double s2eta, double m0, double p0, ZigguratSampler.NormalizedGaussian z, double[] m, double[] c,
+      double[] r,
+      double s2e,
+      double s2eta,
+      double m0,
+      double p0,
+      ZigguratSampler.NormalizedGaussian z,
+      double[] m,
+      double[] c,
       double[] out) {
     int n = r.length;
     filter(r, s2e, s2eta, m0, p0, m, c);
@@ -87,7 +95,13 @@ public final class LocalLevelModel {
    * @param nPre the first nPre rows are the pre-period
    */
   public static double[][] counterfactualDraws(
-      double[][] x, double[] y, int nPre, int burn, int draws, double v0, UniformRandomProvider rng) {
+      double[][] x,
+      double[] y,
+      int nPre,
+      int burn,
+      int draws,
+      double v0,
+      UniformRandomProvider rng) {
     int n = x.length;
     int k = x[0].length;
     double mean = 0;
@@ -122,7 +136,10 @@ public final class LocalLevelModel {
     RealMatrix v = null;
     RealMatrix cholV = null;
     if (k > 0) {
-      RealMatrix inv = new CholeskyDecomposition(new Array2DRowRealMatrix(xtx), 1e-9, 1e-14).getSolver().getInverse();
+      RealMatrix inv =
+          new CholeskyDecomposition(new Array2DRowRealMatrix(xtx), 1e-9, 1e-14)
+              .getSolver()
+              .getInverse();
       // The computed inverse is symmetric only to rounding: symmetrise before factorising it.
       v = inv.add(inv.transpose()).scalarMultiply(0.5);
       cholV = new CholeskyDecomposition(v, 1e-9, 1e-14).getL();

@@ -5,8 +5,8 @@ import io.segfx.stats.pooling.HierarchicalPosterior;
 
 /**
  * The experiment-level decision under full-Bayes pooling ({@code --pooling full}), exact up to the
- * tau grid: the effect {@code E = sum_j w_j theta_j (+ independent normal terms such as a bias)} is a
- * normal mixture over the grid ({@link HierarchicalPosterior#linear}), which carries the
+ * tau grid: the effect {@code E = sum_j w_j theta_j (+ independent normal terms such as a bias)} is
+ * a normal mixture over the grid ({@link HierarchicalPosterior#linear}), which carries the
  * uncertainty of tau and mu and the correlation mu induces between segments. Profit {@code f E - c}
  * is the same mixture rescaled, and
  *
@@ -25,8 +25,8 @@ public final class MixtureDecision {
 
   /**
    * The decision, and with {@code segmentFigures} each pooled segment's relative-effect figures
-   * and, for a grid posterior, its {@link PooledSegmentSummary} (without, NaN: for callers that read
-   * only the experiment-level metrics, such as the bias table).
+   * and, for a grid posterior, its {@link PooledSegmentSummary} (without, NaN: for callers that
+   * read only the experiment-level metrics, such as the bias table).
    */
   static ExperimentDraws.Result decide(
       String[] key,
@@ -62,9 +62,18 @@ public final class MixtureDecision {
     }
     double r = thresholds.relative();
     NormalMixture effect = h.linear(a, extraMean, extraVar);
-    double relProbE = Double.isNaN(mb) ? Double.NaN : effect.plusIndependent(-r * mb, r * r * vb).upperTail(0);
+    double relProbE =
+        Double.isNaN(mb) ? Double.NaN : effect.plusIndependent(-r * mb, r * r * vb).upperTail(0);
     DecisionMetrics metrics =
-        of(key, effect, thresholds, economics, rule, prior, ClosedFormDecision.ratioMean(effect.mean(), mb, Math.sqrt(vb)), relProbE);
+        of(
+            key,
+            effect,
+            thresholds,
+            economics,
+            rule,
+            prior,
+            ClosedFormDecision.ratioMean(effect.mean(), mb, Math.sqrt(vb)),
+            relProbE);
     double[] relMean = new double[k];
     double[] relProb = new double[k];
     double[] pooled = PooledSegmentSummary.none(k);
@@ -74,11 +83,13 @@ public final class MixtureDecision {
       double[] b = baseline(segments[j]);
       NormalMixture t = h.theta(j);
       // The empirical-Bayes plug-in's segment posteriors are plain normals, summarised in stage 2.
-      PooledSegmentSummary summary = h.grid() ? PooledSegmentSummary.of(t, thresholds.effect(), h.weightOnRaw(j)) : null;
+      PooledSegmentSummary summary =
+          h.grid() ? PooledSegmentSummary.of(t, thresholds.effect(), h.weightOnRaw(j)) : null;
       if (summary != null) {
         summary.write(pooled, j);
       }
-      relMean[j] = ClosedFormDecision.ratioMean(summary != null ? summary.mean() : t.mean(), b[0], b[1]);
+      relMean[j] =
+          ClosedFormDecision.ratioMean(summary != null ? summary.mean() : t.mean(), b[0], b[1]);
       if (Double.isNaN(b[0])) {
         relProb[j] = Double.NaN;
       } else if (r == 0) {
@@ -94,8 +105,8 @@ public final class MixtureDecision {
 
   /**
    * The decision figures of an effect whose posterior is the given normal mixture: its mean, sd,
-   * 95% interval and tail probabilities, and those of profit {@code f E - c} with the expected losses
-   * of the class comment; relative figures are passed in (NaN when unknown).
+   * 95% interval and tail probabilities, and those of profit {@code f E - c} with the expected
+   * losses of the class comment; relative figures are passed in (NaN when unknown).
    */
   public static DecisionMetrics of(
       String[] key,
@@ -112,15 +123,36 @@ public final class MixtureDecision {
     double lossLaunch = profit.affine(-1, 0).positivePart();
     double pProfit = profit.upperTail(0);
     return new DecisionMetrics(
-        key[0], key[1], key[2], 0, effect.mean(), effect.sd(), effect.quantile(0.025), effect.quantile(0.975),
-        effect.upperTail(0), effect.upperTail(thresholds.effect()), relativeMean, probRelativeAbove, pMean,
-        profit.quantile(0.025), profit.quantile(0.975), pProfit, lossLaunch, lossLaunch + pMean, rule.recommend(pProfit), 0, 0, 0,
-        prior, Double.NaN, false);
+        key[0],
+        key[1],
+        key[2],
+        0,
+        effect.mean(),
+        effect.sd(),
+        effect.quantile(0.025),
+        effect.quantile(0.975),
+        effect.upperTail(0),
+        effect.upperTail(thresholds.effect()),
+        relativeMean,
+        probRelativeAbove,
+        pMean,
+        profit.quantile(0.025),
+        profit.quantile(0.975),
+        pProfit,
+        lossLaunch,
+        lossLaunch + pMean,
+        rule.recommend(pProfit),
+        0,
+        0,
+        0,
+        prior,
+        Double.NaN,
+        false);
   }
 
   /**
-   * The moment-matched baseline, or NaNs when it has no variance (a Student-t control level with
-   * at most 2 degrees of freedom): relative effects are then undefined rather than drawn.
+   * The moment-matched baseline, or NaNs when it has no variance (a Student-t control level with at
+   * most 2 degrees of freedom): relative effects are then undefined rather than drawn.
    */
   private static double[] baseline(SegmentDraw d) {
     double[] b = ClosedFormDecision.baseline(d);

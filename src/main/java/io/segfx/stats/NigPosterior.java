@@ -1,9 +1,9 @@
 package io.segfx.stats;
 
 /**
- * The normal–inverse-gamma posterior of one arm's mean with its own variance (seed notebook
- * section 5; Gelman et al., BDA3 section 3.3 in the (mu0, kappa0, alpha0, beta0) form of Murphy,
- * "Conjugate Bayesian analysis of the Gaussian distribution", 2007, eqs. 86–89):
+ * The normal–inverse-gamma posterior of one arm's mean with its own variance (seed notebook section
+ * 5; Gelman et al., BDA3 section 3.3 in the (mu0, kappa0, alpha0, beta0) form of Murphy, "Conjugate
+ * Bayesian analysis of the Gaussian distribution", 2007, eqs. 86–89):
  *
  * <pre>
  *   kappa_n = kappa0 + n,   mu_n = (kappa0 mu0 + n ybar) / kappa_n,   alpha_n = alpha0 + n/2

@@ -145,7 +145,10 @@ public final class NormalMixture {
       } else {
         double z = m[i] / s[i];
         // m Phi(m/s) + s phi(m/s), with Phi(z) = P(Z > -z).
-        e += w[i] * (m[i] * NormalSummary.upperTail(0, 1, -z) + s[i] * Math.exp(-0.5 * z * z) / SQRT_2PI);
+        e +=
+            w[i]
+                * (m[i] * NormalSummary.upperTail(0, 1, -z)
+                    + s[i] * Math.exp(-0.5 * z * z) / SQRT_2PI);
       }
     }
     return e;

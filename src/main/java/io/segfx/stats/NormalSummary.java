@@ -3,9 +3,9 @@ package io.segfx.stats;
 import org.apache.commons.math3.special.Erf;
 
 /**
- * Exact summaries of a normal posterior N(m, s^2): mean, sd, central 95% interval {@code m ± z_0.975
- * s} and tail probabilities {@code P(X > t) = erfc((t - m) / (s sqrt 2)) / 2} (Abramowitz &amp;
- * Stegun 26.2.29). A degenerate posterior (s = 0) is a point mass.
+ * Exact summaries of a normal posterior N(m, s^2): mean, sd, central 95% interval {@code m ±
+ * z_0.975 s} and tail probabilities {@code P(X > t) = erfc((t - m) / (s sqrt 2)) / 2} (Abramowitz
+ * &amp; Stegun 26.2.29). A degenerate posterior (s = 0) is a point mass.
  *
  * @param mean m
  * @param sd s
@@ -15,7 +15,12 @@ import org.apache.commons.math3.special.Erf;
  * @param probAboveThreshold P(X > threshold)
  */
 public record NormalSummary(
-    double mean, double sd, double q025, double q975, double probPositive, double probAboveThreshold) {
+    double mean,
+    double sd,
+    double q025,
+    double q975,
+    double probPositive,
+    double probAboveThreshold) {
 
   /** The 97.5% standard normal quantile, Phi^{-1}(0.975). */
   public static final double Z975 = 1.959963984540054;
@@ -29,7 +34,12 @@ public record NormalSummary(
     Checks.finite("mean", mean);
     Checks.nonNegative("sd", sd);
     return new NormalSummary(
-        mean, sd, mean - Z975 * sd, mean + Z975 * sd, upperTail(mean, sd, 0), upperTail(mean, sd, threshold));
+        mean,
+        sd,
+        mean - Z975 * sd,
+        mean + Z975 * sd,
+        upperTail(mean, sd, 0),
+        upperTail(mean, sd, threshold));
   }
 
   /** P(X > t) for X ~ N(mean, sd^2). */

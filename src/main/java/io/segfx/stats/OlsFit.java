@@ -3,8 +3,8 @@ package io.segfx.stats;
 import io.segfx.model.Status;
 
 /**
- * Ordinary least squares for {@code Y ~ 1 + treated + z_1 + ... + z_k} on the rows of a control and a
- * treatment arm, computed from the two arms' {@link ExactMoments} alone.
+ * Ordinary least squares for {@code Y ~ 1 + treated + z_1 + ... + z_k} on the rows of a control and
+ * a treatment arm, computed from the two arms' {@link ExactMoments} alone.
  *
  * <p>By the Frisch–Waugh–Lovell theorem, regressing on an intercept and the treatment indicator is
  * the same as centring every column within its arm. With W the pooled within-arm co-moment matrix
@@ -41,7 +41,8 @@ public final class OlsFit {
    *     a_i = ±1/n_arm - h'(z_i - zbar_arm) (+ for treated rows), the weights a robust variance
    *     needs (null unless estimable)
    */
-  public record Result(double estimate, double stdError, long dof, Status status, double[] betaZ, double[] h) {
+  public record Result(
+      double estimate, double stdError, long dof, Status status, double[] betaZ, double[] h) {
     Result(double estimate, double stdError, long dof, Status status) {
       this(estimate, stdError, dof, status, null, null);
     }
@@ -80,7 +81,8 @@ public final class OlsFit {
         w[b][a] = w[a][b];
       }
       // d = S_t/n_t - S_c/n_c = (n_c S_t - n_t S_c) / (n_c n_t): numerator exact, rounded once.
-      Dyadic num = treatment.sumExact(cols[a]).multiply(nc).subtract(control.sumExact(cols[a]).multiply(nt));
+      Dyadic num =
+          treatment.sumExact(cols[a]).multiply(nc).subtract(control.sumExact(cols[a]).multiply(nt));
       d[a] = num.toDouble() / ((double) nc * nt);
     }
     return solve(w, d, k, nc, nt, dof);

@@ -4,10 +4,10 @@ import java.io.Serializable;
 
 /**
  * The exact posterior summary of one segment effect under full-Bayes pooling, where theta_j | y is
- * the normal mixture {@code sum_i p_i N(m_ij, s_ij²)} over the tau grid
- * ({@link io.segfx.stats.pooling.HierarchicalPosterior#theta}; Bayesian Data Analysis 3rd ed.,
- * section 5.4): mean {@code sum_i p_i m_ij}, sd from {@code sum_i p_i (s_ij² + (m_ij - mean)²)}, the
- * 2.5% and 97.5% quantiles and tail probabilities of the mixture ({@link NormalMixture}), and the
+ * the normal mixture {@code sum_i p_i N(m_ij, s_ij²)} over the tau grid ({@link
+ * io.segfx.stats.pooling.HierarchicalPosterior#theta}; Bayesian Data Analysis 3rd ed., section
+ * 5.4): mean {@code sum_i p_i m_ij}, sd from {@code sum_i p_i (s_ij² + (m_ij - mean)²)}, the 2.5%
+ * and 97.5% quantiles and tail probabilities of the mixture ({@link NormalMixture}), and the
  * posterior weight of the segment's own estimate E[1 - B_j | y].
  *
  * @param mean E[theta_j | y]
@@ -19,7 +19,13 @@ import java.io.Serializable;
  * @param weightOnRaw E[1 - B_j | y]
  */
 public record PooledSegmentSummary(
-    double mean, double sd, double q025, double q975, double probPositive, double probAboveThreshold, double weightOnRaw)
+    double mean,
+    double sd,
+    double q025,
+    double q975,
+    double probPositive,
+    double probAboveThreshold,
+    double weightOnRaw)
     implements Serializable {
 
   /** Number of values per segment in the flat layout of {@link #write} and {@link #read}. */
@@ -44,20 +50,31 @@ public record PooledSegmentSummary(
     out[o + 6] = weightOnRaw;
   }
 
-  /** Segment {@code j} of a flat array, or null when absent (its mean is NaN: a summary's never is). */
+  /**
+   * Segment {@code j} of a flat array, or null when absent (its mean is NaN: a summary's never is).
+   */
   static PooledSegmentSummary read(double[] flat, int j) {
     int o = FIELDS * j;
     if (Double.isNaN(flat[o])) {
       return null;
     }
-    return new PooledSegmentSummary(flat[o], flat[o + 1], flat[o + 2], flat[o + 3], flat[o + 4], flat[o + 5], flat[o + 6]);
+    return new PooledSegmentSummary(
+        flat[o], flat[o + 1], flat[o + 2], flat[o + 3], flat[o + 4], flat[o + 5], flat[o + 6]);
   }
 
-  /** Summarises the mixture {@code theta}; P(theta > threshold) is P(theta > 0) when the threshold is 0. */
+  /**
+   * Summarises the mixture {@code theta}; P(theta > threshold) is P(theta > 0) when the threshold
+   * is 0.
+   */
   public static PooledSegmentSummary of(NormalMixture theta, double threshold, double weightOnRaw) {
     double positive = theta.upperTail(0);
     return new PooledSegmentSummary(
-        theta.mean(), theta.sd(), theta.quantile(0.025), theta.quantile(0.975), positive,
-        threshold == 0 ? positive : theta.upperTail(threshold), weightOnRaw);
+        theta.mean(),
+        theta.sd(),
+        theta.quantile(0.025),
+        theta.quantile(0.975),
+        positive,
+        threshold == 0 ? positive : theta.upperTail(threshold),
+        weightOnRaw);
   }
 }

@@ -4,16 +4,16 @@ import org.apache.commons.math3.special.Gamma;
 
 /**
  * Sample-ratio-mismatch check: Pearson's chi-square goodness-of-fit of observed arm counts against
- * the designed split, {@code X^2 = sum (O_i - E_i)^2 / E_i} with {@code E_i = N w_i / sum w}, on
- * k - 1 degrees of freedom (Fabijan et al., "Diagnosing sample ratio mismatch in online controlled
+ * the designed split, {@code X^2 = sum (O_i - E_i)^2 / E_i} with {@code E_i = N w_i / sum w}, on k
+ * - 1 degrees of freedom (Fabijan et al., "Diagnosing sample ratio mismatch in online controlled
  * experiments", KDD 2019).
  */
 public final class SampleRatio {
   private SampleRatio() {}
 
   /**
-   * The p-value of the chi-square test; NaN when fewer than two arms have a positive expected
-   * count or no units were observed.
+   * The p-value of the chi-square test; NaN when fewer than two arms have a positive expected count
+   * or no units were observed.
    *
    * @param observed units per arm
    * @param weights designed split per arm (any positive scale)

@@ -5,12 +5,12 @@ import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.core.source64.XoRoShiRo128PlusPlus;
 
 /**
- * Deterministic random streams keyed by what they are for. A stream depends only on the run seed and
- * the key parts (for example experiment, metric and variant), never on partitioning, task order or
- * retries. Key parts are hashed with 64-bit FNV-1a over their UTF-8 bytes, mixed with the SplitMix64
- * finaliser (Steele, Lea &amp; Flood, "Fast splittable pseudorandom number generators", OOPSLA 2014),
- * and the two words of state of an XoRoShiRo128++ generator (Blackman &amp; Vigna, 2018) are the
- * next two SplitMix64 outputs.
+ * Deterministic random streams keyed by what they are for. A stream depends only on the run seed
+ * and the key parts (for example experiment, metric and variant), never on partitioning, task order
+ * or retries. Key parts are hashed with 64-bit FNV-1a over their UTF-8 bytes, mixed with the
+ * SplitMix64 finaliser (Steele, Lea &amp; Flood, "Fast splittable pseudorandom number generators",
+ * OOPSLA 2014), and the two words of state of an XoRoShiRo128++ generator (Blackman &amp; Vigna,
+ * 2018) are the next two SplitMix64 outputs.
  */
 public final class Seeds {
   private static final long GOLDEN = 0x9E3779B97F4A7C15L;

@@ -11,10 +11,10 @@ import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
  * What stage 3 draws for one segment: its effect posterior, the posterior of its baseline (the
  * control level, for relative effects), and its weight in the experiment-level effect.
  *
- * <p>Effect kinds: {@link #NORMAL} {m, s}; {@link #STUDENT} {m, scale, dof}; {@link #BETA_DIFF} {a1,
- * b1, a0, b0}, the Beta–Binomial lift p1 - p0 with baseline p0 (the same draw; seed section 3);
- * {@link #STUDENT_DIFF} {m1, scale1, dof1, m0, scale0, dof0}, the difference of two NIG arm means
- * with baseline mu0 (seed section 5). For NORMAL and STUDENT effects the baseline is drawn
+ * <p>Effect kinds: {@link #NORMAL} {m, s}; {@link #STUDENT} {m, scale, dof}; {@link #BETA_DIFF}
+ * {a1, b1, a0, b0}, the Beta–Binomial lift p1 - p0 with baseline p0 (the same draw; seed section
+ * 3); {@link #STUDENT_DIFF} {m1, scale1, dof1, m0, scale0, dof0}, the difference of two NIG arm
+ * means with baseline mu0 (seed section 5). For NORMAL and STUDENT effects the baseline is drawn
  * independently from {@code baselineKind}: {@link #BETA} {a, b}, STUDENT or NORMAL.
  *
  * <p>Student-t draws are {@code m + scale Z / sqrt(G / dof)} with {@code G ~ chi^2_dof} (a gamma
@@ -43,6 +43,7 @@ public record SegmentDraw(
   public static final int BETA_DIFF = 2;
   public static final int STUDENT_DIFF = 3;
   public static final int BETA = 4;
+
   /** No baseline is known (estimates input): relative effects are NaN. */
   public static final int NONE = 5;
 
@@ -57,8 +58,8 @@ public record SegmentDraw(
    * The exact posterior mean of the effect, or NaN where it does not exist: m for NORMAL; m for
    * STUDENT with dof > 1; {@code a1/(a1+b1) - a0/(a0+b0)} for BETA_DIFF (the mean of a difference
    * is the difference of the means; each Beta mean a/(a+b), BDA 3rd ed. section 2.4, computed as
-   * {@link BetaBinomial#mean}, so the bits of segment_estimates' binary {@code estimate}); {@code m1
-   * - m0} for STUDENT_DIFF when both dof > 1 (a Student-t with dof <= 1 has no mean).
+   * {@link BetaBinomial#mean}, so the bits of segment_estimates' binary {@code estimate}); {@code
+   * m1 - m0} for STUDENT_DIFF when both dof > 1 (a Student-t with dof <= 1 has no mean).
    */
   public double exactMean() {
     double[] p = effect;
@@ -71,7 +72,10 @@ public record SegmentDraw(
     };
   }
 
-  /** A sampler bound to one random stream; {@link #next} fills {@link #effect} and {@link #baseline}. */
+  /**
+   * A sampler bound to one random stream; {@link #next} fills {@link #effect} and {@link
+   * #baseline}.
+   */
   static final class Sampler {
     private final SegmentDraw d;
     private final int baselineKind;

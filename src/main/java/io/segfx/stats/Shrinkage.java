@@ -2,12 +2,12 @@ package io.segfx.stats;
 
 /**
  * Normal–normal partial pooling of one segment with the hyperparameters estimated: the empirical
- * best linear unbiased predictor (BLUP) of theta_j and its standard error, carrying the
- * uncertainty of the estimated mean (Raudenbush &amp; Bryk, "Empirical Bayes meta-analysis", J.
- * Educ. Stat. 10, 1985, 75–98; Viechtbauer 2010, J. Stat. Softw. 36(3); R's {@code
- * metafor::blup.rma.uni}, which computes exactly this with {@code Var(mu^) = 1/sum w_j}, {@code w_j
- * = 1/(s_j² + tau²)}, under its default {@code test = "z"}; under {@code test = "knha"} it puts the
- * Knapp–Hartung variance there):
+ * best linear unbiased predictor (BLUP) of theta_j and its standard error, carrying the uncertainty
+ * of the estimated mean (Raudenbush &amp; Bryk, "Empirical Bayes meta-analysis", J. Educ. Stat. 10,
+ * 1985, 75–98; Viechtbauer 2010, J. Stat. Softw. 36(3); R's {@code metafor::blup.rma.uni}, which
+ * computes exactly this with {@code Var(mu^) = 1/sum w_j}, {@code w_j = 1/(s_j² + tau²)}, under its
+ * default {@code test = "z"}; under {@code test = "knha"} it puts the Knapp–Hartung variance
+ * there):
  *
  * <pre>
  *   B_j        = s_j² / (s_j² + tau²)                     (shrinkage towards mu)
@@ -20,9 +20,9 @@ package io.segfx.stats;
  * Analysis, 3rd ed., eq. 5.17, which treats mu as known. The B_j² Var(mu^) term keeps mu^'s own
  * uncertainty: without it the sd falls from SE(mu^) at tau² = 0 to the much smaller plug-in value
  * at any tau² > 0, so that two inputs differing in the last digits can give intervals tens of times
- * apart. With it the posterior is continuous in tau² and equals mu^ ± SE(mu^) at tau² = 0
- * (complete pooling). The term is exact for any mu^ linear in y and unbiased: theta_j minus its
- * conditional mean given (y_j, mu) is independent of every y, so of mu^.
+ * apart. With it the posterior is continuous in tau² and equals mu^ ± SE(mu^) at tau² = 0 (complete
+ * pooling). The term is exact for any mu^ linear in y and unbiased: theta_j minus its conditional
+ * mean given (y_j, mu) is independent of every y, so of mu^.
  */
 public final class Shrinkage {
   private Shrinkage() {}

@@ -8,7 +8,12 @@ import org.apache.commons.math3.distribution.TDistribution;
  * P(X > t) = 1 - F_nu((t - m)/s)} (Commons Math's regularised incomplete beta).
  */
 public record StudentSummary(
-    double mean, double sd, double q025, double q975, double probPositive, double probAboveThreshold)
+    double mean,
+    double sd,
+    double q025,
+    double q975,
+    double probPositive,
+    double probAboveThreshold)
     implements java.io.Serializable {
 
   /**

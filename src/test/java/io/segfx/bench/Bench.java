@@ -46,20 +46,32 @@ public final class Bench {
   private static String[] jobArgs(String input, String output, List<String> extra) {
     List<String> a =
         new ArrayList<>(
-            List.of("--input", input, "--output", output, "--mode", "overwrite", "--metric", "revenue,converted:binary", "--covariates", "x1,x2"));
+            List.of(
+                "--input",
+                input,
+                "--output",
+                output,
+                "--mode",
+                "overwrite",
+                "--metric",
+                "revenue,converted:binary",
+                "--covariates",
+                "x1,x2"));
     a.addAll(extra);
     return a.toArray(new String[0]);
   }
 
   /** CPU time of this process so far (all threads), in seconds. */
   private static double processCpu() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+            .getProcessCpuTime()
+        / 1e9;
   }
 
   /**
    * CPU seconds of this process's live threads by kind (JIT compiler, garbage collector, Spark task
-   * threads, other), from {@code /proc/self/task/<tid>/stat} on Linux; empty elsewhere. Threads that
-   * have ended are not counted, so the kinds need not add up to {@link #processCpu()}.
+   * threads, other), from {@code /proc/self/task/<tid>/stat} on Linux; empty elsewhere. Threads
+   * that have ended are not counted, so the kinds need not add up to {@link #processCpu()}.
    */
   static Map<String, Double> threadCpu() {
     Map<String, Double> byKind = new java.util.TreeMap<>();
@@ -81,11 +93,15 @@ public final class Bench {
       // Fields 14 and 15 of proc(5), utime and stime, in clock ticks (USER_HZ, 100 on Linux).
       double seconds = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
       String kind =
-          name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler") ? "jit"
-              : name.startsWith("GC Thread") || name.startsWith("VM Thread") || name.startsWith("G1 ") ? "gc"
-              : name.startsWith("Executor task") ? "tasks"
-              : name.equals("main") ? "main"
-              : "other";
+          name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")
+              ? "jit"
+              : name.startsWith("GC Thread")
+                      || name.startsWith("VM Thread")
+                      || name.startsWith("G1 ")
+                  ? "gc"
+                  : name.startsWith("Executor task")
+                      ? "tasks"
+                      : name.equals("main") ? "main" : "other";
       byKind.merge(kind, seconds, Double::sum);
     }
     return byKind;
@@ -103,21 +119,31 @@ public final class Bench {
     private final Map<String, Double> seconds = new java.util.LinkedHashMap<>();
 
     @Override
-    public synchronized void onStageCompleted(org.apache.spark.scheduler.SparkListenerStageCompleted e) {
+    public synchronized void onStageCompleted(
+        org.apache.spark.scheduler.SparkListenerStageCompleted e) {
       String site = e.stageInfo().name().replaceAll(" at ", "@").replaceAll("\\.java:\\d+", "");
-      seconds.merge(site, Math.round(e.stageInfo().taskMetrics().executorCpuTime() / 1e8) / 10.0, Double::sum);
+      seconds.merge(
+          site,
+          Math.round(e.stageInfo().taskMetrics().executorCpuTime() / 1e8) / 10.0,
+          Double::sum);
       org.apache.spark.executor.TaskMetrics m = e.stageInfo().taskMetrics();
       long wall =
           e.stageInfo().completionTime().isDefined() && e.stageInfo().submissionTime().isDefined()
-              ? (Long) e.stageInfo().completionTime().get() - (Long) e.stageInfo().submissionTime().get()
+              ? (Long) e.stageInfo().completionTime().get()
+                  - (Long) e.stageInfo().submissionTime().get()
               : -1;
       details.put(
           site,
           String.format(
               java.util.Locale.ROOT,
-              "%d tasks, wall %.1f s, task run %.1f s, task GC %.1f s, shuffle write %.0f MB, shuffle read %.0f MB",
-              e.stageInfo().numTasks(), wall / 1e3, m.executorRunTime() / 1e3, m.jvmGCTime() / 1e3,
-              m.shuffleWriteMetrics().bytesWritten() / 1e6, m.shuffleReadMetrics().totalBytesRead() / 1e6));
+              "%d tasks, wall %.1f s, task run %.1f s, task GC %.1f s, shuffle write %.0f MB,"
+                  + " shuffle read %.0f MB",
+              e.stageInfo().numTasks(),
+              wall / 1e3,
+              m.executorRunTime() / 1e3,
+              m.jvmGCTime() / 1e3,
+              m.shuffleWriteMetrics().bytesWritten() / 1e6,
+              m.shuffleReadMetrics().totalBytesRead() / 1e6));
     }
 
     private final Map<String, String> details = new java.util.LinkedHashMap<>();
@@ -156,16 +182,20 @@ public final class Bench {
           jobOptions.add(args[i]);
           jobOptions.add(args[++i]);
         }
-        default -> throw new IllegalArgumentException(
-            "unknown argument " + args[i]
-                + "; usage: bench [--workload W10|W50] [--quick] [--rows N] [--data-dir DIR] [--master M] [--no-peer] [--pooling M] [--report R]");
+        default ->
+            throw new IllegalArgumentException(
+                "unknown argument "
+                    + args[i]
+                    + "; usage: bench [--workload W10|W50] [--quick] [--rows N] [--data-dir DIR]"
+                    + " [--master M] [--no-peer] [--pooling M] [--report R]");
       }
     }
     int experiments =
         switch (workload) {
           case "W10" -> 1000;
           case "W50" -> 5000;
-          default -> throw new IllegalArgumentException("workload must be W10 or W50, got " + workload);
+          default ->
+              throw new IllegalArgumentException("workload must be W10 or W50, got " + workload);
         };
     if (rows > 0) {
       experiments = (int) Math.max(1, rows / (20 * 500));
@@ -175,7 +205,9 @@ public final class Bench {
             .master(master)
             .appName("segfx-bench")
             .config("spark.ui.enabled", "false")
-            .config("spark.sql.shuffle.partitions", String.valueOf(2 * Runtime.getRuntime().availableProcessors()))
+            .config(
+                "spark.sql.shuffle.partitions",
+                String.valueOf(2 * Runtime.getRuntime().availableProcessors()))
             // As scripts/segfx runs the job (SegfxMain.session).
             .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
             .config("spark.kryo.registrator", "io.segfx.spark.SegfxKryoRegistrator")
@@ -184,14 +216,21 @@ public final class Bench {
     double genSeconds = 0;
     if (!Files.exists(data.resolve("_SUCCESS"))) {
       long t = System.nanoTime();
-      ExampleDataGenerator.generate(spark, new ExampleDataGenerator.Settings(experiments, 20, 100, 900, 1, 11))
+      ExampleDataGenerator.generate(
+              spark, new ExampleDataGenerator.Settings(experiments, 20, 100, 900, 1, 11))
           .write()
           .mode("overwrite")
           .parquet(data.toString());
       genSeconds = seconds(t);
     }
     long n = spark.read().parquet(data.toString()).count();
-    say("bench: data %s: %,d rows (%s)", data, n, genSeconds > 0 ? String.format(Locale.ROOT, "generated in %.1f s, not part of any figure", genSeconds) : "cached");
+    say(
+        "bench: data %s: %,d rows (%s)",
+        data,
+        n,
+        genSeconds > 0
+            ? String.format(Locale.ROOT, "generated in %.1f s, not part of any figure", genSeconds)
+            : "cached");
 
     // The peer and the bare aggregation run first, so segfx does not profit from a warmer JVM.
     // (2) the per-group peer.
@@ -206,7 +245,9 @@ public final class Bench {
       peerEstimates = peer(spark, data.toString());
       peerSeconds = seconds(t2);
       peerCpu = processCpu() - c2;
-      say("bench: peer groupByKey + per-group OLS %.2f s (%d cells)", peerSeconds, peerEstimates.size());
+      say(
+          "bench: peer groupByKey + per-group OLS %.2f s (%d cells)",
+          peerSeconds, peerEstimates.size());
     }
     // (3) the bare Spark sum aggregation plus a driver solve.
     long t1 = System.nanoTime();
@@ -214,7 +255,9 @@ public final class Bench {
     Map<String, double[]> bare = bareAggregation(spark, data.toString());
     double bareSeconds = seconds(t1);
     double bareCpu = processCpu() - c1;
-    say("bench: bare Spark SQL sum aggregation + driver solve %.2f s (%d cells)", bareSeconds, bare.size());
+    say(
+        "bench: bare Spark SQL sum aggregation + driver solve %.2f s (%d cells)",
+        bareSeconds, bare.size());
 
     // (1) segfx, in this JVM: per-stage times come from its manifest.
     Path out = dataDir.resolve("out-" + workload);
@@ -228,7 +271,8 @@ public final class Bench {
             spark,
             JobSpec.from(
                 OptionValues.resolve(
-                    JobSpec.COMMAND, JobSpec.OPTIONS,
+                    JobSpec.COMMAND,
+                    JobSpec.OPTIONS,
                     jobArgs(data.toString(), out.toString(), jobOptions),
                     null)));
     double segfxSeconds = seconds(t0);
@@ -237,14 +281,19 @@ public final class Bench {
     long heap = peakHeap();
     @SuppressWarnings("unchecked")
     Map<String, Double> stages = (Map<String, Double>) o.manifest().get("stage_seconds");
-    say("bench: segfx end to end %.2f s; stages %s; peak driver heap %d MiB", segfxSeconds, stages, heap >> 20);
-    say("bench: segfx output pieces (seconds, written side by side) %s", o.manifest().get("write_seconds"));
+    say(
+        "bench: segfx end to end %.2f s; stages %s; peak driver heap %d MiB",
+        segfxSeconds, stages, heap >> 20);
+    say(
+        "bench: segfx output pieces (seconds, written side by side) %s",
+        o.manifest().get("write_seconds"));
     double stage1 = stages.get("read_aggregate");
     say("bench: segfx stage 1 %.2f s = %,.0f rows/s", stage1, n / stage1);
     // CPU seconds of the whole process (driver and local executors): on a VM with noisy
     // neighbours they vary less than wall time, so they compare builds better.
     say(
-        "bench: process CPU seconds: segfx %.1f, peer %.1f, bare aggregation %.1f; segfx executor CPU per Spark stage %s",
+        "bench: process CPU seconds: segfx %.1f, peer %.1f, bare aggregation %.1f; segfx executor"
+            + " CPU per Spark stage %s",
         segfxCpu, peerCpu, bareCpu, stageCpu.seconds());
     say("bench: segfx CPU seconds by thread kind (live threads) %s", segfxThreads);
     say("bench: segfx Spark stages %s", stageCpu.details());
@@ -252,40 +301,69 @@ public final class Bench {
     Map<String, double[]> segfx = segfxEstimates(spark, out.toString());
     if (peer) {
       double worst = compare(segfx, peerEstimates);
-      say("bench: segfx vs peer estimates and SEs: max relative difference %.2e over %d cells", worst, segfx.size());
+      say(
+          "bench: segfx vs peer estimates and SEs: max relative difference %.2e over %d cells",
+          worst, segfx.size());
       if (!(worst <= 1e-9)) {
         throw new IllegalStateException("segfx and the peer disagree beyond 1e-9: " + worst);
       }
     }
     double worstBare = compare(segfx, bare);
-    say("bench: segfx vs bare aggregation estimates: max relative difference %.2e (raw sums lose digits; information only)", worstBare);
     say(
-        "bench: workload=%s rows=%d segfx_s=%.2f peer_s=%.2f bare_agg_s=%.2f speedup_vs_peer=%.2f segfx_vs_bare_agg=%.2f stage1_rows_per_s=%.0f",
-        workload, n, segfxSeconds, peerSeconds, bareSeconds, peerSeconds / segfxSeconds, segfxSeconds / bareSeconds, n / stage1);
+        "bench: segfx vs bare aggregation estimates: max relative difference %.2e (raw sums lose"
+            + " digits; information only)",
+        worstBare);
+    say(
+        "bench: workload=%s rows=%d segfx_s=%.2f peer_s=%.2f bare_agg_s=%.2f speedup_vs_peer=%.2f"
+            + " segfx_vs_bare_agg=%.2f stage1_rows_per_s=%.0f",
+        workload,
+        n,
+        segfxSeconds,
+        peerSeconds,
+        bareSeconds,
+        peerSeconds / segfxSeconds,
+        segfxSeconds / bareSeconds,
+        n / stage1);
     spark.stop();
   }
 
   /** segfx's revenue estimates per (experiment, segment): {estimate, std_error}. */
   static Map<String, double[]> segfxEstimates(SparkSession spark, String out) {
     Map<String, double[]> m = new HashMap<>();
-    for (Row r : spark.read().parquet(out + "/segment_estimates").where("metric = 'revenue' AND status = 'ok'").collectAsList()) {
-      m.put(r.getAs("experiment_id") + "|" + r.getAs("segment"), new double[] {r.getAs("estimate"), r.getAs("std_error")});
+    for (Row r :
+        spark
+            .read()
+            .parquet(out + "/segment_estimates")
+            .where("metric = 'revenue' AND status = 'ok'")
+            .collectAsList()) {
+      m.put(
+          r.getAs("experiment_id") + "|" + r.getAs("segment"),
+          new double[] {r.getAs("estimate"), r.getAs("std_error")});
     }
     return m;
   }
 
   /** What many teams write: group the rows of each (experiment, segment), fit OLS per group. */
   static Map<String, double[]> peer(SparkSession spark, String data) {
-    Dataset<Row> in = spark.read().parquet(data).select("experiment_id", "segment", "arm", "x1", "x2", "revenue");
+    Dataset<Row> in =
+        spark.read().parquet(data).select("experiment_id", "segment", "arm", "x1", "x2", "revenue");
     List<Tuple4<String, String, Double, Double>> fits =
-        in.groupByKey((MapFunction<Row, String>) r -> r.getString(0) + "|" + r.getString(1), Encoders.STRING())
+        in.groupByKey(
+                (MapFunction<Row, String>) r -> r.getString(0) + "|" + r.getString(1),
+                Encoders.STRING())
             .mapGroups(
                 (MapGroupsFunction<String, Row, Tuple4<String, String, Double, Double>>)
                     (key, it) -> {
                       List<double[]> rows = new ArrayList<>();
                       while (it.hasNext()) {
                         Row r = it.next();
-                        rows.add(new double[] {r.getInt(2) == 0 ? 0 : 1, r.getDouble(3), r.getDouble(4), r.getDouble(5)});
+                        rows.add(
+                            new double[] {
+                              r.getInt(2) == 0 ? 0 : 1,
+                              r.getDouble(3),
+                              r.getDouble(4),
+                              r.getDouble(5)
+                            });
                       }
                       double[][] x = new double[rows.size()][3];
                       double[] y = new double[rows.size()];
@@ -297,10 +375,13 @@ public final class Bench {
                       ols.newSampleData(y, x);
                       String[] k = key.split("\\|");
                       return new Tuple4<>(
-                          k[0], k[1], ols.estimateRegressionParameters()[1],
+                          k[0],
+                          k[1],
+                          ols.estimateRegressionParameters()[1],
                           ols.estimateRegressionParametersStandardErrors()[1]);
                     },
-                Encoders.tuple(Encoders.STRING(), Encoders.STRING(), Encoders.DOUBLE(), Encoders.DOUBLE()))
+                Encoders.tuple(
+                    Encoders.STRING(), Encoders.STRING(), Encoders.DOUBLE(), Encoders.DOUBLE()))
             .collectAsList();
     Map<String, double[]> m = new HashMap<>();
     for (Tuple4<String, String, Double, Double> f : fits) {
@@ -309,7 +390,9 @@ public final class Bench {
     return m;
   }
 
-  /** Raw sums per (experiment, segment, arm) by Spark SQL, then the normal equations on the driver. */
+  /**
+   * Raw sums per (experiment, segment, arm) by Spark SQL, then the normal equations on the driver.
+   */
   static Map<String, double[]> bareAggregation(SparkSession spark, String data) {
     Dataset<Row> in = spark.read().parquet(data);
     String[] v = {"x1", "x2", "revenue"};
@@ -325,7 +408,9 @@ public final class Bench {
     }
     List<Row> sums =
         in.groupBy("experiment_id", "segment", "arm")
-            .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new org.apache.spark.sql.Column[0]))
+            .agg(
+                aggs.get(0),
+                aggs.subList(1, aggs.size()).toArray(new org.apache.spark.sql.Column[0]))
             .collectAsList();
     Map<String, List<Row>> cells = new HashMap<>();
     for (Row r : sums) {
@@ -350,7 +435,12 @@ public final class Bench {
         double q22 = r.getDouble(10);
         double q2y = r.getDouble(11);
         double qyy = r.getDouble(12);
-        double[][] q = {{na, t * na, s1, s2}, {t * na, t * na, t * s1, t * s2}, {s1, t * s1, q11, q12}, {s2, t * s2, q12, q22}};
+        double[][] q = {
+          {na, t * na, s1, s2},
+          {t * na, t * na, t * s1, t * s2},
+          {s1, t * s1, q11, q12},
+          {s2, t * s2, q12, q22}
+        };
         for (int i = 0; i < 4; i++) {
           for (int j = 0; j < 4; j++) {
             xtx[i][j] += q[i][j];
@@ -390,7 +480,10 @@ public final class Bench {
       }
       common++;
       for (int i = 0; i < 2; i++) {
-        worst = Math.max(worst, Math.abs(e.getValue()[i] - o[i]) / Math.max(Math.abs(e.getValue()[i]), 1e-300));
+        worst =
+            Math.max(
+                worst,
+                Math.abs(e.getValue()[i] - o[i]) / Math.max(Math.abs(e.getValue()[i]), 1e-300));
       }
     }
     return common == 0 ? Double.NaN : worst;

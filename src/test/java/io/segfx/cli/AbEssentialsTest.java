@@ -34,7 +34,10 @@ class AbEssentialsTest extends SharedSparkSession {
   private int cli(String... args) {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code =
-        SegfxMain.run(args, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        SegfxMain.run(
+            args,
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
     Assertions.assertEquals(0, code, err.toString(StandardCharsets.UTF_8));
     return code;
   }
@@ -63,9 +66,28 @@ class AbEssentialsTest extends SharedSparkSession {
     Path in = csv("s3", "arm,n,conversions", "0,5200,593", "1,5100,635");
     Path out = tmp.resolve("s3-out");
     int d = 40_000;
-    cli("segment-effects", "--input", in.toString(), "--output", out.toString(), "--input-kind", "counts",
-        "--metric", "converted:binary", "--threshold", "0.005", "--relative-threshold", "0.05",
-        "--users", "900000", "--value-per-unit", "38", "--cost", "180000", "--draws", String.valueOf(d));
+    cli(
+        "segment-effects",
+        "--input",
+        in.toString(),
+        "--output",
+        out.toString(),
+        "--input-kind",
+        "counts",
+        "--metric",
+        "converted:binary",
+        "--threshold",
+        "0.005",
+        "--relative-threshold",
+        "0.05",
+        "--users",
+        "900000",
+        "--value-per-unit",
+        "38",
+        "--cost",
+        "180000",
+        "--draws",
+        String.valueOf(d));
     Row r = first(out, OutputTables.EXPERIMENT_DECISIONS);
     double sd = 0.0064;
     double meanTol = 4 * sd * Math.sqrt(1.0 / 80_000 + 1.0 / d) + 5e-5;
@@ -74,7 +96,11 @@ class AbEssentialsTest extends SharedSparkSession {
     near(0.0229, r.getAs("effect_q975"), 2 * meanTol, "q975");
     near(0.9487, r.getAs("prob_positive"), probTol(0.9487, 80_000, d), "P(lift > 0)");
     near(0.8062, r.getAs("prob_above_threshold"), probTol(0.8062, 80_000, d), "P(lift > 0.005)");
-    near(0.7682, r.getAs("prob_relative_above_threshold"), probTol(0.7682, 80_000, d), "P(rel > 5%)");
+    near(
+        0.7682,
+        r.getAs("prob_relative_above_threshold"),
+        probTol(0.7682, 80_000, d),
+        "P(rel > 5%)");
     // Section 11: profit = 900,000 x lift x 38 - 180,000; sd of profit = 34,200,000 x sd(lift).
     double profitTol = 4 * 34_200_000 * sd * Math.sqrt(1.0 / 80_000 + 1.0 / d);
     near(178_248.7127, r.getAs("expected_profit"), profitTol, "expected profit");
@@ -89,19 +115,33 @@ class AbEssentialsTest extends SharedSparkSession {
     // image; its Monte Carlo SE is 0.
     double lift = 636.0 / 5102 - 594.0 / 5202;
     near(lift, r.getAs("effect_mean"), 1e-12 * lift, "exact lift mean");
-    assertEquals((double) first(out, OutputTables.SEGMENT_ESTIMATES).getAs("estimate"), (double) r.getAs("effect_mean"), 0.0);
-    near(34_200_000 * lift - 180_000, r.getAs("expected_profit"), 1e-12 * 34_200_000 * lift, "exact expected profit");
+    assertEquals(
+        (double) first(out, OutputTables.SEGMENT_ESTIMATES).getAs("estimate"),
+        (double) r.getAs("effect_mean"),
+        0.0);
+    near(
+        34_200_000 * lift - 180_000,
+        r.getAs("expected_profit"),
+        1e-12 * 34_200_000 * lift,
+        "exact expected profit");
     near(0.0, r.getAs("mc_se_effect_mean"), 0.0, "no Monte Carlo error in the mean");
 
     // Exact arm posteriors: Beta(594, 4608) and Beta(636, 4466) (Commons Math, 1e-12).
     Map<String, Row> arms = new HashMap<>();
-    for (Row a : JobRunner.table(spark(), out.toString(), OutputTables.ARM_POSTERIORS).where("level = 'experiment'").collectAsList()) {
+    for (Row a :
+        JobRunner.table(spark(), out.toString(), OutputTables.ARM_POSTERIORS)
+            .where("level = 'experiment'")
+            .collectAsList()) {
       arms.put(a.getAs("arm"), a);
     }
     BetaDistribution c = new BetaDistribution(594, 4608);
     near(594.0 / 5202, arms.get("0").getAs("mean"), 1e-12, "control mean");
     near(c.inverseCumulativeProbability(0.025), arms.get("0").getAs("q025"), 1e-9, "control q025");
-    near(new BetaDistribution(636, 4466).inverseCumulativeProbability(0.975), arms.get("1").getAs("q975"), 1e-9, "treatment q975");
+    near(
+        new BetaDistribution(636, 4466).inverseCumulativeProbability(0.975),
+        arms.get("1").getAs("q975"),
+        1e-9,
+        "treatment q975");
     // The notebook's summary of p_control: mean 0.1142, q025 0.1057, q975 0.1230.
     near(0.1142, arms.get("0").getAs("mean"), 5e-5, "notebook p_control mean");
     near(0.1057, arms.get("0").getAs("q025"), 5e-5, "notebook p_control q025");
@@ -113,14 +153,29 @@ class AbEssentialsTest extends SharedSparkSession {
     String grid = "uniform=1,1;skeptical=20,180;optimistic_treatment=20,180|28,172";
     Path out = tmp.resolve("s4-out");
     int d = 60_000;
-    cli("segment-effects", "--input", in.toString(), "--output", out.toString(), "--input-kind", "counts",
-        "--metric", "converted:binary", "--prior-grid", grid, "--draws", String.valueOf(d));
+    cli(
+        "segment-effects",
+        "--input",
+        in.toString(),
+        "--output",
+        out.toString(),
+        "--input-kind",
+        "counts",
+        "--metric",
+        "converted:binary",
+        "--prior-grid",
+        grid,
+        "--draws",
+        String.valueOf(d));
     Map<String, Row> rows = new HashMap<>();
-    for (Row r : JobRunner.table(spark(), out.toString(), OutputTables.PRIOR_SENSITIVITY).collectAsList()) {
+    for (Row r :
+        JobRunner.table(spark(), out.toString(), OutputTables.PRIOR_SENSITIVITY).collectAsList()) {
       rows.put(r.getAs("prior"), r);
     }
     double[][] printed = {
-      {0.0092, 0.0356, -0.0614, 0.0791, 0.6035}, {0.0041, 0.0229, -0.0407, 0.0490, 0.5721}, {0.0254, 0.0239, -0.0213, 0.0723, 0.8560}
+      {0.0092, 0.0356, -0.0614, 0.0791, 0.6035},
+      {0.0041, 0.0229, -0.0407, 0.0490, 0.5721},
+      {0.0254, 0.0239, -0.0213, 0.0723, 0.8560}
     };
     String[] names = {"uniform", "skeptical", "optimistic_treatment"};
     for (int i = 0; i < 3; i++) {
@@ -131,23 +186,45 @@ class AbEssentialsTest extends SharedSparkSession {
       near(printed[i][1], r.getAs("sd"), tol, names[i] + " sd");
       near(printed[i][2], r.getAs("q025"), 2.5 * tol, names[i] + " q025");
       near(printed[i][3], r.getAs("q975"), 2.5 * tol, names[i] + " q975");
-      near(printed[i][4], r.getAs("prob_positive"), probTol(printed[i][4], d, d), names[i] + " P>0");
+      near(
+          printed[i][4], r.getAs("prob_positive"), probTol(printed[i][4], d, d), names[i] + " P>0");
       assertEquals(false, r.getAs("decision_changes"));
     }
-    // Each prior's mean lift is the exact difference of Beta means (1e-12 relative, as in section 3):
+    // Each prior's mean lift is the exact difference of Beta means (1e-12 relative, as in section
+    // 3):
     // uniform (1+23)/(2+175) - (1+22)/(2+180); skeptical and optimistic add 20,180 (control) and
     // 20,180 or 28,172 (treatment) to the counts.
     double[] exact = {24.0 / 177 - 23.0 / 182, 43.0 / 375 - 42.0 / 380, 51.0 / 375 - 42.0 / 380};
     for (int i = 0; i < 3; i++) {
-      near(exact[i], rows.get(names[i]).getAs("mean"), 1e-12 * Math.abs(exact[i]), names[i] + " exact mean");
+      near(
+          exact[i],
+          rows.get(names[i]).getAs("mean"),
+          1e-12 * Math.abs(exact[i]),
+          names[i] + " exact mean");
     }
-    // A lower launch bar (0.8) lets the optimistic prior alone launch: the decision depends on the prior.
+    // A lower launch bar (0.8) lets the optimistic prior alone launch: the decision depends on the
+    // prior.
     Path out2 = tmp.resolve("s4-out2");
-    cli("segment-effects", "--input", in.toString(), "--output", out2.toString(), "--input-kind", "counts",
-        "--metric", "converted:binary", "--prior-grid", grid, "--launch-probability", "0.8");
-    for (Row r : JobRunner.table(spark(), out2.toString(), OutputTables.PRIOR_SENSITIVITY).collectAsList()) {
+    cli(
+        "segment-effects",
+        "--input",
+        in.toString(),
+        "--output",
+        out2.toString(),
+        "--input-kind",
+        "counts",
+        "--metric",
+        "converted:binary",
+        "--prior-grid",
+        grid,
+        "--launch-probability",
+        "0.8");
+    for (Row r :
+        JobRunner.table(spark(), out2.toString(), OutputTables.PRIOR_SENSITIVITY).collectAsList()) {
       assertEquals(true, r.getAs("decision_changes"));
-      assertEquals(r.getAs("prior").equals("optimistic_treatment") ? "launch" : "collect_more_data", r.getAs("recommendation"));
+      assertEquals(
+          r.getAs("prior").equals("optimistic_treatment") ? "launch" : "collect_more_data",
+          r.getAs("recommendation"));
     }
   }
 
@@ -161,7 +238,18 @@ class AbEssentialsTest extends SharedSparkSession {
     String in = Fixtures.path("seed_section5_units.csv").toString();
     Path out5 = tmp.resolve("s5");
     int d = 50_000;
-    cli("segment-effects", "--input", in, "--output", out5.toString(), "--arm-col", "A", "--metric", "Y", "--draws", String.valueOf(d));
+    cli(
+        "segment-effects",
+        "--input",
+        in,
+        "--output",
+        out5.toString(),
+        "--arm-col",
+        "A",
+        "--metric",
+        "Y",
+        "--draws",
+        String.valueOf(d));
     Row r = first(out5, OutputTables.EXPERIMENT_DECISIONS);
     double tol = 4 * 0.3393 * Math.sqrt(2.0 / d) + 5e-5;
     near(1.3457, r.getAs("effect_mean"), tol, "section 5 mean");
@@ -172,7 +260,20 @@ class AbEssentialsTest extends SharedSparkSession {
     assertEquals("draws", p5.getAs("source"));
 
     Path out6 = tmp.resolve("s6");
-    cli("segment-effects", "--input", in, "--output", out6.toString(), "--arm-col", "A", "--metric", "Y", "--covariates", "pre_value", "--draws", "2000");
+    cli(
+        "segment-effects",
+        "--input",
+        in,
+        "--output",
+        out6.toString(),
+        "--arm-col",
+        "A",
+        "--metric",
+        "Y",
+        "--covariates",
+        "pre_value",
+        "--draws",
+        "2000");
     Row e = first(out6, OutputTables.SEGMENT_ESTIMATES);
     double t6 = 4 * 0.3125 / Math.sqrt(d) + 5e-5;
     near(1.0392, e.getAs("bayes_mean"), t6, "section 6 mean (exact t vs notebook draws)");
@@ -183,19 +284,46 @@ class AbEssentialsTest extends SharedSparkSession {
     near((double) e.getAs("estimate"), e.getAs("bayes_mean"), 1e-5, "weak prior ~ OLS");
     Row p6 = first(out6, OutputTables.SEGMENT_POSTERIORS);
     assertEquals("student_t", p6.getAs("source"));
-    near((double) e.getAs("bayes_q975"), p6.getAs("q975"), 1e-12, "the segment posterior is the exact t");
+    near(
+        (double) e.getAs("bayes_q975"),
+        p6.getAs("q975"),
+        1e-12,
+        "the segment posterior is the exact t");
   }
 
   @Test
   void sampleRatioMismatchFlagsAndDoesNotFlag() throws Exception {
     Path in =
-        csv("srm", "experiment_id,segment,arm,n,conversions",
-            "bad,a,0,2500,250", "bad,a,1,2000,240", "bad,b,0,2500,260", "bad,b,1,2000,230", "bad,c,0,2500,255", "bad,c,1,2000,235",
-            "good,a,0,2500,250", "good,a,1,2510,260", "good,b,0,2500,250", "good,b,1,2490,270", "good,c,0,2500,240", "good,c,1,2505,262");
+        csv(
+            "srm",
+            "experiment_id,segment,arm,n,conversions",
+            "bad,a,0,2500,250",
+            "bad,a,1,2000,240",
+            "bad,b,0,2500,260",
+            "bad,b,1,2000,230",
+            "bad,c,0,2500,255",
+            "bad,c,1,2000,235",
+            "good,a,0,2500,250",
+            "good,a,1,2510,260",
+            "good,b,0,2500,250",
+            "good,b,1,2490,270",
+            "good,c,0,2500,240",
+            "good,c,1,2505,262");
     Path out = tmp.resolve("srm-out");
-    cli("segment-effects", "--input", in.toString(), "--output", out.toString(), "--input-kind", "counts", "--metric", "c:binary");
+    cli(
+        "segment-effects",
+        "--input",
+        in.toString(),
+        "--output",
+        out.toString(),
+        "--input-kind",
+        "counts",
+        "--metric",
+        "c:binary");
     Map<String, Row> dec = new HashMap<>();
-    for (Row r : JobRunner.table(spark(), out.toString(), OutputTables.EXPERIMENT_DECISIONS).collectAsList()) {
+    for (Row r :
+        JobRunner.table(spark(), out.toString(), OutputTables.EXPERIMENT_DECISIONS)
+            .collectAsList()) {
       dec.put(r.getAs("experiment_id"), r);
     }
     assertEquals(true, dec.get("bad").getAs("srm_flag"));
@@ -203,13 +331,27 @@ class AbEssentialsTest extends SharedSparkSession {
     Assertions.assertTrue((double) dec.get("bad").getAs("srm_p_value") < 1e-10);
     assertEquals(false, dec.get("good").getAs("srm_flag"));
     Assertions.assertTrue((double) dec.get("good").getAs("srm_p_value") > 0.5);
-    for (Row e : JobRunner.table(spark(), out.toString(), OutputTables.SEGMENT_ESTIMATES).collectAsList()) {
+    for (Row e :
+        JobRunner.table(spark(), out.toString(), OutputTables.SEGMENT_ESTIMATES).collectAsList()) {
       assertEquals(e.getAs("experiment_id").equals("bad"), e.getAs("srm_flag"), e.toString());
     }
     // The same counts are no mismatch when the design was 5:4.
     Path out2 = tmp.resolve("srm-out2");
-    cli("segment-effects", "--input", in.toString(), "--output", out2.toString(), "--input-kind", "counts", "--metric", "c:binary", "--expected-split", "5/4");
-    for (Row r : JobRunner.table(spark(), out2.toString(), OutputTables.EXPERIMENT_DECISIONS).collectAsList()) {
+    cli(
+        "segment-effects",
+        "--input",
+        in.toString(),
+        "--output",
+        out2.toString(),
+        "--input-kind",
+        "counts",
+        "--metric",
+        "c:binary",
+        "--expected-split",
+        "5/4");
+    for (Row r :
+        JobRunner.table(spark(), out2.toString(), OutputTables.EXPERIMENT_DECISIONS)
+            .collectAsList()) {
       assertEquals(r.getAs("experiment_id").equals("good"), r.getAs("srm_flag"), r.toString());
     }
   }
@@ -219,21 +361,37 @@ class AbEssentialsTest extends SharedSparkSession {
   void estimatesInputPoolsBcg() throws Exception {
     StringBuilder b = new StringBuilder("segment,estimate,std_error\n");
     for (Map<String, String> row : Fixtures.csv("bcg_trials.csv")) {
-      b.append("trial-").append(row.get("trial")).append(',').append(row.get("log_rr")).append(',').append(row.get("se_log_rr")).append('\n');
+      b.append("trial-")
+          .append(row.get("trial"))
+          .append(',')
+          .append(row.get("log_rr"))
+          .append(',')
+          .append(row.get("se_log_rr"))
+          .append('\n');
     }
     b.append("bad-se,0.5,0\n").append("trial-1,0.1,0.2\n");
     Path in = tmp.resolve("bcg.csv");
     Files.writeString(in, b.toString());
     Path out = tmp.resolve("bcg-out");
     cli(
-        "segment-effects", "--input", in.toString(), "--output", out.toString(), "--input-kind", "estimates", "--metric", "log_rr",
-        "--pooling", "reml");
+        "segment-effects",
+        "--input",
+        in.toString(),
+        "--output",
+        out.toString(),
+        "--input-kind",
+        "estimates",
+        "--metric",
+        "log_rr",
+        "--pooling",
+        "reml");
     JsonNode m = new ObjectMapper().readTree(out.resolve("manifest.json").toFile());
     assertEquals(2, m.get("rejected_by_reason").get("duplicate:segment").asLong());
     assertEquals(1, m.get("rejected_by_reason").get("not_positive:std_error").asLong());
     assertEquals(15, m.get("rows_read").asLong());
     Row pool = first(out, OutputTables.EXPERIMENT_POOLING);
-    // trial-1 appears twice and is quarantined, so pool the other 12 and check against a direct fit.
+    // trial-1 appears twice and is quarantined, so pool the other 12 and check against a direct
+    // fit.
     List<Map<String, String>> rows = Fixtures.csv("bcg_trials.csv");
     double[] y = new double[12];
     double[] se = new double[12];
@@ -249,14 +407,29 @@ class AbEssentialsTest extends SharedSparkSession {
     // All 13 trials: metafor's published REML, mu -0.7145 (SE 0.1798), tau2 0.3132.
     StringBuilder all = new StringBuilder("segment,estimate,std_error\n");
     for (Map<String, String> row : rows) {
-      all.append("t").append(row.get("trial")).append(',').append(row.get("log_rr")).append(',').append(row.get("se_log_rr")).append('\n');
+      all.append("t")
+          .append(row.get("trial"))
+          .append(',')
+          .append(row.get("log_rr"))
+          .append(',')
+          .append(row.get("se_log_rr"))
+          .append('\n');
     }
     Path in2 = tmp.resolve("bcg13.csv");
     Files.writeString(in2, all.toString());
     Path out2 = tmp.resolve("bcg13-out");
     cli(
-        "segment-effects", "--input", in2.toString(), "--output", out2.toString(), "--input-kind", "estimates", "--metric", "log_rr",
-        "--pooling", "reml");
+        "segment-effects",
+        "--input",
+        in2.toString(),
+        "--output",
+        out2.toString(),
+        "--input-kind",
+        "estimates",
+        "--metric",
+        "log_rr",
+        "--pooling",
+        "reml");
     Row p13 = first(out2, OutputTables.EXPERIMENT_POOLING);
     near(-0.7145, p13.getAs("mu"), 5e-5, "published mu");
     near(0.1798, p13.getAs("mu_se"), 5e-5, "published SE");
@@ -266,25 +439,67 @@ class AbEssentialsTest extends SharedSparkSession {
   @Test
   void countsInputValidation() throws Exception {
     Path in =
-        csv("counts", "experiment_id,segment,arm,n,conversions",
-            "e,a,0,100,10", "e,a,1,100,12", "e,b,0,-5,1", "e,b,1,10.5,1", "e,c,0,10,11", "e,c,1,,1", "e,d,0,10,-1", "e,d,1,10,2.5");
+        csv(
+            "counts",
+            "experiment_id,segment,arm,n,conversions",
+            "e,a,0,100,10",
+            "e,a,1,100,12",
+            "e,b,0,-5,1",
+            "e,b,1,10.5,1",
+            "e,c,0,10,11",
+            "e,c,1,,1",
+            "e,d,0,10,-1",
+            "e,d,1,10,2.5");
     Path out = tmp.resolve("counts-out");
-    cli("segment-effects", "--input", in.toString(), "--output", out.toString(), "--input-kind", "counts", "--metric", "c:binary");
+    cli(
+        "segment-effects",
+        "--input",
+        in.toString(),
+        "--output",
+        out.toString(),
+        "--input-kind",
+        "counts",
+        "--metric",
+        "c:binary");
     JsonNode m = new ObjectMapper().readTree(out.resolve("manifest.json").toFile());
     Map<String, Long> got = new HashMap<>();
-    m.get("rejected_by_reason").fields().forEachRemaining(e -> got.put(e.getKey(), e.getValue().asLong()));
+    m.get("rejected_by_reason")
+        .fields()
+        .forEachRemaining(e -> got.put(e.getKey(), e.getValue().asLong()));
     assertEquals(
-        Map.of("negative:n", 1L, "not_integer:n", 1L, "exceeds_n:conversions", 1L, "null:n", 1L, "negative:conversions", 1L, "not_integer:conversions", 1L),
+        Map.of(
+            "negative:n",
+            1L,
+            "not_integer:n",
+            1L,
+            "exceeds_n:conversions",
+            1L,
+            "null:n",
+            1L,
+            "negative:conversions",
+            1L,
+            "not_integer:conversions",
+            1L),
         got);
     assertEquals(8, m.get("rows_read").asLong());
     assertEquals(2, m.get("rows_used").asLong());
     Path cont = csv("cont", "arm,n,sum,sum_sq", "0,100,1000,10100", "1,100,1100,12200", "1,10,5,1");
     Path out2 = tmp.resolve("cont-out");
-    cli("segment-effects", "--input", cont.toString(), "--output", out2.toString(), "--input-kind", "counts", "--metric", "revenue");
+    cli(
+        "segment-effects",
+        "--input",
+        cont.toString(),
+        "--output",
+        out2.toString(),
+        "--input-kind",
+        "counts",
+        "--metric",
+        "revenue");
     JsonNode m2 = new ObjectMapper().readTree(out2.resolve("manifest.json").toFile());
     assertEquals(1, m2.get("rejected_by_reason").get("inconsistent:sum_sq").asLong());
     Row e = first(out2, OutputTables.SEGMENT_ESTIMATES);
-    // Means 10 and 11; centred sums of squares 10100 - 100 x 10^2 = 100 and 12200 - 100 x 11^2 = 100,
+    // Means 10 and 11; centred sums of squares 10100 - 100 x 10^2 = 100 and 12200 - 100 x 11^2 =
+    // 100,
     // so the classical two-sample SE has sigma^2 = (100 + 100)/(200 - 2).
     near(1.0, e.getAs("estimate"), 1e-12, "difference of means");
     near(Math.sqrt(200.0 / 198 * (2.0 / 100)), e.getAs("std_error"), 1e-12, "two-sample SE");

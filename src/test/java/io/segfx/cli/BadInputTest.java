@@ -39,8 +39,11 @@ class BadInputTest extends SharedSparkSession {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code =
         SegfxMain.run(
-            args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+            args,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   private Path csv(String name, String... lines) throws Exception {
@@ -59,7 +62,8 @@ class BadInputTest extends SharedSparkSession {
       byReason += v.asLong();
     }
     assertEquals(m.get("rows_rejected").asLong(), byReason);
-    assertEquals(m.get("rows_read").asLong(), m.get("rows_used").asLong() + m.get("rows_rejected").asLong());
+    assertEquals(
+        m.get("rows_read").asLong(), m.get("rows_used").asLong() + m.get("rows_rejected").asLong());
   }
 
   private void assertUserError(Run r, Path out, String expected) {
@@ -76,7 +80,9 @@ class BadInputTest extends SharedSparkSession {
     l.add("experiment_id,segment,unit_id,arm,x,y");
     java.util.Random r = new java.util.Random(5);
     for (int i = 0; i < 80; i++) {
-      l.add(String.format("e1,s1,u%d,%d,%.6f,%.6f", i, i % 2, r.nextGaussian(), r.nextGaussian() + i % 2));
+      l.add(
+          String.format(
+              "e1,s1,u%d,%d,%.6f,%.6f", i, i % 2, r.nextGaussian(), r.nextGaussian() + i % 2));
       l.add(String.format("e1,s2,v%d,%d,%.6f,%.6f", i, i % 2, r.nextGaussian(), r.nextGaussian()));
       l.add(String.format("e1,s3,w%d,%d,%.6f,%.6f", i, i % 2, r.nextGaussian(), r.nextGaussian()));
     }
@@ -99,8 +105,22 @@ class BadInputTest extends SharedSparkSession {
     Path in = csv("dirty", l.toArray(new String[0]));
     Path out = tmp.resolve("dirty-out");
     Run r =
-        cli("segment-effects", "--input", in.toString(), "--output", out.toString(), "--metric", "y",
-            "--covariates", "x", "--variants", "1", "--unit-col", "unit_id", "--draws", "500");
+        cli(
+            "segment-effects",
+            "--input",
+            in.toString(),
+            "--output",
+            out.toString(),
+            "--metric",
+            "y",
+            "--covariates",
+            "x",
+            "--variants",
+            "1",
+            "--unit-col",
+            "unit_id",
+            "--draws",
+            "500");
     assertEquals(0, r.code(), r.err());
     JsonNode m = manifest(out);
     assertReconciles(m);
@@ -115,9 +135,12 @@ class BadInputTest extends SharedSparkSession {
     expected.put("duplicate:unit_id", 2L);
     expected.put("null:unit_id", 1L);
     Map<String, Long> got = new HashMap<>();
-    m.get("rejected_by_reason").fields().forEachRemaining(e -> got.put(e.getKey(), e.getValue().asLong()));
+    m.get("rejected_by_reason")
+        .fields()
+        .forEachRemaining(e -> got.put(e.getKey(), e.getValue().asLong()));
     assertEquals(expected, got);
-    List<Row> rejected = JobRunner.table(spark(), out.toString(), OutputTables.REJECTED_ROWS).collectAsList();
+    List<Row> rejected =
+        JobRunner.table(spark(), out.toString(), OutputTables.REJECTED_ROWS).collectAsList();
     assertEquals(10, rejected.size());
     Assertions.assertTrue(Files.exists(out.resolve("_SUCCESS")));
   }
@@ -127,60 +150,128 @@ class BadInputTest extends SharedSparkSession {
     Path in = csv("ok", goodRows().toArray(new String[0]));
     Path out = tmp.resolve("never");
     assertUserError(
-        cli("segment-effects", "--input", in.toString(), "--output", out.toString(), "--metric", "revenue"),
-        out, "input has no column 'revenue' (the metric (--metric)); its columns are: experiment_id, segment, unit_id, arm, x, y");
+        cli(
+            "segment-effects",
+            "--input",
+            in.toString(),
+            "--output",
+            out.toString(),
+            "--metric",
+            "revenue"),
+        out,
+        "input has no column 'revenue' (the metric (--metric)); its columns are: experiment_id,"
+            + " segment, unit_id, arm, x, y");
 
     Path dated = tmp.resolve("dated.parquet");
-    spark().sql("SELECT 'e' AS experiment_id, 's' AS segment, 1 AS arm, current_date() AS y").write().parquet(dated.toString());
+    spark()
+        .sql("SELECT 'e' AS experiment_id, 's' AS segment, 1 AS arm, current_date() AS y")
+        .write()
+        .parquet(dated.toString());
     assertUserError(
-        cli("segment-effects", "--input", dated.toString(), "--output", out.toString(), "--metric", "y"),
-        out, "column 'y' has type date; a metric or covariate must be numeric (or numeric text)");
+        cli(
+            "segment-effects",
+            "--input",
+            dated.toString(),
+            "--output",
+            out.toString(),
+            "--metric",
+            "y"),
+        out,
+        "column 'y' has type date; a metric or covariate must be numeric (or numeric text)");
 
     Path empty = csv("empty", "experiment_id,segment,arm,y");
     assertUserError(
-        cli("segment-effects", "--input", empty.toString(), "--output", out.toString(), "--metric", "y"),
-        out, "has no rows");
+        cli(
+            "segment-effects",
+            "--input",
+            empty.toString(),
+            "--output",
+            out.toString(),
+            "--metric",
+            "y"),
+        out,
+        "has no rows");
 
     Path corrupt = Files.createDirectories(tmp.resolve("corrupt.parquet"));
-    Files.write(corrupt.resolve("part-0.parquet"), "this is not parquet".getBytes(StandardCharsets.UTF_8));
-    Run r = cli("segment-effects", "--input", corrupt.toString(), "--output", out.toString(), "--metric", "y");
+    Files.write(
+        corrupt.resolve("part-0.parquet"), "this is not parquet".getBytes(StandardCharsets.UTF_8));
+    Run r =
+        cli(
+            "segment-effects",
+            "--input",
+            corrupt.toString(),
+            "--output",
+            out.toString(),
+            "--metric",
+            "y");
     assertUserError(r, out, "cannot read");
 
     assertUserError(
-        cli("segment-effects", "--input", in.toString(), "--output", out.toString(), "--metric", "y", "--unit-col", "user"),
-        out, "input has no column 'user' (the unit id column (--unit-col))");
+        cli(
+            "segment-effects",
+            "--input",
+            in.toString(),
+            "--output",
+            out.toString(),
+            "--metric",
+            "y",
+            "--unit-col",
+            "user"),
+        out,
+        "input has no column 'user' (the unit id column (--unit-col))");
   }
 
   @Test
   void oneRowExperimentAndTenThousandSegments() throws Exception {
     Path in = tmp.resolve("wide.parquet");
-    ExampleDataGenerator.generate(spark(), new ExampleDataGenerator.Settings(1, 10_000, 10, 12, 1, 3))
-        .union(spark().sql("SELECT 'lonely' AS experiment_id, 'seg-01' AS segment, 1L AS unit_id, 1 AS arm, 0.0 AS x1, 0.0 AS x2, 1.0 AS revenue, 0 AS converted, 0.0 AS true_effect"))
+    ExampleDataGenerator.generate(
+            spark(), new ExampleDataGenerator.Settings(1, 10_000, 10, 12, 1, 3))
+        .union(
+            spark()
+                .sql(
+                    "SELECT 'lonely' AS experiment_id, 'seg-01' AS segment, 1L AS unit_id, 1 AS"
+                        + " arm, 0.0 AS x1, 0.0 AS x2, 1.0 AS revenue, 0 AS converted, 0.0 AS"
+                        + " true_effect"))
         .write()
         .parquet(in.toString());
     Path out = tmp.resolve("wide-out");
     Run r =
-        cli("segment-effects", "--input", in.toString(), "--output", out.toString(), "--metric", "revenue",
-            "--covariates", "x1,x2", "--draws", "1000");
+        cli(
+            "segment-effects",
+            "--input",
+            in.toString(),
+            "--output",
+            out.toString(),
+            "--metric",
+            "revenue",
+            "--covariates",
+            "x1,x2",
+            "--draws",
+            "1000");
     assertEquals(0, r.code(), r.err());
     assertReconciles(manifest(out));
     Map<String, Row> pooling = new HashMap<>();
-    for (Row p : JobRunner.table(spark(), out.toString(), OutputTables.EXPERIMENT_POOLING).collectAsList()) {
+    for (Row p :
+        JobRunner.table(spark(), out.toString(), OutputTables.EXPERIMENT_POOLING).collectAsList()) {
       pooling.put(p.getAs("experiment_id"), p);
     }
     Row wide = pooling.get("exp-0001");
     assertEquals(10_000, (int) wide.getAs("n_segments_total"));
-    Assertions.assertTrue((int) wide.getAs("n_segments") > 9_900, "almost all cells usable: " + wide);
+    Assertions.assertTrue(
+        (int) wide.getAs("n_segments") > 9_900, "almost all cells usable: " + wide);
     assertEquals("full", wide.getAs("method"));
     assertEquals(0, (int) pooling.get("lonely").getAs("n_segments"));
     Map<String, String> rec = new HashMap<>();
-    for (Row d : JobRunner.table(spark(), out.toString(), OutputTables.EXPERIMENT_DECISIONS).collectAsList()) {
+    for (Row d :
+        JobRunner.table(spark(), out.toString(), OutputTables.EXPERIMENT_DECISIONS)
+            .collectAsList()) {
       rec.put(d.getAs("experiment_id"), d.getAs("recommendation"));
     }
     assertEquals("insufficient_data", rec.get("lonely"));
     Assertions.assertTrue(r.out().contains("lonely"), "printed table lists every experiment");
     try (Stream<Path> s = Files.list(tmp)) {
-      assertFalse(s.anyMatch(p -> p.getFileName().toString().contains(".staging-")), "no staging left");
+      assertFalse(
+          s.anyMatch(p -> p.getFileName().toString().contains(".staging-")), "no staging left");
     }
   }
 
@@ -188,11 +279,13 @@ class BadInputTest extends SharedSparkSession {
   void unknownCommandAndSpecTypo() throws Exception {
     Run r = cli("segment-effect", "--input", "x");
     assertEquals(2, r.code());
-    Assertions.assertTrue(r.err().contains("unknown command 'segment-effect'; commands: segment-effects"), r.err());
+    Assertions.assertTrue(
+        r.err().contains("unknown command 'segment-effect'; commands: segment-effects"), r.err());
     Path spec = tmp.resolve("bad.yaml");
     Files.writeString(spec, "input: x\noutput: y\nmetric: z\ndraw: 10\n");
     r = cli("segment-effects", "--spec", spec.toString());
     assertEquals(2, r.code());
-    Assertions.assertTrue(r.err().contains("unknown key 'draw'; valid keys for segment-effects:"), r.err());
+    Assertions.assertTrue(
+        r.err().contains("unknown key 'draw'; valid keys for segment-effects:"), r.err());
   }
 }

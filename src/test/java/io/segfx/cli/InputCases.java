@@ -55,7 +55,12 @@ final class InputCases {
    * @param setup extra files to create (relative name to bytes), may be empty
    */
   record Case(
-      String name, String file, byte[] content, List<String> args, Expect expect, Map<String, byte[]> setup) {
+      String name,
+      String file,
+      byte[] content,
+      List<String> args,
+      Expect expect,
+      Map<String, byte[]> setup) {
     @Override
     public String toString() {
       return name;
@@ -82,7 +87,12 @@ final class InputCases {
           int a = i % 2;
           out.add(
               String.format(
-                  Locale.ROOT, "e%d,s%d,%s,%.5f", e, s, arm.apply(String.valueOf(a)), 1 + 0.3 * a + r.nextGaussian()));
+                  Locale.ROOT,
+                  "e%d,s%d,%s,%.5f",
+                  e,
+                  s,
+                  arm.apply(String.valueOf(a)),
+                  1 + 0.3 * a + r.nextGaussian()));
         }
       }
     }
@@ -131,12 +141,28 @@ final class InputCases {
   /** segment-effects on {in} into {out} with metric y and few draws, plus {@code extra}. */
   static List<String> run(String... extra) {
     List<String> a =
-        new ArrayList<>(args("segment-effects", "--input", "{in}", "--output", "{out}", "--metric", "y", "--draws", "500"));
+        new ArrayList<>(
+            args(
+                "segment-effects",
+                "--input",
+                "{in}",
+                "--output",
+                "{out}",
+                "--metric",
+                "y",
+                "--draws",
+                "500"));
     a.addAll(Arrays.asList(extra));
     return a;
   }
 
-  static Case ok(String name, byte[] content, List<String> args, long rows, Map<String, Long> rejected, Check check) {
+  static Case ok(
+      String name,
+      byte[] content,
+      List<String> args,
+      long rows,
+      Map<String, Long> rejected,
+      Check check) {
     return new Case(name, "in.csv", content, args, new Answer(rows, rejected, check), Map.of());
   }
 

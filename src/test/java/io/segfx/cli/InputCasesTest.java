@@ -47,7 +47,8 @@ class InputCasesTest extends SharedSparkSession {
   }
 
   /** A finished run and accessors for the checks. */
-  record Result(int code, String stdout, String stderr, Path out, JsonNode manifest, SparkSession spark) {
+  record Result(
+      int code, String stdout, String stderr, Path out, JsonNode manifest, SparkSession spark) {
     private List<Row> table(String name) {
       return spark.read().parquet(out.resolve(name).toString()).collectAsList();
     }
@@ -89,7 +90,10 @@ class InputCasesTest extends SharedSparkSession {
 
     boolean memosAndPagesContain(String text) throws Exception {
       try (Stream<Path> files = Files.walk(out)) {
-        for (Path p : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".md") || f.toString().endsWith(".html"))::iterator) {
+        for (Path p :
+            (Iterable<Path>)
+                files.filter(f -> f.toString().endsWith(".md") || f.toString().endsWith(".html"))
+                    ::iterator) {
           if (Files.readString(p).contains(text)) {
             return true;
           }
@@ -117,11 +121,17 @@ class InputCasesTest extends SharedSparkSession {
       assertEquals(2, r.code(), "exit code; stderr: " + r.stderr());
       List<String> lines = segfxLines(r.stderr());
       assertEquals(1, lines.size(), "one line: " + r.stderr());
-      org.junit.jupiter.api.Assertions.assertTrue(lines.get(0).contains(refusal.message()), lines.get(0));
-      assertFalse(r.stderr().contains("\tat ") || r.stderr().contains("Exception in thread"), "no stack trace: " + r.stderr());
-      assertEquals(before.keySet(), snapshot(dir).keySet(), "a refusal leaves the folder as it was");
+      org.junit.jupiter.api.Assertions.assertTrue(
+          lines.get(0).contains(refusal.message()), lines.get(0));
+      assertFalse(
+          r.stderr().contains("\tat ") || r.stderr().contains("Exception in thread"),
+          "no stack trace: " + r.stderr());
+      assertEquals(
+          before.keySet(), snapshot(dir).keySet(), "a refusal leaves the folder as it was");
       for (Map.Entry<Path, byte[]> e : before.entrySet()) {
-        org.junit.jupiter.api.Assertions.assertTrue(java.util.Arrays.equals(e.getValue(), Files.readAllBytes(e.getKey())), "unchanged: " + e.getKey());
+        org.junit.jupiter.api.Assertions.assertTrue(
+            java.util.Arrays.equals(e.getValue(), Files.readAllBytes(e.getKey())),
+            "unchanged: " + e.getKey());
       }
       return;
     }
@@ -136,7 +146,10 @@ class InputCasesTest extends SharedSparkSession {
       byReason += e.getValue().asLong();
     }
     assertEquals(a.rowsRead(), m.get("rows_read").asLong(), "rows read = records written");
-    assertEquals(m.get("rows_read").asLong(), m.get("rows_used").asLong() + m.get("rows_rejected").asLong(), "balance");
+    assertEquals(
+        m.get("rows_read").asLong(),
+        m.get("rows_used").asLong() + m.get("rows_rejected").asLong(),
+        "balance");
     assertEquals(m.get("rows_rejected").asLong(), byReason, "rejected = sum by reason");
     assertEquals(a.rejected(), got, "quarantine reasons");
     if (a.check() != null) {
@@ -154,7 +167,8 @@ class InputCasesTest extends SharedSparkSession {
       if (!line.startsWith("|")) {
         break;
       }
-      java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\| `([a-z0-9-]+)` \\|").matcher(line);
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("^\\| `([a-z0-9-]+)` \\|").matcher(line);
       if (m.find()) {
         listed.add(m.group(1));
       }
@@ -196,7 +210,11 @@ class InputCasesTest extends SharedSparkSession {
     String base = relative ? "." : dir.toString();
     for (String a : c.args()) {
       out.add(
-          a.replace("{in}", relative ? c.file() == null ? "" : c.file() : dir.resolve(c.file() == null ? "" : c.file()).toString())
+          a.replace(
+                  "{in}",
+                  relative
+                      ? c.file() == null ? "" : c.file()
+                      : dir.resolve(c.file() == null ? "" : c.file()).toString())
               .replace("{out}", relative ? "out" : dir.resolve("out").toString())
               .replace("{dir}", base));
     }
@@ -211,11 +229,13 @@ class InputCasesTest extends SharedSparkSession {
             resolved(c, dir, false).toArray(new String[0]),
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8));
-    return finish(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8), dir);
+    return finish(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8), dir);
   }
 
   private Result process(Case c, Path dir) throws Exception {
-    Path script = Path.of(System.getProperty("segfx.home", ".")).toAbsolutePath().resolve("scripts/segfx");
+    Path script =
+        Path.of(System.getProperty("segfx.home", ".")).toAbsolutePath().resolve("scripts/segfx");
     List<String> cmd = new ArrayList<>();
     cmd.add(script.toString());
     cmd.addAll(resolved(c, dir, true));
@@ -235,7 +255,10 @@ class InputCasesTest extends SharedSparkSession {
 
   private Result finish(int code, String out, String err, Path dir) throws Exception {
     Path o = dir.resolve("out");
-    JsonNode m = Files.exists(o.resolve("manifest.json")) ? new ObjectMapper().readTree(o.resolve("manifest.json").toFile()) : null;
+    JsonNode m =
+        Files.exists(o.resolve("manifest.json"))
+            ? new ObjectMapper().readTree(o.resolve("manifest.json").toFile())
+            : null;
     return new Result(code, out, err, o, m, spark());
   }
 }

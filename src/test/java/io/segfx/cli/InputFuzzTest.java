@@ -18,11 +18,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Random mutations of a valid CSV file and of a valid command line, from a fixed seed (so a
- * failure reproduces). Each run must end in one of the two outcomes the project allows: exit 0
- * with a manifest whose rows balance (read = used + quarantined = the records an independent
- * RFC 4180 count finds), or exit 2 with one {@code segfx:} line. A stack trace, any other exit code
- * or an unbalanced manifest fails, with the seed and the mutation in the message.
+ * Random mutations of a valid CSV file and of a valid command line, from a fixed seed (so a failure
+ * reproduces). Each run must end in one of the two outcomes the project allows: exit 0 with a
+ * manifest whose rows balance (read = used + quarantined = the records an independent RFC 4180
+ * count finds), or exit 2 with one {@code segfx:} line. A stack trace, any other exit code or an
+ * unbalanced manifest fails, with the seed and the mutation in the message.
  */
 class InputFuzzTest extends SharedSparkSession {
   private static final long SEED = 20261206L;
@@ -46,7 +46,8 @@ class InputFuzzTest extends SharedSparkSession {
     } catch (RuntimeException e) {
       throw new AssertionError("uncaught " + e + " for " + args, e);
     }
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   private static String validCsv() {
@@ -56,8 +57,8 @@ class InputFuzzTest extends SharedSparkSession {
   /**
    * Records of an RFC 4180 text after its header: a double quote opens a quoted field only at the
    * start of a field, {@code ""} inside one is a literal quote, line breaks outside quotes end a
-   * record, and blank lines are skipped (Spark's rule). The line break is the first one's: CR LF
-   * in a CR LF file, else LF, where a CR is an ordinary character (as the CSV parser detects it).
+   * record, and blank lines are skipped (Spark's rule). The line break is the first one's: CR LF in
+   * a CR LF file, else LF, where a CR is an ordinary character (as the CSV parser detects it).
    */
   static long records(String text) {
     int firstLf = text.indexOf('\n');
@@ -108,8 +109,27 @@ class InputFuzzTest extends SharedSparkSession {
   }
 
   private static final String[] FRAGMENTS = {
-    "\"", "\"\"", ",", "\n", "\r\n", ";", "\t", "NaN", "1e309", "-", "\u0000", "\u001b[31m", "\uFEFF", " ", "null", "0.0",
-    "true", "ü", "\\", "'", "1,5"
+    "\"",
+    "\"\"",
+    ",",
+    "\n",
+    "\r\n",
+    ";",
+    "\t",
+    "NaN",
+    "1e309",
+    "-",
+    "\u0000",
+    "\u001b[31m",
+    "\uFEFF",
+    " ",
+    "null",
+    "0.0",
+    "true",
+    "ü",
+    "\\",
+    "'",
+    "1,5"
   };
 
   @Test
@@ -150,18 +170,38 @@ class InputFuzzTest extends SharedSparkSession {
       Path in = dir.resolve("in.csv");
       Files.writeString(in, text);
       Path out = dir.resolve("out");
-      Run run = cli(List.of("segment-effects", "--input", in.toString(), "--output", out.toString(), "--metric", "y",
-          "--draws", "200", "--report", "none"));
+      Run run =
+          cli(
+              List.of(
+                  "segment-effects",
+                  "--input",
+                  in.toString(),
+                  "--output",
+                  out.toString(),
+                  "--metric",
+                  "y",
+                  "--draws",
+                  "200",
+                  "--report",
+                  "none"));
       String where = "seed " + SEED + ", file mutation " + i + " " + what;
       if (outcome(run, out, where) == 0) {
         answered++;
         JsonNode m = new ObjectMapper().readTree(out.resolve("manifest.json").toFile());
-        assertEquals(records(text), m.get("rows_read").asLong(), "records read, " + where + " " + m.get("rejected_by_reason")
-            + " near: " + escape(text.substring(Math.max(0, text.length() - 300))));
+        assertEquals(
+            records(text),
+            m.get("rows_read").asLong(),
+            "records read, "
+                + where
+                + " "
+                + m.get("rejected_by_reason")
+                + " near: "
+                + escape(text.substring(Math.max(0, text.length() - 300))));
       }
     }
     // The mutations are mostly small: most files must still give an answer.
-    org.junit.jupiter.api.Assertions.assertTrue(answered > FILE_MUTATIONS / 3, "answered " + answered);
+    org.junit.jupiter.api.Assertions.assertTrue(
+        answered > FILE_MUTATIONS / 3, "answered " + answered);
   }
 
   private static final String[][] OPTION_VALUES = {
@@ -190,8 +230,20 @@ class InputFuzzTest extends SharedSparkSession {
     String text = validCsv();
     Files.writeString(in, text);
     for (int i = 0; i < OPTION_MUTATIONS; i++) {
-      List<String> args = new ArrayList<>(List.of("segment-effects", "--input", in.toString(), "--output",
-          tmp.resolve("o" + i).toString(), "--metric", "y", "--draws", "200", "--report", "none"));
+      List<String> args =
+          new ArrayList<>(
+              List.of(
+                  "segment-effects",
+                  "--input",
+                  in.toString(),
+                  "--output",
+                  tmp.resolve("o" + i).toString(),
+                  "--metric",
+                  "y",
+                  "--draws",
+                  "200",
+                  "--report",
+                  "none"));
       int edits = 1 + r.nextInt(3);
       for (int k = 0; k < edits; k++) {
         switch (r.nextInt(5)) {
@@ -225,7 +277,9 @@ class InputFuzzTest extends SharedSparkSession {
 
   /** Asserts one of the two allowed outcomes; returns the exit code. */
   private static int outcome(Run run, Path out, String where) throws Exception {
-    assertFalse(run.err().contains("\tat ") || run.err().contains("Exception"), "no stack trace, " + where + ": " + run.err());
+    assertFalse(
+        run.err().contains("\tat ") || run.err().contains("Exception"),
+        "no stack trace, " + where + ": " + run.err());
     if (run.code() == 2) {
       long lines = run.err().lines().filter(l -> l.startsWith("segfx: ")).count();
       assertEquals(1, lines, "one line, " + where + ": " + run.err());
@@ -238,7 +292,10 @@ class InputFuzzTest extends SharedSparkSession {
       for (JsonNode v : m.get("rejected_by_reason")) {
         byReason += v.asLong();
       }
-      assertEquals(m.get("rows_read").asLong(), m.get("rows_used").asLong() + m.get("rows_rejected").asLong(), where);
+      assertEquals(
+          m.get("rows_read").asLong(),
+          m.get("rows_used").asLong() + m.get("rows_rejected").asLong(),
+          where);
       assertEquals(m.get("rows_rejected").asLong(), byReason, where);
     }
     return 0;

@@ -47,7 +47,8 @@ class SegfxMainProcessTest {
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(SegfxMain.class.getName());
     cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
     return pb.start();
   }
@@ -59,7 +60,8 @@ class SegfxMainProcessTest {
   private static String csvTable(Path dir) throws IOException {
     StringBuilder b = new StringBuilder();
     try (Stream<Path> files = Files.list(dir)) {
-      for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".csv")).sorted().toList()) {
+      for (Path f :
+          files.filter(p -> p.getFileName().toString().endsWith(".csv")).sorted().toList()) {
         b.append(Files.readString(f));
       }
     }
@@ -79,12 +81,36 @@ class SegfxMainProcessTest {
       Path out = tmp.resolve("out-" + master.replaceAll("\\W", ""));
       Path log = tmp.resolve(out.getFileName() + ".log");
       List<String> props =
-          master.equals("local[2,4]") ? List.of("-D" + FaultInjection.PROPERTY + "=true") : List.of();
+          master.equals("local[2,4]")
+              ? List.of("-D" + FaultInjection.PROPERTY + "=true")
+              : List.of();
       int code =
           start(
-                  log, props, "segment-effects", "--input", input, "--output", out.toString(), "--arm-col", "A",
-                  "--metric", "Y", "--covariates", "baseline", "--output-format", "csv", "--draws", "5000",
-                  "--users", "900000", "--value-per-unit", "1", "--cost", "100000", "--master", master)
+                  log,
+                  props,
+                  "segment-effects",
+                  "--input",
+                  input,
+                  "--output",
+                  out.toString(),
+                  "--arm-col",
+                  "A",
+                  "--metric",
+                  "Y",
+                  "--covariates",
+                  "baseline",
+                  "--output-format",
+                  "csv",
+                  "--draws",
+                  "5000",
+                  "--users",
+                  "900000",
+                  "--value-per-unit",
+                  "1",
+                  "--cost",
+                  "100000",
+                  "--master",
+                  master)
               .waitFor();
       assertEquals(0, code, Files.readString(log));
       String manifest = Files.readString(out.resolve("manifest.json"));
@@ -93,7 +119,12 @@ class SegfxMainProcessTest {
           !manifest.contains("\"failed_task_attempts\" : 0"),
           "injected failures are retried and counted: " + manifest);
       StringBuilder all = new StringBuilder();
-      for (String t : List.of("segment_estimates", "segment_posteriors", "experiment_pooling", "experiment_decisions")) {
+      for (String t :
+          List.of(
+              "segment_estimates",
+              "segment_posteriors",
+              "experiment_pooling",
+              "experiment_decisions")) {
         String csv = csvTable(out.resolve(t));
         assertFalse(csv.isBlank(), t);
         all.append(t).append('\n').append(csv);
@@ -114,8 +145,19 @@ class SegfxMainProcessTest {
     String input = Fixtures.path("seed_section9_segments.csv").toString();
     Path out = tmp.resolve("killed");
     String[] args = {
-      "segment-effects", "--input", input, "--output", out.toString(), "--arm-col", "A", "--metric", "Y",
-      "--covariates", "baseline", "--master", "local[2]"
+      "segment-effects",
+      "--input",
+      input,
+      "--output",
+      out.toString(),
+      "--arm-col",
+      "A",
+      "--metric",
+      "Y",
+      "--covariates",
+      "baseline",
+      "--master",
+      "local[2]"
     };
     Process p = start(tmp.resolve("killed.log"), args);
     long deadline = System.currentTimeMillis() + 120_000;
@@ -137,14 +179,35 @@ class SegfxMainProcessTest {
   @Test
   void userErrorsExitTwoWithOneMessage() throws Exception {
     Path log = tmp.resolve("err.log");
-    int code = run(log, "segment-effects", "--input", "x.parquet", "--output", "o", "--metric", "y", "--bogus", "1");
+    int code =
+        run(
+            log,
+            "segment-effects",
+            "--input",
+            "x.parquet",
+            "--output",
+            "o",
+            "--metric",
+            "y",
+            "--bogus",
+            "1");
     String text = Files.readString(log, StandardCharsets.UTF_8);
     assertEquals(2, code, text);
-    assertTrue(text.contains("segfx: segment-effects: unknown option --bogus; valid options:"), text);
+    assertTrue(
+        text.contains("segfx: segment-effects: unknown option --bogus; valid options:"), text);
     assertFalse(text.contains("\tat "), "no stack trace: " + text);
 
     Path log2 = tmp.resolve("err2.log");
-    code = run(log2, "segment-effects", "--input", tmp.resolve("missing.parquet").toString(), "--output", tmp.resolve("o2").toString(), "--metric", "y");
+    code =
+        run(
+            log2,
+            "segment-effects",
+            "--input",
+            tmp.resolve("missing.parquet").toString(),
+            "--output",
+            tmp.resolve("o2").toString(),
+            "--metric",
+            "y");
     String text2 = Files.readString(log2, StandardCharsets.UTF_8);
     assertEquals(2, code, text2);
     assertTrue(text2.contains("segfx: input not found:"), text2);

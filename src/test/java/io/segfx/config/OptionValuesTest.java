@@ -15,7 +15,8 @@ class OptionValuesTest {
   @TempDir Path tmp;
 
   private static JobSpec spec(String... args) {
-    return JobSpec.from(OptionValues.resolve(JobSpec.COMMAND, JobSpec.OPTIONS, args, SpecReader::read));
+    return JobSpec.from(
+        OptionValues.resolve(JobSpec.COMMAND, JobSpec.OPTIONS, args, SpecReader::read));
   }
 
   @Test
@@ -49,20 +50,41 @@ class OptionValuesTest {
   @Test
   void manifestSettingsKeepTheirOrder() {
     JobSpec s =
-        spec("--input", "x.csv", "--output", "o", "--metric", "y:binary", "--bias-prior", "small=0.01,0.02",
-            "--prior-grid", "flat=1,1;skeptical=20,180|28,172");
+        spec(
+            "--input",
+            "x.csv",
+            "--output",
+            "o",
+            "--metric",
+            "y:binary",
+            "--bias-prior",
+            "small=0.01,0.02",
+            "--prior-grid",
+            "flat=1,1;skeptical=20,180|28,172");
     @SuppressWarnings("unchecked")
-    List<java.util.Map<String, Object>> bias = (List<java.util.Map<String, Object>>) s.toManifest().get("bias_prior");
+    List<java.util.Map<String, Object>> bias =
+        (List<java.util.Map<String, Object>>) s.toManifest().get("bias_prior");
     assertEquals(List.of("name", "mean", "sd"), List.copyOf(bias.get(0).keySet()));
     assertTrue(bias.get(0) instanceof java.util.LinkedHashMap, bias.get(0).getClass().getName());
     @SuppressWarnings("unchecked")
-    List<java.util.Map<String, Object>> grid = (List<java.util.Map<String, Object>>) s.toManifest().get("prior_grid");
+    List<java.util.Map<String, Object>> grid =
+        (List<java.util.Map<String, Object>>) s.toManifest().get("prior_grid");
     assertEquals(List.of("name", "control", "treatment"), List.copyOf(grid.get(0).keySet()));
   }
 
   @Test
   void listFlagsRepeatAndSplitOnCommas() {
-    JobSpec s = spec("--input", "x.csv", "--output", "o", "--metric", "a,b", "--metric", "c", "--covariates=z1,z2");
+    JobSpec s =
+        spec(
+            "--input",
+            "x.csv",
+            "--output",
+            "o",
+            "--metric",
+            "a,b",
+            "--metric",
+            "c",
+            "--covariates=z1,z2");
     assertEquals(List.of("a", "b", "c"), s.metrics());
     assertEquals(List.of("z1", "z2"), s.covariates());
     assertEquals("csv", s.inputFormat());
@@ -70,8 +92,14 @@ class OptionValuesTest {
 
   @Test
   void unknownOptionListsTheValidOnes() {
-    UsageException e = assertThrows(UsageException.class, () -> spec("--input", "x", "--output", "o", "--metric", "y", "--pool", "dl"));
-    assertTrue(e.getMessage().startsWith("segment-effects: unknown option --pool; valid options: --input, --output"), e.getMessage());
+    UsageException e =
+        assertThrows(
+            UsageException.class,
+            () -> spec("--input", "x", "--output", "o", "--metric", "y", "--pool", "dl"));
+    assertTrue(
+        e.getMessage()
+            .startsWith("segment-effects: unknown option --pool; valid options: --input, --output"),
+        e.getMessage());
     assertTrue(e.getMessage().contains("--pooling"), e.getMessage());
   }
 
@@ -86,15 +114,28 @@ class OptionValuesTest {
 
   @Test
   void badValuesAreNamed() {
-    UsageException e = assertThrows(UsageException.class, () -> spec("--input", "x", "--output", "o", "--metric", "y", "--pooling", "bayes"));
+    UsageException e =
+        assertThrows(
+            UsageException.class,
+            () -> spec("--input", "x", "--output", "o", "--metric", "y", "--pooling", "bayes"));
     assertEquals("--pooling: 'bayes' is not one of reml|dl|moments|full", e.getMessage());
-    e = assertThrows(UsageException.class, () -> spec("--input", "x", "--output", "o", "--metric", "y", "--draws", "many"));
+    e =
+        assertThrows(
+            UsageException.class,
+            () -> spec("--input", "x", "--output", "o", "--metric", "y", "--draws", "many"));
     assertTrue(e.getMessage().startsWith("--draws: 'many' is not a valid int"), e.getMessage());
     e = assertThrows(UsageException.class, () -> spec("--input", "x", "--output", "o"));
     assertTrue(e.getMessage().contains("missing required option --metric"), e.getMessage());
-    e = assertThrows(UsageException.class, () -> spec("--input", "x", "--output", "o", "--metric", "y", "--users", "10"));
-    assertTrue(e.getMessage().contains("needs all of --users, --value-per-unit and --cost"), e.getMessage());
-    e = assertThrows(UsageException.class, () -> spec("--input", "x", "--output", "o", "--metric", "arm"));
+    e =
+        assertThrows(
+            UsageException.class,
+            () -> spec("--input", "x", "--output", "o", "--metric", "y", "--users", "10"));
+    assertTrue(
+        e.getMessage().contains("needs all of --users, --value-per-unit and --cost"),
+        e.getMessage());
+    e =
+        assertThrows(
+            UsageException.class, () -> spec("--input", "x", "--output", "o", "--metric", "arm"));
     assertTrue(e.getMessage().contains("column 'arm' is named twice"), e.getMessage());
   }
 

@@ -26,14 +26,18 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code csv} module, pandas and DuckDB (each told the RFC 4180 dialect and to keep text as text).
  * Ids with separators, quotes, line breaks and leading or trailing spaces must come back as
  * written, {@code s1} and {@code "s1 "} must stay two segments, and every number must parse to the
- * Parquet run's double exactly. Outside CI a reader that is not installed is skipped; in CI
- * ({@code CI=true}, where .ci/run installs them) a missing reader fails.
+ * Parquet run's double exactly. Outside CI a reader that is not installed is skipped; in CI ({@code
+ * CI=true}, where .ci/run installs them) a missing reader fails.
  */
 class CsvOutputRoundTripTest extends SharedSparkSession {
   @TempDir Path tmp;
 
-  private static final String[] IDS = {"plain", "comma, inside", "say \"hi\"", " lead", "trail ", "two\nlines", "ünï"};
-  private static final String[] COLUMNS = {"experiment_id", "segment", "variant", "estimate", "std_error"};
+  private static final String[] IDS = {
+    "plain", "comma, inside", "say \"hi\"", " lead", "trail ", "two\nlines", "ünï"
+  };
+  private static final String[] COLUMNS = {
+    "experiment_id", "segment", "variant", "estimate", "std_error"
+  };
 
   @Test
   void csvTablesRoundTripThroughCsvModulePandasAndDuckDb() throws Exception {
@@ -42,8 +46,14 @@ class CsvOutputRoundTripTest extends SharedSparkSession {
     for (String e : IDS) {
       for (String s : new String[] {"s1", "s1 ", "s,2"}) {
         for (int i = 0; i < 40; i++) {
-          csv.append(quote(e)).append(',').append(quote(s)).append(',').append(i % 2).append(',')
-              .append(String.format(Locale.ROOT, "%.6f", r.nextGaussian() + 0.2 * (i % 2))).append('\n');
+          csv.append(quote(e))
+              .append(',')
+              .append(quote(s))
+              .append(',')
+              .append(i % 2)
+              .append(',')
+              .append(String.format(Locale.ROOT, "%.6f", r.nextGaussian() + 0.2 * (i % 2)))
+              .append('\n');
         }
       }
     }
@@ -51,12 +61,25 @@ class CsvOutputRoundTripTest extends SharedSparkSession {
     Files.writeString(source, csv.toString());
     Path parquetOut = tmp.resolve("pq");
     Path csvOut = tmp.resolve("csv");
-    String[] common = {"--input", source.toString(), "--metric", "y", "--pooling", "reml", "--draws", "500", "--report", "none"};
+    String[] common = {
+      "--input",
+      source.toString(),
+      "--metric",
+      "y",
+      "--pooling",
+      "reml",
+      "--draws",
+      "500",
+      "--report",
+      "none"
+    };
     JobRunner.run(spark(), concat(common, "--output", parquetOut.toString()));
     JobRunner.run(spark(), concat(common, "--output", csvOut.toString(), "--output-format", "csv"));
 
     List<List<String>> expected = new ArrayList<>();
-    for (Row row : JobRunner.table(spark(), parquetOut.toString(), OutputTables.SEGMENT_ESTIMATES).collectAsList()) {
+    for (Row row :
+        JobRunner.table(spark(), parquetOut.toString(), OutputTables.SEGMENT_ESTIMATES)
+            .collectAsList()) {
       List<String> v = new ArrayList<>();
       for (String c : COLUMNS) {
         Object o = row.getAs(c);
@@ -68,7 +91,8 @@ class CsvOutputRoundTripTest extends SharedSparkSession {
     for (List<String> v : expected) {
       segments.add(v.get(1));
     }
-    assertEquals(new TreeSet<>(List.of("s1", "s1 ", "s,2")), segments, "the Parquet run keeps the ids");
+    assertEquals(
+        new TreeSet<>(List.of("s1", "s1 ", "s,2")), segments, "the Parquet run keeps the ids");
     Path table;
     try (Stream<Path> files = Files.list(csvOut.resolve(OutputTables.SEGMENT_ESTIMATES))) {
       table = files.filter(p -> p.toString().endsWith(".csv")).findFirst().orElseThrow();
@@ -125,8 +149,10 @@ class CsvOutputRoundTripTest extends SharedSparkSession {
         cmd.addAll(List.of("python3", scripts.resolve("read_csv.py").toString(), "csv"));
       }
       case "pandas" -> {
-        String python = works("python3", "-c", "import pandas") ? "python3"
-            : works("/usr/bin/python3", "-c", "import pandas") ? "/usr/bin/python3" : null;
+        String python =
+            works("python3", "-c", "import pandas")
+                ? "python3"
+                : works("/usr/bin/python3", "-c", "import pandas") ? "/usr/bin/python3" : null;
         if (python == null) {
           return null;
         }
@@ -134,7 +160,8 @@ class CsvOutputRoundTripTest extends SharedSparkSession {
       }
       default -> {
         Path modules = Path.of("target/roundtrip-tools").toAbsolutePath();
-        if (!Files.isDirectory(modules.resolve("node_modules/@duckdb/node-api")) || !works("node", "--version")) {
+        if (!Files.isDirectory(modules.resolve("node_modules/@duckdb/node-api"))
+            || !works("node", "--version")) {
           return null;
         }
         cmd.addAll(List.of("node", scripts.resolve("read_csv.mjs").toString(), modules.toString()));

@@ -51,14 +51,31 @@ class HdfsRunTest extends SharedSparkSession {
     fs.copyFromLocalFile(
         new org.apache.hadoop.fs.Path(Fixtures.path("seed_section9_segments.csv").toString()),
         new org.apache.hadoop.fs.Path(root + "/in/units.csv"));
-    String[] common = {"--arm-col", "A", "--metric", "Y", "--covariates", "baseline", "--draws", "2000"};
+    String[] common = {
+      "--arm-col", "A", "--metric", "Y", "--covariates", "baseline", "--draws", "2000"
+    };
     String hdfsOut = root + "/out/run1";
     String localOut = tmp.resolve("local-out").toString();
-    JobRunner.run(spark(), concat(new String[] {"--input", root + "/in/units.csv", "--output", hdfsOut}, common));
-    JobRunner.run(spark(), concat(new String[] {"--input", Fixtures.path("seed_section9_segments.csv").toString(), "--output", localOut}, common));
+    JobRunner.run(
+        spark(),
+        concat(new String[] {"--input", root + "/in/units.csv", "--output", hdfsOut}, common));
+    JobRunner.run(
+        spark(),
+        concat(
+            new String[] {
+              "--input",
+              Fixtures.path("seed_section9_segments.csv").toString(),
+              "--output",
+              localOut
+            },
+            common));
     Assertions.assertTrue(fs.exists(new org.apache.hadoop.fs.Path(hdfsOut + "/manifest.json")));
     Assertions.assertTrue(fs.exists(new org.apache.hadoop.fs.Path(hdfsOut + "/_SUCCESS")));
-    for (String t : List.of(OutputTables.SEGMENT_ESTIMATES, OutputTables.EXPERIMENT_POOLING, OutputTables.EXPERIMENT_DECISIONS)) {
+    for (String t :
+        List.of(
+            OutputTables.SEGMENT_ESTIMATES,
+            OutputTables.EXPERIMENT_POOLING,
+            OutputTables.EXPERIMENT_DECISIONS)) {
       assertEquals(JobRunner.rows(spark(), localOut, t), JobRunner.rows(spark(), hdfsOut, t), t);
     }
   }

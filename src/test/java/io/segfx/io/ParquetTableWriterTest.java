@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The driver-side Parquet writer against Spark's own: the same table (every supported type, nulls,
- * non-ASCII strings, NaN, infinities, extreme longs) written both ways reads back through Spark with
- * the same schema and the same rows in the same order; an empty table keeps its schema.
+ * non-ASCII strings, NaN, infinities, extreme longs) written both ways reads back through Spark
+ * with the same schema and the same rows in the same order; an empty table keeps its schema.
  */
 class ParquetTableWriterTest extends SharedSparkSession {
   private static final StructType SCHEMA =
@@ -35,7 +35,9 @@ class ParquetTableWriterTest extends SharedSparkSession {
 
   private static List<Row> rows() {
     List<Row> rows = new ArrayList<>();
-    double[] specials = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0, Double.MIN_VALUE, 1e300};
+    double[] specials = {
+      Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0, Double.MIN_VALUE, 1e300
+    };
     for (int i = 0; i < 5_000; i++) {
       rows.add(
           RowFactory.create(
@@ -51,7 +53,9 @@ class ParquetTableWriterTest extends SharedSparkSession {
 
   @Test
   void readsBackAsSparksOwnWrite(@TempDir Path dir) throws Exception {
-    RunOutput out = RunOutput.open(spark(), dir.resolve("run").toString(), "error", "parquet", "t1", java.util.List.of());
+    RunOutput out =
+        RunOutput.open(
+            spark(), dir.resolve("run").toString(), "error", "parquet", "t1", java.util.List.of());
     List<Row> rows = rows();
     out.writeTable("ours", rows, SCHEMA);
     out.write("spark", spark().createDataFrame(rows, SCHEMA).coalesce(1));
@@ -72,8 +76,13 @@ class ParquetTableWriterTest extends SharedSparkSession {
     assertEquals(0, empty.count());
     assertTrue(Files.exists(dir.resolve("run/ours/_SUCCESS")));
     try (var files = Files.list(dir.resolve("run/ours"))) {
-      assertEquals(1, files.filter(p -> p.getFileName().toString().endsWith(".parquet")).count(), "one file");
+      assertEquals(
+          1,
+          files.filter(p -> p.getFileName().toString().endsWith(".parquet")).count(),
+          "one file");
     }
-    assertFalse(ParquetTableWriter.supports(new StructType().add("a", DataTypes.createArrayType(DataTypes.DoubleType))));
+    assertFalse(
+        ParquetTableWriter.supports(
+            new StructType().add("a", DataTypes.createArrayType(DataTypes.DoubleType))));
   }
 }

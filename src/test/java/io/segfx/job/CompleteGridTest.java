@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link PoolingStage#completeGrid} on random experiments with missing cells and control-only
- * markers, against what it must produce: per experiment with variants exactly the product metrics
- * x variants x segments, the cells stage 1 saw unchanged, the others {@code empty_treatment} with
+ * markers, against what it must produce: per experiment with variants exactly the product metrics x
+ * variants x segments, the cells stage 1 saw unchanged, the others {@code empty_treatment} with
  * their segment's control count; experiments without variants as they came; all sorted.
  */
 class CompleteGridTest {
@@ -34,19 +34,39 @@ class CompleteGridTest {
         long nControl = r.nextInt(500);
         for (String metric : new String[] {"revenue", "converted"}) {
           if (noVariants) {
-            raw.add(SegmentEstimate.empty(exp, metric, null, "s" + g, nControl, 0, Status.EMPTY_TREATMENT.code(), "continuous"));
+            raw.add(
+                SegmentEstimate.empty(
+                    exp,
+                    metric,
+                    null,
+                    "s" + g,
+                    nControl,
+                    0,
+                    Status.EMPTY_TREATMENT.code(),
+                    "continuous"));
             continue;
           }
           boolean any = false;
           for (String v : new String[] {"1", "2"}) {
             // x % 3 == 0: complete experiments (the fast path); otherwise cells go missing.
             if (x % 3 == 0 || r.nextInt(4) > 0) {
-              raw.add(SegmentEstimate.empty(exp, metric, v, "s" + g, nControl, 1 + r.nextInt(9), "ok", "continuous"));
+              raw.add(
+                  SegmentEstimate.empty(
+                      exp, metric, v, "s" + g, nControl, 1 + r.nextInt(9), "ok", "continuous"));
               any = true;
             }
           }
           if (!any) {
-            raw.add(SegmentEstimate.empty(exp, metric, null, "s" + g, nControl, 0, Status.EMPTY_TREATMENT.code(), "continuous"));
+            raw.add(
+                SegmentEstimate.empty(
+                    exp,
+                    metric,
+                    null,
+                    "s" + g,
+                    nControl,
+                    0,
+                    Status.EMPTY_TREATMENT.code(),
+                    "continuous"));
           }
         }
       }
@@ -55,7 +75,8 @@ class CompleteGridTest {
     List<SegmentEstimate> out = PoolingStage.completeGrid(raw);
 
     for (int i = 1; i < out.size(); i++) {
-      assertTrue(key(out.get(i - 1)).compareTo(key(out.get(i))) < 0, "sorted, unique: " + key(out.get(i)));
+      assertTrue(
+          key(out.get(i - 1)).compareTo(key(out.get(i))) < 0, "sorted, unique: " + key(out.get(i)));
     }
     Map<String, List<SegmentEstimate>> in = new HashMap<>();
     for (SegmentEstimate e : raw) {
@@ -84,7 +105,10 @@ class CompleteGridTest {
       }
       expected += metrics.size() * variants.size() * segments.size();
       for (SegmentEstimate e : rows) {
-        assertEquals(e.variant() != null, kept.containsKey(e), "seen cells kept, control-only markers dropped");
+        assertEquals(
+            e.variant() != null,
+            kept.containsKey(e),
+            "seen cells kept, control-only markers dropped");
       }
     }
     assertEquals(expected, out.size());
@@ -118,6 +142,12 @@ class CompleteGridTest {
   }
 
   private static String key(SegmentEstimate e) {
-    return e.experimentId() + "\u0000" + e.metric() + "\u0000" + Objects.toString(e.variant(), "") + "\u0000" + e.segment();
+    return e.experimentId()
+        + "\u0000"
+        + e.metric()
+        + "\u0000"
+        + Objects.toString(e.variant(), "")
+        + "\u0000"
+        + e.segment();
   }
 }

@@ -32,16 +32,22 @@ class ConcurrentTasksTest {
     AtomicInteger finished = new AtomicInteger();
     IllegalArgumentException first = new IllegalArgumentException("first");
     try (ConcurrentTasks tasks = new ConcurrentTasks(2)) {
-      tasks.run("slow", () -> {
-        sleep(200);
-        finished.incrementAndGet();
-      });
-      tasks.run("bad1", () -> {
-        throw first;
-      });
-      tasks.run("bad2", () -> {
-        throw new IllegalStateException("second");
-      });
+      tasks.run(
+          "slow",
+          () -> {
+            sleep(200);
+            finished.incrementAndGet();
+          });
+      tasks.run(
+          "bad1",
+          () -> {
+            throw first;
+          });
+      tasks.run(
+          "bad2",
+          () -> {
+            throw new IllegalStateException("second");
+          });
       tasks.run("after", finished::incrementAndGet);
       RuntimeException e = assertThrows(RuntimeException.class, tasks::awaitAll);
       assertSame(first, e);

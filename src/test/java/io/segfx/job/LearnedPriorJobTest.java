@@ -35,7 +35,9 @@ class LearnedPriorJobTest extends SharedSparkSession {
     for (int i = 0; i < n; i++) {
       double delta = rng.nextDouble() < 0.7 ? 0 : 0.02 + 0.01 * z.sample();
       double s = 0.003 + 0.007 * rng.nextDouble();
-      b.append(String.format(java.util.Locale.ROOT, "e%04d,all,%.17g,%.17g%n", i, delta + s * z.sample(), s));
+      b.append(
+          String.format(
+              java.util.Locale.ROOT, "e%04d,all,%.17g,%.17g%n", i, delta + s * z.sample(), s));
     }
     Path p = tmp.resolve(name);
     Files.writeString(p, b.toString());
@@ -56,8 +58,19 @@ class LearnedPriorJobTest extends SharedSparkSession {
     Path in = input("run.csv", 300, 1);
     Path out = tmp.resolve("run-out");
     JobRunner.run(
-        spark(), "--input", in.toString(), "--output", out.toString(), "--input-kind", "estimates", "--metric", "lift",
-        "--learned-prior", "mixture", "--threshold", "0.01");
+        spark(),
+        "--input",
+        in.toString(),
+        "--output",
+        out.toString(),
+        "--input-kind",
+        "estimates",
+        "--metric",
+        "lift",
+        "--learned-prior",
+        "mixture",
+        "--threshold",
+        "0.01");
     Map<String, double[]> est = estimates(in);
     double[] m = new double[300];
     double[] s = new double[300];
@@ -68,7 +81,10 @@ class LearnedPriorJobTest extends SharedSparkSession {
     }
     // The job sees the experiments in table order, which is this order: the same fit, bit for bit.
     LearnedPrior mixture = LearnedPrior.fit(m, s, 2);
-    List<Row> fits = JobRunner.table(spark(), out.toString(), OutputTables.LEARNED_PRIOR).orderBy("model").collectAsList();
+    List<Row> fits =
+        JobRunner.table(spark(), out.toString(), OutputTables.LEARNED_PRIOR)
+            .orderBy("model")
+            .collectAsList();
     assertEquals(2, fits.size());
     Row mix = fits.get(0);
     assertEquals("mixture", mix.getAs("model"));
@@ -77,7 +93,9 @@ class LearnedPriorJobTest extends SharedSparkSession {
     assertEquals(mixture.mean()[1], mix.<Double>getAs("mean_2"), 1e-12);
     assertEquals(mixture.sd()[1], mix.<Double>getAs("sd_2"), 1e-12);
     assertEquals(300, (int) mix.getAs("n_experiments"));
-    List<Row> effects = JobRunner.table(spark(), out.toString(), OutputTables.LEARNED_PRIOR_EFFECTS).collectAsList();
+    List<Row> effects =
+        JobRunner.table(spark(), out.toString(), OutputTables.LEARNED_PRIOR_EFFECTS)
+            .collectAsList();
     assertEquals(300, effects.size());
     int changed = 0;
     for (Row r : effects) {
@@ -91,7 +109,8 @@ class LearnedPriorJobTest extends SharedSparkSession {
     Assertions.assertTrue(changed > 0, "a spike-and-slab prior changes some decisions");
     try (var memos = Files.list(out.resolve("memos"))) {
       String memo = Files.readString(memos.findFirst().orElseThrow());
-      Assertions.assertTrue(memo.contains("Under the prior learned across experiments (learned mixture prior"), memo);
+      Assertions.assertTrue(
+          memo.contains("Under the prior learned across experiments (learned mixture prior"), memo);
     }
 
     // History: a later run of 5 experiments learns from the first run's decisions.
@@ -99,21 +118,51 @@ class LearnedPriorJobTest extends SharedSparkSession {
     Path out2 = tmp.resolve("small-out");
     String history = out.resolve(OutputTables.EXPERIMENT_DECISIONS).toString();
     JobRunner.run(
-        spark(), "--input", small.toString(), "--output", out2.toString(), "--input-kind", "estimates", "--metric", "lift",
-        "--learned-prior", "normal", "--prior-history", history);
-    Row fit = JobRunner.table(spark(), out2.toString(), OutputTables.LEARNED_PRIOR).where("model = 'normal'").collectAsList().get(0);
+        spark(),
+        "--input",
+        small.toString(),
+        "--output",
+        out2.toString(),
+        "--input-kind",
+        "estimates",
+        "--metric",
+        "lift",
+        "--learned-prior",
+        "normal",
+        "--prior-history",
+        history);
+    Row fit =
+        JobRunner.table(spark(), out2.toString(), OutputTables.LEARNED_PRIOR)
+            .where("model = 'normal'")
+            .collectAsList()
+            .get(0);
     LearnedPrior normal = LearnedPrior.fit(m, s, 1);
     assertEquals(history, fit.getAs("source"));
     assertEquals(normal.mean()[0], fit.<Double>getAs("mean_1"), 1e-12);
-    assertEquals(5, JobRunner.table(spark(), out2.toString(), OutputTables.LEARNED_PRIOR_EFFECTS).count());
+    assertEquals(
+        5, JobRunner.table(spark(), out2.toString(), OutputTables.LEARNED_PRIOR_EFFECTS).count());
 
     // Five experiments alone are too few to learn from.
     Path out3 = tmp.resolve("few-out");
     JobRunner.run(
-        spark(), "--input", small.toString(), "--output", out3.toString(), "--input-kind", "estimates", "--metric", "lift",
-        "--learned-prior", "normal");
-    Row few = JobRunner.table(spark(), out3.toString(), OutputTables.LEARNED_PRIOR).collectAsList().get(0);
-    Assertions.assertTrue(few.<String>getAs("note").startsWith("too few experiments"), few.toString());
-    assertEquals(0, JobRunner.table(spark(), out3.toString(), OutputTables.LEARNED_PRIOR_EFFECTS).count());
+        spark(),
+        "--input",
+        small.toString(),
+        "--output",
+        out3.toString(),
+        "--input-kind",
+        "estimates",
+        "--metric",
+        "lift",
+        "--learned-prior",
+        "normal");
+    Row few =
+        JobRunner.table(spark(), out3.toString(), OutputTables.LEARNED_PRIOR)
+            .collectAsList()
+            .get(0);
+    Assertions.assertTrue(
+        few.<String>getAs("note").startsWith("too few experiments"), few.toString());
+    assertEquals(
+        0, JobRunner.table(spark(), out3.toString(), OutputTables.LEARNED_PRIOR_EFFECTS).count());
   }
 }

@@ -3,7 +3,6 @@ package io.segfx.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import org.junit.jupiter.api.Assertions;
 
 import io.segfx.config.UsageException;
 import io.segfx.io.OutputTables;
@@ -21,6 +20,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,8 +36,18 @@ class SegmentEffectsJobTest extends SharedSparkSession {
     List<String> a =
         new ArrayList<>(
             List.of(
-                "--input", input, "--output", output, "--arm-col", "A", "--metric", "Y",
-                "--covariates", "baseline", "--draws", "2000"));
+                "--input",
+                input,
+                "--output",
+                output,
+                "--arm-col",
+                "A",
+                "--metric",
+                "Y",
+                "--covariates",
+                "baseline",
+                "--draws",
+                "2000"));
     if (!List.of(more).contains("--pooling")) {
       a.addAll(List.of("--pooling", "moments"));
     }
@@ -57,7 +67,8 @@ class SegmentEffectsJobTest extends SharedSparkSession {
     String out = tmp.resolve("s9").toString();
     JobRunner.run(spark(), section9Args(section9Csv(), out));
     Map<String, Row> est = bySegment(JobRunner.table(spark(), out, OutputTables.SEGMENT_ESTIMATES));
-    Map<String, Row> post = bySegment(JobRunner.table(spark(), out, OutputTables.SEGMENT_POSTERIORS));
+    Map<String, Row> post =
+        bySegment(JobRunner.table(spark(), out, OutputTables.SEGMENT_POSTERIORS));
     List<Map<String, String>> expected = Fixtures.csv("seed_section9_expected.csv");
     assertEquals(18, est.size());
     assertEquals(18, post.size());
@@ -68,7 +79,10 @@ class SegmentEffectsJobTest extends SharedSparkSession {
       Row e = est.get(s);
       Row p = post.get(s);
       assertEquals("ok", e.getAs("status"));
-      assertEquals(Long.parseLong(x.get("n")), (long) e.getAs("n_control") + (long) e.getAs("n_treatment"), s);
+      assertEquals(
+          Long.parseLong(x.get("n")),
+          (long) e.getAs("n_control") + (long) e.getAs("n_treatment"),
+          s);
       assertRel(x.get("raw_estimate"), e.getAs("estimate"), s);
       assertRel(x.get("raw_se"), e.getAs("std_error"), s);
       assertRel(x.get("shrunk_estimate"), p.getAs("post_mean"), s);
@@ -88,7 +102,8 @@ class SegmentEffectsJobTest extends SharedSparkSession {
 
   private static void assertRel(String expected, Object actual, String what) {
     double x = Double.parseDouble(expected);
-    Assertions.assertTrue(Fixtures.closeRel(x, (double) actual, 1e-9), what + ": expected " + x + ", got " + actual);
+    Assertions.assertTrue(
+        Fixtures.closeRel(x, (double) actual, 1e-9), what + ": expected " + x + ", got " + actual);
   }
 
   private static Map<String, Row> bySegment(Dataset<Row> t) {
@@ -103,7 +118,9 @@ class SegmentEffectsJobTest extends SharedSparkSession {
   @Test
   void bitIdenticalWhateverThePartitioning() {
     // Under Kryo, as clusters commonly run.
-    assertEquals("org.apache.spark.serializer.KryoSerializer", spark().sparkContext().getConf().get("spark.serializer"));
+    assertEquals(
+        "org.apache.spark.serializer.KryoSerializer",
+        spark().sparkContext().getConf().get("spark.serializer"));
     Dataset<Row> rows = spark().read().option("header", "true").csv(section9Csv());
     String one = tmp.resolve("p1.parquet").toString();
     String seven = tmp.resolve("p7.parquet").toString();
@@ -111,9 +128,38 @@ class SegmentEffectsJobTest extends SharedSparkSession {
     rows.repartition(7).write().parquet(seven);
     String o1 = tmp.resolve("o1").toString();
     String o7 = tmp.resolve("o7").toString();
-    JobRunner.run(spark(), section9Args(one, o1, "--pooling", "reml", "--users", "1000", "--value-per-unit", "2", "--cost", "100"));
-    JobRunner.run(spark(), section9Args(seven, o7, "--pooling", "reml", "--users", "1000", "--value-per-unit", "2", "--cost", "100"));
-    for (String t : List.of(OutputTables.SEGMENT_ESTIMATES, OutputTables.SEGMENT_POSTERIORS, OutputTables.EXPERIMENT_POOLING, OutputTables.EXPERIMENT_DECISIONS)) {
+    JobRunner.run(
+        spark(),
+        section9Args(
+            one,
+            o1,
+            "--pooling",
+            "reml",
+            "--users",
+            "1000",
+            "--value-per-unit",
+            "2",
+            "--cost",
+            "100"));
+    JobRunner.run(
+        spark(),
+        section9Args(
+            seven,
+            o7,
+            "--pooling",
+            "reml",
+            "--users",
+            "1000",
+            "--value-per-unit",
+            "2",
+            "--cost",
+            "100"));
+    for (String t :
+        List.of(
+            OutputTables.SEGMENT_ESTIMATES,
+            OutputTables.SEGMENT_POSTERIORS,
+            OutputTables.EXPERIMENT_POOLING,
+            OutputTables.EXPERIMENT_DECISIONS)) {
       List<String> a = JobRunner.rows(spark(), o1, t);
       assertFalse(a.isEmpty(), t);
       assertEquals(a, JobRunner.rows(spark(), o7, t), t);
@@ -139,10 +185,20 @@ class SegmentEffectsJobTest extends SharedSparkSession {
     java.util.Random r = new java.util.Random(3);
     for (int i = 0; i < 40; i++) {
       String arm = i % 2 == 0 ? "c" : "t";
-      rows.add(RowFactory.create("e1", "good", arm, r.nextGaussian(), String.valueOf(r.nextGaussian() + (arm.equals("t") ? 1 : 0))));
+      rows.add(
+          RowFactory.create(
+              "e1",
+              "good",
+              arm,
+              r.nextGaussian(),
+              String.valueOf(r.nextGaussian() + (arm.equals("t") ? 1 : 0))));
       rows.add(RowFactory.create("e1", "const_x", arm, 1.0, String.valueOf(r.nextGaussian())));
-      rows.add(RowFactory.create("e1", "control_only", "c", r.nextGaussian(), String.valueOf(r.nextGaussian())));
-      rows.add(RowFactory.create("e1", "treatment_only", "t", r.nextGaussian(), String.valueOf(r.nextGaussian())));
+      rows.add(
+          RowFactory.create(
+              "e1", "control_only", "c", r.nextGaussian(), String.valueOf(r.nextGaussian())));
+      rows.add(
+          RowFactory.create(
+              "e1", "treatment_only", "t", r.nextGaussian(), String.valueOf(r.nextGaussian())));
     }
     rows.add(RowFactory.create("e1", "tiny", "c", 0.5, "1.0"));
     rows.add(RowFactory.create("e1", "tiny", "t", 0.7, "2.0"));
@@ -158,8 +214,21 @@ class SegmentEffectsJobTest extends SharedSparkSession {
     String out = tmp.resolve("messy-out").toString();
     Map<String, Object> m =
         JobRunner.run(
-                spark(), "--input", in, "--output", out, "--control-arm", "c", "--variants", "t",
-                "--metric", "y", "--covariates", "x", "--draws", "500")
+                spark(),
+                "--input",
+                in,
+                "--output",
+                out,
+                "--control-arm",
+                "c",
+                "--variants",
+                "t",
+                "--metric",
+                "y",
+                "--covariates",
+                "x",
+                "--draws",
+                "500")
             .manifest();
     Map<String, String> status = new HashMap<>();
     for (Row e : JobRunner.table(spark(), out, OutputTables.SEGMENT_ESTIMATES).collectAsList()) {
@@ -174,8 +243,20 @@ class SegmentEffectsJobTest extends SharedSparkSession {
     Map<String, Long> reasons = (Map<String, Long>) m.get("rejected_by_reason");
     assertEquals(
         Map.of(
-            "null:y", 1L, "nonfinite:x", 1L, "not_numeric:y", 1L, "nonfinite:y", 1L,
-            "unknown_arm", 1L, "null:segment", 1L, "out_of_range:x", 1L),
+            "null:y",
+            1L,
+            "nonfinite:x",
+            1L,
+            "not_numeric:y",
+            1L,
+            "nonfinite:y",
+            1L,
+            "unknown_arm",
+            1L,
+            "null:segment",
+            1L,
+            "out_of_range:x",
+            1L),
         reasons);
     long read = (long) m.get("rows_read");
     assertEquals(rows.size(), read);
@@ -217,7 +298,10 @@ class SegmentEffectsJobTest extends SharedSparkSession {
     assertEquals(100L, (long) e.getAs("n_control"));
     Row d = JobRunner.table(spark(), out, OutputTables.EXPERIMENT_DECISIONS).first();
     // One segment, no pooling: the experiment effect is the segment's own N(estimate, se^2).
-    assertEquals((double) e.getAs("estimate"), (double) d.getAs("effect_mean"), 4 * (double) e.getAs("std_error") / Math.sqrt(500));
+    assertEquals(
+        (double) e.getAs("estimate"),
+        (double) d.getAs("effect_mean"),
+        4 * (double) e.getAs("std_error") / Math.sqrt(500));
   }
 
   @Test
@@ -226,8 +310,20 @@ class SegmentEffectsJobTest extends SharedSparkSession {
     UsageException e =
         assertThrows(
             UsageException.class,
-            () -> JobRunner.run(spark(), "--input", section9Csv(), "--output", out, "--arm-col", "A", "--metric", "revenue"));
-    Assertions.assertTrue(e.getMessage().contains("input has no column 'revenue' (the metric (--metric))"), e.getMessage());
+            () ->
+                JobRunner.run(
+                    spark(),
+                    "--input",
+                    section9Csv(),
+                    "--output",
+                    out,
+                    "--arm-col",
+                    "A",
+                    "--metric",
+                    "revenue"));
+    Assertions.assertTrue(
+        e.getMessage().contains("input has no column 'revenue' (the metric (--metric))"),
+        e.getMessage());
     Assertions.assertTrue(e.getMessage().contains("baseline"), e.getMessage());
     assertFalse(Files.exists(Path.of(out)), "no output for a failed run");
   }
@@ -236,7 +332,9 @@ class SegmentEffectsJobTest extends SharedSparkSession {
   void existingOutputNeedsOverwrite() throws Exception {
     Path out = Files.createDirectories(tmp.resolve("exists"));
     UsageException e =
-        assertThrows(UsageException.class, () -> JobRunner.run(spark(), section9Args(section9Csv(), out.toString())));
+        assertThrows(
+            UsageException.class,
+            () -> JobRunner.run(spark(), section9Args(section9Csv(), out.toString())));
     Assertions.assertTrue(e.getMessage().contains("--mode overwrite"), e.getMessage());
     JobRunner.run(spark(), section9Args(section9Csv(), out.toString(), "--mode", "overwrite"));
     Assertions.assertTrue(Files.exists(out.resolve("manifest.json")));

@@ -28,7 +28,8 @@ class ChartsTest {
     assertNotNull(svg);
     assertTrue(svg.startsWith("<svg"), svg.substring(0, 40));
     assertFalse(svg.toLowerCase().contains("<script"), "a segment name must not become an element");
-    assertTrue(svg.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "the name is printed, escaped");
+    assertTrue(
+        svg.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "the name is printed, escaped");
     assertTrue(svg.contains("a &amp; b"), "ampersands escaped");
   }
 
@@ -62,19 +63,28 @@ class ChartsTest {
 
   @Test
   void degenerateInputsDrawNothing() {
-    assertNull(Charts.effectPosterior("x", null, 0.1, 0.0, 0.1, 0.1, 0, "effect"), "sd 0 and no draws");
-    assertNull(Charts.effectPosterior("x", new double[] {1, 1, 1}, 1, 0, 1, 1, 0, "effect"), "all draws equal");
+    assertNull(
+        Charts.effectPosterior("x", null, 0.1, 0.0, 0.1, 0.1, 0, "effect"), "sd 0 and no draws");
+    assertNull(
+        Charts.effectPosterior("x", new double[] {1, 1, 1}, 1, 0, 1, 1, 0, "effect"),
+        "all draws equal");
     assertNull(Charts.forest("x", List.of(), 0), "no segments");
     assertNull(Charts.shrinkage("x", new long[] {0}, new double[] {Double.NaN}), "no usable point");
-    assertNull(Charts.curves("x", "t", List.of(new Charts.Curve("p", Double.NaN, 1)), "effect"), "no finite curve");
+    assertNull(
+        Charts.curves("x", "t", List.of(new Charts.Curve("p", Double.NaN, 1)), "effect"),
+        "no finite curve");
   }
 
   @Test
   void curvesHaveOneLegendEntryEach() {
     String svg =
         Charts.curves(
-            "c", "Posterior under each prior",
-            List.of(new Charts.Curve("prior a", 0.01, 0.005), new Charts.Curve("prior b", 0.012, 0.004)), "effect");
+            "c",
+            "Posterior under each prior",
+            List.of(
+                new Charts.Curve("prior a", 0.01, 0.005),
+                new Charts.Curve("prior b", 0.012, 0.004)),
+            "effect");
     assertNotNull(svg);
     assertEquals(1, svg.split(">prior a<", -1).length - 1);
     assertEquals(1, svg.split(">prior b<", -1).length - 1);

@@ -27,29 +27,49 @@ class DecisionMemoTest extends SharedSparkSession {
   @Test
   void numbersPrintAsFormatterDoes() {
     java.util.Random r = new java.util.Random(4);
-    java.util.List<Double> values = new java.util.ArrayList<>(List.of(0.0, -0.0, -1e-9, 1e-9, 0.00005, -0.00005, 1.00005, 999.99995, 999.99994, -999.99995));
+    java.util.List<Double> values =
+        new java.util.ArrayList<>(
+            List.of(
+                0.0,
+                -0.0,
+                -1e-9,
+                1e-9,
+                0.00005,
+                -0.00005,
+                1.00005,
+                999.99995,
+                999.99994,
+                -999.99995));
     for (int i = 0; i < 100_000; i++) {
       values.add((r.nextDouble() - 0.5) * Math.pow(10, r.nextInt(12) - 6));
       values.add((r.nextInt(20_000_000) - 10_000_000 + 0.5) / 1e4);
     }
     for (double v : values) {
       String expected =
-          Math.abs(v) >= 1000 ? String.format(java.util.Locale.ROOT, "%,.0f", v) : String.format(java.util.Locale.ROOT, "%.4f", v);
+          Math.abs(v) >= 1000
+              ? String.format(java.util.Locale.ROOT, "%,.0f", v)
+              : String.format(java.util.Locale.ROOT, "%.4f", v);
       assertEquals(expected, DecisionMemo.number(v), "value " + v);
     }
-    List<Double> probabilities = new java.util.ArrayList<>(List.of(0.0, 1.0, 0.0005, 0.9995, 0.1235, 0.0625));
+    List<Double> probabilities =
+        new java.util.ArrayList<>(List.of(0.0, 1.0, 0.0005, 0.9995, 0.1235, 0.0625));
     for (int i = 0; i < 100_000; i++) {
       probabilities.add(r.nextDouble());
       probabilities.add((r.nextInt(1000) + 0.5) / 1e3);
     }
     for (double p : probabilities) {
-      assertEquals(String.format(java.util.Locale.ROOT, "%.3f", p), DecisionMemo.probability(p), "probability " + p);
+      assertEquals(
+          String.format(java.util.Locale.ROOT, "%.3f", p),
+          DecisionMemo.probability(p),
+          "probability " + p);
     }
   }
 
   @Test
   void safeNamesStayInTheFolderAndDoNotCollide() {
-    List<String> names = DecisionMemo.safeNames(List.of("../../etc/passwd", "a/b", "a_b", "A_B", "...", "x\u0000y\nz", "ok-1.2"));
+    List<String> names =
+        DecisionMemo.safeNames(
+            List.of("../../etc/passwd", "a/b", "a_b", "A_B", "...", "x\u0000y\nz", "ok-1.2"));
     assertEquals(List.of("_.._etc_passwd", "a_b", "a_b-2", "A_B-3", "_", "x_y_z", "ok-1.2"), names);
     for (String n : names) {
       assertFalse(n.contains("/") || n.contains("\\\\") || n.startsWith("."), n);
@@ -62,27 +82,58 @@ class DecisionMemoTest extends SharedSparkSession {
     String[] ids = {"../evil/<id>", "_.._evil__id_", "plain"};
     int[][] counts = {{5200, 593, 5100, 635}, {1000, 100, 1000, 150}, {2000, 200, 2000, 190}};
     for (int e = 0; e < ids.length; e++) {
-      csv.append('"').append(ids[e]).append("\",s1,0,").append(counts[e][0]).append(',').append(counts[e][1]).append('\n');
-      csv.append('"').append(ids[e]).append("\",s1,1,").append(counts[e][2]).append(',').append(counts[e][3]).append('\n');
+      csv.append('"')
+          .append(ids[e])
+          .append("\",s1,0,")
+          .append(counts[e][0])
+          .append(',')
+          .append(counts[e][1])
+          .append('\n');
+      csv.append('"')
+          .append(ids[e])
+          .append("\",s1,1,")
+          .append(counts[e][2])
+          .append(',')
+          .append(counts[e][3])
+          .append('\n');
     }
     Path in = tmp.resolve("memo.csv");
     Files.writeString(in, csv.toString());
     Path out = tmp.resolve("memo-out");
     JobRunner.run(
-        spark(), "--input", in.toString(), "--output", out.toString(), "--input-kind", "counts", "--metric", "c:binary",
-        "--users", "900000", "--value-per-unit", "38", "--cost", "180000", "--threshold", "0.005",
-        "--prior-grid", "uniform=1,1;skeptical=20,180");
+        spark(),
+        "--input",
+        in.toString(),
+        "--output",
+        out.toString(),
+        "--input-kind",
+        "counts",
+        "--metric",
+        "c:binary",
+        "--users",
+        "900000",
+        "--value-per-unit",
+        "38",
+        "--cost",
+        "180000",
+        "--threshold",
+        "0.005",
+        "--prior-grid",
+        "uniform=1,1;skeptical=20,180");
     Path memos = out.resolve("memos");
     List<Path> files;
     try (Stream<Path> s = Files.list(memos)) {
       files = s.filter(p -> p.getFileName().toString().endsWith(".md")).sorted().toList();
     }
     assertEquals(3, files.size(), files.toString());
-    for (Row d : JobRunner.table(spark(), out.toString(), OutputTables.EXPERIMENT_DECISIONS).collectAsList()) {
+    for (Row d :
+        JobRunner.table(spark(), out.toString(), OutputTables.EXPERIMENT_DECISIONS)
+            .collectAsList()) {
       String id = d.getAs("experiment_id");
       Path memo = null;
       for (Path f : files) {
-        if (Files.readString(f).contains("# Decision memo: experiment `" + id.replace('`', '\'') + "`")) {
+        if (Files.readString(f)
+            .contains("# Decision memo: experiment `" + id.replace('`', '\'') + "`")) {
           memo = f;
         }
       }
@@ -92,17 +143,27 @@ class DecisionMemoTest extends SharedSparkSession {
       for (String line :
           List.of(
               "- Posterior mean effect: " + DecisionMemo.number(d.getAs("effect_mean")),
-              "- 95% credible interval: [" + DecisionMemo.number(d.getAs("effect_q025")) + ", " + DecisionMemo.number(d.getAs("effect_q975")) + "]",
-              "- Probability the effect is positive: " + DecisionMemo.probability(d.getAs("prob_positive")),
-              "- Probability the effect exceeds the threshold: " + DecisionMemo.probability(d.getAs("prob_above_threshold")),
+              "- 95% credible interval: ["
+                  + DecisionMemo.number(d.getAs("effect_q025"))
+                  + ", "
+                  + DecisionMemo.number(d.getAs("effect_q975"))
+                  + "]",
+              "- Probability the effect is positive: "
+                  + DecisionMemo.probability(d.getAs("prob_positive")),
+              "- Probability the effect exceeds the threshold: "
+                  + DecisionMemo.probability(d.getAs("prob_above_threshold")),
               "- Expected profit: " + DecisionMemo.number(d.getAs("expected_profit")),
-              "- Probability profit is positive: " + DecisionMemo.probability(d.getAs("prob_profit_positive")),
-              "- Expected loss if we launch: " + DecisionMemo.number(d.getAs("expected_loss_launch")),
+              "- Probability profit is positive: "
+                  + DecisionMemo.probability(d.getAs("prob_profit_positive")),
+              "- Expected loss if we launch: "
+                  + DecisionMemo.number(d.getAs("expected_loss_launch")),
               "- Expected loss if we wait: " + DecisionMemo.number(d.getAs("expected_loss_wait")),
               "**Recommendation: " + d.getAs("recommendation") + ".**")) {
-        Assertions.assertTrue(text.contains(line), "memo of " + id + " lacks: " + line + "\n" + text);
+        Assertions.assertTrue(
+            text.contains(line), "memo of " + id + " lacks: " + line + "\n" + text);
       }
-      Assertions.assertTrue(text.contains("**Prior.** beta(1,1) control, beta(1,1) treatment."), text);
+      Assertions.assertTrue(
+          text.contains("**Prior.** beta(1,1) control, beta(1,1) treatment."), text);
       Assertions.assertTrue(text.contains("- Prior `skeptical`: mean "), text);
     }
   }

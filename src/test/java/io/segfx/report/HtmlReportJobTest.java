@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HtmlReportJobTest extends SharedSparkSession {
   private static final String EVIL = "<script>alert(1)</script>";
-  private static final Pattern INDEX_ROW = Pattern.compile("<tr><td class=\"l\"><a href=\"experiments/([^\"]+)\">([^<]*)</a>");
+  private static final Pattern INDEX_ROW =
+      Pattern.compile("<tr><td class=\"l\"><a href=\"experiments/([^\"]+)\">([^<]*)</a>");
 
   @TempDir static Path tmp;
   private static Path run;
@@ -46,14 +47,18 @@ class HtmlReportJobTest extends SharedSparkSession {
       return run;
     }
     StringBuilder csv = new StringBuilder("experiment_id,segment,arm,n,conversions\n");
-    int[][] pooled = {{2000, 200, 2000, 240}, {1500, 160, 1500, 170}, {1800, 170, 1800, 200}, {900, 95, 900, 99}};
+    int[][] pooled = {
+      {2000, 200, 2000, 240}, {1500, 160, 1500, 170}, {1800, 170, 1800, 200}, {900, 95, 900, 99}
+    };
     for (int j = 0; j < pooled.length; j++) {
       row(csv, EVIL, "s" + j, pooled[j]);
     }
     row(csv, "drawn", "a", new int[] {3000, 300, 3000, 330});
     row(csv, "drawn", "b", new int[] {2500, 260, 2500, 250});
     row(csv, "srm", "a", new int[] {5000, 500, 4000, 420});
-    int[][] plain = {{4000, 400, 4000, 460}, {4000, 400, 4000, 380}, {4000, 400, 4000, 410}, {4000, 400, 4000, 440}};
+    int[][] plain = {
+      {4000, 400, 4000, 460}, {4000, 400, 4000, 380}, {4000, 400, 4000, 410}, {4000, 400, 4000, 440}
+    };
     for (int e = 0; e < plain.length; e++) {
       row(csv, "plain-" + e, "all", plain[e]);
     }
@@ -61,23 +66,61 @@ class HtmlReportJobTest extends SharedSparkSession {
     Files.writeString(in, csv.toString());
     run = tmp.resolve("report-out");
     JobRunner.run(
-        spark(), "--input", in.toString(), "--output", run.toString(), "--input-kind", "counts", "--metric", "c:binary",
-        "--users", "100000", "--value-per-unit", "10", "--cost", "20000", "--draws", "4000", "--report", "top:2");
+        spark(),
+        "--input",
+        in.toString(),
+        "--output",
+        run.toString(),
+        "--input-kind",
+        "counts",
+        "--metric",
+        "c:binary",
+        "--users",
+        "100000",
+        "--value-per-unit",
+        "10",
+        "--cost",
+        "20000",
+        "--draws",
+        "4000",
+        "--report",
+        "top:2");
     return run;
   }
 
   private static void row(StringBuilder csv, String id, String segment, int[] c) {
     String q = "\"" + id.replace("\"", "\"\"") + "\"";
-    csv.append(q).append(',').append(segment).append(",0,").append(c[0]).append(',').append(c[1]).append('\n');
-    csv.append(q).append(',').append(segment).append(",1,").append(c[2]).append(',').append(c[3]).append('\n');
+    csv.append(q)
+        .append(',')
+        .append(segment)
+        .append(",0,")
+        .append(c[0])
+        .append(',')
+        .append(c[1])
+        .append('\n');
+    csv.append(q)
+        .append(',')
+        .append(segment)
+        .append(",1,")
+        .append(c[2])
+        .append(',')
+        .append(c[3])
+        .append('\n');
   }
 
   @Test
   void indexIsOrderedByProfitAndChartsTheTopAndTheFlagged() throws Exception {
     Path out = run();
-    List<Row> decisions = new ArrayList<>(JobRunner.table(spark(), out.toString(), OutputTables.EXPERIMENT_DECISIONS).collectAsList());
+    List<Row> decisions =
+        new ArrayList<>(
+            JobRunner.table(spark(), out.toString(), OutputTables.EXPERIMENT_DECISIONS)
+                .collectAsList());
     decisions.sort(
-        Comparator.comparingDouble((Row r) -> Double.isNaN(r.<Double>getAs("expected_profit")) ? Double.POSITIVE_INFINITY : -r.<Double>getAs("expected_profit"))
+        Comparator.comparingDouble(
+                (Row r) ->
+                    Double.isNaN(r.<Double>getAs("expected_profit"))
+                        ? Double.POSITIVE_INFINITY
+                        : -r.<Double>getAs("expected_profit"))
             .thenComparing(r -> r.<String>getAs("experiment_id")));
     List<String> expectedOrder = new ArrayList<>();
     Set<String> expectedCharted = new LinkedHashSet<>();
@@ -92,8 +135,10 @@ class HtmlReportJobTest extends SharedSparkSession {
         expectedCharted.add(r.getAs("experiment_id"));
       }
     }
-    Assertions.assertTrue(expectedCharted.contains("srm"), "the SRM experiment is flagged: " + expectedCharted);
-    Assertions.assertTrue(expectedCharted.size() == 3, "top 2 and the flagged one: " + expectedCharted);
+    Assertions.assertTrue(
+        expectedCharted.contains("srm"), "the SRM experiment is flagged: " + expectedCharted);
+    Assertions.assertTrue(
+        expectedCharted.size() == 3, "top 2 and the flagged one: " + expectedCharted);
 
     String index = Files.readString(out.resolve("report/index.html"));
     Matcher m = INDEX_ROW.matcher(index);
@@ -113,12 +158,15 @@ class HtmlReportJobTest extends SharedSparkSession {
         charted.add(e.getKey());
       }
     }
-    assertEquals(new TreeSet<>(expectedCharted), charted, "charts only for the top 2 and the flagged");
+    assertEquals(
+        new TreeSet<>(expectedCharted), charted, "charts only for the top 2 and the flagged");
     try (Stream<Path> pages = Files.list(out.resolve("report/experiments"))) {
       assertEquals(decisions.size(), pages.count(), "one page per experiment");
     }
     com.fasterxml.jackson.databind.JsonNode report =
-        new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve("manifest.json").toFile()).get("report");
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(out.resolve("manifest.json").toFile())
+            .get("report");
     assertEquals(decisions.size(), report.get("pages").asInt());
     assertEquals(3, report.get("charted_experiments").asInt());
   }
@@ -150,20 +198,27 @@ class HtmlReportJobTest extends SharedSparkSession {
     while (m.find()) {
       pageOf.put(unescape(m.group(2)), m.group(1));
     }
-    for (Row d : JobRunner.table(spark(), out.toString(), OutputTables.EXPERIMENT_DECISIONS).collectAsList()) {
+    for (Row d :
+        JobRunner.table(spark(), out.toString(), OutputTables.EXPERIMENT_DECISIONS)
+            .collectAsList()) {
       String id = d.getAs("experiment_id");
       String page = Files.readString(out.resolve("report/experiments").resolve(pageOf.get(id)));
       for (String s :
           List.of(
               "<td>" + DecisionMemo.number(d.getAs("effect_mean")) + "</td>",
-              "[" + DecisionMemo.number(d.getAs("effect_q025")) + ", " + DecisionMemo.number(d.getAs("effect_q975")) + "]",
+              "["
+                  + DecisionMemo.number(d.getAs("effect_q025"))
+                  + ", "
+                  + DecisionMemo.number(d.getAs("effect_q975"))
+                  + "]",
               "<td>" + DecisionMemo.probability(d.getAs("prob_profit_positive")) + "</td>",
               "<td>" + DecisionMemo.number(d.getAs("expected_profit")) + "</td>",
               ">" + d.getAs("recommendation") + "</td>")) {
         Assertions.assertTrue(page.contains(s), "page of " + id + " lacks " + s);
       }
       if (page.contains("<svg") && d.<Integer>getAs("draws") > 0) {
-        Assertions.assertTrue(page.contains("posterior draws"), "drawn posterior of " + id + " is a histogram");
+        Assertions.assertTrue(
+            page.contains("posterior draws"), "drawn posterior of " + id + " is a histogram");
       }
     }
     String evilPage = Files.readString(out.resolve("report/experiments").resolve(pageOf.get(EVIL)));
@@ -179,8 +234,17 @@ class HtmlReportJobTest extends SharedSparkSession {
     Files.writeString(in, "arm,n,conversions\n0,5200,593\n1,5100,635\n");
     Path out = tmp.resolve("none-out");
     JobRunner.run(
-        spark(), "--input", in.toString(), "--output", out.toString(), "--input-kind", "counts", "--metric", "c:binary",
-        "--report", "none");
+        spark(),
+        "--input",
+        in.toString(),
+        "--output",
+        out.toString(),
+        "--input-kind",
+        "counts",
+        "--metric",
+        "c:binary",
+        "--report",
+        "none");
     Assertions.assertTrue(Files.exists(out.resolve("report/index.html")));
     try (Stream<Path> s = Files.list(out.resolve("report/experiments"))) {
       for (Path p : s.toList()) {
@@ -198,7 +262,8 @@ class HtmlReportJobTest extends SharedSparkSession {
   void chromiumRendersTheReport() throws Exception {
     String chromium = findChromium();
     if (chromium == null) {
-      Assertions.assertNotEquals("true", System.getenv("CI"), "CI must install chromium (see .ci/run)");
+      Assertions.assertNotEquals(
+          "true", System.getenv("CI"), "CI must install chromium (see .ci/run)");
       Assumptions.abort("chromium is not installed");
     }
     Path out = run();
@@ -211,16 +276,29 @@ class HtmlReportJobTest extends SharedSparkSession {
       }
     }
     Assertions.assertNotNull(evilPage);
-    for (Path page : List.of(out.resolve("report/index.html"), out.resolve("report/experiments").resolve(evilPage))) {
+    for (Path page :
+        List.of(
+            out.resolve("report/index.html"),
+            out.resolve("report/experiments").resolve(evilPage))) {
       Path shot = tmp.resolve(page.getFileName() + ".png");
       Path log = tmp.resolve(page.getFileName() + ".log");
       Path profile = Files.createTempDirectory(tmp, "chromium-profile");
       Process p =
           new ProcessBuilder(
-                  chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--user-data-dir=" + profile, "--enable-logging=stderr", "--v=0", "--window-size=1280,1600",
-                  "--screenshot=" + shot, page.toUri().toString())
+                  chromium,
+                  "--headless",
+                  "--no-sandbox",
+                  "--disable-gpu",
+                  "--no-first-run",
+                  "--disable-background-networking",
+                  "--disable-component-update",
+                  "--disable-sync",
+                  "--user-data-dir=" + profile,
+                  "--enable-logging=stderr",
+                  "--v=0",
+                  "--window-size=1280,1600",
+                  "--screenshot=" + shot,
+                  page.toUri().toString())
               .redirectOutput(ProcessBuilder.Redirect.DISCARD)
               .redirectError(log.toFile())
               .start();
@@ -245,7 +323,8 @@ class HtmlReportJobTest extends SharedSparkSession {
           blue += Math.abs(r - 31) < 20 && Math.abs(g - 119) < 20 && Math.abs(b - 180) < 20 ? 1 : 0;
         }
       }
-      Assertions.assertTrue(nonWhite > 10_000, page + ": the page rendered (" + nonWhite + " non-white pixels)");
+      Assertions.assertTrue(
+          nonWhite > 10_000, page + ": the page rendered (" + nonWhite + " non-white pixels)");
       if (!page.getFileName().toString().equals("index.html")) {
         Assertions.assertTrue(blue > 500, page + ": charts drawn (" + blue + " chart-blue pixels)");
       }
@@ -254,7 +333,8 @@ class HtmlReportJobTest extends SharedSparkSession {
 
   static String findChromium() {
     for (String name : new String[] {"chromium", "chromium-browser", "google-chrome"}) {
-      for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
+      for (String dir :
+          System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
         File f = new File(dir, name);
         if (f.canExecute()) {
           return f.getPath();
@@ -265,6 +345,10 @@ class HtmlReportJobTest extends SharedSparkSession {
   }
 
   private static String unescape(String s) {
-    return s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&");
+    return s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
   }
 }

@@ -13,15 +13,40 @@ import org.junit.jupiter.api.Test;
 class HtmlReportTest {
   @Test
   void escapesTheFiveCharactersThatEndTextOrAttributes() {
-    assertEquals("&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;", HtmlReport.escape("<a href=\"x\" title='y'>&"));
+    assertEquals(
+        "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;",
+        HtmlReport.escape("<a href=\"x\" title='y'>&"));
     assertEquals("", HtmlReport.escape(null));
     assertEquals("plain é 😀", HtmlReport.escape("plain é 😀"));
   }
 
   private static DecisionMetrics decision(String id, String metric, double profit) {
     return new DecisionMetrics(
-        id, metric, "1", 0, 0.01, 0.005, 0.0, 0.02, 0.97, 0.5, 0.1, 0.4, profit, profit - 1, profit + 1, 0.9, 0.1, 0.2,
-        "launch", 0, 0, 0, "prior", 0.5, false);
+        id,
+        metric,
+        "1",
+        0,
+        0.01,
+        0.005,
+        0.0,
+        0.02,
+        0.97,
+        0.5,
+        0.1,
+        0.4,
+        profit,
+        profit - 1,
+        profit + 1,
+        0.9,
+        0.1,
+        0.2,
+        "launch",
+        0,
+        0,
+        0,
+        "prior",
+        0.5,
+        false);
   }
 
   @Test
@@ -30,10 +55,13 @@ class HtmlReportTest {
     List<HtmlReport.IndexRow> rows =
         List.of(
             new HtmlReport.IndexRow(decision("b", "m<1>", 30), "b.html", true, false),
-            new HtmlReport.IndexRow(decision(evil, "m", 20), "_script_alert_1___script_.html", false, true),
+            new HtmlReport.IndexRow(
+                decision(evil, "m", 20), "_script_alert_1___script_.html", false, true),
             new HtmlReport.IndexRow(decision("a", "m", 10), "a.html", false, false));
     String html =
-        HtmlReport.index(new HtmlReport.RunSummary("run-1", 10, 9, 1, "reml", "randomized", null, "top:1", 1), rows);
+        HtmlReport.index(
+            new HtmlReport.RunSummary("run-1", 10, 9, 1, "reml", "randomized", null, "top:1", 1),
+            rows);
     assertFalse(html.toLowerCase().contains("<script"), html);
     assertTrue(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     assertTrue(html.contains("m&lt;1&gt;"));
@@ -48,8 +76,18 @@ class HtmlReportTest {
   void experimentPageEscapesEverything() {
     String evil = "<img src=x onerror=alert(1)>";
     HtmlReport.Section s =
-        new HtmlReport.Section(decision(evil, evil, 5), null, List.of(), List.of(), List.of(), List.of(), List.of(), null);
-    String html = HtmlReport.experiment(evil, List.of(s), "warning <i>x</i>", Map.of(evil, "../../memos/x.md"));
+        new HtmlReport.Section(
+            decision(evil, evil, 5),
+            null,
+            List.of(),
+            List.of(),
+            List.of(),
+            List.of(),
+            List.of(),
+            null);
+    String html =
+        HtmlReport.experiment(
+            evil, List.of(s), "warning <i>x</i>", Map.of(evil, "../../memos/x.md"));
     assertFalse(html.contains("<img"), html);
     assertFalse(html.contains("<i>"), "the warning is text");
     assertTrue(html.contains("&lt;img src=x onerror=alert(1)&gt;"));

@@ -26,10 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The columnar scan of stage 1 against the row path ({@link ValidationStage} projection read row by
  * row), which the rest of the suite checks against independent references: on inputs with every
- * kind of bad row, key columns as text or integers, values as double, float, int, long and
- * boolean, dictionary and plain encodings, interleaved cells, several files, row groups and tiny
- * batches. The two must agree exactly: the same estimates (bit for bit, as the sums are exact),
- * the same rows used and the same quarantine counts per reason.
+ * kind of bad row, key columns as text or integers, values as double, float, int, long and boolean,
+ * dictionary and plain encodings, interleaved cells, several files, row groups and tiny batches.
+ * The two must agree exactly: the same estimates (bit for bit, as the sums are exact), the same
+ * rows used and the same quarantine counts per reason.
  */
 class ColumnarScanTest extends SharedSparkSession {
   @TempDir Path tmp;
@@ -100,16 +100,30 @@ class ColumnarScanTest extends SharedSparkSession {
             DataTypes.createStructField("visits", DataTypes.LongType, true)));
   }
 
-  private static JobSpec spec(String in, boolean intKeys, boolean declareVariants, String... extra) {
-    List<String> args = new ArrayList<>(
-        List.of(
-            "--input", in, "--output", "unused", "--control-arm", intKeys ? "0" : "v0",
-            "--metric", "y", "--metric", "conv:binary", "--covariates", "x1,x2,flag,visits"));
+  private static JobSpec spec(
+      String in, boolean intKeys, boolean declareVariants, String... extra) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--input",
+                in,
+                "--output",
+                "unused",
+                "--control-arm",
+                intKeys ? "0" : "v0",
+                "--metric",
+                "y",
+                "--metric",
+                "conv:binary",
+                "--covariates",
+                "x1,x2,flag,visits"));
     if (declareVariants) {
       args.addAll(List.of("--variants", intKeys ? "1,2" : "v1,v2"));
     }
     args.addAll(List.of(extra));
-    return JobSpec.from(OptionValues.resolve(JobSpec.COMMAND, JobSpec.OPTIONS, args.toArray(new String[0]), SpecReader::read));
+    return JobSpec.from(
+        OptionValues.resolve(
+            JobSpec.COMMAND, JobSpec.OPTIONS, args.toArray(new String[0]), SpecReader::read));
   }
 
   /** Runs both paths on the Parquet file at {@code in} and checks they agree. */
@@ -138,7 +152,12 @@ class ColumnarScanTest extends SharedSparkSession {
     List<Row> data = rows(6000, false, 1);
     String in = tmp.resolve("text.parquet").toString();
     // Several files and row groups; batches of 7 rows split cells and arms everywhere.
-    spark().createDataFrame(data, schema(false)).repartition(3).write().option("parquet.block.size", 16384).parquet(in);
+    spark()
+        .createDataFrame(data, schema(false))
+        .repartition(3)
+        .write()
+        .option("parquet.block.size", 16384)
+        .parquet(in);
     spark().conf().set("spark.sql.parquet.columnarReaderBatchSize", "7");
     SufficientStatsStage.Result r = compare(in, spec(in, false, true));
     // Every designed failure happened, with the reason of its first failing check.
@@ -153,7 +172,12 @@ class ColumnarScanTest extends SharedSparkSession {
   void integerKeysPlainEncodingAndUndeclaredVariants() {
     List<Row> data = rows(5000, true, 2);
     String in = tmp.resolve("int.parquet").toString();
-    spark().createDataFrame(data, schema(true)).coalesce(1).write().option("parquet.enable.dictionary", "false").parquet(in);
+    spark()
+        .createDataFrame(data, schema(true))
+        .coalesce(1)
+        .write()
+        .option("parquet.enable.dictionary", "false")
+        .parquet(in);
     SufficientStatsStage.Result r = compare(in, spec(in, true, false));
     // Without --variants the stray arm 7 is a variant of its own, not a rejection.
     assertTrue(r.estimates().stream().anyMatch(e -> "7".equals(e.variant())));
@@ -163,11 +187,19 @@ class ColumnarScanTest extends SharedSparkSession {
   @Test
   void sortedCellsAndAbsentExperimentColumn() {
     List<Row> data = new ArrayList<>(rows(4000, false, 3));
-    data.sort(Comparator.comparing((Row x) -> String.valueOf(x.get(1))).thenComparing(x -> String.valueOf(x.get(2))));
+    data.sort(
+        Comparator.comparing((Row x) -> String.valueOf(x.get(1)))
+            .thenComparing(x -> String.valueOf(x.get(2))));
     String in = tmp.resolve("sorted.parquet").toString();
-    spark().createDataFrame(data, schema(false)).drop("experiment_id").coalesce(2).write().parquet(in);
+    spark()
+        .createDataFrame(data, schema(false))
+        .drop("experiment_id")
+        .coalesce(2)
+        .write()
+        .parquet(in);
     SufficientStatsStage.Result r = compare(in, spec(in, false, true));
-    assertTrue(r.estimates().stream().allMatch(e -> JobSpec.SINGLE_EXPERIMENT.equals(e.experimentId())));
+    assertTrue(
+        r.estimates().stream().allMatch(e -> JobSpec.SINGLE_EXPERIMENT.equals(e.experimentId())));
   }
 
   /** Warehouse layout: the experiment id as a partition folder (experiment_id=exp-1/...). */
@@ -190,21 +222,36 @@ class ColumnarScanTest extends SharedSparkSession {
     String in = tmp.resolve("text-y.parquet").toString();
     spark()
         .createDataFrame(rows(300, false, 4), schema(false))
-        .selectExpr("experiment_id", "segment", "arm", "x1", "x2", "flag", "CAST(y AS STRING) AS y", "conv", "visits", "monotonically_increasing_id() AS uid")
+        .selectExpr(
+            "experiment_id",
+            "segment",
+            "arm",
+            "x1",
+            "x2",
+            "flag",
+            "CAST(y AS STRING) AS y",
+            "conv",
+            "visits",
+            "monotonically_increasing_id() AS uid")
         .write()
         .parquet(in);
     Dataset<Row> input = spark().read().parquet(in);
     JobSpec spec = spec(in, false, true);
     // Numeric text: Spark's cast decides what parses, so the row path reads it.
-    assertEquals(SufficientStatsStage.ROWS, SufficientStatsStage.run(input, ValidationStage.apply(input, spec), spec).scan());
+    assertEquals(
+        SufficientStatsStage.ROWS,
+        SufficientStatsStage.run(input, ValidationStage.apply(input, spec), spec).scan());
     // Duplicate detection joins the input with its duplicated ids: no longer a bare file scan.
     String numericIn = tmp.resolve("numeric.parquet").toString();
     input.withColumn("y", input.col("y").cast("double")).write().parquet(numericIn);
     Dataset<Row> numeric = spark().read().parquet(numericIn);
-    assertEquals(SufficientStatsStage.COLUMNAR, SufficientStatsStage.run(numeric, ValidationStage.apply(numeric, spec), spec).scan());
+    assertEquals(
+        SufficientStatsStage.COLUMNAR,
+        SufficientStatsStage.run(numeric, ValidationStage.apply(numeric, spec), spec).scan());
     JobSpec withUnit = spec(in, false, true, "--unit-col", "uid");
     assertEquals(
         SufficientStatsStage.ROWS,
-        SufficientStatsStage.run(numeric, ValidationStage.apply(numeric, withUnit), withUnit).scan());
+        SufficientStatsStage.run(numeric, ValidationStage.apply(numeric, withUnit), withUnit)
+            .scan());
   }
 }

@@ -41,7 +41,8 @@ import scala.reflect.ClassTag$;
 class RecordSerializerTest {
   private static final SerializerInstance KRYO =
       new KryoSerializer(
-              new SparkConf(false).set("spark.kryo.registrator", SegfxKryoRegistrator.class.getName()))
+              new SparkConf(false)
+                  .set("spark.kryo.registrator", SegfxKryoRegistrator.class.getName()))
           .newInstance();
   private static final ClassTag<Object> ANY = ClassTag$.MODULE$.apply(Object.class);
 
@@ -58,9 +59,30 @@ class RecordSerializerTest {
 
   private static SegmentEstimate estimate(String segment, Long successes, StudentSummary summary) {
     return new SegmentEstimate(
-        "exp-ü", "revenue", "t", segment, 120, 130, 0.25, 0.1, 246, "ok", "continuous", successes,
-        successes == null ? null : successes + 3, 10.5, 80.25, 10.75, Double.NaN, 0.24, 0.11, 250,
-        summary, Double.NaN, 0.1, "classical");
+        "exp-ü",
+        "revenue",
+        "t",
+        segment,
+        120,
+        130,
+        0.25,
+        0.1,
+        246,
+        "ok",
+        "continuous",
+        successes,
+        successes == null ? null : successes + 3,
+        10.5,
+        80.25,
+        10.75,
+        Double.NaN,
+        0.24,
+        0.11,
+        250,
+        summary,
+        Double.NaN,
+        0.1,
+        "classical");
   }
 
   @Test
@@ -69,8 +91,21 @@ class RecordSerializerTest {
     SegmentEstimate a = estimate("a", null, summary);
     SegmentEstimate b = estimate("b", 17L, null);
     RobustInput robust =
-        new RobustInput("e", "s", "t", 1, 3, 100, 110, new double[] {1, 2}, new double[] {3, 4}, 5, 6,
-            new double[] {0.5, -0.5}, new double[] {0.1, 0.2}, 4);
+        new RobustInput(
+            "e",
+            "s",
+            "t",
+            1,
+            3,
+            100,
+            110,
+            new double[] {1, 2},
+            new double[] {3, 4},
+            5,
+            6,
+            new double[] {0.5, -0.5},
+            new double[] {0.1, 0.2},
+            4);
     assertRoundTrip(new CellKey(false, "e", "s"));
     assertRoundTrip(new CellKey(true, null, "null:y"));
     assertRoundTrip(a);
@@ -83,16 +118,43 @@ class RecordSerializerTest {
     DecisionMetrics d = DecisionMetrics.insufficientData("e", "revenue", "t", "flat");
     assertRoundTrip(d);
     DrawSummary ds = new DrawSummary(1, 2, 0.5, 1.5, 0.9, 0.4, 0.01, 0.002);
-    assertRoundTrip(new ExperimentDraws.Result(d, new double[] {0.1}, new double[] {0.2}, new DrawSummary[] {ds, null}));
     assertRoundTrip(
         new ExperimentDraws.Result(
-            d, new double[] {0.1, Double.NaN}, new double[] {0.2, 0.3}, new DrawSummary[2],
-            new double[] {1, 0.5, 0.1, 1.9, 0.97, 0.6, 0.8, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN}));
-    SegmentDraw seg = new SegmentDraw("a", 0.5, 1, new double[] {0.2, 0.1, 7}, 0, new double[] {10, 2}, true);
+            d, new double[] {0.1}, new double[] {0.2}, new DrawSummary[] {ds, null}));
+    assertRoundTrip(
+        new ExperimentDraws.Result(
+            d,
+            new double[] {0.1, Double.NaN},
+            new double[] {0.2, 0.3},
+            new DrawSummary[2],
+            new double[] {
+              1,
+              0.5,
+              0.1,
+              1.9,
+              0.97,
+              0.6,
+              0.8,
+              Double.NaN,
+              Double.NaN,
+              Double.NaN,
+              Double.NaN,
+              Double.NaN,
+              Double.NaN,
+              Double.NaN
+            }));
+    SegmentDraw seg =
+        new SegmentDraw("a", 0.5, 1, new double[] {0.2, 0.1, 7}, 0, new double[] {10, 2}, true);
     PooledPosterior pooled =
         new PooledPosterior(
-            "e", "revenue", "t", new SegmentDraw[] {seg, seg}, new long[] {100, 200}, "flat",
-            FullBayesPooling.fit(new double[] {1, 2, 3.5}, new double[] {1, 1.5, 0.7}, TauPrior.UNIFORM, null));
+            "e",
+            "revenue",
+            "t",
+            new SegmentDraw[] {seg, seg},
+            new long[] {100, 200},
+            "flat",
+            FullBayesPooling.fit(
+                new double[] {1, 2, 3.5}, new double[] {1, 1.5, 0.7}, TauPrior.UNIFORM, null));
     assertRoundTrip(pooled);
     Map<String, List<RobustInput>> byCell = new HashMap<>();
     byCell.put("5:cell", new ArrayList<>(List.of(robust)));
@@ -113,7 +175,8 @@ class RecordSerializerTest {
       assertEquals(0, m.sum(i).compareTo(mb.sum(i)));
       assertEquals(0, m.crossProduct(i, i).compareTo(mb.crossProduct(i, i)));
     }
-    org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> mb.crossProduct(0, 1));
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalStateException.class, () -> mb.crossProduct(0, 1));
     // The copy still accumulates (its per-row scratch is rebuilt after deserialisation).
     mb.accept(new double[] {1, 1});
     assertEquals(3, mb.count());

@@ -49,14 +49,22 @@ class RobustStandardErrorsTest extends SharedSparkSession {
         double x2 = rng.nextDouble() * 4;
         int c = rng.nextInt(shock.length);
         double sd = 0.5 + x2 + ("0".equals(arm) ? 0 : 1.5);
-        double y = 10 + ("2".equals(arm) ? 0.8 : "1".equals(arm) ? 0.3 : 0) + 0.7 * x1 - 0.4 * x2 + shock[c] + sd * z.sample();
+        double y =
+            10
+                + ("2".equals(arm) ? 0.8 : "1".equals(arm) ? 0.3 : 0)
+                + 0.7 * x1
+                - 0.4 * x2
+                + shock[c]
+                + sd * z.sample();
         out.add(new Unit(seg, arm, y, x1, x2, "c" + c));
       }
     }
     return out;
   }
 
-  /** The sandwich variance of the treated coefficient of segment seg, variant v (cluster or HC1). */
+  /**
+   * The sandwich variance of the treated coefficient of segment seg, variant v (cluster or HC1).
+   */
   private static double reference(List<Unit> all, String seg, String v, boolean cluster) {
     List<Unit> rows = new ArrayList<>();
     for (Unit u : all) {
@@ -112,8 +120,19 @@ class RobustStandardErrorsTest extends SharedSparkSession {
   private Path write(List<Unit> units) throws Exception {
     StringBuilder b = new StringBuilder("experiment_id,segment,arm,y,x1,x2,cl\n");
     for (Unit u : units) {
-      b.append("e,").append(u.segment()).append(',').append(u.arm()).append(',').append(u.y()).append(',').append(u.x1())
-          .append(',').append(u.x2()).append(',').append(u.cluster()).append('\n');
+      b.append("e,")
+          .append(u.segment())
+          .append(',')
+          .append(u.arm())
+          .append(',')
+          .append(u.y())
+          .append(',')
+          .append(u.x1())
+          .append(',')
+          .append(u.x2())
+          .append(',')
+          .append(u.cluster())
+          .append('\n');
     }
     Path p = tmp.resolve("units.csv");
     Files.writeString(p, b.toString());
@@ -122,12 +141,24 @@ class RobustStandardErrorsTest extends SharedSparkSession {
 
   private Map<String, double[]> run(Path in, String name, String... extra) {
     List<String> args =
-        new ArrayList<>(List.of("--input", in.toString(), "--output", tmp.resolve(name).toString(), "--metric", "y", "--covariates", "x1,x2"));
+        new ArrayList<>(
+            List.of(
+                "--input",
+                in.toString(),
+                "--output",
+                tmp.resolve(name).toString(),
+                "--metric",
+                "y",
+                "--covariates",
+                "x1,x2"));
     args.addAll(List.of(extra));
     JobRunner.run(spark(), args.toArray(new String[0]));
     Map<String, double[]> out = new HashMap<>();
-    for (Row r : JobRunner.table(spark(), tmp.resolve(name).toString(), OutputTables.SEGMENT_ESTIMATES).collectAsList()) {
-      out.put(r.<String>getAs("segment") + "/" + r.<String>getAs("variant"),
+    for (Row r :
+        JobRunner.table(spark(), tmp.resolve(name).toString(), OutputTables.SEGMENT_ESTIMATES)
+            .collectAsList()) {
+      out.put(
+          r.<String>getAs("segment") + "/" + r.<String>getAs("variant"),
           new double[] {r.<Double>getAs("std_error"), r.<Double>getAs("std_error_classical")});
     }
     return out;
@@ -147,11 +178,17 @@ class RobustStandardErrorsTest extends SharedSparkSession {
         double c = reference(units, seg, v, true);
         assertEquals(h, hc1.get(k)[0], 1e-9 * h, "HC1 " + k);
         assertEquals(c, cr1.get(k)[0], 1e-9 * c, "CR1 " + k);
-        assertEquals(classical.get(k)[0], hc1.get(k)[1], 0.0, "classical kept beside the robust one");
-        Assertions.assertTrue(Math.abs(hc1.get(k)[0] / classical.get(k)[0] - 1) > 1e-3, "robust differs from classical: " + k);
+        assertEquals(
+            classical.get(k)[0], hc1.get(k)[1], 0.0, "classical kept beside the robust one");
+        Assertions.assertTrue(
+            Math.abs(hc1.get(k)[0] / classical.get(k)[0] - 1) > 1e-3,
+            "robust differs from classical: " + k);
       }
     }
-    Row r = JobRunner.table(spark(), tmp.resolve("cr1").toString(), OutputTables.SEGMENT_ESTIMATES).collectAsList().get(0);
+    Row r =
+        JobRunner.table(spark(), tmp.resolve("cr1").toString(), OutputTables.SEGMENT_ESTIMATES)
+            .collectAsList()
+            .get(0);
     assertEquals("cluster", r.getAs("se_type"));
   }
 
@@ -159,13 +196,33 @@ class RobustStandardErrorsTest extends SharedSparkSession {
   void robustStandardErrorsDoNotDependOnPartitioning() throws Exception {
     Path in = write(units());
     Path parts = tmp.resolve("parts");
-    spark().read().option("header", "true").csv(in.toString()).repartition(7).write().option("header", "true").csv(parts.toString());
+    spark()
+        .read()
+        .option("header", "true")
+        .csv(in.toString())
+        .repartition(7)
+        .write()
+        .option("header", "true")
+        .csv(parts.toString());
     run(in, "one", "--cluster-col", "cl");
-    List<String> one = JobRunner.rows(spark(), tmp.resolve("one").toString(), OutputTables.SEGMENT_ESTIMATES);
+    List<String> one =
+        JobRunner.rows(spark(), tmp.resolve("one").toString(), OutputTables.SEGMENT_ESTIMATES);
     JobRunner.run(
-        spark(), "--input", parts.toString(), "--input-format", "csv", "--output", tmp.resolve("seven").toString(), "--metric", "y",
-        "--covariates", "x1,x2", "--cluster-col", "cl");
-    List<String> seven = JobRunner.rows(spark(), tmp.resolve("seven").toString(), OutputTables.SEGMENT_ESTIMATES);
+        spark(),
+        "--input",
+        parts.toString(),
+        "--input-format",
+        "csv",
+        "--output",
+        tmp.resolve("seven").toString(),
+        "--metric",
+        "y",
+        "--covariates",
+        "x1,x2",
+        "--cluster-col",
+        "cl");
+    List<String> seven =
+        JobRunner.rows(spark(), tmp.resolve("seven").toString(), OutputTables.SEGMENT_ESTIMATES);
     assertEquals(one, seven);
   }
 }

@@ -58,7 +58,10 @@ class DoubleDoubleTest {
   void exactValuesConvertWithOneRounding() {
     Random r = new Random(3);
     for (int i = 0; i < 2_000; i++) {
-      Dyadic v = Dyadic.of(r.nextGaussian() * 1e9).add(Dyadic.of(r.nextGaussian() * 1e-12)).add(Dyadic.of(r.nextGaussian() * 1e-30));
+      Dyadic v =
+          Dyadic.of(r.nextGaussian() * 1e9)
+              .add(Dyadic.of(r.nextGaussian() * 1e-12))
+              .add(Dyadic.of(r.nextGaussian() * 1e-30));
       DoubleDouble d = DoubleDouble.of(v);
       BigDecimal exact = v.toBigDecimal();
       near(exact, d, exact, "of(Dyadic)");

@@ -23,7 +23,10 @@ class ExactMomentsTest {
     return x;
   }
 
-  /** Reference: BigDecimal sums (exact: every double and every product of two is exact in BigDecimal). */
+  /**
+   * Reference: BigDecimal sums (exact: every double and every product of two is exact in
+   * BigDecimal).
+   */
   private static BigDecimal exactSum(double[][] x, int i) {
     BigDecimal s = BigDecimal.ZERO;
     for (double[] row : x) {
@@ -52,7 +55,8 @@ class ExactMomentsTest {
     for (int i = 0; i < 3; i++) {
       assertEquals(0, exactSum(x, i).compareTo(m.sum(i)), "sum " + i);
       for (int j = 0; j < 3; j++) {
-        assertEquals(0, exactCross(x, i, j).compareTo(m.crossProduct(i, j)), "cross " + i + "," + j);
+        assertEquals(
+            0, exactCross(x, i, j).compareTo(m.crossProduct(i, j)), "cross " + i + "," + j);
       }
     }
   }
@@ -85,7 +89,8 @@ class ExactMomentsTest {
       assertEquals(whole.count(), merged.count());
       for (int i = 0; i < 4; i++) {
         assertEquals(0, whole.sum(i).compareTo(merged.sum(i)));
-        assertEquals(Double.doubleToLongBits(whole.mean(i)), Double.doubleToLongBits(merged.mean(i)));
+        assertEquals(
+            Double.doubleToLongBits(whole.mean(i)), Double.doubleToLongBits(merged.mean(i)));
         for (int j = i; j < 4; j++) {
           assertEquals(0, whole.centredNumerator(i, j).compareTo(merged.centredNumerator(i, j)));
         }
@@ -117,7 +122,10 @@ class ExactMomentsTest {
       ss = ss.add(d.multiply(d));
     }
     double reference = ss.doubleValue() / n;
-    double ours = m.centredNumerator(0, 0).divide(BigDecimal.valueOf(n).pow(2), MathContext.DECIMAL128).doubleValue();
+    double ours =
+        m.centredNumerator(0, 0)
+            .divide(BigDecimal.valueOf(n).pow(2), MathContext.DECIMAL128)
+            .doubleValue();
     assertEquals(reference, ours, 1e-12 * reference);
     double sum = 0;
     double sumSq = 0;
@@ -126,7 +134,9 @@ class ExactMomentsTest {
       sumSq += row[0] * row[0];
     }
     double naive = (sumSq - sum * sum / n) / n;
-    assertTrue(Math.abs(naive - reference) > 0.1 * reference, "naive formula unexpectedly accurate: " + naive);
+    assertTrue(
+        Math.abs(naive - reference) > 0.1 * reference,
+        "naive formula unexpectedly accurate: " + naive);
   }
 
   @Test
@@ -140,8 +150,11 @@ class ExactMomentsTest {
 
   @Test
   void wideDynamicRangeStaysExact() {
-    // Values spanning 1e-140..1e140 (squares 1e-280..1e280) force long expansions (capacity growth).
-    double[][] x = {{1e140}, {1e-140}, {-1e140}, {3.0}, {1e-100}, {7e130}, {-7e130}, {0.1}, {1e-60}};
+    // Values spanning 1e-140..1e140 (squares 1e-280..1e280) force long expansions (capacity
+    // growth).
+    double[][] x = {
+      {1e140}, {1e-140}, {-1e140}, {3.0}, {1e-100}, {7e130}, {-7e130}, {0.1}, {1e-60}
+    };
     ExactMoments m = new ExactMoments(1);
     for (double[] row : x) {
       m.accept(row);
@@ -155,7 +168,10 @@ class ExactMomentsTest {
     // Products of 1e-170 and 3e-200 (and of a subnormal) are far below Double.MIN_VALUE: a
     // floating product would flush them to zero; the mantissa product keeps them exactly.
     double[][] x = {
-      {1e-170, 3e-200, -2.5}, {Double.MIN_VALUE, 1e-170, 4.0}, {-7e-180, 0.0, 1e-300}, {2.0, -1e-250, 1e120}
+      {1e-170, 3e-200, -2.5},
+      {Double.MIN_VALUE, 1e-170, 4.0},
+      {-7e-180, 0.0, 1e-300},
+      {2.0, -1e-250, 1e120}
     };
     ExactMoments m = new ExactMoments(3);
     for (double[] row : x) {
@@ -164,7 +180,8 @@ class ExactMomentsTest {
     for (int i = 0; i < 3; i++) {
       assertEquals(0, exactSum(x, i).compareTo(m.sum(i)), "sum " + i);
       for (int j = i; j < 3; j++) {
-        assertEquals(0, exactCross(x, i, j).compareTo(m.crossProduct(i, j)), "cross " + i + "," + j);
+        assertEquals(
+            0, exactCross(x, i, j).compareTo(m.crossProduct(i, j)), "cross " + i + "," + j);
       }
     }
     assertTrue(m.crossProduct(0, 1).signum() != 0);

@@ -10,10 +10,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Draws against the closed form: with independent normal segment posteriors, the share-weighted
- * effect is N(sum w m, sum w^2 s^2) and profit is its linear transform, so every reported figure has
- * an exact value. Tolerances are 4 Monte Carlo standard errors, each computed: sd/sqrt(D) for means,
- * sqrt(p(1-p)/D) for probabilities, sqrt(p(1-p)/D)/phi(z_p) * sd for quantiles, and for expected
- * losses sd(max(-profit,0))/sqrt(D), bounded by sd(profit)/sqrt(D).
+ * effect is N(sum w m, sum w^2 s^2) and profit is its linear transform, so every reported figure
+ * has an exact value. Tolerances are 4 Monte Carlo standard errors, each computed: sd/sqrt(D) for
+ * means, sqrt(p(1-p)/D) for probabilities, sqrt(p(1-p)/D)/phi(z_p) * sd for quantiles, and for
+ * expected losses sd(max(-profit,0))/sqrt(D), bounded by sd(profit)/sqrt(D).
  */
 class ExperimentDrawsTest {
   private static final int D = 200_000;
@@ -27,8 +27,13 @@ class ExperimentDrawsTest {
     for (int j = 0; j < MEAN.length; j++) {
       segs[j] =
           new SegmentDraw(
-              "s" + j, SHARE[j], SegmentDraw.NORMAL, new double[] {MEAN[j], SD[j]}, SegmentDraw.NORMAL,
-              new double[] {10, 0.01}, false);
+              "s" + j,
+              SHARE[j],
+              SegmentDraw.NORMAL,
+              new double[] {MEAN[j], SD[j]},
+              SegmentDraw.NORMAL,
+              new double[] {10, 0.01},
+              false);
     }
     return segs;
   }
@@ -36,30 +41,59 @@ class ExperimentDrawsTest {
   private static DecisionMetrics draw(long seed) {
     SegmentDraw[] segs = segments();
     return ExperimentDraws.drawAlways(
-            new String[] {"e", "m", "v"}, segs, D, new ExperimentDraws.Thresholds(0.1, 0.0), ECON,
-            new DecisionRule(0.95), "test prior", Seeds.of(seed, "e", "m", "v"))
+            new String[] {"e", "m", "v"},
+            segs,
+            D,
+            new ExperimentDraws.Thresholds(0.1, 0.0),
+            ECON,
+            new DecisionRule(0.95),
+            "test prior",
+            Seeds.of(seed, "e", "m", "v"))
         .metrics();
   }
 
   /**
-   * Normal segments: {@link ExperimentDraws#draw} takes the closed form (no draws), which must agree
-   * with the forced draws within 4 Monte Carlo SEs, including P(relative > r) = P(E - rB > 0).
+   * Normal segments: {@link ExperimentDraws#draw} takes the closed form (no draws), which must
+   * agree with the forced draws within 4 Monte Carlo SEs, including P(relative > r) = P(E - rB >
+   * 0).
    */
   @Test
   void closedFormWhereItExists() {
     ExperimentDraws.Thresholds th = new ExperimentDraws.Thresholds(0.1, 0.01);
     DecisionMetrics exact =
-        ExperimentDraws.draw(new String[] {"e", "m", "v"}, segments(), D, th, ECON, new DecisionRule(0.95), "p", Seeds.of(3, "x"))
+        ExperimentDraws.draw(
+                new String[] {"e", "m", "v"},
+                segments(),
+                D,
+                th,
+                ECON,
+                new DecisionRule(0.95),
+                "p",
+                Seeds.of(3, "x"))
             .metrics();
     DecisionMetrics drawn =
-        ExperimentDraws.drawAlways(new String[] {"e", "m", "v"}, segments(), D, th, ECON, new DecisionRule(0.95), "p", Seeds.of(3, "x"))
+        ExperimentDraws.drawAlways(
+                new String[] {"e", "m", "v"},
+                segments(),
+                D,
+                th,
+                ECON,
+                new DecisionRule(0.95),
+                "p",
+                Seeds.of(3, "x"))
             .metrics();
     assertEquals(0, exact.draws());
     assertEquals(0.0, exact.mcSeProbPositive(), 0.0);
     double pr = exact.probRelativeAboveThreshold();
     assertEquals(pr, drawn.probRelativeAboveThreshold(), 4 * Math.sqrt(pr * (1 - pr) / D));
-    assertEquals(exact.relativeEffectMean(), drawn.relativeEffectMean(), 4 * drawn.effectSd() / 10 / Math.sqrt(D) + 1e-6);
-    assertEquals(exact.expectedLossLaunch(), drawn.expectedLossLaunch(), 4 * 2000 * exact.effectSd() / Math.sqrt(D));
+    assertEquals(
+        exact.relativeEffectMean(),
+        drawn.relativeEffectMean(),
+        4 * drawn.effectSd() / 10 / Math.sqrt(D) + 1e-6);
+    assertEquals(
+        exact.expectedLossLaunch(),
+        drawn.expectedLossLaunch(),
+        4 * 2000 * exact.effectSd() / Math.sqrt(D));
     assertEquals(exact.effectQ975(), drawn.effectQ975(), 4 * 2.5 * exact.effectSd() / Math.sqrt(D));
   }
 
@@ -95,7 +129,8 @@ class ExperimentDrawsTest {
     double lossLaunch = ps * z.density(pm / ps) - pm * z.cumulativeProbability(-pm / ps);
     assertEquals(lossLaunch, d.expectedLossLaunch(), 4 * ps / Math.sqrt(D));
     assertEquals(lossLaunch + pm, d.expectedLossWait(), 4 * ps / Math.sqrt(D));
-    assertEquals(Math.sqrt(d.probPositive() * (1 - d.probPositive()) / D), d.mcSeProbPositive(), 1e-15);
+    assertEquals(
+        Math.sqrt(d.probPositive() * (1 - d.probPositive()) / D), d.mcSeProbPositive(), 1e-15);
   }
 
   /**
@@ -130,8 +165,14 @@ class ExperimentDrawsTest {
     int draws = 5_000;
     DecisionMetrics m =
         ExperimentDraws.drawAlways(
-                new String[] {"e", "m", "v"}, segments(), draws, new ExperimentDraws.Thresholds(0.1, 0.0), ECON,
-                new DecisionRule(0.95), "p", Seeds.of(9, "e", "m", "v"))
+                new String[] {"e", "m", "v"},
+                segments(),
+                draws,
+                new ExperimentDraws.Thresholds(0.1, 0.0),
+                ECON,
+                new DecisionRule(0.95),
+                "p",
+                Seeds.of(9, "e", "m", "v"))
             .metrics();
     double[] effect = ExperimentDraws.effectDraws(segments(), draws, Seeds.of(9, "e", "m", "v"));
     assertEquals(draws, effect.length);
@@ -171,20 +212,34 @@ class ExperimentDrawsTest {
       BetaBinomial p1 = BetaBinomial.posterior(1, 1, c[3], c[2]);
       segs[j] =
           new SegmentDraw(
-              "s" + j, share[j], SegmentDraw.BETA_DIFF, new double[] {p1.alpha(), p1.beta(), p0.alpha(), p0.beta()},
-              SegmentDraw.BETA, new double[] {p0.alpha(), p0.beta()}, true);
+              "s" + j,
+              share[j],
+              SegmentDraw.BETA_DIFF,
+              new double[] {p1.alpha(), p1.beta(), p0.alpha(), p0.beta()},
+              SegmentDraw.BETA,
+              new double[] {p0.alpha(), p0.beta()},
+              true);
       // (1 + y1)/(2 + n1) - (1 + y0)/(2 + n0) under the Beta(1, 1) priors.
       java.math.BigDecimal lift =
-          java.math.BigDecimal.valueOf(1 + c[3]).divide(java.math.BigDecimal.valueOf(2 + c[2]), mc)
-              .subtract(java.math.BigDecimal.valueOf(1 + c[1]).divide(java.math.BigDecimal.valueOf(2 + c[0]), mc));
+          java.math.BigDecimal.valueOf(1 + c[3])
+              .divide(java.math.BigDecimal.valueOf(2 + c[2]), mc)
+              .subtract(
+                  java.math.BigDecimal.valueOf(1 + c[1])
+                      .divide(java.math.BigDecimal.valueOf(2 + c[0]), mc));
       exact = exact.add(new java.math.BigDecimal(share[j]).multiply(lift, mc), mc);
     }
     double m = exact.doubleValue();
     int draws = 20_000;
     ExperimentDraws.Result r =
         ExperimentDraws.draw(
-            new String[] {"e", "m", "v"}, segs, draws, new ExperimentDraws.Thresholds(0.005, 0.05), ECON,
-            new DecisionRule(0.95), "p", Seeds.of(4, "e", "m", "v"));
+            new String[] {"e", "m", "v"},
+            segs,
+            draws,
+            new ExperimentDraws.Thresholds(0.005, 0.05),
+            ECON,
+            new DecisionRule(0.95),
+            "p",
+            Seeds.of(4, "e", "m", "v"));
     DecisionMetrics d = r.metrics();
     assertEquals(draws, d.draws());
     assertEquals(m, d.effectMean(), 1e-12 * Math.abs(m));
@@ -205,23 +260,53 @@ class ExperimentDrawsTest {
   }
 
   /**
-   * Student-t differences (continuous metrics drawn): m1 - m0 exactly when both dof > 1; with dof
-   * = 1 (Cauchy) there is no mean, and the table keeps the draws' average with its Monte Carlo SE.
+   * Student-t differences (continuous metrics drawn): m1 - m0 exactly when both dof > 1; with dof =
+   * 1 (Cauchy) there is no mean, and the table keeps the draws' average with its Monte Carlo SE.
    */
   @Test
   void studentMeansAreExactOnlyWhereTheyExist() {
     SegmentDraw finite =
-        new SegmentDraw("a", 1.0, SegmentDraw.STUDENT_DIFF, new double[] {2.5, 0.3, 12, 2.0, 0.4, 9}, SegmentDraw.NONE, new double[0], true);
+        new SegmentDraw(
+            "a",
+            1.0,
+            SegmentDraw.STUDENT_DIFF,
+            new double[] {2.5, 0.3, 12, 2.0, 0.4, 9},
+            SegmentDraw.NONE,
+            new double[0],
+            true);
     SegmentDraw cauchy =
-        new SegmentDraw("b", 1.0, SegmentDraw.STUDENT_DIFF, new double[] {2.5, 0.3, 1, 2.0, 0.4, 9}, SegmentDraw.NONE, new double[0], true);
+        new SegmentDraw(
+            "b",
+            1.0,
+            SegmentDraw.STUDENT_DIFF,
+            new double[] {2.5, 0.3, 1, 2.0, 0.4, 9},
+            SegmentDraw.NONE,
+            new double[0],
+            true);
     assertEquals(2.5 - 2.0, finite.exactMean(), 0.0);
     assertEquals(Double.NaN, cauchy.exactMean(), 0.0);
     ExperimentDraws.Thresholds th = new ExperimentDraws.Thresholds(0, 0);
     DecisionMetrics f =
-        ExperimentDraws.draw(new String[] {"e", "m", "v"}, new SegmentDraw[] {finite}, 1000, th, ECON, new DecisionRule(0.95), "p", Seeds.of(1, "x"))
+        ExperimentDraws.draw(
+                new String[] {"e", "m", "v"},
+                new SegmentDraw[] {finite},
+                1000,
+                th,
+                ECON,
+                new DecisionRule(0.95),
+                "p",
+                Seeds.of(1, "x"))
             .metrics();
     DecisionMetrics c =
-        ExperimentDraws.draw(new String[] {"e", "m", "v"}, new SegmentDraw[] {cauchy}, 1000, th, ECON, new DecisionRule(0.95), "p", Seeds.of(1, "x"))
+        ExperimentDraws.draw(
+                new String[] {"e", "m", "v"},
+                new SegmentDraw[] {cauchy},
+                1000,
+                th,
+                ECON,
+                new DecisionRule(0.95),
+                "p",
+                Seeds.of(1, "x"))
             .metrics();
     assertEquals(0.5, f.effectMean(), 0.0);
     assertEquals(0.0, f.mcSeEffectMean(), 0.0);

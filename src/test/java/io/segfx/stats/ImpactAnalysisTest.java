@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * the notebook's formulas (other random numbers), calibration on no-effect series, and statuses.
  */
 class ImpactAnalysisTest {
-  private static final ImpactAnalysis.Settings SETTINGS = new ImpactAnalysis.Settings(true, 0.05, 20_000, 1e4, 1e-3, 1e-3, 10);
+  private static final ImpactAnalysis.Settings SETTINGS =
+      new ImpactAnalysis.Settings(true, 0.05, 20_000, 1e4, 1e-3, 1e-3, 10);
 
   private static double[][] design(int n, long seed, double[] y) {
     UniformRandomProvider rng = Seeds.of(seed, "design");
@@ -41,8 +42,11 @@ class ImpactAnalysisTest {
     double[][] x = design(n, 1, y);
     CounterfactualRegression f = CounterfactualRegression.fit(x, y, 1e4, 1e-3, 1e-3);
     RealMatrix xm = new Array2DRowRealMatrix(x);
-    RealMatrix v0inv = org.apache.commons.math3.linear.MatrixUtils.createRealIdentityMatrix(3).scalarMultiply(1e-4);
-    RealMatrix vn = new LUDecomposition(v0inv.add(xm.transpose().multiply(xm))).getSolver().getInverse();
+    RealMatrix v0inv =
+        org.apache.commons.math3.linear.MatrixUtils.createRealIdentityMatrix(3)
+            .scalarMultiply(1e-4);
+    RealMatrix vn =
+        new LUDecomposition(v0inv.add(xm.transpose().multiply(xm))).getSolver().getInverse();
     double[] beta = vn.operate(xm.transpose().operate(y));
     double yty = 0;
     for (double v : y) {
@@ -87,7 +91,9 @@ class ImpactAnalysisTest {
     UniformRandomProvider rng = Seeds.of(5, "predictive");
     ZigguratSampler.NormalizedGaussian z = ZigguratSampler.NormalizedGaussian.of(rng);
     ContinuousSampler gamma = AhrensDieterMarsagliaTsangGammaSampler.of(rng, f.an(), 1 / f.bn());
-    RealMatrix chol = new org.apache.commons.math3.linear.CholeskyDecomposition(new Array2DRowRealMatrix(f.vn())).getL();
+    RealMatrix chol =
+        new org.apache.commons.math3.linear.CholeskyDecomposition(new Array2DRowRealMatrix(f.vn()))
+            .getL();
     double sum = 0;
     double sumsq = 0;
     for (int k = 0; k < d; k++) {
@@ -111,23 +117,35 @@ class ImpactAnalysisTest {
     assertEquals(sdExact, sd, 4 * sdExact * Math.sqrt(2.0 / d) * Math.sqrt(2));
   }
 
-  /** Seed section 10, regenerated with its formulas: the true average impact is in the 95% interval. */
+  /**
+   * Seed section 10, regenerated with its formulas: the true average impact is in the 95% interval.
+   */
   @Test
   void recoversTheSectionTenImpact() {
     io.segfx.testing.SectionTen d = io.segfx.testing.SectionTen.generate(4915);
     int n = io.segfx.testing.SectionTen.T;
     int t0 = io.segfx.testing.SectionTen.INTERVENTION;
     double trueAvg = d.trueAverageImpact();
-    ImpactAnalysis.Result r = ImpactAnalysis.analyse(d.time(), d.y(), d.controls(), d.post(), SETTINGS, Seeds.of(1, "s10"));
+    ImpactAnalysis.Result r =
+        ImpactAnalysis.analyse(
+            d.time(), d.y(), d.controls(), d.post(), SETTINGS, Seeds.of(1, "s10"));
     ImpactAnalysis.Summary s = r.summary();
     assertEquals("ok", s.status());
     assertEquals(82, s.nPre());
-    assertTrue(s.averageQ025() <= trueAvg && trueAvg <= s.averageQ975(), trueAvg + " in [" + s.averageQ025() + ", " + s.averageQ975() + "]");
+    assertTrue(
+        s.averageQ025() <= trueAvg && trueAvg <= s.averageQ975(),
+        trueAvg + " in [" + s.averageQ025() + ", " + s.averageQ975() + "]");
     assertTrue(s.significant() && s.probCausalEffect() > 0.99);
-    assertEquals(s.averageMean() * (n - t0), s.cumulativeMean(), 1e-9 * Math.abs(s.cumulativeMean()));
+    assertEquals(
+        s.averageMean() * (n - t0), s.cumulativeMean(), 1e-9 * Math.abs(s.cumulativeMean()));
     assertEquals(n, r.points().length);
-    assertEquals(s.cumulativeMean(), r.points()[n - 1].cumulativeMean(), 1e-9 * Math.abs(s.cumulativeMean()));
-    assertTrue(s.placeboP() <= 1.0 / 11 + 1e-12, "no placebo window shows an impact as large: " + s.placeboP());
+    assertEquals(
+        s.cumulativeMean(),
+        r.points()[n - 1].cumulativeMean(),
+        1e-9 * Math.abs(s.cumulativeMean()));
+    assertTrue(
+        s.placeboP() <= 1.0 / 11 + 1e-12,
+        "no placebo window shows an impact as large: " + s.placeboP());
   }
 
   /**
@@ -155,7 +173,10 @@ class ImpactAnalysisTest {
         c[i] = new double[] {c1, c2};
         post[i] = i >= 40;
       }
-      flagged += ImpactAnalysis.analyse(time, y, c, post, s, Seeds.of(1, "n" + k)).summary().significant() ? 1 : 0;
+      flagged +=
+          ImpactAnalysis.analyse(time, y, c, post, s, Seeds.of(1, "n" + k)).summary().significant()
+              ? 1
+              : 0;
     }
     double rate = (double) flagged / series;
     assertEquals(0.05, rate, 3 * Math.sqrt(0.05 * 0.95 / series), "false-positive rate " + rate);
@@ -167,19 +188,42 @@ class ImpactAnalysisTest {
     double[] y = {1, 2, 3, 4, 5, 6, 7, 8};
     boolean[] allPost = new boolean[8];
     java.util.Arrays.fill(allPost, true);
-    assertEquals("no_pre_period", ImpactAnalysis.analyse(new double[] {0, 1, 2, 3, 4, 5, 6, 7}, y, c, allPost, SETTINGS, Seeds.of(1)).summary().status());
+    assertEquals(
+        "no_pre_period",
+        ImpactAnalysis.analyse(
+                new double[] {0, 1, 2, 3, 4, 5, 6, 7}, y, c, allPost, SETTINGS, Seeds.of(1))
+            .summary()
+            .status());
     boolean[] late = {false, false, false, true, true, true, true, true};
-    assertEquals("too_few_points", ImpactAnalysis.analyse(new double[] {0, 1, 2, 3, 4, 5, 6, 7}, y, c, late, SETTINGS, Seeds.of(1)).summary().status());
-    assertEquals("duplicate_times", ImpactAnalysis.analyse(new double[] {0, 1, 1, 3, 4, 5, 6, 7}, y, c, late, SETTINGS, Seeds.of(1)).summary().status());
+    assertEquals(
+        "too_few_points",
+        ImpactAnalysis.analyse(
+                new double[] {0, 1, 2, 3, 4, 5, 6, 7}, y, c, late, SETTINGS, Seeds.of(1))
+            .summary()
+            .status());
+    assertEquals(
+        "duplicate_times",
+        ImpactAnalysis.analyse(
+                new double[] {0, 1, 1, 3, 4, 5, 6, 7}, y, c, late, SETTINGS, Seeds.of(1))
+            .summary()
+            .status());
     double[][] missing = {{1}, {2}, {Double.NaN}, {4}, {5}, {6}, {7}, {8}};
-    assertEquals("missing_controls", ImpactAnalysis.analyse(new double[] {0, 1, 2, 3, 4, 5, 6, 7}, y, missing, late, SETTINGS, Seeds.of(1)).summary().status());
+    assertEquals(
+        "missing_controls",
+        ImpactAnalysis.analyse(
+                new double[] {0, 1, 2, 3, 4, 5, 6, 7}, y, missing, late, SETTINGS, Seeds.of(1))
+            .summary()
+            .status());
   }
 
-  /** A no-effect series of n points (intervention at 2n/3) whose controls come from {@code control}. */
+  /**
+   * A no-effect series of n points (intervention at 2n/3) whose controls come from {@code control}.
+   */
   private static ImpactAnalysis.Summary noEffect(
       java.util.function.BiFunction<Integer, double[], double[]> control, boolean trend) {
     int n = 90;
-    ZigguratSampler.NormalizedGaussian z = ZigguratSampler.NormalizedGaussian.of(Seeds.of(7, "singular"));
+    ZigguratSampler.NormalizedGaussian z =
+        ZigguratSampler.NormalizedGaussian.of(Seeds.of(7, "singular"));
     double[] time = new double[n];
     double[] y = new double[n];
     double[][] c = new double[n][];
@@ -191,7 +235,8 @@ class ImpactAnalysisTest {
       y[i] = 5 + 0.8 * (40 + noise[0]) + 1.5 * z.sample();
       post[i] = i >= 60;
     }
-    ImpactAnalysis.Settings s = new ImpactAnalysis.Settings(trend, 0.05, 2_000, 1e4, 1e-3, 1e-3, 10);
+    ImpactAnalysis.Settings s =
+        new ImpactAnalysis.Settings(trend, 0.05, 2_000, 1e4, 1e-3, 1e-3, 10);
     return ImpactAnalysis.analyse(time, y, c, post, s, Seeds.of(3)).summary();
   }
 
@@ -202,19 +247,36 @@ class ImpactAnalysisTest {
    */
   @Test
   void rankDeficientDesignsAreSingularControls() {
-    assertEquals("singular_controls", noEffect((i, e) -> new double[] {40 + e[0], 0.1}, false).status(), "constant control");
     assertEquals(
-        "singular_controls", noEffect((i, e) -> new double[] {40 + e[0], 3 * (40 + e[0]) + 1}, false).status(), "collinear controls");
-    assertEquals("singular_controls", noEffect((i, e) -> new double[] {40 + e[0], 7.0 * i}, true).status(), "control equal to the trend");
+        "singular_controls",
+        noEffect((i, e) -> new double[] {40 + e[0], 0.1}, false).status(),
+        "constant control");
+    assertEquals(
+        "singular_controls",
+        noEffect((i, e) -> new double[] {40 + e[0], 3 * (40 + e[0]) + 1}, false).status(),
+        "collinear controls");
+    assertEquals(
+        "singular_controls",
+        noEffect((i, e) -> new double[] {40 + e[0], 7.0 * i}, true).status(),
+        "control equal to the trend");
     // Constant only in the pre-period: the post-period cannot be extrapolated along it either.
-    assertEquals("singular_controls", noEffect((i, e) -> new double[] {40 + e[0], i < 60 ? 2.5 : 9}, false).status(), "constant before");
+    assertEquals(
+        "singular_controls",
+        noEffect((i, e) -> new double[] {40 + e[0], i < 60 ? 2.5 : 9}, false).status(),
+        "constant before");
   }
 
-  /** The tolerance is scale-aware: far-off offsets and tiny units are not mistaken for collinearity. */
+  /**
+   * The tolerance is scale-aware: far-off offsets and tiny units are not mistaken for collinearity.
+   */
   @Test
   void wellPosedDesignsAtAnyScaleAreOk() {
-    assertEquals("ok", noEffect((i, e) -> new double[] {1e9 + 40 + e[0], 1e-12 * e[1]}, true).status());
-    assertEquals("ok", noEffect((i, e) -> new double[] {40 + e[0], 3 * (40 + e[0]) + 1e-3 * e[1]}, false).status(), "nearly, not exactly, collinear");
+    assertEquals(
+        "ok", noEffect((i, e) -> new double[] {1e9 + 40 + e[0], 1e-12 * e[1]}, true).status());
+    assertEquals(
+        "ok",
+        noEffect((i, e) -> new double[] {40 + e[0], 3 * (40 + e[0]) + 1e-3 * e[1]}, false).status(),
+        "nearly, not exactly, collinear");
   }
 
   /** A negative counterfactual with a positive impact: the relative effect is positive. */
@@ -234,7 +296,8 @@ class ImpactAnalysisTest {
       c[i] = new double[] {c1};
       post[i] = i >= 40;
     }
-    ImpactAnalysis.Summary s = ImpactAnalysis.analyse(time, y, c, post, SETTINGS, Seeds.of(2)).summary();
+    ImpactAnalysis.Summary s =
+        ImpactAnalysis.analyse(time, y, c, post, SETTINGS, Seeds.of(2)).summary();
     assertTrue(s.averageMean() > 9 && s.averageMean() < 11, "impact " + s.averageMean());
     assertTrue(s.relativeMean() > 0, "relative " + s.relativeMean());
     assertEquals(10.0 / 100, s.relativeMean(), 0.01);

@@ -41,17 +41,31 @@ class LearnedPriorTest {
     double[][] d = simulate(500, 1);
     LearnedPrior em = LearnedPrior.fit(d[0], d[1], 1);
     MultivariateFunction ll =
-        p -> new LearnedPrior(new double[] {1}, new double[] {p[0] / 100}, new double[] {Math.exp(p[1])}, 0, 0).logLikelihood(d[0], d[1]);
-    // The mean is optimised in units of 0.01 so both coordinates have unit scale for the trust region.
+        p ->
+            new LearnedPrior(
+                    new double[] {1},
+                    new double[] {p[0] / 100},
+                    new double[] {Math.exp(p[1])},
+                    0,
+                    0)
+                .logLikelihood(d[0], d[1]);
+    // The mean is optimised in units of 0.01 so both coordinates have unit scale for the trust
+    // region.
     PointValuePair best =
         new BOBYQAOptimizer(5, 0.1, 1e-12)
             .optimize(
-                new MaxEval(100_000), new ObjectiveFunction(ll), GoalType.MAXIMIZE, new InitialGuess(new double[] {0, Math.log(0.005)}),
+                new MaxEval(100_000),
+                new ObjectiveFunction(ll),
+                GoalType.MAXIMIZE,
+                new InitialGuess(new double[] {0, Math.log(0.005)}),
                 new SimpleBounds(new double[] {-100, -20}, new double[] {100, 2}));
     assertEquals(best.getPoint()[0] / 100, em.mean()[0], 1e-6);
     assertEquals(Math.exp(best.getPoint()[1]), em.sd()[0], 1e-6);
-    assertTrue(em.logLikelihood() >= best.getValue() - 1e-7, em.logLikelihood() + " vs " + best.getValue());
-    assertEquals(em.logLikelihood(), em.logLikelihood(d[0], d[1]), 1e-9 * Math.abs(em.logLikelihood()));
+    assertTrue(
+        em.logLikelihood() >= best.getValue() - 1e-7,
+        em.logLikelihood() + " vs " + best.getValue());
+    assertEquals(
+        em.logLikelihood(), em.logLikelihood(d[0], d[1]), 1e-9 * Math.abs(em.logLikelihood()));
   }
 
   /**
@@ -74,25 +88,42 @@ class LearnedPriorTest {
         p -> {
           double pi = 1 / (1 + Math.exp(-p[0]));
           return new LearnedPrior(
-                  new double[] {pi, 1 - pi}, new double[] {p[1] / 100, p[3] / 100}, new double[] {Math.exp(p[2]), Math.exp(p[4])}, 0, 0)
+                  new double[] {pi, 1 - pi},
+                  new double[] {p[1] / 100, p[3] / 100},
+                  new double[] {Math.exp(p[2]), Math.exp(p[4])},
+                  0,
+                  0)
               .logLikelihood(d[0], d[1]);
         };
     double[] start = {
-      Math.log(em.weight()[0] / em.weight()[1]), 100 * em.mean()[0], Math.log(Math.max(em.sd()[0], 1e-8)), 100 * em.mean()[1],
+      Math.log(em.weight()[0] / em.weight()[1]),
+      100 * em.mean()[0],
+      Math.log(Math.max(em.sd()[0], 1e-8)),
+      100 * em.mean()[1],
       Math.log(Math.max(em.sd()[1], 1e-8))
     };
     PointValuePair best =
         new BOBYQAOptimizer(11, 0.01, 1e-12)
             .optimize(
-                new MaxEval(100_000), new ObjectiveFunction(ll), GoalType.MAXIMIZE, new InitialGuess(start),
-                new SimpleBounds(new double[] {-20, -100, -25, -100, -25}, new double[] {20, 100, 2, 100, 2}));
-    assertTrue(best.getValue() - em.logLikelihood() < 1e-6, "BOBYQA improved EM by " + (best.getValue() - em.logLikelihood()));
+                new MaxEval(100_000),
+                new ObjectiveFunction(ll),
+                GoalType.MAXIMIZE,
+                new InitialGuess(start),
+                new SimpleBounds(
+                    new double[] {-20, -100, -25, -100, -25}, new double[] {20, 100, 2, 100, 2}));
+    assertTrue(
+        best.getValue() - em.logLikelihood() < 1e-6,
+        "BOBYQA improved EM by " + (best.getValue() - em.logLikelihood()));
   }
 
-  /** The posterior under a mixture prior against Simpson integration of prior × likelihood (1e-9). */
+  /**
+   * The posterior under a mixture prior against Simpson integration of prior × likelihood (1e-9).
+   */
   @Test
   void posteriorEqualsNumericalIntegration() {
-    LearnedPrior g = new LearnedPrior(new double[] {0.6, 0.4}, new double[] {0.001, 0.02}, new double[] {0.002, 0.01}, 0, 0);
+    LearnedPrior g =
+        new LearnedPrior(
+            new double[] {0.6, 0.4}, new double[] {0.001, 0.02}, new double[] {0.002, 0.01}, 0, 0);
     double m = 0.012;
     double s = 0.006;
     NormalMixture post = g.posterior(m, s);

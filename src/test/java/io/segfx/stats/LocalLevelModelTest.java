@@ -92,18 +92,34 @@ class LocalLevelModelTest {
     boolean[] post = d.post();
     double truth = d.trueAverageImpact();
     ImpactAnalysis.Summary reg =
-        ImpactAnalysis.analyse(time, y, c, post, new ImpactAnalysis.Settings(true, 0.05, 2000, 1e4, 1e-3, 1e-3, 0), Seeds.of(1)).summary();
+        ImpactAnalysis.analyse(
+                time,
+                y,
+                c,
+                post,
+                new ImpactAnalysis.Settings(true, 0.05, 2000, 1e4, 1e-3, 1e-3, 0),
+                Seeds.of(1))
+            .summary();
     ImpactAnalysis.Summary ll =
         ImpactAnalysis.analyse(
-                time, y, c, post,
-                new ImpactAnalysis.Settings(true, 0.05, 2000, 1e4, 1e-3, 1e-3, 0, ImpactAnalysis.LOCAL_LEVEL, 500, 2000), Seeds.of(1))
+                time,
+                y,
+                c,
+                post,
+                new ImpactAnalysis.Settings(
+                    true, 0.05, 2000, 1e4, 1e-3, 1e-3, 0, ImpactAnalysis.LOCAL_LEVEL, 500, 2000),
+                Seeds.of(1))
             .summary();
     assertEquals("ok", ll.status());
     assertTrue(reg.averageQ025() <= truth && truth <= reg.averageQ975(), "regression: " + reg);
     assertTrue(ll.averageQ025() <= truth && truth <= ll.averageQ975(), "local level: " + ll);
     assertEquals(reg.averageMean(), ll.averageMean(), reg.averageSd());
-    assertTrue(ll.averageQ975() - ll.averageQ025() >= 0.95 * (reg.averageQ975() - reg.averageQ025()),
-        "local level width " + (ll.averageQ975() - ll.averageQ025()) + " vs " + (reg.averageQ975() - reg.averageQ025()));
+    assertTrue(
+        ll.averageQ975() - ll.averageQ025() >= 0.95 * (reg.averageQ975() - reg.averageQ025()),
+        "local level width "
+            + (ll.averageQ975() - ll.averageQ025())
+            + " vs "
+            + (reg.averageQ975() - reg.averageQ025()));
     assertTrue(ll.significant());
   }
 }

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The mixture decision against brute-force joint draws of (tau, mu, theta) (BDA 3rd ed., section
- * 5.4's simulation recipe: tau from its grid posterior, mu | tau, y, then theta_j | mu, tau, y) on the
- * eight schools with unequal shares and launch economics. Tolerances: 4 computed Monte Carlo
+ * 5.4's simulation recipe: tau from its grid posterior, mu | tau, y, then theta_j | mu, tau, y) on
+ * the eight schools with unequal shares and launch economics. Tolerances: 4 computed Monte Carlo
  * standard errors.
  */
 class MixtureDecisionTest {
@@ -27,20 +27,42 @@ class MixtureDecisionTest {
     HierarchicalPosterior h = FullBayesPooling.fit(Y, SE, TauPrior.UNIFORM, null);
     SegmentDraw[] segs = new SegmentDraw[8];
     for (int j = 0; j < 8; j++) {
-      segs[j] = new SegmentDraw("s" + j, SHARE[j], SegmentDraw.NORMAL, new double[] {0, 1}, SegmentDraw.NORMAL, new double[] {100, 5}, false);
+      segs[j] =
+          new SegmentDraw(
+              "s" + j,
+              SHARE[j],
+              SegmentDraw.NORMAL,
+              new double[] {0, 1},
+              SegmentDraw.NORMAL,
+              new double[] {100, 5},
+              false);
     }
     ExperimentDraws.Economics econ = new ExperimentDraws.Economics(1000, 2, 12000);
     ExperimentDraws.Result result =
         ExperimentDraws.draw(
-            new String[] {"e", "m", "v"}, segs, h, 100, new ExperimentDraws.Thresholds(5, 0.05), econ, new DecisionRule(0.95),
-            "p", Seeds.of(1, "x"));
+            new String[] {"e", "m", "v"},
+            segs,
+            h,
+            100,
+            new ExperimentDraws.Thresholds(5, 0.05),
+            econ,
+            new DecisionRule(0.95),
+            "p",
+            Seeds.of(1, "x"));
     DecisionMetrics exact = result.metrics();
     assertEquals(0, exact.draws());
     assertEquals(
         exact,
         ExperimentDraws.metrics(
-            new String[] {"e", "m", "v"}, segs, h, 100, new ExperimentDraws.Thresholds(5, 0.05), econ, new DecisionRule(0.95),
-            "p", Seeds.of(1, "x")),
+            new String[] {"e", "m", "v"},
+            segs,
+            h,
+            100,
+            new ExperimentDraws.Thresholds(5, 0.05),
+            econ,
+            new DecisionRule(0.95),
+            "p",
+            Seeds.of(1, "x")),
         "the experiment-level figures alone are the same");
 
     int d = 400_000;
@@ -84,24 +106,37 @@ class MixtureDecisionTest {
     double mean = Arrays.stream(effect).sum() / d;
     double sd = Math.sqrt(Arrays.stream(effect).map(x -> (x - mean) * (x - mean)).sum() / (d - 1));
     assertEquals(mean, exact.effectMean(), 4 * sd / Math.sqrt(d), "mean");
-    assertEquals(sd, exact.effectSd(), 4 * sd / Math.sqrt(2.0 * d) * 1.5, "sd (kurtosis allowance 1.5)");
+    assertEquals(
+        sd, exact.effectSd(), 4 * sd / Math.sqrt(2.0 * d) * 1.5, "sd (kurtosis allowance 1.5)");
     double pa = (double) above / d;
     assertEquals(pa, exact.probAboveThreshold(), 4 * Math.sqrt(pa * (1 - pa) / d), "P(effect > 5)");
     double pp = (double) profitable / d;
     assertEquals(pp, exact.probProfitPositive(), 4 * Math.sqrt(pp * (1 - pp) / d), "P(profit > 0)");
-    assertEquals(lossLaunch / d, exact.expectedLossLaunch(), 4 * 2000 * sd / Math.sqrt(d), "expected loss of launching");
+    assertEquals(
+        lossLaunch / d,
+        exact.expectedLossLaunch(),
+        4 * 2000 * sd / Math.sqrt(d),
+        "expected loss of launching");
     Arrays.sort(effect);
     double q = exact.effectQ975();
     double density = (0.975 - 0.97) / (q - effect[(int) (0.97 * d)]);
-    assertEquals(effect[(int) (0.975 * d)], q, 4 * Math.sqrt(0.975 * 0.025 / d) / density, "97.5% quantile");
+    assertEquals(
+        effect[(int) (0.975 * d)], q, 4 * Math.sqrt(0.975 * 0.025 / d) / density, "97.5% quantile");
 
     // Each segment's own posterior, summarised beside the decision (stage 3), against its draws;
     // and P(theta_j / B_j > r) with B_j ~ N(100, 5²) drawn apart, at r = 0.05 and at r = 0 (where
     // the segment's P(theta_j > 0) is reused).
     ExperimentDraws.Result atZero =
         ExperimentDraws.draw(
-            new String[] {"e", "m", "v"}, segs, h, 100, new ExperimentDraws.Thresholds(5, 0), econ, new DecisionRule(0.95),
-            "p", Seeds.of(1, "x"));
+            new String[] {"e", "m", "v"},
+            segs,
+            h,
+            100,
+            new ExperimentDraws.Thresholds(5, 0),
+            econ,
+            new DecisionRule(0.95),
+            "p",
+            Seeds.of(1, "x"));
     for (int w = 0; w < watched.length; w++) {
       PooledSegmentSummary s = result.pooled(watched[w]);
       double[] t = theta[w];
@@ -113,21 +148,32 @@ class MixtureDecisionTest {
         relPositive += ratio > 0 ? 1 : 0;
       }
       double pr = (double) relAbove / d;
-      assertEquals(pr, result.probRelativeAbove()[watched[w]], 4 * Math.sqrt(pr * (1 - pr) / d), "segment P(theta / B > 0.05)");
+      assertEquals(
+          pr,
+          result.probRelativeAbove()[watched[w]],
+          4 * Math.sqrt(pr * (1 - pr) / d),
+          "segment P(theta / B > 0.05)");
       double pz = (double) relPositive / d;
-      assertEquals(pz, atZero.probRelativeAbove()[watched[w]], 4 * Math.sqrt(pz * (1 - pz) / d), "segment P(theta / B > 0)");
+      assertEquals(
+          pz,
+          atZero.probRelativeAbove()[watched[w]],
+          4 * Math.sqrt(pz * (1 - pz) / d),
+          "segment P(theta / B > 0)");
       double tm = Arrays.stream(t).sum() / d;
       double ts = Math.sqrt(Arrays.stream(t).map(x -> (x - tm) * (x - tm)).sum() / (d - 1));
       assertEquals(tm, s.mean(), 4 * ts / Math.sqrt(d), "segment mean");
-      assertEquals(ts, s.sd(), 4 * ts / Math.sqrt(2.0 * d) * 1.5, "segment sd (kurtosis allowance 1.5)");
+      assertEquals(
+          ts, s.sd(), 4 * ts / Math.sqrt(2.0 * d) * 1.5, "segment sd (kurtosis allowance 1.5)");
       double p5 = Arrays.stream(t).filter(x -> x > 5).count() / (double) d;
-      assertEquals(p5, s.probAboveThreshold(), 4 * Math.sqrt(p5 * (1 - p5) / d), "segment P(theta > 5)");
+      assertEquals(
+          p5, s.probAboveThreshold(), 4 * Math.sqrt(p5 * (1 - p5) / d), "segment P(theta > 5)");
       double p0 = Arrays.stream(t).filter(x -> x > 0).count() / (double) d;
       assertEquals(p0, s.probPositive(), 4 * Math.sqrt(p0 * (1 - p0) / d), "segment P(theta > 0)");
       Arrays.sort(t);
       double tq = s.q025();
       double td = (0.03 - 0.025) / (t[(int) (0.03 * d)] - tq);
-      assertEquals(t[(int) (0.025 * d)], tq, 4 * Math.sqrt(0.975 * 0.025 / d) / td, "segment 2.5% quantile");
+      assertEquals(
+          t[(int) (0.025 * d)], tq, 4 * Math.sqrt(0.975 * 0.025 / d) / td, "segment 2.5% quantile");
       assertEquals(h.weightOnRaw(watched[w]), s.weightOnRaw(), 0.0);
     }
   }
@@ -143,16 +189,35 @@ class MixtureDecisionTest {
     // Its segment posteriors are plain normals, summarised in stage 2: none are made here.
     SegmentDraw[] segs = new SegmentDraw[8];
     for (int j = 0; j < 8; j++) {
-      segs[j] = new SegmentDraw("s" + j, SHARE[j], SegmentDraw.NORMAL, new double[] {7.7, 4.07}, SegmentDraw.NORMAL, new double[] {100, 5}, false);
+      segs[j] =
+          new SegmentDraw(
+              "s" + j,
+              SHARE[j],
+              SegmentDraw.NORMAL,
+              new double[] {7.7, 4.07},
+              SegmentDraw.NORMAL,
+              new double[] {100, 5},
+              false);
     }
     ExperimentDraws.Result r =
         ExperimentDraws.draw(
-            new String[] {"e", "m", "v"}, segs, h, 100, new ExperimentDraws.Thresholds(0, 0.05), ExperimentDraws.Economics.EFFECT_ONLY,
-            new DecisionRule(0.95), "p", Seeds.of(1, "x"));
+            new String[] {"e", "m", "v"},
+            segs,
+            h,
+            100,
+            new ExperimentDraws.Thresholds(0, 0.05),
+            ExperimentDraws.Economics.EFFECT_ONLY,
+            new DecisionRule(0.95),
+            "p",
+            Seeds.of(1, "x"));
     assertEquals(8 * PooledSegmentSummary.FIELDS, r.pooledFigures().length);
     for (int j = 0; j < 8; j++) {
       assertEquals(null, r.pooled(j));
-      assertEquals(7.7 / 100, r.relativeMean()[j], 0.01 * 7.7 / 100, "relative effect ~ 7.7 / 100 (ratio of normals)");
+      assertEquals(
+          7.7 / 100,
+          r.relativeMean()[j],
+          0.01 * 7.7 / 100,
+          "relative effect ~ 7.7 / 100 (ratio of normals)");
     }
   }
 }

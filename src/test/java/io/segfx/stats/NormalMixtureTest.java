@@ -53,9 +53,9 @@ class NormalMixtureTest {
 
   /**
    * The mixtures the job summarises most: full-Bayes segment posteriors (mildly non-normal, where
-   * the iteration starts from the Cornish–Fisher expansion) and mu's (heavier with 3 to 5
-   * segments, where it mostly does not), from random groups under three tau priors: within 1e-12
-   * of the spread of 200 bisections.
+   * the iteration starts from the Cornish–Fisher expansion) and mu's (heavier with 3 to 5 segments,
+   * where it mostly does not), from random groups under three tau priors: within 1e-12 of the
+   * spread of 200 bisections.
    */
   @Test
   void quantilesOfPooledPosteriorsAgreeWithBisection() {
@@ -91,10 +91,11 @@ class NormalMixtureTest {
 
   /**
    * {@code count} random mixtures from {@code seed}; each quantile in {@code ps} against 200
-   * bisections of the CDF on the union of the components' ±9 sd ranges, within {@code tolerance}
-   * of that range's width.
+   * bisections of the CDF on the union of the components' ±9 sd ranges, within {@code tolerance} of
+   * that range's width.
    */
-  private static void agreeWithBisection(long seed, int count, boolean hard, double[] ps, double tolerance) {
+  private static void agreeWithBisection(
+      long seed, int count, boolean hard, double[] ps, double tolerance) {
     java.util.Random r = new java.util.Random(seed);
     for (int t = 0; t < count; t++) {
       int k = 1 + r.nextInt(24);
@@ -105,8 +106,11 @@ class NormalMixtureTest {
       for (int i = 0; i < k; i++) {
         w[i] = hard && t % 5 == 0 ? Math.pow(10, -12 * r.nextDouble()) : r.nextDouble();
         total += w[i];
-        m[i] = (t % 3 == 0 ? 20 * r.nextInt(2) : 0) + r.nextGaussian() * (hard && t % 7 == 0 ? 1e-3 : 1);
-        sd[i] = hard ? Math.pow(10, -4 + 5 * r.nextDouble()) : Math.pow(10, -3 + 4 * r.nextDouble());
+        m[i] =
+            (t % 3 == 0 ? 20 * r.nextInt(2) : 0)
+                + r.nextGaussian() * (hard && t % 7 == 0 ? 1e-3 : 1);
+        sd[i] =
+            hard ? Math.pow(10, -4 + 5 * r.nextDouble()) : Math.pow(10, -3 + 4 * r.nextDouble());
       }
       for (int i = 0; i < k; i++) {
         w[i] /= total;
@@ -122,7 +126,8 @@ class NormalMixtureTest {
    * The p-quantile against 200 bisections of the CDF on the union of the components' ±9 sd ranges
    * (components of weight 0 excluded), within {@code tolerance} of that range's width.
    */
-  private static void assertAgreesWithBisection(NormalMixture mix, double p, double tolerance, String what) {
+  private static void assertAgreesWithBisection(
+      NormalMixture mix, double p, double tolerance, String what) {
     double[] w = mix.weights();
     double[] m = mix.means();
     double[] sd = mix.sds();
@@ -161,13 +166,18 @@ class NormalMixtureTest {
         x -> {
           double d = 0;
           for (int i = 0; i < 3; i++) {
-            d += w[i] * Math.exp(-0.5 * Math.pow((x - m[i]) / s[i], 2)) / (s[i] * Math.sqrt(2 * Math.PI));
+            d +=
+                w[i]
+                    * Math.exp(-0.5 * Math.pow((x - m[i]) / s[i], 2))
+                    / (s[i] * Math.sqrt(2 * Math.PI));
           }
           return d;
         };
     double mean = io.segfx.testing.Fixtures.simpson(x -> x * f.applyAsDouble(x), -20, 30, 200_000);
-    double second = io.segfx.testing.Fixtures.simpson(x -> x * x * f.applyAsDouble(x), -20, 30, 200_000);
-    double positive = io.segfx.testing.Fixtures.simpson(x -> x * f.applyAsDouble(x), 0, 30, 200_000);
+    double second =
+        io.segfx.testing.Fixtures.simpson(x -> x * x * f.applyAsDouble(x), -20, 30, 200_000);
+    double positive =
+        io.segfx.testing.Fixtures.simpson(x -> x * f.applyAsDouble(x), 0, 30, 200_000);
     assertEquals(mean, MIX.mean(), 1e-10);
     assertEquals(Math.sqrt(second - mean * mean), MIX.sd(), 1e-10);
     assertEquals(positive, MIX.positivePart(), 1e-10);
@@ -188,7 +198,8 @@ class NormalMixtureTest {
     for (int k = -12000; k <= 12000; k++) {
       double z = k * 1e-3;
       double t = 0.3 + 2 * z;
-      double ref = 0.5 * org.apache.commons.numbers.gamma.Erfc.value((t - 0.3) / (2 * Math.sqrt(2.0)));
+      double ref =
+          0.5 * org.apache.commons.numbers.gamma.Erfc.value((t - 0.3) / (2 * Math.sqrt(2.0)));
       double got = one.upperTail(t);
       assertEquals(ref, got, 3e-16, "z = " + z);
       if (z >= 0 && z <= 9) {
@@ -198,7 +209,11 @@ class NormalMixtureTest {
     for (double t = -12; t <= 12; t += 0.01) {
       double ref = 0;
       for (int i = 0; i < 3; i++) {
-        ref += MIX_W[i] * 0.5 * org.apache.commons.numbers.gamma.Erfc.value((t - MIX_M[i]) / (MIX_S[i] * Math.sqrt(2.0)));
+        ref +=
+            MIX_W[i]
+                * 0.5
+                * org.apache.commons.numbers.gamma.Erfc.value(
+                    (t - MIX_M[i]) / (MIX_S[i] * Math.sqrt(2.0)));
       }
       assertEquals(ref, MIX.upperTail(t), 1e-15, "t = " + t);
     }

@@ -9,16 +9,21 @@ import org.junit.jupiter.api.Test;
 class NormalSummaryTest {
   @Test
   void matchesCommonsMath() {
-    double[][] cases = {{0.3, 0.2, 0.25}, {-1.5, 3.0, 0.0}, {0.0105, 0.0064, 0.005}, {10, 1e-3, 10.002}};
+    double[][] cases = {
+      {0.3, 0.2, 0.25}, {-1.5, 3.0, 0.0}, {0.0105, 0.0064, 0.005}, {10, 1e-3, 10.002}
+    };
     for (double[] c : cases) {
       NormalSummary s = NormalSummary.of(c[0], c[1], c[2]);
       NormalDistribution n = new NormalDistribution(c[0], c[1]);
-      assertEquals(n.inverseCumulativeProbability(0.025), s.q025(), 1e-12 * Math.max(1, Math.abs(c[0])));
-      assertEquals(n.inverseCumulativeProbability(0.975), s.q975(), 1e-12 * Math.max(1, Math.abs(c[0])));
+      assertEquals(
+          n.inverseCumulativeProbability(0.025), s.q025(), 1e-12 * Math.max(1, Math.abs(c[0])));
+      assertEquals(
+          n.inverseCumulativeProbability(0.975), s.q975(), 1e-12 * Math.max(1, Math.abs(c[0])));
       assertEquals(1 - n.cumulativeProbability(0), s.probPositive(), 1e-12);
       assertEquals(1 - n.cumulativeProbability(c[2]), s.probAboveThreshold(), 1e-12);
     }
-    assertEquals(1.959963984540054, new NormalDistribution().inverseCumulativeProbability(0.975), 1e-15);
+    assertEquals(
+        1.959963984540054, new NormalDistribution().inverseCumulativeProbability(0.975), 1e-15);
   }
 
   @Test

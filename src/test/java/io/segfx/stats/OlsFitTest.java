@@ -88,7 +88,8 @@ class OlsFitTest {
       double[] ref = reference(d, k, 0);
       assertEquals(Status.OK, got.status());
       assertEquals(nc + nt - (k + 2), got.dof());
-      assertEquals(ref[0], got.estimate(), REL * Math.abs(ref[0]) + 1e-12, "estimate, trial " + trial);
+      assertEquals(
+          ref[0], got.estimate(), REL * Math.abs(ref[0]) + 1e-12, "estimate, trial " + trial);
       assertEquals(ref[1], got.stdError(), REL * ref[1], "se, trial " + trial);
     }
   }
@@ -133,8 +134,10 @@ class OlsFitTest {
         t.combine(parts[4 - p][1]);
       }
       OlsFit.Result got = OlsFit.fit(c, t, 2, range(2));
-      assertEquals(Double.doubleToLongBits(expected.estimate()), Double.doubleToLongBits(got.estimate()));
-      assertEquals(Double.doubleToLongBits(expected.stdError()), Double.doubleToLongBits(got.stdError()));
+      assertEquals(
+          Double.doubleToLongBits(expected.estimate()), Double.doubleToLongBits(got.estimate()));
+      assertEquals(
+          Double.doubleToLongBits(expected.stdError()), Double.doubleToLongBits(got.stdError()));
     }
   }
 

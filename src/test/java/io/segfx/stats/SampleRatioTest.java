@@ -22,7 +22,10 @@ class SampleRatioTest {
       for (int j = 0; j < expected.length; j++) {
         expected[j] = total * w[i][j] / wsum;
       }
-      assertEquals(new ChiSquareTest().chiSquareTest(expected, obs[i]), SampleRatio.pValue(obs[i], w[i]), 1e-12);
+      assertEquals(
+          new ChiSquareTest().chiSquareTest(expected, obs[i]),
+          SampleRatio.pValue(obs[i], w[i]),
+          1e-12);
     }
     assertEquals(Double.NaN, SampleRatio.pValue(new long[] {0, 0}, new double[] {1, 1}));
   }

@@ -17,8 +17,14 @@ class SegmentDrawTest {
 
   private static ExperimentDraws.Result one(SegmentDraw d, double threshold, long seed) {
     return ExperimentDraws.draw(
-        new String[] {"e", "m", "v"}, new SegmentDraw[] {d}, D, new ExperimentDraws.Thresholds(threshold, 0.05),
-        ExperimentDraws.Economics.EFFECT_ONLY, new DecisionRule(0.95), "p", Seeds.of(seed, "x"));
+        new String[] {"e", "m", "v"},
+        new SegmentDraw[] {d},
+        D,
+        new ExperimentDraws.Thresholds(threshold, 0.05),
+        ExperimentDraws.Economics.EFFECT_ONLY,
+        new DecisionRule(0.95),
+        "p",
+        Seeds.of(seed, "x"));
   }
 
   /**
@@ -36,14 +42,22 @@ class SegmentDrawTest {
         new SimpsonIntegrator(1e-10, 1e-12, 3, 30)
             .integrate(1_000_000, x -> f1.density(x) * f0.cumulativeProbability(x), 0.05, 0.25);
     SegmentDraw d =
-        new SegmentDraw("s", 1, SegmentDraw.BETA_DIFF, new double[] {t.alpha(), t.beta(), c.alpha(), c.beta()}, SegmentDraw.BETA, new double[] {c.alpha(), c.beta()}, true);
+        new SegmentDraw(
+            "s",
+            1,
+            SegmentDraw.BETA_DIFF,
+            new double[] {t.alpha(), t.beta(), c.alpha(), c.beta()},
+            SegmentDraw.BETA,
+            new double[] {c.alpha(), c.beta()},
+            true);
     ExperimentDraws.Result r = one(d, 0.005, 1);
     assertEquals(p, r.metrics().probPositive(), 4 * Math.sqrt(p * (1 - p) / D));
     double sd = Math.sqrt(t.variance() + c.variance());
     assertEquals(t.mean() - c.mean(), r.metrics().effectMean(), 4 * sd / Math.sqrt(D));
     assertEquals(sd, r.metrics().effectSd(), 4 * sd / Math.sqrt(2.0 * D));
     // The notebook prints (80,000 draws): P(lift > 0) 0.9487, P(lift > 0.005) 0.8062, mean 0.0105,
-    // interval [-0.0021, 0.0229], P(relative lift > 5%) 0.7682. Its own MC error is sqrt(p(1-p)/80000);
+    // interval [-0.0021, 0.0229], P(relative lift > 5%) 0.7682. Its own MC error is
+    // sqrt(p(1-p)/80000);
     // tolerance: 4 of each run's SE combined, plus 5e-5 for the printed rounding.
     double tol = 4 * Math.sqrt(0.9487 * 0.0513 / 80_000 + 0.9487 * 0.0513 / D) + 5e-5;
     assertEquals(0.9487, r.metrics().probPositive(), tol);
@@ -60,7 +74,15 @@ class SegmentDrawTest {
     double m = 1.2;
     double s = 0.4;
     double nu = 7;
-    SegmentDraw d = new SegmentDraw("s", 1, SegmentDraw.STUDENT, new double[] {m, s, nu}, SegmentDraw.NORMAL, new double[] {10, 1}, true);
+    SegmentDraw d =
+        new SegmentDraw(
+            "s",
+            1,
+            SegmentDraw.STUDENT,
+            new double[] {m, s, nu},
+            SegmentDraw.NORMAL,
+            new double[] {10, 1},
+            true);
     ExperimentDraws.Result r = one(d, 1.5, 2);
     TDistribution t = new TDistribution(nu);
     double sd = s * Math.sqrt(nu / (nu - 2));
@@ -69,7 +91,8 @@ class SegmentDrawTest {
     double dens = t.density(t.inverseCumulativeProbability(0.975)) / s;
     assertEquals(q, r.metrics().effectQ975(), 4 * Math.sqrt(0.025 * 0.975 / D) / dens);
     double pAbove = 1 - t.cumulativeProbability((1.5 - m) / s);
-    assertEquals(pAbove, r.metrics().probAboveThreshold(), 4 * Math.sqrt(pAbove * (1 - pAbove) / D));
+    assertEquals(
+        pAbove, r.metrics().probAboveThreshold(), 4 * Math.sqrt(pAbove * (1 - pAbove) / D));
     StudentSummary exact = StudentSummary.of(m, s, nu, 1.5);
     assertEquals(pAbove, exact.probAboveThreshold(), 1e-12);
     assertEquals(q, exact.q975(), 1e-12);
@@ -79,7 +102,9 @@ class SegmentDrawTest {
   @Test
   void studentDifferenceMoments() {
     double[] p = {21.3, 0.25, 700, 20.0, 0.24, 702};
-    SegmentDraw d = new SegmentDraw("s", 1, SegmentDraw.STUDENT_DIFF, p, SegmentDraw.NORMAL, new double[] {0, 1}, true);
+    SegmentDraw d =
+        new SegmentDraw(
+            "s", 1, SegmentDraw.STUDENT_DIFF, p, SegmentDraw.NORMAL, new double[] {0, 1}, true);
     ExperimentDraws.Result r = one(d, 0, 3);
     double var = 0.25 * 0.25 * 700 / 698 + 0.24 * 0.24 * 702 / 700;
     assertEquals(1.3, r.metrics().effectMean(), 4 * Math.sqrt(var / D));

@@ -20,8 +20,8 @@ class ShrinkageTest {
    * The notebook's section-9 shrinkage (shared fixture, deterministic): shrunk estimate, weight on
    * raw and posterior sd for all 18 segments, to 1e-9 relative. The notebook treats mu^ as known
    * (its sd is the plug-in sqrt(1/(1/s² + 1/tau²))), which is the BLUP variance with SE(mu^) = 0;
-   * with mu^'s own variance the sd is the notebook's plus B² Var(mu^) in variance, checked below
-   * at the notebook's tau² against the same fixture.
+   * with mu^'s own variance the sd is the notebook's plus B² Var(mu^) in variance, checked below at
+   * the notebook's tau² against the same fixture.
    */
   @Test
   void reproducesSection9() {
@@ -41,7 +41,8 @@ class ShrinkageTest {
       Shrinkage.Posterior p = Shrinkage.posterior(y, se, mu, muSe, tau2);
       double b = 1 - weight;
       assertEquals(shrunk, p.mean(), 1e-9 * Math.abs(shrunk), row.get("segment"));
-      assertEquals(Math.sqrt(sd * sd + b * b * muSe * muSe), p.sd(), 1e-9 * p.sd(), row.get("segment"));
+      assertEquals(
+          Math.sqrt(sd * sd + b * b * muSe * muSe), p.sd(), 1e-9 * p.sd(), row.get("segment"));
     }
   }
 
@@ -66,8 +67,8 @@ class ShrinkageTest {
    * metafor's {@code blup.rma.uni} (fixtures/metafor_blup.csv, printed to 15 significant digits by
    * make_metafor_blup.R): BLUPs and their standard errors for the BCG trials (tau^2 > 0) and the
    * eight schools (tau^2 = 0), REML and DL, under metafor's default {@code test = "z"}. At
-   * metafor's own (tau^2, mu^, SE(mu^)) the formula agrees to 1e-13 relative (15 printed digits,
-   * a few roundings); through segfx's own fits to 1e-8 (of the sd, for the means too, which may be
+   * metafor's own (tau^2, mu^, SE(mu^)) the formula agrees to 1e-13 relative (15 printed digits, a
+   * few roundings); through segfx's own fits to 1e-8 (of the sd, for the means too, which may be
    * near 0): REML here stops within 1e-10 of tau^2 + mean(v), metafor (threshold 1e-12) within
    * 1e-12, and the BLUP moves with tau^2 at most by O(1) per unit of tau^2 on these data.
    */
@@ -88,11 +89,19 @@ class ShrinkageTest {
       double sd = Double.parseDouble(r.get("se"));
       Shrinkage.Posterior atTheirs =
           Shrinkage.posterior(
-              y[i], se[i], Double.parseDouble(r.get("mu")), Double.parseDouble(r.get("mu_se")),
+              y[i],
+              se[i],
+              Double.parseDouble(r.get("mu")),
+              Double.parseDouble(r.get("mu_se")),
               Double.parseDouble(r.get("tau2")));
-      assertEquals(pred, atTheirs.mean(), 1e-13 * Math.max(Math.abs(pred), sd), what + " pred at metafor's fit");
+      assertEquals(
+          pred,
+          atTheirs.mean(),
+          1e-13 * Math.max(Math.abs(pred), sd),
+          what + " pred at metafor's fit");
       assertEquals(sd, atTheirs.sd(), 1e-13 * sd, what + " se at metafor's fit");
-      PoolingResult fit = r.get("method").equals("REML") ? Reml.fit(y, se) : DerSimonianLaird.fit(y, se);
+      PoolingResult fit =
+          r.get("method").equals("REML") ? Reml.fit(y, se) : DerSimonianLaird.fit(y, se);
       Shrinkage.Posterior ours = Shrinkage.posterior(y[i], se[i], fit.mu(), fit.muSe(), fit.tau2());
       assertEquals(pred, ours.mean(), 1e-8 * sd, what + " pred");
       assertEquals(sd, ours.sd(), 1e-8 * sd, what + " se");
@@ -121,9 +130,13 @@ class ShrinkageTest {
       double sd = Double.parseDouble(r.get("se"));
       Shrinkage.Posterior p =
           Shrinkage.posterior(
-              y[i], se[i], Double.parseDouble(r.get("mu")), Double.parseDouble(r.get("mu_se")),
+              y[i],
+              se[i],
+              Double.parseDouble(r.get("mu")),
+              Double.parseDouble(r.get("mu_se")),
               Double.parseDouble(r.get("tau2")));
-      assertEquals(sd, p.sd(), 1e-13 * sd, r.get("dataset") + " " + r.get("method") + " " + r.get("study"));
+      assertEquals(
+          sd, p.sd(), 1e-13 * sd, r.get("dataset") + " " + r.get("method") + " " + r.get("study"));
     }
   }
 
@@ -161,10 +174,10 @@ class ShrinkageTest {
   }
 
   /**
-   * Issue #18's case through the estimators: two inputs differing by 1e-8 (relative) on either
-   * side of Q = k - 1, where DL's tau^2 is 0 for one and about 1e-8 for the other. The segment sds
-   * agree to 1e-6 relative (the first-order bound of {@link #continuousAsTauGoesToZero} gives
-   * about 6e-8 here); the plug-in sds differed by a factor of several thousand.
+   * Issue #18's case through the estimators: two inputs differing by 1e-8 (relative) on either side
+   * of Q = k - 1, where DL's tau^2 is 0 for one and about 1e-8 for the other. The segment sds agree
+   * to 1e-6 relative (the first-order bound of {@link #continuousAsTauGoesToZero} gives about 6e-8
+   * here); the plug-in sds differed by a factor of several thousand.
    */
   @Test
   void inputsOneEMinus8ApartAcrossQEqualsKMinus1GiveNearlyEqualSds() {
@@ -204,10 +217,9 @@ class ShrinkageTest {
    * {@link HierarchicalPosterior#plugIn} gives theta_j the same mean and sd, to rounding: it forms
    * 1 - B by subtraction, which costs up to one ulp of 1 in 1 - B, so s_j² ulp(1) in the variance,
    * and tau enters as sqrt(tau²)²; hence 8 ulp + s_j² ulp(1)/sd² relative. Its experiment-level
-   * effect is the
-   * unit-weighted sum of these segments with the covariance mu^ induces, whose variance is between
-   * the sum of the segment variances (independent) and the square of the sum of the sds
-   * (perfectly correlated). Under all three empirical-Bayes estimators.
+   * effect is the unit-weighted sum of these segments with the covariance mu^ induces, whose
+   * variance is between the sum of the segment variances (independent) and the square of the sum of
+   * the sds (perfectly correlated). Under all three empirical-Bayes estimators.
    */
   @Test
   void agreesWithTheStageThreeHierarchy() {
@@ -222,24 +234,32 @@ class ShrinkageTest {
         y[j] = rnd.nextGaussian() * (g % 3) + se[j] * rnd.nextGaussian();
         a[j] = 1.0 / k;
       }
-      for (PoolingResult fit : List.of(DerSimonianLaird.fit(y, se), Reml.fit(y, se), MomentsPooling.fit(y, se, 0))) {
-        HierarchicalPosterior h = HierarchicalPosterior.plugIn(y, se, fit.mu(), fit.muSe(), fit.tau2());
+      for (PoolingResult fit :
+          List.of(DerSimonianLaird.fit(y, se), Reml.fit(y, se), MomentsPooling.fit(y, se, 0))) {
+        HierarchicalPosterior h =
+            HierarchicalPosterior.plugIn(y, se, fit.mu(), fit.muSe(), fit.tau2());
         double sumVar = 0;
         double sumSd = 0;
         for (int j = 0; j < k; j++) {
-          Shrinkage.Posterior p = Shrinkage.posterior(y[j], se[j], fit.mu(), fit.muSe(), fit.tau2());
+          Shrinkage.Posterior p =
+              Shrinkage.posterior(y[j], se[j], fit.mu(), fit.muSe(), fit.tau2());
           NormalMixture t = h.theta(j);
           double ulp = Math.ulp(1.0);
           double rel = 8 * ulp + se[j] * se[j] * ulp / (p.sd() * p.sd());
-          assertEquals(t.mean(), p.mean(), rel * (Math.abs(y[j]) + Math.abs(fit.mu()) + p.sd()), fit.method());
+          assertEquals(
+              t.mean(),
+              p.mean(),
+              rel * (Math.abs(y[j]) + Math.abs(fit.mu()) + p.sd()),
+              fit.method());
           assertEquals(t.sd(), p.sd(), rel * p.sd(), fit.method());
           sumVar += a[j] * a[j] * p.sd() * p.sd();
           sumSd += a[j] * p.sd();
         }
         double effectSd = h.linear(a, 0, 0).sd();
-        assertTrue(effectSd * effectSd >= sumVar * (1 - 1e-14) && effectSd <= sumSd * (1 + 1e-14), fit.method());
+        assertTrue(
+            effectSd * effectSd >= sumVar * (1 - 1e-14) && effectSd <= sumSd * (1 + 1e-14),
+            fit.method());
       }
     }
   }
-
 }

@@ -12,7 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Reads the CSV fixtures under src/test/resources/fixtures (simple CSV: quoted fields without commas). */
+/**
+ * Reads the CSV fixtures under src/test/resources/fixtures (simple CSV: quoted fields without
+ * commas).
+ */
 public final class Fixtures {
   private Fixtures() {}
 
@@ -41,8 +44,8 @@ public final class Fixtures {
   }
 
   /**
-   * The BCG vaccine trials (Colditz et al. 1994, metafor's {@code dat.bcg}) as {log risk ratio,
-   * its standard error}.
+   * The BCG vaccine trials (Colditz et al. 1994, metafor's {@code dat.bcg}) as {log risk ratio, its
+   * standard error}.
    */
   public static double[][] bcg() {
     List<Map<String, String>> rows = csv("bcg_trials.csv");
@@ -75,8 +78,12 @@ public final class Fixtures {
     return Math.abs(actual - expected) <= rel * Math.max(Math.abs(expected), 1e-300);
   }
 
-  /** Composite Simpson's rule with n (even) intervals on [a, b]: the tests' numerical-integration reference. */
-  public static double simpson(java.util.function.DoubleUnaryOperator f, double a, double b, int n) {
+  /**
+   * Composite Simpson's rule with n (even) intervals on [a, b]: the tests' numerical-integration
+   * reference.
+   */
+  public static double simpson(
+      java.util.function.DoubleUnaryOperator f, double a, double b, int n) {
     double h = (b - a) / n;
     double sum = f.applyAsDouble(a) + f.applyAsDouble(b);
     for (int i = 1; i < n; i++) {

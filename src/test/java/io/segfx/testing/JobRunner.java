@@ -15,7 +15,9 @@ public final class JobRunner {
   private JobRunner() {}
 
   public static SegmentEffectsJob.Outcome run(SparkSession spark, String... args) {
-    JobSpec spec = JobSpec.from(OptionValues.resolve(JobSpec.COMMAND, JobSpec.OPTIONS, args, SpecReader::read));
+    JobSpec spec =
+        JobSpec.from(
+            OptionValues.resolve(JobSpec.COMMAND, JobSpec.OPTIONS, args, SpecReader::read));
     return SegmentEffectsJob.run(spark, spec);
   }
 

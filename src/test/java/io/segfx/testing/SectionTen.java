@@ -9,7 +9,8 @@ import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
  * than numpy's): T = 120, intervention at 82, two control series with trend and seasonality, the
  * treated series 8 + 0.58 c1 + 0.42 c2 + noise, impact 4.5 + 0.05 (t - 82) after the intervention.
  */
-public record SectionTen(double[] time, double[] y, double[][] controls, boolean[] post, double trueAverageImpact) {
+public record SectionTen(
+    double[] time, double[] y, double[][] controls, boolean[] post, double trueAverageImpact) {
   public static final int T = 120;
   public static final int INTERVENTION = 82;
 

@@ -11,9 +11,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * The eigen step of the Gauss rule (issue #20): the first-row QL against Commons Math's
- * {@link EigenDecomposition} of the same symmetric tridiagonal matrix, both giving the nodes and
- * weights. The matrix is the 24-node Jacobi matrix of the Legendre weight on [-1, 1] (diagonal 0,
+ * The eigen step of the Gauss rule (issue #20): the first-row QL against Commons Math's {@link
+ * EigenDecomposition} of the same symmetric tridiagonal matrix, both giving the nodes and weights.
+ * The matrix is the 24-node Jacobi matrix of the Legendre weight on [-1, 1] (diagonal 0,
  * off-diagonal k / sqrt(4k² - 1); Golub &amp; Welsch 1969), the size {@code FullBayesPooling.NODES}
  * asks for. In this package, not with {@code io.segfx.jmh.KernelBenchmarks}, because the QL is
  * package-private. Forks and iterations come from the command line, e.g. {@code scripts/jmh -f 1
@@ -46,7 +46,8 @@ public class EigenBenchmarks {
   @Benchmark
   public double[] eigenCommonsMath() {
     int n = diagonal.length;
-    EigenDecomposition full = new EigenDecomposition(diagonal.clone(), java.util.Arrays.copyOf(offDiagonal, n - 1));
+    EigenDecomposition full =
+        new EigenDecomposition(diagonal.clone(), java.util.Arrays.copyOf(offDiagonal, n - 1));
     double[] ev = full.getRealEigenvalues();
     double[] w = new double[n];
     for (int k = 0; k < n; k++) {

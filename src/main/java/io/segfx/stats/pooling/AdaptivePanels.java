@@ -12,10 +12,10 @@ import java.util.function.Function;
  *   <li>{@link #locate}: a pass of {@link #COARSE} midpoints finds the u-interval [lo, hi] that
  *       holds all but {@link #TAIL} of the mass, zooming in where the mass sits in too few cells;
  *   <li>{@link #build}: from {@link #START_PANELS} equal panels on [lo, hi], a panel whose 8-point
- *       value of the mass differs from the sum of its halves' 8-point values by more than
- *       {@link #PANEL_TOL} of the whole mass is replaced by its halves, recursively (adaptive
- *       quadrature by bisection: Davis &amp; Rabinowitz, Methods of Numerical Integration, 2nd ed.,
- *       section 6.2); an accepted panel contributes its halves' 16 nodes, the more accurate pair;
+ *       value of the mass differs from the sum of its halves' 8-point values by more than {@link
+ *       #PANEL_TOL} of the whole mass is replaced by its halves, recursively (adaptive quadrature
+ *       by bisection: Davis &amp; Rabinowitz, Methods of Numerical Integration, 2nd ed., section
+ *       6.2); an accepted panel contributes its halves' 16 nodes, the more accurate pair;
  *   <li>{@link #quantile}: a point of the distribution, from the panel it falls in.
  * </ol>
  *
@@ -39,11 +39,11 @@ final class AdaptivePanels {
 
   /**
    * Where the coarse pass finds all but {@link #TAIL} of the mass within fewer cells than this, it
-   * is repeated on the cells it found, up to {@link #MAX_ZOOMS} times: such a peak is narrower
-   * than the adaptive panels resolve at {@link #MAX_DEPTH}. In full-Bayes pooling it happens when
-   * tau is 1e4 or more times the standard errors (the mass then sits within 1e-4 of u = 1; E[tau]
-   * is 17% off with 50 segments at 1e5 without it) or a half-normal or half-Cauchy scale is far
-   * below them (near u = 0).
+   * is repeated on the cells it found, up to {@link #MAX_ZOOMS} times: such a peak is narrower than
+   * the adaptive panels resolve at {@link #MAX_DEPTH}. In full-Bayes pooling it happens when tau is
+   * 1e4 or more times the standard errors (the mass then sits within 1e-4 of u = 1; E[tau] is 17%
+   * off with 50 segments at 1e5 without it) or a half-normal or half-Cauchy scale is far below them
+   * (near u = 0).
    */
   static final int ZOOM_CELLS = 8;
 
@@ -64,10 +64,13 @@ final class AdaptivePanels {
   private final LogDensity density;
   private final double lo;
   private final double hi;
+
   /** The coarse pass's largest log density: node masses are exp(l - offset). */
   private final double offset;
+
   /** The coarse pass's mass in exp(l - offset) units (midpoint sum): the scale of the tolerance. */
   private final double mass;
+
   /** The accepted panels, in increasing u. */
   private final List<Panel> accepted = new ArrayList<>();
 
@@ -134,8 +137,8 @@ final class AdaptivePanels {
   /**
    * The adaptive panels on [lo, hi].
    *
-   * @param spike u of a narrow peak of mass near u = 0 that the first panels must resolve (the
-   *     u of a proper prior's scale), NaN for none
+   * @param spike u of a narrow peak of mass near u = 0 that the first panels must resolve (the u of
+   *     a proper prior's scale), NaN for none
    */
   void build(double spike) {
     double tol = PANEL_TOL * mass;
@@ -228,9 +231,9 @@ final class AdaptivePanels {
   }
 
   /**
-   * The p-quantile in u, from the nodes' normalised masses {@code weight} (in the order of
-   * {@link #u}): the panel where the cumulative mass reaches p, then the point within it where the
-   * panel's interpolated density reaches the rest ({@link LegendreRule#invert}).
+   * The p-quantile in u, from the nodes' normalised masses {@code weight} (in the order of {@link
+   * #u}): the panel where the cumulative mass reaches p, then the point within it where the panel's
+   * interpolated density reaches the rest ({@link LegendreRule#invert}).
    */
   double quantile(double[] weight, double p) {
     int panels = weight.length / POINTS;
@@ -274,5 +277,12 @@ final class AdaptivePanels {
   }
 
   /** One panel's nodes and values, and its 8-point mass in exp(l - offset) units. */
-  private record Panel(double a, double b, double[] u, double[] logWeight, double[] first, double[] second, double mass) {}
+  private record Panel(
+      double a,
+      double b,
+      double[] u,
+      double[] logWeight,
+      double[] first,
+      double[] second,
+      double mass) {}
 }

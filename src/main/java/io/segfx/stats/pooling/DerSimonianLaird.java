@@ -9,8 +9,8 @@ package io.segfx.stats.pooling;
  *   tau2 = max(0, (Q - (k - 1)) / (sum w - sum w^2 / sum w))
  * </pre>
  *
- * followed by the random-effects mean {@code mu = sum(w* y)/sum(w*)}, {@code w*_j = 1/(v_j + tau2)},
- * with standard error {@code 1/sqrt(sum w*)}.
+ * followed by the random-effects mean {@code mu = sum(w* y)/sum(w*)}, {@code w*_j = 1/(v_j +
+ * tau2)}, with standard error {@code 1/sqrt(sum w*)}.
  */
 public final class DerSimonianLaird {
   private DerSimonianLaird() {}

@@ -15,13 +15,13 @@ import io.segfx.stats.NormalMixture;
  * </pre>
  *
  * The grid is adaptive: tau = c·u/(1-u) maps u in (0, 1) onto [0, ∞) with c the root-mean-square
- * standard error, so even the heavy tau^{1-J} tail of the uniform prior is integrated;
- * {@link AdaptivePanels} locates the u-interval that holds all but 1e-12 of the mass and covers it
- * with 8-point Gauss–Legendre panels, halved until each carries its mass to 1e-10 of the whole.
- * The panels carry the posterior (tau's mean and quantiles, mu's mean and sd are read from them;
- * typically 32 to 160 points); a {@link #NODES}-node {@link GaussRule} of that grid measure
- * carries everything downstream: mu, each theta_j and any weighted sum of them are normal mixtures
- * over the nodes. No Markov chain, no draws.
+ * standard error, so even the heavy tau^{1-J} tail of the uniform prior is integrated; {@link
+ * AdaptivePanels} locates the u-interval that holds all but 1e-12 of the mass and covers it with
+ * 8-point Gauss–Legendre panels, halved until each carries its mass to 1e-10 of the whole. The
+ * panels carry the posterior (tau's mean and quantiles, mu's mean and sd are read from them;
+ * typically 32 to 160 points); a {@link #NODES}-node {@link GaussRule} of that grid measure carries
+ * everything downstream: mu, each theta_j and any weighted sum of them are normal mixtures over the
+ * nodes. No Markov chain, no draws.
  */
 public final class FullBayesPooling {
   /** Nodes of the Gauss rule that replaces the grid in the mixtures. */
@@ -39,15 +39,19 @@ public final class FullBayesPooling {
    * @param se their standard errors (> 0)
    * @param tauPrior the prior of tau
    * @param muPrior {m0, s0} of a normal prior on mu, or null for the flat prior
-   * @throws IllegalArgumentException as {@link PoolingInputs#variances} for invalid inputs, or
-   *     with fewer than 3 segments under the improper uniform prior of tau
+   * @throws IllegalArgumentException as {@link PoolingInputs#variances} for invalid inputs, or with
+   *     fewer than 3 segments under the improper uniform prior of tau
    */
-  public static HierarchicalPosterior fit(double[] y, double[] se, TauPrior tauPrior, double[] muPrior) {
+  public static HierarchicalPosterior fit(
+      double[] y, double[] se, TauPrior tauPrior, double[] muPrior) {
     return fit(y, se, tauPrior, muPrior, true);
   }
 
-  /** {@link #fit}, with the grid itself as the mixture when {@code compress} is false (for tests). */
-  static HierarchicalPosterior fit(double[] y, double[] se, TauPrior tauPrior, double[] muPrior, boolean compress) {
+  /**
+   * {@link #fit}, with the grid itself as the mixture when {@code compress} is false (for tests).
+   */
+  static HierarchicalPosterior fit(
+      double[] y, double[] se, TauPrior tauPrior, double[] muPrior, boolean compress) {
     return fit(y, se, tauPrior, muPrior, compress, 0);
   }
 
@@ -55,14 +59,17 @@ public final class FullBayesPooling {
    * {@link #fit}; {@code panels > 0} replaces the adaptive grid by that many equal panels (a
    * reference for tests: 512 of them agree with 1024 to about 1e-10).
    */
-  static HierarchicalPosterior fit(double[] y, double[] se, TauPrior tauPrior, double[] muPrior, boolean compress, int panels) {
+  static HierarchicalPosterior fit(
+      double[] y, double[] se, TauPrior tauPrior, double[] muPrior, boolean compress, int panels) {
     double[] v = PoolingInputs.variances(y, se, tauPrior.improper() ? 3 : 1);
     double sumV = 0;
     for (double x : v) {
       sumV += x;
     }
     double c = Math.sqrt(sumV / v.length);
-    AdaptivePanels grid = AdaptivePanels.locate((us, muHat, muVar) -> logPosterior(y, v, tauPrior, muPrior, c, us, muHat, muVar));
+    AdaptivePanels grid =
+        AdaptivePanels.locate(
+            (us, muHat, muVar) -> logPosterior(y, v, tauPrior, muPrior, c, us, muHat, muVar));
     if (panels > 0) {
       grid.equal(panels);
     } else {
@@ -96,7 +103,9 @@ public final class FullBayesPooling {
     }
     // Where sd(mu) does not exist, mu's quantiles come from equal panels (see HEAVY_TAIL_PANELS).
     NormalMixture heavyMu =
-        panels == 0 && Double.isInfinite(muSd) ? fit(y, se, tauPrior, muPrior, false, HEAVY_TAIL_PANELS).mu() : null;
+        panels == 0 && Double.isInfinite(muSd)
+            ? fit(y, se, tauPrior, muPrior, false, HEAVY_TAIL_PANELS).mu()
+            : null;
     Summary s = new Summary(tauMean, tauQ025, tauQ975, muMoments[0], muSd, heavyMu);
     if (!compress) {
       return posterior(y, v, tau, weight, muHatFine, muVarFine, s);
@@ -112,7 +121,15 @@ public final class FullBayesPooling {
    * quantiles are read from the grid apart).
    */
   private static HierarchicalPosterior compressed(
-      double[] y, double[] v, double[] muPrior, double c, double[] u, double[] weight, double lo, double hi, Summary s) {
+      double[] y,
+      double[] v,
+      double[] muPrior,
+      double c,
+      double[] u,
+      double[] weight,
+      double lo,
+      double hi,
+      Summary s) {
     double[][] rule = GaussRule.pruned(GaussRule.of(u, weight, lo, hi, NODES));
     int m = rule[0].length;
     double[] qTau = new double[m];
@@ -133,7 +150,13 @@ public final class FullBayesPooling {
   }
 
   /** The summaries read from the fine grid; {@code heavyMu} is mu | y where sd(mu) is infinite. */
-  private record Summary(double tauMean, double tauQ025, double tauQ975, double muMean, double muSd, NormalMixture heavyMu) {}
+  private record Summary(
+      double tauMean,
+      double tauQ025,
+      double tauQ975,
+      double muMean,
+      double muSd,
+      NormalMixture heavyMu) {}
 
   /** E[mu | y] and sd(mu | y) = sqrt(E[V_mu] + Var(mu^)) from the grid: {mean, sd}. */
   private static double[] meanAndSd(double[] weight, double[] muHat, double[] muVar) {
@@ -154,25 +177,44 @@ public final class FullBayesPooling {
    * of mu, or from {@code heavyMu} where sd(mu) is infinite (tau's tail ~ tau^-a, a <= 3, flat mu).
    * There the far tau tail, flat in u up to u = 1, carries much of mu's far quantiles through
    * Phi((x - mu^)/sqrt(V_mu)), which varies on a scale in u far finer than the mass the adaptive
-   * grid refines on (the adaptive grid misses by 3.3e-3 of mu's 95% width with 3 segments);
-   * {@link #HEAVY_TAIL_PANELS} equal panels (256 points) agree with 2048 panels to 1.2e-10 of that
-   * width on those groups.
+   * grid refines on (the adaptive grid misses by 3.3e-3 of mu's 95% width with 3 segments); {@link
+   * #HEAVY_TAIL_PANELS} equal panels (256 points) agree with 2048 panels to 1.2e-10 of that width
+   * on those groups.
    */
   private static HierarchicalPosterior posterior(
-      double[] y, double[] v, double[] tau, double[] weight, double[] muHat, double[] muVar, Summary s) {
-    NormalMixture mu = s.heavyMu() != null ? s.heavyMu() : HierarchicalPosterior.muMixture(weight, muHat, muVar);
+      double[] y,
+      double[] v,
+      double[] tau,
+      double[] weight,
+      double[] muHat,
+      double[] muVar,
+      Summary s) {
+    NormalMixture mu =
+        s.heavyMu() != null ? s.heavyMu() : HierarchicalPosterior.muMixture(weight, muHat, muVar);
     return new HierarchicalPosterior(
-        y.clone(), v, tau, weight, muHat, muVar, s.tauMean(), s.tauQ025(), s.tauQ975(), s.muMean(), s.muSd(),
-        mu.quantile(0.025), mu.quantile(0.975), true);
+        y.clone(),
+        v,
+        tau,
+        weight,
+        muHat,
+        muVar,
+        s.tauMean(),
+        s.tauQ025(),
+        s.tauQ975(),
+        s.muMean(),
+        s.muSd(),
+        mu.quantile(0.025),
+        mu.quantile(0.975),
+        true);
   }
 
   /**
    * The exponent a of p(tau | y) ∝ tau^-a as tau → ∞ (Integer.MAX_VALUE for the half-normal prior's
    * Gaussian tail). Each segment's likelihood factor (s_j² + tau²)^-½ gives tau^-J; with mu flat,
-   * V_mu^½ ~ tau/√J gives tau back (BDA3 eq. 5.21); the half-Cauchy prior gives tau^-2. E[tau^k | y]
-   * exists iff a - k > 1, so the posterior mean of tau needs a > 2 and, with mu flat, the posterior
-   * variance of mu (which contains E[V_mu] ~ E[tau²]/J) needs a > 3: under the uniform prior and a
-   * flat mu, J >= 4 for E[tau] and J >= 5 for sd(mu).
+   * V_mu^½ ~ tau/√J gives tau back (BDA3 eq. 5.21); the half-Cauchy prior gives tau^-2. E[tau^k |
+   * y] exists iff a - k > 1, so the posterior mean of tau needs a > 2 and, with mu flat, the
+   * posterior variance of mu (which contains E[V_mu] ~ E[tau²]/J) needs a > 3: under the uniform
+   * prior and a flat mu, J >= 4 for E[tau] and J >= 5 for sd(mu).
    */
   static int tailExponent(int segments, TauPrior tauPrior, double[] muPrior) {
     if (tauPrior.kind().equals("half-normal")) {
@@ -204,10 +246,18 @@ public final class FullBayesPooling {
    * for sum_j log w_j ({@link LogProduct}): this loop is the fit's cost.
    */
   private static double[] logPosterior(
-      double[] y, double[] v, TauPrior prior, double[] muPrior, double c, double[] us, double[] muHat, double[] muVar) {
+      double[] y,
+      double[] v,
+      TauPrior prior,
+      double[] muPrior,
+      double c,
+      double[] us,
+      double[] muHat,
+      double[] muVar) {
     int n = us.length;
     double[] out = new double[n];
-    // The weights w_j of one point, kept for the quadratic form (one division per segment, not two).
+    // The weights w_j of one point, kept for the quadratic form (one division per segment, not
+    // two).
     double[] ws = new double[y.length];
     LogProduct logW = new LogProduct();
     for (int i = 0; i < n; i++) {
@@ -250,7 +300,9 @@ public final class FullBayesPooling {
       double logs =
           folded > Double.MIN_NORMAL && folded < Double.MAX_VALUE
               ? 0.5 * (Math.log(folded) + exponent * LogProduct.LN2)
-              : 0.5 * (Math.log(prod) + exponent * LogProduct.LN2 + Math.log(vmu)) + Math.log(c) - 2 * Math.log1p(-u);
+              : 0.5 * (Math.log(prod) + exponent * LogProduct.LN2 + Math.log(vmu))
+                  + Math.log(c)
+                  - 2 * Math.log1p(-u);
       out[i] = prior.logDensity(tau) + logs - 0.5 * q;
       if (muHat != null) {
         muHat[i] = mu;

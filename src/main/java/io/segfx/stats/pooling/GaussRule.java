@@ -12,8 +12,7 @@ import java.util.Arrays;
  * grids (32 to a few hundred smooth points, at most 24 steps; none of W50's 10,000 real groups
  * needs the fallback) no Ritz value converges, so the Lanczos vectors stay orthogonal to about
  * 1e-14 without reorthogonalisation; the last vector is checked against all earlier ones, and if
- * orthogonality is lost beyond 1e-9 the recurrence is redone with full (twice)
- * reorthogonalisation.
+ * orthogonality is lost beyond 1e-9 the recurrence is redone with full (twice) reorthogonalisation.
  */
 final class GaussRule {
   private GaussRule() {}
@@ -34,7 +33,8 @@ final class GaussRule {
   }
 
   /** {@link #of}; without reorthogonalisation returns null when the orthogonality check fails. */
-  static double[][] of(double[] x, double[] w, double lo, double hi, int n, boolean reorthogonalise) {
+  static double[][] of(
+      double[] x, double[] w, double lo, double hi, int n, boolean reorthogonalise) {
     int len = x.length;
     // Work on [-1, 1] for conditioning.
     double[] t = new double[len];
@@ -137,7 +137,11 @@ final class GaussRule {
         }
         alpha[k] = a;
         m = k + 1;
-        double b = Math.sqrt(reorthogonalise ? reorthogonalised(q, k, z) : threeTerm(q, k, a, k > 0 ? beta[k - 1] : 0, z));
+        double b =
+            Math.sqrt(
+                reorthogonalise
+                    ? reorthogonalised(q, k, z)
+                    : threeTerm(q, k, a, k > 0 ? beta[k - 1] : 0, z));
         if (k == n - 1 || b < 1e-13) {
           break;
         }

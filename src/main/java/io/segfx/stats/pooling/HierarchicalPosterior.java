@@ -33,8 +33,20 @@ import java.io.Serializable;
  *     empirical-Bayes {@link #plugIn}
  */
 public record HierarchicalPosterior(
-    double[] y, double[] v, double[] tau, double[] weight, double[] muHat, double[] muVar, double tauMean, double tauQ025,
-    double tauQ975, double muMean, double muSd, double muQ025, double muQ975, boolean grid)
+    double[] y,
+    double[] v,
+    double[] tau,
+    double[] weight,
+    double[] muHat,
+    double[] muVar,
+    double tauMean,
+    double tauQ025,
+    double tauQ975,
+    double muMean,
+    double muSd,
+    double muQ025,
+    double muQ975,
+    boolean grid)
     implements Serializable {
 
   /**
@@ -43,12 +55,24 @@ public record HierarchicalPosterior(
    * induces between segments (sum_j a_j B_j)² SE², which treating segment posteriors as independent
    * would drop (at tau = 0 every segment effect is mu itself).
    */
-  public static HierarchicalPosterior plugIn(double[] y, double[] se, double mu, double muSe, double tau2) {
+  public static HierarchicalPosterior plugIn(
+      double[] y, double[] se, double mu, double muSe, double tau2) {
     double[] v = PoolingInputs.variances(y, se, 1);
     return new HierarchicalPosterior(
-        y.clone(), v, new double[] {Math.sqrt(tau2)}, new double[] {1}, new double[] {mu}, new double[] {muSe * muSe},
-        Math.sqrt(tau2), Double.NaN, Double.NaN, mu, muSe, mu - io.segfx.stats.NormalSummary.Z975 * muSe,
-        mu + io.segfx.stats.NormalSummary.Z975 * muSe, false);
+        y.clone(),
+        v,
+        new double[] {Math.sqrt(tau2)},
+        new double[] {1},
+        new double[] {mu},
+        new double[] {muSe * muSe},
+        Math.sqrt(tau2),
+        Double.NaN,
+        Double.NaN,
+        mu,
+        muSe,
+        mu - io.segfx.stats.NormalSummary.Z975 * muSe,
+        mu + io.segfx.stats.NormalSummary.Z975 * muSe,
+        false);
   }
 
   /** Number of segments J. */

@@ -3,8 +3,8 @@ package io.segfx.stats.pooling;
 /**
  * The eigen step of Golub–Welsch (1969): the eigenvalues of a symmetric tridiagonal Jacobi matrix
  * are the Gauss nodes, and the squared first components of its unit eigenvectors the weights.
- * Implicit QL with Wilkinson shifts (Wilkinson &amp; Reinsch, Handbook for Automatic Computation II,
- * procedure tql2; Press et al., Numerical Recipes 3rd ed., section 11.4), applying each plane
+ * Implicit QL with Wilkinson shifts (Wilkinson &amp; Reinsch, Handbook for Automatic Computation
+ * II, procedure tql2; Press et al., Numerical Recipes 3rd ed., section 11.4), applying each plane
  * rotation only to the first row of the eigenvector matrix: O(n²) instead of O(n³) and no n×n
  * matrix.
  *
@@ -12,9 +12,9 @@ package io.segfx.stats.pooling;
  * builds all n eigenvectors, because that is slower by more than the 20% issue #20 allows. Measured
  * with JMH ({@code EigenBenchmarks}: the 24-node Legendre Jacobi matrix, 2 forks of 8 one-second
  * iterations after 5 warm-ups, run twice) on a 2-core x86-64 VM shared with other work (load
- * average 6 to 8), OpenJDK 17.0.15: this QL 21.5 and 23.4 µs per matrix, Commons Math 49.8 and
- * 59.8 µs, 2.3 to 2.6 times as long; in all six runs on that machine (shorter ones, and the code
- * before it left FullBayesPooling, included) 1.4 to 3.7 times as long. Commons Math also rotates in
+ * average 6 to 8), OpenJDK 17.0.15: this QL 21.5 and 23.4 µs per matrix, Commons Math 49.8 and 59.8
+ * µs, 2.3 to 2.6 times as long; in all six runs on that machine (shorter ones, and the code before
+ * it left FullBayesPooling, included) 1.4 to 3.7 times as long. Commons Math also rotates in
  * another order, so its nodes would differ in the last bits, which {@code FullBayesBitsTest} holds
  * fixed. The runs are in docs/performance.md.
  */

@@ -14,12 +14,13 @@ import org.apache.commons.math3.distribution.TDistribution;
  *   SE_KH = sqrt(max(1, q) / sum w_j) = max(SE_KH, 1/sqrt(sum w_j))        (adhoc, truncated)
  * </pre>
  *
- * When q &lt; 1 (the estimates scatter less than their standard errors imply, as whenever DL's
- * tau² is 0 and Q &lt; k - 1) the untruncated SE is below the classical 1/sqrt(sum w_j), by the
- * factor sqrt(q), and its t interval can be narrower than the normal one, down to zero width as the
+ * When q &lt; 1 (the estimates scatter less than their standard errors imply, as whenever DL's tau²
+ * is 0 and Q &lt; k - 1) the untruncated SE is below the classical 1/sqrt(sum w_j), by the factor
+ * sqrt(q), and its t interval can be narrower than the normal one, down to zero width as the
  * estimates coincide. The truncation keeps the adjustment from ever shrinking the classical SE
- * (Jackson, Law, Rücker &amp; Schwarzer 2017, Statistics in Medicine 36:3923, section 4.3; metafor's
- * {@code rma.uni} sets its factor {@code s2w} to 1 where it is below 1, and keeps the t quantile).
+ * (Jackson, Law, Rücker &amp; Schwarzer 2017, Statistics in Medicine 36:3923, section 4.3;
+ * metafor's {@code rma.uni} sets its factor {@code s2w} to 1 where it is below 1, and keeps the t
+ * quantile).
  *
  * @param se SE_KH
  * @param q025 lower end of the 95% interval

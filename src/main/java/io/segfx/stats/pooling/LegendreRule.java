@@ -40,11 +40,11 @@ final class LegendreRule {
 
   /**
    * The x in [-1, 1] where the mass of a panel's density reaches {@code target}: the density is the
-   * degree-7 polynomial through the panel's 8 Gauss–Legendre points, in Legendre form c_k = (2k+1)/2
-   * sum_i w_i P_k(t_i) (exact by the rule's discrete orthogonality), whose integral from -1 is c_0
-   * (x + 1) + sum_k c_k (P_{k+1}(x) - P_{k-1}(x)) / (2k + 1) (Abramowitz &amp; Stegun 22.13.1 /
-   * 8.5.3); the crossing of {@code target} is found by Newton's method on that polynomial,
-   * bracketed.
+   * degree-7 polynomial through the panel's 8 Gauss–Legendre points, in Legendre form c_k =
+   * (2k+1)/2 sum_i w_i P_k(t_i) (exact by the rule's discrete orthogonality), whose integral from
+   * -1 is c_0 (x + 1) + sum_k c_k (P_{k+1}(x) - P_{k-1}(x)) / (2k + 1) (Abramowitz &amp; Stegun
+   * 22.13.1 / 8.5.3); the crossing of {@code target} is found by Newton's method on that
+   * polynomial, bracketed.
    *
    * @param weight node masses, the panel's 8 from {@code from} on (w_i above: rule weight times
    *     density)
@@ -93,7 +93,9 @@ final class LegendreRule {
     return x;
   }
 
-  /** P_0(x) .. P_{out.length-1}(x) by Bonnet's recurrence (k+1) P_{k+1} = (2k+1) x P_k - k P_{k-1}. */
+  /**
+   * P_0(x) .. P_{out.length-1}(x) by Bonnet's recurrence (k+1) P_{k+1} = (2k+1) x P_k - k P_{k-1}.
+   */
   private static void legendre(double x, double[] out) {
     out[0] = 1;
     out[1] = x;

@@ -12,8 +12,8 @@ package io.segfx.stats.pooling;
  * </pre>
  *
  * Each factor's e_j and f_j are read from its bits, exactly; after every 64 factors m is scaled
- * back into [1, 2) by its own exponent, also exactly, so m stays below 2^65. One instance holds
- * one product at a time; {@link #reset} starts the next.
+ * back into [1, 2) by its own exponent, also exactly, so m stays below 2^65. One instance holds one
+ * product at a time; {@link #reset} starts the next.
  */
 final class LogProduct {
   /** log 2, the weight of one unit of {@link #exponent}. */
@@ -63,6 +63,8 @@ final class LogProduct {
 
   /** 2^k for the normal exponents k in [-1022, 1023], exactly. */
   static double powerOfTwo(int k) {
-    return k >= -1022 && k <= 1023 ? Double.longBitsToDouble((long) (k + 1023) << 52) : Math.scalb(1.0, k);
+    return k >= -1022 && k <= 1023
+        ? Double.longBitsToDouble((long) (k + 1023) << 52)
+        : Math.scalb(1.0, k);
   }
 }

@@ -23,8 +23,8 @@ final class PoolingInputs {
   }
 
   /**
-   * The random-effects weighted mean and its standard error for a given tau^2: {@code mu =
-   * sum(w y)/sum(w)}, {@code SE = 1/sqrt(sum w)}, {@code w_j = 1/(v_j + tau^2)}.
+   * The random-effects weighted mean and its standard error for a given tau^2: {@code mu = sum(w
+   * y)/sum(w)}, {@code SE = 1/sqrt(sum w)}, {@code w_j = 1/(v_j + tau^2)}.
    */
   static double[] weightedMean(double[] y, double[] v, double tau2) {
     double sw = 0;

@@ -2,9 +2,9 @@ package io.segfx.stats.pooling;
 
 /**
  * Restricted maximum likelihood estimate of the between-segment variance of the normal–normal
- * model, by Fisher scoring (Viechtbauer, "Bias and efficiency of meta-analytic variance
- * estimators in the random-effects model", J. Educ. Behav. Stat. 30, 2005, 261–293, eqs. 10–12;
- * the algorithm of R's {@code metafor::rma(method = "REML")}).
+ * model, by Fisher scoring (Viechtbauer, "Bias and efficiency of meta-analytic variance estimators
+ * in the random-effects model", J. Educ. Behav. Stat. 30, 2005, 261–293, eqs. 10–12; the algorithm
+ * of R's {@code metafor::rma(method = "REML")}).
  *
  * <p>With {@code w_j = 1/(v_j + tau2)}, {@code mu(tau2) = sum(w y)/sum(w)} and {@code P = W - W 1
  * 1' W / sum(w)}, the restricted log-likelihood has score and expected information
@@ -22,9 +22,9 @@ package io.segfx.stats.pooling;
  * or is more than half the step before last, is replaced by bisection (the safeguard of rtsafe,
  * Press et al., Numerical Recipes, 3rd ed., section 9.4). The first step to or below 0 goes to 0
  * itself: with U(0) <= 0 the maximum is on the boundary and the estimate is exactly 0 (bisection
- * would only approach it, leaving tau2 ~ 1e-12 where the segments should be pooled completely).
- * The restricted likelihood can have a local maximum inside besides one at 0 (on a random group of
- * 19 segments: log L 146.084 at 0 against 145.875 at the interior root 4.7e-9); the root found is
+ * would only approach it, leaving tau2 ~ 1e-12 where the segments should be pooled completely). The
+ * restricted likelihood can have a local maximum inside besides one at 0 (on a random group of 19
+ * segments: log L 146.084 at 0 against 145.875 at the interior root 4.7e-9); the root found is
  * compared with 0 and the higher kept. It stops when a step, or the bracket, is below {@link
  * #TOLERANCE} times {@code tau2 + mean(v_j)}: relative to the scale of the variances, so that
  * estimates in large units converge as those near 1 do (an absolute 1e-10, one ulp of tau2 ~ 1e6,
@@ -33,6 +33,7 @@ package io.segfx.stats.pooling;
 public final class Reml {
   /** Convergence tolerance on tau^2, relative to tau^2 + mean(se^2). */
   public static final double TOLERANCE = 1e-10;
+
   /** Iteration cap; reaching it throws. */
   public static final int MAX_ITERATIONS = 1000;
 
@@ -100,7 +101,8 @@ public final class Reml {
           next = 0;
         } else {
           boolean outside = !(next > lo && next < hi) && !(score == 0);
-          if (outside || (hi < Double.POSITIVE_INFINITY && Math.abs(next - tau2) > 0.5 * stepBeforeLast)) {
+          if (outside
+              || (hi < Double.POSITIVE_INFINITY && Math.abs(next - tau2) > 0.5 * stepBeforeLast)) {
             next = 0.5 * (lo + hi);
           }
         }
@@ -112,7 +114,9 @@ public final class Reml {
       lastStep = Math.abs(next - tau2);
       boolean done = lastStep < tol || hi - lo < tol;
       tau2 = next;
-      if (done && tau2 > 0 && restrictedLogLikelihood(y, v, 0) > restrictedLogLikelihood(y, v, tau2)) {
+      if (done
+          && tau2 > 0
+          && restrictedLogLikelihood(y, v, 0) > restrictedLogLikelihood(y, v, tau2)) {
         tau2 = 0;
       }
       if (done) {
@@ -125,8 +129,8 @@ public final class Reml {
   }
 
   /**
-   * The restricted log-likelihood up to a constant (Viechtbauer 2005, eq. 9):
-   * {@code -1/2 [sum log(v_j + tau2) + log sum w_j + sum w_j (y_j - mu)^2]}, w_j = 1/(v_j + tau2).
+   * The restricted log-likelihood up to a constant (Viechtbauer 2005, eq. 9): {@code -1/2 [sum
+   * log(v_j + tau2) + log sum w_j + sum w_j (y_j - mu)^2]}, w_j = 1/(v_j + tau2).
    */
   static double restrictedLogLikelihood(double[] y, double[] v, double tau2) {
     double sw = 0;

@@ -3,10 +3,10 @@ package io.segfx.stats.pooling;
 import java.io.Serializable;
 
 /**
- * A prior on the between-segment sd tau of the normal hierarchical model: {@code uniform} on [0,
- * ∞) (improper; Bayesian Data Analysis 3rd ed. section 5.4's default, proper posterior for J >= 3),
- * {@code half-normal} with scale S, density ∝ exp(-tau²/(2S²)), or {@code half-cauchy} with scale S,
- * density ∝ 1/(1 + (tau/S)²) (Gelman 2006, "Prior distributions for variance parameters in
+ * A prior on the between-segment sd tau of the normal hierarchical model: {@code uniform} on [0, ∞)
+ * (improper; Bayesian Data Analysis 3rd ed. section 5.4's default, proper posterior for J >= 3),
+ * {@code half-normal} with scale S, density ∝ exp(-tau²/(2S²)), or {@code half-cauchy} with scale
+ * S, density ∝ 1/(1 + (tau/S)²) (Gelman 2006, "Prior distributions for variance parameters in
  * hierarchical models", Bayesian Analysis 1(3)).
  *
  * @param kind {@code uniform}, {@code half-normal} or {@code half-cauchy}
@@ -20,7 +20,8 @@ public record TauPrior(String kind, double scale) implements Serializable {
       throw new IllegalArgumentException("unknown tau prior " + kind);
     }
     if (!kind.equals("uniform") && !(scale > 0 && Double.isFinite(scale))) {
-      throw new IllegalArgumentException(kind + " tau prior needs a finite scale > 0, got " + scale);
+      throw new IllegalArgumentException(
+          kind + " tau prior needs a finite scale > 0, got " + scale);
     }
   }
 

@@ -38,7 +38,8 @@ class FullBayesBitsTest {
     try (BufferedReader r =
         new BufferedReader(
             new InputStreamReader(
-                FullBayesBitsTest.class.getResourceAsStream("/fixtures/fullbayes_bits.txt"), StandardCharsets.UTF_8))) {
+                FullBayesBitsTest.class.getResourceAsStream("/fixtures/fullbayes_bits.txt"),
+                StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null) {
         if (!line.startsWith("#")) {
@@ -57,8 +58,11 @@ class FullBayesBitsTest {
   static List<String> lines() {
     List<String> out = new ArrayList<>();
     TauPrior[] priors = {
-      TauPrior.UNIFORM, new TauPrior("half-normal", 5), new TauPrior("half-cauchy", 5),
-      new TauPrior("half-cauchy", 1e-4), new TauPrior("half-normal", 1e-6)
+      TauPrior.UNIFORM,
+      new TauPrior("half-normal", 5),
+      new TauPrior("half-cauchy", 5),
+      new TauPrior("half-cauchy", 1e-4),
+      new TauPrior("half-normal", 1e-6)
     };
     for (TauPrior prior : priors) {
       for (double[] muPrior : new double[][] {null, {0, 50}}) {
@@ -67,9 +71,14 @@ class FullBayesBitsTest {
       }
     }
     out.add(line("schools grid", FullBayesPooling.fit(Y, SE, TauPrior.UNIFORM, null, false)));
-    out.add(line("schools 64 panels", FullBayesPooling.fit(Y, SE, TauPrior.UNIFORM, null, false, 64)));
+    out.add(
+        line("schools 64 panels", FullBayesPooling.fit(Y, SE, TauPrior.UNIFORM, null, false, 64)));
     for (int j = 3; j <= 4; j++) {
-      out.add(line("schools first " + j, FullBayesPooling.fit(Arrays.copyOf(Y, j), Arrays.copyOf(SE, j), TauPrior.UNIFORM, null)));
+      out.add(
+          line(
+              "schools first " + j,
+              FullBayesPooling.fit(
+                  Arrays.copyOf(Y, j), Arrays.copyOf(SE, j), TauPrior.UNIFORM, null)));
     }
     Random r = new Random(20);
     for (int g = 0; g < 24; g++) {
@@ -82,14 +91,18 @@ class FullBayesBitsTest {
         y[j] = tau * r.nextGaussian() + se[j] * r.nextGaussian();
       }
       TauPrior prior = priors[g % priors.length];
-      out.add(line("random " + g + " J=" + k + " " + prior, FullBayesPooling.fit(y, se, prior, g % 4 == 1 ? new double[] {0, 2} : null)));
+      out.add(
+          line(
+              "random " + g + " J=" + k + " " + prior,
+              FullBayesPooling.fit(y, se, prior, g % 4 == 1 ? new double[] {0, 2} : null)));
     }
     HierarchicalPosterior grid = FullBayesPooling.fit(Y, SE, TauPrior.UNIFORM, null, false);
     double[] u = new double[grid.tau().length];
     for (int i = 0; i < u.length; i++) {
       u[i] = grid.tau()[i] / (12 + grid.tau()[i]);
     }
-    double[][] rule = GaussRule.of(u, grid.weight(), u[0], u[u.length - 1], FullBayesPooling.NODES, true);
+    double[][] rule =
+        GaussRule.of(u, grid.weight(), u[0], u[u.length - 1], FullBayesPooling.NODES, true);
     out.add("gauss reorthogonalised nodes=" + digest(rule[0]) + " weights=" + digest(rule[1]));
     for (int c = 0; c < 8; c++) {
       int n = 1 + r.nextInt(30);
@@ -107,10 +120,15 @@ class FullBayesBitsTest {
 
   private static String line(String name, HierarchicalPosterior p) {
     StringBuilder s = new StringBuilder(name);
-    double[] scalars = {p.tauMean(), p.tauQ025(), p.tauQ975(), p.muMean(), p.muSd(), p.muQ025(), p.muQ975()};
+    double[] scalars = {
+      p.tauMean(), p.tauQ025(), p.tauQ975(), p.muMean(), p.muSd(), p.muQ025(), p.muQ975()
+    };
     String[] names = {"tauMean", "tauQ025", "tauQ975", "muMean", "muSd", "muQ025", "muQ975"};
     for (int i = 0; i < scalars.length; i++) {
-      s.append(' ').append(names[i]).append('=').append(Long.toHexString(Double.doubleToLongBits(scalars[i])));
+      s.append(' ')
+          .append(names[i])
+          .append('=')
+          .append(Long.toHexString(Double.doubleToLongBits(scalars[i])));
     }
     s.append(" tau=").append(digest(p.tau()));
     s.append(" weight=").append(digest(p.weight()));
@@ -126,7 +144,9 @@ class FullBayesBitsTest {
       b.putLong(Double.doubleToLongBits(v));
     }
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b.array())).substring(0, 16);
+      return HexFormat.of()
+          .formatHex(MessageDigest.getInstance("SHA-256").digest(b.array()))
+          .substring(0, 16);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -60,7 +60,14 @@ class FullBayesPoolingTest {
         acc[6] += w * mu * mu;
       }
     }
-    return new double[] {acc[1] / acc[0], acc[2] / acc[0], acc[3] / acc[0], acc[4] / acc[0], acc[5] / acc[0], acc[6] / acc[0]};
+    return new double[] {
+      acc[1] / acc[0],
+      acc[2] / acc[0],
+      acc[3] / acc[0],
+      acc[4] / acc[0],
+      acc[5] / acc[0],
+      acc[6] / acc[0]
+    };
   }
 
   private static void againstBruteForce(TauPrior prior, double[] muPrior, double tol) {
@@ -74,7 +81,8 @@ class FullBayesPoolingTest {
     assertEquals(ref[3], p.theta(0).upperTail(0), tol, "P(theta_A > 0)");
     assertEquals(ref[4], p.theta(2).upperTail(10), tol, "P(theta_C > 10)");
     assertEquals(Math.sqrt(ref[5] - ref[0] * ref[0]), mu.sd(), tol * mu.sd(), "sd(mu)");
-    assertEquals(Math.sqrt(ref[5] - ref[0] * ref[0]), p.muSd(), tol * p.muSd(), "sd(mu) from the grid");
+    assertEquals(
+        Math.sqrt(ref[5] - ref[0] * ref[0]), p.muSd(), tol * p.muSd(), "sd(mu) from the grid");
   }
 
   /**
@@ -99,7 +107,10 @@ class FullBayesPoolingTest {
       double[] cond = FullBayesPooling.conditional(y, v, null, tau[a]);
       muHat[a] = cond[0];
       muVar[a] = cond[1];
-      double l = prior.logDensity(tau[a]) + Math.log(8 * Math.PI / 2 / Math.pow(Math.cos(Math.PI * x / 2), 2)) + 0.5 * Math.log(cond[1]);
+      double l =
+          prior.logDensity(tau[a])
+              + Math.log(8 * Math.PI / 2 / Math.pow(Math.cos(Math.PI * x / 2), 2))
+              + 0.5 * Math.log(cond[1]);
       for (int j = 0; j < y.length; j++) {
         double var = v[j] + tau[a] * tau[a];
         l += -0.5 * Math.log(var) - 0.5 * (y[j] - cond[0]) * (y[j] - cond[0]) / var;
@@ -126,15 +137,19 @@ class FullBayesPoolingTest {
 
   /**
    * With few segments tau's posterior tail is heavy and V_mu grows like tau²: mu's sd is read from
-   * the 200-point grid, not from the Gauss rule (whose polynomials cannot follow V_mu's pole at
-   * u = 1: it missed by 1.1e-3 at J = 3 and 2.6e-3 at J = 5 here). Against the brute force above:
-   * 1e-5 of sd(mu) or E[tau], the grid's O(h²) error where the density does not vanish at u = 1
+   * the 200-point grid, not from the Gauss rule (whose polynomials cannot follow V_mu's pole at u =
+   * 1: it missed by 1.1e-3 at J = 3 and 2.6e-3 at J = 5 here). Against the brute force above: 1e-5
+   * of sd(mu) or E[tau], the grid's O(h²) error where the density does not vanish at u = 1
    * (measured: at most 3.3e-6 in these cases).
    */
   @Test
   void muMomentsWithFewSegmentsAgreeWithBruteForce() {
     Object[][] cases = {
-      {3, new TauPrior("half-cauchy", 5)}, {5, TauPrior.UNIFORM}, {6, TauPrior.UNIFORM}, {3, new TauPrior("half-normal", 20)}, {8, TauPrior.UNIFORM}
+      {3, new TauPrior("half-cauchy", 5)},
+      {5, TauPrior.UNIFORM},
+      {6, TauPrior.UNIFORM},
+      {3, new TauPrior("half-normal", 20)},
+      {8, TauPrior.UNIFORM}
     };
     for (Object[] c : cases) {
       int j = (Integer) c[0];
@@ -182,23 +197,33 @@ class FullBayesPoolingTest {
    */
   @Test
   void momentsThatDoNotExistAreInfinite() {
-    HierarchicalPosterior three = FullBayesPooling.fit(java.util.Arrays.copyOf(Y, 3), java.util.Arrays.copyOf(SE, 3), TauPrior.UNIFORM, null);
+    HierarchicalPosterior three =
+        FullBayesPooling.fit(
+            java.util.Arrays.copyOf(Y, 3), java.util.Arrays.copyOf(SE, 3), TauPrior.UNIFORM, null);
     assertEquals(Double.POSITIVE_INFINITY, three.tauMean());
     assertEquals(Double.POSITIVE_INFINITY, three.muSd());
     assertTrue(Double.isFinite(three.tauQ975()) && Double.isFinite(three.mu().quantile(0.975)));
-    HierarchicalPosterior four = FullBayesPooling.fit(java.util.Arrays.copyOf(Y, 4), java.util.Arrays.copyOf(SE, 4), TauPrior.UNIFORM, null);
+    HierarchicalPosterior four =
+        FullBayesPooling.fit(
+            java.util.Arrays.copyOf(Y, 4), java.util.Arrays.copyOf(SE, 4), TauPrior.UNIFORM, null);
     assertTrue(Double.isFinite(four.tauMean()));
     assertEquals(Double.POSITIVE_INFINITY, four.muSd());
     HierarchicalPosterior bounded =
-        FullBayesPooling.fit(java.util.Arrays.copyOf(Y, 4), java.util.Arrays.copyOf(SE, 4), TauPrior.UNIFORM, new double[] {0, 50});
+        FullBayesPooling.fit(
+            java.util.Arrays.copyOf(Y, 4),
+            java.util.Arrays.copyOf(SE, 4),
+            TauPrior.UNIFORM,
+            new double[] {0, 50});
     assertTrue(Double.isFinite(bounded.tauMean()) && Double.isFinite(bounded.muSd()));
-    assertEquals(3, FullBayesPooling.tailExponent(3, new TauPrior("half-cauchy", 1), new double[] {0, 1}) - 2);
+    assertEquals(
+        3,
+        FullBayesPooling.tailExponent(3, new TauPrior("half-cauchy", 1), new double[] {0, 1}) - 2);
   }
 
   /**
    * Uniform, half-Cauchy and half-normal tau priors, flat and normal mu priors: agreement to 1e-4
-   * relative, the brute force's own discretisation error (it changes by less than that when its grid
-   * is halved).
+   * relative, the brute force's own discretisation error (it changes by less than that when its
+   * grid is halved).
    */
   @Test
   void agreesWithBruteForceIntegration() {
@@ -243,7 +268,8 @@ class FullBayesPoolingTest {
     assertEquals(21, p.tauQ975(), 4 * tauMcError(p.tauQ975(), 0.975) + 0.5, "tau q0.975");
   }
 
-  private static void assertNearDraws(double printed, NormalMixture m, double prob, double rounding, String what) {
+  private static void assertNearDraws(
+      double printed, NormalMixture m, double prob, double rounding, String what) {
     double q = m.quantile(prob);
     double h = 1e-3;
     double density = (m.upperTail(q - h) - m.upperTail(q + h)) / (2 * h);
@@ -251,7 +277,9 @@ class FullBayesPoolingTest {
     assertEquals(printed, q, 4 * mcError + rounding, what + " q" + prob);
   }
 
-  /** sqrt(p(1-p)/200)/f(q) with f the marginal p(tau | y) of BDA eq. (5.21), normalised numerically. */
+  /**
+   * sqrt(p(1-p)/200)/f(q) with f the marginal p(tau | y) of BDA eq. (5.21), normalised numerically.
+   */
   private static double tauMcError(double q, double prob) {
     int n = 400_000;
     double hi = 400;
@@ -318,7 +346,10 @@ class FullBayesPoolingTest {
       cases.add(new double[][] {y, se});
     }
     for (double[][] c : cases) {
-      for (TauPrior prior : new TauPrior[] {TauPrior.UNIFORM, new TauPrior("half-cauchy", 0.1), new TauPrior("half-normal", 5)}) {
+      for (TauPrior prior :
+          new TauPrior[] {
+            TauPrior.UNIFORM, new TauPrior("half-cauchy", 0.1), new TauPrior("half-normal", 5)
+          }) {
         HierarchicalPosterior grid = FullBayesPooling.fit(c[0], c[1], prior, null, false);
         HierarchicalPosterior rule = FullBayesPooling.fit(c[0], c[1], prior, null, true);
         assertTrue(rule.tau().length <= FullBayesPooling.NODES);
@@ -349,8 +380,8 @@ class FullBayesPoolingTest {
    * 1e4 times 0.2 to 2.2, tau = 0 in 30% of them, else 1e-2 to 10 times that scale; uniform prior)
    * against the adaptive grid it compresses. Measured worst cases (README, Full Bayes): quantiles
    * 1.25e-7 of the sd, mean and sd 3.3e-12, P(theta_j > 0) 1.3e-9; the tolerances are the
-   * documented 1.3e-7, 1e-11 and 2e-9 (the mean and sd integrate slowly varying functions of u,
-   * to near rounding; the far tails that set the 2.5/97.5% points vary faster in u).
+   * documented 1.3e-7, 1e-11 and 2e-9 (the mean and sd integrate slowly varying functions of u, to
+   * near rounding; the far tails that set the 2.5/97.5% points vary faster in u).
    */
   @Test
   void gaussRuleHoldsOnScaleFreeRandomGroups() {
@@ -404,7 +435,10 @@ class FullBayesPoolingTest {
         se[j] = 0.03 + 0.2 * r.nextDouble();
         y[j] = tau * r.nextGaussian() + se[j] * r.nextGaussian();
       }
-      for (TauPrior prior : new TauPrior[] {TauPrior.UNIFORM, new TauPrior("half-cauchy", 0.1), new TauPrior("half-normal", 5)}) {
+      for (TauPrior prior :
+          new TauPrior[] {
+            TauPrior.UNIFORM, new TauPrior("half-cauchy", 0.1), new TauPrior("half-normal", 5)
+          }) {
         HierarchicalPosterior ref = FullBayesPooling.fit(y, se, prior, null, false, 512);
         HierarchicalPosterior got = FullBayesPooling.fit(y, se, prior, null, false);
         String what = "group " + c + ", " + prior;
@@ -418,7 +452,11 @@ class FullBayesPoolingTest {
         assertEquals(ref.tauQ025(), got.tauQ025(), 3e-6 * tauWidth, what + " tau q025");
         assertEquals(ref.tauQ975(), got.tauQ975(), 3e-6 * tauWidth, what + " tau q975");
         NormalMixture refMu = ref.mu();
-        assertEquals(ref.muMean(), got.muMean(), 1e-8 * (refMu.quantile(0.975) - refMu.quantile(0.025)), what + " E[mu]");
+        assertEquals(
+            ref.muMean(),
+            got.muMean(),
+            1e-8 * (refMu.quantile(0.975) - refMu.quantile(0.025)),
+            what + " E[mu]");
         for (int j = 0; j < k; j++) {
           NormalMixture a = ref.theta(j);
           NormalMixture b = got.theta(j);
@@ -436,12 +474,12 @@ class FullBayesPoolingTest {
   /**
    * Posteriors far narrower than the u grid: tau 1e4 to 1e8 times the standard errors (all the mass
    * within 1e-4 to 1e-8 of u = 1), a half-normal scale 1e-6 of them (near u = 0), and half-Cauchy
-   * scales 1e-4 and 1e-6 of them (a spike near u = 0 with a tau^-2 tail up to the standard
-   * errors). Against a midpoint rule with 1,000,000 points in log tau from 1e-9 of the scale to
-   * 1e4 (at most 19 decades, a step of 4.4e-5): E[tau] to 1e-7 relative and tau's 2.5/97.5% points
-   * to 1e-4 relative. Before the coarse pass zoomed in and the panels started geometrically near a
-   * small prior scale, E[tau] was 0.0064 against 1.067 at 1e8, twice the half-normal's S sqrt(2/pi)
-   * at 1e-6, and 4% and 28-fold off for the half-Cauchy.
+   * scales 1e-4 and 1e-6 of them (a spike near u = 0 with a tau^-2 tail up to the standard errors).
+   * Against a midpoint rule with 1,000,000 points in log tau from 1e-9 of the scale to 1e4 (at most
+   * 19 decades, a step of 4.4e-5): E[tau] to 1e-7 relative and tau's 2.5/97.5% points to 1e-4
+   * relative. Before the coarse pass zoomed in and the panels started geometrically near a small
+   * prior scale, E[tau] was 0.0064 against 1.067 at 1e8, twice the half-normal's S sqrt(2/pi) at
+   * 1e-6, and 4% and 28-fold off for the half-Cauchy.
    */
   @Test
   void narrowPosteriorsAgreeWithBruteForceInLogTau() {
@@ -517,8 +555,12 @@ class FullBayesPoolingTest {
 
   @Test
   void uniformPriorNeedsThreeSegments() {
-    assertThrows(IllegalArgumentException.class, () -> FullBayesPooling.fit(new double[] {1, 2}, new double[] {1, 1}, TauPrior.UNIFORM, null));
-    FullBayesPooling.fit(new double[] {1, 2}, new double[] {1, 1}, new TauPrior("half-normal", 1), null);
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            FullBayesPooling.fit(new double[] {1, 2}, new double[] {1, 1}, TauPrior.UNIFORM, null));
+    FullBayesPooling.fit(
+        new double[] {1, 2}, new double[] {1, 1}, new TauPrior("half-normal", 1), null);
   }
 
   /**
@@ -538,7 +580,8 @@ class FullBayesPoolingTest {
       boolean bcg = r.get("dataset").equals("bcg");
       double[] y = bcg ? by : Y;
       double[] se = bcg ? bse : SE;
-      PoolingResult fit = r.get("method").equals("REML") ? Reml.fit(y, se) : DerSimonianLaird.fit(y, se);
+      PoolingResult fit =
+          r.get("method").equals("REML") ? Reml.fit(y, se) : DerSimonianLaird.fit(y, se);
       String what = r.get("dataset") + " " + r.get("method");
       // metafor stops its REML iteration at a change below 1e-5 in tau2 (rma's default threshold),
       // ours at 1e-10: the fits agree to metafor's tolerance ...
@@ -548,10 +591,22 @@ class FullBayesPoolingTest {
       // ... and at metafor's own tau2 the Knapp-Hartung figures agree to 1e-9 relative.
       double mu = PoolingInputs.weightedMean(y, PoolingInputs.variances(y, se, 2), tau2)[0];
       KnappHartung kh = KnappHartung.of(y, se, mu, tau2);
-      assertEquals(Double.parseDouble(r.get("estimate")), mu, 1e-9 * Math.abs(mu), what + " mu at metafor's tau2");
+      assertEquals(
+          Double.parseDouble(r.get("estimate")),
+          mu,
+          1e-9 * Math.abs(mu),
+          what + " mu at metafor's tau2");
       assertEquals(Double.parseDouble(r.get("se_knha")), kh.se(), 1e-9 * kh.se(), what + " se");
-      assertEquals(Double.parseDouble(r.get("ci_lb_knha")), kh.q025(), 1e-9 * Math.abs(kh.q025()), what + " lb");
-      assertEquals(Double.parseDouble(r.get("ci_ub_knha")), kh.q975(), 1e-9 * Math.abs(kh.q975()), what + " ub");
+      assertEquals(
+          Double.parseDouble(r.get("ci_lb_knha")),
+          kh.q025(),
+          1e-9 * Math.abs(kh.q025()),
+          what + " lb");
+      assertEquals(
+          Double.parseDouble(r.get("ci_ub_knha")),
+          kh.q975(),
+          1e-9 * Math.abs(kh.q975()),
+          what + " ub");
     }
   }
 

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** The Gauss rule of a grid measure (moved with {@link GaussRule} from FullBayesPoolingTest, unchanged). */
+/**
+ * The Gauss rule of a grid measure (moved with {@link GaussRule} from FullBayesPoolingTest,
+ * unchanged).
+ */
 class GaussRuleTest {
   /**
    * The plain three-term Lanczos recurrence against full reorthogonalisation on the grids of 50
@@ -33,8 +36,10 @@ class GaussRuleTest {
       for (int i = 0; i < u.length; i++) {
         u[i] = grid.tau()[i] / (scale + grid.tau()[i]);
       }
-      double[][] fast = GaussRule.of(u, grid.weight(), u[0], u[u.length - 1], FullBayesPooling.NODES, false);
-      double[][] safe = GaussRule.of(u, grid.weight(), u[0], u[u.length - 1], FullBayesPooling.NODES, true);
+      double[][] fast =
+          GaussRule.of(u, grid.weight(), u[0], u[u.length - 1], FullBayesPooling.NODES, false);
+      double[][] safe =
+          GaussRule.of(u, grid.weight(), u[0], u[u.length - 1], FullBayesPooling.NODES, true);
       assertTrue(fast != null, "orthogonality kept");
       assertEquals(safe[0].length, fast[0].length);
       for (int i = 0; i < safe[0].length; i++) {

@@ -1,11 +1,13 @@
 package io.segfx.stats.pooling;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** The Gauss rule's eigen step (moved with {@link JacobiEigen} from FullBayesPoolingTest, unchanged). */
+/**
+ * The Gauss rule's eigen step (moved with {@link JacobiEigen} from FullBayesPoolingTest,
+ * unchanged).
+ */
 class JacobiEigenTest {
   /**
    * The first-row QL (Golub–Welsch) against Commons Math's full eigendecomposition of random
@@ -24,7 +26,8 @@ class JacobiEigenTest {
         e[i] = i < n - 1 ? (c % 5 == 0 && i % 3 == 0 ? 0 : r.nextGaussian()) : 0;
       }
       org.apache.commons.math3.linear.EigenDecomposition full =
-          new org.apache.commons.math3.linear.EigenDecomposition(d.clone(), java.util.Arrays.copyOf(e, Math.max(n - 1, 0)));
+          new org.apache.commons.math3.linear.EigenDecomposition(
+              d.clone(), java.util.Arrays.copyOf(e, Math.max(n - 1, 0)));
       double[] nodes = d.clone();
       double[] w = JacobiEigen.solve(nodes, e.clone());
       double[] ev = full.getRealEigenvalues();
@@ -41,7 +44,9 @@ class JacobiEigenTest {
       for (int k = 0; k < n; k++) {
         assertEquals(ref[k][0], got[k][0], 1e-12, "eigenvalue " + k + " of case " + c);
         // Repeated eigenvalues (a zero off-diagonal) leave the split of weight between them free.
-        if (k == 0 || Math.abs(ref[k][0] - ref[k - 1][0]) > 1e-8 && (k == n - 1 || Math.abs(ref[k + 1][0] - ref[k][0]) > 1e-8)) {
+        if (k == 0
+            || Math.abs(ref[k][0] - ref[k - 1][0]) > 1e-8
+                && (k == n - 1 || Math.abs(ref[k + 1][0] - ref[k][0]) > 1e-8)) {
           assertEquals(ref[k][1], got[k][1], 1e-12, "weight " + k + " of case " + c);
         }
       }

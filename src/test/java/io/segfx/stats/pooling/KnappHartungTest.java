@@ -46,18 +46,28 @@ class KnappHartungTest {
       String what = r.get("dataset") + " " + r.get("method") + " " + r.get("test");
       KnappHartung atTheirs = KnappHartung.of(y, se, get(r, "estimate"), get(r, "tau2"), truncate);
       assertEquals(get(r, "se"), atTheirs.se(), 1e-12 * get(r, "se"), what + " se");
-      assertEquals(get(r, "ci_lb"), atTheirs.q025(), 1e-12 * Math.abs(get(r, "ci_lb")), what + " lb");
-      assertEquals(get(r, "ci_ub"), atTheirs.q975(), 1e-12 * Math.abs(get(r, "ci_ub")), what + " ub");
-      PoolingResult fit = r.get("method").equals("REML") ? Reml.fit(y, se) : DerSimonianLaird.fit(y, se);
+      assertEquals(
+          get(r, "ci_lb"), atTheirs.q025(), 1e-12 * Math.abs(get(r, "ci_lb")), what + " lb");
+      assertEquals(
+          get(r, "ci_ub"), atTheirs.q975(), 1e-12 * Math.abs(get(r, "ci_ub")), what + " ub");
+      PoolingResult fit =
+          r.get("method").equals("REML") ? Reml.fit(y, se) : DerSimonianLaird.fit(y, se);
       KnappHartung ours = KnappHartung.of(y, se, fit.mu(), fit.tau2(), truncate);
       assertEquals(get(r, "se"), ours.se(), 1e-8 * get(r, "se"), what + " se, own fit");
-      assertEquals(get(r, "ci_lb"), ours.q025(), 1e-8 * Math.abs(get(r, "ci_lb")), what + " lb, own fit");
-      assertEquals(get(r, "ci_ub"), ours.q975(), 1e-8 * Math.abs(get(r, "ci_ub")), what + " ub, own fit");
+      assertEquals(
+          get(r, "ci_lb"), ours.q025(), 1e-8 * Math.abs(get(r, "ci_lb")), what + " lb, own fit");
+      assertEquals(
+          get(r, "ci_ub"), ours.q975(), 1e-8 * Math.abs(get(r, "ci_ub")), what + " ub, own fit");
       if (truncate) {
         // adhoc's SE is the larger of the knha and the classical (test = "z") SE.
         Map<String, String> classical = z.get(r.get("dataset") + r.get("method"));
-        KnappHartung untruncated = KnappHartung.of(y, se, get(r, "estimate"), get(r, "tau2"), false);
-        assertEquals(Math.max(untruncated.se(), get(classical, "se")), atTheirs.se(), 1e-12 * atTheirs.se(), what);
+        KnappHartung untruncated =
+            KnappHartung.of(y, se, get(r, "estimate"), get(r, "tau2"), false);
+        assertEquals(
+            Math.max(untruncated.se(), get(classical, "se")),
+            atTheirs.se(),
+            1e-12 * atTheirs.se(),
+            what);
       }
       checked++;
     }

@@ -129,14 +129,18 @@ class PoolingTest {
    * One segment with a standard error 1e9 times below the others' (a nearly constant metric) made
    * DL's denominator sum w - sum w^2 / sum w cancel to 0, so tau2 = Inf and every posterior NaN;
    * REML, started from DL, gave up. DL is checked against the formula in exact rationals
-   * (BigDecimal, 60 digits: 1e-12 relative, a few roundings of the double inputs), REML against
-   * the brute-force maximum (1e-6, as above). metafor warns on this input and its DL tau2 (0.2266)
-   * is off the exact value (0.13975), so it is no reference here.
+   * (BigDecimal, 60 digits: 1e-12 relative, a few roundings of the double inputs), REML against the
+   * brute-force maximum (1e-6, as above). metafor warns on this input and its DL tau2 (0.2266) is
+   * off the exact value (0.13975), so it is no reference here.
    */
   @Test
   void oneDominantWeightKeepsDlAndRemlFinite() {
-    double[] y = {0.5000000002574603, -0.08810719160054742, -0.27944589917414736, 0.9476577796710611};
-    double[] se = {2.56206665818931E-10, 0.34083060921676256, 0.31735793035237875, 0.30903072210279564};
+    double[] y = {
+      0.5000000002574603, -0.08810719160054742, -0.27944589917414736, 0.9476577796710611
+    };
+    double[] se = {
+      2.56206665818931E-10, 0.34083060921676256, 0.31735793035237875, 0.30903072210279564
+    };
     java.math.MathContext mc = new java.math.MathContext(60);
     java.math.BigDecimal sw = java.math.BigDecimal.ZERO;
     java.math.BigDecimal sw2 = java.math.BigDecimal.ZERO;
@@ -191,7 +195,10 @@ class PoolingTest {
     return -0.5 * (logs + Math.log(sw) + q);
   }
 
-  /** shared/fixtures README: DL tau2 0.43583, mu 1.09206 (SE 0.17180); REML 0.41696, 1.09229 (0.16869). */
+  /**
+   * shared/fixtures README: DL tau2 0.43583, mu 1.09206 (SE 0.17180); REML 0.41696, 1.09229
+   * (0.16869).
+   */
   @Test
   void section9EstimatesUnderDlAndReml() {
     double[][] d = section9();
@@ -214,7 +221,8 @@ class PoolingTest {
     assertEquals(0.40227517730335716, r.tau2(), 1e-12);
     assertEquals(0.6342516671663995, r.tau(), 1e-12);
     // The floor binds when the raw estimates agree more than their SEs suggest.
-    PoolingResult floored = MomentsPooling.fit(new double[] {1, 1.01, 0.99}, new double[] {1, 1, 1}, 0.05);
+    PoolingResult floored =
+        MomentsPooling.fit(new double[] {1, 1.01, 0.99}, new double[] {1, 1, 1}, 0.05);
     assertEquals(0.05, floored.tau2(), 0.0);
   }
 
@@ -234,7 +242,10 @@ class PoolingTest {
             IllegalArgumentException.class,
             () -> Reml.fit(new double[] {1, 2, 3}, new double[] {1, 0, 1}));
     assertTrue(e.getMessage().contains("std_error[1] must be > 0, got 0.0"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> DerSimonianLaird.fit(new double[] {1}, new double[] {1}));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> DerSimonianLaird.fit(new double[] {1}, new double[] {1}));
     assertTrue(e.getMessage().contains("at least 2"), e.getMessage());
   }
 }
