@@ -3,10 +3,10 @@ package io.segfx.job;
 import io.segfx.config.OptionDef;
 import io.segfx.config.OptionValues;
 import io.segfx.config.UsageException;
-import io.segfx.io.RunOutput;
-import io.segfx.model.SeriesPoint;
 import io.segfx.io.OutputTables;
+import io.segfx.io.RunOutput;
 import io.segfx.io.SafeText;
+import io.segfx.model.SeriesPoint;
 import io.segfx.spark.Columns;
 import io.segfx.spark.DataErrors;
 import io.segfx.spark.ImpactInputStage;
@@ -14,7 +14,6 @@ import io.segfx.spark.InputReader;
 import io.segfx.spark.TimeValues;
 import io.segfx.stats.ImpactAnalysis;
 import io.segfx.stats.Seeds;
-import java.io.Serializable;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -45,62 +44,177 @@ public final class CausalImpactJob {
   public static final String COMMAND = "causal-impact";
   public static final String IMPACT_SUMMARY = "impact_summary";
   public static final String IMPACT_POINTWISE = "impact_pointwise";
-  /** Status of a series every row of which is quarantined (see the manifest's rejected_by_reason). */
+
+  /**
+   * Status of a series every row of which is quarantined (see the manifest's rejected_by_reason).
+   */
   public static final String NO_USABLE_ROWS = "no_usable_rows";
 
   public static final List<OptionDef> OPTIONS =
       List.of(
-          OptionDef.required("input", OptionDef.Kind.STRING, "long rows: series, time, outcome, control columns"),
-          OptionDef.required("output", OptionDef.Kind.STRING, "output folder (impact_summary, impact_pointwise, manifest.json)"),
-          OptionDef.of("spec", OptionDef.Kind.STRING, null, "YAML job spec with the same keys as these options"),
-          OptionDef.choice("input-format", null, List.of("parquet", "csv"), "input format (default: from the extension, else parquet)"),
-          OptionDef.choice("output-format", "parquet", List.of("parquet", "csv"), "format of the output tables"),
-          OptionDef.of("series-col", OptionDef.Kind.STRING, "series_id", "series id column; absent = one series named 'all'"),
-          OptionDef.required("time-col", OptionDef.Kind.STRING, "time column: numbers, or ISO dates/timestamps (2026-01-05, 2026-01-05T10:00:00, read as days since 1970-01-01 UTC; no zone = UTC)"),
-          OptionDef.required("outcome-col", OptionDef.Kind.STRING, "outcome column of the treated series"),
+          OptionDef.required(
+              "input", OptionDef.Kind.STRING, "long rows: series, time, outcome, control columns"),
+          OptionDef.required(
+              "output",
+              OptionDef.Kind.STRING,
+              "output folder (impact_summary, impact_pointwise, manifest.json)"),
+          OptionDef.of(
+              "spec",
+              OptionDef.Kind.STRING,
+              null,
+              "YAML job spec with the same keys as these options"),
+          OptionDef.choice(
+              "input-format",
+              null,
+              List.of("parquet", "csv"),
+              "input format (default: from the extension, else parquet)"),
+          OptionDef.choice(
+              "output-format", "parquet", List.of("parquet", "csv"), "format of the output tables"),
+          OptionDef.of(
+              "series-col",
+              OptionDef.Kind.STRING,
+              "series_id",
+              "series id column; absent = one series named 'all'"),
+          OptionDef.required(
+              "time-col",
+              OptionDef.Kind.STRING,
+              "time column: numbers, or ISO dates/timestamps (2026-01-05, 2026-01-05T10:00:00, read"
+                  + " as days since 1970-01-01 UTC; no zone = UTC)"),
+          OptionDef.required(
+              "outcome-col", OptionDef.Kind.STRING, "outcome column of the treated series"),
           OptionDef.required("controls", OptionDef.Kind.LIST, "control series columns"),
-          OptionDef.of("intervention-time", OptionDef.Kind.STRING, null, "the intervention time of every series (rows at or after it are post): a number, or a date/timestamp when the time column holds dates"),
-          OptionDef.of("intervention-col", OptionDef.Kind.STRING, null, "column with each series' intervention time"),
-          OptionDef.of("interventions", OptionDef.Kind.STRING, null, "table of intervention windows: columns series_id (or --series-col), start, end (empty = open); one summary per window, each against the pre-period before the series' first window"),
-          OptionDef.of("trend", OptionDef.Kind.FLAG, null, "add a linear time trend regressor (the notebook does)"),
-          OptionDef.choice("model", "regression", List.of("regression", "local-level"), "regression (exact Student-t) or local-level (random-walk level + regression, Gibbs sampler with FFBS, as CausalImpact)"),
-          OptionDef.of("burn", OptionDef.Kind.INT, "500", "--model local-level: Gibbs burn-in iterations"),
-          OptionDef.of("gibbs-draws", OptionDef.Kind.INT, "2000", "--model local-level: kept Gibbs draws"),
-          OptionDef.of("draws", OptionDef.Kind.INT, "20000", "draws of the predictive sum for the relative effect"),
+          OptionDef.of(
+              "intervention-time",
+              OptionDef.Kind.STRING,
+              null,
+              "the intervention time of every series (rows at or after it are post): a number, or a"
+                  + " date/timestamp when the time column holds dates"),
+          OptionDef.of(
+              "intervention-col",
+              OptionDef.Kind.STRING,
+              null,
+              "column with each series' intervention time"),
+          OptionDef.of(
+              "interventions",
+              OptionDef.Kind.STRING,
+              null,
+              "table of intervention windows: columns series_id (or --series-col), start, end"
+                  + " (empty = open); one summary per window, each against the pre-period before"
+                  + " the series' first window"),
+          OptionDef.of(
+              "trend",
+              OptionDef.Kind.FLAG,
+              null,
+              "add a linear time trend regressor (the notebook does)"),
+          OptionDef.choice(
+              "model",
+              "regression",
+              List.of("regression", "local-level"),
+              "regression (exact Student-t) or local-level (random-walk level + regression, Gibbs"
+                  + " sampler with FFBS, as CausalImpact)"),
+          OptionDef.of(
+              "burn", OptionDef.Kind.INT, "500", "--model local-level: Gibbs burn-in iterations"),
+          OptionDef.of(
+              "gibbs-draws", OptionDef.Kind.INT, "2000", "--model local-level: kept Gibbs draws"),
+          OptionDef.of(
+              "draws",
+              OptionDef.Kind.INT,
+              "20000",
+              "draws of the predictive sum for the relative effect"),
           OptionDef.of("seed", OptionDef.Kind.LONG, "1", "run seed"),
-          OptionDef.of("alpha", OptionDef.Kind.DOUBLE, "0.05", "significance level: significant = the 1 - alpha interval of the cumulative impact excludes 0"),
-          OptionDef.of("placebos", OptionDef.Kind.INT, "10", "placebo intervention points inside the pre-period per series"),
-          OptionDef.of("prior", OptionDef.Kind.LIST, "1e4,1e-3,1e-3", "v0,a0,b0: beta ~ N(0, sigma^2 v0 I), sigma^2 ~ IG(a0, b0) (the notebook's section 10)"),
-          OptionDef.of("report", OptionDef.Kind.STRING, io.segfx.config.ReportScope.DEFAULT, "HTML report charts: top:N (by probability of a causal effect), all, or none"),
+          OptionDef.of(
+              "alpha",
+              OptionDef.Kind.DOUBLE,
+              "0.05",
+              "significance level: significant = the 1 - alpha interval of the cumulative impact"
+                  + " excludes 0"),
+          OptionDef.of(
+              "placebos",
+              OptionDef.Kind.INT,
+              "10",
+              "placebo intervention points inside the pre-period per series"),
+          OptionDef.of(
+              "prior",
+              OptionDef.Kind.LIST,
+              "1e4,1e-3,1e-3",
+              "v0,a0,b0: beta ~ N(0, sigma^2 v0 I), sigma^2 ~ IG(a0, b0) (the notebook's section"
+                  + " 10)"),
+          OptionDef.of(
+              "report",
+              OptionDef.Kind.STRING,
+              io.segfx.config.ReportScope.DEFAULT,
+              "HTML report charts: top:N (by probability of a causal effect), all, or none"),
           OptionDef.of("master", OptionDef.Kind.STRING, null, "Spark master"),
-          OptionDef.choice("mode", "error", List.of("error", "overwrite"), "when the output folder exists: fail, or replace it"));
+          OptionDef.choice(
+              "mode",
+              "error",
+              List.of("error", "overwrite"),
+              "when the output folder exists: fail, or replace it"));
 
   private CausalImpactJob() {}
 
   static final StructType SUMMARY_SCHEMA =
       schema(
-          "series_id:string", "status:string", "n_pre:int", "n_post:int", "average_mean:double", "average_sd:double",
-          "average_q025:double", "average_q975:double", "average_prob_positive:double", "cumulative_mean:double",
-          "cumulative_sd:double", "cumulative_q025:double", "cumulative_q975:double", "cumulative_prob_positive:double",
-          "relative_effect_mean:double", "relative_effect_q025:double", "relative_effect_q975:double", "tail_area_p:double",
-          "prob_causal_effect:double", "significant:boolean", "pre_r2:double", "pre_residual_sd:double",
-          "pre_residual_autocorrelation:double", "residual_drift_flag:boolean", "placebo_p:double", "placebos:int",
-          "intervention_time:double", "window:int", "window_end:double", "rows_rejected:long");
+          "series_id:string",
+          "status:string",
+          "n_pre:int",
+          "n_post:int",
+          "average_mean:double",
+          "average_sd:double",
+          "average_q025:double",
+          "average_q975:double",
+          "average_prob_positive:double",
+          "cumulative_mean:double",
+          "cumulative_sd:double",
+          "cumulative_q025:double",
+          "cumulative_q975:double",
+          "cumulative_prob_positive:double",
+          "relative_effect_mean:double",
+          "relative_effect_q025:double",
+          "relative_effect_q975:double",
+          "tail_area_p:double",
+          "prob_causal_effect:double",
+          "significant:boolean",
+          "pre_r2:double",
+          "pre_residual_sd:double",
+          "pre_residual_autocorrelation:double",
+          "residual_drift_flag:boolean",
+          "placebo_p:double",
+          "placebos:int",
+          "intervention_time:double",
+          "window:int",
+          "window_end:double",
+          "rows_rejected:long");
 
   static final StructType POINTWISE_SCHEMA =
       schema(
-          "series_id:string", "time:double", "post:boolean", "observed:double", "counterfactual_mean:double",
-          "counterfactual_q025:double", "counterfactual_q975:double", "impact_mean:double", "impact_q025:double",
-          "impact_q975:double", "cumulative_impact_mean:double", "cumulative_impact_q025:double", "cumulative_impact_q975:double",
+          "series_id:string",
+          "time:double",
+          "post:boolean",
+          "observed:double",
+          "counterfactual_mean:double",
+          "counterfactual_q025:double",
+          "counterfactual_q975:double",
+          "impact_mean:double",
+          "impact_q025:double",
+          "impact_q975:double",
+          "cumulative_impact_mean:double",
+          "cumulative_impact_q025:double",
+          "cumulative_impact_q975:double",
           "window:int");
 
   /** Runs the job; returns the summary rows. */
   public static List<Row> run(SparkSession spark, OptionValues v) {
     String runId = UUID.randomUUID().toString();
     Instant started = Instant.now();
-    int given = (v.has("intervention-time") ? 1 : 0) + (v.has("intervention-col") ? 1 : 0) + (v.has("interventions") ? 1 : 0);
+    int given =
+        (v.has("intervention-time") ? 1 : 0)
+            + (v.has("intervention-col") ? 1 : 0)
+            + (v.has("interventions") ? 1 : 0);
     if (given != 1) {
-      throw new UsageException("give exactly one of --intervention-time T, --intervention-col COLUMN and --interventions TABLE");
+      throw new UsageException(
+          "give exactly one of --intervention-time T, --intervention-col COLUMN and --interventions"
+              + " TABLE");
     }
     List<String> controls = v.list("controls");
     if (controls.isEmpty()) {
@@ -114,22 +228,41 @@ public final class CausalImpactJob {
         throw new UsageException("--controls names column '" + c + "' twice");
       }
     }
-    for (String[] role : new String[][] {{"outcome-col", v.string("outcome-col")}, {"time-col", v.string("time-col")},
-        {"series-col", v.string("series-col")}}) {
+    for (String[] role :
+        new String[][] {
+          {"outcome-col", v.string("outcome-col")},
+          {"time-col", v.string("time-col")},
+          {"series-col", v.string("series-col")}
+        }) {
       if (roles.contains(role[1])) {
         throw new UsageException(
-            "--controls names column '" + role[1] + "', which is also the --" + role[0] + "; a control must be another series");
+            "--controls names column '"
+                + role[1]
+                + "', which is also the --"
+                + role[0]
+                + "; a control must be another series");
       }
     }
     double[] prior = parsePrior(v.list("prior"));
     ImpactAnalysis.Settings settings =
         new ImpactAnalysis.Settings(
-            v.flag("trend"), v.number("alpha"), v.integer("draws"), prior[0], prior[1], prior[2], v.integer("placebos"),
-            v.string("model"), v.integer("burn"), v.integer("gibbs-draws"));
-    if (ImpactAnalysis.LOCAL_LEVEL.equals(settings.model()) && (settings.burn() < 0 || settings.gibbsDraws() < 100)) {
+            v.flag("trend"),
+            v.number("alpha"),
+            v.integer("draws"),
+            prior[0],
+            prior[1],
+            prior[2],
+            v.integer("placebos"),
+            v.string("model"),
+            v.integer("burn"),
+            v.integer("gibbs-draws"));
+    if (ImpactAnalysis.LOCAL_LEVEL.equals(settings.model())
+        && (settings.burn() < 0 || settings.gibbsDraws() < 100)) {
       throw new UsageException("--burn must be >= 0 and --gibbs-draws >= 100");
     }
-    if (!(settings.alpha() > 0 && settings.alpha() < 1) || settings.draws() < 100 || settings.placebos() < 0) {
+    if (!(settings.alpha() > 0 && settings.alpha() < 1)
+        || settings.draws() < 100
+        || settings.placebos() < 0) {
       throw new UsageException("--alpha must be in (0, 1), --draws >= 100 and --placebos >= 0");
     }
     TimeValues.Time interventionTime = null;
@@ -137,44 +270,74 @@ public final class CausalImpactJob {
       interventionTime = TimeValues.parse(v.string("intervention-time"));
       if (interventionTime == null) {
         throw new UsageException(
-            "--intervention-time '" + SafeText.clean(v.string("intervention-time"))
-                + "' is neither a number nor a date (2026-01-05) or timestamp (2026-01-05T10:00:00); give the time of the first"
-                + " post-intervention row in the form of the time column");
+            "--intervention-time '"
+                + SafeText.clean(v.string("intervention-time"))
+                + "' is neither a number nor a date (2026-01-05) or timestamp"
+                + " (2026-01-05T10:00:00); give the time of the first post-intervention row in the"
+                + " form of the time column");
       }
     }
     String input = v.string("input");
-    String format = v.has("input-format") ? v.string("input-format") : input.endsWith(".csv") ? "csv" : "parquet";
+    String format =
+        v.has("input-format")
+            ? v.string("input-format")
+            : input.endsWith(".csv") ? "csv" : "parquet";
     RunOutput out =
         RunOutput.open(
-            spark, v.string("output"), v.string("mode"), v.string("output-format"), runId,
+            spark,
+            v.string("output"),
+            v.string("mode"),
+            v.string("output-format"),
+            runId,
             Arrays.asList(v.string("input"), v.string("spec"), v.string("interventions")));
     try {
       Dataset<Row> in = InputReader.read(spark, input, format);
       String timeCol = v.string("time-col");
       ImpactInputStage.Spec inputSpec =
           new ImpactInputStage.Spec(
-              Arrays.asList(in.columns()).contains(v.string("series-col")) ? v.string("series-col") : null, timeCol,
-              v.string("outcome-col"), controls, v.has("intervention-col") ? v.string("intervention-col") : null,
+              Arrays.asList(in.columns()).contains(v.string("series-col"))
+                  ? v.string("series-col")
+                  : null,
+              timeCol,
+              v.string("outcome-col"),
+              controls,
+              v.has("intervention-col") ? v.string("intervention-col") : null,
               interventionTime != null ? interventionTime.value() : Double.NaN);
       Dataset<Row> projected = ImpactInputStage.apply(in, inputSpec);
       ImpactInputStage.Counts counts = ImpactInputStage.count(projected);
       TimeValues.Kind timeKind =
-          ImpactInputStage.kind("time column '" + timeCol + "'", counts.timeNumbers(), counts.timeCalendar(), counts.badTime());
+          ImpactInputStage.kind(
+              "time column '" + timeCol + "'",
+              counts.timeNumbers(),
+              counts.timeCalendar(),
+              counts.badTime());
       if (interventionTime != null) {
-        sameKind("--intervention-time " + SafeText.clean(v.string("intervention-time")), interventionTime.kind(), timeCol, timeKind);
+        sameKind(
+            "--intervention-time " + SafeText.clean(v.string("intervention-time")),
+            interventionTime.kind(),
+            timeCol,
+            timeKind);
       }
       if (v.has("intervention-col")) {
         String what = "intervention column '" + v.string("intervention-col") + "'";
         sameKind(
             what,
-            ImpactInputStage.kind(what, counts.interventionNumbers(), counts.interventionCalendar(), counts.badIntervention()),
-            timeCol, timeKind);
+            ImpactInputStage.kind(
+                what,
+                counts.interventionNumbers(),
+                counts.interventionCalendar(),
+                counts.badIntervention()),
+            timeCol,
+            timeKind);
       }
       Map<String, List<double[]>> windows =
-          v.has("interventions") ? windows(spark, v.string("interventions"), v.string("series-col"), timeCol, timeKind) : null;
+          v.has("interventions")
+              ? windows(spark, v.string("interventions"), v.string("series-col"), timeCol, timeKind)
+              : null;
       int k = controls.size();
       List<Column> cols = new ArrayList<>();
-      for (String c : List.of(ImpactInputStage.SERIES, ImpactInputStage.TIME, ImpactInputStage.OUTCOME)) {
+      for (String c :
+          List.of(ImpactInputStage.SERIES, ImpactInputStage.TIME, ImpactInputStage.OUTCOME)) {
         cols.add(functions.col(c));
       }
       for (int i = 0; i < k; i++) {
@@ -182,7 +345,9 @@ public final class CausalImpactJob {
       }
       cols.add(functions.col(ImpactInputStage.INTERVENTION));
       long seed = v.longValue("seed");
-      spark.sparkContext().setJobGroup("segfx-impact", "causal impact: one task group per series", false);
+      spark
+          .sparkContext()
+          .setJobGroup("segfx-impact", "causal impact: one task group per series", false);
       long t0 = System.nanoTime();
       JavaRDD<Tuple2<Row, List<Row>>> analysed =
           projected
@@ -191,13 +356,28 @@ public final class CausalImpactJob {
               .toJavaRDD()
               .mapToPair(r -> new Tuple2<>(r.getString(0), obs(r, k)))
               .groupByKey()
-              .flatMap(g -> analyse(g._1(), g._2(), settings, seed, windows == null ? null : windows.getOrDefault(g._1(), List.of())).iterator());
+              .flatMap(
+                  g ->
+                      analyse(
+                              g._1(),
+                              g._2(),
+                              settings,
+                              seed,
+                              windows == null ? null : windows.getOrDefault(g._1(), List.of()))
+                          .iterator());
       analysed.cache();
       List<Row> collected = new ArrayList<>(analysed.map(Tuple2::_1).collect());
       // A series whose every row is quarantined still gets a summary, so it cannot vanish unseen.
       for (String series : new java.util.TreeSet<>(counts.rejectedBySeries().keySet())) {
         if (!counts.usedSeries().contains(series)) {
-          collected.add(summaryRow(series, ImpactAnalysis.Result.failed(NO_USABLE_ROWS, 0, 0), Double.NaN, Double.NaN, 1)._1());
+          collected.add(
+              summaryRow(
+                      series,
+                      ImpactAnalysis.Result.failed(NO_USABLE_ROWS, 0, 0),
+                      Double.NaN,
+                      Double.NaN,
+                      1)
+                  ._1());
         }
       }
       List<Row> summaries = new ArrayList<>();
@@ -208,20 +388,33 @@ public final class CausalImpactJob {
           values[i] = r.get(i);
         }
         values[r.length()] = counts.rejectedBySeries().getOrDefault(r.getString(0), 0L);
-        summaries.add(new org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema(values, SUMMARY_SCHEMA));
+        summaries.add(
+            new org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema(
+                values, SUMMARY_SCHEMA));
       }
-      summaries.sort(java.util.Comparator.comparing((Row a) -> a.getString(0)).thenComparingInt(a -> a.getInt(27)));
+      summaries.sort(
+          java.util.Comparator.comparing((Row a) -> a.getString(0))
+              .thenComparingInt(a -> a.getInt(27)));
       double seconds = (System.nanoTime() - t0) / 1e9;
       out.writeTable(IMPACT_SUMMARY, summaries, SUMMARY_SCHEMA);
       Dataset<Row> pointwise =
-          spark.createDataFrame(analysed.flatMap(t -> t._2().iterator()), POINTWISE_SCHEMA).orderBy("series_id", "time");
+          spark
+              .createDataFrame(analysed.flatMap(t -> t._2().iterator()), POINTWISE_SCHEMA)
+              .orderBy("series_id", "time");
       out.write(IMPACT_POINTWISE, pointwise);
       if (counts.rowsRejected() > 0) {
         out.write(
             OutputTables.REJECTED_ROWS,
-            ImpactInputStage.withReason(in, inputSpec).where(functions.col(Columns.REJECT_REASON).isNotNull()));
+            ImpactInputStage.withReason(in, inputSpec)
+                .where(functions.col(Columns.REJECT_REASON).isNotNull()));
       }
-      int pages = writeReport(out, runId, summaries, analysed, io.segfx.config.ReportScope.parse(v.string("report")));
+      int pages =
+          writeReport(
+              out,
+              runId,
+              summaries,
+              analysed,
+              io.segfx.config.ReportScope.parse(v.string("report")));
       analysed.unpersist();
       Map<String, Long> statuses = new LinkedHashMap<>();
       for (Row r : summaries) {
@@ -235,9 +428,31 @@ public final class CausalImpactJob {
       manifest.put("rows_used", counts.rowsUsed());
       manifest.put("rows_rejected", counts.rowsRejected());
       manifest.put("rejected_by_reason", counts.rejectedByReason());
-      manifest.put("time_unit", timeKind == TimeValues.Kind.CALENDAR ? TimeValues.CALENDAR_UNIT : "as given");
+      manifest.put(
+          "time_unit",
+          timeKind == TimeValues.Kind.CALENDAR ? TimeValues.CALENDAR_UNIT : "as given");
       manifest.put("series", summaries.size());
       manifest.put("series_by_status", statuses);
+      if (windows != null) {
+        // A window whose series is not in the data (a typo, a trailing space) would otherwise
+        // vanish without a trace.
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (Row r : summaries) {
+          seen.add(r.getString(0));
+        }
+        List<String> unmatched = new ArrayList<>(new java.util.TreeSet<>(windows.keySet()));
+        unmatched.removeAll(seen);
+        manifest.put("interventions_unmatched", unmatched);
+        if (!unmatched.isEmpty()) {
+          org.slf4j.LoggerFactory.getLogger(CausalImpactJob.class)
+              .warn(
+                  "--interventions names {} series not in the input (manifest"
+                      + " interventions_unmatched): {}",
+                  unmatched.size(),
+                  SafeText.clean(
+                      String.join(", ", unmatched.subList(0, Math.min(5, unmatched.size())))));
+        }
+      }
       manifest.put("memos", summaries.size());
       Map<String, Object> report = new LinkedHashMap<>();
       report.put("index", "report/index.html");
@@ -246,7 +461,11 @@ public final class CausalImpactJob {
       Map<String, Object> settingsMap = new LinkedHashMap<>();
       for (OptionDef d : OPTIONS) {
         if (v.has(d.name())) {
-          settingsMap.put(d.name(), d.kind() == OptionDef.Kind.LIST ? v.list(d.name()) : d.kind() == OptionDef.Kind.FLAG ? v.flag(d.name()) : v.string(d.name()));
+          settingsMap.put(
+              d.name(),
+              d.kind() == OptionDef.Kind.LIST
+                  ? v.list(d.name())
+                  : d.kind() == OptionDef.Kind.FLAG ? v.flag(d.name()) : v.string(d.name()));
         }
       }
       manifest.put("settings", settingsMap);
@@ -273,7 +492,9 @@ public final class CausalImpactJob {
       c[i] = r.isNullAt(3 + i) ? Double.NaN : r.getDouble(3 + i);
     }
     return new SeriesPoint(
-        r.isNullAt(1) ? Double.NaN : r.getDouble(1), r.isNullAt(2) ? Double.NaN : r.getDouble(2), c,
+        r.isNullAt(1) ? Double.NaN : r.getDouble(1),
+        r.isNullAt(2) ? Double.NaN : r.getDouble(2),
+        c,
         r.isNullAt(3 + k) ? Double.NaN : r.getDouble(3 + k));
   }
 
@@ -288,12 +509,20 @@ public final class CausalImpactJob {
     String s = names.contains(seriesCol) ? seriesCol : "series_id";
     for (String c : List.of(s, "start")) {
       if (!names.contains(c)) {
-        throw new UsageException("--interventions " + path + " has no column '" + c + "' (needs " + seriesCol + ", start, end)");
+        throw new UsageException(
+            "--interventions "
+                + path
+                + " has no column '"
+                + c
+                + "' (needs "
+                + seriesCol
+                + ", start, end)");
       }
     }
     Column end = names.contains("end") ? functions.col("end") : functions.lit(null);
     Map<String, List<double[]>> out = new java.util.HashMap<>();
-    for (Row r : t.select(functions.col(q(s)).cast("string"), functions.col("start"), end).collectAsList()) {
+    for (Row r :
+        t.select(functions.col(q(s)).cast("string"), functions.col("start"), end).collectAsList()) {
       if (r.isNullAt(0)) {
         continue;
       }
@@ -303,10 +532,21 @@ public final class CausalImpactJob {
           continue;
         }
         TimeValues.Time time = TimeValues.of(r.get(i));
-        String what = "--interventions " + path + ": " + (i == 1 ? "start" : "end") + " '" + SafeText.clean(String.valueOf(r.get(i)))
-            + "' of series '" + SafeText.clean(r.getString(0)) + "'";
+        String what =
+            "--interventions "
+                + path
+                + ": "
+                + (i == 1 ? "start" : "end")
+                + " '"
+                + SafeText.clean(String.valueOf(r.get(i)))
+                + "' of series '"
+                + SafeText.clean(r.getString(0))
+                + "'";
         if (time == null) {
-          throw new UsageException(what + " is neither a number nor a date (2026-01-05) or timestamp (2026-01-05T10:00:00)");
+          throw new UsageException(
+              what
+                  + " is neither a number nor a date (2026-01-05) or timestamp"
+                  + " (2026-01-05T10:00:00)");
         }
         sameKind(what, time.kind(), timeCol, timeKind);
         w[i - 1] = time.value();
@@ -320,15 +560,24 @@ public final class CausalImpactJob {
   }
 
   /**
-   * Refuses an intervention time whose kind differs from the time column's: a number against a
-   * date column (or the reverse) would compare two different scales.
+   * Refuses an intervention time whose kind differs from the time column's: a number against a date
+   * column (or the reverse) would compare two different scales.
    */
-  private static void sameKind(String what, TimeValues.Kind kind, String timeCol, TimeValues.Kind timeKind) {
+  private static void sameKind(
+      String what, TimeValues.Kind kind, String timeCol, TimeValues.Kind timeKind) {
     if (kind != null && timeKind != null && kind != timeKind) {
       throw new UsageException(
-          what + " is " + (kind == TimeValues.Kind.NUMBER ? "a number" : "a date or timestamp") + " but time column '" + timeCol
-              + "' holds " + timeKind.label() + "; give it as " + (timeKind == TimeValues.Kind.NUMBER
-                  ? "a number on the time column's scale" : "a date or timestamp such as 2026-01-05 or 2026-01-05T10:00:00"));
+          what
+              + " is "
+              + (kind == TimeValues.Kind.NUMBER ? "a number" : "a date or timestamp")
+              + " but time column '"
+              + timeCol
+              + "' holds "
+              + timeKind.label()
+              + "; give it as "
+              + (timeKind == TimeValues.Kind.NUMBER
+                  ? "a number on the time column's scale"
+                  : "a date or timestamp such as 2026-01-05 or 2026-01-05T10:00:00"));
     }
   }
 
@@ -338,37 +587,70 @@ public final class CausalImpactJob {
    * neither: effects may carry over).
    */
   static List<Tuple2<Row, List<Row>>> analyse(
-      String series, Iterable<SeriesPoint> rows, ImpactAnalysis.Settings s, long seed, List<double[]> windows) {
+      String series,
+      Iterable<SeriesPoint> rows,
+      ImpactAnalysis.Settings s,
+      long seed,
+      List<double[]> windows) {
     List<SeriesPoint> list = new ArrayList<>();
     rows.forEach(list::add);
     if (windows == null) {
-      return List.of(analyseWindow(series, list, s, seed, list.get(0).intervention(), Double.POSITIVE_INFINITY, 1, null, true));
+      return List.of(
+          analyseWindow(
+              series,
+              list,
+              s,
+              seed,
+              list.get(0).intervention(),
+              Double.POSITIVE_INFINITY,
+              1,
+              null,
+              true));
     }
     if (windows.isEmpty()) {
-      return List.of(analyseWindow(series, list, s, seed, Double.NaN, Double.NaN, 1, "no_intervention", false));
+      return List.of(
+          analyseWindow(
+              series, list, s, seed, Double.NaN, Double.NaN, 1, "no_intervention", false));
     }
     List<Tuple2<Row, List<Row>>> out = new ArrayList<>();
     double first = windows.get(0)[0];
     for (int w = 0; w < windows.size(); w++) {
       double[] win = windows.get(w);
-      boolean bad = !Double.isFinite(win[0]) || win[1] < win[0] || (w > 0 && win[0] <= windows.get(w - 1)[1]);
+      boolean bad =
+          !Double.isFinite(win[0]) || win[1] < win[0] || (w > 0 && win[0] <= windows.get(w - 1)[1]);
       List<SeriesPoint> sub = new ArrayList<>();
       for (SeriesPoint o : list) {
-        if (o.time() < first || (o.time() >= win[0] && o.time() <= win[1]) || !Double.isFinite(o.time())) {
+        if (o.time() < first
+            || (o.time() >= win[0] && o.time() <= win[1])
+            || !Double.isFinite(o.time())) {
           sub.add(new SeriesPoint(o.time(), o.y(), o.controls(), win[0]));
         }
       }
-      out.add(analyseWindow(series, sub, s, seed, win[0], win[1], w + 1, bad ? "bad_window" : null, false));
+      out.add(
+          analyseWindow(
+              series, sub, s, seed, win[0], win[1], w + 1, bad ? "bad_window" : null, false));
     }
     return out;
   }
 
   private static Tuple2<Row, List<Row>> analyseWindow(
-      String series, List<SeriesPoint> list, ImpactAnalysis.Settings s, long seed, double start, double end, int window, String forced,
+      String series,
+      List<SeriesPoint> list,
+      ImpactAnalysis.Settings s,
+      long seed,
+      double start,
+      double end,
+      int window,
+      String forced,
       boolean checkConsistency) {
     int n = list.size();
     if (forced != null || n == 0) {
-      return summaryRow(series, ImpactAnalysis.Result.failed(forced != null ? forced : "no_rows", 0, 0), start, end, window);
+      return summaryRow(
+          series,
+          ImpactAnalysis.Result.failed(forced != null ? forced : "no_rows", 0, 0),
+          start,
+          end,
+          window);
     }
     double[] time = new double[n];
     double[] y = new double[n];
@@ -388,48 +670,96 @@ public final class CausalImpactJob {
     }
     ImpactAnalysis.Result r;
     if (!Double.isFinite(intervention) || !consistent) {
-      r = ImpactAnalysis.Result.failed(consistent ? "missing_intervention_time" : "inconsistent_intervention_time", 0, 0);
+      r =
+          ImpactAnalysis.Result.failed(
+              consistent ? "missing_intervention_time" : "inconsistent_intervention_time", 0, 0);
     } else if (badTime) {
       r = ImpactAnalysis.Result.failed("missing_time", 0, 0);
     } else {
-      r = ImpactAnalysis.analyse(time, y, c, post, s, Seeds.of(seed, "causal-impact", series, String.valueOf(window)));
+      r =
+          ImpactAnalysis.analyse(
+              time, y, c, post, s, Seeds.of(seed, "causal-impact", series, String.valueOf(window)));
     }
     return summaryRow(series, r, intervention, end, window);
   }
 
-  private static Tuple2<Row, List<Row>> summaryRow(String series, ImpactAnalysis.Result r, double intervention, double end, int window) {
+  private static Tuple2<Row, List<Row>> summaryRow(
+      String series, ImpactAnalysis.Result r, double intervention, double end, int window) {
     ImpactAnalysis.Summary m = r.summary();
     Row summary =
         RowFactory.create(
-            series, m.status(), m.nPre(), m.nPost(), m.averageMean(), m.averageSd(), m.averageQ025(), m.averageQ975(),
-            m.averageProbPositive(), m.cumulativeMean(), m.cumulativeSd(), m.cumulativeQ025(), m.cumulativeQ975(),
-            m.cumulativeProbPositive(), m.relativeMean(), m.relativeQ025(), m.relativeQ975(), m.tailAreaP(), m.probCausalEffect(),
-            m.significant(), m.preR2(), m.preResidualSd(), m.preResidualAutocorrelation(), m.residualDriftFlag(), m.placeboP(),
-            m.placebos(), intervention, window, Double.isInfinite(end) ? Double.NaN : end);
+            series,
+            m.status(),
+            m.nPre(),
+            m.nPost(),
+            m.averageMean(),
+            m.averageSd(),
+            m.averageQ025(),
+            m.averageQ975(),
+            m.averageProbPositive(),
+            m.cumulativeMean(),
+            m.cumulativeSd(),
+            m.cumulativeQ025(),
+            m.cumulativeQ975(),
+            m.cumulativeProbPositive(),
+            m.relativeMean(),
+            m.relativeQ025(),
+            m.relativeQ975(),
+            m.tailAreaP(),
+            m.probCausalEffect(),
+            m.significant(),
+            m.preR2(),
+            m.preResidualSd(),
+            m.preResidualAutocorrelation(),
+            m.residualDriftFlag(),
+            m.placeboP(),
+            m.placebos(),
+            intervention,
+            window,
+            Double.isInfinite(end) ? Double.NaN : end);
     List<Row> points = new ArrayList<>(r.points().length);
     for (ImpactAnalysis.Point p : r.points()) {
       points.add(
           RowFactory.create(
-              series, p.time(), p.post(), p.observed(), p.counterfactualMean(), p.counterfactualQ025(), p.counterfactualQ975(),
-              p.impactMean(), p.impactQ025(), p.impactQ975(), p.cumulativeMean(), p.cumulativeQ025(), p.cumulativeQ975(), window));
+              series,
+              p.time(),
+              p.post(),
+              p.observed(),
+              p.counterfactualMean(),
+              p.counterfactualQ025(),
+              p.counterfactualQ975(),
+              p.impactMean(),
+              p.impactQ025(),
+              p.impactQ975(),
+              p.cumulativeMean(),
+              p.cumulativeQ025(),
+              p.cumulativeQ975(),
+              window));
     }
     return new Tuple2<>(summary, points);
   }
 
   /**
-   * Memos for every series, and the HTML report: an index of all series ordered by probability of
-   * a causal effect, and a page with the two-panel chart for the charted ones. Returns the number
-   * of charted series.
+   * Memos for every series, and the HTML report: an index of all series ordered by probability of a
+   * causal effect, and a page with the two-panel chart for the charted ones. Returns the number of
+   * charted series.
    */
   private static int writeReport(
-      RunOutput out, String runId, List<Row> summaries, JavaRDD<Tuple2<Row, List<Row>>> analysed, io.segfx.config.ReportScope scope) {
+      RunOutput out,
+      String runId,
+      List<Row> summaries,
+      JavaRDD<Tuple2<Row, List<Row>>> analysed,
+      io.segfx.config.ReportScope scope) {
     Map<String, Integer> windowsOf = new java.util.HashMap<>();
     for (Row r : summaries) {
       windowsOf.merge(r.getString(0), 1, Integer::sum);
     }
     // One label per (series, window): the series id, with the window when a series has several.
     java.util.function.Function<Row, String> label =
-        r -> windowsOf.get(r.getString(0)) > 1 ? r.getString(0) + " (window " + r.getInt(27) + ")" : r.getString(0);
+        r ->
+            windowsOf.get(r.getString(0)) > 1
+                ? r.getString(0) + " (window " + r.getInt(27) + ")"
+                : r.getString(0);
     List<String> labels = new ArrayList<>();
     for (Row r : summaries) {
       labels.add(label.apply(r));
@@ -441,11 +771,16 @@ public final class CausalImpactJob {
       out.writeText(
           "memos/" + names.get(i) + ".md",
           SafeText.cleanDocument(
-              "# Causal impact: " + SafeText.clean(labels.get(i)) + "\n\n" + io.segfx.report.ImpactMemo.paragraph(summaries.get(i)::getAs) + "\n"));
+              "# Causal impact: "
+                  + SafeText.clean(labels.get(i))
+                  + "\n\n"
+                  + io.segfx.report.ImpactMemo.paragraph(summaries.get(i)::getAs)
+                  + "\n"));
     }
     List<Row> ordered = new ArrayList<>(summaries);
     ordered.sort(
-        java.util.Comparator.comparingDouble((Row r) -> Double.isNaN(r.getDouble(18)) ? 1.0 : -r.getDouble(18))
+        java.util.Comparator.comparingDouble(
+                (Row r) -> Double.isNaN(r.getDouble(18)) ? 1.0 : -r.getDouble(18))
             .thenComparing(r -> r.getString(0))
             .thenComparingInt(r -> r.getInt(27)));
     java.util.Set<String> charted = new java.util.LinkedHashSet<>();
@@ -467,7 +802,10 @@ public final class CausalImpactJob {
         wanted.add(r.getString(0) + "\u0000" + r.getInt(27));
       }
       Map<String, List<Row>> points = new java.util.HashMap<>();
-      for (Tuple2<Row, List<Row>> t : analysed.filter(t -> wanted.contains(t._1().getString(0) + "\u0000" + t._1().getInt(27))).collect()) {
+      for (Tuple2<Row, List<Row>> t :
+          analysed
+              .filter(t -> wanted.contains(t._1().getString(0) + "\u0000" + t._1().getInt(27)))
+              .collect()) {
         points.put(label.apply(t._1()), t._2());
       }
       int c = 0;
@@ -485,12 +823,14 @@ public final class CausalImpactJob {
         }
         Row summary = summaries.get(index.get(l));
         String[] svg =
-            io.segfx.report.Charts.impactPanels("s" + c++, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], summary.getDouble(26));
+            io.segfx.report.Charts.impactPanels(
+                "s" + c++, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], summary.getDouble(26));
         String page = names.get(index.get(l)) + ".html";
         pageOf.put(l, page);
         out.writeText(
             io.segfx.report.HtmlReport.FOLDER + "/" + io.segfx.report.HtmlReport.PAGES + "/" + page,
-            io.segfx.report.HtmlReport.impactPage(l, io.segfx.report.ImpactMemo.paragraph(summary::getAs), svg));
+            io.segfx.report.HtmlReport.impactPage(
+                l, io.segfx.report.ImpactMemo.paragraph(summary::getAs), svg));
       }
     }
     List<String> orderedLabels = new ArrayList<>();
@@ -500,30 +840,40 @@ public final class CausalImpactJob {
       orderedFields.add(r::getAs);
     }
     out.writeText(
-        io.segfx.report.HtmlReport.FOLDER + "/index.html", io.segfx.report.HtmlReport.impactIndex(runId, orderedFields, orderedLabels, pageOf));
+        io.segfx.report.HtmlReport.FOLDER + "/index.html",
+        io.segfx.report.HtmlReport.impactIndex(runId, orderedFields, orderedLabels, pageOf));
     return charted.size();
   }
 
   /**
-   * The summary as the console prints it: one line per series (and window) with the average
-   * impact, its interval, P(> 0), the tail-area p and the placebo p, then a note on the placebo
-   * floor. Series ids pass through {@link SafeText#clean}, so an id cannot send control sequences
-   * to the terminal.
+   * The summary as the console prints it: one line per series (and window) with the average impact,
+   * its interval, P(> 0), the tail-area p and the placebo p, then a note on the placebo floor.
+   * Series ids pass through {@link SafeText#clean}, so an id cannot send control sequences to the
+   * terminal.
    *
    * <p>placebo p = (1 + #{placebo effects at least as large}) / (1 + placebos) is at least 1/(1 +
-   * placebos), 1/11 ≈ 0.091 with the default 10; a value at that floor is printed as {@code <=}
-   * it, since more placebos could show a smaller one.
+   * placebos), 1/11 ≈ 0.091 with the default 10; a value at that floor is printed as {@code <=} it,
+   * since more placebos could show a smaller one.
    */
   public static String consoleTable(List<Row> rows) {
     StringBuilder b = new StringBuilder();
     b.append(
             String.format(
-                Locale.ROOT, "%-14s %-18s %10s %22s %9s %9s %9s", "series_id", "status", "avg impact", "95% interval", "P(>0)", "tail p",
+                Locale.ROOT,
+                "%-14s %-18s %10s %22s %9s %9s %9s",
+                "series_id",
+                "status",
+                "avg impact",
+                "95% interval",
+                "P(>0)",
+                "tail p",
                 "placebo p"))
         .append('\n');
     int most = 0;
     for (Row r : rows) {
-      String id = SafeText.clean(r.getString(0)) + (r.getInt(27) > 1 ? " (window " + r.getInt(27) + ")" : "");
+      String id =
+          SafeText.clean(r.getString(0))
+              + (r.getInt(27) > 1 ? " (window " + r.getInt(27) + ")" : "");
       double placeboP = r.getDouble(24);
       int placebos = r.getInt(25);
       most = Math.max(most, placebos);
@@ -533,17 +883,27 @@ public final class CausalImpactJob {
               : String.format(Locale.ROOT, "%.3f", placeboP);
       b.append(
               String.format(
-                  Locale.ROOT, "%-14s %-18s %10.4f [%9.4f, %9.4f] %9.3f %9.4f %9s", id, r.getString(1), r.getDouble(4), r.getDouble(6),
-                  r.getDouble(7), r.getDouble(8), r.getDouble(17), placebo))
+                  Locale.ROOT,
+                  "%-14s %-18s %10.4f [%9.4f, %9.4f] %9.3f %9.4f %9s",
+                  id,
+                  r.getString(1),
+                  r.getDouble(4),
+                  r.getDouble(6),
+                  r.getDouble(7),
+                  r.getDouble(8),
+                  r.getDouble(17),
+                  placebo))
           .append('\n');
     }
     if (most > 0) {
       b.append(
               String.format(
                   Locale.ROOT,
-                  "placebo p cannot go below 1/(1 + placebos) = %.3f with %d placebos ('<=' marks series at that floor: no placebo"
-                      + " effect was as large); raise --placebos to resolve smaller values",
-                  placeboFloor(most), most))
+                  "placebo p cannot go below 1/(1 + placebos) = %.3f with %d placebos ('<=' marks"
+                      + " series at that floor: no placebo effect was as large); raise --placebos"
+                      + " to resolve smaller values",
+                  placeboFloor(most),
+                  most))
           .append('\n');
     }
     return b.toString();
@@ -557,7 +917,9 @@ public final class CausalImpactJob {
   private static double[] parsePrior(List<String> p) {
     try {
       if (p.size() == 3) {
-        double[] out = {Double.parseDouble(p.get(0)), Double.parseDouble(p.get(1)), Double.parseDouble(p.get(2))};
+        double[] out = {
+          Double.parseDouble(p.get(0)), Double.parseDouble(p.get(1)), Double.parseDouble(p.get(2))
+        };
         if (out[0] > 0 && out[1] > 0 && out[2] > 0) {
           return out;
         }

@@ -22,22 +22,32 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * causal-impact through Spark: the example markets (section-10 formulas, known impacts) are
- * recovered, bad series get a status instead of failing the run, and results do not depend on
- * the input partitioning.
+ * recovered, bad series get a status instead of failing the run, and results do not depend on the
+ * input partitioning.
  */
 class CausalImpactJobTest extends SharedSparkSession {
   @TempDir Path tmp;
 
   private Path data() throws Exception {
     Path csv = tmp.resolve("series.csv");
-    SeriesGenerator.write(OptionValues.resolve(SeriesGenerator.COMMAND, SeriesGenerator.OPTIONS, new String[] {"--output", csv.toString(), "--series", "30"}, null));
+    SeriesGenerator.write(
+        OptionValues.resolve(
+            SeriesGenerator.COMMAND,
+            SeriesGenerator.OPTIONS,
+            new String[] {"--output", csv.toString(), "--series", "30"},
+            null));
     StringBuilder extra = new StringBuilder();
     for (int t = 0; t < 10; t++) {
       extra.append("post-only,").append(100 + t).append(",1,2,3,0\n");
     }
     for (int t = 0; t < 100; t++) {
       extra.append("duplicated,").append(t == 50 ? 49 : t).append(",1,").append(t).append(",3,0\n");
-      extra.append("gap,").append(t).append(",1,").append(t == 10 ? "" : String.valueOf(t)).append(",3,0\n");
+      extra
+          .append("gap,")
+          .append(t)
+          .append(",1,")
+          .append(t == 10 ? "" : String.valueOf(t))
+          .append(",3,0\n");
     }
     Files.writeString(csv, Files.readString(csv) + extra);
     return csv;
@@ -46,10 +56,30 @@ class CausalImpactJobTest extends SharedSparkSession {
   private List<Row> run(Path in, Path out, String... extra) {
     List<String> args =
         new ArrayList<>(
-            List.of("--input", in.toString(), "--output", out.toString(), "--time-col", "time", "--outcome-col", "y", "--controls", "c1,c2",
-                "--intervention-time", "82", "--trend", "--draws", "2000"));
+            List.of(
+                "--input",
+                in.toString(),
+                "--output",
+                out.toString(),
+                "--time-col",
+                "time",
+                "--outcome-col",
+                "y",
+                "--controls",
+                "c1,c2",
+                "--intervention-time",
+                "82",
+                "--trend",
+                "--draws",
+                "2000"));
     args.addAll(List.of(extra));
-    return CausalImpactJob.run(spark(), OptionValues.resolve(CausalImpactJob.COMMAND, CausalImpactJob.OPTIONS, args.toArray(new String[0]), SpecReader::read));
+    return CausalImpactJob.run(
+        spark(),
+        OptionValues.resolve(
+            CausalImpactJob.COMMAND,
+            CausalImpactJob.OPTIONS,
+            args.toArray(new String[0]),
+            SpecReader::read));
   }
 
   @Test
@@ -80,7 +110,8 @@ class CausalImpactJobTest extends SharedSparkSession {
       Row r = byId.get(e.getKey());
       assertEquals("ok", r.getAs("status"));
       double avg = e.getValue()[0] / e.getValue()[1];
-      covered += r.<Double>getAs("average_q025") <= avg && avg <= r.<Double>getAs("average_q975") ? 1 : 0;
+      covered +=
+          r.<Double>getAs("average_q025") <= avg && avg <= r.<Double>getAs("average_q975") ? 1 : 0;
       if (avg == 0) {
         nullFlagged += r.<Boolean>getAs("significant") ? 1 : 0;
       } else {
@@ -90,7 +121,11 @@ class CausalImpactJobTest extends SharedSparkSession {
     // 30 markets, 95% intervals: at least 26 cover (P(fewer) < 2% under nominal coverage).
     Assertions.assertTrue(covered >= 26, "covered " + covered + " of 30");
     Assertions.assertTrue(nullFlagged <= 2, "no-effect markets flagged: " + nullFlagged);
-    long points = spark().read().parquet(tmp.resolve("out").resolve(CausalImpactJob.IMPACT_POINTWISE).toString()).count();
+    long points =
+        spark()
+            .read()
+            .parquet(tmp.resolve("out").resolve(CausalImpactJob.IMPACT_POINTWISE).toString())
+            .count();
     assertEquals(30 * 120, points);
     Assertions.assertTrue(Files.exists(tmp.resolve("out").resolve("manifest.json")));
     // A memo per series, its numbers printed from the table; a report page with both panels.
@@ -99,20 +134,37 @@ class CausalImpactJobTest extends SharedSparkSession {
     }
     String memo = Files.readString(tmp.resolve("out").resolve("memos/market-001.md"));
     Row m1 = byId.get("market-001");
-    Assertions.assertTrue(memo.contains(io.segfx.report.DecisionMemo.number(m1.getAs("average_mean")) + " on average (95% interval ["
-        + io.segfx.report.DecisionMemo.number(m1.getAs("average_q025")) + ", "), memo);
-    Assertions.assertTrue(Files.readString(tmp.resolve("out").resolve("memos/gap.md")).contains("not analysed: singular controls"));
-    String page = Files.readString(tmp.resolve("out").resolve("report/experiments/market-001.html"));
+    Assertions.assertTrue(
+        memo.contains(
+            io.segfx.report.DecisionMemo.number(m1.getAs("average_mean"))
+                + " on average (95% interval ["
+                + io.segfx.report.DecisionMemo.number(m1.getAs("average_q025"))
+                + ", "),
+        memo);
+    Assertions.assertTrue(
+        Files.readString(tmp.resolve("out").resolve("memos/gap.md"))
+            .contains("not analysed: singular controls"));
+    String page =
+        Files.readString(tmp.resolve("out").resolve("report/experiments/market-001.html"));
     assertEquals(2, page.split("<svg", -1).length - 1);
     Assertions.assertFalse(page.toLowerCase().contains("<script"));
-    Assertions.assertTrue(Files.readString(tmp.resolve("out").resolve("report/index.html")).contains("experiments/market-001.html"));
+    Assertions.assertTrue(
+        Files.readString(tmp.resolve("out").resolve("report/index.html"))
+            .contains("experiments/market-001.html"));
   }
 
   @Test
   void resultsDoNotDependOnPartitioning() throws Exception {
     Path in = data();
     Path parts = tmp.resolve("parts");
-    spark().read().option("header", "true").option("inferSchema", "true").csv(in.toString()).repartition(5).write().parquet(parts.toString());
+    spark()
+        .read()
+        .option("header", "true")
+        .option("inferSchema", "true")
+        .csv(in.toString())
+        .repartition(5)
+        .write()
+        .parquet(parts.toString());
     List<Row> a = run(in, tmp.resolve("a"));
     List<Row> b = run(parts, tmp.resolve("b"));
     assertEquals(a.toString(), b.toString());
@@ -122,13 +174,46 @@ class CausalImpactJobTest extends SharedSparkSession {
   @Test
   void severalWindowsPerSeries() throws Exception {
     Path csv = tmp.resolve("w.csv");
-    SeriesGenerator.write(OptionValues.resolve(SeriesGenerator.COMMAND, SeriesGenerator.OPTIONS, new String[] {"--output", csv.toString(), "--series", "5"}, null));
+    SeriesGenerator.write(
+        OptionValues.resolve(
+            SeriesGenerator.COMMAND,
+            SeriesGenerator.OPTIONS,
+            new String[] {"--output", csv.toString(), "--series", "5"},
+            null));
     Path windows = tmp.resolve("windows.csv");
-    Files.writeString(windows, "series_id,start,end\nmarket-001,82,99\nmarket-001,100,119\nmarket-003,82,\nmarket-004,90,85\n");
+    Files.writeString(
+        windows,
+        "series_id,start,end\n"
+            + "market-001,82,99\n"
+            + "market-001,100,119\n"
+            + "market-003,82,\n"
+            + "market-004,90,85\n"
+            + "ghost,10,20\n");
     List<String> args =
-        List.of("--input", csv.toString(), "--output", tmp.resolve("w-out").toString(), "--time-col", "time", "--outcome-col", "y",
-            "--controls", "c1,c2", "--interventions", windows.toString(), "--trend", "--draws", "2000");
-    List<Row> rows = CausalImpactJob.run(spark(), OptionValues.resolve(CausalImpactJob.COMMAND, CausalImpactJob.OPTIONS, args.toArray(new String[0]), null));
+        List.of(
+            "--input",
+            csv.toString(),
+            "--output",
+            tmp.resolve("w-out").toString(),
+            "--time-col",
+            "time",
+            "--outcome-col",
+            "y",
+            "--controls",
+            "c1,c2",
+            "--interventions",
+            windows.toString(),
+            "--trend",
+            "--draws",
+            "2000");
+    List<Row> rows =
+        CausalImpactJob.run(
+            spark(),
+            OptionValues.resolve(
+                CausalImpactJob.COMMAND,
+                CausalImpactJob.OPTIONS,
+                args.toArray(new String[0]),
+                null));
     Map<String, Row> byKey = new HashMap<>();
     for (Row r : rows) {
       byKey.put(r.getString(0) + "/" + r.<Integer>getAs("window"), r);
@@ -142,19 +227,32 @@ class CausalImpactJobTest extends SharedSparkSession {
     assertEquals(18, (int) w1.getAs("n_post"));
     assertEquals(20, (int) w2.getAs("n_post"));
     assertEquals(99.0, w1.<Double>getAs("window_end"), 0.0);
-    Assertions.assertTrue(Double.isNaN(byKey.get("market-003/1").<Double>getAs("window_end")), "open window");
+    Assertions.assertTrue(
+        Double.isNaN(byKey.get("market-003/1").<Double>getAs("window_end")), "open window");
     // The generator's impact grows with time: the later window's average impact is larger.
     Assertions.assertTrue(w2.<Double>getAs("average_mean") > w1.<Double>getAs("average_mean"));
     try (var memos = Files.list(tmp.resolve("w-out").resolve("memos"))) {
-      Assertions.assertTrue(memos.anyMatch(m -> m.getFileName().toString().startsWith("market-001__window_2")), "a memo per window");
+      Assertions.assertTrue(
+          memos.anyMatch(m -> m.getFileName().toString().startsWith("market-001__window_2")),
+          "a memo per window");
     }
+    // A window for a series the input does not have is listed, not dropped unseen.
+    com.fasterxml.jackson.databind.JsonNode manifest =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(tmp.resolve("w-out").resolve("manifest.json").toFile());
+    assertEquals("[\"ghost\"]", manifest.get("interventions_unmatched").toString());
   }
 
   /** The local-level model through the job: deterministic per series, real effects found. */
   @Test
   void localLevelModelRunsPerSeries() throws Exception {
     Path csv = tmp.resolve("ll.csv");
-    SeriesGenerator.write(OptionValues.resolve(SeriesGenerator.COMMAND, SeriesGenerator.OPTIONS, new String[] {"--output", csv.toString(), "--series", "4"}, null));
+    SeriesGenerator.write(
+        OptionValues.resolve(
+            SeriesGenerator.COMMAND,
+            SeriesGenerator.OPTIONS,
+            new String[] {"--output", csv.toString(), "--series", "4"},
+            null));
     String[] extra = {"--model", "local-level", "--burn", "200", "--gibbs-draws", "500"};
     List<Row> a = run(csv, tmp.resolve("ll-a"), extra);
     List<Row> b = run(csv, tmp.resolve("ll-b"), extra);
@@ -169,12 +267,17 @@ class CausalImpactJobTest extends SharedSparkSession {
 
   private static Path generated(Path csv, int series) {
     SeriesGenerator.write(
-        OptionValues.resolve(SeriesGenerator.COMMAND, SeriesGenerator.OPTIONS, new String[] {"--output", csv.toString(), "--series", String.valueOf(series)}, null));
+        OptionValues.resolve(
+            SeriesGenerator.COMMAND,
+            SeriesGenerator.OPTIONS,
+            new String[] {"--output", csv.toString(), "--series", String.valueOf(series)},
+            null));
     return csv;
   }
 
   /** The generated CSV with each row's time (field 1) rewritten by {@code time}. */
-  private Path withTimes(Path numeric, String name, java.util.function.IntFunction<String> time) throws Exception {
+  private Path withTimes(Path numeric, String name, java.util.function.IntFunction<String> time)
+      throws Exception {
     List<String> lines = Files.readAllLines(numeric);
     StringBuilder b = new StringBuilder(lines.get(0)).append('\n');
     for (String line : lines.subList(1, lines.size())) {
@@ -190,16 +293,37 @@ class CausalImpactJobTest extends SharedSparkSession {
   private static final java.time.LocalDate DAY0 = java.time.LocalDate.parse("2026-01-01");
 
   private static com.fasterxml.jackson.databind.JsonNode manifest(Path out) throws Exception {
-    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve("manifest.json").toFile());
+    return new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(out.resolve("manifest.json").toFile());
   }
 
   private List<Row> runWith(Path in, Path out, String interventionTime, String... extra) {
     List<String> args =
         new ArrayList<>(
-            List.of("--input", in.toString(), "--output", out.toString(), "--time-col", "time", "--outcome-col", "y", "--controls", "c1,c2",
-                "--intervention-time", interventionTime, "--trend", "--draws", "2000"));
+            List.of(
+                "--input",
+                in.toString(),
+                "--output",
+                out.toString(),
+                "--time-col",
+                "time",
+                "--outcome-col",
+                "y",
+                "--controls",
+                "c1,c2",
+                "--intervention-time",
+                interventionTime,
+                "--trend",
+                "--draws",
+                "2000"));
     args.addAll(List.of(extra));
-    return CausalImpactJob.run(spark(), OptionValues.resolve(CausalImpactJob.COMMAND, CausalImpactJob.OPTIONS, args.toArray(new String[0]), SpecReader::read));
+    return CausalImpactJob.run(
+        spark(),
+        OptionValues.resolve(
+            CausalImpactJob.COMMAND,
+            CausalImpactJob.OPTIONS,
+            args.toArray(new String[0]),
+            SpecReader::read));
   }
 
   /**
@@ -219,27 +343,62 @@ class CausalImpactJobTest extends SharedSparkSession {
     Path dates = withTimes(numeric, "dates.csv", t -> DAY0.plusDays(t).toString());
     List<Row> byDate = runWith(dates, tmp.resolve("date-out"), start);
     assertSameAnalysis(base, byDate, startDays, 0);
-    assertEquals(io.segfx.spark.TimeValues.CALENDAR_UNIT, manifest(tmp.resolve("date-out")).get("time_unit").asText());
-    Row firstPoint = spark().read().parquet(tmp.resolve("date-out").resolve(CausalImpactJob.IMPACT_POINTWISE).toString()).orderBy("time").first();
+    assertEquals(
+        io.segfx.spark.TimeValues.CALENDAR_UNIT,
+        manifest(tmp.resolve("date-out")).get("time_unit").asText());
+    Row firstPoint =
+        spark()
+            .read()
+            .parquet(tmp.resolve("date-out").resolve(CausalImpactJob.IMPACT_POINTWISE).toString())
+            .orderBy("time")
+            .first();
     assertEquals((double) DAY0.toEpochDay(), firstPoint.<Double>getAs("time"), 0.0);
 
     // Both timestamp spellings in one column, and the intervention as a timestamp.
-    Path stamps = withTimes(numeric, "stamps.csv", t -> DAY0.plusDays(t) + (t % 2 == 0 ? "T" : " ") + "10:00:00");
-    assertSameAnalysis(base, runWith(stamps, tmp.resolve("ts-out"), start + "T10:00:00"), startDays + 10 / 24.0, 1e-9);
+    Path stamps =
+        withTimes(
+            numeric, "stamps.csv", t -> DAY0.plusDays(t) + (t % 2 == 0 ? "T" : " ") + "10:00:00");
+    assertSameAnalysis(
+        base,
+        runWith(stamps, tmp.resolve("ts-out"), start + "T10:00:00"),
+        startDays + 10 / 24.0,
+        1e-9);
 
-    Dataset<Row> typed = spark().read().option("header", "true").option("inferSchema", "true").csv(numeric.toString());
+    Dataset<Row> typed =
+        spark()
+            .read()
+            .option("header", "true")
+            .option("inferSchema", "true")
+            .csv(numeric.toString());
     Path dateParquet = tmp.resolve("dates.parquet");
-    typed.withColumn("time", functions.expr("date_add(date'2026-01-01', time)")).write().parquet(dateParquet.toString());
+    typed
+        .withColumn("time", functions.expr("date_add(date'2026-01-01', time)"))
+        .write()
+        .parquet(dateParquet.toString());
     assertSameAnalysis(base, runWith(dateParquet, tmp.resolve("dp-out"), start), startDays, 0);
     Path tsParquet = tmp.resolve("ts.parquet");
-    // An instant (UTC 10:00) whatever the session time zone; the intervention given with its offset.
-    typed.withColumn("time", functions.expr("timestamp_seconds(" + DAY0.toEpochDay() * 86400 + " + time * 86400 + 36000)"))
-        .write().parquet(tsParquet.toString());
-    assertSameAnalysis(base, runWith(tsParquet, tmp.resolve("tp-out"), start + "T11:00:00+01:00"), startDays + 10 / 24.0, 1e-9);
+    // An instant (UTC 10:00) whatever the session time zone; the intervention given with its
+    // offset.
+    typed
+        .withColumn(
+            "time",
+            functions.expr(
+                "timestamp_seconds(" + DAY0.toEpochDay() * 86400 + " + time * 86400 + 36000)"))
+        .write()
+        .parquet(tsParquet.toString());
+    assertSameAnalysis(
+        base,
+        runWith(tsParquet, tmp.resolve("tp-out"), start + "T11:00:00+01:00"),
+        startDays + 10 / 24.0,
+        1e-9);
   }
 
-  /** Same statuses and counts; figures equal to {@code rel} (0 = bit for bit); the given intervention time. */
-  private static void assertSameAnalysis(List<Row> base, List<Row> other, double interventionDays, double rel) {
+  /**
+   * Same statuses and counts; figures equal to {@code rel} (0 = bit for bit); the given
+   * intervention time.
+   */
+  private static void assertSameAnalysis(
+      List<Row> base, List<Row> other, double interventionDays, double rel) {
     assertEquals(base.size(), other.size());
     for (int i = 0; i < base.size(); i++) {
       Row a = base.get(i);
@@ -248,8 +407,19 @@ class CausalImpactJobTest extends SharedSparkSession {
       assertEquals("ok", b.getAs("status"), b.toString());
       assertEquals(a.<Integer>getAs("n_pre"), b.<Integer>getAs("n_pre"));
       assertEquals(a.<Integer>getAs("n_post"), b.<Integer>getAs("n_post"));
-      for (String f : List.of("average_mean", "average_q025", "cumulative_mean", "tail_area_p", "placebo_p", "pre_r2")) {
-        assertEquals(a.<Double>getAs(f), b.<Double>getAs(f), rel * Math.abs(a.<Double>getAs(f)), f + " of " + a.getString(0));
+      for (String f :
+          List.of(
+              "average_mean",
+              "average_q025",
+              "cumulative_mean",
+              "tail_area_p",
+              "placebo_p",
+              "pre_r2")) {
+        assertEquals(
+            a.<Double>getAs(f),
+            b.<Double>getAs(f),
+            rel * Math.abs(a.<Double>getAs(f)),
+            f + " of " + a.getString(0));
       }
       assertEquals(interventionDays, b.<Double>getAs("intervention_time"), 1e-9);
     }
@@ -270,12 +440,31 @@ class CausalImpactJobTest extends SharedSparkSession {
     Path spec = tmp.resolve("spec.yaml");
     Files.writeString(spec, "intervention-time: " + start + "\n");
     List<String> common =
-        List.of("--input", dates.toString(), "--time-col", "time", "--outcome-col", "y", "--controls", "c1,c2", "--trend", "--draws", "2000");
+        List.of(
+            "--input",
+            dates.toString(),
+            "--time-col",
+            "time",
+            "--outcome-col",
+            "y",
+            "--controls",
+            "c1,c2",
+            "--trend",
+            "--draws",
+            "2000");
     List<String> args = new ArrayList<>(common);
     args.addAll(List.of("--output", tmp.resolve("iv-spec").toString(), "--spec", spec.toString()));
     assertSameAnalysis(
-        base, CausalImpactJob.run(spark(), OptionValues.resolve(CausalImpactJob.COMMAND, CausalImpactJob.OPTIONS, args.toArray(new String[0]), SpecReader::read)),
-        startDays, 0);
+        base,
+        CausalImpactJob.run(
+            spark(),
+            OptionValues.resolve(
+                CausalImpactJob.COMMAND,
+                CausalImpactJob.OPTIONS,
+                args.toArray(new String[0]),
+                SpecReader::read)),
+        startDays,
+        0);
 
     List<String> lines = Files.readAllLines(dates);
     StringBuilder withCol = new StringBuilder(lines.get(0)).append(",iv\n");
@@ -288,24 +477,61 @@ class CausalImpactJobTest extends SharedSparkSession {
     args.set(1, col.toString());
     args.addAll(List.of("--output", tmp.resolve("iv-col").toString(), "--intervention-col", "iv"));
     assertSameAnalysis(
-        base, CausalImpactJob.run(spark(), OptionValues.resolve(CausalImpactJob.COMMAND, CausalImpactJob.OPTIONS, args.toArray(new String[0]), null)),
-        startDays, 0);
+        base,
+        CausalImpactJob.run(
+            spark(),
+            OptionValues.resolve(
+                CausalImpactJob.COMMAND,
+                CausalImpactJob.OPTIONS,
+                args.toArray(new String[0]),
+                null)),
+        startDays,
+        0);
 
     Path table = tmp.resolve("iv-windows.csv");
-    Files.writeString(table, "series_id,start,end\nmarket-000," + start + ",\nmarket-001," + start + "," + DAY0.plusDays(119) + "\n");
+    Files.writeString(
+        table,
+        "series_id,start,end\nmarket-000,"
+            + start
+            + ",\nmarket-001,"
+            + start
+            + ","
+            + DAY0.plusDays(119)
+            + "\n");
     args = new ArrayList<>(common);
-    args.addAll(List.of("--output", tmp.resolve("iv-table").toString(), "--interventions", table.toString()));
+    args.addAll(
+        List.of(
+            "--output", tmp.resolve("iv-table").toString(), "--interventions", table.toString()));
     assertSameAnalysis(
-        base, CausalImpactJob.run(spark(), OptionValues.resolve(CausalImpactJob.COMMAND, CausalImpactJob.OPTIONS, args.toArray(new String[0]), null)),
-        startDays, 0);
+        base,
+        CausalImpactJob.run(
+            spark(),
+            OptionValues.resolve(
+                CausalImpactJob.COMMAND,
+                CausalImpactJob.OPTIONS,
+                args.toArray(new String[0]),
+                null)),
+        startDays,
+        0);
     Files.writeString(table, "series_id,start,end\nmarket-000,82,\n");
     args.set(args.indexOf(tmp.resolve("iv-table").toString()), tmp.resolve("iv-table2").toString());
     List<String> finalArgs = args;
     UsageException e =
         Assertions.assertThrows(
             UsageException.class,
-            () -> CausalImpactJob.run(spark(), OptionValues.resolve(CausalImpactJob.COMMAND, CausalImpactJob.OPTIONS, finalArgs.toArray(new String[0]), null)));
-    Assertions.assertTrue(e.getMessage().contains("start '82' of series 'market-000' is a number but time column 'time' holds dates"), e.getMessage());
+            () ->
+                CausalImpactJob.run(
+                    spark(),
+                    OptionValues.resolve(
+                        CausalImpactJob.COMMAND,
+                        CausalImpactJob.OPTIONS,
+                        finalArgs.toArray(new String[0]),
+                        null)));
+    Assertions.assertTrue(
+        e.getMessage()
+            .contains(
+                "start '82' of series 'market-000' is a number but time column 'time' holds dates"),
+        e.getMessage());
   }
 
   /** A time that is neither a number nor a date, or a number against dates, is one clear line. */
@@ -313,28 +539,53 @@ class CausalImpactJobTest extends SharedSparkSession {
   void timeKindsAreNotMixedSilently() throws Exception {
     Path numeric = generated(tmp.resolve("k.csv"), 2);
     Path dates = withTimes(numeric, "k-dates.csv", t -> DAY0.plusDays(t).toString());
-    UsageException e = Assertions.assertThrows(UsageException.class, () -> runWith(dates, tmp.resolve("k1"), "82"));
+    UsageException e =
+        Assertions.assertThrows(
+            UsageException.class, () -> runWith(dates, tmp.resolve("k1"), "82"));
     assertEquals(
-        "--intervention-time 82 is a number but time column 'time' holds dates or timestamps; give it as a date or timestamp such as"
-            + " 2026-01-05 or 2026-01-05T10:00:00",
+        "--intervention-time 82 is a number but time column 'time' holds dates or timestamps; give"
+            + " it as a date or timestamp such as 2026-01-05 or 2026-01-05T10:00:00",
         e.getMessage());
-    e = Assertions.assertThrows(UsageException.class, () -> runWith(numeric, tmp.resolve("k2"), "2026-03-24"));
-    Assertions.assertTrue(e.getMessage().startsWith("--intervention-time 2026-03-24 is a date or timestamp but time column 'time' holds numbers"), e.getMessage());
-    e = Assertions.assertThrows(UsageException.class, () -> runWith(numeric, tmp.resolve("k3"), "soon"));
-    Assertions.assertTrue(e.getMessage().startsWith("--intervention-time 'soon' is neither a number nor a date"), e.getMessage());
-    Path mixed = withTimes(numeric, "k-mixed.csv", t -> t < 100 ? String.valueOf(t) : DAY0.plusDays(t).toString());
-    e = Assertions.assertThrows(UsageException.class, () -> runWith(mixed, tmp.resolve("k4"), "82"));
-    Assertions.assertTrue(e.getMessage().startsWith("time column 'time' mixes numbers (200 rows) and dates or timestamps (40 rows)"), e.getMessage());
+    e =
+        Assertions.assertThrows(
+            UsageException.class, () -> runWith(numeric, tmp.resolve("k2"), "2026-03-24"));
+    Assertions.assertTrue(
+        e.getMessage()
+            .startsWith(
+                "--intervention-time 2026-03-24 is a date or timestamp but time column 'time' holds"
+                    + " numbers"),
+        e.getMessage());
+    e =
+        Assertions.assertThrows(
+            UsageException.class, () -> runWith(numeric, tmp.resolve("k3"), "soon"));
+    Assertions.assertTrue(
+        e.getMessage().startsWith("--intervention-time 'soon' is neither a number nor a date"),
+        e.getMessage());
+    Path mixed =
+        withTimes(
+            numeric, "k-mixed.csv", t -> t < 100 ? String.valueOf(t) : DAY0.plusDays(t).toString());
+    e =
+        Assertions.assertThrows(
+            UsageException.class, () -> runWith(mixed, tmp.resolve("k4"), "82"));
+    Assertions.assertTrue(
+        e.getMessage()
+            .startsWith(
+                "time column 'time' mixes numbers (200 rows) and dates or timestamps (40 rows)"),
+        e.getMessage());
     Path words = withTimes(numeric, "k-words.csv", t -> "day " + t);
-    e = Assertions.assertThrows(UsageException.class, () -> runWith(words, tmp.resolve("k5"), "82"));
-    Assertions.assertTrue(e.getMessage().startsWith("time column 'time' has no value that reads as a number, a date"), e.getMessage());
+    e =
+        Assertions.assertThrows(
+            UsageException.class, () -> runWith(words, tmp.resolve("k5"), "82"));
+    Assertions.assertTrue(
+        e.getMessage().startsWith("time column 'time' has no value that reads as a number, a date"),
+        e.getMessage());
     Assertions.assertTrue(e.getMessage().endsWith("e.g. 'day 0'"), e.getMessage());
     Assertions.assertFalse(Files.exists(tmp.resolve("k1")), "no output from a refused run");
   }
 
   /**
-   * Bad rows are quarantined under a named reason and counted, the rest of their series is
-   * analysed as if they were absent, and rows_read = rows_used + rows_rejected.
+   * Bad rows are quarantined under a named reason and counted, the rest of their series is analysed
+   * as if they were absent, and rows_read = rows_used + rows_rejected.
    */
   @Test
   void badRowsAreQuarantinedAndCounted() throws Exception {
@@ -354,7 +605,10 @@ class CausalImpactJobTest extends SharedSparkSession {
     for (Row r : rows) {
       byId.put(r.getString(0), r);
     }
-    assertEquals(java.util.Set.of("market-000", "market-001", "market-002", "ghost"), byId.keySet(), "no phantom series for a null id");
+    assertEquals(
+        java.util.Set.of("market-000", "market-001", "market-002", "ghost"),
+        byId.keySet(),
+        "no phantom series for a null id");
     assertEquals(CausalImpactJob.NO_USABLE_ROWS, byId.get("ghost").getAs("status"));
     assertEquals(2L, byId.get("ghost").<Long>getAs("rows_rejected"));
     for (Row a : base) {
@@ -370,24 +624,39 @@ class CausalImpactJobTest extends SharedSparkSession {
     assertEquals(3 * 120, m.get("rows_used").asLong());
     assertEquals(12, m.get("rows_rejected").asLong());
     Map<String, Long> reasons = new java.util.TreeMap<>();
-    m.get("rejected_by_reason").fields().forEachRemaining(f -> reasons.put(f.getKey(), f.getValue().asLong()));
+    m.get("rejected_by_reason")
+        .fields()
+        .forEachRemaining(f -> reasons.put(f.getKey(), f.getValue().asLong()));
     Map<String, Long> expected = new java.util.TreeMap<>();
     for (String r :
-        List.of("null:series_id", "null:time", "not_time:time", "nonfinite:time", "null:y", "not_numeric:y", "nonfinite:y", "null:c1",
-            "not_numeric:c2", "nonfinite:c2")) {
+        List.of(
+            "null:series_id",
+            "null:time",
+            "not_time:time",
+            "nonfinite:time",
+            "null:y",
+            "not_numeric:y",
+            "nonfinite:y",
+            "null:c1",
+            "not_numeric:c2",
+            "nonfinite:c2")) {
       expected.put(r, 1L);
     }
     expected.merge("null:y", 1L, Long::sum);
     expected.merge("not_numeric:y", 1L, Long::sum);
     assertEquals(expected, reasons);
-    Dataset<Row> rejected = spark().read().parquet(tmp.resolve("q-out").resolve("rejected_rows").toString());
+    Dataset<Row> rejected =
+        spark().read().parquet(tmp.resolve("q-out").resolve("rejected_rows").toString());
     assertEquals(12, rejected.count());
     assertEquals(12, rejected.where("reject_reason IS NOT NULL").count());
     Assertions.assertTrue(
-        Files.readString(tmp.resolve("q-out").resolve("memos/market-000.md")).contains("3 rows of this series were quarantined"));
+        Files.readString(tmp.resolve("q-out").resolve("memos/market-000.md"))
+            .contains("3 rows of this series were quarantined"));
   }
 
-  /** The summary columns a clean and a quarantined run share (all but window_end and rows_rejected). */
+  /**
+   * The summary columns a clean and a quarantined run share (all but window_end and rows_rejected).
+   */
   private static final int SUMMARY_FIGURES = 28;
 
   /**
@@ -402,9 +671,24 @@ class CausalImpactJobTest extends SharedSparkSession {
     for (String line : lines.subList(1, 121)) {
       String[] f = line.split(",");
       double c1 = Double.parseDouble(f[3]);
-      extra.append("flat,").append(f[1]).append(',').append(f[2]).append(',').append(f[3]).append(",3.3,0\n");
-      extra.append("collinear,").append(f[1]).append(',').append(f[2]).append(',').append(f[3]).append(',')
-          .append(3 * c1 + 1).append(",0\n");
+      extra
+          .append("flat,")
+          .append(f[1])
+          .append(',')
+          .append(f[2])
+          .append(',')
+          .append(f[3])
+          .append(",3.3,0\n");
+      extra
+          .append("collinear,")
+          .append(f[1])
+          .append(',')
+          .append(f[2])
+          .append(',')
+          .append(f[3])
+          .append(',')
+          .append(3 * c1 + 1)
+          .append(",0\n");
     }
     Path with = tmp.resolve("s-with.csv");
     Files.writeString(with, Files.readString(clean) + extra);
@@ -436,31 +720,58 @@ class CausalImpactJobTest extends SharedSparkSession {
     String table = CausalImpactJob.consoleTable(rows);
     Assertions.assertFalse(table.contains("\u001b") || table.contains("\u0007"), table);
     Assertions.assertTrue(table.contains("\uFFFD[31mred\uFFFD"), table);
-    Assertions.assertTrue(table.contains("placebo p cannot go below 1/(1 + placebos) = 0.091 with 10 placebos"), table);
+    Assertions.assertTrue(
+        table.contains("placebo p cannot go below 1/(1 + placebos) = 0.091 with 10 placebos"),
+        table);
     // market-001 has a real effect no placebo matches: its placebo p sits at the floor.
     Assertions.assertTrue(table.contains("<=0.091"), table);
     try (var files = Files.walk(out)) {
-      for (Path f : files.filter(f -> f.toString().endsWith(".md") || f.toString().endsWith(".html")).toList()) {
+      for (Path f :
+          files
+              .filter(f -> f.toString().endsWith(".md") || f.toString().endsWith(".html"))
+              .toList()) {
         String text = Files.readString(f);
         Assertions.assertFalse(text.contains("\u001b") || text.contains("\u0007"), f.toString());
       }
     }
     String memo = Files.readString(out.resolve("memos/market-000.md"));
     Assertions.assertTrue(memo.contains("with 10 placebos it cannot go below 1/11 = 0.091"), memo);
-    Assertions.assertTrue(Files.readString(out.resolve("report/index.html")).contains("cannot go below 1/11 = 0.091 with 10 placebos"));
+    Assertions.assertTrue(
+        Files.readString(out.resolve("report/index.html"))
+            .contains("cannot go below 1/11 = 0.091 with 10 placebos"));
   }
 
   @Test
   void usageErrorsNameTheProblem() throws Exception {
     Path in = data();
-    UsageException e = Assertions.assertThrows(UsageException.class, () -> run(in, tmp.resolve("x"), "--intervention-col", "iv"));
+    UsageException e =
+        Assertions.assertThrows(
+            UsageException.class, () -> run(in, tmp.resolve("x"), "--intervention-col", "iv"));
     Assertions.assertTrue(e.getMessage().contains("exactly one of"), e.getMessage());
     e =
         Assertions.assertThrows(
             UsageException.class,
-            () -> CausalImpactJob.run(spark(), OptionValues.resolve(CausalImpactJob.COMMAND, CausalImpactJob.OPTIONS,
-                new String[] {"--input", in.toString(), "--output", tmp.resolve("y").toString(), "--time-col", "time", "--outcome-col", "y",
-                  "--controls", "c1,nope", "--intervention-time", "82"}, null)));
+            () ->
+                CausalImpactJob.run(
+                    spark(),
+                    OptionValues.resolve(
+                        CausalImpactJob.COMMAND,
+                        CausalImpactJob.OPTIONS,
+                        new String[] {
+                          "--input",
+                          in.toString(),
+                          "--output",
+                          tmp.resolve("y").toString(),
+                          "--time-col",
+                          "time",
+                          "--outcome-col",
+                          "y",
+                          "--controls",
+                          "c1,nope",
+                          "--intervention-time",
+                          "82"
+                        },
+                        null)));
     Assertions.assertTrue(e.getMessage().contains("'nope'"), e.getMessage());
   }
 }
