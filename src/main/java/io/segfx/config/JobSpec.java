@@ -33,7 +33,7 @@ public record JobSpec(
     List<String> variants,
     List<String> metrics,
     List<String> covariates,
-    String pooling,
+    io.segfx.model.PoolingMethod pooling,
     int minSegments,
     double momentsFloor,
     int draws,
@@ -357,7 +357,7 @@ public record JobSpec(
             OptionParsers.arms(v.list("variants")),
             v.list("metric"),
             v.list("covariates"),
-            v.string("pooling"),
+            io.segfx.model.PoolingMethod.of(v.string("pooling")),
             v.integer("min-segments"),
             v.number("moments-floor"),
             v.integer("draws"),
@@ -473,7 +473,7 @@ public record JobSpec(
     if (minSegments < 2) {
       throw new UsageException("--min-segments must be >= 2, got " + minSegments);
     }
-    if ("full".equals(pooling) && tauPrior.improper() && minSegments < 3) {
+    if (pooling == io.segfx.model.PoolingMethod.FULL && tauPrior.improper() && minSegments < 3) {
       throw new UsageException(
           "--pooling full with --tau-prior uniform needs --min-segments >= 3 (the posterior of tau"
               + " is improper with 2 segments); got "
@@ -664,7 +664,7 @@ public record JobSpec(
     m.put("variants", variants);
     m.put("metrics", metrics);
     m.put("covariates", covariates);
-    m.put("pooling", pooling);
+    m.put("pooling", pooling.code());
     m.put("min_segments", minSegments);
     m.put("moments_floor", momentsFloor);
     m.put("draws", draws);

@@ -4,6 +4,7 @@ import io.segfx.config.JobSpec;
 import io.segfx.model.DecisionMetrics;
 import io.segfx.model.ExperimentPooling;
 import io.segfx.model.PooledPosterior;
+import io.segfx.model.PoolingMethod;
 import io.segfx.model.SegmentEstimate;
 import io.segfx.model.SegmentPosterior;
 import io.segfx.model.Status;
@@ -177,7 +178,7 @@ public final class PoolingStage {
     PoolingResult fit = null;
     HierarchicalPosterior full = null;
     String note = "";
-    if (k >= spec.minSegments() && FULL.equals(spec.pooling())) {
+    if (k >= spec.minSegments() && spec.pooling() == PoolingMethod.FULL) {
       full = FullBayesPooling.fit(y, se, spec.tauPrior(), spec.muPrior());
       if (Double.isInfinite(full.tauMean()) || Double.isInfinite(full.muSd())) {
         boolean both = Double.isInfinite(full.tauMean()) && Double.isInfinite(full.muSd());
@@ -430,10 +431,11 @@ public final class PoolingStage {
 
   static PoolingResult pool(JobSpec spec, double[] y, double[] se) {
     return switch (spec.pooling()) {
-      case "moments" -> MomentsPooling.fit(y, se, spec.momentsFloor());
-      case "dl" -> DerSimonianLaird.fit(y, se);
-      case "reml" -> Reml.fit(y, se);
-      default -> throw new IllegalArgumentException("unknown pooling method " + spec.pooling());
+      case MOMENTS -> MomentsPooling.fit(y, se, spec.momentsFloor());
+      case DL -> DerSimonianLaird.fit(y, se);
+      case REML -> Reml.fit(y, se);
+      case FULL ->
+          throw new IllegalArgumentException("full pooling has no point estimate of tau^2");
     };
   }
 

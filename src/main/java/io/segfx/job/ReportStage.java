@@ -171,7 +171,7 @@ final class ReportStage {
             rowsUsed + rowsRejected,
             rowsUsed,
             rowsRejected,
-            spec.pooling(),
+            spec.pooling().code(),
             spec.design(),
             spec.confoundingWarning(),
             spec.report().toString(),

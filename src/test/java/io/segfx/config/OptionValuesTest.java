@@ -29,7 +29,7 @@ class OptionValuesTest {
     JobSpec s = spec("--spec", yaml.toString(), "--draws", "300", "--metric", "clicks");
     assertEquals("data.parquet", s.input());
     assertEquals("parquet", s.inputFormat());
-    assertEquals("dl", s.pooling());
+    assertEquals(io.segfx.model.PoolingMethod.DL, s.pooling());
     assertEquals(300, s.draws());
     assertEquals(List.of("clicks"), s.metrics());
     assertEquals(List.of("pre_revenue"), s.covariates());
