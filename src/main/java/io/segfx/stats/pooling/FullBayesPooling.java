@@ -217,10 +217,12 @@ public final class FullBayesPooling {
    * prior and a flat mu, J >= 4 for E[tau] and J >= 5 for sd(mu).
    */
   static int tailExponent(int segments, TauPrior tauPrior, double[] muPrior) {
-    if (tauPrior.kind().equals("half-normal")) {
+    if (tauPrior.kind() == TauPrior.Kind.HALF_NORMAL) {
       return Integer.MAX_VALUE;
     }
-    return segments - (muPrior == null ? 1 : 0) + (tauPrior.kind().equals("half-cauchy") ? 2 : 0);
+    return segments
+        - (muPrior == null ? 1 : 0)
+        + (tauPrior.kind() == TauPrior.Kind.HALF_CAUCHY ? 2 : 0);
   }
 
   /** mu^ and V_mu at tau (BDA eq. 5.20, with the normal prior of mu as one more observation). */
