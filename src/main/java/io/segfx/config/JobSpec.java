@@ -46,7 +46,7 @@ public record JobSpec(
     String master,
     String mode,
     String unitCol,
-    String inputKind,
+    io.segfx.model.InputKind inputKind,
     double[] priorControl,
     double[] priorTreatment,
     List<PriorGridEntry> priorGrid,
@@ -372,7 +372,7 @@ public record JobSpec(
             v.string("master"),
             v.string("mode"),
             v.string("unit-col"),
-            v.string("input-kind"),
+            io.segfx.model.InputKind.of(v.string("input-kind")),
             OptionParsers.shapes(v, "prior-control"),
             OptionParsers.shapes(v, "prior-treatment"),
             OptionParsers.parseGrid(v.string("prior-grid")),
@@ -487,7 +487,7 @@ public record JobSpec(
           "--cluster-col gives cluster-robust standard errors; it cannot be combined with --se "
               + se);
     }
-    if (!"classical".equals(se) && !"units".equals(inputKind)) {
+    if (!"classical".equals(se) && inputKind != io.segfx.model.InputKind.UNITS) {
       throw new UsageException(
           "--se "
               + se
@@ -542,7 +542,7 @@ public record JobSpec(
     if (!(regressionPrior[0] > 0 && regressionPrior[1] > 0 && regressionPrior[2] > 0)) {
       throw new UsageException("--regression-prior v0, a0 and b0 must be > 0");
     }
-    if (!"units".equals(inputKind)) {
+    if (inputKind != io.segfx.model.InputKind.UNITS) {
       if (metrics.size() != 1) {
         throw new UsageException(
             "--input-kind "
@@ -677,7 +677,7 @@ public record JobSpec(
     m.put("master", master);
     m.put("mode", mode);
     m.put("unit_col", unitCol);
-    m.put("input_kind", inputKind);
+    m.put("input_kind", inputKind.code());
     m.put("prior_control", priorControl);
     m.put("prior_treatment", priorTreatment);
     // Insertion-ordered maps throughout (Map.of's order changes from one JVM to the next), so

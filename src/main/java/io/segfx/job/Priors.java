@@ -17,7 +17,7 @@ final class Priors {
   /** A human-readable statement of the prior behind a group's posterior. */
   static String describe(JobSpec spec, boolean binary, PoolingResult fit) {
     String data;
-    if ("estimates".equals(spec.inputKind())) {
+    if (spec.inputKind() == io.segfx.model.InputKind.ESTIMATES) {
       data = "flat on each segment effect (estimates input: N(estimate, std_error^2))";
     } else if (binary) {
       data =
@@ -55,7 +55,7 @@ final class Priors {
         Locale.ROOT,
         "normal(mu,tau^2) across segments by %s (empirical Bayes); segment estimates: %s",
         fit.method(),
-        binary || "estimates".equals(spec.inputKind()) ? data : "OLS");
+        binary || spec.inputKind() == io.segfx.model.InputKind.ESTIMATES ? data : "OLS");
   }
 
   /** The prior statement of a group pooled by {@code --pooling full}. */
@@ -67,7 +67,9 @@ final class Priors {
             + " segment estimates: %s",
         spec.tauPrior(),
         m == null ? "flat" : "normal(" + g(m[0]) + "," + g(m[1]) + "^2)",
-        binary || "estimates".equals(spec.inputKind()) ? describe(spec, binary, null) : "OLS");
+        binary || spec.inputKind() == io.segfx.model.InputKind.ESTIMATES
+            ? describe(spec, binary, null)
+            : "OLS");
   }
 
   /** Per metric, the prior of its unpooled (bayes_*) posteriors. */

@@ -89,7 +89,7 @@ public final class SegmentEffectsJob {
           describeInput(spark, read, matched.renamed(), absentColumns(input, spec));
       SufficientStatsStage.Result s1;
       try {
-        if ("estimates".equals(spec.inputKind())) {
+        if (spec.inputKind() == io.segfx.model.InputKind.ESTIMATES) {
           EstimatesInput.Result r = EstimatesInput.read(input, spec);
           s1 = new SufficientStatsStage.Result(r.estimates(), r.rowsUsed(), r.rejectedByReason());
         } else {
@@ -260,7 +260,7 @@ public final class SegmentEffectsJob {
               OutputTables.REJECTED_ROWS,
               () -> {
                 Dataset<Row> flagged =
-                    "estimates".equals(spec.inputKind())
+                    spec.inputKind() == io.segfx.model.InputKind.ESTIMATES
                         ? EstimatesInput.validated(input, spec).select(withReasonColumns(input))
                         : ValidationStage.withReason(input, spec);
                 out.write(
@@ -426,9 +426,9 @@ public final class SegmentEffectsJob {
     List<String> w =
         new ArrayList<>(List.of(spec.experimentCol(), spec.segmentCol(), spec.armCol()));
     switch (spec.inputKind()) {
-      case "counts" -> w.addAll(spec.countCols());
-      case "estimates" -> w.addAll(spec.estimateCols());
-      default -> {
+      case COUNTS -> w.addAll(spec.countCols());
+      case ESTIMATES -> w.addAll(spec.estimateCols());
+      case UNITS -> {
         for (io.segfx.model.MetricSpec m : spec.metricSpecs()) {
           w.add(m.column());
         }

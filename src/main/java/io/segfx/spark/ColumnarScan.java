@@ -120,7 +120,7 @@ final class ColumnarScan implements Serializable {
    */
   static ColumnarScan of(Dataset<Row> input, JobSpec spec) {
     if (!input.sparkSession().sparkContext().getConf().getBoolean(PROPERTY, true)
-        || !"units".equals(spec.inputKind())
+        || spec.inputKind() != io.segfx.model.InputKind.UNITS
         || spec.unitCol() != null
         || spec.clusterCol() != null) {
       return null;

@@ -82,7 +82,7 @@ public final class SufficientStatsStage {
    * @param input the input as read, or null for the row path
    */
   public static Result run(Dataset<Row> input, Dataset<Row> validated, JobSpec spec) {
-    boolean totals = "counts".equals(spec.inputKind());
+    boolean totals = spec.inputKind() == io.segfx.model.InputKind.COUNTS;
     int q = totals ? 1 : spec.covariates().size() + spec.metrics().size();
     FaultInjection faults = FaultInjection.of(validated.sparkSession().sparkContext().getConf());
     boolean[] products = totals ? null : products(spec);
@@ -316,7 +316,8 @@ public final class SufficientStatsStage {
                 metric.kind()));
       }
       for (String variant : variants) {
-        int y = "counts".equals(spec.inputKind()) ? 0 : spec.covariates().size() + m;
+        int y =
+            spec.inputKind() == io.segfx.model.InputKind.COUNTS ? 0 : spec.covariates().size() + m;
         out.add(
             CellFit.fit(
                 acc.experiment, acc.segment, variant, metric, c, acc.arm(variant), y, spec));

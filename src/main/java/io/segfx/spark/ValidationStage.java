@@ -133,7 +133,7 @@ public final class ValidationStage {
     StructType schema = input.schema();
     List<String> names = Arrays.asList(schema.fieldNames());
     require(names, spec.armCol(), "arm column (--arm-col)");
-    boolean counts = "counts".equals(spec.inputKind());
+    boolean counts = spec.inputKind() == io.segfx.model.InputKind.COUNTS;
     List<String> valueCols;
     if (counts) {
       valueCols = countColumns(spec);

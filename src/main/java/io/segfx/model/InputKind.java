@@ -1,0 +1,42 @@
+package io.segfx.model;
+
+/** What one input row is ({@code --input-kind}); {@link #code} is the option value. */
+public enum InputKind {
+  /** One row per unit (user): the metric and covariate values. */
+  UNITS("units"),
+  /** One row per arm (and segment): n and conversions, or n, sum and sum of squares. */
+  COUNTS("counts"),
+  /** One row per segment: an estimate and its standard error. */
+  ESTIMATES("estimates");
+
+  private final String code;
+
+  InputKind(String code) {
+    this.code = code;
+  }
+
+  /** The option value. */
+  public String code() {
+    return code;
+  }
+
+  /**
+   * The kind named {@code code}.
+   *
+   * @throws IllegalArgumentException for another name
+   */
+  public static InputKind of(String code) {
+    for (InputKind k : values()) {
+      if (k.code.equals(code)) {
+        return k;
+      }
+    }
+    throw new IllegalArgumentException(
+        "input kind '" + code + "' is not one of units, counts, estimates");
+  }
+
+  @Override
+  public String toString() {
+    return code;
+  }
+}
