@@ -130,7 +130,15 @@ public final class InputReader {
                 + (skipped.isEmpty() ? "" : "; it holds: " + String.join(", ", names(skipped)))
                 + "; set --input-format if the files are of another format");
       }
-    } catch (IOException | IllegalArgumentException e) {
+    } catch (IllegalArgumentException e) {
+      if (e.getCause() instanceof java.net.URISyntaxException && path.contains(":")) {
+        // A relative name with a colon parses as a URI scheme ("a:b.csv").
+        throw new UsageException(
+            "input " + path + " has a ':' in its name, which Hadoop paths cannot hold; rename it",
+            e);
+      }
+      throw new UsageException("cannot reach input " + path + ": " + e.getMessage(), e);
+    } catch (IOException e) {
       throw new UsageException("cannot reach input " + path + ": " + e.getMessage(), e);
     }
     read.sort(null);
