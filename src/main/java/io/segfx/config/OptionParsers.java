@@ -132,6 +132,11 @@ final class OptionParsers {
       } catch (NumberFormatException e) {
         throw new UsageException(option + ": '" + items.get(i) + "' is not a number");
       }
+      // No prior shape, scale or scenario parameter is meaningful at infinity or NaN, and
+      // 'Infinity' parses as a number and passes a '> 0' check.
+      if (!Double.isFinite(out[i])) {
+        throw new UsageException(option + ": '" + items.get(i) + "' must be a finite number");
+      }
     }
     return out;
   }

@@ -813,6 +813,12 @@ final class InputCaseTable {
             "gives metric 'y' twice"));
     c.add(
         refuse(
+            "infinite-prior-shape",
+            good,
+            run("--nig-prior", "0,Infinity,1,1"),
+            "--nig-prior: 'Infinity' must be a finite number"));
+    c.add(
+        refuse(
             "mu-prior-extreme",
             good,
             run("--mu-prior", "normal:0,1e-300"),
