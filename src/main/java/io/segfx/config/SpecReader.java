@@ -49,10 +49,10 @@ public final class SpecReader {
   }
 
   /**
-   * YAML reads an unquoted {@code 2026-01-05} or {@code 2026-01-05 10:00:00} as a timestamp (UTC
-   * when it has no zone); it becomes ISO text again ({@code 2026-01-05}, or the UTC instant such as
-   * {@code 2026-01-05T10:00:00Z}), since {@code Date.toString} would print it in the machine's time
-   * zone in a form no option reads.
+   * YAML reads an unquoted date {@code YYYY-MM-DD} or date-time {@code YYYY-MM-DD hh:mm:ss} as a
+   * timestamp (UTC when it has no zone); it becomes ISO text again ({@code YYYY-MM-DD}, or the UTC
+   * instant {@code YYYY-MM-DDThh:mm:ssZ}), since {@code Date.toString} would print it in the
+   * machine's time zone in a form no option reads.
    */
   private static Object isoDates(Object value) {
     if (value instanceof java.util.Date d) {
