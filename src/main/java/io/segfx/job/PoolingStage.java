@@ -310,24 +310,7 @@ public final class PoolingStage {
       } else if (fit != null) {
         Shrinkage.Posterior p = Shrinkage.posterior(y[j], se[j], fit.mu(), fit.muSe(), fit.tau2());
         NormalSummary s = NormalSummary.of(p.mean(), p.sd(), spec.threshold(e.metric()));
-        posteriors.add(
-            new SegmentPosterior(
-                e.experimentId(),
-                e.metric(),
-                e.variant(),
-                e.segment(),
-                s.mean(),
-                s.sd(),
-                s.q025(),
-                s.q975(),
-                s.probPositive(),
-                s.probAboveThreshold(),
-                p.weightOnRaw(),
-                n[j],
-                Double.NaN,
-                Double.NaN,
-                "normal",
-                prior));
+        posteriors.add(normalPosterior(e, s, p.weightOnRaw(), n[j], prior));
         segs[j] =
             new SegmentDraw(
                 e.segment(),
@@ -339,24 +322,7 @@ public final class PoolingStage {
                 false);
       } else if (e.fromEstimates()) {
         NormalSummary s = NormalSummary.of(y[j], se[j], spec.threshold(e.metric()));
-        posteriors.add(
-            new SegmentPosterior(
-                e.experimentId(),
-                e.metric(),
-                e.variant(),
-                e.segment(),
-                s.mean(),
-                s.sd(),
-                s.q025(),
-                s.q975(),
-                s.probPositive(),
-                s.probAboveThreshold(),
-                1.0,
-                n[j],
-                Double.NaN,
-                Double.NaN,
-                "normal",
-                prior));
+        posteriors.add(normalPosterior(e, s, 1.0, n[j], prior));
         segs[j] =
             new SegmentDraw(
                 e.segment(),
@@ -427,6 +393,28 @@ public final class PoolingStage {
         pooled,
         posteriors,
         new PooledPosterior(key.get(0), key.get(1), key.get(2), segs, n, prior, shared));
+  }
+
+  /** A segment's normal posterior row from its closed-form summary. */
+  private static SegmentPosterior normalPosterior(
+      SegmentEstimate e, NormalSummary s, double weightOnRaw, long n, String prior) {
+    return new SegmentPosterior(
+        e.experimentId(),
+        e.metric(),
+        e.variant(),
+        e.segment(),
+        s.mean(),
+        s.sd(),
+        s.q025(),
+        s.q975(),
+        s.probPositive(),
+        s.probAboveThreshold(),
+        weightOnRaw,
+        n,
+        Double.NaN,
+        Double.NaN,
+        "normal",
+        prior);
   }
 
   static PoolingResult pool(JobSpec spec, double[] y, double[] se) {

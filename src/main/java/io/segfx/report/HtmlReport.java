@@ -281,19 +281,9 @@ public final class HtmlReport {
                     + " class=\"l\">recommendation</th></tr>\n");
         for (PriorSensitivity ps : s.sensitivity()) {
           DecisionMetrics r = ps.result();
-          b.append("<tr><td class=\"l\">")
-              .append(escape(ps.prior()))
-              .append("</td><td>")
-              .append(DecisionMemo.number(r.effectMean()))
-              .append("</td><td>[")
-              .append(DecisionMemo.number(r.effectQ025()))
-              .append(", ")
-              .append(DecisionMemo.number(r.effectQ975()))
-              .append("]</td><td>")
-              .append(DecisionMemo.probability(r.probPositive()))
-              .append("</td><td>")
-              .append(DecisionMemo.probability(r.probProfitPositive()))
-              .append("</td>");
+          b.append("<tr><td class=\"l\">").append(escape(ps.prior())).append("</td>");
+          effectCells(b, r);
+          b.append("<td>").append(DecisionMemo.probability(r.probProfitPositive())).append("</td>");
           recommendation(b, r.recommendation());
           b.append("</tr>\n");
         }
@@ -315,15 +305,8 @@ public final class HtmlReport {
               .append(DecisionMemo.number(bs.biasMean()))
               .append("</td><td>")
               .append(DecisionMemo.number(bs.biasSd()))
-              .append("</td><td>")
-              .append(DecisionMemo.number(r.effectMean()))
-              .append("</td><td>[")
-              .append(DecisionMemo.number(r.effectQ025()))
-              .append(", ")
-              .append(DecisionMemo.number(r.effectQ975()))
-              .append("]</td><td>")
-              .append(DecisionMemo.probability(r.probPositive()))
               .append("</td>");
+          effectCells(b, r);
           recommendation(b, r.recommendation());
           b.append("</tr>\n");
         }
@@ -479,6 +462,19 @@ public final class HtmlReport {
       b.append("</tr>\n");
     }
     b.append("</table>\n");
+  }
+
+  /** The cells of an effect: mean, 95% interval and P(effect > 0). */
+  private static void effectCells(StringBuilder b, DecisionMetrics r) {
+    b.append("<td>")
+        .append(DecisionMemo.number(r.effectMean()))
+        .append("</td><td>[")
+        .append(DecisionMemo.number(r.effectQ025()))
+        .append(", ")
+        .append(DecisionMemo.number(r.effectQ975()))
+        .append("]</td><td>")
+        .append(DecisionMemo.probability(r.probPositive()))
+        .append("</td>");
   }
 
   private static void recommendation(StringBuilder b, String rec) {
