@@ -94,8 +94,8 @@ final class SampleRatioCheck {
     }
     Map<String, List<String>> arms = arms(grid);
     // The designed weights first, in grid order (so a bad --expected-split is reported for the
-    // first cell it fails on); then one incomplete-gamma p-value per cell (200,000 at W50), each a
-    // function of its cell alone, on the driver's cores.
+    // first cell it fails on); then one incomplete-gamma p-value per cell (a wide run has hundreds
+    // of thousands), each a function of its cell alone, on the driver's cores.
     double[][] weights = new double[grid.size()][];
     for (int i = 0; i < grid.size(); i++) {
       SegmentEstimate e = grid.get(i);
