@@ -33,8 +33,9 @@ import org.apache.spark.sql.types.StructType;
  * nullable columns, the {@code spark_schema} message name, Snappy compression, and Spark's schema
  * in the footer key {@code org.apache.spark.sql.parquet.row.metadata}, so Spark reads it back with
  * the same types. Why not Spark's writer: a local table goes through a Catalyst conversion, a
- * serialized task and a single-task job, ~12 µs a row cold (a 200,000-row table: 5 s); this writer
- * streams the rows in order at about 1 µs each.
+ * serialized task and a single-task job per table, which costs many times more per row than
+ * streaming the rows in order into the file, as this writer does (measured in {@code
+ * docs/performance.md}).
  */
 final class ParquetTableWriter {
   /** Footer key under which Spark stores the Catalyst schema of a Parquet file. */

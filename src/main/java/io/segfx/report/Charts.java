@@ -1,31 +1,37 @@
 package io.segfx.report;
 
+import static io.segfx.report.ChartStyle.CURVES;
+import static io.segfx.report.ChartStyle.MARK;
+import static io.segfx.report.ChartStyle.POOLED;
+import static io.segfx.report.ChartStyle.RAW;
+import static io.segfx.report.ChartStyle.band;
+import static io.segfx.report.ChartStyle.chart;
+import static io.segfx.report.ChartStyle.curve;
+import static io.segfx.report.ChartStyle.line;
+import static io.segfx.report.ChartStyle.normal;
+import static io.segfx.report.ChartStyle.svg;
+
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Font;
-import java.awt.Rectangle;
 import java.util.List;
-import org.jfree.chart.JFreeChart;
+import java.util.function.DoubleUnaryOperator;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.SymbolAxis;
-import org.jfree.chart.plot.IntervalMarker;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.DeviationRenderer;
 import org.jfree.chart.renderer.xy.StandardXYBarPainter;
 import org.jfree.chart.renderer.xy.XYBarRenderer;
 import org.jfree.chart.renderer.xy.XYErrorRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
-import org.jfree.chart.title.TextTitle;
-import org.jfree.chart.ui.Layer;
-import org.jfree.chart.ui.RectangleAnchor;
-import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.statistics.HistogramDataset;
 import org.jfree.data.statistics.HistogramType;
 import org.jfree.data.xy.XYIntervalSeries;
 import org.jfree.data.xy.XYIntervalSeriesCollection;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
-import org.jfree.svg.SVGGraphics2D;
+import org.jfree.data.xy.YIntervalSeries;
+import org.jfree.data.xy.YIntervalSeriesCollection;
 
 /**
  * The report's charts, drawn by JFreeChart and serialised to SVG by JFreeSVG, as the seed notebook
@@ -39,20 +45,12 @@ import org.jfree.svg.SVGGraphics2D;
  */
 public final class Charts {
   /** Width and height of every chart, in SVG user units (pixels). */
-  public static final int WIDTH = 640;
+  public static final int WIDTH = ChartStyle.WIDTH;
 
-  public static final int HEIGHT = 340;
+  public static final int HEIGHT = ChartStyle.HEIGHT;
 
   /** The forest plot shows at most this many segments (those with the most units). */
   public static final int FOREST_MAX_SEGMENTS = 40;
-
-  private static final Color RAW = new Color(0x99, 0x99, 0x99);
-  private static final Color POOLED = new Color(0x1f, 0x77, 0xb4);
-  private static final Color MARK = new Color(0xd6, 0x27, 0x28);
-  private static final Color[] CURVES = {
-    new Color(0x1f, 0x77, 0xb4), new Color(0xff, 0x7f, 0x0e), new Color(0x2c, 0xa0, 0x2c),
-    new Color(0xd6, 0x27, 0x28), new Color(0x94, 0x67, 0xbd), new Color(0x8c, 0x56, 0x4b)
-  };
 
   private Charts() {}
 
@@ -65,29 +63,13 @@ public final class Charts {
 
   /**
    * Posterior of the effect: a density-scaled histogram of the draws when there are draws, else the
-   * exact normal density N(mean, sd^2) of the closed form; the 95% interval shaded, 0 and the
-   * threshold marked.
+   * exact density of the closed form ({@code density}, e.g. the normal mixture of full-Bayes
+   * pooling; null means N(mean, sd²)); the 95% interval shaded, 0 and the threshold marked.
    */
   public static String effectPosterior(
       String id,
       double[] draws,
-      double mean,
-      double sd,
-      double q025,
-      double q975,
-      double threshold,
-      String xLabel) {
-    return effectPosterior(id, draws, null, mean, sd, q025, q975, threshold, xLabel);
-  }
-
-  /**
-   * {@link #effectPosterior} with the exact density of a closed-form posterior that is not a single
-   * normal (the normal mixture of full-Bayes pooling); null means N(mean, sd²).
-   */
-  public static String effectPosterior(
-      String id,
-      double[] draws,
-      java.util.function.DoubleUnaryOperator density,
+      DoubleUnaryOperator density,
       double mean,
       double sd,
       double q025,
@@ -110,7 +92,7 @@ public final class Charts {
   public static String profit(
       String id,
       double[] draws,
-      java.util.function.DoubleUnaryOperator density,
+      DoubleUnaryOperator density,
       double mean,
       double sd,
       double q025,
@@ -254,11 +236,9 @@ public final class Charts {
       double[] impactLo,
       double[] impactHi,
       double intervention) {
-    org.jfree.data.xy.YIntervalSeries cf =
-        new org.jfree.data.xy.YIntervalSeries("counterfactual (95% band)");
+    YIntervalSeries cf = new YIntervalSeries("counterfactual (95% band)");
     XYSeries obs = new XYSeries("observed", false, true);
-    org.jfree.data.xy.YIntervalSeries imp =
-        new org.jfree.data.xy.YIntervalSeries("pointwise impact (95% band)");
+    YIntervalSeries imp = new YIntervalSeries("pointwise impact (95% band)");
     for (int i = 0; i < time.length; i++) {
       cf.add(time[i], cfMean[i], cfLo[i], cfHi[i]);
       obs.add(time[i], observed[i]);
@@ -288,13 +268,10 @@ public final class Charts {
   }
 
   /** A line with its shaded interval band against time. */
-  private static XYPlot bandPlot(
-      org.jfree.data.xy.YIntervalSeries series, String yLabel, Color line, Color fill) {
-    org.jfree.data.xy.YIntervalSeriesCollection data =
-        new org.jfree.data.xy.YIntervalSeriesCollection();
+  private static XYPlot bandPlot(YIntervalSeries series, String yLabel, Color line, Color fill) {
+    YIntervalSeriesCollection data = new YIntervalSeriesCollection();
     data.addSeries(series);
-    org.jfree.chart.renderer.xy.DeviationRenderer r =
-        new org.jfree.chart.renderer.xy.DeviationRenderer(true, false);
+    DeviationRenderer r = new DeviationRenderer(true, false);
     r.setSeriesPaint(0, line);
     r.setSeriesFillPaint(0, fill);
     r.setAlpha(0.45f);
@@ -304,7 +281,7 @@ public final class Charts {
   /** A histogram of draws scaled to unit area, or a normal density; null when neither exists. */
   private static XYPlot distribution(
       double[] draws,
-      java.util.function.DoubleUnaryOperator density,
+      DoubleUnaryOperator density,
       double mean,
       double sd,
       String label,
@@ -345,84 +322,5 @@ public final class Charts {
             : curve(
                 label + " (closed form, exact mixture)", density, mean - 4.5 * sd, mean + 4.5 * sd);
     return new XYPlot(new XYSeriesCollection(curve), x, y, renderer);
-  }
-
-  /** A density at 201 points on [lo, hi]. */
-  private static XYSeries curve(
-      String label, java.util.function.DoubleUnaryOperator density, double lo, double hi) {
-    XYSeries s = new XYSeries(label, false, true);
-    for (int i = 0; i <= 200; i++) {
-      double v = lo + (hi - lo) * i / 200;
-      s.add(v, density.applyAsDouble(v));
-    }
-    return s;
-  }
-
-  /** The normal density N(mean, sd^2) at 201 points on [lo, hi]. */
-  private static XYSeries normal(String label, double mean, double sd, double lo, double hi) {
-    double norm = 1 / (sd * Math.sqrt(2 * Math.PI));
-    return curve(label, v -> norm * Math.exp(-0.5 * ((v - mean) / sd) * ((v - mean) / sd)), lo, hi);
-  }
-
-  private static String tenth(double v) {
-    long t = Math.round(v * 10);
-    return t % 10 == 0
-        ? Long.toString(t / 10)
-        : (t < 0 && t > -10 ? "-0." + (-t) : (t / 10) + "." + Math.abs(t % 10));
-  }
-
-  /** The 95% interval as a shaded band behind the data. */
-  private static void band(XYPlot plot, double q025, double q975, Color color) {
-    IntervalMarker band = new IntervalMarker(q025, q975, color);
-    band.setLabel("95% interval");
-    // Bottom: the value markers (0, threshold) label the top.
-    band.setLabelAnchor(RectangleAnchor.BOTTOM_LEFT);
-    band.setLabelTextAnchor(TextAnchor.BOTTOM_LEFT);
-    plot.addDomainMarker(band, Layer.BACKGROUND);
-  }
-
-  private static ValueMarker line(double at, String label, Color color) {
-    ValueMarker m =
-        new ValueMarker(
-            at,
-            color,
-            new BasicStroke(
-                1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {4f, 3f}, 0f));
-    m.setLabel(label);
-    m.setLabelPaint(color);
-    m.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
-    m.setLabelTextAnchor(TextAnchor.TOP_LEFT);
-    return m;
-  }
-
-  private static JFreeChart chart(String title, XYPlot plot, boolean legend) {
-    plot.setBackgroundPaint(Color.WHITE);
-    plot.setDomainGridlinePaint(new Color(0xdd, 0xdd, 0xdd));
-    plot.setRangeGridlinePaint(new Color(0xdd, 0xdd, 0xdd));
-    plot.setOutlineVisible(false);
-    JFreeChart c = new JFreeChart(null, JFreeChart.DEFAULT_TITLE_FONT, plot, legend);
-    c.setTitle(new TextTitle(title, new Font("SansSerif", Font.BOLD, 14)));
-    c.setBackgroundPaint(Color.WHITE);
-    c.setAntiAlias(true);
-    return c;
-  }
-
-  private static String svg(String id, JFreeChart chart) {
-    return svg(id, chart, WIDTH, HEIGHT);
-  }
-
-  /**
-   * The chart as an {@code <svg>} element. {@code id} prefixes the ids of the SVG's definitions
-   * (clip paths), so several charts inline in one page do not share ids.
-   */
-  private static String svg(String id, JFreeChart chart, int width, int height) {
-    SVGGraphics2D g = new SVGGraphics2D(width, height);
-    g.setDefsKeyPrefix(id + "-");
-    // One decimal is a tenth of a pixel: the default of up to 17 digits per coordinate triples the
-    // size of the page for nothing.
-    g.setGeomDoubleConverter(Charts::tenth);
-    g.setTransformDoubleConverter(Charts::tenth);
-    chart.draw(g, new Rectangle(width, height));
-    return g.getSVGElement(id);
   }
 }

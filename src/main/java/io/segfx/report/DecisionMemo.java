@@ -3,8 +3,11 @@ package io.segfx.report;
 import io.segfx.model.BiasSensitivity;
 import io.segfx.model.DecisionMetrics;
 import io.segfx.model.ExperimentPooling;
+import io.segfx.model.LearnedEffect;
 import io.segfx.model.PriorSensitivity;
 import io.segfx.model.SegmentPosterior;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -28,7 +31,7 @@ public final class DecisionMemo {
       List<SegmentPosterior> segments,
       List<PriorSensitivity> sensitivity,
       List<BiasSensitivity> bias,
-      io.segfx.model.LearnedEffect learned) {}
+      LearnedEffect learned) {}
 
   /** Run-level facts for the data-quality section. */
   public record RunFacts(
@@ -68,9 +71,7 @@ public final class DecisionMemo {
     String digits;
     if (Math.abs(frac - 0.5) < 1e-6 || !(Math.abs(v) < 1000)) {
       digits =
-          java.math.BigDecimal.valueOf(Math.abs(v))
-              .setScale(decimals, java.math.RoundingMode.HALF_UP)
-              .toPlainString();
+          BigDecimal.valueOf(Math.abs(v)).setScale(decimals, RoundingMode.HALF_UP).toPlainString();
     } else {
       long units = (long) floor + (frac > 0.5 ? 1 : 0);
       StringBuilder b = new StringBuilder(12);
@@ -83,6 +84,11 @@ public final class DecisionMemo {
     }
     // Formatter keeps the sign of negative values that round to zero, and of -0.0.
     return v < 0 || 1 / v < 0 ? "-" + digits : digits;
+  }
+
+  /** An interval as memos and pages print it: {@code [lo, hi]}. */
+  public static String interval(double lo, double hi) {
+    return "[" + number(lo) + ", " + number(hi) + "]";
   }
 
   /** The memo's Markdown text. */
@@ -99,6 +105,18 @@ public final class DecisionMemo {
         .append("` of experiment `")
         .append(code(experiment))
         .append("` to all eligible units.\n\n");
+    design(b, run);
+    b.append(
+            "**Estimand.** The average effect of the variant against control per unit, weighting"
+                + " segments by their units")
+        .append(", on each metric below.\n\n");
+    for (MetricBlock m : blocks) {
+      metric(b, m, run);
+    }
+    return b.toString();
+  }
+
+  private static void design(StringBuilder b, RunFacts run) {
     if ("observational".equals(run.design())) {
       b.append(
               "**Design.** Observational data: treatment was not randomized, so the posterior is"
@@ -118,69 +136,72 @@ public final class DecisionMemo {
               "posterior assumes no unmeasured confounding and trustworthy arm counts (see Data"
                   + " quality).\n\n");
     }
+  }
+
+  /** One metric's block: prior, posterior, segments, value, sensitivity, data quality, decision. */
+  private static void metric(StringBuilder b, MetricBlock m, RunFacts run) {
+    DecisionMetrics d = m.decision();
+    b.append("## Metric `").append(code(d.metric())).append("`\n\n");
+    b.append("**Prior.** ").append(d.prior().isEmpty() ? "n/a" : d.prior()).append(".\n\n");
+    posterior(b, d);
+    segments(b, m);
+    businessValue(b, d);
+    sensitivity(b, m);
+    dataQuality(b, d, run);
+    b.append("**Recommendation: ")
+        .append(d.recommendation())
+        .append(".** ")
+        .append(explain(d, run))
+        .append("\n\n");
+  }
+
+  private static void posterior(StringBuilder b, DecisionMetrics d) {
+    b.append("**Posterior result.**\n\n");
+    b.append("- Posterior mean effect: ").append(number(d.effectMean())).append('\n');
+    b.append("- 95% credible interval: ")
+        .append(interval(d.effectQ025(), d.effectQ975()))
+        .append('\n');
+    b.append("- Probability the effect is positive: ")
+        .append(probability(d.probPositive()))
+        .append('\n');
+    b.append("- Probability the effect exceeds the threshold: ")
+        .append(probability(d.probAboveThreshold()))
+        .append('\n');
+    b.append("- Relative effect (mean): ").append(number(d.relativeEffectMean())).append('\n');
     b.append(
-            "**Estimand.** The average effect of the variant against control per unit, weighting"
-                + " segments by their units")
-        .append(", on each metric below.\n\n");
-    for (MetricBlock m : blocks) {
-      DecisionMetrics d = m.decision();
-      b.append("## Metric `").append(code(d.metric())).append("`\n\n");
-      b.append("**Prior.** ").append(d.prior().isEmpty() ? "n/a" : d.prior()).append(".\n\n");
-      b.append("**Posterior result.**\n\n");
-      b.append("- Posterior mean effect: ").append(number(d.effectMean())).append('\n');
-      b.append("- 95% credible interval: [")
-          .append(number(d.effectQ025()))
-          .append(", ")
-          .append(number(d.effectQ975()))
-          .append("]\n");
-      b.append("- Probability the effect is positive: ")
-          .append(probability(d.probPositive()))
-          .append('\n');
-      b.append("- Probability the effect exceeds the threshold: ")
-          .append(probability(d.probAboveThreshold()))
-          .append('\n');
-      b.append("- Relative effect (mean): ").append(number(d.relativeEffectMean())).append('\n');
-      b.append(
-          d.draws() == 0
-              ? "- Computed in closed form (no Monte Carlo error)\n\n"
-              : "- From " + d.draws() + " posterior draws\n\n");
-      segments(b, m);
-      b.append("**Business value.**\n\n");
-      b.append("- Expected profit: ").append(number(d.expectedProfit())).append('\n');
-      b.append("- Probability profit is positive: ")
-          .append(probability(d.probProfitPositive()))
-          .append('\n');
-      b.append("- 95% interval for profit: [")
-          .append(number(d.profitQ025()))
-          .append(", ")
-          .append(number(d.profitQ975()))
-          .append("]\n");
-      b.append("- Expected loss if we launch: ")
-          .append(number(d.expectedLossLaunch()))
-          .append('\n');
-      b.append("- Expected loss if we wait: ").append(number(d.expectedLossWait())).append("\n\n");
-      sensitivity(b, m);
-      b.append("**Data quality.**\n\n");
-      b.append("- Sample-ratio check: p = ")
-          .append(probability(d.srmPValue()))
-          .append(
-              d.srmFlag()
-                  ? " — **mismatch: the arm counts do not match the design; do not trust the effect"
-                      + " until explained**"
-                  : " (no mismatch flagged)")
-          .append('\n');
-      b.append("- Rows read in the run: ")
-          .append(run.rowsRead())
-          .append(", quarantined: ")
-          .append(run.rowsRejected())
-          .append("\n\n");
-      b.append("**Recommendation: ")
-          .append(d.recommendation())
-          .append(".** ")
-          .append(explain(d, run))
-          .append("\n\n");
-    }
-    return b.toString();
+        d.draws() == 0
+            ? "- Computed in closed form (no Monte Carlo error)\n\n"
+            : "- From " + d.draws() + " posterior draws\n\n");
+  }
+
+  private static void businessValue(StringBuilder b, DecisionMetrics d) {
+    b.append("**Business value.**\n\n");
+    b.append("- Expected profit: ").append(number(d.expectedProfit())).append('\n');
+    b.append("- Probability profit is positive: ")
+        .append(probability(d.probProfitPositive()))
+        .append('\n');
+    b.append("- 95% interval for profit: ")
+        .append(interval(d.profitQ025(), d.profitQ975()))
+        .append('\n');
+    b.append("- Expected loss if we launch: ").append(number(d.expectedLossLaunch())).append('\n');
+    b.append("- Expected loss if we wait: ").append(number(d.expectedLossWait())).append("\n\n");
+  }
+
+  private static void dataQuality(StringBuilder b, DecisionMetrics d, RunFacts run) {
+    b.append("**Data quality.**\n\n");
+    b.append("- Sample-ratio check: p = ")
+        .append(probability(d.srmPValue()))
+        .append(
+            d.srmFlag()
+                ? " — **mismatch: the arm counts do not match the design; do not trust the effect"
+                    + " until explained**"
+                : " (no mismatch flagged)")
+        .append('\n');
+    b.append("- Rows read in the run: ")
+        .append(run.rowsRead())
+        .append(", quarantined: ")
+        .append(run.rowsRejected())
+        .append("\n\n");
   }
 
   private static void segments(StringBuilder b, MetricBlock m) {
@@ -224,27 +245,7 @@ public final class DecisionMemo {
 
   private static void sensitivity(StringBuilder b, MetricBlock m) {
     b.append("**Sensitivity.**\n\n");
-    if (m.sensitivity().isEmpty()) {
-      b.append("- No prior grid was run for this metric.\n");
-    } else {
-      Set<String> recs = new HashSet<>();
-      for (PriorSensitivity s : m.sensitivity()) {
-        recs.add(s.result().recommendation());
-        b.append("- Prior `")
-            .append(code(s.prior()))
-            .append("`: mean ")
-            .append(number(s.result().effectMean()))
-            .append(", P(effect > 0) ")
-            .append(probability(s.result().probPositive()))
-            .append(", recommendation ")
-            .append(s.result().recommendation())
-            .append('\n');
-      }
-      b.append(
-          recs.size() > 1
-              ? "- **The decision changes with the prior: the experiment is not decisive.**\n"
-              : "- The decision does not change across the prior grid.\n");
-    }
+    priorGrid(b, m.sensitivity());
     Set<String> biasRecs = new HashSet<>();
     for (BiasSensitivity s : m.bias()) {
       biasRecs.add(s.result().recommendation());
@@ -254,36 +255,16 @@ public final class DecisionMemo {
           .append(number(s.biasMean()))
           .append(", ")
           .append(number(s.biasSd()))
-          .append("^2)): adjusted mean ")
-          .append(number(s.result().effectMean()))
-          .append(", 95% interval [")
-          .append(number(s.result().effectQ025()))
-          .append(", ")
-          .append(number(s.result().effectQ975()))
-          .append("], P(effect > 0) ")
-          .append(probability(s.result().probPositive()))
-          .append(", recommendation ")
-          .append(s.result().recommendation())
-          .append('\n');
+          .append("^2)): adjusted");
+      effect(b, s.result());
     }
     if (biasRecs.size() > 1) {
       b.append("- **The decision changes with the assumed confounding bias.**\n");
     }
     if (m.learned() != null) {
       DecisionMetrics l = m.learned().with();
-      b.append("- Under the prior learned across experiments (")
-          .append(l.prior())
-          .append("): mean ")
-          .append(number(l.effectMean()))
-          .append(", 95% interval [")
-          .append(number(l.effectQ025()))
-          .append(", ")
-          .append(number(l.effectQ975()))
-          .append("], P(effect > 0) ")
-          .append(probability(l.probPositive()))
-          .append(", recommendation ")
-          .append(l.recommendation())
-          .append('\n');
+      b.append("- Under the prior learned across experiments (").append(l.prior()).append("):");
+      effect(b, l);
       if (!l.recommendation().equals(m.decision().recommendation())) {
         b.append(
             "- **The decision changes under the learned prior**: this experiment's result is"
@@ -291,6 +272,43 @@ public final class DecisionMemo {
       }
     }
     b.append("- Rerun the decision if costs, values or the eligible population change.\n\n");
+  }
+
+  private static void priorGrid(StringBuilder b, List<PriorSensitivity> grid) {
+    if (grid.isEmpty()) {
+      b.append("- No prior grid was run for this metric.\n");
+      return;
+    }
+    Set<String> recs = new HashSet<>();
+    for (PriorSensitivity s : grid) {
+      recs.add(s.result().recommendation());
+      b.append("- Prior `")
+          .append(code(s.prior()))
+          .append("`: mean ")
+          .append(number(s.result().effectMean()))
+          .append(", P(effect > 0) ")
+          .append(probability(s.result().probPositive()))
+          .append(", recommendation ")
+          .append(s.result().recommendation())
+          .append('\n');
+    }
+    b.append(
+        recs.size() > 1
+            ? "- **The decision changes with the prior: the experiment is not decisive.**\n"
+            : "- The decision does not change across the prior grid.\n");
+  }
+
+  /** The rest of a sensitivity line: mean, interval, P(effect > 0) and recommendation. */
+  private static void effect(StringBuilder b, DecisionMetrics r) {
+    b.append(" mean ")
+        .append(number(r.effectMean()))
+        .append(", 95% interval ")
+        .append(interval(r.effectQ025(), r.effectQ975()))
+        .append(", P(effect > 0) ")
+        .append(probability(r.probPositive()))
+        .append(", recommendation ")
+        .append(r.recommendation())
+        .append('\n');
   }
 
   private static String explain(DecisionMetrics d, RunFacts run) {

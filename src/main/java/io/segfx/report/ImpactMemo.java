@@ -1,5 +1,12 @@
 package io.segfx.report;
 
+import static io.segfx.report.DecisionMemo.interval;
+import static io.segfx.report.DecisionMemo.number;
+import static io.segfx.report.DecisionMemo.probability;
+
+import io.segfx.io.SafeText;
+import java.util.function.Function;
+
 /**
  * The memo paragraph of one causal-impact series, in the spirit of the seed notebook's decision
  * memo and CausalImpact's report: impact with intervals, the probability of a causal effect, the
@@ -10,75 +17,25 @@ public final class ImpactMemo {
   private ImpactMemo() {}
 
   /**
-   * The paragraph of one summary row.
+   * The paragraph of one summary row, read by column name; an adapter for callers holding rows.
    *
    * @param field the row's value by column name (the {@code impact_summary} schema)
    */
-  public static String paragraph(java.util.function.Function<String, Object> field) {
-    Fields r = new Fields(field);
-    String id = io.segfx.io.SafeText.clean(r.getAs("series_id"));
-    String status = r.getAs("status");
-    if (!"ok".equals(status)) {
-      return "Series " + id + " was not analysed: " + status.replace('_', ' ') + ".";
+  public static String paragraph(Function<String, Object> field) {
+    return paragraph(ImpactSummary.of(field));
+  }
+
+  /** The paragraph of one summary row. */
+  public static String paragraph(ImpactSummary r) {
+    String id = SafeText.clean(r.seriesId());
+    if (!r.ok()) {
+      return "Series " + id + " was not analysed: " + r.status().replace('_', ' ') + ".";
     }
     StringBuilder b = new StringBuilder();
-    b.append("During the ")
-        .append((int) r.getAs("n_post"))
-        .append(" post-intervention points, series ")
-        .append(id)
-        .append(" differed from the counterfactual predicted from its controls by ")
-        .append(DecisionMemo.number(r.getAs("average_mean")))
-        .append(" on average (95% interval [")
-        .append(DecisionMemo.number(r.getAs("average_q025")))
-        .append(", ")
-        .append(DecisionMemo.number(r.getAs("average_q975")))
-        .append("]), ")
-        .append(DecisionMemo.number(r.getAs("cumulative_mean")))
-        .append(" in total ([")
-        .append(DecisionMemo.number(r.getAs("cumulative_q025")))
-        .append(", ")
-        .append(DecisionMemo.number(r.getAs("cumulative_q975")))
-        .append("]); relative to the counterfactual that is ")
-        .append(DecisionMemo.number(r.getAs("relative_effect_mean")))
-        .append(" ([")
-        .append(DecisionMemo.number(r.getAs("relative_effect_q025")))
-        .append(", ")
-        .append(DecisionMemo.number(r.getAs("relative_effect_q975")))
-        .append("]). The probability of a causal effect is ")
-        .append(DecisionMemo.probability(r.getAs("prob_causal_effect")))
-        .append(" (tail-area p = ")
-        .append(DecisionMemo.number(r.getAs("tail_area_p")))
-        .append("); the effect is ")
-        .append(r.<Boolean>getAs("significant") ? "" : "not ")
-        .append("significant at the chosen level. ");
-    int placebos = r.getAs("placebos");
-    if (placebos > 0) {
-      // placebo p = (1 + #{placebo effects at least as large}) / (1 + placebos) cannot go below
-      // 1/(1 + placebos).
-      b.append("Evidence checks: refitting at ")
-          .append(placebos)
-          .append(" fake intervention points in the pre-period gives placebo p = ")
-          .append(DecisionMemo.probability(r.getAs("placebo_p")))
-          .append(" (small values mean no placebo window showed an effect this large; with ")
-          .append(placebos)
-          .append(" placebos it cannot go below 1/")
-          .append(placebos + 1)
-          .append(" = ")
-          .append(DecisionMemo.probability(1.0 / (placebos + 1)))
-          .append(")");
-    } else {
-      b.append("Evidence checks: the pre-period is too short for a placebo refit");
-    }
-    b.append("; the pre-period fit has R² ")
-        .append(DecisionMemo.probability(r.getAs("pre_r2")))
-        .append(" and lag-1 residual autocorrelation ")
-        .append(DecisionMemo.number(r.getAs("pre_residual_autocorrelation")))
-        .append(
-            r.<Boolean>getAs("residual_drift_flag")
-                ? ", which is flagged: residuals drift, so the intervals are likely too narrow. "
-                : ", within the noise band. ");
-    if (r.<Long>getAs("rows_rejected") != null && r.<Long>getAs("rows_rejected") > 0) {
-      b.append(r.<Long>getAs("rows_rejected"))
+    impact(b, r, id);
+    evidence(b, r);
+    if (r.rowsRejected() > 0) {
+      b.append(r.rowsRejected())
           .append(" rows of this series were quarantined (see rejected_rows) and left out. ");
     }
     b.append("This is causal only if the control series represent what would have happened to ")
@@ -88,11 +45,62 @@ public final class ImpactMemo {
     return b.toString();
   }
 
-  /** Typed reads of a row's values by name. */
-  record Fields(java.util.function.Function<String, Object> field) {
-    @SuppressWarnings("unchecked")
-    <T> T getAs(String name) {
-      return (T) field.apply(name);
+  private static void impact(StringBuilder b, ImpactSummary r, String id) {
+    b.append("During the ")
+        .append(r.nPost())
+        .append(" post-intervention points, series ")
+        .append(id)
+        .append(" differed from the counterfactual predicted from its controls by ")
+        .append(number(r.averageMean()))
+        .append(" on average (95% interval ")
+        .append(interval(r.averageQ025(), r.averageQ975()))
+        .append("), ")
+        .append(number(r.cumulativeMean()))
+        .append(" in total (")
+        .append(interval(r.cumulativeQ025(), r.cumulativeQ975()))
+        .append("); relative to the counterfactual that is ")
+        .append(number(r.relativeEffectMean()))
+        .append(" (")
+        .append(interval(r.relativeEffectQ025(), r.relativeEffectQ975()))
+        .append("). The probability of a causal effect is ")
+        .append(probability(r.probCausalEffect()))
+        .append(" (tail-area p = ")
+        .append(number(r.tailAreaP()))
+        .append("); the effect is ")
+        .append(r.significant() ? "" : "not ")
+        .append("significant at the chosen level. ");
+  }
+
+  private static void evidence(StringBuilder b, ImpactSummary r) {
+    int placebos = r.placebos();
+    if (placebos > 0) {
+      b.append("Evidence checks: refitting at ")
+          .append(placebos)
+          .append(" fake intervention points in the pre-period gives placebo p = ")
+          .append(probability(r.placeboP()))
+          .append(" (small values mean no placebo window showed an effect this large; with ")
+          .append(placebos)
+          .append(" placebos it cannot go below ")
+          .append(placeboFloor(placebos))
+          .append(")");
+    } else {
+      b.append("Evidence checks: the pre-period is too short for a placebo refit");
     }
+    b.append("; the pre-period fit has R² ")
+        .append(probability(r.preR2()))
+        .append(" and lag-1 residual autocorrelation ")
+        .append(number(r.preResidualAutocorrelation()))
+        .append(
+            r.residualDriftFlag()
+                ? ", which is flagged: residuals drift, so the intervals are likely too narrow. "
+                : ", within the noise band. ");
+  }
+
+  /**
+   * The smallest placebo p possible, {@code 1/(1 + placebos)}, as {@code 1/n = p}: placebo p = (1 +
+   * #{placebo effects at least as large}) / (1 + placebos).
+   */
+  static String placeboFloor(int placebos) {
+    return "1/" + (placebos + 1) + " = " + probability(1.0 / (placebos + 1));
   }
 }

@@ -54,8 +54,7 @@ class ParquetTableWriterTest extends SharedSparkSession {
   @Test
   void readsBackAsSparksOwnWrite(@TempDir Path dir) throws Exception {
     RunOutput out =
-        RunOutput.open(
-            spark(), dir.resolve("run").toString(), "error", "parquet", "t1", java.util.List.of());
+        RunOutput.open(spark(), dir.resolve("run").toString(), "error", "parquet", "t1", List.of());
     List<Row> rows = rows();
     out.writeTable("ours", rows, SCHEMA);
     out.write("spark", spark().createDataFrame(rows, SCHEMA).coalesce(1));

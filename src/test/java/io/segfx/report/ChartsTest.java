@@ -35,7 +35,8 @@ class ChartsTest {
 
   @Test
   void everyDefinitionIdCarriesTheChartsPrefix() {
-    String svg = Charts.effectPosterior("pfx-7", null, 0.02, 0.01, 0.0004, 0.0396, 0.01, "effect");
+    String svg =
+        Charts.effectPosterior("pfx-7", null, null, 0.02, 0.01, 0.0004, 0.0396, 0.01, "effect");
     assertNotNull(svg);
     Matcher m = Pattern.compile("id='([^']*)'").matcher(svg);
     int ids = 0;
@@ -53,7 +54,7 @@ class ChartsTest {
     for (int i = 0; i < draws.length; i++) {
       draws[i] = (i % 60) / 60.0; // every bin of [0, 59/60] gets 100 draws
     }
-    String svg = Charts.effectPosterior("h", draws, 0.49, 0.29, 0.01, 0.97, 0, "effect");
+    String svg = Charts.effectPosterior("h", draws, null, 0.49, 0.29, 0.01, 0.97, 0, "effect");
     assertNotNull(svg);
     int bars = svg.split("<rect", -1).length - 1;
     // 60 bars, plus the chart and plot backgrounds, the legend box and the interval band.
@@ -64,9 +65,10 @@ class ChartsTest {
   @Test
   void degenerateInputsDrawNothing() {
     assertNull(
-        Charts.effectPosterior("x", null, 0.1, 0.0, 0.1, 0.1, 0, "effect"), "sd 0 and no draws");
+        Charts.effectPosterior("x", null, null, 0.1, 0.0, 0.1, 0.1, 0, "effect"),
+        "sd 0 and no draws");
     assertNull(
-        Charts.effectPosterior("x", new double[] {1, 1, 1}, 1, 0, 1, 1, 0, "effect"),
+        Charts.effectPosterior("x", new double[] {1, 1, 1}, null, 1, 0, 1, 1, 0, "effect"),
         "all draws equal");
     assertNull(Charts.forest("x", List.of(), 0), "no segments");
     assertNull(Charts.shrinkage("x", new long[] {0}, new double[] {Double.NaN}), "no usable point");

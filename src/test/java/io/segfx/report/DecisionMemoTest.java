@@ -8,7 +8,10 @@ import io.segfx.testing.JobRunner;
 import io.segfx.testing.SharedSparkSession;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Assertions;
@@ -26,9 +29,9 @@ class DecisionMemoTest extends SharedSparkSession {
    */
   @Test
   void numbersPrintAsFormatterDoes() {
-    java.util.Random r = new java.util.Random(4);
-    java.util.List<Double> values =
-        new java.util.ArrayList<>(
+    Random r = new Random(4);
+    List<Double> values =
+        new ArrayList<>(
             List.of(
                 0.0,
                 -0.0,
@@ -47,21 +50,18 @@ class DecisionMemoTest extends SharedSparkSession {
     for (double v : values) {
       String expected =
           Math.abs(v) >= 1000
-              ? String.format(java.util.Locale.ROOT, "%,.0f", v)
-              : String.format(java.util.Locale.ROOT, "%.4f", v);
+              ? String.format(Locale.ROOT, "%,.0f", v)
+              : String.format(Locale.ROOT, "%.4f", v);
       assertEquals(expected, DecisionMemo.number(v), "value " + v);
     }
-    List<Double> probabilities =
-        new java.util.ArrayList<>(List.of(0.0, 1.0, 0.0005, 0.9995, 0.1235, 0.0625));
+    List<Double> probabilities = new ArrayList<>(List.of(0.0, 1.0, 0.0005, 0.9995, 0.1235, 0.0625));
     for (int i = 0; i < 100_000; i++) {
       probabilities.add(r.nextDouble());
       probabilities.add((r.nextInt(1000) + 0.5) / 1e3);
     }
     for (double p : probabilities) {
       assertEquals(
-          String.format(java.util.Locale.ROOT, "%.3f", p),
-          DecisionMemo.probability(p),
-          "probability " + p);
+          String.format(Locale.ROOT, "%.3f", p), DecisionMemo.probability(p), "probability " + p);
     }
   }
 

@@ -1,0 +1,116 @@
+package io.segfx.report;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Rectangle;
+import java.util.function.DoubleUnaryOperator;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.plot.IntervalMarker;
+import org.jfree.chart.plot.ValueMarker;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.title.TextTitle;
+import org.jfree.chart.ui.Layer;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.TextAnchor;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.svg.SVGGraphics2D;
+
+/**
+ * What every chart of the report shares: the palette, the marker lines and interval bands, the
+ * chart frame, density curves, and the serialisation to an inline {@code <svg>} element.
+ */
+final class ChartStyle {
+  private ChartStyle() {}
+
+  /** Width and height of every chart, in SVG user units (pixels). */
+  static final int WIDTH = 640;
+
+  static final int HEIGHT = 340;
+
+  static final Color RAW = new Color(0x99, 0x99, 0x99);
+  static final Color POOLED = new Color(0x1f, 0x77, 0xb4);
+  static final Color MARK = new Color(0xd6, 0x27, 0x28);
+  static final Color[] CURVES = {
+    new Color(0x1f, 0x77, 0xb4), new Color(0xff, 0x7f, 0x0e), new Color(0x2c, 0xa0, 0x2c),
+    new Color(0xd6, 0x27, 0x28), new Color(0x94, 0x67, 0xbd), new Color(0x8c, 0x56, 0x4b)
+  };
+
+  /** A density at 201 points on [lo, hi]. */
+  static XYSeries curve(String label, DoubleUnaryOperator density, double lo, double hi) {
+    XYSeries s = new XYSeries(label, false, true);
+    for (int i = 0; i <= 200; i++) {
+      double v = lo + (hi - lo) * i / 200;
+      s.add(v, density.applyAsDouble(v));
+    }
+    return s;
+  }
+
+  /** The normal density N(mean, sd^2) at 201 points on [lo, hi]. */
+  static XYSeries normal(String label, double mean, double sd, double lo, double hi) {
+    double norm = 1 / (sd * Math.sqrt(2 * Math.PI));
+    return curve(label, v -> norm * Math.exp(-0.5 * ((v - mean) / sd) * ((v - mean) / sd)), lo, hi);
+  }
+
+  private static String tenth(double v) {
+    long t = Math.round(v * 10);
+    return t % 10 == 0
+        ? Long.toString(t / 10)
+        : (t < 0 && t > -10 ? "-0." + (-t) : (t / 10) + "." + Math.abs(t % 10));
+  }
+
+  /** The 95% interval as a shaded band behind the data. */
+  static void band(XYPlot plot, double q025, double q975, Color color) {
+    IntervalMarker band = new IntervalMarker(q025, q975, color);
+    band.setLabel("95% interval");
+    // Bottom: the value markers (0, threshold) label the top.
+    band.setLabelAnchor(RectangleAnchor.BOTTOM_LEFT);
+    band.setLabelTextAnchor(TextAnchor.BOTTOM_LEFT);
+    plot.addDomainMarker(band, Layer.BACKGROUND);
+  }
+
+  static ValueMarker line(double at, String label, Color color) {
+    ValueMarker m =
+        new ValueMarker(
+            at,
+            color,
+            new BasicStroke(
+                1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {4f, 3f}, 0f));
+    m.setLabel(label);
+    m.setLabelPaint(color);
+    m.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
+    m.setLabelTextAnchor(TextAnchor.TOP_LEFT);
+    return m;
+  }
+
+  static JFreeChart chart(String title, XYPlot plot, boolean legend) {
+    plot.setBackgroundPaint(Color.WHITE);
+    plot.setDomainGridlinePaint(new Color(0xdd, 0xdd, 0xdd));
+    plot.setRangeGridlinePaint(new Color(0xdd, 0xdd, 0xdd));
+    plot.setOutlineVisible(false);
+    JFreeChart c = new JFreeChart(null, JFreeChart.DEFAULT_TITLE_FONT, plot, legend);
+    c.setTitle(new TextTitle(title, new Font("SansSerif", Font.BOLD, 14)));
+    c.setBackgroundPaint(Color.WHITE);
+    c.setAntiAlias(true);
+    return c;
+  }
+
+  static String svg(String id, JFreeChart chart) {
+    return svg(id, chart, WIDTH, HEIGHT);
+  }
+
+  /**
+   * The chart as an {@code <svg>} element. {@code id} prefixes the ids of the SVG's definitions
+   * (clip paths), so several charts inline in one page do not share ids.
+   */
+  static String svg(String id, JFreeChart chart, int width, int height) {
+    SVGGraphics2D g = new SVGGraphics2D(width, height);
+    g.setDefsKeyPrefix(id + "-");
+    // One decimal is a tenth of a pixel: the default of up to 17 digits per coordinate triples the
+    // size of the page for nothing.
+    g.setGeomDoubleConverter(ChartStyle::tenth);
+    g.setTransformDoubleConverter(ChartStyle::tenth);
+    chart.draw(g, new Rectangle(width, height));
+    return g.getSVGElement(id);
+  }
+}

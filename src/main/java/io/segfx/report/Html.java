@@ -1,0 +1,133 @@
+package io.segfx.report;
+
+import static io.segfx.report.DecisionMemo.number;
+import static io.segfx.report.DecisionMemo.probability;
+
+import io.segfx.model.DecisionMetrics;
+
+/**
+ * The report pages' skeleton and cells: the page head with its Content-Security-Policy and inline
+ * style, the footer, escaping, and the table cells that print a number, a probability or an
+ * interval. Every page writer builds on these, so pages agree cell for cell.
+ */
+final class Html {
+  private Html() {}
+
+  private static final String CSP =
+      "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action"
+          + " 'none'";
+
+  private static final String STYLE =
+      """
+      body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:24px;color:#222;max-width:1400px}
+      h1{font-size:22px}h2{font-size:18px;margin-top:32px;border-bottom:1px solid #ccc}h3{font-size:15px}
+      table{border-collapse:collapse;font-size:13px;margin:8px 0}
+      th,td{border:1px solid #ddd;padding:3px 7px;text-align:right}th{background:#f3f3f3}
+      td.l,th.l{text-align:left}
+      .launch{color:#1a7f37;font-weight:600}.do_not_launch{color:#b42318;font-weight:600}
+      .collect_more_data{color:#9a6700;font-weight:600}.investigate_srm,.insufficient_data{color:#b42318}
+      .warn{background:#fff4e5;border:1px solid #f5b971;padding:8px 12px;margin:12px 0}
+      .charts{display:flex;flex-wrap:wrap;gap:12px}.charts svg{border:1px solid #eee}
+      .muted{color:#666;font-size:12px}
+      """;
+
+  /**
+   * Escapes text for HTML element content and quoted attribute values: {@code & < > " '} become
+   * character references (OWASP's rule for these two contexts), so no user string can open a tag or
+   * leave an attribute.
+   */
+  static String escape(String s) {
+    if (s == null) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder(s.length() + 16);
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '&' -> b.append("&amp;");
+        case '<' -> b.append("&lt;");
+        case '>' -> b.append("&gt;");
+        case '"' -> b.append("&quot;");
+        case '\'' -> b.append("&#39;");
+        default -> b.append(c);
+      }
+    }
+    return b.toString();
+  }
+
+  /**
+   * A page's opening. Pages are kept to Latin-1 text (symbols beyond it are written as entities),
+   * so the builder stays one byte per character; one wider character would double every page's
+   * buffer and its copies.
+   */
+  static StringBuilder head(String title) {
+    StringBuilder b = new StringBuilder(16 * 1024);
+    b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+        .append("<meta http-equiv=\"Content-Security-Policy\" content=\"")
+        .append(CSP)
+        .append("\">\n")
+        .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>")
+        .append(escape(title))
+        .append("</title>\n<style>")
+        .append(STYLE)
+        .append("</style>\n</head>\n<body>\n");
+    return b;
+  }
+
+  /** A page's closing, returning the finished page. */
+  static String tail(StringBuilder b) {
+    b.append(
+        "<p class=\"muted\">Written by segfx. Numbers are those of the run's tables.</p>\n"
+            + "</body>\n"
+            + "</html>\n");
+    return b.toString();
+  }
+
+  /** The run's warning box, if there is a warning. */
+  static void warning(StringBuilder b, String warning) {
+    if (warning != null) {
+      b.append("<div class=\"warn\"><b>Warning:</b> ").append(escape(warning)).append("</div>\n");
+    }
+  }
+
+  /** SVG charts side by side. */
+  static void charts(StringBuilder b, Iterable<String> svgs) {
+    b.append("<div class=\"charts\">\n");
+    for (String svg : svgs) {
+      b.append(svg).append('\n');
+    }
+    b.append("</div>\n");
+  }
+
+  /** A number cell. */
+  static StringBuilder num(StringBuilder b, double v) {
+    return b.append("<td>").append(number(v)).append("</td>");
+  }
+
+  /** A probability cell. */
+  static StringBuilder prob(StringBuilder b, double p) {
+    return b.append("<td>").append(probability(p)).append("</td>");
+  }
+
+  /** An interval cell, {@code [lo, hi]}. */
+  static StringBuilder interval(StringBuilder b, double lo, double hi) {
+    return b.append("<td>").append(DecisionMemo.interval(lo, hi)).append("</td>");
+  }
+
+  /** The cells of an effect: mean, 95% interval and P(effect > 0). */
+  static void effectCells(StringBuilder b, DecisionMetrics r) {
+    num(b, r.effectMean());
+    interval(b, r.effectQ025(), r.effectQ975());
+    prob(b, r.probPositive());
+  }
+
+  /** A recommendation cell, styled by its code. */
+  static void recommendation(StringBuilder b, String rec) {
+    // The class is one of the fixed recommendation codes; escaped anyway.
+    b.append("<td class=\"l ")
+        .append(escape(rec))
+        .append("\">")
+        .append(escape(rec))
+        .append("</td>");
+  }
+}
