@@ -5,10 +5,12 @@ import io.segfx.io.RunOutput;
 import io.segfx.model.BiasSensitivity;
 import io.segfx.model.DecisionMetrics;
 import io.segfx.model.ExperimentPooling;
+import io.segfx.model.GroupKey;
 import io.segfx.model.PooledPosterior;
 import io.segfx.model.PriorSensitivity;
 import io.segfx.model.SegmentEstimate;
 import io.segfx.model.SegmentPosterior;
+import io.segfx.model.VariantKey;
 import io.segfx.report.Charts;
 import io.segfx.report.DecisionMemo;
 import io.segfx.report.HtmlReport;
@@ -22,8 +24,10 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
 
 /**
  * Writes the HTML report ({@code report/index.html} and {@code report/experiments/*.html}) from the
@@ -52,36 +56,23 @@ final class ReportStage {
       JobSpec spec,
       PoolingStage.Result s2,
       DecisionAssembly.Tables tables,
-      Map<List<String>, String> memos,
+      Map<VariantKey, String> memos,
       String runId,
       long rowsUsed,
       long rowsRejected) {
-    Map<List<String>, ExperimentPooling> pools =
-        GroupKeys.unique(s2.pooling(), p -> key(p.experimentId(), p.metric(), p.variant()));
-    Map<List<String>, PooledPosterior> drawn =
-        GroupKeys.unique(s2.draws(), p -> key(p.experimentId(), p.metric(), p.variant()));
-    Map<List<String>, List<SegmentEstimate>> raw =
-        GroupKeys.group(tables.estimates(), e -> key(e.experimentId(), e.metric(), e.variant()));
-    Map<List<String>, List<SegmentPosterior>> segments =
-        GroupKeys.group(tables.posteriors(), p -> key(p.experimentId(), p.metric(), p.variant()));
-    Map<List<String>, List<PriorSensitivity>> grid =
-        GroupKeys.group(tables.sensitivity(), p -> key(p.experimentId(), p.metric(), p.variant()));
-    Map<List<String>, List<BiasSensitivity>> bias =
-        GroupKeys.group(tables.bias(), b -> key(b.experimentId(), b.metric(), b.variant()));
-
+    Inputs in =
+        new Inputs(
+            spec,
+            GroupKeys.Index.of(s2.pooling(), tables),
+            GroupKeys.unique(
+                s2.draws(), p -> new GroupKey(p.experimentId(), p.metric(), p.variant())),
+            GroupKeys.group(
+                tables.estimates(), e -> new GroupKey(e.experimentId(), e.metric(), e.variant())),
+            memos);
     Set<String> flagged = flagged(tables);
     List<DecisionMetrics> byProfit = new ArrayList<>(tables.decisions());
     byProfit.sort(BY_PROFIT);
-    Set<String> charted = new LinkedHashSet<>();
-    if (spec.report().charts()) {
-      for (DecisionMetrics d : byProfit) {
-        if (charted.size() >= spec.report().top()) {
-          break;
-        }
-        charted.add(d.experimentId());
-      }
-      charted.addAll(flagged);
-    }
+    Set<String> charted = charted(spec, byProfit, flagged);
 
     Map<String, List<DecisionMetrics>> byExperiment = new TreeMap<>();
     for (DecisionMetrics d : tables.decisions()) {
@@ -98,61 +89,18 @@ final class ReportStage {
     // whatever the order.
     List<Map.Entry<String, List<DecisionMetrics>>> pages = new ArrayList<>(byExperiment.entrySet());
     int charts =
-        java.util.stream.IntStream.range(0, pages.size())
+        IntStream.range(0, pages.size())
             .parallel()
             .map(
                 p -> {
                   String experiment = pages.get(p).getKey();
-                  boolean chart = charted.contains(experiment);
-                  List<DecisionMetrics> rows = new ArrayList<>(pages.get(p).getValue());
-                  rows.sort(
-                      Comparator.comparing(DecisionMetrics::variant)
-                          .thenComparing(DecisionMetrics::metric));
-                  List<HtmlReport.Section> sections = new ArrayList<>();
-                  Map<String, String> memoLinks = new TreeMap<>();
-                  int c = 0;
-                  int drawnCharts = 0;
-                  for (DecisionMetrics d : rows) {
-                    List<String> k = key(d.experimentId(), d.metric(), d.variant());
-                    String memo = memos.get(List.of(d.experimentId(), d.variant()));
-                    if (memo != null) {
-                      memoLinks.put(d.variant(), "../../" + memo);
-                    }
-                    List<String> svgs = new ArrayList<>();
-                    if (chart) {
-                      for (String svg :
-                          charts(
-                              spec,
-                              d,
-                              pools.get(k),
-                              drawn.get(k),
-                              raw.getOrDefault(k, List.of()),
-                              segments.getOrDefault(k, List.of()),
-                              grid.getOrDefault(k, List.of()),
-                              bias.getOrDefault(k, List.of()),
-                              "c" + c++)) {
-                        if (svg != null) {
-                          svgs.add(svg);
-                        }
-                      }
-                      drawnCharts += svgs.size();
-                    }
-                    sections.add(
-                        new HtmlReport.Section(
-                            d,
-                            pools.get(k),
-                            raw.getOrDefault(k, List.of()),
-                            segments.getOrDefault(k, List.of()),
-                            grid.getOrDefault(k, List.of()),
-                            bias.getOrDefault(k, List.of()),
-                            svgs,
-                            memo));
-                  }
-                  out.writeText(
-                      HtmlReport.FOLDER + "/" + HtmlReport.PAGES + "/" + pageOf.get(experiment),
-                      HtmlReport.experiment(
-                          experiment, sections, spec.confoundingWarning(), memoLinks));
-                  return drawnCharts;
+                  return page(
+                      out,
+                      in,
+                      experiment,
+                      pages.get(p).getValue(),
+                      charted.contains(experiment),
+                      pageOf.get(experiment));
                 })
             .sum();
 
@@ -181,6 +129,88 @@ final class ReportStage {
   }
 
   /**
+   * What a page reads per group.
+   *
+   * @param index the decision tables per group
+   * @param drawn each drawn group's pooled posterior, to redraw its histograms
+   * @param raw each group's segment estimates
+   * @param memos each (experiment, variant)'s memo path, when it has one
+   */
+  private record Inputs(
+      JobSpec spec,
+      GroupKeys.Index index,
+      Map<GroupKey, PooledPosterior> drawn,
+      Map<GroupKey, List<SegmentEstimate>> raw,
+      Map<VariantKey, String> memos) {
+
+    List<SegmentEstimate> raw(GroupKey k) {
+      return raw.getOrDefault(k, List.of());
+    }
+  }
+
+  /**
+   * The experiments with charts: the {@code --report} top by expected profit, and every flagged
+   * one; none when charts are off.
+   */
+  private static Set<String> charted(
+      JobSpec spec, List<DecisionMetrics> byProfit, Set<String> flagged) {
+    Set<String> charted = new LinkedHashSet<>();
+    if (spec.report().charts()) {
+      for (DecisionMetrics d : byProfit) {
+        if (charted.size() >= spec.report().top()) {
+          break;
+        }
+        charted.add(d.experimentId());
+      }
+      charted.addAll(flagged);
+    }
+    return charted;
+  }
+
+  /**
+   * Writes one experiment's page, a section per (metric, variant) in (variant, metric) order;
+   * returns the number of charts drawn on it.
+   */
+  private static int page(
+      RunOutput out,
+      Inputs in,
+      String experiment,
+      List<DecisionMetrics> decisions,
+      boolean chart,
+      String pageName) {
+    List<DecisionMetrics> rows = new ArrayList<>(decisions);
+    rows.sort(
+        Comparator.comparing(DecisionMetrics::variant).thenComparing(DecisionMetrics::metric));
+    List<HtmlReport.Section> sections = new ArrayList<>();
+    Map<String, String> memoLinks = new TreeMap<>();
+    int c = 0;
+    int drawnCharts = 0;
+    for (DecisionMetrics d : rows) {
+      GroupKey k = d.key();
+      String memo = in.memos().get(k.variantKey());
+      if (memo != null) {
+        memoLinks.put(d.variant(), "../../" + memo);
+      }
+      List<String> svgs = chart ? charts(in, d, "c" + c++) : new ArrayList<>();
+      drawnCharts += svgs.size();
+      sections.add(
+          new HtmlReport.Section(
+              d,
+              in.index().pools().get(k),
+              in.raw(k),
+              in.index().segments(k),
+              in.index().grid(k),
+              in.index().bias(k),
+              svgs,
+              memo));
+    }
+    out.writeText(
+        HtmlReport.FOLDER + "/" + HtmlReport.PAGES + "/" + pageName,
+        HtmlReport.experiment(experiment, sections, in.spec().confoundingWarning(), memoLinks));
+    return drawnCharts;
+  }
+
+  /**
    * Experiments flagged for a reader's attention whatever their profit: a sample-ratio mismatch, or
    * a decision that changes across the prior grid or the bias scenarios.
    */
@@ -196,100 +226,112 @@ final class ReportStage {
         out.add(p.experimentId());
       }
     }
-    Map<List<String>, Set<String>> biasRecs = new HashMap<>();
+    Map<GroupKey, Set<String>> biasRecs = new HashMap<>();
     for (BiasSensitivity b : tables.bias()) {
       biasRecs
-          .computeIfAbsent(key(b.experimentId(), b.metric(), b.variant()), k -> new HashSet<>())
+          .computeIfAbsent(
+              new GroupKey(b.experimentId(), b.metric(), b.variant()), k -> new HashSet<>())
           .add(b.result().recommendation());
     }
-    for (Map.Entry<List<String>, Set<String>> e : biasRecs.entrySet()) {
+    for (Map.Entry<GroupKey, Set<String>> e : biasRecs.entrySet()) {
       if (e.getValue().size() > 1) {
-        out.add(e.getKey().get(0));
+        out.add(e.getKey().experiment());
       }
     }
     return out;
   }
 
-  private static List<String> charts(
-      JobSpec spec,
-      DecisionMetrics d,
-      ExperimentPooling pool,
-      PooledPosterior posterior,
-      List<SegmentEstimate> raw,
-      List<SegmentPosterior> segments,
-      List<PriorSensitivity> grid,
-      List<BiasSensitivity> bias,
-      String id) {
-    List<String> out = new ArrayList<>();
+  /**
+   * A (metric, variant)'s charts, drawn ones only: the effect's posterior, the forest plot, the
+   * shrinkage of pooled segments, the effect under each prior and bias scenario, and profit.
+   */
+  private static List<String> charts(Inputs in, DecisionMetrics d, String id) {
+    GroupKey k = d.key();
+    ExperimentPooling pool = in.index().pools().get(k);
+    PooledPosterior posterior = in.drawn().get(k);
+    List<SegmentPosterior> segments = in.index().segments(k);
     double[] effect =
         d.draws() > 0 && posterior != null
             ? ExperimentDraws.effectDraws(
                 posterior.segments(),
                 d.draws(),
-                Seeds.of(spec.seed(), d.experimentId(), d.metric(), d.variant()))
+                Seeds.of(in.spec().seed(), d.experimentId(), d.metric(), d.variant()))
             : null;
-    double threshold = spec.thresholdsByMetric().get(d.metric()).effect();
-    // A full-Bayes group's effect is a normal mixture over the tau grid: drawn exactly.
-    NormalMixture mixture = null;
-    if (effect == null
-        && posterior != null
-        && posterior.hierarchy() != null
-        && posterior.hierarchy().tau().length > 1) {
-      double[] shares = new double[posterior.segments().length];
-      for (int j = 0; j < shares.length; j++) {
-        shares[j] = posterior.segments()[j].share();
-      }
-      mixture = posterior.hierarchy().linear(shares, 0, 0);
-    }
-    NormalMixture effectMixture = mixture;
+    NormalMixture mixture = effect == null ? mixture(posterior) : null;
+    String axis = "effect on " + d.metric();
+    List<String> out = new ArrayList<>();
     out.add(
         Charts.effectPosterior(
             id + "-effect",
             effect,
-            effectMixture == null ? null : effectMixture::density,
+            mixture == null ? null : mixture::density,
             d.effectMean(),
             d.effectSd(),
             d.effectQ025(),
             d.effectQ975(),
-            threshold,
-            "effect on " + d.metric()));
-    out.add(forest(id + "-forest", pool, raw, segments));
+            in.spec().thresholdsByMetric().get(d.metric()).effect(),
+            axis));
+    out.add(forest(id + "-forest", pool, in.raw(k), segments));
     if (pool != null && !"none".equals(pool.method()) && !segments.isEmpty()) {
-      long[] units = new long[segments.size()];
-      double[] weights = new double[segments.size()];
-      for (int j = 0; j < units.length; j++) {
-        units[j] = segments.get(j).units();
-        weights[j] = segments.get(j).shrinkageWeight();
-      }
-      out.add(Charts.shrinkage(id + "-shrinkage", units, weights));
+      out.add(shrinkage(id + "-shrinkage", segments));
     }
-    if (!grid.isEmpty()) {
-      List<Charts.Curve> curves = new ArrayList<>();
-      for (PriorSensitivity p : grid) {
-        curves.add(
-            new Charts.Curve("prior " + p.prior(), p.result().effectMean(), p.result().effectSd()));
-      }
-      out.add(
-          Charts.curves(
-              id + "-priors",
-              "Posterior of the effect under each prior",
-              curves,
-              "effect on " + d.metric()));
+    List<Charts.Curve> priors = new ArrayList<>();
+    for (PriorSensitivity p : in.index().grid(k)) {
+      priors.add(curve("prior " + p.prior(), p.result()));
     }
-    if (!bias.isEmpty()) {
-      List<Charts.Curve> curves = new ArrayList<>();
-      for (BiasSensitivity b : bias) {
-        curves.add(
-            new Charts.Curve(
-                "bias " + b.scenario(), b.result().effectMean(), b.result().effectSd()));
-      }
-      out.add(
-          Charts.curves(
-              id + "-bias",
-              "Bias-adjusted effect under each scenario",
-              curves,
-              "effect on " + d.metric()));
+    out.add(curves(id + "-priors", "Posterior of the effect under each prior", priors, axis));
+    List<Charts.Curve> bias = new ArrayList<>();
+    for (BiasSensitivity b : in.index().bias(k)) {
+      bias.add(curve("bias " + b.scenario(), b.result()));
     }
+    out.add(curves(id + "-bias", "Bias-adjusted effect under each scenario", bias, axis));
+    out.add(profit(id + "-profit", in.spec(), d, effect, mixture));
+    out.removeIf(Objects::isNull);
+    return out;
+  }
+
+  /**
+   * A full-Bayes group's effect as the exact normal mixture over its tau grid, or null when the
+   * group has no grid (its effect is then drawn or closed-form normal).
+   */
+  private static NormalMixture mixture(PooledPosterior posterior) {
+    if (posterior == null
+        || posterior.hierarchy() == null
+        || posterior.hierarchy().tau().length <= 1) {
+      return null;
+    }
+    double[] shares = new double[posterior.segments().length];
+    for (int j = 0; j < shares.length; j++) {
+      shares[j] = posterior.segments()[j].share();
+    }
+    return posterior.hierarchy().linear(shares, 0, 0);
+  }
+
+  private static String shrinkage(String id, List<SegmentPosterior> segments) {
+    long[] units = new long[segments.size()];
+    double[] weights = new double[segments.size()];
+    for (int j = 0; j < units.length; j++) {
+      units[j] = segments.get(j).units();
+      weights[j] = segments.get(j).shrinkageWeight();
+    }
+    return Charts.shrinkage(id, units, weights);
+  }
+
+  private static Charts.Curve curve(String label, DecisionMetrics result) {
+    return new Charts.Curve(label, result.effectMean(), result.effectSd());
+  }
+
+  /** Normal curves of the effect under each scenario; null (no chart) without scenarios. */
+  private static String curves(String id, String title, List<Charts.Curve> curves, String axis) {
+    return curves.isEmpty() ? null : Charts.curves(id, title, curves, axis);
+  }
+
+  /**
+   * Launch profit {@code users * value * effect - cost}: from the effect's draws when drawn, else
+   * from its mixture when full Bayes, else the normal of its summary.
+   */
+  private static String profit(
+      String id, JobSpec spec, DecisionMetrics d, double[] effect, NormalMixture mixture) {
     ExperimentDraws.Economics econ = spec.economicsByMetric().get(d.metric());
     double factor = econ.users() * econ.valuePerUnit();
     double[] profit = null;
@@ -299,18 +341,15 @@ final class ReportStage {
         profit[j] = factor * effect[j] - econ.cost();
       }
     }
-    NormalMixture profitMixture =
-        effectMixture == null ? null : effectMixture.affine(factor, -econ.cost());
-    out.add(
-        Charts.profit(
-            id + "-profit",
-            profit,
-            profitMixture == null ? null : profitMixture::density,
-            d.expectedProfit(),
-            Math.abs(factor) * d.effectSd(),
-            d.profitQ025(),
-            d.profitQ975()));
-    return out;
+    NormalMixture profitMixture = mixture == null ? null : mixture.affine(factor, -econ.cost());
+    return Charts.profit(
+        id,
+        profit,
+        profitMixture == null ? null : profitMixture::density,
+        d.expectedProfit(),
+        Math.abs(factor) * d.effectSd(),
+        d.profitQ025(),
+        d.profitQ975());
   }
 
   /**
@@ -346,9 +385,5 @@ final class ReportStage {
               e.segment(), e.estimate(), e.stdError(), p.postMean(), p.q025(), p.q975()));
     }
     return Charts.forest(id, rows, pool == null ? Double.NaN : pool.mu());
-  }
-
-  private static List<String> key(String experiment, String metric, String variant) {
-    return GroupKeys.of(experiment, metric, variant);
   }
 }

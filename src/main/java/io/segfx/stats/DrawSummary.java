@@ -15,7 +15,7 @@ public record DrawSummary(
     double probAboveThreshold,
     double mcSeMean,
     double mcSeProbPositive)
-    implements java.io.Serializable {
+    implements PosteriorSummary, java.io.Serializable {
 
   /**
    * This summary with the exact mean in place of the draws' mean (its Monte Carlo error then 0);
