@@ -4,18 +4,13 @@ import io.segfx.config.JobSpec;
 import io.segfx.io.RunOutput;
 import io.segfx.model.BiasSensitivity;
 import io.segfx.model.DecisionMetrics;
-import io.segfx.model.ExperimentPooling;
 import io.segfx.model.GroupKey;
 import io.segfx.model.PooledPosterior;
 import io.segfx.model.PriorSensitivity;
 import io.segfx.model.SegmentEstimate;
-import io.segfx.model.SegmentPosterior;
 import io.segfx.model.VariantKey;
-import io.segfx.report.Charts;
 import io.segfx.report.DecisionMemo;
 import io.segfx.report.HtmlReport;
-import io.segfx.stats.ExperimentDraws;
-import io.segfx.stats.NormalMixture;
 import io.segfx.stats.Seeds;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,7 +19,6 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.IntStream;
@@ -34,9 +28,9 @@ import java.util.stream.IntStream;
  * run's final tables. Which experiments get charts is {@code --report}; the others get their page
  * with tables only, so a run of thousands of experiments stays quick to write and to open.
  *
- * <p>Histograms of drawn posteriors are redrawn here, on the driver, from the same per-experiment
- * stream as stage 3 ({@link Seeds#of}), so they show exactly the draws the tables summarise; only
- * charted experiments are redrawn.
+ * <p>Histograms of drawn posteriors are redrawn on the driver ({@link ReportCharts}) from the same
+ * per-experiment stream as stage 3 ({@link Seeds#of}), so they show exactly the draws the tables
+ * summarise; only charted experiments are redrawn.
  */
 final class ReportStage {
   private ReportStage() {}
@@ -60,15 +54,7 @@ final class ReportStage {
       String runId,
       long rowsUsed,
       long rowsRejected) {
-    Inputs in =
-        new Inputs(
-            spec,
-            GroupKeys.Index.of(s2.pooling(), tables),
-            GroupKeys.unique(
-                s2.draws(), p -> new GroupKey(p.experimentId(), p.metric(), p.variant())),
-            GroupKeys.group(
-                tables.estimates(), e -> new GroupKey(e.experimentId(), e.metric(), e.variant())),
-            memos);
+    Inputs in = Inputs.of(spec, s2, tables, memos);
     Set<String> flagged = flagged(tables);
     List<DecisionMetrics> byProfit = new ArrayList<>(tables.decisions());
     byProfit.sort(BY_PROFIT);
@@ -78,12 +64,7 @@ final class ReportStage {
     for (DecisionMetrics d : tables.decisions()) {
       byExperiment.computeIfAbsent(d.experimentId(), k -> new ArrayList<>()).add(d);
     }
-    List<String> names = DecisionMemo.safeNames(byExperiment.keySet());
-    Map<String, String> pageOf = new HashMap<>();
-    int i = 0;
-    for (String e : byExperiment.keySet()) {
-      pageOf.put(e, names.get(i++) + ".html");
-    }
+    Map<String, String> pageOf = pageNames(byExperiment.keySet());
 
     // Pages are independent files with ids local to the page: rendered in parallel, each the same
     // whatever the order.
@@ -104,15 +85,6 @@ final class ReportStage {
                 })
             .sum();
 
-    List<HtmlReport.IndexRow> index = new ArrayList<>();
-    for (DecisionMetrics d : byProfit) {
-      index.add(
-          new HtmlReport.IndexRow(
-              d,
-              pageOf.get(d.experimentId()),
-              charted.contains(d.experimentId()),
-              flagged.contains(d.experimentId())));
-    }
     HtmlReport.RunSummary run =
         new HtmlReport.RunSummary(
             runId,
@@ -124,8 +96,39 @@ final class ReportStage {
             spec.confoundingWarning(),
             spec.report().toString(),
             charted.size());
-    out.writeText(HtmlReport.FOLDER + "/index.html", HtmlReport.index(run, index));
+    writeIndex(out, run, byProfit, pageOf, charted, flagged);
     return new Result(byExperiment.size(), charted.size(), charts);
+  }
+
+  /** Each experiment's page file name, safe and unique, in experiment order. */
+  private static Map<String, String> pageNames(Set<String> experiments) {
+    List<String> names = DecisionMemo.safeNames(experiments);
+    Map<String, String> pageOf = new HashMap<>();
+    int i = 0;
+    for (String e : experiments) {
+      pageOf.put(e, names.get(i++) + ".html");
+    }
+    return pageOf;
+  }
+
+  /** Writes {@code report/index.html}: one row per decision, highest expected profit first. */
+  private static void writeIndex(
+      RunOutput out,
+      HtmlReport.RunSummary run,
+      List<DecisionMetrics> byProfit,
+      Map<String, String> pageOf,
+      Set<String> charted,
+      Set<String> flagged) {
+    List<HtmlReport.IndexRow> index = new ArrayList<>();
+    for (DecisionMetrics d : byProfit) {
+      index.add(
+          new HtmlReport.IndexRow(
+              d,
+              pageOf.get(d.experimentId()),
+              charted.contains(d.experimentId()),
+              flagged.contains(d.experimentId())));
+    }
+    out.writeText(HtmlReport.FOLDER + "/index.html", HtmlReport.index(run, index));
   }
 
   /**
@@ -136,12 +139,27 @@ final class ReportStage {
    * @param raw each group's segment estimates
    * @param memos each (experiment, variant)'s memo path, when it has one
    */
-  private record Inputs(
+  record Inputs(
       JobSpec spec,
       GroupKeys.Index index,
       Map<GroupKey, PooledPosterior> drawn,
       Map<GroupKey, List<SegmentEstimate>> raw,
       Map<VariantKey, String> memos) {
+
+    static Inputs of(
+        JobSpec spec,
+        PoolingStage.Result s2,
+        DecisionAssembly.Tables tables,
+        Map<VariantKey, String> memos) {
+      return new Inputs(
+          spec,
+          GroupKeys.Index.of(s2.pooling(), tables),
+          GroupKeys.unique(
+              s2.draws(), p -> new GroupKey(p.experimentId(), p.metric(), p.variant())),
+          GroupKeys.group(
+              tables.estimates(), e -> new GroupKey(e.experimentId(), e.metric(), e.variant())),
+          memos);
+    }
 
     List<SegmentEstimate> raw(GroupKey k) {
       return raw.getOrDefault(k, List.of());
@@ -191,7 +209,7 @@ final class ReportStage {
       if (memo != null) {
         memoLinks.put(d.variant(), "../../" + memo);
       }
-      List<String> svgs = chart ? charts(in, d, "c" + c++) : new ArrayList<>();
+      List<String> svgs = chart ? ReportCharts.charts(in, d, "c" + c++) : new ArrayList<>();
       drawnCharts += svgs.size();
       sections.add(
           new HtmlReport.Section(
@@ -239,151 +257,5 @@ final class ReportStage {
       }
     }
     return out;
-  }
-
-  /**
-   * A (metric, variant)'s charts, drawn ones only: the effect's posterior, the forest plot, the
-   * shrinkage of pooled segments, the effect under each prior and bias scenario, and profit.
-   */
-  private static List<String> charts(Inputs in, DecisionMetrics d, String id) {
-    GroupKey k = d.key();
-    ExperimentPooling pool = in.index().pools().get(k);
-    PooledPosterior posterior = in.drawn().get(k);
-    List<SegmentPosterior> segments = in.index().segments(k);
-    double[] effect =
-        d.draws() > 0 && posterior != null
-            ? ExperimentDraws.effectDraws(
-                posterior.segments(),
-                d.draws(),
-                Seeds.of(in.spec().seed(), d.experimentId(), d.metric(), d.variant()))
-            : null;
-    NormalMixture mixture = effect == null ? mixture(posterior) : null;
-    String axis = "effect on " + d.metric();
-    List<String> out = new ArrayList<>();
-    out.add(
-        Charts.effectPosterior(
-            id + "-effect",
-            effect,
-            mixture == null ? null : mixture::density,
-            d.effectMean(),
-            d.effectSd(),
-            d.effectQ025(),
-            d.effectQ975(),
-            in.spec().thresholdsByMetric().get(d.metric()).effect(),
-            axis));
-    out.add(forest(id + "-forest", pool, in.raw(k), segments));
-    if (pool != null && !"none".equals(pool.method()) && !segments.isEmpty()) {
-      out.add(shrinkage(id + "-shrinkage", segments));
-    }
-    List<Charts.Curve> priors = new ArrayList<>();
-    for (PriorSensitivity p : in.index().grid(k)) {
-      priors.add(curve("prior " + p.prior(), p.result()));
-    }
-    out.add(curves(id + "-priors", "Posterior of the effect under each prior", priors, axis));
-    List<Charts.Curve> bias = new ArrayList<>();
-    for (BiasSensitivity b : in.index().bias(k)) {
-      bias.add(curve("bias " + b.scenario(), b.result()));
-    }
-    out.add(curves(id + "-bias", "Bias-adjusted effect under each scenario", bias, axis));
-    out.add(profit(id + "-profit", in.spec(), d, effect, mixture));
-    out.removeIf(Objects::isNull);
-    return out;
-  }
-
-  /**
-   * A full-Bayes group's effect as the exact normal mixture over its tau grid, or null when the
-   * group has no grid (its effect is then drawn or closed-form normal).
-   */
-  private static NormalMixture mixture(PooledPosterior posterior) {
-    if (posterior == null
-        || posterior.hierarchy() == null
-        || posterior.hierarchy().tau().length <= 1) {
-      return null;
-    }
-    double[] shares = new double[posterior.segments().length];
-    for (int j = 0; j < shares.length; j++) {
-      shares[j] = posterior.segments()[j].share();
-    }
-    return posterior.hierarchy().linear(shares, 0, 0);
-  }
-
-  private static String shrinkage(String id, List<SegmentPosterior> segments) {
-    long[] units = new long[segments.size()];
-    double[] weights = new double[segments.size()];
-    for (int j = 0; j < units.length; j++) {
-      units[j] = segments.get(j).units();
-      weights[j] = segments.get(j).shrinkageWeight();
-    }
-    return Charts.shrinkage(id, units, weights);
-  }
-
-  private static Charts.Curve curve(String label, DecisionMetrics result) {
-    return new Charts.Curve(label, result.effectMean(), result.effectSd());
-  }
-
-  /** Normal curves of the effect under each scenario; null (no chart) without scenarios. */
-  private static String curves(String id, String title, List<Charts.Curve> curves, String axis) {
-    return curves.isEmpty() ? null : Charts.curves(id, title, curves, axis);
-  }
-
-  /**
-   * Launch profit {@code users * value * effect - cost}: from the effect's draws when drawn, else
-   * from its mixture when full Bayes, else the normal of its summary.
-   */
-  private static String profit(
-      String id, JobSpec spec, DecisionMetrics d, double[] effect, NormalMixture mixture) {
-    ExperimentDraws.Economics econ = spec.economicsByMetric().get(d.metric());
-    double factor = econ.users() * econ.valuePerUnit();
-    double[] profit = null;
-    if (effect != null) {
-      profit = new double[effect.length];
-      for (int j = 0; j < effect.length; j++) {
-        profit[j] = factor * effect[j] - econ.cost();
-      }
-    }
-    NormalMixture profitMixture = mixture == null ? null : mixture.affine(factor, -econ.cost());
-    return Charts.profit(
-        id,
-        profit,
-        profitMixture == null ? null : profitMixture::density,
-        d.expectedProfit(),
-        Math.abs(factor) * d.effectSd(),
-        d.profitQ025(),
-        d.profitQ975());
-  }
-
-  /**
-   * The forest plot's rows: usable segments, at most {@link Charts#FOREST_MAX_SEGMENTS} by units.
-   */
-  private static String forest(
-      String id,
-      ExperimentPooling pool,
-      List<SegmentEstimate> raw,
-      List<SegmentPosterior> segments) {
-    Map<String, SegmentPosterior> post = new HashMap<>();
-    for (SegmentPosterior p : segments) {
-      post.put(p.segment(), p);
-    }
-    List<SegmentEstimate> usable = new ArrayList<>();
-    for (SegmentEstimate e : raw) {
-      if (e.usable() && post.containsKey(e.segment())) {
-        usable.add(e);
-      }
-    }
-    if (usable.size() > Charts.FOREST_MAX_SEGMENTS) {
-      usable.sort(
-          Comparator.comparingLong((SegmentEstimate e) -> -(e.nControl() + e.nTreatment()))
-              .thenComparing(SegmentEstimate::segment));
-      usable = new ArrayList<>(usable.subList(0, Charts.FOREST_MAX_SEGMENTS));
-    }
-    usable.sort(Comparator.comparing(SegmentEstimate::segment));
-    List<Charts.ForestRow> rows = new ArrayList<>();
-    for (SegmentEstimate e : usable) {
-      SegmentPosterior p = post.get(e.segment());
-      rows.add(
-          new Charts.ForestRow(
-              e.segment(), e.estimate(), e.stdError(), p.postMean(), p.q025(), p.q975()));
-    }
-    return Charts.forest(id, rows, pool == null ? Double.NaN : pool.mu());
   }
 }
