@@ -7,6 +7,7 @@ import io.segfx.model.GroupKey;
 import io.segfx.model.PriorSensitivity;
 import io.segfx.model.SegmentEstimate;
 import io.segfx.stats.BetaBinomial;
+import io.segfx.stats.DecisionFigures;
 import io.segfx.stats.DecisionRule;
 import io.segfx.stats.ExperimentDraws;
 import io.segfx.stats.Seeds;
@@ -183,15 +184,13 @@ final class BinaryMetricTables {
               SegmentDraw.BETA,
               new double[] {c.alpha(), c.beta()},
               false);
-      results.add(
+      DecisionFigures f =
           ExperimentDraws.draw(
-                  new String[] {k.experiment(), k.metric(), k.variant()},
                   new SegmentDraw[] {d},
                   spec.draws(),
                   spec.thresholdsByMetric().get(k.metric()),
                   spec.economics(k.metric()),
                   rule,
-                  prior.name(),
                   Seeds.of(
                       spec.seed(),
                       k.experiment(),
@@ -199,7 +198,8 @@ final class BinaryMetricTables {
                       k.variant(),
                       "prior-grid",
                       prior.name()))
-              .metrics());
+              .figures();
+      results.add(PosteriorRows.decision(k, f, prior.name()));
     }
     boolean changes = results.stream().map(DecisionMetrics::recommendation).distinct().count() > 1;
     List<PriorSensitivity> out = new ArrayList<>();

@@ -9,14 +9,15 @@ import io.segfx.model.PooledPosterior;
 import io.segfx.model.PriorSensitivity;
 import io.segfx.model.SegmentEstimate;
 import io.segfx.model.SegmentPosterior;
+import io.segfx.stats.DecisionFigures;
 import io.segfx.stats.DecisionRule;
 import io.segfx.stats.DrawSummary;
 import io.segfx.stats.ExperimentDraws;
 import io.segfx.stats.PooledSegmentSummary;
-import io.segfx.stats.PosteriorSummary;
 import io.segfx.stats.Seeds;
 import io.segfx.stats.SegmentDraw;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -43,13 +44,13 @@ final class DecisionAssembly {
     SampleRatioCheck srm = new SampleRatioCheck(spec);
     // The pieces below depend only on stage 2's output (and the checked cells), so the arm,
     // prior-grid and bias tables and the experiment-level SRM test are built beside the join of
-    // the draws: at W50 they were 1.2-2.0 s on one driver thread with the other core idle. Each
-    // piece is a function of its inputs alone, so the tables do not depend on the interleaving.
+    // the draws, on the driver's other cores. Each piece is a function of its inputs alone, so the
+    // tables do not depend on the interleaving.
     try (ConcurrentTasks side = new ConcurrentTasks(3, "segfx-decisions")) {
       java.util.concurrent.Future<Map<String, Double>> srmExperiments =
           side.submit("srm", () -> srm.experiments(s2.estimates()));
       List<SegmentEstimate> estimates = srm.cells(s2.estimates());
-      // Submitted in the order they used to run, so that the first failure reported is the same.
+      // The first failure in submission order is the one reported: arms, prior grid, then bias.
       java.util.concurrent.Future<List<ArmPosterior>> arms =
           side.submit("arms", () -> BinaryMetricTables.arms(spec, estimates));
       java.util.concurrent.Future<List<PriorSensitivity>> sensitivity =
@@ -100,7 +101,7 @@ final class DecisionAssembly {
             posterior(group, j, r, closed)
                 .withRelative(r.relativeMean()[j], r.probRelativeAbove()[j]));
       }
-      decisions.add(r.metrics());
+      decisions.add(PosteriorRows.decision(key(group), r.figures(), group.prior()));
     }
     decisions.addAll(s2.undecided());
     GroupKeys.sortParallel(
@@ -126,42 +127,15 @@ final class DecisionAssembly {
     String segment = group.segments()[j].segment();
     DrawSummary s = r.summaries()[j];
     if (s != null) {
-      return segmentPosterior(group, segment, s, 1.0, group.units()[j], "draws");
+      return PosteriorRows.segment(
+          key(group), segment, s, 1.0, group.units()[j], "draws", group.prior());
     }
     PooledSegmentSummary h = r.pooled(j);
     if (h != null) {
-      return segmentPosterior(group, segment, h, h.weightOnRaw(), group.units()[j], "hierarchical");
+      return PosteriorRows.segment(
+          key(group), segment, h, h.weightOnRaw(), group.units()[j], "hierarchical", group.prior());
     }
-    return closed.get(
-        new SegmentKey(
-            new GroupKey(group.experimentId(), group.metric(), group.variant()), segment));
-  }
-
-  /** A segment posterior row from a summary; its relative-effect figures are NaN. */
-  private static SegmentPosterior segmentPosterior(
-      PooledPosterior group,
-      String segment,
-      PosteriorSummary s,
-      double weightOnRaw,
-      long units,
-      String source) {
-    return new SegmentPosterior(
-        group.experimentId(),
-        group.metric(),
-        group.variant(),
-        segment,
-        s.mean(),
-        s.sd(),
-        s.q025(),
-        s.q975(),
-        s.probPositive(),
-        s.probAboveThreshold(),
-        weightOnRaw,
-        units,
-        Double.NaN,
-        Double.NaN,
-        source,
-        group.prior());
+    return closed.get(new SegmentKey(key(group), segment));
   }
 
   /**
@@ -174,7 +148,7 @@ final class DecisionAssembly {
     DecisionRule rule = new DecisionRule(spec.launchProbability());
     for (PooledPosterior g : groups) {
       for (JobSpec.BiasScenario b : spec.biasPrior()) {
-        SegmentDraw[] segs = java.util.Arrays.copyOf(g.segments(), g.segments().length + 1);
+        SegmentDraw[] segs = Arrays.copyOf(g.segments(), g.segments().length + 1);
         segs[segs.length - 1] =
             new SegmentDraw(
                 "(bias)",
@@ -184,22 +158,25 @@ final class DecisionAssembly {
                 SegmentDraw.NONE,
                 new double[0],
                 false);
-        DecisionMetrics m =
-            ExperimentDraws.metrics(
-                new String[] {g.experimentId(), g.metric(), g.variant()},
+        DecisionFigures f =
+            ExperimentDraws.figures(
                 segs,
                 g.hierarchy(),
                 spec.draws(),
                 spec.thresholdsByMetric().get(g.metric()),
                 spec.economics(g.metric()),
                 rule,
-                g.prior(),
                 Seeds.of(spec.seed(), g.experimentId(), g.metric(), g.variant(), "bias", b.name()));
+        DecisionMetrics m = PosteriorRows.decision(key(g), f, g.prior());
         out.add(
             new BiasSensitivity(
                 g.experimentId(), g.metric(), g.variant(), b.name(), b.mean(), b.sd(), m));
       }
     }
     return out;
+  }
+
+  private static GroupKey key(PooledPosterior group) {
+    return new GroupKey(group.experimentId(), group.metric(), group.variant());
   }
 }
