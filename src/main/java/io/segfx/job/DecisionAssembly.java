@@ -22,6 +22,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
 
 /**
  * On the driver after stage 3: joins the draws' results with the closed-form posteriors, applies
@@ -47,16 +48,15 @@ final class DecisionAssembly {
     // the draws, on the driver's other cores. Each piece is a function of its inputs alone, so the
     // tables do not depend on the interleaving.
     try (ConcurrentTasks side = new ConcurrentTasks(3, "segfx-decisions")) {
-      java.util.concurrent.Future<Map<String, Double>> srmExperiments =
+      Future<Map<String, Double>> srmExperiments =
           side.submit("srm", () -> srm.experiments(s2.estimates()));
       List<SegmentEstimate> estimates = srm.cells(s2.estimates());
       // The first failure in submission order is the one reported: arms, prior grid, then bias.
-      java.util.concurrent.Future<List<ArmPosterior>> arms =
+      Future<List<ArmPosterior>> arms =
           side.submit("arms", () -> BinaryMetricTables.arms(spec, estimates));
-      java.util.concurrent.Future<List<PriorSensitivity>> sensitivity =
+      Future<List<PriorSensitivity>> sensitivity =
           side.submit("sensitivity", () -> BinaryMetricTables.sensitivity(spec, estimates));
-      java.util.concurrent.Future<List<BiasSensitivity>> bias =
-          side.submit("bias", () -> bias(spec, s2.draws()));
+      Future<List<BiasSensitivity>> bias = side.submit("bias", () -> bias(spec, s2.draws()));
       List<SegmentPosterior> posteriors = new ArrayList<>();
       List<DecisionMetrics> decisions = new ArrayList<>();
       join(s2, draws, posteriors, decisions);

@@ -4,7 +4,7 @@ import io.segfx.model.DecisionMetrics;
 import io.segfx.model.GroupKey;
 import io.segfx.model.SegmentPosterior;
 import io.segfx.stats.DecisionFigures;
-import io.segfx.stats.PosteriorSummary;
+import io.segfx.stats.EffectSummary;
 
 /**
  * Output rows from the statistics kernels' results: the kernels know nothing of groups, priors'
@@ -18,7 +18,7 @@ final class PosteriorRows {
   static SegmentPosterior segment(
       GroupKey key,
       String segment,
-      PosteriorSummary s,
+      EffectSummary s,
       double weightOnRaw,
       long units,
       String source,

@@ -1,6 +1,7 @@
 package io.segfx.stats;
 
 import io.segfx.stats.pooling.HierarchicalPosterior;
+import java.io.Serializable;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
 
@@ -31,8 +32,7 @@ public final class ExperimentDraws {
    * Launch economics: profit = users × effect × valuePerUnit − cost. Without them segfx uses 1, 1
    * and 0, so profit is the effect itself.
    */
-  public record Economics(double users, double valuePerUnit, double cost)
-      implements java.io.Serializable {
+  public record Economics(double users, double valuePerUnit, double cost) implements Serializable {
     public static final Economics EFFECT_ONLY = new Economics(1, 1, 0);
 
     public Economics {
@@ -43,7 +43,7 @@ public final class ExperimentDraws {
   }
 
   /** Thresholds: {@code P(effect > effect)} and {@code P(relative effect > relative)}. */
-  public record Thresholds(double effect, double relative) implements java.io.Serializable {}
+  public record Thresholds(double effect, double relative) implements Serializable {}
 
   /**
    * A draw run's results.
@@ -65,7 +65,7 @@ public final class ExperimentDraws {
       double[] probRelativeAbove,
       DrawSummary[] summaries,
       double[] pooledFigures)
-      implements java.io.Serializable {
+      implements Serializable {
 
     /** A result without full-Bayes segment summaries. */
     public Result(

@@ -4,7 +4,7 @@ package io.segfx.stats;
  * The figures every summary of a scalar posterior reports, however it was obtained (draws, a
  * normal, a normal mixture): the output tables print these six the same way.
  */
-public interface PosteriorSummary {
+public interface EffectSummary {
   /** The posterior mean. */
   double mean();
 
