@@ -6,6 +6,7 @@ import io.segfx.model.DecisionMetrics;
 import io.segfx.model.LearnedEffect;
 import io.segfx.model.LearnedPriorFit;
 import io.segfx.spark.InputReader;
+import io.segfx.stats.DecisionFigures;
 import io.segfx.stats.DecisionRule;
 import io.segfx.stats.LearnedPrior;
 import io.segfx.stats.MixtureDecision;
@@ -137,17 +138,16 @@ final class LearnedPriorStage {
           continue;
         }
         NormalMixture post = used.posterior(d.effectMean(), d.effectSd());
-        DecisionMetrics with =
+        DecisionFigures f =
             MixtureDecision.of(
-                    new String[] {d.experimentId(), d.metric(), d.variant()},
-                    post,
-                    spec.thresholdsByMetric().get(metric),
-                    spec.economics(metric),
-                    rule,
-                    description,
-                    Double.NaN,
-                    Double.NaN)
-                .withSrm(d.srmPValue(), d.srmFlag());
+                post,
+                spec.thresholdsByMetric().get(metric),
+                spec.economics(metric),
+                rule,
+                Double.NaN,
+                Double.NaN);
+        DecisionMetrics with =
+            PosteriorRows.decision(d.key(), f, description).withSrm(d.srmPValue(), d.srmFlag());
         effects.add(new LearnedEffect(d, with, spec.learnedPrior(), source));
       }
     }

@@ -4,8 +4,9 @@ import io.segfx.config.JobSpec;
 import io.segfx.io.RunOutput;
 import io.segfx.model.DecisionMetrics;
 import io.segfx.model.ExperimentPooling;
-import io.segfx.model.PriorSensitivity;
-import io.segfx.model.SegmentPosterior;
+import io.segfx.model.GroupKey;
+import io.segfx.model.LearnedEffect;
+import io.segfx.model.VariantKey;
 import io.segfx.report.DecisionMemo;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,7 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
+import java.util.stream.IntStream;
 
 /**
  * Writes {@code memos/<experiment>.md} (or {@code <experiment>--<variant>.md} for A/B/n) from the
@@ -25,53 +26,16 @@ final class MemoStage {
   private MemoStage() {}
 
   /** Writes the memos; returns each (experiment, variant)'s memo path inside the output folder. */
-  static Map<List<String>, String> write(
+  static Map<VariantKey, String> write(
       RunOutput out,
       JobSpec spec,
       List<ExperimentPooling> pooling,
       DecisionAssembly.Tables tables,
-      List<io.segfx.model.LearnedEffect> learned,
+      List<LearnedEffect> learned,
       long rowsRead,
       long rowsRejected) {
-    Map<List<String>, io.segfx.model.LearnedEffect> learnedByKey =
-        GroupKeys.unique(
-            learned,
-            l ->
-                GroupKeys.of(
-                    l.without().experimentId(), l.without().metric(), l.without().variant()));
-    Map<List<String>, ExperimentPooling> pools =
-        GroupKeys.unique(pooling, p -> GroupKeys.of(p.experimentId(), p.metric(), p.variant()));
-    Map<List<String>, List<SegmentPosterior>> segments =
-        GroupKeys.group(
-            tables.posteriors(), p -> GroupKeys.of(p.experimentId(), p.metric(), p.variant()));
-    Map<List<String>, List<PriorSensitivity>> grid =
-        GroupKeys.group(
-            tables.sensitivity(), p -> GroupKeys.of(p.experimentId(), p.metric(), p.variant()));
-    Map<List<String>, List<io.segfx.model.BiasSensitivity>> bias =
-        GroupKeys.group(
-            tables.bias(), b -> GroupKeys.of(b.experimentId(), b.metric(), b.variant()));
-    Map<List<String>, List<DecisionMemo.MetricBlock>> memos =
-        new TreeMap<>(PoolingStage::compareKeys);
-    Map<String, TreeSet<String>> variants = new HashMap<>();
-    for (DecisionMetrics d : tables.decisions()) {
-      List<String> key = List.of(d.experimentId(), d.metric(), d.variant());
-      memos
-          .computeIfAbsent(List.of(d.experimentId(), d.variant()), k -> new ArrayList<>())
-          .add(
-              new DecisionMemo.MetricBlock(
-                  d,
-                  pools.get(key),
-                  segments.getOrDefault(key, List.of()),
-                  grid.getOrDefault(key, List.of()),
-                  bias.getOrDefault(key, List.of()),
-                  learnedByKey.get(key)));
-      variants.computeIfAbsent(d.experimentId(), k -> new TreeSet<>()).add(d.variant());
-    }
-    Map<List<String>, String> ids = new LinkedHashMap<>();
-    for (List<String> k : memos.keySet()) {
-      ids.put(k, variants.get(k.get(0)).size() > 1 ? k.get(0) + "--" + k.get(1) : k.get(0));
-    }
-    List<String> names = DecisionMemo.safeNames(ids.values());
+    Map<VariantKey, List<DecisionMemo.MetricBlock>> memos = blocks(pooling, tables, learned);
+    List<String> names = DecisionMemo.safeNames(ids(memos.keySet()));
     DecisionMemo.RunFacts facts =
         new DecisionMemo.RunFacts(
             rowsRead,
@@ -79,22 +43,64 @@ final class MemoStage {
             spec.launchProbability(),
             spec.design(),
             spec.confoundingWarning());
-    Map<List<String>, String> paths = new LinkedHashMap<>();
-    List<Map.Entry<List<String>, List<DecisionMemo.MetricBlock>>> entries =
+    Map<VariantKey, String> paths = new LinkedHashMap<>();
+    List<Map.Entry<VariantKey, List<DecisionMemo.MetricBlock>>> entries =
         new ArrayList<>(memos.entrySet());
     for (int i = 0; i < entries.size(); i++) {
       paths.put(entries.get(i).getKey(), FOLDER + "/" + names.get(i) + ".md");
     }
     // Independent files: rendered and written in parallel.
-    java.util.stream.IntStream.range(0, entries.size())
+    IntStream.range(0, entries.size())
         .parallel()
         .forEach(
             i -> {
-              List<String> k = entries.get(i).getKey();
+              VariantKey k = entries.get(i).getKey();
               out.writeText(
                   paths.get(k),
-                  DecisionMemo.render(k.get(0), k.get(1), entries.get(i).getValue(), facts));
+                  DecisionMemo.render(
+                      k.experiment(), k.variant(), entries.get(i).getValue(), facts));
             });
     return paths;
+  }
+
+  /** Each memo's metric blocks, memos in (experiment, variant) order, blocks in table order. */
+  private static Map<VariantKey, List<DecisionMemo.MetricBlock>> blocks(
+      List<ExperimentPooling> pooling,
+      DecisionAssembly.Tables tables,
+      List<LearnedEffect> learned) {
+    Map<GroupKey, LearnedEffect> learnedByKey = GroupKeys.unique(learned, l -> l.without().key());
+    GroupKeys.Index index = GroupKeys.Index.of(pooling, tables);
+    Map<VariantKey, List<DecisionMemo.MetricBlock>> memos = new TreeMap<>();
+    for (DecisionMetrics d : tables.decisions()) {
+      GroupKey key = d.key();
+      memos
+          .computeIfAbsent(key.variantKey(), k -> new ArrayList<>())
+          .add(
+              new DecisionMemo.MetricBlock(
+                  d,
+                  index.pools().get(key),
+                  index.segments(key),
+                  index.grid(key),
+                  index.bias(key),
+                  learnedByKey.get(key)));
+    }
+    return memos;
+  }
+
+  /**
+   * Each memo's file name before {@link DecisionMemo#safeNames}: the experiment, with the variant
+   * appended when the experiment has more than one.
+   */
+  private static List<String> ids(Iterable<VariantKey> keys) {
+    Map<String, Integer> variants = new HashMap<>();
+    for (VariantKey k : keys) {
+      variants.merge(k.experiment(), 1, Integer::sum);
+    }
+    List<String> ids = new ArrayList<>();
+    for (VariantKey k : keys) {
+      ids.add(
+          variants.get(k.experiment()) > 1 ? k.experiment() + "--" + k.variant() : k.experiment());
+    }
+    return ids;
   }
 }

@@ -1,11 +1,15 @@
 package io.segfx.job;
 
 import io.segfx.config.JobSpec;
+import io.segfx.model.InputKind;
+import io.segfx.model.MetricSpec;
 import io.segfx.model.SegmentEstimate;
 import io.segfx.stats.BetaBinomial;
 import io.segfx.stats.NigPosterior;
 import io.segfx.stats.pooling.PoolingResult;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The priors of a run: their parameters for the draws, and their description for the output tables
@@ -17,36 +21,19 @@ final class Priors {
   /** A human-readable statement of the prior behind a group's posterior. */
   static String describe(JobSpec spec, boolean binary, PoolingResult fit) {
     String data;
-    if (spec.inputKind() == io.segfx.model.InputKind.ESTIMATES) {
+    if (spec.inputKind() == InputKind.ESTIMATES) {
       data = "flat on each segment effect (estimates input: N(estimate, std_error^2))";
     } else if (binary) {
-      data =
-          String.format(
-              Locale.ROOT,
-              "beta(%s,%s) control, beta(%s,%s) treatment",
-              g(spec.priorControl()[0]),
-              g(spec.priorControl()[1]),
-              g(spec.priorTreatment()[0]),
-              g(spec.priorTreatment()[1]));
+      double[] c = spec.priorControl();
+      double[] t = spec.priorTreatment();
+      data = format("beta(%s,%s) control, beta(%s,%s) treatment", c[0], c[1], t[0], t[1]);
     } else if (spec.covariates().isEmpty()) {
       double[] p = spec.nigPrior();
-      data =
-          String.format(
-              Locale.ROOT,
-              "nig(mu0=%s,kappa0=%s,alpha0=%s,beta0=%s) per arm",
-              g(p[0]),
-              g(p[1]),
-              g(p[2]),
-              g(p[3]));
+      data = format("nig(mu0=%s,kappa0=%s,alpha0=%s,beta0=%s) per arm", p[0], p[1], p[2], p[3]);
     } else {
       double[] p = spec.regressionPrior();
       data =
-          String.format(
-              Locale.ROOT,
-              "conjugate regression beta~N(0,sigma2*%s*I), sigma2~IG(%s,%s)",
-              g(p[0]),
-              g(p[1]),
-              g(p[2]));
+          format("conjugate regression beta~N(0,sigma2*%s*I), sigma2~IG(%s,%s)", p[0], p[1], p[2]);
     }
     if (fit == null) {
       return data;
@@ -55,7 +42,7 @@ final class Priors {
         Locale.ROOT,
         "normal(mu,tau^2) across segments by %s (empirical Bayes); segment estimates: %s",
         fit.method(),
-        binary || spec.inputKind() == io.segfx.model.InputKind.ESTIMATES ? data : "OLS");
+        binary || spec.inputKind() == InputKind.ESTIMATES ? data : "OLS");
   }
 
   /** The prior statement of a group pooled by {@code --pooling full}. */
@@ -67,20 +54,28 @@ final class Priors {
             + " segment estimates: %s",
         spec.tauPrior(),
         m == null ? "flat" : "normal(" + g(m[0]) + "," + g(m[1]) + "^2)",
-        binary || spec.inputKind() == io.segfx.model.InputKind.ESTIMATES
-            ? describe(spec, binary, null)
-            : "OLS");
+        binary || spec.inputKind() == InputKind.ESTIMATES ? describe(spec, binary, null) : "OLS");
   }
 
   /** Per metric, the prior of its unpooled (bayes_*) posteriors. */
-  static java.util.Map<String, String> byMetric(JobSpec spec) {
-    java.util.Map<String, String> m = new java.util.HashMap<>();
-    for (io.segfx.model.MetricSpec metric : spec.metricSpecs()) {
+  static Map<String, String> byMetric(JobSpec spec) {
+    Map<String, String> m = new HashMap<>();
+    for (MetricSpec metric : spec.metricSpecs()) {
       m.put(metric.column(), describe(spec, metric.binary(), null));
     }
     return m;
   }
 
+  /** {@code template} filled with each value in the tables' short number format ({@link #g}). */
+  private static String format(String template, double... values) {
+    Object[] shown = new Object[values.length];
+    for (int i = 0; i < values.length; i++) {
+      shown[i] = g(values[i]);
+    }
+    return String.format(Locale.ROOT, template, shown);
+  }
+
+  /** {@code v} to 6 significant digits without trailing zeros. */
   private static String g(double v) {
     return String.format(Locale.ROOT, "%.6g", v).replaceAll("\\.?0+(e|$)", "$1");
   }

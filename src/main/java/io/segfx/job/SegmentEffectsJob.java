@@ -5,6 +5,7 @@ import io.segfx.config.UsageException;
 import io.segfx.io.OutputTables;
 import io.segfx.io.RunOutput;
 import io.segfx.model.DecisionMetrics;
+import io.segfx.model.VariantKey;
 import io.segfx.spark.Columns;
 import io.segfx.spark.DataErrors;
 import io.segfx.spark.DrawStage;
@@ -162,7 +163,7 @@ public final class SegmentEffectsJob {
       LearnedPriorStage.Result learned = LearnedPriorStage.run(spark, spec, decisions);
       long rowsUsed = s1.rowsUsed();
       long rowsRejected = s1.rowsRejected();
-      Map<List<String>, String> memos;
+      Map<VariantKey, String> memos;
       ReportStage.Result report;
       try (ConcurrentTasks writes = new ConcurrentTasks(writeThreads(spark))) {
         table(
@@ -180,7 +181,7 @@ public final class SegmentEffectsJob {
             OutputTables.SEGMENT_POSTERIORS_SCHEMA,
             () -> OutputTables.segmentPosteriors(tables.posteriors()));
         // Memos, then the report that links them: driver work, one thread.
-        java.util.concurrent.Future<Map<List<String>, String>> memoPaths =
+        java.util.concurrent.Future<Map<VariantKey, String>> memoPaths =
             writes.submit(
                 "memos",
                 () ->

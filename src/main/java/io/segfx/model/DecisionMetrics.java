@@ -49,6 +49,11 @@ public record DecisionMetrics(
           .thenComparing(DecisionMetrics::metric)
           .thenComparing(DecisionMetrics::variant);
 
+  /** This row's (experiment, metric, variant) group. */
+  public GroupKey key() {
+    return new GroupKey(experimentId, metric, variant);
+  }
+
   /**
    * The row of a group with no usable segment: every figure NaN, recommendation {@code
    * insufficient_data}.

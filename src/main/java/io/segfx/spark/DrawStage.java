@@ -57,14 +57,12 @@ public final class DrawStage {
                   return new Tuple2<>(
                       t._2(),
                       ExperimentDraws.draw(
-                          new String[] {p.experimentId(), p.metric(), p.variant()},
                           p.segments(),
                           p.hierarchy(),
                           draws,
                           limits.get(p.metric()),
                           econ.get(p.metric()),
                           rule,
-                          p.prior(),
                           Seeds.of(seed, p.experimentId(), p.metric(), p.variant())));
                 })
             .collect();

@@ -28,6 +28,7 @@ public final class SegfxKryoRegistrator implements KryoRegistrator {
     record(kryo, PooledPosterior.class);
     record(kryo, io.segfx.stats.SegmentDraw.class);
     record(kryo, io.segfx.stats.ExperimentDraws.Result.class);
+    record(kryo, io.segfx.stats.DecisionFigures.class);
     record(kryo, io.segfx.stats.DrawSummary.class);
     record(kryo, io.segfx.stats.StudentSummary.class);
     record(kryo, io.segfx.stats.Dyadic.class);

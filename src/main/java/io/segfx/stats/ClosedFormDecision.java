@@ -1,7 +1,5 @@
 package io.segfx.stats;
 
-import io.segfx.model.DecisionMetrics;
-
 /**
  * The experiment-level decision without draws, when every segment effect is normal (the pooled
  * normal–normal posteriors). Effect, profit and expected losses are then exact. Relative effects
@@ -51,13 +49,16 @@ final class ClosedFormDecision {
     };
   }
 
+  /**
+   * The decision figures of the class comment, and each segment's relative-effect figures.
+   *
+   * <p>Requires {@link #applies}.
+   */
   static ExperimentDraws.Result decide(
-      String[] key,
       SegmentDraw[] segments,
       ExperimentDraws.Thresholds thresholds,
       ExperimentDraws.Economics economics,
-      DecisionRule rule,
-      String prior) {
+      DecisionRule rule) {
     int k = segments.length;
     double m = 0;
     double v = 0;
@@ -80,41 +81,53 @@ final class ClosedFormDecision {
       relProb[j] = ratioAbove(mj, sj, b[0], b[1], r);
     }
     double sd = Math.sqrt(v);
+    DecisionFigures figures =
+        figures(
+            m,
+            sd,
+            ratioMean(m, mb, Math.sqrt(vb)),
+            ratioAbove(m, sd, mb, Math.sqrt(vb), r),
+            thresholds,
+            economics,
+            rule);
+    return new ExperimentDraws.Result(figures, relMean, relProb, new DrawSummary[k]);
+  }
+
+  /** The figures of an effect E ~ N(m, sd²) and of profit {@code f E - c}, normal too. */
+  private static DecisionFigures figures(
+      double m,
+      double sd,
+      double relativeMean,
+      double probRelativeAbove,
+      ExperimentDraws.Thresholds thresholds,
+      ExperimentDraws.Economics economics,
+      DecisionRule rule) {
     NormalSummary e = NormalSummary.of(m, sd, thresholds.effect());
     double f = economics.users() * economics.valuePerUnit();
     double pm = f * m - economics.cost();
     double ps = Math.abs(f) * sd;
     NormalSummary p = NormalSummary.of(pm, ps, 0);
     double lossLaunch = ps == 0 ? Math.max(-pm, 0) : ps * phi(pm / ps) - pm * cdf(-pm / ps);
-    double lossWait = lossLaunch + pm;
-    DecisionMetrics metrics =
-        new DecisionMetrics(
-            key[0],
-            key[1],
-            key[2],
-            0,
-            m,
-            sd,
-            e.q025(),
-            e.q975(),
-            e.probPositive(),
-            e.probAboveThreshold(),
-            ratioMean(m, mb, Math.sqrt(vb)),
-            ratioAbove(m, sd, mb, Math.sqrt(vb), r),
-            pm,
-            p.q025(),
-            p.q975(),
-            p.probPositive(),
-            lossLaunch,
-            lossWait,
-            rule.recommend(p.probPositive()),
-            0,
-            0,
-            0,
-            prior,
-            Double.NaN,
-            false);
-    return new ExperimentDraws.Result(metrics, relMean, relProb, new DrawSummary[k]);
+    return new DecisionFigures(
+        0,
+        m,
+        sd,
+        e.q025(),
+        e.q975(),
+        e.probPositive(),
+        e.probAboveThreshold(),
+        relativeMean,
+        probRelativeAbove,
+        pm,
+        p.q025(),
+        p.q975(),
+        p.probPositive(),
+        lossLaunch,
+        lossLaunch + pm,
+        rule.recommend(p.probPositive()),
+        0,
+        0,
+        0);
   }
 
   static double ratioMean(double me, double mb, double sb) {

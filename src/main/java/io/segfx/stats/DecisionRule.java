@@ -1,5 +1,7 @@
 package io.segfx.stats;
 
+import java.io.Serializable;
+
 /**
  * The launch rule applied to the posterior of launch profit (seed notebook section 11). With {@code
  * p = P(profit > 0 | data)} and the launch probability {@code c} (default 0.95):
@@ -13,7 +15,7 @@ package io.segfx.stats;
  *
  * @param launchProbability c, in (0.5, 1)
  */
-public record DecisionRule(double launchProbability) implements java.io.Serializable {
+public record DecisionRule(double launchProbability) implements Serializable {
   public static final double LAUNCH_PROBABILITY_DEFAULT = 0.95;
   public static final String LAUNCH = "launch";
   public static final String DO_NOT_LAUNCH = "do_not_launch";

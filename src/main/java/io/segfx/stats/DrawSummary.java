@@ -1,5 +1,7 @@
 package io.segfx.stats;
 
+import java.io.Serializable;
+
 /**
  * Summary of posterior draws, as the notebook's {@code summarize_draws} (section 1): mean, sd (ddof
  * = 1), 2.5% and 97.5% quantiles (type 7, see {@link Quantiles}), {@code P(X > 0)} and {@code P(X >
@@ -15,7 +17,7 @@ public record DrawSummary(
     double probAboveThreshold,
     double mcSeMean,
     double mcSeProbPositive)
-    implements java.io.Serializable {
+    implements EffectSummary, Serializable {
 
   /**
    * This summary with the exact mean in place of the draws' mean (its Monte Carlo error then 0);

@@ -1,6 +1,7 @@
 package io.segfx.stats;
 
-import io.segfx.model.DecisionMetrics;
+import io.segfx.stats.pooling.HierarchicalPosterior;
+import java.io.Serializable;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
 
@@ -31,8 +32,7 @@ public final class ExperimentDraws {
    * Launch economics: profit = users × effect × valuePerUnit − cost. Without them segfx uses 1, 1
    * and 0, so profit is the effect itself.
    */
-  public record Economics(double users, double valuePerUnit, double cost)
-      implements java.io.Serializable {
+  public record Economics(double users, double valuePerUnit, double cost) implements Serializable {
     public static final Economics EFFECT_ONLY = new Economics(1, 1, 0);
 
     public Economics {
@@ -43,12 +43,12 @@ public final class ExperimentDraws {
   }
 
   /** Thresholds: {@code P(effect > effect)} and {@code P(relative effect > relative)}. */
-  public record Thresholds(double effect, double relative) implements java.io.Serializable {}
+  public record Thresholds(double effect, double relative) implements Serializable {}
 
   /**
    * A draw run's results.
    *
-   * @param metrics the experiment-level decision metrics
+   * @param figures the experiment-level decision figures
    * @param relativeMean per segment, the mean of theta_j / b_j
    * @param probRelativeAbove per segment, P(theta_j / b_j > r)
    * @param summaries per segment, the draw summary of theta_j where {@link SegmentDraw#summarise}
@@ -56,25 +56,25 @@ public final class ExperimentDraws {
    * @param pooledFigures per segment where theta_j shares a full-Bayes grid posterior, its exact
    *     summary ({@link #pooled}), computed here, on the executors, rather than on the driver in
    *     stage 2; {@link PooledSegmentSummary#FIELDS} values per segment, NaN for the others. Kept
-   *     as one primitive array: a record per segment cost Kryo's reference tracking more than the
+   *     as one primitive array: a record per segment costs Kryo's reference tracking more than the
    *     figures themselves when the results are collected.
    */
   public record Result(
-      DecisionMetrics metrics,
+      DecisionFigures figures,
       double[] relativeMean,
       double[] probRelativeAbove,
       DrawSummary[] summaries,
       double[] pooledFigures)
-      implements java.io.Serializable {
+      implements Serializable {
 
     /** A result without full-Bayes segment summaries. */
     public Result(
-        DecisionMetrics metrics,
+        DecisionFigures figures,
         double[] relativeMean,
         double[] probRelativeAbove,
         DrawSummary[] summaries) {
       this(
-          metrics,
+          figures,
           relativeMean,
           probRelativeAbove,
           summaries,
@@ -90,23 +90,19 @@ public final class ExperimentDraws {
   /**
    * Draws and summarises one experiment.
    *
-   * @param key experiment, metric and variant names copied into the result
    * @param segments what to draw per segment (shares summing to 1)
    * @param draws number of draws D (>= 2)
    * @param rule the launch rule
-   * @param prior the prior's description, copied into the result
    * @param rng the stream for this experiment (see {@link Seeds})
    */
   public static Result draw(
-      String[] key,
       SegmentDraw[] segments,
       int draws,
       Thresholds thresholds,
       Economics economics,
       DecisionRule rule,
-      String prior,
       UniformRandomProvider rng) {
-    return draw(key, segments, null, draws, thresholds, economics, rule, prior, rng);
+    return draw(segments, null, draws, thresholds, economics, rule, rng);
   }
 
   /**
@@ -115,75 +111,64 @@ public final class ExperimentDraws {
    * plain {@link #draw}.
    */
   public static Result draw(
-      String[] key,
       SegmentDraw[] segments,
-      io.segfx.stats.pooling.HierarchicalPosterior hierarchy,
+      HierarchicalPosterior hierarchy,
       int draws,
       Thresholds thresholds,
       Economics economics,
       DecisionRule rule,
-      String prior,
       UniformRandomProvider rng) {
-    return decide(key, segments, hierarchy, draws, thresholds, economics, rule, prior, rng, true);
-  }
-
-  /**
-   * The experiment-level figures of {@link #draw} alone: the same metrics, without the per-segment
-   * figures a full-Bayes group would otherwise compute and the caller would drop.
-   */
-  public static DecisionMetrics metrics(
-      String[] key,
-      SegmentDraw[] segments,
-      io.segfx.stats.pooling.HierarchicalPosterior hierarchy,
-      int draws,
-      Thresholds thresholds,
-      Economics economics,
-      DecisionRule rule,
-      String prior,
-      UniformRandomProvider rng) {
-    return decide(key, segments, hierarchy, draws, thresholds, economics, rule, prior, rng, false)
-        .metrics();
-  }
-
-  /**
-   * The one dispatch behind {@link #draw} and {@link #metrics}: a full-Bayes grid posterior in
-   * closed form (with the per-segment figures when {@code segmentFigures}), else the closed form
-   * where it exists, else draws.
-   */
-  private static Result decide(
-      String[] key,
-      SegmentDraw[] segments,
-      io.segfx.stats.pooling.HierarchicalPosterior hierarchy,
-      int draws,
-      Thresholds thresholds,
-      Economics economics,
-      DecisionRule rule,
-      String prior,
-      UniformRandomProvider rng,
-      boolean segmentFigures) {
     if (hierarchy != null) {
-      return MixtureDecision.decide(
-          key, segments, hierarchy, thresholds, economics, rule, prior, segmentFigures);
+      return MixtureDecision.decide(segments, hierarchy, thresholds, economics, rule, true);
     }
+    return figuresOrDraws(segments, draws, thresholds, economics, rule, rng);
+  }
+
+  /**
+   * The experiment-level figures of {@link #draw} alone: the same figures, without the per-segment
+   * ones a full-Bayes group would otherwise compute and the caller would drop.
+   */
+  public static DecisionFigures figures(
+      SegmentDraw[] segments,
+      HierarchicalPosterior hierarchy,
+      int draws,
+      Thresholds thresholds,
+      Economics economics,
+      DecisionRule rule,
+      UniformRandomProvider rng) {
+    if (hierarchy != null) {
+      return MixtureDecision.decide(segments, hierarchy, thresholds, economics, rule, false)
+          .figures();
+    }
+    return figuresOrDraws(segments, draws, thresholds, economics, rule, rng).figures();
+  }
+
+  /** Without a full-Bayes posterior: the closed form where it exists, else draws. */
+  private static Result figuresOrDraws(
+      SegmentDraw[] segments,
+      int draws,
+      Thresholds thresholds,
+      Economics economics,
+      DecisionRule rule,
+      UniformRandomProvider rng) {
     if (ClosedFormDecision.applies(segments)) {
-      return ClosedFormDecision.decide(key, segments, thresholds, economics, rule, prior);
+      return ClosedFormDecision.decide(segments, thresholds, economics, rule);
     }
-    return drawAlways(key, segments, draws, thresholds, economics, rule, prior, rng);
+    return drawAlways(segments, draws, thresholds, economics, rule, rng);
   }
 
   /**
    * {@link #draw} without the closed-form shortcut (for tests that check one against the other).
    */
   static Result drawAlways(
-      String[] key,
       SegmentDraw[] segments,
       int draws,
       Thresholds thresholds,
       Economics economics,
       DecisionRule rule,
-      String prior,
       UniformRandomProvider rng) {
-    return drawAlways(key, segments, draws, thresholds, economics, rule, prior, rng, null);
+    return new Pass(segments, draws, thresholds.relative(), economics, rng)
+        .result(thresholds, economics, rule);
   }
 
   /**
@@ -192,135 +177,146 @@ public final class ExperimentDraws {
    * form applies (the report's histograms redraw them on the driver for the experiments it charts).
    */
   public static double[] effectDraws(SegmentDraw[] segments, int draws, UniformRandomProvider rng) {
-    double[] out = new double[draws];
-    drawAlways(
-        new String[] {"", "", ""},
-        segments,
-        draws,
-        new Thresholds(0, 0),
-        Economics.EFFECT_ONLY,
-        new DecisionRule(DecisionRule.LAUNCH_PROBABILITY_DEFAULT),
-        "",
-        rng,
-        out);
-    return out;
+    return new Pass(segments, draws, 0, Economics.EFFECT_ONLY, rng).effect;
   }
 
-  private static Result drawAlways(
-      String[] key,
-      SegmentDraw[] segments,
-      int draws,
-      Thresholds thresholds,
-      Economics economics,
-      DecisionRule rule,
-      String prior,
-      UniformRandomProvider rng,
-      double[] effectOut) {
-    if (draws < 2) {
-      throw new IllegalArgumentException("draws must be >= 2, got " + draws);
-    }
-    int k = segments.length;
-    ZigguratSampler.NormalizedGaussian normal = ZigguratSampler.NormalizedGaussian.of(rng);
-    SegmentDraw.Sampler[] samplers = new SegmentDraw.Sampler[k];
-    double[][] kept = new double[k][];
-    for (int j = 0; j < k; j++) {
-      samplers[j] = new SegmentDraw.Sampler(segments[j], rng, normal);
-      kept[j] = segments[j].summarise() ? new double[draws] : null;
-    }
-    double[] effect = new double[draws];
-    double[] profit = new double[draws];
-    double[] relSum = new double[k];
-    long[] relAbove = new long[k];
-    double factor = economics.users() * economics.valuePerUnit();
-    double relTotal = 0;
-    long relAboveTotal = 0;
-    double r = thresholds.relative();
-    for (int d = 0; d < draws; d++) {
-      double e = 0;
-      double base = 0;
-      for (int j = 0; j < k; j++) {
-        SegmentDraw.Sampler s = samplers[j];
-        s.next();
-        double w = segments[j].share();
-        e += w * s.effect;
-        base += w * s.baseline;
-        double rel = s.effect / s.baseline;
-        relSum[j] += rel;
-        relAbove[j] += rel > r ? 1 : 0;
-        if (kept[j] != null) {
-          kept[j][d] = s.effect;
-        }
+  /**
+   * One pass of D draws over every segment, and what it accumulates: the effect and profit of each
+   * draw, each segment's relative-effect sum and count above r, and the kept draws of the segments
+   * to summarise.
+   */
+  private static final class Pass {
+    final SegmentDraw[] segments;
+    final int draws;
+    final double[] effect;
+    final double[] profit;
+    final double[] relSum;
+    final long[] relAbove;
+    final double[][] kept;
+    double relTotal;
+    long relAboveTotal;
+
+    Pass(
+        SegmentDraw[] segments,
+        int draws,
+        double r,
+        Economics economics,
+        UniformRandomProvider rng) {
+      if (draws < 2) {
+        throw new IllegalArgumentException("draws must be >= 2, got " + draws);
       }
-      effect[d] = e;
-      profit[d] = factor * e - economics.cost();
-      double rel = e / base;
-      relTotal += rel;
-      relAboveTotal += rel > r ? 1 : 0;
+      int k = segments.length;
+      this.segments = segments;
+      this.draws = draws;
+      effect = new double[draws];
+      profit = new double[draws];
+      relSum = new double[k];
+      relAbove = new long[k];
+      kept = new double[k][];
+      ZigguratSampler.NormalizedGaussian normal = ZigguratSampler.NormalizedGaussian.of(rng);
+      SegmentDraw.Sampler[] samplers = new SegmentDraw.Sampler[k];
+      for (int j = 0; j < k; j++) {
+        samplers[j] = new SegmentDraw.Sampler(segments[j], rng, normal);
+        kept[j] = segments[j].summarise() ? new double[draws] : null;
+      }
+      run(samplers, r, economics.users() * economics.valuePerUnit(), economics.cost());
     }
-    if (effectOut != null) {
-      System.arraycopy(effect, 0, effectOut, 0, draws);
+
+    /**
+     * The hot loop, D × k samples. Each draw samples every segment in turn: that order fixes which
+     * part of the one stream each segment reads, so the results depend on it.
+     */
+    private void run(SegmentDraw.Sampler[] samplers, double r, double factor, double cost) {
+      int k = samplers.length;
+      for (int d = 0; d < draws; d++) {
+        double e = 0;
+        double base = 0;
+        for (int j = 0; j < k; j++) {
+          SegmentDraw.Sampler s = samplers[j];
+          s.next();
+          double w = segments[j].share();
+          e += w * s.effect;
+          base += w * s.baseline;
+          double rel = s.effect / s.baseline;
+          relSum[j] += rel;
+          relAbove[j] += rel > r ? 1 : 0;
+          if (kept[j] != null) {
+            kept[j][d] = s.effect;
+          }
+        }
+        effect[d] = e;
+        profit[d] = factor * e - cost;
+        double rel = e / base;
+        relTotal += rel;
+        relAboveTotal += rel > r ? 1 : 0;
+      }
     }
-    long profitable = 0;
-    double lossLaunch = 0;
-    double lossWait = 0;
-    double profitSum = 0;
-    for (int d = 0; d < draws; d++) {
-      profitable += profit[d] > 0 ? 1 : 0;
-      lossLaunch += Math.max(-profit[d], 0);
-      lossWait += Math.max(profit[d], 0);
-      profitSum += profit[d];
+
+    /** The pass summarised: the decision figures and each segment's relative and own figures. */
+    Result result(Thresholds thresholds, Economics economics, DecisionRule rule) {
+      DecisionFigures figures = figures(thresholds, economics, rule);
+      int k = segments.length;
+      double[] relMean = new double[k];
+      double[] relProb = new double[k];
+      DrawSummary[] summaries = new DrawSummary[k];
+      for (int j = 0; j < k; j++) {
+        relMean[j] = relSum[j] / draws;
+        relProb[j] = nanIf(relSum[j], (double) relAbove[j] / draws);
+        summaries[j] =
+            kept[j] == null
+                ? null
+                : DrawSummary.of(kept[j], thresholds.effect())
+                    .withExactMean(segments[j].exactMean());
+      }
+      return new Result(figures, relMean, relProb, summaries);
     }
-    // Where every segment's effect has an exact mean, so do the effect (sum_j w_j E[theta_j]) and
-    // profit (linear in it): those are reported instead of the draws' averages.
-    double exactEffect = 0;
-    for (SegmentDraw s : segments) {
-      exactEffect += s.share() * s.exactMean();
+
+    /**
+     * The experiment-level figures; reorders the effect and profit draws (quantiles by selection).
+     */
+    private DecisionFigures figures(Thresholds thresholds, Economics economics, DecisionRule rule) {
+      long profitable = 0;
+      double lossLaunch = 0;
+      double lossWait = 0;
+      double profitSum = 0;
+      for (int d = 0; d < draws; d++) {
+        profitable += profit[d] > 0 ? 1 : 0;
+        lossLaunch += Math.max(-profit[d], 0);
+        lossWait += Math.max(profit[d], 0);
+        profitSum += profit[d];
+      }
+      // Where every segment's effect has an exact mean, so do the effect (sum_j w_j E[theta_j])
+      // and profit (linear in it): those are reported instead of the draws' averages.
+      double exactEffect = 0;
+      for (SegmentDraw s : segments) {
+        exactEffect += s.share() * s.exactMean();
+      }
+      DrawSummary es = DrawSummary.of(effect, thresholds.effect()).withExactMean(exactEffect);
+      double factor = economics.users() * economics.valuePerUnit();
+      double expectedProfit =
+          Double.isNaN(exactEffect) ? profitSum / draws : factor * exactEffect - economics.cost();
+      double pProfit = (double) profitable / draws;
+      return new DecisionFigures(
+          draws,
+          es.mean(),
+          es.sd(),
+          es.q025(),
+          es.q975(),
+          es.probPositive(),
+          es.probAboveThreshold(),
+          relTotal / draws,
+          nanIf(relTotal, (double) relAboveTotal / draws),
+          expectedProfit,
+          Quantiles.select(profit, 0.025),
+          Quantiles.select(profit, 0.975),
+          pProfit,
+          lossLaunch / draws,
+          lossWait / draws,
+          rule.recommend(pProfit),
+          es.mcSeMean(),
+          es.mcSeProbPositive(),
+          Math.sqrt(pProfit * (1 - pProfit) / draws));
     }
-    DrawSummary es = DrawSummary.of(effect, thresholds.effect()).withExactMean(exactEffect);
-    double expectedProfit =
-        Double.isNaN(exactEffect) ? profitSum / draws : factor * exactEffect - economics.cost();
-    double pProfit = (double) profitable / draws;
-    double pq025 = Quantiles.select(profit, 0.025);
-    double pq975 = Quantiles.select(profit, 0.975);
-    DecisionMetrics m =
-        new DecisionMetrics(
-            key[0],
-            key[1],
-            key[2],
-            draws,
-            es.mean(),
-            es.sd(),
-            es.q025(),
-            es.q975(),
-            es.probPositive(),
-            es.probAboveThreshold(),
-            relTotal / draws,
-            nanIf(relTotal, (double) relAboveTotal / draws),
-            expectedProfit,
-            pq025,
-            pq975,
-            pProfit,
-            lossLaunch / draws,
-            lossWait / draws,
-            rule.recommend(pProfit),
-            es.mcSeMean(),
-            es.mcSeProbPositive(),
-            Math.sqrt(pProfit * (1 - pProfit) / draws),
-            prior,
-            Double.NaN,
-            false);
-    double[] relMean = new double[k];
-    double[] relProb = new double[k];
-    DrawSummary[] summaries = new DrawSummary[k];
-    for (int j = 0; j < k; j++) {
-      relMean[j] = relSum[j] / draws;
-      relProb[j] = nanIf(relSum[j], (double) relAbove[j] / draws);
-      summaries[j] =
-          kept[j] == null
-              ? null
-              : DrawSummary.of(kept[j], thresholds.effect()).withExactMean(segments[j].exactMean());
-    }
-    return new Result(m, relMean, relProb, summaries);
   }
 
   /** A probability of a relative effect is undefined when the baseline is (NaN sums). */

@@ -1,7 +1,7 @@
 package io.segfx.stats;
 
-import io.segfx.model.DecisionMetrics;
 import io.segfx.stats.pooling.HierarchicalPosterior;
+import java.util.Arrays;
 
 /**
  * The experiment-level decision under full-Bayes pooling ({@code --pooling full}), exact up to the
@@ -26,16 +26,14 @@ public final class MixtureDecision {
   /**
    * The decision, and with {@code segmentFigures} each pooled segment's relative-effect figures
    * and, for a grid posterior, its {@link PooledSegmentSummary} (without, NaN: for callers that
-   * read only the experiment-level metrics, such as the bias table).
+   * read only the experiment-level figures, such as the bias table).
    */
   static ExperimentDraws.Result decide(
-      String[] key,
       SegmentDraw[] segments,
       HierarchicalPosterior h,
       ExperimentDraws.Thresholds thresholds,
       ExperimentDraws.Economics economics,
       DecisionRule rule,
-      String prior,
       boolean segmentFigures) {
     int j0 = h.segments();
     int k = segments.length;
@@ -64,43 +62,59 @@ public final class MixtureDecision {
     NormalMixture effect = h.linear(a, extraMean, extraVar);
     double relProbE =
         Double.isNaN(mb) ? Double.NaN : effect.plusIndependent(-r * mb, r * r * vb).upperTail(0);
-    DecisionMetrics metrics =
+    DecisionFigures figures =
         of(
-            key,
             effect,
             thresholds,
             economics,
             rule,
-            prior,
             ClosedFormDecision.ratioMean(effect.mean(), mb, Math.sqrt(vb)),
             relProbE);
-    double[] relMean = new double[k];
-    double[] relProb = new double[k];
-    double[] pooled = PooledSegmentSummary.none(k);
-    java.util.Arrays.fill(relMean, Double.NaN);
-    java.util.Arrays.fill(relProb, Double.NaN);
+    ExperimentDraws.Result out =
+        new ExperimentDraws.Result(
+            figures,
+            new double[k],
+            new double[k],
+            new DrawSummary[k],
+            PooledSegmentSummary.none(k));
+    Arrays.fill(out.relativeMean(), Double.NaN);
+    Arrays.fill(out.probRelativeAbove(), Double.NaN);
     for (int j = 0; segmentFigures && j < j0; j++) {
-      double[] b = baseline(segments[j]);
-      NormalMixture t = h.theta(j);
-      // The empirical-Bayes plug-in's segment posteriors are plain normals, summarised in stage 2.
-      PooledSegmentSummary summary =
-          h.grid() ? PooledSegmentSummary.of(t, thresholds.effect(), h.weightOnRaw(j)) : null;
-      if (summary != null) {
-        summary.write(pooled, j);
-      }
-      relMean[j] =
-          ClosedFormDecision.ratioMean(summary != null ? summary.mean() : t.mean(), b[0], b[1]);
-      if (Double.isNaN(b[0])) {
-        relProb[j] = Double.NaN;
-      } else if (r == 0) {
-        // P(theta / B > 0) = P(theta > 0) for the positive baseline the formula assumes: the tail
-        // the summary already has (one pass of the mixture less per segment at the default r).
-        relProb[j] = summary != null ? summary.probPositive() : t.upperTail(0);
-      } else {
-        relProb[j] = t.plusIndependent(-r * b[0], r * r * b[1] * b[1]).upperTail(0);
-      }
+      segment(segments[j], h, j, thresholds, out);
     }
-    return new ExperimentDraws.Result(metrics, relMean, relProb, new DrawSummary[k], pooled);
+    return out;
+  }
+
+  /**
+   * Writes pooled segment {@code j}'s figures into {@code out}: its {@link PooledSegmentSummary}
+   * (grid posteriors only: the empirical-Bayes plug-in's segment posteriors are plain normals,
+   * summarised in stage 2), the mean of its relative effect and P(theta_j / B_j > r).
+   */
+  private static void segment(
+      SegmentDraw d,
+      HierarchicalPosterior h,
+      int j,
+      ExperimentDraws.Thresholds thresholds,
+      ExperimentDraws.Result out) {
+    double r = thresholds.relative();
+    double[] b = baseline(d);
+    NormalMixture t = h.theta(j);
+    PooledSegmentSummary summary =
+        h.grid() ? PooledSegmentSummary.of(t, thresholds.effect(), h.weightOnRaw(j)) : null;
+    if (summary != null) {
+      summary.write(out.pooledFigures(), j);
+    }
+    out.relativeMean()[j] =
+        ClosedFormDecision.ratioMean(summary != null ? summary.mean() : t.mean(), b[0], b[1]);
+    if (Double.isNaN(b[0])) {
+      out.probRelativeAbove()[j] = Double.NaN;
+    } else if (r == 0) {
+      // P(theta / B > 0) = P(theta > 0) for the positive baseline the formula assumes: the tail
+      // the summary already has (one pass of the mixture less per segment at the default r).
+      out.probRelativeAbove()[j] = summary != null ? summary.probPositive() : t.upperTail(0);
+    } else {
+      out.probRelativeAbove()[j] = t.plusIndependent(-r * b[0], r * r * b[1] * b[1]).upperTail(0);
+    }
   }
 
   /**
@@ -108,13 +122,11 @@ public final class MixtureDecision {
    * 95% interval and tail probabilities, and those of profit {@code f E - c} with the expected
    * losses of the class comment; relative figures are passed in (NaN when unknown).
    */
-  public static DecisionMetrics of(
-      String[] key,
+  public static DecisionFigures of(
       NormalMixture effect,
       ExperimentDraws.Thresholds thresholds,
       ExperimentDraws.Economics economics,
       DecisionRule rule,
-      String prior,
       double relativeMean,
       double probRelativeAbove) {
     double f = economics.users() * economics.valuePerUnit();
@@ -122,10 +134,7 @@ public final class MixtureDecision {
     double pMean = profit.mean();
     double lossLaunch = profit.affine(-1, 0).positivePart();
     double pProfit = profit.upperTail(0);
-    return new DecisionMetrics(
-        key[0],
-        key[1],
-        key[2],
+    return new DecisionFigures(
         0,
         effect.mean(),
         effect.sd(),
@@ -144,10 +153,7 @@ public final class MixtureDecision {
         rule.recommend(pProfit),
         0,
         0,
-        0,
-        prior,
-        Double.NaN,
-        false);
+        0);
   }
 
   /**

@@ -26,7 +26,7 @@ public record PooledSegmentSummary(
     double probPositive,
     double probAboveThreshold,
     double weightOnRaw)
-    implements Serializable {
+    implements EffectSummary, Serializable {
 
   /** Number of values per segment in the flat layout of {@link #write} and {@link #read}. */
   public static final int FIELDS = 7;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.segfx.model.DecisionMetrics;
 import io.segfx.model.PooledPosterior;
 import io.segfx.model.SegmentEstimate;
+import io.segfx.stats.DecisionFigures;
 import io.segfx.stats.DrawSummary;
 import io.segfx.stats.Dyadic;
 import io.segfx.stats.ExactMoments;
@@ -117,13 +118,35 @@ class RecordSerializerTest {
     assertRoundTrip(new Dyadic(new BigInteger("-123456789012345678901234567890"), -70));
     DecisionMetrics d = DecisionMetrics.insufficientData("e", "revenue", "t", "flat");
     assertRoundTrip(d);
+    DecisionFigures f =
+        new DecisionFigures(
+            500,
+            0.1,
+            0.05,
+            0.0,
+            0.2,
+            0.97,
+            0.6,
+            0.02,
+            0.5,
+            10,
+            -1,
+            20,
+            0.9,
+            0.3,
+            10.3,
+            "collect_more_data",
+            0.002,
+            0.001,
+            0.004);
+    assertRoundTrip(f);
     DrawSummary ds = new DrawSummary(1, 2, 0.5, 1.5, 0.9, 0.4, 0.01, 0.002);
     assertRoundTrip(
         new ExperimentDraws.Result(
-            d, new double[] {0.1}, new double[] {0.2}, new DrawSummary[] {ds, null}));
+            f, new double[] {0.1}, new double[] {0.2}, new DrawSummary[] {ds, null}));
     assertRoundTrip(
         new ExperimentDraws.Result(
-            d,
+            f,
             new double[] {0.1, Double.NaN},
             new double[] {0.2, 0.3},
             new DrawSummary[2],

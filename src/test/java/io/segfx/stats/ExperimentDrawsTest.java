@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.segfx.model.DecisionMetrics;
 import org.apache.commons.math3.distribution.NormalDistribution;
 import org.junit.jupiter.api.Test;
 
@@ -38,18 +37,16 @@ class ExperimentDrawsTest {
     return segs;
   }
 
-  private static DecisionMetrics draw(long seed) {
+  private static DecisionFigures draw(long seed) {
     SegmentDraw[] segs = segments();
     return ExperimentDraws.drawAlways(
-            new String[] {"e", "m", "v"},
             segs,
             D,
             new ExperimentDraws.Thresholds(0.1, 0.0),
             ECON,
             new DecisionRule(0.95),
-            "test prior",
             Seeds.of(seed, "e", "m", "v"))
-        .metrics();
+        .figures();
   }
 
   /**
@@ -60,28 +57,13 @@ class ExperimentDrawsTest {
   @Test
   void closedFormWhereItExists() {
     ExperimentDraws.Thresholds th = new ExperimentDraws.Thresholds(0.1, 0.01);
-    DecisionMetrics exact =
-        ExperimentDraws.draw(
-                new String[] {"e", "m", "v"},
-                segments(),
-                D,
-                th,
-                ECON,
-                new DecisionRule(0.95),
-                "p",
-                Seeds.of(3, "x"))
-            .metrics();
-    DecisionMetrics drawn =
+    DecisionFigures exact =
+        ExperimentDraws.draw(segments(), D, th, ECON, new DecisionRule(0.95), Seeds.of(3, "x"))
+            .figures();
+    DecisionFigures drawn =
         ExperimentDraws.drawAlways(
-                new String[] {"e", "m", "v"},
-                segments(),
-                D,
-                th,
-                ECON,
-                new DecisionRule(0.95),
-                "p",
-                Seeds.of(3, "x"))
-            .metrics();
+                segments(), D, th, ECON, new DecisionRule(0.95), Seeds.of(3, "x"))
+            .figures();
     assertEquals(0, exact.draws());
     assertEquals(0.0, exact.mcSeProbPositive(), 0.0);
     double pr = exact.probRelativeAboveThreshold();
@@ -109,7 +91,7 @@ class ExperimentDrawsTest {
     NormalDistribution effect = new NormalDistribution(m, s);
     double pm = 2000 * m - 300;
     double ps = 2000 * s;
-    DecisionMetrics d = draw(5);
+    DecisionFigures d = draw(5);
 
     assertEquals(m, d.effectMean(), 4 * s / Math.sqrt(D));
     assertEquals(s, d.effectSd(), 4 * s / Math.sqrt(2.0 * D));
@@ -139,8 +121,8 @@ class ExperimentDrawsTest {
    */
   @Test
   void sameSeedSameBitsOtherSeedOtherDraws() {
-    DecisionMetrics a = draw(9);
-    DecisionMetrics b = draw(9);
+    DecisionFigures a = draw(9);
+    DecisionFigures b = draw(9);
     assertEquals(a, b);
     assertNotEquals(a.effectSd(), draw(10).effectSd());
   }
@@ -163,17 +145,15 @@ class ExperimentDrawsTest {
   @Test
   void effectDrawsAreTheDrawsTheTablesSummarise() {
     int draws = 5_000;
-    DecisionMetrics m =
+    DecisionFigures m =
         ExperimentDraws.drawAlways(
-                new String[] {"e", "m", "v"},
                 segments(),
                 draws,
                 new ExperimentDraws.Thresholds(0.1, 0.0),
                 ECON,
                 new DecisionRule(0.95),
-                "p",
                 Seeds.of(9, "e", "m", "v"))
-            .metrics();
+            .figures();
     double[] effect = ExperimentDraws.effectDraws(segments(), draws, Seeds.of(9, "e", "m", "v"));
     assertEquals(draws, effect.length);
     long above = 0;
@@ -232,15 +212,13 @@ class ExperimentDrawsTest {
     int draws = 20_000;
     ExperimentDraws.Result r =
         ExperimentDraws.draw(
-            new String[] {"e", "m", "v"},
             segs,
             draws,
             new ExperimentDraws.Thresholds(0.005, 0.05),
             ECON,
             new DecisionRule(0.95),
-            "p",
             Seeds.of(4, "e", "m", "v"));
-    DecisionMetrics d = r.metrics();
+    DecisionFigures d = r.figures();
     assertEquals(draws, d.draws());
     assertEquals(m, d.effectMean(), 1e-12 * Math.abs(m));
     assertEquals(2000 * m - 300, d.expectedProfit(), 1e-12 * Math.abs(2000 * m - 300));
@@ -286,28 +264,24 @@ class ExperimentDrawsTest {
     assertEquals(2.5 - 2.0, finite.exactMean(), 0.0);
     assertEquals(Double.NaN, cauchy.exactMean(), 0.0);
     ExperimentDraws.Thresholds th = new ExperimentDraws.Thresholds(0, 0);
-    DecisionMetrics f =
+    DecisionFigures f =
         ExperimentDraws.draw(
-                new String[] {"e", "m", "v"},
                 new SegmentDraw[] {finite},
                 1000,
                 th,
                 ECON,
                 new DecisionRule(0.95),
-                "p",
                 Seeds.of(1, "x"))
-            .metrics();
-    DecisionMetrics c =
+            .figures();
+    DecisionFigures c =
         ExperimentDraws.draw(
-                new String[] {"e", "m", "v"},
                 new SegmentDraw[] {cauchy},
                 1000,
                 th,
                 ECON,
                 new DecisionRule(0.95),
-                "p",
                 Seeds.of(1, "x"))
-            .metrics();
+            .figures();
     assertEquals(0.5, f.effectMean(), 0.0);
     assertEquals(0.0, f.mcSeEffectMean(), 0.0);
     assertNotEquals(0.5, c.effectMean());

@@ -2,7 +2,6 @@ package io.segfx.stats;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.segfx.model.DecisionMetrics;
 import io.segfx.stats.pooling.FullBayesPooling;
 import io.segfx.stats.pooling.HierarchicalPosterior;
 import io.segfx.stats.pooling.TauPrior;
@@ -40,28 +39,24 @@ class MixtureDecisionTest {
     ExperimentDraws.Economics econ = new ExperimentDraws.Economics(1000, 2, 12000);
     ExperimentDraws.Result result =
         ExperimentDraws.draw(
-            new String[] {"e", "m", "v"},
             segs,
             h,
             100,
             new ExperimentDraws.Thresholds(5, 0.05),
             econ,
             new DecisionRule(0.95),
-            "p",
             Seeds.of(1, "x"));
-    DecisionMetrics exact = result.metrics();
+    DecisionFigures exact = result.figures();
     assertEquals(0, exact.draws());
     assertEquals(
         exact,
-        ExperimentDraws.metrics(
-            new String[] {"e", "m", "v"},
+        ExperimentDraws.figures(
             segs,
             h,
             100,
             new ExperimentDraws.Thresholds(5, 0.05),
             econ,
             new DecisionRule(0.95),
-            "p",
             Seeds.of(1, "x")),
         "the experiment-level figures alone are the same");
 
@@ -128,14 +123,12 @@ class MixtureDecisionTest {
     // the segment's P(theta_j > 0) is reused).
     ExperimentDraws.Result atZero =
         ExperimentDraws.draw(
-            new String[] {"e", "m", "v"},
             segs,
             h,
             100,
             new ExperimentDraws.Thresholds(5, 0),
             econ,
             new DecisionRule(0.95),
-            "p",
             Seeds.of(1, "x"));
     for (int w = 0; w < watched.length; w++) {
       PooledSegmentSummary s = result.pooled(watched[w]);
@@ -201,14 +194,12 @@ class MixtureDecisionTest {
     }
     ExperimentDraws.Result r =
         ExperimentDraws.draw(
-            new String[] {"e", "m", "v"},
             segs,
             h,
             100,
             new ExperimentDraws.Thresholds(0, 0.05),
             ExperimentDraws.Economics.EFFECT_ONLY,
             new DecisionRule(0.95),
-            "p",
             Seeds.of(1, "x"));
     assertEquals(8 * PooledSegmentSummary.FIELDS, r.pooledFigures().length);
     for (int j = 0; j < 8; j++) {

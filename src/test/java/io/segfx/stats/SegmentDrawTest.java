@@ -17,13 +17,11 @@ class SegmentDrawTest {
 
   private static ExperimentDraws.Result one(SegmentDraw d, double threshold, long seed) {
     return ExperimentDraws.draw(
-        new String[] {"e", "m", "v"},
         new SegmentDraw[] {d},
         D,
         new ExperimentDraws.Thresholds(threshold, 0.05),
         ExperimentDraws.Economics.EFFECT_ONLY,
         new DecisionRule(0.95),
-        "p",
         Seeds.of(seed, "x"));
   }
 
@@ -51,21 +49,21 @@ class SegmentDrawTest {
             new double[] {c.alpha(), c.beta()},
             true);
     ExperimentDraws.Result r = one(d, 0.005, 1);
-    assertEquals(p, r.metrics().probPositive(), 4 * Math.sqrt(p * (1 - p) / D));
+    assertEquals(p, r.figures().probPositive(), 4 * Math.sqrt(p * (1 - p) / D));
     double sd = Math.sqrt(t.variance() + c.variance());
-    assertEquals(t.mean() - c.mean(), r.metrics().effectMean(), 4 * sd / Math.sqrt(D));
-    assertEquals(sd, r.metrics().effectSd(), 4 * sd / Math.sqrt(2.0 * D));
+    assertEquals(t.mean() - c.mean(), r.figures().effectMean(), 4 * sd / Math.sqrt(D));
+    assertEquals(sd, r.figures().effectSd(), 4 * sd / Math.sqrt(2.0 * D));
     // The notebook prints (80,000 draws): P(lift > 0) 0.9487, P(lift > 0.005) 0.8062, mean 0.0105,
     // interval [-0.0021, 0.0229], P(relative lift > 5%) 0.7682. Its own MC error is
     // sqrt(p(1-p)/80000);
     // tolerance: 4 of each run's SE combined, plus 5e-5 for the printed rounding.
     double tol = 4 * Math.sqrt(0.9487 * 0.0513 / 80_000 + 0.9487 * 0.0513 / D) + 5e-5;
-    assertEquals(0.9487, r.metrics().probPositive(), tol);
+    assertEquals(0.9487, r.figures().probPositive(), tol);
     double tol2 = 4 * Math.sqrt(0.8062 * 0.1938 * (1.0 / 80_000 + 1.0 / D)) + 5e-5;
-    assertEquals(0.8062, r.metrics().probAboveThreshold(), tol2);
+    assertEquals(0.8062, r.figures().probAboveThreshold(), tol2);
     double tol3 = 4 * Math.sqrt(0.7682 * 0.2318 * (1.0 / 80_000 + 1.0 / D)) + 5e-5;
-    assertEquals(0.7682, r.metrics().probRelativeAboveThreshold(), tol3);
-    assertEquals(0.0105, r.metrics().effectMean(), 5e-5 + 4 * sd / Math.sqrt(80_000));
+    assertEquals(0.7682, r.figures().probRelativeAboveThreshold(), tol3);
+    assertEquals(0.0105, r.figures().effectMean(), 5e-5 + 4 * sd / Math.sqrt(80_000));
   }
 
   /** A Student-t effect: mean and quantiles against Commons Math's TDistribution. */
@@ -86,13 +84,13 @@ class SegmentDrawTest {
     ExperimentDraws.Result r = one(d, 1.5, 2);
     TDistribution t = new TDistribution(nu);
     double sd = s * Math.sqrt(nu / (nu - 2));
-    assertEquals(m, r.metrics().effectMean(), 4 * sd / Math.sqrt(D));
+    assertEquals(m, r.figures().effectMean(), 4 * sd / Math.sqrt(D));
     double q = m + s * t.inverseCumulativeProbability(0.975);
     double dens = t.density(t.inverseCumulativeProbability(0.975)) / s;
-    assertEquals(q, r.metrics().effectQ975(), 4 * Math.sqrt(0.025 * 0.975 / D) / dens);
+    assertEquals(q, r.figures().effectQ975(), 4 * Math.sqrt(0.025 * 0.975 / D) / dens);
     double pAbove = 1 - t.cumulativeProbability((1.5 - m) / s);
     assertEquals(
-        pAbove, r.metrics().probAboveThreshold(), 4 * Math.sqrt(pAbove * (1 - pAbove) / D));
+        pAbove, r.figures().probAboveThreshold(), 4 * Math.sqrt(pAbove * (1 - pAbove) / D));
     StudentSummary exact = StudentSummary.of(m, s, nu, 1.5);
     assertEquals(pAbove, exact.probAboveThreshold(), 1e-12);
     assertEquals(q, exact.q975(), 1e-12);
@@ -107,9 +105,9 @@ class SegmentDrawTest {
             "s", 1, SegmentDraw.STUDENT_DIFF, p, SegmentDraw.NORMAL, new double[] {0, 1}, true);
     ExperimentDraws.Result r = one(d, 0, 3);
     double var = 0.25 * 0.25 * 700 / 698 + 0.24 * 0.24 * 702 / 700;
-    assertEquals(1.3, r.metrics().effectMean(), 4 * Math.sqrt(var / D));
-    assertEquals(Math.sqrt(var), r.metrics().effectSd(), 4 * Math.sqrt(var / (2.0 * D)));
+    assertEquals(1.3, r.figures().effectMean(), 4 * Math.sqrt(var / D));
+    assertEquals(Math.sqrt(var), r.figures().effectSd(), 4 * Math.sqrt(var / (2.0 * D)));
     // The segment's own summary (summarise = true) is the same draws.
-    assertEquals(r.metrics().effectMean(), r.summaries()[0].mean(), 1e-12);
+    assertEquals(r.figures().effectMean(), r.summaries()[0].mean(), 1e-12);
   }
 }
