@@ -34,4 +34,40 @@ public record ExperimentPooling(
     double muQ025Kh,
     double muQ975Kh,
     boolean tauZero)
-    implements Serializable {}
+    implements Serializable {
+  /**
+   * The row of a group without pooled figures ({@code method} {@code none} or {@code failed}):
+   * every estimate and interval NaN, tau not flagged as zero.
+   */
+  public static ExperimentPooling notPooled(
+      String experimentId,
+      String metric,
+      String variant,
+      String method,
+      int nSegments,
+      int nSegmentsTotal,
+      String note,
+      String prior) {
+    double nan = Double.NaN;
+    return new ExperimentPooling(
+        experimentId,
+        metric,
+        variant,
+        method,
+        nan,
+        nan,
+        nan,
+        nSegments,
+        nSegmentsTotal,
+        note,
+        prior,
+        nan,
+        nan,
+        nan,
+        nan,
+        nan,
+        nan,
+        nan,
+        false);
+  }
+}
