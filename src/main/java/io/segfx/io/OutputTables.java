@@ -4,10 +4,10 @@ import io.segfx.model.ArmPosterior;
 import io.segfx.model.BiasSensitivity;
 import io.segfx.model.DecisionMetrics;
 import io.segfx.model.ExperimentPooling;
+import io.segfx.model.PosteriorSummary;
 import io.segfx.model.PriorSensitivity;
 import io.segfx.model.SegmentEstimate;
 import io.segfx.model.SegmentPosterior;
-import io.segfx.stats.StudentSummary;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -306,9 +306,9 @@ public final class OutputTables {
         in,
         e -> {
           double nan = Double.NaN;
-          StudentSummary t =
+          PosteriorSummary t =
               e.bayesSummary() == null
-                  ? new StudentSummary(nan, nan, nan, nan, nan, nan)
+                  ? new PosteriorSummary(nan, nan, nan, nan, nan, nan)
                   : e.bayesSummary();
           return RowFactory.create(
               e.experimentId(),

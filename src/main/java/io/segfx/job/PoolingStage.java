@@ -3,15 +3,15 @@ package io.segfx.job;
 import io.segfx.config.JobSpec;
 import io.segfx.model.DecisionMetrics;
 import io.segfx.model.ExperimentPooling;
-import io.segfx.model.PooledPosterior;
 import io.segfx.model.PoolingMethod;
+import io.segfx.model.PosteriorSummary;
 import io.segfx.model.SegmentEstimate;
 import io.segfx.model.SegmentPosterior;
 import io.segfx.stats.MixtureDecision;
 import io.segfx.stats.NormalSummary;
+import io.segfx.stats.PooledPosterior;
 import io.segfx.stats.SegmentDraw;
 import io.segfx.stats.Shrinkage;
-import io.segfx.stats.StudentSummary;
 import io.segfx.stats.pooling.HierarchicalPosterior;
 import io.segfx.stats.pooling.KnappHartung;
 import io.segfx.stats.pooling.PooledFit;
@@ -185,6 +185,8 @@ public final class PoolingStage {
     SegmentDraw[] segs = new SegmentDraw[k];
     for (int j = 0; j < k; j++) {
       SegmentEstimate e = usable.get(j);
+      // The baseline first: where both it and the effect fail, the note names the baseline's error.
+      double[] baseline = Priors.baseline(spec, e);
       Effect effect = effect(e, y[j], se[j], n[j], fit, spec, prior, posteriors);
       segs[j] =
           new SegmentDraw(
@@ -193,7 +195,7 @@ public final class PoolingStage {
               effect.kind(),
               effect.params(),
               baselineKind(e),
-              Priors.baseline(spec, e),
+              baseline,
               effect.summarise());
     }
     HierarchicalPosterior shared = fit == null ? null : fit.posterior();
@@ -335,7 +337,7 @@ public final class PoolingStage {
 
   /** A segment's Student-t posterior row from its conjugate regression's exact summary. */
   private static SegmentPosterior studentPosterior(SegmentEstimate e, long n, String prior) {
-    StudentSummary t = e.bayesSummary();
+    PosteriorSummary t = e.bayesSummary();
     return new SegmentPosterior(
         e.experimentId(),
         e.metric(),

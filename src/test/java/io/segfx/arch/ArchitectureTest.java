@@ -81,6 +81,19 @@ class ArchitectureTest {
   }
 
   @Test
+  void modelKnowsNoStatistics() {
+    assertHolds(
+        noClasses()
+            .that()
+            .resideInAPackage("io.segfx.model..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("io.segfx.stats..")
+            .because("the Spark stages and jobs map kernel results onto domain records"),
+        "io.segfx.model");
+  }
+
+  @Test
   void sparkNeverReachesIntoJobs() {
     assertHolds(
         noClasses()
