@@ -1,6 +1,7 @@
 package io.segfx.model;
 
 import java.io.Serializable;
+import java.util.Objects;
 
 /**
  * Stage-2 output: the pooled hyperparameters of one (experiment, metric, variant). {@code method}
@@ -35,6 +36,28 @@ public record ExperimentPooling(
     double muQ975Kh,
     boolean tauZero)
     implements Serializable {
+
+  /**
+   * Checks the names and the segment counts.
+   *
+   * @throws IllegalArgumentException unless 0 <= nSegments <= nSegmentsTotal, with both counts
+   */
+  public ExperimentPooling {
+    Objects.requireNonNull(experimentId, "experimentId");
+    Objects.requireNonNull(metric, "metric");
+    Objects.requireNonNull(variant, "variant");
+    Objects.requireNonNull(method, "method");
+    Objects.requireNonNull(note, "note");
+    Objects.requireNonNull(prior, "prior");
+    if (nSegments < 0 || nSegments > nSegmentsTotal) {
+      throw new IllegalArgumentException(
+          "usable segments must be in [0, "
+              + nSegmentsTotal
+              + "] (the group's segments), got "
+              + nSegments);
+    }
+  }
+
   /**
    * The row of a group without pooled figures ({@code method} {@code none} or {@code failed}):
    * every estimate and interval NaN, tau not flagged as zero.

@@ -1,6 +1,7 @@
 package io.segfx.model;
 
 import java.io.Serializable;
+import java.util.Objects;
 
 /**
  * Stage-2/3 output: the posterior of one segment effect. {@code source} says how it was summarised:
@@ -26,6 +27,23 @@ public record SegmentPosterior(
     String source,
     String prior)
     implements Serializable {
+
+  /**
+   * Checks the names and the unit count.
+   *
+   * @throws IllegalArgumentException if units is negative, with its value
+   */
+  public SegmentPosterior {
+    Objects.requireNonNull(experimentId, "experimentId");
+    Objects.requireNonNull(metric, "metric");
+    Objects.requireNonNull(variant, "variant");
+    Objects.requireNonNull(segment, "segment");
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(prior, "prior");
+    if (units < 0) {
+      throw new IllegalArgumentException("units must be >= 0, got " + units);
+    }
+  }
 
   /** This posterior with its relative-effect figures. */
   public SegmentPosterior withRelative(double mean, double probAbove) {
