@@ -1,7 +1,6 @@
 package io.segfx.model;
 
 import java.io.Serializable;
-import java.util.Objects;
 
 /**
  * Stage-2 output: the pooled hyperparameters of one (experiment, metric, variant). {@code method}
@@ -38,17 +37,11 @@ public record ExperimentPooling(
     implements Serializable {
 
   /**
-   * Checks the names and the segment counts.
+   * Checks the segment counts.
    *
    * @throws IllegalArgumentException unless 0 <= nSegments <= nSegmentsTotal, with both counts
    */
   public ExperimentPooling {
-    Objects.requireNonNull(experimentId, "experimentId");
-    Objects.requireNonNull(metric, "metric");
-    Objects.requireNonNull(variant, "variant");
-    Objects.requireNonNull(method, "method");
-    Objects.requireNonNull(note, "note");
-    Objects.requireNonNull(prior, "prior");
     if (nSegments < 0 || nSegments > nSegmentsTotal) {
       throw new IllegalArgumentException(
           "usable segments must be in [0, "

@@ -1,7 +1,6 @@
 package io.segfx.model;
 
 import java.io.Serializable;
-import java.util.Objects;
 
 /**
  * Stage-2/3 output: the posterior of one segment effect. {@code source} says how it was summarised:
@@ -29,17 +28,11 @@ public record SegmentPosterior(
     implements Serializable {
 
   /**
-   * Checks the names and the unit count.
+   * Checks the unit count.
    *
    * @throws IllegalArgumentException if units is negative, with its value
    */
   public SegmentPosterior {
-    Objects.requireNonNull(experimentId, "experimentId");
-    Objects.requireNonNull(metric, "metric");
-    Objects.requireNonNull(variant, "variant");
-    Objects.requireNonNull(segment, "segment");
-    Objects.requireNonNull(source, "source");
-    Objects.requireNonNull(prior, "prior");
     if (units < 0) {
       throw new IllegalArgumentException("units must be >= 0, got " + units);
     }
