@@ -6,10 +6,10 @@ import io.segfx.model.DecisionMetrics;
 import io.segfx.model.ExperimentPooling;
 import io.segfx.model.LearnedEffect;
 import io.segfx.model.LearnedPriorFit;
+import io.segfx.model.PosteriorSummary;
 import io.segfx.model.PriorSensitivity;
 import io.segfx.model.SegmentEstimate;
 import io.segfx.model.SegmentPosterior;
-import io.segfx.stats.StudentSummary;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -121,11 +121,11 @@ public final class OutputTables {
   public static List<Row> segmentEstimates(
       List<SegmentEstimate> in, double srmAlpha, Map<String, String> priors) {
     double nan = Double.NaN;
-    StudentSummary none = new StudentSummary(nan, nan, nan, nan, nan, nan);
+    PosteriorSummary none = new PosteriorSummary(nan, nan, nan, nan, nan, nan);
     return rows(
         in,
         e -> {
-          StudentSummary t = e.bayesSummary() == null ? none : e.bayesSummary();
+          PosteriorSummary t = e.bayesSummary() == null ? none : e.bayesSummary();
           return RowFactory.create(
               e.experimentId(),
               e.metric(),

@@ -3,45 +3,38 @@ package io.segfx.job;
 import io.segfx.config.JobSpec;
 import io.segfx.model.DecisionMetrics;
 import io.segfx.model.ExperimentPooling;
-import io.segfx.model.PooledPosterior;
 import io.segfx.model.PoolingMethod;
+import io.segfx.model.PosteriorSummary;
 import io.segfx.model.SegmentEstimate;
 import io.segfx.model.SegmentPosterior;
-import io.segfx.model.Status;
+import io.segfx.stats.MixtureDecision;
 import io.segfx.stats.NormalSummary;
+import io.segfx.stats.PooledPosterior;
 import io.segfx.stats.SegmentDraw;
 import io.segfx.stats.Shrinkage;
-import io.segfx.stats.StudentSummary;
-import io.segfx.stats.pooling.DerSimonianLaird;
-import io.segfx.stats.pooling.FullBayesPooling;
 import io.segfx.stats.pooling.HierarchicalPosterior;
 import io.segfx.stats.pooling.KnappHartung;
-import io.segfx.stats.pooling.MomentsPooling;
+import io.segfx.stats.pooling.PooledFit;
+import io.segfx.stats.pooling.PoolingEstimator;
 import io.segfx.stats.pooling.PoolingResult;
-import io.segfx.stats.pooling.Reml;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Stage 2, on the driver: completes the grid of segment cells, pools each (experiment, metric,
  * variant) by empirical Bayes (or full Bayes over a tau grid) and computes the closed-form
  * posterior of every usable segment; under full Bayes the segment posteriors are normal mixtures
- * over the grid, summarised in stage 3 on the executors ({@link io.segfx.stats.MixtureDecision}).
- * The inputs are the collected segment estimates (thousands of experiments × tens of segments).
+ * over the grid, summarised in stage 3 on the executors ({@link MixtureDecision}). The inputs are
+ * the collected segment estimates (thousands of experiments × tens of segments).
  */
 public final class PoolingStage {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PoolingStage.class);
+  private static final Logger LOG = LoggerFactory.getLogger(PoolingStage.class);
 
   /** The {@code method} written when a group has too few usable segments to pool. */
   public static final String NO_POOLING = "none";
-
-  /** The fully Bayesian method of {@code --pooling}. */
-  public static final String FULL = "full";
 
   private PoolingStage() {}
 
@@ -64,7 +57,7 @@ public final class PoolingStage {
 
   /** Runs stage 2. */
   public static Result run(List<SegmentEstimate> raw, JobSpec spec) {
-    List<SegmentEstimate> grid = completeGrid(raw);
+    List<SegmentEstimate> grid = SegmentGrid.complete(raw);
     // The grid is sorted by (experiment, metric, variant, segment): each group is one run of it,
     // and the runs come in key order.
     List<Map.Entry<List<String>, List<SegmentEstimate>>> entries = new ArrayList<>();
@@ -119,280 +112,249 @@ public final class PoolingStage {
       return poolGroup(key, cells, spec);
     } catch (ArithmeticException | IllegalArgumentException e) {
       LOG.warn("group {} not pooled: {}", key, e.toString());
-      int usable = 0;
-      for (SegmentEstimate c : cells) {
-        usable += c.usable() ? 1 : 0;
-      }
-      double nan = Double.NaN;
       String note =
           "not pooled: the estimator failed on these segments ("
               + e.getMessage()
               + "); check their estimates and standard errors";
-      return new GroupOut(
-          new ExperimentPooling(
+      ExperimentPooling failed =
+          ExperimentPooling.notPooled(
               key.get(0),
               key.get(1),
               key.get(2),
               FAILED,
-              nan,
-              nan,
-              nan,
-              usable,
+              usable(cells).size(),
               cells.size(),
               note,
-              "",
-              nan,
-              nan,
-              nan,
-              nan,
-              nan,
-              nan,
-              nan,
-              false),
-          new ArrayList<>(),
-          null);
+              "");
+      return new GroupOut(failed, new ArrayList<>(), null);
     }
   }
 
   /** {@code method} of a group whose pooling failed. */
   static final String FAILED = "failed";
 
-  /** Pools one group. */
-  private static GroupOut poolGroup(List<String> key, List<SegmentEstimate> cells, JobSpec spec) {
-    List<SegmentPosterior> posteriors = new ArrayList<>();
+  /** The cells of a group that enter pooling, in grid order. */
+  private static List<SegmentEstimate> usable(List<SegmentEstimate> cells) {
     List<SegmentEstimate> usable = new ArrayList<>();
     for (SegmentEstimate e : cells) {
       if (e.usable()) {
         usable.add(e);
       }
     }
+    return usable;
+  }
+
+  /**
+   * Pools one group: fits the run's {@link PoolingEstimator} when enough segments are usable, and
+   * gives each usable segment what stage 3 draws from (and, where it is closed-form here, its
+   * posterior row).
+   */
+  private static GroupOut poolGroup(List<String> key, List<SegmentEstimate> cells, JobSpec spec) {
+    List<SegmentEstimate> usable = usable(cells);
     int k = usable.size();
     double[] y = new double[k];
     double[] se = new double[k];
-    long units = 0;
     for (int j = 0; j < k; j++) {
       y[j] = usable.get(j).estimate();
       se[j] = usable.get(j).stdError();
-      units += usable.get(j).nControl() + usable.get(j).nTreatment();
     }
-    PoolingResult fit = null;
-    HierarchicalPosterior full = null;
-    String note = "";
-    if (k >= spec.minSegments() && spec.pooling() == PoolingMethod.FULL) {
-      full = FullBayesPooling.fit(y, se, spec.tauPrior(), spec.muPrior());
-      if (Double.isInfinite(full.tauMean()) || Double.isInfinite(full.muSd())) {
-        boolean both = Double.isInfinite(full.tauMean()) && Double.isInfinite(full.muSd());
-        note =
-            (both ? "E[tau] and sd(mu)" : Double.isInfinite(full.tauMean()) ? "E[tau]" : "sd(mu)")
-                + " infinite: with "
-                + k
-                + " segments the "
-                + spec.tauPrior()
-                + " prior leaves tau's posterior tail too heavy; use the quantiles, or a proper tau"
-                + " prior";
-      }
-    } else if (k >= spec.minSegments()) {
-      try {
-        fit = pool(spec, y, se);
-      } catch (ArithmeticException ex) {
-        fit = DerSimonianLaird.fit(y, se);
-        note = "reml did not converge; dl used";
-      }
-      if (fit.tau2() == 0) {
-        note = "tau = 0: no detectable heterogeneity; segments pooled completely";
-      }
-    } else {
-      note = "fewer than " + spec.minSegments() + " usable segments; not pooled";
-    }
+    boolean binary = cells.get(0).binary();
+    PooledFit fit = k >= spec.minSegments() ? estimator(spec).fit(y, se) : null;
+    String note = note(fit, k, spec);
     String prior =
-        full != null
-            ? Priors.describeFull(spec, cells.get(0).binary())
-            : Priors.describe(spec, cells.get(0).binary(), fit);
-    ExperimentPooling pooled;
-    double nan = Double.NaN;
-    if (full != null) {
-      pooled =
-          new ExperimentPooling(
-              key.get(0),
-              key.get(1),
-              key.get(2),
-              FULL,
-              full.muMean(),
-              full.muSd(),
-              full.tauMean(),
-              k,
-              cells.size(),
-              note,
-              prior,
-              full.muQ025(),
-              full.muQ975(),
-              full.tauQ025(),
-              full.tauQ975(),
-              nan,
-              nan,
-              nan,
-              false);
-    } else if (fit != null) {
-      KnappHartung kh =
-          "reml".equals(fit.method()) || "dl".equals(fit.method())
-              ? KnappHartung.of(y, se, fit.mu(), fit.tau2(), spec.khTruncate())
-              : null;
-      pooled =
-          new ExperimentPooling(
-              key.get(0),
-              key.get(1),
-              key.get(2),
-              fit.method(),
-              fit.mu(),
-              fit.muSe(),
-              fit.tau(),
-              k,
-              cells.size(),
-              note,
-              prior,
-              fit.mu() - NormalSummary.Z975 * fit.muSe(),
-              fit.mu() + NormalSummary.Z975 * fit.muSe(),
-              nan,
-              nan,
-              kh == null ? nan : kh.se(),
-              kh == null ? nan : kh.q025(),
-              kh == null ? nan : kh.q975(),
-              fit.tau2() == 0);
-    } else {
-      pooled =
-          new ExperimentPooling(
-              key.get(0),
-              key.get(1),
-              key.get(2),
-              NO_POOLING,
-              nan,
-              nan,
-              nan,
-              k,
-              cells.size(),
-              note,
-              prior,
-              nan,
-              nan,
-              nan,
-              nan,
-              nan,
-              nan,
-              nan,
-              false);
-    }
+        fit == null
+            ? Priors.describe(spec, binary, null)
+            : fit.fullBayes()
+                ? Priors.describeFull(spec, binary)
+                : Priors.describe(spec, binary, fit.estimate());
+    ExperimentPooling pooled =
+        fit == null
+            ? ExperimentPooling.notPooled(
+                key.get(0), key.get(1), key.get(2), NO_POOLING, k, cells.size(), note, prior)
+            : pooled(key, fit, spec.pooling(), k, cells.size(), note, prior);
+    List<SegmentPosterior> posteriors = new ArrayList<>();
     if (k == 0) {
       return new GroupOut(pooled, posteriors, null);
     }
-    SegmentDraw[] segs = new SegmentDraw[k];
+    long units = 0;
     long[] n = new long[k];
     for (int j = 0; j < k; j++) {
-      SegmentEstimate e = usable.get(j);
-      n[j] = e.nControl() + e.nTreatment();
-      double share = (double) n[j] / units;
-      double[] baseline = Priors.baseline(spec, e);
-      int baselineKind =
-          e.fromEstimates()
-              ? SegmentDraw.NONE
-              : e.binary() ? SegmentDraw.BETA : SegmentDraw.STUDENT;
-      if (full != null) {
-        // theta_j | y is a mixture over the grid, summarised in stage 3 from the broadcast
-        // hierarchy (MixtureDecision): the draw carries only the share and the baseline.
-        segs[j] =
-            new SegmentDraw(
-                e.segment(),
-                share,
-                SegmentDraw.NORMAL,
-                new double[] {Double.NaN, Double.NaN},
-                baselineKind,
-                baseline,
-                false);
-      } else if (fit != null) {
-        Shrinkage.Posterior p = Shrinkage.posterior(y[j], se[j], fit.mu(), fit.muSe(), fit.tau2());
-        NormalSummary s = NormalSummary.of(p.mean(), p.sd(), spec.threshold(e.metric()));
-        posteriors.add(normalPosterior(e, s, p.weightOnRaw(), n[j], prior));
-        segs[j] =
-            new SegmentDraw(
-                e.segment(),
-                share,
-                SegmentDraw.NORMAL,
-                new double[] {p.mean(), p.sd()},
-                baselineKind,
-                baseline,
-                false);
-      } else if (e.fromEstimates()) {
-        NormalSummary s = NormalSummary.of(y[j], se[j], spec.threshold(e.metric()));
-        posteriors.add(normalPosterior(e, s, 1.0, n[j], prior));
-        segs[j] =
-            new SegmentDraw(
-                e.segment(),
-                share,
-                SegmentDraw.NORMAL,
-                new double[] {y[j], se[j]},
-                baselineKind,
-                baseline,
-                false);
-      } else if (e.binary()) {
-        segs[j] =
-            new SegmentDraw(
-                e.segment(),
-                share,
-                SegmentDraw.BETA_DIFF,
-                Priors.betaDiff(spec, e),
-                baselineKind,
-                baseline,
-                true);
-      } else if (spec.covariates().isEmpty() || Double.isNaN(e.bayesMean())) {
-        segs[j] =
-            new SegmentDraw(
-                e.segment(),
-                share,
-                SegmentDraw.STUDENT_DIFF,
-                Priors.nigDiff(spec, e),
-                baselineKind,
-                baseline,
-                true);
-      } else {
-        StudentSummary t = e.bayesSummary();
-        posteriors.add(
-            new SegmentPosterior(
-                e.experimentId(),
-                e.metric(),
-                e.variant(),
-                e.segment(),
-                t.mean(),
-                t.sd(),
-                t.q025(),
-                t.q975(),
-                t.probPositive(),
-                t.probAboveThreshold(),
-                1.0,
-                n[j],
-                Double.NaN,
-                Double.NaN,
-                "student_t",
-                prior));
-        segs[j] =
-            new SegmentDraw(
-                e.segment(),
-                share,
-                SegmentDraw.STUDENT,
-                new double[] {e.bayesMean(), e.bayesScale(), e.bayesDof()},
-                baselineKind,
-                baseline,
-                false);
-      }
+      n[j] = usable.get(j).nControl() + usable.get(j).nTreatment();
+      units += n[j];
     }
-    HierarchicalPosterior shared =
-        full != null
-            ? full
-            : fit != null
-                ? HierarchicalPosterior.plugIn(y, se, fit.mu(), fit.muSe(), fit.tau2())
-                : null;
+    SegmentDraw[] segs = new SegmentDraw[k];
+    for (int j = 0; j < k; j++) {
+      SegmentEstimate e = usable.get(j);
+      // The baseline first: where both it and the effect fail, the note names the baseline's error.
+      double[] baseline = Priors.baseline(spec, e);
+      Effect effect = effect(e, y[j], se[j], n[j], fit, spec, prior, posteriors);
+      segs[j] =
+          new SegmentDraw(
+              e.segment(),
+              (double) n[j] / units,
+              effect.kind(),
+              effect.params(),
+              baselineKind(e),
+              baseline,
+              effect.summarise());
+    }
+    HierarchicalPosterior shared = fit == null ? null : fit.posterior();
     return new GroupOut(
         pooled,
         posteriors,
         new PooledPosterior(key.get(0), key.get(1), key.get(2), segs, n, prior, shared));
+  }
+
+  /** The estimator of the run's {@code --pooling} method. */
+  static PoolingEstimator estimator(JobSpec spec) {
+    return switch (spec.pooling()) {
+      case MOMENTS -> new PoolingEstimator.Moments(spec.momentsFloor());
+      case DL -> new PoolingEstimator.Dl(spec.khTruncate());
+      case REML -> new PoolingEstimator.RemlOrDl(spec.khTruncate());
+      case FULL -> new PoolingEstimator.FullBayes(spec.tauPrior(), spec.muPrior());
+    };
+  }
+
+  /** The note of a group's pooling row: why it is not pooled, or what is special about its fit. */
+  private static String note(PooledFit fit, int k, JobSpec spec) {
+    if (fit == null) {
+      return "fewer than " + spec.minSegments() + " usable segments; not pooled";
+    }
+    if (fit.fullBayes()) {
+      boolean tau = Double.isInfinite(fit.posterior().tauMean());
+      boolean mu = Double.isInfinite(fit.posterior().muSd());
+      if (!tau && !mu) {
+        return "";
+      }
+      return (tau && mu ? "E[tau] and sd(mu)" : tau ? "E[tau]" : "sd(mu)")
+          + " infinite: with "
+          + k
+          + " segments the "
+          + spec.tauPrior()
+          + " prior leaves tau's posterior tail too heavy; use the quantiles, or a proper tau"
+          + " prior";
+    }
+    if (fit.tauZero()) {
+      return "tau = 0: no detectable heterogeneity; segments pooled completely";
+    }
+    return fit.fellBack() ? "reml did not converge; dl used" : "";
+  }
+
+  /**
+   * The pooling row of a fitted group. The method written is the one whose estimate stands: dl
+   * where REML fell back to it.
+   */
+  private static ExperimentPooling pooled(
+      List<String> key,
+      PooledFit fit,
+      PoolingMethod chosen,
+      int k,
+      int total,
+      String note,
+      String prior) {
+    HierarchicalPosterior h = fit.posterior();
+    KnappHartung kh = fit.knappHartung();
+    double nan = Double.NaN;
+    return new ExperimentPooling(
+        key.get(0),
+        key.get(1),
+        key.get(2),
+        (fit.fellBack() ? PoolingMethod.DL : chosen).code(),
+        h.muMean(),
+        h.muSd(),
+        h.tauMean(),
+        k,
+        total,
+        note,
+        prior,
+        h.muQ025(),
+        h.muQ975(),
+        h.tauQ025(),
+        h.tauQ975(),
+        kh == null ? nan : kh.se(),
+        kh == null ? nan : kh.q025(),
+        kh == null ? nan : kh.q975(),
+        fit.tauZero());
+  }
+
+  /** The kind of a segment's baseline (control level) posterior. */
+  private static int baselineKind(SegmentEstimate e) {
+    return e.fromEstimates()
+        ? SegmentDraw.NONE
+        : e.binary() ? SegmentDraw.BETA : SegmentDraw.STUDENT;
+  }
+
+  /**
+   * What stage 3 draws for a segment's effect.
+   *
+   * @param kind one of {@link SegmentDraw}'s effect kinds
+   * @param params its parameters
+   * @param summarise true when the segment's posterior summary must come from the draws
+   */
+  private record Effect(int kind, double[] params, boolean summarise) {}
+
+  /**
+   * A segment's effect posterior: the normal of its pooled (empirical-Bayes) or unpooled
+   * closed-form posterior, whose row it adds to {@code posteriors}; under full Bayes a placeholder,
+   * as theta_j | y is a mixture over the grid that stage 3 summarises from the broadcast hierarchy
+   * ({@link MixtureDecision}); unpooled Beta–Binomial and NIG differences, which only draws
+   * summarise; or a conjugate regression's Student-t, whose row it adds.
+   */
+  private static Effect effect(
+      SegmentEstimate e,
+      double y,
+      double se,
+      long n,
+      PooledFit fit,
+      JobSpec spec,
+      String prior,
+      List<SegmentPosterior> posteriors) {
+    if (fit != null && fit.fullBayes()) {
+      return new Effect(SegmentDraw.NORMAL, new double[] {Double.NaN, Double.NaN}, false);
+    }
+    if (fit != null) {
+      PoolingResult r = fit.estimate();
+      Shrinkage.Posterior p = Shrinkage.posterior(y, se, r.mu(), r.muSe(), r.tau2());
+      NormalSummary s = NormalSummary.of(p.mean(), p.sd(), spec.threshold(e.metric()));
+      posteriors.add(normalPosterior(e, s, p.weightOnRaw(), n, prior));
+      return new Effect(SegmentDraw.NORMAL, new double[] {p.mean(), p.sd()}, false);
+    }
+    if (e.fromEstimates()) {
+      NormalSummary s = NormalSummary.of(y, se, spec.threshold(e.metric()));
+      posteriors.add(normalPosterior(e, s, 1.0, n, prior));
+      return new Effect(SegmentDraw.NORMAL, new double[] {y, se}, false);
+    }
+    if (e.binary()) {
+      return new Effect(SegmentDraw.BETA_DIFF, Priors.betaDiff(spec, e), true);
+    }
+    if (spec.covariates().isEmpty() || Double.isNaN(e.bayesMean())) {
+      return new Effect(SegmentDraw.STUDENT_DIFF, Priors.nigDiff(spec, e), true);
+    }
+    posteriors.add(studentPosterior(e, n, prior));
+    return new Effect(
+        SegmentDraw.STUDENT, new double[] {e.bayesMean(), e.bayesScale(), e.bayesDof()}, false);
+  }
+
+  /** A segment's Student-t posterior row from its conjugate regression's exact summary. */
+  private static SegmentPosterior studentPosterior(SegmentEstimate e, long n, String prior) {
+    PosteriorSummary t = e.bayesSummary();
+    return new SegmentPosterior(
+        e.experimentId(),
+        e.metric(),
+        e.variant(),
+        e.segment(),
+        t.mean(),
+        t.sd(),
+        t.q025(),
+        t.q975(),
+        t.probPositive(),
+        t.probAboveThreshold(),
+        1.0,
+        n,
+        Double.NaN,
+        Double.NaN,
+        "student_t",
+        prior);
   }
 
   /** A segment's normal posterior row from its closed-form summary. */
@@ -415,95 +377,6 @@ public final class PoolingStage {
         Double.NaN,
         "normal",
         prior);
-  }
-
-  static PoolingResult pool(JobSpec spec, double[] y, double[] se) {
-    return switch (spec.pooling()) {
-      case MOMENTS -> MomentsPooling.fit(y, se, spec.momentsFloor());
-      case DL -> DerSimonianLaird.fit(y, se);
-      case REML -> Reml.fit(y, se);
-      case FULL ->
-          throw new IllegalArgumentException("full pooling has no point estimate of tau^2");
-    };
-  }
-
-  /**
-   * Adds the cells stage 1 cannot see: a variant of the experiment with no rows in a segment gets
-   * an {@code empty_treatment} cell (with the segment's control count). Control-only markers are
-   * kept only for experiments with no variant at all. The result is sorted by experiment, metric,
-   * variant, segment.
-   */
-  static List<SegmentEstimate> completeGrid(List<SegmentEstimate> raw) {
-    Map<String, List<SegmentEstimate>> byExperiment = new HashMap<>();
-    for (SegmentEstimate e : raw) {
-      byExperiment.computeIfAbsent(e.experimentId(), k -> new ArrayList<>()).add(e);
-    }
-    // Experiments are independent, so they are completed on the driver's cores; the one sort at
-    // the end fixes the order (the keys are unique, so the order is total).
-    List<SegmentEstimate> out =
-        byExperiment.values().parallelStream()
-            .flatMap(rows -> completeExperiment(rows).stream())
-            .collect(java.util.stream.Collectors.toCollection(ArrayList::new));
-    GroupKeys.sortParallel(
-        out,
-        Comparator.comparing(SegmentEstimate::experimentId)
-            .thenComparing(SegmentEstimate::metric)
-            .thenComparing(e -> Objects.toString(e.variant(), ""))
-            .thenComparing(SegmentEstimate::segment));
-    return out;
-  }
-
-  /** {@link #completeGrid} of one experiment's cells (in no particular order). */
-  private static List<SegmentEstimate> completeExperiment(List<SegmentEstimate> rows) {
-    TreeSet<String> variants = new TreeSet<>();
-    TreeSet<String> metrics = new TreeSet<>();
-    Map<String, String> kinds = new HashMap<>();
-    Map<String, Long> controlCount = new HashMap<>();
-    int controlOnly = 0;
-    for (SegmentEstimate e : rows) {
-      metrics.add(e.metric());
-      kinds.put(e.metric(), e.kind());
-      if (e.variant() != null) {
-        variants.add(e.variant());
-      } else {
-        controlOnly++;
-      }
-      controlCount.put(e.segment(), e.nControl());
-    }
-    if (variants.isEmpty()) {
-      return rows;
-    }
-    // Usually complete: every (metric, variant, segment) once and no control-only marker.
-    if (controlOnly == 0
-        && rows.size() == (long) metrics.size() * variants.size() * controlCount.size()) {
-      return rows;
-    }
-    Map<List<String>, SegmentEstimate> present = new HashMap<>();
-    for (SegmentEstimate e : rows) {
-      if (e.variant() != null) {
-        present.put(List.of(e.metric(), e.variant(), e.segment()), e);
-      }
-    }
-    List<SegmentEstimate> out = new ArrayList<>(present.values());
-    for (Map.Entry<String, Long> seg : controlCount.entrySet()) {
-      for (String metric : metrics) {
-        for (String variant : variants) {
-          if (!present.containsKey(List.of(metric, variant, seg.getKey()))) {
-            out.add(
-                SegmentEstimate.empty(
-                    rows.get(0).experimentId(),
-                    metric,
-                    variant,
-                    seg.getKey(),
-                    seg.getValue(),
-                    0,
-                    Status.EMPTY_TREATMENT.code(),
-                    kinds.get(metric)));
-          }
-        }
-      }
-    }
-    return out;
   }
 
   static int compareKeys(List<String> a, List<String> b) {

@@ -34,4 +34,56 @@ public record ExperimentPooling(
     double muQ025Kh,
     double muQ975Kh,
     boolean tauZero)
-    implements Serializable {}
+    implements Serializable {
+
+  /**
+   * Checks the segment counts.
+   *
+   * @throws IllegalArgumentException unless 0 <= nSegments <= nSegmentsTotal, with both counts
+   */
+  public ExperimentPooling {
+    if (nSegments < 0 || nSegments > nSegmentsTotal) {
+      throw new IllegalArgumentException(
+          "usable segments must be in [0, "
+              + nSegmentsTotal
+              + "] (the group's segments), got "
+              + nSegments);
+    }
+  }
+
+  /**
+   * The row of a group without pooled figures ({@code method} {@code none} or {@code failed}):
+   * every estimate and interval NaN, tau not flagged as zero.
+   */
+  public static ExperimentPooling notPooled(
+      String experimentId,
+      String metric,
+      String variant,
+      String method,
+      int nSegments,
+      int nSegmentsTotal,
+      String note,
+      String prior) {
+    double nan = Double.NaN;
+    return new ExperimentPooling(
+        experimentId,
+        metric,
+        variant,
+        method,
+        nan,
+        nan,
+        nan,
+        nSegments,
+        nSegmentsTotal,
+        note,
+        prior,
+        nan,
+        nan,
+        nan,
+        nan,
+        nan,
+        nan,
+        nan,
+        false);
+  }
+}

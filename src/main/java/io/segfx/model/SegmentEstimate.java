@@ -42,7 +42,7 @@ public record SegmentEstimate(
     double bayesMean,
     double bayesScale,
     double bayesDof,
-    io.segfx.stats.StudentSummary bayesSummary,
+    PosteriorSummary bayesSummary,
     double srmPValue,
     double stdErrorClassical,
     String seType)

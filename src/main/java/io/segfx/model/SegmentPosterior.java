@@ -27,6 +27,17 @@ public record SegmentPosterior(
     String prior)
     implements Serializable {
 
+  /**
+   * Checks the unit count.
+   *
+   * @throws IllegalArgumentException if units is negative, with its value
+   */
+  public SegmentPosterior {
+    if (units < 0) {
+      throw new IllegalArgumentException("units must be >= 0, got " + units);
+    }
+  }
+
   /** This posterior with its relative-effect figures. */
   public SegmentPosterior withRelative(double mean, double probAbove) {
     return new SegmentPosterior(

@@ -2,6 +2,7 @@ package io.segfx.spark;
 
 import io.segfx.config.JobSpec;
 import io.segfx.model.MetricSpec;
+import io.segfx.model.PosteriorSummary;
 import io.segfx.model.SegmentEstimate;
 import io.segfx.model.Status;
 import io.segfx.stats.BetaBinomial;
@@ -84,8 +85,8 @@ final class CellFit {
     double bm = nan;
     double bs = nan;
     double bd = nan;
-    StudentSummary summary = null;
-    if (k > 0 && r.status() == Status.OK) {
+    PosteriorSummary summary = null;
+    if (k > 0 && r.outcome() == OlsFit.Outcome.OK) {
       double[] prior = spec.regressionPrior();
       NigPosterior b =
           ConjugateRegression.fit(control, treatment, y, z, prior[0], prior[1], prior[2]);
@@ -93,7 +94,10 @@ final class CellFit {
         bm = b.mu();
         bs = b.scale();
         bd = b.dof();
-        summary = StudentSummary.of(bm, bs, bd, spec.threshold(metric.column()));
+        StudentSummary t = StudentSummary.of(bm, bs, bd, spec.threshold(metric.column()));
+        summary =
+            new PosteriorSummary(
+                t.mean(), t.sd(), t.q025(), t.q975(), t.probPositive(), t.probAboveThreshold());
       }
     }
     return new SegmentEstimate(
@@ -106,7 +110,7 @@ final class CellFit {
         r.estimate(),
         r.stdError(),
         r.dof(),
-        r.status().code(),
+        Status.valueOf(r.outcome().name()).code(),
         metric.kind(),
         null,
         null,
@@ -149,7 +153,7 @@ final class CellFit {
       z[i] = i;
     }
     OlsFit.Result r = OlsFit.fit(control, treatment, y, z);
-    if (r.status() != Status.OK || r.betaZ() == null) {
+    if (r.outcome() != OlsFit.Outcome.OK || r.betaZ() == null) {
       return null;
     }
     double[] zc = new double[k];

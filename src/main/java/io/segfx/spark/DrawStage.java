@@ -1,8 +1,8 @@
 package io.segfx.spark;
 
-import io.segfx.model.PooledPosterior;
 import io.segfx.stats.DecisionRule;
 import io.segfx.stats.ExperimentDraws;
+import io.segfx.stats.PooledPosterior;
 import io.segfx.stats.Seeds;
 import java.util.ArrayList;
 import java.util.HashMap;

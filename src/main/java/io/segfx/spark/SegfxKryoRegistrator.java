@@ -2,9 +2,9 @@ package io.segfx.spark;
 
 import com.esotericsoftware.kryo.Kryo;
 import io.segfx.model.DecisionMetrics;
-import io.segfx.model.PooledPosterior;
 import io.segfx.model.SegmentEstimate;
 import io.segfx.stats.ExactMoments;
+import io.segfx.stats.PooledPosterior;
 import org.apache.spark.serializer.KryoRegistrator;
 
 /**
@@ -30,7 +30,7 @@ public final class SegfxKryoRegistrator implements KryoRegistrator {
     record(kryo, io.segfx.stats.ExperimentDraws.Result.class);
     record(kryo, io.segfx.stats.DecisionFigures.class);
     record(kryo, io.segfx.stats.DrawSummary.class);
-    record(kryo, io.segfx.stats.StudentSummary.class);
+    record(kryo, io.segfx.model.PosteriorSummary.class);
     record(kryo, io.segfx.stats.Dyadic.class);
     record(kryo, io.segfx.stats.pooling.HierarchicalPosterior.class);
     kryo.register(io.segfx.stats.SegmentDraw[].class);

@@ -1,6 +1,6 @@
 package io.segfx.stats;
 
-import io.segfx.model.Status;
+import java.util.Objects;
 
 /**
  * Ordinary least squares for {@code Y ~ 1 + treated + z_1 + ... + z_k} on the rows of a control and
@@ -29,22 +29,45 @@ public final class OlsFit {
   private OlsFit() {}
 
   /**
+   * Whether a cell's treatment coefficient is estimable, and if not why. The constants share their
+   * names with the segment table's status vocabulary, to which the Spark stage maps them.
+   */
+  public enum Outcome {
+    /** Estimate and standard error are valid. */
+    OK,
+    /** The control arm has no rows. */
+    EMPTY_CONTROL,
+    /** The treatment arm has no rows. */
+    EMPTY_TREATMENT,
+    /** n &lt;= p: no residual degrees of freedom. */
+    TOO_FEW_ROWS,
+    /** A covariate is constant within arms, or covariates are collinear: W_zz is singular. */
+    SINGULAR_COVARIATES,
+    /** The residual sum of squares is zero, so the standard error is zero. */
+    ZERO_VARIANCE
+  }
+
+  /**
    * The fitted treatment coefficient of one cell.
    *
-   * @param estimate coefficient of the treatment indicator (NaN unless status is OK or
+   * @param estimate coefficient of the treatment indicator (NaN unless the outcome is OK or
    *     ZERO_VARIANCE)
    * @param stdError classical standard error (NaN when not estimable)
    * @param dof residual degrees of freedom n - p
-   * @param status why the cell is or is not usable
+   * @param outcome why the cell is or is not usable
    * @param betaZ the covariates' coefficients beta_z (null unless estimable)
    * @param h W_zz^{-1} d_z, so the treatment coefficient is sum_i a_i y_i with influence weights
    *     a_i = ±1/n_arm - h'(z_i - zbar_arm) (+ for treated rows), the weights a robust variance
    *     needs (null unless estimable)
    */
   public record Result(
-      double estimate, double stdError, long dof, Status status, double[] betaZ, double[] h) {
-    Result(double estimate, double stdError, long dof, Status status) {
-      this(estimate, stdError, dof, status, null, null);
+      double estimate, double stdError, long dof, Outcome outcome, double[] betaZ, double[] h) {
+    public Result {
+      Objects.requireNonNull(outcome, "outcome");
+    }
+
+    Result(double estimate, double stdError, long dof, Outcome outcome) {
+      this(estimate, stdError, dof, outcome, null, null);
     }
   }
 
@@ -62,13 +85,13 @@ public final class OlsFit {
     int k = z.length;
     long dof = nc + nt - (k + 2);
     if (nc == 0) {
-      return new Result(Double.NaN, Double.NaN, dof, Status.EMPTY_CONTROL);
+      return new Result(Double.NaN, Double.NaN, dof, Outcome.EMPTY_CONTROL);
     }
     if (nt == 0) {
-      return new Result(Double.NaN, Double.NaN, dof, Status.EMPTY_TREATMENT);
+      return new Result(Double.NaN, Double.NaN, dof, Outcome.EMPTY_TREATMENT);
     }
     if (dof <= 0) {
-      return new Result(Double.NaN, Double.NaN, dof, Status.TOO_FEW_ROWS);
+      return new Result(Double.NaN, Double.NaN, dof, Outcome.TOO_FEW_ROWS);
     }
     int[] cols = new int[k + 1];
     System.arraycopy(z, 0, cols, 0, k);
@@ -92,7 +115,7 @@ public final class OlsFit {
     double[] scale = new double[k];
     for (int i = 0; i < k; i++) {
       if (!(w[i][i] > 0)) {
-        return new Result(Double.NaN, Double.NaN, dof, Status.SINGULAR_COVARIATES);
+        return new Result(Double.NaN, Double.NaN, dof, Outcome.SINGULAR_COVARIATES);
       }
       scale[i] = Math.sqrt(w[i][i]);
     }
@@ -106,7 +129,7 @@ public final class OlsFit {
         }
         if (i == j) {
           if (!(s > COLLINEARITY_TOLERANCE)) {
-            return new Result(Double.NaN, Double.NaN, dof, Status.SINGULAR_COVARIATES);
+            return new Result(Double.NaN, Double.NaN, dof, Outcome.SINGULAR_COVARIATES);
           }
           l[i][i] = Math.sqrt(s);
         } else {
@@ -134,14 +157,14 @@ public final class OlsFit {
     double rss = Math.max(0.0, w[k][k] - explained);
     double sigma2 = rss / dof;
     double se = Math.sqrt(sigma2 * (1.0 / nt + 1.0 / nc + quad));
-    Status status = se > 0 ? Status.OK : Status.ZERO_VARIANCE;
+    Outcome outcome = se > 0 ? Outcome.OK : Outcome.ZERO_VARIANCE;
     double[] betaZ = new double[k];
     double[] h = new double[k];
     for (int i = 0; i < k; i++) {
       betaZ[i] = beta[i] / scale[i];
       h[i] = hs[i] / scale[i];
     }
-    return new Result(tau, se, dof, status, betaZ, h);
+    return new Result(tau, se, dof, outcome, betaZ, h);
   }
 
   private static double[] forward(double[][] l, double[] b) {

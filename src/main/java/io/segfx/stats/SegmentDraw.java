@@ -1,6 +1,7 @@
 package io.segfx.stats;
 
 import java.io.Serializable;
+import java.util.Objects;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.sampling.distribution.AhrensDieterMarsagliaTsangGammaSampler;
 import org.apache.commons.rng.sampling.distribution.ChengBetaSampler;
@@ -46,6 +47,40 @@ public record SegmentDraw(
 
   /** No baseline is known (estimates input): relative effects are NaN. */
   public static final int NONE = 5;
+
+  /**
+   * Checks that the effect has as many parameters as its kind takes, and that the baseline kind is
+   * one a baseline is drawn from.
+   *
+   * @throws IllegalArgumentException naming the kind and the count, or the unknown kind
+   */
+  public SegmentDraw {
+    Objects.requireNonNull(segment, "segment");
+    Objects.requireNonNull(baseline, "baseline");
+    int parameters =
+        switch (effectKind) {
+          case NORMAL -> 2;
+          case STUDENT -> 3;
+          case BETA_DIFF -> 4;
+          case STUDENT_DIFF -> 6;
+          default -> throw new IllegalArgumentException("unknown effect kind " + effectKind);
+        };
+    if (effect.length != parameters) {
+      throw new IllegalArgumentException(
+          "effect kind "
+              + effectKind
+              + " takes "
+              + parameters
+              + " parameters, got "
+              + effect.length);
+    }
+    if (baselineKind != NORMAL
+        && baselineKind != STUDENT
+        && baselineKind != BETA
+        && baselineKind != NONE) {
+      throw new IllegalArgumentException("unknown baseline kind " + baselineKind);
+    }
+  }
 
   /**
    * Baselines at least this concentrated (Student-t dof, or both Beta shapes) are drawn from the

@@ -70,6 +70,7 @@ class ArchitectureTest {
             .dependOnClassesThat()
             .resideInAnyPackage(
                 "org.apache.spark..",
+                "io.segfx.stats..",
                 "io.segfx.job..",
                 "io.segfx.report..",
                 "io.segfx.spark..",

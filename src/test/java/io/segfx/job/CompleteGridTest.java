@@ -17,10 +17,10 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link PoolingStage#completeGrid} on random experiments with missing cells and control-only
- * markers, against what it must produce: per experiment with variants exactly the product metrics x
- * variants x segments, the cells stage 1 saw unchanged, the others {@code empty_treatment} with
- * their segment's control count; experiments without variants as they came; all sorted.
+ * {@link SegmentGrid#complete} on random experiments with missing cells and control-only markers,
+ * against what it must produce: per experiment with variants exactly the product metrics x variants
+ * x segments, the cells stage 1 saw unchanged, the others {@code empty_treatment} with their
+ * segment's control count; experiments without variants as they came; all sorted.
  */
 class CompleteGridTest {
   @Test
@@ -72,7 +72,7 @@ class CompleteGridTest {
       }
     }
     java.util.Collections.shuffle(raw, r);
-    List<SegmentEstimate> out = PoolingStage.completeGrid(raw);
+    List<SegmentEstimate> out = SegmentGrid.complete(raw);
 
     for (int i = 1; i < out.size(); i++) {
       assertTrue(

@@ -5,15 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.segfx.model.DecisionMetrics;
-import io.segfx.model.PooledPosterior;
+import io.segfx.model.PosteriorSummary;
 import io.segfx.model.SegmentEstimate;
 import io.segfx.stats.DecisionFigures;
 import io.segfx.stats.DrawSummary;
 import io.segfx.stats.Dyadic;
 import io.segfx.stats.ExactMoments;
 import io.segfx.stats.ExperimentDraws;
+import io.segfx.stats.PooledPosterior;
 import io.segfx.stats.SegmentDraw;
-import io.segfx.stats.StudentSummary;
 import io.segfx.stats.pooling.FullBayesPooling;
 import io.segfx.stats.pooling.TauPrior;
 import java.lang.reflect.Array;
@@ -58,7 +58,8 @@ class RecordSerializerTest {
     assertTrue(deepEquals(value, back), () -> "differs after Kryo: " + value.getClass().getName());
   }
 
-  private static SegmentEstimate estimate(String segment, Long successes, StudentSummary summary) {
+  private static SegmentEstimate estimate(
+      String segment, Long successes, PosteriorSummary summary) {
     return new SegmentEstimate(
         "exp-ü",
         "revenue",
@@ -88,7 +89,7 @@ class RecordSerializerTest {
 
   @Test
   void everyShippedRecordRoundTrips() {
-    StudentSummary summary = new StudentSummary(0.24, 0.11, 0.02, 0.46, 0.98, 0.7);
+    PosteriorSummary summary = new PosteriorSummary(0.24, 0.11, 0.02, 0.46, 0.98, 0.7);
     SegmentEstimate a = estimate("a", null, summary);
     SegmentEstimate b = estimate("b", 17L, null);
     RobustInput robust =

@@ -86,7 +86,7 @@ class OlsFitTest {
       ExactMoments[] a = arms(d, k);
       OlsFit.Result got = OlsFit.fit(a[0], a[1], k, range(k));
       double[] ref = reference(d, k, 0);
-      assertEquals(Status.OK, got.status());
+      assertEquals(OlsFit.Outcome.OK, got.outcome());
       assertEquals(nc + nt - (k + 2), got.dof());
       assertEquals(
           ref[0], got.estimate(), REL * Math.abs(ref[0]) + 1e-12, "estimate, trial " + trial);
@@ -141,13 +141,25 @@ class OlsFitTest {
     }
   }
 
+  /**
+   * The Spark stage writes an outcome as the {@link Status} of the same name: every outcome has
+   * one, so the mapping cannot fail on a cell.
+   */
+  @Test
+  void everyOutcomeNamesAStatus() {
+    for (OlsFit.Outcome o : OlsFit.Outcome.values()) {
+      assertEquals(o.name(), Status.valueOf(o.name()).name());
+    }
+  }
+
   @Test
   void degenerateCellsCarryAStatus() {
     Random r = new Random(24);
     Data d = simulate(r, 30, 30, 1, 0, 1);
     ExactMoments[] a = arms(d, 1);
-    assertEquals(Status.EMPTY_CONTROL, OlsFit.fit(new ExactMoments(2), a[1], 1, range(1)).status());
-    assertEquals(Status.EMPTY_TREATMENT, OlsFit.fit(a[0], null, 1, range(1)).status());
+    assertEquals(
+        OlsFit.Outcome.EMPTY_CONTROL, OlsFit.fit(new ExactMoments(2), a[1], 1, range(1)).outcome());
+    assertEquals(OlsFit.Outcome.EMPTY_TREATMENT, OlsFit.fit(a[0], null, 1, range(1)).outcome());
 
     // n <= p: 2 rows, 3 parameters.
     ExactMoments c = new ExactMoments(2);
@@ -155,7 +167,7 @@ class OlsFitTest {
     c.accept(new double[] {1, 2});
     t.accept(new double[] {3, 4});
     OlsFit.Result few = OlsFit.fit(c, t, 1, range(1));
-    assertEquals(Status.TOO_FEW_ROWS, few.status());
+    assertEquals(OlsFit.Outcome.TOO_FEW_ROWS, few.outcome());
     assertEquals(-1, few.dof());
 
     // A covariate constant within both arms.
@@ -165,7 +177,7 @@ class OlsFitTest {
       cc.accept(new double[] {5, r.nextGaussian()});
       tc.accept(new double[] {5, r.nextGaussian()});
     }
-    assertEquals(Status.SINGULAR_COVARIATES, OlsFit.fit(cc, tc, 1, range(1)).status());
+    assertEquals(OlsFit.Outcome.SINGULAR_COVARIATES, OlsFit.fit(cc, tc, 1, range(1)).outcome());
 
     // Collinear covariates: z2 = 2 z1 + 3.
     ExactMoments cl = new ExactMoments(3);
@@ -174,7 +186,7 @@ class OlsFitTest {
       double z = r.nextGaussian();
       (i % 2 == 0 ? cl : tl).accept(new double[] {z, 2 * z + 3, r.nextGaussian()});
     }
-    assertEquals(Status.SINGULAR_COVARIATES, OlsFit.fit(cl, tl, 2, range(2)).status());
+    assertEquals(OlsFit.Outcome.SINGULAR_COVARIATES, OlsFit.fit(cl, tl, 2, range(2)).outcome());
 
     // A perfect fit: y = 2 + 3 t exactly.
     ExactMoments cp = new ExactMoments(1);
@@ -184,7 +196,7 @@ class OlsFitTest {
       tp.accept(new double[] {5});
     }
     OlsFit.Result perfect = OlsFit.fit(cp, tp, 0, new int[0]);
-    assertEquals(Status.ZERO_VARIANCE, perfect.status());
+    assertEquals(OlsFit.Outcome.ZERO_VARIANCE, perfect.outcome());
     assertEquals(3.0, perfect.estimate(), 0.0);
   }
 }

@@ -36,7 +36,8 @@ public final class DerSimonianLaird {
    * <p>The denominator {@code sum w - sum w^2 / sum w} is computed as {@code sum_j w_j S_j / sum w}
    * with {@code S_j = sum_{i != j} w_i} (prefix plus suffix sums of positive terms): the same
    * quantity without the subtraction, which loses every digit when one segment's weight dominates
-   * (a nearly constant segment with se 1e-10 beside others with se 0.3 gave 0 and tau2 = Inf).
+   * (a nearly constant segment with se 1e-10 beside others with se 0.3 makes it 0, and tau2
+   * infinite).
    */
   static double tau2(double[] y, double[] v) {
     int k = y.length;

@@ -245,7 +245,8 @@ public final class FullBayesPooling {
   /**
    * log p(tau(u_i) | y) + log dtau/du (BDA eq. 5.21) at each u_i, up to a constant; fills mu^ and
    * V_mu per node unless they are null. One pass over the segments per node, and one log per node
-   * for sum_j log w_j ({@link LogProduct}): this loop is the fit's cost.
+   * for sum_j log w_j ({@link LogProduct}): this loop is the fit's cost. It stays one method, the
+   * fit's hot loop, whose operations in this order give the bits {@code FullBayesBitsTest} pins.
    */
   private static double[] logPosterior(
       double[] y,

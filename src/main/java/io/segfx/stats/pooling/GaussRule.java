@@ -9,10 +9,10 @@ import java.util.Arrays;
  *
  * <p>The Jacobi matrix comes from the Lanczos three-term recurrence on diag(x) started at sqrt(w)
  * (Gautschi 2004, section 2.2.3), its eigen step from {@link JacobiEigen}. On full-Bayes pooling's
- * grids (32 to a few hundred smooth points, at most 24 steps; none of W50's 10,000 real groups
- * needs the fallback) no Ritz value converges, so the Lanczos vectors stay orthogonal to about
- * 1e-14 without reorthogonalisation; the last vector is checked against all earlier ones, and if
- * orthogonality is lost beyond 1e-9 the recurrence is redone with full (twice) reorthogonalisation.
+ * grids (32 to a few hundred smooth points, at most 24 steps) no Ritz value converges, so the
+ * Lanczos vectors stay orthogonal to about 1e-14 without reorthogonalisation; the last vector is
+ * checked against all earlier ones, and if orthogonality is lost beyond 1e-9 the recurrence is
+ * redone with full (twice) reorthogonalisation, a safeguard that smooth grids do not reach.
  */
 final class GaussRule {
   private GaussRule() {}

@@ -1,6 +1,8 @@
 package io.segfx.stats.pooling;
 
+import io.segfx.stats.Checks;
 import io.segfx.stats.NormalMixture;
+import io.segfx.stats.NormalSummary;
 import java.io.Serializable;
 
 /**
@@ -50,6 +52,18 @@ public record HierarchicalPosterior(
     implements Serializable {
 
   /**
+   * Checks that the per-segment and the per-node arrays agree in length.
+   *
+   * @throws IllegalArgumentException naming the two lengths that differ
+   */
+  public HierarchicalPosterior {
+    Checks.sameLength("y", y.length, "v", v.length);
+    Checks.sameLength("tau", tau.length, "weight", weight.length);
+    Checks.sameLength("tau", tau.length, "muHat", muHat.length);
+    Checks.sameLength("tau", tau.length, "muVar", muVar.length);
+  }
+
+  /**
    * The empirical-Bayes plug-in as a one-node "grid": tau fixed at its estimate, mu ~ N(mu^,
    * SE(mu^)²). The experiment-level effect then carries mu's uncertainty and the correlation it
    * induces between segments (sum_j a_j B_j)² SE², which treating segment posteriors as independent
@@ -70,8 +84,8 @@ public record HierarchicalPosterior(
         Double.NaN,
         mu,
         muSe,
-        mu - io.segfx.stats.NormalSummary.Z975 * muSe,
-        mu + io.segfx.stats.NormalSummary.Z975 * muSe,
+        mu - NormalSummary.Z975 * muSe,
+        mu + NormalSummary.Z975 * muSe,
         false);
   }
 

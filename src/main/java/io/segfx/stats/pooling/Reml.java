@@ -15,20 +15,20 @@ package io.segfx.stats.pooling;
  * </pre>
  *
  * and the update {@code tau2 <- tau2 + U/I}, from the DerSimonian–Laird estimate. Scoring uses the
- * expected information, which can understate the curvature: on 70 of about 15,000 random groups of
- * 3 to 42 segments (scales 1e-4 to 1e2) its steps overshot the root of U and then cycled or grew
- * without end (for example between tau2 = 0 and 8.7e-8). So every evaluated U narrows a bracket
- * {@code [lo, hi]} of the root (U > 0 below it, U < 0 above), and a step that leaves the bracket,
- * or is more than half the step before last, is replaced by bisection (the safeguard of rtsafe,
- * Press et al., Numerical Recipes, 3rd ed., section 9.4). The first step to or below 0 goes to 0
- * itself: with U(0) <= 0 the maximum is on the boundary and the estimate is exactly 0 (bisection
- * would only approach it, leaving tau2 ~ 1e-12 where the segments should be pooled completely). The
- * restricted likelihood can have a local maximum inside besides one at 0 (on a random group of 19
- * segments: log L 146.084 at 0 against 145.875 at the interior root 4.7e-9); the root found is
- * compared with 0 and the higher kept. It stops when a step, or the bracket, is below {@link
- * #TOLERANCE} times {@code tau2 + mean(v_j)}: relative to the scale of the variances, so that
- * estimates in large units converge as those near 1 do (an absolute 1e-10, one ulp of tau2 ~ 1e6,
- * failed on 902 of about 5,000 such groups at scales 1e2 to 1e4).
+ * expected information, which can understate the curvature: on a few random groups in a thousand
+ * its steps overshoot the root of U and then cycle or grow without end (for example between tau2 =
+ * 0 and 8.7e-8). So every evaluated U narrows a bracket {@code [lo, hi]} of the root (U > 0 below
+ * it, U < 0 above), and a step that leaves the bracket, or is more than half the step before last,
+ * is replaced by bisection (the safeguard of rtsafe, Press et al., Numerical Recipes, 3rd ed.,
+ * section 9.4). The first step to or below 0 goes to 0 itself: with U(0) <= 0 the maximum is on the
+ * boundary and the estimate is exactly 0 (bisection would only approach it, leaving tau2 ~ 1e-12
+ * where the segments should be pooled completely). The restricted likelihood can have a local
+ * maximum inside besides one at 0 (on a random group of 19 segments: log L 146.084 at 0 against
+ * 145.875 at the interior root 4.7e-9); the root found is compared with 0 and the higher kept. It
+ * stops when a step, or the bracket, is below {@link #TOLERANCE} times {@code tau2 + mean(v_j)}:
+ * relative to the scale of the variances, so that estimates in large units converge as those near 1
+ * do (an absolute 1e-10 is below one ulp of tau2 ~ 1e6, so groups at scales 1e2 to 1e4 could not
+ * meet it).
  */
 public final class Reml {
   /** Convergence tolerance on tau^2, relative to tau^2 + mean(se^2). */
@@ -52,10 +52,7 @@ public final class Reml {
     double[] v = PoolingInputs.variances(y, se, 2);
     double tau2 = DerSimonianLaird.tau2(y, v);
     int k = y.length;
-    double meanV = 0;
-    for (double x : v) {
-      meanV += x / k;
-    }
+    double meanV = mean(v);
     double lo = 0;
     double hi = Double.POSITIVE_INFINITY;
     // Whether U(0) has been evaluated (and found positive, else the estimate is 0).
@@ -63,26 +60,9 @@ public final class Reml {
     double lastStep = Double.POSITIVE_INFINITY;
     double stepBeforeLast = Double.POSITIVE_INFINITY;
     for (int it = 1; it <= MAX_ITERATIONS; it++) {
-      double sw = 0;
-      double sw2 = 0;
-      double sw3 = 0;
-      double swy = 0;
-      for (int j = 0; j < k; j++) {
-        double w = 1.0 / (v[j] + tau2);
-        sw += w;
-        sw2 += w * w;
-        sw3 += w * w * w;
-        swy += w * y[j];
-      }
-      double mu = swy / sw;
-      double ryr = 0;
-      for (int j = 0; j < k; j++) {
-        double w = 1.0 / (v[j] + tau2);
-        ryr += w * w * (y[j] - mu) * (y[j] - mu);
-      }
-      double trP = sw - sw2 / sw;
-      double trPP = sw2 - 2 * sw3 / sw + (sw2 / sw) * (sw2 / sw);
-      double score = ryr - trP;
+      double[] scoring = scoreAndInformation(y, v, tau2);
+      double score = scoring[0];
+      double trPP = scoring[1];
       double tol = TOLERANCE * (tau2 + meanV);
       if (score > 0) {
         lo = Math.max(lo, tau2);
@@ -126,6 +106,44 @@ public final class Reml {
     }
     throw new ArithmeticException(
         "REML did not converge to " + TOLERANCE + " in " + MAX_ITERATIONS + " iterations");
+  }
+
+  /** The mean of v, as the sum of v_j / k (the scale of the convergence tolerance). */
+  private static double mean(double[] v) {
+    int k = v.length;
+    double mean = 0;
+    for (double x : v) {
+      mean += x / k;
+    }
+    return mean;
+  }
+
+  /**
+   * Twice the score and twice the expected information at tau2, {@code {2 U, tr(PP)}} (the common
+   * factor 1/2 cancels in the step U/I).
+   */
+  private static double[] scoreAndInformation(double[] y, double[] v, double tau2) {
+    int k = y.length;
+    double sw = 0;
+    double sw2 = 0;
+    double sw3 = 0;
+    double swy = 0;
+    for (int j = 0; j < k; j++) {
+      double w = 1.0 / (v[j] + tau2);
+      sw += w;
+      sw2 += w * w;
+      sw3 += w * w * w;
+      swy += w * y[j];
+    }
+    double mu = swy / sw;
+    double ryr = 0;
+    for (int j = 0; j < k; j++) {
+      double w = 1.0 / (v[j] + tau2);
+      ryr += w * w * (y[j] - mu) * (y[j] - mu);
+    }
+    double trP = sw - sw2 / sw;
+    double trPP = sw2 - 2 * sw3 / sw + (sw2 / sw) * (sw2 / sw);
+    return new double[] {ryr - trP, trPP};
   }
 
   /**
