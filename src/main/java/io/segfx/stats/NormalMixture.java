@@ -170,10 +170,9 @@ public final class NormalMixture {
    * </pre>
    *
    * where |γ1| ≤ 2 and |γ2| ≤ 4, else the normal approximation E[X] + z sd (the expansion is then
-   * no longer an approximation, and can even fall on the wrong side of the mean). On W50's
-   * full-Bayes segment posteriors it takes Halley from mostly three evaluations of the mixture to
-   * mostly two (176,673 against 230,345 for 84,000 quantiles); on strongly non-normal mixtures it
-   * changes nothing.
+   * not an approximation, and can even fall on the wrong side of the mean). On full-Bayes segment
+   * posteriors, which are near normal, the closer start saves Halley about one evaluation of the
+   * mixture per quantile; on strongly non-normal mixtures it changes nothing.
    */
   private double start(double p) {
     double mu = mean();
