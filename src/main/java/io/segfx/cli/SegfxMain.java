@@ -101,7 +101,6 @@ public final class SegfxMain {
         case JobSpec.COMMAND -> segmentEffects(rest, out);
         case ExampleDataGenerator.COMMAND -> generate(rest, out);
         case EXAMPLE -> example(rest, out);
-        case io.segfx.sim.CalibrationStudy.COMMAND -> calibrate(rest, out);
         case io.segfx.job.CausalImpactJob.COMMAND -> causalImpact(rest, out);
         case io.segfx.sim.SeriesGenerator.COMMAND -> {
           io.segfx.sim.SeriesGenerator.write(
@@ -122,8 +121,6 @@ public final class SegfxMain {
                     + ExampleDataGenerator.COMMAND
                     + ", "
                     + EXAMPLE
-                    + ", "
-                    + io.segfx.sim.CalibrationStudy.COMMAND
                     + ", "
                     + io.segfx.job.CausalImpactJob.COMMAND
                     + ", "
@@ -168,17 +165,6 @@ public final class SegfxMain {
     List<org.apache.spark.sql.Row> rows = io.segfx.job.CausalImpactJob.run(spark, v);
     out.println("segfx: wrote " + v.string("output"));
     out.print(io.segfx.job.CausalImpactJob.consoleTable(rows));
-  }
-
-  private static void calibrate(String[] args, PrintStream out) {
-    OptionValues v =
-        OptionValues.resolve(
-            io.segfx.sim.CalibrationStudy.COMMAND,
-            io.segfx.sim.CalibrationStudy.OPTIONS,
-            args,
-            null);
-    SparkSession spark = session(io.segfx.sim.CalibrationStudy.COMMAND, v.string("master"));
-    out.print(io.segfx.sim.CalibrationStudy.run(spark, v));
   }
 
   private static void example(String[] args, PrintStream out) {
@@ -305,8 +291,6 @@ public final class SegfxMain {
         + "  generate          write deterministic example data with known true effects\n"
         + "  example           generate example data, run jobs/example.yaml, print the"
         + " decisions\n"
-        + "  calibrate         simulate experiments with known effects, run every pooling"
-        + " method, report coverage\n"
         + "  causal-impact     Bayesian counterfactual forecasting for many market-level"
         + " interventions (see --help)\n"
         + "  generate-series   write example market series for causal-impact\n"
@@ -332,11 +316,6 @@ public final class SegfxMain {
       case io.segfx.sim.SeriesGenerator.COMMAND ->
           OptionValues.usage(
               command, "Example market series.", io.segfx.sim.SeriesGenerator.OPTIONS);
-      case io.segfx.sim.CalibrationStudy.COMMAND ->
-          OptionValues.usage(
-              command,
-              "Calibration study of the pooling methods (coverage, RMSE, wrong decisions).",
-              io.segfx.sim.CalibrationStudy.OPTIONS);
       default -> throw new UsageException("unknown command '" + command + "'");
     };
   }

@@ -1,10 +1,13 @@
 package io.segfx.job;
 
+import static org.apache.spark.sql.functions.col;
+
 import io.segfx.config.JobSpec;
 import io.segfx.config.UsageException;
 import io.segfx.model.DecisionMetrics;
 import io.segfx.model.LearnedEffect;
 import io.segfx.model.LearnedPriorFit;
+import io.segfx.model.MetricSpec;
 import io.segfx.spark.InputReader;
 import io.segfx.stats.DecisionFigures;
 import io.segfx.stats.DecisionRule;
@@ -15,7 +18,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -30,6 +35,12 @@ import org.apache.spark.sql.SparkSession;
  * works with.
  */
 final class LearnedPriorStage {
+  /** The history table's columns. */
+  private static final String METRIC = "metric";
+
+  private static final String EFFECT_MEAN = "effect_mean";
+  private static final String EFFECT_SD = "effect_sd";
+
   /** Fewest experiments a prior is learned from. */
   static final int MIN_EXPERIMENTS = 10;
 
@@ -58,41 +69,10 @@ final class LearnedPriorStage {
             .add(new double[] {d.effectMean(), d.effectSd()});
       }
     } else {
-      for (String m : spec.metricSpecs().stream().map(io.segfx.model.MetricSpec::column).toList()) {
-        byMetric.put(m, new ArrayList<>());
+      for (MetricSpec m : spec.metricSpecs()) {
+        byMetric.put(m.column(), new ArrayList<>());
       }
-      // Every row is either used or counted under a reason, as input rows are.
-      Map<String, Long> rejected = new java.util.TreeMap<>();
-      long read = 0;
-      long used = 0;
-      for (Row r : history(spark, spec.priorHistory())) {
-        read++;
-        String metric = r.getString(0);
-        String reason =
-            metric == null
-                ? "null:metric"
-                : !byMetric.containsKey(metric)
-                    ? "other_metric"
-                    : r.isNullAt(1)
-                        ? "not_numeric:effect_mean"
-                        : r.isNullAt(2)
-                            ? "not_numeric:effect_sd"
-                            : !usable(new double[] {r.getDouble(1), r.getDouble(2)})
-                                ? "unusable:effect_mean_or_sd"
-                                : null;
-        if (reason != null) {
-          rejected.merge(reason, 1L, Long::sum);
-          continue;
-        }
-        used++;
-        byMetric.get(metric).add(new double[] {r.getDouble(1), r.getDouble(2)});
-      }
-      history = new LinkedHashMap<>();
-      history.put("path", spec.priorHistory());
-      history.put("rows_read", read);
-      history.put("rows_used", used);
-      history.put("rows_rejected", read - used);
-      history.put("rejected_by_reason", rejected);
+      history = readHistory(spark, spec.priorHistory(), byMetric);
     }
     DecisionRule rule = new DecisionRule(spec.launchProbability());
     for (Map.Entry<String, List<double[]>> e : byMetric.entrySet()) {
@@ -102,27 +82,7 @@ final class LearnedPriorStage {
       double[] s =
           e.getValue().stream().filter(LearnedPriorStage::usable).mapToDouble(x -> x[1]).toArray();
       if (m.length < MIN_EXPERIMENTS) {
-        String note =
-            "too few experiments with an estimate ("
-                + m.length
-                + " < "
-                + MIN_EXPERIMENTS
-                + "); no prior learned";
-        fits.add(
-            new LearnedPriorFit(
-                metric,
-                spec.learnedPrior(),
-                source,
-                m.length,
-                nan(),
-                nan(),
-                nan(),
-                nan(),
-                nan(),
-                nan(),
-                nan(),
-                false,
-                note));
+        fits.add(tooFew(metric, spec.learnedPrior(), source, m.length));
         continue;
       }
       LearnedPrior normal = LearnedPrior.fit(m, s, 1);
@@ -133,25 +93,91 @@ final class LearnedPriorStage {
           row(metric, "mixture", source, m.length, mixture, "mixture".equals(spec.learnedPrior())));
       LearnedPrior used = "normal".equals(spec.learnedPrior()) ? normal : mixture;
       String description = describe(spec.learnedPrior(), used, source, m.length);
-      for (DecisionMetrics d : decisions) {
-        if (!d.metric().equals(metric) || !usable(new double[] {d.effectMean(), d.effectSd()})) {
-          continue;
-        }
-        NormalMixture post = used.posterior(d.effectMean(), d.effectSd());
-        DecisionFigures f =
-            MixtureDecision.of(
-                post,
-                spec.thresholdsByMetric().get(metric),
-                spec.economics(metric),
-                rule,
-                Double.NaN,
-                Double.NaN);
-        DecisionMetrics with =
-            PosteriorRows.decision(d.key(), f, description).withSrm(d.srmPValue(), d.srmFlag());
-        effects.add(new LearnedEffect(d, with, spec.learnedPrior(), source));
-      }
+      restate(spec, metric, used, description, source, rule, decisions, effects);
     }
     return new Result(fits, effects, history);
+  }
+
+  /** Each usable decision of {@code metric} re-stated under the learned prior, into effects. */
+  private static void restate(
+      JobSpec spec,
+      String metric,
+      LearnedPrior used,
+      String description,
+      String source,
+      DecisionRule rule,
+      List<DecisionMetrics> decisions,
+      List<LearnedEffect> effects) {
+    for (DecisionMetrics d : decisions) {
+      if (!d.metric().equals(metric) || !usable(new double[] {d.effectMean(), d.effectSd()})) {
+        continue;
+      }
+      NormalMixture post = used.posterior(d.effectMean(), d.effectSd());
+      DecisionFigures f =
+          MixtureDecision.of(
+              post,
+              spec.thresholdsByMetric().get(metric),
+              spec.economics(metric),
+              rule,
+              Double.NaN,
+              Double.NaN);
+      DecisionMetrics with =
+          PosteriorRows.decision(d.key(), f, description).withSrm(d.srmPValue(), d.srmFlag());
+      effects.add(new LearnedEffect(d, with, spec.learnedPrior(), source));
+    }
+  }
+
+  /**
+   * Reads the history table's usable rows into {@code byMetric} (keyed by this run's metrics) and
+   * returns its row accounting: every row is either used or counted under a reason, as input rows
+   * are.
+   */
+  private static Map<String, Object> readHistory(
+      SparkSession spark, String path, Map<String, List<double[]>> byMetric) {
+    Map<String, Long> rejected = new TreeMap<>();
+    long read = 0;
+    long used = 0;
+    for (Row r : history(spark, path)) {
+      read++;
+      String metric = r.getAs(METRIC);
+      Double mean = r.getAs(EFFECT_MEAN);
+      Double sd = r.getAs(EFFECT_SD);
+      String reason =
+          metric == null
+              ? "null:metric"
+              : !byMetric.containsKey(metric)
+                  ? "other_metric"
+                  : mean == null
+                      ? "not_numeric:effect_mean"
+                      : sd == null
+                          ? "not_numeric:effect_sd"
+                          : !usable(new double[] {mean, sd}) ? "unusable:effect_mean_or_sd" : null;
+      if (reason != null) {
+        rejected.merge(reason, 1L, Long::sum);
+        continue;
+      }
+      used++;
+      byMetric.get(metric).add(new double[] {mean, sd});
+    }
+    Map<String, Object> history = new LinkedHashMap<>();
+    history.put("path", path);
+    history.put("rows_read", read);
+    history.put("rows_used", used);
+    history.put("rows_rejected", read - used);
+    history.put("rejected_by_reason", rejected);
+    return history;
+  }
+
+  /** The row of a metric with too few usable experiments: no prior, a note saying why. */
+  private static LearnedPriorFit tooFew(String metric, String model, String source, int n) {
+    String note =
+        "too few experiments with an estimate ("
+            + n
+            + " < "
+            + MIN_EXPERIMENTS
+            + "); no prior learned";
+    return new LearnedPriorFit(
+        metric, model, source, n, nan(), nan(), nan(), nan(), nan(), nan(), nan(), false, note);
   }
 
   private static boolean usable(double[] x) {
@@ -196,11 +222,7 @@ final class LearnedPriorStage {
       }
       b.append(
           String.format(
-              java.util.Locale.ROOT,
-              "%.3g N(%.4g, %.4g^2)",
-              p.weight()[c],
-              p.mean()[c],
-              p.sd()[c]));
+              Locale.ROOT, "%.3g N(%.4g, %.4g^2)", p.weight()[c], p.mean()[c], p.sd()[c]));
     }
     return b.toString();
   }
@@ -210,7 +232,7 @@ final class LearnedPriorStage {
    */
   private static List<Row> history(SparkSession spark, String path) {
     Dataset<Row> t = InputReader.read(spark, path, path.endsWith(".csv") ? "csv" : "parquet");
-    for (String c : new String[] {"metric", "effect_mean", "effect_sd"}) {
+    for (String c : new String[] {METRIC, EFFECT_MEAN, EFFECT_SD}) {
       if (!Arrays.asList(t.columns()).contains(c)) {
         throw new UsageException(
             "--prior-history "
@@ -220,8 +242,10 @@ final class LearnedPriorStage {
                 + "' (needs metric, effect_mean, effect_sd)");
       }
     }
-    return t.selectExpr(
-            "CAST(metric AS STRING)", "CAST(effect_mean AS DOUBLE)", "CAST(effect_sd AS DOUBLE)")
+    return t.select(
+            col(METRIC).cast("string").as(METRIC),
+            col(EFFECT_MEAN).cast("double").as(EFFECT_MEAN),
+            col(EFFECT_SD).cast("double").as(EFFECT_SD))
         .collectAsList();
   }
 }

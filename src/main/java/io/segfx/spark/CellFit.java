@@ -1,6 +1,5 @@
 package io.segfx.spark;
 
-import io.segfx.config.JobSpec;
 import io.segfx.model.MetricSpec;
 import io.segfx.model.PosteriorSummary;
 import io.segfx.model.SegmentEstimate;
@@ -24,15 +23,9 @@ final class CellFit {
       ExactMoments control,
       ExactMoments treatment,
       int y,
-      JobSpec spec) {
-    int k = spec.covariates().size();
-    int[] z = new int[k];
-    for (int i = 0; i < k; i++) {
-      z[i] = i;
-    }
+      FitSettings settings) {
     long nc = control == null ? 0 : control.count();
     long nt = treatment.count();
-    double nan = Double.NaN;
     if (nc == 0) {
       return SegmentEstimate.empty(
           experiment,
@@ -44,80 +37,110 @@ final class CellFit {
           Status.EMPTY_CONTROL.code(),
           metric.kind());
     }
-    double mc = control.mean(y);
-    double mt = treatment.mean(y);
-    double ssc = centred(control, y);
-    double sst = centred(treatment, y);
-    if (metric.binary()) {
-      long yc = (long) control.sumExact(y).toDouble();
-      long yt = (long) treatment.sumExact(y).toDouble();
-      BetaBinomial pc =
-          BetaBinomial.posterior(spec.priorControl()[0], spec.priorControl()[1], yc, nc);
-      BetaBinomial pt =
-          BetaBinomial.posterior(spec.priorTreatment()[0], spec.priorTreatment()[1], yt, nt);
-      return new SegmentEstimate(
-          experiment,
-          metric.column(),
-          variant,
-          segment,
-          nc,
-          nt,
-          pt.mean() - pc.mean(),
-          Math.sqrt(pt.variance() + pc.variance()),
-          nc + nt - 2,
-          Status.OK.code(),
-          metric.kind(),
-          yc,
-          yt,
-          mc,
-          ssc,
-          mt,
-          sst,
-          nan,
-          nan,
-          nan,
-          null,
-          nan,
-          Math.sqrt(pt.variance() + pc.variance()),
-          "beta_binomial");
-    }
+    Cell c = new Cell(experiment, segment, variant, metric, control, treatment, y);
+    return metric.binary() ? binary(c, settings) : continuous(c, settings);
+  }
+
+  /** One (segment, variant, metric) cell: its keys, the arms' sums and the outcome's column. */
+  private record Cell(
+      String experiment,
+      String segment,
+      String variant,
+      MetricSpec metric,
+      ExactMoments control,
+      ExactMoments treatment,
+      int y) {}
+
+  /** A binary metric: the difference of the arms' Beta–Binomial posterior means. */
+  private static SegmentEstimate binary(Cell cell, FitSettings settings) {
+    ExactMoments control = cell.control();
+    ExactMoments treatment = cell.treatment();
+    int y = cell.y();
+    long nc = control.count();
+    long nt = treatment.count();
+    double nan = Double.NaN;
+    long yc = (long) control.sumExact(y).toDouble();
+    long yt = (long) treatment.sumExact(y).toDouble();
+    double[] priorC = settings.priorControl();
+    double[] priorT = settings.priorTreatment();
+    BetaBinomial pc = BetaBinomial.posterior(priorC[0], priorC[1], yc, nc);
+    BetaBinomial pt = BetaBinomial.posterior(priorT[0], priorT[1], yt, nt);
+    return new SegmentEstimate(
+        cell.experiment(),
+        cell.metric().column(),
+        cell.variant(),
+        cell.segment(),
+        nc,
+        nt,
+        pt.mean() - pc.mean(),
+        Math.sqrt(pt.variance() + pc.variance()),
+        nc + nt - 2,
+        Status.OK.code(),
+        cell.metric().kind(),
+        yc,
+        yt,
+        control.mean(y),
+        centred(control, y),
+        treatment.mean(y),
+        centred(treatment, y),
+        nan,
+        nan,
+        nan,
+        null,
+        nan,
+        Math.sqrt(pt.variance() + pc.variance()),
+        "beta_binomial");
+  }
+
+  /**
+   * A continuous metric: the OLS fit on treatment and covariates, and with covariates the conjugate
+   * regression's Student-t posterior of the treatment effect.
+   */
+  private static SegmentEstimate continuous(Cell cell, FitSettings settings) {
+    ExactMoments control = cell.control();
+    ExactMoments treatment = cell.treatment();
+    int y = cell.y();
+    int k = settings.covariates();
+    int[] z = covariateColumns(k);
     OlsFit.Result r = OlsFit.fit(control, treatment, y, z);
+    double nan = Double.NaN;
     double bm = nan;
     double bs = nan;
     double bd = nan;
     PosteriorSummary summary = null;
     if (k > 0 && r.outcome() == OlsFit.Outcome.OK) {
-      double[] prior = spec.regressionPrior();
+      double[] prior = settings.regressionPrior();
       NigPosterior b =
           ConjugateRegression.fit(control, treatment, y, z, prior[0], prior[1], prior[2]);
       if (b != null) {
         bm = b.mu();
         bs = b.scale();
         bd = b.dof();
-        StudentSummary t = StudentSummary.of(bm, bs, bd, spec.threshold(metric.column()));
+        StudentSummary t =
+            StudentSummary.of(bm, bs, bd, settings.threshold(cell.metric().column()));
         summary =
             new PosteriorSummary(
                 t.mean(), t.sd(), t.q025(), t.q975(), t.probPositive(), t.probAboveThreshold());
       }
     }
     return new SegmentEstimate(
-        experiment,
-        metric.column(),
-        variant,
-        segment,
-        nc,
-        nt,
+        cell.experiment(),
+        cell.metric().column(),
+        cell.variant(),
+        cell.segment(),
+        control.count(),
+        treatment.count(),
         r.estimate(),
         r.stdError(),
         r.dof(),
         Status.valueOf(r.outcome().name()).code(),
-        metric.kind(),
+        cell.metric().kind(),
         null,
         null,
-        mc,
-        ssc,
-        mt,
-        sst,
+        control.mean(y),
+        centred(control, y),
+        treatment.mean(y),
+        centred(treatment, y),
         bm,
         bs,
         bd,
@@ -125,6 +148,15 @@ final class CellFit {
         nan,
         r.stdError(),
         SegmentEstimate.SE_CLASSICAL);
+  }
+
+  /** The covariates' columns, 0..k-1. */
+  private static int[] covariateColumns(int k) {
+    int[] z = new int[k];
+    for (int i = 0; i < k; i++) {
+      z[i] = i;
+    }
+    return z;
   }
 
   /**
@@ -148,10 +180,7 @@ final class CellFit {
         || treatment.count() == 0) {
       return null;
     }
-    int[] z = new int[k];
-    for (int i = 0; i < k; i++) {
-      z[i] = i;
-    }
+    int[] z = covariateColumns(k);
     OlsFit.Result r = OlsFit.fit(control, treatment, y, z);
     if (r.outcome() != OlsFit.Outcome.OK || r.betaZ() == null) {
       return null;

@@ -29,6 +29,16 @@ public final class Columns {
   /** Reason of a CSV line whose number of fields differs from the header's. */
   public static final String MALFORMED_LINE = "malformed_line";
 
+  /**
+   * Ordinals of the key and reason columns in the validated projection, whose internal rows the
+   * stage-1 and robust scans read by position (an {@code InternalRow} has no names).
+   */
+  public static final int EXPERIMENT_ORDINAL = 0;
+
+  public static final int SEGMENT_ORDINAL = 1;
+  public static final int ARM_ORDINAL = 2;
+  public static final int REASON_ORDINAL = 3;
+
   /** Ordinal of the first value column in the validated projection. */
   public static final int FIRST_VALUE = 4;
 }

@@ -37,6 +37,12 @@ public final class EstimatesInput {
   /** Variant name when the input has no variant column. */
   public static final String DEFAULT_VARIANT = "1";
 
+  /** The validated value columns: estimate, standard error, n. */
+  private static final String ESTIMATE = Columns.VALUE_PREFIX + 0;
+
+  private static final String STD_ERROR = Columns.VALUE_PREFIX + 1;
+  private static final String COUNT = Columns.VALUE_PREFIX + 2;
+
   private EstimatesInput() {}
 
   /** What the rows give: usable estimates and quarantine counts. */
@@ -51,19 +57,7 @@ public final class EstimatesInput {
     String estimateCol = c.get(1);
     String seCol = c.get(2);
     String nCol = c.get(3);
-    for (String required : List.of(estimateCol, seCol)) {
-      if (!names.contains(required)) {
-        throw new UsageException(
-            "input has no column '"
-                + required
-                + "' (--input-kind estimates needs "
-                + estimateCol
-                + " and "
-                + seCol
-                + "); its columns are: "
-                + String.join(", ", ValidationStage.userColumns(names)));
-      }
-    }
+    require(names, estimateCol, seCol);
     Column experiment =
         names.contains(spec.experimentCol())
             ? col(q(spec.experimentCol())).cast("string")
@@ -85,6 +79,49 @@ public final class EstimatesInput {
     checks.add(new Column[] {experiment.isNull(), lit("null:" + spec.experimentCol())});
     checks.add(new Column[] {segment.isNull(), lit("null:" + spec.segmentCol())});
     checks.add(new Column[] {variant.isNull(), lit("null:" + variantCol)});
+    valueChecks(names, estimateCol, seCol, nCol, se, n, checks);
+    Column copies = count(lit(1)).over(Window.partitionBy(experiment, variant, segment));
+    checks.add(new Column[] {copies.gt(1), lit("duplicate:" + spec.segmentCol())});
+    Column reason = lit(null).cast("string");
+    for (int i = checks.size() - 1; i >= 0; i--) {
+      reason = when(checks.get(i)[0], checks.get(i)[1]).otherwise(reason);
+    }
+    return input
+        .withColumn(Columns.EXPERIMENT, experiment)
+        .withColumn(Columns.SEGMENT, segment)
+        .withColumn(Columns.ARM, variant)
+        .withColumn(ESTIMATE, est)
+        .withColumn(STD_ERROR, se)
+        .withColumn(COUNT, n)
+        .withColumn(Columns.REJECT_REASON, reason);
+  }
+
+  /** Fails unless the input has the estimate and standard-error columns. */
+  private static void require(List<String> names, String estimateCol, String seCol) {
+    for (String required : List.of(estimateCol, seCol)) {
+      if (!names.contains(required)) {
+        throw new UsageException(
+            "input has no column '"
+                + required
+                + "' (--input-kind estimates needs "
+                + estimateCol
+                + " and "
+                + seCol
+                + "); its columns are: "
+                + String.join(", ", ValidationStage.userColumns(names)));
+      }
+    }
+  }
+
+  /** The checks of the estimate, the standard error and the optional n, in reason order. */
+  private static void valueChecks(
+      List<String> names,
+      String estimateCol,
+      String seCol,
+      String nCol,
+      Column se,
+      Column n,
+      List<Column[]> checks) {
     for (String[] pair : new String[][] {{estimateCol, "e"}, {seCol, "s"}}) {
       Column raw = col(q(pair[0]));
       Column v = raw.cast("double");
@@ -109,20 +146,6 @@ public final class EstimatesInput {
       checks.add(new Column[] {n.equalTo(0), lit("not_positive:" + nCol)});
       checks.add(new Column[] {n.notEqual(floor(n)), lit("not_integer:" + nCol)});
     }
-    Column copies = count(lit(1)).over(Window.partitionBy(experiment, variant, segment));
-    checks.add(new Column[] {copies.gt(1), lit("duplicate:" + spec.segmentCol())});
-    Column reason = lit(null).cast("string");
-    for (int i = checks.size() - 1; i >= 0; i--) {
-      reason = when(checks.get(i)[0], checks.get(i)[1]).otherwise(reason);
-    }
-    return input
-        .withColumn(Columns.EXPERIMENT, experiment)
-        .withColumn(Columns.SEGMENT, segment)
-        .withColumn(Columns.ARM, variant)
-        .withColumn(Columns.VALUE_PREFIX + 0, est)
-        .withColumn(Columns.VALUE_PREFIX + 1, se)
-        .withColumn(Columns.VALUE_PREFIX + 2, n)
-        .withColumn(Columns.REJECT_REASON, reason);
   }
 
   /** Reads the validated rows into segment estimates. */
@@ -137,27 +160,29 @@ public final class EstimatesInput {
                 Columns.EXPERIMENT,
                 Columns.SEGMENT,
                 Columns.ARM,
-                Columns.VALUE_PREFIX + 0,
-                Columns.VALUE_PREFIX + 1,
-                Columns.VALUE_PREFIX + 2,
+                ESTIMATE,
+                STD_ERROR,
+                COUNT,
                 Columns.REJECT_REASON)
             .collectAsList()) {
-      if (!r.isNullAt(6)) {
-        rejected.merge(r.getString(6), 1L, Long::sum);
+      String reason = r.getAs(Columns.REJECT_REASON);
+      if (reason != null) {
+        rejected.merge(reason, 1L, Long::sum);
         continue;
       }
       used++;
       double nan = Double.NaN;
+      double se = r.<Double>getAs(STD_ERROR);
       out.add(
           new SegmentEstimate(
-              r.getString(0),
+              r.getAs(Columns.EXPERIMENT),
               metric,
-              r.getString(2),
-              r.getString(1),
+              r.getAs(Columns.ARM),
+              r.getAs(Columns.SEGMENT),
               0,
-              (long) r.getDouble(5),
-              r.getDouble(3),
-              r.getDouble(4),
+              (long) r.<Double>getAs(COUNT).doubleValue(),
+              r.<Double>getAs(ESTIMATE),
+              se,
               0,
               Status.OK.code(),
               SegmentEstimate.ESTIMATE_KIND,
@@ -172,7 +197,7 @@ public final class EstimatesInput {
               nan,
               null,
               nan,
-              r.getDouble(4),
+              se,
               "given"));
     }
     return new Result(out, used, rejected);

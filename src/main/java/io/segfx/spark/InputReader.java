@@ -2,6 +2,7 @@ package io.segfx.spark;
 
 import io.segfx.config.UsageException;
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -80,29 +81,47 @@ public final class InputReader {
    *     read as that format
    */
   public static Input open(SparkSession spark, String path, String format, CsvDialect dialect) {
-    Path qualified;
     List<String> read = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
+    Path qualified = resolve(spark, path, format, read, skipped);
+    read.sort(null);
+    skipped.sort(null);
+    try {
+      String qualifiedPath = qualified.toString();
+      Dataset<Row> data =
+          "csv".equals(format)
+              ? csv(spark, qualifiedPath, path, dialect)
+              : spark.read().parquet(qualifiedPath);
+      return new Input(data, qualified.toString(), read, skipped);
+    } catch (UsageException e) {
+      throw e;
+    } catch (Exception e) { // Spark throws its checked SparkException undeclared.
+      RuntimeException t = DataErrors.translate(e, path);
+      if (t instanceof UsageException) {
+        throw new UsageException(
+            t.getMessage() + " (as " + format + "; set --input-format if the extension misleads)",
+            e);
+      }
+      throw t;
+    }
+  }
+
+  /**
+   * The qualified input path, with the files it holds of the format in {@code read} and the others
+   * in {@code skipped}.
+   *
+   * @throws UsageException if the path does not exist, is a pattern, or holds no usable file
+   */
+  private static Path resolve(
+      SparkSession spark, String path, String format, List<String> read, List<String> skipped) {
     try {
       Path p = new Path(path);
       FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
       if (!fs.exists(p)) {
         throw new UsageException("input not found: " + path);
       }
-      for (char c : GLOB.toCharArray()) {
-        if (path.indexOf(c) >= 0) {
-          // Spark expands these in every path it reads and offers no literal form: data[1].csv
-          // would read data1.csv.
-          throw new UsageException(
-              "input path "
-                  + path
-                  + " has '"
-                  + c
-                  + "', which Spark reads as a file pattern; rename the file"
-                  + " or folder, or pass the folder that holds it");
-        }
-      }
-      qualified = fs.makeQualified(p);
+      refusePattern(path);
+      Path qualified = fs.makeQualified(p);
       boolean csv = "csv".equals(format);
       GlobFilter filter = new GlobFilter(CSV_FILES);
       if (fs.getFileStatus(qualified).isDirectory()) {
@@ -130,8 +149,9 @@ public final class InputReader {
                 + (skipped.isEmpty() ? "" : "; it holds: " + String.join(", ", names(skipped)))
                 + "; set --input-format if the files are of another format");
       }
+      return qualified;
     } catch (IllegalArgumentException e) {
-      if (e.getCause() instanceof java.net.URISyntaxException && path.contains(":")) {
+      if (e.getCause() instanceof URISyntaxException && path.contains(":")) {
         // A relative name with a colon parses as a URI scheme ("a:b.csv").
         throw new UsageException(
             "input " + path + " has a ':' in its name, which Hadoop paths cannot hold; rename it",
@@ -141,25 +161,23 @@ public final class InputReader {
     } catch (IOException e) {
       throw new UsageException("cannot reach input " + path + ": " + e.getMessage(), e);
     }
-    read.sort(null);
-    skipped.sort(null);
-    try {
-      String qualifiedPath = qualified.toString();
-      Dataset<Row> data =
-          "csv".equals(format)
-              ? csv(spark, qualifiedPath, path, dialect)
-              : spark.read().parquet(qualifiedPath);
-      return new Input(data, qualified.toString(), read, skipped);
-    } catch (UsageException e) {
-      throw e;
-    } catch (Exception e) { // Spark throws its checked SparkException undeclared.
-      RuntimeException t = DataErrors.translate(e, path);
-      if (t instanceof UsageException) {
+  }
+
+  /**
+   * Refuses a path with glob characters: Spark expands them in every path it reads and offers no
+   * literal form, so data[1].csv would read data1.csv.
+   */
+  private static void refusePattern(String path) {
+    for (char c : GLOB.toCharArray()) {
+      if (path.indexOf(c) >= 0) {
         throw new UsageException(
-            t.getMessage() + " (as " + format + "; set --input-format if the extension misleads)",
-            e);
+            "input path "
+                + path
+                + " has '"
+                + c
+                + "', which Spark reads as a file pattern; rename the file"
+                + " or folder, or pass the folder that holds it");
       }
-      throw t;
     }
   }
 

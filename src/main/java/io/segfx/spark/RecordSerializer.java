@@ -16,7 +16,7 @@ import java.util.List;
  * Kryo serializer of a Java record, component by component through its accessors and canonical
  * constructor. Kryo 4 (Spark 3.5's) cannot build records with its field serializer, and Java
  * serialization inside Kryo opens an object stream and writes the class description for every
- * record: a quarter of W50's stage-1 reduce time went to reading back the shuffled cell keys.
+ * record, which makes reading back the shuffled cell keys a large share of stage 1's reduce.
  *
  * <p>Primitive, {@code String} and {@code Long} components are written directly; a {@code List} as
  * its size and elements (read back as an {@code ArrayList}); anything else (nested records, arrays,

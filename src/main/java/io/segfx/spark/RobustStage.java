@@ -1,10 +1,12 @@
 package io.segfx.spark;
 
 import io.segfx.config.JobSpec;
+import io.segfx.model.MetricSpec;
 import io.segfx.model.SegmentEstimate;
 import io.segfx.stats.ExactMoments;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +16,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.unsafe.types.UTF8String;
 import scala.Tuple2;
 
 /**
@@ -67,6 +70,18 @@ public final class RobustStage {
     int partitions = Math.max(1, jsc.defaultParallelism());
     JavaPairRDD<Tuple2<String, String>, ExactMoments> sums =
         parts.reduceByKey(ExactMoments::combine, partitions);
+    Map<String, double[]> meat = meat(sums, cluster, partitions);
+    fits.destroy();
+    List<String> metrics = spec.metricSpecs().stream().map(MetricSpec::column).toList();
+    return withRobustErrors(estimates, inputs, meat, metrics, cluster, spec.se());
+  }
+
+  /**
+   * Per fit key: the sandwich's meat, the exact sum of the squared influences (or, for clusters, of
+   * the squared cluster totals), and the cluster count G (0 without clusters).
+   */
+  private static Map<String, double[]> meat(
+      JavaPairRDD<Tuple2<String, String>, ExactMoments> sums, boolean cluster, int partitions) {
     Map<String, double[]> meat = new HashMap<>();
     if (cluster) {
       // Per fit: the exact sum of the squared cluster totals, and G.
@@ -86,13 +101,21 @@ public final class RobustStage {
         meat.put(t._1()._1(), new double[] {t._2().crossExact(0, 0).toDouble(), 0});
       }
     }
-    fits.destroy();
+    return meat;
+  }
+
+  /** The estimates, each with its robust standard error where its fit has one. */
+  private static List<SegmentEstimate> withRobustErrors(
+      List<SegmentEstimate> estimates,
+      List<RobustInput> inputs,
+      Map<String, double[]> meat,
+      List<String> metrics,
+      boolean cluster,
+      String se) {
     Map<String, RobustInput> inputByFit = new HashMap<>();
     for (RobustInput r : inputs) {
       inputByFit.put(fitKey(r.experiment(), r.segment(), r.variant(), r.metric()), r);
     }
-    List<String> metrics =
-        spec.metricSpecs().stream().map(io.segfx.model.MetricSpec::column).toList();
     List<SegmentEstimate> out = new ArrayList<>(estimates.size());
     for (SegmentEstimate e : estimates) {
       int m = e.metric() == null ? -1 : metrics.indexOf(e.metric());
@@ -112,7 +135,7 @@ public final class RobustStage {
       } else {
         var = n / (n - r.p()) * s[0];
       }
-      out.add(e.withStdError(Math.sqrt(var), spec.se()));
+      out.add(e.withStdError(Math.sqrt(var), se));
     }
     return out;
   }
@@ -126,21 +149,21 @@ public final class RobustStage {
       FaultInjection faults) {
     // Sums per fit (by identity: the broadcast inputs are shared) and cluster; keys are built once
     // per fit at the end, not per row.
-    Map<RobustInput, Map<String, ExactMoments>> acc = new java.util.IdentityHashMap<>();
+    Map<RobustInput, Map<String, ExactMoments>> acc = new IdentityHashMap<>();
     double[] v = new double[q];
     double[] one = new double[1];
     // Rows of a cell usually arrive together: the previous row's cell is checked first, as in stage
     // 1.
-    org.apache.spark.unsafe.types.UTF8String lastExperiment = null;
-    org.apache.spark.unsafe.types.UTF8String lastSegment = null;
+    UTF8String lastExperiment = null;
+    UTF8String lastSegment = null;
     List<RobustInput> cell = null;
     while (rows.hasNext()) {
       InternalRow r = rows.next();
-      if (!r.isNullAt(3)) {
+      if (!r.isNullAt(Columns.REASON_ORDINAL)) {
         continue;
       }
-      org.apache.spark.unsafe.types.UTF8String experiment = r.getUTF8String(0);
-      org.apache.spark.unsafe.types.UTF8String segment = r.getUTF8String(1);
+      UTF8String experiment = r.getUTF8String(Columns.EXPERIMENT_ORDINAL);
+      UTF8String segment = r.getUTF8String(Columns.SEGMENT_ORDINAL);
       if (lastExperiment == null
           || !experiment.equals(lastExperiment)
           || !segment.equals(lastSegment)) {
@@ -151,7 +174,7 @@ public final class RobustStage {
       if (cell == null) {
         continue;
       }
-      String arm = r.getUTF8String(2).toString();
+      String arm = r.getUTF8String(Columns.ARM_ORDINAL).toString();
       boolean isControl = arm.equals(control);
       for (int i = 0; i < q; i++) {
         v[i] = r.getDouble(Columns.FIRST_VALUE + i);
@@ -168,6 +191,12 @@ public final class RobustStage {
       }
     }
     faults.maybeFail("robust");
+    return keyed(acc);
+  }
+
+  /** A task's sums keyed by (fit, cluster). */
+  private static Iterator<Tuple2<Tuple2<String, String>, ExactMoments>> keyed(
+      Map<RobustInput, Map<String, ExactMoments>> acc) {
     List<Tuple2<Tuple2<String, String>, ExactMoments>> out = new ArrayList<>();
     for (Map.Entry<RobustInput, Map<String, ExactMoments>> e : acc.entrySet()) {
       RobustInput f = e.getKey();

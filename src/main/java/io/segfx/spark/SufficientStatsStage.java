@@ -85,6 +85,7 @@ public final class SufficientStatsStage {
     boolean totals = spec.inputKind() == io.segfx.model.InputKind.COUNTS;
     int q = totals ? 1 : spec.covariates().size() + spec.metrics().size();
     FaultInjection faults = FaultInjection.of(validated.sparkSession().sparkContext().getConf());
+    FitSettings settings = FitSettings.of(spec);
     boolean[] products = totals ? null : products(spec);
     ColumnarScan columnar = input == null ? null : ColumnarScan.of(input, spec);
     JavaPairRDD<CellKey, SegmentAccumulator> partials =
@@ -107,8 +108,8 @@ public final class SufficientStatsStage {
                         t._1(),
                         new CellResult(
                             t._2().rows + t._2().rejected,
-                            fit(t._2(), spec),
-                            robust(t._2(), spec))))
+                            fit(t._2(), settings),
+                            robust(t._2(), settings))))
             .collect();
     List<SegmentEstimate> estimates = new ArrayList<>();
     List<RobustInput> robust = new ArrayList<>();
@@ -134,9 +135,8 @@ public final class SufficientStatsStage {
   /**
    * Reduce tasks of the merge-and-fit step per core. A reduce task holds every cell of its share in
    * memory until the last map output arrives (about 2.5 KB of exact sums per cell), so few large
-   * tasks keep a large live set through young collections: on W50 (100,000 cells, local[2]) 2 tasks
-   * spent 1.2-1.4 s in GC and peaked the heap at 2.7-2.9 GiB; 16 tasks 0.5 s and 2.0-2.2 GiB in
-   * three of four runs (one 3.0 GiB).
+   * tasks keep a large live set through young collections; more, smaller tasks spend less time in
+   * GC and peak lower (docs/performance.md).
    */
   static final int REDUCE_TASKS_PER_CORE = 8;
 
@@ -149,26 +149,26 @@ public final class SufficientStatsStage {
   /** {@link Result#scan()}: estimates input, no unit rows. */
   public static final String ESTIMATES = "estimates";
 
-  private static final int EXPERIMENT = 0;
-  private static final int SEGMENT = 1;
-  private static final int ARM = 2;
-  private static final int REASON = 3;
+  private static final int EXPERIMENT = Columns.EXPERIMENT_ORDINAL;
+  private static final int SEGMENT = Columns.SEGMENT_ORDINAL;
+  private static final int ARM = Columns.ARM_ORDINAL;
+  private static final int REASON = Columns.REASON_ORDINAL;
 
   /** The rows of one cell (or one rejection reason) and its estimates. */
   record CellResult(long rows, List<SegmentEstimate> estimates, List<RobustInput> robust)
       implements java.io.Serializable {}
 
   /** The robust-variance inputs of one cell's continuous fits (none unless --se asks for them). */
-  static List<RobustInput> robust(SegmentAccumulator acc, JobSpec spec) {
+  static List<RobustInput> robust(SegmentAccumulator acc, FitSettings settings) {
     List<RobustInput> out = new ArrayList<>();
-    if (acc.experiment == null || "classical".equals(spec.se())) {
+    if (acc.experiment == null || !settings.robust()) {
       return out;
     }
-    ExactMoments c = acc.arm(spec.controlArm());
-    List<MetricSpec> metrics = spec.metricSpecs();
-    int k = spec.covariates().size();
+    ExactMoments c = acc.arm(settings.controlArm());
+    List<MetricSpec> metrics = settings.metrics();
+    int k = settings.covariates();
     for (String variant : acc.arms) {
-      if (variant.equals(spec.controlArm())) {
+      if (variant.equals(settings.controlArm())) {
         continue;
       }
       for (int m = 0; m < metrics.size(); m++) {
@@ -288,14 +288,14 @@ public final class SufficientStatsStage {
    * Fits every (metric, variant) of one cell. A rejection tally comes back as one pseudo-estimate
    * whose {@code nControl} carries the count.
    */
-  static List<SegmentEstimate> fit(SegmentAccumulator acc, JobSpec spec) {
+  static List<SegmentEstimate> fit(SegmentAccumulator acc, FitSettings settings) {
     List<SegmentEstimate> out = new ArrayList<>();
     if (acc.experiment == null) {
       out.add(SegmentEstimate.empty(null, null, null, acc.segment, acc.rejected, 0, null, null));
       return out;
     }
-    String control = spec.controlArm();
-    List<MetricSpec> metrics = spec.metricSpecs();
+    String control = settings.controlArm();
+    List<MetricSpec> metrics = settings.metrics();
     ExactMoments c = acc.arm(control);
     long nc = c == null ? 0 : c.count();
     List<String> variants = new ArrayList<>(acc.arms);
@@ -316,11 +316,16 @@ public final class SufficientStatsStage {
                 metric.kind()));
       }
       for (String variant : variants) {
-        int y =
-            spec.inputKind() == io.segfx.model.InputKind.COUNTS ? 0 : spec.covariates().size() + m;
         out.add(
             CellFit.fit(
-                acc.experiment, acc.segment, variant, metric, c, acc.arm(variant), y, spec));
+                acc.experiment,
+                acc.segment,
+                variant,
+                metric,
+                c,
+                acc.arm(variant),
+                settings.column(m),
+                settings));
       }
     }
     return out;

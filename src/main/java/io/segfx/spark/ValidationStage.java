@@ -12,6 +12,10 @@ import static org.apache.spark.sql.functions.when;
 import io.segfx.config.JobSpec;
 import io.segfx.config.UsageException;
 import io.segfx.model.ArmLabel;
+import io.segfx.model.InputKind;
+import io.segfx.model.MetricSpec;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -58,7 +62,7 @@ public final class ValidationStage {
   /** The value columns, in stage-1 order: covariates first, then metrics. */
   public static List<String> valueColumns(JobSpec spec) {
     List<String> v = new ArrayList<>(spec.covariates());
-    for (io.segfx.model.MetricSpec m : spec.metricSpecs()) {
+    for (MetricSpec m : spec.metricSpecs()) {
       v.add(m.column());
     }
     return v;
@@ -133,22 +137,8 @@ public final class ValidationStage {
     StructType schema = input.schema();
     List<String> names = Arrays.asList(schema.fieldNames());
     require(names, spec.armCol(), "arm column (--arm-col)");
-    boolean counts = spec.inputKind() == io.segfx.model.InputKind.COUNTS;
-    List<String> valueCols;
-    if (counts) {
-      valueCols = countColumns(spec);
-      for (String c : valueCols) {
-        require(names, c, "count column of --input-kind counts");
-      }
-    } else {
-      for (io.segfx.model.MetricSpec m : spec.metricSpecs()) {
-        require(names, m.column(), "metric (--metric)");
-      }
-      for (String c : spec.covariates()) {
-        require(names, c, "covariate (--covariates)");
-      }
-      valueCols = valueColumns(spec);
-    }
+    boolean counts = spec.inputKind() == InputKind.COUNTS;
+    List<String> valueCols = requiredValueColumns(names, spec, counts);
     Column experiment =
         names.contains(spec.experimentCol())
             ? key(schema, spec.experimentCol())
@@ -158,11 +148,50 @@ public final class ValidationStage {
             ? key(schema, spec.segmentCol())
             : lit(JobSpec.SINGLE_SEGMENT);
     Column arm = canonicalArm(key(schema, spec.armCol()));
-
-    List<Column> values = new ArrayList<>();
-    Column reason = lit(null).cast("string");
     // Built from the last check to the first, so the first failing check names the reason.
     List<Column[]> checks = new ArrayList<>();
+    keyChecks(names, spec, experiment, segment, arm, checks);
+    List<Column> values = valueChecks(schema, valueCols, counts, spec, checks);
+    if (counts) {
+      values = countChecks(spec, values, checks);
+    }
+    Column reason = lit(null).cast("string");
+    for (int i = checks.size() - 1; i >= 0; i--) {
+      reason = when(checks.get(i)[0], checks.get(i)[1]).otherwise(reason);
+    }
+    return new Projection(experiment, segment, arm, reason, values);
+  }
+
+  /** The value columns stage 1 reads, each checked to exist (in the order of the option table). */
+  private static List<String> requiredValueColumns(
+      List<String> names, JobSpec spec, boolean counts) {
+    if (counts) {
+      List<String> valueCols = countColumns(spec);
+      for (String c : valueCols) {
+        require(names, c, "count column of --input-kind counts");
+      }
+      return valueCols;
+    }
+    for (MetricSpec m : spec.metricSpecs()) {
+      require(names, m.column(), "metric (--metric)");
+    }
+    for (String c : spec.covariates()) {
+      require(names, c, "covariate (--covariates)");
+    }
+    return valueColumns(spec);
+  }
+
+  /**
+   * The checks of a row's keys: malformed line, missing ids, ids that are not UTF-8, a missing
+   * cluster or unit, a duplicate unit, an unknown arm.
+   */
+  private static void keyChecks(
+      List<String> names,
+      JobSpec spec,
+      Column experiment,
+      Column segment,
+      Column arm,
+      List<Column[]> checks) {
     if (names.contains(Columns.CORRUPT_RECORD)) {
       checks.add(
           new Column[] {col(Columns.CORRUPT_RECORD).isNotNull(), lit(Columns.MALFORMED_LINE)});
@@ -171,8 +200,7 @@ public final class ValidationStage {
     checks.add(new Column[] {segment.isNull(), lit("null:" + spec.segmentCol())});
     checks.add(new Column[] {arm.isNull(), lit("null:" + spec.armCol())});
     if (names.contains(Columns.CORRUPT_RECORD)
-        && java.nio.charset.Charset.forName(spec.csvEncoding())
-            .equals(java.nio.charset.StandardCharsets.UTF_8)) {
+        && Charset.forName(spec.csvEncoding()).equals(StandardCharsets.UTF_8)) {
       // Bytes that are not UTF-8 decode to U+FFFD, which would merge 'café' and 'cafè' of a
       // Latin-1 file into one id; such rows are quarantined and the README names the option.
       String bad = REPLACEMENT;
@@ -194,6 +222,19 @@ public final class ValidationStage {
       known.add(spec.controlArm());
       checks.add(new Column[] {arm.isin(known.toArray()).unary_$bang(), lit("unknown_arm")});
     }
+  }
+
+  /**
+   * The value columns as doubles, with their checks: missing, not numeric, not finite, out of
+   * range, and (a binary metric of unit rows) neither 0 nor 1.
+   */
+  private static List<Column> valueChecks(
+      StructType schema,
+      List<String> valueCols,
+      boolean counts,
+      JobSpec spec,
+      List<Column[]> checks) {
+    List<Column> values = new ArrayList<>();
     for (String c : valueCols) {
       DataType t = schema.apply(c).dataType();
       Column raw = col(quote(c));
@@ -211,13 +252,7 @@ public final class ValidationStage {
             new Column[] {v.notEqual(lit(0.0)).and(v.notEqual(lit(1.0))), lit("not_binary:" + c)});
       }
     }
-    if (counts) {
-      values = countChecks(spec, values, checks);
-    }
-    for (int i = checks.size() - 1; i >= 0; i--) {
-      reason = when(checks.get(i)[0], checks.get(i)[1]).otherwise(reason);
-    }
-    return new Projection(experiment, segment, arm, reason, values);
+    return values;
   }
 
   /** The columns of an aggregated input: n and conversions (binary) or n, sum, sum_sq. */
@@ -267,7 +302,7 @@ public final class ValidationStage {
   /** The columns of the binary metrics. */
   static List<String> binaryColumns(JobSpec spec) {
     List<String> b = new ArrayList<>();
-    for (io.segfx.model.MetricSpec m : spec.metricSpecs()) {
+    for (MetricSpec m : spec.metricSpecs()) {
       if (m.binary()) {
         b.add(m.column());
       }

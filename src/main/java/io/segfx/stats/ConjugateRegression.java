@@ -1,21 +1,25 @@
 package io.segfx.stats;
 
+import java.util.Arrays;
+
 /**
- * The conjugate Bayesian linear regression of seed notebook section 6 for {@code Y ~ 1 + treated +
- * z}, computed from the two arms' exact sums. With prior {@code beta | sigma^2 ~ N(0, sigma^2 V0)},
- * {@code V0 = v0 I}, and {@code sigma^2 ~ InvGamma(a0, b0)} (Gelman et al., BDA3 section 14.8;
- * Murphy 2007, section 7.6):
+ * The conjugate Bayesian linear regression of seed notebook sections 6 and 10, the one kernel of
+ * both jobs: the segment job's {@code Y ~ 1 + treated + z} from two arms' exact sums, and the
+ * causal-impact counterfactual's {@code y ~ 1 + controls (+ trend)} from the pre-period rows. With
+ * prior {@code beta | sigma^2 ~ N(0, sigma^2 V0)}, {@code V0 = v0 I}, and {@code sigma^2 ~
+ * InvGamma(a0, b0)} (Gelman et al., BDA3 section 14.8; Murphy 2007, section 7.6):
  *
  * <pre>
  *   Vn^{-1} = X'X + I / v0,   beta_n = Vn X'y,   a_n = a0 + n/2
- *   b_n = b0 + (y'y - beta_n' Vn^{-1} beta_n) / 2
+ *   b_n = b0 + (y'y - beta_n' Vn^{-1} beta_n) / 2 = b0 + (y'y - beta_n' X'y) / 2
  * </pre>
  *
- * and the marginal posterior of the treatment coefficient is Student-t with {@code 2 a_n} degrees
- * of freedom, location {@code beta_n[1]} and scale {@code sqrt(b_n / a_n [Vn]_11)}. The normal
- * equations are formed from the exact sums, rounded once to double-double, and solved in
- * double-double arithmetic ({@link DoubleDouble}, about 32 digits), so outcomes far from zero (y'y
- * ~ 1e18 n) keep some 14 digits through the cancellation in {@code y'y - beta_n' X'y}.
+ * and the marginal posterior of coefficient j is Student-t with {@code 2 a_n} degrees of freedom,
+ * location {@code beta_n[j]} and scale {@code sqrt(b_n / a_n [Vn]_jj)}. The normal equations are
+ * held in double-double ({@link DoubleDouble}, about 32 digits): from exact sums they are rounded
+ * once, from rows each product is exact and only the sums round. They are solved by Gauss–Jordan
+ * elimination in double-double, so outcomes far from zero (y'y ~ 1e18 n) keep some 14 digits
+ * through the cancellation in {@code y'y - beta_n' X'y}.
  */
 public final class ConjugateRegression {
   /** The notebook's prior: V0 = 1e6 I, a0 = b0 = 1e-3. */
@@ -24,10 +28,24 @@ public final class ConjugateRegression {
   public static final double A0_DEFAULT = 1e-3;
   public static final double B0_DEFAULT = 1e-3;
 
+  /** Column of the treatment indicator in the two-arm design. */
+  private static final int TREATED = 1;
+
   private ConjugateRegression() {}
 
   /**
-   * Fits the model; null when an arm is empty.
+   * The posterior of every coefficient.
+   *
+   * @param beta beta_n
+   * @param vn the computed columns of V_n (rows of the others are NaN)
+   * @param an a_n
+   * @param bn b_n
+   */
+  record Fit(double[] beta, double[][] vn, double an, double bn) {}
+
+  /**
+   * The posterior of the treatment coefficient of {@code Y ~ 1 + treated + z} from the arms' exact
+   * sums; null when an arm is empty or the normal equations are singular.
    *
    * @param y column of the outcome, {@code z} columns of the covariates
    * @param v0 prior variance scale V0 = v0 I (> 0)
@@ -45,26 +63,19 @@ public final class ConjugateRegression {
     if (control == null || treatment == null || control.count() == 0 || treatment.count() == 0) {
       return null;
     }
-    Checks.positive("v0", v0);
     int k = z.length;
     int p = k + 2;
-    DoubleDouble[][] a = new DoubleDouble[p][p + 2];
+    DoubleDouble[][] xtx = new DoubleDouble[p][p];
     long n = control.count() + treatment.count();
-    DoubleDouble ridge = DoubleDouble.of(1.0 / v0);
-    a[0][0] = DoubleDouble.of(n).add(ridge);
-    a[0][1] = DoubleDouble.of(treatment.count());
-    a[1][1] = a[0][1].add(ridge);
+    xtx[0][0] = DoubleDouble.of(n);
+    xtx[0][1] = DoubleDouble.of(treatment.count());
+    xtx[1][1] = xtx[0][1];
     for (int i = 0; i < k; i++) {
-      a[0][2 + i] = dec(control.sumExact(z[i]).add(treatment.sumExact(z[i])));
-      a[1][2 + i] = dec(treatment.sumExact(z[i]));
+      xtx[0][2 + i] = dec(control.sumExact(z[i]).add(treatment.sumExact(z[i])));
+      xtx[1][2 + i] = dec(treatment.sumExact(z[i]));
       for (int j = i; j < k; j++) {
-        DoubleDouble q = dec(control.crossExact(z[i], z[j]).add(treatment.crossExact(z[i], z[j])));
-        a[2 + i][2 + j] = i == j ? q.add(ridge) : q;
-      }
-    }
-    for (int r = 0; r < p; r++) {
-      for (int c = 0; c < r; c++) {
-        a[r][c] = a[c][r];
+        xtx[2 + i][2 + j] =
+            dec(control.crossExact(z[i], z[j]).add(treatment.crossExact(z[i], z[j])));
       }
     }
     DoubleDouble[] xty = new DoubleDouble[p];
@@ -73,23 +84,107 @@ public final class ConjugateRegression {
     for (int i = 0; i < k; i++) {
       xty[2 + i] = dec(control.crossExact(z[i], y).add(treatment.crossExact(z[i], y)));
     }
-    for (int r = 0; r < p; r++) {
-      a[r][p] = xty[r];
-      a[r][p + 1] = r == 1 ? DoubleDouble.ONE : DoubleDouble.ZERO;
+    DoubleDouble yty = dec(control.crossExact(y, y).add(treatment.crossExact(y, y)));
+    Fit f = solve(xtx, xty, yty, n, v0, a0, b0, new int[] {TREATED});
+    if (f == null) {
+      return null;
     }
-    DoubleDouble[][] sol = solve(a, p);
-    if (sol == null) {
+    double vtt = f.vn()[TREATED][TREATED];
+    return new NigPosterior(f.beta()[TREATED], Math.sqrt(f.bn() / f.an() * vtt), 2 * f.an());
+  }
+
+  /**
+   * The posterior from design rows, with every column of V_n; null when the normal equations are
+   * singular.
+   *
+   * @param x design rows (each starting with the intercept's 1)
+   * @param y outcomes
+   */
+  static Fit fit(double[][] x, double[] y, double v0, double a0, double b0) {
+    int n = y.length;
+    int p = x[0].length;
+    DoubleDouble[][] xtx = new DoubleDouble[p][p];
+    DoubleDouble[] xty = new DoubleDouble[p];
+    for (int j = 0; j < p; j++) {
+      xty[j] = DoubleDouble.ZERO;
+      for (int k = j; k < p; k++) {
+        xtx[j][k] = DoubleDouble.ZERO;
+      }
+    }
+    DoubleDouble yty = DoubleDouble.ZERO;
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < p; j++) {
+        xty[j] = xty[j].add(DoubleDouble.product(x[i][j], y[i]));
+        for (int k = j; k < p; k++) {
+          xtx[j][k] = xtx[j][k].add(DoubleDouble.product(x[i][j], x[i][k]));
+        }
+      }
+      yty = yty.add(DoubleDouble.product(y[i], y[i]));
+    }
+    int[] all = new int[p];
+    for (int j = 0; j < p; j++) {
+      all[j] = j;
+    }
+    return solve(xtx, xty, yty, n, v0, a0, b0, all);
+  }
+
+  /**
+   * The kernel: solves {@code (X'X + I/v0) [beta_n | Vn e_c ...] = [X'y | e_c ...]} for the
+   * requested columns c of V_n, then forms a_n and b_n.
+   *
+   * @param xtx X'X, upper triangle (the lower is not read)
+   * @return the posterior, or null when the system is singular
+   */
+  private static Fit solve(
+      DoubleDouble[][] xtx,
+      DoubleDouble[] xty,
+      DoubleDouble yty,
+      long n,
+      double v0,
+      double a0,
+      double b0,
+      int[] columns) {
+    Checks.positive("v0", v0);
+    int p = xty.length;
+    int width = p + 1 + columns.length;
+    DoubleDouble ridge = DoubleDouble.of(1.0 / v0);
+    DoubleDouble[][] a = new DoubleDouble[p][width];
+    for (int r = 0; r < p; r++) {
+      for (int c = r; c < p; c++) {
+        if (r == c) {
+          a[r][r] = xtx[r][r].add(ridge);
+        } else {
+          a[r][c] = xtx[r][c];
+          a[c][r] = xtx[r][c];
+        }
+      }
+      a[r][p] = xty[r];
+      for (int u = 0; u < columns.length; u++) {
+        a[r][p + 1 + u] = r == columns[u] ? DoubleDouble.ONE : DoubleDouble.ZERO;
+      }
+    }
+    if (!eliminate(a, p)) {
       return null;
     }
     DoubleDouble fitTerm = DoubleDouble.ZERO;
+    double[] beta = new double[p];
     for (int r = 0; r < p; r++) {
-      fitTerm = fitTerm.add(sol[0][r].multiply(xty[r]));
+      DoubleDouble b = a[r][p].divide(a[r][r]);
+      fitTerm = fitTerm.add(b.multiply(xty[r]));
+      beta[r] = b.doubleValue();
     }
-    DoubleDouble yty = dec(control.crossExact(y, y).add(treatment.crossExact(y, y)));
+    double[][] vn = new double[p][p];
+    for (double[] row : vn) {
+      Arrays.fill(row, Double.NaN);
+    }
+    for (int u = 0; u < columns.length; u++) {
+      for (int r = 0; r < p; r++) {
+        vn[r][columns[u]] = a[r][p + 1 + u].divide(a[r][r]).doubleValue();
+      }
+    }
     double an = Checks.positive("a0", a0) + n / 2.0;
     double bn = Checks.positive("b0", b0) + 0.5 * Math.max(0, yty.subtract(fitTerm).doubleValue());
-    double vtt = sol[1][1].doubleValue();
-    return new NigPosterior(sol[0][1].doubleValue(), Math.sqrt(bn / an * vtt), 2 * an);
+    return new Fit(beta, vn, an, bn);
   }
 
   /** An exact sum rounded once to the working precision. */
@@ -97,8 +192,12 @@ public final class ConjugateRegression {
     return DoubleDouble.of(v);
   }
 
-  /** Gauss–Jordan elimination with partial pivoting on [A | b | e_1]; null if singular. */
-  private static DoubleDouble[][] solve(DoubleDouble[][] a, int p) {
+  /**
+   * Gauss–Jordan elimination with partial pivoting on the p rows of [A | right-hand sides], leaving
+   * A diagonal; false if singular.
+   */
+  private static boolean eliminate(DoubleDouble[][] a, int p) {
+    int width = a[0].length;
     for (int col = 0; col < p; col++) {
       int pivot = col;
       for (int r = col + 1; r < p; r++) {
@@ -107,7 +206,7 @@ public final class ConjugateRegression {
         }
       }
       if (a[pivot][col].signum() == 0) {
-        return null;
+        return false;
       }
       DoubleDouble[] t = a[col];
       a[col] = a[pivot];
@@ -117,16 +216,11 @@ public final class ConjugateRegression {
           continue;
         }
         DoubleDouble f = a[r][col].divide(a[col][col]);
-        for (int c = col; c < p + 2; c++) {
+        for (int c = col; c < width; c++) {
           a[r][c] = a[r][c].subtract(f.multiply(a[col][c]));
         }
       }
     }
-    DoubleDouble[][] out = new DoubleDouble[2][p];
-    for (int r = 0; r < p; r++) {
-      out[0][r] = a[r][p].divide(a[r][r]);
-      out[1][r] = a[r][p + 1].divide(a[r][r]);
-    }
-    return out;
+    return true;
   }
 }

@@ -1,10 +1,5 @@
 package io.segfx.stats;
 
-import org.apache.commons.math3.linear.Array2DRowRealMatrix;
-import org.apache.commons.math3.linear.CholeskyDecomposition;
-import org.apache.commons.math3.linear.NonPositiveDefiniteMatrixException;
-import org.apache.commons.math3.linear.RealMatrix;
-
 /**
  * The counterfactual regression of seed notebook section 10: a Bayesian linear regression of a
  * treated series on its control series (and, optionally, a time trend) over the pre-period, with
@@ -39,48 +34,13 @@ public record CounterfactualRegression(double[] betaN, double[][] vn, double an,
    *
    * @param x design rows (each starting with the intercept's 1)
    * @param y outcomes
-   * @return the posterior, or null when X'X + I/v0 is not positive definite numerically
+   * @return the posterior ({@link ConjugateRegression}, the kernel the segment job shares), or null
+   *     when X'X + I/v0 is singular
    */
   public static CounterfactualRegression fit(
       double[][] x, double[] y, double v0, double a0, double b0) {
-    int n = y.length;
-    int p = x[0].length;
-    double[][] a = new double[p][p];
-    double[] xty = new double[p];
-    double yty = 0;
-    for (int i = 0; i < n; i++) {
-      for (int j = 0; j < p; j++) {
-        xty[j] += x[i][j] * y[i];
-        for (int k = j; k < p; k++) {
-          a[j][k] += x[i][j] * x[i][k];
-        }
-      }
-      yty += y[i] * y[i];
-    }
-    for (int j = 0; j < p; j++) {
-      a[j][j] += 1 / v0;
-      for (int k = 0; k < j; k++) {
-        a[j][k] = a[k][j];
-      }
-    }
-    RealMatrix inv;
-    try {
-      inv =
-          new CholeskyDecomposition(new Array2DRowRealMatrix(a), 1e-12, 1e-14)
-              .getSolver()
-              .getInverse();
-    } catch (NonPositiveDefiniteMatrixException
-        | org.apache.commons.math3.linear.NonSymmetricMatrixException e) {
-      return null;
-    }
-    double[] beta = inv.operate(xty);
-    // beta_n' V_n^-1 beta_n = beta_n' X'y, since V_n^-1 beta_n = X'y (beta0 = 0).
-    double quad = 0;
-    for (int j = 0; j < p; j++) {
-      quad += beta[j] * xty[j];
-    }
-    double bn = b0 + 0.5 * Math.max(yty - quad, 0);
-    return new CounterfactualRegression(beta, inv.getData(), a0 + n / 2.0, bn);
+    ConjugateRegression.Fit f = ConjugateRegression.fit(x, y, v0, a0, b0);
+    return f == null ? null : new CounterfactualRegression(f.beta(), f.vn(), f.an(), f.bn());
   }
 
   /** Degrees of freedom of the predictive, 2 a_n. */

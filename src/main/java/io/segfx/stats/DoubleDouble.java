@@ -34,6 +34,12 @@ record DoubleDouble(double hi, double lo) {
     return new DoubleDouble(hi, (double) (n - (long) hi));
   }
 
+  /** The exact product {@code a b} (Dekker's two-product, by {@link Math#fma}). */
+  static DoubleDouble product(double a, double b) {
+    double p = a * b;
+    return new DoubleDouble(p, Math.fma(a, b, -p));
+  }
+
   DoubleDouble add(DoubleDouble o) {
     // Hida-Li-Bailey accurate (IEEE-style) addition: two TwoSums and two renormalisations.
     double s = hi + o.hi;

@@ -2,7 +2,6 @@ package io.segfx.stats;
 
 import java.io.Serializable;
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.util.Arrays;
 
 /**
@@ -40,8 +39,9 @@ public final class ExactMoments implements Serializable {
 
   /**
    * Limbs per sum: a 320-bit window. With {@link #BELOW} = 64 a 106-bit product keeps 87-118 bits
-   * of room above the first product of its sum (a 256-bit window left 12-43, so N(0, 1) data whose
-   * first product was small sent later ones to the slow exact overflow: 18% of W50's scan).
+   * of room above the first product of its sum, so that later, larger products of N(0, 1) data
+   * still land in the window rather than in the slow exact overflow (a 256-bit window leaves only
+   * 12-43 bits).
    */
   static final int LIMBS = 10;
 
@@ -51,7 +51,6 @@ public final class ExactMoments implements Serializable {
   /** A value's mantissa must end below this bit of the window (the top limb takes carries only). */
   private static final int TOP = (LIMBS - 1) * 32;
 
-  private static final long MASK = 0xFFFFFFFFL;
   private static final int UNSET = Integer.MIN_VALUE;
 
   /** Limb additions between carry normalisations: each adds < 2^33, so limbs stay below 2^62. */
@@ -110,15 +109,7 @@ public final class ExactMoments implements Serializable {
     if (q < 1) {
       throw new IllegalArgumentException("q must be >= 1, got " + q);
     }
-    if (products != null && products.length != q * (q + 1) / 2) {
-      throw new IllegalArgumentException(
-          "expected "
-              + q * (q + 1) / 2
-              + " product flags for "
-              + q
-              + " columns, got "
-              + products.length);
-    }
+    ProductFlags.check(q, products);
     this.q = q;
     this.stats = q + q * (q + 1) / 2;
     this.limbs = new long[stats * LIMBS];
@@ -130,20 +121,7 @@ public final class ExactMoments implements Serializable {
   /** (i, j, stat) of every accumulated product. */
   private int[] pairs() {
     if (pairs == null) {
-      int[] p = new int[3 * (stats - q)];
-      int k = 0;
-      int s = q;
-      for (int i = 0; i < q; i++) {
-        for (int j = i; j < q; j++) {
-          if (products == null || products[s - q]) {
-            p[k++] = i;
-            p[k++] = j;
-            p[k++] = s;
-          }
-          s++;
-        }
-      }
-      pairs = Arrays.copyOf(p, k);
+      pairs = ProductFlags.pairs(q, stats, products);
     }
     return pairs;
   }
@@ -271,10 +249,7 @@ public final class ExactMoments implements Serializable {
 
   /** The exact cross product {@code Q_ij = sum_r v_{r,i} v_{r,j}}. */
   public Dyadic crossExact(int i, int j) {
-    int a = Math.min(i, j);
-    int b = Math.max(i, j);
-    // Row-major upper triangle: rows 0..a-1 hold q, q-1, ... entries.
-    int offset = a * q - a * (a - 1) / 2 + (b - a);
+    int offset = ProductFlags.offset(q, i, j);
     if (products != null && !products[offset]) {
       throw new IllegalStateException(
           "the cross product (" + i + ", " + j + ") was not accumulated");
@@ -338,22 +313,8 @@ public final class ExactMoments implements Serializable {
     if (base[s] == UNSET) {
       return Dyadic.ZERO;
     }
-    // After normalisation the low limbs are 32-bit digits and the top limb is signed, so the
-    // big-endian bytes of top, limb_{L-2}, ..., limb_0 are the value in two's complement.
     normalise();
-    byte[] b = new byte[8 + 4 * (LIMBS - 1)];
-    long top = limbs[s * LIMBS + LIMBS - 1];
-    for (int i = 0; i < 8; i++) {
-      b[i] = (byte) (top >>> (56 - 8 * i));
-    }
-    for (int k = LIMBS - 2, at = 8; k >= 0; k--, at += 4) {
-      long d = limbs[s * LIMBS + k];
-      b[at] = (byte) (d >>> 24);
-      b[at + 1] = (byte) (d >>> 16);
-      b[at + 2] = (byte) (d >>> 8);
-      b[at + 3] = (byte) d;
-    }
-    return new Dyadic(new BigInteger(b), base[s]);
+    return Limbs.value(limbs, s * LIMBS, LIMBS, base[s]);
   }
 
   /** Adds x to sum s: its mantissa into the window's limbs, or exactly into the overflow. */
@@ -367,25 +328,12 @@ public final class ExactMoments implements Serializable {
 
   /** Adds x = ±mant 2^low (sign mask m: 0 or -1) to sum s. */
   private void addMantissa(int s, double x, long mant, int low, long m) {
-    int b = base[s];
-    if (b == UNSET) {
-      b = Math.floorDiv(low - BELOW, 32) * 32;
-      base[s] = b;
-    }
-    int off = low - b;
+    int off = low - window(s, low);
     if (off < 0 || off + 53 > TOP) {
       addOverflow(s, Dyadic.of(x));
       return;
     }
-    int k = s * LIMBS + (off >>> 5);
-    int sh = off & 31;
-    long lo = (mant & MASK) << sh;
-    long hi = (mant >>> 32) << sh;
-    // Negation without a branch (signs of centred data are unpredictable): (c ^ m) - m is -c
-    // when m = -1 and c when m = 0.
-    limbs[k] += ((lo & MASK) ^ m) - m;
-    limbs[k + 1] += (((lo >>> 32) + (hi & MASK)) ^ m) - m;
-    limbs[k + 2] += ((hi >>> 32) ^ m) - m;
+    Limbs.addMantissa(limbs, s * LIMBS + (off >>> 5), mant, off & 31, m);
     pending++;
   }
 
@@ -395,30 +343,21 @@ public final class ExactMoments implements Serializable {
    * product's lowest bit, like a sum's: 64 to 95 bits below it, 87 to 118 above its top.
    */
   private void addProduct(int s, double x, double y, long a, long b, int low, long m) {
-    int w = base[s];
-    if (w == UNSET) {
-      w = Math.floorDiv(low - BELOW, 32) * 32;
-      base[s] = w;
-    }
-    int off = low - w;
+    int off = low - window(s, low);
     if (off < 0 || off + 106 > TOP) {
       addOverflow(s, Dyadic.of(x).multiply(Dyadic.of(y)));
       return;
     }
-    long pl = a * b;
-    long ph = Math.multiplyHigh(a, b);
-    int k = s * LIMBS + (off >>> 5);
-    int sh = off & 31;
-    long c0 = (pl & MASK) << sh;
-    long c1 = (pl >>> 32) << sh;
-    long c2 = (ph & MASK) << sh;
-    long c3 = (ph >>> 32) << sh;
-    limbs[k] += ((c0 & MASK) ^ m) - m;
-    limbs[k + 1] += (((c0 >>> 32) + (c1 & MASK)) ^ m) - m;
-    limbs[k + 2] += (((c1 >>> 32) + (c2 & MASK)) ^ m) - m;
-    limbs[k + 3] += (((c2 >>> 32) + (c3 & MASK)) ^ m) - m;
-    limbs[k + 4] += ((c3 >>> 32) ^ m) - m;
+    Limbs.addProduct(limbs, s * LIMBS + (off >>> 5), a, b, off & 31, m);
     pending++;
+  }
+
+  /** The base of sum s's window, placed {@link #BELOW} bits under {@code low} on first use. */
+  private int window(int s, int low) {
+    if (base[s] == UNSET) {
+      base[s] = Math.floorDiv(low - BELOW, 32) * 32;
+    }
+    return base[s];
   }
 
   private void addOverflow(int s, Dyadic v) {
@@ -433,14 +372,7 @@ public final class ExactMoments implements Serializable {
     if (pending == 0) {
       return;
     }
-    for (int s = 0; s < stats; s++) {
-      int o = s * LIMBS;
-      for (int k = 0; k < LIMBS - 1; k++) {
-        long carry = limbs[o + k] >> 32;
-        limbs[o + k] -= carry << 32;
-        limbs[o + k + 1] += carry;
-      }
-    }
+    Limbs.normalise(limbs, stats, LIMBS);
     pending = 0;
   }
 

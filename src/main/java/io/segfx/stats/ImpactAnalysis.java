@@ -3,6 +3,7 @@ package io.segfx.stats;
 import java.util.Arrays;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.sampling.distribution.AhrensDieterMarsagliaTsangGammaSampler;
+import org.apache.commons.rng.sampling.distribution.ContinuousSampler;
 import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
 
 /**
@@ -130,7 +131,7 @@ public final class ImpactAnalysis {
   }
 
   /**
-   * Analyses one series.
+   * /** Analyses one series.
    *
    * @param time time points (any order; duplicates are an error status)
    * @param y outcomes
@@ -145,62 +146,18 @@ public final class ImpactAnalysis {
       boolean[] post,
       Settings s,
       UniformRandomProvider rng) {
-    int n = time.length;
-    Integer[] order = new Integer[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
+    ImpactSeries d = ImpactSeries.sorted(time, y, controls, post);
+    int nPre = d.nPre();
+    int nPost = d.nPost();
+    String problem = d.problem(s.trend());
+    if (problem != null) {
+      return Result.failed(problem, nPre, nPost);
     }
-    Arrays.sort(order, (a, b) -> Double.compare(time[a], time[b]));
-    double[] t = new double[n];
-    double[] yy = new double[n];
-    double[][] c = new double[n][];
-    boolean[] pp = new boolean[n];
-    for (int i = 0; i < n; i++) {
-      t[i] = time[order[i]];
-      yy[i] = y[order[i]];
-      c[i] = controls[order[i]];
-      pp[i] = post[order[i]];
-    }
-    int nPre = 0;
-    int nPost = 0;
-    for (int i = 0; i < n; i++) {
-      if (pp[i]) {
-        nPost++;
-      } else {
-        nPre++;
-      }
-    }
-    for (int i = 1; i < n; i++) {
-      if (t[i] == t[i - 1]) {
-        return Result.failed("duplicate_times", nPre, nPost);
-      }
-    }
-    for (int i = 0; i < n; i++) {
-      boolean bad = !Double.isFinite(yy[i]);
-      for (double v : c[i]) {
-        bad |= !Double.isFinite(v);
-      }
-      if (bad) {
-        return Result.failed(
-            !Double.isFinite(yy[i]) ? "missing_outcome" : "missing_controls", nPre, nPost);
-      }
-    }
-    int p = 1 + c[0].length + (s.trend() ? 1 : 0);
-    if (nPre == 0) {
-      return Result.failed("no_pre_period", nPre, nPost);
-    }
-    if (nPost == 0) {
-      return Result.failed("no_post_period", nPre, nPost);
-    }
-    if (nPre < p + 3) {
-      return Result.failed("too_few_points", nPre, nPost);
-    }
-    double[][] x = new double[n][];
-    for (int i = 0; i < n; i++) {
-      x[i] = row(c[i], (t[i] - t[0]) / Math.max(1, t[n - 1] - t[0]), s.trend());
-    }
-    int[] preIdx = indices(pp, false);
-    int[] postIdx = indices(pp, true);
+    int p = d.columns(s.trend());
+    double[][] x = d.design(s.trend());
+    double[] yy = d.y();
+    int[] preIdx = d.indices(false);
+    int[] postIdx = d.indices(true);
     // The prior's ridge keeps X'X + I/v0 invertible even when the controls are collinear, so
     // the rank is checked on the design itself: a collinear coefficient is set by the prior alone.
     CounterfactualRegression fit = DesignRank.deficient(x, preIdx) ? null : fit(x, yy, preIdx, s);
@@ -208,7 +165,6 @@ public final class ImpactAnalysis {
       return Result.failed("singular_controls", nPre, nPost);
     }
     double dof = fit.dof();
-    double z = FastQuantiles.student(dof, 0.975);
     // Cumulative impact over the post rows: observed sum minus the t-distributed counterfactual
     // sum.
     double[][] postRows = new double[nPost][];
@@ -225,13 +181,30 @@ public final class ImpactAnalysis {
     double cumScale = fit.scale(postRows, ones);
     StudentSummary cum = StudentSummary.of(cumMean, cumScale, dof, 0);
     StudentSummary avg = StudentSummary.of(cumMean / nPost, cumScale / nPost, dof, 0);
-    double pLow = 1 - cum.probPositive();
-    double tail = Math.min(pLow, cum.probPositive());
-    // Relative effect from draws of the counterfactual sum S: (obs - S) / |S|.
-    double[] rel = new double[s.draws()];
+    double[] rel = relative(obsSum, cfSum, cumScale, dof, s.draws(), rng);
+    double[] pre = preFit(fit, x, yy, preIdx, p);
+    double[] placebo = placebo(x, yy, nPre, nPost, p, s);
+    Summary summary = summary(d, s, avg, cum, rel, pre, placebo, cumMean / nPost);
+    if (LOCAL_LEVEL.equals(s.model())) {
+      return LocalLevelImpact.of(x, yy, d.t(), d.post(), nPre, nPost, s, rng, summary);
+    }
+    return new Result(summary, points(fit, x, d, p));
+  }
+
+  /**
+   * The relative effect from draws of the counterfactual sum S, (obs - S) / |S|: its mean and 95%
+   * interval.
+   */
+  private static double[] relative(
+      double obsSum,
+      double cfSum,
+      double cumScale,
+      double dof,
+      int draws,
+      UniformRandomProvider rng) {
+    double[] rel = new double[draws];
     ZigguratSampler.NormalizedGaussian g = ZigguratSampler.NormalizedGaussian.of(rng);
-    org.apache.commons.rng.sampling.distribution.ContinuousSampler chi2 =
-        AhrensDieterMarsagliaTsangGammaSampler.of(rng, dof / 2, 2);
+    ContinuousSampler chi2 = AhrensDieterMarsagliaTsangGammaSampler.of(rng, dof / 2, 2);
     double relSum = 0;
     for (int d = 0; d < rel.length; d++) {
       double sum = cfSum + cumScale * g.sample() / Math.sqrt(chi2.sample() / dof);
@@ -241,7 +214,16 @@ public final class ImpactAnalysis {
     double relMean = relSum / rel.length;
     double relLo = Quantiles.select(rel, 0.025);
     double relHi = Quantiles.select(rel, 0.975);
-    // Pre-period fit.
+    return new double[] {relMean, relLo, relHi};
+  }
+
+  /**
+   * The pre-period fit: R², residual sd, lag-1 autocorrelation of the residuals, and whether it
+   * lies beyond ±1.96/√n_pre (1 or 0).
+   */
+  private static double[] preFit(
+      CounterfactualRegression fit, double[][] x, double[] yy, int[] preIdx, int p) {
+    int nPre = preIdx.length;
     double rss = 0;
     double mean = 0;
     for (int i : preIdx) {
@@ -262,43 +244,70 @@ public final class ImpactAnalysis {
     }
     double r1 = rss > 0 ? r1num / rss : Double.NaN;
     boolean drift = Math.abs(r1) > 1.959963984540054 / Math.sqrt(nPre);
-    double[] placebo = placebo(x, yy, nPre, nPost, p, s);
-    double realAbs = Math.abs(cumMean / nPost);
+    return new double[] {
+      tss > 0 ? 1 - rss / tss : Double.NaN,
+      Math.sqrt(rss / Math.max(1, nPre - p)),
+      r1,
+      drift ? 1 : 0
+    };
+  }
+
+  /** The placebo p-value of the real average impact against the placebo refits' (NaN: none). */
+  private static double placeboP(double[] placebo, double averageImpact) {
+    double realAbs = Math.abs(averageImpact);
     int atLeast = 0;
     for (double v : placebo) {
       atLeast += Math.abs(v) >= realAbs ? 1 : 0;
     }
-    double placeboP = placebo.length == 0 ? Double.NaN : (1.0 + atLeast) / (1.0 + placebo.length);
-    Summary summary =
-        new Summary(
-            OK,
-            nPre,
-            nPost,
-            avg.mean(),
-            avg.sd(),
-            avg.q025(),
-            avg.q975(),
-            avg.probPositive(),
-            cum.mean(),
-            cum.sd(),
-            cum.q025(),
-            cum.q975(),
-            cum.probPositive(),
-            relMean,
-            relLo,
-            relHi,
-            tail,
-            1 - tail,
-            tail < s.alpha() / 2,
-            tss > 0 ? 1 - rss / tss : Double.NaN,
-            Math.sqrt(rss / Math.max(1, nPre - p)),
-            r1,
-            drift,
-            placeboP,
-            placebo.length);
-    if (LOCAL_LEVEL.equals(s.model())) {
-      return localLevel(x, yy, t, pp, nPre, nPost, s, rng, summary);
-    }
+    return placebo.length == 0 ? Double.NaN : (1.0 + atLeast) / (1.0 + placebo.length);
+  }
+
+  /** The regression's summary. */
+  private static Summary summary(
+      ImpactSeries d,
+      Settings s,
+      StudentSummary avg,
+      StudentSummary cum,
+      double[] rel,
+      double[] pre,
+      double[] placebo,
+      double averageImpact) {
+    double tail = Math.min(1 - cum.probPositive(), cum.probPositive());
+    return new Summary(
+        OK,
+        d.nPre(),
+        d.nPost(),
+        avg.mean(),
+        avg.sd(),
+        avg.q025(),
+        avg.q975(),
+        avg.probPositive(),
+        cum.mean(),
+        cum.sd(),
+        cum.q025(),
+        cum.q975(),
+        cum.probPositive(),
+        rel[0],
+        rel[1],
+        rel[2],
+        tail,
+        1 - tail,
+        tail < s.alpha() / 2,
+        pre[0],
+        pre[1],
+        pre[2],
+        pre[3] != 0,
+        placeboP(placebo, averageImpact),
+        placebo.length);
+  }
+
+  /** Per time point: the counterfactual's t interval, and the running cumulative impact's. */
+  private static Point[] points(CounterfactualRegression fit, double[][] x, ImpactSeries d, int p) {
+    double[] t = d.t();
+    double[] yy = d.y();
+    boolean[] pp = d.post();
+    int n = x.length;
+    double z = FastQuantiles.student(fit.dof(), 0.975);
     Point[] points = new Point[n];
     double runObs = 0;
     double runCf = 0;
@@ -328,122 +337,7 @@ public final class ImpactAnalysis {
       points[i] =
           new Point(t[i], pp[i], yy[i], m, cl, ch, yy[i] - m, yy[i] - ch, yy[i] - cl, cm, cq1, cq2);
     }
-    return new Result(summary, points);
-  }
-
-  /**
-   * The local-level model's figures from its Gibbs draws ({@link LocalLevelModel}); the pre-period
-   * diagnostics and the placebo check stay those of the regression fit (they guard the choice of
-   * controls, which both models share).
-   */
-  private static Result localLevel(
-      double[][] x,
-      double[] y,
-      double[] t,
-      boolean[] post,
-      int nPre,
-      int nPost,
-      Settings s,
-      UniformRandomProvider rng,
-      Summary reg) {
-    int n = x.length;
-    double[][] xr = new double[n][];
-    for (int i = 0; i < n; i++) {
-      // The level carries the intercept.
-      xr[i] = Arrays.copyOfRange(x[i], 1, x[i].length);
-    }
-    double[][] cf;
-    try {
-      cf = LocalLevelModel.counterfactualDraws(xr, y, nPre, s.burn(), s.gibbsDraws(), s.v0(), rng);
-    } catch (org.apache.commons.math3.linear.NonPositiveDefiniteMatrixException
-        | org.apache.commons.math3.linear.NonSymmetricMatrixException e) {
-      return Result.failed("singular_controls", nPre, nPost);
-    }
-    int d = cf.length;
-    double[] cum = new double[d];
-    double[] avg = new double[d];
-    double[] rel = new double[d];
-    double obs = 0;
-    for (int i = nPre; i < n; i++) {
-      obs += y[i];
-    }
-    long below = 0;
-    long above = 0;
-    for (int k = 0; k < d; k++) {
-      double sum = 0;
-      for (int i = nPre; i < n; i++) {
-        sum += cf[k][i];
-      }
-      cum[k] = obs - sum;
-      avg[k] = cum[k] / nPost;
-      rel[k] = cum[k] / Math.abs(sum);
-      below += cum[k] <= 0 ? 1 : 0;
-      above += cum[k] >= 0 ? 1 : 0;
-    }
-    double tail = (double) Math.min(below, above) / d;
-    DrawSummary a = DrawSummary.of(avg, 0);
-    DrawSummary c = DrawSummary.of(cum, 0);
-    DrawSummary r = DrawSummary.of(rel, 0);
-    boolean significant =
-        Quantiles.select(cum.clone(), s.alpha() / 2) > 0
-            || Quantiles.select(cum.clone(), 1 - s.alpha() / 2) < 0;
-    Summary summary =
-        new Summary(
-            OK,
-            nPre,
-            nPost,
-            a.mean(),
-            a.sd(),
-            a.q025(),
-            a.q975(),
-            a.probPositive(),
-            c.mean(),
-            c.sd(),
-            c.q025(),
-            c.q975(),
-            c.probPositive(),
-            r.mean(),
-            r.q025(),
-            r.q975(),
-            tail,
-            1 - tail,
-            significant,
-            reg.preR2(),
-            reg.preResidualSd(),
-            reg.preResidualAutocorrelation(),
-            reg.residualDriftFlag(),
-            reg.placeboP(),
-            reg.placebos());
-    Point[] points = new Point[n];
-    double[] col = new double[d];
-    double[] run = new double[d];
-    for (int i = 0; i < n; i++) {
-      double m = 0;
-      for (int k = 0; k < d; k++) {
-        col[k] = cf[k][i];
-        m += col[k];
-      }
-      m /= d;
-      double lo = Quantiles.select(col, 0.025);
-      double hi = Quantiles.select(col, 0.975);
-      double cm = Double.NaN;
-      double cl = Double.NaN;
-      double ch = Double.NaN;
-      if (post[i]) {
-        double sum = 0;
-        for (int k = 0; k < d; k++) {
-          run[k] += y[i] - cf[k][i];
-          sum += run[k];
-          col[k] = run[k];
-        }
-        cm = sum / d;
-        cl = Quantiles.select(col, 0.025);
-        ch = Quantiles.select(col, 0.975);
-      }
-      points[i] =
-          new Point(t[i], post[i], y[i], m, lo, hi, y[i] - m, y[i] - hi, y[i] - lo, cm, cl, ch);
-    }
-    return new Result(summary, points);
+    return points;
   }
 
   /** Average impact means of the placebo refits inside the pre-period (see the class comment). */
@@ -487,30 +381,5 @@ public final class ImpactAnalysis {
       ys[k] = y[rows[k]];
     }
     return CounterfactualRegression.fit(xs, ys, s.v0(), s.a0(), s.b0());
-  }
-
-  private static double[] row(double[] controls, double trend, boolean withTrend) {
-    double[] r = new double[1 + controls.length + (withTrend ? 1 : 0)];
-    r[0] = 1;
-    System.arraycopy(controls, 0, r, 1, controls.length);
-    if (withTrend) {
-      r[r.length - 1] = trend;
-    }
-    return r;
-  }
-
-  private static int[] indices(boolean[] post, boolean which) {
-    int k = 0;
-    for (boolean b : post) {
-      k += b == which ? 1 : 0;
-    }
-    int[] out = new int[k];
-    k = 0;
-    for (int i = 0; i < post.length; i++) {
-      if (post[i] == which) {
-        out[k++] = i;
-      }
-    }
-    return out;
   }
 }

@@ -1,5 +1,15 @@
 package io.segfx.stats;
 
+import java.util.Arrays;
+import org.apache.commons.math3.exception.MathIllegalStateException;
+import org.apache.commons.math3.optim.InitialGuess;
+import org.apache.commons.math3.optim.MaxEval;
+import org.apache.commons.math3.optim.PointValuePair;
+import org.apache.commons.math3.optim.SimpleBounds;
+import org.apache.commons.math3.optim.nonlinear.scalar.GoalType;
+import org.apache.commons.math3.optim.nonlinear.scalar.ObjectiveFunction;
+import org.apache.commons.math3.optim.nonlinear.scalar.noderiv.BOBYQAOptimizer;
+
 /**
  * A prior for experiment-level effects learned from many experiments by empirical Bayes (Deng 2015,
  * "Objective Bayesian two sample hypothesis testing for online controlled experiments", WWW '15
@@ -66,7 +76,21 @@ public record LearnedPrior(
     }
     var = Math.max(var / n, 1e-300);
     int k = components;
-    // Parameters packed as [pi_1..pi_k, mu_1..mu_k, sigma²_1..sigma²_k].
+    int[] it = new int[1];
+    double[] theta = squarem(start(k, mean, var), m, v, k, var, it);
+    theta = polish(theta, m, v, k, Math.sqrt(var));
+    double ll = logLik(theta, m, v, k);
+    double[] pi = Arrays.copyOfRange(theta, 0, k);
+    double[] mu = Arrays.copyOfRange(theta, k, 2 * k);
+    double[] sd = new double[k];
+    for (int c = 0; c < k; c++) {
+      sd[c] = Math.sqrt(theta[2 * k + c]);
+    }
+    return new LearnedPrior(pi, mu, sd, ll, it[0]);
+  }
+
+  /** EM's starting point, packed as [pi_1..pi_k, mu_1..mu_k, sigma²_1..sigma²_k]. */
+  private static double[] start(int k, double mean, double var) {
     double[] theta = new double[3 * k];
     if (k == 1) {
       theta[0] = 1;
@@ -81,15 +105,22 @@ public record LearnedPrior(
       theta[4] = var / 100;
       theta[5] = var;
     }
-    // EM is monotone but slow for variance components; SQUAREM (Varadhan & Roland 2008, Scand. J.
-    // Statist. 35:335) extrapolates two EM steps and falls back to plain EM whenever the
-    // extrapolated point is invalid or lowers the likelihood, so the fit stays monotone.
-    double ll = logLik(theta, m, v, k);
-    int it = 0;
-    while (it < MAX_ITERATIONS) {
+    return theta;
+  }
+
+  /**
+   * EM accelerated by SQUAREM (Varadhan &amp; Roland 2008, Scand. J. Statist. 35:335): EM is
+   * monotone but slow for variance components, so two EM steps are extrapolated, falling back to
+   * plain EM whenever the extrapolated point is invalid or lowers the likelihood, so the fit stays
+   * monotone. Stops when no parameter moves by more than 1e-10 (relative) or after {@link
+   * #MAX_ITERATIONS} EM steps, whose count goes to {@code it[0]}.
+   */
+  private static double[] squarem(
+      double[] theta, double[] m, double[] v, int k, double var, int[] it) {
+    while (it[0] < MAX_ITERATIONS) {
       double[] t1 = emStep(theta, m, v, k);
       double[] t2 = emStep(t1, m, v, k);
-      it += 2;
+      it[0] += 2;
       double rr = 0;
       double vv = 0;
       for (int j = 0; j < theta.length; j++) {
@@ -109,13 +140,12 @@ public record LearnedPrior(
         }
         if (valid(jump, k)) {
           double[] stabilised = emStep(jump, m, v, k);
-          it++;
+          it[0]++;
           if (logLik(stabilised, m, v, k) >= logLik(t2, m, v, k)) {
             next = stabilised;
           }
         }
       }
-      double nl = logLik(next, m, v, k);
       double change = 0;
       for (int j = 0; j < theta.length; j++) {
         change =
@@ -124,20 +154,11 @@ public record LearnedPrior(
                 Math.abs(next[j] - theta[j]) / (Math.abs(theta[j]) + Math.sqrt(var) * 1e-6));
       }
       theta = next;
-      ll = nl;
       if (change < 1e-10) {
         break;
       }
     }
-    theta = polish(theta, m, v, k, Math.sqrt(var));
-    ll = logLik(theta, m, v, k);
-    double[] pi = java.util.Arrays.copyOfRange(theta, 0, k);
-    double[] mu = java.util.Arrays.copyOfRange(theta, k, 2 * k);
-    double[] sd = new double[k];
-    for (int c = 0; c < k; c++) {
-      sd[c] = Math.sqrt(theta[2 * k + c]);
-    }
-    return new LearnedPrior(pi, mu, sd, ll, it);
+    return theta;
   }
 
   /**
@@ -175,39 +196,40 @@ public record LearnedPrior(
       x[o + 2 * c] = Math.min(Math.max(x[o + 2 * c], lo[o + 2 * c]), hi[o + 2 * c]);
       x[o + 2 * c + 1] = Math.min(Math.max(x[o + 2 * c + 1], 0), 100);
     }
-    final int off = o;
-    java.util.function.Function<double[], double[]> unpack =
-        p -> {
-          double[] t = new double[3 * k];
-          if (k == 2) {
-            t[0] = 1 / (1 + Math.exp(-p[0]));
-            t[1] = 1 - t[0];
-          } else {
-            t[0] = 1;
-          }
-          for (int c = 0; c < k; c++) {
-            t[k + c] = p[off + 2 * c] * scale;
-            double sd = p[off + 2 * c + 1] * scale;
-            t[2 * k + c] = sd * sd;
-          }
-          return t;
-        };
+    int off = o;
     try {
-      org.apache.commons.math3.optim.PointValuePair best =
-          new org.apache.commons.math3.optim.nonlinear.scalar.noderiv.BOBYQAOptimizer(
-                  2 * n + 1, 0.05, 1e-11)
+      PointValuePair best =
+          new BOBYQAOptimizer(2 * n + 1, 0.05, 1e-11)
               .optimize(
-                  new org.apache.commons.math3.optim.MaxEval(20_000),
-                  new org.apache.commons.math3.optim.nonlinear.scalar.ObjectiveFunction(
-                      p -> logLik(unpack.apply(p), m, v, k)),
-                  org.apache.commons.math3.optim.nonlinear.scalar.GoalType.MAXIMIZE,
-                  new org.apache.commons.math3.optim.InitialGuess(x),
-                  new org.apache.commons.math3.optim.SimpleBounds(lo, hi));
-      double[] t = unpack.apply(best.getPoint());
+                  new MaxEval(20_000),
+                  new ObjectiveFunction(p -> logLik(unpack(p, k, off, scale), m, v, k)),
+                  GoalType.MAXIMIZE,
+                  new InitialGuess(x),
+                  new SimpleBounds(lo, hi));
+      double[] t = unpack(best.getPoint(), k, off, scale);
       return logLik(t, m, v, k) > logLik(theta, m, v, k) ? t : theta;
-    } catch (org.apache.commons.math3.exception.MathIllegalStateException e) {
+    } catch (MathIllegalStateException e) {
       return theta;
     }
+  }
+
+  /**
+   * The packed parameters of a point of {@link #polish}'s search (logit weight at 0 when k = 2).
+   */
+  private static double[] unpack(double[] p, int k, int off, double scale) {
+    double[] t = new double[3 * k];
+    if (k == 2) {
+      t[0] = 1 / (1 + Math.exp(-p[0]));
+      t[1] = 1 - t[0];
+    } else {
+      t[0] = 1;
+    }
+    for (int c = 0; c < k; c++) {
+      t[k + c] = p[off + 2 * c] * scale;
+      double sd = p[off + 2 * c + 1] * scale;
+      t[2 * k + c] = sd * sd;
+    }
+    return t;
   }
 
   private static boolean valid(double[] t, int k) {

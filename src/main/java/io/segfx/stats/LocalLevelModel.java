@@ -103,7 +103,6 @@ public final class LocalLevelModel {
       double v0,
       UniformRandomProvider rng) {
     int n = x.length;
-    int k = x[0].length;
     double mean = 0;
     for (int t = 0; t < nPre; t++) {
       mean += y[t];
@@ -121,43 +120,86 @@ public final class LocalLevelModel {
     for (int t = 0; t < nPre; t++) {
       ys[t] = (y[t] - mean) / sd;
     }
-    // Regression conditional precomputations: V = (I/v0 + X'X)^-1 on the pre rows.
-    double[][] xtx = new double[k][k];
-    for (int t = 0; t < nPre; t++) {
-      for (int i = 0; i < k; i++) {
-        for (int j = 0; j < k; j++) {
-          xtx[i][j] += x[t][i] * x[t][j];
-        }
+    Gibbs g = new Gibbs(x, ys, v0, rng);
+    double[][] out = new double[draws][n];
+    for (int it = 0; it < burn + draws; it++) {
+      g.levelStep();
+      g.regressionStep();
+      if (it >= burn) {
+        g.forecast(out[it - burn], mean, sd);
       }
     }
-    for (int i = 0; i < k; i++) {
-      xtx[i][i] += 1 / v0;
+    return out;
+  }
+
+  /**
+   * The sampler's state on the standardised pre-period: the level path, beta, s2e and s2eta, with
+   * the regression conditional's covariance V = (I/v0 + X'X)^-1 and its Cholesky factor, which do
+   * not change between iterations.
+   */
+  private static final class Gibbs {
+    private static final double A0 = 1e-3;
+    private static final double B0 = 1e-3;
+    private static final double ETA_SHAPE = 16;
+    private static final double ETA_SCALE = 16 * 0.01 * 0.01;
+
+    private final double[][] x;
+    private final double[] ys;
+    private final int nPre;
+    private final int k;
+    private final RealMatrix v;
+    private final RealMatrix cholV;
+    private final UniformRandomProvider rng;
+    private final ZigguratSampler.NormalizedGaussian z;
+    private final double[] beta;
+    private double s2e = 1;
+    private double s2eta = 0.01 * 0.01;
+    private final double[] mu;
+    private final double[] fm;
+    private final double[] fc;
+    private final double[] r;
+
+    Gibbs(double[][] x, double[] ys, double v0, UniformRandomProvider rng) {
+      this.x = x;
+      this.ys = ys;
+      this.nPre = ys.length;
+      this.k = x[0].length;
+      this.rng = rng;
+      RealMatrix[] vs = k > 0 ? covariance(x, nPre, k, v0) : new RealMatrix[2];
+      this.v = vs[0];
+      this.cholV = vs[1];
+      this.z = ZigguratSampler.NormalizedGaussian.of(rng);
+      this.beta = new double[k];
+      this.mu = new double[nPre];
+      this.fm = new double[nPre];
+      this.fc = new double[nPre];
+      this.r = new double[nPre];
     }
-    RealMatrix v = null;
-    RealMatrix cholV = null;
-    if (k > 0) {
+
+    /** V = (I/v0 + X'X)^-1 on the pre rows, and its lower Cholesky factor. */
+    private static RealMatrix[] covariance(double[][] x, int nPre, int k, double v0) {
+      double[][] xtx = new double[k][k];
+      for (int t = 0; t < nPre; t++) {
+        for (int i = 0; i < k; i++) {
+          for (int j = 0; j < k; j++) {
+            xtx[i][j] += x[t][i] * x[t][j];
+          }
+        }
+      }
+      for (int i = 0; i < k; i++) {
+        xtx[i][i] += 1 / v0;
+      }
       RealMatrix inv =
           new CholeskyDecomposition(new Array2DRowRealMatrix(xtx), 1e-9, 1e-14)
               .getSolver()
               .getInverse();
       // The computed inverse is symmetric only to rounding: symmetrise before factorising it.
-      v = inv.add(inv.transpose()).scalarMultiply(0.5);
-      cholV = new CholeskyDecomposition(v, 1e-9, 1e-14).getL();
+      RealMatrix v = inv.add(inv.transpose()).scalarMultiply(0.5);
+      return new RealMatrix[] {v, new CholeskyDecomposition(v, 1e-9, 1e-14).getL()};
     }
-    ZigguratSampler.NormalizedGaussian z = ZigguratSampler.NormalizedGaussian.of(rng);
-    double a0 = 1e-3;
-    double b0 = 1e-3;
-    double etaShape = 16;
-    double etaScale = 16 * 0.01 * 0.01;
-    double[] beta = new double[k];
-    double s2e = 1;
-    double s2eta = 0.01 * 0.01;
-    double[] mu = new double[nPre];
-    double[] fm = new double[nPre];
-    double[] fc = new double[nPre];
-    double[] r = new double[nPre];
-    double[][] out = new double[draws][n];
-    for (int it = 0; it < burn + draws; it++) {
+
+    /** The level path given beta and s2e, then s2eta given the path. */
+    void levelStep() {
       for (int t = 0; t < nPre; t++) {
         r[t] = ys[t] - dot(x[t], beta);
       }
@@ -166,44 +208,47 @@ public final class LocalLevelModel {
       for (int t = 1; t < nPre; t++) {
         ssEta += (mu[t] - mu[t - 1]) * (mu[t] - mu[t - 1]);
       }
-      s2eta = 1 / gamma(rng, etaShape + (nPre - 1) / 2.0, etaScale + ssEta / 2);
-      // beta, s2e | mu: conjugate regression of ys - mu on x.
+      s2eta = 1 / gamma(rng, ETA_SHAPE + (nPre - 1) / 2.0, ETA_SCALE + ssEta / 2);
+    }
+
+    /** beta and s2e given the level: the conjugate regression of ys - mu on x. */
+    void regressionStep() {
+      double yy = 0;
+      if (k == 0) {
+        for (int t = 0; t < nPre; t++) {
+          yy += (ys[t] - mu[t]) * (ys[t] - mu[t]);
+        }
+        s2e = 1 / gamma(rng, A0 + nPre / 2.0, B0 + yy / 2);
+        return;
+      }
       double quad = 0;
-      if (k > 0) {
-        double[] xty = new double[k];
-        for (int t = 0; t < nPre; t++) {
-          for (int i = 0; i < k; i++) {
-            xty[i] += x[t][i] * (ys[t] - mu[t]);
-          }
-        }
-        double[] bn = v.operate(xty);
+      double[] xty = new double[k];
+      for (int t = 0; t < nPre; t++) {
         for (int i = 0; i < k; i++) {
-          quad += bn[i] * xty[i];
+          xty[i] += x[t][i] * (ys[t] - mu[t]);
         }
-        double yy = 0;
-        for (int t = 0; t < nPre; t++) {
-          yy += (ys[t] - mu[t]) * (ys[t] - mu[t]);
-        }
-        s2e = 1 / gamma(rng, a0 + nPre / 2.0, b0 + Math.max(yy - quad, 1e-12) / 2);
-        double[] e = new double[k];
-        for (int i = 0; i < k; i++) {
-          e[i] = z.sample();
-        }
-        double[] le = cholV.operate(e);
-        for (int i = 0; i < k; i++) {
-          beta[i] = bn[i] + Math.sqrt(s2e) * le[i];
-        }
-      } else {
-        double yy = 0;
-        for (int t = 0; t < nPre; t++) {
-          yy += (ys[t] - mu[t]) * (ys[t] - mu[t]);
-        }
-        s2e = 1 / gamma(rng, a0 + nPre / 2.0, b0 + yy / 2);
       }
-      if (it < burn) {
-        continue;
+      double[] bn = v.operate(xty);
+      for (int i = 0; i < k; i++) {
+        quad += bn[i] * xty[i];
       }
-      double[] row = out[it - burn];
+      for (int t = 0; t < nPre; t++) {
+        yy += (ys[t] - mu[t]) * (ys[t] - mu[t]);
+      }
+      s2e = 1 / gamma(rng, A0 + nPre / 2.0, B0 + Math.max(yy - quad, 1e-12) / 2);
+      double[] e = new double[k];
+      for (int i = 0; i < k; i++) {
+        e[i] = z.sample();
+      }
+      double[] le = cholV.operate(e);
+      for (int i = 0; i < k; i++) {
+        beta[i] = bn[i] + Math.sqrt(s2e) * le[i];
+      }
+    }
+
+    /** One kept draw of every row's counterfactual, in the outcome's units, into row. */
+    void forecast(double[] row, double mean, double sd) {
+      int n = x.length;
       double se = Math.sqrt(s2e);
       for (int t = 0; t < nPre; t++) {
         row[t] = mean + sd * (mu[t] + dot(x[t], beta) + se * z.sample());
@@ -215,7 +260,6 @@ public final class LocalLevelModel {
         row[t] = mean + sd * (level + dot(x[t], beta) + se * z.sample());
       }
     }
-    return out;
   }
 
   private static double gamma(UniformRandomProvider rng, double shape, double rate) {

@@ -120,4 +120,31 @@ class ArchitectureTest {
             .because("the command line is the outermost layer"),
         "io.segfx.cli");
   }
+
+  @Test
+  void nothingDependsOnTheTools() {
+    assertHolds(
+        noClasses()
+            .that()
+            .resideOutsideOfPackage("io.segfx.tools..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("io.segfx.tools..")
+            .because(
+                "the calibration study and the benchmarks use the application, not the reverse"),
+        "io.segfx.tools");
+  }
+
+  @Test
+  void generatorsRunNoJob() {
+    assertHolds(
+        noClasses()
+            .that()
+            .resideInAPackage("io.segfx.sim..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("io.segfx.job..")
+            .because("sim generates data; whatever runs a job on it is a tool"),
+        "io.segfx.sim");
+  }
 }

@@ -1,10 +1,12 @@
-package io.segfx.sim;
+package io.segfx.tools;
 
 import io.segfx.config.JobSpec;
 import io.segfx.config.OptionDef;
 import io.segfx.config.OptionValues;
+import io.segfx.config.UsageException;
 import io.segfx.io.OutputTables;
 import io.segfx.job.SegmentEffectsJob;
+import io.segfx.spark.SegfxKryoRegistrator;
 import io.segfx.stats.Seeds;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -13,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -20,15 +23,17 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
+import org.apache.spark.SparkConf;
+import org.apache.spark.serializer.KryoSerializer;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The calibration study ({@code segfx calibrate}): simulates many experiments with known segment
- * effects and runs them through the real {@code segment-effects} job once per pooling method, then
- * reports, per method and number of segments J, the coverage of the 95% intervals of the segment
- * effects and of the experiment-level effect, the RMSE of raw and pooled segment estimates, and the
- * rate of wrong launch decisions.
+ * The calibration study ({@code scripts/calibrate}), a tool rather than part of the application:
+ * simulates many experiments with known segment effects and runs them through the real {@code
+ * segment-effects} job once per pooling method, then reports, per method and number of segments J,
+ * the coverage of the 95% intervals of the segment effects and of the experiment-level effect, the
+ * RMSE of raw and pooled segment estimates, and the rate of wrong launch decisions.
  *
  * <p>Design: for each J in {3, 5, 10, 20, 50} and tau in {0, 0.05, 0.15} (outcome noise sd 1),
  * {@code replicates} experiments each draw mu ~ N(0, 0.1²), theta_j ~ N(mu, tau²), segment sizes
@@ -39,6 +44,8 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class CalibrationStudy {
   public static final String COMMAND = "calibrate";
+  static final String SUMMARY =
+      "Calibration study of the pooling methods (coverage, RMSE, wrong decisions).";
   static final int[] SEGMENTS = {3, 5, 10, 20, 50};
   static final double[] TAUS = {0, 0.05, 0.15};
   static final List<String> METHODS = List.of("moments", "dl", "reml", "full");
@@ -56,6 +63,35 @@ public final class CalibrationStudy {
           OptionDef.of("master", OptionDef.Kind.STRING, null, "Spark master (default local[*])"));
 
   private CalibrationStudy() {}
+
+  /**
+   * {@code scripts/calibrate}: runs the study (local mode unless {@code --master} says otherwise)
+   * and prints its tables; exit code 2 on a usage error.
+   */
+  public static void main(String[] args) {
+    if (Arrays.asList(args).contains("--help")) {
+      System.out.print(OptionValues.usage(COMMAND, SUMMARY, OPTIONS));
+      return;
+    }
+    try {
+      OptionValues v = OptionValues.resolve(COMMAND, OPTIONS, args, null);
+      System.out.print(run(session(v.has("master") ? v.string("master") : null), v));
+    } catch (UsageException e) {
+      System.err.println("segfx " + COMMAND + ": " + e.getMessage());
+      System.exit(2);
+    }
+  }
+
+  /** A session with segfx's Kryo registrations, as the segfx command sets them up. */
+  private static SparkSession session(String master) {
+    String effective = master != null ? master : new SparkConf().get("spark.master", "local[*]");
+    return SparkSession.builder()
+        .appName("segfx " + COMMAND)
+        .master(effective)
+        .config("spark.serializer", KryoSerializer.class.getName())
+        .config("spark.kryo.registrator", SegfxKryoRegistrator.class.getName())
+        .getOrCreate();
+  }
 
   /** Truth of one simulated experiment. */
   record Truth(int segments, double tau, double effect, Map<String, Double> theta) {}
@@ -78,43 +114,7 @@ public final class CalibrationStudy {
       long t0 = System.nanoTime();
       runJob(spark, data, out, "--pooling", method);
       double seconds = (System.nanoTime() - t0) / 1e9;
-      // per J: [segments covered, segments, experiments covered, experiments, wrong, raw sq, pooled
-      // sq]
-      Map<Integer, double[]> acc = new TreeMap<>();
-      for (Row r :
-          spark.read().parquet(out + "/" + OutputTables.SEGMENT_POSTERIORS).collectAsList()) {
-        Truth t = truth.get(r.<String>getAs("experiment_id"));
-        double theta = t.theta().get(r.<String>getAs("segment"));
-        double[] a = acc.computeIfAbsent(t.segments(), k -> new double[7]);
-        a[0] += r.<Double>getAs("q025") <= theta && theta <= r.<Double>getAs("q975") ? 1 : 0;
-        a[1] += 1;
-        a[6] += Math.pow(r.<Double>getAs("post_mean") - theta, 2);
-      }
-      for (Row r :
-          spark.read().parquet(out + "/" + OutputTables.SEGMENT_ESTIMATES).collectAsList()) {
-        Truth t = truth.get(r.<String>getAs("experiment_id"));
-        double est = r.getAs("estimate");
-        if (!Double.isNaN(est)) {
-          acc.get(t.segments())[5] += Math.pow(est - t.theta().get(r.<String>getAs("segment")), 2);
-        }
-      }
-      for (Row r :
-          spark.read().parquet(out + "/" + OutputTables.EXPERIMENT_DECISIONS).collectAsList()) {
-        Truth t = truth.get(r.<String>getAs("experiment_id"));
-        double[] a = acc.get(t.segments());
-        a[2] +=
-            r.<Double>getAs("effect_q025") <= t.effect()
-                    && t.effect() <= r.<Double>getAs("effect_q975")
-                ? 1
-                : 0;
-        a[3] += 1;
-        String rec = r.getAs("recommendation");
-        a[4] +=
-            ("launch".equals(rec) && t.effect() < 0)
-                    || ("do_not_launch".equals(rec) && t.effect() > 0)
-                ? 1
-                : 0;
-      }
+      Map<Integer, double[]> acc = score(spark, out, truth);
       for (Map.Entry<Integer, double[]> e : acc.entrySet()) {
         double[] a = e.getValue();
         table.append(
@@ -136,6 +136,62 @@ public final class CalibrationStudy {
       }
       jobSeconds.put(method, seconds);
     }
+    table.append(overall(overallSums, jobSeconds));
+    table.append(robustComparison(spark, dir, v.integer("replicates"), v.longValue("seed")));
+    try {
+      Files.writeString(dir.resolve("calibration.md"), table.toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return table.toString();
+  }
+
+  /**
+   * One method's run scored against the truth, per J: [segments covered, segments, experiments
+   * covered, experiments, wrong decisions, raw squared error, pooled squared error].
+   */
+  private static Map<Integer, double[]> score(
+      SparkSession spark, String out, Map<String, Truth> truth) {
+    Map<Integer, double[]> acc = new TreeMap<>();
+    for (Row r :
+        spark.read().parquet(out + "/" + OutputTables.SEGMENT_POSTERIORS).collectAsList()) {
+      Truth t = truth.get(r.<String>getAs("experiment_id"));
+      double theta = t.theta().get(r.<String>getAs("segment"));
+      double[] a = acc.computeIfAbsent(t.segments(), k -> new double[7]);
+      a[0] += r.<Double>getAs("q025") <= theta && theta <= r.<Double>getAs("q975") ? 1 : 0;
+      a[1] += 1;
+      a[6] += Math.pow(r.<Double>getAs("post_mean") - theta, 2);
+    }
+    for (Row r : spark.read().parquet(out + "/" + OutputTables.SEGMENT_ESTIMATES).collectAsList()) {
+      Truth t = truth.get(r.<String>getAs("experiment_id"));
+      double est = r.getAs("estimate");
+      if (!Double.isNaN(est)) {
+        acc.get(t.segments())[5] += Math.pow(est - t.theta().get(r.<String>getAs("segment")), 2);
+      }
+    }
+    for (Row r :
+        spark.read().parquet(out + "/" + OutputTables.EXPERIMENT_DECISIONS).collectAsList()) {
+      Truth t = truth.get(r.<String>getAs("experiment_id"));
+      double[] a = acc.get(t.segments());
+      a[2] +=
+          r.<Double>getAs("effect_q025") <= t.effect()
+                  && t.effect() <= r.<Double>getAs("effect_q975")
+              ? 1
+              : 0;
+      a[3] += 1;
+      String rec = r.getAs("recommendation");
+      a[4] +=
+          ("launch".equals(rec) && t.effect() < 0)
+                  || ("do_not_launch".equals(rec) && t.effect() > 0)
+              ? 1
+              : 0;
+    }
+    return acc;
+  }
+
+  /** The table over all J per method, with the job's seconds. */
+  private static String overall(Map<String, double[]> overallSums, Map<String, Double> seconds) {
+    StringBuilder table = new StringBuilder();
     table.append(
         "\n"
             + "| method | segment coverage | experiment coverage | RMSE raw | RMSE pooled | wrong"
@@ -153,13 +209,7 @@ public final class CalibrationStudy {
               Math.sqrt(a[5] / a[1]),
               Math.sqrt(a[6] / a[1]),
               a[4] / a[3],
-              jobSeconds.get(method)));
-    }
-    table.append(robustComparison(spark, dir, v.integer("replicates"), v.longValue("seed")));
-    try {
-      Files.writeString(dir.resolve("calibration.md"), table.toString());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+              seconds.get(method)));
     }
     return table.toString();
   }

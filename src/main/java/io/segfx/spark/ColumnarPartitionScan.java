@@ -1,0 +1,279 @@
+package io.segfx.spark;
+
+import static io.segfx.spark.ColumnarScan.ABSENT;
+import static io.segfx.spark.ColumnarScan.BYTE;
+import static io.segfx.spark.ColumnarScan.DOUBLE;
+import static io.segfx.spark.ColumnarScan.FLOAT;
+import static io.segfx.spark.ColumnarScan.INT;
+import static io.segfx.spark.ColumnarScan.LONG;
+import static io.segfx.spark.ColumnarScan.SHORT;
+import static io.segfx.spark.ColumnarScan.STRING;
+
+import io.segfx.model.ArmLabel;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.execution.vectorized.WritableColumnVector;
+import org.apache.spark.sql.vectorized.ColumnVector;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
+import org.apache.spark.unsafe.types.UTF8String;
+import scala.Tuple2;
+
+/**
+ * One task's state of {@link ColumnarScan}. A key column is compared with the previous row's by its
+ * dictionary id (within one batch, whose dictionary is fixed), its bytes, or its integer value;
+ * only on a change is its text built and looked up.
+ */
+final class ColumnarPartitionScan {
+  private final ColumnarScan s;
+  private final int q;
+  private final Map<String, SegmentAccumulator> cells = new HashMap<>();
+  private final Map<String, SegmentAccumulator> rejected = new HashMap<>();
+
+  /** Arm slots of this task: names, known flags, and lookups from raw values. */
+  private final List<String> armNames = new ArrayList<>();
+
+  private final List<Boolean> armKnown = new ArrayList<>();
+  private final Map<String, Integer> armByName = new HashMap<>();
+  private long[] armLongs = new long[4];
+  private int[] armLongSlots = new int[4];
+  private int armLongCount;
+
+  /** Per batch: arm slot by dictionary id (-1 unknown). */
+  private int[] armSlotById = new int[8];
+
+  private final double[] v;
+  private final ColumnVector[] keys = new ColumnVector[3];
+  private final WritableColumnVector[] ids = new WritableColumnVector[3];
+  private final ColumnVector[] values;
+
+  /** The previous row's raw keys: dictionary id or integer value, or bytes for plain text. */
+  private final long[] lastRaw = new long[3];
+
+  private final UTF8String[] lastText = new UTF8String[3];
+  private SegmentAccumulator acc;
+  private int lastArmSlot = -1;
+
+  private final boolean[] products;
+
+  ColumnarPartitionScan(ColumnarScan s, boolean[] products) {
+    this.s = s;
+    this.products = products;
+    this.q = s.valueOrdinal.length;
+    this.v = new double[q];
+    this.values = new ColumnVector[q];
+  }
+
+  void accept(ColumnarBatch batch) {
+    int n = batch.numRows();
+    for (int k = 0; k < 3; k++) {
+      keys[k] = s.keyOrdinal[k] == ABSENT ? null : batch.column(s.keyOrdinal[k]);
+      ids[k] = null;
+      if (keys[k] instanceof WritableColumnVector w
+          && s.keyType[k] == STRING
+          && w.hasDictionary()) {
+        ids[k] = w.getDictionaryIds();
+      }
+    }
+    for (int i = 0; i < q; i++) {
+      values[i] = batch.column(s.valueOrdinal[i]);
+    }
+    if (ids[2] != null) {
+      Arrays.fill(armSlotById, -1);
+    }
+    // A new batch may bring a new dictionary: the first row looks its cell up again.
+    acc = null;
+    for (int r = 0; r < n; r++) {
+      row(r);
+    }
+  }
+
+  private void row(int r) {
+    for (int k = 0; k < 3; k++) {
+      if (keys[k] != null && keys[k].isNullAt(r)) {
+        reject(s.keyNullReason[k]);
+        return;
+      }
+    }
+    int armSlot = armSlot(r);
+    if (armNames.get(armSlot) == null) {
+      reject(s.keyNullReason[2]);
+      return;
+    }
+    if (s.knownArms != null && !armKnown.get(armSlot)) {
+      reject("unknown_arm");
+      return;
+    }
+    for (int i = 0; i < q; i++) {
+      ColumnVector c = values[i];
+      if (c.isNullAt(r)) {
+        reject(s.valueReasons[i][0]);
+        return;
+      }
+      double x = value(c, s.valueType[i], r);
+      if (Double.isNaN(x) || Double.isInfinite(x)) {
+        reject(s.valueReasons[i][1]);
+        return;
+      }
+      if (Math.abs(x) > ValidationStage.MAX_MAGNITUDE) {
+        reject(s.valueReasons[i][2]);
+        return;
+      }
+      if (s.binary[i] && x != 0.0 && x != 1.0) {
+        reject(s.valueReasons[i][3]);
+        return;
+      }
+      v[i] = x;
+    }
+    if (acc == null || changed(0, r) | changed(1, r)) {
+      String e = text(0, r);
+      String g = text(1, r);
+      acc =
+          cells.computeIfAbsent(
+              CellKey.text(e, g), key -> new SegmentAccumulator(e, g, q, products));
+      remember(0, r);
+      remember(1, r);
+    }
+    acc.rows++;
+    acc.armAt(armSlot, armNames.get(armSlot)).accept(v);
+  }
+
+  /** Whether key k of row r differs from the remembered one (not short-circuited: both read). */
+  private boolean changed(int k, int r) {
+    ColumnVector c = keys[k];
+    if (c == null) {
+      return false;
+    }
+    if (ids[k] != null) {
+      return ids[k].getInt(r) != lastRaw[k];
+    }
+    if (s.keyType[k] == STRING) {
+      return !c.getUTF8String(r).equals(lastText[k]);
+    }
+    return integral(c, s.keyType[k], r) != lastRaw[k];
+  }
+
+  private void remember(int k, int r) {
+    ColumnVector c = keys[k];
+    if (c == null) {
+      return;
+    }
+    if (ids[k] != null) {
+      lastRaw[k] = ids[k].getInt(r);
+    } else if (s.keyType[k] == STRING) {
+      lastText[k] = c.getUTF8String(r).clone();
+    } else {
+      lastRaw[k] = integral(c, s.keyType[k], r);
+    }
+  }
+
+  private String text(int k, int r) {
+    ColumnVector c = keys[k];
+    if (c == null) {
+      return s.keyConstant[k];
+    }
+    return s.keyType[k] == STRING
+        ? c.getUTF8String(r).toString()
+        : Long.toString(integral(c, s.keyType[k], r));
+  }
+
+  /** The task-wide slot of row r's arm, created on first sight. */
+  private int armSlot(int r) {
+    ColumnVector c = keys[2];
+    if (ids[2] != null) {
+      int id = ids[2].getInt(r);
+      if (id >= armSlotById.length) {
+        int old = armSlotById.length;
+        armSlotById = Arrays.copyOf(armSlotById, Math.max(id + 1, 2 * old));
+        Arrays.fill(armSlotById, old, armSlotById.length, -1);
+      }
+      int slot = armSlotById[id];
+      if (slot < 0) {
+        slot = slotOf(c.getUTF8String(r).toString());
+        armSlotById[id] = slot;
+      }
+      return slot;
+    }
+    if (s.keyType[2] == STRING) {
+      UTF8String t = c.getUTF8String(r);
+      if (lastArmSlot >= 0 && t.equals(lastText[2])) {
+        return lastArmSlot;
+      }
+      lastText[2] = t.clone();
+      lastArmSlot = slotOf(t.toString());
+      return lastArmSlot;
+    }
+    long x = integral(c, s.keyType[2], r);
+    for (int i = 0; i < armLongCount; i++) {
+      if (armLongs[i] == x) {
+        return armLongSlots[i];
+      }
+    }
+    int slot = slotOf(Long.toString(x));
+    if (armLongCount == armLongs.length) {
+      armLongs = Arrays.copyOf(armLongs, 2 * armLongCount);
+      armLongSlots = Arrays.copyOf(armLongSlots, 2 * armLongCount);
+    }
+    armLongs[armLongCount] = x;
+    armLongSlots[armLongCount++] = slot;
+    return slot;
+  }
+
+  /** The slot of an arm's raw text; its name is the canonical label (null: a missing arm). */
+  private int slotOf(String raw) {
+    String name = ArmLabel.canonical(raw);
+    Integer slot = armByName.get(name);
+    if (slot == null) {
+      slot = armNames.size();
+      armNames.add(name);
+      armKnown.add(s.knownArms == null || s.knownArms.contains(name));
+      armByName.put(name, slot);
+    }
+    return slot;
+  }
+
+  private void reject(String reason) {
+    rejected.computeIfAbsent(reason, k -> new SegmentAccumulator(null, k, q, products)).rejected++;
+  }
+
+  Iterator<Tuple2<CellKey, SegmentAccumulator>> result() {
+    return SufficientStatsStage.partials(cells, rejected);
+  }
+
+  /** The cast Spark applies to a value column ({@code CAST(v AS DOUBLE)}), for native types. */
+  private static double value(ColumnVector v, int type, int row) {
+    switch (type) {
+      case DOUBLE:
+        return v.getDouble(row);
+      case INT:
+        return v.getInt(row);
+      case LONG:
+        return v.getLong(row);
+      case FLOAT:
+        return v.getFloat(row);
+      case SHORT:
+        return v.getShort(row);
+      case BYTE:
+        return v.getByte(row);
+      default:
+        return v.getBoolean(row) ? 1.0 : 0.0;
+    }
+  }
+
+  /** An integral key as Spark's {@code CAST(k AS STRING)} prints it. */
+  private static long integral(ColumnVector v, int type, int row) {
+    switch (type) {
+      case LONG:
+        return v.getLong(row);
+      case INT:
+        return v.getInt(row);
+      case SHORT:
+        return v.getShort(row);
+      default:
+        return v.getByte(row);
+    }
+  }
+}
