@@ -19,13 +19,16 @@ final class Html {
 
   private static final String STYLE =
       """
-      body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:24px;color:#222;max-width:1400px}
-      h1{font-size:22px}h2{font-size:18px;margin-top:32px;border-bottom:1px solid #ccc}h3{font-size:15px}
+      body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;\
+      margin:24px;color:#222;max-width:1400px}
+      h1{font-size:22px}h2{font-size:18px;margin-top:32px;border-bottom:1px solid #ccc}\
+      h3{font-size:15px}
       table{border-collapse:collapse;font-size:13px;margin:8px 0}
       th,td{border:1px solid #ddd;padding:3px 7px;text-align:right}th{background:#f3f3f3}
       td.l,th.l{text-align:left}
       .launch{color:#1a7f37;font-weight:600}.do_not_launch{color:#b42318;font-weight:600}
-      .collect_more_data{color:#9a6700;font-weight:600}.investigate_srm,.insufficient_data{color:#b42318}
+      .collect_more_data{color:#9a6700;font-weight:600}\
+      .investigate_srm,.insufficient_data{color:#b42318}
       .warn{background:#fff4e5;border:1px solid #f5b971;padding:8px 12px;margin:12px 0}
       .charts{display:flex;flex-wrap:wrap;gap:12px}.charts svg{border:1px solid #eee}
       .muted{color:#666;font-size:12px}
