@@ -107,239 +107,324 @@ public record JobSpec(
   public static final List<OptionDef> OPTIONS =
       List.of(
           OptionDef.required(
-              "input", STRING, "unit-level input: a file or folder (file:, hdfs://, s3a://)"),
+                  "input", STRING, "unit-level input: a file or folder (file:, hdfs://, s3a://)")
+              .inGroup("Input")
+              .withLabel("PATH"),
           OptionDef.required(
-              "output", STRING, "output folder; one sub-folder per table plus manifest.json"),
+                  "output", STRING, "output folder; one sub-folder per table plus manifest.json")
+              .inGroup("Output and run")
+              .withLabel("DIR"),
           OptionDef.of(
-              "spec",
-              STRING,
-              null,
-              "YAML job spec with the same keys as these options; flags override it"),
+                  "spec",
+                  STRING,
+                  null,
+                  "YAML job spec with the same keys as these options; flags override it")
+              .inGroup("Input")
+              .withLabel("FILE"),
           OptionDef.choice(
-              "input-format",
-              null,
-              List.of("parquet", "csv"),
-              "input format (default: from the path's extension, else parquet)"),
+                  "input-format",
+                  null,
+                  List.of("parquet", "csv"),
+                  "input format (default: from the path's extension, else parquet)")
+              .inGroup("Input"),
           OptionDef.choice(
-              "output-format", "parquet", List.of("parquet", "csv"), "format of the output tables"),
+                  "output-format",
+                  "parquet",
+                  List.of("parquet", "csv"),
+                  "format of the output tables")
+              .inGroup("Output and run"),
           OptionDef.of(
-              "experiment-col",
-              STRING,
-              "experiment_id",
-              "experiment id column; absent from the input = one experiment named 'all'"),
+                  "experiment-col",
+                  STRING,
+                  "experiment_id",
+                  "experiment id column; absent from the input = one experiment named 'all'")
+              .inGroup("Columns and metrics")
+              .withLabel("COL"),
           OptionDef.of(
-              "segment-col",
-              STRING,
-              "segment",
-              "segment column; absent from the input = one segment named 'all'"),
-          OptionDef.of("arm-col", STRING, "arm", "arm (assignment) column"),
+                  "segment-col",
+                  STRING,
+                  "segment",
+                  "segment column; absent from the input = one segment named 'all'")
+              .inGroup("Columns and metrics")
+              .withLabel("COL"),
+          OptionDef.of("arm-col", STRING, "arm", "arm (assignment) column")
+              .inGroup("Columns and metrics")
+              .withLabel("COL"),
           OptionDef.of(
-              "control-arm",
-              STRING,
-              "0",
-              "the arm value of the control group; every other value is a variant"),
+                  "control-arm",
+                  STRING,
+                  "0",
+                  "the arm value of the control group; every other value is a variant")
+              .inGroup("Columns and metrics")
+              .withLabel("ARM"),
           OptionDef.of(
-              "variants",
-              LIST,
-              null,
-              "declared variant arm values; rows in any other non-control arm are rejected as"
-                  + " unknown_arm"),
+                  "variants",
+                  LIST,
+                  null,
+                  "declared variant arm values; rows in any other non-control arm are rejected as"
+                      + " unknown_arm")
+              .inGroup("Columns and metrics")
+              .withLabel("ARM,..."),
           OptionDef.required(
                   "metric",
                   LIST,
                   "outcome column (continuous); repeat or comma-separate for several")
-              .withAliases("metrics"),
-          OptionDef.of("covariates", LIST, null, "pre-period covariates for regression adjustment"),
+              .withAliases("metrics")
+              .inGroup("Columns and metrics")
+              .withLabel("COL[:binary],..."),
+          OptionDef.of("covariates", LIST, null, "pre-period covariates for regression adjustment")
+              .inGroup("Columns and metrics")
+              .withLabel("COL,..."),
           OptionDef.choice(
-              "pooling",
-              POOLING_DEFAULT,
-              List.of("reml", "dl", "moments", "full"),
-              "reml, dl, moments: empirical-Bayes estimators of the between-segment variance; full:"
-                  + " fully Bayesian grid marginalisation over tau (BDA 5.4)"),
+                  "pooling",
+                  POOLING_DEFAULT,
+                  List.of("reml", "dl", "moments", "full"),
+                  "reml, dl, moments: empirical-Bayes estimators of the between-segment variance;"
+                      + " full: fully Bayesian grid marginalisation over tau (BDA 5.4)")
+              .inGroup("Estimation and pooling"),
           OptionDef.of(
-              "tau-prior",
-              STRING,
-              "uniform",
-              "--pooling full: prior of tau: uniform, half-normal:S or half-cauchy:S"),
+                  "tau-prior",
+                  STRING,
+                  "uniform",
+                  "--pooling full: prior of tau: uniform, half-normal:S or half-cauchy:S")
+              .inGroup("Estimation and pooling")
+              .withLabel("uniform|half-normal:S|half-cauchy:S"),
           OptionDef.of(
-              "mu-prior", STRING, "flat", "--pooling full: prior of mu: flat or normal:MEAN,SD"),
+                  "mu-prior", STRING, "flat", "--pooling full: prior of mu: flat or normal:MEAN,SD")
+              .inGroup("Estimation and pooling")
+              .withLabel("flat|normal:MEAN,SD"),
           OptionDef.choice(
-              "se",
-              "classical",
-              List.of("classical", "hc1", "cluster"),
-              "standard errors of segment OLS estimates: classical, heteroskedasticity-robust HC1,"
-                  + " or cluster-robust CR1 (needs --cluster-col; one more scan of the input)"),
+                  "se",
+                  "classical",
+                  List.of("classical", "hc1", "cluster"),
+                  "standard errors of segment OLS estimates: classical, heteroskedasticity-robust"
+                      + " HC1, or cluster-robust CR1 (needs --cluster-col; one more scan of the"
+                      + " input)")
+              .inGroup("Estimation and pooling"),
           OptionDef.of(
-              "cluster-col",
-              STRING,
-              null,
-              "cluster id column for cluster-robust standard errors (implies --se cluster)"),
+                  "cluster-col",
+                  STRING,
+                  null,
+                  "cluster id column for cluster-robust standard errors (implies --se cluster)")
+              .inGroup("Estimation and pooling")
+              .withLabel("COL"),
           OptionDef.choice(
-              "learned-prior",
-              "none",
-              List.of("none", "normal", "mixture"),
-              "learn a prior of experiment effects across experiments (empirical Bayes) and restate"
-                  + " each effect under it (table learned_prior_effects)"),
+                  "learned-prior",
+                  "none",
+                  List.of("none", "normal", "mixture"),
+                  "learn a prior of experiment effects across experiments (empirical Bayes) and"
+                      + " restate each effect under it (table learned_prior_effects)")
+              .inGroup("Estimation and pooling"),
           OptionDef.of(
-              "prior-history",
-              STRING,
-              null,
-              "--learned-prior: learn from this table (columns metric, effect_mean, effect_sd; e.g."
-                  + " an earlier run's experiment_decisions) instead of this run"),
+                  "prior-history",
+                  STRING,
+                  null,
+                  "--learned-prior: learn from this table (columns metric, effect_mean, effect_sd;"
+                      + " e.g. an earlier run's experiment_decisions) instead of this run")
+              .inGroup("Estimation and pooling")
+              .withLabel("PATH"),
           OptionDef.of(
-              "min-segments",
-              INT,
-              String.valueOf(MIN_SEGMENTS_DEFAULT),
-              "fewest usable segments that are pooled; fewer keep their own posteriors"),
+                  "min-segments",
+                  INT,
+                  String.valueOf(MIN_SEGMENTS_DEFAULT),
+                  "fewest usable segments that are pooled; fewer keep their own posteriors")
+              .inGroup("Estimation and pooling"),
           OptionDef.of(
-              "moments-floor",
-              DOUBLE,
-              String.valueOf(MomentsPooling.FLOOR_DEFAULT),
-              "floor on tau^2 of --pooling moments (the notebook's 0.05)"),
+                  "moments-floor",
+                  DOUBLE,
+                  String.valueOf(MomentsPooling.FLOOR_DEFAULT),
+                  "floor on tau^2 of --pooling moments (the notebook's 0.05)")
+              .inGroup("Estimation and pooling"),
           OptionDef.of(
-              "draws",
-              INT,
-              String.valueOf(DRAWS_DEFAULT),
-              "posterior draws per experiment, metric and variant"),
+                  "draws",
+                  INT,
+                  String.valueOf(DRAWS_DEFAULT),
+                  "posterior draws per experiment, metric and variant")
+              .inGroup("Estimation and pooling"),
           OptionDef.of(
-              "seed",
-              LONG,
-              String.valueOf(SEED_DEFAULT),
-              "run seed; with the same input and settings outputs are bit-identical"),
+                  "seed",
+                  LONG,
+                  String.valueOf(SEED_DEFAULT),
+                  "run seed; with the same input and settings outputs are bit-identical")
+              .inGroup("Estimation and pooling"),
           OptionDef.of(
-              "threshold",
-              STRING,
-              "0",
-              "practical threshold for P(effect > threshold), in the metric's units; one number, or"
-                  + " metric=value,... per metric"),
-          OptionDef.of("users", DOUBLE, null, "decision analysis: users exposed after launch"),
+                  "threshold",
+                  STRING,
+                  "0",
+                  "practical threshold for P(effect > threshold), in the metric's units; one"
+                      + " number, or metric=value,... per metric")
+              .inGroup("Decisions")
+              .withLabel("X|METRIC=X,..."),
+          OptionDef.of("users", DOUBLE, null, "decision analysis: users exposed after launch")
+              .inGroup("Decisions")
+              .withLabel("N"),
           OptionDef.of(
-              "value-per-unit",
-              STRING,
-              null,
-              "decision analysis: value of one unit of the metric per user; one number, or"
-                  + " metric=value,... per metric"),
-          OptionDef.of("cost", DOUBLE, null, "decision analysis: cost of launching"),
+                  "value-per-unit",
+                  STRING,
+                  null,
+                  "decision analysis: value of one unit of the metric per user; one number, or"
+                      + " metric=value,... per metric")
+              .inGroup("Decisions")
+              .withLabel("V|METRIC=V,..."),
+          OptionDef.of("cost", DOUBLE, null, "decision analysis: cost of launching")
+              .inGroup("Decisions"),
           OptionDef.of(
-              "launch-probability",
-              DOUBLE,
-              String.valueOf(DecisionRule.LAUNCH_PROBABILITY_DEFAULT),
-              "launch when P(profit > 0) >= this; do not launch when <= 1 - this"),
+                  "launch-probability",
+                  DOUBLE,
+                  String.valueOf(DecisionRule.LAUNCH_PROBABILITY_DEFAULT),
+                  "launch when P(profit > 0) >= this; do not launch when <= 1 - this")
+              .inGroup("Decisions"),
           OptionDef.of(
-              "master",
-              STRING,
-              null,
-              "Spark master, e.g. local[2] (default: spark-submit's, else local[*])"),
+                  "master",
+                  STRING,
+                  null,
+                  "Spark master, e.g. local[2] (default: spark-submit's, else local[*])")
+              .inGroup("Output and run")
+              .withLabel("URL"),
           OptionDef.choice(
-              "mode",
-              "error",
-              List.of("error", "overwrite"),
-              "when the output folder exists: fail, or replace it"),
+                  "mode",
+                  "error",
+                  List.of("error", "overwrite"),
+                  "when the output folder exists: fail, or replace it")
+              .inGroup("Output and run"),
           OptionDef.of(
-              "unit-col",
-              STRING,
-              null,
-              "unit id column; when given, every row of a duplicated or null id is quarantined (one"
-                  + " extra aggregation over the ids)"),
+                  "unit-col",
+                  STRING,
+                  null,
+                  "unit id column; when given, every row of a duplicated or null id is quarantined"
+                      + " (one extra aggregation over the ids)")
+              .inGroup("Input")
+              .withLabel("COL"),
           OptionDef.choice(
-              "input-kind",
-              "units",
-              List.of("units", "counts", "estimates"),
-              "unit rows; per-arm aggregates (n, conversions | n, sum, sum_sq); or segment"
-                  + " estimates (estimate, std_error)"),
-          OptionDef.of("prior-alpha", DOUBLE, "1", "binary metrics: Beta prior alpha of both arms"),
-          OptionDef.of("prior-beta", DOUBLE, "1", "binary metrics: Beta prior beta of both arms"),
+                  "input-kind",
+                  "units",
+                  List.of("units", "counts", "estimates"),
+                  "unit rows; per-arm aggregates (n, conversions | n, sum, sum_sq); or segment"
+                      + " estimates (estimate, std_error)")
+              .inGroup("Input"),
+          OptionDef.of("prior-alpha", DOUBLE, "1", "binary metrics: Beta prior alpha of both arms")
+              .inGroup("Priors of binary and continuous metrics"),
+          OptionDef.of("prior-beta", DOUBLE, "1", "binary metrics: Beta prior beta of both arms")
+              .inGroup("Priors of binary and continuous metrics"),
           OptionDef.of(
-              "prior-control",
-              LIST,
-              null,
-              "binary metrics: 'alpha,beta' of the control arm (overrides"
-                  + " --prior-alpha/--prior-beta)"),
+                  "prior-control",
+                  LIST,
+                  null,
+                  "binary metrics: 'alpha,beta' of the control arm (overrides"
+                      + " --prior-alpha/--prior-beta)")
+              .inGroup("Priors of binary and continuous metrics")
+              .withLabel("A,B"),
           OptionDef.of(
-              "prior-treatment",
-              LIST,
-              null,
-              "binary metrics: 'alpha,beta' of the variant arms (overrides"
-                  + " --prior-alpha/--prior-beta)"),
+                  "prior-treatment",
+                  LIST,
+                  null,
+                  "binary metrics: 'alpha,beta' of the variant arms (overrides"
+                      + " --prior-alpha/--prior-beta)")
+              .inGroup("Priors of binary and continuous metrics")
+              .withLabel("A,B"),
           OptionDef.of(
-              "prior-grid",
-              STRING,
-              null,
-              "binary metrics: sensitivity grid 'name=a,b;name2=a,b|a,b' (control|treatment"
-                  + " shapes)"),
-          OptionDef.of("relative-threshold", DOUBLE, "0", "threshold r for P(relative effect > r)"),
+                  "prior-grid",
+                  STRING,
+                  null,
+                  "binary metrics: sensitivity grid 'name=a,b;name2=a,b|a,b' (control|treatment"
+                      + " shapes)")
+              .inGroup("Priors of binary and continuous metrics")
+              .withLabel("NAME=A,B[|A,B];..."),
+          OptionDef.of("relative-threshold", DOUBLE, "0", "threshold r for P(relative effect > r)")
+              .inGroup("Decisions"),
           OptionDef.of(
-              "expected-split",
-              STRING,
-              null,
-              "designed split of control and variants, e.g. 50/50 or 0=50,1=25,2=25 (default:"
-                  + " equal)"),
+                  "expected-split",
+                  STRING,
+                  null,
+                  "designed split of control and variants, e.g. 50/50 or 0=50,1=25,2=25 (default:"
+                      + " equal)")
+              .inGroup("Decisions")
+              .withLabel("SPLIT"),
           OptionDef.of(
-              "srm-alpha",
-              DOUBLE,
-              "0.001",
-              "flag sample-ratio mismatch when the chi-square p-value is below this"),
+                  "srm-alpha",
+                  DOUBLE,
+                  "0.001",
+                  "flag sample-ratio mismatch when the chi-square p-value is below this")
+              .inGroup("Decisions"),
           OptionDef.of(
-              "nig-prior",
-              LIST,
-              "0,1e-4,1e-3,1e-3",
-              "continuous metrics without covariates: NIG prior mu0,kappa0,alpha0,beta0 of each"
-                  + " arm's mean"),
+                  "nig-prior",
+                  LIST,
+                  "0,1e-4,1e-3,1e-3",
+                  "continuous metrics without covariates: NIG prior mu0,kappa0,alpha0,beta0 of each"
+                      + " arm's mean")
+              .inGroup("Priors of binary and continuous metrics")
+              .withLabel("MU0,KAPPA0,ALPHA0,BETA0"),
           OptionDef.of(
-              "count-columns",
-              LIST,
-              "n,conversions,sum,sum_sq",
-              "--input-kind counts: the columns n, conversions (binary) and sum, sum_sq"
-                  + " (continuous)"),
+                  "count-columns",
+                  LIST,
+                  "n,conversions,sum,sum_sq",
+                  "--input-kind counts: the columns n, conversions (binary) and sum, sum_sq"
+                      + " (continuous)")
+              .inGroup("Input")
+              .withLabel("N,CONV,SUM,SUM_SQ"),
           OptionDef.of(
-              "estimate-columns",
-              LIST,
-              "variant,estimate,std_error,n",
-              "--input-kind estimates: the columns variant (optional), estimate, std_error and n"
-                  + " (optional unit count, the weight in the experiment-level effect)"),
+                  "estimate-columns",
+                  LIST,
+                  "variant,estimate,std_error,n",
+                  "--input-kind estimates: the columns variant (optional), estimate, std_error and"
+                      + " n (optional unit count, the weight in the experiment-level effect)")
+              .inGroup("Input")
+              .withLabel("VARIANT,EST,SE,N"),
           OptionDef.choice(
-              "design",
-              "randomized",
-              List.of("randomized", "observational"),
-              "how treatment was assigned; observational runs without --bias-prior carry a"
-                  + " confounding warning"),
+                  "design",
+                  "randomized",
+                  List.of("randomized", "observational"),
+                  "how treatment was assigned; observational runs without --bias-prior carry a"
+                      + " confounding warning")
+              .inGroup("Decisions"),
           OptionDef.of(
-              "bias-prior",
-              STRING,
-              null,
-              "bias scenarios 'name=mean,sd;...': Normal priors on an upward bias of the effect"
-                  + " (table bias_sensitivity)"),
+                  "bias-prior",
+                  STRING,
+                  null,
+                  "bias scenarios 'name=mean,sd;...': Normal priors on an upward bias of the effect"
+                      + " (table bias_sensitivity)")
+              .inGroup("Decisions")
+              .withLabel("NAME=MEAN,SD;..."),
           OptionDef.of(
-              "report",
-              STRING,
-              ReportScope.DEFAULT,
-              "HTML report charts: top:N (the N experiments of highest expected profit plus every"
-                  + " flagged one), all, or none (index and pages without charts)"),
+                  "report",
+                  STRING,
+                  ReportScope.DEFAULT,
+                  "HTML report charts: top:N (the N experiments of highest expected profit plus"
+                      + " every flagged one), all, or none (index and pages without charts)")
+              .inGroup("Output and run")
+              .withLabel("top:N|all|none"),
           OptionDef.of(
-              "csv-delimiter",
-              STRING,
-              ",",
-              "CSV input: the field separator, one character (e.g. ';' for European Excel exports,"
-                  + " '\\t' for tab)"),
+                  "csv-delimiter",
+                  STRING,
+                  ",",
+                  "CSV input: the field separator, one character (e.g. ';' for European Excel"
+                      + " exports, '\\t' for tab)")
+              .inGroup("Input")
+              .withLabel("C"),
           OptionDef.of(
-              "csv-encoding",
-              STRING,
-              "UTF-8",
-              "CSV input: the character set, e.g. ISO-8859-1 (Latin-1) or windows-1252 for old"
-                  + " Excel exports, UTF-16 for Excel's 'Unicode text'"),
+                  "csv-encoding",
+                  STRING,
+                  "UTF-8",
+                  "CSV input: the character set, e.g. ISO-8859-1 (Latin-1) or windows-1252 for old"
+                      + " Excel exports, UTF-16 for Excel's 'Unicode text'")
+              .inGroup("Input")
+              .withLabel("CHARSET"),
           OptionDef.of(
-              "regression-prior",
-              LIST,
-              "1e6,1e-3,1e-3",
-              "continuous metrics with covariates: conjugate regression prior v0,a0,b0 (beta ~ N(0,"
-                  + " sigma^2 v0 I), sigma^2 ~ IG(a0, b0))"),
+                  "regression-prior",
+                  LIST,
+                  "1e6,1e-3,1e-3",
+                  "continuous metrics with covariates: conjugate regression prior v0,a0,b0 (beta ~"
+                      + " N(0, sigma^2 v0 I), sigma^2 ~ IG(a0, b0))")
+              .inGroup("Priors of binary and continuous metrics")
+              .withLabel("V0,A0,B0"),
           OptionDef.of(
-              "kh-truncate",
-              OptionDef.Kind.FLAG,
-              null,
-              "--pooling reml/dl: truncate the Knapp-Hartung SE of mu at the classical one"
-                  + " (metafor's test=\"adhoc\"), so its interval is never narrower than mu +- 1.96"
-                  + " SE"));
+                  "kh-truncate",
+                  OptionDef.Kind.FLAG,
+                  null,
+                  "--pooling reml/dl: truncate the Knapp-Hartung SE of mu at the classical one"
+                      + " (metafor's test=\"adhoc\"), so its interval is never narrower than mu +-"
+                      + " 1.96 SE")
+              .inGroup("Estimation and pooling"));
 
   /** Builds and validates a spec from resolved option values. */
   public static JobSpec from(OptionValues v) {
