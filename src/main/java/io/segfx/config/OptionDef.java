@@ -17,6 +17,8 @@ import java.util.List;
  * @param help one-line description
  * @param group the help section the option is listed in, or null for the command's only section
  * @param label the value's placeholder in help, e.g. {@code COL}, or null for one from the kind
+ * @param entrySeparator what joins the entries of a YAML map given for this option into its text,
+ *     e.g. {@code threshold: {revenue: 0.25, orders: 1}} becomes {@code revenue=0.25,orders=1}
  */
 public record OptionDef(
     String name,
@@ -27,7 +29,8 @@ public record OptionDef(
     List<String> aliases,
     String help,
     String group,
-    String label) {
+    String label,
+    String entrySeparator) {
 
   /** Value kinds. LIST values are comma-separated and a repeated flag appends. */
   public enum Kind {
@@ -61,17 +64,18 @@ public record OptionDef(
   }
 
   public static OptionDef of(String name, Kind kind, String defaultValue, String help) {
-    return new OptionDef(name, kind, defaultValue, false, List.of(), List.of(), help, null, null);
+    return new OptionDef(
+        name, kind, defaultValue, false, List.of(), List.of(), help, null, null, ",");
   }
 
   public static OptionDef required(String name, Kind kind, String help) {
-    return new OptionDef(name, kind, null, true, List.of(), List.of(), help, null, null);
+    return new OptionDef(name, kind, null, true, List.of(), List.of(), help, null, null, ",");
   }
 
   public static OptionDef choice(
       String name, String defaultValue, List<String> choices, String help) {
     return new OptionDef(
-        name, Kind.CHOICE, defaultValue, false, choices, List.of(), help, null, null);
+        name, Kind.CHOICE, defaultValue, false, choices, List.of(), help, null, null, ",");
   }
 
   /** A FLAG option: off unless given (as {@code --name} or {@code --name=true}). */
@@ -82,19 +86,43 @@ public record OptionDef(
   /** This definition with extra accepted spellings. */
   public OptionDef withAliases(String... more) {
     return new OptionDef(
-        name, kind, defaultValue, required, choices, List.of(more), help, group, label);
+        name,
+        kind,
+        defaultValue,
+        required,
+        choices,
+        List.of(more),
+        help,
+        group,
+        label,
+        entrySeparator);
   }
 
   /** This definition listed under the help section {@code section}. */
   public OptionDef inGroup(String section) {
     return new OptionDef(
-        name, kind, defaultValue, required, choices, aliases, help, section, label);
+        name, kind, defaultValue, required, choices, aliases, help, section, label, entrySeparator);
   }
 
   /** This definition with {@code placeholder} naming its value in help, e.g. {@code COL}. */
   public OptionDef withLabel(String placeholder) {
     return new OptionDef(
-        name, kind, defaultValue, required, choices, aliases, help, group, placeholder);
+        name,
+        kind,
+        defaultValue,
+        required,
+        choices,
+        aliases,
+        help,
+        group,
+        placeholder,
+        entrySeparator);
+  }
+
+  /** This definition with YAML map entries joined by {@code separator}, e.g. {@code ;}. */
+  public OptionDef withMapEntries(String separator) {
+    return new OptionDef(
+        name, kind, defaultValue, required, choices, aliases, help, group, label, separator);
   }
 
   /** The help section this option is listed in. */

@@ -135,21 +135,45 @@ public final class OptionValues {
                 + e.getKey()
                 + "' has no value; give one or delete the key");
       }
-      if (d.kind() == OptionDef.Kind.LIST) {
+      if (d.kind() == OptionDef.Kind.LIST && raw instanceof List<?> l) {
         List<String> items = new ArrayList<>();
-        if (raw instanceof List<?> l) {
-          for (Object o : l) {
-            items.add(String.valueOf(o).trim());
-          }
-        } else {
-          items.addAll(split(String.valueOf(raw)));
+        for (Object o : l) {
+          items.add(text(d, o).trim());
         }
         lists.put(d.name(), items);
+      } else if (d.kind() == OptionDef.Kind.LIST) {
+        lists.put(d.name(), split(text(d, raw)));
       } else {
-        set(d, String.valueOf(raw), "spec key '" + e.getKey() + "' in " + path);
+        set(d, text(d, raw), "spec key '" + e.getKey() + "' in " + path);
       }
       sources.put(d.name(), "spec");
     }
+  }
+
+  /**
+   * A YAML value as the option's text, so native YAML and the flag syntax read alike: a list joins
+   * with ',' ({@code [0, 1e-4]} is {@code 0,1e-4}), a list of lists joins its lists with '|' (the
+   * control|treatment shapes of {@code --prior-grid}), and a map becomes {@code key=value} entries
+   * joined by the option's separator ({@code {revenue: 0.25}} is {@code revenue=0.25}).
+   */
+  static String text(OptionDef d, Object raw) {
+    if (raw instanceof Map<?, ?> m) {
+      List<String> entries = new ArrayList<>();
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        entries.add(String.valueOf(e.getKey()).trim() + "=" + text(d, e.getValue()));
+      }
+      return String.join(d.entrySeparator(), entries);
+    }
+    if (raw instanceof List<?> l) {
+      List<String> items = new ArrayList<>();
+      boolean nested = false;
+      for (Object o : l) {
+        nested |= o instanceof List<?>;
+        items.add(text(d, o).trim());
+      }
+      return String.join(nested ? "|" : ",", items);
+    }
+    return String.valueOf(raw);
   }
 
   private void set(OptionDef d, String value, String where) {
