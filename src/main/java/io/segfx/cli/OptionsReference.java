@@ -56,7 +56,7 @@ public final class OptionsReference {
         .append(" -->\n\n# Options\n\n")
         .append("Every command reads its settings from three places, later ones winning: each")
         .append(" option's default,\nthe YAML job spec (`--spec`, for the commands that take one;")
-        .append(" keys are the option names,\nas text or as YAML lists), then")
+        .append(" keys are the option names,\nas text or as YAML lists and maps), then")
         .append(" flags. An unknown flag or spec key is an error\nthat lists the valid ones.")
         .append(" `segfx <command> --help` prints the same list.\n\n")
         .append("Exit status:\n\n");
