@@ -144,14 +144,14 @@ public final class CommandLineFlags {
   private static void row(StringBuilder b, String head, String text) {
     String indent = " ".repeat(LONG_OPTIONS_WIDTH + 2);
     b.append("  ").append(head);
-    int column = head.length() + 2;
-    if (head.length() >= LONG_OPTIONS_WIDTH) {
+    // A head too wide to leave two spaces before its text puts the text on the next line.
+    if (head.length() > LONG_OPTIONS_WIDTH - 2) {
       b.append('\n').append(indent);
     } else {
       b.append(" ".repeat(LONG_OPTIONS_WIDTH - head.length()));
     }
-    column = indent.length();
-    int start = column;
+    int start = indent.length();
+    int column = start;
     for (String word : text.split(" ")) {
       if (column > start && column + 1 + word.length() > HELP_WIDTH) {
         b.append('\n').append(indent);
