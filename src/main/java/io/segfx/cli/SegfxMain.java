@@ -1,67 +1,48 @@
 package io.segfx.cli;
 
-import io.segfx.config.JobSpec;
-import io.segfx.config.OptionDef;
+import io.segfx.config.CommandLineFlags;
 import io.segfx.config.OptionValues;
 import io.segfx.config.SpecReader;
 import io.segfx.config.UsageException;
 import io.segfx.io.SafeText;
 import io.segfx.job.SegmentEffectsJob;
 import io.segfx.model.DecisionMetrics;
-import io.segfx.sim.ExampleDataGenerator;
 import io.segfx.spark.SegfxKryoRegistrator;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.config.Configurator;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 
 /**
- * Command-line entry point: {@code segfx <command> [options]}. A problem the user can fix is
- * printed as one message (exit 2); anything else is a failure of the run (exit 1).
+ * Command-line entry point: {@code segfx <command> [options]}, parsed by picocli from the commands'
+ * option tables ({@link Commands}). Exit status: 0 when the run finished; 2 for a problem the user
+ * can fix, printed as one {@code segfx:} line without a stack trace; 1 for anything else, a failure
+ * of the run, printed with its stack trace.
  */
 public final class SegfxMain {
-  static final String EXAMPLE = "example";
-  static final String EXAMPLE_SPEC = "jobs/example.yaml";
-  static final String EXAMPLE_DATA = "target/segfx-example/units.parquet";
-  static final String EXAMPLE_OUTPUT = "target/segfx-example/out";
-
-  /**
-   * The example's own files live in the segfx folder ({@code -Dsegfx.home}, set by scripts/segfx),
-   * so {@code segfx example} runs the same from any working directory.
-   */
-  static String fromHome(String relative) {
-    String home = System.getProperty("segfx.home");
-    return home == null ? relative : Path.of(home).resolve(relative).toString();
-  }
-
-  private static String fromHome(OptionValues v, String option, String fallback) {
-    String given = v.string(option);
-    return given.equals(fallback) ? fromHome(fallback) : given;
-  }
-
-  static final List<OptionDef> EXAMPLE_OPTIONS =
-      List.of(
-          OptionDef.of("spec", OptionDef.Kind.STRING, EXAMPLE_SPEC, "job spec of the example run"),
-          OptionDef.of(
-              "data",
-              OptionDef.Kind.STRING,
-              EXAMPLE_DATA,
-              "where the example data are generated (once)"),
-          OptionDef.of("master", OptionDef.Kind.STRING, null, "Spark master (default local[*])"));
+  static final String HELP = "help";
 
   private SegfxMain() {}
 
   public static void main(String[] args) {
     int code = run(args, System.out, System.err);
-    if (code == 2) {
+    if (code == CommandLineFlags.EXIT_USAGE) {
       quiet();
     }
-    if (code != 0) {
+    if (code != CommandLineFlags.EXIT_OK) {
       System.exit(code);
     }
   }
@@ -72,130 +53,176 @@ public final class SegfxMain {
    * silenced before exit.
    */
   private static void quiet() {
-    org.apache.logging.log4j.core.config.Configurator.setAllLevels(
-        org.apache.logging.log4j.LogManager.getRootLogger().getName(),
-        org.apache.logging.log4j.Level.OFF);
+    Configurator.setAllLevels(LogManager.getRootLogger().getName(), Level.OFF);
     scala.Option<SparkSession> active = SparkSession.getDefaultSession();
     if (active.isDefined()) {
       active.get().sparkContext().cancelAllJobs();
     }
   }
 
-  /** Runs a command; returns the process exit code. */
+  /** Runs a command; returns the process exit status. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    if (args.length == 0
-        || args[0].equals("help")
-        || args[0].equals("--help")
-        || args[0].equals("-h")) {
-      out.print(usage());
-      return args.length == 0 ? 2 : 0;
-    }
-    String command = args[0];
-    String[] rest = Arrays.copyOfRange(args, 1, args.length);
     try {
-      if (Arrays.asList(rest).contains("--help")) {
-        out.print(commandUsage(command));
-        return 0;
-      }
-      switch (command) {
-        case JobSpec.COMMAND -> segmentEffects(rest, out);
-        case ExampleDataGenerator.COMMAND -> generate(rest, out);
-        case EXAMPLE -> example(rest, out);
-        case io.segfx.job.CausalImpactJob.COMMAND -> causalImpact(rest, out);
-        case io.segfx.sim.SeriesGenerator.COMMAND -> {
-          io.segfx.sim.SeriesGenerator.write(
-              OptionValues.resolve(
-                  io.segfx.sim.SeriesGenerator.COMMAND,
-                  io.segfx.sim.SeriesGenerator.OPTIONS,
-                  rest,
-                  null));
-          out.println("segfx: wrote example series");
-        }
-        default ->
-            throw new UsageException(
-                "unknown command '"
-                    + command
-                    + "'; commands: "
-                    + JobSpec.COMMAND
-                    + ", "
-                    + ExampleDataGenerator.COMMAND
-                    + ", "
-                    + EXAMPLE
-                    + ", "
-                    + io.segfx.job.CausalImpactJob.COMMAND
-                    + ", "
-                    + io.segfx.sim.SeriesGenerator.COMMAND
-                    + ", help");
-      }
-      return 0;
+      return dispatch(args, out);
     } catch (UsageException e) {
       err.println("segfx: " + SafeText.clean(e.getMessage()));
-      return 2;
+      return CommandLineFlags.EXIT_USAGE;
+    } catch (RuntimeException e) {
+      err.println("segfx: internal error: " + SafeText.clean(String.valueOf(e)));
+      e.printStackTrace(err);
+      return CommandLineFlags.EXIT_FAILURE;
     }
   }
 
-  private static void segmentEffects(String[] args, PrintStream out) {
-    JobSpec spec =
-        JobSpec.from(
-            OptionValues.resolve(JobSpec.COMMAND, JobSpec.OPTIONS, args, SpecReader::read));
-    SparkSession spark = session(JobSpec.COMMAND, spec.master());
-    SegmentEffectsJob.Outcome o = SegmentEffectsJob.run(spark, spec);
-    out.println("segfx: wrote " + o.output());
-    out.print(decisionTable(o.decisions()));
-  }
-
-  private static void generate(String[] args, PrintStream out) {
-    OptionValues v =
-        OptionValues.resolve(
-            ExampleDataGenerator.COMMAND, ExampleDataGenerator.OPTIONS, args, null);
-    SparkSession spark = session(ExampleDataGenerator.COMMAND, v.string("master"));
-    ExampleDataGenerator.write(spark, v);
-    out.println("segfx: wrote example data to " + v.string("output"));
-  }
-
-  private static void causalImpact(String[] args, PrintStream out) {
-    OptionValues v =
-        OptionValues.resolve(
-            io.segfx.job.CausalImpactJob.COMMAND,
-            io.segfx.job.CausalImpactJob.OPTIONS,
-            args,
-            SpecReader::read);
-    SparkSession spark =
-        session(io.segfx.job.CausalImpactJob.COMMAND, v.has("master") ? v.string("master") : null);
-    List<org.apache.spark.sql.Row> rows = io.segfx.job.CausalImpactJob.run(spark, v);
-    out.println("segfx: wrote " + v.string("output"));
-    out.print(io.segfx.job.CausalImpactJob.consoleTable(rows));
-  }
-
-  private static void example(String[] args, PrintStream out) {
-    OptionValues v = OptionValues.resolve(EXAMPLE, EXAMPLE_OPTIONS, args, null);
-    SparkSession spark = session(EXAMPLE, v.string("master"));
-    String data = fromHome(v, "data", EXAMPLE_DATA);
-    String specPath = fromHome(v, "spec", EXAMPLE_SPEC);
-    if (!Files.exists(Path.of(data))) {
-      List<String> gen =
-          new ArrayList<>(List.of("--output", data, "--experiments", "12", "--segments", "8"));
-      ExampleDataGenerator.write(
-          spark,
-          OptionValues.resolve(
-              ExampleDataGenerator.COMMAND,
-              ExampleDataGenerator.OPTIONS,
-              gen.toArray(new String[0]),
-              null));
-      out.println("segfx: generated example data in " + data);
+  private static int dispatch(String[] args, PrintStream out) {
+    if (args.length == 0) {
+      out.print(usage());
+      return CommandLineFlags.EXIT_USAGE;
     }
-    JobSpec spec =
-        JobSpec.from(
-            OptionValues.resolve(
-                JobSpec.COMMAND,
-                JobSpec.OPTIONS,
-                new String[] {
-                  "--spec", specPath, "--input", data, "--output", fromHome(EXAMPLE_OUTPUT)
-                },
-                SpecReader::read));
-    SegmentEffectsJob.Outcome o = SegmentEffectsJob.run(spark, spec);
-    out.println("segfx: wrote " + o.output());
-    out.print(decisionTable(o.decisions()));
+    CommandLine root = root();
+    Optional<Command> named = Commands.named(args[0]);
+    String[] given = args.clone();
+    named.ifPresent(
+        c -> {
+          String[] rest = Arrays.copyOfRange(args, 1, args.length);
+          System.arraycopy(
+              CommandLineFlags.normalised(c.options(), rest), 0, given, 1, rest.length);
+        });
+    ParseResult parsed;
+    try {
+      parsed = root.parseArgs(given);
+    } catch (ParameterException e) {
+      CommandLine where = e.getCommandLine();
+      if (where != root && asksForHelp(args)) {
+        out.print(where.getUsageMessage());
+        return CommandLineFlags.EXIT_OK;
+      }
+      throw refusal(e, root);
+    }
+    if (parsed.isVersionHelpRequested()) {
+      out.print(version());
+      return CommandLineFlags.EXIT_OK;
+    }
+    ParseResult sub = parsed.subcommand();
+    if (sub == null || parsed.isUsageHelpRequested()) {
+      out.print(usage());
+      return CommandLineFlags.EXIT_OK;
+    }
+    if (sub.commandSpec().name().equals(HELP)) {
+      return help(sub, out);
+    }
+    if (sub.isUsageHelpRequested()) {
+      out.print(sub.commandSpec().commandLine().getUsageMessage());
+      return CommandLineFlags.EXIT_OK;
+    }
+    Command c = named.orElseThrow();
+    OptionValues v =
+        OptionValues.resolve(
+            c.name(),
+            c.options(),
+            CommandLineFlags.flags(sub, c.options()),
+            c.readsSpec() ? SpecReader::read : null);
+    c.action().run(v, out);
+    return CommandLineFlags.EXIT_OK;
+  }
+
+  /** {@code --help} anywhere after the command shows its help, even among bad options. */
+  private static boolean asksForHelp(String[] args) {
+    List<String> rest = Arrays.asList(args).subList(1, args.length);
+    return rest.contains("--help") || rest.contains("-h");
+  }
+
+  /** The command tree: {@code segfx} with -h/--help and -V/--version, then every subcommand. */
+  static CommandLine root() {
+    CommandSpec spec = CommandSpec.create().name("segfx").mixinStandardHelpOptions(true);
+    CommandLineFlags.configure(spec);
+    CommandLine root = new CommandLine(spec);
+    for (Command c : Commands.all()) {
+      root.addSubcommand(c.name(), new CommandLine(c.spec()));
+    }
+    CommandSpec help = CommandSpec.create().name(HELP);
+    help.addPositional(
+        PositionalParamSpec.builder()
+            .arity("0..1")
+            .paramLabel("COMMAND")
+            .type(String.class)
+            .build());
+    root.addSubcommand(HELP, new CommandLine(help));
+    return root;
+  }
+
+  /** {@code segfx help} is the command list; {@code segfx help COMMAND} is that command's help. */
+  private static int help(ParseResult sub, PrintStream out) {
+    List<String> topic =
+        sub.matchedPositionals().isEmpty() ? List.of() : sub.matchedPositional(0).stringValues();
+    if (topic.isEmpty()) {
+      out.print(usage());
+      return CommandLineFlags.EXIT_OK;
+    }
+    Command c =
+        Commands.named(topic.get(0)).orElseThrow(() -> unknownCommand(topic.get(0), List.of()));
+    out.print(new CommandLine(c.spec()).getUsageMessage());
+    return CommandLineFlags.EXIT_OK;
+  }
+
+  private static UsageException refusal(ParameterException e, CommandLine root) {
+    CommandLine where = e.getCommandLine();
+    if (where == root) {
+      String arg =
+          e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
+              ? u.getUnmatched().get(0)
+              : String.valueOf(e.getValue());
+      List<String> hints =
+          e instanceof CommandLine.UnmatchedArgumentException u ? u.getSuggestions() : List.of();
+      return unknownCommand(arg, hints);
+    }
+    String name = where.getCommandName();
+    if (name.equals(HELP)) {
+      return new UsageException(HELP + ": " + e.getMessage());
+    }
+    return CommandLineFlags.refusal(name, Commands.named(name).orElseThrow().options(), e);
+  }
+
+  private static UsageException unknownCommand(String name, List<String> hints) {
+    List<String> names = new ArrayList<>();
+    for (Command c : Commands.all()) {
+      names.add(c.name());
+    }
+    names.add(HELP);
+    return new UsageException(
+        "unknown command '"
+            + name
+            + "'; commands: "
+            + String.join(", ", names)
+            + (hints.isEmpty() ? "" : "; did you mean " + hints.get(0) + "?"));
+  }
+
+  /** The command list of {@code segfx}, {@code segfx help} and {@code segfx --help}. */
+  static String usage() {
+    StringBuilder b = new StringBuilder("usage: segfx <command> [options]\n\ncommands:\n");
+    for (Command c : Commands.all()) {
+      b.append(String.format(Locale.ROOT, "  %-17s %s%n", c.name(), c.title()));
+    }
+    b.append(
+            String.format(
+                Locale.ROOT, "  %-17s %s%n", HELP, "this text; help COMMAND: its options"))
+        .append("\nsegfx <command> --help lists a command's options; segfx --version prints the")
+        .append(
+            " versions.\nExit status: 0 finished, 2 usage or input error, 1 unexpected failure.\n");
+    return b.toString();
+  }
+
+  /** segfx's version and the Spark version it is built for. */
+  static String version() {
+    return "segfx "
+        + SegmentEffectsJob.segfxVersion()
+        + "\nSpark "
+        + org.apache.spark.package$.MODULE$.SPARK_VERSION()
+        + ", Scala "
+        + scala.util.Properties.versionNumberString()
+        + ", Java "
+        + System.getProperty("java.version")
+        + "\n";
   }
 
   /**
@@ -240,8 +267,8 @@ public final class SegfxMain {
   }
 
   /** The master URLs Spark accepts (SparkContext.createTaskScheduler and the cluster managers). */
-  private static final java.util.regex.Pattern MASTER =
-      java.util.regex.Pattern.compile(
+  private static final Pattern MASTER =
+      Pattern.compile(
           "local|local\\[(\\*|[1-9][0-9]*)(,[0-9]+)?]|local-cluster\\[[0-9]+, *[0-9]+, *[0-9]+]"
               + "|spark://[^\\s]+|yarn|k8s://[^\\s]+|mesos://[^\\s]+");
 
@@ -281,42 +308,5 @@ public final class SegfxMain {
               d.recommendation()));
     }
     return b.toString();
-  }
-
-  static String usage() {
-    return "usage: segfx <command> [options]\n\n"
-        + "commands:\n"
-        + "  segment-effects   Bayesian segment-level effects and launch decisions (see"
-        + " --help)\n"
-        + "  generate          write deterministic example data with known true effects\n"
-        + "  example           generate example data, run jobs/example.yaml, print the"
-        + " decisions\n"
-        + "  causal-impact     Bayesian counterfactual forecasting for many market-level"
-        + " interventions (see --help)\n"
-        + "  generate-series   write example market series for causal-impact\n"
-        + "  help              this text\n";
-  }
-
-  static String commandUsage(String command) {
-    return switch (command) {
-      case JobSpec.COMMAND ->
-          OptionValues.usage(
-              command,
-              "Segment OLS in one pass, empirical-Bayes pooling, posterior draws, decisions.",
-              JobSpec.OPTIONS);
-      case ExampleDataGenerator.COMMAND ->
-          OptionValues.usage(
-              command, "Deterministic unit-level example data.", ExampleDataGenerator.OPTIONS);
-      case EXAMPLE -> OptionValues.usage(command, "The README's example run.", EXAMPLE_OPTIONS);
-      case io.segfx.job.CausalImpactJob.COMMAND ->
-          OptionValues.usage(
-              command,
-              "Causal impact of interventions on many series (seed section 10).",
-              io.segfx.job.CausalImpactJob.OPTIONS);
-      case io.segfx.sim.SeriesGenerator.COMMAND ->
-          OptionValues.usage(
-              command, "Example market series.", io.segfx.sim.SeriesGenerator.OPTIONS);
-      default -> throw new UsageException("unknown command '" + command + "'");
-    };
   }
 }

@@ -1,6 +1,9 @@
 package io.segfx.config;
 
 import io.segfx.model.ArmLabel;
+import io.segfx.stats.pooling.TauPrior;
+import java.nio.charset.Charset;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +27,7 @@ final class OptionParsers {
   }
 
   static List<String> arms(List<String> given) {
-    List<String> out = new java.util.ArrayList<>();
+    List<String> out = new ArrayList<>();
     for (String g : given) {
       out.add(arm(g, "--variants"));
     }
@@ -34,7 +37,7 @@ final class OptionParsers {
   /** A character set Java knows, by its canonical name. */
   static String encoding(String text) {
     try {
-      return java.nio.charset.Charset.forName(text.trim()).name();
+      return Charset.forName(text.trim()).name();
     } catch (IllegalArgumentException e) {
       throw new UsageException(
           "--csv-encoding '"
@@ -147,7 +150,7 @@ final class OptionParsers {
    * @throws UsageException naming the option and the entry when an entry has no name
    */
   private static List<String[]> namedEntries(String text, String option, String shape) {
-    List<String[]> out = new java.util.ArrayList<>();
+    List<String[]> out = new ArrayList<>();
     if (text == null || text.isBlank()) {
       return out;
     }
@@ -166,7 +169,7 @@ final class OptionParsers {
 
   /** Parses {@code name=mean,sd;...}. */
   static List<JobSpec.BiasScenario> parseBias(String text) {
-    List<JobSpec.BiasScenario> out = new java.util.ArrayList<>();
+    List<JobSpec.BiasScenario> out = new ArrayList<>();
     for (String[] e : namedEntries(text, "--bias-prior", "name=mean,sd")) {
       String name = e[0];
       double[] p = numbers(OptionValues.split(e[1]), 2, "--bias-prior entry '" + name + "'");
@@ -180,10 +183,10 @@ final class OptionParsers {
   }
 
   /** Parses {@code uniform}, {@code half-normal:S} or {@code half-cauchy:S}. */
-  static io.segfx.stats.pooling.TauPrior parseTauPrior(String text) {
+  static TauPrior parseTauPrior(String text) {
     String t = text.trim();
     if (t.equals("uniform")) {
-      return io.segfx.stats.pooling.TauPrior.UNIFORM;
+      return TauPrior.UNIFORM;
     }
     int colon = t.indexOf(':');
     String kind = colon < 0 ? t : t.substring(0, colon);
@@ -191,7 +194,7 @@ final class OptionParsers {
       try {
         double scale = Double.parseDouble(t.substring(colon + 1).trim());
         if (scale >= 1 / LIMIT && scale <= LIMIT) {
-          return new io.segfx.stats.pooling.TauPrior(kind, scale);
+          return new TauPrior(kind, scale);
         }
       } catch (NumberFormatException e) {
         // reported below
@@ -229,7 +232,7 @@ final class OptionParsers {
 
   /** Parses {@code name=a,b;name2=a,b|c,d}: one pair for both arms, or control|treatment. */
   static List<JobSpec.PriorGridEntry> parseGrid(String text) {
-    List<JobSpec.PriorGridEntry> out = new java.util.ArrayList<>();
+    List<JobSpec.PriorGridEntry> out = new ArrayList<>();
     for (String[] e : namedEntries(text, "--prior-grid", "name=alpha,beta or name=a,b|a,b")) {
       String name = e[0];
       String[] arms = e[1].split("\\|");

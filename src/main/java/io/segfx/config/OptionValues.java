@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
+import picocli.CommandLine;
 
 /**
  * Resolves a command's options with one order of precedence: each option's default, then the YAML
@@ -41,9 +43,23 @@ public final class OptionValues {
       String command,
       List<OptionDef> defs,
       String[] args,
-      java.util.function.Function<String, Map<String, Object>> specReader) {
+      Function<String, Map<String, Object>> specReader) {
+    return resolve(command, defs, CommandLineFlags.parse(command, defs, args), specReader);
+  }
+
+  /**
+   * Resolves flags already split by option ({@link CommandLineFlags#flags}: each option's texts in
+   * the order given) over an optional spec named by the {@code spec} flag.
+   *
+   * @throws UsageException for unknown keys, missing values, bad values
+   */
+  public static OptionValues resolve(
+      String command,
+      List<OptionDef> defs,
+      Map<String, List<String>> given,
+      Function<String, Map<String, Object>> specReader) {
     OptionValues v = new OptionValues(defs);
-    Map<String, List<String>> flags = parseFlags(command, defs, args);
+    Map<String, List<String>> flags = new LinkedHashMap<>(given);
     List<String> spec = flags.remove("spec");
     if (spec != null && specReader != null) {
       String path = spec.get(spec.size() - 1);
@@ -52,79 +68,48 @@ public final class OptionValues {
       v.values.put("spec", path);
     }
     for (Map.Entry<String, List<String>> e : flags.entrySet()) {
-      OptionDef d = v.def(e.getKey());
-      if (d.kind() == OptionDef.Kind.LIST) {
-        List<String> all = new ArrayList<>();
-        for (String s : e.getValue()) {
-          all.addAll(split(s));
-        }
-        v.lists.put(d.name(), all);
-      } else {
-        if (e.getValue().size() > 1 && d.kind() != OptionDef.Kind.FLAG) {
-          // Last-one-wins would silently drop a value the user typed.
-          throw new UsageException(
-              command
-                  + ": --"
-                  + d.name()
-                  + " is given "
-                  + e.getValue().size()
-                  + " times ("
-                  + String.join(", ", e.getValue())
-                  + "); give it once");
-        }
-        v.set(d, e.getValue().get(e.getValue().size() - 1), "--" + d.name());
-      }
-      v.sources.put(d.name(), "flag");
+      v.applyFlag(command, v.def(e.getKey()), e.getValue());
     }
+    v.refuseMissing(command);
+    return v;
+  }
+
+  private void applyFlag(String command, OptionDef d, List<String> given) {
+    if (d.kind() == OptionDef.Kind.LIST) {
+      List<String> all = new ArrayList<>();
+      for (String s : given) {
+        all.addAll(split(s));
+      }
+      lists.put(d.name(), all);
+    } else {
+      if (given.size() > 1 && d.kind() != OptionDef.Kind.FLAG) {
+        // Last-one-wins would silently drop a value the user typed.
+        throw new UsageException(
+            command
+                + ": --"
+                + d.name()
+                + " is given "
+                + given.size()
+                + " times ("
+                + String.join(", ", given)
+                + "); give it once");
+      }
+      set(d, given.get(given.size() - 1), "--" + d.name());
+    }
+    sources.put(d.name(), "flag");
+  }
+
+  private void refuseMissing(String command) {
     for (OptionDef d : defs) {
       boolean missing =
           d.kind() == OptionDef.Kind.LIST
-              ? v.lists.get(d.name()).isEmpty()
-              : !v.values.containsKey(d.name());
+              ? lists.get(d.name()).isEmpty()
+              : !values.containsKey(d.name());
       if (d.required() && missing) {
         throw new UsageException(
             command + ": missing required option --" + d.name() + " (" + d.help() + ")");
       }
     }
-    return v;
-  }
-
-  private static Map<String, List<String>> parseFlags(
-      String command, List<OptionDef> defs, String[] args) {
-    Map<String, List<String>> out = new LinkedHashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (!a.startsWith("--")) {
-        throw new UsageException(
-            command + ": unexpected argument '" + a + "'; options start with --");
-      }
-      String name = a.substring(2);
-      String inline = null;
-      int eq = name.indexOf('=');
-      if (eq >= 0) {
-        inline = name.substring(eq + 1);
-        name = name.substring(0, eq);
-      }
-      OptionDef d = find(defs, name);
-      if (d == null) {
-        throw new UsageException(
-            command + ": unknown option --" + name + "; valid options: " + names(defs, "--"));
-      }
-      String value;
-      if (d.kind() == OptionDef.Kind.FLAG) {
-        value = inline == null ? "true" : inline;
-      } else if (inline != null) {
-        value = inline;
-      } else {
-        if (i + 1 >= args.length) {
-          throw new UsageException(
-              command + ": option --" + d.name() + " needs a value (" + d.help() + ")");
-        }
-        value = args[++i];
-      }
-      out.computeIfAbsent(d.name(), k -> new ArrayList<>()).add(value);
-    }
-    return out;
   }
 
   private void applySpec(String command, String path, Map<String, Object> yaml) {
@@ -150,21 +135,45 @@ public final class OptionValues {
                 + e.getKey()
                 + "' has no value; give one or delete the key");
       }
-      if (d.kind() == OptionDef.Kind.LIST) {
+      if (d.kind() == OptionDef.Kind.LIST && raw instanceof List<?> l) {
         List<String> items = new ArrayList<>();
-        if (raw instanceof List<?> l) {
-          for (Object o : l) {
-            items.add(String.valueOf(o).trim());
-          }
-        } else {
-          items.addAll(split(String.valueOf(raw)));
+        for (Object o : l) {
+          items.add(text(d, o).trim());
         }
         lists.put(d.name(), items);
+      } else if (d.kind() == OptionDef.Kind.LIST) {
+        lists.put(d.name(), split(text(d, raw)));
       } else {
-        set(d, String.valueOf(raw), "spec key '" + e.getKey() + "' in " + path);
+        set(d, text(d, raw), "spec key '" + e.getKey() + "' in " + path);
       }
       sources.put(d.name(), "spec");
     }
+  }
+
+  /**
+   * A YAML value as the option's text, so native YAML and the flag syntax read alike: a list joins
+   * with ',' ({@code [0, 1e-4]} is {@code 0,1e-4}), a list of lists joins its lists with '|' (the
+   * control|treatment shapes of {@code --prior-grid}), and a map becomes {@code key=value} entries
+   * joined by the option's separator ({@code {revenue: 0.25}} is {@code revenue=0.25}).
+   */
+  static String text(OptionDef d, Object raw) {
+    if (raw instanceof Map<?, ?> m) {
+      List<String> entries = new ArrayList<>();
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        entries.add(String.valueOf(e.getKey()).trim() + "=" + text(d, e.getValue()));
+      }
+      return String.join(d.entrySeparator(), entries);
+    }
+    if (raw instanceof List<?> l) {
+      List<String> items = new ArrayList<>();
+      boolean nested = false;
+      for (Object o : l) {
+        nested |= o instanceof List<?>;
+        items.add(text(d, o).trim());
+      }
+      return String.join(nested ? "|" : ",", items);
+    }
+    return String.valueOf(raw);
   }
 
   private void set(OptionDef d, String value, String where) {
@@ -270,30 +279,8 @@ public final class OptionValues {
     return Collections.unmodifiableMap(sources);
   }
 
-  /** The usage text of a command, generated from its definitions. */
+  /** The usage text of a command ({@code --help}), generated from its definitions. */
   public static String usage(String command, String summary, List<OptionDef> defs) {
-    StringBuilder b = new StringBuilder();
-    b.append("usage: segfx ").append(command).append(" [options]\n").append(summary).append("\n\n");
-    for (OptionDef d : defs) {
-      String head = "  --" + d.name() + (d.kind() == OptionDef.Kind.FLAG ? "" : " " + metavar(d));
-      b.append(String.format("%-34s %s", head, d.help()));
-      if (d.required()) {
-        b.append(" (required)");
-      } else if (d.defaultValue() != null) {
-        b.append(" (default ").append(d.defaultValue()).append(')');
-      }
-      b.append('\n');
-    }
-    return b.toString();
-  }
-
-  private static String metavar(OptionDef d) {
-    return switch (d.kind()) {
-      case CHOICE -> String.join("|", d.choices());
-      case LIST -> "A,B";
-      case INT, LONG -> "N";
-      case DOUBLE -> "X";
-      default -> "VALUE";
-    };
+    return new CommandLine(CommandLineFlags.spec(command, summary, defs)).getUsageMessage();
   }
 }

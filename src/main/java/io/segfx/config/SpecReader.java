@@ -5,14 +5,23 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Date;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.YAMLException;
 
-/** Reads a YAML job spec: a flat mapping of option names to values (lists for list options). */
+/**
+ * Reads a YAML job spec: a mapping of option names to values, each a scalar, a list or a map
+ * ({@link OptionValues} reads lists and maps as the flag syntax).
+ */
 public final class SpecReader {
   private SpecReader() {}
 
@@ -55,16 +64,23 @@ public final class SpecReader {
    * machine's time zone in a form no option reads.
    */
   private static Object isoDates(Object value) {
-    if (value instanceof java.util.Date d) {
-      java.time.Instant i = d.toInstant();
+    if (value instanceof Date d) {
+      Instant i = d.toInstant();
       return i.getEpochSecond() % 86_400 == 0 && i.getNano() == 0
-          ? java.time.LocalDate.ofInstant(i, java.time.ZoneOffset.UTC).toString()
+          ? LocalDate.ofInstant(i, ZoneOffset.UTC).toString()
           : i.toString();
     }
-    if (value instanceof java.util.List<?> l) {
-      java.util.List<Object> out = new java.util.ArrayList<>(l.size());
+    if (value instanceof List<?> l) {
+      List<Object> out = new ArrayList<>(l.size());
       for (Object o : l) {
         out.add(isoDates(o));
+      }
+      return out;
+    }
+    if (value instanceof Map<?, ?> m) {
+      Map<Object, Object> out = new LinkedHashMap<>();
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        out.put(isoDates(e.getKey()), isoDates(e.getValue()));
       }
       return out;
     }

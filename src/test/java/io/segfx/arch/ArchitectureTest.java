@@ -108,6 +108,32 @@ class ArchitectureTest {
         "io.segfx.report");
   }
 
+  /**
+   * Settings are read and checked without Spark or the stages that use them. config still reaches
+   * into stats for the tau prior and the decision thresholds and economics, whose types the
+   * accessors of JobSpec return; that edge is not yet part of this rule.
+   */
+  @Test
+  void configKnowsNothingOfSparkOrTheJobs() {
+    assertHolds(
+        noClasses()
+            .that()
+            .resideInAPackage("io.segfx.config..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                "org.apache.spark..",
+                "scala..",
+                "io.segfx.spark..",
+                "io.segfx.job..",
+                "io.segfx.report..",
+                "io.segfx.io..",
+                "io.segfx.sim..",
+                "io.segfx.cli..")
+            .because("a job spec is loaded and validated before any Spark session exists"),
+        "io.segfx.config");
+  }
+
   @Test
   void onlyTheCommandLineUsesTheCommandLine() {
     assertHolds(
