@@ -1,14 +1,16 @@
 package io.segfx.stats;
 
+import io.segfx.stats.pooling.HierarchicalPosterior;
 import java.io.Serializable;
+import java.util.Arrays;
 
 /**
  * The exact posterior summary of one segment effect under full-Bayes pooling, where theta_j | y is
  * the normal mixture {@code sum_i p_i N(m_ij, s_ij²)} over the tau grid ({@link
- * io.segfx.stats.pooling.HierarchicalPosterior#theta}; Bayesian Data Analysis 3rd ed., section
- * 5.4): mean {@code sum_i p_i m_ij}, sd from {@code sum_i p_i (s_ij² + (m_ij - mean)²)}, the 2.5%
- * and 97.5% quantiles and tail probabilities of the mixture ({@link NormalMixture}), and the
- * posterior weight of the segment's own estimate E[1 - B_j | y].
+ * HierarchicalPosterior#theta}; Bayesian Data Analysis 3rd ed., section 5.4): mean {@code sum_i p_i
+ * m_ij}, sd from {@code sum_i p_i (s_ij² + (m_ij - mean)²)}, the 2.5% and 97.5% quantiles and tail
+ * probabilities of the mixture ({@link NormalMixture}), and the posterior weight of the segment's
+ * own estimate E[1 - B_j | y].
  *
  * @param mean E[theta_j | y]
  * @param sd sd(theta_j | y)
@@ -34,7 +36,7 @@ public record PooledSegmentSummary(
   /** A flat array for {@code segments} summaries, all absent (NaN). */
   static double[] none(int segments) {
     double[] out = new double[FIELDS * segments];
-    java.util.Arrays.fill(out, Double.NaN);
+    Arrays.fill(out, Double.NaN);
     return out;
   }
 

@@ -1,5 +1,6 @@
 package io.segfx.stats;
 
+import java.io.Serializable;
 import org.apache.commons.math3.distribution.TDistribution;
 
 /**
@@ -14,7 +15,7 @@ public record StudentSummary(
     double q975,
     double probPositive,
     double probAboveThreshold)
-    implements java.io.Serializable {
+    implements Serializable {
 
   /**
    * Summarises {@code m + s T_nu}.

@@ -1,6 +1,7 @@
 package io.segfx.stats.pooling;
 
 import io.segfx.stats.Checks;
+import io.segfx.stats.Shrinkage;
 import java.util.Objects;
 
 /**
@@ -18,8 +19,8 @@ public record PoolingResult(
     String method, double mu, double muSe, double tau2, int segments, int iterations) {
 
   /**
-   * Validates the estimates. The names are those of {@link io.segfx.stats.Shrinkage#posterior}'s
-   * checks, which read the same values.
+   * Validates the estimates. The names are those of {@link Shrinkage#posterior}'s checks, which
+   * read the same values.
    *
    * @throws IllegalArgumentException if muSe or tau2 is negative or NaN, or the counts are not
    *     positive and non-negative

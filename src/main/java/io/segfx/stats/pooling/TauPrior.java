@@ -1,6 +1,7 @@
 package io.segfx.stats.pooling;
 
 import java.io.Serializable;
+import java.util.Objects;
 
 /**
  * A prior on the between-segment sd tau of the normal hierarchical model: {@code uniform} on [0, ∞)
@@ -51,7 +52,7 @@ public record TauPrior(TauPrior.Kind kind, double scale) implements Serializable
   public static final TauPrior UNIFORM = new TauPrior(Kind.UNIFORM, Double.NaN);
 
   public TauPrior {
-    java.util.Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(kind, "kind");
     if (kind != Kind.UNIFORM && !(scale > 0 && Double.isFinite(scale))) {
       throw new IllegalArgumentException(
           kind.code() + " tau prior needs a finite scale > 0, got " + scale);
