@@ -15,34 +15,11 @@ import io.segfx.stats.StudentSummary;
 final class CellFit {
   private CellFit() {}
 
-  static SegmentEstimate fit(
-      String experiment,
-      String segment,
-      String variant,
-      MetricSpec metric,
-      ExactMoments control,
-      ExactMoments treatment,
-      int y,
-      FitSettings settings) {
-    long nc = control == null ? 0 : control.count();
-    long nt = treatment.count();
-    if (nc == 0) {
-      return SegmentEstimate.empty(
-          experiment,
-          metric.column(),
-          variant,
-          segment,
-          0,
-          nt,
-          Status.EMPTY_CONTROL.code(),
-          metric.kind());
-    }
-    Cell c = new Cell(experiment, segment, variant, metric, control, treatment, y);
-    return metric.binary() ? binary(c, settings) : continuous(c, settings);
-  }
-
-  /** One (segment, variant, metric) cell: its keys, the arms' sums and the outcome's column. */
-  private record Cell(
+  /**
+   * One (segment, variant, metric) cell: its keys, the arms' sums (control null when the segment
+   * has none) and the outcome's column.
+   */
+  record Cell(
       String experiment,
       String segment,
       String variant,
@@ -50,6 +27,23 @@ final class CellFit {
       ExactMoments control,
       ExactMoments treatment,
       int y) {}
+
+  static SegmentEstimate fit(Cell c, FitSettings settings) {
+    MetricSpec metric = c.metric();
+    long nc = c.control() == null ? 0 : c.control().count();
+    if (nc == 0) {
+      return SegmentEstimate.empty(
+          c.experiment(),
+          metric.column(),
+          c.variant(),
+          c.segment(),
+          0,
+          c.treatment().count(),
+          Status.EMPTY_CONTROL.code(),
+          metric.kind());
+    }
+    return metric.binary() ? binary(c, settings) : continuous(c, settings);
+  }
 
   /** A binary metric: the difference of the arms' Beta–Binomial posterior means. */
   private static SegmentEstimate binary(Cell cell, FitSettings settings) {

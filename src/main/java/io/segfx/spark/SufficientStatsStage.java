@@ -318,13 +318,14 @@ public final class SufficientStatsStage {
       for (String variant : variants) {
         out.add(
             CellFit.fit(
-                acc.experiment,
-                acc.segment,
-                variant,
-                metric,
-                c,
-                acc.arm(variant),
-                settings.column(m),
+                new CellFit.Cell(
+                    acc.experiment,
+                    acc.segment,
+                    variant,
+                    metric,
+                    c,
+                    acc.arm(variant),
+                    settings.column(m)),
                 settings));
       }
     }
