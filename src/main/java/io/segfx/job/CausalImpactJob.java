@@ -282,16 +282,24 @@ public final class CausalImpactJob {
         v.has("input-format")
             ? v.string("input-format")
             : input.endsWith(".csv") ? "csv" : "parquet";
-    RunOutput out =
-        RunOutput.open(
+    RunContext ctx =
+        RunContext.open(
             spark,
-            v.string("output"),
-            v.string("mode"),
-            v.string("output-format"),
-            runId,
-            Arrays.asList(v.string("input"), v.string("spec"), v.string("interventions")));
+            COMMAND,
+            new RunContext.Target(
+                v.string("output"),
+                v.string("mode"),
+                v.string("output-format"),
+                Arrays.asList(v.string("input"), v.string("spec"), v.string("interventions"))));
+    RunOutput out = ctx.out();
+    runId = ctx.runId();
     try {
-      Dataset<Row> in = InputReader.read(spark, input, format);
+      Dataset<Row> in =
+          ctx.read(
+                  input,
+                  v.has("input-format") ? v.string("input-format") : null,
+                  InputReader.CsvDialect.DEFAULT)
+              .data();
       String timeCol = v.string("time-col");
       ImpactInputStage.Spec inputSpec =
           new ImpactInputStage.Spec(
@@ -469,7 +477,7 @@ public final class CausalImpactJob {
         }
       }
       manifest.put("settings", settingsMap);
-      manifest.put("versions", SegmentEffectsJob.versions(spark));
+      manifest.put("versions", ctx.versions());
       manifest.put("analysis_seconds", Math.round(seconds * 1000) / 1000.0);
       manifest.put("started_at", started.toString());
       manifest.put("finished_at", Instant.now().toString());
@@ -482,7 +490,7 @@ public final class CausalImpactJob {
       out.abandon();
       throw DataErrors.translate(e, input);
     } finally {
-      spark.sparkContext().clearJobGroup();
+      ctx.close();
     }
   }
 
