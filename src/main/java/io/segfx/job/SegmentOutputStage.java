@@ -93,7 +93,16 @@ final class SegmentOutputStage {
   }
 
   /** Queues the driver-side tables, and counts their rows for the manifest. */
-  private record Writer(ConcurrentTasks writes, RunOutput out, Map<String, Object> counts) {
+  private static final class Writer {
+    private final ConcurrentTasks writes;
+    private final RunOutput out;
+    private final Map<String, Object> counts;
+
+    Writer(ConcurrentTasks writes, RunOutput out, Map<String, Object> counts) {
+      this.writes = writes;
+      this.out = out;
+      this.counts = counts;
+    }
 
     void segmentTables(JobSpec spec, DecisionAssembly.Tables t) {
       table(
