@@ -5,7 +5,7 @@ import io.segfx.config.OptionValues;
 import io.segfx.config.SpecReader;
 import io.segfx.config.UsageException;
 import io.segfx.io.SafeText;
-import io.segfx.job.SegmentEffectsJob;
+import io.segfx.job.RunContext;
 import io.segfx.model.DecisionMetrics;
 import io.segfx.spark.SegfxKryoRegistrator;
 import java.io.PrintStream;
@@ -215,7 +215,7 @@ public final class SegfxMain {
   /** segfx's version and the Spark version it is built for. */
   static String version() {
     return "segfx "
-        + SegmentEffectsJob.segfxVersion()
+        + RunContext.segfxVersion()
         + "\nSpark "
         + org.apache.spark.package$.MODULE$.SPARK_VERSION()
         + ", Scala "

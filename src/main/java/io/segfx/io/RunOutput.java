@@ -6,10 +6,17 @@ import io.segfx.config.UsageException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -92,7 +99,7 @@ public final class RunOutput {
     boolean overwrite = "overwrite".equals(mode);
     for (String input : inputs) {
       if (input != null) {
-        refuseOverlap(spark, target, output, input);
+        OutputGuard.refuseOverlap(spark, target, output, input);
       }
     }
     try {
@@ -101,7 +108,7 @@ public final class RunOutput {
           throw new UsageException(
               "output " + output + " exists; choose another folder or pass --mode overwrite");
         }
-        refuseForeign(fs, target, output);
+        OutputGuard.refuseForeign(fs, target, output);
       }
       Path parent = target.getParent();
       if (parent != null && fs.exists(parent) && !fs.getFileStatus(parent).isDirectory()) {
@@ -126,153 +133,8 @@ public final class RunOutput {
     }
   }
 
-  /** The command names a segfx manifest carries in its {@code command} field. */
-  private static final java.util.Set<String> COMMANDS =
-      java.util.Set.of("segment-effects", "causal-impact");
-
-  /**
-   * Refuses to replace {@code target} unless it is an empty folder or a previous segfx output: a
-   * folder with a {@value #MANIFEST} whose {@code command} is a segfx command and that has a {@code
-   * run_id}.
-   */
-  private static void refuseForeign(FileSystem fs, Path target, String output) throws IOException {
-    if (!fs.getFileStatus(target).isDirectory()) {
-      throw new UsageException(
-          "--output "
-              + output
-              + " is an existing file, not a segfx output folder; refusing to"
-              + " overwrite it: choose another path");
-    }
-    if (fs.listStatus(target).length == 0) {
-      return;
-    }
-    Path manifest = new Path(target, MANIFEST);
-    com.fasterxml.jackson.databind.JsonNode m = null;
-    if (fs.exists(manifest)) {
-      try (java.io.InputStream in = fs.open(manifest)) {
-        m = new ObjectMapper().readTree(in);
-      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-        m = null;
-      }
-    }
-    boolean ours =
-        m != null && m.hasNonNull("run_id") && COMMANDS.contains(m.path("command").asText(""));
-    if (!ours) {
-      throw new UsageException(
-          "--output "
-              + output
-              + " exists and is not a previous segfx output (no segfx "
-              + MANIFEST
-              + "); --mode overwrite replaces only segfx's own output folders:"
-              + " choose a new folder or remove it yourself");
-    }
-    // Files added to a previous output by someone else are not segfx's to delete.
-    java.util.Set<String> written = new java.util.HashSet<>(List.of(MANIFEST, SUCCESS));
-    if (m.has(OUTPUTS)) {
-      m.get(OUTPUTS).forEach(n -> written.add(n.asText()));
-    }
-    List<String> foreign = new java.util.ArrayList<>();
-    for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(target)) {
-      String name = f.getPath().getName();
-      if (!written.contains(name)
-          && !name.startsWith(".")
-          && (m.has(OUTPUTS) || !LEGACY.contains(name))) {
-        foreign.add(name);
-      }
-    }
-    if (!foreign.isEmpty()) {
-      java.util.Collections.sort(foreign);
-      throw new UsageException(
-          "--output "
-              + output
-              + " is a previous segfx output but also holds files segfx did not write ("
-              + String.join(", ", foreign.subList(0, Math.min(5, foreign.size())))
-              + (foreign.size() > 5 ? ", ..." : "")
-              + "); move them, or choose another folder");
-    }
-  }
-
   /** The manifest key listing the entries a run wrote in its output folder. */
   public static final String OUTPUTS = "outputs";
-
-  /** What outputs written before {@value #OUTPUTS} was recorded may hold. */
-  private static final java.util.Set<String> LEGACY =
-      java.util.Set.of(
-          "segment_estimates",
-          "segment_posteriors",
-          "experiment_pooling",
-          "experiment_decisions",
-          "arm_posteriors",
-          "prior_sensitivity",
-          "bias_sensitivity",
-          "learned_prior",
-          "learned_prior_effects",
-          "rejected_rows",
-          "impact_summary",
-          "impact_pointwise",
-          "memos",
-          "report");
-
-  /**
-   * Refuses an output that equals, contains or lies inside {@code input}, compared as fully
-   * qualified paths (scheme, authority, absolute path) after resolving {@code .} and {@code ..}.
-   */
-  private static void refuseOverlap(SparkSession spark, Path target, String output, String input) {
-    Path in;
-    try {
-      Path p = new Path(input);
-      in = p.getFileSystem(spark.sparkContext().hadoopConfiguration()).makeQualified(p);
-    } catch (IOException | IllegalArgumentException e) {
-      return; // the reader reports an unusable input path
-    }
-    String t = normalized(target);
-    String i = normalized(in);
-    if (t.equals(i) || i.startsWith(t + "/") || t.startsWith(i + "/")) {
-      throw new UsageException(
-          "--output "
-              + output
-              + " overlaps the input "
-              + input
-              + " (the same path, or one inside the other); choose an output folder outside the"
-              + " input");
-    }
-  }
-
-  private static String normalized(Path p) {
-    java.net.URI u = p.toUri().normalize();
-    if ("file".equals(u.getScheme())) {
-      return "file://" + realLocal(java.nio.file.Path.of(u.getPath()));
-    }
-    String path = u.getPath() == null ? "" : u.getPath();
-    while (path.length() > 1 && path.endsWith("/")) {
-      path = path.substring(0, path.length() - 1);
-    }
-    String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(java.util.Locale.ROOT);
-    String authority =
-        u.getAuthority() == null ? "" : u.getAuthority().toLowerCase(java.util.Locale.ROOT);
-    return scheme + "://" + authority + path;
-  }
-
-  /**
-   * A local path with symbolic links resolved: the real path of its longest existing prefix plus
-   * the rest, so that a link to the input folder counts as the input folder.
-   */
-  private static String realLocal(java.nio.file.Path p) {
-    java.nio.file.Path abs = p.toAbsolutePath().normalize();
-    java.nio.file.Path existing = abs;
-    java.nio.file.Path rest = abs.getFileSystem().getPath("");
-    while (existing != null && !java.nio.file.Files.exists(existing)) {
-      rest = existing.getFileName().resolve(rest);
-      existing = existing.getParent();
-    }
-    try {
-      java.nio.file.Path real = existing == null ? abs : existing.toRealPath().resolve(rest);
-      String s = real.normalize().toString();
-      return s.length() > 1 && s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
-    } catch (IOException e) {
-      return abs.toString();
-    }
-  }
 
   private static String firstLine(Throwable e) {
     String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
@@ -334,12 +196,12 @@ public final class RunOutput {
   public void writeText(String relative, String text) {
     Path path = new Path(staging, relative);
     // Ids from the input reach memos and pages; a NUL or escape byte must not.
-    byte[] bytes = SafeText.cleanDocument(text).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] bytes = SafeText.cleanDocument(text).getBytes(StandardCharsets.UTF_8);
     try {
-      if (fs instanceof org.apache.hadoop.fs.LocalFileSystem local) {
+      if (fs instanceof LocalFileSystem local) {
         java.nio.file.Path file = local.pathToFile(path).toPath();
-        java.nio.file.Files.createDirectories(file.getParent());
-        java.nio.file.Files.write(file, bytes);
+        Files.createDirectories(file.getParent());
+        Files.write(file, bytes);
         return;
       }
       try (OutputStream out = fs.create(path, true)) {
@@ -356,15 +218,15 @@ public final class RunOutput {
    * from files someone else put in the folder.
    */
   public void publish(Map<String, Object> given) {
-    Map<String, Object> manifest = new java.util.LinkedHashMap<>(given);
+    Map<String, Object> manifest = new LinkedHashMap<>(given);
     try {
-      List<String> entries = new java.util.ArrayList<>();
-      for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(staging)) {
+      List<String> entries = new ArrayList<>();
+      for (FileStatus f : fs.listStatus(staging)) {
         if (!f.getPath().getName().startsWith(".")) {
           entries.add(f.getPath().getName());
         }
       }
-      java.util.Collections.sort(entries);
+      Collections.sort(entries);
       manifest.put(OUTPUTS, entries);
       ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
       try (OutputStream out = fs.create(new Path(staging, MANIFEST), true)) {
@@ -376,7 +238,7 @@ public final class RunOutput {
           throw new UsageException("output " + target + " appeared during the run; not replaced");
         }
         // Checked again: the folder may have changed since the run started.
-        refuseForeign(fs, target, target.toString());
+        OutputGuard.refuseForeign(fs, target, target.toString());
         fs.delete(target, true);
       }
       if (!fs.rename(staging, target)) {

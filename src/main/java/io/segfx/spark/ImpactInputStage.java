@@ -9,9 +9,16 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
 import io.segfx.config.UsageException;
+import io.segfx.io.SafeText;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -42,6 +49,22 @@ import org.apache.spark.sql.types.TimestampType;
  * status {@code missing_intervention_time}.
  */
 public final class ImpactInputStage {
+  /**
+   * What to read.
+   *
+   * @param seriesCol series id column, or null for one series named {@code all}
+   * @param interventionCol column of each row's intervention time, or null
+   * @param interventionTime the intervention time of every row when {@code interventionCol} is null
+   *     (NaN when windows come from a table)
+   */
+  public record Spec(
+      String seriesCol,
+      String timeCol,
+      String outcomeCol,
+      List<String> controls,
+      String interventionCol,
+      double interventionTime) {}
+
   /** Output columns. */
   public static final String SERIES = "s";
 
@@ -65,21 +88,8 @@ public final class ImpactInputStage {
 
   public static final String BAD_INTERVENTION = "iv_bad";
 
-  /**
-   * What to read.
-   *
-   * @param seriesCol series id column, or null for one series named {@code all}
-   * @param interventionCol column of each row's intervention time, or null
-   * @param interventionTime the intervention time of every row when {@code interventionCol} is null
-   *     (NaN when windows come from a table)
-   */
-  public record Spec(
-      String seriesCol,
-      String timeCol,
-      String outcomeCol,
-      List<String> controls,
-      String interventionCol,
-      double interventionTime) {}
+  /** The row count of a (series, reason) group in {@link #count}. */
+  private static final String ROWS = "rows";
 
   private ImpactInputStage() {}
 
@@ -131,9 +141,9 @@ public final class ImpactInputStage {
    */
   public record Counts(
       long rowsRead,
-      java.util.SortedMap<String, Long> rejectedByReason,
-      java.util.Map<String, Long> rejectedBySeries,
-      java.util.Set<String> usedSeries,
+      SortedMap<String, Long> rejectedByReason,
+      Map<String, Long> rejectedBySeries,
+      Set<String> usedSeries,
       long timeNumbers,
       long timeCalendar,
       long interventionNumbers,
@@ -162,35 +172,39 @@ public final class ImpactInputStage {
         projected
             .groupBy(col(SERIES), col(Columns.REASON))
             .agg(
-                functions.count(lit(1)),
-                functions.sum(TIME_NUMBER),
-                functions.sum(TIME_CALENDAR),
-                functions.sum(INTERVENTION_NUMBER),
-                functions.sum(INTERVENTION_CALENDAR),
-                functions.min(BAD_TIME),
-                functions.min(BAD_INTERVENTION))
+                functions.count(lit(1)).as(ROWS),
+                functions.sum(TIME_NUMBER).as(TIME_NUMBER),
+                functions.sum(TIME_CALENDAR).as(TIME_CALENDAR),
+                functions.sum(INTERVENTION_NUMBER).as(INTERVENTION_NUMBER),
+                functions.sum(INTERVENTION_CALENDAR).as(INTERVENTION_CALENDAR),
+                functions.min(BAD_TIME).as(BAD_TIME),
+                functions.min(BAD_INTERVENTION).as(BAD_INTERVENTION))
             .collectAsList();
     long read = 0;
     long[] kinds = new long[4];
     String badTime = null;
     String badIntervention = null;
-    java.util.SortedMap<String, Long> byReason = new java.util.TreeMap<>();
-    java.util.Map<String, Long> bySeries = new java.util.HashMap<>();
-    java.util.Set<String> used = new java.util.HashSet<>();
+    SortedMap<String, Long> byReason = new TreeMap<>();
+    Map<String, Long> bySeries = new HashMap<>();
+    Set<String> used = new HashSet<>();
+    List<String> kindColumns =
+        List.of(TIME_NUMBER, TIME_CALENDAR, INTERVENTION_NUMBER, INTERVENTION_CALENDAR);
     for (Row g : groups) {
-      long n = g.getLong(2);
+      long n = g.getAs(ROWS);
       read += n;
-      for (int k = 0; k < 4; k++) {
-        kinds[k] += g.getLong(3 + k);
+      for (int k = 0; k < kinds.length; k++) {
+        kinds[k] += g.<Long>getAs(kindColumns.get(k));
       }
-      badTime = smaller(badTime, g.getString(7));
-      badIntervention = smaller(badIntervention, g.getString(8));
-      if (g.isNullAt(1)) {
-        used.add(g.getString(0));
+      badTime = smaller(badTime, g.getAs(BAD_TIME));
+      badIntervention = smaller(badIntervention, g.getAs(BAD_INTERVENTION));
+      String series = g.getAs(SERIES);
+      String reason = g.getAs(Columns.REASON);
+      if (reason == null) {
+        used.add(series);
       } else {
-        byReason.merge(g.getString(1), n, Long::sum);
-        if (!g.isNullAt(0)) {
-          bySeries.merge(g.getString(0), n, Long::sum);
+        byReason.merge(reason, n, Long::sum);
+        if (series != null) {
+          bySeries.merge(series, n, Long::sum);
         }
       }
     }
@@ -232,7 +246,7 @@ public final class ImpactInputStage {
           what
               + " has no value that reads as a number, a date (2026-01-05) or a timestamp"
               + " (2026-01-05T10:00:00), e.g. '"
-              + io.segfx.io.SafeText.clean(bad)
+              + SafeText.clean(bad)
               + "'");
     }
     return numbers > 0 ? TimeValues.Kind.NUMBER : calendar > 0 ? TimeValues.Kind.CALENDAR : null;
@@ -273,7 +287,7 @@ public final class ImpactInputStage {
     List<Column[]> checks = new ArrayList<>();
     Column series = lit("all");
     if (spec.seriesCol() != null) {
-      series = col(quote(spec.seriesCol())).cast("string");
+      series = col(Columns.quoted(spec.seriesCol())).cast("string");
       checks.add(new Column[] {series.isNull(), lit("null:" + spec.seriesCol())});
     }
     TimeColumn time = time(schema, spec.timeCol());
@@ -313,19 +327,21 @@ public final class ImpactInputStage {
 
   private static TimeColumn time(StructType schema, String name) {
     DataType t = schema.apply(name).dataType();
-    Column raw = col(quote(name));
+    Column raw = col(Columns.quoted(name));
     Column none = lit(null).cast("string");
     if (t instanceof NumericType) {
       Column v = raw.cast("double");
       return new TimeColumn(raw, v, raw.isNotNull(), lit(false), none);
     }
     if (t instanceof DateType) {
-      Column v = expr("unix_date(" + quote(name) + ")").cast("double");
+      Column v = expr("unix_date(" + Columns.quoted(name) + ")").cast("double");
       return new TimeColumn(raw, v, lit(false), raw.isNotNull(), none);
     }
     if (t instanceof TimestampType) {
       Column v =
-          expr("unix_micros(" + quote(name) + ")").cast("double").divide(TimeValues.MICROS_PER_DAY);
+          expr("unix_micros(" + Columns.quoted(name) + ")")
+              .cast("double")
+              .divide(TimeValues.MICROS_PER_DAY);
       return new TimeColumn(raw, v, lit(false), raw.isNotNull(), none);
     }
     if (t instanceof StringType || t instanceof TimestampNTZType) {
@@ -360,7 +376,7 @@ public final class ImpactInputStage {
               + t.simpleString()
               + "; an outcome or control must be numeric (or numeric text)");
     }
-    Column raw = col(quote(name));
+    Column raw = col(Columns.quoted(name));
     Column v = raw.cast("double");
     checks.add(new Column[] {raw.isNull(), lit("null:" + name)});
     checks.add(new Column[] {v.isNull(), lit("not_numeric:" + name)});
@@ -374,10 +390,5 @@ public final class ImpactInputStage {
 
   private static Column flag(Column c) {
     return when(c, lit(1)).otherwise(lit(0));
-  }
-
-  /** A column name quoted for Spark SQL expressions. */
-  static String quote(String name) {
-    return "`" + name.replace("`", "``") + "`";
   }
 }

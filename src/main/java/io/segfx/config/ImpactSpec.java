@@ -1,0 +1,390 @@
+package io.segfx.config;
+
+import io.segfx.stats.Checks;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The settings of a {@code causal-impact} run, typed and checked: each option is declared once in
+ * {@link #OPTIONS} (its default and help text), resolved by {@link OptionValues} (defaults, then
+ * the YAML spec, then flags) and turned into this record by {@link #of}. The compact constructor
+ * checks every value, so a spec built in code obeys the same rules as one from the command line.
+ *
+ * @param input long rows: series, time, outcome, control columns
+ * @param output the output folder
+ * @param spec the YAML job spec read, or null
+ * @param inputFormat {@code parquet} or {@code csv} (by default from the input's name, by the rule
+ *     of {@link JobSpec#formatFromPath}, which both jobs share)
+ * @param outputFormat {@code parquet} or {@code csv}
+ * @param seriesCol the series id column (absent from the input: one series named {@code all})
+ * @param timeCol the time column
+ * @param outcomeCol the treated series' outcome column
+ * @param controls the control series' columns, at least one, none named twice or in another role
+ * @param intervention where each series' intervention time comes from
+ * @param trend add a linear time trend regressor
+ * @param model the counterfactual model
+ * @param burn Gibbs burn-in iterations ({@link Model#LOCAL_LEVEL})
+ * @param gibbsDraws kept Gibbs draws ({@link Model#LOCAL_LEVEL})
+ * @param draws draws of the predictive sum for the relative effect
+ * @param seed the run seed
+ * @param alpha significance level, in (0, 1)
+ * @param placebos placebo intervention points per series
+ * @param prior v0, a0, b0 of the conjugate prior, each positive
+ * @param report which series the HTML report charts
+ * @param master the Spark master, or null
+ * @param mode {@code error} or {@code overwrite} when the output exists
+ */
+public record ImpactSpec(
+    String input,
+    String output,
+    String spec,
+    String inputFormat,
+    String outputFormat,
+    String seriesCol,
+    String timeCol,
+    String outcomeCol,
+    List<String> controls,
+    Intervention intervention,
+    boolean trend,
+    Model model,
+    int burn,
+    int gibbsDraws,
+    int draws,
+    long seed,
+    double alpha,
+    int placebos,
+    Prior prior,
+    ReportScope report,
+    String master,
+    String mode) {
+
+  /** The counterfactual models ({@code --model}, spelt in lower case with '-' for '_'). */
+  public enum Model {
+    /** Regression on the controls with the exact Student-t predictive. */
+    REGRESSION,
+    /** Random-walk level plus regression, by a Gibbs sampler with FFBS, as CausalImpact. */
+    LOCAL_LEVEL;
+
+    /** The value of {@code --model}. */
+    public String code() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    static Model ofCode(String code) {
+      return Arrays.stream(values())
+          .filter(m -> m.code().equals(code))
+          .findFirst()
+          .orElseThrow(
+              () ->
+                  new UsageException(
+                      "--model must be regression or local-level, got '" + code + "'"));
+    }
+  }
+
+  /** Where the intervention times come from: exactly one of the three options. */
+  public sealed interface Intervention {
+    /** {@code --intervention-time}: one time for every series, as typed (a number or a date). */
+    record AtTime(String text) implements Intervention {}
+
+    /** {@code --intervention-col}: each row's intervention time. */
+    record FromColumn(String column) implements Intervention {}
+
+    /** {@code --interventions}: a table of windows (series, start, end). */
+    record FromTable(String path) implements Intervention {}
+  }
+
+  /**
+   * The conjugate prior: beta ~ N(0, sigma² v0 I), sigma² ~ IG(a0, b0), each parameter positive.
+   */
+  public record Prior(double v0, double a0, double b0) {
+    public Prior {
+      Checks.positive("--prior v0", v0);
+      Checks.positive("--prior a0", a0);
+      Checks.positive("--prior b0", b0);
+    }
+  }
+
+  /** The options of {@code causal-impact}, each declared once: name, kind, default, help. */
+  public static final List<OptionDef> OPTIONS =
+      List.of(
+          OptionDef.required(
+              "input", OptionDef.Kind.STRING, "long rows: series, time, outcome, control columns"),
+          OptionDef.required(
+              "output",
+              OptionDef.Kind.STRING,
+              "output folder (impact_summary, impact_pointwise, manifest.json)"),
+          shared("spec"),
+          shared("input-format"),
+          shared("output-format"),
+          OptionDef.of(
+              "series-col",
+              OptionDef.Kind.STRING,
+              "series_id",
+              "series id column; absent = one series named 'all'"),
+          OptionDef.required(
+              "time-col",
+              OptionDef.Kind.STRING,
+              "time column: numbers, or ISO dates/timestamps (2026-01-05, 2026-01-05T10:00:00, read"
+                  + " as days since 1970-01-01 UTC; no zone = UTC)"),
+          OptionDef.required(
+              "outcome-col", OptionDef.Kind.STRING, "outcome column of the treated series"),
+          OptionDef.required("controls", OptionDef.Kind.LIST, "control series columns"),
+          OptionDef.of(
+              "intervention-time",
+              OptionDef.Kind.STRING,
+              null,
+              "the intervention time of every series (rows at or after it are post): a number, or a"
+                  + " date/timestamp when the time column holds dates"),
+          OptionDef.of(
+              "intervention-col",
+              OptionDef.Kind.STRING,
+              null,
+              "column with each series' intervention time"),
+          OptionDef.of(
+              "interventions",
+              OptionDef.Kind.STRING,
+              null,
+              "table of intervention windows: columns series_id (or --series-col), start, end"
+                  + " (empty = open); one summary per window, each against the pre-period before"
+                  + " the series' first window"),
+          OptionDef.of(
+              "trend",
+              OptionDef.Kind.FLAG,
+              null,
+              "add a linear time trend regressor (the notebook does)"),
+          OptionDef.choice(
+              "model",
+              "regression",
+              List.of("regression", "local-level"),
+              "regression (exact Student-t) or local-level (random-walk level + regression, Gibbs"
+                  + " sampler with FFBS, as CausalImpact)"),
+          OptionDef.of(
+              "burn", OptionDef.Kind.INT, "500", "--model local-level: Gibbs burn-in iterations"),
+          OptionDef.of(
+              "gibbs-draws", OptionDef.Kind.INT, "2000", "--model local-level: kept Gibbs draws"),
+          OptionDef.of(
+              "draws",
+              OptionDef.Kind.INT,
+              "20000",
+              "draws of the predictive sum for the relative effect"),
+          OptionDef.of("seed", OptionDef.Kind.LONG, "1", "run seed"),
+          OptionDef.of(
+              "alpha",
+              OptionDef.Kind.DOUBLE,
+              "0.05",
+              "significance level: significant = the 1 - alpha interval of the cumulative impact"
+                  + " excludes 0"),
+          OptionDef.of(
+              "placebos",
+              OptionDef.Kind.INT,
+              "10",
+              "placebo intervention points inside the pre-period per series"),
+          OptionDef.of(
+              "prior",
+              OptionDef.Kind.LIST,
+              "1e4,1e-3,1e-3",
+              "v0,a0,b0: beta ~ N(0, sigma^2 v0 I), sigma^2 ~ IG(a0, b0) (the notebook's section"
+                  + " 10)"),
+          OptionDef.of(
+              "report",
+              OptionDef.Kind.STRING,
+              ReportScope.DEFAULT,
+              "HTML report charts: top:N (by probability of a causal effect), all, or none"),
+          shared("master"),
+          shared("mode"));
+
+  /**
+   * An option both jobs take (the spec file, formats, Spark master, output mode), declared once
+   * with the segment job's options.
+   */
+  private static OptionDef shared(String name) {
+    for (OptionDef d : JobSpec.OPTIONS) {
+      if (d.name().equals(name)) {
+        return d;
+      }
+    }
+    throw new IllegalStateException("no shared option --" + name);
+  }
+
+  private static final List<String> FORMATS = List.of("parquet", "csv");
+  private static final List<String> MODES = List.of("error", "overwrite");
+
+  public ImpactSpec {
+    Objects.requireNonNull(input, "input");
+    Objects.requireNonNull(output, "output");
+    Objects.requireNonNull(intervention, "intervention");
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(prior, "prior");
+    Objects.requireNonNull(report, "report");
+    oneOf("--input-format", inputFormat, FORMATS);
+    oneOf("--output-format", outputFormat, FORMATS);
+    oneOf("--mode", mode, MODES);
+    controls = List.copyOf(controls);
+    checkRoles(controls, Map.of("outcome-col", outcomeCol, "time-col", timeCol), seriesCol);
+    Checks.openUnit("--alpha", alpha);
+    atLeast("--draws", draws, 100);
+    atLeast("--placebos", placebos, 0);
+    if (model == Model.LOCAL_LEVEL) {
+      atLeast("--burn", burn, 0);
+      atLeast("--gibbs-draws", gibbsDraws, 100);
+    }
+  }
+
+  /**
+   * The spec from resolved options.
+   *
+   * @throws UsageException naming the option for a missing, conflicting or bad value
+   */
+  public static ImpactSpec of(OptionValues v) {
+    Intervention intervention = intervention(v);
+    try {
+      return new ImpactSpec(
+          v.string("input"),
+          v.string("output"),
+          v.string("spec"),
+          v.has("input-format")
+              ? v.string("input-format")
+              : JobSpec.formatFromPath(v.string("input")),
+          v.string("output-format"),
+          v.string("series-col"),
+          v.string("time-col"),
+          v.string("outcome-col"),
+          v.list("controls"),
+          intervention,
+          v.flag("trend"),
+          Model.ofCode(v.string("model")),
+          v.integer("burn"),
+          v.integer("gibbs-draws"),
+          v.integer("draws"),
+          v.longValue("seed"),
+          v.number("alpha"),
+          v.integer("placebos"),
+          prior(v.list("prior")),
+          ReportScope.parse(v.string("report")),
+          v.string("master"),
+          v.string("mode"));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage(), e);
+    }
+  }
+
+  private static Intervention intervention(OptionValues v) {
+    List<Intervention> given = new ArrayList<>();
+    if (v.has("intervention-time")) {
+      given.add(new Intervention.AtTime(v.string("intervention-time")));
+    }
+    if (v.has("intervention-col")) {
+      given.add(new Intervention.FromColumn(v.string("intervention-col")));
+    }
+    if (v.has("interventions")) {
+      given.add(new Intervention.FromTable(v.string("interventions")));
+    }
+    if (given.size() != 1) {
+      throw new UsageException(
+          "give exactly one of --intervention-time T, --intervention-col COLUMN and --interventions"
+              + " TABLE");
+    }
+    return given.get(0);
+  }
+
+  private static Prior prior(List<String> p) {
+    try {
+      if (p.size() == 3) {
+        return new Prior(
+            Double.parseDouble(p.get(0)),
+            Double.parseDouble(p.get(1)),
+            Double.parseDouble(p.get(2)));
+      }
+    } catch (IllegalArgumentException e) { // a bad number, or a parameter <= 0
+      // reported below
+    }
+    throw new UsageException("--prior must be three positive numbers v0,a0,b0, got " + p);
+  }
+
+  /**
+   * A column in two roles would fit the outcome with itself or give a singular design for every
+   * series: refused, as the segment job refuses a column named twice.
+   */
+  private static void checkRoles(List<String> controls, Map<String, String> roles, String series) {
+    if (controls.isEmpty()) {
+      throw new IllegalArgumentException("--controls needs at least one control column");
+    }
+    Set<String> seen = new HashSet<>();
+    for (String c : controls) {
+      if (!seen.add(c)) {
+        throw new IllegalArgumentException("--controls names column '" + c + "' twice");
+      }
+    }
+    Map<String, String> all = new LinkedHashMap<>();
+    all.put("outcome-col", roles.get("outcome-col"));
+    all.put("time-col", roles.get("time-col"));
+    all.put("series-col", series);
+    for (Map.Entry<String, String> role : all.entrySet()) {
+      if (seen.contains(role.getValue())) {
+        throw new IllegalArgumentException(
+            "--controls names column '"
+                + role.getValue()
+                + "', which is also the --"
+                + role.getKey()
+                + "; a control must be another series");
+      }
+    }
+  }
+
+  private static void atLeast(String name, int value, int min) {
+    if (value < min) {
+      throw new IllegalArgumentException(
+          String.format("%s must be >= %d, got %d", name, min, value));
+    }
+  }
+
+  private static void oneOf(String name, String value, List<String> allowed) {
+    if (!allowed.contains(value)) {
+      throw new IllegalArgumentException(
+          String.format("%s must be one of %s, got '%s'", name, allowed, value));
+    }
+  }
+
+  /**
+   * The settings for the run manifest: every component of this record, in order, under its name in
+   * snake_case, with a typed value (enums and scopes as their option text, the prior as [v0, a0,
+   * b0], the intervention as its three options, two of them null).
+   */
+  public Map<String, Object> toManifest() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (RecordComponent c : ImpactSpec.class.getRecordComponents()) {
+      Object value;
+      try {
+        value = c.getAccessor().invoke(this);
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("cannot read " + c.getName(), e);
+      }
+      if (value instanceof Intervention i) {
+        m.put("intervention_time", i instanceof Intervention.AtTime t ? t.text() : null);
+        m.put("intervention_col", i instanceof Intervention.FromColumn f ? f.column() : null);
+        m.put("interventions", i instanceof Intervention.FromTable t ? t.path() : null);
+      } else {
+        m.put(c.getName().replaceAll("([A-Z])", "_$1").toLowerCase(Locale.ROOT), typed(value));
+      }
+    }
+    return m;
+  }
+
+  private static Object typed(Object value) {
+    if (value instanceof Model model) {
+      return model.code();
+    }
+    if (value instanceof Prior p) {
+      return List.of(p.v0(), p.a0(), p.b0());
+    }
+    return value instanceof ReportScope scope ? scope.toString() : value;
+  }
+}

@@ -1,0 +1,222 @@
+package io.segfx.job;
+
+import io.segfx.config.JobSpec;
+import io.segfx.io.OutputTables;
+import io.segfx.io.RunOutput;
+import io.segfx.model.InputKind;
+import io.segfx.model.VariantKey;
+import io.segfx.spark.Columns;
+import io.segfx.spark.EstimatesInput;
+import io.segfx.spark.ValidationStage;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The output stage of {@code segment-effects}: the learned priors, then every table, the memos and
+ * the HTML report, written concurrently on a few driver threads (the pieces are a handful of
+ * single-task jobs and driver-side rendering), into the run's staging folder.
+ */
+final class SegmentOutputStage {
+  private SegmentOutputStage() {}
+
+  /**
+   * What the stage wrote.
+   *
+   * @param learned the learned priors and restated effects
+   * @param tables rows per table written, in the order written
+   * @param memos memo path per group
+   * @param report the report's page and chart counts
+   * @param writeSeconds seconds per table
+   */
+  record Result(
+      LearnedPriorStage.Result learned,
+      Map<String, Object> tables,
+      Map<VariantKey, String> memos,
+      ReportStage.Result report,
+      Map<String, Double> writeSeconds) {}
+
+  static Result write(
+      RunContext ctx,
+      JobSpec spec,
+      SegmentScanStage.Result s1,
+      PoolingStage.Result s2,
+      DecisionAssembly.Tables tables) {
+    ctx.group("segfx-write", "write output tables");
+    LearnedPriorStage.Result learned = LearnedPriorStage.run(ctx.spark(), spec, tables.decisions());
+    Map<String, Object> counts = new LinkedHashMap<>();
+    try (ConcurrentTasks writes = new ConcurrentTasks(writeThreads(ctx))) {
+      Writer w = new Writer(writes, ctx.out(), counts);
+      w.segmentTables(spec, tables);
+      // Memos, then the report that links them: driver work, one thread each.
+      Future<Map<VariantKey, String>> memos =
+          writes.submit(
+              "memos",
+              () ->
+                  MemoStage.write(
+                      ctx.out(),
+                      spec,
+                      s2.pooling(),
+                      tables,
+                      learned.effects(),
+                      s1.rowsRead(),
+                      s1.stats().rowsRejected()));
+      Future<ReportStage.Result> report =
+          writes.submit(
+              "report",
+              () ->
+                  ReportStage.write(
+                      ctx.out(),
+                      spec,
+                      s2,
+                      tables,
+                      ConcurrentTasks.result(memos),
+                      ctx.runId(),
+                      s1.stats().rowsUsed(),
+                      s1.stats().rowsRejected()));
+      w.experimentTables(spec, s2, tables, learned);
+      rejectedRows(writes, ctx.out(), spec, s1, counts);
+      writes.awaitAll();
+      Map<String, Double> seconds = new LinkedHashMap<>(writes.seconds());
+      ctx.record("memos", seconds.remove("memos"));
+      ctx.record("report", seconds.remove("report"));
+      return new Result(
+          learned, counts, ConcurrentTasks.result(memos), ConcurrentTasks.result(report), seconds);
+    }
+  }
+
+  /** Queues the driver-side tables, and counts their rows for the manifest. */
+  private static final class Writer {
+    private final ConcurrentTasks writes;
+    private final RunOutput out;
+    private final Map<String, Object> counts;
+
+    Writer(ConcurrentTasks writes, RunOutput out, Map<String, Object> counts) {
+      this.writes = writes;
+      this.out = out;
+      this.counts = counts;
+    }
+
+    void segmentTables(JobSpec spec, DecisionAssembly.Tables t) {
+      table(
+          OutputTables.SEGMENT_ESTIMATES,
+          OutputTables.SEGMENT_ESTIMATES_SCHEMA,
+          t.estimates().size(),
+          () ->
+              OutputTables.segmentEstimates(t.estimates(), spec.srmAlpha(), Priors.byMetric(spec)));
+      table(
+          OutputTables.SEGMENT_POSTERIORS,
+          OutputTables.SEGMENT_POSTERIORS_SCHEMA,
+          t.posteriors().size(),
+          () -> OutputTables.segmentPosteriors(t.posteriors()));
+    }
+
+    void experimentTables(
+        JobSpec spec,
+        PoolingStage.Result s2,
+        DecisionAssembly.Tables t,
+        LearnedPriorStage.Result learned) {
+      table(
+          OutputTables.EXPERIMENT_POOLING,
+          OutputTables.EXPERIMENT_POOLING_SCHEMA,
+          s2.pooling().size(),
+          () -> OutputTables.experimentPooling(s2.pooling()));
+      table(
+          OutputTables.EXPERIMENT_DECISIONS,
+          OutputTables.EXPERIMENT_DECISIONS_SCHEMA,
+          t.decisions().size(),
+          () -> OutputTables.experimentDecisions(t.decisions(), spec.confoundingWarning()));
+      optional(
+          OutputTables.ARM_POSTERIORS,
+          OutputTables.ARM_POSTERIORS_SCHEMA,
+          t.arms().size(),
+          () -> OutputTables.armPosteriors(t.arms()));
+      optional(
+          OutputTables.PRIOR_SENSITIVITY,
+          OutputTables.PRIOR_SENSITIVITY_SCHEMA,
+          t.sensitivity().size(),
+          () -> OutputTables.priorSensitivity(t.sensitivity()));
+      optional(
+          OutputTables.BIAS_SENSITIVITY,
+          OutputTables.BIAS_SENSITIVITY_SCHEMA,
+          t.bias().size(),
+          () -> OutputTables.biasSensitivity(t.bias()));
+      optional(
+          OutputTables.LEARNED_PRIOR,
+          OutputTables.LEARNED_PRIOR_SCHEMA,
+          learned.fits().size(),
+          () -> OutputTables.learnedPrior(learned.fits()));
+      if (!learned.fits().isEmpty()) {
+        table(
+            OutputTables.LEARNED_PRIOR_EFFECTS,
+            OutputTables.LEARNED_PRIOR_EFFECTS_SCHEMA,
+            learned.effects().size(),
+            () -> OutputTables.learnedPriorEffects(learned.effects()));
+      }
+    }
+
+    /** A table written only when it has rows. */
+    private void optional(String name, StructType schema, int size, Supplier<List<Row>> rows) {
+      if (size > 0) {
+        table(name, schema, size, rows);
+      }
+    }
+
+    /** Converts and writes one driver-side table on the output stage's threads. */
+    private void table(String name, StructType schema, int size, Supplier<List<Row>> rows) {
+      counts.put(name, size);
+      writes.run(name, () -> out.writeTable(name, rows.get(), schema));
+    }
+  }
+
+  /** The quarantined input rows with their reason, when there are any. */
+  private static void rejectedRows(
+      ConcurrentTasks writes,
+      RunOutput out,
+      JobSpec spec,
+      SegmentScanStage.Result s1,
+      Map<String, Object> counts) {
+    long rejected = s1.stats().rowsRejected();
+    if (rejected == 0) {
+      return;
+    }
+    counts.put(OutputTables.REJECTED_ROWS, rejected);
+    Dataset<Row> input = s1.input();
+    writes.run(
+        OutputTables.REJECTED_ROWS,
+        () -> {
+          Dataset<Row> flagged =
+              spec.inputKind() == InputKind.ESTIMATES
+                  ? EstimatesInput.validated(input, spec).select(withReasonColumns(input))
+                  : ValidationStage.withReason(input, spec);
+          out.write(
+              OutputTables.REJECTED_ROWS, flagged.where(Columns.REJECT_REASON + " IS NOT NULL"));
+        });
+  }
+
+  /** The input's own columns plus the reason column. */
+  private static Column[] withReasonColumns(Dataset<Row> input) {
+    List<Column> cols = new ArrayList<>();
+    for (String name : input.columns()) {
+      cols.add(functions.col(Columns.quoted(name)));
+    }
+    cols.add(functions.col(Columns.REJECT_REASON));
+    return cols.toArray(new Column[0]);
+  }
+
+  /**
+   * Driver threads for the output stage: as many as the default parallelism, at least 2 and at most
+   * 4.
+   */
+  private static int writeThreads(RunContext ctx) {
+    return Math.max(2, Math.min(4, ctx.spark().sparkContext().defaultParallelism()));
+  }
+}

@@ -1,0 +1,151 @@
+package io.segfx.job;
+
+import io.segfx.config.JobSpec;
+import io.segfx.config.UsageException;
+import io.segfx.model.InputKind;
+import io.segfx.model.MetricSpec;
+import io.segfx.spark.ColumnNames;
+import io.segfx.spark.DataErrors;
+import io.segfx.spark.EstimatesInput;
+import io.segfx.spark.InputReader;
+import io.segfx.spark.RobustStage;
+import io.segfx.spark.SufficientStatsStage;
+import io.segfx.spark.ValidationStage;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stage 1 of {@code segment-effects}: read the input, match its columns to the spec, validate, and
+ * reduce it in one pass to exact sufficient statistics and segment OLS (on the executors), plus the
+ * robust standard errors' extra scan when asked for.
+ */
+final class SegmentScanStage {
+  private static final Logger LOG = LoggerFactory.getLogger(SegmentScanStage.class);
+
+  /** The stage's timer key in the manifest's {@code stage_seconds}. */
+  static final String SECONDS_KEY = "read_aggregate";
+
+  private SegmentScanStage() {}
+
+  /**
+   * What stage 1 produced.
+   *
+   * @param input the input with its columns renamed to the spec's names
+   * @param inputInfo the manifest's record of the input
+   * @param stats the segment cells and the row accounting
+   */
+  record Result(
+      Dataset<Row> input, Map<String, Object> inputInfo, SufficientStatsStage.Result stats) {
+
+    long rowsRead() {
+      return stats.rowsUsed() + stats.rowsRejected();
+    }
+  }
+
+  static Result run(RunContext ctx, JobSpec spec) {
+    long t0 = ctx.start();
+    ctx.group(
+        "segfx-stage1", "stage 1: read, validate, one-pass sufficient statistics and segment OLS");
+    InputReader.Input read =
+        ctx.read(
+            spec.input(),
+            spec.inputFormat(),
+            new InputReader.CsvDialect(spec.csvDelimiter(), spec.csvEncoding()));
+    ColumnNames.Matched matched = ColumnNames.match(read.data(), wantedColumns(spec));
+    Dataset<Row> input = matched.data();
+    Map<String, Object> inputInfo = ctx.describe(read);
+    inputInfo.put("columns_matched", matched.renamed());
+    inputInfo.put("columns_absent", absentColumns(input, spec));
+    SufficientStatsStage.Result s1;
+    try {
+      s1 = aggregate(ctx, spec, input);
+    } catch (UsageException e) {
+      throw e;
+    } catch (Exception e) { // Spark throws its checked SparkException undeclared.
+      throw DataErrors.translate(e, spec.input());
+    }
+    double seconds = ctx.record(SECONDS_KEY, t0);
+    if (s1.rowsUsed() + s1.rowsRejected() == 0) {
+      throw new UsageException("input " + spec.input() + " has no rows");
+    }
+    s1 = s1.withEstimates(ArmCoverage.complete(s1.estimates(), spec));
+    LOG.info(
+        "stage 1: {} rows read, {} used, {} rejected, {} segment cells in {} s",
+        s1.rowsUsed() + s1.rowsRejected(),
+        s1.rowsUsed(),
+        s1.rowsRejected(),
+        s1.estimates().size(),
+        seconds);
+    return new Result(input, inputInfo, s1);
+  }
+
+  private static SufficientStatsStage.Result aggregate(
+      RunContext ctx, JobSpec spec, Dataset<Row> input) {
+    if (spec.inputKind() == InputKind.ESTIMATES) {
+      EstimatesInput.Result r = EstimatesInput.read(input, spec);
+      return new SufficientStatsStage.Result(r.estimates(), r.rowsUsed(), r.rejectedByReason());
+    }
+    Dataset<Row> validated = ValidationStage.apply(input, spec);
+    SufficientStatsStage.Result s1 = SufficientStatsStage.run(input, validated, spec);
+    if ("classical".equals(spec.se())) {
+      return s1;
+    }
+    ctx.group(
+        "segfx-robust", "stage 1b: robust standard errors (" + spec.se() + "), one more scan");
+    long t0 = ctx.start();
+    s1 = s1.withEstimates(RobustStage.run(validated, spec, s1.estimates(), s1.robust()));
+    ctx.record("robust_se", t0);
+    return s1;
+  }
+
+  /** Every input column the spec names. */
+  static List<String> wantedColumns(JobSpec spec) {
+    List<String> w =
+        new ArrayList<>(List.of(spec.experimentCol(), spec.segmentCol(), spec.armCol()));
+    switch (spec.inputKind()) {
+      case COUNTS -> w.addAll(spec.countCols());
+      case ESTIMATES -> w.addAll(spec.estimateCols());
+      case UNITS -> {
+        for (MetricSpec m : spec.metricSpecs()) {
+          w.add(m.column());
+        }
+        w.addAll(spec.covariates());
+        w.add(spec.unitCol());
+        w.add(spec.clusterCol());
+      }
+    }
+    return w;
+  }
+
+  /**
+   * The key columns the input lacks, with what their absence means; logged, and recorded in the
+   * manifest, so a misspelt experiment column is visible rather than a silent single experiment.
+   */
+  private static Map<String, String> absentColumns(Dataset<Row> input, JobSpec spec) {
+    Map<String, String> out = new LinkedHashMap<>();
+    List<String> names = Arrays.asList(input.columns());
+    if (!names.contains(spec.experimentCol())) {
+      out.put(
+          spec.experimentCol(),
+          "--experiment-col absent: every row is one experiment '"
+              + JobSpec.SINGLE_EXPERIMENT
+              + "'");
+    }
+    if (!names.contains(spec.segmentCol())) {
+      out.put(
+          spec.segmentCol(),
+          "--segment-col absent: every row is one segment '" + JobSpec.SINGLE_SEGMENT + "'");
+    }
+    for (Map.Entry<String, String> e : out.entrySet()) {
+      LOG.warn("input has no column '{}': {}", e.getKey(), e.getValue());
+    }
+    return out;
+  }
+}
