@@ -1,5 +1,6 @@
 package io.segfx.cli;
 
+import static io.segfx.cli.CliRun.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -9,8 +10,6 @@ import io.segfx.io.OutputTables;
 import io.segfx.sim.ExampleDataGenerator;
 import io.segfx.testing.JobRunner;
 import io.segfx.testing.SharedSparkSession;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,20 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
 class BadInputTest extends SharedSparkSession {
   @TempDir Path tmp;
 
-  private record Run(int code, String out, String err) {}
-
-  private Run cli(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        SegfxMain.run(
-            args,
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(
-        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
-
   private Path csv(String name, String... lines) throws Exception {
     Path p = tmp.resolve(name + ".csv");
     Files.writeString(p, String.join("\n", lines) + "\n");
@@ -66,7 +51,7 @@ class BadInputTest extends SharedSparkSession {
         m.get("rows_read").asLong(), m.get("rows_used").asLong() + m.get("rows_rejected").asLong());
   }
 
-  private void assertUserError(Run r, Path out, String expected) {
+  private void assertUserError(CliRun r, Path out, String expected) {
     assertEquals(2, r.code(), r.err());
     Assertions.assertTrue(r.err().startsWith("segfx: "), r.err());
     Assertions.assertTrue(r.err().contains(expected), r.err());
@@ -104,7 +89,7 @@ class BadInputTest extends SharedSparkSession {
     l.add("e1,s2,,1,0.5,1.0");
     Path in = csv("dirty", l.toArray(new String[0]));
     Path out = tmp.resolve("dirty-out");
-    Run r =
+    CliRun r =
         cli(
             "segment-effects",
             "--input",
@@ -195,7 +180,7 @@ class BadInputTest extends SharedSparkSession {
     Path corrupt = Files.createDirectories(tmp.resolve("corrupt.parquet"));
     Files.write(
         corrupt.resolve("part-0.parquet"), "this is not parquet".getBytes(StandardCharsets.UTF_8));
-    Run r =
+    CliRun r =
         cli(
             "segment-effects",
             "--input",
@@ -235,7 +220,7 @@ class BadInputTest extends SharedSparkSession {
         .write()
         .parquet(in.toString());
     Path out = tmp.resolve("wide-out");
-    Run r =
+    CliRun r =
         cli(
             "segment-effects",
             "--input",
@@ -277,7 +262,7 @@ class BadInputTest extends SharedSparkSession {
 
   @Test
   void unknownCommandAndSpecTypo() throws Exception {
-    Run r = cli("segment-effect", "--input", "x");
+    CliRun r = cli("segment-effect", "--input", "x");
     assertEquals(2, r.code());
     Assertions.assertTrue(
         r.err().contains("unknown command 'segment-effect'; commands: segment-effects"), r.err());

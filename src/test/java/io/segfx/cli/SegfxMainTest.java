@@ -1,41 +1,26 @@
 package io.segfx.cli;
 
+import static io.segfx.cli.CliRun.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** The command line's help, version and exit statuses, without starting Spark. */
 class SegfxMainTest {
-  private record Run(int code, String out, String err) {}
-
-  private static Run cli(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        SegfxMain.run(
-            args,
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(
-        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
 
   @Test
   void everySubcommandHasHelpWithItsOptionsAndExitStatuses() {
     for (Command c : Commands.all()) {
       for (String flag : new String[] {"-h", "--help"}) {
-        Run r = cli(c.name(), flag);
+        CliRun r = cli(c.name(), flag);
         assertEquals(0, r.code(), c.name() + " " + flag + ": " + r.err());
         assertTrue(r.out().startsWith("usage: segfx " + c.name() + " [options]"), r.out());
         assertTrue(r.out().contains("Exit status:"), r.out());
         c.options().forEach(d -> assertTrue(r.out().contains("--" + d.name()), d.name()));
       }
-      Run h = cli("help", c.name());
+      CliRun h = cli("help", c.name());
       assertEquals(cli(c.name(), "--help").out(), h.out());
     }
   }
@@ -52,7 +37,7 @@ class SegfxMainTest {
 
   @Test
   void helpAmongBadOptionsStillShowsHelp() {
-    Run r = cli("segment-effects", "--bogus", "--help");
+    CliRun r = cli("segment-effects", "--bogus", "--help");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().startsWith("usage: segfx segment-effects"), r.out());
   }
@@ -60,7 +45,7 @@ class SegfxMainTest {
   @Test
   void versionNamesSegfxAndSpark() {
     for (String flag : new String[] {"--version", "-V"}) {
-      Run r = cli(flag);
+      CliRun r = cli(flag);
       assertEquals(0, r.code(), r.err());
       assertTrue(r.out().startsWith("segfx "), r.out());
       assertTrue(r.out().contains("Spark 3.5"), r.out());
@@ -69,11 +54,11 @@ class SegfxMainTest {
 
   @Test
   void commandListWithoutArgumentsIsAUsageError() {
-    Run none = cli();
+    CliRun none = cli();
     assertEquals(2, none.code());
     assertTrue(none.out().contains("segment-effects"), none.out());
     for (String flag : new String[] {"help", "--help", "-h"}) {
-      Run r = cli(flag);
+      CliRun r = cli(flag);
       assertEquals(0, r.code(), flag);
       assertEquals(none.out(), r.out(), flag);
     }
@@ -81,7 +66,7 @@ class SegfxMainTest {
 
   @Test
   void typosAreRefusedWithOneLineAndAHint() {
-    Run r = cli("segment-effects", "--input", "x", "--output", "o", "--metrc", "y");
+    CliRun r = cli("segment-effects", "--input", "x", "--output", "o", "--metrc", "y");
     assertEquals(2, r.code());
     assertTrue(
         r.err()
@@ -89,28 +74,28 @@ class SegfxMainTest {
         r.err());
     assertTrue(r.err().endsWith("; did you mean --metric?\n"), r.err());
     assertEquals(1, r.err().lines().count(), r.err());
-    Run c = cli("segment-efects");
+    CliRun c = cli("segment-efects");
     assertEquals(2, c.code());
     assertTrue(c.err().startsWith("segfx: unknown command 'segment-efects'; commands:"), c.err());
     assertTrue(c.err().contains("did you mean segment-effects?"), c.err());
-    Run h = cli("help", "nope");
+    CliRun h = cli("help", "nope");
     assertEquals(2, h.code());
     assertTrue(h.err().startsWith("segfx: unknown command 'nope'"), h.err());
   }
 
   @Test
   void parseErrorsKeepSegfxWording() {
-    Run stray = cli("segment-effects", "stray");
+    CliRun stray = cli("segment-effects", "stray");
     assertEquals(2, stray.code());
     assertEquals(
         "segfx: segment-effects: unexpected argument 'stray'; options start with --\n",
         stray.err());
-    Run noValue = cli("segment-effects", "--input", "x", "--draws");
+    CliRun noValue = cli("segment-effects", "--input", "x", "--draws");
     assertEquals(2, noValue.code());
     assertTrue(
         noValue.err().startsWith("segfx: segment-effects: option --draws needs a value"),
         noValue.err());
-    Run flag = cli("segment-effects", "--kh-truncate=yes");
+    CliRun flag = cli("segment-effects", "--kh-truncate=yes");
     assertEquals(2, flag.code());
     assertTrue(
         flag.err().startsWith("segfx: --kh-truncate: 'yes' is not a valid flag"), flag.err());
