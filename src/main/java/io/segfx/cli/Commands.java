@@ -1,5 +1,6 @@
 package io.segfx.cli;
 
+import io.segfx.config.ImpactSpec;
 import io.segfx.config.JobSpec;
 import io.segfx.config.OptionDef;
 import io.segfx.config.OptionValues;
@@ -60,7 +61,7 @@ final class Commands {
               CausalImpactJob.COMMAND,
               "Bayesian counterfactual forecasting for many market-level interventions",
               "Causal impact of interventions on many series (seed section 10).",
-              CausalImpactJob.OPTIONS,
+              ImpactSpec.OPTIONS,
               true,
               Commands::causalImpact),
           new Command(
