@@ -4,7 +4,7 @@ import io.segfx.config.ImpactSpec;
 import io.segfx.config.ImpactSpec.Intervention;
 import io.segfx.config.UsageException;
 import io.segfx.io.SafeText;
-import io.segfx.spark.Columns;
+import io.segfx.spark.ColumnQuote;
 import io.segfx.spark.ImpactInputStage;
 import io.segfx.spark.InputReader;
 import io.segfx.spark.TimeValues;
@@ -132,7 +132,7 @@ final class ImpactReadStage {
       }
     }
     Column end = names.contains("end") ? functions.col("end") : functions.lit(null);
-    Column series = functions.col(Columns.quoted(s)).cast("string");
+    Column series = ColumnQuote.col(s).cast("string");
     Map<String, List<double[]>> out = new HashMap<>();
     List<Row> rows =
         t.select(series.as("series"), functions.col("start").as("start"), end.as("end"))

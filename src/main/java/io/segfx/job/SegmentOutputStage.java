@@ -5,6 +5,7 @@ import io.segfx.io.OutputTables;
 import io.segfx.io.RunOutput;
 import io.segfx.model.InputKind;
 import io.segfx.model.VariantKey;
+import io.segfx.spark.ColumnQuote;
 import io.segfx.spark.Columns;
 import io.segfx.spark.EstimatesInput;
 import io.segfx.spark.ValidationStage;
@@ -206,7 +207,7 @@ final class SegmentOutputStage {
   private static Column[] withReasonColumns(Dataset<Row> input) {
     List<Column> cols = new ArrayList<>();
     for (String name : input.columns()) {
-      cols.add(functions.col(Columns.quoted(name)));
+      cols.add(ColumnQuote.col(name));
     }
     cols.add(functions.col(Columns.REJECT_REASON));
     return cols.toArray(new Column[0]);

@@ -189,7 +189,7 @@ final class ColumnarScan implements Serializable {
     try {
       return fileScan(
           input
-              .selectExpr(needed.stream().map(ValidationStage::quote).toArray(String[]::new))
+              .selectExpr(needed.stream().map(ColumnQuote::quote).toArray(String[]::new))
               .queryExecution()
               .executedPlan());
     } catch (RuntimeException e) {

@@ -41,9 +41,4 @@ public final class Columns {
 
   /** Ordinal of the first value column in the validated projection. */
   public static final int FIRST_VALUE = 4;
-
-  /** A column name quoted for Spark SQL (backticks, inner backticks doubled). */
-  public static String quoted(String name) {
-    return "`" + name.replace("`", "``") + "`";
-  }
 }

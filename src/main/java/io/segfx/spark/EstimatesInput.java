@@ -60,17 +60,19 @@ public final class EstimatesInput {
     require(names, estimateCol, seCol);
     Column experiment =
         names.contains(spec.experimentCol())
-            ? col(q(spec.experimentCol())).cast("string")
+            ? ColumnQuote.col(spec.experimentCol()).cast("string")
             : lit(JobSpec.SINGLE_EXPERIMENT);
     Column segment =
         names.contains(spec.segmentCol())
-            ? col(q(spec.segmentCol())).cast("string")
+            ? ColumnQuote.col(spec.segmentCol()).cast("string")
             : lit(JobSpec.SINGLE_SEGMENT);
     Column variant =
-        names.contains(variantCol) ? col(q(variantCol)).cast("string") : lit(DEFAULT_VARIANT);
-    Column est = col(q(estimateCol)).cast("double");
-    Column se = col(q(seCol)).cast("double");
-    Column n = names.contains(nCol) ? col(q(nCol)).cast("double") : lit(1.0);
+        names.contains(variantCol)
+            ? ColumnQuote.col(variantCol).cast("string")
+            : lit(DEFAULT_VARIANT);
+    Column est = ColumnQuote.col(estimateCol).cast("double");
+    Column se = ColumnQuote.col(seCol).cast("double");
+    Column n = names.contains(nCol) ? ColumnQuote.col(nCol).cast("double") : lit(1.0);
     List<Column[]> checks = new ArrayList<>();
     if (names.contains(Columns.CORRUPT_RECORD)) {
       checks.add(
@@ -123,7 +125,7 @@ public final class EstimatesInput {
       Column n,
       List<Column[]> checks) {
     for (String[] pair : new String[][] {{estimateCol, "e"}, {seCol, "s"}}) {
-      Column raw = col(q(pair[0]));
+      Column raw = ColumnQuote.col(pair[0]);
       Column v = raw.cast("double");
       checks.add(new Column[] {raw.isNull(), lit("null:" + pair[0])});
       checks.add(new Column[] {v.isNull(), lit("not_numeric:" + pair[0])});
@@ -201,9 +203,5 @@ public final class EstimatesInput {
               "given"));
     }
     return new Result(out, used, rejected);
-  }
-
-  private static String q(String name) {
-    return "`" + name.replace("`", "``") + "`";
   }
 }

@@ -287,7 +287,7 @@ public final class ImpactInputStage {
     List<Column[]> checks = new ArrayList<>();
     Column series = lit("all");
     if (spec.seriesCol() != null) {
-      series = col(Columns.quoted(spec.seriesCol())).cast("string");
+      series = ColumnQuote.col(spec.seriesCol()).cast("string");
       checks.add(new Column[] {series.isNull(), lit("null:" + spec.seriesCol())});
     }
     TimeColumn time = time(schema, spec.timeCol());
@@ -327,19 +327,19 @@ public final class ImpactInputStage {
 
   private static TimeColumn time(StructType schema, String name) {
     DataType t = schema.apply(name).dataType();
-    Column raw = col(Columns.quoted(name));
+    Column raw = ColumnQuote.col(name);
     Column none = lit(null).cast("string");
     if (t instanceof NumericType) {
       Column v = raw.cast("double");
       return new TimeColumn(raw, v, raw.isNotNull(), lit(false), none);
     }
     if (t instanceof DateType) {
-      Column v = expr("unix_date(" + Columns.quoted(name) + ")").cast("double");
+      Column v = expr("unix_date(" + ColumnQuote.quote(name) + ")").cast("double");
       return new TimeColumn(raw, v, lit(false), raw.isNotNull(), none);
     }
     if (t instanceof TimestampType) {
       Column v =
-          expr("unix_micros(" + Columns.quoted(name) + ")")
+          expr("unix_micros(" + ColumnQuote.quote(name) + ")")
               .cast("double")
               .divide(TimeValues.MICROS_PER_DAY);
       return new TimeColumn(raw, v, lit(false), raw.isNotNull(), none);
@@ -376,7 +376,7 @@ public final class ImpactInputStage {
               + t.simpleString()
               + "; an outcome or control must be numeric (or numeric text)");
     }
-    Column raw = col(Columns.quoted(name));
+    Column raw = ColumnQuote.col(name);
     Column v = raw.cast("double");
     checks.add(new Column[] {raw.isNull(), lit("null:" + name)});
     checks.add(new Column[] {v.isNull(), lit("not_numeric:" + name)});

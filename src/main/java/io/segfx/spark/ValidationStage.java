@@ -114,9 +114,9 @@ public final class ValidationStage {
     }
     List<String> names = Arrays.asList(input.schema().fieldNames());
     require(names, spec.unitCol(), "unit id column (--unit-col)");
-    Column unit = col(quote(spec.unitCol()));
+    Column unit = ColumnQuote.col(spec.unitCol());
     boolean perExperiment = names.contains(spec.experimentCol());
-    Column experiment = perExperiment ? col(quote(spec.experimentCol())) : lit("");
+    Column experiment = perExperiment ? ColumnQuote.col(spec.experimentCol()) : lit("");
     Dataset<Row> duplicated =
         input
             .where(unit.isNotNull())
@@ -211,10 +211,13 @@ public final class ValidationStage {
     if (spec.clusterCol() != null) {
       require(names, spec.clusterCol(), "cluster column (--cluster-col)");
       checks.add(
-          new Column[] {col(quote(spec.clusterCol())).isNull(), lit("null:" + spec.clusterCol())});
+          new Column[] {
+            ColumnQuote.col(spec.clusterCol()).isNull(), lit("null:" + spec.clusterCol())
+          });
     }
     if (spec.unitCol() != null) {
-      checks.add(new Column[] {col(quote(spec.unitCol())).isNull(), lit("null:" + spec.unitCol())});
+      checks.add(
+          new Column[] {ColumnQuote.col(spec.unitCol()).isNull(), lit("null:" + spec.unitCol())});
       checks.add(new Column[] {col(DUPLICATE).isNotNull(), lit("duplicate:" + spec.unitCol())});
     }
     if (!spec.variants().isEmpty()) {
@@ -237,7 +240,7 @@ public final class ValidationStage {
     List<Column> values = new ArrayList<>();
     for (String c : valueCols) {
       DataType t = schema.apply(c).dataType();
-      Column raw = col(quote(c));
+      Column raw = ColumnQuote.col(c);
       Column v = numeric(raw, t, c);
       values.add(v);
       checks.add(new Column[] {raw.isNull(), lit("null:" + c)});
@@ -332,7 +335,7 @@ public final class ValidationStage {
   /** A key column as text; integral floating values print without a fraction (0.0 reads as "0"). */
   private static Column key(StructType schema, String name) {
     DataType t = schema.apply(name).dataType();
-    Column c = col(quote(name));
+    Column c = ColumnQuote.col(name);
     if (t instanceof StringType) {
       return c;
     }
@@ -381,10 +384,5 @@ public final class ValidationStage {
             + "' has type "
             + t.simpleString()
             + "; a metric or covariate must be numeric (or numeric text)");
-  }
-
-  /** A column name quoted for Spark SQL expressions. */
-  static String quote(String name) {
-    return "`" + name.replace("`", "``") + "`";
   }
 }
