@@ -14,6 +14,7 @@ import io.segfx.report.Charts;
 import io.segfx.report.DecisionMemo;
 import io.segfx.report.HtmlReport;
 import io.segfx.report.ImpactMemo;
+import io.segfx.report.ImpactSummary;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -23,7 +24,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Row;
 import scala.Tuple2;
@@ -77,10 +77,10 @@ final class ImpactReport {
     Set<String> charted = report.charted(ordered, scope);
     Map<String, String> pageOf = report.pages(charted, analysed);
     List<String> orderedLabels = new ArrayList<>();
-    List<Function<String, Object>> orderedFields = new ArrayList<>();
+    List<ImpactSummary> orderedFields = new ArrayList<>();
     for (Row r : ordered) {
       orderedLabels.add(report.label(r));
-      orderedFields.add(r::getAs);
+      orderedFields.add(ImpactSummary.of(r::getAs));
     }
     out.writeText(
         HtmlReport.FOLDER + "/index.html",
@@ -108,7 +108,7 @@ final class ImpactReport {
               "# Causal impact: "
                   + SafeText.clean(labels.get(i))
                   + "\n\n"
-                  + ImpactMemo.paragraph(summaries.get(i)::getAs)
+                  + ImpactMemo.paragraph(ImpactSummary.of(summaries.get(i)::getAs))
                   + "\n"));
     }
   }
@@ -154,7 +154,7 @@ final class ImpactReport {
       pageOf.put(l, page);
       out.writeText(
           HtmlReport.FOLDER + "/" + HtmlReport.PAGES + "/" + page,
-          HtmlReport.impactPage(l, ImpactMemo.paragraph(summary::getAs), svg));
+          HtmlReport.impactPage(l, ImpactMemo.paragraph(ImpactSummary.of(summary::getAs)), svg));
     }
     return pageOf;
   }

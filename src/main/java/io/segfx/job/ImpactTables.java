@@ -1,10 +1,8 @@
 package io.segfx.job;
 
+import io.segfx.io.ImpactSchemas;
 import java.util.List;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -43,57 +41,10 @@ final class ImpactTables {
           "impact_q025",
           "impact_q975");
 
-  static final StructType SUMMARY_SCHEMA =
-      DataTypes.createStructType(
-          List.of(
-              column(SERIES_ID, DataTypes.StringType),
-              column(STATUS, DataTypes.StringType),
-              column("n_pre", DataTypes.IntegerType),
-              column("n_post", DataTypes.IntegerType),
-              column(AVERAGE_MEAN, DataTypes.DoubleType),
-              column("average_sd", DataTypes.DoubleType),
-              column(AVERAGE_Q025, DataTypes.DoubleType),
-              column(AVERAGE_Q975, DataTypes.DoubleType),
-              column(AVERAGE_PROB_POSITIVE, DataTypes.DoubleType),
-              column("cumulative_mean", DataTypes.DoubleType),
-              column("cumulative_sd", DataTypes.DoubleType),
-              column("cumulative_q025", DataTypes.DoubleType),
-              column("cumulative_q975", DataTypes.DoubleType),
-              column("cumulative_prob_positive", DataTypes.DoubleType),
-              column("relative_effect_mean", DataTypes.DoubleType),
-              column("relative_effect_q025", DataTypes.DoubleType),
-              column("relative_effect_q975", DataTypes.DoubleType),
-              column(TAIL_AREA_P, DataTypes.DoubleType),
-              column(PROB_CAUSAL_EFFECT, DataTypes.DoubleType),
-              column("significant", DataTypes.BooleanType),
-              column("pre_r2", DataTypes.DoubleType),
-              column("pre_residual_sd", DataTypes.DoubleType),
-              column("pre_residual_autocorrelation", DataTypes.DoubleType),
-              column("residual_drift_flag", DataTypes.BooleanType),
-              column(PLACEBO_P, DataTypes.DoubleType),
-              column(PLACEBOS, DataTypes.IntegerType),
-              column(INTERVENTION_TIME, DataTypes.DoubleType),
-              column(WINDOW, DataTypes.IntegerType),
-              column("window_end", DataTypes.DoubleType),
-              column(ROWS_REJECTED, DataTypes.LongType)));
+  /** Declared once, with the column descriptions the table reference shows, in io. */
+  static final StructType SUMMARY_SCHEMA = ImpactSchemas.IMPACT_SUMMARY.structType();
 
-  static final StructType POINTWISE_SCHEMA =
-      DataTypes.createStructType(
-          List.of(
-              column(SERIES_ID, DataTypes.StringType),
-              column(TIME, DataTypes.DoubleType),
-              column("post", DataTypes.BooleanType),
-              column(OBSERVED, DataTypes.DoubleType),
-              column(CHART_BANDS.get(0), DataTypes.DoubleType),
-              column(CHART_BANDS.get(1), DataTypes.DoubleType),
-              column(CHART_BANDS.get(2), DataTypes.DoubleType),
-              column(CHART_BANDS.get(3), DataTypes.DoubleType),
-              column(CHART_BANDS.get(4), DataTypes.DoubleType),
-              column(CHART_BANDS.get(5), DataTypes.DoubleType),
-              column("cumulative_impact_mean", DataTypes.DoubleType),
-              column("cumulative_impact_q025", DataTypes.DoubleType),
-              column("cumulative_impact_q975", DataTypes.DoubleType),
-              column(WINDOW, DataTypes.IntegerType)));
+  static final StructType POINTWISE_SCHEMA = ImpactSchemas.IMPACT_POINTWISE.structType();
 
   private ImpactTables() {}
 
@@ -105,9 +56,5 @@ final class ImpactTables {
   /** A schema-less pointwise row's value of column {@code name}. */
   static <T> T point(Row r, String name) {
     return r.getAs(POINTWISE_SCHEMA.fieldIndex(name));
-  }
-
-  private static StructField column(String name, DataType type) {
-    return DataTypes.createStructField(name, type, true);
   }
 }

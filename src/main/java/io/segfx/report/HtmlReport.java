@@ -6,11 +6,8 @@ import io.segfx.model.ExperimentPooling;
 import io.segfx.model.PriorSensitivity;
 import io.segfx.model.SegmentEstimate;
 import io.segfx.model.SegmentPosterior;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * The run's HTML report: {@code report/index.html} (every experiment, ordered by expected profit)
@@ -90,22 +87,6 @@ public final class HtmlReport {
   public static String impactIndex(
       String runId, List<ImpactSummary> rows, List<String> labels, Map<String, String> pages) {
     return ImpactPages.index(runId, rows, labels, pages);
-  }
-
-  /**
-   * {@link #impactIndex} for callers holding rows: each row's value by column name (the {@code
-   * impact_summary} schema).
-   */
-  public static String impactIndex(
-      String runId,
-      Collection<Function<String, Object>> rows,
-      List<String> labels,
-      Map<String, String> pages) {
-    List<ImpactSummary> summaries = new ArrayList<>(rows.size());
-    for (Function<String, Object> r : rows) {
-      summaries.add(ImpactSummary.of(r));
-    }
-    return impactIndex(runId, summaries, labels, pages);
   }
 
   /** One series' page: its memo paragraph and the two-panel chart. */

@@ -5,7 +5,6 @@ import static io.segfx.report.DecisionMemo.number;
 import static io.segfx.report.DecisionMemo.probability;
 
 import io.segfx.io.SafeText;
-import java.util.function.Function;
 
 /**
  * The memo paragraph of one causal-impact series, in the spirit of the seed notebook's decision
@@ -15,15 +14,6 @@ import java.util.function.Function;
  */
 public final class ImpactMemo {
   private ImpactMemo() {}
-
-  /**
-   * The paragraph of one summary row, read by column name; an adapter for callers holding rows.
-   *
-   * @param field the row's value by column name (the {@code impact_summary} schema)
-   */
-  public static String paragraph(Function<String, Object> field) {
-    return paragraph(ImpactSummary.of(field));
-  }
 
   /** The paragraph of one summary row. */
   public static String paragraph(ImpactSummary r) {

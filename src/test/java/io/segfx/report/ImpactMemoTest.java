@@ -61,7 +61,6 @@ class ImpactMemoTest {
     row.put("placebos", s.placebos());
     row.put("rows_rejected", s.rowsRejected());
     assertEquals(s, ImpactSummary.of(row::get));
-    assertEquals(ImpactMemo.paragraph(s), ImpactMemo.paragraph(row::get));
     row.put("rows_rejected", null);
     assertEquals(0L, ImpactSummary.of(row::get).rowsRejected());
   }
