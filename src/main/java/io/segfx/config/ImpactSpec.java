@@ -1,6 +1,6 @@
 package io.segfx.config;
 
-import io.segfx.stats.Checks;
+import io.segfx.util.Checks;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,5 +1,7 @@
 package io.segfx.stats;
 
+import io.segfx.util.Checks;
+
 /**
  * The conjugate Beta–Binomial posterior of a conversion rate (seed notebook section 3; Gelman et
  * al., Bayesian Data Analysis, 3rd ed., section 2.4): with prior {@code p ~ Beta(alpha, beta)} and

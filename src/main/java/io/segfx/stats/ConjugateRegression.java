@@ -1,5 +1,6 @@
 package io.segfx.stats;
 
+import io.segfx.util.Checks;
 import java.util.Arrays;
 
 /**

@@ -1,6 +1,7 @@
 package io.segfx.stats;
 
 import io.segfx.stats.pooling.HierarchicalPosterior;
+import io.segfx.util.Checks;
 import java.io.Serializable;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.sampling.distribution.ZigguratSampler;

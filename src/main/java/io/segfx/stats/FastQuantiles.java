@@ -1,5 +1,6 @@
 package io.segfx.stats;
 
+import io.segfx.util.Checks;
 import org.apache.commons.math3.distribution.TDistribution;
 import org.apache.commons.math3.special.Erf;
 import org.apache.commons.numbers.gamma.LogBeta;

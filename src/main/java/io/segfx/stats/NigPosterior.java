@@ -1,5 +1,7 @@
 package io.segfx.stats;
 
+import io.segfx.util.Checks;
+
 /**
  * The normal–inverse-gamma posterior of one arm's mean with its own variance (seed notebook section
  * 5; Gelman et al., BDA3 section 3.3 in the (mu0, kappa0, alpha0, beta0) form of Murphy, "Conjugate

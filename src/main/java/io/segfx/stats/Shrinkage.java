@@ -1,5 +1,7 @@
 package io.segfx.stats;
 
+import io.segfx.util.Checks;
+
 /**
  * Normal–normal partial pooling of one segment with the hyperparameters estimated: the empirical
  * best linear unbiased predictor (BLUP) of theta_j and its standard error, carrying the uncertainty

@@ -49,6 +49,7 @@ class ArchitectureTest {
             .resideInAnyPackage(
                 "org.apache.spark..",
                 "scala..",
+                "io.segfx.model..",
                 "io.segfx.job..",
                 "io.segfx.report..",
                 "io.segfx.spark..",
@@ -56,7 +57,9 @@ class ArchitectureTest {
                 "io.segfx.cli..",
                 "io.segfx.io..",
                 "io.segfx.sim..")
-            .because("the kernels are pure Java, testable without Spark or the jobs"),
+            .because(
+                "the kernels are pure Java, testable without Spark, the jobs or the domain"
+                    + " records"),
         "io.segfx.stats");
   }
 
@@ -172,5 +175,29 @@ class ArchitectureTest {
             .resideInAPackage("io.segfx.job..")
             .because("sim generates data; whatever runs a job on it is a tool"),
         "io.segfx.sim");
+  }
+
+  @Test
+  void utilitiesDependOnNothingOfOurs() {
+    assertHolds(
+        noClasses()
+            .that()
+            .resideInAPackage("io.segfx.util..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                "org.apache.spark..",
+                "io.segfx.stats..",
+                "io.segfx.model..",
+                "io.segfx.config..",
+                "io.segfx.spark..",
+                "io.segfx.job..",
+                "io.segfx.io..",
+                "io.segfx.report..",
+                "io.segfx.sim..",
+                "io.segfx.tools..",
+                "io.segfx.cli..")
+            .because("every layer may use the shared checks, so they may use no layer"),
+        "io.segfx.util");
   }
 }

@@ -1,8 +1,8 @@
 package io.segfx.stats.pooling;
 
-import io.segfx.stats.Checks;
 import io.segfx.stats.NormalMixture;
 import io.segfx.stats.NormalSummary;
+import io.segfx.util.Checks;
 import java.io.Serializable;
 
 /**

@@ -1,6 +1,6 @@
 package io.segfx.stats.pooling;
 
-import io.segfx.stats.Checks;
+import io.segfx.util.Checks;
 import java.util.Objects;
 
 /**

@@ -1,6 +1,6 @@
 package io.segfx.stats.pooling;
 
-import io.segfx.stats.Checks;
+import io.segfx.util.Checks;
 
 /** Shared validation and weighted sums of the pooling estimators. */
 final class PoolingInputs {

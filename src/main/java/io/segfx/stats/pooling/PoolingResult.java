@@ -1,7 +1,7 @@
 package io.segfx.stats.pooling;
 
-import io.segfx.stats.Checks;
 import io.segfx.stats.Shrinkage;
+import io.segfx.util.Checks;
 import java.util.Objects;
 
 /**

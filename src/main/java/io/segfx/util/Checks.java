@@ -1,7 +1,8 @@
-package io.segfx.stats;
+package io.segfx.util;
 
 /**
- * NaN-safe argument checks shared by the statistics kernels. Each check is written so that a NaN
+ * NaN-safe argument checks shared by the statistics kernels, the domain records and the settings (a
+ * package of its own, so that each of those layers may use it). Each check is written so that a NaN
  * argument fails it, and each message names the argument and the bad value.
  */
 public final class Checks {
