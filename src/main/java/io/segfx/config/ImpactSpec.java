@@ -1,6 +1,5 @@
 package io.segfx.config;
 
-import io.segfx.stats.Checks;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -106,9 +105,9 @@ public record ImpactSpec(
    */
   public record Prior(double v0, double a0, double b0) {
     public Prior {
-      Checks.positive("--prior v0", v0);
-      Checks.positive("--prior a0", a0);
-      Checks.positive("--prior b0", b0);
+      SettingChecks.positive("--prior v0", v0);
+      SettingChecks.positive("--prior a0", a0);
+      SettingChecks.positive("--prior b0", b0);
     }
   }
 
@@ -224,17 +223,17 @@ public record ImpactSpec(
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(prior, "prior");
     Objects.requireNonNull(report, "report");
-    oneOf("--input-format", inputFormat, FORMATS);
-    oneOf("--output-format", outputFormat, FORMATS);
-    oneOf("--mode", mode, MODES);
+    SettingChecks.oneOf("--input-format", inputFormat, FORMATS);
+    SettingChecks.oneOf("--output-format", outputFormat, FORMATS);
+    SettingChecks.oneOf("--mode", mode, MODES);
     controls = List.copyOf(controls);
     checkRoles(controls, Map.of("outcome-col", outcomeCol, "time-col", timeCol), seriesCol);
-    Checks.openUnit("--alpha", alpha);
-    atLeast("--draws", draws, 100);
-    atLeast("--placebos", placebos, 0);
+    SettingChecks.openUnit("--alpha", alpha);
+    SettingChecks.atLeast("--draws", draws, 100);
+    SettingChecks.atLeast("--placebos", placebos, 0);
     if (model == Model.LOCAL_LEVEL) {
-      atLeast("--burn", burn, 0);
-      atLeast("--gibbs-draws", gibbsDraws, 100);
+      SettingChecks.atLeast("--burn", burn, 0);
+      SettingChecks.atLeast("--gibbs-draws", gibbsDraws, 100);
     }
   }
 
@@ -336,20 +335,6 @@ public record ImpactSpec(
                 + role.getKey()
                 + "; a control must be another series");
       }
-    }
-  }
-
-  private static void atLeast(String name, int value, int min) {
-    if (value < min) {
-      throw new IllegalArgumentException(
-          String.format("%s must be >= %d, got %d", name, min, value));
-    }
-  }
-
-  private static void oneOf(String name, String value, List<String> allowed) {
-    if (!allowed.contains(value)) {
-      throw new IllegalArgumentException(
-          String.format("%s must be one of %s, got '%s'", name, allowed, value));
     }
   }
 

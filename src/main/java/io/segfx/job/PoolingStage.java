@@ -211,7 +211,8 @@ public final class PoolingStage {
       case MOMENTS -> new PoolingEstimator.Moments(spec.momentsFloor());
       case DL -> new PoolingEstimator.Dl(spec.khTruncate());
       case REML -> new PoolingEstimator.RemlOrDl(spec.khTruncate());
-      case FULL -> new PoolingEstimator.FullBayes(spec.tauPrior(), spec.muPrior());
+      case FULL ->
+          new PoolingEstimator.FullBayes(StatsSettings.tauPrior(spec.tauPrior()), spec.muPrior());
     };
   }
 
