@@ -268,17 +268,17 @@ public record ImpactSpec(
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(prior, "prior");
     Objects.requireNonNull(report, "report");
-    oneOf("--input-format", inputFormat, FORMATS);
-    oneOf("--output-format", outputFormat, FORMATS);
-    oneOf("--mode", mode, MODES);
+    Checks.oneOf("--input-format", inputFormat, FORMATS);
+    Checks.oneOf("--output-format", outputFormat, FORMATS);
+    Checks.oneOf("--mode", mode, MODES);
     controls = List.copyOf(controls);
     checkRoles(controls, Map.of("outcome-col", outcomeCol, "time-col", timeCol), seriesCol);
     Checks.openUnit("--alpha", alpha);
-    atLeast("--draws", draws, 100);
-    atLeast("--placebos", placebos, 0);
+    Checks.atLeast("--draws", draws, 100);
+    Checks.atLeast("--placebos", placebos, 0);
     if (model == Model.LOCAL_LEVEL) {
-      atLeast("--burn", burn, 0);
-      atLeast("--gibbs-draws", gibbsDraws, 100);
+      Checks.atLeast("--burn", burn, 0);
+      Checks.atLeast("--gibbs-draws", gibbsDraws, 100);
     }
   }
 
@@ -380,20 +380,6 @@ public record ImpactSpec(
                 + role.getKey()
                 + "; a control must be another series");
       }
-    }
-  }
-
-  private static void atLeast(String name, int value, int min) {
-    if (value < min) {
-      throw new IllegalArgumentException(
-          String.format("%s must be >= %d, got %d", name, min, value));
-    }
-  }
-
-  private static void oneOf(String name, String value, List<String> allowed) {
-    if (!allowed.contains(value)) {
-      throw new IllegalArgumentException(
-          String.format("%s must be one of %s, got '%s'", name, allowed, value));
     }
   }
 

@@ -3,12 +3,9 @@ package io.segfx.config;
 import io.segfx.model.InputKind;
 import io.segfx.model.MetricSpec;
 import io.segfx.model.PoolingMethod;
-import io.segfx.stats.ExperimentDraws;
-import io.segfx.stats.pooling.TauPrior;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -261,7 +258,7 @@ public record JobSpec(
     return reportSpec.report();
   }
 
-  public TauPrior tauPrior() {
+  public TauPriorSetting tauPrior() {
     return poolingSpec.tauPrior();
   }
 
@@ -313,32 +310,9 @@ public record JobSpec(
     return decisionSpec.confoundingWarning();
   }
 
-  /** The launch economics of {@code metric}, or effect-only economics when none were given. */
-  public ExperimentDraws.Economics economics(String metric) {
-    if (users() == null) {
-      return ExperimentDraws.Economics.EFFECT_ONLY;
-    }
-    return new ExperimentDraws.Economics(users(), decisionSpec.valueOf(metric), cost());
-  }
-
-  /** The thresholds of every metric: effect and relative. */
-  public Map<String, ExperimentDraws.Thresholds> thresholdsByMetric() {
-    Map<String, ExperimentDraws.Thresholds> m = new LinkedHashMap<>();
-    for (MetricSpec metric : metricSpecs()) {
-      m.put(
-          metric.column(),
-          new ExperimentDraws.Thresholds(threshold(metric.column()), relativeThreshold()));
-    }
-    return m;
-  }
-
-  /** The launch economics of every metric. */
-  public Map<String, ExperimentDraws.Economics> economicsByMetric() {
-    Map<String, ExperimentDraws.Economics> m = new LinkedHashMap<>();
-    for (MetricSpec metric : metricSpecs()) {
-      m.put(metric.column(), economics(metric.column()));
-    }
-    return m;
+  /** The value of one unit of {@code metric} per user, or null without decision analysis. */
+  public Double valueOf(String metric) {
+    return decisionSpec.valueOf(metric);
   }
 
   /** The settings as a map for the run manifest ({@link SpecManifest}). */

@@ -1,7 +1,6 @@
 package io.segfx.config;
 
 import io.segfx.model.ArmLabel;
-import io.segfx.stats.pooling.TauPrior;
 import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -183,20 +182,19 @@ final class OptionParsers {
   }
 
   /** Parses {@code uniform}, {@code half-normal:S} or {@code half-cauchy:S}. */
-  static TauPrior parseTauPrior(String text) {
+  static TauPriorSetting parseTauPrior(String text) {
     String t = text.trim();
     if (t.equals("uniform")) {
-      return TauPrior.UNIFORM;
+      return TauPriorSetting.UNIFORM;
     }
     int colon = t.indexOf(':');
-    String kind = colon < 0 ? t : t.substring(0, colon);
-    if ((kind.equals("half-normal") || kind.equals("half-cauchy")) && colon > 0) {
+    if (colon > 0) {
       try {
-        double scale = Double.parseDouble(t.substring(colon + 1).trim());
-        if (scale >= 1 / LIMIT && scale <= LIMIT) {
-          return new TauPrior(kind, scale);
+        TauPriorSetting.Family family = TauPriorSetting.Family.of(t.substring(0, colon));
+        if (family != TauPriorSetting.Family.UNIFORM) {
+          return new TauPriorSetting(family, Double.parseDouble(t.substring(colon + 1).trim()));
         }
-      } catch (NumberFormatException e) {
+      } catch (IllegalArgumentException e) { // an unknown family, a bad number or scale
         // reported below
       }
     }

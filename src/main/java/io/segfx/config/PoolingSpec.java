@@ -8,7 +8,6 @@ import static io.segfx.config.OptionDef.Kind.STRING;
 
 import io.segfx.config.JobSpec.PriorGridEntry;
 import io.segfx.model.PoolingMethod;
-import io.segfx.stats.pooling.TauPrior;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Locale;
@@ -40,7 +39,7 @@ public record PoolingSpec(
     PoolingMethod pooling,
     int minSegments,
     double momentsFloor,
-    TauPrior tauPrior,
+    TauPriorSetting tauPrior,
     double[] muPrior,
     String se,
     String clusterCol,

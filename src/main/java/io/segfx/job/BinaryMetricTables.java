@@ -188,8 +188,8 @@ final class BinaryMetricTables {
           ExperimentDraws.draw(
                   new SegmentDraw[] {d},
                   spec.draws(),
-                  spec.thresholdsByMetric().get(k.metric()),
-                  spec.economics(k.metric()),
+                  StatsSettings.thresholds(spec, k.metric()),
+                  StatsSettings.economics(spec, k.metric()),
                   rule,
                   Seeds.of(
                       spec.seed(),

@@ -163,8 +163,8 @@ final class DecisionAssembly {
                 segs,
                 g.hierarchy(),
                 spec.draws(),
-                spec.thresholdsByMetric().get(g.metric()),
-                spec.economics(g.metric()),
+                StatsSettings.thresholds(spec, g.metric()),
+                StatsSettings.economics(spec, g.metric()),
                 rule,
                 Seeds.of(spec.seed(), g.experimentId(), g.metric(), g.variant(), "bias", b.name()));
         DecisionMetrics m = PosteriorRows.decision(key(g), f, g.prior());

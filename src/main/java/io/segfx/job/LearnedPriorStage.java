@@ -116,8 +116,8 @@ final class LearnedPriorStage {
       DecisionFigures f =
           MixtureDecision.of(
               post,
-              spec.thresholdsByMetric().get(metric),
-              spec.economics(metric),
+              StatsSettings.thresholds(spec, metric),
+              StatsSettings.economics(spec, metric),
               rule,
               Double.NaN,
               Double.NaN);

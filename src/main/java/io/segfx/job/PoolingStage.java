@@ -3,6 +3,7 @@ package io.segfx.job;
 import io.segfx.config.JobSpec;
 import io.segfx.model.DecisionMetrics;
 import io.segfx.model.ExperimentPooling;
+import io.segfx.model.GroupKey;
 import io.segfx.model.PoolingMethod;
 import io.segfx.model.PosteriorSummary;
 import io.segfx.model.SegmentEstimate;
@@ -60,7 +61,7 @@ public final class PoolingStage {
     List<SegmentEstimate> grid = SegmentGrid.complete(raw);
     // The grid is sorted by (experiment, metric, variant, segment): each group is one run of it,
     // and the runs come in key order.
-    List<Map.Entry<List<String>, List<SegmentEstimate>>> entries = new ArrayList<>();
+    List<Map.Entry<GroupKey, List<SegmentEstimate>>> entries = new ArrayList<>();
     List<SegmentEstimate> run = null;
     SegmentEstimate first = null;
     for (SegmentEstimate e : grid) {
@@ -73,7 +74,7 @@ public final class PoolingStage {
           || !e.variant().equals(first.variant())) {
         first = e;
         run = new ArrayList<>();
-        entries.add(Map.entry(List.of(e.experimentId(), e.metric(), e.variant()), run));
+        entries.add(Map.entry(new GroupKey(e.experimentId(), e.metric(), e.variant()), run));
       }
       run.add(e);
     }
@@ -91,8 +92,9 @@ public final class PoolingStage {
       if (o.draw() != null) {
         draws.add(o.draw());
       } else {
-        List<String> k = entries.get(i).getKey();
-        undecided.add(DecisionMetrics.insufficientData(k.get(0), k.get(1), k.get(2), ""));
+        GroupKey k = entries.get(i).getKey();
+        undecided.add(
+            DecisionMetrics.insufficientData(k.experiment(), k.metric(), k.variant(), ""));
       }
     }
     return new Result(grid, pooling, posteriors, draws, undecided);
@@ -107,20 +109,25 @@ public final class PoolingStage {
    * inputs) gets no pooled posterior, a note with the reason and decision {@code
    * insufficient_data}, and the other groups go on.
    */
-  private static GroupOut poolSafely(List<String> key, List<SegmentEstimate> cells, JobSpec spec) {
+  private static GroupOut poolSafely(GroupKey key, List<SegmentEstimate> cells, JobSpec spec) {
     try {
       return poolGroup(key, cells, spec);
     } catch (ArithmeticException | IllegalArgumentException e) {
-      LOG.warn("group {} not pooled: {}", key, e.toString());
+      LOG.warn(
+          "group [{}, {}, {}] not pooled: {}",
+          key.experiment(),
+          key.metric(),
+          key.variant(),
+          e.toString());
       String note =
           "not pooled: the estimator failed on these segments ("
               + e.getMessage()
               + "); check their estimates and standard errors";
       ExperimentPooling failed =
           ExperimentPooling.notPooled(
-              key.get(0),
-              key.get(1),
-              key.get(2),
+              key.experiment(),
+              key.metric(),
+              key.variant(),
               FAILED,
               usable(cells).size(),
               cells.size(),
@@ -129,6 +136,9 @@ public final class PoolingStage {
       return new GroupOut(failed, new ArrayList<>(), null);
     }
   }
+
+  /** The {@code source} of a segment posterior row summarised from a closed-form normal. */
+  private static final String NORMAL = "normal";
 
   /** {@code method} of a group whose pooling failed. */
   static final String FAILED = "failed";
@@ -149,7 +159,7 @@ public final class PoolingStage {
    * gives each usable segment what stage 3 draws from (and, where it is closed-form here, its
    * posterior row).
    */
-  private static GroupOut poolGroup(List<String> key, List<SegmentEstimate> cells, JobSpec spec) {
+  private static GroupOut poolGroup(GroupKey key, List<SegmentEstimate> cells, JobSpec spec) {
     List<SegmentEstimate> usable = usable(cells);
     int k = usable.size();
     double[] y = new double[k];
@@ -167,11 +177,7 @@ public final class PoolingStage {
             : fit.fullBayes()
                 ? Priors.describeFull(spec, binary)
                 : Priors.describe(spec, binary, fit.estimate());
-    ExperimentPooling pooled =
-        fit == null
-            ? ExperimentPooling.notPooled(
-                key.get(0), key.get(1), key.get(2), NO_POOLING, k, cells.size(), note, prior)
-            : pooled(key, fit, spec.pooling(), k, cells.size(), note, prior);
+    ExperimentPooling pooled = pooled(key, fit, spec.pooling(), k, cells.size(), note, prior);
     List<SegmentPosterior> posteriors = new ArrayList<>();
     if (k == 0) {
       return new GroupOut(pooled, posteriors, null);
@@ -187,7 +193,7 @@ public final class PoolingStage {
       SegmentEstimate e = usable.get(j);
       // The baseline first: where both it and the effect fail, the note names the baseline's error.
       double[] baseline = Priors.baseline(spec, e);
-      Effect effect = effect(e, y[j], se[j], n[j], fit, spec, prior, posteriors);
+      Effect effect = effect(key, e, n[j], fit, spec, prior, posteriors);
       segs[j] =
           new SegmentDraw(
               e.segment(),
@@ -202,7 +208,7 @@ public final class PoolingStage {
     return new GroupOut(
         pooled,
         posteriors,
-        new PooledPosterior(key.get(0), key.get(1), key.get(2), segs, n, prior, shared));
+        new PooledPosterior(key.experiment(), key.metric(), key.variant(), segs, n, prior, shared));
   }
 
   /** The estimator of the run's {@code --pooling} method. */
@@ -211,7 +217,8 @@ public final class PoolingStage {
       case MOMENTS -> new PoolingEstimator.Moments(spec.momentsFloor());
       case DL -> new PoolingEstimator.Dl(spec.khTruncate());
       case REML -> new PoolingEstimator.RemlOrDl(spec.khTruncate());
-      case FULL -> new PoolingEstimator.FullBayes(spec.tauPrior(), spec.muPrior());
+      case FULL ->
+          new PoolingEstimator.FullBayes(StatsSettings.tauPrior(spec.tauPrior()), spec.muPrior());
     };
   }
 
@@ -241,24 +248,28 @@ public final class PoolingStage {
   }
 
   /**
-   * The pooling row of a fitted group. The method written is the one whose estimate stands: dl
-   * where REML fell back to it.
+   * The pooling row of a group: {@link #NO_POOLING} without a fit, else the method whose estimate
+   * stands (dl where REML fell back to it).
    */
   private static ExperimentPooling pooled(
-      List<String> key,
+      GroupKey key,
       PooledFit fit,
       PoolingMethod chosen,
       int k,
       int total,
       String note,
       String prior) {
+    if (fit == null) {
+      return ExperimentPooling.notPooled(
+          key.experiment(), key.metric(), key.variant(), NO_POOLING, k, total, note, prior);
+    }
     HierarchicalPosterior h = fit.posterior();
     KnappHartung kh = fit.knappHartung();
     double nan = Double.NaN;
     return new ExperimentPooling(
-        key.get(0),
-        key.get(1),
-        key.get(2),
+        key.experiment(),
+        key.metric(),
+        key.variant(),
         (fit.fellBack() ? PoolingMethod.DL : chosen).code(),
         h.muMean(),
         h.muSd(),
@@ -301,9 +312,8 @@ public final class PoolingStage {
    * summarise; or a conjugate regression's Student-t, whose row it adds.
    */
   private static Effect effect(
+      GroupKey key,
       SegmentEstimate e,
-      double y,
-      double se,
       long n,
       PooledFit fit,
       JobSpec spec,
@@ -312,16 +322,18 @@ public final class PoolingStage {
     if (fit != null && fit.fullBayes()) {
       return new Effect(SegmentDraw.NORMAL, new double[] {Double.NaN, Double.NaN}, false);
     }
+    double y = e.estimate();
+    double se = e.stdError();
     if (fit != null) {
       PoolingResult r = fit.estimate();
       Shrinkage.Posterior p = Shrinkage.posterior(y, se, r.mu(), r.muSe(), r.tau2());
       NormalSummary s = NormalSummary.of(p.mean(), p.sd(), spec.threshold(e.metric()));
-      posteriors.add(normalPosterior(e, s, p.weightOnRaw(), n, prior));
+      posteriors.add(PosteriorRows.segment(key, e.segment(), s, p.weightOnRaw(), n, NORMAL, prior));
       return new Effect(SegmentDraw.NORMAL, new double[] {p.mean(), p.sd()}, false);
     }
     if (e.fromEstimates()) {
       NormalSummary s = NormalSummary.of(y, se, spec.threshold(e.metric()));
-      posteriors.add(normalPosterior(e, s, 1.0, n, prior));
+      posteriors.add(PosteriorRows.segment(key, e.segment(), s, 1.0, n, NORMAL, prior));
       return new Effect(SegmentDraw.NORMAL, new double[] {y, se}, false);
     }
     if (e.binary()) {
@@ -355,37 +367,5 @@ public final class PoolingStage {
         Double.NaN,
         "student_t",
         prior);
-  }
-
-  /** A segment's normal posterior row from its closed-form summary. */
-  private static SegmentPosterior normalPosterior(
-      SegmentEstimate e, NormalSummary s, double weightOnRaw, long n, String prior) {
-    return new SegmentPosterior(
-        e.experimentId(),
-        e.metric(),
-        e.variant(),
-        e.segment(),
-        s.mean(),
-        s.sd(),
-        s.q025(),
-        s.q975(),
-        s.probPositive(),
-        s.probAboveThreshold(),
-        weightOnRaw,
-        n,
-        Double.NaN,
-        Double.NaN,
-        "normal",
-        prior);
-  }
-
-  static int compareKeys(List<String> a, List<String> b) {
-    for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
-      int c = a.get(i).compareTo(b.get(i));
-      if (c != 0) {
-        return c;
-      }
-    }
-    return Integer.compare(a.size(), b.size());
   }
 }

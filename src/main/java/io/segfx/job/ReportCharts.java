@@ -56,7 +56,7 @@ final class ReportCharts {
             d.effectSd(),
             d.effectQ025(),
             d.effectQ975(),
-            in.spec().thresholdsByMetric().get(d.metric()).effect(),
+            in.spec().threshold(d.metric()),
             axis));
     out.add(forest(id + "-forest", pool, in.raw(k), segments));
     if (pool != null && !"none".equals(pool.method()) && !segments.isEmpty()) {
@@ -119,7 +119,7 @@ final class ReportCharts {
    */
   private static String profit(
       String id, JobSpec spec, DecisionMetrics d, double[] effect, NormalMixture mixture) {
-    ExperimentDraws.Economics econ = spec.economicsByMetric().get(d.metric());
+    ExperimentDraws.Economics econ = StatsSettings.economics(spec, d.metric());
     double factor = econ.users() * econ.valuePerUnit();
     double[] profit = null;
     if (effect != null) {

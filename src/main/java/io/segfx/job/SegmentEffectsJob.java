@@ -87,8 +87,8 @@ public final class SegmentEffectsJob {
             s2.draws(),
             spec.draws(),
             spec.seed(),
-            spec.thresholdsByMetric(),
-            spec.economicsByMetric(),
+            StatsSettings.thresholdsByMetric(spec),
+            StatsSettings.economicsByMetric(spec),
             new DecisionRule(spec.launchProbability()));
     DecisionAssembly.Tables tables =
         ctx.timed("decision_tables", () -> DecisionAssembly.assemble(spec, s2, drawn));

@@ -44,6 +44,9 @@ final class SegmentGrid {
     return out;
   }
 
+  /** A cell of one experiment's grid. */
+  private record Cell(String metric, String variant, String segment) {}
+
   /** {@link #complete} of one experiment's cells (in no particular order). */
   private static List<SegmentEstimate> completeExperiment(List<SegmentEstimate> rows) {
     TreeSet<String> variants = new TreeSet<>();
@@ -69,17 +72,17 @@ final class SegmentGrid {
         && rows.size() == (long) metrics.size() * variants.size() * controlCount.size()) {
       return rows;
     }
-    Map<List<String>, SegmentEstimate> present = new HashMap<>();
+    Map<Cell, SegmentEstimate> present = new HashMap<>();
     for (SegmentEstimate e : rows) {
       if (e.variant() != null) {
-        present.put(List.of(e.metric(), e.variant(), e.segment()), e);
+        present.put(new Cell(e.metric(), e.variant(), e.segment()), e);
       }
     }
     List<SegmentEstimate> out = new ArrayList<>(present.values());
     for (Map.Entry<String, Long> seg : controlCount.entrySet()) {
       for (String metric : metrics) {
         for (String variant : variants) {
-          if (!present.containsKey(List.of(metric, variant, seg.getKey()))) {
+          if (!present.containsKey(new Cell(metric, variant, seg.getKey()))) {
             out.add(
                 SegmentEstimate.empty(
                     rows.get(0).experimentId(),

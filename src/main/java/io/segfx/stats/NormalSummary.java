@@ -21,7 +21,8 @@ public record NormalSummary(
     double q025,
     double q975,
     double probPositive,
-    double probAboveThreshold) {
+    double probAboveThreshold)
+    implements EffectSummary {
 
   /** The 97.5% standard normal quantile, Phi^{-1}(0.975). */
   public static final double Z975 = 1.959963984540054;

@@ -8,7 +8,6 @@ import io.segfx.model.InputKind;
 import io.segfx.model.PoolingMethod;
 import io.segfx.stats.DecisionRule;
 import io.segfx.stats.pooling.MomentsPooling;
-import io.segfx.stats.pooling.TauPrior;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -49,7 +48,7 @@ class ConcernSpecsTest {
         PoolingMethod.FULL,
         minSegments,
         0.05,
-        TauPrior.UNIFORM,
+        TauPriorSetting.UNIFORM,
         null,
         "classical",
         null,
@@ -94,6 +93,34 @@ class ConcernSpecsTest {
     assertTrue(e.getMessage().startsWith("column 'y' is named twice"), e.getMessage());
     e = assertThrows(UsageException.class, () -> input(List.of("y:binry"), null));
     assertTrue(e.getMessage().contains("unknown kind 'binry'"), e.getMessage());
+  }
+
+  private static TauPriorSetting tau(String text) {
+    return spec("--input", "x.csv", "--output", "o", "--metric", "y", "--tau-prior", text)
+        .tauPrior();
+  }
+
+  @Test
+  void theTauPriorIsAValidatedSettingWrittenAsTyped() {
+    assertEquals(TauPriorSetting.UNIFORM, tau("uniform"));
+    TauPriorSetting s = tau(" half-cauchy:2.5 ");
+    assertEquals(new TauPriorSetting(TauPriorSetting.Family.HALF_CAUCHY, 2.5), s);
+    assertEquals("half-cauchy:2.5", s.toString());
+    assertEquals("uniform", TauPriorSetting.UNIFORM.toString());
+    for (String bad : List.of("uniform:1", "half-normal", "half-normal:0", "normal:1", "x:1e151")) {
+      UsageException e = assertThrows(UsageException.class, () -> tau(bad));
+      assertEquals(
+          "--tau-prior '"
+              + bad
+              + "' must be uniform, half-normal:S or half-cauchy:S with a scale S in [1e-150,"
+              + " 1e150]",
+          e.getMessage());
+    }
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new TauPriorSetting(TauPriorSetting.Family.HALF_NORMAL, Double.NaN));
+    assertEquals("half-normal tau prior needs a scale in [1e-150, 1e150], got NaN", e.getMessage());
   }
 
   @Test
