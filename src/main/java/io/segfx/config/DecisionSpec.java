@@ -4,6 +4,7 @@ import static io.segfx.config.OptionDef.Kind.DOUBLE;
 import static io.segfx.config.OptionDef.Kind.STRING;
 
 import io.segfx.config.JobSpec.BiasScenario;
+import io.segfx.model.Design;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,7 @@ public record DecisionSpec(
     Map<String, Double> valuePerUnit,
     Double cost,
     double launchProbability,
-    String design,
+    Design design,
     List<BiasScenario> biasPrior,
     String expectedSplit,
     double srmAlpha)
@@ -147,7 +148,7 @@ public record DecisionSpec(
             : null,
         v.has("cost") ? v.number("cost") : null,
         v.number("launch-probability"),
-        v.string("design"),
+        Design.of(v.string("design")),
         OptionParsers.parseBias(v.string("bias-prior")),
         v.string("expected-split"),
         v.number("srm-alpha"));
@@ -167,7 +168,7 @@ public record DecisionSpec(
 
   /** The warning of this run's decisions, or null. */
   public String confoundingWarning() {
-    return "observational".equals(design) && biasPrior.isEmpty() ? CONFOUNDING_WARNING : null;
+    return design == Design.OBSERVATIONAL && biasPrior.isEmpty() ? CONFOUNDING_WARNING : null;
   }
 
   /** Refuses a per-metric value whose key names no {@code --metric}: a typo would be ignored. */

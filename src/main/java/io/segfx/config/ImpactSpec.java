@@ -1,5 +1,7 @@
 package io.segfx.config;
 
+import io.segfx.model.TableFormat;
+import io.segfx.model.WriteMode;
 import io.segfx.util.Checks;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
@@ -22,7 +24,7 @@ import java.util.Set;
  * @param output the output folder
  * @param spec the YAML job spec read, or null
  * @param inputFormat {@code parquet} or {@code csv} (by default from the input's name, by the rule
- *     of {@link JobSpec#formatFromPath}, which both jobs share)
+ *     of {@link TableFormat#fromPath}, which both jobs share)
  * @param outputFormat {@code parquet} or {@code csv}
  * @param seriesCol the series id column (absent from the input: one series named {@code all})
  * @param timeCol the time column
@@ -46,8 +48,8 @@ public record ImpactSpec(
     String input,
     String output,
     String spec,
-    String inputFormat,
-    String outputFormat,
+    TableFormat inputFormat,
+    TableFormat outputFormat,
     String seriesCol,
     String timeCol,
     String outcomeCol,
@@ -64,7 +66,7 @@ public record ImpactSpec(
     Prior prior,
     ReportScope report,
     String master,
-    String mode) {
+    WriteMode mode) {
 
   /** The counterfactual models ({@code --model}, spelt in lower case with '-' for '_'). */
   public enum Model {
@@ -258,9 +260,6 @@ public record ImpactSpec(
     throw new IllegalStateException("no shared option --" + name);
   }
 
-  private static final List<String> FORMATS = List.of("parquet", "csv");
-  private static final List<String> MODES = List.of("error", "overwrite");
-
   public ImpactSpec {
     Objects.requireNonNull(input, "input");
     Objects.requireNonNull(output, "output");
@@ -268,9 +267,9 @@ public record ImpactSpec(
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(prior, "prior");
     Objects.requireNonNull(report, "report");
-    Checks.oneOf("--input-format", inputFormat, FORMATS);
-    Checks.oneOf("--output-format", outputFormat, FORMATS);
-    Checks.oneOf("--mode", mode, MODES);
+    Objects.requireNonNull(inputFormat, "inputFormat");
+    Objects.requireNonNull(outputFormat, "outputFormat");
+    Objects.requireNonNull(mode, "mode");
     controls = List.copyOf(controls);
     checkRoles(controls, Map.of("outcome-col", outcomeCol, "time-col", timeCol), seriesCol);
     Checks.openUnit("--alpha", alpha);
@@ -295,9 +294,9 @@ public record ImpactSpec(
           v.string("output"),
           v.string("spec"),
           v.has("input-format")
-              ? v.string("input-format")
-              : JobSpec.formatFromPath(v.string("input")),
-          v.string("output-format"),
+              ? TableFormat.of(v.string("input-format"))
+              : TableFormat.fromPath(v.string("input")),
+          TableFormat.of(v.string("output-format")),
           v.string("series-col"),
           v.string("time-col"),
           v.string("outcome-col"),
@@ -314,7 +313,7 @@ public record ImpactSpec(
           prior(v.list("prior")),
           ReportScope.parse(v.string("report")),
           v.string("master"),
-          v.string("mode"));
+          WriteMode.of(v.string("mode")));
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage(), e);
     }
@@ -411,6 +410,12 @@ public record ImpactSpec(
   private static Object typed(Object value) {
     if (value instanceof Model model) {
       return model.code();
+    }
+    if (value instanceof TableFormat format) {
+      return format.code();
+    }
+    if (value instanceof WriteMode mode) {
+      return mode.code();
     }
     if (value instanceof Prior p) {
       return List.of(p.v0(), p.a0(), p.b0());

@@ -5,11 +5,11 @@ import static io.segfx.config.OptionDef.Kind.STRING;
 
 import io.segfx.model.InputKind;
 import io.segfx.model.MetricSpec;
+import io.segfx.model.TableFormat;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -34,7 +34,7 @@ import java.util.Set;
  */
 public record InputSpec(
     String input,
-    String inputFormat,
+    TableFormat inputFormat,
     InputKind inputKind,
     char csvDelimiter,
     String csvEncoding,
@@ -190,7 +190,9 @@ public record InputSpec(
   static InputSpec from(OptionValues v) {
     return new InputSpec(
         v.string("input"),
-        v.has("input-format") ? v.string("input-format") : formatFromPath(v.string("input")),
+        v.has("input-format")
+            ? TableFormat.of(v.string("input-format"))
+            : TableFormat.fromPath(v.string("input")),
         InputKind.of(v.string("input-kind")),
         OptionParsers.delimiter(v.string("csv-delimiter")),
         OptionParsers.encoding(v.string("csv-encoding")),
@@ -204,12 +206,6 @@ public record InputSpec(
         v.string("unit-col"),
         OptionParsers.exactly(v.list("count-columns"), 4, "--count-columns"),
         OptionParsers.exactly(v.list("estimate-columns"), 4, "--estimate-columns"));
-  }
-
-  /** csv when the path ends in .csv (or .csv.gz), parquet otherwise. */
-  public static String formatFromPath(String path) {
-    String p = path.toLowerCase(Locale.ROOT);
-    return p.endsWith(".csv") || p.endsWith(".csv.gz") ? "csv" : "parquet";
   }
 
   /** The metrics with their kinds. */

@@ -1,8 +1,13 @@
 package io.segfx.config;
 
+import io.segfx.model.Design;
 import io.segfx.model.InputKind;
+import io.segfx.model.LearnedPriorKind;
 import io.segfx.model.MetricSpec;
 import io.segfx.model.PoolingMethod;
+import io.segfx.model.StandardErrors;
+import io.segfx.model.TableFormat;
+import io.segfx.model.WriteMode;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -79,10 +84,10 @@ public record JobSpec(
           "--prior-grid reruns binary metrics under other Beta priors, and no --metric is binary;"
               + " mark a 0/1 metric NAME:binary or drop --prior-grid");
     }
-    if (!"classical".equals(poolingSpec.se()) && inputSpec.inputKind() != InputKind.UNITS) {
+    if (poolingSpec.se().robust() && inputSpec.inputKind() != InputKind.UNITS) {
       throw new UsageException(
           "--se "
-              + poolingSpec.se()
+              + poolingSpec.se().code()
               + " needs unit rows (--input-kind units); aggregated inputs carry no residuals");
     }
     decisionSpec.refuseUnknownMetrics(inputSpec.metricColumns());
@@ -114,11 +119,11 @@ public record JobSpec(
     return reportSpec.output();
   }
 
-  public String inputFormat() {
+  public TableFormat inputFormat() {
     return inputSpec.inputFormat();
   }
 
-  public String outputFormat() {
+  public TableFormat outputFormat() {
     return reportSpec.outputFormat();
   }
 
@@ -194,7 +199,7 @@ public record JobSpec(
     return reportSpec.master();
   }
 
-  public String mode() {
+  public WriteMode mode() {
     return reportSpec.mode();
   }
 
@@ -246,7 +251,7 @@ public record JobSpec(
     return inputSpec.estimateCols();
   }
 
-  public String design() {
+  public Design design() {
     return decisionSpec.design();
   }
 
@@ -266,7 +271,7 @@ public record JobSpec(
     return poolingSpec.muPrior();
   }
 
-  public String learnedPrior() {
+  public LearnedPriorKind learnedPrior() {
     return poolingSpec.learnedPrior();
   }
 
@@ -274,7 +279,7 @@ public record JobSpec(
     return poolingSpec.priorHistory();
   }
 
-  public String se() {
+  public StandardErrors se() {
     return poolingSpec.se();
   }
 
@@ -318,10 +323,5 @@ public record JobSpec(
   /** The settings as a map for the run manifest ({@link SpecManifest}). */
   public Map<String, Object> toManifest() {
     return SpecManifest.of(this);
-  }
-
-  /** csv when the path ends in .csv (or .csv.gz), parquet otherwise. */
-  public static String formatFromPath(String path) {
-    return InputSpec.formatFromPath(path);
   }
 }

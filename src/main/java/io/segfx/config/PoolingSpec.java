@@ -7,7 +7,9 @@ import static io.segfx.config.OptionDef.Kind.LONG;
 import static io.segfx.config.OptionDef.Kind.STRING;
 
 import io.segfx.config.JobSpec.PriorGridEntry;
+import io.segfx.model.LearnedPriorKind;
 import io.segfx.model.PoolingMethod;
+import io.segfx.model.StandardErrors;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Locale;
@@ -41,10 +43,10 @@ public record PoolingSpec(
     double momentsFloor,
     TauPriorSetting tauPrior,
     double[] muPrior,
-    String se,
+    StandardErrors se,
     String clusterCol,
     boolean khTruncate,
-    String learnedPrior,
+    LearnedPriorKind learnedPrior,
     String priorHistory,
     int draws,
     long seed,
@@ -209,15 +211,15 @@ public record PoolingSpec(
               + " tau is improper with 2 segments); got "
               + minSegments);
     }
-    if ("cluster".equals(se) && clusterCol == null) {
+    if (se == StandardErrors.CLUSTER && clusterCol == null) {
       throw new UsageException("--se cluster needs --cluster-col");
     }
-    if (clusterCol != null && !"cluster".equals(se)) {
+    if (clusterCol != null && se != StandardErrors.CLUSTER) {
       throw new UsageException(
           "--cluster-col gives cluster-robust standard errors; it cannot be combined with --se "
-              + se);
+              + se.code());
     }
-    if (priorHistory != null && "none".equals(learnedPrior)) {
+    if (priorHistory != null && learnedPrior == LearnedPriorKind.NONE) {
       throw new UsageException("--prior-history needs --learned-prior normal or mixture");
     }
     if (!(momentsFloor >= 0)) {
@@ -234,10 +236,10 @@ public record PoolingSpec(
         v.number("moments-floor"),
         OptionParsers.parseTauPrior(v.string("tau-prior")),
         OptionParsers.parseMuPrior(v.string("mu-prior")),
-        v.has("cluster-col") && "classical".equals(v.string("se")) ? "cluster" : v.string("se"),
+        standardErrors(v),
         v.string("cluster-col"),
         v.flag("kh-truncate"),
-        v.string("learned-prior"),
+        LearnedPriorKind.of(v.string("learned-prior")),
         v.string("prior-history"),
         v.integer("draws"),
         v.longValue("seed"),
@@ -246,6 +248,12 @@ public record PoolingSpec(
         OptionParsers.parseGrid(v.string("prior-grid")),
         OptionParsers.numbers(v.list("nig-prior"), 4, "--nig-prior"),
         OptionParsers.numbers(v.list("regression-prior"), 3, "--regression-prior"));
+  }
+
+  /** A cluster column with the default {@code --se classical} implies cluster-robust errors. */
+  private static StandardErrors standardErrors(OptionValues v) {
+    StandardErrors se = StandardErrors.of(v.string("se"));
+    return v.has("cluster-col") && se == StandardErrors.CLASSICAL ? StandardErrors.CLUSTER : se;
   }
 
   /**

@@ -2,6 +2,8 @@ package io.segfx.config;
 
 import static io.segfx.config.OptionDef.Kind.STRING;
 
+import io.segfx.model.TableFormat;
+import io.segfx.model.WriteMode;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
@@ -17,7 +19,7 @@ import java.util.Objects;
  * @param master the Spark master, or null for spark-submit's or local[*]
  */
 public record ReportSpec(
-    String output, String outputFormat, String mode, ReportScope report, String master)
+    String output, TableFormat outputFormat, WriteMode mode, ReportScope report, String master)
     implements Serializable {
 
   private static final String OUTPUT = "Output and run";
@@ -69,8 +71,8 @@ public record ReportSpec(
   static ReportSpec from(OptionValues v) {
     return new ReportSpec(
         v.string("output"),
-        v.string("output-format"),
-        v.string("mode"),
+        TableFormat.of(v.string("output-format")),
+        WriteMode.of(v.string("mode")),
         ReportScope.parse(v.string("report")),
         v.string("master"));
   }

@@ -19,8 +19,8 @@ final class SpecManifest {
     m.put("input", s.input());
     m.put("output", s.output());
     m.put("spec", s.spec());
-    m.put("input_format", s.inputFormat());
-    m.put("output_format", s.outputFormat());
+    m.put("input_format", s.inputFormat().code());
+    m.put("output_format", s.outputFormat().code());
     m.put("experiment_col", s.experimentCol());
     m.put("segment_col", s.segmentCol());
     m.put("arm_col", s.armCol());
@@ -39,7 +39,7 @@ final class SpecManifest {
     m.put("cost", s.cost());
     m.put("launch_probability", s.launchProbability());
     m.put("master", s.master());
-    m.put("mode", s.mode());
+    m.put("mode", s.mode().code());
     m.put("unit_col", s.unitCol());
     m.put("input_kind", s.inputKind().code());
     m.put("prior_control", s.priorControl());
@@ -56,12 +56,12 @@ final class SpecManifest {
     m.put("nig_prior", s.nigPrior());
     m.put("regression_prior", s.regressionPrior());
     m.put("count_columns", s.countCols());
-    m.put("design", s.design());
+    m.put("design", s.design().code());
     m.put("bias_prior", bias(s));
     m.put("report", s.report().toString());
     m.put("tau_prior", s.tauPrior().toString());
-    m.put("learned_prior", s.learnedPrior());
-    m.put("se", s.se());
+    m.put("learned_prior", s.learnedPrior().code());
+    m.put("se", s.se().code());
     m.put("cluster_col", s.clusterCol());
     m.put("prior_history", s.priorHistory());
     m.put(

@@ -3,6 +3,8 @@ package io.segfx.io;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.segfx.config.UsageException;
+import io.segfx.model.TableFormat;
+import io.segfx.model.WriteMode;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -38,7 +40,7 @@ public final class RunOutput {
   private final Path target;
   private final Path staging;
   private final boolean overwrite;
-  private final String format;
+  private final TableFormat format;
 
   private RunOutput(
       SparkSession spark,
@@ -46,7 +48,7 @@ public final class RunOutput {
       Path target,
       Path staging,
       boolean overwrite,
-      String format) {
+      TableFormat format) {
     this.spark = spark;
     this.fs = fs;
     this.target = target;
@@ -76,8 +78,8 @@ public final class RunOutput {
   public static RunOutput open(
       SparkSession spark,
       String output,
-      String mode,
-      String format,
+      WriteMode mode,
+      TableFormat format,
       String runId,
       List<String> inputs) {
     Path target;
@@ -96,7 +98,7 @@ public final class RunOutput {
               + output
               + " has a ':' in its name, which Hadoop paths cannot hold; choose another name");
     }
-    boolean overwrite = "overwrite".equals(mode);
+    boolean overwrite = mode == WriteMode.OVERWRITE;
     for (String input : inputs) {
       if (input != null) {
         OutputGuard.refuseOverlap(spark, target, output, input);
@@ -147,7 +149,7 @@ public final class RunOutput {
    * ParquetTableWriter} (the file Spark would write, without a Spark job), CSV through Spark.
    */
   public void writeTable(String name, List<Row> rows, StructType schema) {
-    if ("csv".equals(format) || !ParquetTableWriter.supports(schema)) {
+    if (format == TableFormat.CSV || !ParquetTableWriter.supports(schema)) {
       write(name, spark.createDataFrame(rows, schema).coalesce(1));
       return;
     }
@@ -172,7 +174,7 @@ public final class RunOutput {
    */
   public void write(String name, Dataset<Row> table) {
     String path = new Path(staging, name).toString();
-    if ("csv".equals(format)) {
+    if (format == TableFormat.CSV) {
       table
           .write()
           .option("header", "true")

@@ -7,7 +7,9 @@ import io.segfx.config.UsageException;
 import io.segfx.model.DecisionMetrics;
 import io.segfx.model.LearnedEffect;
 import io.segfx.model.LearnedPriorFit;
+import io.segfx.model.LearnedPriorKind;
 import io.segfx.model.MetricSpec;
+import io.segfx.model.TableFormat;
 import io.segfx.spark.InputReader;
 import io.segfx.stats.DecisionFigures;
 import io.segfx.stats.DecisionRule;
@@ -56,7 +58,8 @@ final class LearnedPriorStage {
   static Result run(SparkSession spark, JobSpec spec, List<DecisionMetrics> decisions) {
     List<LearnedPriorFit> fits = new ArrayList<>();
     List<LearnedEffect> effects = new ArrayList<>();
-    if ("none".equals(spec.learnedPrior())) {
+    LearnedPriorKind kind = spec.learnedPrior();
+    if (kind == LearnedPriorKind.NONE) {
       return new Result(fits, effects, null);
     }
     Map<String, Object> history = null;
@@ -82,17 +85,15 @@ final class LearnedPriorStage {
       double[] s =
           e.getValue().stream().filter(LearnedPriorStage::usable).mapToDouble(x -> x[1]).toArray();
       if (m.length < MIN_EXPERIMENTS) {
-        fits.add(tooFew(metric, spec.learnedPrior(), source, m.length));
+        fits.add(tooFew(metric, kind.code(), source, m.length));
         continue;
       }
       LearnedPrior normal = LearnedPrior.fit(m, s, 1);
       LearnedPrior mixture = LearnedPrior.fit(m, s, 2);
-      fits.add(
-          row(metric, "normal", source, m.length, normal, "normal".equals(spec.learnedPrior())));
-      fits.add(
-          row(metric, "mixture", source, m.length, mixture, "mixture".equals(spec.learnedPrior())));
-      LearnedPrior used = "normal".equals(spec.learnedPrior()) ? normal : mixture;
-      String description = describe(spec.learnedPrior(), used, source, m.length);
+      fits.add(row(metric, LearnedPriorKind.NORMAL, source, m.length, normal, kind));
+      fits.add(row(metric, LearnedPriorKind.MIXTURE, source, m.length, mixture, kind));
+      LearnedPrior used = kind == LearnedPriorKind.NORMAL ? normal : mixture;
+      String description = describe(kind, used, source, m.length);
       restate(spec, metric, used, description, source, rule, decisions, effects);
     }
     return new Result(fits, effects, history);
@@ -123,7 +124,7 @@ final class LearnedPriorStage {
               Double.NaN);
       DecisionMetrics with =
           PosteriorRows.decision(d.key(), f, description).withSrm(d.srmPValue(), d.srmFlag());
-      effects.add(new LearnedEffect(d, with, spec.learnedPrior(), source));
+      effects.add(new LearnedEffect(d, with, spec.learnedPrior().code(), source));
     }
   }
 
@@ -189,11 +190,16 @@ final class LearnedPriorStage {
   }
 
   private static LearnedPriorFit row(
-      String metric, String model, String source, int n, LearnedPrior p, boolean used) {
+      String metric,
+      LearnedPriorKind model,
+      String source,
+      int n,
+      LearnedPrior p,
+      LearnedPriorKind chosen) {
     boolean two = p.weight().length == 2;
     return new LearnedPriorFit(
         metric,
-        model,
+        model.code(),
         source,
         n,
         p.weight()[0],
@@ -203,14 +209,14 @@ final class LearnedPriorStage {
         two ? p.mean()[1] : Double.NaN,
         two ? p.sd()[1] : Double.NaN,
         p.logLikelihood(),
-        used,
+        model == chosen,
         "");
   }
 
-  private static String describe(String model, LearnedPrior p, String source, int n) {
+  private static String describe(LearnedPriorKind model, LearnedPrior p, String source, int n) {
     StringBuilder b =
         new StringBuilder("learned ")
-            .append(model)
+            .append(model.code())
             .append(" prior on the experiment effect from ")
             .append(n)
             .append(" experiments (")
@@ -231,7 +237,9 @@ final class LearnedPriorStage {
    * metric, effect_mean, effect_sd of a history table, with a usage error naming a missing column.
    */
   private static List<Row> history(SparkSession spark, String path) {
-    Dataset<Row> t = InputReader.read(spark, path, path.endsWith(".csv") ? "csv" : "parquet");
+    Dataset<Row> t =
+        InputReader.read(
+            spark, path, path.endsWith(".csv") ? TableFormat.CSV : TableFormat.PARQUET);
     for (String c : new String[] {METRIC, EFFECT_MEAN, EFFECT_SD}) {
       if (!Arrays.asList(t.columns()).contains(c)) {
         throw new UsageException(

@@ -92,7 +92,7 @@ final class ReportStage {
             rowsUsed,
             rowsRejected,
             spec.pooling().code(),
-            spec.design(),
+            spec.design().code(),
             spec.confoundingWarning(),
             spec.report().toString(),
             charted.size());

@@ -1,7 +1,8 @@
 package io.segfx.job;
 
-import io.segfx.config.JobSpec;
 import io.segfx.io.RunOutput;
+import io.segfx.model.TableFormat;
+import io.segfx.model.WriteMode;
 import io.segfx.spark.InputReader;
 import io.segfx.spark.TaskFailureCounter;
 import java.io.IOException;
@@ -55,7 +56,7 @@ public final class RunContext implements AutoCloseable {
    * @param inputs every path the run reads (null entries are skipped), which the output must not
    *     overlap
    */
-  public record Target(String path, String mode, String format, List<String> inputs) {}
+  public record Target(String path, WriteMode mode, TableFormat format, List<String> inputs) {}
 
   /**
    * Opens a run: a new run id, and the output's staging folder, prepared before any computation so
@@ -88,12 +89,12 @@ public final class RunContext implements AutoCloseable {
    * {@code .csv} and {@code .csv.gz}, parquet otherwise), the same rule for every input of both
    * jobs.
    */
-  public static String formatOf(String path, String given) {
-    return given != null ? given : JobSpec.formatFromPath(path);
+  public static TableFormat formatOf(String path, TableFormat given) {
+    return given != null ? given : TableFormat.fromPath(path);
   }
 
   /** Reads an input (see {@link InputReader#open}); {@code format} null detects it. */
-  public InputReader.Input read(String path, String format, InputReader.CsvDialect dialect) {
+  public InputReader.Input read(String path, TableFormat format, InputReader.CsvDialect dialect) {
     return InputReader.open(spark, path, formatOf(path, format), dialect);
   }
 

@@ -2,6 +2,7 @@ package io.segfx.job;
 
 import io.segfx.config.JobSpec;
 import io.segfx.config.UsageException;
+import io.segfx.model.Design;
 import io.segfx.model.SegmentEstimate;
 import io.segfx.stats.SampleRatio;
 import java.util.ArrayList;
@@ -83,7 +84,7 @@ final class SampleRatioCheck {
 
   /** Whether the design has a split to check against. */
   boolean applies() {
-    return !"observational".equals(spec.design())
+    return spec.design() != Design.OBSERVATIONAL
         || (spec.expectedSplit() != null && !spec.expectedSplit().isBlank());
   }
 

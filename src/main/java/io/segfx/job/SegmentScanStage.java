@@ -94,11 +94,12 @@ final class SegmentScanStage {
     }
     Dataset<Row> validated = ValidationStage.apply(input, spec);
     SufficientStatsStage.Result s1 = SufficientStatsStage.run(input, validated, spec);
-    if ("classical".equals(spec.se())) {
+    if (!spec.se().robust()) {
       return s1;
     }
     ctx.group(
-        "segfx-robust", "stage 1b: robust standard errors (" + spec.se() + "), one more scan");
+        "segfx-robust",
+        "stage 1b: robust standard errors (" + spec.se().code() + "), one more scan");
     long t0 = ctx.start();
     s1 = s1.withEstimates(RobustStage.run(validated, spec, s1.estimates(), s1.robust()));
     ctx.record("robust_se", t0);

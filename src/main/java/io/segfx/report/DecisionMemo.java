@@ -2,6 +2,7 @@ package io.segfx.report;
 
 import io.segfx.model.BiasSensitivity;
 import io.segfx.model.DecisionMetrics;
+import io.segfx.model.Design;
 import io.segfx.model.ExperimentPooling;
 import io.segfx.model.LearnedEffect;
 import io.segfx.model.PriorSensitivity;
@@ -35,7 +36,7 @@ public final class DecisionMemo {
 
   /** Run-level facts for the data-quality section. */
   public record RunFacts(
-      long rowsRead, long rowsRejected, double launchProbability, String design, String warning) {}
+      long rowsRead, long rowsRejected, double launchProbability, Design design, String warning) {}
 
   /** The number format of memos: 4 significant decimals for effects, as the notebook prints. */
   public static String number(double v) {
@@ -117,7 +118,7 @@ public final class DecisionMemo {
   }
 
   private static void design(StringBuilder b, RunFacts run) {
-    if ("observational".equals(run.design())) {
+    if (run.design() == Design.OBSERVATIONAL) {
       b.append(
               "**Design.** Observational data: treatment was not randomized, so the posterior is"
                   + " causal only ")

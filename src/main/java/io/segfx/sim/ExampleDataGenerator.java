@@ -7,6 +7,8 @@ import static io.segfx.config.OptionDef.Kind.STRING;
 import io.segfx.config.OptionDef;
 import io.segfx.config.OptionValues;
 import io.segfx.config.UsageException;
+import io.segfx.model.TableFormat;
+import io.segfx.model.WriteMode;
 import io.segfx.stats.Seeds;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -123,9 +125,12 @@ public final class ExampleDataGenerator {
     var writer =
         generate(spark, s)
             .write()
-            .mode("overwrite".equals(v.string("mode")) ? "overwrite" : "errorifexists");
+            .mode(
+                WriteMode.of(v.string("mode")) == WriteMode.OVERWRITE
+                    ? "overwrite"
+                    : "errorifexists");
     String out = v.string("output");
-    if ("csv".equals(v.string("format"))) {
+    if (TableFormat.of(v.string("format")) == TableFormat.CSV) {
       writer.option("header", "true").csv(out);
     } else {
       writer.parquet(out);

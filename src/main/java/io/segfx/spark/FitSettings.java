@@ -60,7 +60,7 @@ record FitSettings(
         spec.priorTreatment().clone(),
         spec.regressionPrior().clone(),
         thresholds,
-        !"classical".equals(spec.se()));
+        spec.se().robust());
   }
 
   /** The value column of metric m: after the covariates, or the single column of totals. */

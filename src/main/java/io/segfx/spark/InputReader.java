@@ -1,6 +1,7 @@
 package io.segfx.spark;
 
 import io.segfx.config.UsageException;
+import io.segfx.model.TableFormat;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -65,7 +66,7 @@ public final class InputReader {
   }
 
   /** Reads {@code path} as {@code format} with comma-separated UTF-8 CSV; see {@link #open}. */
-  public static Dataset<Row> read(SparkSession spark, String path, String format) {
+  public static Dataset<Row> read(SparkSession spark, String path, TableFormat format) {
     return open(spark, path, format, CsvDialect.DEFAULT).data();
   }
 
@@ -80,7 +81,8 @@ public final class InputReader {
    * @throws UsageException if the path does not exist, holds no file of the format, or cannot be
    *     read as that format
    */
-  public static Input open(SparkSession spark, String path, String format, CsvDialect dialect) {
+  public static Input open(
+      SparkSession spark, String path, TableFormat format, CsvDialect dialect) {
     List<String> read = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
     Path qualified = resolve(spark, path, format, read, skipped);
@@ -89,7 +91,7 @@ public final class InputReader {
     try {
       String qualifiedPath = qualified.toString();
       Dataset<Row> data =
-          "csv".equals(format)
+          format == TableFormat.CSV
               ? csv(spark, qualifiedPath, path, dialect)
               : spark.read().parquet(qualifiedPath);
       return new Input(data, qualified.toString(), read, skipped);
@@ -99,7 +101,10 @@ public final class InputReader {
       RuntimeException t = DataErrors.translate(e, path);
       if (t instanceof UsageException) {
         throw new UsageException(
-            t.getMessage() + " (as " + format + "; set --input-format if the extension misleads)",
+            t.getMessage()
+                + " (as "
+                + format.code()
+                + "; set --input-format if the extension misleads)",
             e);
       }
       throw t;
@@ -113,7 +118,11 @@ public final class InputReader {
    * @throws UsageException if the path does not exist, is a pattern, or holds no usable file
    */
   private static Path resolve(
-      SparkSession spark, String path, String format, List<String> read, List<String> skipped) {
+      SparkSession spark,
+      String path,
+      TableFormat format,
+      List<String> read,
+      List<String> skipped) {
     try {
       Path p = new Path(path);
       FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
@@ -122,7 +131,7 @@ public final class InputReader {
       }
       refusePattern(path);
       Path qualified = fs.makeQualified(p);
-      boolean csv = "csv".equals(format);
+      boolean csv = format == TableFormat.CSV;
       GlobFilter filter = new GlobFilter(CSV_FILES);
       if (fs.getFileStatus(qualified).isDirectory()) {
         list(fs, qualified, csv ? filter : null, read, skipped);
@@ -143,7 +152,7 @@ public final class InputReader {
             "input folder "
                 + path
                 + " holds no "
-                + format
+                + format.code()
                 + " file"
                 + (csv ? " (names matching " + CSV_FILES + ")" : "")
                 + (skipped.isEmpty() ? "" : "; it holds: " + String.join(", ", names(skipped)))

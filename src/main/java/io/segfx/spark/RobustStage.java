@@ -3,6 +3,7 @@ package io.segfx.spark;
 import io.segfx.config.JobSpec;
 import io.segfx.model.MetricSpec;
 import io.segfx.model.SegmentEstimate;
+import io.segfx.model.StandardErrors;
 import io.segfx.stats.ExactMoments;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -46,7 +47,7 @@ public final class RobustStage {
     if (inputs.isEmpty()) {
       return estimates;
     }
-    boolean cluster = "cluster".equals(spec.se());
+    boolean cluster = spec.se() == StandardErrors.CLUSTER;
     Map<String, List<RobustInput>> byCell = new HashMap<>();
     for (RobustInput r : inputs) {
       byCell
@@ -73,7 +74,7 @@ public final class RobustStage {
     Map<String, double[]> meat = meat(sums, cluster, partitions);
     fits.destroy();
     List<String> metrics = spec.metricSpecs().stream().map(MetricSpec::column).toList();
-    return withRobustErrors(estimates, inputs, meat, metrics, cluster, spec.se());
+    return withRobustErrors(estimates, inputs, meat, metrics, cluster, spec.se().code());
   }
 
   /**

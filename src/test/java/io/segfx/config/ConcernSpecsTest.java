@@ -4,8 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.segfx.model.Design;
 import io.segfx.model.InputKind;
+import io.segfx.model.LearnedPriorKind;
 import io.segfx.model.PoolingMethod;
+import io.segfx.model.StandardErrors;
+import io.segfx.model.TableFormat;
+import io.segfx.model.WriteMode;
 import io.segfx.stats.DecisionRule;
 import io.segfx.stats.pooling.MomentsPooling;
 import java.util.ArrayList;
@@ -27,7 +32,7 @@ class ConcernSpecsTest {
   private static InputSpec input(List<String> metrics, String unitCol) {
     return new InputSpec(
         "x.csv",
-        "csv",
+        TableFormat.CSV,
         InputKind.UNITS,
         ',',
         "UTF-8",
@@ -50,10 +55,10 @@ class ConcernSpecsTest {
         0.05,
         TauPriorSetting.UNIFORM,
         null,
-        "classical",
+        StandardErrors.CLASSICAL,
         null,
         false,
-        "none",
+        LearnedPriorKind.NONE,
         null,
         draws,
         1,
@@ -72,7 +77,7 @@ class ConcernSpecsTest {
         null,
         null,
         launchProbability,
-        "randomized",
+        Design.RANDOMIZED,
         List.of(),
         null,
         0.001);
@@ -126,11 +131,21 @@ class ConcernSpecsTest {
   @Test
   void theCompositionChecksWhatSpansTwoConcerns() {
     ReportSpec report =
-        new ReportSpec("out", "parquet", "error", ReportScope.parse("top:50"), null);
+        new ReportSpec(
+            "out", TableFormat.PARQUET, WriteMode.ERROR, ReportScope.parse("top:50"), null);
     PoolingSpec ok = pooling(1000, 3);
     DecisionSpec typo =
         new DecisionSpec(
-            Map.of("yy", 0.1), 0, null, null, null, 0.95, "randomized", List.of(), null, 0.001);
+            Map.of("yy", 0.1),
+            0,
+            null,
+            null,
+            null,
+            0.95,
+            Design.RANDOMIZED,
+            List.of(),
+            null,
+            0.001);
     UsageException e =
         assertThrows(
             UsageException.class,

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.segfx.model.TableFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +39,7 @@ class ImpactSpecTest {
     assertEquals(new ImpactSpec.Intervention.AtTime("82"), s.intervention());
     assertEquals(ImpactSpec.Model.LOCAL_LEVEL, s.model());
     assertEquals(new ImpactSpec.Prior(2, 3, 4), s.prior());
-    assertEquals("csv", s.inputFormat(), "detected from .csv.gz as for segment-effects");
+    assertEquals(TableFormat.CSV, s.inputFormat(), "detected from .csv.gz as for segment-effects");
     assertEquals(List.of("c1", "c2"), s.controls());
     assertEquals(500, s.burn());
     assertEquals(20000, s.draws());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.segfx.model.TableFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,7 +29,7 @@ class OptionValuesTest {
             + "covariates: pre_revenue\nthreshold: 0.1\n");
     JobSpec s = spec("--spec", yaml.toString(), "--draws", "300", "--metric", "clicks");
     assertEquals("data.parquet", s.input());
-    assertEquals("parquet", s.inputFormat());
+    assertEquals(TableFormat.PARQUET, s.inputFormat());
     assertEquals(io.segfx.model.PoolingMethod.DL, s.pooling());
     assertEquals(300, s.draws());
     assertEquals(List.of("clicks"), s.metrics());
@@ -87,7 +88,7 @@ class OptionValuesTest {
             "--covariates=z1,z2");
     assertEquals(List.of("a", "b", "c"), s.metrics());
     assertEquals(List.of("z1", "z2"), s.covariates());
-    assertEquals("csv", s.inputFormat());
+    assertEquals(TableFormat.CSV, s.inputFormat());
   }
 
   @Test

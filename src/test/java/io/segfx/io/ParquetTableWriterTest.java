@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.segfx.model.TableFormat;
+import io.segfx.model.WriteMode;
 import io.segfx.testing.SharedSparkSession;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +56,13 @@ class ParquetTableWriterTest extends SharedSparkSession {
   @Test
   void readsBackAsSparksOwnWrite(@TempDir Path dir) throws Exception {
     RunOutput out =
-        RunOutput.open(spark(), dir.resolve("run").toString(), "error", "parquet", "t1", List.of());
+        RunOutput.open(
+            spark(),
+            dir.resolve("run").toString(),
+            WriteMode.ERROR,
+            TableFormat.PARQUET,
+            "t1",
+            List.of());
     List<Row> rows = rows();
     out.writeTable("ours", rows, SCHEMA);
     out.write("spark", spark().createDataFrame(rows, SCHEMA).coalesce(1));

@@ -1,0 +1,42 @@
+package io.segfx.model;
+
+/** The prior of experiment effects learned across experiments ({@code --learned-prior}). */
+public enum LearnedPriorKind {
+  /** No learned prior: effects stand as estimated. */
+  NONE("none"),
+  /** One normal distribution of effects. */
+  NORMAL("normal"),
+  /** A mixture of normal distributions of effects. */
+  MIXTURE("mixture");
+
+  private final String code;
+
+  LearnedPriorKind(String code) {
+    this.code = code;
+  }
+
+  /** The option value, as the manifest and the output write it. */
+  public String code() {
+    return code;
+  }
+
+  /**
+   * The learned prior named {@code code}.
+   *
+   * @throws IllegalArgumentException for another name
+   */
+  public static LearnedPriorKind of(String code) {
+    for (LearnedPriorKind v : values()) {
+      if (v.code.equals(code)) {
+        return v;
+      }
+    }
+    throw new IllegalArgumentException(
+        "learned prior '" + code + "' is not one of none, normal, mixture");
+  }
+
+  @Override
+  public String toString() {
+    return code;
+  }
+}
