@@ -174,7 +174,7 @@ public final class OutputTables {
                 p.units(),
                 p.relativeEffectMean(),
                 p.probRelativeAboveThreshold(),
-                p.source(),
+                p.source().code(),
                 p.prior()));
   }
 
@@ -186,7 +186,7 @@ public final class OutputTables {
                 p.experimentId(),
                 p.metric(),
                 p.variant(),
-                p.method(),
+                p.method().code(),
                 p.mu(),
                 p.muSe(),
                 p.tau(),

@@ -179,9 +179,9 @@ final class BinaryMetricTables {
           new SegmentDraw(
               "(all)",
               1.0,
-              SegmentDraw.BETA_DIFF,
+              SegmentDraw.Kind.BETA_DIFF,
               new double[] {v.alpha(), v.beta(), c.alpha(), c.beta()},
-              SegmentDraw.BETA,
+              SegmentDraw.Kind.BETA,
               new double[] {c.alpha(), c.beta()},
               false);
       DecisionFigures f =

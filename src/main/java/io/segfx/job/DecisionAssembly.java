@@ -5,6 +5,7 @@ import io.segfx.model.ArmPosterior;
 import io.segfx.model.BiasSensitivity;
 import io.segfx.model.DecisionMetrics;
 import io.segfx.model.GroupKey;
+import io.segfx.model.PosteriorSource;
 import io.segfx.model.PriorSensitivity;
 import io.segfx.model.SegmentEstimate;
 import io.segfx.model.SegmentPosterior;
@@ -128,12 +129,18 @@ final class DecisionAssembly {
     DrawSummary s = r.summaries()[j];
     if (s != null) {
       return PosteriorRows.segment(
-          key(group), segment, s, 1.0, group.units()[j], "draws", group.prior());
+          key(group), segment, s, 1.0, group.units()[j], PosteriorSource.DRAWS, group.prior());
     }
     PooledSegmentSummary h = r.pooled(j);
     if (h != null) {
       return PosteriorRows.segment(
-          key(group), segment, h, h.weightOnRaw(), group.units()[j], "hierarchical", group.prior());
+          key(group),
+          segment,
+          h,
+          h.weightOnRaw(),
+          group.units()[j],
+          PosteriorSource.HIERARCHICAL,
+          group.prior());
     }
     return closed.get(new SegmentKey(key(group), segment));
   }
@@ -153,9 +160,9 @@ final class DecisionAssembly {
             new SegmentDraw(
                 "(bias)",
                 1.0,
-                SegmentDraw.NORMAL,
+                SegmentDraw.Kind.NORMAL,
                 new double[] {-b.mean(), b.sd()},
-                SegmentDraw.NONE,
+                SegmentDraw.Kind.NONE,
                 new double[0],
                 false);
         DecisionFigures f =

@@ -5,6 +5,8 @@ import io.segfx.model.DecisionMetrics;
 import io.segfx.model.ExperimentPooling;
 import io.segfx.model.GroupKey;
 import io.segfx.model.PoolingMethod;
+import io.segfx.model.PoolingOutcome;
+import io.segfx.model.PosteriorSource;
 import io.segfx.model.PosteriorSummary;
 import io.segfx.model.SegmentEstimate;
 import io.segfx.model.SegmentPosterior;
@@ -33,9 +35,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class PoolingStage {
   private static final Logger LOG = LoggerFactory.getLogger(PoolingStage.class);
-
-  /** The {@code method} written when a group has too few usable segments to pool. */
-  public static final String NO_POOLING = "none";
 
   private PoolingStage() {}
 
@@ -128,7 +127,7 @@ public final class PoolingStage {
               key.experiment(),
               key.metric(),
               key.variant(),
-              FAILED,
+              PoolingOutcome.FAILED,
               usable(cells).size(),
               cells.size(),
               note,
@@ -136,12 +135,6 @@ public final class PoolingStage {
       return new GroupOut(failed, new ArrayList<>(), null);
     }
   }
-
-  /** The {@code source} of a segment posterior row summarised from a closed-form normal. */
-  private static final String NORMAL = "normal";
-
-  /** {@code method} of a group whose pooling failed. */
-  static final String FAILED = "failed";
 
   /** The cells of a group that enter pooling, in grid order. */
   private static List<SegmentEstimate> usable(List<SegmentEstimate> cells) {
@@ -248,8 +241,8 @@ public final class PoolingStage {
   }
 
   /**
-   * The pooling row of a group: {@link #NO_POOLING} without a fit, else the method whose estimate
-   * stands (dl where REML fell back to it).
+   * The pooling row of a group: {@link PoolingOutcome#NONE} without a fit, else the method whose
+   * estimate stands (dl where REML fell back to it).
    */
   private static ExperimentPooling pooled(
       GroupKey key,
@@ -261,7 +254,14 @@ public final class PoolingStage {
       String prior) {
     if (fit == null) {
       return ExperimentPooling.notPooled(
-          key.experiment(), key.metric(), key.variant(), NO_POOLING, k, total, note, prior);
+          key.experiment(),
+          key.metric(),
+          key.variant(),
+          PoolingOutcome.NONE,
+          k,
+          total,
+          note,
+          prior);
     }
     HierarchicalPosterior h = fit.posterior();
     KnappHartung kh = fit.knappHartung();
@@ -270,7 +270,7 @@ public final class PoolingStage {
         key.experiment(),
         key.metric(),
         key.variant(),
-        (fit.fellBack() ? PoolingMethod.DL : chosen).code(),
+        PoolingOutcome.of(fit.fellBack() ? PoolingMethod.DL : chosen),
         h.muMean(),
         h.muSd(),
         h.tauMean(),
@@ -289,20 +289,20 @@ public final class PoolingStage {
   }
 
   /** The kind of a segment's baseline (control level) posterior. */
-  private static int baselineKind(SegmentEstimate e) {
+  private static SegmentDraw.Kind baselineKind(SegmentEstimate e) {
     return e.fromEstimates()
-        ? SegmentDraw.NONE
-        : e.binary() ? SegmentDraw.BETA : SegmentDraw.STUDENT;
+        ? SegmentDraw.Kind.NONE
+        : e.binary() ? SegmentDraw.Kind.BETA : SegmentDraw.Kind.STUDENT;
   }
 
   /**
    * What stage 3 draws for a segment's effect.
    *
-   * @param kind one of {@link SegmentDraw}'s effect kinds
+   * @param kind the effect's kind
    * @param params its parameters
    * @param summarise true when the segment's posterior summary must come from the draws
    */
-  private record Effect(int kind, double[] params, boolean summarise) {}
+  private record Effect(SegmentDraw.Kind kind, double[] params, boolean summarise) {}
 
   /**
    * A segment's effect posterior: the normal of its pooled (empirical-Bayes) or unpooled
@@ -320,7 +320,7 @@ public final class PoolingStage {
       String prior,
       List<SegmentPosterior> posteriors) {
     if (fit != null && fit.fullBayes()) {
-      return new Effect(SegmentDraw.NORMAL, new double[] {Double.NaN, Double.NaN}, false);
+      return new Effect(SegmentDraw.Kind.NORMAL, new double[] {Double.NaN, Double.NaN}, false);
     }
     double y = e.estimate();
     double se = e.stdError();
@@ -328,23 +328,28 @@ public final class PoolingStage {
       PoolingResult r = fit.estimate();
       Shrinkage.Posterior p = Shrinkage.posterior(y, se, r.mu(), r.muSe(), r.tau2());
       NormalSummary s = NormalSummary.of(p.mean(), p.sd(), spec.threshold(e.metric()));
-      posteriors.add(PosteriorRows.segment(key, e.segment(), s, p.weightOnRaw(), n, NORMAL, prior));
-      return new Effect(SegmentDraw.NORMAL, new double[] {p.mean(), p.sd()}, false);
+      posteriors.add(
+          PosteriorRows.segment(
+              key, e.segment(), s, p.weightOnRaw(), n, PosteriorSource.NORMAL, prior));
+      return new Effect(SegmentDraw.Kind.NORMAL, new double[] {p.mean(), p.sd()}, false);
     }
     if (e.fromEstimates()) {
       NormalSummary s = NormalSummary.of(y, se, spec.threshold(e.metric()));
-      posteriors.add(PosteriorRows.segment(key, e.segment(), s, 1.0, n, NORMAL, prior));
-      return new Effect(SegmentDraw.NORMAL, new double[] {y, se}, false);
+      posteriors.add(
+          PosteriorRows.segment(key, e.segment(), s, 1.0, n, PosteriorSource.NORMAL, prior));
+      return new Effect(SegmentDraw.Kind.NORMAL, new double[] {y, se}, false);
     }
     if (e.binary()) {
-      return new Effect(SegmentDraw.BETA_DIFF, Priors.betaDiff(spec, e), true);
+      return new Effect(SegmentDraw.Kind.BETA_DIFF, Priors.betaDiff(spec, e), true);
     }
     if (spec.covariates().isEmpty() || Double.isNaN(e.bayesMean())) {
-      return new Effect(SegmentDraw.STUDENT_DIFF, Priors.nigDiff(spec, e), true);
+      return new Effect(SegmentDraw.Kind.STUDENT_DIFF, Priors.nigDiff(spec, e), true);
     }
     posteriors.add(studentPosterior(e, n, prior));
     return new Effect(
-        SegmentDraw.STUDENT, new double[] {e.bayesMean(), e.bayesScale(), e.bayesDof()}, false);
+        SegmentDraw.Kind.STUDENT,
+        new double[] {e.bayesMean(), e.bayesScale(), e.bayesDof()},
+        false);
   }
 
   /** A segment's Student-t posterior row from its conjugate regression's exact summary. */
@@ -365,7 +370,7 @@ public final class PoolingStage {
         n,
         Double.NaN,
         Double.NaN,
-        "student_t",
+        PosteriorSource.STUDENT_T,
         prior);
   }
 }

@@ -2,6 +2,7 @@ package io.segfx.job;
 
 import io.segfx.model.DecisionMetrics;
 import io.segfx.model.GroupKey;
+import io.segfx.model.PosteriorSource;
 import io.segfx.model.SegmentPosterior;
 import io.segfx.stats.DecisionFigures;
 import io.segfx.stats.EffectSummary;
@@ -21,7 +22,7 @@ final class PosteriorRows {
       EffectSummary s,
       double weightOnRaw,
       long units,
-      String source,
+      PosteriorSource source,
       String prior) {
     return new SegmentPosterior(
         key.experiment(),

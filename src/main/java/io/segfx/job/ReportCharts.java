@@ -5,6 +5,7 @@ import io.segfx.model.BiasSensitivity;
 import io.segfx.model.DecisionMetrics;
 import io.segfx.model.ExperimentPooling;
 import io.segfx.model.GroupKey;
+import io.segfx.model.PoolingOutcome;
 import io.segfx.model.PriorSensitivity;
 import io.segfx.model.SegmentEstimate;
 import io.segfx.model.SegmentPosterior;
@@ -59,7 +60,7 @@ final class ReportCharts {
             in.spec().threshold(d.metric()),
             axis));
     out.add(forest(id + "-forest", pool, in.raw(k), segments));
-    if (pool != null && !"none".equals(pool.method()) && !segments.isEmpty()) {
+    if (pool != null && pool.method() != PoolingOutcome.NONE && !segments.isEmpty()) {
       out.add(shrinkage(id + "-shrinkage", segments));
     }
     List<Charts.Curve> priors = new ArrayList<>();

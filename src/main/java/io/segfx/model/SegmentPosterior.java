@@ -3,10 +3,8 @@ package io.segfx.model;
 import java.io.Serializable;
 
 /**
- * Stage-2/3 output: the posterior of one segment effect. {@code source} says how it was summarised:
- * {@code normal} (pooled normal–normal posterior, exact), {@code student_t} (an unpooled conjugate
- * regression coefficient, exact) or {@code draws} (an unpooled Beta–Binomial or NIG difference,
- * from posterior draws). The relative effect (effect / control level) always comes from draws.
+ * Stage-2/3 output: the posterior of one segment effect. {@code source} says how it was summarised
+ * ({@link PosteriorSource}). The relative effect (effect / control level) always comes from draws.
  */
 public record SegmentPosterior(
     String experimentId,
@@ -23,7 +21,7 @@ public record SegmentPosterior(
     long units,
     double relativeEffectMean,
     double probRelativeAboveThreshold,
-    String source,
+    PosteriorSource source,
     String prior)
     implements Serializable {
 

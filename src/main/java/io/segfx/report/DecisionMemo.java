@@ -5,6 +5,7 @@ import io.segfx.model.DecisionMetrics;
 import io.segfx.model.Design;
 import io.segfx.model.ExperimentPooling;
 import io.segfx.model.LearnedEffect;
+import io.segfx.model.PoolingOutcome;
 import io.segfx.model.PriorSensitivity;
 import io.segfx.model.SegmentPosterior;
 import java.math.BigDecimal;
@@ -208,13 +209,13 @@ public final class DecisionMemo {
   private static void segments(StringBuilder b, MetricBlock m) {
     ExperimentPooling p = m.pooling();
     b.append("**Segments.** ");
-    if (p == null || "none".equals(p.method())) {
+    if (p == null || p.method() == PoolingOutcome.NONE) {
       b.append(p == null ? "No segment estimates." : "Not pooled: " + p.note() + ".")
           .append("\n\n");
     } else {
       b.append(p.nSegments())
           .append(" usable segments, pooled by ")
-          .append(p.method())
+          .append(p.method().code())
           .append(": overall effect mu = ")
           .append(number(p.mu()))
           .append(" (SE ")
@@ -233,7 +234,7 @@ public final class DecisionMemo {
         most = s;
       }
     }
-    if (most != null && p != null && !"none".equals(p.method())) {
+    if (most != null && p != null && p.method() != PoolingOutcome.NONE) {
       b.append("Largest shrinkage: segment `")
           .append(code(most.segment()))
           .append("` keeps weight ")

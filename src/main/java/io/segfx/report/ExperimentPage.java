@@ -121,7 +121,7 @@ final class ExperimentPage {
       return;
     }
     b.append("<p>Pooling: ")
-        .append(escape(p.method()))
+        .append(escape(p.method().code()))
         .append(", ")
         .append(p.nSegments())
         .append(" of ")

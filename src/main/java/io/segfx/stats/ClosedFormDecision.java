@@ -26,7 +26,7 @@ final class ClosedFormDecision {
   /** True when {@link #decide} applies to these segments. */
   static boolean applies(SegmentDraw[] segments) {
     for (SegmentDraw d : segments) {
-      if (d.effectKind() != SegmentDraw.NORMAL || baseline(d) == null) {
+      if (d.effectKind() != SegmentDraw.Kind.NORMAL || baseline(d) == null) {
         return false;
       }
     }
@@ -37,11 +37,10 @@ final class ClosedFormDecision {
   static double[] baseline(SegmentDraw d) {
     double[] q = d.baseline();
     return switch (d.baselineKind()) {
-      case SegmentDraw.NORMAL -> new double[] {q[0], q[1]};
-      case SegmentDraw.NONE -> new double[] {Double.NaN, Double.NaN};
-      case SegmentDraw.STUDENT ->
-          q[2] > 2 ? new double[] {q[0], q[1] * Math.sqrt(q[2] / (q[2] - 2))} : null;
-      case SegmentDraw.BETA -> {
+      case NORMAL -> new double[] {q[0], q[1]};
+      case NONE -> new double[] {Double.NaN, Double.NaN};
+      case STUDENT -> q[2] > 2 ? new double[] {q[0], q[1] * Math.sqrt(q[2] / (q[2] - 2))} : null;
+      case BETA -> {
         double s = q[0] + q[1];
         yield new double[] {q[0] / s, Math.sqrt(q[0] * q[1] / (s * s * (s + 1)))};
       }

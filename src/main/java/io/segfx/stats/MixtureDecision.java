@@ -48,7 +48,7 @@ public final class MixtureDecision {
       if (j < j0) {
         a[j] = w;
       } else {
-        if (d.effectKind() != SegmentDraw.NORMAL) {
+        if (d.effectKind() != SegmentDraw.Kind.NORMAL) {
           throw new IllegalArgumentException("terms added to a hierarchical effect must be normal");
         }
         extraMean += w * d.effect()[0];

@@ -12,11 +12,12 @@ import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
  * What stage 3 draws for one segment: its effect posterior, the posterior of its baseline (the
  * control level, for relative effects), and its weight in the experiment-level effect.
  *
- * <p>Effect kinds: {@link #NORMAL} {m, s}; {@link #STUDENT} {m, scale, dof}; {@link #BETA_DIFF}
- * {a1, b1, a0, b0}, the Beta–Binomial lift p1 - p0 with baseline p0 (the same draw; seed section
- * 3); {@link #STUDENT_DIFF} {m1, scale1, dof1, m0, scale0, dof0}, the difference of two NIG arm
- * means with baseline mu0 (seed section 5). For NORMAL and STUDENT effects the baseline is drawn
- * independently from {@code baselineKind}: {@link #BETA} {a, b}, STUDENT or NORMAL.
+ * <p>Effect kinds: {@link Kind#NORMAL} {m, s}; {@link Kind#STUDENT} {m, scale, dof}; {@link
+ * Kind#BETA_DIFF} {a1, b1, a0, b0}, the Beta–Binomial lift p1 - p0 with baseline p0 (the same draw;
+ * seed section 3); {@link Kind#STUDENT_DIFF} {m1, scale1, dof1, m0, scale0, dof0}, the difference
+ * of two NIG arm means with baseline mu0 (seed section 5). For NORMAL and STUDENT effects the
+ * baseline is drawn independently from {@code baselineKind}: {@link Kind#BETA} {a, b}, STUDENT or
+ * NORMAL.
  *
  * <p>Student-t draws are {@code m + scale Z / sqrt(G / dof)} with {@code G ~ chi^2_dof} (a gamma
  * draw, Marsaglia–Tsang); Beta draws use Cheng's algorithm BB/BC (Commons RNG).
@@ -33,20 +34,27 @@ import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
 public record SegmentDraw(
     String segment,
     double share,
-    int effectKind,
+    SegmentDraw.Kind effectKind,
     double[] effect,
-    int baselineKind,
+    SegmentDraw.Kind baselineKind,
     double[] baseline,
     boolean summarise)
     implements Serializable {
-  public static final int NORMAL = 0;
-  public static final int STUDENT = 1;
-  public static final int BETA_DIFF = 2;
-  public static final int STUDENT_DIFF = 3;
-  public static final int BETA = 4;
-
-  /** No baseline is known (estimates input): relative effects are NaN. */
-  public static final int NONE = 5;
+  /** The posterior an effect or a baseline is drawn from; see the class comment. */
+  public enum Kind {
+    /** Normal {m, s}. */
+    NORMAL,
+    /** Student-t {m, scale, dof}. */
+    STUDENT,
+    /** Beta–Binomial lift {a1, b1, a0, b0} (effects only). */
+    BETA_DIFF,
+    /** Difference of two NIG arm means {m1, scale1, dof1, m0, scale0, dof0} (effects only). */
+    STUDENT_DIFF,
+    /** Beta {a, b} (baselines only). */
+    BETA,
+    /** No baseline is known (estimates input): relative effects are NaN (baselines only). */
+    NONE
+  }
 
   /**
    * Checks that the effect has as many parameters as its kind takes, and that the baseline kind is
@@ -57,6 +65,7 @@ public record SegmentDraw(
   public SegmentDraw {
     Objects.requireNonNull(segment, "segment");
     Objects.requireNonNull(baseline, "baseline");
+    Objects.requireNonNull(effectKind, "effectKind");
     int parameters =
         switch (effectKind) {
           case NORMAL -> 2;
@@ -74,10 +83,10 @@ public record SegmentDraw(
               + " parameters, got "
               + effect.length);
     }
-    if (baselineKind != NORMAL
-        && baselineKind != STUDENT
-        && baselineKind != BETA
-        && baselineKind != NONE) {
+    if (baselineKind != Kind.NORMAL
+        && baselineKind != Kind.STUDENT
+        && baselineKind != Kind.BETA
+        && baselineKind != Kind.NONE) {
       throw new IllegalArgumentException("unknown baseline kind " + baselineKind);
     }
   }
@@ -113,7 +122,7 @@ public record SegmentDraw(
    */
   static final class Sampler {
     private final SegmentDraw d;
-    private final int baselineKind;
+    private final Kind baselineKind;
     private final double[] baselineParams;
     private final ZigguratSampler.NormalizedGaussian z;
     private final ContinuousSampler a;
@@ -144,24 +153,24 @@ public record SegmentDraw(
           b = null;
         }
       }
-      boolean ownBaseline = d.effectKind() == NORMAL || d.effectKind() == STUDENT;
+      boolean ownBaseline = d.effectKind() == Kind.NORMAL || d.effectKind() == Kind.STUDENT;
       double[] q = d.baseline();
-      int kind = d.baselineKind();
-      if (kind == STUDENT && q[2] >= NORMAL_BASELINE_ABOVE) {
+      Kind kind = d.baselineKind();
+      if (kind == Kind.STUDENT && q[2] >= NORMAL_BASELINE_ABOVE) {
         q = new double[] {q[0], q[1] * Math.sqrt(q[2] / (q[2] - 2))};
-        kind = NORMAL;
-      } else if (kind == BETA && Math.min(q[0], q[1]) >= NORMAL_BASELINE_ABOVE) {
+        kind = Kind.NORMAL;
+      } else if (kind == Kind.BETA && Math.min(q[0], q[1]) >= NORMAL_BASELINE_ABOVE) {
         double s = q[0] + q[1];
         q = new double[] {q[0] / s, Math.sqrt(q[0] * q[1] / (s * s * (s + 1)))};
-        kind = NORMAL;
+        kind = Kind.NORMAL;
       }
       baselineKind = kind;
       baselineParams = q;
       if (!ownBaseline) {
         base = null;
-      } else if (kind == BETA) {
+      } else if (kind == Kind.BETA) {
         base = ChengBetaSampler.of(rng, q[0], q[1]);
-      } else if (kind == STUDENT) {
+      } else if (kind == Kind.STUDENT) {
         base = chi2(rng, q[2]);
       } else {
         base = null;

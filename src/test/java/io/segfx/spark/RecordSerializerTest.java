@@ -168,7 +168,14 @@ class RecordSerializerTest {
               Double.NaN
             }));
     SegmentDraw seg =
-        new SegmentDraw("a", 0.5, 1, new double[] {0.2, 0.1, 7}, 0, new double[] {10, 2}, true);
+        new SegmentDraw(
+            "a",
+            0.5,
+            SegmentDraw.Kind.STUDENT,
+            new double[] {0.2, 0.1, 7},
+            SegmentDraw.Kind.NORMAL,
+            new double[] {10, 2},
+            true);
     PooledPosterior pooled =
         new PooledPosterior(
             "e",

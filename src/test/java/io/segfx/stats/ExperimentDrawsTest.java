@@ -28,9 +28,9 @@ class ExperimentDrawsTest {
           new SegmentDraw(
               "s" + j,
               SHARE[j],
-              SegmentDraw.NORMAL,
+              SegmentDraw.Kind.NORMAL,
               new double[] {MEAN[j], SD[j]},
-              SegmentDraw.NORMAL,
+              SegmentDraw.Kind.NORMAL,
               new double[] {10, 0.01},
               false);
     }
@@ -194,9 +194,9 @@ class ExperimentDrawsTest {
           new SegmentDraw(
               "s" + j,
               share[j],
-              SegmentDraw.BETA_DIFF,
+              SegmentDraw.Kind.BETA_DIFF,
               new double[] {p1.alpha(), p1.beta(), p0.alpha(), p0.beta()},
-              SegmentDraw.BETA,
+              SegmentDraw.Kind.BETA,
               new double[] {p0.alpha(), p0.beta()},
               true);
       // (1 + y1)/(2 + n1) - (1 + y0)/(2 + n0) under the Beta(1, 1) priors.
@@ -247,18 +247,18 @@ class ExperimentDrawsTest {
         new SegmentDraw(
             "a",
             1.0,
-            SegmentDraw.STUDENT_DIFF,
+            SegmentDraw.Kind.STUDENT_DIFF,
             new double[] {2.5, 0.3, 12, 2.0, 0.4, 9},
-            SegmentDraw.NONE,
+            SegmentDraw.Kind.NONE,
             new double[0],
             true);
     SegmentDraw cauchy =
         new SegmentDraw(
             "b",
             1.0,
-            SegmentDraw.STUDENT_DIFF,
+            SegmentDraw.Kind.STUDENT_DIFF,
             new double[] {2.5, 0.3, 1, 2.0, 0.4, 9},
-            SegmentDraw.NONE,
+            SegmentDraw.Kind.NONE,
             new double[0],
             true);
     assertEquals(2.5 - 2.0, finite.exactMean(), 0.0);

@@ -30,9 +30,9 @@ class MixtureDecisionTest {
           new SegmentDraw(
               "s" + j,
               SHARE[j],
-              SegmentDraw.NORMAL,
+              SegmentDraw.Kind.NORMAL,
               new double[] {0, 1},
-              SegmentDraw.NORMAL,
+              SegmentDraw.Kind.NORMAL,
               new double[] {100, 5},
               false);
     }
@@ -186,9 +186,9 @@ class MixtureDecisionTest {
           new SegmentDraw(
               "s" + j,
               SHARE[j],
-              SegmentDraw.NORMAL,
+              SegmentDraw.Kind.NORMAL,
               new double[] {7.7, 4.07},
-              SegmentDraw.NORMAL,
+              SegmentDraw.Kind.NORMAL,
               new double[] {100, 5},
               false);
     }

@@ -43,9 +43,9 @@ class SegmentDrawTest {
         new SegmentDraw(
             "s",
             1,
-            SegmentDraw.BETA_DIFF,
+            SegmentDraw.Kind.BETA_DIFF,
             new double[] {t.alpha(), t.beta(), c.alpha(), c.beta()},
-            SegmentDraw.BETA,
+            SegmentDraw.Kind.BETA,
             new double[] {c.alpha(), c.beta()},
             true);
     ExperimentDraws.Result r = one(d, 0.005, 1);
@@ -76,9 +76,9 @@ class SegmentDrawTest {
         new SegmentDraw(
             "s",
             1,
-            SegmentDraw.STUDENT,
+            SegmentDraw.Kind.STUDENT,
             new double[] {m, s, nu},
-            SegmentDraw.NORMAL,
+            SegmentDraw.Kind.NORMAL,
             new double[] {10, 1},
             true);
     ExperimentDraws.Result r = one(d, 1.5, 2);
@@ -102,7 +102,13 @@ class SegmentDrawTest {
     double[] p = {21.3, 0.25, 700, 20.0, 0.24, 702};
     SegmentDraw d =
         new SegmentDraw(
-            "s", 1, SegmentDraw.STUDENT_DIFF, p, SegmentDraw.NORMAL, new double[] {0, 1}, true);
+            "s",
+            1,
+            SegmentDraw.Kind.STUDENT_DIFF,
+            p,
+            SegmentDraw.Kind.NORMAL,
+            new double[] {0, 1},
+            true);
     ExperimentDraws.Result r = one(d, 0, 3);
     double var = 0.25 * 0.25 * 700 / 698 + 0.24 * 0.24 * 702 / 700;
     assertEquals(1.3, r.figures().effectMean(), 4 * Math.sqrt(var / D));
