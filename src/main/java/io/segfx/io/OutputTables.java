@@ -210,7 +210,7 @@ public final class OutputTables {
         p ->
             RowFactory.create(
                 p.metric(),
-                p.model(),
+                p.model().code(),
                 p.source(),
                 p.nExperiments(),
                 p.weight1(),
@@ -240,7 +240,7 @@ public final class OutputTables {
                   b.expectedProfit(),
                   b.probProfitPositive(),
                   b.recommendation(),
-                  e.model(),
+                  e.model().code(),
                   e.source(),
                   b.prior()));
         });

@@ -85,7 +85,7 @@ final class LearnedPriorStage {
       double[] s =
           e.getValue().stream().filter(LearnedPriorStage::usable).mapToDouble(x -> x[1]).toArray();
       if (m.length < MIN_EXPERIMENTS) {
-        fits.add(tooFew(metric, kind.code(), source, m.length));
+        fits.add(tooFew(metric, kind, source, m.length));
         continue;
       }
       LearnedPrior normal = LearnedPrior.fit(m, s, 1);
@@ -124,7 +124,7 @@ final class LearnedPriorStage {
               Double.NaN);
       DecisionMetrics with =
           PosteriorRows.decision(d.key(), f, description).withSrm(d.srmPValue(), d.srmFlag());
-      effects.add(new LearnedEffect(d, with, spec.learnedPrior().code(), source));
+      effects.add(new LearnedEffect(d, with, spec.learnedPrior(), source));
     }
   }
 
@@ -170,7 +170,8 @@ final class LearnedPriorStage {
   }
 
   /** The row of a metric with too few usable experiments: no prior, a note saying why. */
-  private static LearnedPriorFit tooFew(String metric, String model, String source, int n) {
+  private static LearnedPriorFit tooFew(
+      String metric, LearnedPriorKind model, String source, int n) {
     String note =
         "too few experiments with an estimate ("
             + n
@@ -199,7 +200,7 @@ final class LearnedPriorStage {
     boolean two = p.weight().length == 2;
     return new LearnedPriorFit(
         metric,
-        model.code(),
+        model,
         source,
         n,
         p.weight()[0],

@@ -8,5 +8,5 @@ import java.io.Serializable;
  * estimate (effect_mean, effect_sd) is combined with the prior learned across experiments.
  */
 public record LearnedEffect(
-    DecisionMetrics without, DecisionMetrics with, String model, String source)
+    DecisionMetrics without, DecisionMetrics with, LearnedPriorKind model, String source)
     implements Serializable {}

@@ -10,7 +10,7 @@ import java.io.Serializable;
  */
 public record LearnedPriorFit(
     String metric,
-    String model,
+    LearnedPriorKind model,
     String source,
     int nExperiments,
     double weight1,
