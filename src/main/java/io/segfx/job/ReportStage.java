@@ -91,8 +91,8 @@ final class ReportStage {
             rowsUsed + rowsRejected,
             rowsUsed,
             rowsRejected,
-            spec.pooling().code(),
-            spec.design().code(),
+            spec.pooling(),
+            spec.design(),
             spec.confoundingWarning(),
             spec.report().toString(),
             charted.size());

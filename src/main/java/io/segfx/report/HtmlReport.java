@@ -2,7 +2,9 @@ package io.segfx.report;
 
 import io.segfx.model.BiasSensitivity;
 import io.segfx.model.DecisionMetrics;
+import io.segfx.model.Design;
 import io.segfx.model.ExperimentPooling;
+import io.segfx.model.PoolingMethod;
 import io.segfx.model.PriorSensitivity;
 import io.segfx.model.SegmentEstimate;
 import io.segfx.model.SegmentPosterior;
@@ -32,8 +34,8 @@ public final class HtmlReport {
       long rowsRead,
       long rowsUsed,
       long rowsRejected,
-      String pooling,
-      String design,
+      PoolingMethod pooling,
+      Design design,
       String warning,
       String reportScope,
       int charted) {}

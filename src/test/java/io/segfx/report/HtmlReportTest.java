@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.segfx.model.DecisionMetrics;
+import io.segfx.model.Design;
+import io.segfx.model.PoolingMethod;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -60,7 +62,8 @@ class HtmlReportTest {
             new HtmlReport.IndexRow(decision("a", "m", 10), "a.html", false, false));
     String html =
         HtmlReport.index(
-            new HtmlReport.RunSummary("run-1", 10, 9, 1, "reml", "randomized", null, "top:1", 1),
+            new HtmlReport.RunSummary(
+                "run-1", 10, 9, 1, PoolingMethod.REML, Design.RANDOMIZED, null, "top:1", 1),
             rows);
     assertFalse(html.toLowerCase().contains("<script"), html);
     assertTrue(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
