@@ -1,5 +1,6 @@
 package io.segfx.report;
 
+import io.segfx.model.Status;
 import java.util.function.Function;
 
 /**
@@ -40,7 +41,7 @@ public record ImpactSummary(
 
   /** Whether the series was analysed. */
   public boolean ok() {
-    return "ok".equals(status);
+    return Status.OK.code().equals(status);
   }
 
   /**
