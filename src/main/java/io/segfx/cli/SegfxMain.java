@@ -25,6 +25,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
+import scala.util.Properties;
 
 /**
  * Command-line entry point: {@code segfx <command> [options]}, parsed by picocli from the commands'
@@ -219,7 +220,7 @@ public final class SegfxMain {
         + "\nSpark "
         + org.apache.spark.package$.MODULE$.SPARK_VERSION()
         + ", Scala "
-        + scala.util.Properties.versionNumberString()
+        + Properties.versionNumberString()
         + ", Java "
         + System.getProperty("java.version")
         + "\n";

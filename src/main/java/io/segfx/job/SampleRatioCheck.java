@@ -2,6 +2,7 @@ package io.segfx.job;
 
 import io.segfx.config.JobSpec;
 import io.segfx.config.UsageException;
+import io.segfx.model.ArmLabel;
 import io.segfx.model.Design;
 import io.segfx.model.SegmentEstimate;
 import io.segfx.stats.SampleRatio;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.IntStream;
 
 /**
  * The sample-ratio-mismatch guard: per segment cell (control vs the variant) and per experiment
@@ -35,8 +37,7 @@ final class SampleRatioCheck {
       if (split.contains("=")) {
         for (String part : split.split(",")) {
           String[] kv = part.split("=");
-          if (named.put(io.segfx.model.ArmLabel.canonical(kv[0]), Double.parseDouble(kv[1].trim()))
-              != null) {
+          if (named.put(ArmLabel.canonical(kv[0]), Double.parseDouble(kv[1].trim())) != null) {
             throw new UsageException(
                 "--expected-split '" + split + "' gives arm '" + kv[0].trim() + "' twice");
           }
@@ -106,7 +107,7 @@ final class SampleRatioCheck {
       }
     }
     return new ArrayList<>(
-        java.util.stream.IntStream.range(0, grid.size())
+        IntStream.range(0, grid.size())
             .parallel()
             .mapToObj(
                 i -> {

@@ -2,6 +2,7 @@ package io.segfx.spark;
 
 import io.segfx.config.UsageException;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -55,7 +56,7 @@ public final class DataErrors {
 
   /** The header, the expected columns and the file named by Spark's header check, on one line. */
   private static String headerLines(String msg) {
-    List<String> parts = new java.util.ArrayList<>();
+    List<String> parts = new ArrayList<>();
     for (String line : msg.split("\n")) {
       String l = line.strip();
       if (l.startsWith("Header:") || l.startsWith("Schema:") || l.startsWith("CSV file:")) {

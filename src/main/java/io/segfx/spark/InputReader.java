@@ -4,13 +4,19 @@ import io.segfx.config.UsageException;
 import io.segfx.model.TableFormat;
 import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.GlobFilter;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -60,8 +66,7 @@ public final class InputReader {
 
     /** True for UTF-8, where undecodable bytes become U+FFFD. */
     public boolean utf8() {
-      return java.nio.charset.Charset.forName(encoding)
-          .equals(java.nio.charset.StandardCharsets.UTF_8);
+      return Charset.forName(encoding).equals(StandardCharsets.UTF_8);
     }
   }
 
@@ -194,7 +199,7 @@ public final class InputReader {
   private static Dataset<Row> csv(
       SparkSession spark, String qualified, String path, CsvDialect dialect) {
     char delimiter = dialect.delimiter();
-    org.apache.spark.sql.DataFrameReader reader =
+    DataFrameReader reader =
         spark
             .read()
             .option("header", "true")
@@ -216,14 +221,14 @@ public final class InputReader {
     Row h = first.get(0);
     String[] raw = new String[h.length()];
     String[] clean = new String[raw.length];
-    java.util.Map<String, String> seen = new java.util.HashMap<>();
+    Map<String, String> seen = new HashMap<>();
     for (int i = 0; i < raw.length; i++) {
       raw[i] = h.isNullAt(i) ? "" : h.getString(i);
       clean[i] = cleanName(raw[i]);
       if (clean[i].isEmpty()) {
         clean[i] = "_c" + i; // Spark's name for an unnamed column, e.g. pandas' index
       }
-      String prior = seen.put(clean[i].toLowerCase(java.util.Locale.ROOT), clean[i]);
+      String prior = seen.put(clean[i].toLowerCase(Locale.ROOT), clean[i]);
       if (prior != null) {
         throw new UsageException(
             "input "
@@ -276,7 +281,7 @@ public final class InputReader {
 
   /** A one-column header that splits on ';' or a tab is another separator's file. */
   private static void refuseOtherSeparator(String[] header, char delimiter, String path) {
-    if (header.length >= 1 && header[0].toLowerCase(java.util.Locale.ROOT).startsWith("sep=")) {
+    if (header.length >= 1 && header[0].toLowerCase(Locale.ROOT).startsWith("sep=")) {
       throw new UsageException(
           "input "
               + path

@@ -1,10 +1,12 @@
 package io.segfx.spark;
 
 import io.segfx.config.JobSpec;
+import io.segfx.model.InputKind;
 import io.segfx.model.MetricSpec;
 import io.segfx.model.SegmentEstimate;
 import io.segfx.model.Status;
 import io.segfx.stats.ExactMoments;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -82,7 +84,7 @@ public final class SufficientStatsStage {
    * @param input the input as read, or null for the row path
    */
   public static Result run(Dataset<Row> input, Dataset<Row> validated, JobSpec spec) {
-    boolean totals = spec.inputKind() == io.segfx.model.InputKind.COUNTS;
+    boolean totals = spec.inputKind() == InputKind.COUNTS;
     int q = totals ? 1 : spec.covariates().size() + spec.metrics().size();
     FaultInjection faults = FaultInjection.of(validated.sparkSession().sparkContext().getConf());
     FitSettings settings = FitSettings.of(spec);
@@ -156,7 +158,7 @@ public final class SufficientStatsStage {
 
   /** The rows of one cell (or one rejection reason) and its estimates. */
   record CellResult(long rows, List<SegmentEstimate> estimates, List<RobustInput> robust)
-      implements java.io.Serializable {}
+      implements Serializable {}
 
   /** The robust-variance inputs of one cell's continuous fits (none unless --se asks for them). */
   static List<RobustInput> robust(SegmentAccumulator acc, FitSettings settings) {

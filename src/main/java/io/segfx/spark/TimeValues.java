@@ -1,5 +1,7 @@
 package io.segfx.spark;
 
+import java.sql.Date;
+import java.sql.Timestamp;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -114,13 +116,13 @@ public final class TimeValues {
     if (value instanceof Number n) {
       return Double.isFinite(n.doubleValue()) ? new Time(Kind.NUMBER, n.doubleValue()) : null;
     }
-    if (value instanceof java.sql.Date d) {
+    if (value instanceof Date d) {
       return new Time(Kind.CALENDAR, d.toLocalDate().toEpochDay());
     }
     if (value instanceof LocalDate d) {
       return new Time(Kind.CALENDAR, d.toEpochDay());
     }
-    if (value instanceof java.sql.Timestamp t) {
+    if (value instanceof Timestamp t) {
       return new Time(Kind.CALENDAR, days(t.toInstant()));
     }
     if (value instanceof Instant i) {

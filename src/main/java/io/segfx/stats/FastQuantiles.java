@@ -1,6 +1,7 @@
 package io.segfx.stats;
 
 import io.segfx.util.Checks;
+import java.util.function.DoubleUnaryOperator;
 import org.apache.commons.math3.distribution.TDistribution;
 import org.apache.commons.math3.special.Erf;
 import org.apache.commons.numbers.gamma.LogBeta;
@@ -61,8 +62,8 @@ public final class FastQuantiles {
     // asymptotics for large shapes): 1.5x faster than Commons Math's continued fraction on arm
     // posteriors and accurate to ~1e-15; the density with log B(a, b) computed once.
     double logB = LogBeta.value(a, b);
-    java.util.function.DoubleUnaryOperator cdf = x -> RegularizedBeta.value(x, a, b);
-    java.util.function.DoubleUnaryOperator pdf =
+    DoubleUnaryOperator cdf = x -> RegularizedBeta.value(x, a, b);
+    DoubleUnaryOperator pdf =
         x ->
             x <= 0 || x >= 1
                 ? 0
@@ -95,8 +96,8 @@ public final class FastQuantiles {
    * typical segments: 8.4 CDF evaluations on average before, 5.7 now).
    */
   private static double solve(
-      java.util.function.DoubleUnaryOperator cdf,
-      java.util.function.DoubleUnaryOperator pdf,
+      DoubleUnaryOperator cdf,
+      DoubleUnaryOperator pdf,
       double p,
       double x,
       double lo,

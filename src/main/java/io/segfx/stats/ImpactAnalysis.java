@@ -1,5 +1,6 @@
 package io.segfx.stats;
 
+import java.io.Serializable;
 import java.util.Arrays;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.sampling.distribution.AhrensDieterMarsagliaTsangGammaSampler;
@@ -58,7 +59,7 @@ public final class ImpactAnalysis {
       String model,
       int burn,
       int gibbsDraws)
-      implements java.io.Serializable {
+      implements Serializable {
 
     /** The regression model (no Gibbs sampler). */
     public Settings(

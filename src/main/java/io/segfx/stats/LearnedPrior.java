@@ -1,6 +1,7 @@
 package io.segfx.stats;
 
 import io.segfx.util.Checks;
+import java.io.Serializable;
 import java.util.Arrays;
 import org.apache.commons.math3.exception.MathIllegalStateException;
 import org.apache.commons.math3.optim.InitialGuess;
@@ -43,7 +44,7 @@ import org.apache.commons.math3.optim.nonlinear.scalar.noderiv.BOBYQAOptimizer;
  */
 public record LearnedPrior(
     double[] weight, double[] mean, double[] sd, double logLikelihood, int iterations)
-    implements java.io.Serializable {
+    implements Serializable {
   static final int MAX_ITERATIONS = 500;
 
   /**

@@ -1,7 +1,5 @@
 package io.segfx.util;
 
-import java.util.List;
-
 /**
  * NaN-safe argument checks shared by the statistics kernels, the domain records and the settings (a
  * package of its own, so that each of those layers may use it). Each check is written so that a NaN
@@ -56,14 +54,5 @@ public final class Checks {
       return value;
     }
     throw new IllegalArgumentException(String.format("%s must be >= %d, got %d", name, min, value));
-  }
-
-  /** Requires one of the allowed values. */
-  public static <T> T oneOf(String name, T value, List<T> allowed) {
-    if (allowed.contains(value)) {
-      return value;
-    }
-    throw new IllegalArgumentException(
-        String.format("%s must be one of %s, got '%s'", name, allowed, value));
   }
 }

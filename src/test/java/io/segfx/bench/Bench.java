@@ -5,10 +5,13 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.segfx.config.JobSpec;
 import io.segfx.config.OptionValues;
 import io.segfx.job.SegmentEffectsJob;
 import io.segfx.sim.ExampleDataGenerator;
+import java.io.File;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -16,9 +19,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.ArrayRealVector;
 import org.apache.commons.math3.linear.LUDecomposition;
@@ -26,6 +31,10 @@ import org.apache.commons.math3.linear.RealMatrix;
 import org.apache.commons.math3.stat.regression.OLSMultipleLinearRegression;
 import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.api.java.function.MapGroupsFunction;
+import org.apache.spark.executor.TaskMetrics;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerStageCompleted;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -63,7 +72,7 @@ public final class Bench {
 
   /** CPU time of this process so far (all threads), in seconds. */
   private static double processCpu() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+    return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
             .getProcessCpuTime()
         / 1e9;
   }
@@ -74,16 +83,16 @@ public final class Bench {
    * that have ended are not counted, so the kinds need not add up to {@link #processCpu()}.
    */
   static Map<String, Double> threadCpu() {
-    Map<String, Double> byKind = new java.util.TreeMap<>();
-    java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+    Map<String, Double> byKind = new TreeMap<>();
+    File[] tasks = new File("/proc/self/task").listFiles();
     if (tasks == null) {
       return byKind;
     }
-    for (java.io.File t : tasks) {
+    for (File t : tasks) {
       String stat;
       try {
-        stat = java.nio.file.Files.readString(t.toPath().resolve("stat"));
-      } catch (java.io.IOException | RuntimeException e) {
+        stat = Files.readString(t.toPath().resolve("stat"));
+      } catch (IOException | RuntimeException e) {
         continue; // the thread ended between the listing and the read
       }
       int open = stat.indexOf('(');
@@ -109,24 +118,23 @@ public final class Bench {
 
   /** {@code after - before}, kind by kind, rounded to 0.1 s. */
   static Map<String, Double> minus(Map<String, Double> after, Map<String, Double> before) {
-    Map<String, Double> d = new java.util.TreeMap<>();
+    Map<String, Double> d = new TreeMap<>();
     after.forEach((k, v) -> d.put(k, Math.round((v - before.getOrDefault(k, 0.0)) * 10) / 10.0));
     return d;
   }
 
   /** Executor CPU seconds per completed Spark stage, by the stage's call site. */
-  private static final class StageCpu extends org.apache.spark.scheduler.SparkListener {
-    private final Map<String, Double> seconds = new java.util.LinkedHashMap<>();
+  private static final class StageCpu extends SparkListener {
+    private final Map<String, Double> seconds = new LinkedHashMap<>();
 
     @Override
-    public synchronized void onStageCompleted(
-        org.apache.spark.scheduler.SparkListenerStageCompleted e) {
+    public synchronized void onStageCompleted(SparkListenerStageCompleted e) {
       String site = e.stageInfo().name().replaceAll(" at ", "@").replaceAll("\\.java:\\d+", "");
       seconds.merge(
           site,
           Math.round(e.stageInfo().taskMetrics().executorCpuTime() / 1e8) / 10.0,
           Double::sum);
-      org.apache.spark.executor.TaskMetrics m = e.stageInfo().taskMetrics();
+      TaskMetrics m = e.stageInfo().taskMetrics();
       long wall =
           e.stageInfo().completionTime().isDefined() && e.stageInfo().submissionTime().isDefined()
               ? (Long) e.stageInfo().completionTime().get()
@@ -135,7 +143,7 @@ public final class Bench {
       details.put(
           site,
           String.format(
-              java.util.Locale.ROOT,
+              Locale.ROOT,
               "%d tasks, wall %.1f s, task run %.1f s, task GC %.1f s, shuffle write %.0f MB,"
                   + " shuffle read %.0f MB",
               e.stageInfo().numTasks(),
@@ -146,7 +154,7 @@ public final class Bench {
               m.shuffleReadMetrics().totalBytesRead() / 1e6));
     }
 
-    private final Map<String, String> details = new java.util.LinkedHashMap<>();
+    private final Map<String, String> details = new LinkedHashMap<>();
 
     synchronized void reset() {
       seconds.clear();
@@ -154,11 +162,11 @@ public final class Bench {
     }
 
     synchronized Map<String, String> details() {
-      return new java.util.LinkedHashMap<>(details);
+      return new LinkedHashMap<>(details);
     }
 
     synchronized Map<String, Double> seconds() {
-      return new java.util.LinkedHashMap<>(seconds);
+      return new LinkedHashMap<>(seconds);
     }
   }
 
@@ -396,7 +404,7 @@ public final class Bench {
   static Map<String, double[]> bareAggregation(SparkSession spark, String data) {
     Dataset<Row> in = spark.read().parquet(data);
     String[] v = {"x1", "x2", "revenue"};
-    List<org.apache.spark.sql.Column> aggs = new ArrayList<>();
+    List<Column> aggs = new ArrayList<>();
     aggs.add(count(lit(1)).as("n"));
     for (String a : v) {
       aggs.add(sum(col(a)).as("s_" + a));
@@ -408,9 +416,7 @@ public final class Bench {
     }
     List<Row> sums =
         in.groupBy("experiment_id", "segment", "arm")
-            .agg(
-                aggs.get(0),
-                aggs.subList(1, aggs.size()).toArray(new org.apache.spark.sql.Column[0]))
+            .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0]))
             .collectAsList();
     Map<String, List<Row>> cells = new HashMap<>();
     for (Row r : sums) {

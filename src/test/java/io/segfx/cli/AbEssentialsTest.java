@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segfx.io.OutputTables;
+import io.segfx.stats.pooling.PoolingResult;
+import io.segfx.stats.pooling.Reml;
 import io.segfx.testing.Fixtures;
 import io.segfx.testing.JobRunner;
 import io.segfx.testing.SharedSparkSession;
@@ -399,7 +401,7 @@ class AbEssentialsTest extends SharedSparkSession {
       y[i - 1] = Double.parseDouble(rows.get(i).get("log_rr"));
       se[i - 1] = Double.parseDouble(rows.get(i).get("se_log_rr"));
     }
-    io.segfx.stats.pooling.PoolingResult ref = io.segfx.stats.pooling.Reml.fit(y, se);
+    PoolingResult ref = Reml.fit(y, se);
     near(ref.mu(), pool.getAs("mu"), 1e-12, "mu");
     near(ref.tau(), pool.getAs("tau"), 1e-12, "tau");
     assertEquals(12, (int) pool.getAs("n_segments"));

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Assertions;
@@ -63,7 +64,7 @@ class BadInputTest extends SharedSparkSession {
   private List<String> goodRows() {
     List<String> l = new ArrayList<>();
     l.add("experiment_id,segment,unit_id,arm,x,y");
-    java.util.Random r = new java.util.Random(5);
+    Random r = new Random(5);
     for (int i = 0; i < 80; i++) {
       l.add(
           String.format(

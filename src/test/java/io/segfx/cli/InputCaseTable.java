@@ -19,12 +19,16 @@ import io.segfx.cli.InputCases.Answer;
 import io.segfx.cli.InputCases.Case;
 import io.segfx.cli.InputCases.Refusal;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 import java.util.zip.GZIPOutputStream;
 
 /** The cases; README's "What segfx accepts" table lists the same names. */
@@ -906,7 +910,7 @@ final class InputCaseTable {
    * One experiment whose first segment's metric barely varies (sd 1e-9), beside three normal ones.
    */
   private static List<String> nearConstant() {
-    java.util.Random r = new java.util.Random(7);
+    Random r = new Random(7);
     double[] d = {0.5, 0.1, -0.3, 1.0};
     double[] sd = {1e-9, 1, 1, 1};
     List<String> out = new ArrayList<>();
@@ -937,12 +941,12 @@ final class InputCaseTable {
         z.write(b);
       }
       return out.toByteArray();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
-  private static List<String> map(List<String> rows, java.util.function.UnaryOperator<String> f) {
+  private static List<String> map(List<String> rows, UnaryOperator<String> f) {
     List<String> out = new ArrayList<>();
     for (String r : rows) {
       out.add(f.apply(r));

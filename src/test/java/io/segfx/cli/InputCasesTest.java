@@ -16,15 +16,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -121,16 +126,15 @@ class InputCasesTest extends SharedSparkSession {
       assertEquals(2, r.code(), "exit code; stderr: " + r.stderr());
       List<String> lines = segfxLines(r.stderr());
       assertEquals(1, lines.size(), "one line: " + r.stderr());
-      org.junit.jupiter.api.Assertions.assertTrue(
-          lines.get(0).contains(refusal.message()), lines.get(0));
+      Assertions.assertTrue(lines.get(0).contains(refusal.message()), lines.get(0));
       assertFalse(
           r.stderr().contains("\tat ") || r.stderr().contains("Exception in thread"),
           "no stack trace: " + r.stderr());
       assertEquals(
           before.keySet(), snapshot(dir).keySet(), "a refusal leaves the folder as it was");
       for (Map.Entry<Path, byte[]> e : before.entrySet()) {
-        org.junit.jupiter.api.Assertions.assertTrue(
-            java.util.Arrays.equals(e.getValue(), Files.readAllBytes(e.getKey())),
+        Assertions.assertTrue(
+            Arrays.equals(e.getValue(), Files.readAllBytes(e.getKey())),
             "unchanged: " + e.getKey());
       }
       return;
@@ -158,7 +162,7 @@ class InputCasesTest extends SharedSparkSession {
   }
 
   /** The README's case table lists exactly these cases, in this order. */
-  @org.junit.jupiter.api.Test
+  @Test
   void readmeListsEveryCase() throws Exception {
     String readme = Files.readString(Path.of("README.md"));
     String table = readme.substring(readme.indexOf("| case | outcome |"));
@@ -167,8 +171,7 @@ class InputCasesTest extends SharedSparkSession {
       if (!line.startsWith("|")) {
         break;
       }
-      java.util.regex.Matcher m =
-          java.util.regex.Pattern.compile("^\\| `([a-z0-9-]+)` \\|").matcher(line);
+      Matcher m = Pattern.compile("^\\| `([a-z0-9-]+)` \\|").matcher(line);
       if (m.find()) {
         listed.add(m.group(1));
       }

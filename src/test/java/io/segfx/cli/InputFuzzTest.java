@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -200,8 +201,7 @@ class InputFuzzTest extends SharedSparkSession {
       }
     }
     // The mutations are mostly small: most files must still give an answer.
-    org.junit.jupiter.api.Assertions.assertTrue(
-        answered > FILE_MUTATIONS / 3, "answered " + answered);
+    Assertions.assertTrue(answered > FILE_MUTATIONS / 3, "answered " + answered);
   }
 
   private static final String[][] OPTION_VALUES = {

@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.segfx.model.PoolingMethod;
 import io.segfx.model.TableFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +33,7 @@ class OptionValuesTest {
     JobSpec s = spec("--spec", yaml.toString(), "--draws", "300", "--metric", "clicks");
     assertEquals("data.parquet", s.input());
     assertEquals(TableFormat.PARQUET, s.inputFormat());
-    assertEquals(io.segfx.model.PoolingMethod.DL, s.pooling());
+    assertEquals(PoolingMethod.DL, s.pooling());
     assertEquals(300, s.draws());
     assertEquals(List.of("clicks"), s.metrics());
     assertEquals(List.of("pre_revenue"), s.covariates());
@@ -63,13 +66,11 @@ class OptionValuesTest {
             "--prior-grid",
             "flat=1,1;skeptical=20,180|28,172");
     @SuppressWarnings("unchecked")
-    List<java.util.Map<String, Object>> bias =
-        (List<java.util.Map<String, Object>>) s.toManifest().get("bias_prior");
+    List<Map<String, Object>> bias = (List<Map<String, Object>>) s.toManifest().get("bias_prior");
     assertEquals(List.of("name", "mean", "sd"), List.copyOf(bias.get(0).keySet()));
-    assertTrue(bias.get(0) instanceof java.util.LinkedHashMap, bias.get(0).getClass().getName());
+    assertTrue(bias.get(0) instanceof LinkedHashMap, bias.get(0).getClass().getName());
     @SuppressWarnings("unchecked")
-    List<java.util.Map<String, Object>> grid =
-        (List<java.util.Map<String, Object>>) s.toManifest().get("prior_grid");
+    List<Map<String, Object>> grid = (List<Map<String, Object>>) s.toManifest().get("prior_grid");
     assertEquals(List.of("name", "control", "treatment"), List.copyOf(grid.get(0).keySet()));
   }
 

@@ -1,5 +1,6 @@
 package io.segfx.golden;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segfx.cli.SegfxMain;
 import io.segfx.config.OptionValues;
 import io.segfx.config.SpecReader;
@@ -17,6 +18,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +35,8 @@ import org.apache.spark.sql.types.StructField;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import scala.collection.Iterator;
+import scala.collection.Seq;
 
 /**
  * Golden outputs: a representative set of runs, each dumped as canonical text and compared with
@@ -521,10 +525,7 @@ class GoldenOutputTest extends SharedSparkSession {
   }
 
   private static String runId(Path manifest) throws IOException {
-    return new com.fasterxml.jackson.databind.ObjectMapper()
-        .readTree(manifest.toFile())
-        .get("run_id")
-        .asText();
+    return new ObjectMapper().readTree(manifest.toFile()).get("run_id").asText();
   }
 
   /** A table's parts in name order: Parquet read back through Spark, CSV verbatim. */
@@ -579,9 +580,9 @@ class GoldenOutputTest extends SharedSparkSession {
     if (v instanceof Float f) {
       return Float.toString(f) + "f";
     }
-    if (v instanceof scala.collection.Seq<?> seq) {
+    if (v instanceof Seq<?> seq) {
       StringBuilder b = new StringBuilder("(");
-      scala.collection.Iterator<?> it = seq.iterator();
+      Iterator<?> it = seq.iterator();
       for (int i = 0; it.hasNext(); i++) {
         b.append(i == 0 ? "" : ", ").append(value(it.next()));
       }
@@ -782,7 +783,7 @@ class GoldenOutputTest extends SharedSparkSession {
       Path dir = GOLDEN.resolve(run.getKey());
       if (Files.exists(dir)) {
         try (Stream<Path> s = Files.walk(dir)) {
-          for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
             Files.delete(p);
           }
         }

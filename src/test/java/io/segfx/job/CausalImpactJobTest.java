@@ -2,19 +2,27 @@ package io.segfx.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segfx.config.OptionValues;
 import io.segfx.config.SpecReader;
 import io.segfx.config.UsageException;
 import io.segfx.model.Status;
+import io.segfx.report.DecisionMemo;
 import io.segfx.sim.SeriesGenerator;
+import io.segfx.spark.TimeValues;
 import io.segfx.testing.SharedSparkSession;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.IntFunction;
 import java.util.zip.GZIPOutputStream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -139,9 +147,9 @@ class CausalImpactJobTest extends SharedSparkSession {
     Row m1 = byId.get("market-001");
     Assertions.assertTrue(
         memo.contains(
-            io.segfx.report.DecisionMemo.number(m1.getAs("average_mean"))
+            DecisionMemo.number(m1.getAs("average_mean"))
                 + " on average (95% interval ["
-                + io.segfx.report.DecisionMemo.number(m1.getAs("average_q025"))
+                + DecisionMemo.number(m1.getAs("average_q025"))
                 + ", "),
         memo);
     Assertions.assertTrue(
@@ -240,9 +248,8 @@ class CausalImpactJobTest extends SharedSparkSession {
           "a memo per window");
     }
     // A window for a series the input does not have is listed, not dropped unseen.
-    com.fasterxml.jackson.databind.JsonNode manifest =
-        new com.fasterxml.jackson.databind.ObjectMapper()
-            .readTree(tmp.resolve("w-out").resolve("manifest.json").toFile());
+    JsonNode manifest =
+        new ObjectMapper().readTree(tmp.resolve("w-out").resolve("manifest.json").toFile());
     assertEquals("[\"ghost\"]", manifest.get("interventions_unmatched").toString());
   }
 
@@ -281,8 +288,7 @@ class CausalImpactJobTest extends SharedSparkSession {
   }
 
   /** The generated CSV with each row's time (field 1) rewritten by {@code time}. */
-  private Path withTimes(Path numeric, String name, java.util.function.IntFunction<String> time)
-      throws Exception {
+  private Path withTimes(Path numeric, String name, IntFunction<String> time) throws Exception {
     List<String> lines = Files.readAllLines(numeric);
     StringBuilder b = new StringBuilder(lines.get(0)).append('\n');
     for (String line : lines.subList(1, lines.size())) {
@@ -295,11 +301,10 @@ class CausalImpactJobTest extends SharedSparkSession {
     return out;
   }
 
-  private static final java.time.LocalDate DAY0 = java.time.LocalDate.parse("2026-01-01");
+  private static final LocalDate DAY0 = LocalDate.parse("2026-01-01");
 
-  private static com.fasterxml.jackson.databind.JsonNode manifest(Path out) throws Exception {
-    return new com.fasterxml.jackson.databind.ObjectMapper()
-        .readTree(out.resolve("manifest.json").toFile());
+  private static JsonNode manifest(Path out) throws Exception {
+    return new ObjectMapper().readTree(out.resolve("manifest.json").toFile());
   }
 
   private List<Row> runWith(Path in, Path out, String interventionTime, String... extra) {
@@ -349,8 +354,7 @@ class CausalImpactJobTest extends SharedSparkSession {
     List<Row> byDate = runWith(dates, tmp.resolve("date-out"), start);
     assertSameAnalysis(base, byDate, startDays, 0);
     assertEquals(
-        io.segfx.spark.TimeValues.CALENDAR_UNIT,
-        manifest(tmp.resolve("date-out")).get("time_unit").asText());
+        TimeValues.CALENDAR_UNIT, manifest(tmp.resolve("date-out")).get("time_unit").asText());
     Row firstPoint =
         spark()
             .read()
@@ -611,7 +615,7 @@ class CausalImpactJobTest extends SharedSparkSession {
       byId.put(r.<String>getAs("series_id"), r);
     }
     assertEquals(
-        java.util.Set.of("market-000", "market-001", "market-002", "ghost"),
+        Set.of("market-000", "market-001", "market-002", "ghost"),
         byId.keySet(),
         "no phantom series for a null id");
     assertEquals(Status.NO_USABLE_ROWS.code(), byId.get("ghost").getAs("status"));
@@ -624,15 +628,15 @@ class CausalImpactJobTest extends SharedSparkSession {
         assertEquals(a.get(i), b.get(i), a.<String>getAs("series_id") + " field " + i);
       }
     }
-    com.fasterxml.jackson.databind.JsonNode m = manifest(tmp.resolve("q-out"));
+    JsonNode m = manifest(tmp.resolve("q-out"));
     assertEquals(3 * 120 + 12, m.get("rows_read").asLong());
     assertEquals(3 * 120, m.get("rows_used").asLong());
     assertEquals(12, m.get("rows_rejected").asLong());
-    Map<String, Long> reasons = new java.util.TreeMap<>();
+    Map<String, Long> reasons = new TreeMap<>();
     m.get("rejected_by_reason")
         .fields()
         .forEachRemaining(f -> reasons.put(f.getKey(), f.getValue().asLong()));
-    Map<String, Long> expected = new java.util.TreeMap<>();
+    Map<String, Long> expected = new TreeMap<>();
     for (String r :
         List.of(
             "null:series_id",

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.segfx.model.SegmentEstimate;
 import io.segfx.model.Status;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -71,7 +72,7 @@ class CompleteGridTest {
         }
       }
     }
-    java.util.Collections.shuffle(raw, r);
+    Collections.shuffle(raw, r);
     List<SegmentEstimate> out = SegmentGrid.complete(raw);
 
     for (int i = 1; i < out.size(); i++) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +23,7 @@ class ConcurrentTasksTest {
       tasks.awaitAll();
       assertTrue(ConcurrentTasks.result(a));
       assertTrue(ConcurrentTasks.result(b));
-      assertEquals(java.util.Set.of("a", "b"), tasks.seconds().keySet());
+      assertEquals(Set.of("a", "b"), tasks.seconds().keySet());
     }
   }
 

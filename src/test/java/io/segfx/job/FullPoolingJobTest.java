@@ -12,7 +12,9 @@ import io.segfx.testing.JobRunner;
 import io.segfx.testing.SharedSparkSession;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
@@ -89,7 +91,7 @@ class FullPoolingJobTest extends SharedSparkSession {
       assertEquals(h.weightOnRaw(j), s.<Double>getAs("shrinkage_weight"), 1e-12);
     }
     double[] share = new double[8];
-    java.util.Arrays.fill(share, 1.0 / 8);
+    Arrays.fill(share, 1.0 / 8);
     NormalMixture e = h.linear(share, 0, 0);
     Row d =
         JobRunner.table(spark(), out.toString(), OutputTables.EXPERIMENT_DECISIONS)
@@ -250,7 +252,7 @@ class FullPoolingJobTest extends SharedSparkSession {
         Double.isFinite(p.<Double>getAs("mu")) && Double.isFinite(p.<Double>getAs("mu_q975")));
     Assertions.assertTrue(
         p.<String>getAs("note").contains("E[tau] and sd(mu) infinite"), p.<String>getAs("note"));
-    try (java.util.stream.Stream<Path> memos = Files.walk(out.resolve("memos"))) {
+    try (Stream<Path> memos = Files.walk(out.resolve("memos"))) {
       String memo = Files.readString(memos.filter(Files::isRegularFile).findFirst().orElseThrow());
       Assertions.assertTrue(memo.contains("SE Infinity") && memo.contains("infinite"), memo);
     }

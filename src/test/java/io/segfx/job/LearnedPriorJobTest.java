@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
@@ -35,9 +36,7 @@ class LearnedPriorJobTest extends SharedSparkSession {
     for (int i = 0; i < n; i++) {
       double delta = rng.nextDouble() < 0.7 ? 0 : 0.02 + 0.01 * z.sample();
       double s = 0.003 + 0.007 * rng.nextDouble();
-      b.append(
-          String.format(
-              java.util.Locale.ROOT, "e%04d,all,%.17g,%.17g%n", i, delta + s * z.sample(), s));
+      b.append(String.format(Locale.ROOT, "e%04d,all,%.17g,%.17g%n", i, delta + s * z.sample(), s));
     }
     Path p = tmp.resolve(name);
     Files.writeString(p, b.toString());

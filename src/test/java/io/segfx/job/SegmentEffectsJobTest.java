@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -182,7 +183,7 @@ class SegmentEffectsJobTest extends SharedSparkSession {
   @Test
   void degenerateCellsAndBadRowsAreAccountedFor() {
     List<Row> rows = new ArrayList<>();
-    java.util.Random r = new java.util.Random(3);
+    Random r = new Random(3);
     for (int i = 0; i < 40; i++) {
       String arm = i % 2 == 0 ? "c" : "t";
       rows.add(
@@ -278,7 +279,7 @@ class SegmentEffectsJobTest extends SharedSparkSession {
   @Test
   void absentExperimentAndSegmentColumns() {
     List<Row> rows = new ArrayList<>();
-    java.util.Random r = new java.util.Random(4);
+    Random r = new Random(4);
     for (int i = 0; i < 200; i++) {
       rows.add(RowFactory.create(i % 2, 0.3 * (i % 2) + r.nextGaussian()));
     }

@@ -2,6 +2,8 @@ package io.segfx.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segfx.io.OutputTables;
 import io.segfx.testing.JobRunner;
 import io.segfx.testing.SharedSparkSession;
@@ -163,10 +165,8 @@ class HtmlReportJobTest extends SharedSparkSession {
     try (Stream<Path> pages = Files.list(out.resolve("report/experiments"))) {
       assertEquals(decisions.size(), pages.count(), "one page per experiment");
     }
-    com.fasterxml.jackson.databind.JsonNode report =
-        new com.fasterxml.jackson.databind.ObjectMapper()
-            .readTree(out.resolve("manifest.json").toFile())
-            .get("report");
+    JsonNode report =
+        new ObjectMapper().readTree(out.resolve("manifest.json").toFile()).get("report");
     assertEquals(decisions.size(), report.get("pages").asInt());
     assertEquals(3, report.get("charted_experiments").asInt());
   }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.segfx.model.DecisionMetrics;
 import io.segfx.model.PosteriorSummary;
 import io.segfx.model.SegmentEstimate;
+import io.segfx.model.SeriesPoint;
 import io.segfx.stats.DecisionFigures;
 import io.segfx.stats.DrawSummary;
 import io.segfx.stats.Dyadic;
@@ -30,6 +31,7 @@ import java.util.Objects;
 import org.apache.spark.SparkConf;
 import org.apache.spark.serializer.KryoSerializer;
 import org.apache.spark.serializer.SerializerInstance;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
@@ -115,7 +117,7 @@ class RecordSerializerTest {
     assertRoundTrip(robust);
     assertRoundTrip(new SufficientStatsStage.CellResult(250, List.of(a, b), List.of(robust)));
     assertRoundTrip(new SufficientStatsStage.CellResult(3, new ArrayList<>(), List.of()));
-    assertRoundTrip(new io.segfx.model.SeriesPoint(4.5, 100.25, new double[] {1, 2, 3}, 1));
+    assertRoundTrip(new SeriesPoint(4.5, 100.25, new double[] {1, 2, 3}, 1));
     assertRoundTrip(new Dyadic(new BigInteger("-123456789012345678901234567890"), -70));
     DecisionMetrics d = DecisionMetrics.insufficientData("e", "revenue", "t", "flat");
     assertRoundTrip(d);
@@ -206,8 +208,7 @@ class RecordSerializerTest {
       assertEquals(0, m.sum(i).compareTo(mb.sum(i)));
       assertEquals(0, m.crossProduct(i, i).compareTo(mb.crossProduct(i, i)));
     }
-    org.junit.jupiter.api.Assertions.assertThrows(
-        IllegalStateException.class, () -> mb.crossProduct(0, 1));
+    Assertions.assertThrows(IllegalStateException.class, () -> mb.crossProduct(0, 1));
     // The copy still accumulates (its per-row scratch is rebuilt after deserialisation).
     mb.accept(new double[] {1, 1});
     assertEquals(3, mb.count());

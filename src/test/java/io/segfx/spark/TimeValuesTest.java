@@ -3,7 +3,9 @@ package io.segfx.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.sql.Date;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,10 +59,10 @@ class TimeValuesTest {
     assertNull(TimeValues.parse("next week"));
     assertEquals(
         new TimeValues.Time(TimeValues.Kind.CALENDAR, DAY),
-        TimeValues.of(java.sql.Date.valueOf("2026-01-05")));
+        TimeValues.of(Date.valueOf("2026-01-05")));
     assertEquals(
         new TimeValues.Time(TimeValues.Kind.CALENDAR, DAY + 0.25),
-        TimeValues.of(java.time.LocalDateTime.parse("2026-01-05T06:00:00")));
+        TimeValues.of(LocalDateTime.parse("2026-01-05T06:00:00")));
     assertEquals(new TimeValues.Time(TimeValues.Kind.NUMBER, 3), TimeValues.of(3L));
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -62,11 +63,11 @@ class ConjugateRegressionTest {
     int p = k + 2;
     BigDecimal[][] a = new BigDecimal[p][p + 2];
     for (BigDecimal[] row : a) {
-      java.util.Arrays.fill(row, BigDecimal.ZERO);
+      Arrays.fill(row, BigDecimal.ZERO);
     }
     BigDecimal yty = BigDecimal.ZERO;
     BigDecimal[] xty = new BigDecimal[p];
-    java.util.Arrays.fill(xty, BigDecimal.ZERO);
+    Arrays.fill(xty, BigDecimal.ZERO);
     for (double[] row : rows) {
       BigDecimal[] x = new BigDecimal[p];
       x[0] = BigDecimal.ONE;

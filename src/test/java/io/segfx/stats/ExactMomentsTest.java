@@ -193,7 +193,7 @@ class ExactMomentsTest {
    */
   @Test
   void selectedCrossProductsOnly() {
-    java.util.Random r = new java.util.Random(6);
+    Random r = new Random(6);
     boolean[] flags = {true, true, false, true, false, true}; // q = 3: skip (0, 2) and (1, 2)
     ExactMoments full = new ExactMoments(3);
     ExactMoments some = new ExactMoments(3, flags);

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import org.apache.commons.math3.distribution.NormalDistribution;
 import org.junit.jupiter.api.Test;
 
@@ -184,8 +186,8 @@ class ExperimentDrawsTest {
     long[][] counts = {{5200, 593, 5100, 635}, {800, 40, 790, 52}, {12000, 3100, 11900, 3150}};
     double[] share = {0.3, 0.05, 0.65};
     SegmentDraw[] segs = new SegmentDraw[counts.length];
-    java.math.MathContext mc = new java.math.MathContext(40);
-    java.math.BigDecimal exact = java.math.BigDecimal.ZERO;
+    MathContext mc = new MathContext(40);
+    BigDecimal exact = BigDecimal.ZERO;
     for (int j = 0; j < segs.length; j++) {
       long[] c = counts[j];
       BetaBinomial p0 = BetaBinomial.posterior(1, 1, c[1], c[0]);
@@ -200,13 +202,11 @@ class ExperimentDrawsTest {
               new double[] {p0.alpha(), p0.beta()},
               true);
       // (1 + y1)/(2 + n1) - (1 + y0)/(2 + n0) under the Beta(1, 1) priors.
-      java.math.BigDecimal lift =
-          java.math.BigDecimal.valueOf(1 + c[3])
-              .divide(java.math.BigDecimal.valueOf(2 + c[2]), mc)
-              .subtract(
-                  java.math.BigDecimal.valueOf(1 + c[1])
-                      .divide(java.math.BigDecimal.valueOf(2 + c[0]), mc));
-      exact = exact.add(new java.math.BigDecimal(share[j]).multiply(lift, mc), mc);
+      BigDecimal lift =
+          BigDecimal.valueOf(1 + c[3])
+              .divide(BigDecimal.valueOf(2 + c[2]), mc)
+              .subtract(BigDecimal.valueOf(1 + c[1]).divide(BigDecimal.valueOf(2 + c[0]), mc));
+      exact = exact.add(new BigDecimal(share[j]).multiply(lift, mc), mc);
     }
     double m = exact.doubleValue();
     int draws = 20_000;

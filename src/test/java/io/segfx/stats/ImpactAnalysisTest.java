@@ -3,8 +3,13 @@ package io.segfx.stats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.segfx.testing.SectionTen;
+import java.util.Arrays;
+import java.util.function.BiFunction;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.CholeskyDecomposition;
 import org.apache.commons.math3.linear.LUDecomposition;
+import org.apache.commons.math3.linear.MatrixUtils;
 import org.apache.commons.math3.linear.RealMatrix;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.sampling.distribution.AhrensDieterMarsagliaTsangGammaSampler;
@@ -42,9 +47,7 @@ class ImpactAnalysisTest {
     double[][] x = design(n, 1, y);
     CounterfactualRegression f = CounterfactualRegression.fit(x, y, 1e4, 1e-3, 1e-3);
     RealMatrix xm = new Array2DRowRealMatrix(x);
-    RealMatrix v0inv =
-        org.apache.commons.math3.linear.MatrixUtils.createRealIdentityMatrix(3)
-            .scalarMultiply(1e-4);
+    RealMatrix v0inv = MatrixUtils.createRealIdentityMatrix(3).scalarMultiply(1e-4);
     RealMatrix vn =
         new LUDecomposition(v0inv.add(xm.transpose().multiply(xm))).getSolver().getInverse();
     double[] beta = vn.operate(xm.transpose().operate(y));
@@ -74,12 +77,12 @@ class ImpactAnalysisTest {
     int n = 40;
     double[] y = new double[n + 10];
     double[][] x = design(n + 10, 2, y);
-    double[][] pre = java.util.Arrays.copyOf(x, n);
-    double[] ypre = java.util.Arrays.copyOf(y, n);
+    double[][] pre = Arrays.copyOf(x, n);
+    double[] ypre = Arrays.copyOf(y, n);
     CounterfactualRegression f = CounterfactualRegression.fit(pre, ypre, 1e4, 1e-3, 1e-3);
-    double[][] post = java.util.Arrays.copyOfRange(x, n, n + 10);
+    double[][] post = Arrays.copyOfRange(x, n, n + 10);
     double[] ones = new double[10];
-    java.util.Arrays.fill(ones, 1);
+    Arrays.fill(ones, 1);
     double loc = 0;
     for (double[] r : post) {
       loc += f.mean(r);
@@ -91,9 +94,7 @@ class ImpactAnalysisTest {
     UniformRandomProvider rng = Seeds.of(5, "predictive");
     ZigguratSampler.NormalizedGaussian z = ZigguratSampler.NormalizedGaussian.of(rng);
     ContinuousSampler gamma = AhrensDieterMarsagliaTsangGammaSampler.of(rng, f.an(), 1 / f.bn());
-    RealMatrix chol =
-        new org.apache.commons.math3.linear.CholeskyDecomposition(new Array2DRowRealMatrix(f.vn()))
-            .getL();
+    RealMatrix chol = new CholeskyDecomposition(new Array2DRowRealMatrix(f.vn())).getL();
     double sum = 0;
     double sumsq = 0;
     for (int k = 0; k < d; k++) {
@@ -122,9 +123,9 @@ class ImpactAnalysisTest {
    */
   @Test
   void recoversTheSectionTenImpact() {
-    io.segfx.testing.SectionTen d = io.segfx.testing.SectionTen.generate(4915);
-    int n = io.segfx.testing.SectionTen.T;
-    int t0 = io.segfx.testing.SectionTen.INTERVENTION;
+    SectionTen d = SectionTen.generate(4915);
+    int n = SectionTen.T;
+    int t0 = SectionTen.INTERVENTION;
     double trueAvg = d.trueAverageImpact();
     ImpactAnalysis.Result r =
         ImpactAnalysis.analyse(
@@ -187,7 +188,7 @@ class ImpactAnalysisTest {
     double[][] c = {{1}, {2}, {3}, {4}, {5}, {6}, {7}, {8}};
     double[] y = {1, 2, 3, 4, 5, 6, 7, 8};
     boolean[] allPost = new boolean[8];
-    java.util.Arrays.fill(allPost, true);
+    Arrays.fill(allPost, true);
     assertEquals(
         "no_pre_period",
         ImpactAnalysis.analyse(
@@ -220,7 +221,7 @@ class ImpactAnalysisTest {
    * A no-effect series of n points (intervention at 2n/3) whose controls come from {@code control}.
    */
   private static ImpactAnalysis.Summary noEffect(
-      java.util.function.BiFunction<Integer, double[], double[]> control, boolean trend) {
+      BiFunction<Integer, double[], double[]> control, boolean trend) {
     int n = 90;
     ZigguratSampler.NormalizedGaussian z =
         ZigguratSampler.NormalizedGaussian.of(Seeds.of(7, "singular"));

@@ -3,6 +3,8 @@ package io.segfx.stats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.segfx.testing.Fixtures;
+import java.util.function.DoubleUnaryOperator;
 import org.apache.commons.math3.analysis.MultivariateFunction;
 import org.apache.commons.math3.optim.InitialGuess;
 import org.apache.commons.math3.optim.MaxEval;
@@ -127,7 +129,7 @@ class LearnedPriorTest {
     double m = 0.012;
     double s = 0.006;
     NormalMixture post = g.posterior(m, s);
-    java.util.function.DoubleUnaryOperator joint =
+    DoubleUnaryOperator joint =
         x -> {
           double prior = 0;
           for (int c = 0; c < 2; c++) {
@@ -137,11 +139,11 @@ class LearnedPriorTest {
           double l = (x - m) / s;
           return prior * Math.exp(-0.5 * l * l);
         };
-    java.util.function.DoubleUnaryOperator x1 = x -> x * joint.applyAsDouble(x);
-    double z0 = io.segfx.testing.Fixtures.simpson(joint, -0.1, 0.14, 400_000);
-    double z1 = io.segfx.testing.Fixtures.simpson(x1, -0.1, 0.14, 400_000);
+    DoubleUnaryOperator x1 = x -> x * joint.applyAsDouble(x);
+    double z0 = Fixtures.simpson(joint, -0.1, 0.14, 400_000);
+    double z1 = Fixtures.simpson(x1, -0.1, 0.14, 400_000);
     // The tail probability integrates from 0 on, so Simpson never straddles the indicator's jump.
-    double pos = io.segfx.testing.Fixtures.simpson(joint, 0, 0.14, 400_000);
+    double pos = Fixtures.simpson(joint, 0, 0.14, 400_000);
     assertEquals(z1 / z0, post.mean(), 1e-9);
     assertEquals(pos / z0, post.upperTail(0), 1e-9);
   }

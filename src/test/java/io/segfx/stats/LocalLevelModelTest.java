@@ -3,6 +3,7 @@ package io.segfx.stats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.segfx.testing.SectionTen;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.LUDecomposition;
 import org.apache.commons.math3.linear.RealMatrix;
@@ -85,7 +86,7 @@ class LocalLevelModelTest {
    */
   @Test
   void bothModelsOnSectionTen() {
-    io.segfx.testing.SectionTen d = io.segfx.testing.SectionTen.generate(4915);
+    SectionTen d = SectionTen.generate(4915);
     double[] time = d.time();
     double[] y = d.y();
     double[][] c = d.controls();

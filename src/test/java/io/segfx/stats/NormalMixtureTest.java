@@ -2,6 +2,15 @@ package io.segfx.stats;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.segfx.stats.pooling.FullBayesPooling;
+import io.segfx.stats.pooling.HierarchicalPosterior;
+import io.segfx.stats.pooling.TauPrior;
+import io.segfx.testing.Fixtures;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.DoubleUnaryOperator;
+import org.apache.commons.numbers.gamma.Erfc;
 import org.junit.jupiter.api.Test;
 
 /** Normal mixtures against the single normal and against numerical integration. */
@@ -59,11 +68,9 @@ class NormalMixtureTest {
    */
   @Test
   void quantilesOfPooledPosteriorsAgreeWithBisection() {
-    java.util.Random r = new java.util.Random(12);
-    io.segfx.stats.pooling.TauPrior[] priors = {
-      io.segfx.stats.pooling.TauPrior.UNIFORM,
-      new io.segfx.stats.pooling.TauPrior("half-cauchy", 0.2),
-      new io.segfx.stats.pooling.TauPrior("half-normal", 0.1)
+    Random r = new Random(12);
+    TauPrior[] priors = {
+      TauPrior.UNIFORM, new TauPrior("half-cauchy", 0.2), new TauPrior("half-normal", 0.1)
     };
     for (int g = 0; g < 120; g++) {
       int k = 3 + r.nextInt(28);
@@ -74,9 +81,8 @@ class NormalMixtureTest {
         se[j] = 0.02 + 0.3 * r.nextDouble();
         y[j] = tau * r.nextGaussian() + se[j] * r.nextGaussian();
       }
-      io.segfx.stats.pooling.HierarchicalPosterior h =
-          io.segfx.stats.pooling.FullBayesPooling.fit(y, se, priors[g % 3], null);
-      java.util.List<NormalMixture> mixtures = new java.util.ArrayList<>();
+      HierarchicalPosterior h = FullBayesPooling.fit(y, se, priors[g % 3], null);
+      List<NormalMixture> mixtures = new ArrayList<>();
       mixtures.add(h.mu());
       for (int j = 0; j < k; j += 3) {
         mixtures.add(h.theta(j));
@@ -96,7 +102,7 @@ class NormalMixtureTest {
    */
   private static void agreeWithBisection(
       long seed, int count, boolean hard, double[] ps, double tolerance) {
-    java.util.Random r = new java.util.Random(seed);
+    Random r = new Random(seed);
     for (int t = 0; t < count; t++) {
       int k = 1 + r.nextInt(24);
       double[] w = new double[k];
@@ -162,7 +168,7 @@ class NormalMixtureTest {
     double[] w = {0.2, 0.5, 0.3};
     double[] m = {-1, 0.5, 3};
     double[] s = {0.5, 1, 2};
-    java.util.function.DoubleUnaryOperator f =
+    DoubleUnaryOperator f =
         x -> {
           double d = 0;
           for (int i = 0; i < 3; i++) {
@@ -173,11 +179,9 @@ class NormalMixtureTest {
           }
           return d;
         };
-    double mean = io.segfx.testing.Fixtures.simpson(x -> x * f.applyAsDouble(x), -20, 30, 200_000);
-    double second =
-        io.segfx.testing.Fixtures.simpson(x -> x * x * f.applyAsDouble(x), -20, 30, 200_000);
-    double positive =
-        io.segfx.testing.Fixtures.simpson(x -> x * f.applyAsDouble(x), 0, 30, 200_000);
+    double mean = Fixtures.simpson(x -> x * f.applyAsDouble(x), -20, 30, 200_000);
+    double second = Fixtures.simpson(x -> x * x * f.applyAsDouble(x), -20, 30, 200_000);
+    double positive = Fixtures.simpson(x -> x * f.applyAsDouble(x), 0, 30, 200_000);
     assertEquals(mean, MIX.mean(), 1e-10);
     assertEquals(Math.sqrt(second - mean * mean), MIX.sd(), 1e-10);
     assertEquals(positive, MIX.positivePart(), 1e-10);
@@ -198,8 +202,7 @@ class NormalMixtureTest {
     for (int k = -12000; k <= 12000; k++) {
       double z = k * 1e-3;
       double t = 0.3 + 2 * z;
-      double ref =
-          0.5 * org.apache.commons.numbers.gamma.Erfc.value((t - 0.3) / (2 * Math.sqrt(2.0)));
+      double ref = 0.5 * Erfc.value((t - 0.3) / (2 * Math.sqrt(2.0)));
       double got = one.upperTail(t);
       assertEquals(ref, got, 3e-16, "z = " + z);
       if (z >= 0 && z <= 9) {

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.DoubleUnaryOperator;
 
 /**
  * Reads the CSV fixtures under src/test/resources/fixtures (simple CSV: quoted fields without
@@ -82,8 +83,7 @@ public final class Fixtures {
    * Composite Simpson's rule with n (even) intervals on [a, b]: the tests' numerical-integration
    * reference.
    */
-  public static double simpson(
-      java.util.function.DoubleUnaryOperator f, double a, double b, int n) {
+  public static double simpson(DoubleUnaryOperator f, double a, double b, int n) {
     double h = (b - a) / n;
     double sum = f.applyAsDouble(a) + f.applyAsDouble(b);
     for (int i = 1; i < n; i++) {

@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.segfx.stats.NormalMixture;
 import io.segfx.testing.Fixtures;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.apache.commons.math3.distribution.NormalDistribution;
 import org.junit.jupiter.api.Test;
 
@@ -154,8 +157,8 @@ class FullBayesPoolingTest {
     for (Object[] c : cases) {
       int j = (Integer) c[0];
       TauPrior prior = (TauPrior) c[1];
-      double[] y = java.util.Arrays.copyOf(Y, j);
-      double[] se = java.util.Arrays.copyOf(SE, j);
+      double[] y = Arrays.copyOf(Y, j);
+      double[] se = Arrays.copyOf(SE, j);
       HierarchicalPosterior p = FullBayesPooling.fit(y, se, prior, null);
       double[] ref = muMomentsBruteForce(y, se, prior);
       String what = "J = " + j + ", " + prior;
@@ -172,7 +175,7 @@ class FullBayesPoolingTest {
    */
   @Test
   void muQuantilesWithAHeavyTauTailAgreeWithAFineGrid() {
-    java.util.Random r = new java.util.Random(5);
+    Random r = new Random(5);
     for (int c = 0; c < 30; c++) {
       double[] y = new double[3];
       double[] se = new double[3];
@@ -198,22 +201,17 @@ class FullBayesPoolingTest {
   @Test
   void momentsThatDoNotExistAreInfinite() {
     HierarchicalPosterior three =
-        FullBayesPooling.fit(
-            java.util.Arrays.copyOf(Y, 3), java.util.Arrays.copyOf(SE, 3), TauPrior.UNIFORM, null);
+        FullBayesPooling.fit(Arrays.copyOf(Y, 3), Arrays.copyOf(SE, 3), TauPrior.UNIFORM, null);
     assertEquals(Double.POSITIVE_INFINITY, three.tauMean());
     assertEquals(Double.POSITIVE_INFINITY, three.muSd());
     assertTrue(Double.isFinite(three.tauQ975()) && Double.isFinite(three.mu().quantile(0.975)));
     HierarchicalPosterior four =
-        FullBayesPooling.fit(
-            java.util.Arrays.copyOf(Y, 4), java.util.Arrays.copyOf(SE, 4), TauPrior.UNIFORM, null);
+        FullBayesPooling.fit(Arrays.copyOf(Y, 4), Arrays.copyOf(SE, 4), TauPrior.UNIFORM, null);
     assertTrue(Double.isFinite(four.tauMean()));
     assertEquals(Double.POSITIVE_INFINITY, four.muSd());
     HierarchicalPosterior bounded =
         FullBayesPooling.fit(
-            java.util.Arrays.copyOf(Y, 4),
-            java.util.Arrays.copyOf(SE, 4),
-            TauPrior.UNIFORM,
-            new double[] {0, 50});
+            Arrays.copyOf(Y, 4), Arrays.copyOf(SE, 4), TauPrior.UNIFORM, new double[] {0, 50});
     assertTrue(Double.isFinite(bounded.tauMean()) && Double.isFinite(bounded.muSd()));
     assertEquals(
         3,
@@ -332,9 +330,9 @@ class FullBayesPoolingTest {
    */
   @Test
   void gaussRuleKeepsTheGridsAccuracy() {
-    java.util.List<double[][]> cases = new java.util.ArrayList<>();
+    List<double[][]> cases = new ArrayList<>();
     cases.add(new double[][] {Y, SE});
-    java.util.Random r = new java.util.Random(5);
+    Random r = new Random(5);
     for (int c = 0; c < 50; c++) {
       double[] y = new double[20];
       double[] se = new double[20];
@@ -357,7 +355,7 @@ class FullBayesPoolingTest {
         for (int j = 0; j < a.length; j++) {
           a[j] = (j + 1.0) / (a.length * (a.length + 1) / 2.0);
         }
-        java.util.List<NormalMixture[]> pairs = new java.util.ArrayList<>();
+        List<NormalMixture[]> pairs = new ArrayList<>();
         pairs.add(new NormalMixture[] {grid.mu(), rule.mu()});
         pairs.add(new NormalMixture[] {grid.linear(a, 0, 0), rule.linear(a, 0, 0)});
         for (int j = 0; j < c[0].length; j++) {
@@ -385,7 +383,7 @@ class FullBayesPoolingTest {
    */
   @Test
   void gaussRuleHoldsOnScaleFreeRandomGroups() {
-    java.util.Random r = new java.util.Random(11);
+    Random r = new Random(11);
     for (int c = 0; c < 2000; c++) {
       int k = 3 + r.nextInt(48);
       double[] y = new double[k];
@@ -425,7 +423,7 @@ class FullBayesPoolingTest {
    */
   @Test
   void adaptiveGridAgreesWithAFineEqualGrid() {
-    java.util.Random r = new java.util.Random(5);
+    Random r = new Random(5);
     for (int c = 0; c < 150; c++) {
       int k = new int[] {3, 5, 10, 20, 50}[c % 5];
       double[] y = new double[k];
@@ -483,7 +481,7 @@ class FullBayesPoolingTest {
    */
   @Test
   void narrowPosteriorsAgreeWithBruteForceInLogTau() {
-    java.util.Random r = new java.util.Random(3);
+    Random r = new Random(3);
     int k = 20;
     String[] kinds = {"uniform", "uniform", "uniform", "half-normal", "half-cauchy", "half-cauchy"};
     double[] ratios = {1e4, 1e6, 1e8, 1e-6, 1e-4, 1e-6};
@@ -613,7 +611,7 @@ class FullBayesPoolingTest {
   /** theta(j) is linear(e_j) computed without the loop over the other segments: the same bits. */
   @Test
   void thetaIsTheLinearCombinationOfOneSegment() {
-    java.util.Random r = new java.util.Random(11);
+    Random r = new Random(11);
     for (int g = 0; g < 40; g++) {
       int k = 3 + r.nextInt(18);
       double[] y = new double[k];

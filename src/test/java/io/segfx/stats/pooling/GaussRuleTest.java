@@ -3,6 +3,7 @@ package io.segfx.stats.pooling;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,7 +17,7 @@ class GaussRuleTest {
    */
   @Test
   void lanczosWithoutReorthogonalisationGivesTheSameRule() {
-    java.util.Random r = new java.util.Random(3);
+    Random r = new Random(3);
     for (int c = 0; c < 50; c++) {
       int k = 3 + r.nextInt(40);
       double[] y = new double[k];

@@ -2,6 +2,10 @@ package io.segfx.stats.pooling;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Random;
+import org.apache.commons.math3.linear.EigenDecomposition;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,7 +20,7 @@ class JacobiEigenTest {
    */
   @Test
   void jacobiEigenMatchesAFullEigendecomposition() {
-    java.util.Random r = new java.util.Random(11);
+    Random r = new Random(11);
     for (int c = 0; c < 200; c++) {
       int n = 1 + r.nextInt(30);
       double[] d = new double[n];
@@ -25,9 +29,8 @@ class JacobiEigenTest {
         d[i] = r.nextGaussian();
         e[i] = i < n - 1 ? (c % 5 == 0 && i % 3 == 0 ? 0 : r.nextGaussian()) : 0;
       }
-      org.apache.commons.math3.linear.EigenDecomposition full =
-          new org.apache.commons.math3.linear.EigenDecomposition(
-              d.clone(), java.util.Arrays.copyOf(e, Math.max(n - 1, 0)));
+      EigenDecomposition full =
+          new EigenDecomposition(d.clone(), Arrays.copyOf(e, Math.max(n - 1, 0)));
       double[] nodes = d.clone();
       double[] w = JacobiEigen.solve(nodes, e.clone());
       double[] ev = full.getRealEigenvalues();
@@ -38,9 +41,9 @@ class JacobiEigenTest {
         ref[k] = new double[] {ev[k], f * f};
         got[k] = new double[] {nodes[k], w[k]};
       }
-      java.util.Comparator<double[]> byValue = java.util.Comparator.comparingDouble(x -> x[0]);
-      java.util.Arrays.sort(ref, byValue);
-      java.util.Arrays.sort(got, byValue);
+      Comparator<double[]> byValue = Comparator.comparingDouble(x -> x[0]);
+      Arrays.sort(ref, byValue);
+      Arrays.sort(got, byValue);
       for (int k = 0; k < n; k++) {
         assertEquals(ref[k][0], got[k][0], 1e-12, "eigenvalue " + k + " of case " + c);
         // Repeated eigenvalues (a zero off-diagonal) leave the split of weight between them free.
@@ -56,7 +59,7 @@ class JacobiEigenTest {
   /** The QL's hypot against Math.hypot: within 2 ulps, and exact at the scaled extremes. */
   @Test
   void hypotMatchesTheLibrary() {
-    java.util.Random r = new java.util.Random(2);
+    Random r = new Random(2);
     for (int i = 0; i < 100_000; i++) {
       double a = r.nextGaussian() * Math.pow(10, r.nextInt(40) - 20);
       double b = r.nextGaussian() * Math.pow(10, r.nextInt(40) - 20);

@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.segfx.testing.Fixtures;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.apache.commons.math3.optim.MaxEval;
 import org.apache.commons.math3.optim.nonlinear.scalar.GoalType;
 import org.apache.commons.math3.optim.univariate.BrentOptimizer;
@@ -82,7 +85,7 @@ class PoolingTest {
    */
   @Test
   void remlConvergesOnRandomGroupsAtAnyScale() {
-    java.util.Random r = new java.util.Random(5);
+    Random r = new Random(5);
     int boundary = 0;
     for (int c = 0; c < 1000; c++) {
       int k = 3 + r.nextInt(40);
@@ -141,26 +144,26 @@ class PoolingTest {
     double[] se = {
       2.56206665818931E-10, 0.34083060921676256, 0.31735793035237875, 0.30903072210279564
     };
-    java.math.MathContext mc = new java.math.MathContext(60);
-    java.math.BigDecimal sw = java.math.BigDecimal.ZERO;
-    java.math.BigDecimal sw2 = java.math.BigDecimal.ZERO;
-    java.math.BigDecimal swy = java.math.BigDecimal.ZERO;
-    java.math.BigDecimal[] w = new java.math.BigDecimal[y.length];
+    MathContext mc = new MathContext(60);
+    BigDecimal sw = BigDecimal.ZERO;
+    BigDecimal sw2 = BigDecimal.ZERO;
+    BigDecimal swy = BigDecimal.ZERO;
+    BigDecimal[] w = new BigDecimal[y.length];
     for (int j = 0; j < y.length; j++) {
-      java.math.BigDecimal s = new java.math.BigDecimal(se[j]);
-      w[j] = java.math.BigDecimal.ONE.divide(s.multiply(s, mc), mc);
+      BigDecimal s = new BigDecimal(se[j]);
+      w[j] = BigDecimal.ONE.divide(s.multiply(s, mc), mc);
       sw = sw.add(w[j], mc);
       sw2 = sw2.add(w[j].multiply(w[j], mc), mc);
-      swy = swy.add(w[j].multiply(new java.math.BigDecimal(y[j]), mc), mc);
+      swy = swy.add(w[j].multiply(new BigDecimal(y[j]), mc), mc);
     }
-    java.math.BigDecimal ybar = swy.divide(sw, mc);
-    java.math.BigDecimal q = java.math.BigDecimal.ZERO;
+    BigDecimal ybar = swy.divide(sw, mc);
+    BigDecimal q = BigDecimal.ZERO;
     for (int j = 0; j < y.length; j++) {
-      java.math.BigDecimal d = new java.math.BigDecimal(y[j]).subtract(ybar, mc);
+      BigDecimal d = new BigDecimal(y[j]).subtract(ybar, mc);
       q = q.add(w[j].multiply(d.multiply(d, mc), mc), mc);
     }
     double exact =
-        q.subtract(java.math.BigDecimal.valueOf(y.length - 1), mc)
+        q.subtract(BigDecimal.valueOf(y.length - 1), mc)
             .divide(sw.subtract(sw2.divide(sw, mc), mc), mc)
             .doubleValue();
     PoolingResult dl = DerSimonianLaird.fit(y, se);
