@@ -1,7 +1,7 @@
 package io.segfx.model;
 
 /** How treatment was assigned ({@code --design}). */
-public enum Design {
+public enum Design implements Coded {
   /** Assignment at random: the arms are exchangeable and their split is checked. */
   RANDOMIZED("randomized"),
   /** Assignment not at random: effects assume no unmeasured confounding. */
@@ -14,6 +14,7 @@ public enum Design {
   }
 
   /** The option value, as the manifest and the output write it. */
+  @Override
   public String code() {
     return code;
   }
@@ -24,13 +25,7 @@ public enum Design {
    * @throws IllegalArgumentException for another name
    */
   public static Design of(String code) {
-    for (Design v : values()) {
-      if (v.code.equals(code)) {
-        return v;
-      }
-    }
-    throw new IllegalArgumentException(
-        "design '" + code + "' is not one of randomized, observational");
+    return Coded.of(Design.class, "design", code);
   }
 
   @Override

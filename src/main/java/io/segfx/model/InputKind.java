@@ -1,7 +1,7 @@
 package io.segfx.model;
 
 /** What one input row is ({@code --input-kind}); {@link #code} is the option value. */
-public enum InputKind {
+public enum InputKind implements Coded {
   /** One row per unit (user): the metric and covariate values. */
   UNITS("units"),
   /** One row per arm (and segment): n and conversions, or n, sum and sum of squares. */
@@ -16,6 +16,7 @@ public enum InputKind {
   }
 
   /** The option value. */
+  @Override
   public String code() {
     return code;
   }
@@ -26,13 +27,7 @@ public enum InputKind {
    * @throws IllegalArgumentException for another name
    */
   public static InputKind of(String code) {
-    for (InputKind k : values()) {
-      if (k.code.equals(code)) {
-        return k;
-      }
-    }
-    throw new IllegalArgumentException(
-        "input kind '" + code + "' is not one of units, counts, estimates");
+    return Coded.of(InputKind.class, "input kind", code);
   }
 
   @Override

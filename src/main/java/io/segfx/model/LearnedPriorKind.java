@@ -1,7 +1,7 @@
 package io.segfx.model;
 
 /** The prior of experiment effects learned across experiments ({@code --learned-prior}). */
-public enum LearnedPriorKind {
+public enum LearnedPriorKind implements Coded {
   /** No learned prior: effects stand as estimated. */
   NONE("none"),
   /** One normal distribution of effects. */
@@ -16,6 +16,7 @@ public enum LearnedPriorKind {
   }
 
   /** The option value, as the manifest and the output write it. */
+  @Override
   public String code() {
     return code;
   }
@@ -26,13 +27,7 @@ public enum LearnedPriorKind {
    * @throws IllegalArgumentException for another name
    */
   public static LearnedPriorKind of(String code) {
-    for (LearnedPriorKind v : values()) {
-      if (v.code.equals(code)) {
-        return v;
-      }
-    }
-    throw new IllegalArgumentException(
-        "learned prior '" + code + "' is not one of none, normal, mixture");
+    return Coded.of(LearnedPriorKind.class, "learned prior", code);
   }
 
   @Override

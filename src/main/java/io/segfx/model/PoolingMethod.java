@@ -4,7 +4,7 @@ package io.segfx.model;
  * How segment estimates are pooled within an experiment ({@code --pooling}); {@link #code} is the
  * option value and what the output tables write.
  */
-public enum PoolingMethod {
+public enum PoolingMethod implements Coded {
   /** Restricted maximum likelihood estimate of tau^2, then plug-in posteriors (empirical Bayes). */
   REML("reml"),
   /** DerSimonian–Laird's method-of-moments estimate of tau^2 (empirical Bayes). */
@@ -21,6 +21,7 @@ public enum PoolingMethod {
   }
 
   /** The option value and table value. */
+  @Override
   public String code() {
     return code;
   }
@@ -36,13 +37,7 @@ public enum PoolingMethod {
    * @throws IllegalArgumentException naming the value and the choices
    */
   public static PoolingMethod of(String code) {
-    for (PoolingMethod m : values()) {
-      if (m.code.equals(code)) {
-        return m;
-      }
-    }
-    throw new IllegalArgumentException(
-        "pooling method '" + code + "' is not one of reml, dl, moments, full");
+    return Coded.of(PoolingMethod.class, "pooling method", code);
   }
 
   @Override

@@ -1,7 +1,7 @@
 package io.segfx.model;
 
 /** The standard errors of segment OLS estimates ({@code --se}). */
-public enum StandardErrors {
+public enum StandardErrors implements Coded {
   /** Homoskedastic errors, from the sufficient statistics alone. */
   CLASSICAL("classical"),
   /** Heteroskedasticity-robust HC1 errors, from one more scan of the unit rows. */
@@ -16,6 +16,7 @@ public enum StandardErrors {
   }
 
   /** The option value, as the manifest and the output write it. */
+  @Override
   public String code() {
     return code;
   }
@@ -31,13 +32,7 @@ public enum StandardErrors {
    * @throws IllegalArgumentException for another name
    */
   public static StandardErrors of(String code) {
-    for (StandardErrors v : values()) {
-      if (v.code.equals(code)) {
-        return v;
-      }
-    }
-    throw new IllegalArgumentException(
-        "standard errors '" + code + "' is not one of classical, hc1, cluster");
+    return Coded.of(StandardErrors.class, "standard errors", code);
   }
 
   @Override

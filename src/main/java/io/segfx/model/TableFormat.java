@@ -3,7 +3,7 @@ package io.segfx.model;
 import java.util.Locale;
 
 /** The format of input and output tables ({@code --input-format}, {@code --output-format}). */
-public enum TableFormat {
+public enum TableFormat implements Coded {
   /** Apache Parquet files. */
   PARQUET("parquet"),
   /** Comma- (or otherwise) separated text with a header line. */
@@ -16,6 +16,7 @@ public enum TableFormat {
   }
 
   /** The option value, as the manifest and the output write it. */
+  @Override
   public String code() {
     return code;
   }
@@ -32,12 +33,7 @@ public enum TableFormat {
    * @throws IllegalArgumentException for another name
    */
   public static TableFormat of(String code) {
-    for (TableFormat v : values()) {
-      if (v.code.equals(code)) {
-        return v;
-      }
-    }
-    throw new IllegalArgumentException("table format '" + code + "' is not one of parquet, csv");
+    return Coded.of(TableFormat.class, "table format", code);
   }
 
   @Override

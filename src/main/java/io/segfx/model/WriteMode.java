@@ -1,7 +1,7 @@
 package io.segfx.model;
 
 /** What a run does when its output folder exists ({@code --mode}). */
-public enum WriteMode {
+public enum WriteMode implements Coded {
   /** Refuse the run, keeping the folder as it is. */
   ERROR("error"),
   /** Replace the folder (only one segfx itself wrote). */
@@ -14,6 +14,7 @@ public enum WriteMode {
   }
 
   /** The option value, as the manifest and the output write it. */
+  @Override
   public String code() {
     return code;
   }
@@ -24,12 +25,7 @@ public enum WriteMode {
    * @throws IllegalArgumentException for another name
    */
   public static WriteMode of(String code) {
-    for (WriteMode v : values()) {
-      if (v.code.equals(code)) {
-        return v;
-      }
-    }
-    throw new IllegalArgumentException("write mode '" + code + "' is not one of error, overwrite");
+    return Coded.of(WriteMode.class, "write mode", code);
   }
 
   @Override
