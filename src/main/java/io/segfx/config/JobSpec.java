@@ -1,6 +1,7 @@
 package io.segfx.config;
 
 import io.segfx.model.Design;
+import io.segfx.model.Guardrail;
 import io.segfx.model.InputKind;
 import io.segfx.model.LearnedPriorKind;
 import io.segfx.model.MetricSpec;
@@ -11,6 +12,7 @@ import io.segfx.model.WriteMode;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -26,6 +28,7 @@ import java.util.TreeMap;
  * @param poolingSpec how it is estimated and pooled
  * @param decisionSpec how decisions are made
  * @param reportSpec where and how the run writes, and where it runs
+ * @param verdictSpec how one verdict per experiment and variant is reached and labelled
  * @param spec the YAML job spec read, or null
  * @param settingSources where each option's value came from: default, spec or flag
  */
@@ -34,6 +37,7 @@ public record JobSpec(
     PoolingSpec poolingSpec,
     DecisionSpec decisionSpec,
     ReportSpec reportSpec,
+    VerdictSpec verdictSpec,
     String spec,
     Map<String, String> settingSources)
     implements Serializable {
@@ -74,7 +78,18 @@ public record JobSpec(
 
   /** Every option of the command, declared once in the spec of its concern. */
   public static final List<OptionDef> OPTIONS =
-      concat(InputSpec.OPTIONS, ReportSpec.OPTIONS, PoolingSpec.OPTIONS, DecisionSpec.OPTIONS);
+      concat(
+          InputSpec.OPTIONS,
+          ReportSpec.OPTIONS,
+          PoolingSpec.OPTIONS,
+          DecisionSpec.OPTIONS,
+          VerdictSpec.OPTIONS);
+
+  /**
+   * The name of the derived metric whose profit decides when values are given for several metrics:
+   * the overall evaluation criterion, sum over metrics of value × metric, per unit.
+   */
+  public static final String OEC = "oec";
 
   /** Validates the settings that span two concerns. */
   public JobSpec {
@@ -94,6 +109,84 @@ public record JobSpec(
     if (inputSpec.inputKind() == InputKind.UNITS) {
       decisionSpec.refuseMissingValues(inputSpec.metricColumns());
     }
+    verdictSpec.refuseUnknownMetrics(inputSpec.metricColumns());
+    if (oecWeights(inputSpec, decisionSpec) != null && inputSpec.metricColumns().contains(OEC)) {
+      throw new UsageException(
+          "--metric "
+              + OEC
+              + " is also the name of the value-weighted sum of the metrics that --value-per-unit"
+              + " derives; rename the column '"
+              + OEC
+              + "'");
+    }
+  }
+
+  /**
+   * The weights of the derived value metric: each valued metric's value per unit, when unit rows
+   * give values to two or more metrics and decision analysis is on; else null.
+   */
+  private static Map<String, Double> oecWeights(InputSpec in, DecisionSpec d) {
+    if (in.inputKind() != InputKind.UNITS || d.users() == null || d.valuePerUnit() == null) {
+      return null;
+    }
+    if (d.valuePerUnit().containsKey(ALL_METRICS)) {
+      return null;
+    }
+    Map<String, Double> w = new LinkedHashMap<>();
+    for (String m : in.metricColumns()) {
+      Double v = d.valuePerUnit().get(m);
+      if (v != null && v != 0) {
+        w.put(m, v);
+      }
+    }
+    return w.size() >= 2 ? w : null;
+  }
+
+  /**
+   * The metric whose profit decides a verdict: {@link #OEC} when values are given for several
+   * metrics of unit rows, else the one valued metric, else the primary metric.
+   */
+  public String valueMetric() {
+    Map<String, Double> w = oecWeights(inputSpec, decisionSpec);
+    if (w != null) {
+      return OEC;
+    }
+    if (decisionSpec.valuePerUnit() != null
+        && !decisionSpec.valuePerUnit().containsKey(ALL_METRICS)) {
+      for (String m : inputSpec.metricColumns()) {
+        Double v = decisionSpec.valuePerUnit().get(m);
+        if (v != null && v != 0) {
+          return m;
+        }
+      }
+    }
+    return primaryMetric();
+  }
+
+  /** The metric whose effect each verdict reports. */
+  public String primaryMetric() {
+    return verdictSpec.primaryMetric(inputSpec.metricColumns());
+  }
+
+  public List<Guardrail> guardrails() {
+    return verdictSpec.guardrails();
+  }
+
+  public double guardrailProb() {
+    return verdictSpec.guardrailProb();
+  }
+
+  public Double unitsPerDay() {
+    return verdictSpec.unitsPerDay();
+  }
+
+  public String currency() {
+    return verdictSpec.currency();
+  }
+
+  /** The unit label of {@code metric}, or null. */
+  public String metricUnit(String metric) {
+    return verdictSpec.metricUnit(metric);
   }
 
   /** Builds and validates a spec from resolved option values ({@link SpecLoader#from}). */
@@ -303,8 +396,17 @@ public record JobSpec(
     return decisionSpec.threshold(metric);
   }
 
+  /**
+   * The metrics with their kinds, then the derived value metric {@link #OEC} where there is one.
+   */
   public List<MetricSpec> metricSpecs() {
-    return inputSpec.metricSpecs();
+    Map<String, Double> w = oecWeights(inputSpec, decisionSpec);
+    if (w == null) {
+      return inputSpec.metricSpecs();
+    }
+    List<MetricSpec> all = new ArrayList<>(inputSpec.metricSpecs());
+    all.add(MetricSpec.derived(OEC, w));
+    return all;
   }
 
   public boolean anyBinary() {
@@ -317,6 +419,9 @@ public record JobSpec(
 
   /** The value of one unit of {@code metric} per user, or null without decision analysis. */
   public Double valueOf(String metric) {
+    if (metric.equals(OEC) && oecWeights(inputSpec, decisionSpec) != null) {
+      return 1.0; // the derived metric is already in money per unit
+    }
     return decisionSpec.valueOf(metric);
   }
 

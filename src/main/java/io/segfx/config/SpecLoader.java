@@ -32,6 +32,7 @@ public final class SpecLoader {
         PoolingSpec.from(v),
         DecisionSpec.from(v),
         ReportSpec.from(v),
+        VerdictSpec.from(v),
         v.string("spec"),
         new TreeMap<>(v.sources()));
   }

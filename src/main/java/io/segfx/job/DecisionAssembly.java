@@ -4,6 +4,7 @@ import io.segfx.config.JobSpec;
 import io.segfx.model.ArmPosterior;
 import io.segfx.model.BiasSensitivity;
 import io.segfx.model.DecisionMetrics;
+import io.segfx.model.ExperimentVerdict;
 import io.segfx.model.GroupKey;
 import io.segfx.model.PosteriorSource;
 import io.segfx.model.PriorSensitivity;
@@ -40,7 +41,8 @@ final class DecisionAssembly {
       List<DecisionMetrics> decisions,
       List<ArmPosterior> arms,
       List<PriorSensitivity> sensitivity,
-      List<BiasSensitivity> bias) {}
+      List<BiasSensitivity> bias,
+      List<ExperimentVerdict> verdicts) {}
 
   static Tables assemble(JobSpec spec, PoolingStage.Result s2, List<ExperimentDraws.Result> draws) {
     SampleRatioCheck srm = new SampleRatioCheck(spec);
@@ -75,7 +77,8 @@ final class DecisionAssembly {
           guarded,
           ConcurrentTasks.result(arms),
           ConcurrentTasks.result(sensitivity),
-          ConcurrentTasks.result(bias));
+          ConcurrentTasks.result(bias),
+          VerdictStage.verdicts(spec, s2.draws(), guarded));
     }
   }
 

@@ -6,6 +6,7 @@ import io.segfx.model.BiasSensitivity;
 import io.segfx.model.DecisionMetrics;
 import io.segfx.model.GroupKey;
 import io.segfx.model.PriorSensitivity;
+import io.segfx.model.RunSummary;
 import io.segfx.model.SegmentEstimate;
 import io.segfx.model.VariantKey;
 import io.segfx.report.DecisionMemo;
@@ -51,6 +52,7 @@ final class ReportStage {
       PoolingStage.Result s2,
       DecisionAssembly.Tables tables,
       Map<VariantKey, String> memos,
+      RunSummary summary,
       String runId,
       long rowsUsed,
       long rowsRejected) {

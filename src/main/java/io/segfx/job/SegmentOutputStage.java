@@ -4,6 +4,7 @@ import io.segfx.config.JobSpec;
 import io.segfx.io.OutputTables;
 import io.segfx.io.RunOutput;
 import io.segfx.model.InputKind;
+import io.segfx.model.RunSummary;
 import io.segfx.model.VariantKey;
 import io.segfx.spark.ColumnQuote;
 import io.segfx.spark.Columns;
@@ -54,6 +55,7 @@ final class SegmentOutputStage {
     ctx.group("segfx-write", "write output tables");
     LearnedPriorStage.Result learned = LearnedPriorStage.run(ctx.spark(), spec, tables.decisions());
     Map<String, Object> counts = new LinkedHashMap<>();
+    RunSummary summary = VerdictStage.summary(tables.verdicts(), learned.effects(), spec);
     try (ConcurrentTasks writes = new ConcurrentTasks(writeThreads(ctx))) {
       Writer w = new Writer(writes, ctx.out(), counts);
       w.segmentTables(spec, tables);
@@ -80,6 +82,7 @@ final class SegmentOutputStage {
                       s2,
                       tables,
                       ConcurrentTasks.result(memos),
+                      summary,
                       ctx.runId(),
                       s1.stats().rowsUsed(),
                       s1.stats().rowsRejected()));

@@ -115,7 +115,9 @@ final class SegmentScanStage {
       case ESTIMATES -> w.addAll(spec.estimateCols());
       case UNITS -> {
         for (MetricSpec m : spec.metricSpecs()) {
-          w.add(m.column());
+          if (!m.isDerived()) {
+            w.add(m.column());
+          }
         }
         w.addAll(spec.covariates());
         w.add(spec.unitCol());

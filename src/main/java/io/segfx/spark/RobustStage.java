@@ -57,7 +57,7 @@ public final class RobustStage {
     JavaSparkContext jsc =
         JavaSparkContext.fromSparkContext(validated.sparkSession().sparkContext());
     Broadcast<Map<String, List<RobustInput>>> fits = jsc.broadcast(byCell);
-    int q = spec.covariates().size() + spec.metrics().size();
+    int q = spec.covariates().size() + spec.metricSpecs().size();
     String control = spec.controlArm();
     int clusterIndex = Columns.FIRST_VALUE + q;
     FaultInjection faults = FaultInjection.of(jsc.getConf());

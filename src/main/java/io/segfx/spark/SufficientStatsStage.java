@@ -85,7 +85,7 @@ public final class SufficientStatsStage {
    */
   public static Result run(Dataset<Row> input, Dataset<Row> validated, JobSpec spec) {
     boolean totals = spec.inputKind() == InputKind.COUNTS;
-    int q = totals ? 1 : spec.covariates().size() + spec.metrics().size();
+    int q = totals ? 1 : spec.covariates().size() + spec.metricSpecs().size();
     FaultInjection faults = FaultInjection.of(validated.sparkSession().sparkContext().getConf());
     FitSettings settings = FitSettings.of(spec);
     boolean[] products = totals ? null : products(spec);

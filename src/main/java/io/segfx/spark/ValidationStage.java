@@ -18,7 +18,9 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -173,7 +175,9 @@ public final class ValidationStage {
       return valueCols;
     }
     for (MetricSpec m : spec.metricSpecs()) {
-      require(names, m.column(), "metric (--metric)");
+      if (!m.isDerived()) {
+        require(names, m.column(), "metric (--metric)");
+      }
     }
     for (String c : spec.covariates()) {
       require(names, c, "covariate (--covariates)");
@@ -238,7 +242,16 @@ public final class ValidationStage {
       JobSpec spec,
       List<Column[]> checks) {
     List<Column> values = new ArrayList<>();
+    Map<String, MetricSpec> derived = derivedMetrics(spec);
     for (String c : valueCols) {
+      if (derived.containsKey(c)) {
+        // The weighted sum of already-checked metric values: its inputs' checks come first, so
+        // only its own magnitude can fail here.
+        Column v = weightedSum(derived.get(c), valueCols, values);
+        values.add(v);
+        checks.add(new Column[] {abs(v).gt(lit(MAX_MAGNITUDE)), lit("out_of_range:" + c)});
+        continue;
+      }
       DataType t = schema.apply(c).dataType();
       Column raw = ColumnQuote.col(c);
       Column v = numeric(raw, t, c);
@@ -256,6 +269,30 @@ public final class ValidationStage {
       }
     }
     return values;
+  }
+
+  /** The derived metrics by name. */
+  private static Map<String, MetricSpec> derivedMetrics(JobSpec spec) {
+    Map<String, MetricSpec> out = new LinkedHashMap<>();
+    for (MetricSpec m : spec.metricSpecs()) {
+      if (m.isDerived()) {
+        out.put(m.column(), m);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Sum over the derived metric's columns of weight × value, in the weights' order: a function of
+   * the row alone, so it is the same under any partitioning.
+   */
+  private static Column weightedSum(MetricSpec d, List<String> valueCols, List<Column> values) {
+    Column sum = null;
+    for (Map.Entry<String, Double> w : d.weights().entrySet()) {
+      Column term = values.get(valueCols.indexOf(w.getKey())).multiply(lit(w.getValue()));
+      sum = sum == null ? term : sum.plus(term);
+    }
+    return sum;
   }
 
   /** The columns of an aggregated input: n and conversions (binary) or n, sum, sum_sq. */

@@ -25,6 +25,9 @@ import org.junit.jupiter.api.Test;
  * command line would refuse; the defaults config declares for the kernels are the kernels' own.
  */
 class ConcernSpecsTest {
+  private static final VerdictSpec VERDICT_DEFAULTS =
+      new VerdictSpec(null, List.of(), VerdictSpec.GUARDRAIL_PROB_DEFAULT, null, null, Map.of());
+
   private static JobSpec spec(String... args) {
     return SpecLoader.segmentEffects(args);
   }
@@ -149,11 +152,20 @@ class ConcernSpecsTest {
     UsageException e =
         assertThrows(
             UsageException.class,
-            () -> new JobSpec(input(List.of("y"), null), ok, typo, report, null, Map.of()));
+            () ->
+                new JobSpec(
+                    input(List.of("y"), null), ok, typo, report, VERDICT_DEFAULTS, null, Map.of()));
     assertEquals(
         "--threshold names metric 'yy', which is not a --metric (metrics: y)", e.getMessage());
     JobSpec s =
-        new JobSpec(input(List.of("y"), null), ok, decision(0.95, null), report, null, Map.of());
+        new JobSpec(
+            input(List.of("y"), null),
+            ok,
+            decision(0.95, null),
+            report,
+            VERDICT_DEFAULTS,
+            null,
+            Map.of());
     assertEquals("experiment_id", s.experimentCol());
     assertEquals(1000, s.draws());
     assertEquals("out", s.output());
@@ -185,7 +197,8 @@ class ConcernSpecsTest {
         InputSpec.OPTIONS.size()
             + PoolingSpec.OPTIONS.size()
             + DecisionSpec.OPTIONS.size()
-            + ReportSpec.OPTIONS.size(),
+            + ReportSpec.OPTIONS.size()
+            + VerdictSpec.OPTIONS.size(),
         JobSpec.OPTIONS.size());
   }
 
