@@ -18,12 +18,13 @@ package io.segfx.stats;
  * normal control level puts p or more of its mass below 0 (mb/sb &lt;= |Φ⁻¹(p)|) the ratio has no
  * such quantile and the result is NaN, as it is without a control level (mb NaN).
  *
- * <p>The root: the start is the delta-method normal approximation {@code r0 + Φ⁻¹(p) s_r}, with
- * {@code r0 = E[X] / mb} and {@code s_r = sqrt(sd(X)² + r0² sb²) / mb} (Stuart &amp; Ord, Kendall's
- * Advanced Theory of Statistics vol. 1, 10.5–10.6); a bracket is found by doubling steps of s_r
- * from it, and Newton's iteration on F with F' in closed form is kept inside the bracket, bisecting
- * where a step would leave it (rtsafe, Press et al., Numerical Recipes 3rd ed., section 9.4). It
- * stops at a step below 1e-13 of max(|q|, s_r); F itself is accurate to about 2e-16 absolute.
+ * <p>The root: Newton's iteration on F, with F' in closed form, from the delta-method normal
+ * approximation {@code r0 + Φ⁻¹(p) s_r}, {@code r0 = E[X] / mb}, {@code s_r = sqrt(sd(X)² + r0²
+ * sb²) / mb} (Stuart &amp; Ord, Kendall's Advanced Theory of Statistics vol. 1, 10.5–10.6). Each
+ * iterate closes a bracket by the sign of F - p; a step that would leave the bracket bisects it, or
+ * while it is open on one side steps out by doubling multiples of s_r (rtsafe, Press et al.,
+ * Numerical Recipes 3rd ed., section 9.4). It stops at a step below 1e-13 of max(|q|, s_r); F
+ * itself is accurate to about 2e-16 absolute.
  */
 public final class RelativeEffects {
   private static final int MAX_ITERATIONS = 200;
@@ -75,54 +76,12 @@ public final class RelativeEffects {
     }
     double vb = sb * sb;
     double[] g = new double[2];
-    double start = r0 + zp * spread;
-    x.belowRatio(start, mb, vb, g);
-    if (g[0] == p) {
-      return start;
-    }
-    // The bracket: from the start, steps of s_r doubling away from it until F crosses p.
-    boolean down = g[0] > p;
-    double lo = start;
-    double hi = start;
+    // The bracket [lo, hi] starts unbounded and closes on each iterate by the sign of F(q) - p,
+    // which is single-signed on each side of the root where the quantile exists.
+    double lo = Double.NEGATIVE_INFINITY;
+    double hi = Double.POSITIVE_INFINITY;
+    double q = r0 + zp * spread;
     double step = spread;
-    for (int i = 0; ; i++) {
-      if (i == MAX_ITERATIONS) {
-        return Double.NaN;
-      }
-      if (down) {
-        hi = lo;
-        lo -= step;
-        x.belowRatio(lo, mb, vb, g);
-      } else {
-        lo = hi;
-        hi += step;
-        x.belowRatio(hi, mb, vb, g);
-      }
-      step *= 2;
-      if (down ? g[0] <= p : g[0] >= p) {
-        break;
-      }
-    }
-    return solve(x, mb, vb, p, start, lo, hi, spread, g);
-  }
-
-  /** The p-quantile of {@code X / B} for X ~ N(m, s²) and B ~ N(mb, sb²). */
-  public static double quantile(double m, double s, double mb, double sb, double p) {
-    return quantile(
-        new NormalMixture(new double[] {1}, new double[] {m}, new double[] {s}), mb, sb, p);
-  }
-
-  /** Safeguarded Newton on F(q) = p inside [lo, hi], from {@code q}. */
-  private static double solve(
-      NormalMixture x,
-      double mb,
-      double vb,
-      double p,
-      double q,
-      double lo,
-      double hi,
-      double spread,
-      double[] g) {
     for (int i = 0; i < MAX_ITERATIONS; i++) {
       x.belowRatio(q, mb, vb, g);
       double f = g[0] - p;
@@ -130,13 +89,23 @@ public final class RelativeEffects {
         return q;
       }
       if (f < 0) {
-        lo = Math.max(lo, q);
+        lo = q;
       } else {
-        hi = Math.min(hi, q);
+        hi = q;
       }
       double next = q - f / g[1];
       if (!(next > lo && next < hi)) {
-        next = 0.5 * (lo + hi);
+        // Outside the bracket (or a flat or falling F): bisect a closed bracket, else step out
+        // from its finite end by doubling multiples of s_r.
+        if (Double.isInfinite(lo)) {
+          next = hi - step;
+          step *= 2;
+        } else if (Double.isInfinite(hi)) {
+          next = lo + step;
+          step *= 2;
+        } else {
+          next = 0.5 * (lo + hi);
+        }
       }
       double tol = 1e-13 * Math.max(Math.abs(next), spread);
       if (Math.abs(next - q) <= tol || hi - lo <= tol) {
@@ -144,7 +113,13 @@ public final class RelativeEffects {
       }
       q = next;
     }
-    return q;
+    return Double.NaN;
+  }
+
+  /** The p-quantile of {@code X / B} for X ~ N(m, s²) and B ~ N(mb, sb²). */
+  public static double quantile(double m, double s, double mb, double sb, double p) {
+    return quantile(
+        new NormalMixture(new double[] {1}, new double[] {m}, new double[] {s}), mb, sb, p);
   }
 
   /**
