@@ -40,14 +40,21 @@ class RelativeEffectsTest {
   }
 
   /**
-   * One normal: the root-found quantiles are Fieller's bounds to 1e-12 relative (both are exact
-   * solutions of one equation; the tolerance is the root finder's stop, 1e-13 of the scale, with
-   * room for the rounding of the quadratic's terms).
+   * One normal: the root-found quantiles are Fieller's bounds to 1e-12 relative, near the limit
+   * where the upper bound runs off to infinity too (both are exact solutions of one equation; the
+   * tolerance is the root finder's stop, 1e-13 of the scale, with room for the rounding of the
+   * quadratic's terms).
    */
   @Test
   void oneNormalGivesFiellersBounds() {
     double[][] cases = {
-      {0.5, 0.3, 1, 0.2}, {-2, 1, 10, 1}, {0.01, 0.004, 0.12, 0.005}, {3, 0.1, 2, 0.5}, {0, 1, 5, 0}
+      {0.5, 0.3, 1, 0.2},
+      {-2, 1, 10, 1},
+      {0.01, 0.004, 0.12, 0.005},
+      {3, 0.1, 2, 0.5},
+      {0, 1, 5, 0},
+      // mb/sb = 2, just above 1.96: the upper bound is far out (about 50 sd of the delta method).
+      {1, 0.5, 1, 0.5}
     };
     double z = FastQuantiles.normal(0.975);
     for (double[] c : cases) {
