@@ -249,7 +249,9 @@ public final class SegfxMain {
     }
     // Kryo unless the user chose a serializer: stage 1 shuffles one exact-sums record per cell and
     // partition and returns every segment estimate to the driver, which Java serialization makes
-    // a large share of stage 1 (docs/performance.md).
+    // a large share of stage 1 (docs/performance.md). Cluster runs get it here too: scripts/segfx
+    // passes no properties file, so a serializer set in the cluster's spark-defaults.conf or with
+    // --conf reaches this SparkConf and wins.
     if (!conf.contains("spark.serializer")) {
       b.config("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
     }

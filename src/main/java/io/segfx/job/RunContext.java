@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +21,7 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
+import scala.Tuple2;
 
 /**
  * What one run of either job shares: its id and start time, input resolution and format detection,
@@ -149,16 +151,27 @@ public final class RunContext implements AutoCloseable {
   }
 
   /**
-   * Adds the fields that close every manifest (versions, start and finish time) and publishes the
-   * output with it.
+   * Adds the fields that close every manifest (start and finish time, the Spark settings in force)
+   * and publishes the output with it.
    */
   public Map<String, Object> publish(RunManifest manifest) {
     manifest.put("started_at", started.toString());
     manifest.put("finished_at", Instant.now().toString());
+    manifest.put("spark_serializer", spark.sparkContext().env().serializer().getClass().getName());
+    manifest.put("spark_conf_keys", sparkConfKeys());
     Map<String, Object> fields = manifest.toMap();
     out.publish(fields);
     published = true;
     return fields;
+  }
+
+  /**
+   * The keys of the driver's Spark settings, sorted: which of the cluster's defaults, submit
+   * options and segfx's own settings the run had. Values are left out, as they may hold
+   * credentials.
+   */
+  private List<String> sparkConfKeys() {
+    return Arrays.stream(spark.sparkContext().getConf().getAll()).map(Tuple2::_1).sorted().toList();
   }
 
   /** Removes the staging folder unless the run was published, and clears the job group. */
