@@ -130,7 +130,7 @@ class SegfxMainProcessTest {
         all.append(t).append('\n').append(csv);
       }
       outs.add(all.toString());
-      assertTrue(Files.readString(log).contains("recommendation"), "prints the decision table");
+      assertTrue(Files.readString(log).contains("units_to_decide"), "prints the verdict table");
     }
     assertEquals(outs.get(0), outs.get(1));
     assertEquals(outs.get(0), outs.get(2));
