@@ -98,7 +98,8 @@ import scala.collection.Seq;
  *       {@code *_seconds} value becomes {@code <SECONDS>} ({@link #SECONDS_NUMBER}), and a {@code
  *       *_seconds} map keeps its keys, sorted, because {@code write_seconds} lists the write tasks
  *       in completion order ({@link #SECONDS_MAP}); {@code versions.java} becomes {@code
- *       <JAVA_VERSION>}, being the JVM's and not segfx's ({@link #JAVA_VERSION});
+ *       <JAVA_VERSION>}, being the JVM's and not segfx's ({@link #JAVA_VERSION}); the list {@code
+ *       spark_conf_keys} becomes {@code <KEYS>} ({@link #SPARK_CONF_KEYS});
  *   <li>in HTML pages only: each inline {@code <svg>} element becomes {@code <svg sha256="..."
  *       chars="N"/>} ({@link #SVG}), which keeps the chart bit for bit by its hash and the page
  *       readable and small. JFreeChart measures text with the font that Java's {@code SansSerif}
@@ -145,6 +146,12 @@ class GoldenOutputTest extends SharedSparkSession {
   /** One entry of such a map. */
   private static final Pattern SECONDS_ENTRY =
       Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\" : (?:-?[0-9][0-9.Ee+-]*|null)");
+
+  /**
+   * The driver's Spark setting keys: they depend on the environment by design (a cluster's
+   * defaults, the settings of whichever test made the shared session), so they are not compared.
+   */
+  static final Pattern SPARK_CONF_KEYS = Pattern.compile("(\"spark_conf_keys\" : )\\[[^\\]]*\\]");
 
   /** The JVM's version in the manifest's {@code versions} map. */
   static final Pattern JAVA_VERSION =
@@ -616,6 +623,7 @@ class GoldenOutputTest extends SharedSparkSession {
     if (rel.equals("manifest.json")) {
       s = TIME_FIELD.matcher(s).replaceAll("$1\"<TIME>\"");
       s = JAVA_VERSION.matcher(s).replaceAll("$1\"<JAVA_VERSION>\"");
+      s = SPARK_CONF_KEYS.matcher(s).replaceAll("$1\"<KEYS>\"");
       s = SECONDS_NUMBER.matcher(s).replaceAll("$1<SECONDS>");
       s =
           SECONDS_MAP
