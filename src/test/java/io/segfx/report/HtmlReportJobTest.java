@@ -37,8 +37,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HtmlReportJobTest extends SharedSparkSession {
   private static final String EVIL = "<script>alert(1)</script>";
+
+  /** A verdict row of the index: the verdict cell, then the experiment's link. */
   private static final Pattern INDEX_ROW =
-      Pattern.compile("<tr><td class=\"l\"><a href=\"experiments/([^\"]+)\">([^<]*)</a>");
+      Pattern.compile(
+          "<tr class=\"verdict\"><td class=\"l[^\"]*\">[^<]*</td><td class=\"l\"><a"
+              + " href=\"experiments/([^\"]+)\">([^<]*)</a>");
 
   @TempDir static Path tmp;
   private static Path run;
@@ -110,8 +114,12 @@ class HtmlReportJobTest extends SharedSparkSession {
         .append('\n');
   }
 
+  /**
+   * Index rows are the verdict table's pairs in its order (experiment, then variant; one variant
+   * here); charts go to the top 2 by expected profit and the flagged experiment.
+   */
   @Test
-  void indexIsOrderedByProfitAndChartsTheTopAndTheFlagged() throws Exception {
+  void indexFollowsTheVerdictTableAndChartsTheTopAndTheFlagged() throws Exception {
     Path out = run();
     List<Row> decisions =
         new ArrayList<>(
@@ -128,6 +136,9 @@ class HtmlReportJobTest extends SharedSparkSession {
     Set<String> expectedCharted = new LinkedHashSet<>();
     for (Row r : decisions) {
       expectedOrder.add(r.getAs("experiment_id"));
+    }
+    expectedOrder.sort(Comparator.naturalOrder());
+    for (Row r : decisions) {
       if (expectedCharted.size() < 2) {
         expectedCharted.add(r.getAs("experiment_id"));
       }
@@ -151,7 +162,7 @@ class HtmlReportJobTest extends SharedSparkSession {
       order.add(id);
       pageOf.put(id, m.group(1));
     }
-    assertEquals(expectedOrder, order, "index rows ordered by expected profit");
+    assertEquals(expectedOrder, order, "one index row per pair, in the verdict table's order");
 
     Set<String> charted = new TreeSet<>();
     for (Map.Entry<String, String> e : pageOf.entrySet()) {

@@ -1,0 +1,188 @@
+package io.segfx.report;
+
+import io.segfx.model.ExperimentVerdict;
+import io.segfx.model.GuardrailStatus;
+import io.segfx.model.Verdict;
+import java.util.Locale;
+
+/**
+ * A verdict in plain words, shared by the memo's TL;DR and the report's verdict banner so both say
+ * the same thing: the verdict's name, why (the deciding number as a chance in %, money with its
+ * currency), and what happens next. The deciding numbers are those the verdict's {@code reason}
+ * names, read from the same row.
+ */
+public final class VerdictWords {
+  private VerdictWords() {}
+
+  /**
+   * What a verdict's explanation needs besides the row.
+   *
+   * @param labels currency and metric units
+   * @param launchProbability the launch bar c: launch at P(profit &gt; 0) &ge; c, stop at &le; 1 −
+   *     c
+   * @param guardrailProb the probability at which a guardrail counts as broken
+   * @param srm true when the experiment failed the sample-ratio check
+   * @param warning the design's confounding warning, or null
+   */
+  public record Context(
+      Labels labels, double launchProbability, double guardrailProb, boolean srm, String warning) {}
+
+  /** A verdict as words: {@code collect_more_data} is "collect more data". */
+  public static String name(Verdict v) {
+    return v.code().replace('_', ' ');
+  }
+
+  /** A recommendation code as words: {@code investigate_srm} is "investigate srm". */
+  public static String name(String code) {
+    return code == null ? "" : code.replace('_', ' ');
+  }
+
+  /**
+   * A fraction as a signed percentage, {@code +3.2%}: one decimal, two below 1%; {@code n/a} for
+   * NaN.
+   */
+  public static String percent(double fraction) {
+    if (Double.isNaN(fraction)) {
+      return "n/a";
+    }
+    double pct = 100 * fraction;
+    String digits =
+        Math.abs(pct) >= 1000
+            ? String.format(Locale.ROOT, "%,.0f", pct)
+            : DecisionMemo.fixed(pct, Math.abs(pct) < 1 ? 2 : 1);
+    return (fraction > 0 ? "+" : "") + digits + "%";
+  }
+
+  /** A relative interval, {@code [-1.0%, +7.5%]}. */
+  public static String percentInterval(double lo, double hi) {
+    return "[" + percent(lo) + ", " + percent(hi) + "]";
+  }
+
+  /**
+   * A probability as a chance, {@code 97%}: to one decimal with a trailing {@code .0} dropped;
+   * "less than 0.1%" and "more than 99.9%" instead of a rounded 0% or 100% that the data do not
+   * support.
+   */
+  public static String chance(double p) {
+    if (Double.isNaN(p)) {
+      return "n/a";
+    }
+    if (p > 0 && p < 0.0005) {
+      return "less than 0.1%";
+    }
+    if (p < 1 && p > 0.9995) {
+      return "more than 99.9%";
+    }
+    String s = DecisionMemo.fixed(100 * p, 1);
+    return (s.endsWith(".0") ? s.substring(0, s.length() - 2) : s) + "%";
+  }
+
+  /** Why the verdict, in one plain sentence naming the deciding number. */
+  public static String why(ExperimentVerdict v, Context ctx) {
+    Labels l = ctx.labels();
+    double p = v.probProfitPositive();
+    boolean money = !Double.isNaN(p);
+    // Without decision analysis the rule reads the primary effect instead of profit.
+    double prob = money ? p : v.probEffectPositive();
+    String gain =
+        money
+            ? "launching makes money (expected profit " + l.money(v.expectedProfit()) + ")"
+            : v.primaryMetric()
+                + " improves (relative effect "
+                + percent(v.relativeEffectMean())
+                + ")";
+    return switch (v.verdict()) {
+      case LAUNCH -> "A " + chance(prob) + " chance that " + gain + guardrails(v) + ".";
+      case DO_NOT_LAUNCH ->
+          "A "
+              + chance(1 - prob)
+              + (money
+                  ? " chance that launching loses money (expected profit "
+                      + l.money(v.expectedProfit())
+                      + ")."
+                  : " chance that " + v.primaryMetric() + " does not improve.");
+      case COLLECT_MORE_DATA ->
+          "Only a "
+              + chance(prob)
+              + " chance that "
+              + gain
+              + ": too unsure to launch (that needs "
+              + chance(ctx.launchProbability())
+              + ") or to stop (that needs "
+              + chance(1 - ctx.launchProbability())
+              + " or less).";
+      case INVESTIGATE -> investigate(v, ctx);
+    };
+  }
+
+  private static String guardrails(ExperimentVerdict v) {
+    return switch (v.guardrailStatus()) {
+      case OK -> ", and every guardrail holds";
+      case NONE -> "; no guardrail was set";
+      case UNCERTAIN -> ", though a guardrail is neither clearly held nor broken";
+      case VIOLATED -> ", though " + String.join(", ", v.guardrailsViolated()) + " is broken";
+    };
+  }
+
+  private static String investigate(ExperimentVerdict v, Context ctx) {
+    if (v.guardrailStatus() == GuardrailStatus.VIOLATED && !v.guardrailsViolated().isEmpty()) {
+      boolean one = v.guardrailsViolated().size() == 1;
+      return (one ? "The guardrail " : "The guardrails ")
+          + String.join(", ", v.guardrailsViolated())
+          + (one ? " is" : " are")
+          + " broken with at least a "
+          + chance(ctx.guardrailProb())
+          + " chance, whatever the profit (P(profit > 0) is "
+          + chance(v.probProfitPositive())
+          + ").";
+    }
+    if (ctx.srm()) {
+      return "The arms' sizes do not match the planned split (the sample-ratio check failed), so"
+          + " no effect from this experiment can be trusted yet.";
+    }
+    if (ctx.warning() != null) {
+      return "The data are observational and may be confounded: " + ctx.warning() + ".";
+    }
+    return v.reason();
+  }
+
+  /** What happens next: for {@code collect_more_data}, how many more units (and days) to decide. */
+  public static String next(ExperimentVerdict v) {
+    return switch (v.verdict()) {
+      case LAUNCH ->
+          "Launch variant "
+              + v.variant()
+              + " to all eligible units, and keep watching "
+              + v.primaryMetric()
+              + " after launch.";
+      case DO_NOT_LAUNCH -> "Stop the experiment and keep the control experience.";
+      case COLLECT_MORE_DATA -> moreData(v);
+      case INVESTIGATE -> "Do not launch; find and fix the cause, then rerun the analysis.";
+    };
+  }
+
+  private static String moreData(ExperimentVerdict v) {
+    double units = v.unitsToDecide();
+    if (!(units > 0) || Double.isInfinite(units)) {
+      return "Keep the experiment running; the data cannot yet tell how much longer it needs.";
+    }
+    StringBuilder b =
+        new StringBuilder("Keep the experiment running for about ")
+            .append(String.format(Locale.ROOT, "%,d", (long) Math.ceil(units)))
+            .append(" more units per arm");
+    double days = v.daysToDecide();
+    if (!Double.isNaN(days) && !Double.isInfinite(days)) {
+      b.append(" (about ").append(days(days)).append(" at the current traffic)");
+    }
+    return b.append(", after which the rule is expected to decide.").toString();
+  }
+
+  /** Days as a reader counts them: one decimal below ten, whole days above. */
+  static String days(double d) {
+    if (d < 10) {
+      String s = DecisionMemo.fixed(Math.max(d, 0.1), 1);
+      return s + (s.equals("1.0") ? " day" : " days");
+    }
+    return String.format(Locale.ROOT, "%,.0f", Math.ceil(d)) + " days";
+  }
+}
