@@ -132,9 +132,12 @@ public final class VerdictWords {
           + (one ? " is" : " are")
           + " broken with at least a "
           + chance(ctx.guardrailProb())
-          + " chance, whatever the profit (P(profit > 0) is "
-          + chance(v.probProfitPositive())
-          + ").";
+          + " chance"
+          + (Double.isNaN(v.probProfitPositive())
+              ? "."
+              : ", though launching has a "
+                  + chance(v.probProfitPositive())
+                  + " chance of making money.");
     }
     if (ctx.srm()) {
       return "The arms' sizes do not match the planned split (the sample-ratio check failed), so"

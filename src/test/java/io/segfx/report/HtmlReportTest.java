@@ -216,4 +216,27 @@ class HtmlReportTest {
                 + " class=\"investigate\">1 investigate</span>."),
         "verdict counts above the table");
   }
+
+  /**
+   * The run summary above the table: one launch with P(effect &gt; 0) = 0.9 expects 1 − 0.9 = 0.10
+   * wrong launches with sd sqrt(0.1 × 0.9) = 0.30 (worked by hand); the learned-prior figure shows
+   * only where it is not NaN.
+   */
+  @Test
+  void runSummaryShowsWrongLaunchesAndTheLearnedFigure() {
+    ExperimentVerdict launch =
+        VerdictFixtures.verdict("e", "1", Verdict.LAUNCH, VerdictFixtures.reason(Verdict.LAUNCH));
+    String plain =
+        HtmlReport.index(RUN, RunSummary.of(List.of(launch), null), Labels.NONE, List.of());
+    assertTrue(
+        plain.contains("Expected number of wrong launches: <b>0.10 &plusmn; 0.30</b> of 1"), plain);
+    assertFalse(plain.contains("learned"), "no learned prior ran");
+    String learned =
+        HtmlReport.index(
+            RUN, RunSummary.of(List.of(launch), new double[] {0.96}), Labels.NONE, List.of());
+    assertTrue(
+        learned.contains("under the prior learned across experiments: <b>0.04</b>"), learned);
+    String none = HtmlReport.index(RUN, RunSummary.of(List.of(), null), Labels.NONE, List.of());
+    assertTrue(none.contains("The run made no verdicts."), none);
+  }
 }
