@@ -101,7 +101,7 @@ final class Commands {
     SparkSession spark = SegfxMain.session(JobSpec.COMMAND, spec.master());
     SegmentEffectsJob.Outcome o = SegmentEffectsJob.run(spark, spec);
     out.println("segfx: wrote " + o.output());
-    out.print(SegfxMain.decisionTable(o.decisions()));
+    out.print(SegfxMain.console(o));
   }
 
   private static void generate(OptionValues v, PrintStream out) {
@@ -140,6 +140,6 @@ final class Commands {
         JobSpec.from(OptionValues.resolve(JobSpec.COMMAND, JobSpec.OPTIONS, run, SpecReader::read));
     SegmentEffectsJob.Outcome o = SegmentEffectsJob.run(spark, spec);
     out.println("segfx: wrote " + o.output());
-    out.print(SegfxMain.decisionTable(o.decisions()));
+    out.print(SegfxMain.console(o));
   }
 }

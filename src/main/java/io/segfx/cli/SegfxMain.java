@@ -6,7 +6,9 @@ import io.segfx.config.SpecReader;
 import io.segfx.config.UsageException;
 import io.segfx.io.SafeText;
 import io.segfx.job.RunContext;
+import io.segfx.job.SegmentEffectsJob;
 import io.segfx.model.DecisionMetrics;
+import io.segfx.model.ExperimentVerdict;
 import io.segfx.spark.SegfxKryoRegistrator;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -272,6 +274,61 @@ public final class SegfxMain {
       Pattern.compile(
           "local|local\\[(\\*|[1-9][0-9]*)(,[0-9]+)?]|local-cluster\\[[0-9]+, *[0-9]+, *[0-9]+]"
               + "|spark://[^\\s]+|yarn|k8s://[^\\s]+|mesos://[^\\s]+");
+
+  /**
+   * What {@code segment-effects} prints after a run: the verdict table, one row per experiment and
+   * variant, and where the per-metric rows are.
+   */
+  public static String console(SegmentEffectsJob.Outcome o) {
+    return verdictTable(o.verdicts())
+        + "per-metric rows: "
+        + o.output()
+        + "/experiment_decisions ("
+        + o.decisions().size()
+        + " rows); reasons and guardrails: "
+        + o.output()
+        + "/experiment_verdicts\n";
+  }
+
+  /** A fixed-width text rendering of the verdict table. */
+  public static String verdictTable(List<ExperimentVerdict> verdicts) {
+    StringBuilder b = new StringBuilder();
+    String head = "%-14s %-7s %-17s %-10s %9s %21s %8s %14s %9s %-10s %s%n";
+    b.append(
+        String.format(
+            Locale.ROOT,
+            head,
+            "experiment_id",
+            "variant",
+            "verdict",
+            "primary",
+            "effect",
+            "95% interval",
+            "relative",
+            "E[profit]",
+            "P(prof>0)",
+            "guardrails",
+            "units_to_decide"));
+    for (ExperimentVerdict v : verdicts) {
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "%-14s %-7s %-17s %-10s %9.4f [%9.4f, %9.4f] %7.1f%% %14.2f %9.3f %-10s %s%n",
+              SafeText.clean(v.experimentId()),
+              SafeText.clean(v.variant()),
+              v.verdict().code(),
+              SafeText.clean(v.primaryMetric()),
+              v.effectMean(),
+              v.effectQ025(),
+              v.effectQ975(),
+              100 * v.relativeEffectMean(),
+              v.expectedProfit(),
+              v.probProfitPositive(),
+              v.guardrailStatus().code(),
+              Double.isFinite(v.unitsToDecide()) ? String.valueOf((long) v.unitsToDecide()) : "-"));
+    }
+    return b.toString();
+  }
 
   /** A fixed-width text rendering of the decision table. */
   public static String decisionTable(List<DecisionMetrics> decisions) {

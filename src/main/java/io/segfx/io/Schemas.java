@@ -182,6 +182,7 @@ public final class Schemas {
         DecisionSchemas.PRIOR_SENSITIVITY,
         EXPERIMENT_POOLING,
         DecisionSchemas.EXPERIMENT_DECISIONS,
+        VerdictSchemas.EXPERIMENT_VERDICTS,
         DecisionSchemas.BIAS_SENSITIVITY,
         DecisionSchemas.LEARNED_PRIOR,
         DecisionSchemas.LEARNED_PRIOR_EFFECTS,

@@ -78,7 +78,7 @@ final class DecisionAssembly {
           ConcurrentTasks.result(arms),
           ConcurrentTasks.result(sensitivity),
           ConcurrentTasks.result(bias),
-          VerdictStage.verdicts(spec, s2.draws(), guarded));
+          VerdictStage.verdicts(spec, s2.draws(), guarded, estimates));
     }
   }
 

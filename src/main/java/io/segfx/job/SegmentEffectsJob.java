@@ -2,6 +2,8 @@ package io.segfx.job;
 
 import io.segfx.config.JobSpec;
 import io.segfx.model.DecisionMetrics;
+import io.segfx.model.ExperimentVerdict;
+import io.segfx.model.RunSummary;
 import io.segfx.report.HtmlReport;
 import io.segfx.spark.DrawStage;
 import io.segfx.stats.DecisionRule;
@@ -30,10 +32,14 @@ public final class SegmentEffectsJob {
    *
    * @param output the published output folder
    * @param decisions the experiment-level decisions
+   * @param verdicts one verdict per experiment and variant
    * @param manifest the manifest written
    */
   public record Outcome(
-      String output, List<DecisionMetrics> decisions, Map<String, Object> manifest) {}
+      String output,
+      List<DecisionMetrics> decisions,
+      List<ExperimentVerdict> verdicts,
+      Map<String, Object> manifest) {}
 
   /** Runs the job and publishes its output. */
   public static Outcome run(SparkSession spark, JobSpec spec) {
@@ -59,7 +65,7 @@ public final class SegmentEffectsJob {
       ctx.record("write", tw);
       Map<String, Object> manifest = ctx.publish(manifest(ctx, spec, s1, s2, written));
       LOG.info("published {} in {} s", ctx.out().target(), RunContext.seconds(t0));
-      return new Outcome(ctx.out().target(), tables.decisions(), manifest);
+      return new Outcome(ctx.out().target(), tables.decisions(), tables.verdicts(), manifest);
     }
   }
 
@@ -101,6 +107,22 @@ public final class SegmentEffectsJob {
     return tables;
   }
 
+  /** The manifest's {@code run_summary}: verdict counts and the expected wrong launches. */
+  private static Map<String, Object> runSummary(JobSpec spec, RunSummary s) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("primary_metric", spec.primaryMetric());
+    m.put("value_metric", spec.valueMetric());
+    Map<String, Object> counts = new LinkedHashMap<>();
+    s.verdictCounts().forEach((v, n) -> counts.put(v.code(), n));
+    m.put("verdicts", counts);
+    m.put("expected_wrong_launches", s.expectedWrongLaunches());
+    m.put("wrong_launches_sd", s.wrongLaunchesSd());
+    m.put(
+        "expected_wrong_launches_learned_prior",
+        Double.isNaN(s.expectedWrongLaunchesLearned()) ? null : s.expectedWrongLaunchesLearned());
+    return m;
+  }
+
   /** The manifest: row accounting, the input, settings, table sizes, report and timings. */
   private static RunManifest manifest(
       RunContext ctx,
@@ -117,7 +139,8 @@ public final class SegmentEffectsJob {
             .put("seed", spec.seed())
             .put("versions", ctx.versions())
             .put("spark_master", ctx.spark().sparkContext().master())
-            .put("tables", written.tables());
+            .put("tables", written.tables())
+            .put("run_summary", runSummary(spec, written.summary()));
     if (written.learned().history() != null) {
       m.put("prior_history", written.learned().history());
     }

@@ -3,6 +3,7 @@ package io.segfx.job;
 import io.segfx.config.JobSpec;
 import io.segfx.io.OutputTables;
 import io.segfx.io.RunOutput;
+import io.segfx.io.VerdictSchemas;
 import io.segfx.model.InputKind;
 import io.segfx.model.RunSummary;
 import io.segfx.model.VariantKey;
@@ -38,13 +39,15 @@ final class SegmentOutputStage {
    * @param memos memo path per group
    * @param report the report's page and chart counts
    * @param writeSeconds seconds per table
+   * @param summary the run's verdict counts and expected wrong launches
    */
   record Result(
       LearnedPriorStage.Result learned,
       Map<String, Object> tables,
       Map<VariantKey, String> memos,
       ReportStage.Result report,
-      Map<String, Double> writeSeconds) {}
+      Map<String, Double> writeSeconds,
+      RunSummary summary) {}
 
   static Result write(
       RunContext ctx,
@@ -93,7 +96,12 @@ final class SegmentOutputStage {
       ctx.record("memos", seconds.remove("memos"));
       ctx.record("report", seconds.remove("report"));
       return new Result(
-          learned, counts, ConcurrentTasks.result(memos), ConcurrentTasks.result(report), seconds);
+          learned,
+          counts,
+          ConcurrentTasks.result(memos),
+          ConcurrentTasks.result(report),
+          seconds,
+          summary);
     }
   }
 
@@ -138,6 +146,11 @@ final class SegmentOutputStage {
           OutputTables.EXPERIMENT_DECISIONS_SCHEMA,
           t.decisions().size(),
           () -> OutputTables.experimentDecisions(t.decisions(), spec.confoundingWarning()));
+      table(
+          VerdictSchemas.EXPERIMENT_VERDICTS.name(),
+          VerdictSchemas.EXPERIMENT_VERDICTS.structType(),
+          t.verdicts().size(),
+          () -> VerdictSchemas.rows(t.verdicts()));
       optional(
           OutputTables.ARM_POSTERIORS,
           OutputTables.ARM_POSTERIORS_SCHEMA,

@@ -49,11 +49,12 @@ public record RunSummary(
       ExperimentVerdict v = verdicts.get(i);
       counts.merge(v.verdict(), 1L, Long::sum);
       if (v.verdict() == Verdict.LAUNCH) {
-        double p = 1 - v.probEffectPositive();
+        // Clamped: a probability summed from draws or series may stray past 1 by rounding.
+        double p = Math.min(1, Math.max(0, 1 - v.probEffectPositive()));
         wrong += p;
         var += p * (1 - p);
         if (learnedProbPositive != null) {
-          learned += 1 - learnedProbPositive[i];
+          learned += Math.min(1, Math.max(0, 1 - learnedProbPositive[i]));
         }
       }
     }

@@ -385,7 +385,7 @@ class GoldenOutputTest extends SharedSparkSession {
             data.toString(),
             "--output",
             out.toString());
-    return SegfxMain.decisionTable(o.decisions());
+    return SegfxMain.verdictTable(o.verdicts()) + SegfxMain.decisionTable(o.decisions());
   }
 
   private Run segmentEffects(String name, String... args) {
@@ -394,8 +394,8 @@ class GoldenOutputTest extends SharedSparkSession {
         out -> {
           List<String> all = new ArrayList<>(List.of(args));
           all.addAll(List.of("--output", out.toString()));
-          return SegfxMain.decisionTable(
-              JobRunner.run(spark(), all.toArray(new String[0])).decisions());
+          SegmentEffectsJob.Outcome o = JobRunner.run(spark(), all.toArray(new String[0]));
+          return SegfxMain.verdictTable(o.verdicts()) + SegfxMain.decisionTable(o.decisions());
         });
   }
 
