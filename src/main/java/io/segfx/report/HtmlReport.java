@@ -32,7 +32,7 @@ public final class HtmlReport {
 
   /**
    * Run-level facts shown on the index page (the run's decisions at a glance are {@link
-   * io.segfx.model.RunSummary}).
+   * RunSummary}).
    */
   public record RunFacts(
       String runId,

@@ -77,42 +77,86 @@ public final class VerdictWords {
     return (s.endsWith(".0") ? s.substring(0, s.length() - 2) : s) + "%";
   }
 
-  /** Why the verdict, in one plain sentence naming the deciding number. */
+  /**
+   * A chance with its article, for the start of a sentence: "A 97% chance", or "A chance above
+   * 99.9%" where {@link #chance} would not print a number.
+   */
+  static String aChance(double p) {
+    String c = chance(p);
+    if (c.startsWith("more than ")) {
+      return "A chance above " + c.substring("more than ".length());
+    }
+    if (c.startsWith("less than ")) {
+      return "A chance below " + c.substring("less than ".length());
+    }
+    // "an 8%", "an 11%", "an 18%", "an 80%": the number is read with a leading vowel sound.
+    return (c.startsWith("8") || c.startsWith("11") || c.startsWith("18") ? "An " : "A ")
+        + c
+        + " chance";
+  }
+
+  /**
+   * Why the verdict, in one plain sentence naming the deciding number: the chance of profit (or,
+   * without decision analysis, of an improvement on the primary metric) against the launch bar, or
+   * what must be investigated. Where the rule had no number to read, the table's reason itself.
+   */
   public static String why(ExperimentVerdict v, Context ctx) {
     Labels l = ctx.labels();
     double p = v.probProfitPositive();
     boolean money = !Double.isNaN(p);
     // Without decision analysis the rule reads the primary effect instead of profit.
     double prob = money ? p : v.probEffectPositive();
+    if (v.verdict() == Verdict.INVESTIGATE) {
+      return investigate(v, ctx);
+    }
+    if (Double.isNaN(prob)) {
+      return sentence(v.reason());
+    }
     String gain =
         money
-            ? "launching makes money (expected profit " + l.money(v.expectedProfit()) + ")"
-            : v.primaryMetric()
+            ? " that launching makes money (expected profit " + l.money(v.expectedProfit()) + ")"
+            : " that "
+                + v.primaryMetric()
                 + " improves (relative effect "
                 + percent(v.relativeEffectMean())
                 + ")";
+    double c = ctx.launchProbability();
     return switch (v.verdict()) {
-      case LAUNCH -> "A " + chance(prob) + " chance that " + gain + guardrails(v) + ".";
+      case LAUNCH -> aChance(prob) + gain + guardrails(v) + ".";
       case DO_NOT_LAUNCH ->
-          "A "
-              + chance(1 - prob)
+          aChance(1 - prob)
               + (money
-                  ? " chance that launching loses money (expected profit "
+                  ? " that launching loses money (expected profit "
                       + l.money(v.expectedProfit())
                       + ")."
-                  : " chance that " + v.primaryMetric() + " does not improve.");
+                  : " that " + v.primaryMetric() + " does not improve.");
       case COLLECT_MORE_DATA ->
-          "Only a "
-              + chance(prob)
-              + " chance that "
-              + gain
-              + ": too unsure to launch (that needs "
-              + chance(ctx.launchProbability())
-              + ") or to stop (that needs "
-              + chance(1 - ctx.launchProbability())
-              + " or less).";
+          prob >= c
+              ? aChance(prob)
+                  + gain
+                  + ", enough to launch, but a guardrail is neither clearly held nor clearly"
+                  + " broken (each takes a "
+                  + chance(ctx.guardrailProb())
+                  + " chance)."
+              : "Only "
+                  + aChance(prob).toLowerCase(Locale.ROOT)
+                  + gain
+                  + ": too unsure to launch (that needs "
+                  + chance(c)
+                  + ") or to stop (that needs "
+                  + chance(1 - c)
+                  + " or less).";
       case INVESTIGATE -> investigate(v, ctx);
     };
+  }
+
+  /** A reason as a sentence: capitalised, with a full stop. */
+  private static String sentence(String reason) {
+    if (reason.isEmpty()) {
+      return reason;
+    }
+    String s = Character.toUpperCase(reason.charAt(0)) + reason.substring(1);
+    return s.endsWith(".") ? s : s + ".";
   }
 
   private static String guardrails(ExperimentVerdict v) {
@@ -135,9 +179,9 @@ public final class VerdictWords {
           + " chance"
           + (Double.isNaN(v.probProfitPositive())
               ? "."
-              : ", though launching has a "
-                  + chance(v.probProfitPositive())
-                  + " chance of making money.");
+              : ", though launching has "
+                  + aChance(v.probProfitPositive()).toLowerCase(Locale.ROOT)
+                  + " of making money.");
     }
     if (ctx.srm()) {
       return "The arms' sizes do not match the planned split (the sample-ratio check failed), so"
@@ -146,7 +190,7 @@ public final class VerdictWords {
     if (ctx.warning() != null) {
       return "The data are observational and may be confounded: " + ctx.warning() + ".";
     }
-    return v.reason();
+    return sentence(v.reason());
   }
 
   /** What happens next: for {@code collect_more_data}, how many more units (and days) to decide. */
@@ -167,7 +211,9 @@ public final class VerdictWords {
   private static String moreData(ExperimentVerdict v) {
     double units = v.unitsToDecide();
     if (!(units > 0) || Double.isInfinite(units)) {
-      return "Keep the experiment running; the data cannot yet tell how much longer it needs.";
+      return v.guardrailStatus() == GuardrailStatus.UNCERTAIN && units == 0
+          ? "Keep the experiment running until the uncertain guardrail is clearly held or broken."
+          : "Keep the experiment running; the data cannot yet tell how much longer it needs.";
     }
     StringBuilder b =
         new StringBuilder("Keep the experiment running for about ")

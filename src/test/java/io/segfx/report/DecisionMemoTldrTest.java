@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.segfx.model.Design;
 import io.segfx.model.ExperimentVerdict;
+import io.segfx.model.GuardrailStatus;
 import io.segfx.model.Verdict;
 import java.util.List;
 import java.util.Locale;
@@ -96,6 +97,84 @@ class DecisionMemoTldrTest {
         next);
     assertTrue(
         VerdictWords.next(withUnits(base, Double.NaN, Double.NaN)).contains("cannot yet tell"));
+  }
+
+  /**
+   * The rule's other collect-more-data case: profitable enough to launch, but an uncertain
+   * guardrail holds it back (units 0: the guardrail, not profit, is waited for).
+   */
+  @Test
+  void collectMoreDataHeldBackByAGuardrailSaysSo() {
+    ExperimentVerdict base =
+        VerdictFixtures.verdict(
+            "e",
+            "1",
+            Verdict.COLLECT_MORE_DATA,
+            "P(profit > 0) = 0.958 >= 0.950, but guardrail converted>=-1% is uncertain");
+    ExperimentVerdict held =
+        new ExperimentVerdict(
+            "e",
+            "1",
+            Verdict.COLLECT_MORE_DATA,
+            base.reason(),
+            "revenue",
+            "oec",
+            0.25,
+            -0.05,
+            0.55,
+            0.03,
+            Double.NaN,
+            Double.NaN,
+            0.9,
+            1000,
+            -10,
+            2000,
+            0.958,
+            1,
+            2,
+            GuardrailStatus.UNCERTAIN,
+            List.of(),
+            0,
+            0);
+    String memo = DecisionMemo.render("e", "1", held, List.of(), RUN);
+    List<String> t = tldr(memo);
+    assertTrue(t.get(1).contains("A 95.8% chance that launching makes money"), t.get(1));
+    assertTrue(t.get(1).contains("a guardrail is neither clearly held nor clearly broken"));
+    assertTrue(t.get(2).contains("until the uncertain guardrail is clearly held or broken"));
+  }
+
+  /** No usable estimate: no number to read, so the TL;DR gives the table's reason. */
+  @Test
+  void noEstimateGivesTheReason() {
+    double nan = Double.NaN;
+    ExperimentVerdict v =
+        new ExperimentVerdict(
+            "e",
+            "1",
+            Verdict.COLLECT_MORE_DATA,
+            "no usable estimate of oec yet",
+            "revenue",
+            "oec",
+            nan,
+            nan,
+            nan,
+            nan,
+            nan,
+            nan,
+            nan,
+            nan,
+            nan,
+            nan,
+            nan,
+            nan,
+            nan,
+            GuardrailStatus.NONE,
+            List.of(),
+            nan,
+            nan);
+    List<String> t = tldr(DecisionMemo.render("e", "1", v, List.of(), RUN));
+    assertEquals("2. **Why:** No usable estimate of oec yet.", t.get(1));
+    assertTrue(t.get(2).contains("cannot yet tell"), t.get(2));
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segfx.io.OutputTables;
+import io.segfx.io.VerdictSchemas;
 import io.segfx.testing.JobRunner;
 import io.segfx.testing.SharedSparkSession;
 import java.awt.image.BufferedImage;
@@ -237,6 +238,68 @@ class HtmlReportJobTest extends SharedSparkSession {
     Matcher memo = Pattern.compile("href=\"\\.\\./\\.\\./(memos/[^\"]+)\"").matcher(evilPage);
     Assertions.assertTrue(memo.find());
     Assertions.assertTrue(Files.exists(out.resolve(memo.group(1))), "the memo link resolves");
+  }
+
+  /**
+   * The verdict table of a real run drives the report and memos: the index has exactly one verdict
+   * row per table row, in the table's order and with its verdict; each page's banner and each
+   * memo's TL;DR carry the same verdict and reason.
+   */
+  @Test
+  void indexBannersAndMemosMatchTheVerdictTable() throws Exception {
+    Path out = run();
+    List<Row> verdicts =
+        JobRunner.table(spark(), out.toString(), VerdictSchemas.EXPERIMENT_VERDICTS.name())
+            .collectAsList();
+    Assertions.assertFalse(verdicts.isEmpty());
+    List<String> table = new ArrayList<>();
+    for (Row v : verdicts) {
+      table.add(v.<String>getAs("experiment_id") + "|" + v.getAs("verdict"));
+    }
+    table.sort(Comparator.naturalOrder()); // one variant each: (experiment, variant) order
+    String index = Files.readString(out.resolve("report/index.html"));
+    Matcher m =
+        Pattern.compile(
+                "<tr class=\"verdict\"><td class=\"l ([a-z_]+)\">[a-z_]+</td><td class=\"l\"><a"
+                    + " href=\"experiments/([^\"]+)\">([^<]*)</a>")
+            .matcher(index);
+    List<String> rows = new ArrayList<>();
+    Map<String, String> pageOf = new HashMap<>();
+    while (m.find()) {
+      rows.add(unescape(m.group(3)) + "|" + m.group(1));
+      pageOf.put(unescape(m.group(3)), m.group(2));
+    }
+    assertEquals(table, rows, "one verdict row per table row, in order, verdict first");
+    assertEquals(verdicts.size(), index.split("<tr class=\"verdict\">", -1).length - 1);
+
+    Map<String, String> memoOf = new HashMap<>();
+    try (Stream<Path> s = Files.list(out.resolve("memos"))) {
+      for (Path f : s.toList()) {
+        String text = Files.readString(f);
+        Matcher id = Pattern.compile("# Decision memo: experiment `(.*)`, variant `").matcher(text);
+        Assertions.assertTrue(id.find(), f.toString());
+        memoOf.put(id.group(1), text);
+      }
+    }
+    for (Row v : verdicts) {
+      String id = v.getAs("experiment_id");
+      String code = v.getAs("verdict");
+      String reason = v.getAs("reason");
+      String page = Files.readString(out.resolve("report/experiments").resolve(pageOf.get(id)));
+      int banner = page.indexOf("<div class=\"banner " + code + "\">");
+      Assertions.assertTrue(banner > 0, "page of " + id + " opens with a " + code + " banner");
+      Assertions.assertTrue(
+          page.indexOf(HtmlReport.escape(reason), banner) < page.indexOf("</div>", banner)
+              && page.indexOf(HtmlReport.escape(reason), banner) > banner,
+          "banner of " + id + " carries the reason " + reason);
+      Assertions.assertTrue(index.contains(HtmlReport.escape(reason)), "index row carries it");
+      String memo = memoOf.get(id.replace('`', '\''));
+      Assertions.assertNotNull(memo, "memo of " + id);
+      Assertions.assertTrue(
+          memo.contains("**TL;DR**\n\n1. **Verdict: " + code.replace('_', ' ') + "** (`" + code),
+          "memo of " + id + " opens with its verdict");
+      Assertions.assertTrue(memo.contains("**Verdict.** " + reason), "memo of " + id);
+    }
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.segfx.model.DecisionMetrics;
 import io.segfx.model.Design;
 import io.segfx.model.ExperimentVerdict;
 import io.segfx.model.PoolingMethod;
@@ -138,7 +139,7 @@ class HtmlReportTest {
     return new VerdictWords.Context(labels, 0.95, 0.95, false, null);
   }
 
-  private static HtmlReport.Section section(io.segfx.model.DecisionMetrics d) {
+  private static HtmlReport.Section section(DecisionMetrics d) {
     return new HtmlReport.Section(
         d, null, List.of(), List.of(), List.of(), List.of(), List.of(), null, 0.01, 0.02);
   }

@@ -7,8 +7,8 @@ import io.segfx.model.Verdict;
 import java.util.List;
 
 /**
- * Verdicts and decision rows built by hand, one per verdict kind, with reasons written as the
- * verdict table words them: each names its deciding number.
+ * Verdicts and decision rows built by hand, one per verdict kind, with reasons in the words of the
+ * verdict table (job/VerdictStage): each names its deciding number.
  */
 final class VerdictFixtures {
   private VerdictFixtures() {}
@@ -55,10 +55,11 @@ final class VerdictFixtures {
   /** The reason the verdict table gives for each kind, naming the deciding number. */
   static String reason(Verdict kind) {
     return switch (kind) {
-      case LAUNCH -> "P(profit > 0) = 0.970 reaches 0.950 and no guardrail is at risk";
-      case DO_NOT_LAUNCH -> "P(profit > 0) = 0.010 is at most 1 - 0.950";
-      case COLLECT_MORE_DATA -> "P(profit > 0) = 0.620 is between 0.050 and 0.950";
-      case INVESTIGATE -> "guardrail " + GUARDRAIL + " is violated: P(bound broken) = 0.981";
+      case LAUNCH -> "P(profit > 0) = 0.970 >= 0.950 and no guardrail is at risk";
+      case DO_NOT_LAUNCH -> "P(profit > 0) = 0.010 <= 0.050";
+      case COLLECT_MORE_DATA -> "P(profit > 0) = 0.620, between 0.050 and 0.950";
+      case INVESTIGATE ->
+          "guardrail " + GUARDRAIL + " is violated: P(bound broken) = 0.981 >= 0.950";
     };
   }
 

@@ -43,5 +43,9 @@ class VerdictWordsTest {
     assertEquals("4.5 days", VerdictWords.days(4.5));
     assertEquals("1.0 day", VerdictWords.days(1.0));
     assertEquals("13 days", VerdictWords.days(12.2));
+    assertEquals("A chance above 99.9%", VerdictWords.aChance(0.9999998));
+    assertEquals("An 8% chance", VerdictWords.aChance(0.08));
+    assertEquals("An 11.5% chance", VerdictWords.aChance(0.115));
+    assertEquals("A 1% chance", VerdictWords.aChance(0.01));
   }
 }
