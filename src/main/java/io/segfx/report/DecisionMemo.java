@@ -177,12 +177,14 @@ public final class DecisionMemo {
         .append(" per unit, 95% interval ")
         .append(interval(v.effectQ025(), v.effectQ975()))
         .append("; relative to control ")
-        .append(VerdictWords.percent(v.relativeEffectMean()))
-        .append(", 95% interval ")
-        .append(VerdictWords.percentInterval(v.relativeQ025(), v.relativeQ975()))
-        .append("; a ")
-        .append(VerdictWords.chance(v.probEffectPositive()))
-        .append(" chance that it is positive.\n");
+        .append(VerdictWords.percent(v.relativeEffectMean()));
+    if (!Double.isNaN(v.relativeQ025()) || !Double.isNaN(v.relativeQ975())) {
+      b.append(", 95% interval ")
+          .append(VerdictWords.percentInterval(v.relativeQ025(), v.relativeQ975()));
+    }
+    b.append("; ")
+        .append(VerdictWords.aChance(v.probEffectPositive()).toLowerCase(Locale.ROOT))
+        .append(" that it is positive.\n");
     if (!Double.isNaN(v.probProfitPositive())) {
       b.append("- Profit of launching");
       if (v.valueMetric() != null && !v.valueMetric().equals(v.primaryMetric())) {
@@ -192,9 +194,9 @@ public final class DecisionMemo {
           .append(l.money(v.expectedProfit()))
           .append(", 95% interval ")
           .append(l.money(v.profitQ025(), v.profitQ975()))
-          .append("; a ")
-          .append(VerdictWords.chance(v.probProfitPositive()))
-          .append(" chance that it is positive. Expected loss if we launch ")
+          .append("; ")
+          .append(VerdictWords.aChance(v.probProfitPositive()).toLowerCase(Locale.ROOT))
+          .append(" that it is positive. Expected loss if we launch ")
           .append(l.money(v.expectedLossLaunch()))
           .append(", if we wait ")
           .append(l.money(v.expectedLossWait()))

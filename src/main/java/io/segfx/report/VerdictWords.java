@@ -60,17 +60,17 @@ public final class VerdictWords {
 
   /**
    * A probability as a chance, {@code 97%}: to one decimal with a trailing {@code .0} dropped;
-   * "less than 0.1%" and "more than 99.9%" instead of a rounded 0% or 100% that the data do not
-   * support.
+   * "less than 0.1%" and "more than 99.9%" instead of a 0% or 100% (rounded, or a posterior's
+   * numerical 0 or 1) that no finite sample supports.
    */
   public static String chance(double p) {
     if (Double.isNaN(p)) {
       return "n/a";
     }
-    if (p > 0 && p < 0.0005) {
+    if (p < 0.0005) {
       return "less than 0.1%";
     }
-    if (p < 1 && p > 0.9995) {
+    if (p >= 0.9995) {
       return "more than 99.9%";
     }
     String s = DecisionMemo.fixed(100 * p, 1);
@@ -134,10 +134,9 @@ public final class VerdictWords {
           prob >= c
               ? aChance(prob)
                   + gain
-                  + ", enough to launch, but a guardrail is neither clearly held nor clearly"
-                  + " broken (each takes a "
+                  + ", enough to launch, but a guardrail is not yet shown to hold with the "
                   + chance(ctx.guardrailProb())
-                  + " chance)."
+                  + " chance it needs."
               : "Only "
                   + aChance(prob).toLowerCase(Locale.ROOT)
                   + gain

@@ -139,7 +139,7 @@ class DecisionMemoTldrTest {
     String memo = DecisionMemo.render("e", "1", held, List.of(), RUN);
     List<String> t = tldr(memo);
     assertTrue(t.get(1).contains("A 95.8% chance that launching makes money"), t.get(1));
-    assertTrue(t.get(1).contains("a guardrail is neither clearly held nor clearly broken"));
+    assertTrue(t.get(1).contains("a guardrail is not yet shown to hold with the 95% chance"));
     assertTrue(t.get(2).contains("until the uncertain guardrail is clearly held or broken"));
   }
 

@@ -20,7 +20,7 @@ class VerdictWordsTest {
       double pct = 100 * x;
       String ref = String.format(Locale.ROOT, Math.abs(pct) < 1 ? "%.2f%%" : "%.1f%%", pct);
       assertEquals((x > 0 ? "+" : "") + ref, VerdictWords.percent(x), "x = " + x);
-      double p = 0.0005 + 0.999 * r.nextDouble();
+      double p = 0.0005 + 0.9989 * r.nextDouble();
       String c = String.format(Locale.ROOT, "%.1f", 100 * p);
       assertEquals(
           (c.endsWith(".0") ? c.substring(0, c.length() - 2) : c) + "%",
@@ -33,8 +33,9 @@ class VerdictWordsTest {
   void edges() {
     assertEquals("n/a", VerdictWords.percent(Double.NaN));
     assertEquals("n/a", VerdictWords.chance(Double.NaN));
-    assertEquals("0%", VerdictWords.chance(0));
-    assertEquals("100%", VerdictWords.chance(1));
+    assertEquals("less than 0.1%", VerdictWords.chance(0));
+    assertEquals("more than 99.9%", VerdictWords.chance(1));
+    assertEquals("more than 99.9%", VerdictWords.chance(1.0000000000000002));
     assertEquals("less than 0.1%", VerdictWords.chance(1e-6));
     assertEquals("more than 99.9%", VerdictWords.chance(1 - 1e-6));
     assertEquals("99%", VerdictWords.chance(1 - 0.010));
