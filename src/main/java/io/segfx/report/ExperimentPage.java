@@ -85,23 +85,27 @@ final class ExperimentPage {
     }
     Labels l = banner.context().labels();
     b.append("<div class=\"banner")
-        .append(v == null ? "" : " " + v.verdict().code())
+        .append(v == null ? "" : " b-" + v.verdict().code())
         .append("\">\n<p><b>Variant ")
         .append(escape(banner.variant()))
         .append(": ");
     if (v == null) {
       b.append("no verdict.</b></p>\n");
     } else {
-      b.append(VerdictWords.name(v.verdict()))
-          .append(".</b> ")
+      b.append("<span class=\"")
+          .append(v.verdict().code())
+          .append("\">")
+          .append(VerdictWords.name(v.verdict()))
+          .append("</span>.</b> ")
           .append(escape(v.reason()))
           .append("</p>\n<p>Primary metric ")
           .append(escape(v.primaryMetric()))
           .append(": relative effect ")
-          .append(VerdictWords.percent(v.relativeEffectMean()))
-          .append(' ')
-          .append(VerdictWords.percentInterval(v.relativeQ025(), v.relativeQ975()))
-          .append(", effect ")
+          .append(VerdictWords.percent(v.relativeEffectMean()));
+      if (!Double.isNaN(v.relativeQ025()) || !Double.isNaN(v.relativeQ975())) {
+        b.append(' ').append(VerdictWords.percentInterval(v.relativeQ025(), v.relativeQ975()));
+      }
+      b.append(", effect ")
           .append(escape(l.amount(v.effectMean(), v.primaryMetric())))
           .append(" per unit ")
           .append(DecisionMemo.interval(v.effectQ025(), v.effectQ975()))

@@ -35,8 +35,9 @@ final class Html {
       .g-ok{background:#dafbe1}.g-violated{background:#ffebe9}.g-uncertain{background:#fff8c5}\
       .g-none{background:#eee}
       .banner{border:2px solid #ccc;padding:8px 12px;margin:12px 0}.banner p{margin:4px 0}
-      .banner.launch{border-color:#1a7f37}.banner.do_not_launch{border-color:#b42318}
-      .banner.collect_more_data{border-color:#9a6700}.banner.investigate{border-color:#8250df}
+      .b-launch{border-color:#1a7f37}.b-do_not_launch{border-color:#b42318}
+      .b-collect_more_data{border-color:#9a6700}.b-investigate{border-color:#8250df}
+      td:not(.l){white-space:nowrap}
       .flag{color:#b42318}tr.fold td{border-top:none}details summary{cursor:pointer;color:#666}
       .warn{background:#fff4e5;border:1px solid #f5b971;padding:8px 12px;margin:12px 0}
       .charts{display:flex;flex-wrap:wrap;gap:12px}.charts svg{border:1px solid #eee}

@@ -46,9 +46,6 @@ final class IndexPage {
             + " variant); each row's metrics fold out below it. Effects are relative to the control"
             + " level; a row is flagged (&#9873;) when the sample-ratio check fails or the decision"
             + " changes with the prior or the assumed bias, and the flag says which.");
-    if (run.charted() > 0) {
-      b.append(" Experiments with charts are marked &#128200;.");
-    }
     b.append("</p>\n");
     b.append(HEADER);
     for (IndexRow r : rows) {
@@ -134,7 +131,7 @@ final class IndexPage {
         .append("\">")
         .append(escape(r.experimentId()))
         .append("</a>")
-        .append(r.charted() ? " &#128200;" : "")
+        .append(r.charted() ? " <span class=\"muted\">charts</span>" : "")
         .append("</td><td class=\"l\">")
         .append(escape(r.variant()))
         .append("</td>");

@@ -178,7 +178,7 @@ public final class VerdictWords {
           + " chance"
           + (Double.isNaN(v.probProfitPositive())
               ? "."
-              : ", though launching has "
+              : "; launching has "
                   + aChance(v.probProfitPositive()).toLowerCase(Locale.ROOT)
                   + " of making money.");
     }

@@ -286,7 +286,7 @@ class HtmlReportJobTest extends SharedSparkSession {
       String code = v.getAs("verdict");
       String reason = v.getAs("reason");
       String page = Files.readString(out.resolve("report/experiments").resolve(pageOf.get(id)));
-      int banner = page.indexOf("<div class=\"banner " + code + "\">");
+      int banner = page.indexOf("<div class=\"banner b-" + code + "\">");
       Assertions.assertTrue(banner > 0, "page of " + id + " opens with a " + code + " banner");
       Assertions.assertTrue(
           page.indexOf(HtmlReport.escape(reason), banner) < page.indexOf("</div>", banner)

@@ -184,13 +184,13 @@ class HtmlReportTest {
                   null,
                   Map.of(),
                   Labels.NONE));
-      int banner = page.indexOf("<div class=\"banner " + kind.code() + "\">");
+      int banner = page.indexOf("<div class=\"banner b-" + kind.code() + "\">");
       int reason = page.indexOf(HtmlReport.escape(v.reason()), banner);
       int end = page.indexOf("</div>", banner);
       assertTrue(banner > 0 && reason > banner && reason < end, "banner carries the reason");
       assertTrue(end < page.indexOf("<h2>Metric"), "the banner opens the page");
       assertTrue(
-          page.substring(banner, end).contains(": " + VerdictWords.name(kind) + ".</b>"),
+          page.substring(banner, end).contains(">" + VerdictWords.name(kind) + "</span>.</b>"),
           "banner names the verdict");
     }
     String index = HtmlReport.index(RUN, RunSummary.of(all, null), Labels.NONE, rows);
