@@ -97,8 +97,8 @@ public final class VerdictWords {
 
   /**
    * Why the verdict, in one plain sentence naming the deciding number: the chance of profit (or,
-   * without decision analysis, of an improvement on the primary metric) against the launch bar, or
-   * what must be investigated. Where the rule had no number to read, the table's reason itself.
+   * without decision analysis, that the primary metric goes up) against the launch bar, or what
+   * must be investigated. Where the rule had no number to read, the table's reason itself.
    */
   public static String why(ExperimentVerdict v, Context ctx) {
     Labels l = ctx.labels();
@@ -117,9 +117,10 @@ public final class VerdictWords {
             ? " that launching makes money (expected profit " + l.money(v.expectedProfit()) + ")"
             : " that "
                 + v.primaryMetric()
-                + " improves (relative effect "
-                + percent(v.relativeEffectMean())
-                + ")";
+                + " goes up"
+                + (Double.isNaN(v.relativeEffectMean())
+                    ? ""
+                    : " (relative effect " + percent(v.relativeEffectMean()) + ")");
     double c = ctx.launchProbability();
     return switch (v.verdict()) {
       case LAUNCH -> aChance(prob) + gain + guardrails(v) + ".";
@@ -129,7 +130,7 @@ public final class VerdictWords {
                   ? " that launching loses money (expected profit "
                       + l.money(v.expectedProfit())
                       + ")."
-                  : " that " + v.primaryMetric() + " does not improve.");
+                  : " that " + v.primaryMetric() + " does not go up.");
       case COLLECT_MORE_DATA ->
           prob >= c
               ? aChance(prob)

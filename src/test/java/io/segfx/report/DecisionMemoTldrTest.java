@@ -177,6 +177,51 @@ class DecisionMemoTldrTest {
     assertTrue(t.get(2).contains("cannot yet tell"), t.get(2));
   }
 
+  /**
+   * Without decision analysis the rule reads P(effect &gt; 0) of the primary metric (reason "P(m
+   * effect &gt; 0) = ..."), and the TL;DR words that number; no money is mentioned.
+   */
+  @Test
+  void withoutDecisionAnalysisTheTldrWordsTheEffectChance() {
+    double nan = Double.NaN;
+    String reason = "P(revenue effect > 0) = 0.970 >= 0.950; no guardrails are set";
+    ExperimentVerdict v =
+        new ExperimentVerdict(
+            "e",
+            "1",
+            Verdict.LAUNCH,
+            reason,
+            "revenue",
+            "revenue",
+            0.25,
+            0.01,
+            0.5,
+            nan,
+            nan,
+            nan,
+            0.97,
+            nan,
+            nan,
+            nan,
+            nan,
+            nan,
+            nan,
+            GuardrailStatus.NONE,
+            List.of(),
+            0,
+            nan);
+    Matcher m = Pattern.compile("P\\(revenue effect > 0\\) = ([0-9.]+)").matcher(reason);
+    assertTrue(m.find());
+    String memo = DecisionMemo.render("e", "1", v, List.of(), RUN);
+    List<String> t = tldr(memo);
+    assertEquals(
+        "2. **Why:** A "
+            + percent(Double.parseDouble(m.group(1)))
+            + " chance that revenue goes up; no guardrail was set.",
+        t.get(1));
+    assertTrue(!memo.contains("Profit of launching"), "no profit line without economics");
+  }
+
   @Test
   void withoutAVerdictTheMemoHasNoTldr() {
     String memo = DecisionMemo.render("e", "1", null, List.of(), RUN);
