@@ -313,7 +313,7 @@ public final class SegfxMain {
       b.append(
           String.format(
               Locale.ROOT,
-              "%-14s %-7s %-17s %-10s %9.4f [%9.4f, %9.4f] %7.1f%% %14.2f %9.3f %-10s %s%n",
+              "%-14s %-7s %-17s %-10s %9.4f [%9.4f, %9.4f] %8s %14s %9s %-10s %s%n",
               SafeText.clean(v.experimentId()),
               SafeText.clean(v.variant()),
               v.verdict().code(),
@@ -321,13 +321,18 @@ public final class SegfxMain {
               v.effectMean(),
               v.effectQ025(),
               v.effectQ975(),
-              100 * v.relativeEffectMean(),
-              v.expectedProfit(),
-              v.probProfitPositive(),
+              orDash(100 * v.relativeEffectMean(), "%.1f%%"),
+              orDash(v.expectedProfit(), "%.2f"),
+              orDash(v.probProfitPositive(), "%.3f"),
               v.guardrailStatus().code(),
               Double.isFinite(v.unitsToDecide()) ? String.valueOf((long) v.unitsToDecide()) : "-"));
     }
     return b.toString();
+  }
+
+  /** {@code x} in {@code format}, or {@code -} for a figure the run cannot give (NaN). */
+  private static String orDash(double x, String format) {
+    return Double.isNaN(x) ? "-" : String.format(Locale.ROOT, format, x);
   }
 
   /** A fixed-width text rendering of the decision table. */

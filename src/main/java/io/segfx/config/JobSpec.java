@@ -110,14 +110,13 @@ public record JobSpec(
       decisionSpec.refuseMissingValues(inputSpec.metricColumns());
     }
     verdictSpec.refuseUnknownMetrics(inputSpec.metricColumns());
-    if (oecWeights(inputSpec, decisionSpec) != null && inputSpec.metricColumns().contains(OEC)) {
+    if (oecWeights(inputSpec, decisionSpec) != null
+        && (inputSpec.metricColumns().contains(OEC) || inputSpec.covariates().contains(OEC))) {
       throw new UsageException(
-          "--metric "
+          "column '"
               + OEC
-              + " is also the name of the value-weighted sum of the metrics that --value-per-unit"
-              + " derives; rename the column '"
-              + OEC
-              + "'");
+              + "' is also the name of the value-weighted sum of the metrics that --value-per-unit"
+              + " derives; rename the column");
     }
   }
 

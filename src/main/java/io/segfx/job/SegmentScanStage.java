@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.slf4j.Logger;
@@ -75,6 +76,9 @@ final class SegmentScanStage {
     if (s1.rowsUsed() + s1.rowsRejected() == 0) {
       throw new UsageException("input " + spec.input() + " has no rows");
     }
+    if (s1.rowsUsed() == 0) {
+      throw allQuarantined(spec, s1);
+    }
     s1 = s1.withEstimates(ArmCoverage.complete(s1.estimates(), spec));
     LOG.info(
         "stage 1: {} rows read, {} used, {} rejected, {} segment cells in {} s",
@@ -104,6 +108,35 @@ final class SegmentScanStage {
     s1 = s1.withEstimates(RobustStage.run(validated, spec, s1.estimates(), s1.robust()));
     ctx.record("robust_se", t0);
     return s1;
+  }
+
+  /**
+   * The refusal of an input none of whose rows can be used: an empty result would look complete. It
+   * names the most frequent reason (the first in name order among equals) and, for text in a number
+   * column, the usual cause.
+   */
+  static UsageException allQuarantined(JobSpec spec, SufficientStatsStage.Result s1) {
+    Map.Entry<String, Long> top = null;
+    for (Map.Entry<String, Long> e : new TreeMap<>(s1.rejectedByReason()).entrySet()) {
+      if (top == null || e.getValue() > top.getValue()) {
+        top = e;
+      }
+    }
+    String reason = top == null ? "unknown" : top.getKey();
+    String hint =
+        reason.startsWith("not_numeric:")
+            ? "; if the file writes decimals with a comma (10,52), export it with a decimal point"
+            : reason.startsWith("not_utf8:") ? "; pass --csv-encoding (e.g. ISO-8859-1)" : "";
+    return new UsageException(
+        "input "
+            + spec.input()
+            + ": none of its "
+            + s1.rowsRejected()
+            + " rows can be used; "
+            + (top == null ? 0 : top.getValue())
+            + " are quarantined as "
+            + reason
+            + hint);
   }
 
   /** Every input column the spec names. */

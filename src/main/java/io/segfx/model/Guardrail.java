@@ -52,7 +52,7 @@ public record Guardrail(String metric, boolean atLeast, double limit, boolean re
           "guardrail '"
               + text
               + "' is not METRIC>=LIMIT or METRIC<=LIMIT (a % suffix makes the limit relative),"
-              + " e.g. converted>=-1%");
+              + " e.g. converted>=-1%; quote it in a shell, where > redirects");
     }
     double limit;
     try {

@@ -79,7 +79,7 @@ final class ColumnarPartitionScan {
       }
     }
     for (int i = 0; i < q; i++) {
-      values[i] = batch.column(s.valueOrdinal[i]);
+      values[i] = s.valueOrdinal[i] == ABSENT ? null : batch.column(s.valueOrdinal[i]);
     }
     if (ids[2] != null) {
       Arrays.fill(armSlotById, -1);
@@ -109,6 +109,17 @@ final class ColumnarPartitionScan {
     }
     for (int i = 0; i < q; i++) {
       ColumnVector c = values[i];
+      if (c == null) {
+        double x = weightedSum(s.termSlots[i], s.termWeights[i]);
+        // Spark orders NaN above every number, so the row path's |sum| > max also holds for a NaN
+        // sum (+Inf plus -Inf from huge weights); hence "not within", not "above".
+        if (!(Math.abs(x) <= ValidationStage.MAX_MAGNITUDE)) {
+          reject(s.valueReasons[i][2]);
+          return;
+        }
+        v[i] = x;
+        continue;
+      }
       if (c.isNullAt(r)) {
         reject(s.valueReasons[i][0]);
         return;
@@ -139,6 +150,18 @@ final class ColumnarPartitionScan {
     }
     acc.rows++;
     acc.armAt(armSlot, armNames.get(armSlot)).accept(v);
+  }
+
+  /**
+   * A derived metric's value from the row's slots read so far: {@code ((v1 * w1) + (v2 * w2)) +
+   * ...}, the row path's Spark expression term by term, so the doubles are the same.
+   */
+  private double weightedSum(int[] slots, double[] weights) {
+    double sum = v[slots[0]] * weights[0];
+    for (int t = 1; t < slots.length; t++) {
+      sum = sum + v[slots[t]] * weights[t];
+    }
+    return sum;
   }
 
   /** Whether key k of row r differs from the remembered one (not short-circuited: both read). */

@@ -2,15 +2,19 @@ package io.segfx.spark;
 
 import io.segfx.config.JobSpec;
 import io.segfx.model.InputKind;
+import io.segfx.model.MetricSpec;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.expressions.Attribute;
 import org.apache.spark.sql.catalyst.expressions.AttributeReference;
 import org.apache.spark.sql.execution.ColumnarToRowExec;
@@ -38,15 +42,17 @@ import org.apache.spark.sql.types.StringType;
  *
  * <p>It applies only where it reproduces the row path exactly: a Parquet input read by the
  * vectorized reader, key columns that are text or integers, value columns of a native numeric or
- * boolean type, unit rows without {@code --unit-col} or {@code --cluster-col}. Anything else (CSV,
- * numeric text, decimals, floating keys, aggregated rows) takes the row path. Both paths give the
- * same quarantine reasons (first failing check, in the order of {@link ValidationStage}) and, since
- * the sums are exact, bit-identical statistics; {@code ColumnarScanTest} checks it on every kind of
- * bad row.
+ * boolean type, unit rows without {@code --unit-col} or {@code --cluster-col}. A derived metric
+ * (the weighted sum {@code oec}) is computed per row from the value slots already read, with the
+ * row path's expression: {@code ((v1 * w1) + (v2 * w2)) + ...} in the weights' order, so both paths
+ * see the same doubles. Anything else (CSV, numeric text, decimals, floating keys, aggregated rows)
+ * takes the row path. Both paths give the same quarantine reasons (first failing check, in the
+ * order of {@link ValidationStage}) and, since the sums are exact, bit-identical statistics; {@code
+ * ColumnarScanTest} checks it on every kind of bad row.
  *
  * <p>Reads Spark's physical plan ({@link FileSourceScanExec#executeColumnar}), a developer API that
  * is stable across Spark 3.x; the Spark property {@value #PROPERTY}{@code =false} turns the path
- * off.
+ * off, given with {@code --conf} or set on the session.
  */
 final class ColumnarScan implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -71,9 +77,21 @@ final class ColumnarScan implements Serializable {
 
   final int[] keyType;
   final String[] keyConstant;
+
+  /** Per value slot: its batch ordinal and type code ({@link #ABSENT} for a derived slot). */
   final int[] valueOrdinal;
+
   final int[] valueType;
   final boolean[] binary;
+
+  /**
+   * Per value slot: null for a column read from the batch; for a derived metric, the slots of its
+   * terms in the weights' order (each slot before it, so already read when it is computed).
+   */
+  final int[][] termSlots;
+
+  /** Per value slot: null, or a derived metric's weights, parallel to {@link #termSlots}. */
+  final double[][] termWeights;
 
   /** Reasons, precomputed so a rejected row costs no concatenation. */
   final String[] keyNullReason;
@@ -91,6 +109,8 @@ final class ColumnarScan implements Serializable {
       int[] valueOrdinal,
       int[] valueType,
       boolean[] binary,
+      int[][] termSlots,
+      double[][] termWeights,
       String[] keyNullReason,
       String[][] valueReasons,
       Set<String> knownArms) {
@@ -101,6 +121,8 @@ final class ColumnarScan implements Serializable {
     this.valueOrdinal = valueOrdinal;
     this.valueType = valueType;
     this.binary = binary;
+    this.termSlots = termSlots;
+    this.termWeights = termWeights;
     this.keyNullReason = keyNullReason;
     this.valueReasons = valueReasons;
     this.knownArms = knownArms;
@@ -112,7 +134,7 @@ final class ColumnarScan implements Serializable {
    * ValidationStage#apply}.
    */
   static ColumnarScan of(Dataset<Row> input, JobSpec spec) {
-    if (!input.sparkSession().sparkContext().getConf().getBoolean(PROPERTY, true)
+    if (!enabled(input.sparkSession())
         || spec.inputKind() != InputKind.UNITS
         || spec.unitCol() != null
         || spec.clusterCol() != null) {
@@ -122,7 +144,10 @@ final class ColumnarScan implements Serializable {
     String[] keyCols = {spec.experimentCol(), spec.segmentCol(), spec.armCol()};
     String[] constants = {JobSpec.SINGLE_EXPERIMENT, JobSpec.SINGLE_SEGMENT, null};
     List<String> valueCols = ValidationStage.valueColumns(spec);
-    FileSourceScanExec scan = fileScan(input, names, keyCols, valueCols);
+    Map<String, Map<String, Double>> derived = derivedWeights(spec);
+    List<String> readCols = new ArrayList<>(valueCols);
+    readCols.removeAll(derived.keySet());
+    FileSourceScanExec scan = fileScan(input, names, keyCols, readCols);
     if (scan == null || !scan.supportsColumnar()) {
       return null;
     }
@@ -144,9 +169,21 @@ final class ColumnarScan implements Serializable {
     int[] valueOrdinal = new int[q];
     int[] valueType = new int[q];
     boolean[] binary = new boolean[q];
+    int[][] termSlots = new int[q][];
+    double[][] termWeights = new double[q][];
     String[][] reasons = new String[q][];
     for (int i = 0; i < q; i++) {
       String c = valueCols.get(i);
+      if (derived.containsKey(c)) {
+        if (!derivedLayout(derived.get(c), valueCols, i, termSlots, termWeights)) {
+          return null;
+        }
+        valueOrdinal[i] = ABSENT;
+        valueType[i] = ABSENT;
+        // Its terms passed their own checks; only the sum's magnitude can fail.
+        reasons[i] = new String[] {null, null, "out_of_range:" + c, null};
+        continue;
+      }
       valueOrdinal[i] = out.indexOf(c);
       if (valueOrdinal[i] < 0) {
         return null;
@@ -167,9 +204,61 @@ final class ColumnarScan implements Serializable {
         valueOrdinal,
         valueType,
         binary,
+        termSlots,
+        termWeights,
         keyNull,
         reasons,
         knownArms(spec));
+  }
+
+  /**
+   * Whether {@value #PROPERTY} leaves this path on. The session's conf starts from the Spark conf
+   * ({@code --conf}) and may be changed at run time, so one session can run both paths.
+   *
+   * @throws IllegalArgumentException for a value other than true or false
+   */
+  static boolean enabled(SparkSession session) {
+    String v = session.conf().get(PROPERTY, "true").trim();
+    if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+      throw new IllegalArgumentException(PROPERTY + " must be true or false, not '" + v + "'");
+    }
+    return v.equalsIgnoreCase("true");
+  }
+
+  /** The weights of each derived metric, by its name. */
+  private static Map<String, Map<String, Double>> derivedWeights(JobSpec spec) {
+    Map<String, Map<String, Double>> out = new LinkedHashMap<>();
+    for (MetricSpec m : spec.metricSpecs()) {
+      if (m.isDerived()) {
+        out.put(m.column(), m.weights());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Fills slot {@code i}'s terms: each weighted column's slot (the first slot of that name, as the
+   * row path looks it up) and its weight, in the weights' order; false when a term is no earlier
+   * slot (the row path then decides).
+   */
+  private static boolean derivedLayout(
+      Map<String, Double> weights,
+      List<String> valueCols,
+      int i,
+      int[][] termSlots,
+      double[][] termWeights) {
+    termSlots[i] = new int[weights.size()];
+    termWeights[i] = new double[weights.size()];
+    int t = 0;
+    for (Map.Entry<String, Double> w : weights.entrySet()) {
+      int slot = valueCols.indexOf(w.getKey());
+      if (slot < 0 || slot >= i) {
+        return false;
+      }
+      termSlots[i][t] = slot;
+      termWeights[i][t++] = w.getValue();
+    }
+    return true;
   }
 
   /**

@@ -31,7 +31,7 @@ import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 import java.util.zip.GZIPOutputStream;
 
-/** The cases; README's "What segfx accepts" table lists the same names. */
+/** The cases; the case table of docs/operations.md lists the same names. */
 final class InputCaseTable {
   private InputCaseTable() {}
 
@@ -265,6 +265,13 @@ final class InputCaseTable {
             241,
             reasons("not_numeric:y", 1),
             null));
+    c.add(
+        refuse(
+            "decimal-comma-every-row",
+            csv(HEADER.replace(',', ';'), decimalCommas(semi(good()))),
+            run("--csv-delimiter", ";"),
+            "none of its 240 rows can be used; 240 are quarantined as not_numeric:y; if the file"
+                + " writes decimals with a comma (10,52), export it with a decimal point"));
     c.add(ok("gzip-csv", gzip(good), run(), 240, NONE, null).withFile("in.csv.gz"));
     c.add(
         new Case(
@@ -956,6 +963,11 @@ final class InputCaseTable {
 
   private static List<String> semi(List<String> rows) {
     return map(rows, r -> r.replace(',', ';'));
+  }
+
+  /** A European export: decimal commas in the values of semicolon-separated rows. */
+  private static List<String> decimalCommas(List<String> rows) {
+    return map(rows, r -> r.replace('.', ','));
   }
 
   private static List<String> tabs(List<String> rows) {

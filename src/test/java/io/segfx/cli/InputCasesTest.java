@@ -161,10 +161,10 @@ class InputCasesTest extends SharedSparkSession {
     }
   }
 
-  /** The README's case table lists exactly these cases, in this order. */
+  /** The case table of docs/operations.md lists exactly these cases, in this order. */
   @Test
-  void readmeListsEveryCase() throws Exception {
-    String readme = Files.readString(Path.of("README.md"));
+  void caseTableListsEveryCase() throws Exception {
+    String readme = Files.readString(Path.of("docs/operations.md"));
     String table = readme.substring(readme.indexOf("| case | outcome |"));
     List<String> listed = new ArrayList<>();
     for (String line : table.split("\n")) {

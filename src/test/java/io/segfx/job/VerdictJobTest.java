@@ -220,5 +220,15 @@ class VerdictJobTest extends SharedSparkSession {
                         .toArray(new String[0])));
     Assertions.assertTrue(
         p.getMessage().startsWith("--primary-metric names metric 'revenu'"), p.getMessage());
+    UsageException o =
+        assertThrows(
+            UsageException.class,
+            () ->
+                JobRunner.run(
+                    spark(),
+                    args(in, out, "--value-per-unit", "revenue=1,orders=5", "--covariates", "oec")
+                        .toArray(new String[0])));
+    Assertions.assertTrue(
+        o.getMessage().startsWith("column 'oec' is also the name"), o.getMessage());
   }
 }

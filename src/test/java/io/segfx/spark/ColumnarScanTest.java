@@ -1,6 +1,7 @@
 package io.segfx.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.segfx.config.JobSpec;
@@ -12,7 +13,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -37,6 +40,7 @@ class ColumnarScanTest extends SharedSparkSession {
   @AfterEach
   void resetBatchSize() {
     spark().conf().unset("spark.sql.parquet.columnarReaderBatchSize");
+    spark().conf().unset(ColumnarScan.PROPERTY);
   }
 
   private static final String[] SEGMENTS = {"a", "b", "c", "d"};
@@ -98,6 +102,11 @@ class ColumnarScanTest extends SharedSparkSession {
             DataTypes.createStructField("y", DataTypes.DoubleType, true),
             DataTypes.createStructField("conv", DataTypes.IntegerType, true),
             DataTypes.createStructField("visits", DataTypes.LongType, true)));
+  }
+
+  private static JobSpec spec(String... args) {
+    return JobSpec.from(
+        OptionValues.resolve(JobSpec.COMMAND, JobSpec.OPTIONS, args, SpecReader::read));
   }
 
   private static JobSpec spec(
@@ -253,5 +262,188 @@ class ColumnarScanTest extends SharedSparkSession {
         SufficientStatsStage.ROWS,
         SufficientStatsStage.run(numeric, ValidationStage.apply(numeric, withUnit), withUnit)
             .scan());
+  }
+
+  /** Weights of the derived metric oec in {@link #derivedValueMetricAgreesBitForBit}. */
+  private static final double W_Y = 1.7;
+
+  private static final double W_CONV = -0.3;
+
+  /** A valid row of cell (exp-1, e, v1) with metric values y and conv. */
+  private static Row row(double x1, double y, int conv) {
+    return RowFactory.create("exp-1", "e", "v1", x1, 0.5f, true, y, conv, 3L);
+  }
+
+  /**
+   * Runs stage 1 on the Parquet file at {@code in} with {@value ColumnarScan#PROPERTY} on, then
+   * off, checks that the first took the columnar path and the second the row path, and that they
+   * agree bit for bit (estimates are records of doubles: equal means equal bits, NaN aside).
+   */
+  private SufficientStatsStage.Result compareByProperty(String in, JobSpec spec) {
+    Dataset<Row> input = spark().read().parquet(in);
+    Dataset<Row> validated = ValidationStage.apply(input, spec);
+    SufficientStatsStage.Result columnar = SufficientStatsStage.run(input, validated, spec);
+    spark().conf().set(ColumnarScan.PROPERTY, "false");
+    SufficientStatsStage.Result rows = SufficientStatsStage.run(input, validated, spec);
+    spark().conf().unset(ColumnarScan.PROPERTY);
+    assertEquals(SufficientStatsStage.COLUMNAR, columnar.scan());
+    assertEquals(SufficientStatsStage.ROWS, rows.scan());
+    assertEquals(rows.rowsUsed(), columnar.rowsUsed());
+    assertEquals(rows.rejectedByReason(), columnar.rejectedByReason());
+    assertEquals(sorted(rows.estimates()), sorted(columnar.estimates()));
+    assertTrue(columnar.rowsUsed() > 0);
+    return columnar;
+  }
+
+  /** The estimates of one metric by experiment, segment and variant. */
+  private static Map<String, SegmentEstimate> byCell(SufficientStatsStage.Result r, String metric) {
+    return r.estimates().stream()
+        .filter(e -> e.metric().equals(metric))
+        .collect(
+            Collectors.toMap(
+                e -> e.experimentId() + "/" + e.segment() + "/" + e.variant(), e -> e));
+  }
+
+  /**
+   * The derived value metric oec = 1.7 y - 0.3 conv (decision analysis with values for both
+   * metrics, as in jobs/example.yaml) on the columnar path: the same estimates as the row path for
+   * every metric including oec, and the same quarantine, where a row whose y is in range but whose
+   * oec is not is {@code out_of_range:oec}, unless an earlier check of its own fails first.
+   */
+  @Test
+  void derivedValueMetricAgreesBitForBit() {
+    List<Row> data = new ArrayList<>(rows(4000, false, 6));
+    // y within 1e150, oec = 1.7 y beyond it.
+    data.add(row(0.1, 0.9e150, 0));
+    data.add(row(0.1, -0.7e150, 1));
+    // The same row fails an earlier check first: y's range, conv's 0/1, x1's finiteness.
+    data.add(row(0.1, 1.5e150, 0));
+    data.add(row(0.1, 0.9e150, 2));
+    data.add(row(Double.NaN, 0.9e150, 0));
+    // Around the bound, where the rounding of 1.7 y decides; the reference is the definition.
+    int expectedOec = 2;
+    int edgeInRange = 0;
+    double edge = ValidationStage.MAX_MAGNITUDE / W_Y;
+    for (int k = -4; k <= 4; k++) {
+      double y = edge + k * Math.ulp(edge);
+      data.add(row(0.1, y, 0));
+      if (Math.abs(y * W_Y + 0 * W_CONV) > ValidationStage.MAX_MAGNITUDE) {
+        expectedOec++;
+      } else {
+        edgeInRange++;
+      }
+    }
+    String in = tmp.resolve("oec.parquet").toString();
+    spark()
+        .createDataFrame(data, schema(false))
+        .repartition(3)
+        .write()
+        .option("parquet.block.size", 16384)
+        .parquet(in);
+    spark().conf().set("spark.sql.parquet.columnarReaderBatchSize", "7");
+    JobSpec spec =
+        spec(
+            in,
+            false,
+            true,
+            "--users",
+            "1000",
+            "--value-per-unit",
+            "y=" + W_Y + ",conv=" + W_CONV,
+            "--cost",
+            "10");
+    assertEquals("oec", ValidationStage.valueColumns(spec).get(6));
+    SufficientStatsStage.Result r = compareByProperty(in, spec);
+    Map<String, Long> rejected = r.rejectedByReason();
+    assertEquals(expectedOec, rejected.get("out_of_range:oec"), rejected.toString());
+    // The edge rows straddle the bound.
+    assertTrue(expectedOec > 2 && edgeInRange > 0);
+    assertTrue(rejected.containsKey("out_of_range:y"));
+    assertTrue(rejected.containsKey("not_binary:conv"));
+    assertTrue(rejected.containsKey("nonfinite:x1"));
+    assertEquals(data.size(), r.rowsUsed() + r.rowsRejected());
+    // oec is the weighted sum of the metrics: its arm means are the weighted sums of theirs, up
+    // to rounding. Per row the sum rounds at most 3 times, relative to B = max |1.7 y| + 0.3 over
+    // usable cells; each mean rounds twice (sum, then / n), and the reference 1.7 my - 0.3 mc
+    // three times: at most 10 half-ulps of B in all, within the 8 ulp(B) allowed.
+    Map<String, SegmentEstimate> y = byCell(r, "y");
+    Map<String, SegmentEstimate> conv = byCell(r, "conv");
+    Map<String, SegmentEstimate> oec = byCell(r, "oec");
+    assertEquals(y.keySet(), oec.keySet());
+    double b = 0;
+    for (Row x : data) {
+      if (x.get(6) != null && Math.abs(x.getDouble(6)) < 1e3) {
+        b = Math.max(b, Math.abs(W_Y * x.getDouble(6)) + Math.abs(W_CONV));
+      }
+    }
+    double tol = 8 * Math.ulp(b);
+    int checked = 0;
+    for (Map.Entry<String, SegmentEstimate> e : oec.entrySet()) {
+      SegmentEstimate o = e.getValue();
+      if (e.getKey().contains("/e/")) {
+        continue; // the in-range edge row's cell: 1e150-scale values, no control arm
+      }
+      SegmentEstimate my = y.get(e.getKey());
+      SegmentEstimate mc = conv.get(e.getKey());
+      assertEquals(W_Y * my.meanControl() + W_CONV * mc.meanControl(), o.meanControl(), tol);
+      assertEquals(W_Y * my.meanTreatment() + W_CONV * mc.meanTreatment(), o.meanTreatment(), tol);
+      checked++;
+    }
+    assertEquals(16, checked, "2 experiments x 4 segments x 2 variants");
+  }
+
+  /**
+   * Three metrics, whose terms are of one size, so that a sum in another order than the weights'
+   * rounds differently on many rows; and weights so large that on some rows the terms overflow to
+   * +Inf and -Inf: Spark orders their NaN sum above every number, so the row path calls it out of
+   * range, and so must the columnar path.
+   */
+  @Test
+  void derivedValueMetricNaNSumIsOutOfRange() {
+    Random rng = new Random(7);
+    List<Row> data = new ArrayList<>();
+    for (int i = 0; i < 400; i++) {
+      // Values near 1e-155 and visits below 400: each term is about 1e145, within range.
+      double y = rng.nextGaussian() * 1e-155;
+      double x1 = rng.nextGaussian() * 1e-155;
+      if (i % 50 == 7) {
+        y = 1e10; // 1e310 overflows to +Inf, the other term to -Inf
+        x1 = 1e10;
+      }
+      data.add(
+          RowFactory.create("exp-1", SEGMENTS[i % 2], "v" + (i % 3), x1, 0f, true, y, 0, (long) i));
+    }
+    String in = tmp.resolve("nan-oec.parquet").toString();
+    spark().createDataFrame(data, schema(false)).coalesce(1).write().parquet(in);
+    JobSpec spec =
+        spec(
+            "--input",
+            in,
+            "--output",
+            "unused",
+            "--control-arm",
+            "v0",
+            "--metric",
+            "y",
+            "--metric",
+            "x1",
+            "--metric",
+            "visits",
+            "--users",
+            "1000",
+            "--value-per-unit",
+            "y=1e300,x1=-1e300,visits=3.3e143",
+            "--cost",
+            "10");
+    SufficientStatsStage.Result r = compareByProperty(in, spec);
+    assertEquals(Map.of("out_of_range:oec", 8L), r.rejectedByReason());
+  }
+
+  @Test
+  void propertyMustBeABoolean() {
+    spark().conf().set(ColumnarScan.PROPERTY, "yes");
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> ColumnarScan.enabled(spark()));
+    assertEquals("spark.segfx.columnarScan must be true or false, not 'yes'", e.getMessage());
   }
 }
