@@ -175,9 +175,10 @@ public final class DecisionMemo {
         .append("`: effect ")
         .append(l.amount(v.effectMean(), v.primaryMetric()))
         .append(" per unit, 95% interval ")
-        .append(interval(v.effectQ025(), v.effectQ975()))
-        .append("; relative to control ")
-        .append(VerdictWords.percent(v.relativeEffectMean()));
+        .append(interval(v.effectQ025(), v.effectQ975()));
+    if (!Double.isNaN(v.relativeEffectMean())) {
+      b.append("; relative to control ").append(VerdictWords.percent(v.relativeEffectMean()));
+    }
     if (!Double.isNaN(v.relativeQ025()) || !Double.isNaN(v.relativeQ975())) {
       b.append(", 95% interval ")
           .append(VerdictWords.percentInterval(v.relativeQ025(), v.relativeQ975()));
