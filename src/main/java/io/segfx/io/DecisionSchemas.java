@@ -81,6 +81,18 @@ public final class DecisionSchemas {
           List.of(
               PROB_ABOVE_THRESHOLD,
               RELATIVE_EFFECT_MEAN,
+              dbl(
+                  "control_mean",
+                  "posterior mean of the control level, the unit-share-weighted sum of the"
+                      + " segments' control levels: exact, or the draws' mean where a segment's has"
+                      + " none; NaN without a control level"),
+              dbl(
+                  "relative_q025",
+                  "2.5% posterior quantile of the relative effect, effect / control level: from"
+                      + " draws where `draws` > 0, else exact for the normal or normal-mixture"
+                      + " effect over the normal (moment-matched) control level; NaN without a"
+                      + " control level or where that level's posterior puts 2.5% or more below 0"),
+              dbl("relative_q975", "97.5% posterior quantile of the relative effect, as above"),
               PROB_RELATIVE_ABOVE_THRESHOLD,
               EXPECTED_PROFIT,
               dbl("profit_q025", "2.5% posterior quantile of the profit"),

@@ -173,6 +173,9 @@ public final class OutputTables {
                 p.shrinkageWeight(),
                 p.units(),
                 p.relativeEffectMean(),
+                p.controlMean(),
+                p.relativeQ025(),
+                p.relativeQ975(),
                 p.probRelativeAboveThreshold(),
                 p.source().code(),
                 p.prior()));
@@ -256,6 +259,9 @@ public final class OutputTables {
                 cells(
                     d.probAboveThreshold(),
                     d.relativeEffectMean(),
+                    d.controlMean(),
+                    d.relativeQ025(),
+                    d.relativeQ975(),
                     d.probRelativeAboveThreshold(),
                     d.expectedProfit(),
                     d.profitQ025(),

@@ -45,7 +45,10 @@ public final class Schemas {
   static final Column PROB_ABOVE_THRESHOLD =
       dbl("prob_above_threshold", "posterior P(effect > the metric's threshold)");
   static final Column RELATIVE_EFFECT_MEAN =
-      dbl("relative_effect_mean", "posterior mean of effect / control level, from draws");
+      dbl(
+          "relative_effect_mean",
+          "posterior mean of effect / control level: from draws where the effect is drawn, else"
+              + " by the second-order delta method, (μ_E / μ_B)(1 + σ_B² / μ_B²)");
   static final Column PROB_RELATIVE_ABOVE_THRESHOLD =
       dbl("prob_relative_above_threshold", "posterior P(relative effect > its threshold)");
   static final Column EXPECTED_PROFIT =
@@ -121,6 +124,18 @@ public final class Schemas {
               dbl("shrinkage_weight", "weight on the raw estimate (1: unpooled)"),
               int64("units", "units in the segment, both arms"),
               RELATIVE_EFFECT_MEAN,
+              dbl(
+                  "control_mean",
+                  "posterior mean of the segment's control level (exact: the baseline posterior's"
+                      + " mean, or the draws' mean where it has none); NaN without one"),
+              dbl(
+                  "relative_q025",
+                  "2.5% posterior quantile of effect / control level: from the segment's draws"
+                      + " where its experiment's figures are drawn (experiment_decisions.draws >"
+                      + " 0), else exact for its normal or normal-mixture effect over its normal"
+                      + " (moment-matched) control level; NaN without a control level or where"
+                      + " that level's posterior puts 2.5% or more below 0"),
+              dbl("relative_q975", "97.5% posterior quantile of effect / control level, as above"),
               PROB_RELATIVE_ABOVE_THRESHOLD,
               str(
                   "source",

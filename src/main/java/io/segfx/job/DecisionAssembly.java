@@ -101,9 +101,7 @@ final class DecisionAssembly {
       PooledPosterior group = s2.draws().get(g);
       ExperimentDraws.Result r = draws.get(g);
       for (int j = 0; j < group.segments().length; j++) {
-        posteriors.add(
-            posterior(group, j, r, closed)
-                .withRelative(r.relativeMean()[j], r.probRelativeAbove()[j]));
+        posteriors.add(PosteriorRows.withRelative(posterior(group, j, r, closed), r, j));
       }
       decisions.add(PosteriorRows.decision(key(group), r.figures(), group.prior()));
     }

@@ -370,6 +370,9 @@ public final class PoolingStage {
         n,
         Double.NaN,
         Double.NaN,
+        Double.NaN,
+        Double.NaN,
+        Double.NaN,
         PosteriorSource.STUDENT_T,
         prior);
   }

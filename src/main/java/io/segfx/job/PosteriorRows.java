@@ -6,6 +6,7 @@ import io.segfx.model.PosteriorSource;
 import io.segfx.model.SegmentPosterior;
 import io.segfx.stats.DecisionFigures;
 import io.segfx.stats.EffectSummary;
+import io.segfx.stats.ExperimentDraws;
 
 /**
  * Output rows from the statistics kernels' results: the kernels know nothing of groups, priors'
@@ -39,8 +40,21 @@ final class PosteriorRows {
         units,
         Double.NaN,
         Double.NaN,
+        Double.NaN,
+        Double.NaN,
+        Double.NaN,
         source,
         prior);
+  }
+
+  /** Segment {@code j}'s posterior row with its relative-effect figures from the draws' result. */
+  static SegmentPosterior withRelative(SegmentPosterior p, ExperimentDraws.Result r, int j) {
+    return p.withRelative(
+        r.relativeMean()[j],
+        r.controlMean()[j],
+        r.relativeQ025()[j],
+        r.relativeQ975()[j],
+        r.probRelativeAbove()[j]);
   }
 
   /**
@@ -60,6 +74,9 @@ final class PosteriorRows {
         f.probPositive(),
         f.probAboveThreshold(),
         f.relativeEffectMean(),
+        f.controlMean(),
+        f.relativeQ025(),
+        f.relativeQ975(),
         f.probRelativeAboveThreshold(),
         f.expectedProfit(),
         f.profitQ025(),

@@ -7,7 +7,9 @@ import java.util.Comparator;
  * Experiment-level posterior of the effect and of launch profit for one (experiment, metric,
  * variant), summarised from posterior draws. The {@code mcSe*} fields are Monte Carlo standard
  * errors: {@code sd/sqrt(D)} for means, {@code sqrt(p(1-p)/D)} for probabilities. {@code prior}
- * names the prior that produced the posterior.
+ * names the prior that produced the posterior. The relative effect is effect / control level:
+ * {@code controlMean} is the control level's posterior mean, {@code relativeQ025} and {@code
+ * relativeQ975} the relative effect's 2.5% and 97.5% quantiles (NaN without a control level).
  */
 public record DecisionMetrics(
     String experimentId,
@@ -21,6 +23,9 @@ public record DecisionMetrics(
     double probPositive,
     double probAboveThreshold,
     double relativeEffectMean,
+    double controlMean,
+    double relativeQ025,
+    double relativeQ975,
     double probRelativeAboveThreshold,
     double expectedProfit,
     double profitQ025,
@@ -80,6 +85,9 @@ public record DecisionMetrics(
         nan,
         nan,
         nan,
+        nan,
+        nan,
+        nan,
         INSUFFICIENT_DATA,
         nan,
         nan,
@@ -106,6 +114,9 @@ public record DecisionMetrics(
         probPositive,
         probAboveThreshold,
         relativeEffectMean,
+        controlMean,
+        relativeQ025,
+        relativeQ975,
         probRelativeAboveThreshold,
         expectedProfit,
         profitQ025,

@@ -4,7 +4,10 @@ import java.io.Serializable;
 
 /**
  * Stage-2/3 output: the posterior of one segment effect. {@code source} says how it was summarised
- * ({@link PosteriorSource}). The relative effect (effect / control level) always comes from draws.
+ * ({@link PosteriorSource}). The relative effect is effect / control level: its mean, the control
+ * level's mean {@code controlMean}, the relative effect's 2.5% and 97.5% quantiles and P(relative
+ * effect > threshold), from the segment's draws where they are drawn, else in closed form; NaN
+ * without a control level.
  */
 public record SegmentPosterior(
     String experimentId,
@@ -20,6 +23,9 @@ public record SegmentPosterior(
     double shrinkageWeight,
     long units,
     double relativeEffectMean,
+    double controlMean,
+    double relativeQ025,
+    double relativeQ975,
     double probRelativeAboveThreshold,
     PosteriorSource source,
     String prior)
@@ -36,8 +42,13 @@ public record SegmentPosterior(
     }
   }
 
-  /** This posterior with its relative-effect figures. */
-  public SegmentPosterior withRelative(double mean, double probAbove) {
+  /**
+   * This posterior with its relative-effect figures: the mean of effect / control level, the
+   * control level's mean, the relative effect's 2.5% and 97.5% quantiles and P(relative > its
+   * threshold).
+   */
+  public SegmentPosterior withRelative(
+      double mean, double control, double relQ025, double relQ975, double probAbove) {
     return new SegmentPosterior(
         experimentId,
         metric,
@@ -52,6 +63,9 @@ public record SegmentPosterior(
         shrinkageWeight,
         units,
         mean,
+        control,
+        relQ025,
+        relQ975,
         probAbove,
         source,
         prior);

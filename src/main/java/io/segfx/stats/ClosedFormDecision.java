@@ -13,12 +13,14 @@ package io.segfx.stats;
  *   profit = f E - c,  f = users × value:  normal; E[max(-P,0)] = sd φ(μ/sd) - μ Φ(-μ/sd)
  *   P(E / B > r) = P(E - r B > 0),  B = sum w_j b_j normal, B > 0   (exact for normal E, B)
  *   E[E / B] ≈ (μ_E / μ_B)(1 + σ_B² / μ_B²)                         (second-order delta method)
+ *   q_p of E / B: the root of P(E - q B <= 0) = p                    (exact for normal E, B > 0)
  * </pre>
  *
  * (Johnson, Kotz &amp; Balakrishnan, Continuous Univariate Distributions vol. 1, 2nd ed., section
  * 13.4, for the normal partial expectation; Stuart &amp; Ord, Kendall's Advanced Theory of
- * Statistics vol. 1, 10.5–10.6, for the ratio moments.) Monte Carlo errors are 0 and {@code draws}
- * is 0: no draws are made where a closed form exists.
+ * Statistics vol. 1, 10.5–10.6, for the ratio moments; {@link RelativeEffects} for the quantiles.)
+ * The control mean is E[B] = sum w_j E[b_j], exact. Monte Carlo errors are 0 and {@code draws} is
+ * 0: no draws are made where a closed form exists.
  */
 final class ClosedFormDecision {
   private ClosedFormDecision() {}
@@ -66,6 +68,9 @@ final class ClosedFormDecision {
     double r = thresholds.relative();
     double[] relMean = new double[k];
     double[] relProb = new double[k];
+    double[] control = new double[k];
+    double[] relQ025 = new double[k];
+    double[] relQ975 = new double[k];
     for (int j = 0; j < k; j++) {
       SegmentDraw d = segments[j];
       double w = d.share();
@@ -78,26 +83,37 @@ final class ClosedFormDecision {
       vb += w * w * b[1] * b[1];
       relMean[j] = ratioMean(mj, b[0], b[1]);
       relProb[j] = ratioAbove(mj, sj, b[0], b[1], r);
+      control[j] = b[0];
+      relQ025[j] = RelativeEffects.quantile(mj, sj, b[0], b[1], 0.025);
+      relQ975[j] = RelativeEffects.quantile(mj, sj, b[0], b[1], 0.975);
     }
     double sd = Math.sqrt(v);
+    double sb = Math.sqrt(vb);
     DecisionFigures figures =
         figures(
             m,
             sd,
-            ratioMean(m, mb, Math.sqrt(vb)),
-            ratioAbove(m, sd, mb, Math.sqrt(vb), r),
+            RelativeEffects.Figures.of(
+                normal(m, sd), ratioMean(m, mb, sb), mb, sb, ratioAbove(m, sd, mb, sb, r)),
             thresholds,
             economics,
             rule);
-    return new ExperimentDraws.Result(figures, relMean, relProb, new DrawSummary[k]);
+    return new ExperimentDraws.Result(
+        figures,
+        relMean,
+        relProb,
+        new DrawSummary[k],
+        PooledSegmentSummary.none(k),
+        control,
+        relQ025,
+        relQ975);
   }
 
   /** The figures of an effect E ~ N(m, sd²) and of profit {@code f E - c}, normal too. */
   private static DecisionFigures figures(
       double m,
       double sd,
-      double relativeMean,
-      double probRelativeAbove,
+      RelativeEffects.Figures relative,
       ExperimentDraws.Thresholds thresholds,
       ExperimentDraws.Economics economics,
       DecisionRule rule) {
@@ -115,8 +131,11 @@ final class ClosedFormDecision {
         e.q975(),
         e.probPositive(),
         e.probAboveThreshold(),
-        relativeMean,
-        probRelativeAbove,
+        relative.mean(),
+        relative.controlMean(),
+        relative.q025(),
+        relative.q975(),
+        relative.probAbove(),
         pm,
         p.q025(),
         p.q975(),
@@ -127,6 +146,11 @@ final class ClosedFormDecision {
         0,
         0,
         0);
+  }
+
+  /** N(m, sd²) as a one-component mixture. */
+  private static NormalMixture normal(double m, double sd) {
+    return new NormalMixture(new double[] {1}, new double[] {m}, new double[] {sd});
   }
 
   static double ratioMean(double me, double mb, double sb) {

@@ -12,6 +12,11 @@ import java.util.Objects;
  * for means, {@code sqrt(p(1-p)/D)} for probabilities, 0 where no draws are made. The job layer
  * adds the group's names, its prior and the sample-ratio check to make the output row.
  *
+ * <p>The relative effect is E / B, E the effect and B the share-weighted control level: {@code
+ * controlMean} is E[B], {@code relativeQ025} and {@code relativeQ975} the 2.5% and 97.5% quantiles
+ * of E / B (from draws, or in closed form by {@link RelativeEffects}); all NaN without a control
+ * level.
+ *
  * @param draws number of draws D; 0 where the figures are exact
  * @param recommendation the {@link DecisionRule}'s recommendation for {@code probProfitPositive}
  */
@@ -24,6 +29,9 @@ public record DecisionFigures(
     double probPositive,
     double probAboveThreshold,
     double relativeEffectMean,
+    double controlMean,
+    double relativeQ025,
+    double relativeQ975,
     double probRelativeAboveThreshold,
     double expectedProfit,
     double profitQ025,

@@ -1,7 +1,6 @@
 package io.segfx.stats;
 
 import io.segfx.stats.pooling.HierarchicalPosterior;
-import java.util.Arrays;
 
 /**
  * The experiment-level decision under full-Bayes pooling ({@code --pooling full}), exact up to the
@@ -13,6 +12,7 @@ import java.util.Arrays;
  * <pre>
  *   E[max(-P, 0)] = sum_i p_i (s_i φ(m_i/s_i) - m_i Φ(-m_i/s_i)),   E[max(P, 0)] = E[max(-P, 0)] + E[P]
  *   P(E / B > r) = P(E - r B > 0)   with B = sum w_j b_j the moment-matched normal baseline
+ *   q_p of E / B: the root of P(E - q B <= 0) = p, the same mixture          ({@link RelativeEffects})
  * </pre>
  *
  * as {@link ClosedFormDecision} does for a single normal. No draws: {@code draws} and the Monte
@@ -62,23 +62,16 @@ public final class MixtureDecision {
     NormalMixture effect = h.linear(a, extraMean, extraVar);
     double relProbE =
         Double.isNaN(mb) ? Double.NaN : effect.plusIndependent(-r * mb, r * r * vb).upperTail(0);
+    double sb = Math.sqrt(vb);
     DecisionFigures figures =
         of(
             effect,
             thresholds,
             economics,
             rule,
-            ClosedFormDecision.ratioMean(effect.mean(), mb, Math.sqrt(vb)),
-            relProbE);
-    ExperimentDraws.Result out =
-        new ExperimentDraws.Result(
-            figures,
-            new double[k],
-            new double[k],
-            new DrawSummary[k],
-            PooledSegmentSummary.none(k));
-    Arrays.fill(out.relativeMean(), Double.NaN);
-    Arrays.fill(out.probRelativeAbove(), Double.NaN);
+            RelativeEffects.Figures.of(
+                effect, ClosedFormDecision.ratioMean(effect.mean(), mb, sb), mb, sb, relProbE));
+    ExperimentDraws.Result out = ExperimentDraws.Result.empty(figures, k);
     for (int j = 0; segmentFigures && j < j0; j++) {
       segment(segments[j], h, j, thresholds, out);
     }
@@ -88,7 +81,8 @@ public final class MixtureDecision {
   /**
    * Writes pooled segment {@code j}'s figures into {@code out}: its {@link PooledSegmentSummary}
    * (grid posteriors only: the empirical-Bayes plug-in's segment posteriors are plain normals,
-   * summarised in stage 2), the mean of its relative effect and P(theta_j / B_j > r).
+   * summarised in stage 2), the mean of its relative effect, its control mean, the 2.5% and 97.5%
+   * quantiles of theta_j / B_j on the mixture ({@link RelativeEffects}) and P(theta_j / B_j > r).
    */
   private static void segment(
       SegmentDraw d,
@@ -106,6 +100,9 @@ public final class MixtureDecision {
     }
     out.relativeMean()[j] =
         ClosedFormDecision.ratioMean(summary != null ? summary.mean() : t.mean(), b[0], b[1]);
+    out.controlMean()[j] = b[0];
+    out.relativeQ025()[j] = RelativeEffects.quantile(t, b[0], b[1], 0.025);
+    out.relativeQ975()[j] = RelativeEffects.quantile(t, b[0], b[1], 0.975);
     if (Double.isNaN(b[0])) {
       out.probRelativeAbove()[j] = Double.NaN;
     } else if (r == 0) {
@@ -118,9 +115,9 @@ public final class MixtureDecision {
   }
 
   /**
-   * The decision figures of an effect whose posterior is the given normal mixture: its mean, sd,
-   * 95% interval and tail probabilities, and those of profit {@code f E - c} with the expected
-   * losses of the class comment; relative figures are passed in (NaN when unknown).
+   * {@link #of(NormalMixture, ExperimentDraws.Thresholds, ExperimentDraws.Economics, DecisionRule,
+   * RelativeEffects.Figures)} with the relative mean and P(relative > r) given and the control mean
+   * and relative quantiles NaN.
    */
   public static DecisionFigures of(
       NormalMixture effect,
@@ -129,6 +126,27 @@ public final class MixtureDecision {
       DecisionRule rule,
       double relativeMean,
       double probRelativeAbove) {
+    return of(
+        effect,
+        thresholds,
+        economics,
+        rule,
+        new RelativeEffects.Figures(
+            relativeMean, Double.NaN, Double.NaN, Double.NaN, probRelativeAbove));
+  }
+
+  /**
+   * The decision figures of an effect whose posterior is the given normal mixture: its mean, sd,
+   * 95% interval and tail probabilities, and those of profit {@code f E - c} with the expected
+   * losses of the class comment; relative figures are passed in ({@link
+   * RelativeEffects.Figures#NONE} when unknown).
+   */
+  public static DecisionFigures of(
+      NormalMixture effect,
+      ExperimentDraws.Thresholds thresholds,
+      ExperimentDraws.Economics economics,
+      DecisionRule rule,
+      RelativeEffects.Figures relative) {
     double f = economics.users() * economics.valuePerUnit();
     NormalMixture profit = effect.affine(f, -economics.cost());
     double pMean = profit.mean();
@@ -142,8 +160,11 @@ public final class MixtureDecision {
         effect.quantile(0.975),
         effect.upperTail(0),
         effect.upperTail(thresholds.effect()),
-        relativeMean,
-        probRelativeAbove,
+        relative.mean(),
+        relative.controlMean(),
+        relative.q025(),
+        relative.q975(),
+        relative.probAbove(),
         pMean,
         profit.quantile(0.025),
         profit.quantile(0.975),

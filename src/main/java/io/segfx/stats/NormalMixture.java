@@ -137,6 +137,41 @@ public final class NormalMixture {
     return 0.5 * e * Erfcx.value(Math.abs(z) * INV_SQRT2);
   }
 
+  /**
+   * P(X - q B <= 0) and its derivative in q, into {@code out} = {cdf, slope}, for B ~ N(mb, vb)
+   * independent of X: each component gives X - q B ~ N(m_i - q mb, s_i² + q² vb), so
+   *
+   * <pre>
+   *   F(q)  = sum w_i Φ(z_i),   z_i = (q mb - m_i) / S_i,   S_i = sqrt(s_i² + q² vb),
+   *   F'(q) = sum w_i φ(z_i) (mb s_i² + m_i q vb) / S_i³.
+   * </pre>
+   *
+   * For a positive baseline B this is P(X / B <= q), the distribution function of the ratio ({@link
+   * RelativeQuantiles}).
+   */
+  void belowRatio(double q, double mb, double vb, double[] out) {
+    double cdf = 0;
+    double slope = 0;
+    double qvb = q * vb;
+    for (int i = 0; i < w.length; i++) {
+      double s2 = s[i] * s[i];
+      double v = s2 + q * qvb;
+      double d = q * mb - m[i];
+      if (v > 0) {
+        double inv = 1 / Math.sqrt(v);
+        double z = d * inv;
+        double e = Math.exp(-0.5 * z * z);
+        double tail = smallerTail(z, e);
+        cdf += w[i] * (z >= 0 ? 1 - tail : tail);
+        slope += w[i] * e * INV_SQRT_2PI * (mb * s2 + m[i] * qvb) * inv * inv * inv;
+      } else if (d >= 0) {
+        cdf += w[i];
+      }
+    }
+    out[0] = cdf;
+    out[1] = slope;
+  }
+
   /** E[max(X, 0)]. */
   public double positivePart() {
     double e = 0;

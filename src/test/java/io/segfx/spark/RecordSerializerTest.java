@@ -14,6 +14,7 @@ import io.segfx.stats.Dyadic;
 import io.segfx.stats.ExactMoments;
 import io.segfx.stats.ExperimentDraws;
 import io.segfx.stats.PooledPosterior;
+import io.segfx.stats.PooledSegmentSummary;
 import io.segfx.stats.SegmentDraw;
 import io.segfx.stats.pooling.FullBayesPooling;
 import io.segfx.stats.pooling.TauPrior;
@@ -131,6 +132,9 @@ class RecordSerializerTest {
             0.97,
             0.6,
             0.02,
+            8.5,
+            -0.01,
+            0.05,
             0.5,
             10,
             -1,
@@ -146,7 +150,14 @@ class RecordSerializerTest {
     DrawSummary ds = new DrawSummary(1, 2, 0.5, 1.5, 0.9, 0.4, 0.01, 0.002);
     assertRoundTrip(
         new ExperimentDraws.Result(
-            f, new double[] {0.1}, new double[] {0.2}, new DrawSummary[] {ds, null}));
+            f,
+            new double[] {0.1},
+            new double[] {0.2},
+            new DrawSummary[] {ds, null},
+            new double[PooledSegmentSummary.FIELDS],
+            new double[] {8.5},
+            new double[] {-0.01},
+            new double[] {0.3}));
     assertRoundTrip(
         new ExperimentDraws.Result(
             f,
@@ -168,7 +179,10 @@ class RecordSerializerTest {
               Double.NaN,
               Double.NaN,
               Double.NaN
-            }));
+            },
+            new double[] {8.5, Double.NaN},
+            new double[] {-0.01, Double.NaN},
+            new double[] {0.3, Double.NaN}));
     SegmentDraw seg =
         new SegmentDraw(
             "a",

@@ -98,6 +98,17 @@ class MixtureDecisionTest {
       profitable += profit > 0 ? 1 : 0;
       lossLaunch += Math.max(-profit, 0);
     }
+    // E / B with B = sum_j w_j b_j, b_j ~ N(100, 5²) independent: B ~ N(100, 25 sum_j w_j²), from
+    // a stream of its own so that the draws above stay as they are.
+    double sumW2 = Arrays.stream(SHARE).map(x -> x * x).sum();
+    ZigguratSampler.NormalizedGaussian zb =
+        ZigguratSampler.NormalizedGaussian.of(Seeds.of(8, "baseline"));
+    double[] effectRatio = new double[d];
+    for (int k = 0; k < d; k++) {
+      effectRatio[k] = effect[k] / (100 + 5 * Math.sqrt(sumW2) * zb.sample());
+    }
+    assertEquals(100, exact.controlMean(), 1e-12, "control mean sum_j w_j 100");
+    assertQuantiles(effectRatio, exact.relativeQ025(), exact.relativeQ975(), "E / B");
     double mean = Arrays.stream(effect).sum() / d;
     double sd = Math.sqrt(Arrays.stream(effect).map(x -> (x - mean) * (x - mean)).sum() / (d - 1));
     assertEquals(mean, exact.effectMean(), 4 * sd / Math.sqrt(d), "mean");
@@ -135,11 +146,19 @@ class MixtureDecisionTest {
       double[] t = theta[w];
       long relAbove = 0;
       long relPositive = 0;
+      double[] segmentRatio = new double[d];
       for (int k = 0; k < d; k++) {
         double ratio = t[k] / (100 + 5 * z.sample());
         relAbove += ratio > 0.05 ? 1 : 0;
         relPositive += ratio > 0 ? 1 : 0;
+        segmentRatio[k] = ratio;
       }
+      assertEquals(100, result.controlMean()[watched[w]], 0.0, "segment control mean");
+      assertQuantiles(
+          segmentRatio,
+          result.relativeQ025()[watched[w]],
+          result.relativeQ975()[watched[w]],
+          "theta_j / B_j");
       double pr = (double) relAbove / d;
       assertEquals(
           pr,
@@ -169,6 +188,21 @@ class MixtureDecisionTest {
           t[(int) (0.025 * d)], tq, 4 * Math.sqrt(0.975 * 0.025 / d) / td, "segment 2.5% quantile");
       assertEquals(h.weightOnRaw(watched[w]), s.weightOnRaw(), 0.0);
     }
+  }
+
+  /**
+   * The mixture's 2.5% and 97.5% quantiles of a ratio against its draws (sorted here): 4 Monte
+   * Carlo SEs of a sample quantile, sqrt(p(1-p)/d) / f, with the density f from the order
+   * statistics half a percent further in, as for the effect's quantiles above.
+   */
+  private static void assertQuantiles(double[] draws, double q025, double q975, String what) {
+    int d = draws.length;
+    Arrays.sort(draws);
+    double se = Math.sqrt(0.975 * 0.025 / d);
+    double f025 = (0.03 - 0.025) / (draws[(int) (0.03 * d)] - q025);
+    assertEquals(draws[(int) (0.025 * d)], q025, 4 * se / f025, what + " 2.5% quantile");
+    double f975 = (0.975 - 0.97) / (q975 - draws[(int) (0.97 * d)]);
+    assertEquals(draws[(int) (0.975 * d)], q975, 4 * se / f975, what + " 97.5% quantile");
   }
 
   /** The empirical-Bayes plug-in at tau = 0: every segment is mu, so the effect's sd is SE(mu). */
