@@ -268,9 +268,19 @@ public final class DecisionMemo {
         .append(" (threshold ")
         .append(l.amount(m.threshold(), d.metric()))
         .append(")\n");
-    b.append("- Relative effect (mean): ")
-        .append(VerdictWords.percent(d.relativeEffectMean()))
-        .append('\n');
+    b.append("- Relative effect (mean): ").append(VerdictWords.percent(d.relativeEffectMean()));
+    if (!Double.isNaN(d.relativeQ025()) || !Double.isNaN(d.relativeQ975())) {
+      b.append(", 95% interval ")
+          .append(VerdictWords.percentInterval(d.relativeQ025(), d.relativeQ975()));
+    }
+    b.append('\n');
+    if (Double.isFinite(d.controlMean())) {
+      b.append("- Control level (posterior mean): ")
+          .append(l.amount(d.controlMean(), d.metric()))
+          .append("; variant: ")
+          .append(l.amount(d.controlMean() + d.effectMean(), d.metric()))
+          .append('\n');
+    }
     b.append(
         d.draws() == 0
             ? "- Computed in closed form (no Monte Carlo error)\n\n"

@@ -150,8 +150,8 @@ final class ExperimentPage {
   }
 
   /**
-   * The metric's decision: observed arm means, the effect with its unit, the relative effect in %,
-   * the probabilities over the thresholds (their values in the headers), and the profit.
+   * The metric's decision: arm means, the effect with its unit, the relative effect in % with its
+   * interval, the probabilities over the thresholds (their values in the headers), and the profit.
    */
   private static void decisionTable(StringBuilder b, Section s, Labels l) {
     DecisionMetrics d = s.decision();
@@ -162,7 +162,7 @@ final class ExperimentPage {
         .append(unit)
         .append("</th><th>effect mean")
         .append(unit)
-        .append("</th><th>sd</th><th>95% interval</th><th>relative effect</th>")
+        .append("</th><th>sd</th><th>95% interval</th><th>relative effect [95%]</th>")
         .append("<th>P(effect &gt; 0)</th><th>P(effect &gt; ")
         .append(escape(l.amount(s.threshold(), d.metric())))
         .append(")</th><th>P(relative effect &gt; ")
@@ -172,12 +172,13 @@ final class ExperimentPage {
         .append("</th><th>profit 95% interval</th><th>P(profit &gt; 0)</th><th>loss if launch</th>")
         .append("<th>loss if wait</th><th>SRM p</th><th class=\"l\">posterior</th></tr>\n<tr>");
     Html.recommendation(b, d.recommendation());
-    num(b, observedMean(s.raw(), true));
-    num(b, observedMean(s.raw(), false));
+    boolean posterior = Double.isFinite(d.controlMean());
+    num(b, posterior ? d.controlMean() : observedMean(s.raw(), true));
+    num(b, posterior ? d.controlMean() + d.effectMean() : observedMean(s.raw(), false));
     num(b, d.effectMean());
     num(b, d.effectSd());
     interval(b, d.effectQ025(), d.effectQ975());
-    b.append("<td>").append(VerdictWords.percent(d.relativeEffectMean())).append("</td>");
+    Html.relative(b, d.relativeEffectMean(), d.relativeQ025(), d.relativeQ975());
     prob(b, d.probPositive());
     prob(b, d.probAboveThreshold());
     prob(b, d.probRelativeAboveThreshold());
@@ -191,8 +192,11 @@ final class ExperimentPage {
         .append(d.draws() == 0 ? "closed form" : d.draws() + " draws")
         .append("</td></tr>\n</table>\n");
     b.append(
-        "<p class=\"muted\">Arm means are observed, over the usable segments weighted by each"
-            + " arm's units; the effect is the posterior's.</p>\n");
+        posterior
+            ? "<p class=\"muted\">Control mean: the posterior mean of the control level; variant"
+                + " mean: that plus the effect's posterior mean.</p>\n"
+            : "<p class=\"muted\">Arm means are observed, over the usable segments weighted by"
+                + " each arm's units (the run has no posterior control level).</p>\n");
   }
 
   /** " (unit)" for a header, or nothing. */

@@ -156,6 +156,15 @@ final class Html {
     }
   }
 
+  /** A relative-effect cell: the mean in %, then its 95% interval where the run has one. */
+  static void relative(StringBuilder b, double mean, double lo, double hi) {
+    b.append("<td>").append(VerdictWords.percent(mean));
+    if (!Double.isNaN(lo) || !Double.isNaN(hi)) {
+      b.append(' ').append(VerdictWords.percentInterval(lo, hi));
+    }
+    b.append("</td>");
+  }
+
   /** A recommendation cell, styled by its code. */
   static void recommendation(StringBuilder b, String rec) {
     // The class is one of the fixed recommendation codes; escaped anyway.

@@ -32,7 +32,7 @@ final class IndexPage {
   private static final String METRIC_HEADER =
       "<table>\n"
           + "<tr><th class=\"l\">metric</th><th class=\"l\">recommendation</th><th>effect"
-          + " mean</th><th>95% interval</th><th>relative effect</th><th>P(effect &gt; 0)</th>"
+          + " mean</th><th>95% interval</th><th>relative effect [95%]</th><th>P(effect &gt; 0)</th>"
           + "<th>threshold</th><th>P(effect &gt; threshold)</th><th>expected profit</th>"
           + "<th>P(profit &gt; 0)</th><th class=\"l\">SRM</th></tr>\n";
 
@@ -173,7 +173,7 @@ final class IndexPage {
       Html.recommendation(b, d.recommendation());
       b.append("<td>").append(escape(labels.amount(d.effectMean(), d.metric()))).append("</td>");
       Html.interval(b, d.effectQ025(), d.effectQ975());
-      b.append("<td>").append(VerdictWords.percent(d.relativeEffectMean())).append("</td>");
+      Html.relative(b, d.relativeEffectMean(), d.relativeQ025(), d.relativeQ975());
       Html.prob(b, d.probPositive());
       b.append("<td>").append(escape(labels.amount(m.threshold(), d.metric()))).append("</td>");
       Html.prob(b, d.probAboveThreshold());

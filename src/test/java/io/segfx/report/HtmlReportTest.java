@@ -240,4 +240,29 @@ class HtmlReportTest {
     String none = HtmlReport.index(RUN, RunSummary.of(List.of(), null), Labels.NONE, List.of());
     assertTrue(none.contains("The run made no verdicts."), none);
   }
+
+  /**
+   * The page's decision table: control mean = the posterior control level (8.5 in the fixture),
+   * variant mean = 8.5 + 0.01 (the effect) = 8.51, both labelled with the metric's unit; the
+   * relative effect 0.1 [0.05, 0.15] in %; the thresholds' values in their headers.
+   */
+  @Test
+  void pageShowsArmMeansUnitsRelativeEffectsAndThresholds() {
+    Labels labels = new Labels("EUR", Map.of("revenue", "EUR"));
+    String page =
+        HtmlReport.experiment(
+            new HtmlReport.Page(
+                "e",
+                List.of(),
+                List.of(section(VerdictFixtures.decision("e", "revenue", "1", 5))),
+                null,
+                Map.of(),
+                labels));
+    assertTrue(page.contains("<th>control mean (EUR)</th><th>variant mean (EUR)</th>"), page);
+    assertTrue(page.contains("<td>8.5000</td><td>8.5100</td>"), page);
+    assertTrue(page.contains("<td>+10.0% [+5.0%, +15.0%]</td>"), page);
+    assertTrue(page.contains("<th>P(effect &gt; 0.0100 EUR)</th>"), "threshold 0.01 in EUR");
+    assertTrue(page.contains("<th>P(relative effect &gt; +2.0%)</th>"), "relative threshold 0.02");
+    assertTrue(page.contains("<th>expected profit (EUR)</th>"), page);
+  }
 }
