@@ -113,8 +113,8 @@ final class ExperimentPage {
           .append(escape(l.money(v.expectedProfit())))
           .append(' ')
           .append(escape(l.money(v.profitQ025(), v.profitQ975())))
-          .append(", P(profit &gt; 0) = ")
-          .append(DecisionMemo.probability(v.probProfitPositive()))
+          .append(", chance of profit ")
+          .append(VerdictWords.chance(v.probProfitPositive()))
           .append(". Guardrails: ");
       Html.guardrails(b, v);
       b.append(".</p>\n<p><b>Why:</b> ")

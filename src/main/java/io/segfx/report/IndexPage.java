@@ -19,14 +19,14 @@ final class IndexPage {
   private IndexPage() {}
 
   /** Columns of a verdict row; the fold-out row spans them all. */
-  private static final int COLUMNS = 11;
+  private static final int COLUMNS = 10;
 
   private static final String HEADER =
       "<table>\n"
           + "<tr><th class=\"l\">verdict</th><th class=\"l\">experiment</th><th"
-          + " class=\"l\">variant</th><th class=\"l\">primary metric</th><th>relative effect</th>"
-          + "<th>95% interval</th><th>expected profit</th><th>P(profit &gt; 0)</th>"
-          + "<th class=\"l\">guardrails</th><th class=\"l\">reason</th><th"
+          + " class=\"l\">variant</th><th class=\"l\">primary metric</th><th>relative effect"
+          + " [95%]</th><th>expected profit</th><th>P(profit &gt; 0)</th><th"
+          + " class=\"l\">guardrails</th><th class=\"l\">reason</th><th"
           + " class=\"l\">flags</th></tr>\n";
 
   private static final String METRIC_HEADER =
@@ -136,13 +136,10 @@ final class IndexPage {
         .append(escape(r.variant()))
         .append("</td>");
     if (v == null) {
-      b.append("<td></td><td></td><td></td><td></td><td></td><td></td><td></td>");
+      b.append("<td></td><td></td><td></td><td></td><td></td><td></td>");
     } else {
       b.append("<td class=\"l\">").append(escape(v.primaryMetric())).append("</td>");
-      b.append("<td>").append(VerdictWords.percent(v.relativeEffectMean())).append("</td>");
-      b.append("<td>")
-          .append(VerdictWords.percentInterval(v.relativeQ025(), v.relativeQ975()))
-          .append("</td>");
+      Html.relative(b, v.relativeEffectMean(), v.relativeQ025(), v.relativeQ975());
       b.append("<td>").append(escape(labels.money(v.expectedProfit()))).append("</td>");
       Html.prob(b, v.probProfitPositive());
       b.append("<td class=\"l\">");
