@@ -164,8 +164,8 @@ final class VerdictStage {
           p == null ? nan : p.effectQ025(),
           p == null ? nan : p.effectQ975(),
           p == null ? nan : p.relativeEffectMean(),
-          nan,
-          nan,
+          p == null ? nan : p.relativeQ025(),
+          p == null ? nan : p.relativeQ975(),
           p == null ? nan : p.probPositive(),
           r == null || !economics ? nan : r.expectedProfit(),
           r == null || !economics ? nan : r.profitQ025(),
@@ -269,14 +269,15 @@ final class VerdictStage {
     }
 
     /**
-     * Units per arm until each uncertain absolute guardrail is more likely than not settled, the
-     * largest over them: its margin (effect − limit) takes the place of profit. A relative
-     * guardrail contributes nothing here; its posterior sd is not at hand.
+     * Units per arm until each uncertain guardrail is more likely than not settled, the largest
+     * over them: its margin takes the place of profit, effect − limit, or for a relative limit r,
+     * effect − r × control mean (the control level's own uncertainty left out, which makes the
+     * figure slightly optimistic).
      */
     private double unitsForGuardrails(VariantKey k, List<GuardrailCheck> checks) {
       double most = 0;
       for (GuardrailCheck g : checks) {
-        if (g.status() != GuardrailStatus.UNCERTAIN || g.guardrail().relative()) {
+        if (g.status() != GuardrailStatus.UNCERTAIN) {
           continue;
         }
         DecisionMetrics d = usable(rows.get(key(k, g.guardrail().metric())));
@@ -284,7 +285,9 @@ final class VerdictStage {
         if (d == null || n == null) {
           return Double.NaN;
         }
-        double margin = d.effectMean() - g.guardrail().limit();
+        Guardrail rail = g.guardrail();
+        double bound = rail.relative() ? rail.limit() * d.controlMean() : rail.limit();
+        double margin = d.effectMean() - bound;
         most =
             Math.max(
                 most, UnitsToDecide.perArm(margin, d.effectSd(), spec.guardrailProb(), n[0], n[1]));
