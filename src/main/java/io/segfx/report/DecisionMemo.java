@@ -19,10 +19,12 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * A Markdown decision memo for one (experiment, variant), with the structure of the seed notebook's
- * section 13: decision, design, estimand, prior, posterior result, segments, business value,
- * sensitivity, data quality and recommendation, one block per metric. Every number is printed from
- * the run's tables with {@link #number}, so memo and tables agree.
+ * A Markdown decision memo for one (experiment, variant). It opens with the verdict's three-line
+ * TL;DR (verdict, why, what next; worded by {@link VerdictWords}, as the report's banner is) and
+ * the verdict's figures, then follows the structure of the seed notebook's section 13: decision,
+ * design, estimand, prior, posterior result, segments, business value, sensitivity, data quality
+ * and recommendation, one block per metric. Every number is printed from the run's tables with
+ * {@link #number} (money and effects with their {@link Labels}), so memo and tables agree.
  */
 public final class DecisionMemo {
   private DecisionMemo() {}
