@@ -193,13 +193,15 @@ public final class VerdictWords {
     return sentence(v.reason());
   }
 
-  /** What happens next: for {@code collect_more_data}, how many more units (and days) to decide. */
+  /**
+   * What happens next: for {@code collect_more_data}, how many more units (and days) to decide. It
+   * names no id from the data (the memo and banner around it do, each in its own escaping), so the
+   * sentence is safe as Markdown and, escaped, as HTML.
+   */
   public static String next(ExperimentVerdict v) {
     return switch (v.verdict()) {
       case LAUNCH ->
-          "Launch variant "
-              + v.variant()
-              + " to all eligible units, and keep watching "
+          "Launch the variant to all eligible units, and keep watching "
               + v.primaryMetric()
               + " after launch.";
       case DO_NOT_LAUNCH -> "Stop the experiment and keep the control experience.";

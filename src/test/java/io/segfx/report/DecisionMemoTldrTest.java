@@ -57,7 +57,7 @@ class DecisionMemoTldrTest {
           double p = Double.parseDouble(m.group(1));
           assertTrue(why.contains("A " + percent(p) + " chance that launching makes money"), why);
           assertTrue(why.contains("expected profit 47,000 USD"), "money carries its currency");
-          assertTrue(t.get(2).contains("Launch variant 1"), t.get(2));
+          assertTrue(t.get(2).contains("Launch the variant"), t.get(2));
         }
         case DO_NOT_LAUNCH -> {
           // The example: P(profit > 0) = 0.010 reads as a 99% chance of losing money.
@@ -220,6 +220,27 @@ class DecisionMemoTldrTest {
             + " chance that revenue goes up; no guardrail was set.",
         t.get(1));
     assertTrue(!memo.contains("Profit of launching"), "no profit line without economics");
+  }
+
+  /**
+   * A hostile experiment id or variant stays inside the memo's code spans: the TL;DR names no id
+   * from the data, and a backtick cannot end a span early.
+   */
+  @Test
+  void hostileIdsStayInCodeSpans() {
+    String evil = "<img src=x onerror=alert(1)>`";
+    for (Verdict kind : Verdict.values()) {
+      ExperimentVerdict v = VerdictFixtures.verdict(evil, evil, kind, VerdictFixtures.reason(kind));
+      String memo = DecisionMemo.render(evil, evil, v, List.of(), RUN);
+      for (String line : tldr(memo)) {
+        assertTrue(!line.contains("<img"), line);
+      }
+      assertTrue(
+          memo.startsWith(
+              "# Decision memo: experiment `<img src=x onerror=alert(1)>'`, variant `<img src=x"
+                  + " onerror=alert(1)>'`\n"),
+          memo);
+    }
   }
 
   @Test
