@@ -4,10 +4,13 @@ import io.segfx.config.JobSpec;
 import io.segfx.io.RunOutput;
 import io.segfx.model.DecisionMetrics;
 import io.segfx.model.ExperimentPooling;
+import io.segfx.model.ExperimentVerdict;
 import io.segfx.model.GroupKey;
 import io.segfx.model.LearnedEffect;
+import io.segfx.model.MetricSpec;
 import io.segfx.model.VariantKey;
 import io.segfx.report.DecisionMemo;
+import io.segfx.report.Labels;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -34,15 +37,19 @@ final class MemoStage {
       List<LearnedEffect> learned,
       long rowsRead,
       long rowsRejected) {
-    Map<VariantKey, List<DecisionMemo.MetricBlock>> memos = blocks(pooling, tables, learned);
+    Map<VariantKey, List<DecisionMemo.MetricBlock>> memos = blocks(pooling, tables, learned, spec);
     List<String> names = DecisionMemo.safeNames(ids(memos.keySet()));
+    Map<VariantKey, ExperimentVerdict> verdicts =
+        GroupKeys.unique(tables.verdicts(), ExperimentVerdict::key);
     DecisionMemo.RunFacts facts =
         new DecisionMemo.RunFacts(
             rowsRead,
             rowsRejected,
             spec.launchProbability(),
             spec.design(),
-            spec.confoundingWarning());
+            spec.confoundingWarning(),
+            labels(spec),
+            spec.guardrailProb());
     Map<VariantKey, String> paths = new LinkedHashMap<>();
     List<Map.Entry<VariantKey, List<DecisionMemo.MetricBlock>>> entries =
         new ArrayList<>(memos.entrySet());
@@ -58,7 +65,11 @@ final class MemoStage {
               out.writeText(
                   paths.get(k),
                   DecisionMemo.render(
-                      k.experiment(), k.variant(), entries.get(i).getValue(), facts));
+                      k.experiment(),
+                      k.variant(),
+                      verdicts.get(k),
+                      entries.get(i).getValue(),
+                      facts));
             });
     return paths;
   }
@@ -67,7 +78,8 @@ final class MemoStage {
   private static Map<VariantKey, List<DecisionMemo.MetricBlock>> blocks(
       List<ExperimentPooling> pooling,
       DecisionAssembly.Tables tables,
-      List<LearnedEffect> learned) {
+      List<LearnedEffect> learned,
+      JobSpec spec) {
     Map<GroupKey, LearnedEffect> learnedByKey = GroupKeys.unique(learned, l -> l.without().key());
     GroupKeys.Index index = GroupKeys.Index.of(pooling, tables);
     Map<VariantKey, List<DecisionMemo.MetricBlock>> memos = new TreeMap<>();
@@ -82,9 +94,26 @@ final class MemoStage {
                   index.segments(key),
                   index.grid(key),
                   index.bias(key),
-                  learnedByKey.get(key)));
+                  learnedByKey.get(key),
+                  spec.threshold(d.metric())));
     }
     return memos;
+  }
+
+  /** The currency and each metric's unit label of the spec, for the memos and the report. */
+  static Labels labels(JobSpec spec) {
+    Map<String, String> units = new LinkedHashMap<>();
+    for (MetricSpec m : spec.metricSpecs()) {
+      String u = spec.metricUnit(m.column());
+      if (u != null) {
+        units.put(m.column(), u);
+      }
+    }
+    // The derived value metric is money per unit.
+    if (spec.currency() != null) {
+      units.put(JobSpec.OEC, spec.currency());
+    }
+    return new Labels(spec.currency(), units);
   }
 
   /**

@@ -4,6 +4,7 @@ import io.segfx.config.JobSpec;
 import io.segfx.io.RunOutput;
 import io.segfx.model.BiasSensitivity;
 import io.segfx.model.DecisionMetrics;
+import io.segfx.model.ExperimentVerdict;
 import io.segfx.model.GroupKey;
 import io.segfx.model.PriorSensitivity;
 import io.segfx.model.RunSummary;
@@ -11,17 +12,21 @@ import io.segfx.model.SegmentEstimate;
 import io.segfx.model.VariantKey;
 import io.segfx.report.DecisionMemo;
 import io.segfx.report.HtmlReport;
+import io.segfx.report.Labels;
+import io.segfx.report.VerdictWords;
 import io.segfx.stats.PooledPosterior;
 import io.segfx.stats.Seeds;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.IntStream;
 
 /**
@@ -57,7 +62,11 @@ final class ReportStage {
       long rowsUsed,
       long rowsRejected) {
     Inputs in = Inputs.of(spec, s2, tables, memos);
-    Set<String> flagged = flagged(tables);
+    Map<VariantKey, List<String>> flags = flags(tables);
+    Set<String> flagged = new HashSet<>();
+    for (VariantKey k : flags.keySet()) {
+      flagged.add(k.experiment());
+    }
     List<DecisionMetrics> byProfit = new ArrayList<>(tables.decisions());
     byProfit.sort(BY_PROFIT);
     Set<String> charted = charted(spec, byProfit, flagged);
@@ -66,7 +75,13 @@ final class ReportStage {
     for (DecisionMetrics d : tables.decisions()) {
       byExperiment.computeIfAbsent(d.experimentId(), k -> new ArrayList<>()).add(d);
     }
+    Map<VariantKey, ExperimentVerdict> verdicts =
+        GroupKeys.unique(tables.verdicts(), ExperimentVerdict::key);
+    for (ExperimentVerdict v : tables.verdicts()) {
+      byExperiment.computeIfAbsent(v.experimentId(), k -> new ArrayList<>());
+    }
     Map<String, String> pageOf = pageNames(byExperiment.keySet());
+    Labels labels = MemoStage.labels(spec);
 
     // Pages are independent files with ids local to the page: rendered in parallel, each the same
     // whatever the order.
@@ -77,18 +92,20 @@ final class ReportStage {
             .map(
                 p -> {
                   String experiment = pages.get(p).getKey();
+                  List<DecisionMetrics> decisions = pages.get(p).getValue();
                   return page(
                       out,
                       in,
                       experiment,
-                      pages.get(p).getValue(),
+                      decisions,
+                      banners(spec, labels, experiment, decisions, verdicts, flags),
                       charted.contains(experiment),
                       pageOf.get(experiment));
                 })
             .sum();
 
-    HtmlReport.RunSummary run =
-        new HtmlReport.RunSummary(
+    HtmlReport.RunFacts run =
+        new HtmlReport.RunFacts(
             runId,
             rowsUsed + rowsRejected,
             rowsUsed,
@@ -98,7 +115,8 @@ final class ReportStage {
             spec.confoundingWarning(),
             spec.report().toString(),
             charted.size());
-    writeIndex(out, run, byProfit, pageOf, charted, flagged);
+    List<HtmlReport.IndexRow> index = indexRows(spec, tables, verdicts, pageOf, charted, flags);
+    out.writeText(HtmlReport.FOLDER + "/index.html", HtmlReport.index(run, summary, labels, index));
     return new Result(byExperiment.size(), charted.size(), charts);
   }
 
@@ -113,24 +131,70 @@ final class ReportStage {
     return pageOf;
   }
 
-  /** Writes {@code report/index.html}: one row per decision, highest expected profit first. */
-  private static void writeIndex(
-      RunOutput out,
-      HtmlReport.RunSummary run,
-      List<DecisionMetrics> byProfit,
+  /**
+   * The index's rows: one per (experiment, variant) with a verdict or a decision row, in the
+   * verdict table's order (experiment, then variant), each with its decision rows in table order.
+   */
+  static List<HtmlReport.IndexRow> indexRows(
+      JobSpec spec,
+      DecisionAssembly.Tables tables,
+      Map<VariantKey, ExperimentVerdict> verdicts,
       Map<String, String> pageOf,
       Set<String> charted,
-      Set<String> flagged) {
-    List<HtmlReport.IndexRow> index = new ArrayList<>();
-    for (DecisionMetrics d : byProfit) {
-      index.add(
-          new HtmlReport.IndexRow(
-              d,
-              pageOf.get(d.experimentId()),
-              charted.contains(d.experimentId()),
-              flagged.contains(d.experimentId())));
+      Map<VariantKey, List<String>> flags) {
+    Map<VariantKey, List<HtmlReport.MetricRow>> metrics = new TreeMap<>();
+    for (VariantKey k : verdicts.keySet()) {
+      metrics.put(k, new ArrayList<>());
     }
-    out.writeText(HtmlReport.FOLDER + "/index.html", HtmlReport.index(run, index));
+    for (DecisionMetrics d : tables.decisions()) {
+      metrics
+          .computeIfAbsent(d.key().variantKey(), k -> new ArrayList<>())
+          .add(new HtmlReport.MetricRow(d, spec.threshold(d.metric())));
+    }
+    List<HtmlReport.IndexRow> rows = new ArrayList<>();
+    for (Map.Entry<VariantKey, List<HtmlReport.MetricRow>> e : metrics.entrySet()) {
+      VariantKey k = e.getKey();
+      rows.add(
+          new HtmlReport.IndexRow(
+              k.experiment(),
+              k.variant(),
+              verdicts.get(k),
+              e.getValue(),
+              pageOf.get(k.experiment()),
+              charted.contains(k.experiment()),
+              flags.getOrDefault(k, List.of())));
+    }
+    return rows;
+  }
+
+  /** An experiment's verdict banners, one per variant in variant order. */
+  private static List<HtmlReport.Banner> banners(
+      JobSpec spec,
+      Labels labels,
+      String experiment,
+      List<DecisionMetrics> decisions,
+      Map<VariantKey, ExperimentVerdict> verdicts,
+      Map<VariantKey, List<String>> flags) {
+    Set<String> variants = new TreeSet<>();
+    boolean srm = false;
+    for (DecisionMetrics d : decisions) {
+      variants.add(d.variant());
+      srm |= d.srmFlag();
+    }
+    for (VariantKey k : verdicts.keySet()) {
+      if (k.experiment().equals(experiment)) {
+        variants.add(k.variant());
+      }
+    }
+    VerdictWords.Context context =
+        new VerdictWords.Context(
+            labels, spec.launchProbability(), spec.guardrailProb(), srm, spec.confoundingWarning());
+    List<HtmlReport.Banner> out = new ArrayList<>();
+    for (String v : variants) {
+      VariantKey k = new VariantKey(experiment, v);
+      out.add(new HtmlReport.Banner(v, verdicts.get(k), context, flags.getOrDefault(k, List.of())));
+    }
+    return out;
   }
 
   /**
@@ -196,6 +260,7 @@ final class ReportStage {
       Inputs in,
       String experiment,
       List<DecisionMetrics> decisions,
+      List<HtmlReport.Banner> banners,
       boolean chart,
       String pageName) {
     List<DecisionMetrics> rows = new ArrayList<>(decisions);
@@ -222,42 +287,135 @@ final class ReportStage {
               in.index().grid(k),
               in.index().bias(k),
               svgs,
-              memo));
+              memo,
+              in.spec().threshold(d.metric()),
+              in.spec().relativeThreshold()));
+    }
+    for (HtmlReport.Banner b : banners) {
+      String memo = in.memos().get(new VariantKey(experiment, b.variant()));
+      if (memo != null) {
+        memoLinks.put(b.variant(), "../../" + memo);
+      }
     }
     out.writeText(
         HtmlReport.FOLDER + "/" + HtmlReport.PAGES + "/" + pageName,
-        HtmlReport.experiment(experiment, sections, in.spec().confoundingWarning(), memoLinks));
+        HtmlReport.experiment(
+            new HtmlReport.Page(
+                experiment,
+                banners,
+                sections,
+                in.spec().confoundingWarning(),
+                memoLinks,
+                MemoStage.labels(in.spec()))));
     return drawnCharts;
   }
 
   /**
-   * Experiments flagged for a reader's attention whatever their profit: a sample-ratio mismatch, or
-   * a decision that changes across the prior grid or the bias scenarios.
+   * Each (experiment, variant) flagged for a reader's attention whatever its profit, with the
+   * reasons in words: a sample-ratio mismatch, or a decision that changes across the prior grid or
+   * the bias scenarios, naming the prior or scenario and the decisions it swaps. Reasons are in
+   * table order, each once.
    */
-  static Set<String> flagged(DecisionAssembly.Tables tables) {
-    Set<String> out = new HashSet<>();
+  static Map<VariantKey, List<String>> flags(DecisionAssembly.Tables tables) {
+    Map<VariantKey, Set<String>> out = new TreeMap<>();
+    Map<GroupKey, String> baseline = new HashMap<>();
     for (DecisionMetrics d : tables.decisions()) {
+      baseline.put(d.key(), d.recommendation());
       if (d.srmFlag()) {
-        out.add(d.experimentId());
+        add(
+            out,
+            d.key(),
+            "the arm sizes fail the sample-ratio check (p = "
+                + DecisionMemo.probability(d.srmPValue())
+                + ")");
       }
     }
+    Map<GroupKey, List<PriorSensitivity>> grid = new LinkedHashMap<>();
     for (PriorSensitivity p : tables.sensitivity()) {
       if (p.decisionChanges()) {
-        out.add(p.experimentId());
+        grid.computeIfAbsent(
+                new GroupKey(p.experimentId(), p.metric(), p.variant()), k -> new ArrayList<>())
+            .add(p);
       }
     }
-    Map<GroupKey, Set<String>> biasRecs = new HashMap<>();
+    for (Map.Entry<GroupKey, List<PriorSensitivity>> e : grid.entrySet()) {
+      List<String[]> named = new ArrayList<>();
+      for (PriorSensitivity p : e.getValue()) {
+        named.add(new String[] {"the " + p.prior() + " prior", p.result().recommendation()});
+      }
+      swaps(out, e.getKey(), baseline.get(e.getKey()), named, "the prior grid");
+    }
+    Map<GroupKey, List<BiasSensitivity>> bias = new LinkedHashMap<>();
     for (BiasSensitivity b : tables.bias()) {
-      biasRecs
-          .computeIfAbsent(
-              new GroupKey(b.experimentId(), b.metric(), b.variant()), k -> new HashSet<>())
-          .add(b.result().recommendation());
+      bias.computeIfAbsent(
+              new GroupKey(b.experimentId(), b.metric(), b.variant()), k -> new ArrayList<>())
+          .add(b);
     }
-    for (Map.Entry<GroupKey, Set<String>> e : biasRecs.entrySet()) {
-      if (e.getValue().size() > 1) {
-        out.add(e.getKey().experiment());
+    for (Map.Entry<GroupKey, List<BiasSensitivity>> e : bias.entrySet()) {
+      Set<String> recs = new HashSet<>();
+      List<String[]> named = new ArrayList<>();
+      for (BiasSensitivity b : e.getValue()) {
+        recs.add(b.result().recommendation());
+        named.add(new String[] {"the bias scenario " + b.scenario(), b.result().recommendation()});
+      }
+      if (recs.size() > 1) {
+        swaps(out, e.getKey(), baseline.get(e.getKey()), named, "the bias scenarios");
       }
     }
-    return out;
+    Map<VariantKey, List<String>> lists = new TreeMap<>();
+    for (Map.Entry<VariantKey, Set<String>> e : out.entrySet()) {
+      lists.put(e.getKey(), List.copyOf(e.getValue()));
+    }
+    return lists;
+  }
+
+  /** The decisions a decision rule can reach on its own; others (SRM, no data) are no baseline. */
+  private static final Set<String> DECIDED = Set.of("launch", "do_not_launch", "collect_more_data");
+
+  /**
+   * Flags a group whose decision changes: "on m, the skeptical prior turns launch into collect more
+   * data" for each alternative that differs from the group's own decision, or, when the group's
+   * decision is no baseline or none differs from it, which alternative gives what.
+   *
+   * @param named each alternative's name and its recommendation, in table order
+   */
+  private static void swaps(
+      Map<VariantKey, Set<String>> out,
+      GroupKey k,
+      String baseline,
+      List<String[]> named,
+      String what) {
+    String on = "on " + k.metric() + ", ";
+    boolean any = false;
+    if (baseline != null && DECIDED.contains(baseline)) {
+      for (String[] n : named) {
+        if (!n[1].equals(baseline)) {
+          any = true;
+          add(
+              out,
+              k,
+              on
+                  + n[0]
+                  + " turns "
+                  + VerdictWords.name(baseline)
+                  + " into "
+                  + VerdictWords.name(n[1]));
+        }
+      }
+    }
+    if (!any) {
+      StringBuilder b = new StringBuilder(on).append(what).append(" disagrees: ");
+      for (int i = 0; i < named.size(); i++) {
+        b.append(i == 0 ? "" : ", ")
+            .append(named.get(i)[0])
+            .append(" gives ")
+            .append(VerdictWords.name(named.get(i)[1]));
+      }
+      add(out, k, b.toString());
+    }
+  }
+
+  private static void add(Map<VariantKey, Set<String>> out, GroupKey k, String reason) {
+    out.computeIfAbsent(k.variantKey(), x -> new LinkedHashSet<>()).add(reason);
   }
 }

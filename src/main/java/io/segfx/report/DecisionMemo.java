@@ -4,6 +4,7 @@ import io.segfx.model.BiasSensitivity;
 import io.segfx.model.DecisionMetrics;
 import io.segfx.model.Design;
 import io.segfx.model.ExperimentPooling;
+import io.segfx.model.ExperimentVerdict;
 import io.segfx.model.LearnedEffect;
 import io.segfx.model.PoolingOutcome;
 import io.segfx.model.PriorSensitivity;
@@ -18,10 +19,12 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * A Markdown decision memo for one (experiment, variant), with the structure of the seed notebook's
- * section 13: decision, design, estimand, prior, posterior result, segments, business value,
- * sensitivity, data quality and recommendation, one block per metric. Every number is printed from
- * the run's tables with {@link #number}, so memo and tables agree.
+ * A Markdown decision memo for one (experiment, variant). It opens with the verdict's three-line
+ * TL;DR (verdict, why, what next; worded by {@link VerdictWords}, as the report's banner is) and
+ * the verdict's figures, then follows the structure of the seed notebook's section 13: decision,
+ * design, estimand, prior, posterior result, segments, business value, sensitivity, data quality
+ * and recommendation, one block per metric. Every number is printed from the run's tables with
+ * {@link #number} (money and effects with their {@link Labels}), so memo and tables agree.
  */
 public final class DecisionMemo {
   private DecisionMemo() {}
@@ -33,11 +36,23 @@ public final class DecisionMemo {
       List<SegmentPosterior> segments,
       List<PriorSensitivity> sensitivity,
       List<BiasSensitivity> bias,
-      LearnedEffect learned) {}
+      LearnedEffect learned,
+      double threshold) {}
 
-  /** Run-level facts for the data-quality section. */
+  /**
+   * Run-level facts for the data-quality section and the TL;DR.
+   *
+   * @param labels currency and metric units of the numbers
+   * @param guardrailProb the probability at which a guardrail counts as broken
+   */
   public record RunFacts(
-      long rowsRead, long rowsRejected, double launchProbability, Design design, String warning) {}
+      long rowsRead,
+      long rowsRejected,
+      double launchProbability,
+      Design design,
+      String warning,
+      Labels labels,
+      double guardrailProb) {}
 
   /** The number format of memos: 4 significant decimals for effects, as the notebook prints. */
   public static String number(double v) {
@@ -93,15 +108,31 @@ public final class DecisionMemo {
     return "[" + number(lo) + ", " + number(hi) + "]";
   }
 
-  /** The memo's Markdown text. */
+  /**
+   * The memo's Markdown text.
+   *
+   * @param verdict the (experiment, variant)'s verdict, or null where the run made none; with one,
+   *     the memo opens with its TL;DR
+   */
   public static String render(
-      String experiment, String variant, List<MetricBlock> blocks, RunFacts run) {
+      String experiment,
+      String variant,
+      ExperimentVerdict verdict,
+      List<MetricBlock> blocks,
+      RunFacts run) {
     StringBuilder b = new StringBuilder();
     b.append("# Decision memo: experiment `")
         .append(code(experiment))
         .append("`, variant `")
         .append(code(variant))
         .append("`\n\n");
+    if (verdict != null) {
+      boolean srm = false;
+      for (MetricBlock m : blocks) {
+        srm |= m.decision().srmFlag();
+      }
+      tldr(b, verdict, context(run, srm));
+    }
     b.append("**Decision.** Whether to launch variant `")
         .append(code(variant))
         .append("` of experiment `")
@@ -116,6 +147,73 @@ public final class DecisionMemo {
       metric(b, m, run);
     }
     return b.toString();
+  }
+
+  private static VerdictWords.Context context(RunFacts run, boolean srm) {
+    return new VerdictWords.Context(
+        run.labels(), run.launchProbability(), run.guardrailProb(), srm, run.warning());
+  }
+
+  /**
+   * The three-line TL;DR (verdict, why, what next) in the words of {@link VerdictWords}, then the
+   * verdict's figures and the table's reason.
+   */
+  private static void tldr(StringBuilder b, ExperimentVerdict v, VerdictWords.Context ctx) {
+    Labels l = ctx.labels();
+    b.append("**TL;DR**\n\n");
+    b.append("1. **Verdict: ")
+        .append(VerdictWords.name(v.verdict()))
+        .append("** (`")
+        .append(v.verdict().code())
+        .append("`).\n");
+    b.append("2. **Why:** ").append(VerdictWords.why(v, ctx)).append('\n');
+    b.append("3. **Next:** ").append(VerdictWords.next(v)).append("\n\n");
+    b.append("**Verdict.** ").append(v.reason());
+    if (!v.reason().endsWith(".")) {
+      b.append('.');
+    }
+    b.append("\n\n- Primary metric `")
+        .append(code(v.primaryMetric()))
+        .append("`: effect ")
+        .append(l.amount(v.effectMean(), v.primaryMetric()))
+        .append(" per unit, 95% interval ")
+        .append(interval(v.effectQ025(), v.effectQ975()));
+    if (!Double.isNaN(v.relativeEffectMean())) {
+      b.append("; relative to control ").append(VerdictWords.percent(v.relativeEffectMean()));
+    }
+    if (!Double.isNaN(v.relativeQ025()) || !Double.isNaN(v.relativeQ975())) {
+      b.append(", 95% interval ")
+          .append(VerdictWords.percentInterval(v.relativeQ025(), v.relativeQ975()));
+    }
+    b.append("; ")
+        .append(VerdictWords.aChance(v.probEffectPositive()).toLowerCase(Locale.ROOT))
+        .append(" that it is positive.\n");
+    if (!Double.isNaN(v.probProfitPositive())) {
+      b.append("- Profit of launching");
+      if (v.valueMetric() != null && !v.valueMetric().equals(v.primaryMetric())) {
+        b.append(" (valued on `").append(code(v.valueMetric())).append("`)");
+      }
+      b.append(": expected ")
+          .append(l.money(v.expectedProfit()))
+          .append(", 95% interval ")
+          .append(l.money(v.profitQ025(), v.profitQ975()))
+          .append("; ")
+          .append(VerdictWords.aChance(v.probProfitPositive()).toLowerCase(Locale.ROOT))
+          .append(" that it is positive. Expected loss if we launch ")
+          .append(l.money(v.expectedLossLaunch()))
+          .append(", if we wait ")
+          .append(l.money(v.expectedLossWait()))
+          .append(".\n");
+    }
+    b.append("- Guardrails: ").append(v.guardrailStatus().code());
+    if (!v.guardrailsViolated().isEmpty()) {
+      b.append(" (broken: ");
+      for (int i = 0; i < v.guardrailsViolated().size(); i++) {
+        b.append(i == 0 ? "`" : ", `").append(code(v.guardrailsViolated().get(i))).append('`');
+      }
+      b.append(')');
+    }
+    b.append(".\n\n");
   }
 
   private static void design(StringBuilder b, RunFacts run) {
@@ -145,9 +243,9 @@ public final class DecisionMemo {
     DecisionMetrics d = m.decision();
     b.append("## Metric `").append(code(d.metric())).append("`\n\n");
     b.append("**Prior.** ").append(d.prior().isEmpty() ? "n/a" : d.prior()).append(".\n\n");
-    posterior(b, d);
+    posterior(b, m, run.labels());
     segments(b, m);
-    businessValue(b, d);
+    businessValue(b, d, run.labels());
     sensitivity(b, m);
     dataQuality(b, d, run);
     b.append("**Recommendation: ")
@@ -157,9 +255,10 @@ public final class DecisionMemo {
         .append("\n\n");
   }
 
-  private static void posterior(StringBuilder b, DecisionMetrics d) {
+  private static void posterior(StringBuilder b, MetricBlock m, Labels l) {
+    DecisionMetrics d = m.decision();
     b.append("**Posterior result.**\n\n");
-    b.append("- Posterior mean effect: ").append(number(d.effectMean())).append('\n');
+    b.append("- Posterior mean effect: ").append(l.amount(d.effectMean(), d.metric())).append('\n');
     b.append("- 95% credible interval: ")
         .append(interval(d.effectQ025(), d.effectQ975()))
         .append('\n');
@@ -168,25 +267,39 @@ public final class DecisionMemo {
         .append('\n');
     b.append("- Probability the effect exceeds the threshold: ")
         .append(probability(d.probAboveThreshold()))
-        .append('\n');
-    b.append("- Relative effect (mean): ").append(number(d.relativeEffectMean())).append('\n');
+        .append(" (threshold ")
+        .append(l.amount(m.threshold(), d.metric()))
+        .append(")\n");
+    b.append("- Relative effect (mean): ").append(VerdictWords.percent(d.relativeEffectMean()));
+    if (!Double.isNaN(d.relativeQ025()) || !Double.isNaN(d.relativeQ975())) {
+      b.append(", 95% interval ")
+          .append(VerdictWords.percentInterval(d.relativeQ025(), d.relativeQ975()));
+    }
+    b.append('\n');
+    if (Double.isFinite(d.controlMean())) {
+      b.append("- Control level (posterior mean): ")
+          .append(l.amount(d.controlMean(), d.metric()))
+          .append("; variant: ")
+          .append(l.amount(d.controlMean() + d.effectMean(), d.metric()))
+          .append('\n');
+    }
     b.append(
         d.draws() == 0
             ? "- Computed in closed form (no Monte Carlo error)\n\n"
             : "- From " + d.draws() + " posterior draws\n\n");
   }
 
-  private static void businessValue(StringBuilder b, DecisionMetrics d) {
+  private static void businessValue(StringBuilder b, DecisionMetrics d, Labels l) {
     b.append("**Business value.**\n\n");
-    b.append("- Expected profit: ").append(number(d.expectedProfit())).append('\n');
+    b.append("- Expected profit: ").append(l.money(d.expectedProfit())).append('\n');
     b.append("- Probability profit is positive: ")
         .append(probability(d.probProfitPositive()))
         .append('\n');
     b.append("- 95% interval for profit: ")
-        .append(interval(d.profitQ025(), d.profitQ975()))
+        .append(l.money(d.profitQ025(), d.profitQ975()))
         .append('\n');
-    b.append("- Expected loss if we launch: ").append(number(d.expectedLossLaunch())).append('\n');
-    b.append("- Expected loss if we wait: ").append(number(d.expectedLossWait())).append("\n\n");
+    b.append("- Expected loss if we launch: ").append(l.money(d.expectedLossLaunch())).append('\n');
+    b.append("- Expected loss if we wait: ").append(l.money(d.expectedLossWait())).append("\n\n");
   }
 
   private static void dataQuality(StringBuilder b, DecisionMetrics d, RunFacts run) {
@@ -313,26 +426,30 @@ public final class DecisionMemo {
         .append('\n');
   }
 
+  /** The metric's own recommendation in plain words: the chance of profit against the bar. */
   private static String explain(DecisionMetrics d, RunFacts run) {
-    String c = probability(run.launchProbability());
+    double c = run.launchProbability();
+    double p = d.probProfitPositive();
     return switch (d.recommendation()) {
       case "launch" ->
-          "P(profit > 0) = "
-              + probability(d.probProfitPositive())
-              + " reaches the launch bar "
-              + c
-              + "; monitor the metric after launch.";
+          "On this metric alone, a "
+              + VerdictWords.chance(p)
+              + " chance that launching makes money, at least the "
+              + VerdictWords.chance(c)
+              + " a launch needs; monitor the metric after launch.";
       case "do_not_launch" ->
-          "P(profit > 0) = " + probability(d.probProfitPositive()) + " is at most 1 - " + c + ".";
+          "On this metric alone, a "
+              + VerdictWords.chance(1 - p)
+              + " chance that launching loses money.";
       case "collect_more_data" ->
-          "P(profit > 0) = "
-              + probability(d.probProfitPositive())
-              + " is between 1 - "
-              + c
-              + " and "
-              + c
-              + ": the data do not decide; collect more data or make a reversible, low-risk"
-              + " decision.";
+          "On this metric alone, a "
+              + VerdictWords.chance(p)
+              + " chance that launching makes money: below the "
+              + VerdictWords.chance(c)
+              + " a launch needs and above the "
+              + VerdictWords.chance(1 - c)
+              + " that would stop it, so the data do not decide; collect more data or make a"
+              + " reversible, low-risk decision.";
       case "investigate_srm" ->
           "The sample-ratio check failed; find the cause before using this result.";
       default -> "No segment had a usable estimate.";

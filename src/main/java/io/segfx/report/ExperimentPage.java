@@ -8,9 +8,11 @@ import static io.segfx.report.Html.prob;
 import io.segfx.model.BiasSensitivity;
 import io.segfx.model.DecisionMetrics;
 import io.segfx.model.ExperimentPooling;
+import io.segfx.model.ExperimentVerdict;
 import io.segfx.model.PriorSensitivity;
 import io.segfx.model.SegmentEstimate;
 import io.segfx.model.SegmentPosterior;
+import io.segfx.report.HtmlReport.Banner;
 import io.segfx.report.HtmlReport.Section;
 import java.util.HashMap;
 import java.util.List;
@@ -19,26 +21,17 @@ import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
- * One experiment's page: per (metric, variant) the decision table, the pooling line, the charts,
- * and the segment, prior-sensitivity and bias tables.
+ * One experiment's page: a verdict banner per variant, then per (metric, variant) the decision
+ * table, the pooling line, the charts, and the segment, prior-sensitivity and bias tables.
  */
 final class ExperimentPage {
   private ExperimentPage() {}
-
-  private static final String DECISION_HEADER =
-      "<table>\n"
-          + "<tr><th class=\"l\">recommendation</th><th>effect mean</th><th>sd</th><th>95%"
-          + " interval</th>"
-          + "<th>P(effect &gt; 0)</th><th>P(effect &gt; threshold)</th><th>relative"
-          + " effect</th><th>expected profit</th>"
-          + "<th>profit 95% interval</th><th>P(profit &gt; 0)</th><th>loss if launch</th><th>loss"
-          + " if wait</th>"
-          + "<th>SRM p</th><th class=\"l\">posterior</th></tr>\n<tr>";
 
   private static final String SEGMENT_HEADER =
       "<h3>Segments</h3>\n"
           + "<table>\n"
           + "<tr><th class=\"l\">segment</th><th>control units</th><th>variant units</th>"
+          + "<th>control mean{unit}</th><th>variant mean{unit}</th>"
           + "<th class=\"l\">status</th><th>raw estimate</th><th>SE</th><th>posterior"
           + " mean</th><th>95% interval</th>"
           + "<th>P(effect &gt; 0)</th><th>weight on own estimate</th></tr>\n";
@@ -57,13 +50,16 @@ final class ExperimentPage {
           + "<th>bias sd</th><th>adjusted mean</th><th>95% interval</th><th>P(effect &gt;"
           + " 0)</th><th class=\"l\">recommendation</th></tr>\n";
 
-  static String render(
-      String experimentId, List<Section> sections, String warning, Map<String, String> memoLinks) {
+  static String render(HtmlReport.Page page) {
+    String experimentId = page.experimentId();
     StringBuilder b = Html.head("segfx: " + experimentId);
     b.append("<p><a href=\"../index.html\">&larr; all experiments</a></p>\n");
     b.append("<h1>Experiment ").append(escape(experimentId)).append("</h1>\n");
-    Html.warning(b, warning);
-    for (Map.Entry<String, String> m : memoLinks.entrySet()) {
+    for (Banner banner : page.banners()) {
+      banner(b, banner);
+    }
+    Html.warning(b, page.warning());
+    for (Map.Entry<String, String> m : page.memoLinks().entrySet()) {
       b.append("<p>Decision memo (variant ")
           .append(escape(m.getKey()))
           .append("): <a href=\"")
@@ -72,39 +68,120 @@ final class ExperimentPage {
           .append(escape(m.getValue()))
           .append("</a></p>\n");
     }
-    for (Section s : sections) {
-      section(b, s);
+    for (Section s : page.sections()) {
+      section(b, s, page.labels());
     }
     return Html.tail(b);
   }
 
-  private static void section(StringBuilder b, Section s) {
+  /**
+   * A variant's verdict banner: the verdict and the table's reason, the primary effect and the
+   * profit with their units, the guardrails, what happens next, and the flags in words.
+   */
+  private static void banner(StringBuilder b, Banner banner) {
+    ExperimentVerdict v = banner.verdict();
+    if (v == null && banner.flags().isEmpty()) {
+      return;
+    }
+    Labels l = banner.context().labels();
+    b.append("<div class=\"banner")
+        .append(v == null ? "" : " b-" + v.verdict().code())
+        .append("\">\n<p><b>Variant ")
+        .append(escape(banner.variant()))
+        .append(": ");
+    if (v == null) {
+      b.append("no verdict.</b></p>\n");
+    } else {
+      b.append("<span class=\"")
+          .append(v.verdict().code())
+          .append("\">")
+          .append(VerdictWords.name(v.verdict()))
+          .append("</span>.</b> ")
+          .append(escape(v.reason()))
+          .append("</p>\n<p>Primary metric ")
+          .append(escape(v.primaryMetric()))
+          .append(": relative effect ")
+          .append(VerdictWords.percent(v.relativeEffectMean()));
+      if (!Double.isNaN(v.relativeQ025()) || !Double.isNaN(v.relativeQ975())) {
+        b.append(' ').append(VerdictWords.percentInterval(v.relativeQ025(), v.relativeQ975()));
+      }
+      b.append(", effect ")
+          .append(escape(l.amount(v.effectMean(), v.primaryMetric())))
+          .append(" per unit ")
+          .append(DecisionMemo.interval(v.effectQ025(), v.effectQ975()))
+          .append(". Expected profit ")
+          .append(escape(l.money(v.expectedProfit())))
+          .append(' ')
+          .append(escape(l.money(v.profitQ025(), v.profitQ975())))
+          .append(", chance of profit ")
+          .append(VerdictWords.chance(v.probProfitPositive()))
+          .append(". Guardrails: ");
+      Html.guardrails(b, v);
+      b.append(".</p>\n<p><b>Why:</b> ")
+          .append(escape(VerdictWords.why(v, banner.context())))
+          .append("</p>\n<p><b>Next:</b> ")
+          .append(escape(VerdictWords.next(v)))
+          .append("</p>\n");
+    }
+    if (!banner.flags().isEmpty()) {
+      b.append("<p>");
+      Html.flags(b, banner.flags());
+      b.append("</p>\n");
+    }
+    b.append("</div>\n");
+  }
+
+  private static void section(StringBuilder b, Section s, Labels l) {
     DecisionMetrics d = s.decision();
     b.append("<h2>Metric ")
         .append(escape(d.metric()))
         .append(" · variant ")
         .append(escape(d.variant()))
         .append("</h2>\n");
-    decisionTable(b, d);
+    decisionTable(b, s, l);
     b.append("<p class=\"muted\">Prior: ").append(escape(d.prior())).append("</p>\n");
     pooling(b, s.pooling());
     if (!s.charts().isEmpty()) {
       Html.charts(b, s.charts());
     }
-    segmentTable(b, s);
+    segmentTable(b, s, l);
     priorTable(b, s.sensitivity());
     biasTable(b, s.bias());
   }
 
-  private static void decisionTable(StringBuilder b, DecisionMetrics d) {
-    b.append(DECISION_HEADER);
+  /**
+   * The metric's decision: arm means, the effect with its unit, the relative effect in % with its
+   * interval, the probabilities over the thresholds (their values in the headers), and the profit.
+   */
+  private static void decisionTable(StringBuilder b, Section s, Labels l) {
+    DecisionMetrics d = s.decision();
+    String unit = unitSuffix(l, d.metric());
+    b.append("<table>\n<tr><th class=\"l\">recommendation</th><th>control mean")
+        .append(unit)
+        .append("</th><th>variant mean")
+        .append(unit)
+        .append("</th><th>effect mean")
+        .append(unit)
+        .append("</th><th>sd</th><th>95% interval</th><th>relative effect [95%]</th>")
+        .append("<th>P(effect &gt; 0)</th><th>P(effect &gt; ")
+        .append(escape(l.amount(s.threshold(), d.metric())))
+        .append(")</th><th>P(relative effect &gt; ")
+        .append(VerdictWords.percent(s.relativeThreshold()))
+        .append(")</th><th>expected profit")
+        .append(l.currency() == null ? "" : " (" + escape(l.currency()) + ")")
+        .append("</th><th>profit 95% interval</th><th>P(profit &gt; 0)</th><th>loss if launch</th>")
+        .append("<th>loss if wait</th><th>SRM p</th><th class=\"l\">posterior</th></tr>\n<tr>");
     Html.recommendation(b, d.recommendation());
+    boolean posterior = Double.isFinite(d.controlMean());
+    num(b, posterior ? d.controlMean() : observedMean(s.raw(), true));
+    num(b, posterior ? d.controlMean() + d.effectMean() : observedMean(s.raw(), false));
     num(b, d.effectMean());
     num(b, d.effectSd());
     interval(b, d.effectQ025(), d.effectQ975());
+    Html.relative(b, d.relativeEffectMean(), d.relativeQ025(), d.relativeQ975());
     prob(b, d.probPositive());
     prob(b, d.probAboveThreshold());
-    num(b, d.relativeEffectMean());
+    prob(b, d.probRelativeAboveThreshold());
     num(b, d.expectedProfit());
     interval(b, d.profitQ025(), d.profitQ975());
     prob(b, d.probProfitPositive());
@@ -114,6 +191,36 @@ final class ExperimentPage {
     b.append("<td class=\"l\">")
         .append(d.draws() == 0 ? "closed form" : d.draws() + " draws")
         .append("</td></tr>\n</table>\n");
+    b.append(
+        posterior
+            ? "<p class=\"muted\">Control mean: the posterior mean of the control level; variant"
+                + " mean: that plus the effect's posterior mean.</p>\n"
+            : "<p class=\"muted\">Arm means are observed, over the usable segments weighted by"
+                + " each arm's units (the run has no posterior control level).</p>\n");
+  }
+
+  /** " (unit)" for a header, or nothing. */
+  private static String unitSuffix(Labels l, String metric) {
+    String u = l.unit(metric);
+    return u == null ? "" : " (" + escape(u) + ")";
+  }
+
+  /**
+   * An arm's observed mean over the segments with a finite one, weighted by the arm's units: the
+   * mean over all those units. NaN without any (estimates input carries no arm means).
+   */
+  static double observedMean(List<SegmentEstimate> raw, boolean control) {
+    double sum = 0;
+    long n = 0;
+    for (SegmentEstimate e : raw) {
+      double mean = control ? e.meanControl() : e.meanTreatment();
+      long units = control ? e.nControl() : e.nTreatment();
+      if (Double.isFinite(mean) && units > 0) {
+        sum += mean * units;
+        n += units;
+      }
+    }
+    return n == 0 ? Double.NaN : sum / n;
   }
 
   private static void pooling(StringBuilder b, ExperimentPooling p) {
@@ -136,7 +243,7 @@ final class ExperimentPage {
         .append(".</p>\n");
   }
 
-  private static void segmentTable(StringBuilder b, Section s) {
+  private static void segmentTable(StringBuilder b, Section s, Labels l) {
     if (s.raw().isEmpty()) {
       return;
     }
@@ -144,7 +251,8 @@ final class ExperimentPage {
     for (SegmentPosterior p : s.segments()) {
       post.put(p.segment(), p);
     }
-    b.append(SEGMENT_HEADER);
+    String unit = unitSuffix(l, s.decision().metric());
+    b.append(SEGMENT_HEADER.replace("{unit}", unit));
     for (SegmentEstimate e : s.raw()) {
       b.append("<tr><td class=\"l\">")
           .append(escape(e.segment()))
@@ -152,9 +260,10 @@ final class ExperimentPage {
           .append(e.nControl())
           .append("</td><td>")
           .append(e.nTreatment())
-          .append("</td><td class=\"l\">")
-          .append(escape(e.status()))
           .append("</td>");
+      num(b, e.meanControl());
+      num(b, e.meanTreatment());
+      b.append("<td class=\"l\">").append(escape(e.status())).append("</td>");
       num(b, e.estimate());
       num(b, e.stdError());
       SegmentPosterior p = post.get(e.segment());

@@ -4,6 +4,8 @@ import static io.segfx.report.DecisionMemo.number;
 import static io.segfx.report.DecisionMemo.probability;
 
 import io.segfx.model.DecisionMetrics;
+import io.segfx.model.ExperimentVerdict;
+import java.util.List;
 
 /**
  * The report pages' skeleton and cells: the page head with its Content-Security-Policy and inline
@@ -27,8 +29,16 @@ final class Html {
       th,td{border:1px solid #ddd;padding:3px 7px;text-align:right}th{background:#f3f3f3}
       td.l,th.l{text-align:left}
       .launch{color:#1a7f37;font-weight:600}.do_not_launch{color:#b42318;font-weight:600}
-      .collect_more_data{color:#9a6700;font-weight:600}\
+      .collect_more_data{color:#9a6700;font-weight:600}.investigate{color:#8250df;font-weight:600}
       .investigate_srm,.insufficient_data{color:#b42318}
+      .badge{display:inline-block;padding:0 6px;border-radius:3px;font-size:12px}
+      .g-ok{background:#dafbe1}.g-violated{background:#ffebe9}.g-uncertain{background:#fff8c5}\
+      .g-none{background:#eee}
+      .banner{border:2px solid #ccc;padding:8px 12px;margin:12px 0}.banner p{margin:4px 0}
+      .b-launch{border-color:#1a7f37}.b-do_not_launch{border-color:#b42318}
+      .b-collect_more_data{border-color:#9a6700}.b-investigate{border-color:#8250df}
+      td:not(.l){white-space:nowrap}
+      .flag{color:#b42318}tr.fold td{border-top:none}details summary{cursor:pointer;color:#666}
       .warn{background:#fff4e5;border:1px solid #f5b971;padding:8px 12px;margin:12px 0}
       .charts{display:flex;flex-wrap:wrap;gap:12px}.charts svg{border:1px solid #eee}
       .muted{color:#666;font-size:12px}
@@ -122,6 +132,37 @@ final class Html {
     num(b, r.effectMean());
     interval(b, r.effectQ025(), r.effectQ975());
     prob(b, r.probPositive());
+  }
+
+  /**
+   * A verdict's guardrail badge, {@code ok}, {@code violated}, {@code uncertain} or {@code none},
+   * with the violated guardrails named.
+   */
+  static void guardrails(StringBuilder b, ExperimentVerdict v) {
+    String code = v.guardrailStatus().code();
+    b.append("<span class=\"badge g-").append(code).append("\">").append(code).append("</span>");
+    if (!v.guardrailsViolated().isEmpty()) {
+      b.append(' ').append(escape(String.join(", ", v.guardrailsViolated())));
+    }
+  }
+
+  /** Flags (&#9873;), each with its reason in words. */
+  static void flags(StringBuilder b, List<String> flags) {
+    for (int i = 0; i < flags.size(); i++) {
+      b.append(i == 0 ? "" : "<br>")
+          .append("<span class=\"flag\">&#9873; ")
+          .append(escape(flags.get(i)))
+          .append("</span>");
+    }
+  }
+
+  /** A relative-effect cell: the mean in %, then its 95% interval where the run has one. */
+  static void relative(StringBuilder b, double mean, double lo, double hi) {
+    b.append("<td>").append(VerdictWords.percent(mean));
+    if (!Double.isNaN(lo) || !Double.isNaN(hi)) {
+      b.append(' ').append(VerdictWords.percentInterval(lo, hi));
+    }
+    b.append("</td>");
   }
 
   /** A recommendation cell, styled by its code. */

@@ -4,15 +4,17 @@ import io.segfx.model.BiasSensitivity;
 import io.segfx.model.DecisionMetrics;
 import io.segfx.model.Design;
 import io.segfx.model.ExperimentPooling;
+import io.segfx.model.ExperimentVerdict;
 import io.segfx.model.PoolingMethod;
 import io.segfx.model.PriorSensitivity;
+import io.segfx.model.RunSummary;
 import io.segfx.model.SegmentEstimate;
 import io.segfx.model.SegmentPosterior;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The run's HTML report: {@code report/index.html} (every experiment, ordered by expected profit)
+ * The run's HTML report: {@code report/index.html} (every experiment's verdicts, in table order)
  * and one page per experiment under {@code report/experiments/}. Pages are self-contained (inline
  * CSS and SVG, no script, no external resource) so they open straight from disk; a
  * Content-Security-Policy forbids scripts and remote loads outright, and every user-supplied string
@@ -28,8 +30,11 @@ public final class HtmlReport {
   /** Folder of the experiment pages inside {@link #FOLDER}. */
   public static final String PAGES = "experiments";
 
-  /** Run-level facts shown on the index page. */
-  public record RunSummary(
+  /**
+   * Run-level facts shown on the index page (the run's decisions at a glance are {@link
+   * RunSummary}).
+   */
+  public record RunFacts(
       String runId,
       long rowsRead,
       long rowsUsed,
@@ -40,14 +45,71 @@ public final class HtmlReport {
       String reportScope,
       int charted) {}
 
-  /** One row of the index: a decision and the page it links to (a safe file name). */
-  public record IndexRow(DecisionMetrics decision, String page, boolean charted, boolean flagged) {}
+  /**
+   * One row of the index: an (experiment, variant)'s verdict, with its metric rows folded out below
+   * it.
+   *
+   * @param verdict the pair's verdict, or null where the run made none
+   * @param metrics the pair's decision rows with their thresholds, in table order
+   * @param page the experiment's page (a safe file name)
+   * @param charted whether the page has charts
+   * @param flags why the pair is flagged (&#9873;), each in words; empty when it is not
+   */
+  public record IndexRow(
+      String experimentId,
+      String variant,
+      ExperimentVerdict verdict,
+      List<MetricRow> metrics,
+      String page,
+      boolean charted,
+      List<String> flags) {
+    public IndexRow {
+      metrics = List.copyOf(metrics);
+      flags = List.copyOf(flags);
+    }
+  }
+
+  /** A decision row and the threshold its P(effect &gt; threshold) uses, in the metric's units. */
+  public record MetricRow(DecisionMetrics decision, double threshold) {}
+
+  /**
+   * An experiment page's verdict banner for one variant.
+   *
+   * @param verdict the variant's verdict, or null where the run made none
+   * @param context what the verdict's words need (labels, launch bar, sample-ratio flag)
+   * @param flags why the variant is flagged, each in words
+   */
+  public record Banner(
+      String variant, ExperimentVerdict verdict, VerdictWords.Context context, List<String> flags) {
+    public Banner {
+      flags = List.copyOf(flags);
+    }
+  }
+
+  /**
+   * One experiment's page.
+   *
+   * @param banners a verdict banner per variant, in variant order
+   * @param sections a section per (variant, metric)
+   * @param warning the design's warning, or null
+   * @param memoLinks each variant's memo path relative to the page
+   * @param labels currency and metric units
+   */
+  public record Page(
+      String experimentId,
+      List<Banner> banners,
+      List<Section> sections,
+      String warning,
+      Map<String, String> memoLinks,
+      Labels labels) {}
 
   /**
    * One (metric, variant) section of an experiment page.
    *
    * @param charts rendered {@code <svg>} elements (empty when the experiment is not charted)
    * @param memo the memo's path relative to the page
+   * @param threshold the threshold of P(effect &gt; threshold), in the metric's units
+   * @param relativeThreshold the threshold of P(relative effect &gt; threshold), a fraction
    */
   public record Section(
       DecisionMetrics decision,
@@ -57,7 +119,9 @@ public final class HtmlReport {
       List<PriorSensitivity> sensitivity,
       List<BiasSensitivity> bias,
       List<String> charts,
-      String memo) {}
+      String memo,
+      double threshold,
+      double relativeThreshold) {}
 
   /**
    * Escapes text for HTML element content and quoted attribute values: {@code & < > " '} become
@@ -68,15 +132,20 @@ public final class HtmlReport {
     return Html.escape(s);
   }
 
-  /** The index page: run facts and every decision row, ordered as given (by expected profit). */
-  public static String index(RunSummary run, List<IndexRow> rows) {
-    return IndexPage.render(run, rows);
+  /**
+   * The index page: run facts, the run's verdict summary, and a row per (experiment, variant) in
+   * the order given (the verdict table's), each with its metric rows folded out below.
+   */
+  public static String index(RunFacts run, RunSummary summary, Labels labels, List<IndexRow> rows) {
+    return IndexPage.render(run, summary, labels, rows);
   }
 
-  /** One experiment's page: a section per (variant, metric) with numbers, charts and tables. */
-  public static String experiment(
-      String experimentId, List<Section> sections, String warning, Map<String, String> memoLinks) {
-    return ExperimentPage.render(experimentId, sections, warning, memoLinks);
+  /**
+   * One experiment's page: a verdict banner per variant, then a section per (variant, metric) with
+   * numbers, charts and tables.
+   */
+  public static String experiment(Page page) {
+    return ExperimentPage.render(page);
   }
 
   /**

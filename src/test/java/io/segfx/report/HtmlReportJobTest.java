@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.segfx.io.OutputTables;
+import io.segfx.io.VerdictSchemas;
 import io.segfx.testing.JobRunner;
 import io.segfx.testing.SharedSparkSession;
 import java.awt.image.BufferedImage;
@@ -37,8 +38,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HtmlReportJobTest extends SharedSparkSession {
   private static final String EVIL = "<script>alert(1)</script>";
+
+  /** A verdict row of the index: the verdict cell, then the experiment's link. */
   private static final Pattern INDEX_ROW =
-      Pattern.compile("<tr><td class=\"l\"><a href=\"experiments/([^\"]+)\">([^<]*)</a>");
+      Pattern.compile(
+          "<tr class=\"verdict\"><td class=\"l[^\"]*\">[^<]*</td><td class=\"l\"><a"
+              + " href=\"experiments/([^\"]+)\">([^<]*)</a>");
 
   @TempDir static Path tmp;
   private static Path run;
@@ -110,8 +115,12 @@ class HtmlReportJobTest extends SharedSparkSession {
         .append('\n');
   }
 
+  /**
+   * Index rows are the verdict table's pairs in its order (experiment, then variant; one variant
+   * here); charts go to the top 2 by expected profit and the flagged experiment.
+   */
   @Test
-  void indexIsOrderedByProfitAndChartsTheTopAndTheFlagged() throws Exception {
+  void indexFollowsTheVerdictTableAndChartsTheTopAndTheFlagged() throws Exception {
     Path out = run();
     List<Row> decisions =
         new ArrayList<>(
@@ -128,6 +137,9 @@ class HtmlReportJobTest extends SharedSparkSession {
     Set<String> expectedCharted = new LinkedHashSet<>();
     for (Row r : decisions) {
       expectedOrder.add(r.getAs("experiment_id"));
+    }
+    expectedOrder.sort(Comparator.naturalOrder());
+    for (Row r : decisions) {
       if (expectedCharted.size() < 2) {
         expectedCharted.add(r.getAs("experiment_id"));
       }
@@ -151,7 +163,7 @@ class HtmlReportJobTest extends SharedSparkSession {
       order.add(id);
       pageOf.put(id, m.group(1));
     }
-    assertEquals(expectedOrder, order, "index rows ordered by expected profit");
+    assertEquals(expectedOrder, order, "one index row per pair, in the verdict table's order");
 
     Set<String> charted = new TreeSet<>();
     for (Map.Entry<String, String> e : pageOf.entrySet()) {
@@ -226,6 +238,68 @@ class HtmlReportJobTest extends SharedSparkSession {
     Matcher memo = Pattern.compile("href=\"\\.\\./\\.\\./(memos/[^\"]+)\"").matcher(evilPage);
     Assertions.assertTrue(memo.find());
     Assertions.assertTrue(Files.exists(out.resolve(memo.group(1))), "the memo link resolves");
+  }
+
+  /**
+   * The verdict table of a real run drives the report and memos: the index has exactly one verdict
+   * row per table row, in the table's order and with its verdict; each page's banner and each
+   * memo's TL;DR carry the same verdict and reason.
+   */
+  @Test
+  void indexBannersAndMemosMatchTheVerdictTable() throws Exception {
+    Path out = run();
+    List<Row> verdicts =
+        JobRunner.table(spark(), out.toString(), VerdictSchemas.EXPERIMENT_VERDICTS.name())
+            .collectAsList();
+    Assertions.assertFalse(verdicts.isEmpty());
+    List<String> table = new ArrayList<>();
+    for (Row v : verdicts) {
+      table.add(v.<String>getAs("experiment_id") + "|" + v.getAs("verdict"));
+    }
+    table.sort(Comparator.naturalOrder()); // one variant each: (experiment, variant) order
+    String index = Files.readString(out.resolve("report/index.html"));
+    Matcher m =
+        Pattern.compile(
+                "<tr class=\"verdict\"><td class=\"l ([a-z_]+)\">[a-z_]+</td><td class=\"l\"><a"
+                    + " href=\"experiments/([^\"]+)\">([^<]*)</a>")
+            .matcher(index);
+    List<String> rows = new ArrayList<>();
+    Map<String, String> pageOf = new HashMap<>();
+    while (m.find()) {
+      rows.add(unescape(m.group(3)) + "|" + m.group(1));
+      pageOf.put(unescape(m.group(3)), m.group(2));
+    }
+    assertEquals(table, rows, "one verdict row per table row, in order, verdict first");
+    assertEquals(verdicts.size(), index.split("<tr class=\"verdict\">", -1).length - 1);
+
+    Map<String, String> memoOf = new HashMap<>();
+    try (Stream<Path> s = Files.list(out.resolve("memos"))) {
+      for (Path f : s.toList()) {
+        String text = Files.readString(f);
+        Matcher id = Pattern.compile("# Decision memo: experiment `(.*)`, variant `").matcher(text);
+        Assertions.assertTrue(id.find(), f.toString());
+        memoOf.put(id.group(1), text);
+      }
+    }
+    for (Row v : verdicts) {
+      String id = v.getAs("experiment_id");
+      String code = v.getAs("verdict");
+      String reason = v.getAs("reason");
+      String page = Files.readString(out.resolve("report/experiments").resolve(pageOf.get(id)));
+      int banner = page.indexOf("<div class=\"banner b-" + code + "\">");
+      Assertions.assertTrue(banner > 0, "page of " + id + " opens with a " + code + " banner");
+      Assertions.assertTrue(
+          page.indexOf(HtmlReport.escape(reason), banner) < page.indexOf("</div>", banner)
+              && page.indexOf(HtmlReport.escape(reason), banner) > banner,
+          "banner of " + id + " carries the reason " + reason);
+      Assertions.assertTrue(index.contains(HtmlReport.escape(reason)), "index row carries it");
+      String memo = memoOf.get(id.replace('`', '\''));
+      Assertions.assertNotNull(memo, "memo of " + id);
+      Assertions.assertTrue(
+          memo.contains("**TL;DR**\n\n1. **Verdict: " + code.replace('_', ' ') + "** (`" + code),
+          "memo of " + id + " opens with its verdict");
+      Assertions.assertTrue(memo.contains("**Verdict.** " + reason), "memo of " + id);
+    }
   }
 
   @Test
