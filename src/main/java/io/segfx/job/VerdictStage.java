@@ -201,7 +201,7 @@ final class VerdictStage {
                   + g.guardrail().label()
                   + " is violated: P(bound broken)"
                   + is(1 - g.probHolds())
-                  + " >= "
+                  + ", at least "
                   + prob(spec.guardrailProb()),
               Double.NaN);
         }
@@ -230,27 +230,29 @@ final class VerdictStage {
               Verdict.LAUNCH,
               what
                   + is(prob)
-                  + " >= "
+                  + ", at least "
                   + prob(c)
-                  + (checks.isEmpty() ? "; no guardrails are set" : " and no guardrail is at risk"),
+                  + (checks.isEmpty()
+                      ? "; no guardrails are set"
+                      : ", and no guardrail is at risk"),
               0);
         }
         return new Decision(
             Verdict.COLLECT_MORE_DATA,
             what
                 + is(prob)
-                + " >= "
+                + ", at least "
                 + prob(c)
                 + ", but guardrail "
                 + uncertain.guardrail().label()
                 + " is uncertain: P(bound holds)"
                 + is(uncertain.probHolds())
-                + " < "
+                + ", below "
                 + prob(spec.guardrailProb()),
             Math.max(needed, unitsForGuardrails(k, checks)));
       }
       if (prob <= 1 - c) {
-        return new Decision(Verdict.DO_NOT_LAUNCH, what + is(prob) + " <= " + prob(1 - c), 0);
+        return new Decision(Verdict.DO_NOT_LAUNCH, what + is(prob) + ", at most " + prob(1 - c), 0);
       }
       return new Decision(
           Verdict.COLLECT_MORE_DATA,

@@ -55,11 +55,11 @@ final class VerdictFixtures {
   /** The reason the verdict table gives for each kind, naming the deciding number. */
   static String reason(Verdict kind) {
     return switch (kind) {
-      case LAUNCH -> "P(profit > 0) = 0.970 >= 0.950 and no guardrail is at risk";
-      case DO_NOT_LAUNCH -> "P(profit > 0) = 0.010 <= 0.050";
+      case LAUNCH -> "P(profit > 0) = 0.970, at least 0.950, and no guardrail is at risk";
+      case DO_NOT_LAUNCH -> "P(profit > 0) = 0.010, at most 0.050";
       case COLLECT_MORE_DATA -> "P(profit > 0) = 0.620, between 0.050 and 0.950";
       case INVESTIGATE ->
-          "guardrail " + GUARDRAIL + " is violated: P(bound broken) = 0.981 >= 0.950";
+          "guardrail " + GUARDRAIL + " is violated: P(bound broken) = 0.981, at least 0.950";
     };
   }
 
