@@ -57,10 +57,18 @@ class StatsSettingsTest {
     assertEquals(new Thresholds(0.5, 0.1), StatsSettings.thresholds(s, "a"));
     assertEquals(new Thresholds(0.0, 0.1), StatsSettings.thresholds(s, "b"));
     assertEquals(new Economics(1000, 3, 40), StatsSettings.economics(s, "b"));
+    // Two valued metrics derive the value metric oec, already in money per unit: value 1.
     assertEquals(
-        Map.of("a", new Economics(1000, 2, 40), "b", new Economics(1000, 3, 40)),
+        Map.of(
+            "a",
+            new Economics(1000, 2, 40),
+            "b",
+            new Economics(1000, 3, 40),
+            "oec",
+            new Economics(1000, 1, 40)),
         StatsSettings.economicsByMetric(s));
-    assertEquals(List.of("a", "b"), List.copyOf(StatsSettings.thresholdsByMetric(s).keySet()));
+    assertEquals(
+        List.of("a", "b", "oec"), List.copyOf(StatsSettings.thresholdsByMetric(s).keySet()));
     assertSame(Economics.EFFECT_ONLY, StatsSettings.economics(spec(), "a"));
   }
 }
