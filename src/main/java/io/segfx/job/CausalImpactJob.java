@@ -73,16 +73,30 @@ public final class CausalImpactJob {
             spec.outputFormat(),
             Arrays.asList(spec.input(), spec.spec(), table));
     try (RunContext ctx = RunContext.open(spark, COMMAND, target)) {
-      ImpactReadStage.Result read = ImpactReadStage.run(ctx, spec, at);
-      long t0 = ctx.start();
-      ImpactSeriesStage.Result analysed = ImpactSeriesStage.run(ctx, spec, read);
-      double seconds = RunContext.seconds(t0);
+      ImpactReadStage.Result read = ctx.timed("read", () -> ImpactReadStage.run(ctx, spec, at));
+      LOG.info(
+          "read: {} rows read, {} used, {} rejected",
+          read.counts().rowsRead(),
+          read.counts().rowsUsed(),
+          read.counts().rowsRejected());
+      ImpactSeriesStage.Result analysed =
+          ctx.timed("analysis", () -> ImpactSeriesStage.run(ctx, spec, read));
+      LOG.info("analysis: {} series windows", analysed.summaries().size());
+      long tw = ctx.begin("write");
       writeTables(ctx, read, analysed);
+      ctx.record("write", tw);
       int charted =
-          ImpactReport.write(
-              ctx.out(), ctx.runId(), analysed.summaries(), analysed.analysed(), spec.report());
+          ctx.timed(
+              "report",
+              () ->
+                  ImpactReport.write(
+                      ctx.out(),
+                      ctx.runId(),
+                      analysed.summaries(),
+                      analysed.analysed(),
+                      spec.report()));
       analysed.analysed().unpersist();
-      ctx.publish(manifest(ctx, spec, read, analysed.summaries(), charted, seconds));
+      ctx.publish(manifest(ctx, spec, read, analysed.summaries(), charted));
       return analysed.summaries();
     } catch (UsageException e) {
       throw e;
@@ -114,8 +128,7 @@ public final class CausalImpactJob {
       ImpactSpec spec,
       ImpactReadStage.Result read,
       List<Row> summaries,
-      int charted,
-      double seconds) {
+      int charted) {
     ImpactInputStage.Counts counts = read.counts();
     Map<String, Long> statuses = new LinkedHashMap<>();
     for (Row r : summaries) {
@@ -140,7 +153,8 @@ public final class CausalImpactJob {
         .put("report", report)
         .settings(spec.toManifest())
         .put("versions", ctx.versions())
-        .put("analysis_seconds", seconds);
+        .put("stage_seconds", ctx.stageSeconds())
+        .put("failed_task_attempts", ctx.failedTaskAttempts());
   }
 
   /**

@@ -46,7 +46,6 @@ final class ImpactSeriesStage {
     int k = spec.controls().size();
     long seed = spec.seed();
     Map<String, List<double[]>> windows = read.windows();
-    ctx.group("segfx-impact", "causal impact: one task group per series");
     JavaRDD<Tuple2<Row, List<Row>>> analysed =
         read.projected()
             .where(functions.col(Columns.REASON).isNull())

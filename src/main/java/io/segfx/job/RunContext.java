@@ -105,7 +105,29 @@ public final class RunContext implements AutoCloseable {
     spark.sparkContext().setJobGroup(id, description, false);
   }
 
-  /** Starts a timer for {@link #record}. */
+  /**
+   * Starts a stage: logs its start line ({@link StageLog}), names the Spark jobs that follow after
+   * it (job group {@code segfx-STAGE}, description {@code STAGE}, as the Spark UI shows them) and
+   * returns a timer for {@link #record}, which logs its end line under the same name.
+   */
+  public long begin(String stage) {
+    StageLog.started(runId, stage);
+    group("segfx-" + stage, stage);
+    return System.nanoTime();
+  }
+
+  /**
+   * Logs the start line of a stage that is timed elsewhere (e.g. by {@link ConcurrentTasks}) and
+   * recorded with {@link #record(String, double)}.
+   */
+  public void started(String stage) {
+    StageLog.started(runId, stage);
+  }
+
+  /**
+   * Starts a timer for {@link #record} without naming a stage, for a stage that runs inside another
+   * one's Spark job group (its start is logged with the enclosing stage's).
+   */
   public long start() {
     return System.nanoTime();
   }
@@ -115,21 +137,28 @@ public final class RunContext implements AutoCloseable {
     return Math.round((System.nanoTime() - since) / 1e6) / 1e3;
   }
 
-  /** Records a stage's seconds since {@code since} under {@code stage}; returns them. */
+  /**
+   * Records a stage's seconds since {@code since} under {@code stage} and logs its end line;
+   * returns them.
+   */
   public double record(String stage, long since) {
     double s = seconds(since);
-    stageSeconds.put(stage, s);
+    record(stage, s);
     return s;
   }
 
-  /** Records seconds measured elsewhere (e.g. by {@link ConcurrentTasks}). */
+  /**
+   * Records seconds measured elsewhere (e.g. by {@link ConcurrentTasks}) and logs the stage's end
+   * line.
+   */
   public void record(String stage, double seconds) {
     stageSeconds.put(stage, seconds);
+    StageLog.finished(runId, stage, seconds);
   }
 
-  /** Runs one stage, timed under {@code stage}. */
+  /** Runs one stage, logged, grouped and timed under {@code stage} (see {@link #begin}). */
   public <T> T timed(String stage, Supplier<T> body) {
-    long t0 = start();
+    long t0 = begin(stage);
     T result = body.get();
     record(stage, t0);
     return result;

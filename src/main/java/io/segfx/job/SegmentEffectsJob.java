@@ -54,7 +54,7 @@ public final class SegmentEffectsJob {
       SegmentScanStage.Result s1 = SegmentScanStage.run(ctx, spec);
       PoolingStage.Result s2 = pool(ctx, spec, s1);
       DecisionAssembly.Tables tables = decide(ctx, spec, s2);
-      long tw = ctx.start();
+      long tw = ctx.begin("write");
       SegmentOutputStage.Result written = SegmentOutputStage.write(ctx, spec, s1, s2, tables);
       LOG.info(
           "report: {} experiment pages, {} charted, {} charts in {} s",
@@ -85,8 +85,7 @@ public final class SegmentEffectsJob {
   /** Stage 3: posterior draws on the executors, then the decision tables on the driver. */
   private static DecisionAssembly.Tables decide(
       RunContext ctx, JobSpec spec, PoolingStage.Result s2) {
-    long t0 = ctx.start();
-    ctx.group("segfx-stage3", "stage 3: posterior draws and decision metrics");
+    long t0 = ctx.begin("draws");
     List<ExperimentDraws.Result> drawn =
         DrawStage.run(
             ctx.spark(),

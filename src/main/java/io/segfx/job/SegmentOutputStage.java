@@ -55,7 +55,6 @@ final class SegmentOutputStage {
       SegmentScanStage.Result s1,
       PoolingStage.Result s2,
       DecisionAssembly.Tables tables) {
-    ctx.group("segfx-write", "write output tables");
     LearnedPriorStage.Result learned = LearnedPriorStage.run(ctx.spark(), spec, tables.decisions());
     Map<String, Object> counts = new LinkedHashMap<>();
     RunSummary summary = VerdictStage.summary(tables.verdicts(), learned.effects(), spec);
@@ -63,6 +62,7 @@ final class SegmentOutputStage {
       Writer w = new Writer(writes, ctx.out(), counts);
       w.segmentTables(spec, tables);
       // Memos, then the report that links them: driver work, one thread each.
+      ctx.started("memos");
       Future<Map<VariantKey, String>> memos =
           writes.submit(
               "memos",
@@ -75,6 +75,7 @@ final class SegmentOutputStage {
                       learned.effects(),
                       s1.rowsRead(),
                       s1.stats().rowsRejected()));
+      ctx.started("report");
       Future<ReportStage.Result> report =
           writes.submit(
               "report",

@@ -51,9 +51,7 @@ final class SegmentScanStage {
   }
 
   static Result run(RunContext ctx, JobSpec spec) {
-    long t0 = ctx.start();
-    ctx.group(
-        "segfx-stage1", "stage 1: read, validate, one-pass sufficient statistics and segment OLS");
+    long t0 = ctx.begin(SECONDS_KEY);
     InputReader.Input read =
         ctx.read(
             spec.input(),
@@ -101,10 +99,7 @@ final class SegmentScanStage {
     if (!spec.se().robust()) {
       return s1;
     }
-    ctx.group(
-        "segfx-robust",
-        "stage 1b: robust standard errors (" + spec.se().code() + "), one more scan");
-    long t0 = ctx.start();
+    long t0 = ctx.begin("robust_se");
     s1 = s1.withEstimates(RobustStage.run(validated, spec, s1.estimates(), s1.robust()));
     ctx.record("robust_se", t0);
     return s1;
