@@ -4,6 +4,7 @@ import io.segfx.io.RunOutput;
 import io.segfx.model.TableFormat;
 import io.segfx.model.WriteMode;
 import io.segfx.spark.InputReader;
+import io.segfx.spark.ProgressListener;
 import io.segfx.spark.TaskFailureCounter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,6 +37,7 @@ public final class RunContext implements AutoCloseable {
   private final Instant started;
   private final RunOutput out;
   private final TaskFailureCounter failures = new TaskFailureCounter();
+  private final ProgressListener progress;
   private final Map<String, Double> stageSeconds = new LinkedHashMap<>();
   private boolean published;
 
@@ -46,7 +48,9 @@ public final class RunContext implements AutoCloseable {
     this.runId = runId;
     this.started = started;
     this.out = out;
+    this.progress = ProgressListener.of(runId, spark.sparkContext().getConf());
     spark.sparkContext().addSparkListener(failures);
+    spark.sparkContext().addSparkListener(progress);
   }
 
   /**
@@ -212,6 +216,7 @@ public final class RunContext implements AutoCloseable {
       }
     } finally {
       spark.sparkContext().removeSparkListener(failures);
+      spark.sparkContext().removeSparkListener(progress);
       spark.sparkContext().clearJobGroup();
     }
   }
