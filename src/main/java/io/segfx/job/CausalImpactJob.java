@@ -73,41 +73,51 @@ public final class CausalImpactJob {
             spec.outputFormat(),
             Arrays.asList(spec.input(), spec.spec(), table));
     try (RunContext ctx = RunContext.open(spark, COMMAND, target)) {
-      ImpactReadStage.Result read = ctx.timed("read", () -> ImpactReadStage.run(ctx, spec, at));
-      LOG.info(
-          "read: {} rows read, {} used, {} rejected",
-          read.counts().rowsRead(),
-          read.counts().rowsUsed(),
-          read.counts().rowsRejected());
-      ImpactSeriesStage.Result analysed =
-          ctx.timed("analysis", () -> ImpactSeriesStage.run(ctx, spec, read));
-      LOG.info("analysis: {} series windows", analysed.summaries().size());
-      long tw = ctx.begin("write");
-      writeTables(ctx, read, analysed);
-      ctx.record("write", tw);
-      int charted =
-          ctx.timed(
-              "report",
-              () ->
-                  ImpactReport.write(
-                      ctx.out(),
-                      ctx.runId(),
-                      analysed.summaries(),
-                      analysed.analysed(),
-                      spec.report()));
-      analysed.analysed().unpersist();
-      ctx.publish(manifest(ctx, spec, read, analysed.summaries(), charted));
-      return analysed.summaries();
-    } catch (UsageException e) {
-      throw e;
-    } catch (Exception e) { // also Spark's checked exceptions, which Scala throws undeclared
-      throw DataErrors.translate(e, spec.input());
+      try {
+        return run(ctx, spec, at);
+      } catch (UsageException e) {
+        throw ctx.failed(e);
+      } catch (Exception e) { // also Spark's checked exceptions, which Scala throws undeclared
+        throw ctx.failed(DataErrors.translate(e, spec.input()));
+      }
     }
+  }
+
+  private static List<Row> run(RunContext ctx, ImpactSpec spec, TimeValues.Time at) {
+    ImpactReadStage.Result read = ctx.timed("read", () -> ImpactReadStage.run(ctx, spec, at));
+    LOG.info(
+        "read: {} rows read, {} used, {} rejected",
+        read.counts().rowsRead(),
+        read.counts().rowsUsed(),
+        read.counts().rowsRejected());
+    ImpactSeriesStage.Result analysed =
+        ctx.timed("analysis", () -> ImpactSeriesStage.run(ctx, spec, read));
+    LOG.info("analysis: {} series windows", analysed.summaries().size());
+    long tw = ctx.begin("write");
+    writeTables(ctx, read, analysed);
+    ctx.record("write", tw);
+    int charted =
+        ctx.timed(
+            "report",
+            () ->
+                ImpactReport.write(
+                    ctx.out(),
+                    ctx.runId(),
+                    analysed.summaries(),
+                    analysed.analysed(),
+                    spec.report()));
+    analysed.analysed().unpersist();
+    ctx.publish(manifest(ctx, spec, read, analysed.summaries(), charted));
+    return analysed.summaries();
   }
 
   private static void writeTables(
       RunContext ctx, ImpactReadStage.Result read, ImpactSeriesStage.Result analysed) {
     ctx.out().writeTable(IMPACT_SUMMARY, analysed.summaries(), ImpactTables.SUMMARY_SCHEMA);
+    ctx.table(IMPACT_SUMMARY, ImpactTables.SUMMARY_SCHEMA, analysed.summaries().size());
+    // The pointwise rows are cached with the summaries: counting them reads no input again.
+    long points = analysed.analysed().map(t -> (long) t._2().size()).fold(0L, Long::sum);
+    ctx.table(IMPACT_POINTWISE, ImpactTables.POINTWISE_SCHEMA, points);
     Dataset<Row> pointwise =
         ctx.spark()
             .createDataFrame(
@@ -115,11 +125,11 @@ public final class CausalImpactJob {
             .orderBy(SERIES_ID, ImpactTables.TIME);
     ctx.out().write(IMPACT_POINTWISE, pointwise);
     if (read.counts().rowsRejected() > 0) {
-      ctx.out()
-          .write(
-              OutputTables.REJECTED_ROWS,
-              ImpactInputStage.withReason(read.input(), read.spec())
-                  .where(functions.col(Columns.REJECT_REASON).isNotNull()));
+      Dataset<Row> rejected =
+          ImpactInputStage.withReason(read.input(), read.spec())
+              .where(functions.col(Columns.REJECT_REASON).isNotNull());
+      ctx.table(OutputTables.REJECTED_ROWS, rejected.schema(), read.counts().rowsRejected());
+      ctx.out().write(OutputTables.REJECTED_ROWS, rejected);
     }
   }
 
@@ -137,6 +147,7 @@ public final class CausalImpactJob {
     RunManifest m =
         ctx.manifest()
             .put("input", spec.input())
+            .put("inputs", List.of(read.inputInfo()))
             .rows(counts.rowsRead(), counts.rowsUsed(), counts.rejectedByReason())
             .put(
                 "time_unit",

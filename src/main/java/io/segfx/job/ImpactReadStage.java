@@ -37,6 +37,7 @@ final class ImpactReadStage {
    * @param counts its row accounting
    * @param timeKind whether times are numbers or dates (null when no row has a time)
    * @param windows intervention windows per series, sorted by start, or null without a table
+   * @param inputInfo the manifest's record of the input (path, files, size, newest time)
    */
   record Result(
       Dataset<Row> input,
@@ -44,7 +45,8 @@ final class ImpactReadStage {
       Dataset<Row> projected,
       ImpactInputStage.Counts counts,
       TimeValues.Kind timeKind,
-      Map<String, List<double[]>> windows) {}
+      Map<String, List<double[]>> windows,
+      Map<String, Object> inputInfo) {}
 
   /**
    * The common intervention time of {@code --intervention-time}, or null for the other sources.
@@ -68,8 +70,9 @@ final class ImpactReadStage {
   }
 
   static Result run(RunContext ctx, ImpactSpec spec, TimeValues.Time at) {
-    Dataset<Row> in =
-        ctx.read(spec.input(), spec.inputFormat(), InputReader.CsvDialect.DEFAULT).data();
+    InputReader.Input read =
+        ctx.read(spec.input(), spec.inputFormat(), InputReader.CsvDialect.DEFAULT);
+    Dataset<Row> in = read.data();
     String interventionCol =
         spec.intervention() instanceof Intervention.FromColumn c ? c.column() : null;
     ImpactInputStage.Spec inputSpec =
@@ -107,7 +110,7 @@ final class ImpactReadStage {
         spec.intervention() instanceof Intervention.FromTable t
             ? windows(ctx, t.path(), spec.seriesCol(), timeCol, timeKind)
             : null;
-    return new Result(in, inputSpec, projected, counts, timeKind, windows);
+    return new Result(in, inputSpec, projected, counts, timeKind, windows, ctx.describe(read));
   }
 
   /**

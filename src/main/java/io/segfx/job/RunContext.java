@@ -1,5 +1,8 @@
 package io.segfx.job;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.segfx.config.UsageException;
 import io.segfx.io.RunOutput;
 import io.segfx.model.TableFormat;
 import io.segfx.model.WriteMode;
@@ -8,20 +11,27 @@ import io.segfx.spark.ProgressListener;
 import io.segfx.spark.TaskFailureCounter;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import scala.Tuple2;
 
 /**
@@ -31,6 +41,7 @@ import scala.Tuple2;
  * not published removes its staging folder, so a failed run leaves nothing under the output path.
  */
 public final class RunContext implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RunContext.class);
   private final SparkSession spark;
   private final String command;
   private final String runId;
@@ -39,6 +50,7 @@ public final class RunContext implements AutoCloseable {
   private final TaskFailureCounter failures = new TaskFailureCounter();
   private final ProgressListener progress;
   private final Map<String, Double> stageSeconds = new LinkedHashMap<>();
+  private final Map<String, Map<String, Object>> outputTables = new TreeMap<>();
   private boolean published;
 
   private RunContext(
@@ -178,24 +190,139 @@ public final class RunContext implements AutoCloseable {
     return failures.failed();
   }
 
+  /**
+   * Records an output table for the manifest's {@code output_tables}: its row count and its columns
+   * (name, Spark SQL type, nullable). Safe to call from the output stage's threads.
+   */
+  public void table(String name, StructType schema, long rows) {
+    List<Map<String, Object>> columns = new ArrayList<>();
+    for (StructField f : schema.fields()) {
+      Map<String, Object> c = new LinkedHashMap<>();
+      c.put("name", f.name());
+      c.put("type", f.dataType().simpleString());
+      c.put("nullable", f.nullable());
+      columns.add(c);
+    }
+    Map<String, Object> t = new LinkedHashMap<>();
+    t.put("rows", rows);
+    t.put("columns", columns);
+    synchronized (outputTables) {
+      outputTables.put(name, t);
+    }
+  }
+
   /** A new manifest, starting with the run id and the command. */
   public RunManifest manifest() {
     return new RunManifest(runId, command);
   }
 
   /**
-   * Adds the fields that close every manifest (start and finish time, the Spark settings in force)
-   * and publishes the output with it.
+   * Adds the fields that close every manifest and publishes the output with it: {@code
+   * output_tables} (rows and columns of each table recorded by {@link #table}), {@code status}
+   * {@code succeeded}, the Spark application id and master, the versions (with the build's git
+   * commit), stage timings and failed task attempts when the job has not put them, start and finish
+   * time, and the Spark settings in force. Removes an earlier failed run's {@link
+   * #failureManifest}.
    */
   public Map<String, Object> publish(RunManifest manifest) {
+    synchronized (outputTables) {
+      manifest.put("output_tables", new LinkedHashMap<>(outputTables));
+    }
+    closing(manifest, SUCCEEDED);
+    Map<String, Object> fields = manifest.toMap();
+    out.publish(fields);
+    published = true;
+    removeFailure();
+    return fields;
+  }
+
+  public static final String SUCCEEDED = "succeeded";
+  public static final String FAILED = "failed";
+
+  /** The fields that close every manifest, of a run that succeeded or failed. */
+  private void closing(RunManifest manifest, String status) {
+    Map<String, Object> given = manifest.toMap();
+    manifest.put("status", status);
+    manifest.put("spark_application_id", spark.sparkContext().applicationId());
+    if (!given.containsKey("spark_master")) {
+      manifest.put("spark_master", spark.sparkContext().master());
+    }
+    if (!given.containsKey("versions")) {
+      manifest.put("versions", versions());
+    }
+    if (!given.containsKey("stage_seconds")) {
+      manifest.put("stage_seconds", stageSeconds());
+    }
+    if (!given.containsKey("failed_task_attempts")) {
+      manifest.put("failed_task_attempts", failedTaskAttempts());
+    }
     manifest.put("started_at", started.toString());
     manifest.put("finished_at", Instant.now().toString());
     manifest.put("spark_serializer", spark.sparkContext().env().serializer().getClass().getName());
     manifest.put("spark_conf_keys", sparkConfKeys());
-    Map<String, Object> fields = manifest.toMap();
-    out.publish(fields);
-    published = true;
-    return fields;
+  }
+
+  /**
+   * Where a failed run's manifest goes: {@code .NAME.failed.json} beside the output folder {@code
+   * NAME}. Not inside it, since a folder would make the rerun's {@code --mode error} refuse it;
+   * hidden, so readers of the parent folder (Spark among them) skip it; one per output, replaced by
+   * each failed run and removed by the next run that succeeds, so its presence means the last run
+   * failed.
+   */
+  public static Path failureManifest(String target) {
+    Path t = new Path(target);
+    return new Path(t.getParent(), "." + t.getName() + ".failed.json");
+  }
+
+  /**
+   * Records that the run failed with {@code error}: builds the failure manifest (status {@code
+   * failed}, the error, the stages finished, versions and Spark application). A refusal (a {@link
+   * UsageException}: the input or the options are at fault, and the run exits 2 with one message)
+   * logs it as one JSON line, as a refusal leaves the folders as they were; any other failure
+   * writes it to {@link #failureManifest} and logs where. Returns {@code error}, for {@code throw
+   * ctx.failed(e)}. A failure to write it is logged, never thrown over {@code error}.
+   */
+  public <E extends RuntimeException> E failed(E error) {
+    if (published) {
+      return error;
+    }
+    RunManifest m = manifest();
+    Map<String, Object> e = new LinkedHashMap<>();
+    e.put("type", error.getClass().getName());
+    e.put("message", String.valueOf(error.getMessage()));
+    m.put("error", e);
+    closing(m, FAILED);
+    if (error instanceof UsageException) {
+      try {
+        LOG.error(
+            "run {} refused; its manifest: {}",
+            runId,
+            new ObjectMapper().writeValueAsString(m.toMap()));
+      } catch (IOException x) {
+        LOG.error("run {} refused; its manifest cannot be shown: {}", runId, x.toString());
+      }
+      return error;
+    }
+    Path path = failureManifest(out.target());
+    try {
+      FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      try (OutputStream o = fs.create(path, true)) {
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(o, m.toMap());
+      }
+      LOG.error("run {} failed; its manifest is {}", runId, path);
+    } catch (IOException | RuntimeException x) {
+      LOG.error("run {} failed, and its manifest cannot be written to {}: {}", runId, path, x);
+    }
+    return error;
+  }
+
+  private void removeFailure() {
+    Path path = failureManifest(out.target());
+    try {
+      path.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(path, false);
+    } catch (IOException e) {
+      LOG.warn("cannot remove {} of an earlier failed run: {}", path, e.getMessage());
+    }
   }
 
   /**
@@ -256,7 +383,25 @@ public final class RunContext implements AutoCloseable {
     v.put("spark", spark.version());
     v.put("scala", scala.util.Properties.versionNumberString());
     v.put("java", System.getProperty("java.version"));
+    v.put("git_commit", gitCommit());
     return v;
+  }
+
+  /**
+   * The git commit the jar was built from, written at build time (pom.xml, {@code build-info}), or
+   * {@code unknown} when built outside a git work tree.
+   */
+  public static String gitCommit() {
+    Properties p = new Properties();
+    try (InputStream in = RunContext.class.getResourceAsStream("/io/segfx/build.properties")) {
+      if (in != null) {
+        p.load(in);
+      }
+    } catch (IOException e) {
+      return "unknown";
+    }
+    String c = p.getProperty("commit", "").trim();
+    return c.isEmpty() ? "unknown" : c;
   }
 
   /** The version baked into the jar at build time. */

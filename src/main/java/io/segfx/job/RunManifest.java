@@ -17,7 +17,13 @@ import java.util.regex.Pattern;
  *       rows_rejected} is the sum of {@code rejected_by_reason}.
  * </ol>
  *
- * Keys keep the order they are put in, so two runs with the same settings give manifests that
+ * {@link RunContext} closes every manifest with the same fields for both jobs: {@code status}
+ * ({@code succeeded}, or {@code failed} with {@code error} in a failed run's manifest), {@code
+ * output_tables} (rows and columns per table), {@code spark_application_id}, {@code spark_master},
+ * {@code versions} (with {@code git_commit}), {@code stage_seconds}, {@code failed_task_attempts},
+ * the start and finish time and the Spark settings' keys.
+ *
+ * <p>Keys keep the order they are put in, so two runs with the same settings give manifests that
  * differ only in run id, paths and timings.
  */
 public final class RunManifest {

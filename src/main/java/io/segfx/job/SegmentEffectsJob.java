@@ -50,23 +50,31 @@ public final class SegmentEffectsJob {
             spec.outputFormat(),
             Arrays.asList(spec.input(), spec.spec(), spec.priorHistory()));
     try (RunContext ctx = RunContext.open(spark, JobSpec.COMMAND, target)) {
-      long t0 = ctx.start();
-      SegmentScanStage.Result s1 = SegmentScanStage.run(ctx, spec);
-      PoolingStage.Result s2 = pool(ctx, spec, s1);
-      DecisionAssembly.Tables tables = decide(ctx, spec, s2);
-      long tw = ctx.begin("write");
-      SegmentOutputStage.Result written = SegmentOutputStage.write(ctx, spec, s1, s2, tables);
-      LOG.info(
-          "report: {} experiment pages, {} charted, {} charts in {} s",
-          written.report().pages(),
-          written.report().charted(),
-          written.report().charts(),
-          ctx.stageSeconds().get("report"));
-      ctx.record("write", tw);
-      Map<String, Object> manifest = ctx.publish(manifest(ctx, spec, s1, s2, written));
-      LOG.info("published {} in {} s", ctx.out().target(), RunContext.seconds(t0));
-      return new Outcome(ctx.out().target(), tables.decisions(), tables.verdicts(), manifest);
+      try {
+        return run(ctx, spec);
+      } catch (RuntimeException e) {
+        throw ctx.failed(e);
+      }
     }
+  }
+
+  private static Outcome run(RunContext ctx, JobSpec spec) {
+    long t0 = ctx.start();
+    SegmentScanStage.Result s1 = SegmentScanStage.run(ctx, spec);
+    PoolingStage.Result s2 = pool(ctx, spec, s1);
+    DecisionAssembly.Tables tables = decide(ctx, spec, s2);
+    long tw = ctx.begin("write");
+    SegmentOutputStage.Result written = SegmentOutputStage.write(ctx, spec, s1, s2, tables);
+    LOG.info(
+        "report: {} experiment pages, {} charted, {} charts in {} s",
+        written.report().pages(),
+        written.report().charted(),
+        written.report().charts(),
+        ctx.stageSeconds().get("report"));
+    ctx.record("write", tw);
+    Map<String, Object> manifest = ctx.publish(manifest(ctx, spec, s1, s2, written));
+    LOG.info("published {} in {} s", ctx.out().target(), RunContext.seconds(t0));
+    return new Outcome(ctx.out().target(), tables.decisions(), tables.verdicts(), manifest);
   }
 
   /** Stage 2: empirical-Bayes pooling of the segment cells, on the driver. */

@@ -2,7 +2,6 @@ package io.segfx.job;
 
 import io.segfx.config.JobSpec;
 import io.segfx.io.OutputTables;
-import io.segfx.io.RunOutput;
 import io.segfx.io.VerdictSchemas;
 import io.segfx.model.InputKind;
 import io.segfx.model.RunSummary;
@@ -59,7 +58,7 @@ final class SegmentOutputStage {
     Map<String, Object> counts = new LinkedHashMap<>();
     RunSummary summary = VerdictStage.summary(tables.verdicts(), learned.effects(), spec);
     try (ConcurrentTasks writes = new ConcurrentTasks(writeThreads(ctx))) {
-      Writer w = new Writer(writes, ctx.out(), counts);
+      Writer w = new Writer(writes, ctx, counts);
       w.segmentTables(spec, tables);
       // Memos, then the report that links them: driver work, one thread each.
       ctx.started("memos");
@@ -91,7 +90,7 @@ final class SegmentOutputStage {
                       s1.stats().rowsUsed(),
                       s1.stats().rowsRejected()));
       w.experimentTables(spec, s2, tables, learned);
-      rejectedRows(writes, ctx.out(), spec, s1, counts);
+      rejectedRows(writes, ctx, spec, s1, counts);
       writes.awaitAll();
       Map<String, Double> seconds = new LinkedHashMap<>(writes.seconds());
       ctx.record("memos", seconds.remove("memos"));
@@ -109,12 +108,12 @@ final class SegmentOutputStage {
   /** Queues the driver-side tables, and counts their rows for the manifest. */
   private static final class Writer {
     private final ConcurrentTasks writes;
-    private final RunOutput out;
+    private final RunContext ctx;
     private final Map<String, Object> counts;
 
-    Writer(ConcurrentTasks writes, RunOutput out, Map<String, Object> counts) {
+    Writer(ConcurrentTasks writes, RunContext ctx, Map<String, Object> counts) {
       this.writes = writes;
-      this.out = out;
+      this.ctx = ctx;
       this.counts = counts;
     }
 
@@ -191,14 +190,15 @@ final class SegmentOutputStage {
     /** Converts and writes one driver-side table on the output stage's threads. */
     private void table(String name, StructType schema, int size, Supplier<List<Row>> rows) {
       counts.put(name, size);
-      writes.run(name, () -> out.writeTable(name, rows.get(), schema));
+      ctx.table(name, schema, size);
+      writes.run(name, () -> ctx.out().writeTable(name, rows.get(), schema));
     }
   }
 
   /** The quarantined input rows with their reason, when there are any. */
   private static void rejectedRows(
       ConcurrentTasks writes,
-      RunOutput out,
+      RunContext ctx,
       JobSpec spec,
       SegmentScanStage.Result s1,
       Map<String, Object> counts) {
@@ -215,8 +215,11 @@ final class SegmentOutputStage {
               spec.inputKind() == InputKind.ESTIMATES
                   ? EstimatesInput.validated(input, spec).select(withReasonColumns(input))
                   : ValidationStage.withReason(input, spec);
-          out.write(
-              OutputTables.REJECTED_ROWS, flagged.where(Columns.REJECT_REASON + " IS NOT NULL"));
+          ctx.table(OutputTables.REJECTED_ROWS, flagged.schema(), rejected);
+          ctx.out()
+              .write(
+                  OutputTables.REJECTED_ROWS,
+                  flagged.where(Columns.REJECT_REASON + " IS NOT NULL"));
         });
   }
 
