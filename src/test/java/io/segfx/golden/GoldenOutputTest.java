@@ -98,8 +98,11 @@ import scala.collection.Seq;
  *       {@code *_seconds} value becomes {@code <SECONDS>} ({@link #SECONDS_NUMBER}), and a {@code
  *       *_seconds} map keeps its keys, sorted, because {@code write_seconds} lists the write tasks
  *       in completion order ({@link #SECONDS_MAP}); {@code versions.java} becomes {@code
- *       <JAVA_VERSION>}, being the JVM's and not segfx's ({@link #JAVA_VERSION}); the list {@code
- *       spark_conf_keys} becomes {@code <KEYS>} ({@link #SPARK_CONF_KEYS});
+ *       <JAVA_VERSION>}, being the JVM's and not segfx's ({@link #JAVA_VERSION}); {@code
+ *       versions.git_commit} becomes {@code <GIT_COMMIT>}, as it changes with every commit (and is
+ *       {@code unknown} outside git) ({@link #GIT_COMMIT}); {@code spark_application_id} becomes
+ *       {@code <APP_ID>}, being set by the cluster or test session ({@link #APP_ID}); the list
+ *       {@code spark_conf_keys} becomes {@code <KEYS>} ({@link #SPARK_CONF_KEYS});
  *   <li>in HTML pages only: each inline {@code <svg>} element becomes {@code <svg sha256="..."
  *       chars="N"/>} ({@link #SVG}), which keeps the chart bit for bit by its hash and the page
  *       readable and small. JFreeChart measures text with the font that Java's {@code SansSerif}
@@ -156,6 +159,13 @@ class GoldenOutputTest extends SharedSparkSession {
   /** The JVM's version in the manifest's {@code versions} map. */
   static final Pattern JAVA_VERSION =
       Pattern.compile("(\"versions\" : \\{[^{}]*\"java\" : )\"[^\"\\n]*\"");
+
+  /** The build's commit in the manifest's versions: it changes with every commit. */
+  static final Pattern GIT_COMMIT =
+      Pattern.compile("(\"versions\" : \\{[^{}]*\"git_commit\" : )\"[^\"\\n]*\"");
+
+  /** The Spark application id, set by whatever runs the session. */
+  static final Pattern APP_ID = Pattern.compile("(\"spark_application_id\" : )\"[^\"\\n]*\"");
 
   /** An inline chart: JFreeSVG writes one {@code <svg>} element with no nested {@code <svg>}. */
   static final Pattern SVG = Pattern.compile("<svg\\b.*?</svg>", Pattern.DOTALL);
@@ -623,6 +633,8 @@ class GoldenOutputTest extends SharedSparkSession {
     if (rel.equals("manifest.json")) {
       s = TIME_FIELD.matcher(s).replaceAll("$1\"<TIME>\"");
       s = JAVA_VERSION.matcher(s).replaceAll("$1\"<JAVA_VERSION>\"");
+      s = GIT_COMMIT.matcher(s).replaceAll("$1\"<GIT_COMMIT>\"");
+      s = APP_ID.matcher(s).replaceAll("$1\"<APP_ID>\"");
       s = SPARK_CONF_KEYS.matcher(s).replaceAll("$1\"<KEYS>\"");
       s = SECONDS_NUMBER.matcher(s).replaceAll("$1<SECONDS>");
       s =
