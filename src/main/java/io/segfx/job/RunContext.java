@@ -60,7 +60,12 @@ public final class RunContext implements AutoCloseable {
     this.runId = runId;
     this.started = started;
     this.out = out;
-    this.progress = ProgressListener.of(runId, spark.sparkContext().getConf());
+    try {
+      this.progress = ProgressListener.of(runId, spark.sparkContext().getConf());
+    } catch (IllegalArgumentException e) { // a bad spark.segfx.progress* setting
+      out.abandon();
+      throw e;
+    }
     spark.sparkContext().addSparkListener(failures);
     spark.sparkContext().addSparkListener(progress);
   }
