@@ -48,7 +48,10 @@ public final class SegmentEffectsJob {
             spec.output(),
             spec.mode(),
             spec.outputFormat(),
-            Arrays.asList(spec.input(), spec.spec(), spec.priorHistory()));
+            Arrays.asList(spec.input(), spec.spec(), spec.priorHistory()),
+            spec.reportSpec().outputTablePrefix(),
+            spec.reportSpec().runDate(),
+            spec.reportSpec().warehouse());
     try (RunContext ctx = RunContext.open(spark, JobSpec.COMMAND, target)) {
       long t0 = ctx.start();
       SegmentScanStage.Result s1 = SegmentScanStage.run(ctx, spec);
@@ -64,8 +67,8 @@ public final class SegmentEffectsJob {
           ctx.stageSeconds().get("report"));
       ctx.record("write", tw);
       Map<String, Object> manifest = ctx.publish(manifest(ctx, spec, s1, s2, written));
-      LOG.info("published {} in {} s", ctx.out().target(), RunContext.seconds(t0));
-      return new Outcome(ctx.out().target(), tables.decisions(), tables.verdicts(), manifest);
+      LOG.info("published {} in {} s", ctx.where(), RunContext.seconds(t0));
+      return new Outcome(ctx.where(), tables.decisions(), tables.verdicts(), manifest);
     }
   }
 
