@@ -59,12 +59,14 @@ public final class SegmentEffectsJob {
       DecisionAssembly.Tables tables = decide(ctx, spec, s2);
       long tw = ctx.start();
       SegmentOutputStage.Result written = SegmentOutputStage.write(ctx, spec, s1, s2, tables);
-      LOG.info(
-          "report: {} experiment pages, {} charted, {} charts in {} s",
-          written.report().pages(),
-          written.report().charted(),
-          written.report().charts(),
-          ctx.stageSeconds().get("report"));
+      if (ctx.out() != null) {
+        LOG.info(
+            "report: {} experiment pages, {} charted, {} charts in {} s",
+            written.report().pages(),
+            written.report().charted(),
+            written.report().charts(),
+            ctx.stageSeconds().get("report"));
+      }
       ctx.record("write", tw);
       Map<String, Object> manifest = ctx.publish(manifest(ctx, spec, s1, s2, written));
       LOG.info("published {} in {} s", ctx.where(), RunContext.seconds(t0));
