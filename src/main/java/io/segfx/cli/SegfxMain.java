@@ -4,6 +4,7 @@ import io.segfx.config.CommandLineFlags;
 import io.segfx.config.OptionValues;
 import io.segfx.config.SpecReader;
 import io.segfx.config.UsageException;
+import io.segfx.io.CatalogTables;
 import io.segfx.io.SafeText;
 import io.segfx.job.RunContext;
 import io.segfx.job.SegmentEffectsJob;
@@ -262,6 +263,16 @@ public final class SegfxMain {
           (registrators.isEmpty() ? "" : registrators + ",")
               + SegfxKryoRegistrator.class.getName());
     }
+    // Iceberg's SQL extensions (its procedures and DDL) for the embedded catalog 'local', which
+    // CatalogTables registers at run time; added only where no catalog of that name is configured,
+    // so a cluster's catalog configuration wins.
+    String extensions = conf.get("spark.sql.extensions", "");
+    if (!conf.contains("spark.sql.catalog." + CatalogTables.LOCAL_CATALOG)
+        && !extensions.contains(ICEBERG_EXTENSIONS)) {
+      b.config(
+          "spark.sql.extensions",
+          (extensions.isEmpty() ? "" : extensions + ",") + ICEBERG_EXTENSIONS);
+    }
     String effective = master != null ? master : conf.get("spark.master", "local[*]");
     if (effective.startsWith("local") && !conf.contains("spark.sql.shuffle.partitions")) {
       b.config(
@@ -270,6 +281,9 @@ public final class SegfxMain {
     }
     return b.getOrCreate();
   }
+
+  private static final String ICEBERG_EXTENSIONS =
+      "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions";
 
   /** The master URLs Spark accepts (SparkContext.createTaskScheduler and the cluster managers). */
   private static final Pattern MASTER =
@@ -282,14 +296,18 @@ public final class SegfxMain {
    * variant, and where the per-metric rows are.
    */
   public static String console(SegmentEffectsJob.Outcome o) {
+    // A catalog-only run's tables are PREFIX_name (o.output() ends in "_*"), a folder's are
+    // DIR/name.
+    boolean tables = o.output().endsWith("_*");
+    String at = tables ? o.output().substring(0, o.output().length() - 1) : o.output() + "/";
     return verdictTable(o.verdicts())
         + "per-metric rows: "
-        + o.output()
-        + "/experiment_decisions ("
+        + at
+        + "experiment_decisions ("
         + o.decisions().size()
         + " rows); reasons and guardrails: "
-        + o.output()
-        + "/experiment_verdicts\n";
+        + at
+        + "experiment_verdicts\n";
   }
 
   /** A fixed-width text rendering of the verdict table. */

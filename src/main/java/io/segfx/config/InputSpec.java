@@ -16,7 +16,7 @@ import java.util.Set;
  * What {@code segment-effects} reads: the input, its format and kind, and the columns that name
  * experiments, segments, arms, metrics and covariates. Validates what these settings alone decide.
  *
- * @param input the input file or folder
+ * @param input the input file or folder, or null when the input is a catalog table
  * @param inputFormat parquet or csv
  * @param inputKind unit rows, per-arm counts or segment estimates
  * @param csvDelimiter the CSV field separator
@@ -31,6 +31,8 @@ import java.util.Set;
  * @param unitCol the unit id column, or null
  * @param countCols the columns of {@code --input-kind counts}
  * @param estimateCols the columns of {@code --input-kind estimates}
+ * @param inputTable the input table in Spark's catalog, or null when the input is a path
+ * @param where a Spark SQL filter on the input table, or null for every row
  */
 public record InputSpec(
     String input,
@@ -47,7 +49,9 @@ public record InputSpec(
     List<String> covariates,
     String unitCol,
     List<String> countCols,
-    List<String> estimateCols)
+    List<String> estimateCols,
+    TableName inputTable,
+    String where)
     implements Serializable {
 
   private static final String INPUT = "Input";
@@ -56,10 +60,28 @@ public record InputSpec(
   /** The options of this concern, in help order. */
   public static final List<OptionDef> OPTIONS =
       List.of(
-          OptionDef.required(
-                  "input", STRING, "unit-level input: a file or folder (file:, hdfs://, s3a://)")
+          OptionDef.of(
+                  "input",
+                  STRING,
+                  null,
+                  "unit-level input: a file or folder (file:, hdfs://, s3a://); this or"
+                      + " --input-table")
               .inGroup(INPUT)
               .withLabel("PATH"),
+          OptionDef.of(
+                  "input-table",
+                  STRING,
+                  null,
+                  "the input as a table in Spark's catalog, instead of --input")
+              .inGroup(INPUT)
+              .withLabel("CATALOG.DB.TABLE"),
+          OptionDef.of(
+                  "where",
+                  STRING,
+                  null,
+                  "--input-table: a Spark SQL filter on its rows, e.g. \"ds = '2026-12-01'\"")
+              .inGroup(INPUT)
+              .withLabel("CONDITION"),
           OptionDef.of(
                   "spec",
                   STRING,
@@ -165,6 +187,18 @@ public record InputSpec(
 
   /** Validates what the input settings alone decide. */
   public InputSpec {
+    if ((input == null) == (inputTable == null)) {
+      throw new UsageException(
+          input == null
+              ? "give --input PATH or --input-table CATALOG.DB.TABLE"
+              : "give --input or --input-table, not both");
+    }
+    if (where != null && inputTable == null) {
+      throw new UsageException("--where filters an --input-table; it is not used with --input");
+    }
+    if (where != null && where.isBlank()) {
+      throw new UsageException("--where is empty; leave it out to read every row");
+    }
     variants = List.copyOf(variants);
     metrics = List.copyOf(metrics);
     covariates = List.copyOf(covariates);
@@ -186,13 +220,51 @@ public record InputSpec(
     }
   }
 
+  /** An input read from a path, as before catalog tables existed. */
+  public InputSpec(
+      String input,
+      TableFormat inputFormat,
+      InputKind inputKind,
+      char csvDelimiter,
+      String csvEncoding,
+      String experimentCol,
+      String segmentCol,
+      String armCol,
+      String controlArm,
+      List<String> variants,
+      List<String> metrics,
+      List<String> covariates,
+      String unitCol,
+      List<String> countCols,
+      List<String> estimateCols) {
+    this(
+        input,
+        inputFormat,
+        inputKind,
+        csvDelimiter,
+        csvEncoding,
+        experimentCol,
+        segmentCol,
+        armCol,
+        controlArm,
+        variants,
+        metrics,
+        covariates,
+        unitCol,
+        countCols,
+        estimateCols,
+        null,
+        null);
+  }
+
   /** Builds the input settings from resolved option values. */
   static InputSpec from(OptionValues v) {
+    String input = v.string("input");
     return new InputSpec(
-        v.string("input"),
+        input,
         v.has("input-format")
             ? TableFormat.of(v.string("input-format"))
-            : TableFormat.fromPath(v.string("input")),
+            : input == null ? TableFormat.PARQUET : TableFormat.fromPath(input),
         InputKind.of(v.string("input-kind")),
         OptionParsers.delimiter(v.string("csv-delimiter")),
         OptionParsers.encoding(v.string("csv-encoding")),
@@ -205,7 +277,9 @@ public record InputSpec(
         v.list("covariates"),
         v.string("unit-col"),
         OptionParsers.exactly(v.list("count-columns"), 4, "--count-columns"),
-        OptionParsers.exactly(v.list("estimate-columns"), 4, "--estimate-columns"));
+        OptionParsers.exactly(v.list("estimate-columns"), 4, "--estimate-columns"),
+        v.has("input-table") ? TableName.parse(v.string("input-table"), "--input-table") : null,
+        v.string("where"));
   }
 
   /** The metrics with their kinds. */

@@ -72,6 +72,17 @@ final class SpecManifest {
     m.put("csv_delimiter", String.valueOf(s.csvDelimiter()));
     m.put("kh_truncate", s.khTruncate());
     m.put("csv_encoding", s.csvEncoding());
+    // The catalog settings only where a run uses them, so a folder run's manifest is the same
+    // from one day to the next (the run date defaults to today).
+    if (s.inputSpec().inputTable() != null) {
+      m.put("input_table", s.inputSpec().inputTable().toString());
+      m.put("where", s.inputSpec().where());
+    }
+    if (s.reportSpec().outputTablePrefix() != null) {
+      m.put("output_table_prefix", s.reportSpec().outputTablePrefix().toString());
+      m.put("run_date", s.reportSpec().runDate().toString());
+      m.put("warehouse", s.reportSpec().warehouse());
+    }
   }
 
   private static List<Map<String, Object>> grid(JobSpec s) {

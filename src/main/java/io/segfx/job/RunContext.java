@@ -2,7 +2,9 @@ package io.segfx.job;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.segfx.config.TableName;
 import io.segfx.config.UsageException;
+import io.segfx.io.CatalogTables;
 import io.segfx.io.RunOutput;
 import io.segfx.model.TableFormat;
 import io.segfx.model.WriteMode;
@@ -14,6 +16,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -47,6 +50,7 @@ public final class RunContext implements AutoCloseable {
   private final String runId;
   private final Instant started;
   private final RunOutput out;
+  private final CatalogTables catalog;
   private final TaskFailureCounter failures = new TaskFailureCounter();
   private final ProgressListener progress;
   private final Map<String, Double> stageSeconds = new LinkedHashMap<>();
@@ -54,16 +58,24 @@ public final class RunContext implements AutoCloseable {
   private boolean published;
 
   private RunContext(
-      SparkSession spark, String command, String runId, Instant started, RunOutput out) {
+      SparkSession spark,
+      String command,
+      String runId,
+      Instant started,
+      RunOutput out,
+      CatalogTables catalog) {
     this.spark = spark;
     this.command = command;
     this.runId = runId;
     this.started = started;
     this.out = out;
+    this.catalog = catalog;
     try {
       this.progress = ProgressListener.of(runId, spark.sparkContext().getConf());
     } catch (IllegalArgumentException e) { // a bad spark.segfx.progress* setting
-      out.abandon();
+      if (out != null) {
+        out.abandon();
+      }
       throw e;
     }
     spark.sparkContext().addSparkListener(failures);
@@ -73,25 +85,49 @@ public final class RunContext implements AutoCloseable {
   /**
    * Where and how a run writes.
    *
-   * @param path the output folder
+   * @param path the output folder, or null when the run writes only catalog tables
    * @param mode {@code error} or {@code overwrite} when the folder exists
    * @param format {@code parquet} or {@code csv}
    * @param inputs every path the run reads (null entries are skipped), which the output must not
    *     overlap
+   * @param tablePrefix the catalog tables' prefix, or null for none
+   * @param runDate the catalog tables' {@code run_date} partition
+   * @param warehouse the folder of the embedded catalog
    */
-  public record Target(String path, WriteMode mode, TableFormat format, List<String> inputs) {}
+  public record Target(
+      String path,
+      WriteMode mode,
+      TableFormat format,
+      List<String> inputs,
+      TableName tablePrefix,
+      LocalDate runDate,
+      String warehouse) {
+
+    /** An output folder only. */
+    public Target(String path, WriteMode mode, TableFormat format, List<String> inputs) {
+      this(path, mode, format, inputs, null, null, null);
+    }
+  }
 
   /**
-   * Opens a run: a new run id, and the output's staging folder, prepared before any computation so
-   * that an output that cannot be written fails in seconds (see {@link RunOutput#open}).
+   * Opens a run: a new run id, and the output's staging folder and catalog namespace, prepared
+   * before any computation so that an output that cannot be written fails in seconds (see {@link
+   * RunOutput#open}).
    */
   public static RunContext open(SparkSession spark, String command, Target target) {
     String runId = UUID.randomUUID().toString();
     Instant started = Instant.now();
+    CatalogTables catalog =
+        target.tablePrefix() == null
+            ? null
+            : CatalogTables.open(
+                spark, target.tablePrefix(), runId, target.runDate(), target.warehouse());
     RunOutput out =
-        RunOutput.open(
-            spark, target.path(), target.mode(), target.format(), runId, target.inputs());
-    return new RunContext(spark, command, runId, started, out);
+        target.path() == null
+            ? null
+            : RunOutput.open(
+                spark, target.path(), target.mode(), target.format(), runId, target.inputs());
+    return new RunContext(spark, command, runId, started, out, catalog);
   }
 
   public SparkSession spark() {
@@ -102,9 +138,19 @@ public final class RunContext implements AutoCloseable {
     return runId;
   }
 
-  /** The staged output folder. */
+  /** The staged output folder, or null when the run writes only catalog tables. */
   public RunOutput out() {
     return out;
+  }
+
+  /** The catalog tables' writer, or null when the run writes none. */
+  public CatalogTables catalog() {
+    return catalog;
+  }
+
+  /** Where the run's tables are: the output folder, else the catalog tables' prefix. */
+  public String where() {
+    return out != null ? out.target() : catalog.tableName("*");
   }
 
   /**
@@ -235,9 +281,11 @@ public final class RunContext implements AutoCloseable {
     }
     closing(manifest, SUCCEEDED);
     Map<String, Object> fields = manifest.toMap();
-    out.publish(fields);
+    if (out != null) {
+      out.publish(fields);
+      removeFailure();
+    }
     published = true;
-    removeFailure();
     return fields;
   }
 
@@ -308,6 +356,10 @@ public final class RunContext implements AutoCloseable {
       }
       return error;
     }
+    if (out == null) {
+      LOG.error("run {} failed; its manifest: {}", runId, m.toMap());
+      return error;
+    }
     Path path = failureManifest(out.target());
     try {
       FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
@@ -343,7 +395,7 @@ public final class RunContext implements AutoCloseable {
   @Override
   public void close() {
     try {
-      if (!published) {
+      if (!published && out != null) {
         out.abandon();
       }
     } finally {

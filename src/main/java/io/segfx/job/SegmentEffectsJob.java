@@ -48,7 +48,10 @@ public final class SegmentEffectsJob {
             spec.output(),
             spec.mode(),
             spec.outputFormat(),
-            Arrays.asList(spec.input(), spec.spec(), spec.priorHistory()));
+            Arrays.asList(spec.input(), spec.spec(), spec.priorHistory()),
+            spec.reportSpec().outputTablePrefix(),
+            spec.reportSpec().runDate(),
+            spec.reportSpec().warehouse());
     try (RunContext ctx = RunContext.open(spark, JobSpec.COMMAND, target)) {
       try {
         return run(ctx, spec);
@@ -65,16 +68,18 @@ public final class SegmentEffectsJob {
     DecisionAssembly.Tables tables = decide(ctx, spec, s2);
     long tw = ctx.begin("write");
     SegmentOutputStage.Result written = SegmentOutputStage.write(ctx, spec, s1, s2, tables);
-    LOG.info(
-        "report: {} experiment pages, {} charted, {} charts in {} s",
-        written.report().pages(),
-        written.report().charted(),
-        written.report().charts(),
-        ctx.stageSeconds().get("report"));
+    if (ctx.out() != null) {
+      LOG.info(
+          "report: {} experiment pages, {} charted, {} charts in {} s",
+          written.report().pages(),
+          written.report().charted(),
+          written.report().charts(),
+          ctx.stageSeconds().get("report"));
+    }
     ctx.record("write", tw);
     Map<String, Object> manifest = ctx.publish(manifest(ctx, spec, s1, s2, written));
-    LOG.info("published {} in {} s", ctx.out().target(), RunContext.seconds(t0));
-    return new Outcome(ctx.out().target(), tables.decisions(), tables.verdicts(), manifest);
+    LOG.info("published {} in {} s", ctx.where(), RunContext.seconds(t0));
+    return new Outcome(ctx.where(), tables.decisions(), tables.verdicts(), manifest);
   }
 
   /** Stage 2: empirical-Bayes pooling of the segment cells, on the driver. */

@@ -1,15 +1,19 @@
 package io.segfx.job;
 
 import io.segfx.config.JobSpec;
+import io.segfx.io.CatalogTables;
 import io.segfx.io.OutputTables;
+import io.segfx.io.RunOutput;
 import io.segfx.io.VerdictSchemas;
 import io.segfx.model.InputKind;
 import io.segfx.model.RunSummary;
 import io.segfx.model.VariantKey;
+import io.segfx.model.Verdict;
 import io.segfx.spark.ColumnQuote;
 import io.segfx.spark.Columns;
 import io.segfx.spark.EstimatesInput;
 import io.segfx.spark.ValidationStage;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +29,9 @@ import org.apache.spark.sql.types.StructType;
 /**
  * The output stage of {@code segment-effects}: the learned priors, then every table, the memos and
  * the HTML report, written concurrently on a few driver threads (the pieces are a handful of
- * single-task jobs and driver-side rendering), into the run's staging folder.
+ * single-task jobs and driver-side rendering), into the run's staging folder, and the tables also
+ * through Spark's catalog when the run has a table prefix ({@link CatalogTables}). A run without an
+ * output folder writes no memos and no report.
  */
 final class SegmentOutputStage {
   private SegmentOutputStage() {}
@@ -60,60 +66,106 @@ final class SegmentOutputStage {
     try (ConcurrentTasks writes = new ConcurrentTasks(writeThreads(ctx))) {
       Writer w = new Writer(writes, ctx, counts);
       w.segmentTables(spec, tables);
-      // Memos, then the report that links them: driver work, one thread each.
-      ctx.started("memos");
-      Future<Map<VariantKey, String>> memos =
-          writes.submit(
-              "memos",
-              () ->
-                  MemoStage.write(
-                      ctx.out(),
-                      spec,
-                      s2.pooling(),
-                      tables,
-                      learned.effects(),
-                      s1.rowsRead(),
-                      s1.stats().rowsRejected()));
-      ctx.started("report");
-      Future<ReportStage.Result> report =
-          writes.submit(
-              "report",
-              () ->
-                  ReportStage.write(
-                      ctx.out(),
-                      spec,
-                      s2,
-                      tables,
-                      ConcurrentTasks.result(memos),
-                      summary,
-                      ctx.runId(),
-                      s1.stats().rowsUsed(),
-                      s1.stats().rowsRejected()));
-      w.experimentTables(spec, s2, tables, learned);
-      rejectedRows(writes, ctx, spec, s1, counts);
-      writes.awaitAll();
+      Map<VariantKey, String> memos = Map.of();
+      ReportStage.Result report = new ReportStage.Result(0, 0, 0);
+      if (ctx.out() != null) {
+        // Memos, then the report that links them: driver work, one thread each.
+        ctx.started("memos");
+        Future<Map<VariantKey, String>> memosDone =
+            writes.submit(
+                "memos",
+                () ->
+                    MemoStage.write(
+                        ctx.out(),
+                        spec,
+                        s2.pooling(),
+                        tables,
+                        learned.effects(),
+                        s1.rowsRead(),
+                        s1.stats().rowsRejected()));
+        ctx.started("report");
+        Future<ReportStage.Result> reportDone =
+            writes.submit(
+                "report",
+                () ->
+                    ReportStage.write(
+                        ctx.out(),
+                        spec,
+                        s2,
+                        tables,
+                        ConcurrentTasks.result(memosDone),
+                        summary,
+                        ctx.runId(),
+                        s1.stats().rowsUsed(),
+                        s1.stats().rowsRejected()));
+        w.experimentTables(spec, s2, tables, learned);
+        rejectedRows(writes, w, spec, s1, counts);
+        writes.awaitAll();
+        memos = ConcurrentTasks.result(memosDone);
+        report = ConcurrentTasks.result(reportDone);
+      } else {
+        w.experimentTables(spec, s2, tables, learned);
+        rejectedRows(writes, w, spec, s1, counts);
+        writes.awaitAll();
+      }
       Map<String, Double> seconds = new LinkedHashMap<>(writes.seconds());
-      ctx.record("memos", seconds.remove("memos"));
-      ctx.record("report", seconds.remove("report"));
-      return new Result(
-          learned,
-          counts,
-          ConcurrentTasks.result(memos),
-          ConcurrentTasks.result(report),
-          seconds,
-          summary);
+      if (ctx.out() != null) {
+        ctx.record("memos", seconds.remove("memos"));
+        ctx.record("report", seconds.remove("report"));
+      }
+      if (ctx.catalog() != null) {
+        long t0 = ctx.start();
+        ctx.catalog().writeRun(runFigures(ctx, spec, s1, tables, summary));
+        seconds.put(CatalogTables.RUNS, RunContext.seconds(t0));
+      }
+      return new Result(learned, counts, memos, report, seconds, summary);
     }
+  }
+
+  /**
+   * The run's row of {@code PREFIX_runs}: the manifest's row accounting and verdict counts, the
+   * primary metric, the output folder and when the run finished.
+   */
+  private static Map<String, Object> runFigures(
+      RunContext ctx,
+      JobSpec spec,
+      SegmentScanStage.Result s1,
+      DecisionAssembly.Tables tables,
+      RunSummary summary) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("command", JobSpec.COMMAND);
+    m.put(
+        "input",
+        spec.input() != null ? spec.input() : String.valueOf(spec.inputSpec().inputTable()));
+    m.put("output", ctx.out() != null ? ctx.out().target() : null);
+    m.put("rows_read", s1.rowsRead());
+    m.put("rows_used", s1.stats().rowsUsed());
+    m.put("rows_rejected", s1.stats().rowsRejected());
+    m.put("segment_cells", (long) s1.stats().estimates().size());
+    m.put("decisions", (long) tables.decisions().size());
+    m.put("primary_metric", spec.primaryMetric());
+    for (Verdict v : Verdict.values()) {
+      m.put("verdicts_" + v.code(), summary.count(v));
+    }
+    m.put("expected_wrong_launches", summary.expectedWrongLaunches());
+    m.put("segfx_version", RunContext.segfxVersion());
+    m.put("finished_at", Instant.now());
+    return m;
   }
 
   /** Queues the driver-side tables, and counts their rows for the manifest. */
   private static final class Writer {
     private final ConcurrentTasks writes;
     private final RunContext ctx;
+    private final RunOutput out;
+    private final CatalogTables catalog;
     private final Map<String, Object> counts;
 
     Writer(ConcurrentTasks writes, RunContext ctx, Map<String, Object> counts) {
       this.writes = writes;
       this.ctx = ctx;
+      this.out = ctx.out();
+      this.catalog = ctx.catalog();
       this.counts = counts;
     }
 
@@ -177,13 +229,26 @@ final class SegmentOutputStage {
             OutputTables.LEARNED_PRIOR_EFFECTS_SCHEMA,
             learned.effects().size(),
             () -> OutputTables.learnedPriorEffects(learned.effects()));
+      } else {
+        emptyTable(OutputTables.LEARNED_PRIOR_EFFECTS, OutputTables.LEARNED_PRIOR_EFFECTS_SCHEMA);
       }
     }
 
-    /** A table written only when it has rows. */
+    /**
+     * A table the output folder has only when it has rows; a catalog table is written empty, so
+     * that a re-run of the date leaves none of a previous run's rows.
+     */
     private void optional(String name, StructType schema, int size, Supplier<List<Row>> rows) {
       if (size > 0) {
         table(name, schema, size, rows);
+      } else {
+        emptyTable(name, schema);
+      }
+    }
+
+    private void emptyTable(String name, StructType schema) {
+      if (catalog != null) {
+        writes.run(name, () -> catalog.write(name, List.of(), schema));
       }
     }
 
@@ -191,22 +256,34 @@ final class SegmentOutputStage {
     private void table(String name, StructType schema, int size, Supplier<List<Row>> rows) {
       counts.put(name, size);
       ctx.table(name, schema, size);
-      writes.run(name, () -> ctx.out().writeTable(name, rows.get(), schema));
+      writes.run(
+          name,
+          () -> {
+            List<Row> converted = rows.get();
+            if (out != null) {
+              out.writeTable(name, converted, schema);
+            }
+            if (catalog != null) {
+              catalog.write(name, converted, schema);
+            }
+          });
     }
   }
 
   /** The quarantined input rows with their reason, when there are any. */
   private static void rejectedRows(
       ConcurrentTasks writes,
-      RunContext ctx,
+      Writer w,
       JobSpec spec,
       SegmentScanStage.Result s1,
       Map<String, Object> counts) {
     long rejected = s1.stats().rowsRejected();
-    if (rejected == 0) {
+    if (rejected == 0 && w.catalog == null) {
       return;
     }
-    counts.put(OutputTables.REJECTED_ROWS, rejected);
+    if (rejected > 0) {
+      counts.put(OutputTables.REJECTED_ROWS, rejected);
+    }
     Dataset<Row> input = s1.input();
     writes.run(
         OutputTables.REJECTED_ROWS,
@@ -215,11 +292,14 @@ final class SegmentOutputStage {
               spec.inputKind() == InputKind.ESTIMATES
                   ? EstimatesInput.validated(input, spec).select(withReasonColumns(input))
                   : ValidationStage.withReason(input, spec);
-          ctx.table(OutputTables.REJECTED_ROWS, flagged.schema(), rejected);
-          ctx.out()
-              .write(
-                  OutputTables.REJECTED_ROWS,
-                  flagged.where(Columns.REJECT_REASON + " IS NOT NULL"));
+          Dataset<Row> rows = flagged.where(Columns.REJECT_REASON + " IS NOT NULL");
+          if (w.out != null && rejected > 0) {
+            w.ctx.table(OutputTables.REJECTED_ROWS, flagged.schema(), rejected);
+            w.out.write(OutputTables.REJECTED_ROWS, rows);
+          }
+          if (w.catalog != null) {
+            w.catalog.write(OutputTables.REJECTED_ROWS, rows, rejected == 0);
+          }
         });
   }
 

@@ -2,6 +2,7 @@ package io.segfx.job;
 
 import io.segfx.config.JobSpec;
 import io.segfx.config.UsageException;
+import io.segfx.io.CatalogTables;
 import io.segfx.model.InputKind;
 import io.segfx.model.MetricSpec;
 import io.segfx.spark.ColumnNames;
@@ -52,14 +53,17 @@ final class SegmentScanStage {
 
   static Result run(RunContext ctx, JobSpec spec) {
     long t0 = ctx.begin(SECONDS_KEY);
+    boolean fromTable = spec.inputSpec().inputTable() != null;
     InputReader.Input read =
-        ctx.read(
-            spec.input(),
-            spec.inputFormat(),
-            new InputReader.CsvDialect(spec.csvDelimiter(), spec.csvEncoding()));
+        fromTable
+            ? readTable(ctx, spec)
+            : ctx.read(
+                spec.input(),
+                spec.inputFormat(),
+                new InputReader.CsvDialect(spec.csvDelimiter(), spec.csvEncoding()));
     ColumnNames.Matched matched = ColumnNames.match(read.data(), wantedColumns(spec));
     Dataset<Row> input = matched.data();
-    Map<String, Object> inputInfo = ctx.describe(read);
+    Map<String, Object> inputInfo = fromTable ? tableInfo(spec) : ctx.describe(read);
     inputInfo.put("columns_matched", matched.renamed());
     inputInfo.put("columns_absent", absentColumns(input, spec));
     SufficientStatsStage.Result s1;
@@ -68,11 +72,11 @@ final class SegmentScanStage {
     } catch (UsageException e) {
       throw e;
     } catch (Exception e) { // Spark throws its checked SparkException undeclared.
-      throw DataErrors.translate(e, spec.input());
+      throw DataErrors.translate(e, source(spec));
     }
     double seconds = ctx.record(SECONDS_KEY, t0);
     if (s1.rowsUsed() + s1.rowsRejected() == 0) {
-      throw new UsageException("input " + spec.input() + " has no rows");
+      throw new UsageException("input " + source(spec) + " has no rows");
     }
     if (s1.rowsUsed() == 0) {
       throw allQuarantined(spec, s1);
@@ -86,6 +90,30 @@ final class SegmentScanStage {
         s1.estimates().size(),
         seconds);
     return new Result(input, inputInfo, s1);
+  }
+
+  /** The input as messages name it: its path, or its table. */
+  private static String source(JobSpec spec) {
+    return spec.input() != null ? spec.input() : spec.inputSpec().inputTable().toString();
+  }
+
+  /**
+   * Reads {@code --input-table} through Spark's catalog; the embedded catalog is registered first
+   * when no catalog {@code local} is configured.
+   */
+  private static InputReader.Input readTable(RunContext ctx, JobSpec spec) {
+    CatalogTables.configureLocal(ctx.spark(), spec.reportSpec().warehouse());
+    CatalogTables.requireCatalog(ctx.spark(), spec.inputSpec().inputTable(), "--input-table");
+    return InputReader.table(
+        ctx.spark(), spec.inputSpec().inputTable().toString(), spec.inputSpec().where());
+  }
+
+  /** The manifest's record of an input table: its name and filter. */
+  private static Map<String, Object> tableInfo(JobSpec spec) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("table", spec.inputSpec().inputTable().toString());
+    m.put("where", spec.inputSpec().where());
+    return m;
   }
 
   private static SufficientStatsStage.Result aggregate(
@@ -124,7 +152,7 @@ final class SegmentScanStage {
             : reason.startsWith("not_utf8:") ? "; pass --csv-encoding (e.g. ISO-8859-1)" : "";
     return new UsageException(
         "input "
-            + spec.input()
+            + source(spec)
             + ": none of its "
             + s1.rowsRejected()
             + " rows can be used; "

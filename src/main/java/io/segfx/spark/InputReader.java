@@ -86,6 +86,38 @@ public final class InputReader {
    * @throws UsageException if the path does not exist, holds no file of the format, or cannot be
    *     read as that format
    */
+  /**
+   * Reads a table through Spark's catalog, filtered by {@code where} (Spark SQL; null for every
+   * row). The filter is parsed and resolved against the table's columns here, so a bad one is
+   * refused before any work.
+   *
+   * @throws UsageException naming {@code --input-table} when the table cannot be read, or {@code
+   *     --where} when the filter does not parse or names an unknown column
+   */
+  public static Input table(SparkSession spark, String table, String where) {
+    Dataset<Row> data;
+    try {
+      data = spark.table(table);
+    } catch (Exception e) { // AnalysisException, undeclared
+      throw new UsageException("--input-table " + table + " cannot be read: " + firstLine(e), e);
+    }
+    if (where != null) {
+      try {
+        data = data.where(where);
+      } catch (Exception e) { // ParseException or AnalysisException, undeclared
+        throw new UsageException(
+            "--where '" + where + "' is not a filter on " + table + ": " + firstLine(e), e);
+      }
+    }
+    return new Input(data, table, List.of(), List.of());
+  }
+
+  private static String firstLine(Exception e) {
+    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip();
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl).strip();
+  }
+
   public static Input open(
       SparkSession spark, String path, TableFormat format, CsvDialect dialect) {
     List<String> read = new ArrayList<>();
