@@ -2,9 +2,18 @@ package io.segfx.report;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.Dimension;
 import java.awt.Font;
 import java.awt.Rectangle;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.util.function.DoubleUnaryOperator;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import org.apache.batik.svggen.SVGGeneratorContext;
+import org.apache.batik.svggen.SVGGraphics2D;
+import org.apache.batik.svggen.SVGIDGenerator;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.plot.IntervalMarker;
 import org.jfree.chart.plot.ValueMarker;
@@ -14,7 +23,6 @@ import org.jfree.chart.ui.Layer;
 import org.jfree.chart.ui.RectangleAnchor;
 import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.xy.XYSeries;
-import org.jfree.svg.SVGGraphics2D;
 
 /**
  * What every chart of the report shares: the palette, the marker lines and interval bands, the
@@ -50,13 +58,6 @@ final class ChartStyle {
   static XYSeries normal(String label, double mean, double sd, double lo, double hi) {
     double norm = 1 / (sd * Math.sqrt(2 * Math.PI));
     return curve(label, v -> norm * Math.exp(-0.5 * ((v - mean) / sd) * ((v - mean) / sd)), lo, hi);
-  }
-
-  private static String tenth(double v) {
-    long t = Math.round(v * 10);
-    return t % 10 == 0
-        ? Long.toString(t / 10)
-        : (t < 0 && t > -10 ? "-0." + (-t) : (t / 10) + "." + Math.abs(t % 10));
   }
 
   /** The 95% interval as a shaded band behind the data. */
@@ -100,17 +101,55 @@ final class ChartStyle {
   }
 
   /**
-   * The chart as an {@code <svg>} element. {@code id} prefixes the ids of the SVG's definitions
-   * (clip paths), so several charts inline in one page do not share ids.
+   * The chart as an {@code <svg>} element, written by Apache Batik's SVG generator. {@code id} is
+   * the element's id and prefixes the ids of its definitions (clip paths), so several charts inline
+   * in one page do not share ids. The output depends only on the chart and the fonts' metrics: ids
+   * come from a counter per chart and numbers are printed with one decimal (a tenth of a pixel;
+   * more digits would triple the page for nothing).
    */
   static String svg(String id, JFreeChart chart, int width, int height) {
-    SVGGraphics2D g = new SVGGraphics2D(width, height);
-    g.setDefsKeyPrefix(id + "-");
-    // One decimal is a tenth of a pixel: the default of up to 17 digits per coordinate triples the
-    // size of the page for nothing.
-    g.setGeomDoubleConverter(ChartStyle::tenth);
-    g.setTransformDoubleConverter(ChartStyle::tenth);
+    org.w3c.dom.Document doc;
+    try {
+      doc =
+          DocumentBuilderFactory.newInstance()
+              .newDocumentBuilder()
+              .getDOMImplementation()
+              .createDocument("http://www.w3.org/2000/svg", "svg", null);
+    } catch (ParserConfigurationException e) {
+      throw new IllegalStateException("the JDK's DOM builder is unavailable", e);
+    }
+    SVGGeneratorContext ctx = SVGGeneratorContext.createDefault(doc);
+    ctx.setComment(null);
+    ctx.setPrecision(1);
+    ctx.setIDGenerator(
+        new SVGIDGenerator() {
+          @Override
+          public String generateID(String prefix) {
+            return id + "-" + super.generateID(prefix);
+          }
+        });
+    SVGGraphics2D g = new SVGGraphics2D(ctx, false);
+    g.setSVGCanvasSize(new Dimension(width, height));
     chart.draw(g, new Rectangle(width, height));
-    return g.getSVGElement(id);
+    org.w3c.dom.Element root = g.getRoot();
+    root.setAttribute("id", id);
+    root.setAttribute("viewBox", "0 0 " + width + " " + height);
+    // Batik names its shared definitions "genericDefs" in every chart: ids must be unique in a
+    // page.
+    for (org.w3c.dom.Node n = root.getFirstChild(); n != null; n = n.getNextSibling()) {
+      if (n instanceof org.w3c.dom.Element e && "genericDefs".equals(e.getAttribute("id"))) {
+        e.setAttribute("id", id + "-genericDefs");
+      }
+    }
+    StringWriter out = new StringWriter();
+    try {
+      g.stream(root, out, true, false);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    // The element goes inline into an HTML page: drop the XML declaration and DOCTYPE that Batik
+    // writes before it.
+    String svg = out.toString();
+    return svg.substring(svg.indexOf("<svg"));
   }
 }
