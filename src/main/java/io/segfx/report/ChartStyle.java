@@ -5,12 +5,17 @@ import java.awt.Color;
 import java.awt.Dimension;
 import java.awt.Font;
 import java.awt.Rectangle;
-import java.io.IOException;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.util.function.DoubleUnaryOperator;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
+import javax.xml.transform.OutputKeys;
+import javax.xml.transform.Transformer;
+import javax.xml.transform.TransformerException;
+import javax.xml.transform.TransformerFactory;
+import javax.xml.transform.dom.DOMSource;
+import javax.xml.transform.stream.StreamResult;
+import org.apache.batik.svggen.SVGCSSStyler;
 import org.apache.batik.svggen.SVGGeneratorContext;
 import org.apache.batik.svggen.SVGGraphics2D;
 import org.apache.batik.svggen.SVGIDGenerator;
@@ -96,6 +101,9 @@ final class ChartStyle {
     return c;
   }
 
+  private static final String SVG = "http://www.w3.org/2000/svg";
+  private static final String XMLNS = "http://www.w3.org/2000/xmlns/";
+
   static String svg(String id, JFreeChart chart) {
     return svg(id, chart, WIDTH, HEIGHT);
   }
@@ -114,7 +122,7 @@ final class ChartStyle {
           DocumentBuilderFactory.newInstance()
               .newDocumentBuilder()
               .getDOMImplementation()
-              .createDocument("http://www.w3.org/2000/svg", "svg", null);
+              .createDocument(SVG, "svg", null);
     } catch (ParserConfigurationException e) {
       throw new IllegalStateException("the JDK's DOM builder is unavailable", e);
     }
@@ -141,15 +149,22 @@ final class ChartStyle {
         e.setAttribute("id", id + "-genericDefs");
       }
     }
+    // Styles as style attributes, as Batik's own stream(..., useCss = true) writes them.
+    SVGCSSStyler.style(root);
+    root.setAttributeNS(XMLNS, "xmlns", SVG);
+    // The JDK's serialiser rather than Batik's XmlWriter: Batik breaks every tag before its '>'
+    // ("</svg\n>"), which reads badly inline in a page; this one writes plain, compact XML
+    // with no declaration.
     StringWriter out = new StringWriter();
     try {
-      g.stream(root, out, true, false);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      Transformer t = TransformerFactory.newInstance().newTransformer();
+      t.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");
+      t.setOutputProperty(OutputKeys.METHOD, "xml");
+      t.setOutputProperty(OutputKeys.ENCODING, "UTF-8");
+      t.transform(new DOMSource(root), new StreamResult(out));
+    } catch (TransformerException e) {
+      throw new IllegalStateException("serialising a chart", e);
     }
-    // The element goes inline into an HTML page: drop the XML declaration and DOCTYPE that Batik
-    // writes before it.
-    String svg = out.toString();
-    return svg.substring(svg.indexOf("<svg"));
+    return out.toString();
   }
 }

@@ -157,7 +157,7 @@ class GoldenOutputTest extends SharedSparkSession {
   static final Pattern JAVA_VERSION =
       Pattern.compile("(\"versions\" : \\{[^{}]*\"java\" : )\"[^\"\\n]*\"");
 
-  /** An inline chart: JFreeSVG writes one {@code <svg>} element with no nested {@code <svg>}. */
+  /** An inline chart: Batik writes one {@code <svg>} element with no nested {@code <svg>}. */
   static final Pattern SVG = Pattern.compile("<svg\\b.*?</svg>", Pattern.DOTALL);
 
   /** The extensions dumped as (normalised) text. */
