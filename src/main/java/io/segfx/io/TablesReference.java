@@ -56,13 +56,13 @@ public final class TablesReference {
         pooling, segments, prior and bias sensitivity tables and a link to its memo. Charted
         experiments (`--report top:N`, default the 50 of highest expected profit plus every flagged
         one; `all`; `none`) also get the notebook's charts, drawn with JFreeChart and embedded as
-        SVG by JFreeSVG: the effect's posterior (exact normal density in closed form, else a
+        SVG by Apache Batik: the effect's posterior (exact normal density in closed form, else a
         histogram of the very draws the tables summarise, redrawn from the same seed) with its 95%
         interval, 0 and the threshold; raw vs pooled segment estimates with 95% intervals (the 40
         largest segments); shrinkage weight vs segment size; the posterior under each prior of the
         grid and each bias scenario (normal curves with each posterior's mean and sd); the profit
         distribution. Pages have no script and a Content-Security-Policy that forbids scripts and
-        remote loads; every id, segment and metric name is HTML-escaped (SVG text by JFreeSVG).
+        remote loads; every id, segment and metric name is HTML-escaped (SVG text by Batik).
       - `manifest.json`: `rows_read`, `rows_used`, `rows_rejected`, `rejected_by_reason`,
         `stage1_scan` (`columnar`: Parquet column batches; `rows`: the row path; `estimates`), the
         input's path, size, file count and modification time, every setting, the seed,

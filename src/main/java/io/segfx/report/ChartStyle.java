@@ -2,9 +2,23 @@ package io.segfx.report;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.Dimension;
 import java.awt.Font;
 import java.awt.Rectangle;
+import java.io.StringWriter;
 import java.util.function.DoubleUnaryOperator;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import javax.xml.transform.OutputKeys;
+import javax.xml.transform.Transformer;
+import javax.xml.transform.TransformerException;
+import javax.xml.transform.TransformerFactory;
+import javax.xml.transform.dom.DOMSource;
+import javax.xml.transform.stream.StreamResult;
+import org.apache.batik.svggen.SVGCSSStyler;
+import org.apache.batik.svggen.SVGGeneratorContext;
+import org.apache.batik.svggen.SVGGraphics2D;
+import org.apache.batik.svggen.SVGIDGenerator;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.plot.IntervalMarker;
 import org.jfree.chart.plot.ValueMarker;
@@ -14,7 +28,6 @@ import org.jfree.chart.ui.Layer;
 import org.jfree.chart.ui.RectangleAnchor;
 import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.xy.XYSeries;
-import org.jfree.svg.SVGGraphics2D;
 
 /**
  * What every chart of the report shares: the palette, the marker lines and interval bands, the
@@ -50,13 +63,6 @@ final class ChartStyle {
   static XYSeries normal(String label, double mean, double sd, double lo, double hi) {
     double norm = 1 / (sd * Math.sqrt(2 * Math.PI));
     return curve(label, v -> norm * Math.exp(-0.5 * ((v - mean) / sd) * ((v - mean) / sd)), lo, hi);
-  }
-
-  private static String tenth(double v) {
-    long t = Math.round(v * 10);
-    return t % 10 == 0
-        ? Long.toString(t / 10)
-        : (t < 0 && t > -10 ? "-0." + (-t) : (t / 10) + "." + Math.abs(t % 10));
   }
 
   /** The 95% interval as a shaded band behind the data. */
@@ -95,22 +101,70 @@ final class ChartStyle {
     return c;
   }
 
+  private static final String SVG = "http://www.w3.org/2000/svg";
+  private static final String XMLNS = "http://www.w3.org/2000/xmlns/";
+
   static String svg(String id, JFreeChart chart) {
     return svg(id, chart, WIDTH, HEIGHT);
   }
 
   /**
-   * The chart as an {@code <svg>} element. {@code id} prefixes the ids of the SVG's definitions
-   * (clip paths), so several charts inline in one page do not share ids.
+   * The chart as an {@code <svg>} element, written by Apache Batik's SVG generator. {@code id} is
+   * the element's id and prefixes the ids of its definitions (clip paths), so several charts inline
+   * in one page do not share ids. The output depends only on the chart and the fonts' metrics: ids
+   * come from a counter per chart and numbers are printed with one decimal (a tenth of a pixel;
+   * more digits would triple the page for nothing).
    */
   static String svg(String id, JFreeChart chart, int width, int height) {
-    SVGGraphics2D g = new SVGGraphics2D(width, height);
-    g.setDefsKeyPrefix(id + "-");
-    // One decimal is a tenth of a pixel: the default of up to 17 digits per coordinate triples the
-    // size of the page for nothing.
-    g.setGeomDoubleConverter(ChartStyle::tenth);
-    g.setTransformDoubleConverter(ChartStyle::tenth);
+    org.w3c.dom.Document doc;
+    try {
+      doc =
+          DocumentBuilderFactory.newInstance()
+              .newDocumentBuilder()
+              .getDOMImplementation()
+              .createDocument(SVG, "svg", null);
+    } catch (ParserConfigurationException e) {
+      throw new IllegalStateException("the JDK's DOM builder is unavailable", e);
+    }
+    SVGGeneratorContext ctx = SVGGeneratorContext.createDefault(doc);
+    ctx.setComment(null);
+    ctx.setPrecision(1);
+    ctx.setIDGenerator(
+        new SVGIDGenerator() {
+          @Override
+          public String generateID(String prefix) {
+            return id + "-" + super.generateID(prefix);
+          }
+        });
+    SVGGraphics2D g = new SVGGraphics2D(ctx, false);
+    g.setSVGCanvasSize(new Dimension(width, height));
     chart.draw(g, new Rectangle(width, height));
-    return g.getSVGElement(id);
+    org.w3c.dom.Element root = g.getRoot();
+    root.setAttribute("id", id);
+    root.setAttribute("viewBox", "0 0 " + width + " " + height);
+    // Batik names its shared definitions "genericDefs" in every chart: ids must be unique in a
+    // page.
+    for (org.w3c.dom.Node n = root.getFirstChild(); n != null; n = n.getNextSibling()) {
+      if (n instanceof org.w3c.dom.Element e && "genericDefs".equals(e.getAttribute("id"))) {
+        e.setAttribute("id", id + "-genericDefs");
+      }
+    }
+    // Styles as style attributes, as Batik's own stream(..., useCss = true) writes them.
+    SVGCSSStyler.style(root);
+    root.setAttributeNS(XMLNS, "xmlns", SVG);
+    // The JDK's serialiser rather than Batik's XmlWriter: Batik breaks every tag before its '>'
+    // ("</svg\n>"), which reads badly inline in a page; this one writes plain, compact XML
+    // with no declaration.
+    StringWriter out = new StringWriter();
+    try {
+      Transformer t = TransformerFactory.newInstance().newTransformer();
+      t.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");
+      t.setOutputProperty(OutputKeys.METHOD, "xml");
+      t.setOutputProperty(OutputKeys.ENCODING, "UTF-8");
+      t.transform(new DOMSource(root), new StreamResult(out));
+    } catch (TransformerException e) {
+      throw new IllegalStateException("serialising a chart", e);
+    }
+    return out.toString();
   }
 }

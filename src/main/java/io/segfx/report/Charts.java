@@ -34,14 +34,14 @@ import org.jfree.data.xy.YIntervalSeries;
 import org.jfree.data.xy.YIntervalSeriesCollection;
 
 /**
- * The report's charts, drawn by JFreeChart and serialised to SVG by JFreeSVG, as the seed notebook
- * draws them: the posterior of the experiment-level effect with 0 and the threshold marked
+ * The report's charts, drawn by JFreeChart and serialised to SVG by Apache Batik, as the seed
+ * notebook draws them: the posterior of the experiment-level effect with 0 and the threshold marked
  * (sections 3, 9), a forest plot of raw against pooled segment estimates (section 9), shrinkage
  * weight against segment size (section 9), posterior curves under each prior or bias scenario
  * (sections 4, 8) and the profit distribution (section 11).
  *
  * <p>Text in the SVG (segment names on the forest plot's axis, legend labels) is XML-escaped by
- * JFreeSVG; the page embedding it escapes everything else.
+ * Batik's XML writer; the page embedding it escapes everything else.
  */
 public final class Charts {
   /** Width and height of every chart, in SVG user units (pixels). */

@@ -167,7 +167,7 @@ class GoldenOutputTest extends SharedSparkSession {
   /** The Spark application id, set by whatever runs the session. */
   static final Pattern APP_ID = Pattern.compile("(\"spark_application_id\" : )\"[^\"\\n]*\"");
 
-  /** An inline chart: JFreeSVG writes one {@code <svg>} element with no nested {@code <svg>}. */
+  /** An inline chart: Batik writes one {@code <svg>} element with no nested {@code <svg>}. */
   static final Pattern SVG = Pattern.compile("<svg\\b.*?</svg>", Pattern.DOTALL);
 
   /** The extensions dumped as (normalised) text. */
