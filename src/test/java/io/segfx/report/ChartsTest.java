@@ -38,7 +38,7 @@ class ChartsTest {
     String svg =
         Charts.effectPosterior("pfx-7", null, null, 0.02, 0.01, 0.0004, 0.0396, 0.01, "effect");
     assertNotNull(svg);
-    Matcher m = Pattern.compile("id='([^']*)'").matcher(svg);
+    Matcher m = Pattern.compile("id=['\"]([^'\"]*)['\"]").matcher(svg);
     int ids = 0;
     while (m.find()) {
       assertTrue(m.group(1).startsWith("pfx-7"), m.group(1));
