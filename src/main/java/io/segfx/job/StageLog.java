@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
  * so an operator can follow, grep and correlate a run whatever the log layout:
  *
  * <pre>
- * 2026-12-06T16:30:00.123Z run=RUN_ID stage=pooling start
- * 2026-12-06T16:30:01.456Z run=RUN_ID stage=pooling end 1.333 s
+ * TIME run=RUN_ID stage=pooling start
+ * TIME run=RUN_ID stage=pooling end SECONDS s
  * </pre>
  *
  * The stage names are the keys of the manifest's {@code stage_seconds} and the descriptions of the
