@@ -34,6 +34,13 @@ import org.apache.spark.sql.types.StructType;
  * table replaces the run date's partition with nothing ({@code overwrite(run_date = date)}), since
  * a dynamic partition overwrite of no rows would keep the previous run's rows. Each table is its
  * own commit: {@code PREFIX_runs} is written last, so its row for a date says the date is complete.
+ *
+ * <p>A table written by an earlier segfx version may have another schema. Before writing, {@link
+ * #conform} brings the table to the run's columns in place: new columns are added (null in older
+ * partitions), an integer or float column the run writes wider is widened, and a column the run no
+ * longer writes stays, made nullable and null in the new partition. Any other type change is
+ * refused with one line naming the table and column, because casting it would silently change what
+ * older partitions mean.
  */
 public final class CatalogTables {
   public static final String RUN_ID = "run_id";
@@ -46,6 +53,12 @@ public final class CatalogTables {
   public static final String LOCAL_CATALOG = "local";
 
   private static final String CATALOG_KEY = "spark.sql.catalog." + LOCAL_CATALOG;
+
+  private static final String ICEBERG_CATALOG = "org.apache.iceberg.spark.SparkCatalog";
+
+  /** The Maven coordinates of the Iceberg runtime segfx is built and tested with. */
+  public static final String ICEBERG_RUNTIME =
+      "org.apache.iceberg:iceberg-spark-runtime-3.5_2.12:1.7.1";
 
   private final SparkSession spark;
   private final TableName prefix;
@@ -92,7 +105,17 @@ public final class CatalogTables {
     } catch (IOException | IllegalArgumentException e) {
       throw new UsageException("--warehouse '" + warehouse + "' is not a usable path", e);
     }
-    spark.conf().set(CATALOG_KEY, "org.apache.iceberg.spark.SparkCatalog");
+    try {
+      Class.forName(ICEBERG_CATALOG, false, Thread.currentThread().getContextClassLoader());
+    } catch (ClassNotFoundException e) {
+      throw new UsageException(
+          "the embedded catalog 'local' needs the Iceberg Spark runtime, which is not on the"
+              + " classpath: run through scripts/segfx, which ships it, or add --packages "
+              + ICEBERG_RUNTIME
+              + " to spark-submit, or configure spark.sql.catalog.local",
+          e);
+    }
+    spark.conf().set(CATALOG_KEY, ICEBERG_CATALOG);
     spark.conf().set(CATALOG_KEY + ".type", "hadoop");
     spark.conf().set(CATALOG_KEY + ".warehouse", qualified);
   }
@@ -137,10 +160,14 @@ public final class CatalogTables {
       if (!spark.catalog().tableExists(target)) {
         tagged.writeTo(target).partitionedBy(functions.col(RUN_DATE)).create();
       } else if (empty) {
-        tagged.writeTo(target).overwrite(functions.col(RUN_DATE).equalTo(runDateLiteral()));
+        conform(target, tagged)
+            .writeTo(target)
+            .overwrite(functions.col(RUN_DATE).equalTo(runDateLiteral()));
       } else {
-        tagged.writeTo(target).overwritePartitions();
+        conform(target, tagged).writeTo(target).overwritePartitions();
       }
+    } catch (UsageException e) {
+      throw e;
     } catch (Exception e) { // Spark declares the catalog's checked exceptions.
       throw new IllegalStateException("cannot write table " + target + ": " + e.getMessage(), e);
     }
@@ -148,10 +175,14 @@ public final class CatalogTables {
 
   /**
    * Writes the run's row of {@code PREFIX_runs}: its figures as given, in order, each a {@link
-   * Long}, {@link Double}, {@link String} or {@link Instant} (null values are strings). Call it
-   * after every other table, so that a date with a row here is complete.
+   * Long}, {@link Double}, {@link String} or {@link Instant}. A null value takes its column's type
+   * in an existing table, so a figure missing from one run does not change the column's type;
+   * otherwise it is a string. Call it after every other table, so that a date with a row here is
+   * complete.
    */
   public void writeRun(Map<String, Object> figures) {
+    String runs = tableName(RUNS);
+    StructType existing = spark.catalog().tableExists(runs) ? spark.table(runs).schema() : null;
     List<StructField> fields = new ArrayList<>();
     List<Object> values = new ArrayList<>();
     for (Map.Entry<String, Object> f : figures.entrySet()) {
@@ -164,6 +195,8 @@ public final class CatalogTables {
       } else if (v instanceof Instant t) {
         type = DataTypes.TimestampType;
         v = Timestamp.from(t);
+      } else if (v == null && existing != null && hasField(existing, f.getKey())) {
+        type = existing.apply(f.getKey()).dataType();
       } else if (v == null || v instanceof String) {
         type = DataTypes.StringType;
       } else {
@@ -175,13 +208,87 @@ public final class CatalogTables {
     write(RUNS, List.of(RowFactory.create(values.toArray())), DataTypes.createStructType(fields));
   }
 
+  /**
+   * Evolves the existing table {@code target} to take {@code data}, and returns {@code data} in the
+   * table's column order with nulls for the table's columns it lacks. The schema changes are
+   * catalog operations ({@code ALTER TABLE}), which Iceberg, Delta and Hive tables support; each is
+   * its own commit, made before the data's, so a failed write leaves a wider table with the
+   * previous rows.
+   *
+   * @throws UsageException when a column's type changed in a way other than widening
+   */
+  Dataset<Row> conform(String target, Dataset<Row> data) {
+    StructType have = spark.table(target).schema();
+    boolean altered = false;
+    for (StructField f : data.schema().fields()) {
+      if (!hasField(have, f.name())) {
+        alter(target, "ADD COLUMNS (" + quote(f.name()) + " " + f.dataType().sql() + ")");
+        altered = true;
+        continue;
+      }
+      DataType old = have.apply(f.name()).dataType();
+      if (old.equals(f.dataType()) || widens(f.dataType(), old)) {
+        continue;
+      }
+      if (!widens(old, f.dataType())) {
+        throw new UsageException(
+            "table "
+                + target
+                + ": column "
+                + f.name()
+                + " is "
+                + old.sql()
+                + " in the table but "
+                + f.dataType().sql()
+                + " in this run; write to a new --output-table-prefix, or migrate the table"
+                + " (ALTER TABLE, or drop it) and run again");
+      }
+      alter(target, "ALTER COLUMN " + quote(f.name()) + " TYPE " + f.dataType().sql());
+      altered = true;
+    }
+    StructType incoming = data.schema();
+    for (StructField f : have.fields()) {
+      if (!hasField(incoming, f.name()) && !f.nullable()) {
+        alter(target, "ALTER COLUMN " + quote(f.name()) + " DROP NOT NULL");
+        altered = true;
+      }
+    }
+    StructType now = altered ? spark.table(target).schema() : have;
+    List<Column> cols = new ArrayList<>();
+    for (StructField f : now.fields()) {
+      cols.add(
+          hasField(incoming, f.name())
+              ? data.col(quote(f.name()))
+              : functions.lit(null).cast(f.dataType()).as(f.name()));
+    }
+    return data.select(cols.toArray(new Column[0]));
+  }
+
+  private void alter(String target, String change) {
+    spark.sql("ALTER TABLE " + target + " " + change);
+  }
+
+  private static boolean hasField(StructType schema, String name) {
+    return java.util.Arrays.asList(schema.fieldNames()).contains(name);
+  }
+
+  /** True when every value of {@code from} is exactly a value of {@code to}. */
+  private static boolean widens(DataType from, DataType to) {
+    return (from.equals(DataTypes.IntegerType) && to.equals(DataTypes.LongType))
+        || (from.equals(DataTypes.FloatType) && to.equals(DataTypes.DoubleType));
+  }
+
+  private static String quote(String name) {
+    return "`" + name.replace("`", "``") + "`";
+  }
+
   /** {@value #RUN_ID} and {@value #RUN_DATE}, then the table's own columns. */
   private Column[] withRunColumns(Dataset<Row> table) {
     List<Column> cols = new ArrayList<>();
     cols.add(functions.lit(runId).as(RUN_ID));
     cols.add(runDateLiteral().as(RUN_DATE));
     for (String c : table.columns()) {
-      cols.add(table.col("`" + c.replace("`", "``") + "`"));
+      cols.add(table.col(quote(c)));
     }
     return cols.toArray(new Column[0]);
   }

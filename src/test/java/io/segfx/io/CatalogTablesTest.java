@@ -185,4 +185,130 @@ class CatalogTablesTest extends SharedSparkSession {
             + " spark.sql.catalog.nowhere, or use the embedded catalog 'local')",
         e.getMessage());
   }
+
+  private Dataset<Row> sql(String q) {
+    return spark().sql(q);
+  }
+
+  @Test
+  void anOlderSchemaIsEvolvedInPlaceAndOlderPartitionsStayReadable() {
+    String name = catalog("cat_evolve");
+    TableName prefix = new TableName(name, "db", "e");
+    String table = prefix.withSuffix("t");
+    // The older version's table: an int id, a float figure and a required column since dropped.
+    CatalogTables v1 =
+        CatalogTables.open(spark(), prefix, "run-1", LocalDate.parse("2026-12-01"), "unused");
+    spark()
+        .sql(
+            "CREATE TABLE "
+                + table
+                + " (run_id STRING, run_date DATE, id INT, v FLOAT, gone STRING NOT NULL)"
+                + " USING iceberg PARTITIONED BY (run_date)");
+    v1.write(
+        "t",
+        sql(
+            "SELECT CAST(id AS INT) AS id, CAST(CAST(id AS FLOAT) / 2 AS FLOAT) AS v, 'a' AS gone"
+                + " FROM range(3)"),
+        false);
+    assertEquals(false, spark().table(table).schema().apply("gone").nullable());
+
+    // The newer version writes the id and figure wider, adds a column and no longer writes gone.
+    CatalogTables v2 =
+        CatalogTables.open(spark(), prefix, "run-2", LocalDate.parse("2026-12-02"), "unused");
+    v2.write(
+        "t", sql("SELECT id, CAST(id AS DOUBLE) / 4 AS v, id * 10 AS added FROM range(2)"), false);
+
+    org.apache.spark.sql.types.StructType schema = spark().table(table).schema();
+    assertEquals("BIGINT", schema.apply("id").dataType().sql());
+    assertEquals("DOUBLE", schema.apply("v").dataType().sql());
+    assertEquals("BIGINT", schema.apply("added").dataType().sql());
+    assertEquals(true, schema.apply("gone").nullable());
+    // The older partition reads as written, with nulls in the new column; the newer one has nulls
+    // where the dropped column was.
+    assertEquals(
+        List.of("0,0.0,a,null", "1,0.5,a,null", "2,1.0,a,null"),
+        rows("SELECT id, v, gone, added FROM " + table + " WHERE run_id = 'run-1' ORDER BY id"));
+    assertEquals(
+        List.of("0,0.0,null,0", "1,0.25,null,10"),
+        rows("SELECT id, v, gone, added FROM " + table + " WHERE run_id = 'run-2' ORDER BY id"));
+
+    // Re-running the newer date against the evolved table needs no further change.
+    int versions = snapshots(table).size();
+    v2.write(
+        "t", sql("SELECT id, CAST(id AS DOUBLE) / 4 AS v, id * 10 AS added FROM range(2)"), false);
+    assertEquals(versions + 1, snapshots(table).size());
+    assertEquals(5, count("SELECT * FROM " + table));
+  }
+
+  private List<String> rows(String q) {
+    List<String> out = new java.util.ArrayList<>();
+    for (Row r : spark().sql(q).collectAsList()) {
+      StringBuilder b = new StringBuilder();
+      for (int i = 0; i < r.size(); i++) {
+        b.append(i == 0 ? "" : ",").append(r.get(i));
+      }
+      out.add(b.toString());
+    }
+    return out;
+  }
+
+  @Test
+  void aTypeChangeOtherThanWideningIsOneLineAndLeavesTheTable() {
+    String name = catalog("cat_types");
+    TableName prefix = new TableName(name, "db", "ty");
+    String table = prefix.withSuffix("t");
+    CatalogTables v1 =
+        CatalogTables.open(spark(), prefix, "run-1", LocalDate.parse("2026-12-01"), "unused");
+    v1.write("t", sql("SELECT id, CAST(id AS STRING) AS label FROM range(3)"), false);
+    List<Long> before = snapshots(table);
+    CatalogTables v2 =
+        CatalogTables.open(spark(), prefix, "run-2", LocalDate.parse("2026-12-02"), "unused");
+    UsageException e =
+        assertThrows(
+            UsageException.class,
+            () ->
+                v2.write("t", sql("SELECT id, CAST(id AS DOUBLE) AS label FROM range(3)"), false));
+    assertEquals(
+        "table "
+            + table
+            + ": column label is STRING in the table but DOUBLE in this run; write to a new"
+            + " --output-table-prefix, or migrate the table (ALTER TABLE, or drop it) and run"
+            + " again",
+        e.getMessage());
+    assertEquals(before, snapshots(table));
+    assertEquals(3, count("SELECT * FROM " + table));
+  }
+
+  @Test
+  void aRunFigureMissingFromOneRunKeepsItsColumnsType() {
+    String name = catalog("cat_runs");
+    TableName prefix = new TableName(name, "db", "r");
+    String runs = prefix.withSuffix(CatalogTables.RUNS);
+    java.util.Map<String, Object> figures = new java.util.LinkedHashMap<>();
+    figures.put("rows_read", 10L);
+    figures.put("expected_wrong_launches", 0.25);
+    CatalogTables.open(spark(), prefix, "run-1", LocalDate.parse("2026-12-01"), "unused")
+        .writeRun(figures);
+    figures.put("expected_wrong_launches", null);
+    CatalogTables.open(spark(), prefix, "run-2", LocalDate.parse("2026-12-02"), "unused")
+        .writeRun(figures);
+    assertEquals(
+        "DOUBLE", spark().table(runs).schema().apply("expected_wrong_launches").dataType().sql());
+    assertEquals(
+        List.of("run-1,0.25", "run-2,null"),
+        rows("SELECT run_id, expected_wrong_launches FROM " + runs + " ORDER BY run_id"));
+  }
+
+  @Test
+  void theRuntimeNamedInTheRefusalIsTheOneSegfxIsBuiltWith() throws ClassNotFoundException {
+    String jar =
+        Class.forName("org.apache.iceberg.spark.SparkCatalog")
+            .getProtectionDomain()
+            .getCodeSource()
+            .getLocation()
+            .getPath();
+    String[] gav = CatalogTables.ICEBERG_RUNTIME.split(":");
+    org.junit.jupiter.api.Assertions.assertTrue(
+        jar.endsWith("/" + gav[1] + "-" + gav[2] + ".jar"), jar);
+  }
 }
