@@ -313,6 +313,7 @@ public final class RunContext implements AutoCloseable {
     manifest.put("finished_at", Instant.now().toString());
     manifest.put("spark_serializer", spark.sparkContext().env().serializer().getClass().getName());
     manifest.put("spark_conf_keys", sparkConfKeys());
+    manifest.put("spark_jars", sparkJars());
   }
 
   /**
@@ -387,6 +388,15 @@ public final class RunContext implements AutoCloseable {
    * options and segfx's own settings the run had. Values are left out, as they may hold
    * credentials.
    */
+  /** The file names of the jars shipped with the application ({@code spark.jars}). */
+  private List<String> sparkJars() {
+    return Arrays.stream(spark.sparkContext().getConf().get("spark.jars", "").split(","))
+        .map(String::strip)
+        .filter(j -> !j.isEmpty())
+        .map(j -> j.substring(j.lastIndexOf('/') + 1))
+        .toList();
+  }
+
   private List<String> sparkConfKeys() {
     return Arrays.stream(spark.sparkContext().getConf().getAll()).map(Tuple2::_1).sorted().toList();
   }
