@@ -78,7 +78,7 @@ public final class ImpactMemo {
         .append(VerdictWords.percent(r.relativeEffectMean()))
         .append(" of the prediction (")
         .append(VerdictWords.percentInterval(r.relativeEffectQ025(), r.relativeEffectQ975()))
-        .append("). The posterior probability that the total has the other sign is ")
+        .append("). The posterior probability that the total lies on the other side of 0 is ")
         .append(number(r.tailAreaP()))
         .append(" (the tail-area p), so the probability of a causal effect is ")
         .append(probability(r.probCausalEffect()))
