@@ -118,19 +118,18 @@ public final class ImpactMemo {
     b.append("Refitting at ")
         .append(placebos)
         .append(" fake intervention points in the pre-period gives placebo p = ")
-        .append(probability(r.placeboP()));
-    if (asLarge == 0) {
-      b.append(": none showed an effect this large (with ")
-          .append(placebos)
-          .append(" placebos p cannot go below ")
-          .append(placeboFloor(placebos))
-          .append("). ");
-    } else {
-      b.append(": ")
-          .append(asLarge)
-          .append(" showed an effect at least this large without any intervention, so an effect")
-          .append(" of this size is not unusual for this series. ");
-    }
+        .append(probability(r.placeboP()))
+        .append(" (with ")
+        .append(placebos)
+        .append(" placebos it cannot go below ")
+        .append(placeboFloor(placebos))
+        .append(
+            asLarge == 0
+                ? "): none showed an effect this large. "
+                : "): "
+                    + asLarge
+                    + " showed an effect at least this large without any intervention, so an"
+                    + " effect of this size is not unusual for this series. ");
   }
 
   /**

@@ -120,7 +120,8 @@ class ImpactMemoTest {
             "R² = 0.900",
             // 1.96/sqrt(40) = 0.3099
             "autocorrelation 0.2000, within the noise band ±0.3099",
-            "none showed an effect this large (with 10 placebos p cannot go below 1/11 = 0.091)",
+            "placebo p = 0.091 (with 10 placebos it cannot go below 1/11 = 0.091): none showed an"
+                + " effect this large",
             "3 rows of this series were quarantined",
             "spill-over")) {
       assertTrue(p.contains(s), "lacks " + s + " in\n" + p);
