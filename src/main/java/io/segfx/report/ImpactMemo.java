@@ -101,11 +101,14 @@ public final class ImpactMemo {
         .append("; its residuals have lag-1 autocorrelation ")
         .append(number(r.preResidualAutocorrelation()))
         .append(
-            r.residualDriftFlag()
-                ? ", beyond the noise band ±"
+            !r.residualDriftFlag()
+                ? ", within the noise band ±" + number(r.driftBand()) + ". "
+                : ", beyond the noise band ±"
                     + number(r.driftBand())
-                    + ": they drift, so the intervals are likely too narrow. "
-                : ", within the noise band ±" + number(r.driftBand()) + ". ");
+                    + (r.preResidualAutocorrelation() > 0
+                        ? ": they drift, so the intervals are likely too narrow. "
+                        : ": they alternate, so the model misses some structure and the"
+                            + " intervals may be too wide. "));
   }
 
   private static void placebo(StringBuilder b, ImpactSummary r) {

@@ -23,6 +23,38 @@ class ImpactMemoTest {
         0.99, true, 0.9, 0.2, false, placeboP, placebos, 20458, rejected);
   }
 
+  /** A series whose pre-period residuals have lag-1 autocorrelation r1, flagged. */
+  private static ImpactSummary drifting(double r1) {
+    ImpactSummary s = summary("ok", 10, 1.0 / 11, 0);
+    return new ImpactSummary(
+        s.seriesId(),
+        s.status(),
+        s.nPre(),
+        s.nPost(),
+        s.averageMean(),
+        s.averageSd(),
+        s.averageQ025(),
+        s.averageQ975(),
+        s.cumulativeMean(),
+        s.cumulativeSd(),
+        s.cumulativeQ025(),
+        s.cumulativeQ975(),
+        s.relativeEffectMean(),
+        s.relativeEffectSd(),
+        s.relativeEffectQ025(),
+        s.relativeEffectQ975(),
+        s.tailAreaP(),
+        s.probCausalEffect(),
+        s.significant(),
+        s.preR2(),
+        r1,
+        true,
+        s.placeboP(),
+        s.placebos(),
+        s.interventionTime(),
+        s.rowsRejected());
+  }
+
   private static ImpactTable table(ImpactSummary s) {
     return new ImpactTable(s, 300);
   }
@@ -134,6 +166,13 @@ class ImpactMemoTest {
     ImpactSummary common = summary("ok", 10, 4.0 / 11, 0);
     assertEquals(3, common.placebosAsLarge());
     assertEquals(List.of("3 of 10 placebos as large"), common.flags());
+    assertTrue(
+        ImpactMemo.paragraph(table(drifting(0.4)), ImpactTime.NUMBERS)
+            .contains("0.4000, beyond the noise band ±0.3099: they drift, so the intervals are"));
+    assertTrue(
+        ImpactMemo.paragraph(table(drifting(-0.4)), ImpactTime.NUMBERS)
+            .contains("-0.4000, beyond the noise band ±0.3099: they alternate"));
+    assertEquals(List.of("residual drift"), drifting(0.4).flags());
     assertTrue(
         ImpactMemo.paragraph(table(common), ImpactTime.NUMBERS)
             .contains("3 showed an effect at least this large without any intervention"));
