@@ -65,7 +65,8 @@ public final class ImpactSchemas {
               dbl("intervention_time", "the window's start"),
               WINDOW,
               dbl("window_end", "the window's end (NaN: open)"),
-              int64("rows_rejected", "the series' quarantined input rows")));
+              int64("rows_rejected", "the series' quarantined input rows"),
+              dbl("relative_effect_sd", "sd of the relative effect's draws")));
 
   public static final TableSchema IMPACT_POINTWISE =
       TableSchema.of(

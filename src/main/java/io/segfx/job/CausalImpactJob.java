@@ -105,7 +105,8 @@ public final class CausalImpactJob {
                     ctx.runId(),
                     analysed.summaries(),
                     analysed.analysed(),
-                    spec.report()));
+                    spec.report(),
+                    read.timeKind()));
     analysed.analysed().unpersist();
     ctx.publish(manifest(ctx, spec, read, analysed.summaries(), charted));
     return analysed.summaries();

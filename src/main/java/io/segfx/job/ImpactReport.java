@@ -14,7 +14,11 @@ import io.segfx.report.Charts;
 import io.segfx.report.DecisionMemo;
 import io.segfx.report.HtmlReport;
 import io.segfx.report.ImpactMemo;
+import io.segfx.report.ImpactPoint;
 import io.segfx.report.ImpactSummary;
+import io.segfx.report.ImpactTable;
+import io.segfx.report.ImpactTime;
+import io.segfx.spark.TimeValues;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -30,8 +34,9 @@ import scala.Tuple2;
 
 /**
  * Memos for every series window, and the HTML report of {@code causal-impact}: an index of all
- * windows ordered by probability of a causal effect, and a page with the two-panel chart for the
- * charted ones (the first {@code top} analysed windows in that order).
+ * windows ordered by probability of a causal effect, and a page for the charted ones (the first
+ * {@code top} analysed windows in that order) with CausalImpact's three panels, its summary table
+ * and our paragraph. Dates in the time column are shown as dates ({@link ImpactTime}).
  */
 final class ImpactReport {
   private final RunOutput out;
@@ -40,10 +45,17 @@ final class ImpactReport {
   private final List<String> labels = new ArrayList<>();
   private final Map<String, Integer> index = new HashMap<>();
   private final List<String> names;
+  private final ImpactTime time;
 
-  private ImpactReport(RunOutput out, List<Row> summaries) {
+  /** Each window's observed post-period sum, CausalImpact's "Actual", by {@link #key}. */
+  private final Map<String, Double> actual;
+
+  private ImpactReport(
+      RunOutput out, List<Row> summaries, ImpactTime time, Map<String, Double> actual) {
     this.out = out;
     this.summaries = summaries;
+    this.time = time;
+    this.actual = actual;
     for (Row r : summaries) {
       windowsOf.merge(r.getAs(SERIES_ID), 1, Integer::sum);
     }
@@ -59,6 +71,7 @@ final class ImpactReport {
    *
    * @param summaries the summaries, with the schema
    * @param analysed each window's summary (schema-less) and pointwise rows
+   * @param timeKind whether the time column held numbers or dates (null: no row had a time)
    * @return the number of charted windows
    */
   static int write(
@@ -66,8 +79,16 @@ final class ImpactReport {
       String runId,
       List<Row> summaries,
       JavaRDD<Tuple2<Row, List<Row>>> analysed,
-      ReportScope scope) {
-    ImpactReport report = new ImpactReport(out, summaries);
+      ReportScope scope,
+      TimeValues.Kind timeKind) {
+    ImpactTime time = timeKind == TimeValues.Kind.CALENDAR ? ImpactTime.DATES : ImpactTime.NUMBERS;
+    // One number per window leaves the executors: the observed sum over its post-period points.
+    Map<String, Double> actual =
+        new HashMap<>(
+            analysed
+                .mapToPair(t -> new Tuple2<>(ImpactReport.key(t._1()), postSum(t._2())))
+                .collectAsMap());
+    ImpactReport report = new ImpactReport(out, summaries, time, actual);
     report.memos();
     List<Row> ordered = new ArrayList<>(summaries);
     ordered.sort(
@@ -108,7 +129,7 @@ final class ImpactReport {
               "# Causal impact: "
                   + SafeText.clean(labels.get(i))
                   + "\n\n"
-                  + ImpactMemo.paragraph(ImpactSummary.of(summaries.get(i)::getAs))
+                  + ImpactMemo.paragraph(table(summaries.get(i)), time)
                   + "\n"));
     }
   }
@@ -149,12 +170,17 @@ final class ImpactReport {
     int c = 0;
     for (String l : charted) {
       Row summary = summaries.get(index.get(l));
-      String[] svg = chart("s" + c++, points.get(key(summary)), summary.getAs(INTERVENTION_TIME));
+      List<ImpactPoint> drawn = new ArrayList<>();
+      for (Row r : points.get(key(summary))) {
+        drawn.add(ImpactPoint.of(name -> ImpactTables.point(r, name)));
+      }
+      String svg = Charts.impactPanels("s" + c++, drawn, summary.getAs(INTERVENTION_TIME), time);
       String page = names.get(index.get(l)) + ".html";
       pageOf.put(l, page);
+      ImpactTable table = table(summary);
       out.writeText(
           HtmlReport.FOLDER + "/" + HtmlReport.PAGES + "/" + page,
-          HtmlReport.impactPage(l, ImpactMemo.paragraph(ImpactSummary.of(summary::getAs)), svg));
+          HtmlReport.impactPage(l, table, time, ImpactMemo.paragraph(table, time), svg));
     }
     return pageOf;
   }
@@ -164,18 +190,20 @@ final class ImpactReport {
     return ImpactTables.summary(r, SERIES_ID) + "\u0000" + ImpactTables.summary(r, WINDOW);
   }
 
-  /** The two-panel chart of one window's pointwise rows. */
-  private static String[] chart(String id, List<Row> points, double intervention) {
-    int n = points.size();
-    double[][] a = new double[2 + ImpactTables.CHART_BANDS.size()][n];
-    for (int i = 0; i < n; i++) {
-      Row r = points.get(i);
-      a[0][i] = ImpactTables.point(r, ImpactTables.TIME);
-      a[1][i] = ImpactTables.point(r, ImpactTables.OBSERVED);
-      for (int k = 0; k < ImpactTables.CHART_BANDS.size(); k++) {
-        a[2 + k][i] = ImpactTables.point(r, ImpactTables.CHART_BANDS.get(k));
+  /** A summary row (with its schema) and its window's observed post-period sum. */
+  private ImpactTable table(Row summary) {
+    return new ImpactTable(
+        ImpactSummary.of(summary::getAs), actual.getOrDefault(key(summary), Double.NaN));
+  }
+
+  /** The observed sum over a window's post-period points, in time order. */
+  private static double postSum(List<Row> points) {
+    double sum = 0;
+    for (Row r : points) {
+      if (ImpactTables.<Boolean>point(r, ImpactTables.POST)) {
+        sum += ImpactTables.<Double>point(r, ImpactTables.OBSERVED);
       }
     }
-    return Charts.impactPanels(id, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], intervention);
+    return sum;
   }
 }

@@ -121,17 +121,18 @@ final class ImpactSeriesStage {
 
   /**
    * The summaries with the schema, so callers read fields by name, each with its series'
-   * quarantined rows last; sorted by series and window.
+   * quarantined rows; sorted by series and window.
    */
   private static List<Row> withSchema(List<Row> collected, Map<String, Long> rejectedBySeries) {
     List<Row> summaries = new ArrayList<>();
     for (Row r : collected) {
-      Object[] values = new Object[r.length() + 1];
+      Object[] values = new Object[r.length()];
       for (int i = 0; i < r.length(); i++) {
         values[i] = r.get(i);
       }
       String series = summary(r, SERIES_ID);
-      values[r.length()] = rejectedBySeries.getOrDefault(series, 0L);
+      values[ImpactTables.SUMMARY_SCHEMA.fieldIndex(ImpactTables.ROWS_REJECTED)] =
+          rejectedBySeries.getOrDefault(series, 0L);
       summaries.add(new GenericRowWithSchema(values, ImpactTables.SUMMARY_SCHEMA));
     }
     summaries.sort(
@@ -268,7 +269,9 @@ final class ImpactSeriesStage {
             m.placebos(),
             intervention,
             window,
-            Double.isInfinite(end) ? Double.NaN : end);
+            Double.isInfinite(end) ? Double.NaN : end,
+            0L, // rows_rejected, set on the driver (withSchema)
+            m.relativeSd());
     List<Row> points = new ArrayList<>(r.points().length);
     for (ImpactAnalysis.Point p : r.points()) {
       points.add(

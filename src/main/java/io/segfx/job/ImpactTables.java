@@ -1,7 +1,6 @@
 package io.segfx.job;
 
 import io.segfx.io.ImpactSchemas;
-import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 
@@ -30,16 +29,7 @@ final class ImpactTables {
 
   static final String TIME = "time";
   static final String OBSERVED = "observed";
-
-  /** The pointwise columns a chart draws, after time and observed, in the chart's order. */
-  static final List<String> CHART_BANDS =
-      List.of(
-          "counterfactual_mean",
-          "counterfactual_q025",
-          "counterfactual_q975",
-          "impact_mean",
-          "impact_q025",
-          "impact_q975");
+  static final String POST = "post";
 
   /** Declared once, with the column descriptions the table reference shows, in io. */
   static final StructType SUMMARY_SCHEMA = ImpactSchemas.IMPACT_SUMMARY.structType();

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.function.DoubleUnaryOperator;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.SymbolAxis;
+import org.jfree.chart.plot.CombinedDomainXYPlot;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.DeviationRenderer;
@@ -38,7 +39,8 @@ import org.jfree.data.xy.YIntervalSeriesCollection;
  * notebook draws them: the posterior of the experiment-level effect with 0 and the threshold marked
  * (sections 3, 9), a forest plot of raw against pooled segment estimates (section 9), shrinkage
  * weight against segment size (section 9), posterior curves under each prior or bias scenario
- * (sections 4, 8) and the profit distribution (section 11).
+ * (sections 4, 8), the profit distribution (section 11) and causal-impact's three panels (section
+ * 10).
  *
  * <p>Text in the SVG (segment names on the forest plot's axis, legend labels) is XML-escaped by
  * Batik's XML writer; the page embedding it escapes everything else.
@@ -220,62 +222,101 @@ public final class Charts {
     return svg(id, chart(title, plot, true));
   }
 
+  /** Width and height of the causal-impact figure: three panels stacked on one time axis. */
+  public static final int IMPACT_WIDTH = 900;
+
+  public static final int IMPACT_HEIGHT = 640;
+
   /**
-   * The notebook's causal-impact figure as two charts: observed series against the counterfactual
-   * mean with its 95% band, and the pointwise impact with its band; the intervention marked in
-   * both.
+   * The range-axis labels of the causal-impact panels, top to bottom, as CausalImpact names them.
    */
-  public static String[] impactPanels(
-      String id,
-      double[] time,
-      double[] observed,
-      double[] cfMean,
-      double[] cfLo,
-      double[] cfHi,
-      double[] impact,
-      double[] impactLo,
-      double[] impactHi,
-      double intervention) {
-    YIntervalSeries cf = new YIntervalSeries("counterfactual (95% band)");
-    XYSeries obs = new XYSeries("observed", false, true);
-    YIntervalSeries imp = new YIntervalSeries("pointwise impact (95% band)");
-    for (int i = 0; i < time.length; i++) {
-      cf.add(time[i], cfMean[i], cfLo[i], cfHi[i]);
-      obs.add(time[i], observed[i]);
-      imp.add(time[i], impact[i], impactLo[i], impactHi[i]);
-    }
-    XYPlot top = bandPlot(cf, "outcome", new Color(0x44, 0x44, 0x44), new Color(0xbd, 0xbd, 0xbd));
-    ((NumberAxis) top.getRangeAxis()).setAutoRangeIncludesZero(false);
-    XYLineAndShapeRenderer line = new XYLineAndShapeRenderer(true, false);
-    line.setDrawSeriesLineAsPath(true);
-    line.setSeriesPaint(0, new Color(0x2b, 0x8c, 0xbe));
-    line.setSeriesStroke(0, new BasicStroke(1.5f));
-    top.setDataset(1, new XYSeriesCollection(obs));
-    top.setRenderer(1, line);
-    top.addDomainMarker(line(intervention, "intervention", MARK));
-    XYPlot bottom =
-        bandPlot(
-            imp,
-            "observed - counterfactual",
-            new Color(0x2b, 0x8c, 0xbe),
-            new Color(0x9e, 0xca, 0xe1));
-    bottom.addRangeMarker(new ValueMarker(0, Color.BLACK, new BasicStroke(1f)));
-    bottom.addDomainMarker(line(intervention, "intervention", MARK));
-    return new String[] {
-      svg(id + "-series", chart("Bayesian counterfactual forecast", top, true)),
-      svg(id + "-impact", chart("Posterior pointwise impact", bottom, true))
-    };
+  public static final List<String> IMPACT_PANELS = List.of("original", "pointwise", "cumulative");
+
+  /**
+   * CausalImpact's figure (Brodersen et al. 2015, figure 1) as one chart: three panels on one
+   * shared time axis, each with the intervention marked and a 95% band. Top, the observed series
+   * against the counterfactual; middle, the pointwise effect (observed − counterfactual); bottom,
+   * the cumulative effect, which is 0 before the intervention (the running sum starts there).
+   */
+  public static String impactPanels(
+      String id, List<ImpactPoint> points, double intervention, ImpactTime time) {
+    return svg(
+        id,
+        chart(
+            "Causal impact: observed, pointwise and cumulative effect",
+            impactPlot(points, intervention, time),
+            true),
+        IMPACT_WIDTH,
+        IMPACT_HEIGHT);
   }
 
-  /** A line with its shaded interval band against time. */
-  private static XYPlot bandPlot(YIntervalSeries series, String yLabel, Color line, Color fill) {
+  /** The figure's plot: the three panels of {@link #impactPanels} under one domain axis. */
+  static CombinedDomainXYPlot impactPlot(
+      List<ImpactPoint> points, double intervention, ImpactTime time) {
+    YIntervalSeries cf = new YIntervalSeries("counterfactual (95% band)");
+    XYSeries obs = new XYSeries("observed", false, true);
+    YIntervalSeries pointwise = new YIntervalSeries("pointwise effect (95% band)");
+    YIntervalSeries cumulative = new YIntervalSeries("cumulative effect (95% band)");
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = Double.NEGATIVE_INFINITY;
+    for (ImpactPoint p : points) {
+      double x = time.x(p.time());
+      lo = Math.min(lo, p.time());
+      hi = Math.max(hi, p.time());
+      cf.add(x, p.counterfactualMean(), p.counterfactualQ025(), p.counterfactualQ975());
+      obs.add(x, p.observed());
+      pointwise.add(x, p.impactMean(), p.impactQ025(), p.impactQ975());
+      if (p.post()) {
+        cumulative.add(
+            x, p.cumulativeImpactMean(), p.cumulativeImpactQ025(), p.cumulativeImpactQ975());
+      } else {
+        cumulative.add(x, 0, 0, 0);
+      }
+    }
+    XYPlot original = bandPlot(cf, IMPACT_PANELS.get(0));
+    ((NumberAxis) original.getRangeAxis()).setAutoRangeIncludesZero(false);
+    XYLineAndShapeRenderer line = new XYLineAndShapeRenderer(true, false);
+    line.setDrawSeriesLineAsPath(true);
+    line.setSeriesPaint(0, Color.BLACK);
+    line.setSeriesStroke(0, new BasicStroke(1.3f));
+    original.setDataset(1, new XYSeriesCollection(obs));
+    original.setRenderer(1, line);
+    XYPlot middle = bandPlot(pointwise, IMPACT_PANELS.get(1));
+    XYPlot bottom = bandPlot(cumulative, IMPACT_PANELS.get(2));
+    CombinedDomainXYPlot plot = new CombinedDomainXYPlot(time.axis(lo, hi));
+    plot.setGap(10);
+    for (XYPlot panel : List.of(original, middle, bottom)) {
+      if (panel != original) {
+        panel.addRangeMarker(new ValueMarker(0, RAW, new BasicStroke(1f)));
+      }
+      // Labelled once, in the top panel; the line itself runs through all three.
+      panel.addDomainMarker(
+          line(time.x(intervention), panel == original ? "intervention" : null, MARK));
+      plot.add(panel, 1);
+    }
+    return plot;
+  }
+
+  /** A dashed line with its shaded 95% band against time (the domain axis is the shared one). */
+  private static XYPlot bandPlot(YIntervalSeries series, String yLabel) {
     YIntervalSeriesCollection data = new YIntervalSeriesCollection();
     data.addSeries(series);
     DeviationRenderer r = new DeviationRenderer(true, false);
-    r.setSeriesPaint(0, line);
-    r.setSeriesFillPaint(0, fill);
-    r.setAlpha(0.45f);
-    return new XYPlot(data, new NumberAxis("time"), new NumberAxis(yLabel), r);
+    r.setSeriesPaint(0, POOLED);
+    r.setSeriesStroke(
+        0,
+        new BasicStroke(
+            1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 1f, new float[] {6f, 3f}, 0f));
+    r.setSeriesFillPaint(0, new Color(0x9e, 0xca, 0xe1));
+    r.setAlpha(0.5f);
+    NumberAxis y = new NumberAxis(yLabel);
+    y.setAutoRangeIncludesZero(false);
+    XYPlot plot = new XYPlot(data, null, y, r);
+    plot.setBackgroundPaint(Color.WHITE);
+    plot.setDomainGridlinePaint(new Color(0xdd, 0xdd, 0xdd));
+    plot.setRangeGridlinePaint(new Color(0xdd, 0xdd, 0xdd));
+    plot.setOutlineVisible(false);
+    return plot;
   }
 
   /** A histogram of draws scaled to unit area, or a normal density; null when neither exists. */

@@ -160,8 +160,14 @@ public final class HtmlReport {
     return ImpactPages.index(runId, rows, labels, pages);
   }
 
-  /** One series' page: its memo paragraph and the two-panel chart. */
-  public static String impactPage(String seriesId, String paragraph, String[] charts) {
-    return ImpactPages.page(seriesId, paragraph, charts);
+  /**
+   * One series' page: CausalImpact's three panels on one time axis, its summary table, and our
+   * paragraph.
+   *
+   * @param chart the {@link Charts#impactPanels} figure
+   */
+  public static String impactPage(
+      String label, ImpactTable table, ImpactTime time, String paragraph, String chart) {
+    return ImpactPages.page(label, table, time, paragraph, chart);
   }
 }

@@ -99,13 +99,14 @@ public final class ImpactAnalysis {
       double preResidualAutocorrelation,
       boolean residualDriftFlag,
       double placeboP,
-      int placebos) {
+      int placebos,
+      double relativeSd) {
 
     static Summary failed(String status, int nPre, int nPost) {
       double n = Double.NaN;
       return new Summary(
           status, nPre, nPost, n, n, n, n, n, n, n, n, n, n, n, n, n, n, n, false, n, n, n, false,
-          n, 0);
+          n, 0, n);
     }
   }
 
@@ -193,8 +194,8 @@ public final class ImpactAnalysis {
   }
 
   /**
-   * The relative effect from draws of the counterfactual sum S, (obs - S) / |S|: its mean and 95%
-   * interval.
+   * The relative effect from draws of the counterfactual sum S, (obs - S) / |S|: its mean, 95%
+   * interval and sd (ddof = 1).
    */
   private static double[] relative(
       double obsSum,
@@ -213,9 +214,13 @@ public final class ImpactAnalysis {
       relSum += rel[d];
     }
     double relMean = relSum / rel.length;
+    double ss = 0;
+    for (double v : rel) {
+      ss += (v - relMean) * (v - relMean);
+    }
     double relLo = Quantiles.select(rel, 0.025);
     double relHi = Quantiles.select(rel, 0.975);
-    return new double[] {relMean, relLo, relHi};
+    return new double[] {relMean, relLo, relHi, Math.sqrt(ss / (rel.length - 1))};
   }
 
   /**
@@ -299,7 +304,8 @@ public final class ImpactAnalysis {
         pre[2],
         pre[3] != 0,
         placeboP(placebo, averageImpact),
-        placebo.length);
+        placebo.length,
+        rel[3]);
   }
 
   /** Per time point: the counterfactual's t interval, and the running cumulative impact's. */

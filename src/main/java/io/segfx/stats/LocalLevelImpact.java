@@ -106,7 +106,8 @@ final class LocalLevelImpact {
         reg.preResidualAutocorrelation(),
         reg.residualDriftFlag(),
         reg.placeboP(),
-        reg.placebos());
+        reg.placebos(),
+        r.sd());
   }
 
   /** Per time point: the draws' mean and 95% interval, and the running cumulative impact's. */
