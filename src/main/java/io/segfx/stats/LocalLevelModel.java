@@ -102,6 +102,26 @@ public final class LocalLevelModel {
       int draws,
       double v0,
       UniformRandomProvider rng) {
+    return draws(x, y, nPre, burn, draws, v0, rng).counterfactual();
+  }
+
+  /**
+   * The counterfactual draws with the posterior mean and sd of each regression coefficient over the
+   * kept draws, in the outcome's units per unit of the regressor.
+   *
+   * @param counterfactual draws × rows
+   */
+  public record Draws(double[][] counterfactual, double[] coefMean, double[] coefSd) {}
+
+  /** {@link #counterfactualDraws} with the coefficients' posterior moments. */
+  public static Draws draws(
+      double[][] x,
+      double[] y,
+      int nPre,
+      int burn,
+      int draws,
+      double v0,
+      UniformRandomProvider rng) {
     int n = x.length;
     double mean = 0;
     for (int t = 0; t < nPre; t++) {
@@ -122,14 +142,29 @@ public final class LocalLevelModel {
     }
     Gibbs g = new Gibbs(x, ys, v0, rng);
     double[][] out = new double[draws][n];
+    int k = x[0].length;
+    double[] s1 = new double[k];
+    double[] s2 = new double[k];
     for (int it = 0; it < burn + draws; it++) {
       g.levelStep();
       g.regressionStep();
       if (it >= burn) {
         g.forecast(out[it - burn], mean, sd);
+        for (int j = 0; j < k; j++) {
+          s1[j] += g.beta[j];
+          s2[j] += g.beta[j] * g.beta[j];
+        }
       }
     }
-    return out;
+    // beta is on the standardised outcome: sd times it is the outcome's change per unit.
+    double[] coefMean = new double[k];
+    double[] coefSd = new double[k];
+    for (int j = 0; j < k; j++) {
+      double m = s1[j] / draws;
+      coefMean[j] = sd * m;
+      coefSd[j] = sd * Math.sqrt(Math.max(0, (s2[j] - draws * m * m) / Math.max(1, draws - 1)));
+    }
+    return new Draws(out, coefMean, coefSd);
   }
 
   /**
