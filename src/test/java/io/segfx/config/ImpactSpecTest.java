@@ -113,6 +113,8 @@ class ImpactSpecTest {
                     Double.NaN,
                     ok.placebos(),
                     ok.prior(),
+                    ok.season(),
+                    ok.controlPrior(),
                     ok.report(),
                     ok.master(),
                     ok.mode()));
