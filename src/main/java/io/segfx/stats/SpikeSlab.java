@@ -19,13 +19,14 @@ import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
  * </pre>
  *
  * The forced columns (intercept, trend, seasons) are always in, with the regression's own slab
- * precision 1/v0. The slab of candidate j has precision Omega_jj = s_j², the pre-period variance of
- * the column (divisor n): the diagonal of Zellner's g-prior Omega = X'X/g with the unit-information
- * choice g = n (Kass &amp; Wasserman 1995), which is bsts's {@code SpikeSlabPrior} with diagonal
- * shrinkage. It makes inclusion invariant to a control's units (a one-sd move of a control shifts
- * the outcome by about one noise sd a priori) and costs an included column about ½ log(1 + n) nats,
- * BIC's penalty; a flat or huge slab (the regression's v0 = 1e4 on raw units) would make inclusion
- * depend on the units through Lindley's paradox.
+ * precision 1/v0. The slab of candidate j has precision Omega_jj = kappa s_j², s_j² the pre-period
+ * variance of the column (divisor n) and kappa = {@value #KAPPA}: bsts's {@code SpikeSlabPrior}
+ * with its default prior information weight of 0.01 observations, on the diagonal of X'X/n (the
+ * diagonal of Zellner's g-prior, g = n/kappa). It makes inclusion invariant to a control's units: a
+ * one-sd move of a control shifts the outcome by about 10 noise sd a priori, a weak slab. Including
+ * a column costs about ½ log(1 + n/kappa) nats of marginal likelihood (4.6 at n = 100), which is
+ * what keeps a candidate without signal out; a slab on raw units (the regression's v0) would make
+ * inclusion depend on the units, through Lindley's paradox.
  *
  * <p>With beta and sigma² integrated out, the marginal likelihood of a model is closed form (Murphy
  * 2007, section 7.6.3; Gelman et al., BDA3 section 14.8):
@@ -51,6 +52,9 @@ import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
  */
 public final class SpikeSlab {
   private SpikeSlab() {}
+
+  /** bsts's default prior information weight, in observations. */
+  public static final double KAPPA = 0.01;
 
   /**
    * The prior.
@@ -167,8 +171,8 @@ public final class SpikeSlab {
   }
 
   /**
-   * The slab precisions: 1/v0 for forced columns, the pre-period variance s_j² (divisor n) for
-   * candidates.
+   * The slab precisions: 1/v0 for forced columns, kappa s_j² (s_j² the pre-period variance, divisor
+   * n) for candidates.
    */
   public static double[] priorPrecision(double[][] xPre, boolean[] candidate, double v0) {
     int n = xPre.length;
@@ -187,7 +191,7 @@ public final class SpikeSlab {
       for (double[] r : xPre) {
         ss += (r[j] - mean) * (r[j] - mean);
       }
-      omega[j] = ss / n;
+      omega[j] = KAPPA * ss / n;
     }
     return omega;
   }
