@@ -26,6 +26,13 @@ import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
  * DesignRank} gives the status {@code singular_controls}: the data cannot separate the collinear
  * coefficients, and the post-period would be extrapolated along a direction only the prior sets.
  *
+ * <p>{@code season} ≥ 2 adds the N − 1 {@link SeasonalDummies} columns to the design of either
+ * model (a pre-period without every season gets {@code too_few_seasons}). The control prior {@link
+ * #SPIKE_SLAB} replaces the regression's counterfactual by {@link SpikeSlab}'s model-averaged
+ * draws, summarised as the local level's are. Each result carries every control's coefficient
+ * ({@link Control}): the conjugate posterior's, the local level's Gibbs draws', or the
+ * spike-and-slab average with its inclusion probability.
+ *
  * <p>Guards: a placebo check refits with fake intervention points inside the pre-period and reports
  * {@code placebo_p} = (1 + #{placebo |average impact| ≥ real |average impact|}) / (1 + placebos);
  * the lag-1 autocorrelation of pre-period residuals is reported and flagged beyond ±1.96/√n_pre
