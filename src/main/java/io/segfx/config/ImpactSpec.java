@@ -33,8 +33,8 @@ import java.util.Set;
  * @param intervention where each series' intervention time comes from
  * @param trend add a linear time trend regressor
  * @param model the counterfactual model
- * @param burn Gibbs burn-in iterations ({@link Model#LOCAL_LEVEL})
- * @param gibbsDraws kept Gibbs draws ({@link Model#LOCAL_LEVEL})
+ * @param burn Gibbs burn-in iterations ({@link Model#LOCAL_LEVEL}, spike-and-slab)
+ * @param gibbsDraws kept Gibbs draws ({@link Model#LOCAL_LEVEL}, spike-and-slab)
  * @param draws draws of the predictive sum for the relative effect
  * @param seed the run seed
  * @param alpha significance level, in (0, 1)
