@@ -71,6 +71,37 @@ final class ImpactOptions {
                   null,
                   "add a linear time trend regressor (the notebook does)")
               .inGroup("Model"),
+          OptionDef.of(
+                  "season",
+                  OptionDef.Kind.INT,
+                  null,
+                  "N >= 2 seasons: add N - 1 sum-to-zero seasonal dummies (CausalImpact's"
+                      + " nseasons), season 0 at the first pre-period point; absent = none")
+              .inGroup("Model")
+              .withLabel("N"),
+          OptionDef.of(
+                  "season-duration",
+                  OptionDef.Kind.INT,
+                  "1",
+                  "--season: consecutive time points per season (CausalImpact's season.duration)")
+              .inGroup("Model")
+              .withLabel("D"),
+          OptionDef.choice(
+                  "control-prior",
+                  "normal",
+                  List.of("normal", "spike-slab"),
+                  "normal (every control, conjugate normal prior) or spike-slab (each control may"
+                      + " drop out; collapsed Gibbs over inclusion, model-averaged counterfactual;"
+                      + " --model regression only)")
+              .inGroup("Model"),
+          OptionDef.of(
+                  "expected-size",
+                  OptionDef.Kind.DOUBLE,
+                  "3",
+                  "--control-prior spike-slab: prior expected number of controls in the model"
+                      + " (inclusion probability = this / number of controls, at most 1)")
+              .inGroup("Model")
+              .withLabel("K"),
           OptionDef.choice(
                   "model",
                   "regression",
@@ -82,14 +113,14 @@ final class ImpactOptions {
                   "burn",
                   OptionDef.Kind.INT,
                   "500",
-                  "--model local-level: Gibbs burn-in iterations")
+                  "--model local-level or --control-prior spike-slab: Gibbs burn-in iterations")
               .inGroup("Model")
               .withLabel("N"),
           OptionDef.of(
                   "gibbs-draws",
                   OptionDef.Kind.INT,
                   "2000",
-                  "--model local-level: kept Gibbs draws")
+                  "--model local-level or --control-prior spike-slab: kept Gibbs draws")
               .inGroup("Model")
               .withLabel("N"),
           OptionDef.of(

@@ -33,13 +33,16 @@ import java.util.Set;
  * @param intervention where each series' intervention time comes from
  * @param trend add a linear time trend regressor
  * @param model the counterfactual model
- * @param burn Gibbs burn-in iterations ({@link Model#LOCAL_LEVEL})
- * @param gibbsDraws kept Gibbs draws ({@link Model#LOCAL_LEVEL})
+ * @param burn Gibbs burn-in iterations ({@link Model#LOCAL_LEVEL}, spike-and-slab)
+ * @param gibbsDraws kept Gibbs draws ({@link Model#LOCAL_LEVEL}, spike-and-slab)
  * @param draws draws of the predictive sum for the relative effect
  * @param seed the run seed
  * @param alpha significance level, in (0, 1)
  * @param placebos placebo intervention points per series
  * @param prior v0, a0, b0 of the conjugate prior, each positive
+ * @param season the seasonal regressors ({@code --season}, {@code --season-duration})
+ * @param controlPrior the prior on the control coefficients ({@code --control-prior}, {@code
+ *     --expected-size})
  * @param report which series the HTML report charts
  * @param master the Spark master, or null
  * @param mode {@code error} or {@code overwrite} when the output exists
@@ -64,6 +67,8 @@ public record ImpactSpec(
     double alpha,
     int placebos,
     Prior prior,
+    Season season,
+    ControlPrior controlPrior,
     ReportScope report,
     String master,
     WriteMode mode) {
@@ -114,6 +119,57 @@ public record ImpactSpec(
     }
   }
 
+  /**
+   * Seasonal regressors: N seasons of D consecutive points each (sum-to-zero dummies, see {@code
+   * io.segfx.stats.SeasonalDummies}); N = 0 means none.
+   */
+  public record Season(int count, int duration) {
+    /** No seasonal regressors. */
+    public static final Season NONE = new Season(0, 1);
+
+    public Season {
+      if (count != 0) {
+        Checks.atLeast("--season", count, 2);
+      }
+      Checks.atLeast("--season-duration", duration, 1);
+    }
+  }
+
+  /**
+   * The prior on the control coefficients: {@code normal} keeps every control with the conjugate
+   * normal prior; {@code spike-slab} lets each drop out, with prior inclusion probability min(1,
+   * expectedSize / controls) (Brodersen et al. 2015, section 2.2).
+   */
+  public record ControlPrior(Kind kind, double expectedSize) {
+    /** {@code --control-prior} values. */
+    public enum Kind {
+      NORMAL,
+      SPIKE_SLAB;
+
+      /** The value of {@code --control-prior}. */
+      public String code() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+      }
+    }
+
+    public ControlPrior {
+      Objects.requireNonNull(kind, "kind");
+      Checks.positive("--expected-size", expectedSize);
+    }
+
+    static ControlPrior of(String code, double expectedSize) {
+      Kind kind =
+          Arrays.stream(Kind.values())
+              .filter(k -> k.code().equals(code))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new UsageException(
+                          "--control-prior must be normal or spike-slab, got '" + code + "'"));
+      return new ControlPrior(kind, expectedSize);
+    }
+  }
+
   /** The options of {@code causal-impact}, each declared once (see {@link ImpactOptions}). */
   public static final List<OptionDef> OPTIONS = ImpactOptions.ALL;
 
@@ -123,6 +179,8 @@ public record ImpactSpec(
     Objects.requireNonNull(intervention, "intervention");
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(prior, "prior");
+    Objects.requireNonNull(season, "season");
+    Objects.requireNonNull(controlPrior, "controlPrior");
     Objects.requireNonNull(report, "report");
     Objects.requireNonNull(inputFormat, "inputFormat");
     Objects.requireNonNull(outputFormat, "outputFormat");
@@ -132,7 +190,12 @@ public record ImpactSpec(
     Checks.openUnit("--alpha", alpha);
     Checks.atLeast("--draws", draws, 100);
     Checks.atLeast("--placebos", placebos, 0);
-    if (model == Model.LOCAL_LEVEL) {
+    boolean spikeSlab = controlPrior.kind() == ControlPrior.Kind.SPIKE_SLAB;
+    if (spikeSlab && model == Model.LOCAL_LEVEL) {
+      throw new IllegalArgumentException(
+          "--control-prior spike-slab works with --model regression only, not local-level");
+    }
+    if (model == Model.LOCAL_LEVEL || spikeSlab) {
       Checks.atLeast("--burn", burn, 0);
       Checks.atLeast("--gibbs-draws", gibbsDraws, 100);
     }
@@ -168,6 +231,10 @@ public record ImpactSpec(
           v.number("alpha"),
           v.integer("placebos"),
           prior(v.list("prior")),
+          new Season(
+              v.has("season") ? Checks.atLeast("--season", v.integer("season"), 2) : 0,
+              v.integer("season-duration")),
+          ControlPrior.of(v.string("control-prior"), v.number("expected-size")),
           ReportScope.parse(v.string("report")),
           v.string("master"),
           WriteMode.of(v.string("mode")));
@@ -242,7 +309,8 @@ public record ImpactSpec(
   /**
    * The settings for the run manifest: every component of this record, in order, under its name in
    * snake_case, with a typed value (enums and scopes as their option text, the prior as [v0, a0,
-   * b0], the intervention as its three options, two of them null).
+   * b0], the intervention as its three options, two of them null, the season as season (null: none)
+   * and season_duration, the control prior as control_prior and expected_size).
    */
   public Map<String, Object> toManifest() {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -253,7 +321,13 @@ public record ImpactSpec(
       } catch (ReflectiveOperationException e) {
         throw new IllegalStateException("cannot read " + c.getName(), e);
       }
-      if (value instanceof Intervention i) {
+      if (value instanceof Season season) {
+        m.put("season", season.count() == 0 ? null : season.count());
+        m.put("season_duration", season.duration());
+      } else if (value instanceof ControlPrior p) {
+        m.put("control_prior", p.kind().code());
+        m.put("expected_size", p.expectedSize());
+      } else if (value instanceof Intervention i) {
         m.put("intervention_time", i instanceof Intervention.AtTime t ? t.text() : null);
         m.put("intervention_col", i instanceof Intervention.FromColumn f ? f.column() : null);
         m.put("interventions", i instanceof Intervention.FromTable t ? t.path() : null);

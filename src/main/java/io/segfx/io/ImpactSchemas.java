@@ -29,7 +29,9 @@ public final class ImpactSchemas {
               str(
                   "status",
                   "`ok`, or why the window is not analysed: `no_pre_period`, `no_post_period`,"
-                      + " `too_few_points` (n_pre < p + 3), `duplicate_times`,"
+                      + " `too_few_points` (n_pre < p + 3, p counting intercept, controls, trend"
+                      + " and season columns), `too_few_seasons` (a season of --season has no"
+                      + " pre-period point), `duplicate_times`,"
                       + " `singular_controls`, `no_usable_rows`, `missing_intervention_time`,"
                       + " `inconsistent_intervention_time`, `no_intervention` (a series absent"
                       + " from the interventions table), `bad_window` (end before start, or"
@@ -87,5 +89,28 @@ public final class ImpactSchemas {
               dbl("cumulative_impact_mean", "posterior mean of the running sum of impact"),
               dbl("cumulative_impact_q025", "its 2.5% quantile"),
               dbl("cumulative_impact_q975", "its 97.5% quantile"),
+              WINDOW));
+
+  public static final TableSchema IMPACT_CONTROLS =
+      TableSchema.of(
+          "impact_controls",
+          Command.CAUSAL_IMPACT,
+          "One row per (series, window, control) of every analysed window: how much the"
+              + " counterfactual leans on each control. Under --control-prior normal every control"
+              + " is in the model (inclusion_prob = 1) and the coefficient is its posterior; under"
+              + " spike-slab the figures are averaged over the sampled models. Windows that are not"
+              + " analysed have no rows.",
+          List.of(
+              SERIES_ID,
+              str("control", "the control column"),
+              dbl(
+                  "inclusion_prob",
+                  "posterior probability that the control is in the model (Rao–Blackwellised"
+                      + " over the Gibbs sweeps; 1 under the normal prior)"),
+              dbl(
+                  "coef_mean",
+                  "posterior mean of its coefficient, 0 in models without it: the outcome's"
+                      + " change per unit of the control"),
+              dbl("coef_sd", "posterior sd of the coefficient, over models"),
               WINDOW));
 }

@@ -202,6 +202,7 @@ public final class Schemas {
         DecisionSchemas.LEARNED_PRIOR,
         DecisionSchemas.LEARNED_PRIOR_EFFECTS,
         ImpactSchemas.IMPACT_SUMMARY,
-        ImpactSchemas.IMPACT_POINTWISE);
+        ImpactSchemas.IMPACT_POINTWISE,
+        ImpactSchemas.IMPACT_CONTROLS);
   }
 }

@@ -50,6 +50,7 @@ public final class CausalImpactJob {
   public static final String COMMAND = "causal-impact";
   public static final String IMPACT_SUMMARY = ImpactTables.IMPACT_SUMMARY;
   public static final String IMPACT_POINTWISE = ImpactTables.IMPACT_POINTWISE;
+  public static final String IMPACT_CONTROLS = ImpactTables.IMPACT_CONTROLS;
 
   /** The command's options, declared in {@link ImpactSpec#OPTIONS}. */
   public static final List<OptionDef> OPTIONS = ImpactSpec.OPTIONS;
@@ -107,7 +108,7 @@ public final class CausalImpactJob {
                     analysed.analysed(),
                     spec.report(),
                     read.timeKind()));
-    analysed.analysed().unpersist();
+    analysed.unpersist();
     ctx.publish(manifest(ctx, spec, read, analysed.summaries(), charted));
     return analysed.summaries();
   }
@@ -125,6 +126,7 @@ public final class CausalImpactJob {
                 analysed.analysed().flatMap(t -> t._2().iterator()), ImpactTables.POINTWISE_SCHEMA)
             .orderBy(SERIES_ID, ImpactTables.TIME);
     ctx.out().write(IMPACT_POINTWISE, pointwise);
+    ImpactSeriesStage.writeControls(ctx, analysed);
     if (read.counts().rowsRejected() > 0) {
       Dataset<Row> rejected =
           ImpactInputStage.withReason(read.input(), read.spec())

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
@@ -37,16 +38,30 @@ final class ImpactSeriesStage {
    * What the stage produced.
    *
    * @param summaries one summary per series window, with the schema, sorted by series and window
-   * @param analysed each window's summary (schema-less) and pointwise rows, cached on the executors
+   * @param analysed each window's summary (schema-less) and pointwise rows, read from the cached
+   *     {@code all}
+   * @param controls each window's {@code impact_controls} rows (schema-less), from {@code all}
+   * @param all per window: (summary, pointwise rows) and the control rows, cached on the executors
    */
-  record Result(List<Row> summaries, JavaRDD<Tuple2<Row, List<Row>>> analysed) {}
+  record Result(
+      List<Row> summaries,
+      JavaRDD<Tuple2<Row, List<Row>>> analysed,
+      JavaRDD<Row> controls,
+      JavaRDD<Tuple2<Tuple2<Row, List<Row>>, List<Row>>> all) {
+
+    /** Frees the cached analyses. */
+    void unpersist() {
+      all.unpersist();
+    }
+  }
 
   static Result run(RunContext ctx, ImpactSpec spec, ImpactReadStage.Result read) {
     ImpactAnalysis.Settings settings = settings(spec);
     int k = spec.controls().size();
+    List<String> names = spec.controls();
     long seed = spec.seed();
     Map<String, List<double[]>> windows = read.windows();
-    JavaRDD<Tuple2<Row, List<Row>>> analysed =
+    JavaRDD<Tuple2<Tuple2<Row, List<Row>>, List<Row>>> all =
         read.projected()
             .where(functions.col(Columns.REASON).isNull())
             .select(columns(k))
@@ -60,18 +75,35 @@ final class ImpactSeriesStage {
                             g._2(),
                             settings,
                             seed,
-                            windows == null ? null : windows.getOrDefault(g._1(), List.of()))
+                            windows == null ? null : windows.getOrDefault(g._1(), List.of()),
+                            names)
                         .iterator());
-    analysed.cache();
+    all.cache();
+    JavaRDD<Tuple2<Row, List<Row>>> analysed = all.map(Tuple2::_1);
+    JavaRDD<Row> controls = all.flatMap(t -> t._2().iterator());
     List<Row> collected = new ArrayList<>(analysed.map(Tuple2::_1).collect());
     ImpactInputStage.Counts counts = read.counts();
     // A series whose every row is quarantined still gets a summary, so it cannot vanish unseen.
     for (String series : new TreeSet<>(counts.rejectedBySeries().keySet())) {
       if (!counts.usedSeries().contains(series)) {
-        collected.add(failed(series, Status.NO_USABLE_ROWS, Double.NaN, Double.NaN, 1)._1());
+        collected.add(failed(series, Status.NO_USABLE_ROWS, Double.NaN, Double.NaN, 1)._1()._1());
       }
     }
-    return new Result(withSchema(collected, counts.rejectedBySeries()), analysed);
+    return new Result(withSchema(collected, counts.rejectedBySeries()), analysed, controls, all);
+  }
+
+  /**
+   * Writes {@code impact_controls}, one row per (series window, control) of every analysed window,
+   * ordered by series, window and control.
+   */
+  static void writeControls(RunContext ctx, Result r) {
+    long rows = r.controls().count();
+    ctx.table(ImpactTables.IMPACT_CONTROLS, ImpactTables.CONTROLS_SCHEMA, rows);
+    Dataset<Row> controls =
+        ctx.spark()
+            .createDataFrame(r.controls(), ImpactTables.CONTROLS_SCHEMA)
+            .orderBy(SERIES_ID, WINDOW, ImpactTables.CONTROL);
+    ctx.out().write(ImpactTables.IMPACT_CONTROLS, controls);
   }
 
   /** The analysis settings, the few values the executors need. */
@@ -86,7 +118,11 @@ final class ImpactSeriesStage {
         spec.placebos(),
         spec.model().code(),
         spec.burn(),
-        spec.gibbsDraws());
+        spec.gibbsDraws(),
+        spec.season().count(),
+        spec.season().duration(),
+        spec.controlPrior().kind().code(),
+        spec.controlPrior().expectedSize());
   }
 
   private static Column[] columns(int k) {
@@ -146,22 +182,24 @@ final class ImpactSeriesStage {
    * compared with the pre-period before the series' first window (rows between windows belong to
    * neither: effects may carry over).
    */
-  static List<Tuple2<Row, List<Row>>> analyse(
+  static List<Tuple2<Tuple2<Row, List<Row>>, List<Row>>> analyse(
       String series,
       Iterable<SeriesPoint> rows,
       ImpactAnalysis.Settings s,
       long seed,
-      List<double[]> windows) {
+      List<double[]> windows,
+      List<String> controls) {
     List<SeriesPoint> list = new ArrayList<>();
     rows.forEach(list::add);
     if (windows == null) {
       double start = list.get(0).intervention();
-      return List.of(window(series, list, s, seed, new Window(start, Double.POSITIVE_INFINITY, 1)));
+      return List.of(
+          window(series, list, s, seed, new Window(start, Double.POSITIVE_INFINITY, 1), controls));
     }
     if (windows.isEmpty()) {
       return List.of(failed(series, Status.NO_INTERVENTION, Double.NaN, Double.NaN, 1));
     }
-    List<Tuple2<Row, List<Row>>> out = new ArrayList<>();
+    List<Tuple2<Tuple2<Row, List<Row>>, List<Row>>> out = new ArrayList<>();
     double first = windows.get(0)[0];
     for (int w = 0; w < windows.size(); w++) {
       double[] win = windows.get(w);
@@ -179,7 +217,7 @@ final class ImpactSeriesStage {
           sub.add(new SeriesPoint(o.time(), o.y(), o.controls(), win[0]));
         }
       }
-      out.add(window(series, sub, s, seed, new Window(win[0], win[1], w + 1)));
+      out.add(window(series, sub, s, seed, new Window(win[0], win[1], w + 1), controls));
     }
     return out;
   }
@@ -191,8 +229,13 @@ final class ImpactSeriesStage {
    * Analyses one window's rows. Without a windows table every row carries the series' intervention
    * time, and rows that disagree make the series inconsistent; a table's windows set it themselves.
    */
-  private static Tuple2<Row, List<Row>> window(
-      String series, List<SeriesPoint> list, ImpactAnalysis.Settings s, long seed, Window w) {
+  private static Tuple2<Tuple2<Row, List<Row>>, List<Row>> window(
+      String series,
+      List<SeriesPoint> list,
+      ImpactAnalysis.Settings s,
+      long seed,
+      Window w,
+      List<String> controls) {
     int n = list.size();
     if (n == 0) {
       return failed(series, Status.NO_ROWS, w.start(), w.end(), w.number());
@@ -226,18 +269,28 @@ final class ImpactSeriesStage {
     ImpactAnalysis.Result r =
         ImpactAnalysis.analyse(
             time, y, c, post, s, Seeds.of(seed, "causal-impact", series, stream));
-    return rows(series, r, intervention, w.end(), w.number());
+    return rows(series, r, intervention, w.end(), w.number(), controls);
   }
 
-  private static Tuple2<Row, List<Row>> failed(
+  private static Tuple2<Tuple2<Row, List<Row>>, List<Row>> failed(
       String series, Status status, double intervention, double end, int window) {
     return rows(
-        series, ImpactAnalysis.Result.failed(status.code(), 0, 0), intervention, end, window);
+        series,
+        ImpactAnalysis.Result.failed(status.code(), 0, 0),
+        intervention,
+        end,
+        window,
+        List.of());
   }
 
-  /** A window's summary row and pointwise rows, in the tables' column order. */
-  private static Tuple2<Row, List<Row>> rows(
-      String series, ImpactAnalysis.Result r, double intervention, double end, int window) {
+  /** A window's summary row, pointwise rows and control rows, in the tables' column order. */
+  private static Tuple2<Tuple2<Row, List<Row>>, List<Row>> rows(
+      String series,
+      ImpactAnalysis.Result r,
+      double intervention,
+      double end,
+      int window,
+      List<String> controls) {
     ImpactAnalysis.Summary m = r.summary();
     Row summary =
         RowFactory.create(
@@ -291,6 +344,17 @@ final class ImpactSeriesStage {
               p.cumulativeQ975(),
               window));
     }
-    return new Tuple2<>(summary, points);
+    List<Row> coefs = new ArrayList<>(r.controls().length);
+    for (ImpactAnalysis.Control c : r.controls()) {
+      coefs.add(
+          RowFactory.create(
+              series,
+              controls.get(c.index()),
+              c.inclusionProb(),
+              c.coefMean(),
+              c.coefSd(),
+              window));
+    }
+    return new Tuple2<>(new Tuple2<>(summary, points), coefs);
   }
 }

@@ -5,13 +5,14 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The causal-impact job's two tables: their names, the column names the job reads rows by, and
+ * The causal-impact job's three tables: their names, the column names the job reads rows by, and
  * their schemas. Rows built on the executors carry no schema, so they are read through {@link
  * #summary} and {@link #point}, which find a column's position by its name.
  */
 final class ImpactTables {
   static final String IMPACT_SUMMARY = "impact_summary";
   static final String IMPACT_POINTWISE = "impact_pointwise";
+  static final String IMPACT_CONTROLS = "impact_controls";
 
   static final String SERIES_ID = "series_id";
   static final String STATUS = "status";
@@ -30,11 +31,14 @@ final class ImpactTables {
   static final String TIME = "time";
   static final String OBSERVED = "observed";
   static final String POST = "post";
+  static final String CONTROL = "control";
 
   /** Declared once, with the column descriptions the table reference shows, in io. */
   static final StructType SUMMARY_SCHEMA = ImpactSchemas.IMPACT_SUMMARY.structType();
 
   static final StructType POINTWISE_SCHEMA = ImpactSchemas.IMPACT_POINTWISE.structType();
+
+  static final StructType CONTROLS_SCHEMA = ImpactSchemas.IMPACT_CONTROLS.structType();
 
   private ImpactTables() {}
 

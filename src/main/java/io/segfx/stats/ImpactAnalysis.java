@@ -26,6 +26,13 @@ import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
  * DesignRank} gives the status {@code singular_controls}: the data cannot separate the collinear
  * coefficients, and the post-period would be extrapolated along a direction only the prior sets.
  *
+ * <p>{@code season} ≥ 2 adds the N − 1 {@link SeasonalDummies} columns to the design of either
+ * model (a pre-period without every season gets {@code too_few_seasons}). The control prior {@link
+ * #SPIKE_SLAB} replaces the regression's counterfactual by {@link SpikeSlab}'s model-averaged
+ * draws, summarised as the local level's are. Each result carries every control's coefficient
+ * ({@link Control}): the conjugate posterior's, the local level's Gibbs draws', or the
+ * spike-and-slab average with its inclusion probability.
+ *
  * <p>Guards: a placebo check refits with fake intervention points inside the pre-period and reports
  * {@code placebo_p} = (1 + #{placebo |average impact| ≥ real |average impact|}) / (1 + placebos);
  * the lag-1 autocorrelation of pre-period residuals is reported and flagged beyond ±1.96/√n_pre
@@ -47,6 +54,13 @@ public final class ImpactAnalysis {
    * @param a0 inverse-gamma shape of sigma²
    * @param b0 inverse-gamma scale of sigma²
    * @param placebos number of placebo intervention points
+   * @param model {@link #REGRESSION} or {@link #LOCAL_LEVEL}
+   * @param burn Gibbs burn-in iterations (local level, spike-and-slab)
+   * @param gibbsDraws kept Gibbs draws (local level, spike-and-slab)
+   * @param season number of seasons N of the {@link SeasonalDummies} (0: none)
+   * @param seasonDuration points per season D
+   * @param controlPrior {@link #NORMAL} or {@link #SPIKE_SLAB}
+   * @param expectedSize the spike-and-slab prior's expected number of controls in the model
    */
   public record Settings(
       boolean trend,
@@ -58,7 +72,11 @@ public final class ImpactAnalysis {
       int placebos,
       String model,
       int burn,
-      int gibbsDraws)
+      int gibbsDraws,
+      int season,
+      int seasonDuration,
+      String controlPrior,
+      double expectedSize)
       implements Serializable {
 
     /** The regression model (no Gibbs sampler). */
@@ -66,7 +84,65 @@ public final class ImpactAnalysis {
         boolean trend, double alpha, int draws, double v0, double a0, double b0, int placebos) {
       this(trend, alpha, draws, v0, a0, b0, placebos, REGRESSION, 0, 0);
     }
+
+    /** No seasons, the normal prior on the controls. */
+    public Settings(
+        boolean trend,
+        double alpha,
+        int draws,
+        double v0,
+        double a0,
+        double b0,
+        int placebos,
+        String model,
+        int burn,
+        int gibbsDraws) {
+      this(trend, alpha, draws, v0, a0, b0, placebos, model, burn, gibbsDraws, 0, 1, NORMAL, 3);
+    }
+
+    /** These settings with N seasons of D points each. */
+    public Settings withSeason(int n, int d) {
+      return new Settings(
+          trend,
+          alpha,
+          draws,
+          v0,
+          a0,
+          b0,
+          placebos,
+          model,
+          burn,
+          gibbsDraws,
+          n,
+          d,
+          controlPrior,
+          expectedSize);
+    }
+
+    /** These settings with the given control prior and expected model size. */
+    public Settings withControlPrior(String prior, double size) {
+      return new Settings(
+          trend,
+          alpha,
+          draws,
+          v0,
+          a0,
+          b0,
+          placebos,
+          model,
+          burn,
+          gibbsDraws,
+          season,
+          seasonDuration,
+          prior,
+          size);
+    }
   }
+
+  /** {@code --control-prior} values. */
+  public static final String NORMAL = "normal";
+
+  public static final String SPIKE_SLAB = "spike-slab";
 
   /** {@code --model} values. */
   public static final String REGRESSION = "regression";
@@ -125,7 +201,26 @@ public final class ImpactAnalysis {
       double cumulativeQ025,
       double cumulativeQ975) {}
 
-  public record Result(Summary summary, Point[] points) {
+  /**
+   * One control series' coefficient: its posterior inclusion probability (1 under the normal prior,
+   * which keeps every control) and its model-averaged posterior mean and sd (0 in a model without
+   * it), in the outcome's units per unit of the control.
+   *
+   * @param index the control's position in the series' control rows
+   */
+  public record Control(int index, double inclusionProb, double coefMean, double coefSd) {}
+
+  /**
+   * A series' summary, pointwise rows and control coefficients.
+   *
+   * @param controls one per control, in order; empty when the series is not analysed
+   */
+  public record Result(Summary summary, Point[] points, Control[] controls) {
+    /** A result without control coefficients. */
+    public Result(Summary summary, Point[] points) {
+      this(summary, points, new Control[0]);
+    }
+
     /** A series that could not be analysed: its status, no figures, no points. */
     public static Result failed(String status, int nPre, int nPost) {
       return new Result(Summary.failed(status, nPre, nPost), new Point[0]);
@@ -151,12 +246,12 @@ public final class ImpactAnalysis {
     ImpactSeries d = ImpactSeries.sorted(time, y, controls, post);
     int nPre = d.nPre();
     int nPost = d.nPost();
-    String problem = d.problem(s.trend());
+    String problem = d.problem(s);
     if (problem != null) {
       return Result.failed(problem, nPre, nPost);
     }
-    int p = d.columns(s.trend());
-    double[][] x = d.design(s.trend());
+    int p = d.columns(s);
+    double[][] x = d.design(s);
     double[] yy = d.y();
     int[] preIdx = d.indices(false);
     int[] postIdx = d.indices(true);
@@ -187,10 +282,57 @@ public final class ImpactAnalysis {
     double[] pre = preFit(fit, x, yy, preIdx, p);
     double[] placebo = placebo(x, yy, nPre, nPost, p, s);
     Summary summary = summary(d, s, avg, cum, rel, pre, placebo, cumMean / nPost);
+    int k = d.c()[0].length;
     if (LOCAL_LEVEL.equals(s.model())) {
-      return LocalLevelImpact.of(x, yy, d.t(), d.post(), nPre, nPost, s, rng, summary);
+      return LocalLevelImpact.of(x, yy, d.t(), d.post(), nPre, nPost, k, s, rng, summary);
     }
-    return new Result(summary, points(fit, x, d, p));
+    if (SPIKE_SLAB.equals(s.controlPrior())) {
+      return spikeSlab(x, yy, d, k, s, rng, summary);
+    }
+    Control[] coefs = new Control[k];
+    for (int j = 0; j < k; j++) {
+      // The marginal t of beta_j has variance (b_n/a_n) V_jj dof/(dof − 2) = b_n/(a_n − 1) V_jj.
+      double v = fit.bn() / (fit.an() - 1) * fit.vn()[1 + j][1 + j];
+      coefs[j] = new Control(j, 1, fit.betaN()[1 + j], Math.sqrt(v));
+    }
+    return new Result(summary, points(fit, x, d, p), coefs);
+  }
+
+  /**
+   * The spike-and-slab counterfactual ({@link SpikeSlab}): the controls (columns 1..k) may drop
+   * out; the intercept, trend and season columns stay. Its figures come from the model-averaged
+   * draws as the local-level model's do; the pre-period diagnostics and placebos stay the full
+   * regression's.
+   */
+  private static Result spikeSlab(
+      double[][] x,
+      double[] y,
+      ImpactSeries d,
+      int k,
+      Settings s,
+      UniformRandomProvider rng,
+      Summary reg) {
+    boolean[] candidate = new boolean[x[0].length];
+    for (int j = 0; j < k; j++) {
+      candidate[1 + j] = true;
+    }
+    SpikeSlab.Fit f =
+        SpikeSlab.sample(
+            x,
+            y,
+            d.nPre(),
+            candidate,
+            new SpikeSlab.Prior(s.v0(), s.a0(), s.b0(), s.expectedSize()),
+            s.burn(),
+            s.gibbsDraws(),
+            rng);
+    double[][] cf = f.counterfactual();
+    Summary summary = LocalLevelImpact.summary(cf, y, d.nPre(), d.nPost(), s, reg);
+    Control[] controls = new Control[k];
+    for (int j = 0; j < k; j++) {
+      controls[j] = new Control(j, f.inclusion()[1 + j], f.coefMean()[1 + j], f.coefSd()[1 + j]);
+    }
+    return new Result(summary, LocalLevelImpact.points(cf, y, d.t(), d.post()), controls);
   }
 
   /**

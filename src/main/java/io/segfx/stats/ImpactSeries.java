@@ -48,16 +48,17 @@ record ImpactSeries(double[] t, double[] y, double[][] c, boolean[] post, int nP
     return t.length;
   }
 
-  /** Regressors of the design: intercept, controls and the optional trend. */
-  int columns(boolean trend) {
-    return 1 + c[0].length + (trend ? 1 : 0);
+  /** Regressors of the design: intercept, controls, the optional trend and season columns. */
+  int columns(ImpactAnalysis.Settings s) {
+    return 1 + c[0].length + (s.trend() ? 1 : 0) + Math.max(0, s.season() - 1);
   }
 
   /**
    * The status that stops the analysis (duplicate times, a missing value, a period too short for
-   * {@code p} coefficients), or null when the series can be fitted.
+   * {@code p} coefficients, a pre-period that misses a season), or null when the series can be
+   * fitted.
    */
-  String problem(boolean trend) {
+  String problem(ImpactAnalysis.Settings s) {
     int n = n();
     for (int i = 1; i < n; i++) {
       if (t[i] == t[i - 1]) {
@@ -73,7 +74,7 @@ record ImpactSeries(double[] t, double[] y, double[][] c, boolean[] post, int nP
         return !Double.isFinite(y[i]) ? "missing_outcome" : "missing_controls";
       }
     }
-    int p = columns(trend);
+    int p = columns(s);
     if (nPre == 0) {
       return "no_pre_period";
     }
@@ -83,15 +84,44 @@ record ImpactSeries(double[] t, double[] y, double[][] c, boolean[] post, int nP
     if (nPre < p + 3) {
       return "too_few_points";
     }
-    return null;
+    return s.season() >= 2 && !everySeasonBefore(s) ? "too_few_seasons" : null;
   }
 
-  /** Design rows: intercept, controls, and the trend scaled to [0, 1] over the series. */
-  double[][] design(boolean trend) {
+  /**
+   * Whether every season occurs in the pre-period: an unseen season's column would be set by the
+   * prior alone, and the post-period would be extrapolated along it.
+   */
+  private boolean everySeasonBefore(ImpactAnalysis.Settings s) {
+    long[] pos = SeasonalDummies.positions(t);
+    boolean[] seen = new boolean[s.season()];
+    int count = 0;
+    for (int i = 0; i < t.length; i++) {
+      int season = SeasonalDummies.season(pos[i], s.season(), s.seasonDuration());
+      if (!post[i] && !seen[season]) {
+        seen[season] = true;
+        count++;
+      }
+    }
+    return count == s.season();
+  }
+
+  /**
+   * Design rows: intercept, controls, the trend scaled to [0, 1] over the series, and the N − 1
+   * {@link SeasonalDummies} columns, season 0 at the first (pre-period) point.
+   */
+  double[][] design(ImpactAnalysis.Settings s) {
     int n = n();
     double[][] x = new double[n][];
+    long[] pos = s.season() >= 2 ? SeasonalDummies.positions(t) : null;
     for (int i = 0; i < n; i++) {
-      x[i] = row(c[i], (t[i] - t[0]) / Math.max(1, t[n - 1] - t[0]), trend);
+      x[i] = row(c[i], (t[i] - t[0]) / Math.max(1, t[n - 1] - t[0]), s.trend());
+      if (pos != null) {
+        int season = SeasonalDummies.season(pos[i], s.season(), s.seasonDuration());
+        double[] z = SeasonalDummies.row(season, s.season());
+        double[] r = Arrays.copyOf(x[i], x[i].length + z.length);
+        System.arraycopy(z, 0, r, x[i].length, z.length);
+        x[i] = r;
+      }
     }
     return x;
   }

@@ -13,7 +13,8 @@ import org.apache.commons.rng.UniformRandomProvider;
  * The local-level model's figures of {@link ImpactAnalysis}, from the Gibbs draws of {@link
  * LocalLevelModel}: every summary is an empirical quantile or mean over the draws of the
  * counterfactual path. The pre-period diagnostics and the placebo check stay those of the
- * regression fit, since they guard the choice of controls, which both models share.
+ * regression fit, since they guard the choice of controls, which both models share. The
+ * spike-and-slab counterfactual's draws are summarised here too.
  */
 final class LocalLevelImpact {
   private LocalLevelImpact() {}
@@ -31,6 +32,7 @@ final class LocalLevelImpact {
       boolean[] post,
       int nPre,
       int nPost,
+      int k,
       Settings s,
       UniformRandomProvider rng,
       Summary reg) {
@@ -39,19 +41,24 @@ final class LocalLevelImpact {
     for (int i = 0; i < n; i++) {
       xr[i] = Arrays.copyOfRange(x[i], 1, x[i].length);
     }
-    double[][] cf;
+    LocalLevelModel.Draws draws;
     try {
-      cf = LocalLevelModel.counterfactualDraws(xr, y, nPre, s.burn(), s.gibbsDraws(), s.v0(), rng);
+      draws = LocalLevelModel.draws(xr, y, nPre, s.burn(), s.gibbsDraws(), s.v0(), rng);
     } catch (NonPositiveDefiniteMatrixException | NonSymmetricMatrixException e) {
       return Result.failed("singular_controls", nPre, nPost);
     }
+    double[][] cf = draws.counterfactual();
     Summary summary = summary(cf, y, nPre, nPost, s, reg);
-    return new Result(summary, points(cf, y, t, post));
+    // The controls are the first k regressors once the intercept is dropped.
+    ImpactAnalysis.Control[] controls = new ImpactAnalysis.Control[k];
+    for (int j = 0; j < k; j++) {
+      controls[j] = new ImpactAnalysis.Control(j, 1, draws.coefMean()[j], draws.coefSd()[j]);
+    }
+    return new Result(summary, points(cf, y, t, post), controls);
   }
 
   /** The average, cumulative and relative impact over the draws of the post-period sum. */
-  private static Summary summary(
-      double[][] cf, double[] y, int nPre, int nPost, Settings s, Summary reg) {
+  static Summary summary(double[][] cf, double[] y, int nPre, int nPost, Settings s, Summary reg) {
     int n = y.length;
     int d = cf.length;
     double[] cum = new double[d];
@@ -111,7 +118,7 @@ final class LocalLevelImpact {
   }
 
   /** Per time point: the draws' mean and 95% interval, and the running cumulative impact's. */
-  private static Point[] points(double[][] cf, double[] y, double[] t, boolean[] post) {
+  static Point[] points(double[][] cf, double[] y, double[] t, boolean[] post) {
     int n = y.length;
     int d = cf.length;
     Point[] points = new Point[n];

@@ -16,10 +16,11 @@ import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
  *   mu_{t+1} = mu_t + eta_t,        eta_t ~ N(0, s2eta)       (random walk)
  * </pre>
  *
- * fitted on the pre-period by a Gibbs sampler: the level path by forward filtering, backward
- * sampling (Carter &amp; Kohn 1994; Frühwirth-Schnatter 1994) given (beta, s2e, s2eta); beta and
- * s2e jointly from their conjugate normal–inverse-gamma conditional given the level; s2eta from its
- * inverse-gamma conditional with CausalImpact's prior (sd guess 0.01 of the outcome's sd, weight 32
+ * with the regressors centred and scaled on the pre-period as CausalImpact does, fitted on the
+ * pre-period by a Gibbs sampler: the level path by forward filtering, backward sampling (Carter
+ * &amp; Kohn 1994; Frühwirth-Schnatter 1994) given (beta, s2e, s2eta); beta and s2e jointly from
+ * their conjugate normal–inverse-gamma conditional given the level; s2eta from its inverse-gamma
+ * conditional with CausalImpact's prior (sd guess 0.01 of the outcome's sd, weight 32
  * observations). Each kept draw then forecasts the post-period: the level continues its random
  * walk, plus the regression and the observation noise. Everything is drawn from one stream, so a
  * series' draws are deterministic.
@@ -102,6 +103,26 @@ public final class LocalLevelModel {
       int draws,
       double v0,
       UniformRandomProvider rng) {
+    return draws(x, y, nPre, burn, draws, v0, rng).counterfactual();
+  }
+
+  /**
+   * The counterfactual draws with the posterior mean and sd of each regression coefficient over the
+   * kept draws, in the outcome's units per unit of the regressor.
+   *
+   * @param counterfactual draws × rows
+   */
+  public record Draws(double[][] counterfactual, double[] coefMean, double[] coefSd) {}
+
+  /** {@link #counterfactualDraws} with the coefficients' posterior moments. */
+  public static Draws draws(
+      double[][] x,
+      double[] y,
+      int nPre,
+      int burn,
+      int draws,
+      double v0,
+      UniformRandomProvider rng) {
     int n = x.length;
     double mean = 0;
     for (int t = 0; t < nPre; t++) {
@@ -120,13 +141,63 @@ public final class LocalLevelModel {
     for (int t = 0; t < nPre; t++) {
       ys[t] = (y[t] - mean) / sd;
     }
-    Gibbs g = new Gibbs(x, ys, v0, rng);
+    int k = x[0].length;
+    double[] xScale = new double[k];
+    Gibbs g = new Gibbs(standardised(x, nPre, xScale), ys, v0, rng);
     double[][] out = new double[draws][n];
+    double[] s1 = new double[k];
+    double[] s2 = new double[k];
     for (int it = 0; it < burn + draws; it++) {
       g.levelStep();
       g.regressionStep();
       if (it >= burn) {
         g.forecast(out[it - burn], mean, sd);
+        for (int j = 0; j < k; j++) {
+          s1[j] += g.beta[j];
+          s2[j] += g.beta[j] * g.beta[j];
+        }
+      }
+    }
+    // beta is on the standardised outcome and regressors: sd / xScale times it is the outcome's
+    // change per unit of the regressor.
+    double[] coefMean = new double[k];
+    double[] coefSd = new double[k];
+    for (int j = 0; j < k; j++) {
+      double m = s1[j] / draws;
+      coefMean[j] = sd * m / xScale[j];
+      coefSd[j] =
+          sd / xScale[j] * Math.sqrt(Math.max(0, (s2[j] - draws * m * m) / Math.max(1, draws - 1)));
+    }
+    return new Draws(out, coefMean, coefSd);
+  }
+
+  /**
+   * The regressors centred and scaled by their pre-period mean and sd (scale 1 for a constant
+   * column), as CausalImpact standardises them: the level absorbs any constant, so centring changes
+   * only its meaning, and it keeps the level and beta from trading off along a ridge (an uncentred
+   * control near 50 lets mu and 50 beta drift together, and the forecast with them).
+   */
+  private static double[][] standardised(double[][] x, int nPre, double[] scale) {
+    int k = scale.length;
+    double[] mean = new double[k];
+    for (int j = 0; j < k; j++) {
+      double m = 0;
+      for (int t = 0; t < nPre; t++) {
+        m += x[t][j];
+      }
+      m /= nPre;
+      double ss = 0;
+      for (int t = 0; t < nPre; t++) {
+        ss += (x[t][j] - m) * (x[t][j] - m);
+      }
+      double sd = Math.sqrt(ss / Math.max(1, nPre - 1));
+      mean[j] = m;
+      scale[j] = sd > 0 ? sd : 1;
+    }
+    double[][] out = new double[x.length][k];
+    for (int t = 0; t < x.length; t++) {
+      for (int j = 0; j < k; j++) {
+        out[t][j] = (x[t][j] - mean[j]) / scale[j];
       }
     }
     return out;

@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.segfx.model.TableFormat;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The causal-impact settings: typed, checked in the record, and written with snake_case keys. */
 class ImpactSpecTest {
@@ -113,11 +116,96 @@ class ImpactSpecTest {
                     Double.NaN,
                     ok.placebos(),
                     ok.prior(),
+                    ok.season(),
+                    ok.controlPrior(),
                     ok.report(),
                     ok.master(),
                     ok.mode()));
     assertEquals("--controls names column 'c1' twice", e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> new ImpactSpec.Prior(1, Double.NaN, 1));
     assertEquals("--prior a0 must be > 0, got NaN", e.getMessage());
+  }
+
+  @Test
+  void seasonsAndControlPrior() {
+    ImpactSpec plain = spec("--intervention-time", "1");
+    assertEquals(ImpactSpec.Season.NONE, plain.season());
+    assertEquals(
+        new ImpactSpec.ControlPrior(ImpactSpec.ControlPrior.Kind.NORMAL, 3), plain.controlPrior());
+    ImpactSpec s =
+        spec(
+            "--intervention-time",
+            "1",
+            "--season",
+            "7",
+            "--season-duration",
+            "24",
+            "--control-prior",
+            "spike-slab",
+            "--expected-size",
+            "2.5");
+    assertEquals(new ImpactSpec.Season(7, 24), s.season());
+    assertEquals(
+        new ImpactSpec.ControlPrior(ImpactSpec.ControlPrior.Kind.SPIKE_SLAB, 2.5),
+        s.controlPrior());
+    Map<String, Object> m = s.toManifest();
+    assertEquals(7, m.get("season"));
+    assertEquals(24, m.get("season_duration"));
+    assertEquals("spike-slab", m.get("control_prior"));
+    assertEquals(2.5, m.get("expected_size"));
+    assertEquals(null, plain.toManifest().get("season"));
+  }
+
+  @TempDir Path tmp;
+
+  @Test
+  void seasonAndControlPriorFromTheYamlSpec() throws Exception {
+    Path yaml = tmp.resolve("impact.yaml");
+    Files.writeString(
+        yaml,
+        "intervention-time: 5\nseason: 4\nseason-duration: 2\ncontrol-prior: spike-slab\n"
+            + "expected-size: 1\n");
+    List<String> args = new ArrayList<>(REQUIRED);
+    args.addAll(List.of("--spec", yaml.toString()));
+    ImpactSpec s =
+        ImpactSpec.of(
+            OptionValues.resolve(
+                "causal-impact",
+                ImpactSpec.OPTIONS,
+                args.toArray(new String[0]),
+                SpecReader::read));
+    assertEquals(new ImpactSpec.Season(4, 2), s.season());
+    assertEquals(ImpactSpec.ControlPrior.Kind.SPIKE_SLAB, s.controlPrior().kind());
+    assertEquals(1, s.controlPrior().expectedSize());
+  }
+
+  @Test
+  void badSeasonAndControlPriorOptionsAreOneLineUsageErrors() {
+    String[][] cases = {
+      {"--season", "1"},
+      {"--season", "0"},
+      {"--season", "7", "--season-duration", "0"},
+      {"--control-prior", "lasso"},
+      {"--control-prior", "spike-slab", "--expected-size", "0"},
+      {"--control-prior", "spike-slab", "--model", "local-level"},
+      {"--control-prior", "spike-slab", "--gibbs-draws", "10"},
+    };
+    String[] expected = {
+      "--season must be >= 2, got 1",
+      "--season must be >= 2, got 0",
+      "--season-duration must be >= 1, got 0",
+      "lasso",
+      "--expected-size must be > 0, got 0.0",
+      "--control-prior spike-slab works with --model regression only, not local-level",
+      "--gibbs-draws must be >= 100, got 10",
+    };
+    for (int i = 0; i < cases.length; i++) {
+      List<String> args = new ArrayList<>(List.of("--intervention-time", "1"));
+      args.addAll(List.of(cases[i]));
+      UsageException e =
+          assertThrows(UsageException.class, () -> spec(args.toArray(new String[0])));
+      assertTrue(e.getMessage().contains(expected[i]), e.getMessage());
+      assertTrue(!e.getMessage().contains("\n"), "one line: " + e.getMessage());
+    }
   }
 }
