@@ -19,11 +19,11 @@ import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
  * with the regressors centred and scaled on the pre-period as CausalImpact does, fitted on the
  * pre-period by a Gibbs sampler: the level path by forward filtering, backward sampling (Carter
  * &amp; Kohn 1994; Frühwirth-Schnatter 1994) given (beta, s2e, s2eta); beta and s2e jointly from
- * their conjugate normal–inverse-gamma conditional given the level; s2eta from its inverse-gamma
- * conditional with CausalImpact's prior (sd guess 0.01 of the outcome's sd, weight 32
- * observations). Each kept draw then forecasts the post-period: the level continues its random
- * walk, plus the regression and the observation noise. Everything is drawn from one stream, so a
- * series' draws are deterministic.
+ * their conjugate normal–inverse-gamma conditional given the level, with CausalImpact's prior on
+ * s2e (expected R² 0.8 worth 50 observations); s2eta from its inverse-gamma conditional with
+ * CausalImpact's prior (sd guess 0.01 of the outcome's sd, weight 32 observations). Each kept draw
+ * then forecasts the post-period: the level continues its random walk, plus the regression and the
+ * observation noise. Everything is drawn from one stream, so a series' draws are deterministic.
  */
 public final class LocalLevelModel {
   private LocalLevelModel() {}
@@ -209,8 +209,18 @@ public final class LocalLevelModel {
    * not change between iterations.
    */
   private static final class Gibbs {
-    private static final double A0 = 1e-3;
-    private static final double B0 = 1e-3;
+    /**
+     * CausalImpact's observation-noise prior with regressors (its expected R² 0.8 and prior degrees
+     * of freedom 50, passed to bsts): 1/s2e ~ Gamma(50/2, 50 (1 - 0.8) / 2) on the standardised
+     * outcome, a guess of 0.2 for s2e worth 50 observations. CausalImpact passes it only to a model
+     * with regressors; without controls the prior stays vague.
+     */
+    private static final double A0 = 25;
+
+    private static final double B0 = 25 * (1 - 0.8);
+
+    private static final double A0_NO_CONTROLS = 1e-3;
+    private static final double B0_NO_CONTROLS = 1e-3;
     private static final double ETA_SHAPE = 16;
     private static final double ETA_SCALE = 16 * 0.01 * 0.01;
 
@@ -289,7 +299,7 @@ public final class LocalLevelModel {
         for (int t = 0; t < nPre; t++) {
           yy += (ys[t] - mu[t]) * (ys[t] - mu[t]);
         }
-        s2e = 1 / gamma(rng, A0 + nPre / 2.0, B0 + yy / 2);
+        s2e = 1 / gamma(rng, A0_NO_CONTROLS + nPre / 2.0, B0_NO_CONTROLS + yy / 2);
         return;
       }
       double quad = 0;
