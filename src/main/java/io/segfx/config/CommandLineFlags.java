@@ -225,8 +225,13 @@ public final class CommandLineFlags {
       }
       int eq = arg.indexOf('=');
       String name = arg.substring(2, eq < 0 ? arg.length() : eq);
+      String near = nearest(name, defs);
       String hint =
-          u.getSuggestions().isEmpty() ? "" : "; did you mean " + u.getSuggestions().get(0) + "?";
+          near != null
+              ? "; did you mean --" + near + "?"
+              : u.getSuggestions().isEmpty()
+                  ? ""
+                  : "; did you mean " + u.getSuggestions().get(0) + "?";
       return new UsageException(
           command + ": unknown option --" + name + "; valid options: " + names(defs) + hint);
     }
@@ -258,6 +263,44 @@ public final class CommandLineFlags {
       }
     }
     return null;
+  }
+
+  /**
+   * The option name closest to {@code typed} in edit distance, when within a typo's reach (at most
+   * 2 edits, or a quarter of the name's length); picocli's own suggestions rank by shared
+   * fragments, which prefers --series-col to --season-duration for --season-duraton.
+   */
+  static String nearest(String typed, List<OptionDef> defs) {
+    String best = null;
+    int bestDistance = Math.max(2, typed.length() / 4) + 1;
+    for (OptionDef d : defs) {
+      int distance = editDistance(typed, d.name());
+      if (distance < bestDistance) {
+        best = d.name();
+        bestDistance = distance;
+      }
+    }
+    return best;
+  }
+
+  /** Levenshtein distance: insertions, deletions and substitutions, each costing 1. */
+  static int editDistance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        cur[j] = Math.min(sub, Math.min(prev[j], cur[j - 1]) + 1);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
   }
 
   static String names(List<OptionDef> defs) {

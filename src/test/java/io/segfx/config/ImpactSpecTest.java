@@ -208,4 +208,15 @@ class ImpactSpecTest {
       assertTrue(!e.getMessage().contains("\n"), "one line: " + e.getMessage());
     }
   }
+
+  @Test
+  void aMisspelledOptionSuggestsTheNearestName() {
+    String m =
+        assertThrows(
+                UsageException.class,
+                () -> spec("--intervention-time", "1", "--season", "7", "--season-duraton", "2"))
+            .getMessage();
+    assertTrue(m.startsWith("causal-impact: unknown option --season-duraton; "), m);
+    assertTrue(m.endsWith("; did you mean --season-duration?"), m);
+  }
 }
