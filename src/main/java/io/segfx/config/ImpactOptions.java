@@ -92,7 +92,7 @@ final class ImpactOptions {
                   List.of("normal", "spike-slab"),
                   "normal (every control, conjugate normal prior) or spike-slab (each control may"
                       + " drop out; collapsed Gibbs over inclusion, model-averaged counterfactual;"
-                      + " --model regression only)")
+                      + " with either model)")
               .inGroup("Model"),
           OptionDef.of(
                   "expected-size",

@@ -191,10 +191,6 @@ public record ImpactSpec(
     Checks.atLeast("--draws", draws, 100);
     Checks.atLeast("--placebos", placebos, 0);
     boolean spikeSlab = controlPrior.kind() == ControlPrior.Kind.SPIKE_SLAB;
-    if (spikeSlab && model == Model.LOCAL_LEVEL) {
-      throw new IllegalArgumentException(
-          "--control-prior spike-slab works with --model regression only, not local-level");
-    }
     if (model == Model.LOCAL_LEVEL || spikeSlab) {
       Checks.atLeast("--burn", burn, 0);
       Checks.atLeast("--gibbs-draws", gibbsDraws, 100);

@@ -43,7 +43,14 @@ final class LocalLevelImpact {
     }
     LocalLevelModel.Draws draws;
     try {
-      draws = LocalLevelModel.draws(xr, y, nPre, s.burn(), s.gibbsDraws(), s.v0(), rng);
+      boolean[] candidate = null;
+      if (ImpactAnalysis.SPIKE_SLAB.equals(s.controlPrior())) {
+        candidate = new boolean[xr[0].length];
+        Arrays.fill(candidate, 0, k, true);
+      }
+      draws =
+          LocalLevelModel.draws(
+              xr, y, nPre, s.burn(), s.gibbsDraws(), s.v0(), candidate, s.expectedSize(), rng);
     } catch (NonPositiveDefiniteMatrixException | NonSymmetricMatrixException e) {
       return Result.failed("singular_controls", nPre, nPost);
     }
@@ -52,7 +59,9 @@ final class LocalLevelImpact {
     // The controls are the first k regressors once the intercept is dropped.
     ImpactAnalysis.Control[] controls = new ImpactAnalysis.Control[k];
     for (int j = 0; j < k; j++) {
-      controls[j] = new ImpactAnalysis.Control(j, 1, draws.coefMean()[j], draws.coefSd()[j]);
+      controls[j] =
+          new ImpactAnalysis.Control(
+              j, draws.inclusion()[j], draws.coefMean()[j], draws.coefSd()[j]);
     }
     return new Result(summary, points(cf, y, t, post), controls);
   }

@@ -112,7 +112,8 @@ public final class LocalLevelModel {
    *
    * @param counterfactual draws × rows
    */
-  public record Draws(double[][] counterfactual, double[] coefMean, double[] coefSd) {}
+  public record Draws(
+      double[][] counterfactual, double[] coefMean, double[] coefSd, double[] inclusion) {}
 
   /** {@link #counterfactualDraws} with the coefficients' posterior moments. */
   public static Draws draws(
@@ -122,6 +123,28 @@ public final class LocalLevelModel {
       int burn,
       int draws,
       double v0,
+      UniformRandomProvider rng) {
+    return draws(x, y, nPre, burn, draws, v0, null, 0, rng);
+  }
+
+  /**
+   * {@link #draws} with a spike-and-slab prior on the regressors marked {@code candidate} (null:
+   * the normal prior on all): each Gibbs iteration's regression step becomes {@link
+   * SpikeSlab.Chain}'s sweep over the inclusion indicators given the level path, on the
+   * standardised outcome less the level, with this model's observation-noise prior, as bsts samples
+   * a local level with a spike-and-slab regression. {@link Draws#inclusion} averages the sweeps'
+   * conditional inclusion probabilities (Rao–Blackwellised); coefficients out of the model count as
+   * 0.
+   */
+  public static Draws draws(
+      double[][] x,
+      double[] y,
+      int nPre,
+      int burn,
+      int draws,
+      double v0,
+      boolean[] candidate,
+      double expectedSize,
       UniformRandomProvider rng) {
     int n = x.length;
     double mean = 0;
@@ -143,7 +166,8 @@ public final class LocalLevelModel {
     }
     int k = x[0].length;
     double[] xScale = new double[k];
-    Gibbs g = new Gibbs(standardised(x, nPre, xScale), ys, v0, rng);
+    Gibbs g = new Gibbs(standardised(x, nPre, xScale), ys, v0, rng, candidate, expectedSize);
+    double[] inc = new double[k];
     double[][] out = new double[draws][n];
     double[] s1 = new double[k];
     double[] s2 = new double[k];
@@ -155,6 +179,7 @@ public final class LocalLevelModel {
         for (int j = 0; j < k; j++) {
           s1[j] += g.beta[j];
           s2[j] += g.beta[j] * g.beta[j];
+          inc[j] += g.chain == null ? 1 : g.chain.probability(j);
         }
       }
     }
@@ -168,7 +193,10 @@ public final class LocalLevelModel {
       coefSd[j] =
           sd / xScale[j] * Math.sqrt(Math.max(0, (s2[j] - draws * m * m) / Math.max(1, draws - 1)));
     }
-    return new Draws(out, coefMean, coefSd);
+    for (int j = 0; j < k; j++) {
+      inc[j] /= draws;
+    }
+    return new Draws(out, coefMean, coefSd, inc);
   }
 
   /**
@@ -240,7 +268,16 @@ public final class LocalLevelModel {
     private final double[] fc;
     private final double[] r;
 
-    Gibbs(double[][] x, double[] ys, double v0, UniformRandomProvider rng) {
+    /** The spike-and-slab sweep, or null under the normal prior. */
+    final SpikeSlab.Chain chain;
+
+    Gibbs(
+        double[][] x,
+        double[] ys,
+        double v0,
+        UniformRandomProvider rng,
+        boolean[] candidate,
+        double expectedSize) {
       this.x = x;
       this.ys = ys;
       this.nPre = ys.length;
@@ -255,6 +292,13 @@ public final class LocalLevelModel {
       this.fm = new double[nPre];
       this.fc = new double[nPre];
       this.r = new double[nPre];
+      this.chain =
+          candidate == null || k == 0
+              ? null
+              : new SpikeSlab.Chain(
+                  java.util.Arrays.copyOf(x, nPre),
+                  candidate,
+                  new SpikeSlab.Prior(v0, A0, B0, expectedSize));
     }
 
     /** V = (I/v0 + X'X)^-1 on the pre rows, and its lower Cholesky factor. */
@@ -294,6 +338,13 @@ public final class LocalLevelModel {
 
     /** beta and s2e given the level: the conjugate regression of ys - mu on x. */
     void regressionStep() {
+      if (chain != null) {
+        for (int t = 0; t < nPre; t++) {
+          r[t] = ys[t] - mu[t];
+        }
+        s2e = chain.step(r, rng, z, beta);
+        return;
+      }
       double yy = 0;
       if (k == 0) {
         for (int t = 0; t < nPre; t++) {

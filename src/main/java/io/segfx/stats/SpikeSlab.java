@@ -159,6 +159,85 @@ public final class SpikeSlab {
     return new Fit(inc, coefMean, coefSd, cf);
   }
 
+  /**
+   * The indicator sweep as one step of another Gibbs sampler, whose target changes between steps:
+   * the local-level model's, where the target is the outcome less the sampled level path. Each
+   * {@link #step} sweeps the candidates in order, drawing gamma_j from its exact conditional given
+   * the target (beta and sigma² integrated out, as in {@link #sample}), then draws (sigma², beta)
+   * from the chosen model's posterior. Given a fixed target its draws are those of {@link
+   * #sample}'s posterior over models.
+   */
+  public static final class Chain {
+    private final double[][] xPre;
+    private final boolean[] candidate;
+    private final Prior prior;
+    private final double[] omega;
+    private final double logOdds;
+    private final boolean[] in;
+    private final double[] probs;
+
+    /**
+     * @param xPre the pre-period design rows
+     * @param candidate true for the columns the prior may drop; the others are always in
+     */
+    public Chain(double[][] xPre, boolean[] candidate, Prior prior) {
+      this.xPre = xPre;
+      this.candidate = candidate.clone();
+      this.prior = prior;
+      this.omega = priorPrecision(xPre, candidate, prior.v0());
+      int k = 0;
+      for (boolean c : candidate) {
+        k += c ? 1 : 0;
+      }
+      double pi = Math.min(1, prior.expectedSize() / Math.max(1, k));
+      this.logOdds = pi >= 1 ? Double.POSITIVE_INFINITY : Math.log(pi / (1 - pi));
+      this.in = new boolean[candidate.length];
+      for (int j = 0; j < in.length; j++) {
+        in[j] = !candidate[j];
+      }
+      this.probs = new double[candidate.length];
+    }
+
+    /**
+     * One sweep given the target {@code y} (one value per pre-period row), then one draw of the
+     * coefficients into {@code beta} (0 for a column out of the model).
+     *
+     * @return the drawn sigma²
+     */
+    public double step(
+        double[] y,
+        UniformRandomProvider rng,
+        ZigguratSampler.NormalizedGaussian z,
+        double[] beta) {
+      Gram g = Gram.of(xPre, y, omega, prior.a0());
+      Model current = g.model(in, prior.b0());
+      for (int j = 0; j < in.length; j++) {
+        if (!candidate[j]) {
+          probs[j] = 1;
+          continue;
+        }
+        in[j] = !in[j];
+        Model flipped = g.model(in, prior.b0());
+        in[j] = !in[j];
+        Model with = in[j] ? current : flipped;
+        Model without = in[j] ? flipped : current;
+        double p1 = conditional(with.logMarginal, without.logMarginal, logOdds, g.omega[j]);
+        probs[j] = p1;
+        boolean include = rng.nextDouble() < p1;
+        if (include != in[j]) {
+          in[j] = include;
+          current = flipped;
+        }
+      }
+      return current.drawCoefficients(g.an, rng, z, beta);
+    }
+
+    /** The conditional inclusion probability of every column in the last sweep (1 if forced). */
+    public double probability(int j) {
+      return probs[j];
+    }
+  }
+
   /** P(gamma_j = 1 | rest): 0 for a column constant over the pre-period (s_j² = 0). */
   private static double conditional(double with, double without, double logOdds, double omega) {
     if (!(omega > 0) || with == Double.NEGATIVE_INFINITY) {
@@ -312,6 +391,27 @@ public final class SpikeSlab {
         m2[j] += beta[a] * beta[a];
         var[j] += bn / (an - 1) * d;
       }
+    }
+
+    /**
+     * One draw of (sigma², beta) from this model's posterior: beta into {@code out} by column (0
+     * for columns out of the model); returns sigma².
+     */
+    double drawCoefficients(
+        double an, UniformRandomProvider rng, ZigguratSampler.NormalizedGaussian z, double[] out) {
+      int m = cols.length;
+      double s2 = bn / AhrensDieterMarsagliaTsangGammaSampler.of(rng, an, 1).sample();
+      double s = Math.sqrt(s2);
+      double[] e = new double[m];
+      for (int a = 0; a < m; a++) {
+        e[a] = z.sample();
+      }
+      double[] b = backward(l, e);
+      java.util.Arrays.fill(out, 0);
+      for (int a = 0; a < m; a++) {
+        out[cols[a]] = beta[a] + s * b[a];
+      }
+      return s2;
     }
 
     /** One draw of (sigma², beta) and of every row's counterfactual into row. */

@@ -187,7 +187,6 @@ class ImpactSpecTest {
       {"--season", "7", "--season-duration", "0"},
       {"--control-prior", "lasso"},
       {"--control-prior", "spike-slab", "--expected-size", "0"},
-      {"--control-prior", "spike-slab", "--model", "local-level"},
       {"--control-prior", "spike-slab", "--gibbs-draws", "10"},
     };
     String[] expected = {
@@ -196,7 +195,6 @@ class ImpactSpecTest {
       "--season-duration must be >= 1, got 0",
       "lasso",
       "--expected-size must be > 0, got 0.0",
-      "--control-prior spike-slab works with --model regression only, not local-level",
       "--gibbs-draws must be >= 100, got 10",
     };
     for (int i = 0; i < cases.length; i++) {

@@ -123,4 +123,52 @@ class LocalLevelModelTest {
             + (reg.averageQ975() - reg.averageQ025()));
     assertTrue(ll.significant());
   }
+
+  /**
+   * bsts's structure with many controls: a local level plus a spike-and-slab regression. 2 true
+   * controls (coefficients 1 and −0.7 per unit sd, noise sd 1, a level walking with sd 0.05) among
+   * 12 independent candidates, 100 pre-period points, expected size 3: in at least 18 of 20
+   * simulated series both true controls have inclusion &gt; 0.5 and all 10 others &lt; 0.2 (the
+   * regression's criterion in SpikeSlabTest, on fewer series to keep the test short).
+   */
+  @Test
+  void localLevelWithSpikeAndSlabFindsTheTrueControls() {
+    int series = 20;
+    int n = 120;
+    int nPre = 100;
+    int k = 12;
+    int passed = 0;
+    StringBuilder worst = new StringBuilder();
+    for (int s = 0; s < series; s++) {
+      UniformRandomProvider rng = Seeds.of(s, "ll-spike-slab-data");
+      ZigguratSampler.NormalizedGaussian z = ZigguratSampler.NormalizedGaussian.of(rng);
+      double[][] x = new double[n][k];
+      double[] y = new double[n];
+      double level = 10;
+      for (int t = 0; t < n; t++) {
+        level += 0.05 * z.sample();
+        for (int j = 0; j < k; j++) {
+          x[t][j] = 50 + 3 * z.sample();
+        }
+        y[t] = level + (x[t][0] - 50) / 3 - 0.7 * (x[t][1] - 50) / 3 + z.sample();
+      }
+      boolean[] candidate = new boolean[k];
+      java.util.Arrays.fill(candidate, true);
+      LocalLevelModel.Draws d =
+          LocalLevelModel.draws(
+              x, y, nPre, 200, 600, 1e4, candidate, 3, Seeds.of(s, "ll-spike-slab"));
+      double[] inc = d.inclusion();
+      boolean ok = inc[0] > 0.5 && inc[1] > 0.5;
+      for (int j = 2; j < k; j++) {
+        ok &= inc[j] < 0.2;
+      }
+      if (ok) {
+        passed++;
+      } else {
+        worst.append(java.util.Arrays.toString(inc)).append('\n');
+      }
+      assertEquals(600, d.counterfactual().length);
+    }
+    assertTrue(passed >= 18, passed + " of " + series + " passed; failing:\n" + worst);
+  }
 }
