@@ -10,6 +10,7 @@ import static io.segfx.spark.ColumnarScan.SHORT;
 import static io.segfx.spark.ColumnarScan.STRING;
 
 import io.segfx.model.ArmLabel;
+import io.segfx.stats.ExactMoments;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -58,6 +59,9 @@ final class ColumnarPartitionScan {
   private int lastArmSlot = -1;
 
   private final boolean[] products;
+
+  /** The task's bins (exact, cheaper per row than the limbs: {@link ExactMoments#accept}). */
+  private final ExactMoments.Bins bins = new ExactMoments.Bins(SufficientStatsStage.BINS);
 
   ColumnarPartitionScan(ColumnarScan s, boolean[] products) {
     this.s = s;
@@ -149,7 +153,7 @@ final class ColumnarPartitionScan {
       remember(1, r);
     }
     acc.rows++;
-    acc.armAt(armSlot, armNames.get(armSlot)).accept(v);
+    acc.armAt(armSlot, armNames.get(armSlot)).accept(v, bins);
   }
 
   /**
@@ -263,6 +267,8 @@ final class ColumnarPartitionScan {
   }
 
   Iterator<Tuple2<CellKey, SegmentAccumulator>> result() {
+    // Kryo ships the limbs only: the bins go into them first.
+    bins.flush();
     return SufficientStatsStage.partials(cells, rejected);
   }
 
