@@ -65,6 +65,8 @@ public final class ExactMoments implements Serializable {
   /** Exponents one sum's bins span: 32 bins of low parts, then (products) 32 of high parts. */
   static final int BIN_SPAN = 32;
 
+  private static final int BIN_BITS = 5;
+
   private static final int BIN_STRIDE = 2 * BIN_SPAN;
 
   /**
@@ -240,19 +242,23 @@ public final class ExactMoments implements Serializable {
       rowExp = new int[q];
       rowSign = new long[q];
     }
+    // Locals, not fields, in the loops: the client compiler reloads a field on every use.
     long[] b = bins;
     int[] bb = binBase;
+    long[] ma = rowMant;
+    int[] ex = rowExp;
+    long[] sg = rowSign;
     for (int i = 0; i < q; i++) {
       long bits = Double.doubleToRawLongBits(v[i]);
       long mant = Dyadic.mantissa(bits);
       int low = Dyadic.exponent(bits);
       long m = bits >> 63;
-      rowMant[i] = mant;
-      rowExp[i] = low;
-      rowSign[i] = m;
+      ma[i] = mant;
+      ex[i] = low;
+      sg[i] = m;
       if (mant != 0) {
         int k = low - bb[i];
-        if (k >= 0 && k < BIN_SPAN) {
+        if (k >>> BIN_BITS == 0) { // 0 <= k < BIN_SPAN in one test
           b[i * BIN_STRIDE + k] += (mant ^ m) - m;
         } else {
           binMissSum(i, v[i], mant, low, m);
@@ -261,16 +267,16 @@ public final class ExactMoments implements Serializable {
     }
     int[] p = pairs();
     for (int t = 0; t < p.length; t += 3) {
-      int i = p[t];
-      int j = p[t + 1];
-      long a = rowMant[i];
-      long c = rowMant[j];
+      long a = ma[p[t]];
+      long c = ma[p[t + 1]];
       if (a != 0 && c != 0) {
+        int i = p[t];
+        int j = p[t + 1];
         int s = p[t + 2];
-        int low = rowExp[i] + rowExp[j];
-        long m = rowSign[i] ^ rowSign[j];
+        int low = ex[i] + ex[j];
+        long m = sg[i] ^ sg[j];
         int k = low - bb[s];
-        if (k >= 0 && k < BIN_SPAN) {
+        if (k >>> BIN_BITS == 0) {
           // The 106-bit mantissa product as high 2^54 + low (see binProduct), inline.
           long a1 = a >>> 27;
           long a0 = a & LOW27;
@@ -341,7 +347,9 @@ public final class ExactMoments implements Serializable {
         continue;
       }
       int o = s * BIN_STRIDE;
-      for (int k = 0; k < BIN_STRIDE; k++) {
+      // A column's sum has no high parts.
+      int used = s < q ? BIN_SPAN : BIN_STRIDE;
+      for (int k = 0; k < used; k++) {
         long x = bins[o + k];
         if (x != 0) {
           addLong(s, x, k < BIN_SPAN ? base + k : base + k - BIN_SPAN + 54);
