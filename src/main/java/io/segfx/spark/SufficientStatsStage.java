@@ -14,6 +14,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -103,7 +104,15 @@ public final class SufficientStatsStage {
             * Math.max(1, validated.sparkSession().sparkContext().defaultParallelism());
     List<Tuple2<CellKey, CellResult>> cells =
         partials
-            .reduceByKey(SegmentAccumulator::merge, partitions)
+            // No map-side combine: a task's partials already hold one record per cell, and
+            // combining them again only costs Spark's size estimates of every accumulator.
+            .combineByKey(
+                a -> a,
+                SegmentAccumulator::merge,
+                SegmentAccumulator::merge,
+                new HashPartitioner(partitions),
+                false,
+                null)
             .mapToPair(
                 t ->
                     new Tuple2<>(
