@@ -10,6 +10,7 @@ import static io.segfx.spark.ColumnarScan.SHORT;
 import static io.segfx.spark.ColumnarScan.STRING;
 
 import io.segfx.model.ArmLabel;
+import io.segfx.stats.ExactMoments;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -50,6 +51,11 @@ final class ColumnarPartitionScan {
   private final WritableColumnVector[] ids = new WritableColumnVector[3];
   private final ColumnVector[] values;
 
+  /** Per batch: whether a key or value column has nulls at all (else no row is asked). */
+  private final boolean[] keyNulls = new boolean[3];
+
+  private final boolean[] valueNulls;
+
   /** The previous row's raw keys: dictionary id or integer value, or bytes for plain text. */
   private final long[] lastRaw = new long[3];
 
@@ -59,18 +65,23 @@ final class ColumnarPartitionScan {
 
   private final boolean[] products;
 
+  /** The task's bins (exact, cheaper per row than the limbs: {@link ExactMoments#accept}). */
+  private final ExactMoments.Bins bins = new ExactMoments.Bins(SufficientStatsStage.BINS);
+
   ColumnarPartitionScan(ColumnarScan s, boolean[] products) {
     this.s = s;
     this.products = products;
     this.q = s.valueOrdinal.length;
     this.v = new double[q];
     this.values = new ColumnVector[q];
+    this.valueNulls = new boolean[q];
   }
 
   void accept(ColumnarBatch batch) {
     int n = batch.numRows();
     for (int k = 0; k < 3; k++) {
       keys[k] = s.keyOrdinal[k] == ABSENT ? null : batch.column(s.keyOrdinal[k]);
+      keyNulls[k] = keys[k] != null && keys[k].hasNull();
       ids[k] = null;
       if (keys[k] instanceof WritableColumnVector w
           && s.keyType[k] == STRING
@@ -80,6 +91,7 @@ final class ColumnarPartitionScan {
     }
     for (int i = 0; i < q; i++) {
       values[i] = s.valueOrdinal[i] == ABSENT ? null : batch.column(s.valueOrdinal[i]);
+      valueNulls[i] = values[i] != null && values[i].hasNull();
     }
     if (ids[2] != null) {
       Arrays.fill(armSlotById, -1);
@@ -93,7 +105,7 @@ final class ColumnarPartitionScan {
 
   private void row(int r) {
     for (int k = 0; k < 3; k++) {
-      if (keys[k] != null && keys[k].isNullAt(r)) {
+      if (keyNulls[k] && keys[k].isNullAt(r)) {
         reject(s.keyNullReason[k]);
         return;
       }
@@ -120,7 +132,7 @@ final class ColumnarPartitionScan {
         v[i] = x;
         continue;
       }
-      if (c.isNullAt(r)) {
+      if (valueNulls[i] && c.isNullAt(r)) {
         reject(s.valueReasons[i][0]);
         return;
       }
@@ -149,7 +161,7 @@ final class ColumnarPartitionScan {
       remember(1, r);
     }
     acc.rows++;
-    acc.armAt(armSlot, armNames.get(armSlot)).accept(v);
+    acc.armAt(armSlot, armNames.get(armSlot)).accept(v, bins);
   }
 
   /**
@@ -263,6 +275,8 @@ final class ColumnarPartitionScan {
   }
 
   Iterator<Tuple2<CellKey, SegmentAccumulator>> result() {
+    // Kryo ships the limbs only: the bins go into them first.
+    bins.flush();
     return SufficientStatsStage.partials(cells, rejected);
   }
 

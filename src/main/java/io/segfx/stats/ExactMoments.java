@@ -1,7 +1,10 @@
 package io.segfx.stats;
 
+import java.io.IOException;
+import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.Arrays;
 
 /**
@@ -30,9 +33,15 @@ import java.util.Arrays;
  *       depends on the merge order).
  * </ol>
  *
- * <p>A value costs three integer additions into limbs and a product five, with no data-dependent
- * loop. Values must be finite; the input boundary also keeps |v| &lt;= 1e150, so that derived
- * quantities such as {@code n Q - S^2} stay finite when rounded to doubles.
+ * <p>A value costs three integer additions into limbs and a product six, with no data-dependent
+ * loop. {@link #accept(double[], Bins)} is cheaper still: a task's {@link Bins} lend a few hundred
+ * moments at a time one 64-bit bin per binary exponent and sum, so that a value is one integer
+ * addition (its signed mantissa into the bin of its exponent) and a product two (the 106-bit
+ * mantissa product's high and low parts); bins are added into the limbs every {@value #BIN_ROWS}
+ * rows and whenever the sums are read, combined or lent to another moments. Integer additions are
+ * exact, so the sums, and everything derived from them, are the same bit for bit whichever way a
+ * row was added. Values must be finite; the input boundary also keeps |v| &lt;= 1e150, so that
+ * derived quantities such as {@code n Q - S^2} stay finite when rounded to doubles.
  */
 public final class ExactMoments implements Serializable {
   private static final long serialVersionUID = 2L;
@@ -52,6 +61,30 @@ public final class ExactMoments implements Serializable {
   private static final int TOP = (LIMBS - 1) * 32;
 
   private static final int UNSET = Integer.MIN_VALUE;
+
+  /** Exponents one sum's bins span: 32 bins of low parts, then (products) 32 of high parts. */
+  static final int BIN_SPAN = 32;
+
+  private static final int BIN_BITS = 5;
+
+  private static final int BIN_STRIDE = 2 * BIN_SPAN;
+
+  /**
+   * Exponents below the first value's that its sum's bins cover: values of one column spread more
+   * below their typical size than above it (a normal variate's tail towards zero).
+   */
+  private static final int BIN_BELOW = 20;
+
+  /**
+   * Rows between flushes of the bins: a row adds under 2^55 in magnitude to a bin (a mantissa, or
+   * one part of a mantissa product, see {@link #binProduct}), so 255 rows keep a bin below 2^63.
+   */
+  static final int BIN_ROWS = 255;
+
+  /** A bin base that puts every exponent out of range, so the first value takes the miss path. */
+  private static final int BIN_UNSET = Integer.MIN_VALUE / 2;
+
+  private static final long LOW27 = (1L << 27) - 1;
 
   /** Limb additions between carry normalisations: each adds < 2^33, so limbs stay below 2^62. */
   private static final long NORMALISE_EVERY = 1L << 28;
@@ -75,6 +108,18 @@ public final class ExactMoments implements Serializable {
 
   private transient int[] rowExp;
   private transient long[] rowSign;
+
+  /**
+   * The bins lent by a {@link Bins} (null when none): per sum, {@link #BIN_SPAN} bins of low parts
+   * then as many of high parts, bin k of sum s holding an integer multiple of 2^(binBase[s] + k)
+   * (high parts: 2^(binBase[s] + k + 54)).
+   */
+  private transient long[] bins;
+
+  private transient int[] binBase;
+
+  /** Rows added to the bins since they were last flushed. */
+  private transient int binRows;
 
   /**
    * Which cross products are accumulated, in the row-major upper-triangle order of {@link
@@ -178,6 +223,247 @@ public final class ExactMoments implements Serializable {
   }
 
   /**
+   * Adds one row through bins lent by {@code pool} (see the class comment): the same exact sums as
+   * {@link #accept(double[])}, for fewer integer operations. The values must be finite.
+   *
+   * @param v the row's {@code q} values; read, not kept
+   * @param pool the task's bins; when it lends none, the row is added to the limbs
+   */
+  public void accept(double[] v, Bins pool) {
+    pool.rows++;
+    if (bins == null && !pool.lend(this)) {
+      accept(v);
+      return;
+    }
+    values = null;
+    n++;
+    if (rowMant == null) {
+      rowMant = new long[q];
+      rowExp = new int[q];
+      rowSign = new long[q];
+    }
+    // Locals, not fields, in the loops: the client compiler reloads a field on every use.
+    long[] b = bins;
+    int[] bb = binBase;
+    long[] ma = rowMant;
+    int[] ex = rowExp;
+    long[] sg = rowSign;
+    for (int i = 0; i < q; i++) {
+      long bits = Double.doubleToRawLongBits(v[i]);
+      long mant = Dyadic.mantissa(bits);
+      int low = Dyadic.exponent(bits);
+      long m = bits >> 63;
+      ma[i] = mant;
+      ex[i] = low;
+      sg[i] = m;
+      if (mant != 0) {
+        int k = low - bb[i];
+        if (k >>> BIN_BITS == 0) { // 0 <= k < BIN_SPAN in one test
+          b[i * BIN_STRIDE + k] += (mant ^ m) - m;
+        } else {
+          binMissSum(i, v[i], mant, low, m);
+        }
+      }
+    }
+    int[] p = pairs();
+    for (int t = 0; t < p.length; t += 3) {
+      long a = ma[p[t]];
+      long c = ma[p[t + 1]];
+      if (a != 0 && c != 0) {
+        int i = p[t];
+        int j = p[t + 1];
+        int s = p[t + 2];
+        int low = ex[i] + ex[j];
+        long m = sg[i] ^ sg[j];
+        int k = low - bb[s];
+        if (k >>> BIN_BITS == 0) {
+          // The 106-bit mantissa product as high 2^54 + low (see binProduct), inline.
+          long a1 = a >>> 27;
+          long a0 = a & LOW27;
+          long c1 = c >>> 27;
+          long c0 = c & LOW27;
+          long mid = a1 * c0 + a0 * c1;
+          int o = s * BIN_STRIDE + k;
+          b[o] += ((a0 * c0 + ((mid & LOW27) << 27)) ^ m) - m;
+          b[o + BIN_SPAN] += ((a1 * c1 + (mid >>> 27)) ^ m) - m;
+        } else {
+          binMissProduct(s, v[i], v[j], a, c, low, m);
+        }
+      }
+    }
+    if (++binRows >= BIN_ROWS) {
+      flushBins();
+    }
+  }
+
+  /**
+   * Adds ±ac (sign mask m) to the bins from index o, a = a1 2^27 + a0 and c = c1 2^27 + c0 two
+   * 53-bit mantissas: ac = high 2^54 + low exactly, with low = a0 c0 + ((a1 c0 + a0 c1) mod 2^27)
+   * 2^27 below 2^55 into bin o and high = a1 c1 + floor((a1 c0 + a0 c1) / 2^27) below 2^53 into bin
+   * o + {@link #BIN_SPAN}. Four 64-bit multiplications: {@link Math#multiplyHigh} is no intrinsic
+   * of the client compiler, which local mode runs, and costs several times more.
+   */
+  private static void binProduct(long[] b, int o, long a, long c, long m) {
+    long a1 = a >>> 27;
+    long a0 = a & LOW27;
+    long c1 = c >>> 27;
+    long c0 = c & LOW27;
+    long mid = a1 * c0 + a0 * c1;
+    b[o] += ((a0 * c0 + ((mid & LOW27) << 27)) ^ m) - m;
+    b[o + BIN_SPAN] += ((a1 * c1 + (mid >>> 27)) ^ m) - m;
+  }
+
+  /** A value outside its sum's bins: places them on first use, else adds it to the limbs. */
+  private void binMissSum(int s, double x, long mant, int low, long m) {
+    if (binBase[s] == BIN_UNSET) {
+      binBase[s] = low - BIN_BELOW;
+      bins[s * BIN_STRIDE + BIN_BELOW] += (mant ^ m) - m;
+    } else {
+      addMantissa(s, x, mant, low, m);
+    }
+  }
+
+  /** A product outside its sum's bins: places them on first use, else adds it to the limbs. */
+  private void binMissProduct(int s, double x, double y, long a, long c, int low, long m) {
+    if (binBase[s] == BIN_UNSET) {
+      binBase[s] = low - BIN_BELOW;
+      binProduct(bins, s * BIN_STRIDE + BIN_BELOW, a, c, m);
+    } else {
+      addProduct(s, x, y, a, c, low, m);
+    }
+  }
+
+  /**
+   * Adds every bin into the limbs (lowest exponent first, so that a fresh window is placed under
+   * them all) and empties them; the bins stay lent.
+   */
+  private void flushBins() {
+    if (bins == null || binRows == 0) {
+      return; // every row ends by counting itself, so no rows since the last flush: empty bins
+    }
+    for (int s = 0; s < stats; s++) {
+      int base = binBase[s];
+      if (base == BIN_UNSET) {
+        continue;
+      }
+      int o = s * BIN_STRIDE;
+      // A column's sum has no high parts.
+      int used = s < q ? BIN_SPAN : BIN_STRIDE;
+      for (int k = 0; k < used; k++) {
+        long x = bins[o + k];
+        if (x != 0) {
+          addLong(s, x, k < BIN_SPAN ? base + k : base + k - BIN_SPAN + 54);
+          bins[o + k] = 0;
+        }
+      }
+    }
+    binRows = 0;
+    if (pending >= NORMALISE_EVERY) {
+      normalise();
+    }
+  }
+
+  /** Adds x 2^low to sum s, |x| < 2^63: into the window's limbs, or exactly into the overflow. */
+  private void addLong(int s, long x, int low) {
+    long m = x >> 63;
+    int off = low - window(s, low);
+    if (off < 0 || off + 63 > TOP) {
+      addOverflow(s, new Dyadic(BigInteger.valueOf(x), low));
+      return;
+    }
+    // A magnitude below 2^63 shifted by under 32 bits spans three digits, as a mantissa does.
+    Limbs.addMantissa(limbs, s * LIMBS + (off >>> 5), (x ^ m) - m, off & 31, m);
+    pending++;
+  }
+
+  /**
+   * A task's bins for {@link #accept(double[], Bins)}: lent to at most {@code capacity} moments at
+   * a time, taken back round robin (after a flush) when another needs them. Rows of one cell mostly
+   * arrive together, so the moments in use hold bins and finished ones give theirs up. When rows of
+   * many cells interleave so much that bins change hands more than once per {@value #THRASH_ROWS}
+   * rows, the pool stops lending and rows go to the limbs directly. {@link #flush} must run before
+   * the moments are read elsewhere or shipped (a read in this JVM flushes by itself; a serializer
+   * that reads fields does not). Not thread-safe: one per task.
+   */
+  public static final class Bins {
+    /** Rows per change of hands above which the pool stops lending. */
+    static final int THRASH_ROWS = 64;
+
+    /** Rows before the thrash check applies. */
+    private static final long WARM_ROWS = 1 << 16;
+
+    private final ExactMoments[] owners;
+    private int hand;
+    private long rows;
+    private long handovers;
+    private boolean stopped;
+
+    /**
+     * Bins for at most {@code capacity} moments at a time.
+     *
+     * @throws IllegalArgumentException if {@code capacity < 1}
+     */
+    public Bins(int capacity) {
+      if (capacity < 1) {
+        throw new IllegalArgumentException("capacity must be >= 1, got " + capacity);
+      }
+      this.owners = new ExactMoments[capacity];
+    }
+
+    /** Lends bins to {@code m}, taking them back from another if need be; false when stopped. */
+    private boolean lend(ExactMoments m) {
+      if (stopped) {
+        return false;
+      }
+      ExactMoments old = owners[hand];
+      long[] b = null;
+      int[] base = null;
+      if (old != null) {
+        old.flushBins();
+        b = old.bins;
+        base = old.binBase;
+        old.bins = null;
+        old.binBase = null;
+        if (++handovers * THRASH_ROWS > rows && rows > WARM_ROWS) {
+          owners[hand] = null;
+          flush();
+          stopped = true;
+          return false;
+        }
+      }
+      if (b == null || base.length != m.stats) {
+        b = new long[m.stats * BIN_STRIDE];
+        base = new int[m.stats];
+      }
+      Arrays.fill(base, BIN_UNSET);
+      m.bins = b;
+      m.binBase = base;
+      m.binRows = 0;
+      owners[hand] = m;
+      hand = (hand + 1) % owners.length;
+      return true;
+    }
+
+    /** Adds every lent bin into its moments' limbs and takes the bins back. */
+    public void flush() {
+      for (int i = 0; i < owners.length; i++) {
+        ExactMoments m = owners[i];
+        if (m != null) {
+          m.flushBins();
+          m.bins = null;
+          m.binBase = null;
+          owners[i] = null;
+        }
+      }
+    }
+
+    /** Whether the pool stopped lending (rows of many cells interleaved). */
+    public boolean stopped() {
+      return stopped;
+    }
+  }
+
+  /**
    * Adds the totals of {@code n} rows of a single column whose sum and sum of squares are given (an
    * aggregated input row: n, sum, sum of squares; for a 0/1 outcome both sums are the conversions).
    *
@@ -217,6 +503,8 @@ public final class ExactMoments implements Serializable {
     }
     values = null;
     n += other.n;
+    flushBins();
+    other.flushBins();
     normalise();
     other.normalise();
     for (int s = 0; s < stats; s++) {
@@ -295,6 +583,7 @@ public final class ExactMoments implements Serializable {
   }
 
   private Dyadic exact(int s) {
+    flushBins();
     if (values == null) {
       values = new Dyadic[stats];
     } else if (values[s] != null) {
@@ -339,8 +628,9 @@ public final class ExactMoments implements Serializable {
 
   /**
    * Adds the exact product xy = ±(a b) 2^low to sum s, a and b the 53-bit mantissas: the 106-bit
-   * integer a b as four 32-bit digits, shifted into five limbs. The window is placed by the first
-   * product's lowest bit, like a sum's: 64 to 95 bits below it, 87 to 118 above its top.
+   * integer a b as high 2^54 + low (see {@link #binProduct}), each part added like a mantissa. The
+   * window is placed by the first product's lowest bit, like a sum's: 64 to 95 bits below it, 87 to
+   * 118 above its top.
    */
   private void addProduct(int s, double x, double y, long a, long b, int low, long m) {
     int off = low - window(s, low);
@@ -348,8 +638,16 @@ public final class ExactMoments implements Serializable {
       addOverflow(s, Dyadic.of(x).multiply(Dyadic.of(y)));
       return;
     }
-    Limbs.addProduct(limbs, s * LIMBS + (off >>> 5), a, b, off & 31, m);
-    pending++;
+    long a1 = a >>> 27;
+    long a0 = a & LOW27;
+    long b1 = b >>> 27;
+    long b0 = b & LOW27;
+    long mid = a1 * b0 + a0 * b1;
+    // Each part spans at most three limbs from its own: the high part ends below bit off + 107.
+    Limbs.addMantissa(limbs, s * LIMBS + (off >>> 5), a0 * b0 + ((mid & LOW27) << 27), off & 31, m);
+    int high = off + 54;
+    Limbs.addMantissa(limbs, s * LIMBS + (high >>> 5), a1 * b1 + (mid >>> 27), high & 31, m);
+    pending += 2;
   }
 
   /** The base of sum s's window, placed {@link #BELOW} bits under {@code low} on first use. */
@@ -374,6 +672,12 @@ public final class ExactMoments implements Serializable {
     }
     Limbs.normalise(limbs, stats, LIMBS);
     pending = 0;
+  }
+
+  /** Java serialization writes the limbs only, so the bins go into them first. */
+  private void writeObject(ObjectOutputStream out) throws IOException {
+    flushBins();
+    out.defaultWriteObject();
   }
 
   @Override

@@ -14,8 +14,9 @@ final class Limbs {
   private Limbs() {}
 
   /**
-   * Adds ±mant 2^sh (sign mask m: 0 or -1) to the three limbs from index k: a 53-bit mantissa
-   * shifted by under 32 bits spans at most three digits.
+   * Adds ±mant 2^sh (sign mask m: 0 or -1) to the three limbs from index k: a magnitude below 2^63
+   * (a 53-bit mantissa, a part of a mantissa product, a bin) shifted by under 32 bits spans at most
+   * three digits, and each limb gains under 2^33.
    */
   static void addMantissa(long[] limbs, int k, long mant, int sh, long m) {
     long lo = (mant & MASK) << sh;
@@ -25,24 +26,6 @@ final class Limbs {
     limbs[k] += ((lo & MASK) ^ m) - m;
     limbs[k + 1] += (((lo >>> 32) + (hi & MASK)) ^ m) - m;
     limbs[k + 2] += ((hi >>> 32) ^ m) - m;
-  }
-
-  /**
-   * Adds ±(a b) 2^sh (sign mask m) to the five limbs from index k, a and b 53-bit mantissas: the
-   * 106-bit integer a b as four 32-bit digits, shifted into five limbs.
-   */
-  static void addProduct(long[] limbs, int k, long a, long b, int sh, long m) {
-    long pl = a * b;
-    long ph = Math.multiplyHigh(a, b);
-    long c0 = (pl & MASK) << sh;
-    long c1 = (pl >>> 32) << sh;
-    long c2 = (ph & MASK) << sh;
-    long c3 = (ph >>> 32) << sh;
-    limbs[k] += ((c0 & MASK) ^ m) - m;
-    limbs[k + 1] += (((c0 >>> 32) + (c1 & MASK)) ^ m) - m;
-    limbs[k + 2] += (((c1 >>> 32) + (c2 & MASK)) ^ m) - m;
-    limbs[k + 3] += (((c2 >>> 32) + (c3 & MASK)) ^ m) - m;
-    limbs[k + 4] += ((c3 >>> 32) ^ m) - m;
   }
 
   /** Propagates carries so every limb but the top one of each window lies in [0, 2^32). */

@@ -221,4 +221,173 @@ class ExactMomentsTest {
     assertThrows(IllegalArgumentException.class, () -> some.combine(new ExactMoments(3)));
     assertThrows(IllegalArgumentException.class, () -> new ExactMoments(3, new boolean[5]));
   }
+
+  /**
+   * Rows whose values span the double range: normal variates at mixed scales, values near 1e9,
+   * exact zeros, subnormals, huge values and products far below Double.MIN_VALUE, so that values
+   * fall inside and outside any sum's bins and products land on the limb and overflow paths too.
+   */
+  private static double[][] adversarialRows(Random r, int n, int q) {
+    double[][] x = new double[n][q];
+    for (int k = 0; k < n; k++) {
+      for (int j = 0; j < q; j++) {
+        double g = r.nextGaussian();
+        x[k][j] =
+            switch (r.nextInt(12)) {
+              case 0 -> 0.0;
+              case 1 -> Double.MIN_VALUE * (1 + r.nextInt(1000));
+              case 2 -> g * 1e-170;
+              case 3 -> g * 1e140;
+              case 4 -> 1e9 + g;
+              case 5 -> r.nextInt(2);
+              default -> g * Math.pow(2, r.nextInt(40) - 20);
+            };
+      }
+    }
+    return x;
+  }
+
+  /**
+   * Rows added through bins give the exact sums: against BigDecimal sums (exact), and bit for bit
+   * the limb path's, with more rows than a flush interval and with a pool so small that bins change
+   * hands between moments all the time.
+   */
+  @Test
+  void binsGiveTheExactSums() {
+    Random r = new Random(21);
+    int q = 3;
+    double[][] x = adversarialRows(r, 3 * ExactMoments.BIN_ROWS + 17, q);
+    for (int capacity : new int[] {1, 2, 64}) {
+      ExactMoments.Bins pool = new ExactMoments.Bins(capacity);
+      List<ExactMoments> parts = new ArrayList<>();
+      List<List<double[]>> rowsOf = new ArrayList<>();
+      for (int p = 0; p < 3; p++) {
+        parts.add(new ExactMoments(q));
+        rowsOf.add(new ArrayList<>());
+      }
+      ExactMoments limbs = new ExactMoments(q);
+      for (int k = 0; k < x.length; k++) {
+        // Runs of rows per moments (as cells arrive), of random length.
+        int p = (k / (1 + r.nextInt(50))) % 3;
+        parts.get(p).accept(x[k], pool);
+        rowsOf.get(p).add(x[k]);
+        limbs.accept(x[k]);
+      }
+      pool.flush();
+      ExactMoments merged = new ExactMoments(q);
+      for (int p = 0; p < 3; p++) {
+        double[][] mine = rowsOf.get(p).toArray(new double[0][]);
+        ExactMoments m = parts.get(p);
+        assertEquals(mine.length, m.count());
+        for (int i = 0; i < q; i++) {
+          assertEquals(0, exactSum(mine, i).compareTo(m.sum(i)), "sum " + i);
+          for (int j = i; j < q; j++) {
+            assertEquals(0, exactCross(mine, i, j).compareTo(m.crossProduct(i, j)));
+          }
+        }
+        merged.combine(m);
+      }
+      for (int i = 0; i < q; i++) {
+        assertEquals(
+            Double.doubleToLongBits(limbs.mean(i)), Double.doubleToLongBits(merged.mean(i)));
+        for (int j = i; j < q; j++) {
+          assertEquals(0, limbs.centredNumerator(i, j).compareTo(merged.centredNumerator(i, j)));
+          assertEquals(
+              Double.doubleToLongBits(limbs.centred(i, j)),
+              Double.doubleToLongBits(merged.centred(i, j)));
+        }
+      }
+    }
+  }
+
+  /**
+   * Reading the sums while the bins still hold rows, combining, and Java serialization all see the
+   * rows in the bins (checked against BigDecimal sums).
+   */
+  @Test
+  void readsCombinesAndSerializationFlushTheBins() throws Exception {
+    Random r = new Random(22);
+    double[][] x = adversarialRows(r, 500, 2);
+    ExactMoments.Bins pool = new ExactMoments.Bins(4);
+    ExactMoments a = new ExactMoments(2);
+    ExactMoments b = new ExactMoments(2);
+    for (int k = 0; k < 250; k++) {
+      a.accept(x[k], pool);
+    }
+    assertEquals(0, exactSum(java.util.Arrays.copyOf(x, 250), 0).compareTo(a.sum(0)));
+    for (int k = 250; k < 500; k++) {
+      a.accept(x[k], pool);
+      b.accept(x[k], pool);
+    }
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+      out.writeObject(b);
+    }
+    ExactMoments copy;
+    try (java.io.ObjectInputStream in =
+        new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+      copy = (ExactMoments) in.readObject();
+    }
+    double[][] second = java.util.Arrays.copyOfRange(x, 250, 500);
+    assertEquals(0, exactCross(second, 0, 1).compareTo(copy.crossProduct(0, 1)));
+    ExactMoments c = new ExactMoments(2).combine(a);
+    assertEquals(0, exactCross(x, 1, 1).compareTo(c.crossProduct(1, 1)));
+    assertEquals(0, exactSum(x, 1).compareTo(c.sum(1)));
+  }
+
+  /**
+   * Rows of many moments interleaved row by row make bins change hands on nearly every row: the
+   * pool stops lending, and the sums stay exact.
+   */
+  @Test
+  void poolStopsLendingWhenCellsInterleave() {
+    Random r = new Random(23);
+    int moments = 40;
+    ExactMoments.Bins pool = new ExactMoments.Bins(8);
+    ExactMoments[] m = new ExactMoments[moments];
+    List<List<double[]>> rowsOf = new ArrayList<>();
+    for (int p = 0; p < moments; p++) {
+      m[p] = new ExactMoments(2);
+      rowsOf.add(new ArrayList<>());
+    }
+    for (int k = 0; k < 100_000; k++) {
+      double[] row = {r.nextGaussian(), 1e9 + r.nextGaussian()};
+      int p = r.nextInt(moments);
+      m[p].accept(row, pool);
+      rowsOf.get(p).add(row);
+    }
+    assertTrue(pool.stopped());
+    pool.flush();
+    for (int p = 0; p < moments; p++) {
+      double[][] mine = rowsOf.get(p).toArray(new double[0][]);
+      assertEquals(0, exactSum(mine, 1).compareTo(m[p].sum(1)));
+      assertEquals(0, exactCross(mine, 0, 1).compareTo(m[p].crossProduct(0, 1)));
+    }
+  }
+
+  /**
+   * y = 1e9 + N(0,1) through bins: the centred second moment agrees with the two-pass BigDecimal
+   * reference to 1e-12 relative, as on the limb path (the sums are the same exact values).
+   */
+  @Test
+  void binsKeepNoCancellation() {
+    Random r = new Random(13);
+    int n = 100_000;
+    double[][] x = new double[n][1];
+    ExactMoments m = new ExactMoments(1);
+    ExactMoments.Bins pool = new ExactMoments.Bins(1);
+    for (int i = 0; i < n; i++) {
+      x[i][0] = 1e9 + r.nextGaussian();
+      m.accept(x[i], pool);
+    }
+    BigDecimal mean = exactSum(x, 0).divide(BigDecimal.valueOf(n), MathContext.DECIMAL128);
+    BigDecimal ss = BigDecimal.ZERO;
+    for (double[] row : x) {
+      BigDecimal d = new BigDecimal(row[0]).subtract(mean);
+      ss = ss.add(d.multiply(d));
+    }
+    double reference = ss.doubleValue();
+    // centred() is the sum of squared deviations (n times the second moment).
+    assertEquals(reference, m.centred(0, 0), 1e-12 * reference);
+  }
 }
