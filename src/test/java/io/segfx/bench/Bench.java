@@ -394,7 +394,8 @@ public final class Bench {
             + " speedup_vs_peer=%.2f segfx_vs_bare_agg=%.2f stage1_rows_per_s=%.0f"
             + " after_stage1_ms_per_experiment_core=%.3f segfx_cmd_peak_heap_mib=%d"
             + " segfx_jvm_s=%.2f peer_jvm_s=%.2f bare_agg_jvm_s=%.2f speedup_vs_peer_jvm=%.2f"
-            + " segfx_vs_bare_agg_jvm=%.2f stage1_jvm_rows_per_s=%.0f",
+            + " segfx_vs_bare_agg_jvm=%.2f stage1_jvm_rows_per_s=%.0f segfx_cmd_cpu_s=%.1f"
+            + " peer_cmd_cpu_s=%.1f bare_agg_cmd_cpu_s=%.1f",
         workload.name(),
         n,
         segfxCmd.seconds(),
@@ -410,7 +411,10 @@ public final class Bench {
         bareSeconds,
         peerSeconds / segfxSeconds,
         segfxSeconds / bareSeconds,
-        n / stage1);
+        n / stage1,
+        segfxCmd.cpuSeconds(),
+        peerCmd == null ? Double.NaN : peerCmd.cpuSeconds(),
+        bareCmd.cpuSeconds());
   }
 
   /**
