@@ -140,6 +140,16 @@ public final class Bench {
           Math.round(e.stageInfo().taskMetrics().executorCpuTime() / 1e8) / 10.0,
           Double::sum);
       TaskMetrics m = e.stageInfo().taskMetrics();
+      boolean stage1 = site.contains("ColumnarScan") || site.contains("SufficientStatsStage");
+      totals.merge(
+          "shuffle_write_bytes", (double) m.shuffleWriteMetrics().bytesWritten(), Double::sum);
+      totals.merge(
+          "shuffle_write_records", (double) m.shuffleWriteMetrics().recordsWritten(), Double::sum);
+      totals.merge("result_bytes", (double) m.resultSize(), Double::sum);
+      if (stage1) {
+        totals.merge("stage1_result_bytes", (double) m.resultSize(), Double::sum);
+        totals.merge("stage1_cpu_ns", (double) m.executorCpuTime(), Double::sum);
+      }
       long wall =
           e.stageInfo().completionTime().isDefined() && e.stageInfo().submissionTime().isDefined()
               ? (Long) e.stageInfo().completionTime().get()
@@ -161,9 +171,17 @@ public final class Bench {
 
     private final Map<String, String> details = new LinkedHashMap<>();
 
+    /** Totals over the stages since {@link #reset}: shuffle writes, task results, stage 1's CPU. */
+    private final Map<String, Double> totals = new TreeMap<>();
+
     synchronized void reset() {
       seconds.clear();
       details.clear();
+      totals.clear();
+    }
+
+    synchronized double total(String key) {
+      return totals.getOrDefault(key, 0.0);
     }
 
     synchronized Map<String, String> details() {
@@ -499,6 +517,8 @@ public final class Bench {
     say("bench: segfx CPU seconds by thread kind (live threads) %s", segfxThreads);
     say("bench: segfx Spark stages %s", stageCpu.details());
 
+    costModel(workload, n, stageCpu, out, stages);
+
     Map<String, double[]> segfx = segfxEstimates(spark, out.toString());
     if (peer) {
       double worst = compare(segfx, peerEstimates);
@@ -522,6 +542,39 @@ public final class Bench {
         worstBare);
     spark.stop();
     return new double[] {peerSeconds, bareSeconds, segfxSeconds, stage1};
+  }
+
+  /**
+   * The figures of the cost model in docs/performance.md, from the Spark task metrics of the in-JVM
+   * segfx run: executor CPU per row of stage 1, shuffle bytes per cell (an (experiment, segment,
+   * arm) of one input, all metrics together) and per shuffled record, bytes of task results sent to
+   * the driver per group (an (experiment, metric) pooled together), driver seconds per group after
+   * stage 1, and output bytes per group.
+   */
+  private static void costModel(
+      Workload workload, long rows, StageCpu m, Path out, Map<String, Double> stages)
+      throws IOException {
+    long cells = (long) workload.experiments() * workload.segments() * 2;
+    long groups = (long) workload.experiments() * 2; // revenue and converted
+    long outputBytes;
+    try (var files = Files.walk(out)) {
+      outputBytes = files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+    }
+    say(
+        "bench: cost model (in-JVM segfx, %,d cells, %,d groups): stage-1 executor CPU %.0f ns per"
+            + " row; shuffle %.0f bytes per cell (%.2f records per cell, %.0f bytes per record);"
+            + " driver results %.0f bytes per group (stage 1 %.0f); driver seconds after stage 1"
+            + " %.3f ms per group; output %.0f bytes per group",
+        cells,
+        groups,
+        m.total("stage1_cpu_ns") / rows,
+        m.total("shuffle_write_bytes") / cells,
+        m.total("shuffle_write_records") / cells,
+        m.total("shuffle_write_bytes") / Math.max(1, m.total("shuffle_write_records")),
+        m.total("result_bytes") / groups,
+        m.total("stage1_result_bytes") / groups,
+        afterStage1(stages) * 1e3 / groups,
+        (double) outputBytes / groups);
   }
 
   /** segfx's revenue estimates per (experiment, segment): {estimate, std_error}. */
