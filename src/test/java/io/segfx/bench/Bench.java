@@ -563,7 +563,7 @@ public final class Bench {
     say(
         "bench: cost model (in-JVM segfx, %,d cells, %,d groups): stage-1 executor CPU %.0f ns per"
             + " row; shuffle %.0f bytes per cell (%.2f records per cell, %.0f bytes per record);"
-            + " driver results %.0f bytes per group (stage 1 %.0f); driver seconds after stage 1"
+            + " driver results %.0f bytes per group (stage 1 %.0f); wall time after stage 1"
             + " %.3f ms per group; output %.0f bytes per group",
         cells,
         groups,
