@@ -141,12 +141,15 @@ public final class Bench {
           Double::sum);
       TaskMetrics m = e.stageInfo().taskMetrics();
       boolean stage1 = site.contains("ColumnarScan") || site.contains("SufficientStatsStage");
-      totals.merge(
-          "shuffle_write_bytes", (double) m.shuffleWriteMetrics().bytesWritten(), Double::sum);
-      totals.merge(
-          "shuffle_write_records", (double) m.shuffleWriteMetrics().recordsWritten(), Double::sum);
       totals.merge("result_bytes", (double) m.resultSize(), Double::sum);
       if (stage1) {
+        // Stage 1's shuffle only: stage 3 shuffles one small record per group besides.
+        totals.merge(
+            "shuffle_write_bytes", (double) m.shuffleWriteMetrics().bytesWritten(), Double::sum);
+        totals.merge(
+            "shuffle_write_records",
+            (double) m.shuffleWriteMetrics().recordsWritten(),
+            Double::sum);
         totals.merge("stage1_result_bytes", (double) m.resultSize(), Double::sum);
         totals.merge("stage1_cpu_ns", (double) m.executorCpuTime(), Double::sum);
       }
