@@ -213,7 +213,8 @@ public final class Bench {
           switch (name) {
             case "W10" -> new Workload(name, 1000, 20, 100, 900, 11);
             case "W50" -> new Workload(name, 5000, 20, 100, 900, 11);
-            // The wide input, as `scripts/segfx generate` writes it with its default seed.
+            // The wide input of docs/performance.md, as `scripts/segfx generate` writes it with its
+            // default seed.
             case "WIDE" -> new Workload(name, 100_000, 10, 10, 30, 7);
             default ->
                 throw new IllegalArgumentException(
@@ -228,7 +229,7 @@ public final class Bench {
       return new Workload(name, e, w.segments, w.minUnits, w.maxUnits, w.seed);
     }
 
-    /** The cached data folder; W10 and W50 keep the names they have always had. */
+    /** The cached data folder, {@code NAME-EXPERIMENTSxSEGMENTS.parquet} under {@code dir}. */
     Path data(Path dir) {
       return dir.resolve(name + "-" + experiments + "x" + segments + ".parquet");
     }
