@@ -5,11 +5,11 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.management.OperatingSystemMXBean;
 import io.segfx.config.JobSpec;
 import io.segfx.config.OptionValues;
 import io.segfx.job.SegmentEffectsJob;
-import io.segfx.sim.ExampleDataGenerator;
 import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.ArrayRealVector;
 import org.apache.commons.math3.linear.LUDecomposition;
@@ -43,11 +45,14 @@ import scala.Tuple4;
 
 /**
  * The benchmark behind {@code scripts/bench} (benchmark code, not part of the product): generates
- * (once, cached) a workload with the example generator, then in one JVM and one local[2] session
- * times (1) the segfx job, stage by stage; (2) a peer implementation of what many teams write,
- * grouping each (experiment, segment)'s rows and fitting Commons Math OLS per group; (3) a bare
- * Spark SQL sum aggregation of the needed products with a driver solve, the ceiling reference. It
- * checks that segfx and the peer agree to 1e-9 relative, and ends with one summary line.
+ * (once, cached) a workload with {@code segfx generate}, then times three contenders: (1) the segfx
+ * job; (2) a peer implementation of what many teams write, grouping each (experiment, segment)'s
+ * rows and fitting Commons Math OLS per group; (3) a bare Spark SQL sum aggregation of the needed
+ * products with a driver solve, the ceiling reference. Each runs twice: as a whole command, a JVM
+ * of its own from start to exit ({@link WholeCommand}: what a user pays, JVM and session start, JIT
+ * and writes included), and inside this JVM in one local session, where segfx is also timed stage
+ * by stage. It checks that segfx and the peer agree to 1e-9 relative, and ends with one summary
+ * line.
  */
 public final class Bench {
   private Bench() {}
@@ -135,6 +140,19 @@ public final class Bench {
           Math.round(e.stageInfo().taskMetrics().executorCpuTime() / 1e8) / 10.0,
           Double::sum);
       TaskMetrics m = e.stageInfo().taskMetrics();
+      boolean stage1 = site.contains("ColumnarScan") || site.contains("SufficientStatsStage");
+      totals.merge("result_bytes", (double) m.resultSize(), Double::sum);
+      if (stage1) {
+        // Stage 1's shuffle only: stage 3 shuffles one small record per group besides.
+        totals.merge(
+            "shuffle_write_bytes", (double) m.shuffleWriteMetrics().bytesWritten(), Double::sum);
+        totals.merge(
+            "shuffle_write_records",
+            (double) m.shuffleWriteMetrics().recordsWritten(),
+            Double::sum);
+        totals.merge("stage1_result_bytes", (double) m.resultSize(), Double::sum);
+        totals.merge("stage1_cpu_ns", (double) m.executorCpuTime(), Double::sum);
+      }
       long wall =
           e.stageInfo().completionTime().isDefined() && e.stageInfo().submissionTime().isDefined()
               ? (Long) e.stageInfo().completionTime().get()
@@ -156,9 +174,17 @@ public final class Bench {
 
     private final Map<String, String> details = new LinkedHashMap<>();
 
+    /** Totals over the stages since {@link #reset}: shuffle writes, task results, stage 1's CPU. */
+    private final Map<String, Double> totals = new TreeMap<>();
+
     synchronized void reset() {
       seconds.clear();
       details.clear();
+      totals.clear();
+    }
+
+    synchronized double total(String key) {
+      return totals.getOrDefault(key, 0.0);
     }
 
     synchronized Map<String, String> details() {
@@ -170,21 +196,135 @@ public final class Bench {
     }
   }
 
+  /**
+   * A generated workload: {@code scripts/segfx generate} with these options.
+   *
+   * @param name W10, W50 or WIDE
+   * @param experiments experiments
+   * @param segments segments per experiment
+   * @param minUnits fewest units per segment
+   * @param maxUnits most units per segment
+   * @param seed generator seed
+   */
+  record Workload(
+      String name, int experiments, int segments, int minUnits, int maxUnits, long seed) {
+    static Workload of(String name, long rows) {
+      Workload w =
+          switch (name) {
+            case "W10" -> new Workload(name, 1000, 20, 100, 900, 11);
+            case "W50" -> new Workload(name, 5000, 20, 100, 900, 11);
+            // The wide input of docs/performance.md, as `scripts/segfx generate` writes it with its
+            // default seed.
+            case "WIDE" -> new Workload(name, 100_000, 10, 10, 30, 7);
+            default ->
+                throw new IllegalArgumentException(
+                    "workload must be W10, W50 or WIDE, got " + name);
+          };
+      if (rows <= 0) {
+        return w;
+      }
+      // A reduced workload of about `rows` rows: fewer experiments of the same shape.
+      long perExperiment = (long) w.segments * (w.minUnits + w.maxUnits) / 2;
+      int e = (int) Math.max(1, rows / perExperiment);
+      return new Workload(name, e, w.segments, w.minUnits, w.maxUnits, w.seed);
+    }
+
+    /** The cached data folder, {@code NAME-EXPERIMENTSxSEGMENTS.parquet} under {@code dir}. */
+    Path data(Path dir) {
+      return dir.resolve(name + "-" + experiments + "x" + segments + ".parquet");
+    }
+
+    List<String> generateArgs(Path data, String master) {
+      return List.of(
+          "generate",
+          "--output",
+          data.toString(),
+          "--experiments",
+          String.valueOf(experiments),
+          "--segments",
+          String.valueOf(segments),
+          "--min-units",
+          String.valueOf(minUnits),
+          "--max-units",
+          String.valueOf(maxUnits),
+          "--variants",
+          "1",
+          "--seed",
+          String.valueOf(seed),
+          "--mode",
+          "overwrite",
+          "--master",
+          master);
+    }
+  }
+
+  /** The session of the in-JVM contenders and of {@link PeerJob} and {@link BareAggregationJob}. */
+  static SparkSession session(String master) {
+    return SparkSession.builder()
+        .master(master)
+        .appName("segfx-bench")
+        .config("spark.ui.enabled", "false")
+        .config(
+            "spark.sql.shuffle.partitions",
+            String.valueOf(2 * Runtime.getRuntime().availableProcessors()))
+        // As scripts/segfx runs the job (SegfxMain.session).
+        .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+        .config("spark.kryo.registrator", "io.segfx.spark.SegfxKryoRegistrator")
+        .getOrCreate();
+  }
+
+  /** Cores of a local master: N of local[N], all of local[*] or local. */
+  static int cores(String master) {
+    Matcher m = Pattern.compile("local\\[(\\d+)]").matcher(master);
+    return m.matches() ? Integer.parseInt(m.group(1)) : Runtime.getRuntime().availableProcessors();
+  }
+
+  /**
+   * Wall seconds after stage 1 (pooling, draws with the decision tables, the writes with memos and
+   * report), from the manifest's {@code stage_seconds}: every stage but {@code read_aggregate} and
+   * the pieces nested in another ({@code decision_tables} in {@code draws}, {@code memos} and
+   * {@code report} in {@code write}).
+   */
+  static double afterStage1(Map<String, Double> stages) {
+    double s = 0;
+    for (Map.Entry<String, Double> e : stages.entrySet()) {
+      if (!List.of("read_aggregate", "decision_tables", "memos", "report").contains(e.getKey())) {
+        s += e.getValue();
+      }
+    }
+    return s;
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> readManifest(Path out) throws IOException {
+    return new ObjectMapper().readValue(out.resolve("manifest.json").toFile(), Map.class);
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Double> stageSeconds(Map<String, Object> manifest) {
+    Map<String, Double> m = new LinkedHashMap<>();
+    ((Map<String, Object>) manifest.get("stage_seconds"))
+        .forEach((k, v) -> m.put(k, ((Number) v).doubleValue()));
+    return m;
+  }
+
   public static void main(String[] args) throws Exception {
-    String workload = "W10";
+    String workloadName = "W10";
     long rows = -1;
     Path dataDir = Path.of("target/bench-data");
     String master = "local[2]";
     boolean peer = true;
+    boolean inJvm = true;
     List<String> jobOptions = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
-        case "--workload" -> workload = args[++i];
-        case "--quick" -> workload = "W10";
+        case "--workload" -> workloadName = args[++i];
+        case "--quick" -> workloadName = "W10";
         case "--rows" -> rows = Long.parseLong(args[++i]);
         case "--data-dir" -> dataDir = Path.of(args[++i]);
         case "--master" -> master = args[++i];
         case "--no-peer" -> peer = false;
+        case "--no-jvm" -> inJvm = false;
         // Passed on to segment-effects, e.g. --pooling reml or --report none to compare settings.
         case "--pooling", "--report" -> {
           jobOptions.add(args[i]);
@@ -194,51 +334,127 @@ public final class Bench {
             throw new IllegalArgumentException(
                 "unknown argument "
                     + args[i]
-                    + "; usage: bench [--workload W10|W50] [--quick] [--rows N] [--data-dir DIR]"
-                    + " [--master M] [--no-peer] [--pooling M] [--report R]");
+                    + "; usage: bench [--workload W10|W50|WIDE] [--quick] [--rows N]"
+                    + " [--data-dir DIR] [--master M] [--no-peer] [--no-jvm] [--pooling M]"
+                    + " [--report R]");
       }
     }
-    int experiments =
-        switch (workload) {
-          case "W10" -> 1000;
-          case "W50" -> 5000;
-          default ->
-              throw new IllegalArgumentException("workload must be W10 or W50, got " + workload);
-        };
-    if (rows > 0) {
-      experiments = (int) Math.max(1, rows / (20 * 500));
-    }
-    SparkSession spark =
-        SparkSession.builder()
-            .master(master)
-            .appName("segfx-bench")
-            .config("spark.ui.enabled", "false")
-            .config(
-                "spark.sql.shuffle.partitions",
-                String.valueOf(2 * Runtime.getRuntime().availableProcessors()))
-            // As scripts/segfx runs the job (SegfxMain.session).
-            .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-            .config("spark.kryo.registrator", "io.segfx.spark.SegfxKryoRegistrator")
-            .getOrCreate();
-    Path data = dataDir.resolve(workload + "-" + experiments + "x20.parquet");
-    double genSeconds = 0;
+    Workload workload = Workload.of(workloadName, rows);
+    Path data = workload.data(dataDir);
+    Path logs = dataDir.resolve("logs-" + workload.name());
     if (!Files.exists(data.resolve("_SUCCESS"))) {
-      long t = System.nanoTime();
-      ExampleDataGenerator.generate(
-              spark, new ExampleDataGenerator.Settings(experiments, 20, 100, 900, 1, 11))
-          .write()
-          .mode("overwrite")
-          .parquet(data.toString());
-      genSeconds = seconds(t);
+      WholeCommand.Result g =
+          WholeCommand.run(
+              "generate", SegfxCommand.class, workload.generateArgs(data, master), logs);
+      say("bench: generated %s in %.1f s (not part of any figure)", data, g.seconds());
+    } else {
+      say("bench: data %s (cached)", data);
     }
-    long n = spark.read().parquet(data.toString()).count();
+
+    // Whole commands, what a user pays: each contender in a JVM of its own, with this JVM's
+    // options, before this JVM starts a Spark session of its own, so none shares the machine with
+    // an idle one. The peer and the bare aggregation go first, as in the in-JVM part below.
+    WholeCommand.Result peerCmd = null;
+    if (peer) {
+      peerCmd = WholeCommand.run("peer", PeerJob.class, List.of(data.toString(), master), logs);
+      say("bench: peer as a whole command %.2f s", peerCmd.seconds());
+    }
+    WholeCommand.Result bareCmd =
+        WholeCommand.run(
+            "bare-aggregation", BareAggregationJob.class, List.of(data.toString(), master), logs);
+    say("bench: bare aggregation as a whole command %.2f s", bareCmd.seconds());
+    Path cmdOut = dataDir.resolve("out-" + workload.name() + "-cmd");
+    List<String> segfxArgs = new ArrayList<>(List.of("segment-effects"));
+    segfxArgs.addAll(List.of(jobArgs(data.toString(), cmdOut.toString(), jobOptions)));
+    segfxArgs.addAll(List.of("--master", master));
+    WholeCommand.Result segfxCmd = WholeCommand.run("segfx", SegfxCommand.class, segfxArgs, logs);
+    Map<String, Object> cmdManifest = readManifest(cmdOut);
+    Map<String, Double> cmdStages = stageSeconds(cmdManifest);
+    long n = ((Number) cmdManifest.get("rows_read")).longValue();
+    double cmdStage1 = cmdStages.get("read_aggregate");
+    int cores = cores(master);
+    double msPerExperimentCore = afterStage1(cmdStages) * cores * 1e3 / workload.experiments();
     say(
-        "bench: data %s: %,d rows (%s)",
-        data,
+        "bench: segfx as a whole command %.2f s (%,d rows, %d experiments); stages %s",
+        segfxCmd.seconds(), n, workload.experiments(), cmdStages);
+    say(
+        "bench: segfx command: stage 1 %.2f s = %,.0f rows/s; after stage 1 %.2f s = %.3f ms per"
+            + " experiment per core (%d cores)",
+        cmdStage1, n / cmdStage1, afterStage1(cmdStages), msPerExperimentCore, cores);
+    say(
+        "bench: whole commands, peak heap (sum of pool peaks) / peak resident / process CPU:"
+            + " segfx %d MiB / %d MiB / %.1f s, peer %s, bare aggregation %d MiB / %d MiB / %.1f s",
+        (long) segfxCmd.peakHeapBytes() >> 20,
+        (long) segfxCmd.peakRssBytes() >> 20,
+        segfxCmd.cpuSeconds(),
+        peerCmd == null
+            ? "-"
+            : String.format(
+                Locale.ROOT,
+                "%d MiB / %d MiB / %.1f s",
+                (long) peerCmd.peakHeapBytes() >> 20,
+                (long) peerCmd.peakRssBytes() >> 20,
+                peerCmd.cpuSeconds()),
+        (long) bareCmd.peakHeapBytes() >> 20,
+        (long) bareCmd.peakRssBytes() >> 20,
+        bareCmd.cpuSeconds());
+
+    double peerSeconds = Double.NaN;
+    double bareSeconds = Double.NaN;
+    double segfxSeconds = Double.NaN;
+    double stage1 = Double.NaN;
+    if (inJvm) {
+      double[] jvm = inJvm(workload, data, dataDir, cmdOut, master, peer, jobOptions);
+      peerSeconds = jvm[0];
+      bareSeconds = jvm[1];
+      segfxSeconds = jvm[2];
+      stage1 = jvm[3];
+    }
+    double peerCmdSeconds = peerCmd == null ? Double.NaN : peerCmd.seconds();
+    say(
+        "bench: workload=%s rows=%d segfx_cmd_s=%.2f peer_cmd_s=%.2f bare_agg_cmd_s=%.2f"
+            + " speedup_vs_peer=%.2f segfx_vs_bare_agg=%.2f stage1_rows_per_s=%.0f"
+            + " after_stage1_ms_per_experiment_core=%.3f segfx_cmd_peak_heap_mib=%d"
+            + " segfx_jvm_s=%.2f peer_jvm_s=%.2f bare_agg_jvm_s=%.2f speedup_vs_peer_jvm=%.2f"
+            + " segfx_vs_bare_agg_jvm=%.2f stage1_jvm_rows_per_s=%.0f segfx_cmd_cpu_s=%.1f"
+            + " peer_cmd_cpu_s=%.1f bare_agg_cmd_cpu_s=%.1f",
+        workload.name(),
         n,
-        genSeconds > 0
-            ? String.format(Locale.ROOT, "generated in %.1f s, not part of any figure", genSeconds)
-            : "cached");
+        segfxCmd.seconds(),
+        peerCmdSeconds,
+        bareCmd.seconds(),
+        peerCmdSeconds / segfxCmd.seconds(),
+        segfxCmd.seconds() / bareCmd.seconds(),
+        n / cmdStage1,
+        msPerExperimentCore,
+        (long) segfxCmd.peakHeapBytes() >> 20,
+        segfxSeconds,
+        peerSeconds,
+        bareSeconds,
+        peerSeconds / segfxSeconds,
+        segfxSeconds / bareSeconds,
+        n / stage1,
+        segfxCmd.cpuSeconds(),
+        peerCmd == null ? Double.NaN : peerCmd.cpuSeconds(),
+        bareCmd.cpuSeconds());
+  }
+
+  /**
+   * The three contenders in this JVM and one session, segfx stage by stage; checks segfx, in this
+   * JVM and as the command wrote it to {@code cmdOut}, against the peer. Returns {peer, bare
+   * aggregation, segfx, segfx stage 1} wall seconds.
+   */
+  private static double[] inJvm(
+      Workload workload,
+      Path data,
+      Path dataDir,
+      Path cmdOut,
+      String master,
+      boolean peer,
+      List<String> jobOptions)
+      throws IOException {
+    SparkSession spark = session(master);
+    long n = spark.read().parquet(data.toString()).count();
 
     // The peer and the bare aggregation run first, so segfx does not profit from a warmer JVM.
     // (2) the per-group peer.
@@ -254,7 +470,7 @@ public final class Bench {
       peerSeconds = seconds(t2);
       peerCpu = processCpu() - c2;
       say(
-          "bench: peer groupByKey + per-group OLS %.2f s (%d cells)",
+          "bench: in-JVM peer groupByKey + per-group OLS %.2f s (%d cells)",
           peerSeconds, peerEstimates.size());
     }
     // (3) the bare Spark sum aggregation plus a driver solve.
@@ -264,11 +480,11 @@ public final class Bench {
     double bareSeconds = seconds(t1);
     double bareCpu = processCpu() - c1;
     say(
-        "bench: bare Spark SQL sum aggregation + driver solve %.2f s (%d cells)",
+        "bench: in-JVM bare Spark SQL sum aggregation + driver solve %.2f s (%d cells)",
         bareSeconds, bare.size());
 
     // (1) segfx, in this JVM: per-stage times come from its manifest.
-    Path out = dataDir.resolve("out-" + workload);
+    Path out = dataDir.resolve("out-" + workload.name());
     resetPeaks();
     stageCpu.reset();
     long t0 = System.nanoTime();
@@ -287,24 +503,25 @@ public final class Bench {
     double segfxCpu = processCpu() - c0;
     Map<String, Double> segfxThreads = minus(threadCpu(), threads0);
     long heap = peakHeap();
-    @SuppressWarnings("unchecked")
-    Map<String, Double> stages = (Map<String, Double>) o.manifest().get("stage_seconds");
+    Map<String, Double> stages = stageSeconds(o.manifest());
     say(
-        "bench: segfx end to end %.2f s; stages %s; peak driver heap %d MiB",
+        "bench: in-JVM segfx end to end %.2f s; stages %s; peak driver heap %d MiB",
         segfxSeconds, stages, heap >> 20);
     say(
         "bench: segfx output pieces (seconds, written side by side) %s",
         o.manifest().get("write_seconds"));
     double stage1 = stages.get("read_aggregate");
-    say("bench: segfx stage 1 %.2f s = %,.0f rows/s", stage1, n / stage1);
+    say("bench: in-JVM segfx stage 1 %.2f s = %,.0f rows/s", stage1, n / stage1);
     // CPU seconds of the whole process (driver and local executors): on a VM with noisy
     // neighbours they vary less than wall time, so they compare builds better.
     say(
-        "bench: process CPU seconds: segfx %.1f, peer %.1f, bare aggregation %.1f; segfx executor"
-            + " CPU per Spark stage %s",
+        "bench: in-JVM process CPU seconds: segfx %.1f, peer %.1f, bare aggregation %.1f; segfx"
+            + " executor CPU per Spark stage %s",
         segfxCpu, peerCpu, bareCpu, stageCpu.seconds());
     say("bench: segfx CPU seconds by thread kind (live threads) %s", segfxThreads);
     say("bench: segfx Spark stages %s", stageCpu.details());
+
+    costModel(workload, n, stageCpu, out, stages);
 
     Map<String, double[]> segfx = segfxEstimates(spark, out.toString());
     if (peer) {
@@ -315,24 +532,53 @@ public final class Bench {
       if (!(worst <= 1e-9)) {
         throw new IllegalStateException("segfx and the peer disagree beyond 1e-9: " + worst);
       }
+      double worstCmd = compare(segfxEstimates(spark, cmdOut.toString()), peerEstimates);
+      say("bench: segfx command vs peer estimates and SEs: max relative difference %.2e", worstCmd);
+      if (!(worstCmd <= 1e-9)) {
+        throw new IllegalStateException(
+            "the segfx command and the peer disagree beyond 1e-9: " + worstCmd);
+      }
     }
     double worstBare = compare(segfx, bare);
     say(
         "bench: segfx vs bare aggregation estimates: max relative difference %.2e (raw sums lose"
             + " digits; information only)",
         worstBare);
-    say(
-        "bench: workload=%s rows=%d segfx_s=%.2f peer_s=%.2f bare_agg_s=%.2f speedup_vs_peer=%.2f"
-            + " segfx_vs_bare_agg=%.2f stage1_rows_per_s=%.0f",
-        workload,
-        n,
-        segfxSeconds,
-        peerSeconds,
-        bareSeconds,
-        peerSeconds / segfxSeconds,
-        segfxSeconds / bareSeconds,
-        n / stage1);
     spark.stop();
+    return new double[] {peerSeconds, bareSeconds, segfxSeconds, stage1};
+  }
+
+  /**
+   * The figures of the cost model in docs/performance.md, from the Spark task metrics of the in-JVM
+   * segfx run: executor CPU per row of stage 1, shuffle bytes per cell (an (experiment, segment,
+   * arm) of one input, all metrics together) and per shuffled record, bytes of task results sent to
+   * the driver per group (an (experiment, metric) pooled together), driver seconds per group after
+   * stage 1, and output bytes per group.
+   */
+  private static void costModel(
+      Workload workload, long rows, StageCpu m, Path out, Map<String, Double> stages)
+      throws IOException {
+    long cells = (long) workload.experiments() * workload.segments() * 2;
+    long groups = (long) workload.experiments() * 2; // revenue and converted
+    long outputBytes;
+    try (var files = Files.walk(out)) {
+      outputBytes = files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+    }
+    say(
+        "bench: cost model (in-JVM segfx, %,d cells, %,d groups): stage-1 executor CPU %.0f ns per"
+            + " row; shuffle %.0f bytes per cell (%.2f records per cell, %.0f bytes per record);"
+            + " driver results %.0f bytes per group (stage 1 %.0f); wall time after stage 1"
+            + " %.3f ms per group; output %.0f bytes per group",
+        cells,
+        groups,
+        m.total("stage1_cpu_ns") / rows,
+        m.total("shuffle_write_bytes") / cells,
+        m.total("shuffle_write_records") / cells,
+        m.total("shuffle_write_bytes") / Math.max(1, m.total("shuffle_write_records")),
+        m.total("result_bytes") / groups,
+        m.total("stage1_result_bytes") / groups,
+        afterStage1(stages) * 1e3 / groups,
+        (double) outputBytes / groups);
   }
 
   /** segfx's revenue estimates per (experiment, segment): {estimate, std_error}. */

@@ -1,0 +1,121 @@
+package io.segfx.job;
+
+import io.segfx.sim.ExampleDataGenerator;
+import io.segfx.testing.JobRunner;
+import io.segfx.testing.SharedSparkSession;
+import java.nio.file.Path;
+import org.apache.spark.executor.ShuffleWriteMetrics;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerStageCompleted;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The cost model's shuffle bound (docs/performance.md, Cost model), checked in bytes, not time:
+ * stage 1 shuffles at most one record per (experiment, segment) and map task, and a record is at
+ * most the serialized size of its exact sums. A change that ships more per cell (another
+ * serializer, per-row records, wider sums) fails here.
+ */
+class ShuffleCostModelTest extends SharedSparkSession {
+  @TempDir Path tmp;
+
+  /**
+   * Shuffle writes of stage 1's map side (the stage named after {@code ColumnarScan}, or {@code
+   * SufficientStatsStage} on the row path) completed while it listens. Stage 3 shuffles one small
+   * record per group, outside this bound.
+   */
+  private static final class ShuffleTally extends SparkListener {
+    long bytes;
+    long records;
+    int mapTasks;
+
+    @Override
+    public synchronized void onStageCompleted(SparkListenerStageCompleted e) {
+      ShuffleWriteMetrics w = e.stageInfo().taskMetrics().shuffleWriteMetrics();
+      String name = e.stageInfo().name();
+      boolean stage1 = name.contains("ColumnarScan") || name.contains("SufficientStatsStage");
+      if (stage1 && w.recordsWritten() > 0) {
+        bytes += w.bytesWritten();
+        records += w.recordsWritten();
+        mapTasks += e.stageInfo().numTasks();
+      }
+    }
+  }
+
+  /**
+   * The record bound of the model, uncompressed Kryo bytes of one (experiment, segment)'s record
+   * with {@code arms} arms over {@code q} columns. Each arm's {@code ExactMoments} holds q sums and
+   * q(q+1)/2 products, each a window of 10 limbs of 8 bytes plus a 4-byte base: 84 bytes a sum; its
+   * counters, flags and class tags take under 64 bytes more. The key and the accumulator each carry
+   * the experiment and segment ids (1 byte of length each in Kryo's ASCII strings) and under 64
+   * bytes of flags, counters and list headers; each arm's name adds its length and 2 bytes. Shuffle
+   * compression (LZ4, on by default) can only shrink this beyond a block header per map output
+   * block, which {@link #blockSlack} covers.
+   */
+  static long recordBound(int q, int arms, int idChars, int armChars) {
+    int sums = q + q * (q + 1) / 2;
+    long perArm = sums * (10L * 8 + 4) + 64 + armChars + 2;
+    return 2L * (idChars + 2) + 64 + arms * perArm;
+  }
+
+  /** LZ4 block framing: at most 64 bytes per map output block, one block per reduce partition. */
+  static long blockSlack(int mapTasks, int reducePartitions) {
+    return 64L * mapTasks * reducePartitions;
+  }
+
+  @Test
+  void stageOneShufflesAtMostTheModelsBytesPerCell() throws Exception {
+    int experiments = 30;
+    int segments = 8;
+    Path data = tmp.resolve("units.parquet");
+    ExampleDataGenerator.generate(
+            spark(), new ExampleDataGenerator.Settings(experiments, segments, 50, 150, 1, 5))
+        .write()
+        .parquet(data.toString());
+    ShuffleTally tally = new ShuffleTally();
+    spark().sparkContext().addSparkListener(tally);
+    try {
+      JobRunner.run(
+          spark(),
+          "--input",
+          data.toString(),
+          "--output",
+          tmp.resolve("out").toString(),
+          "--metric",
+          "revenue,converted:binary",
+          "--covariates",
+          "x1,x2",
+          "--report",
+          "none");
+      spark().sparkContext().listenerBus().waitUntilEmpty(60_000);
+    } finally {
+      spark().sparkContext().removeSparkListener(tally);
+    }
+    long cells = (long) experiments * segments * 2;
+    int segmentKeys = experiments * segments;
+    Assertions.assertTrue(tally.records > 0, "stage 1 shuffled nothing");
+    // Records: one per (experiment, segment) a map task saw; the generator writes each segment's
+    // rows into one file, so a segment spans map tasks only where a file is split, once per task.
+    Assertions.assertTrue(
+        tally.records <= segmentKeys + tally.mapTasks,
+        "records "
+            + tally.records
+            + " > segments "
+            + segmentKeys
+            + " + map tasks "
+            + tally.mapTasks);
+    // "exp-0001", "seg-01": 14 id characters; arms "0" and "1".
+    long bound =
+        tally.records * recordBound(4, 2, 14, 1)
+            + blockSlack(tally.mapTasks, 8 * spark().sparkContext().defaultParallelism());
+    Assertions.assertTrue(
+        tally.bytes <= bound,
+        "shuffle bytes "
+            + tally.bytes
+            + " per cell "
+            + tally.bytes / (double) cells
+            + " exceed the model's "
+            + bound / (double) cells);
+  }
+}
