@@ -23,8 +23,9 @@ final class ImpactOptions {
           OptionDef.of(
                   "series-col",
                   OptionDef.Kind.STRING,
-                  "series_id",
-                  "series id column; absent = one series named 'all'")
+                  ImpactSpec.DEFAULT_SERIES_COL,
+                  "series id column (a named one must exist; without the default column the input"
+                      + " is one series named 'all')")
               .inGroup("Input")
               .withLabel("COL"),
           OptionDef.required(

@@ -173,6 +173,9 @@ public record ImpactSpec(
   /** The options of {@code causal-impact}, each declared once (see {@link ImpactOptions}). */
   public static final List<OptionDef> OPTIONS = ImpactOptions.ALL;
 
+  /** The series id column read when {@code --series-col} is not given. */
+  public static final String DEFAULT_SERIES_COL = "series_id";
+
   public ImpactSpec {
     Objects.requireNonNull(input, "input");
     Objects.requireNonNull(output, "output");

@@ -7,6 +7,7 @@ import io.segfx.config.UsageException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -65,20 +66,64 @@ final class OutputGuard {
               + "); --mode overwrite replaces only segfx's own output folders:"
               + " choose a new folder or remove it yourself");
     }
-    // Files added to a previous output by someone else are not segfx's to delete.
+    // Files added to a previous output by someone else are not segfx's to delete: with the run's
+    // index, everything present at any depth, hidden or not, must be one the run wrote.
+    Path index = new Path(target, RunOutput.FILES);
+    if (fs.exists(index)) {
+      Set<String> listed = new HashSet<>();
+      try (InputStream in = fs.open(index)) {
+        for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+          if (!line.isEmpty()) {
+            listed.add(line);
+          }
+        }
+      }
+      List<String> present = new ArrayList<>();
+      walk(fs, target, "", present);
+      List<String> extra = new ArrayList<>();
+      for (String f : present) {
+        if (!listed.contains(f)) {
+          extra.add(f);
+        }
+      }
+      refuseExtra(output, extra);
+      return;
+    }
     Set<String> written = new HashSet<>(List.of(RunOutput.MANIFEST, RunOutput.SUCCESS));
     if (m.has(RunOutput.OUTPUTS)) {
       m.get(RunOutput.OUTPUTS).forEach(n -> written.add(n.asText()));
     }
+    // An output from before the index: its entries by name, and no hidden file but checksums.
     List<String> foreign = new ArrayList<>();
     for (FileStatus f : fs.listStatus(target)) {
       String name = f.getPath().getName();
-      if (!written.contains(name)
-          && !name.startsWith(".")
-          && (m.has(RunOutput.OUTPUTS) || !LEGACY.contains(name))) {
+      boolean hidden = name.startsWith(".");
+      if (hidden
+          ? !name.endsWith(".crc")
+          : !written.contains(name) && (m.has(RunOutput.OUTPUTS) || !LEGACY.contains(name))) {
         foreign.add(name);
       }
     }
+    refuseExtra(output, foreign);
+  }
+
+  /**
+   * Every file and folder under {@code dir}, as paths relative to the walk's root with {@code
+   * prefix} (folders end in '/'), hidden ones included.
+   */
+  static void walk(FileSystem fs, Path dir, String prefix, List<String> out) throws IOException {
+    for (FileStatus f : fs.listStatus(dir)) {
+      String rel = prefix + f.getPath().getName();
+      if (f.isDirectory()) {
+        out.add(rel + "/");
+        walk(fs, f.getPath(), rel + "/", out);
+      } else {
+        out.add(rel);
+      }
+    }
+  }
+
+  private static void refuseExtra(String output, List<String> foreign) {
     if (!foreign.isEmpty()) {
       Collections.sort(foreign);
       throw new UsageException(

@@ -33,6 +33,14 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class RunOutput {
   public static final String MANIFEST = "manifest.json";
+
+  /**
+   * The hidden index of every file and folder a run wrote, one relative path per line (folders end
+   * in '/'): {@code --mode overwrite} replaces a folder only while everything in it, at any depth,
+   * is listed here.
+   */
+  public static final String FILES = ".segfx-files";
+
   public static final String SUCCESS = "_SUCCESS";
 
   private final SparkSession spark;
@@ -235,6 +243,13 @@ public final class RunOutput {
         json.writeValue(out, manifest);
       }
       fs.create(new Path(staging, SUCCESS), true).close();
+      List<String> files = new ArrayList<>();
+      OutputGuard.walk(fs, staging, "", files);
+      files.add(FILES);
+      Collections.sort(files);
+      try (OutputStream out = fs.create(new Path(staging, FILES), true)) {
+        out.write((String.join("\n", files) + "\n").getBytes(StandardCharsets.UTF_8));
+      }
       if (fs.exists(target)) {
         if (!overwrite) {
           throw new UsageException("output " + target + " appeared during the run; not replaced");

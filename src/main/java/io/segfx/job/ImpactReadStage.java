@@ -8,6 +8,7 @@ import io.segfx.spark.ColumnQuote;
 import io.segfx.spark.ImpactInputStage;
 import io.segfx.spark.InputReader;
 import io.segfx.spark.TimeValues;
+import io.segfx.spark.ValidationStage;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -69,6 +70,31 @@ final class ImpactReadStage {
     return t;
   }
 
+  /**
+   * The series id column: a named one must exist; without the default {@value
+   * ImpactSpec#DEFAULT_SERIES_COL} the input is one series, {@code all}, and a line on stderr says
+   * so, since a renamed id column would otherwise merge every series silently.
+   */
+  static String seriesColumn(Dataset<Row> in, ImpactSpec spec) {
+    List<String> names = ValidationStage.userColumns(Arrays.asList(in.columns()));
+    if (names.contains(spec.seriesCol())) {
+      return spec.seriesCol();
+    }
+    if (!ImpactSpec.DEFAULT_SERIES_COL.equals(spec.seriesCol())) {
+      throw new UsageException(
+          "--series-col "
+              + spec.seriesCol()
+              + ": input has no such column (columns: "
+              + String.join(", ", names)
+              + ")");
+    }
+    System.err.println(
+        "segfx: no column "
+            + ImpactSpec.DEFAULT_SERIES_COL
+            + ": the input is read as one series, 'all' (name the id column with --series-col)");
+    return null;
+  }
+
   static Result run(RunContext ctx, ImpactSpec spec, TimeValues.Time at) {
     InputReader.Input read =
         ctx.read(spec.input(), spec.inputFormat(), InputReader.CsvDialect.DEFAULT);
@@ -77,7 +103,7 @@ final class ImpactReadStage {
         spec.intervention() instanceof Intervention.FromColumn c ? c.column() : null;
     ImpactInputStage.Spec inputSpec =
         new ImpactInputStage.Spec(
-            Arrays.asList(in.columns()).contains(spec.seriesCol()) ? spec.seriesCol() : null,
+            seriesColumn(in, spec),
             spec.timeCol(),
             spec.outcomeCol(),
             spec.controls(),

@@ -266,9 +266,24 @@ final class ImpactSeriesStage {
       return failed(series, problem, intervention, w.end(), w.number());
     }
     String stream = String.valueOf(w.number());
-    ImpactAnalysis.Result r =
-        ImpactAnalysis.analyse(
-            time, y, c, post, s, Seeds.of(seed, "causal-impact", series, stream));
+    ImpactAnalysis.Result r;
+    try {
+      r =
+          ImpactAnalysis.analyse(
+              time, y, c, post, s, Seeds.of(seed, "causal-impact", series, stream));
+    } catch (ArithmeticException | IllegalArgumentException e) {
+      // Values whose squares overflow a double turn the fit's sums into infinities and NaNs, which
+      // the kernels refuse; that fails this series, never the batch.
+      return failed(series, Status.NUMERICAL_FAILURE, intervention, w.end(), w.number());
+    }
+    ImpactAnalysis.Summary sum = r.summary();
+    if (Status.OK.code().equals(sum.status())
+        && !(Double.isFinite(sum.cumulativeMean())
+            && Double.isFinite(sum.cumulativeSd())
+            && Double.isFinite(sum.averageQ025())
+            && Double.isFinite(sum.averageQ975()))) {
+      return failed(series, Status.NUMERICAL_FAILURE, intervention, w.end(), w.number());
+    }
     return rows(series, r, intervention, w.end(), w.number(), controls);
   }
 

@@ -52,7 +52,12 @@ public enum Status {
   /** A season of {@code --season} has no pre-period point, so its effect cannot be estimated. */
   TOO_FEW_SEASONS("too_few_seasons"),
   /** The controls are collinear in the pre-period. */
-  SINGULAR_CONTROLS("singular_controls");
+  SINGULAR_CONTROLS("singular_controls"),
+  /**
+   * The series' arithmetic left the range of doubles (values near 1e150 and beyond, whose squares
+   * overflow): rescale the series, e.g. to thousands or millions of its unit.
+   */
+  NUMERICAL_FAILURE("numerical_failure");
 
   private final String code;
 

@@ -281,7 +281,11 @@ public final class ImpactInputStage {
     for (String c : required) {
       if (!names.contains(c)) {
         throw new UsageException(
-            "input has no column '" + c + "' (columns: " + String.join(", ", names) + ")");
+            "input has no column '"
+                + c
+                + "' (columns: "
+                + String.join(", ", ValidationStage.userColumns(names))
+                + ")");
       }
     }
     List<Column[]> checks = new ArrayList<>();

@@ -363,7 +363,7 @@ public final class ValidationStage {
   }
 
   /** The input's own column names, without the reader's raw-line column. */
-  static List<String> userColumns(List<String> names) {
+  public static List<String> userColumns(List<String> names) {
     List<String> out = new ArrayList<>(names);
     out.remove(Columns.CORRUPT_RECORD);
     return out;

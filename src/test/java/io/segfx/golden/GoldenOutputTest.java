@@ -171,7 +171,7 @@ class GoldenOutputTest extends SharedSparkSession {
   static final Pattern SVG = Pattern.compile("<svg\\b.*?</svg>", Pattern.DOTALL);
 
   /** The extensions dumped as (normalised) text. */
-  private static final List<String> TEXT = List.of(".md", ".html", ".json", ".txt");
+  private static final List<String> TEXT = List.of(".md", ".html", ".json", ".txt", ".segfx-files");
 
   private interface Job {
     /** Runs into {@code out} and returns what the CLI would print. */

@@ -715,6 +715,36 @@ class CausalImpactJobTest extends SharedSparkSession {
   }
 
   /**
+   * A series whose values overflow double arithmetic (1e160 squared) gets status numerical_failure,
+   * for both models, and every other series is analysed as without it.
+   */
+  @Test
+  void aSeriesOverflowingDoublesFailsAloneForBothModels() throws Exception {
+    Path clean = generated(tmp.resolve("o.csv"), 3);
+    List<String> lines = Files.readAllLines(clean);
+    StringBuilder extra = new StringBuilder();
+    for (String line : lines.subList(1, 121)) {
+      String[] f = line.split(",");
+      extra.append("huge,").append(f[1]).append(',');
+      extra.append(f[1].equals("10") ? "1e160" : f[2]);
+      extra.append(',').append(f[3]).append(',').append(f[4]).append(",0\n");
+    }
+    Path with = tmp.resolve("o-with.csv");
+    Files.writeString(with, Files.readString(clean) + extra);
+    for (String model : new String[] {"regression", "local-level"}) {
+      List<Row> base = run(clean, tmp.resolve("o-clean-" + model), "--model", model);
+      Map<String, Row> byId = new HashMap<>();
+      for (Row r : run(with, tmp.resolve("o-out-" + model), "--model", model)) {
+        byId.put(r.<String>getAs("series_id"), r);
+      }
+      assertEquals("numerical_failure", byId.get("huge").getAs("status"), model);
+      for (Row a : base) {
+        assertEquals(a.toString(), byId.get(a.<String>getAs("series_id")).toString(), model);
+      }
+    }
+  }
+
+  /**
    * The console table, memos and report never carry an id's control characters, and the placebo
    * floor 1/(1 + placebos) is stated where placebo p is shown.
    */
@@ -782,6 +812,14 @@ class CausalImpactJobTest extends SharedSparkSession {
                         },
                         null)));
     Assertions.assertTrue(e.getMessage().contains("'nope'"), e.getMessage());
+    Assertions.assertFalse(e.getMessage().contains("segfx_raw_line"), e.getMessage());
+    // A named series column must exist: silently reading every row as one series would merge them.
+    e =
+        Assertions.assertThrows(
+            UsageException.class, () -> run(in, tmp.resolve("z"), "--series-col", "market"));
+    Assertions.assertTrue(
+        e.getMessage().startsWith("--series-col market: input has no such column (columns: "),
+        e.getMessage());
   }
 
   /**

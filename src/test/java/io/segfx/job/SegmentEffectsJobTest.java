@@ -340,4 +340,42 @@ class SegmentEffectsJobTest extends SharedSparkSession {
     JobRunner.run(spark(), section9Args(section9Csv(), out.toString(), "--mode", "overwrite"));
     Assertions.assertTrue(Files.exists(out.resolve("manifest.json")));
   }
+
+  /**
+   * A previous output is replaced only while everything in it, at any depth and hidden or not, is
+   * what that run wrote: a hidden note, a folder such as .git, or a file inside report/ is a user's
+   * and is never deleted.
+   */
+  @Test
+  void overwriteRefusesHiddenAndNestedUserFiles() throws Exception {
+    Path out = tmp.resolve("previous");
+    JobRunner.run(spark(), section9Args(section9Csv(), out.toString()));
+    Assertions.assertTrue(Files.exists(out.resolve(".segfx-files")));
+    // The pristine previous output is replaced.
+    JobRunner.run(spark(), section9Args(section9Csv(), out.toString(), "--mode", "overwrite"));
+    String[][] additions = {
+      {".mynotes", "mine"}, {".git/HEAD", "ref: main"}, {"memos/README-mine.txt", "mine"}
+    };
+    for (String[] a : additions) {
+      Path user = out.resolve(a[0]);
+      Files.createDirectories(user.getParent());
+      Files.writeString(user, a[1]);
+      UsageException e =
+          assertThrows(
+              UsageException.class,
+              () ->
+                  JobRunner.run(
+                      spark(), section9Args(section9Csv(), out.toString(), "--mode", "overwrite")));
+      Assertions.assertTrue(
+          e.getMessage().contains("holds files segfx did not write (" + a[0].split("/")[0]),
+          e.getMessage());
+      Assertions.assertEquals(a[1], Files.readString(user), "the user's file is kept");
+      Files.delete(user);
+      if (a[0].startsWith(".git/")) {
+        Files.delete(user.getParent());
+      }
+    }
+    JobRunner.run(spark(), section9Args(section9Csv(), out.toString(), "--mode", "overwrite"));
+    Assertions.assertTrue(Files.exists(out.resolve("manifest.json")));
+  }
 }
