@@ -111,6 +111,10 @@ final class ImpactReadStage {
             at != null ? at.value() : Double.NaN);
     Dataset<Row> projected = ImpactInputStage.apply(in, inputSpec);
     ImpactInputStage.Counts counts = ImpactInputStage.count(projected);
+    if (counts.rowsRead() == 0) {
+      throw new UsageException(
+          "input " + spec.input() + " has no rows (a header only?): there is nothing to analyse");
+    }
     String timeCol = spec.timeCol();
     TimeValues.Kind timeKind =
         ImpactInputStage.kind(

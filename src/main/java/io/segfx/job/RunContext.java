@@ -332,9 +332,9 @@ public final class RunContext implements AutoCloseable {
    * Records that the run failed with {@code error}: builds the failure manifest (status {@code
    * failed}, the error, the stages finished, versions and Spark application). A refusal (a {@link
    * UsageException}: the input or the options are at fault, and the run exits 2 with one message)
-   * logs it as one JSON line, as a refusal leaves the folders as they were; any other failure
-   * writes it to {@link #failureManifest} and logs where. Returns {@code error}, for {@code throw
-   * ctx.failed(e)}. A failure to write it is logged, never thrown over {@code error}.
+   * logs it as one JSON line at DEBUG level, as a refusal leaves the folders as they were; any
+   * other failure writes it to {@link #failureManifest} and logs where. Returns {@code error}, for
+   * {@code throw ctx.failed(e)}. A failure to write it is logged, never thrown over {@code error}.
    */
   public <E extends RuntimeException> E failed(E error) {
     if (published) {
@@ -348,12 +348,13 @@ public final class RunContext implements AutoCloseable {
     closing(m, FAILED);
     if (error instanceof UsageException) {
       try {
-        LOG.error(
+        // A refusal's message is its one stderr line; the manifest is for whoever debugs it.
+        LOG.debug(
             "run {} refused; its manifest: {}",
             runId,
             new ObjectMapper().writeValueAsString(m.toMap()));
       } catch (IOException x) {
-        LOG.error("run {} refused; its manifest cannot be shown: {}", runId, x.toString());
+        LOG.debug("run {} refused; its manifest cannot be shown: {}", runId, x.toString());
       }
       return error;
     }

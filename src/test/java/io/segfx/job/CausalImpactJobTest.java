@@ -813,6 +813,12 @@ class CausalImpactJobTest extends SharedSparkSession {
                         null)));
     Assertions.assertTrue(e.getMessage().contains("'nope'"), e.getMessage());
     Assertions.assertFalse(e.getMessage().contains("segfx_raw_line"), e.getMessage());
+    Path headerOnly = tmp.resolve("header.csv");
+    Files.writeString(headerOnly, "series_id,time,y,c1,c2\n");
+    e = Assertions.assertThrows(UsageException.class, () -> run(headerOnly, tmp.resolve("h")));
+    Assertions.assertTrue(
+        e.getMessage().endsWith("has no rows (a header only?): there is nothing to analyse"),
+        e.getMessage());
     // A named series column must exist: silently reading every row as one series would merge them.
     e =
         Assertions.assertThrows(
