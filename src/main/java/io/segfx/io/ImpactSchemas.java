@@ -30,8 +30,9 @@ public final class ImpactSchemas {
                   "status",
                   "`ok`, or why the window is not analysed: `no_pre_period`, `no_post_period`,"
                       + " `too_few_points` (n_pre < p + 3, p counting intercept, controls, trend"
-                      + " and season columns), `too_few_seasons` (a season of --season has no"
-                      + " pre-period point), `duplicate_times`,"
+                      + " and season columns), `too_few_seasons` (a post-period point's season of"
+                      + " --season has no pre-period point), `numerical_failure` (values beyond"
+                      + " double arithmetic: rescale the series), `duplicate_times`,"
                       + " `singular_controls`, `no_usable_rows`, `missing_intervention_time`,"
                       + " `inconsistent_intervention_time`, `no_intervention` (a series absent"
                       + " from the interventions table), `bad_window` (end before start, or"

@@ -49,7 +49,10 @@ public enum Status {
   NO_POST_PERIOD("no_post_period"),
   /** Too few pre-period points for the regression (n_pre &lt; p + 3). */
   TOO_FEW_POINTS("too_few_points"),
-  /** A season of {@code --season} has no pre-period point, so its effect cannot be estimated. */
+  /**
+   * A post-period point's season of {@code --season} has no pre-period point, so its effect cannot
+   * be estimated.
+   */
   TOO_FEW_SEASONS("too_few_seasons"),
   /** The controls are collinear in the pre-period. */
   SINGULAR_CONTROLS("singular_controls"),

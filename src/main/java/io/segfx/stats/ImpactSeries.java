@@ -50,7 +50,26 @@ record ImpactSeries(double[] t, double[] y, double[][] c, boolean[] post, int nP
 
   /** Regressors of the design: intercept, controls, the optional trend and season columns. */
   int columns(ImpactAnalysis.Settings s) {
-    return 1 + c[0].length + (s.trend() ? 1 : 0) + Math.max(0, s.season() - 1);
+    return 1 + c[0].length + (s.trend() ? 1 : 0) + Math.max(0, seasonsSeen(s).length - 1);
+  }
+
+  /**
+   * The seasons the pre-period has, in season order. Only these are coded: a season the series
+   * never has (Saturday and Sunday in business-day data under {@code --season 7}) needs no effect,
+   * and a post-period point in a season the pre-period lacks is {@code too_few_seasons}.
+   */
+  int[] seasonsSeen(ImpactAnalysis.Settings s) {
+    if (s.season() < 2) {
+      return new int[0];
+    }
+    long[] pos = SeasonalDummies.positions(t);
+    boolean[] seen = new boolean[s.season()];
+    for (int i = 0; i < t.length; i++) {
+      if (!post[i]) {
+        seen[SeasonalDummies.season(pos[i], s.season(), s.seasonDuration())] = true;
+      }
+    }
+    return java.util.stream.IntStream.range(0, seen.length).filter(j -> seen[j]).toArray();
   }
 
   /**
@@ -84,40 +103,40 @@ record ImpactSeries(double[] t, double[] y, double[][] c, boolean[] post, int nP
     if (nPre < p + 3) {
       return "too_few_points";
     }
-    return s.season() >= 2 && !everySeasonBefore(s) ? "too_few_seasons" : null;
+    return s.season() >= 2 && !postSeasonsSeenBefore(s) ? "too_few_seasons" : null;
   }
 
   /**
-   * Whether every season occurs in the pre-period: an unseen season's column would be set by the
-   * prior alone, and the post-period would be extrapolated along it.
+   * Whether every post-period point's season occurs in the pre-period: an unseen season's effect
+   * would be set by nothing, and its points forecast without it.
    */
-  private boolean everySeasonBefore(ImpactAnalysis.Settings s) {
+  private boolean postSeasonsSeenBefore(ImpactAnalysis.Settings s) {
     long[] pos = SeasonalDummies.positions(t);
-    boolean[] seen = new boolean[s.season()];
-    int count = 0;
+    int[] seen = seasonsSeen(s);
     for (int i = 0; i < t.length; i++) {
       int season = SeasonalDummies.season(pos[i], s.season(), s.seasonDuration());
-      if (!post[i] && !seen[season]) {
-        seen[season] = true;
-        count++;
+      if (post[i] && Arrays.binarySearch(seen, season) < 0) {
+        return false;
       }
     }
-    return count == s.season();
+    return true;
   }
 
   /**
-   * Design rows: intercept, controls, the trend scaled to [0, 1] over the series, and the N − 1
-   * {@link SeasonalDummies} columns, season 0 at the first (pre-period) point.
+   * Design rows: intercept, controls, the trend scaled to [0, 1] over the series, and the K − 1
+   * {@link SeasonalDummies} columns of the K seasons the pre-period has ({@link #seasonsSeen}),
+   * season 0 at the first (pre-period) point.
    */
   double[][] design(ImpactAnalysis.Settings s) {
     int n = n();
     double[][] x = new double[n][];
-    long[] pos = s.season() >= 2 ? SeasonalDummies.positions(t) : null;
+    int[] seen = seasonsSeen(s);
+    long[] pos = seen.length >= 2 ? SeasonalDummies.positions(t) : null;
     for (int i = 0; i < n; i++) {
       x[i] = row(c[i], (t[i] - t[0]) / Math.max(1, t[n - 1] - t[0]), s.trend());
       if (pos != null) {
         int season = SeasonalDummies.season(pos[i], s.season(), s.seasonDuration());
-        double[] z = SeasonalDummies.row(season, s.season());
+        double[] z = SeasonalDummies.row(Arrays.binarySearch(seen, season), seen.length);
         double[] r = Arrays.copyOf(x[i], x[i].length + z.length);
         System.arraycopy(z, 0, r, x[i].length, z.length);
         x[i] = r;
