@@ -207,6 +207,7 @@ public record ImpactSpec(
    */
   public static ImpactSpec of(OptionValues v) {
     Intervention intervention = intervention(v);
+    refuseUnused(v);
     try {
       return new ImpactSpec(
           v.string("input"),
@@ -239,6 +240,34 @@ public record ImpactSpec(
           WriteMode.of(v.string("mode")));
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Refuses an option given (by flag or YAML) where the other settings make it do nothing, rather
+   * than accept it silently: the season's duration without seasons, the expected model size without
+   * the spike-and-slab prior, and the Gibbs settings when no sampler runs.
+   */
+  private static void refuseUnused(OptionValues v) {
+    boolean spikeSlab = "spike-slab".equals(v.string("control-prior"));
+    boolean sampler = "local-level".equals(v.string("model")) || spikeSlab;
+    String[][] rules = {
+      {"season-duration", v.has("season") ? null : "it applies only with --season N"},
+      {"expected-size", spikeSlab ? null : "it applies only with --control-prior spike-slab"},
+      {
+        "burn",
+        sampler ? null : "it applies only with --model local-level or --control-prior spike-slab"
+      },
+      {
+        "gibbs-draws",
+        sampler ? null : "it applies only with --model local-level or --control-prior spike-slab"
+      },
+    };
+    for (String[] r : rules) {
+      String source = v.sources().get(r[0]);
+      if (r[1] != null && source != null && !"default".equals(source)) {
+        throw new UsageException("--" + r[0] + " given, but " + r[1] + "; remove it");
+      }
     }
   }
 

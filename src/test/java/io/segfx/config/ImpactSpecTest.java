@@ -188,6 +188,10 @@ class ImpactSpecTest {
       {"--control-prior", "lasso"},
       {"--control-prior", "spike-slab", "--expected-size", "0"},
       {"--control-prior", "spike-slab", "--gibbs-draws", "10"},
+      {"--season-duration", "2"},
+      {"--expected-size", "5"},
+      {"--burn", "5"},
+      {"--gibbs-draws", "500"},
     };
     String[] expected = {
       "--season must be >= 2, got 1",
@@ -196,6 +200,12 @@ class ImpactSpecTest {
       "lasso",
       "--expected-size must be > 0, got 0.0",
       "--gibbs-draws must be >= 100, got 10",
+      "--season-duration given, but it applies only with --season N; remove it",
+      "--expected-size given, but it applies only with --control-prior spike-slab; remove it",
+      "--burn given, but it applies only with --model local-level or --control-prior spike-slab;"
+          + " remove it",
+      "--gibbs-draws given, but it applies only with --model local-level or --control-prior"
+          + " spike-slab; remove it",
     };
     for (int i = 0; i < cases.length; i++) {
       List<String> args = new ArrayList<>(List.of("--intervention-time", "1"));
