@@ -160,7 +160,7 @@ class RunManifestFieldsTest extends SharedSparkSession {
   }
 
   @Test
-  void refusalIsLoggedAndLeavesTheFolderAsItWas() throws Exception {
+  void refusalIsOneLineAndLeavesTheFolderAsItWas() throws Exception {
     Path out = tmp.resolve("out");
     UsageException e;
     List<String> lines;
@@ -173,11 +173,10 @@ class RunManifestFieldsTest extends SharedSparkSession {
     try (var files = Files.list(tmp)) {
       assertEquals(List.of(), files.toList(), "a refusal leaves the folder as it was");
     }
-    assertEquals(1, lines.size(), lines.toString());
-    String line = lines.get(0);
-    JsonNode m = new ObjectMapper().readTree(line.substring(line.indexOf('{')));
-    assertEquals("failed", m.get("status").asText());
-    assertEquals(e.getMessage(), m.at("/error/message").asText());
+    // A refusal's message is its one line (the CLI prints it); the failure manifest is logged at
+    // DEBUG, below the console's level, so the console shows nothing else from the run's context.
+    assertEquals(List.of(), lines, "nothing beside the refusal's line: " + lines);
+    Assertions.assertTrue(e.getMessage().contains("nope"), e.getMessage());
   }
 
   private static JsonNode manifest(Path out) throws IOException {
