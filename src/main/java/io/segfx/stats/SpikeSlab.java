@@ -124,24 +124,7 @@ public final class SpikeSlab {
     ZigguratSampler.NormalizedGaussian z = ZigguratSampler.NormalizedGaussian.of(rng);
     double[] probs = new double[p];
     for (int it = 0; it < burn + draws; it++) {
-      for (int j = 0; j < p; j++) {
-        if (!candidate[j]) {
-          probs[j] = 1;
-          continue;
-        }
-        in[j] = !in[j];
-        Model flipped = g.model(in, prior.b0());
-        in[j] = !in[j];
-        Model with = in[j] ? current : flipped;
-        Model without = in[j] ? flipped : current;
-        double p1 = conditional(with.logMarginal, without.logMarginal, logOdds, g.omega[j]);
-        probs[j] = p1;
-        boolean include = rng.nextDouble() < p1;
-        if (include != in[j]) {
-          in[j] = include;
-          current = flipped;
-        }
-      }
+      current = sweep(g, current, in, candidate, logOdds, prior.b0(), probs, rng);
       if (it >= burn) {
         int d = it - burn;
         current.moments(g.an, m1, m2, var, probs, inc);
@@ -210,25 +193,8 @@ public final class SpikeSlab {
         ZigguratSampler.NormalizedGaussian z,
         double[] beta) {
       Gram g = Gram.of(xPre, y, omega, prior.a0());
-      Model current = g.model(in, prior.b0());
-      for (int j = 0; j < in.length; j++) {
-        if (!candidate[j]) {
-          probs[j] = 1;
-          continue;
-        }
-        in[j] = !in[j];
-        Model flipped = g.model(in, prior.b0());
-        in[j] = !in[j];
-        Model with = in[j] ? current : flipped;
-        Model without = in[j] ? flipped : current;
-        double p1 = conditional(with.logMarginal, without.logMarginal, logOdds, g.omega[j]);
-        probs[j] = p1;
-        boolean include = rng.nextDouble() < p1;
-        if (include != in[j]) {
-          in[j] = include;
-          current = flipped;
-        }
-      }
+      Model current =
+          sweep(g, g.model(in, prior.b0()), in, candidate, logOdds, prior.b0(), probs, rng);
       return current.drawCoefficients(g.an, rng, z, beta);
     }
 
@@ -236,6 +202,41 @@ public final class SpikeSlab {
     public double probability(int j) {
       return probs[j];
     }
+  }
+
+  /**
+   * One sweep of the collapsed Gibbs sampler: visits the candidates in order, draws each gamma_j
+   * from its exact conditional given the others (one uniform per candidate), updating {@code in}
+   * and {@code probs} (1 for forced columns); returns the model the sweep ends in.
+   */
+  private static Model sweep(
+      Gram g,
+      Model current,
+      boolean[] in,
+      boolean[] candidate,
+      double logOdds,
+      double b0,
+      double[] probs,
+      UniformRandomProvider rng) {
+    for (int j = 0; j < in.length; j++) {
+      if (!candidate[j]) {
+        probs[j] = 1;
+        continue;
+      }
+      in[j] = !in[j];
+      Model flipped = g.model(in, b0);
+      in[j] = !in[j];
+      Model with = in[j] ? current : flipped;
+      Model without = in[j] ? flipped : current;
+      double p1 = conditional(with.logMarginal, without.logMarginal, logOdds, g.omega[j]);
+      probs[j] = p1;
+      boolean include = rng.nextDouble() < p1;
+      if (include != in[j]) {
+        in[j] = include;
+        current = flipped;
+      }
+    }
+    return current;
   }
 
   /** P(gamma_j = 1 | rest): 0 for a column constant over the pre-period (s_j² = 0). */
