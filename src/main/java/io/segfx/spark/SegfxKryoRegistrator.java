@@ -46,8 +46,8 @@ public final class SegfxKryoRegistrator implements KryoRegistrator {
     kryo.register(SegmentDraw[].class);
     kryo.register(DrawSummary[].class);
     kryo.register(Dyadic[].class);
-    kryo.register(SegmentAccumulator.class);
-    kryo.register(ExactMoments.class);
+    kryo.register(SegmentAccumulator.class, new AccumulatorSerializer());
+    kryo.register(ExactMoments.class, new AccumulatorSerializer.Moments());
     kryo.register(ArrayList.class);
     kryo.register(HashMap.class);
     kryo.register(double[].class);

@@ -176,6 +176,11 @@ public final class ExactMoments implements Serializable {
     return q;
   }
 
+  /** The cross-product flags given at construction (null for every product); a copy. */
+  public boolean[] productFlags() {
+    return products == null ? null : products.clone();
+  }
+
   /** Number of rows accepted. */
   public long count() {
     return n;
@@ -672,6 +677,89 @@ public final class ExactMoments implements Serializable {
     }
     Limbs.normalise(limbs, stats, LIMBS);
     pending = 0;
+  }
+
+  /**
+   * Where {@link #writeState} puts the state that crosses a shuffle: a serializer's output (Kryo in
+   * the Spark layer), so this class stays free of any serialization library.
+   */
+  public interface StateWriter {
+    /** Writes a long, short when small in magnitude (zig-zag varint). */
+    void writeLong(long v);
+
+    /** Writes an int, short when small in magnitude (zig-zag varint). */
+    void writeInt(int v);
+
+    /** Writes a byte array with its length. */
+    void writeBytes(byte[] b);
+  }
+
+  /** Reads back what a {@link StateWriter} wrote, in the same order. */
+  public interface StateReader {
+    long readLong();
+
+    int readInt();
+
+    byte[] readBytes();
+  }
+
+  /**
+   * Writes the count and every sum's window compactly: an unset sum as one marker, a set one as its
+   * base and its normalised limbs. The low limbs of a normalised window are 32-bit digits, mostly
+   * zero where the window is wider than its values, so each costs one to five bytes rather than
+   * eight; the bins go into the limbs first. {@link #readState} rebuilds the same sums exactly.
+   */
+  public void writeState(StateWriter out) {
+    flushBins();
+    normalise();
+    out.writeLong(n);
+    for (int s = 0; s < stats; s++) {
+      if (base[s] == UNSET) {
+        out.writeInt(0);
+      } else {
+        out.writeInt(1);
+        out.writeInt(base[s]);
+        for (int k = 0; k < LIMBS; k++) {
+          out.writeLong(limbs[s * LIMBS + k]);
+        }
+      }
+    }
+    int overflows = 0;
+    for (int s = 0; overflow != null && s < stats; s++) {
+      overflows += overflow[s] != null ? 1 : 0;
+    }
+    out.writeInt(overflows);
+    for (int s = 0; overflows > 0 && s < stats; s++) {
+      if (overflow[s] != null) {
+        out.writeInt(s);
+        out.writeInt(overflow[s].e());
+        out.writeBytes(overflow[s].m().toByteArray());
+      }
+    }
+  }
+
+  /**
+   * The sums {@link #writeState} wrote, over {@code q} columns with the cross products {@code
+   * products} (as given to the writer's constructor).
+   */
+  public static ExactMoments readState(int q, boolean[] products, StateReader in) {
+    ExactMoments m = new ExactMoments(q, products);
+    m.n = in.readLong();
+    for (int s = 0; s < m.stats; s++) {
+      if (in.readInt() != 0) {
+        m.base[s] = in.readInt();
+        for (int k = 0; k < LIMBS; k++) {
+          m.limbs[s * LIMBS + k] = in.readLong();
+        }
+      }
+    }
+    int overflows = in.readInt();
+    for (int i = 0; i < overflows; i++) {
+      int s = in.readInt();
+      int e = in.readInt();
+      m.addOverflow(s, new Dyadic(new BigInteger(in.readBytes()), e));
+    }
+    return m;
   }
 
   /** Java serialization writes the limbs only, so the bins go into them first. */

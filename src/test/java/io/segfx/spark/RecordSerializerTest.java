@@ -228,6 +228,46 @@ class RecordSerializerTest {
     assertEquals(3, mb.count());
   }
 
+  @Test
+  void accumulatorsOfManyRowsRoundTripExactlyAndCompactly() {
+    // Two arms, every product (null flags), rows through a task's bins as the scan adds them, and
+    // the quarantine tally's fields: every sum comes back exactly and the flags are shared.
+    SegmentAccumulator acc = new SegmentAccumulator("exp-1", "seg-a", 3, null);
+    ExactMoments.Bins bins = new ExactMoments.Bins(4);
+    java.util.SplittableRandom r = new java.util.SplittableRandom(7);
+    for (int i = 0; i < 300; i++) {
+      double[] row = {r.nextGaussian(), 1e9 + r.nextGaussian(), r.nextInt(2)};
+      acc.armAt(i % 2, i % 2 == 0 ? "control" : "treatment").accept(row, bins);
+    }
+    bins.flush();
+    acc.rows = 300;
+    acc.rejected = 4;
+    ByteBuffer bytes = KRYO.serialize(acc, ANY);
+    SegmentAccumulator back = (SegmentAccumulator) KRYO.deserialize(bytes, ANY);
+    assertEquals(List.of("control", "treatment"), back.arms);
+    assertEquals(300, back.rows);
+    assertEquals(4, back.rejected);
+    for (String arm : acc.arms) {
+      ExactMoments m = acc.arm(arm);
+      ExactMoments mb = back.arm(arm);
+      assertEquals(m.count(), mb.count());
+      for (int i = 0; i < 3; i++) {
+        assertEquals(m.sumExact(i), mb.sumExact(i));
+        for (int j = i; j < 3; j++) {
+          assertEquals(m.crossExact(i, j), mb.crossExact(i, j));
+        }
+      }
+    }
+    // Nine sums per arm, each a 10-limb window: 720 bytes per arm at eight bytes a limb. A
+    // normalised limb is a 32-bit digit, mostly zero, written as a varint.
+    assertTrue(bytes.remaining() < 2 * 9 * 10 * 8 / 2, "bytes " + bytes.remaining());
+    // Combining the copies gives the doubled sums, exactly.
+    ExactMoments twice = back.arm("control").combine(back.arm("control"));
+    assertEquals(acc.arm("control").sumExact(1).multiply(2), twice.sumExact(1));
+    ExactMoments alone = (ExactMoments) roundTrip(acc.arm("treatment"));
+    assertEquals(acc.arm("treatment").crossExact(1, 1), alone.crossExact(1, 1));
+  }
+
   /** Equality through records' components, arrays' elements and other classes' fields. */
   private static boolean deepEquals(Object a, Object b) {
     if (a == null || b == null) {
