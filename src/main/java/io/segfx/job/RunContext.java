@@ -309,6 +309,7 @@ public final class RunContext implements AutoCloseable {
     if (!given.containsKey("failed_task_attempts")) {
       manifest.put("failed_task_attempts", failedTaskAttempts());
     }
+    manifest.put("executor_cpu_seconds", progress.executorCpuSeconds());
     manifest.put("started_at", started.toString());
     manifest.put("finished_at", Instant.now().toString());
     manifest.put("spark_serializer", spark.sparkContext().env().serializer().getClass().getName());

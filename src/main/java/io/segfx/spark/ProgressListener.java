@@ -10,6 +10,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.apache.spark.SparkConf;
@@ -53,6 +54,9 @@ public final class ProgressListener extends SparkListener {
   private final PrintStream terminal;
   private final LongSupplier clock;
   private final Map<Integer, StageProgress> stages = new HashMap<>();
+
+  /** Executor CPU nanoseconds of finished tasks, by segfx stage name. */
+  private final Map<String, Long> cpuNanos = new TreeMap<>();
 
   /** One stage's counts. */
   private static final class StageProgress {
@@ -153,6 +157,18 @@ public final class ProgressListener extends SparkListener {
     }
   }
 
+  /**
+   * Executor CPU seconds of the tasks that succeeded so far, by segfx stage name (Spark's task
+   * metric {@code executorCpuTime}: the CPU of running the task, without deserializing it or
+   * sending its result). Task ends reach a listener asynchronously, so a stage's figure is complete
+   * once the listener bus has caught up with it.
+   */
+  public synchronized Map<String, Double> executorCpuSeconds() {
+    Map<String, Double> out = new TreeMap<>();
+    cpuNanos.forEach((k, v) -> out.put(k, Math.round(v / 1e6) / 1e3));
+    return out;
+  }
+
   @Override
   public synchronized void onStageSubmitted(SparkListenerStageSubmitted submitted) {
     StageInfo info = submitted.stageInfo();
@@ -175,6 +191,7 @@ public final class ProgressListener extends SparkListener {
     s.done = Math.min(s.total, s.done + 1);
     if (end.taskMetrics() != null) {
       s.rows += end.taskMetrics().inputMetrics().recordsRead();
+      cpuNanos.merge(s.name, end.taskMetrics().executorCpuTime(), Long::sum);
     }
     long now = clock.getAsLong();
     if (now - s.lastReport >= intervalNanos && s.done < s.total) {
