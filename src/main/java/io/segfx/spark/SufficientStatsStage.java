@@ -104,23 +104,13 @@ public final class SufficientStatsStage {
             * Math.max(1, validated.sparkSession().sparkContext().defaultParallelism());
     List<Tuple2<CellKey, CellResult>> cells =
         partials
-            // No map-side combine: a task's partials already hold one record per cell, and
-            // combining them again only costs Spark's size estimates of every accumulator.
-            .combineByKey(
-                a -> a,
-                SegmentAccumulator::merge,
-                SegmentAccumulator::merge,
-                new HashPartitioner(partitions),
-                false,
-                null)
-            .mapToPair(
-                t ->
-                    new Tuple2<>(
-                        t._1(),
-                        new CellResult(
-                            t._2().rows + t._2().rejected,
-                            fit(t._2(), settings),
-                            robust(t._2(), settings))))
+            // A plain shuffle and a merge of our own rather than Spark's combineByKey: a task's
+            // partials already hold one record per cell, and Spark's aggregation map re-estimates
+            // its size by walking every accumulator as it grows, which costs more than merging
+            // on a wide input of few rows per cell. A reduce task holds only its share of the
+            // cells (REDUCE_TASKS_PER_CORE).
+            .partitionBy(new HashPartitioner(partitions))
+            .mapPartitionsToPair(records -> fitAll(merge(records), settings))
             .collect();
     List<SegmentEstimate> estimates = new ArrayList<>();
     List<RobustInput> robust = new ArrayList<>();
@@ -141,6 +131,39 @@ public final class SufficientStatsStage {
         Collections.unmodifiableMap(rejected),
         robust,
         columnar != null ? COLUMNAR : ROWS);
+  }
+
+  /** The records of one reduce task merged by cell (exact, so arrival order does not matter). */
+  static Map<CellKey, SegmentAccumulator> merge(Iterator<Tuple2<CellKey, SegmentAccumulator>> in) {
+    Map<CellKey, SegmentAccumulator> cells = new HashMap<>();
+    while (in.hasNext()) {
+      Tuple2<CellKey, SegmentAccumulator> t = in.next();
+      cells.merge(t._1(), t._2(), SegmentAccumulator::merge);
+    }
+    return cells;
+  }
+
+  /**
+   * Each merged cell's row count, fits and robust inputs; a cell's sums are dropped once fitted.
+   */
+  private static Iterator<Tuple2<CellKey, CellResult>> fitAll(
+      Map<CellKey, SegmentAccumulator> cells, FitSettings settings) {
+    Iterator<Map.Entry<CellKey, SegmentAccumulator>> it = cells.entrySet().iterator();
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return it.hasNext();
+      }
+
+      @Override
+      public Tuple2<CellKey, CellResult> next() {
+        Map.Entry<CellKey, SegmentAccumulator> e = it.next();
+        SegmentAccumulator a = e.getValue();
+        it.remove();
+        return new Tuple2<>(
+            e.getKey(), new CellResult(a.rows + a.rejected, fit(a, settings), robust(a, settings)));
+      }
+    };
   }
 
   /**
