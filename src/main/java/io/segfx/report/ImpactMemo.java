@@ -45,7 +45,10 @@ public final class ImpactMemo {
     placebo(b, r);
     if (r.rowsRejected() > 0) {
       b.append(r.rowsRejected())
-          .append(" rows of this series were quarantined (see rejected_rows) and left out. ");
+          .append(
+              r.rowsRejected() == 1
+                  ? " row of this series was quarantined (see rejected_rows) and left out. "
+                  : " rows of this series were quarantined (see rejected_rows) and left out. ");
     }
     b.append("Above all, the result is causal only if the control series show what would have")
         .append(" happened to ")

@@ -190,6 +190,9 @@ class ImpactMemoTest {
     assertTrue(
         ImpactMemo.paragraph(table(common), ImpactTime.NUMBERS)
             .contains("3 showed an effect at least this large without any intervention"));
+    assertTrue(
+        ImpactMemo.paragraph(table(summary("ok", 10, 1.0 / 11, 1)), ImpactTime.NUMBERS)
+            .contains(" 1 row of this series was quarantined (see rejected_rows)"));
   }
 
   /** A refusal with the details it carries: its status, and what to fix. */
