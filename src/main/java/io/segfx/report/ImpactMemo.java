@@ -84,8 +84,9 @@ public final class ImpactMemo {
           + time.format(r.interventionTime())
           + ", "
           + (r.pointsNeeded() - r.nPre())
-          + " short: give it a longer pre-period, fewer controls or seasons, or let"
-          + " --control-prior spike-slab choose among the controls.";
+          + " short: give it a longer pre-period or fewer controls or seasons (--control-prior"
+          + " spike-slab counts the controls by the model size its prior expects, not one by"
+          + " one).";
     }
     return "";
   }

@@ -211,8 +211,9 @@ class ImpactMemoTest {
         ImpactMemo.paragraph(table(summary("too_few_points", 0, Double.NaN, 0)), ImpactTime.DATES));
     assertEquals(
         "Series s-1 was not analysed: too few points. The fit needs 44 pre-period points and the"
-            + " series has 30 before 82, 14 short: give it a longer pre-period, fewer controls or"
-            + " seasons, or let --control-prior spike-slab choose among the controls.",
+            + " series has 30 before 82, 14 short: give it a longer pre-period or fewer controls"
+            + " or seasons (--control-prior spike-slab counts the controls by the model size its"
+            + " prior expects, not one by one).",
         ImpactMemo.paragraph(
             table(refused("too_few_points", 30, 44, Double.NaN, 0, 0)), ImpactTime.NUMBERS));
     assertEquals(
