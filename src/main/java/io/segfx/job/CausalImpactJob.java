@@ -24,6 +24,7 @@ import io.segfx.spark.ImpactInputStage;
 import io.segfx.spark.TimeValues;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -210,10 +211,18 @@ public final class CausalImpactJob {
     // the numbers out of their columns.
     int idWidth = 14;
     int statusWidth = 18;
+    Map<String, Integer> windows = new HashMap<>();
     for (Row r : rows) {
+      windows.merge(r.getAs(SERIES_ID), 1, Integer::sum);
+    }
+    for (Row r : rows) {
+      // Labelled as the memos and the report label a window: with its number when the series has
+      // several.
       int window = r.getAs(WINDOW);
+      String series = r.getAs(SERIES_ID);
       String id =
-          SafeText.clean(r.getAs(SERIES_ID)) + (window > 1 ? " (window " + window + ")" : "");
+          SafeText.clean(series)
+              + (window > 1 || windows.get(series) > 1 ? " (window " + window + ")" : "");
       ids.add(id);
       idWidth = Math.max(idWidth, width(id));
       statusWidth = Math.max(statusWidth, width(r.getAs(STATUS)));

@@ -63,7 +63,10 @@ class ImpactConsoleTableTest {
       assertEquals(placebo, line.length(), line);
     }
     assertEquals(List.of("ok", "ok", "inconsistent_intervention_time", "too_few_points"), statuses);
+    // Both windows of market-000 are numbered, as the memos and the report name them.
+    assertTrue(lines[1].startsWith("market-000 (window 1) "), lines[1]);
     assertTrue(lines[2].startsWith("market-000 (window 2) "), lines[2]);
+    assertTrue(lines[4].startsWith("m "), lines[4]);
     assertTrue(lines[2].contains("-2.5000"), lines[2]);
   }
 
