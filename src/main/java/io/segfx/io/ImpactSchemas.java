@@ -29,14 +29,15 @@ public final class ImpactSchemas {
               str(
                   "status",
                   "`ok`, or why the window is not analysed: `no_pre_period`, `no_post_period`,"
-                      + " `too_few_points` (n_pre < p + 3, p counting intercept, controls, trend"
-                      + " and season columns), `too_few_seasons` (a post-period point's season of"
-                      + " --season has no pre-period point), `numerical_failure` (values beyond"
-                      + " double arithmetic: rescale the series), `duplicate_times`,"
+                      + " `too_few_points` (n_pre < points_needed: p + 3, p counting intercept,"
+                      + " controls, trend and season columns; under spike-slab the controls count"
+                      + " as the prior's 99% model size), `too_few_seasons` (a post-period point's"
+                      + " season of --season has no pre-period point), `numerical_failure` (values"
+                      + " beyond double arithmetic: rescale the series), `duplicate_times`,"
                       + " `singular_controls`, `no_usable_rows`, `missing_intervention_time`,"
-                      + " `inconsistent_intervention_time`, `no_intervention` (a series absent"
-                      + " from the interventions table), `bad_window` (end before start, or"
-                      + " overlapping the previous window)"),
+                      + " `inconsistent_intervention_time`, `no_intervention` (a series absent from"
+                      + " the interventions table), `bad_window` (end before start, or overlapping"
+                      + " the previous window)"),
               int32("n_pre", "points before the intervention"),
               int32("n_post", "points in the window"),
               dbl("average_mean", "posterior mean of the average pointwise impact"),
@@ -69,7 +70,15 @@ public final class ImpactSchemas {
               WINDOW,
               dbl("window_end", "the window's end (NaN: open)"),
               int64("rows_rejected", "the series' quarantined input rows"),
-              dbl("relative_effect_sd", "sd of the relative effect's draws")));
+              dbl("relative_effect_sd", "sd of the relative effect's draws"),
+              int32(
+                  "points_needed",
+                  "pre-period points the fit needs: p + 3 under the normal prior; under"
+                      + " spike-slab the forced columns, the prior's 99% model size and 3 (null:"
+                      + " not checked)"),
+              dbl("duplicate_time", "the first time that occurs more than once (NaN: none)"),
+              int32("duplicate_rows", "the rows at duplicate_time"),
+              int32("duplicated_times", "how many distinct times occur more than once")));
 
   public static final TableSchema IMPACT_POINTWISE =
       TableSchema.of(

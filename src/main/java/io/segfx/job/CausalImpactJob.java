@@ -24,6 +24,7 @@ import io.segfx.spark.ImpactInputStage;
 import io.segfx.spark.TimeValues;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -204,13 +205,35 @@ public final class CausalImpactJob {
    * @param rows summary rows with their schema, as {@link #run} returns them
    */
   public static String consoleTable(List<Row> rows) {
+    List<String> ids = new ArrayList<>();
+    // The id and status columns are as wide as their longest entry (at least the header's
+    // 14 and 18), so an id with spaces, such as "market-000 (window 2)", or a long id cannot push
+    // the numbers out of their columns.
+    int idWidth = 14;
+    int statusWidth = 18;
+    Map<String, Integer> windows = new HashMap<>();
+    for (Row r : rows) {
+      windows.merge(r.getAs(SERIES_ID), 1, Integer::sum);
+    }
+    for (Row r : rows) {
+      // Labelled as the memos and the report label a window: with its number when the series has
+      // several.
+      int window = r.getAs(WINDOW);
+      String series = r.getAs(SERIES_ID);
+      String id =
+          SafeText.clean(series)
+              + (window > 1 || windows.get(series) > 1 ? " (window " + window + ")" : "");
+      ids.add(id);
+      idWidth = Math.max(idWidth, width(id));
+      statusWidth = Math.max(statusWidth, width(r.getAs(STATUS)));
+    }
     StringBuilder b = new StringBuilder();
-    b.append(
+    b.append(pad("series_id", idWidth))
+        .append(pad("status", statusWidth))
+        .append(
             String.format(
                 Locale.ROOT,
-                "%-14s %-18s %10s %22s %9s %9s %9s",
-                "series_id",
-                "status",
+                "%10s %22s %9s %9s %9s",
                 "avg impact",
                 "95% interval",
                 "P(>0)",
@@ -218,10 +241,8 @@ public final class CausalImpactJob {
                 "placebo p"))
         .append('\n');
     int most = 0;
-    for (Row r : rows) {
-      int window = r.getAs(WINDOW);
-      String id =
-          SafeText.clean(r.getAs(SERIES_ID)) + (window > 1 ? " (window " + window + ")" : "");
+    for (int i = 0; i < rows.size(); i++) {
+      Row r = rows.get(i);
       double placeboP = r.getAs(PLACEBO_P);
       int placebos = r.getAs(PLACEBOS);
       most = Math.max(most, placebos);
@@ -229,12 +250,12 @@ public final class CausalImpactJob {
       if (placebos > 0 && placeboP <= placeboFloor(placebos) * (1 + 1e-12)) {
         placebo = "<=" + placebo;
       }
-      b.append(
+      b.append(pad(ids.get(i), idWidth))
+          .append(pad(r.getAs(STATUS), statusWidth))
+          .append(
               String.format(
                   Locale.ROOT,
-                  "%-14s %-18s %10.4f [%9.4f, %9.4f] %9.3f %9.4f %9s",
-                  id,
-                  r.getAs(STATUS),
+                  "%10.4f [%9.4f, %9.4f] %9.3f %9.4f %9s",
                   r.<Double>getAs(AVERAGE_MEAN),
                   r.<Double>getAs(AVERAGE_Q025),
                   r.<Double>getAs(AVERAGE_Q975),
@@ -255,6 +276,16 @@ public final class CausalImpactJob {
           .append('\n');
     }
     return b.toString();
+  }
+
+  /** A cell's width in characters (code points, so an accented id counts each letter once). */
+  private static int width(String s) {
+    return s.codePointCount(0, s.length());
+  }
+
+  /** {@code s} padded with spaces to {@code width} characters, then the column's separator. */
+  private static String pad(String s, int width) {
+    return s + " ".repeat(Math.max(0, width - width(s)) + 1);
   }
 
   /** The smallest placebo p that {@code placebos} placebos can give: 1/(1 + placebos). */

@@ -270,7 +270,15 @@ final class ImpactSeriesStage {
     try {
       r =
           ImpactAnalysis.analyse(
-              time, y, c, post, s, Seeds.of(seed, "causal-impact", series, stream));
+              time,
+              y,
+              c,
+              post,
+              s,
+              Seeds.of(seed, "causal-impact", series, stream),
+              // A refit (placebo window, diagnostic fit) has its own stream per (run seed, series,
+              // window, refit), so no refit's draws depend on another's.
+              refit -> Seeds.of(seed, "causal-impact", series, stream, refit));
     } catch (ArithmeticException | IllegalArgumentException e) {
       // Values whose squares overflow a double turn the fit's sums into infinities and NaNs, which
       // the kernels refuse; that fails this series, never the batch.
@@ -339,7 +347,11 @@ final class ImpactSeriesStage {
             window,
             Double.isInfinite(end) ? Double.NaN : end,
             0L, // rows_rejected, set on the driver (withSchema)
-            m.relativeSd());
+            m.relativeSd(),
+            m.pointsNeeded() > 0 ? m.pointsNeeded() : null,
+            m.duplicateTime(),
+            m.duplicateRows(),
+            m.duplicatedTimes());
     List<Row> points = new ArrayList<>(r.points().length);
     for (ImpactAnalysis.Point p : r.points()) {
       points.add(

@@ -31,7 +31,12 @@ public final class ImpactMemo {
     ImpactSummary r = t.summary();
     String id = SafeText.clean(r.seriesId());
     if (!r.ok()) {
-      return "Series " + id + " was not analysed: " + r.status().replace('_', ' ') + ".";
+      return "Series "
+          + id
+          + " was not analysed: "
+          + r.status().replace('_', ' ')
+          + "."
+          + why(r, time);
     }
     StringBuilder b = new StringBuilder();
     meaning(b, t, id, time);
@@ -40,7 +45,10 @@ public final class ImpactMemo {
     placebo(b, r);
     if (r.rowsRejected() > 0) {
       b.append(r.rowsRejected())
-          .append(" rows of this series were quarantined (see rejected_rows) and left out. ");
+          .append(
+              r.rowsRejected() == 1
+                  ? " row of this series was quarantined (see rejected_rows) and left out. "
+                  : " rows of this series were quarantined (see rejected_rows) and left out. ");
     }
     b.append("Above all, the result is causal only if the control series show what would have")
         .append(" happened to ")
@@ -49,6 +57,38 @@ public final class ImpactMemo {
         .append(" into control markets) or another change at the same time would bias it (seed")
         .append(" notebook section 10).");
     return b.toString();
+  }
+
+  /**
+   * What a refusal needs to be fixed, where the summary carries it: the first duplicated time and
+   * how many there are, or the pre-period points needed against those present.
+   */
+  private static String why(ImpactSummary r, ImpactTime time) {
+    if ("duplicate_times".equals(r.status()) && Double.isFinite(r.duplicateTime())) {
+      return " Time "
+          + time.format(r.duplicateTime())
+          + " occurs in "
+          + r.duplicateRows()
+          + " rows"
+          + (r.duplicatedTimes() == 1
+              ? ", the only time that occurs more than once"
+              : ", the first of " + r.duplicatedTimes() + " times that occur more than once")
+          + "; the model needs one row per time point, so remove or aggregate the duplicates.";
+    }
+    if ("too_few_points".equals(r.status()) && r.pointsNeeded() > 0) {
+      return " The fit needs "
+          + r.pointsNeeded()
+          + " pre-period points and the series has "
+          + r.nPre()
+          + " before "
+          + time.format(r.interventionTime())
+          + ", "
+          + (r.pointsNeeded() - r.nPre())
+          + " short: give it a longer pre-period or fewer controls or seasons (--control-prior"
+          + " spike-slab counts the controls by the model size its prior expects, not one by"
+          + " one).";
+    }
+    return "";
   }
 
   private static void meaning(StringBuilder b, ImpactTable t, String id, ImpactTime time) {

@@ -11,6 +11,10 @@ import java.util.function.Function;
  *
  * @param relativeEffectSd the relative effect's sd (NaN when the row does not carry it)
  * @param rowsRejected the series' quarantined rows (0 when the row does not carry them)
+ * @param pointsNeeded the pre-period points the fit needs (0: not checked)
+ * @param duplicateTime the first time that occurs more than once (NaN: none)
+ * @param duplicateRows the rows at that time
+ * @param duplicatedTimes how many distinct times occur more than once
  */
 public record ImpactSummary(
     String seriesId,
@@ -38,7 +42,72 @@ public record ImpactSummary(
     double placeboP,
     int placebos,
     double interventionTime,
-    long rowsRejected) {
+    long rowsRejected,
+    int pointsNeeded,
+    double duplicateTime,
+    int duplicateRows,
+    int duplicatedTimes) {
+
+  /** A summary without the refusal details (points needed, duplicated times). */
+  public ImpactSummary(
+      String seriesId,
+      String status,
+      int nPre,
+      int nPost,
+      double averageMean,
+      double averageSd,
+      double averageQ025,
+      double averageQ975,
+      double cumulativeMean,
+      double cumulativeSd,
+      double cumulativeQ025,
+      double cumulativeQ975,
+      double relativeEffectMean,
+      double relativeEffectSd,
+      double relativeEffectQ025,
+      double relativeEffectQ975,
+      double tailAreaP,
+      double probCausalEffect,
+      boolean significant,
+      double preR2,
+      double preResidualAutocorrelation,
+      boolean residualDriftFlag,
+      double placeboP,
+      int placebos,
+      double interventionTime,
+      long rowsRejected) {
+    this(
+        seriesId,
+        status,
+        nPre,
+        nPost,
+        averageMean,
+        averageSd,
+        averageQ025,
+        averageQ975,
+        cumulativeMean,
+        cumulativeSd,
+        cumulativeQ025,
+        cumulativeQ975,
+        relativeEffectMean,
+        relativeEffectSd,
+        relativeEffectQ025,
+        relativeEffectQ975,
+        tailAreaP,
+        probCausalEffect,
+        significant,
+        preR2,
+        preResidualAutocorrelation,
+        residualDriftFlag,
+        placeboP,
+        placebos,
+        interventionTime,
+        rowsRejected,
+        0,
+        Double.NaN,
+        0,
+        0);
+  }
 
   public ImpactSummary {
     if (seriesId == null || status == null) {
@@ -94,6 +163,10 @@ public record ImpactSummary(
   public static ImpactSummary of(Function<String, Object> field) {
     Object rejected = field.apply("rows_rejected");
     Object relativeSd = field.apply("relative_effect_sd");
+    Object needed = field.apply("points_needed");
+    Object dupTime = field.apply("duplicate_time");
+    Object dupRows = field.apply("duplicate_rows");
+    Object dupTimes = field.apply("duplicated_times");
     return new ImpactSummary(
         (String) field.apply("series_id"),
         (String) field.apply("status"),
@@ -120,6 +193,10 @@ public record ImpactSummary(
         (Double) field.apply("placebo_p"),
         (Integer) field.apply("placebos"),
         (Double) field.apply("intervention_time"),
-        rejected == null ? 0L : (Long) rejected);
+        rejected == null ? 0L : (Long) rejected,
+        needed == null ? 0 : (Integer) needed,
+        dupTime == null ? Double.NaN : (Double) dupTime,
+        dupRows == null ? 0 : (Integer) dupRows,
+        dupTimes == null ? 0 : (Integer) dupTimes);
   }
 }

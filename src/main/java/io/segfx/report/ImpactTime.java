@@ -23,6 +23,10 @@ public enum ImpactTime {
   DATES;
 
   private static final double MILLIS_PER_DAY = 86_400_000.0;
+
+  /** 2^53: every integer below it in magnitude is a double exactly. */
+  private static final double MAX_EXACT = 9007199254740992.0;
+
   private static final TimeZone UTC = TimeZone.getTimeZone("UTC");
   private static final DateTimeFormatter DAY =
       DateTimeFormatter.ofPattern("yyyy-MM-dd", Locale.ROOT).withZone(ZoneOffset.UTC);
@@ -34,8 +38,14 @@ public enum ImpactTime {
     return this == DATES ? t * MILLIS_PER_DAY : t;
   }
 
-  /** A time in text: the number as the report prints numbers, or the UTC date (and time). */
+  /**
+   * A time in text: an integer as an integer (time 82 is "82", 20240101 is "20240101", without
+   * grouping), another number as the report prints numbers, or the UTC date (and time).
+   */
   public String format(double t) {
+    if (this == NUMBERS && t == Math.rint(t) && Math.abs(t) < MAX_EXACT) {
+      return Long.toString((long) t);
+    }
     if (this == NUMBERS || !Double.isFinite(t)) {
       return DecisionMemo.number(t);
     }

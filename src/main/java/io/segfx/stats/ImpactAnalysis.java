@@ -2,6 +2,7 @@ package io.segfx.stats;
 
 import java.io.Serializable;
 import java.util.Arrays;
+import java.util.function.Function;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.sampling.distribution.AhrensDieterMarsagliaTsangGammaSampler;
 import org.apache.commons.rng.sampling.distribution.ContinuousSampler;
@@ -29,14 +30,17 @@ import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
  * <p>{@code season} ≥ 2 adds the N − 1 {@link SeasonalDummies} columns to the design of either
  * model (a pre-period without every season gets {@code too_few_seasons}). The control prior {@link
  * #SPIKE_SLAB} replaces the regression's counterfactual by {@link SpikeSlab}'s model-averaged
- * draws, summarised as the local level's are. Each result carries every control's coefficient
- * ({@link Control}): the conjugate posterior's, the local level's Gibbs draws', or the
+ * draws, summarised as the local level's are, and its diagnostics, placebos, rank check and points
+ * needed are the sparse model's ({@link SparseImpact}). Each result carries every control's
+ * coefficient ({@link Control}): the conjugate posterior's, the local level's Gibbs draws', or the
  * spike-and-slab average with its inclusion probability.
  *
- * <p>Guards: a placebo check refits with fake intervention points inside the pre-period and reports
- * {@code placebo_p} = (1 + #{placebo |average impact| ≥ real |average impact|}) / (1 + placebos);
- * the lag-1 autocorrelation of pre-period residuals is reported and flagged beyond ±1.96/√n_pre
- * (residuals that drift make the counterfactual's interval too narrow).
+ * <p>Guards: a placebo check refits, with the reported effect's control prior, at fake intervention
+ * points inside the pre-period and reports {@code placebo_p} = (1 + #{placebo |average impact| ≥
+ * real |average impact|}) / (1 + placebos); the lag-1 autocorrelation of pre-period residuals is
+ * reported and flagged beyond ±1.96/√n_pre (residuals that drift make the counterfactual's interval
+ * too narrow). A series that cannot be analysed carries the points its fit needs and its first
+ * duplicated time, so the memo can say what to fix.
  */
 public final class ImpactAnalysis {
   private ImpactAnalysis() {}
@@ -176,13 +180,127 @@ public final class ImpactAnalysis {
       boolean residualDriftFlag,
       double placeboP,
       int placebos,
-      double relativeSd) {
+      double relativeSd,
+      int pointsNeeded,
+      double duplicateTime,
+      int duplicateRows,
+      int duplicatedTimes) {
 
     static Summary failed(String status, int nPre, int nPost) {
+      return failed(status, nPre, nPost, 0, new ImpactSeries.Duplicates(Double.NaN, 0, 0));
+    }
+
+    static Summary failed(
+        String status, int nPre, int nPost, int pointsNeeded, ImpactSeries.Duplicates dup) {
       double n = Double.NaN;
       return new Summary(
-          status, nPre, nPost, n, n, n, n, n, n, n, n, n, n, n, n, n, n, n, false, n, n, n, false,
-          n, 0, n);
+          status,
+          nPre,
+          nPost,
+          n,
+          n,
+          n,
+          n,
+          n,
+          n,
+          n,
+          n,
+          n,
+          n,
+          n,
+          n,
+          n,
+          n,
+          n,
+          false,
+          n,
+          n,
+          n,
+          false,
+          n,
+          0,
+          n,
+          pointsNeeded,
+          dup.first(),
+          dup.firstRows(),
+          dup.times());
+    }
+
+    /**
+     * A carrier of the pre-period diagnostics ({@code pre} as {@link #preFit} returns them) for a
+     * model whose figures come from draws ({@link LocalLevelImpact#summary} copies them).
+     */
+    static Summary diagnostics(int nPre, int nPost, double[] pre, int needed) {
+      double n = Double.NaN;
+      return new Summary(
+          OK,
+          nPre,
+          nPost,
+          n,
+          n,
+          n,
+          n,
+          n,
+          n,
+          n,
+          n,
+          n,
+          n,
+          n,
+          n,
+          n,
+          n,
+          n,
+          false,
+          pre[0],
+          pre[1],
+          pre[2],
+          pre[3] != 0,
+          n,
+          0,
+          n,
+          needed,
+          n,
+          0,
+          0);
+    }
+
+    /**
+     * This summary with the pre-period diagnostics {@code pre} (as {@link #preFit} returns them)
+     * and the placebo check's result.
+     */
+    Summary withChecks(double[] pre, double p, int count) {
+      return new Summary(
+          status,
+          nPre,
+          nPost,
+          averageMean,
+          averageSd,
+          averageQ025,
+          averageQ975,
+          averageProbPositive,
+          cumulativeMean,
+          cumulativeSd,
+          cumulativeQ025,
+          cumulativeQ975,
+          cumulativeProbPositive,
+          relativeMean,
+          relativeQ025,
+          relativeQ975,
+          tailAreaP,
+          probCausalEffect,
+          significant,
+          pre[0],
+          pre[1],
+          pre[2],
+          pre[3] != 0,
+          p,
+          count,
+          relativeSd,
+          pointsNeeded,
+          duplicateTime,
+          duplicateRows,
+          duplicatedTimes);
     }
   }
 
@@ -228,7 +346,8 @@ public final class ImpactAnalysis {
   }
 
   /**
-   * /** Analyses one series.
+   * Analyses one series, its refits seeded from {@code rng}: one draw of it, after the series' own
+   * figures, seeds {@link #refitStreams}.
    *
    * @param time time points (any order; duplicates are an error status)
    * @param y outcomes
@@ -243,12 +362,35 @@ public final class ImpactAnalysis {
       boolean[] post,
       Settings s,
       UniformRandomProvider rng) {
+    return analyse(time, y, controls, post, s, rng, null);
+  }
+
+  /**
+   * Analyses one series.
+   *
+   * @param rng this series' stream (see {@link Seeds})
+   * @param refits the stream of each sampled refit by name ({@code "placebo 0"}, {@code "placebo
+   *     1"}, …, {@code "pre-fit"}), so that a refit's draws depend on the run seed, the series and
+   *     the refit alone; null: {@link #refitStreams} seeded by one draw of {@code rng}
+   */
+  public static Result analyse(
+      double[] time,
+      double[] y,
+      double[][] controls,
+      boolean[] post,
+      Settings s,
+      UniformRandomProvider rng,
+      Function<String, UniformRandomProvider> refits) {
     ImpactSeries d = ImpactSeries.sorted(time, y, controls, post);
     int nPre = d.nPre();
     int nPost = d.nPost();
     String problem = d.problem(s);
+    int needed = d.pointsNeeded(s);
     if (problem != null) {
-      return Result.failed(problem, nPre, nPost);
+      return new Result(Summary.failed(problem, nPre, nPost, needed, d.duplicates()), new Point[0]);
+    }
+    if (SPIKE_SLAB.equals(s.controlPrior())) {
+      return SparseImpact.of(d, s, needed, rng, refits);
     }
     int p = d.columns(s);
     double[][] x = d.design(s);
@@ -259,7 +401,8 @@ public final class ImpactAnalysis {
     // the rank is checked on the design itself: a collinear coefficient is set by the prior alone.
     CounterfactualRegression fit = DesignRank.deficient(x, preIdx) ? null : fit(x, yy, preIdx, s);
     if (fit == null) {
-      return Result.failed("singular_controls", nPre, nPost);
+      return new Result(
+          Summary.failed("singular_controls", nPre, nPost, needed, d.duplicates()), new Point[0]);
     }
     double dof = fit.dof();
     // Cumulative impact over the post rows: observed sum minus the t-distributed counterfactual
@@ -279,15 +422,16 @@ public final class ImpactAnalysis {
     StudentSummary cum = StudentSummary.of(cumMean, cumScale, dof, 0);
     StudentSummary avg = StudentSummary.of(cumMean / nPost, cumScale / nPost, dof, 0);
     double[] rel = relative(obsSum, cfSum, cumScale, dof, s.draws(), rng);
-    double[] pre = preFit(fit, x, yy, preIdx, p);
+    double[] fitted = new double[nPre];
+    for (int i = 0; i < nPre; i++) {
+      fitted[i] = fit.mean(x[preIdx[i]]);
+    }
+    double[] pre = preFit(fitted, yy, preIdx, p);
     double[] placebo = placebo(x, yy, nPre, nPost, p, s);
-    Summary summary = summary(d, s, avg, cum, rel, pre, placebo, cumMean / nPost);
-    int k = d.c()[0].length;
+    Summary summary = summary(d, s, avg, cum, rel, pre, placebo, cumMean / nPost, needed);
+    int k = d.controls();
     if (LOCAL_LEVEL.equals(s.model())) {
       return LocalLevelImpact.of(x, yy, d.t(), d.post(), nPre, nPost, k, s, rng, summary);
-    }
-    if (SPIKE_SLAB.equals(s.controlPrior())) {
-      return spikeSlab(x, yy, d, k, s, rng, summary);
     }
     Control[] coefs = new Control[k];
     for (int j = 0; j < k; j++) {
@@ -299,40 +443,10 @@ public final class ImpactAnalysis {
   }
 
   /**
-   * The spike-and-slab counterfactual ({@link SpikeSlab}): the controls (columns 1..k) may drop
-   * out; the intercept, trend and season columns stay. Its figures come from the model-averaged
-   * draws as the local-level model's do; the pre-period diagnostics and placebos stay the full
-   * regression's.
+   * Refit streams keyed by name under {@code seed}: {@code Seeds.of(seed, "impact-refit", name)}.
    */
-  private static Result spikeSlab(
-      double[][] x,
-      double[] y,
-      ImpactSeries d,
-      int k,
-      Settings s,
-      UniformRandomProvider rng,
-      Summary reg) {
-    boolean[] candidate = new boolean[x[0].length];
-    for (int j = 0; j < k; j++) {
-      candidate[1 + j] = true;
-    }
-    SpikeSlab.Fit f =
-        SpikeSlab.sample(
-            x,
-            y,
-            d.nPre(),
-            candidate,
-            new SpikeSlab.Prior(s.v0(), s.a0(), s.b0(), s.expectedSize()),
-            s.burn(),
-            s.gibbsDraws(),
-            rng);
-    double[][] cf = f.counterfactual();
-    Summary summary = LocalLevelImpact.summary(cf, y, d.nPre(), d.nPost(), s, reg);
-    Control[] controls = new Control[k];
-    for (int j = 0; j < k; j++) {
-      controls[j] = new Control(j, f.inclusion()[1 + j], f.coefMean()[1 + j], f.coefSd()[1 + j]);
-    }
-    return new Result(summary, LocalLevelImpact.points(cf, y, d.t(), d.post()), controls);
+  public static Function<String, UniformRandomProvider> refitStreams(long seed) {
+    return name -> Seeds.of(seed, "impact-refit", name);
   }
 
   /**
@@ -366,11 +480,11 @@ public final class ImpactAnalysis {
   }
 
   /**
-   * The pre-period fit: R², residual sd, lag-1 autocorrelation of the residuals, and whether it
+   * The pre-period fit from its fitted values (one per pre row, in {@code preIdx} order): R²,
+   * residual sd with divisor n_pre − params, lag-1 autocorrelation of the residuals, and whether it
    * lies beyond ±1.96/√n_pre (1 or 0).
    */
-  private static double[] preFit(
-      CounterfactualRegression fit, double[][] x, double[] yy, int[] preIdx, int p) {
+  static double[] preFit(double[] fitted, double[] yy, int[] preIdx, double params) {
     int nPre = preIdx.length;
     double rss = 0;
     double mean = 0;
@@ -382,7 +496,7 @@ public final class ImpactAnalysis {
     double[] res = new double[nPre];
     for (int k = 0; k < nPre; k++) {
       int i = preIdx[k];
-      res[k] = yy[i] - fit.mean(x[i]);
+      res[k] = yy[i] - fitted[k];
       rss += res[k] * res[k];
       tss += (yy[i] - mean) * (yy[i] - mean);
     }
@@ -394,14 +508,14 @@ public final class ImpactAnalysis {
     boolean drift = Math.abs(r1) > 1.959963984540054 / Math.sqrt(nPre);
     return new double[] {
       tss > 0 ? 1 - rss / tss : Double.NaN,
-      Math.sqrt(rss / Math.max(1, nPre - p)),
+      Math.sqrt(rss / Math.max(1, nPre - params)),
       r1,
       drift ? 1 : 0
     };
   }
 
   /** The placebo p-value of the real average impact against the placebo refits' (NaN: none). */
-  private static double placeboP(double[] placebo, double averageImpact) {
+  static double placeboP(double[] placebo, double averageImpact) {
     double realAbs = Math.abs(averageImpact);
     int atLeast = 0;
     for (double v : placebo) {
@@ -419,7 +533,8 @@ public final class ImpactAnalysis {
       double[] rel,
       double[] pre,
       double[] placebo,
-      double averageImpact) {
+      double averageImpact,
+      int needed) {
     double tail = Math.min(1 - cum.probPositive(), cum.probPositive());
     return new Summary(
         OK,
@@ -447,7 +562,11 @@ public final class ImpactAnalysis {
         pre[3] != 0,
         placeboP(placebo, averageImpact),
         placebo.length,
-        rel[3]);
+        rel[3],
+        needed,
+        Double.NaN,
+        0,
+        0);
   }
 
   /** Per time point: the counterfactual's t interval, and the running cumulative impact's. */
@@ -492,18 +611,10 @@ public final class ImpactAnalysis {
   /** Average impact means of the placebo refits inside the pre-period (see the class comment). */
   private static double[] placebo(
       double[][] x, double[] y, int nPre, int nPost, int p, Settings s) {
-    int minPre = Math.max(p + 3, nPre / 2);
-    int last = nPre - 1;
-    if (s.placebos() <= 0 || last < minPre) {
-      return new double[0];
-    }
-    int count = Math.min(s.placebos(), last - minPre + 1);
-    double[] out = new double[count];
-    for (int j = 0; j < count; j++) {
-      int cut =
-          count == 1
-              ? minPre
-              : minPre + (int) Math.round((double) j * (last - minPre) / (count - 1));
+    int[] cuts = placeboCuts(nPre, p + 3, s.placebos());
+    double[] out = new double[cuts.length];
+    for (int j = 0; j < cuts.length; j++) {
+      int cut = cuts[j];
       int len = Math.min(nPost, nPre - cut);
       int[] pre = new int[cut];
       for (int i = 0; i < cut; i++) {
@@ -520,6 +631,28 @@ public final class ImpactAnalysis {
       out[j] = sum / len;
     }
     return out;
+  }
+
+  /**
+   * The fake intervention rows of the placebo refits: up to {@code placebos} rows spread evenly
+   * from max(needed, nPre/2) to nPre − 1, so each refit has at least the points its fit needs and
+   * half the pre-period (none when the pre-period is too short).
+   */
+  static int[] placeboCuts(int nPre, int needed, int placebos) {
+    int minPre = Math.max(needed, nPre / 2);
+    int last = nPre - 1;
+    if (placebos <= 0 || last < minPre) {
+      return new int[0];
+    }
+    int count = Math.min(placebos, last - minPre + 1);
+    int[] cuts = new int[count];
+    for (int j = 0; j < count; j++) {
+      cuts[j] =
+          count == 1
+              ? minPre
+              : minPre + (int) Math.round((double) j * (last - minPre) / (count - 1));
+    }
+    return cuts;
   }
 
   private static CounterfactualRegression fit(double[][] x, double[] y, int[] rows, Settings s) {

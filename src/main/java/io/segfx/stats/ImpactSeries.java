@@ -72,9 +72,61 @@ record ImpactSeries(double[] t, double[] y, double[][] c, boolean[] post, int nP
     return java.util.stream.IntStream.range(0, seen.length).filter(j -> seen[j]).toArray();
   }
 
+  /** The controls of every row, the candidates of the spike-and-slab prior. */
+  int controls() {
+    return c.length == 0 ? 0 : c[0].length;
+  }
+
   /**
-   * The status that stops the analysis (duplicate times, a missing value, a period too short for
-   * {@code p} coefficients, a pre-period that misses a season), or null when the series can be
+   * Pre-period points the fit needs. The normal prior keeps every column, so the full regression
+   * must be identified with 3 residual degrees of freedom: p + 3. The spike-and-slab prior keeps
+   * the forced columns (intercept, trend, seasons) and a sparse subset of the controls: it needs
+   * the forced columns, {@link SpikeSlab#modelSizeBound} controls (the model size the prior gives
+   * 99% of its mass to) and the same 3, however many candidates there are.
+   */
+  int pointsNeeded(ImpactAnalysis.Settings s) {
+    int p = columns(s);
+    if (!ImpactAnalysis.SPIKE_SLAB.equals(s.controlPrior())) {
+      return p + 3;
+    }
+    int k = controls();
+    return p - k + SpikeSlab.modelSizeBound(k, s.expectedSize()) + 3;
+  }
+
+  /**
+   * The duplicated times of the series.
+   *
+   * @param first the earliest time that occurs more than once (NaN: none)
+   * @param firstRows the rows at that time
+   * @param times how many distinct times occur more than once
+   */
+  record Duplicates(double first, int firstRows, int times) {}
+
+  /** The duplicated times (the rows are in time order, so equal times are adjacent). */
+  Duplicates duplicates() {
+    double first = Double.NaN;
+    int firstRows = 0;
+    int times = 0;
+    int n = n();
+    for (int i = 1; i < n; i++) {
+      if (t[i] != t[i - 1]) {
+        continue;
+      }
+      boolean newTime = i == 1 || t[i - 2] != t[i];
+      if (newTime) {
+        times++;
+      }
+      if (times == 1) {
+        first = t[i];
+        firstRows = newTime ? 2 : firstRows + 1;
+      }
+    }
+    return new Duplicates(first, firstRows, times);
+  }
+
+  /**
+   * The status that stops the analysis (duplicate times, a missing value, a pre-period shorter than
+   * {@link #pointsNeeded}, a pre-period that misses a season), or null when the series can be
    * fitted.
    */
   String problem(ImpactAnalysis.Settings s) {
@@ -93,14 +145,13 @@ record ImpactSeries(double[] t, double[] y, double[][] c, boolean[] post, int nP
         return !Double.isFinite(y[i]) ? "missing_outcome" : "missing_controls";
       }
     }
-    int p = columns(s);
     if (nPre == 0) {
       return "no_pre_period";
     }
     if (nPost == 0) {
       return "no_post_period";
     }
-    if (nPre < p + 3) {
+    if (nPre < pointsNeeded(s)) {
       return "too_few_points";
     }
     return s.season() >= 2 && !postSeasonsSeenBefore(s) ? "too_few_seasons" : null;

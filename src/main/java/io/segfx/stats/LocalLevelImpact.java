@@ -12,9 +12,10 @@ import org.apache.commons.rng.UniformRandomProvider;
 /**
  * The local-level model's figures of {@link ImpactAnalysis}, from the Gibbs draws of {@link
  * LocalLevelModel}: every summary is an empirical quantile or mean over the draws of the
- * counterfactual path. The pre-period diagnostics and the placebo check stay those of the
- * regression fit, since they guard the choice of controls, which both models share. The
- * spike-and-slab counterfactual's draws are summarised here too.
+ * counterfactual path. Under the normal prior the pre-period diagnostics and the placebo check stay
+ * those of the regression fit, since they guard the choice of controls, which both models share;
+ * under the spike-and-slab prior they are the sparse regression's ({@link SparseImpact}), whose
+ * counterfactual draws are summarised here too.
  */
 final class LocalLevelImpact {
   private LocalLevelImpact() {}
@@ -52,7 +53,14 @@ final class LocalLevelImpact {
           LocalLevelModel.draws(
               xr, y, nPre, s.burn(), s.gibbsDraws(), s.v0(), candidate, s.expectedSize(), rng);
     } catch (NonPositiveDefiniteMatrixException | NonSymmetricMatrixException e) {
-      return Result.failed("singular_controls", nPre, nPost);
+      return new Result(
+          Summary.failed(
+              "singular_controls",
+              nPre,
+              nPost,
+              reg.pointsNeeded(),
+              new ImpactSeries.Duplicates(Double.NaN, 0, 0)),
+          new Point[0]);
     }
     double[][] cf = draws.counterfactual();
     Summary summary = summary(cf, y, nPre, nPost, s, reg);
@@ -123,7 +131,11 @@ final class LocalLevelImpact {
         reg.residualDriftFlag(),
         reg.placeboP(),
         reg.placebos(),
-        r.sd());
+        r.sd(),
+        reg.pointsNeeded(),
+        Double.NaN,
+        0,
+        0);
   }
 
   /** Per time point: the draws' mean and 95% interval, and the running cumulative impact's. */

@@ -50,6 +50,9 @@ class CausalImpactJobTest extends SharedSparkSession {
     StringBuilder extra = new StringBuilder();
     for (int t = 0; t < 10; t++) {
       extra.append("post-only,").append(100 + t).append(",1,2,3,0\n");
+      // 4 pre-period points (78..81) where intercept, 2 controls and trend need 4 + 3 = 7.
+      extra.append("short,").append(78 + t).append(",").append(t * t % 7).append(",");
+      extra.append(t).append(",").append(t * t % 5).append(",0\n");
     }
     for (int t = 0; t < 100; t++) {
       extra.append("duplicated,").append(t == 50 ? 49 : t).append(",1,").append(t).append(",3,0\n");
@@ -101,9 +104,23 @@ class CausalImpactJobTest extends SharedSparkSession {
     for (Row r : rows) {
       byId.put(r.<String>getAs("series_id"), r);
     }
-    assertEquals(33, rows.size());
+    assertEquals(34, rows.size());
     assertEquals("no_pre_period", byId.get("post-only").getAs("status"));
     assertEquals("duplicate_times", byId.get("duplicated").getAs("status"));
+    // The refusals say what to fix: the duplicated time, and the points needed against present.
+    assertEquals(49.0, byId.get("duplicated").<Double>getAs("duplicate_time"), 0.0);
+    assertEquals(2, byId.get("duplicated").<Integer>getAs("duplicate_rows"));
+    assertEquals(1, byId.get("duplicated").<Integer>getAs("duplicated_times"));
+    assertEquals(
+        "Series duplicated was not analysed: duplicate times. Time 49 occurs in 2 rows, the only"
+            + " time that occurs more than once; the model needs one row per time point, so remove"
+            + " or aggregate the duplicates.",
+        Files.readString(tmp.resolve("out").resolve("memos/duplicated.md")).split("\n")[2]);
+    assertEquals("too_few_points", byId.get("short").getAs("status"));
+    assertEquals(7, byId.get("short").<Integer>getAs("points_needed"));
+    Assertions.assertTrue(
+        Files.readString(tmp.resolve("out").resolve("memos/short.md"))
+            .contains("The fit needs 7 pre-period points and the series has 4 before 82, 3 short"));
     // The gap's row is quarantined (null:c1); what is left has a constant control (c2 = 3).
     assertEquals("singular_controls", byId.get("gap").getAs("status"));
     // True average impact per market, from the generator's column.
@@ -141,7 +158,7 @@ class CausalImpactJobTest extends SharedSparkSession {
     Assertions.assertTrue(Files.exists(tmp.resolve("out").resolve("manifest.json")));
     // A memo per series, its numbers printed from the table; a report page with the figure.
     try (var memos = Files.list(tmp.resolve("out").resolve("memos"))) {
-      assertEquals(33, memos.count());
+      assertEquals(34, memos.count());
     }
     String memo = Files.readString(tmp.resolve("out").resolve("memos/market-001.md"));
     Row m1 = byId.get("market-001");

@@ -89,7 +89,20 @@ class ImpactMemoTest {
     row.put("placebos", s.placebos());
     row.put("intervention_time", s.interventionTime());
     row.put("rows_rejected", s.rowsRejected());
+    row.put("points_needed", null);
+    row.put("duplicate_time", Double.NaN);
+    row.put("duplicate_rows", 0);
+    row.put("duplicated_times", 0);
     assertEquals(s, ImpactSummary.of(row::get));
+    row.put("points_needed", 44);
+    row.put("duplicate_time", 82.0);
+    row.put("duplicate_rows", 2);
+    row.put("duplicated_times", 3);
+    ImpactSummary d = ImpactSummary.of(row::get);
+    assertEquals(44, d.pointsNeeded());
+    assertEquals(82.0, d.duplicateTime(), 0.0);
+    assertEquals(2, d.duplicateRows());
+    assertEquals(3, d.duplicatedTimes());
     row.put("rows_rejected", null);
     row.put("relative_effect_sd", null);
     assertEquals(0L, ImpactSummary.of(row::get).rowsRejected());
@@ -160,7 +173,8 @@ class ImpactMemoTest {
     }
     String numbers =
         ImpactMemo.paragraph(table(summary("ok", 0, Double.NaN, 0)), ImpactTime.NUMBERS);
-    assertTrue(numbers.startsWith("From 20,458, over 30"), numbers);
+    // An integer time prints as the integer, not as 20,458 or 20458.0000.
+    assertTrue(numbers.startsWith("From 20458, over 30"), numbers);
     assertTrue(numbers.contains("too short for placebo refits"), numbers);
     // placebo p = 4/11: 3 of 10 placebos were as large.
     ImpactSummary common = summary("ok", 10, 4.0 / 11, 0);
@@ -176,6 +190,18 @@ class ImpactMemoTest {
     assertTrue(
         ImpactMemo.paragraph(table(common), ImpactTime.NUMBERS)
             .contains("3 showed an effect at least this large without any intervention"));
+    assertTrue(
+        ImpactMemo.paragraph(table(summary("ok", 10, 1.0 / 11, 1)), ImpactTime.NUMBERS)
+            .contains(" 1 row of this series was quarantined (see rejected_rows)"));
+  }
+
+  /** A refusal with the details it carries: its status, and what to fix. */
+  private static ImpactSummary refused(
+      String status, int nPre, int needed, double dupTime, int dupRows, int dupTimes) {
+    double n = Double.NaN;
+    return new ImpactSummary(
+        "s-1", status, nPre, 30, n, n, n, n, n, n, n, n, n, n, n, n, n, n, false, n, n, false, n, 0,
+        82, 0, needed, dupTime, dupRows, dupTimes);
   }
 
   @Test
@@ -183,6 +209,25 @@ class ImpactMemoTest {
     assertEquals(
         "Series s-1 was not analysed: too few points.",
         ImpactMemo.paragraph(table(summary("too_few_points", 0, Double.NaN, 0)), ImpactTime.DATES));
+    assertEquals(
+        "Series s-1 was not analysed: too few points. The fit needs 44 pre-period points and the"
+            + " series has 30 before 82, 14 short: give it a longer pre-period or fewer controls"
+            + " or seasons (--control-prior spike-slab counts the controls by the model size its"
+            + " prior expects, not one by one).",
+        ImpactMemo.paragraph(
+            table(refused("too_few_points", 30, 44, Double.NaN, 0, 0)), ImpactTime.NUMBERS));
+    assertEquals(
+        "Series s-1 was not analysed: duplicate times. Time 17 occurs in 3 rows, the first of 2"
+            + " times that occur more than once; the model needs one row per time point, so"
+            + " remove or aggregate the duplicates.",
+        ImpactMemo.paragraph(
+            table(refused("duplicate_times", 30, 4, 17, 3, 2)), ImpactTime.NUMBERS));
+    // A date column's duplicate prints as the date.
+    double day = java.time.LocalDate.parse("2026-01-05").toEpochDay();
+    assertTrue(
+        ImpactMemo.paragraph(table(refused("duplicate_times", 30, 4, day, 2, 1)), ImpactTime.DATES)
+            .contains(
+                "Time 2026-01-05 occurs in 2 rows, the only time that occurs more than once;"));
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> summary(null, 0, 0, 0));
     assertEquals("series id and status are required, got s-1, null", e.getMessage());
