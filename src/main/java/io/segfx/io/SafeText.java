@@ -39,12 +39,25 @@ public final class SafeText {
     if (text == null) {
       return null;
     }
+    // Pages and memos are mostly clean: scan first, copy only from the first character replaced.
+    int i = 0;
+    while (i < text.length() && !replacedInDocument(text.charAt(i))) {
+      i++;
+    }
+    if (i == text.length()) {
+      return text;
+    }
     StringBuilder b = new StringBuilder(text.length());
-    for (int i = 0; i < text.length(); i++) {
+    b.append(text, 0, i);
+    for (; i < text.length(); i++) {
       char c = text.charAt(i);
-      b.append(c == '\n' || !isControl(c) ? c : REPLACEMENT);
+      b.append(replacedInDocument(c) ? REPLACEMENT : c);
     }
     return b.toString();
+  }
+
+  private static boolean replacedInDocument(char c) {
+    return c != '\n' && isControl(c);
   }
 
   private static boolean isControl(char c) {

@@ -21,5 +21,10 @@ class SafeTextTest {
   void documentsKeepTheirLineBreaks() {
     assertEquals("# memo\nid \uFFFD\n", SafeText.cleanDocument("# memo\nid \u0000\n"));
     assertEquals("x\uFFFD", SafeText.cleanDocument("x\r"));
+    // A clean document comes back as it is; the first replaced character may be anywhere.
+    String clean = "line one\n\ttabbed ä\n";
+    org.junit.jupiter.api.Assertions.assertSame(clean, SafeText.cleanDocument(clean));
+    assertEquals("\uFFFDab\n", SafeText.cleanDocument("\u009bab\n"));
+    assertEquals("ab\n\uFFFD", SafeText.cleanDocument("ab\n\u007f"));
   }
 }
