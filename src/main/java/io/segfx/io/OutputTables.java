@@ -10,10 +10,12 @@ import io.segfx.model.PosteriorSummary;
 import io.segfx.model.PriorSensitivity;
 import io.segfx.model.SegmentEstimate;
 import io.segfx.model.SegmentPosterior;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.RandomAccess;
 import java.util.function.Function;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -311,11 +313,24 @@ public final class OutputTables {
     return RowFactory.create(concat(groups));
   }
 
+  /**
+   * The rows of {@code in}, each built when read: a view, not a copy. A table of a wide run has
+   * millions of rows, and the writers stream them into the file in order, so holding every row at
+   * once (several tables are written side by side) would cost more heap than the records they come
+   * from. Each read builds the row again, from the same record, so every reader sees the same rows.
+   */
   private static <T> List<Row> rows(List<T> in, Function<T, Row> f) {
-    List<Row> out = new ArrayList<>(in.size());
-    for (T t : in) {
-      out.add(f.apply(t));
-    }
-    return out;
+    List<T> source = in instanceof RandomAccess ? in : new ArrayList<>(in);
+    return new AbstractList<>() {
+      @Override
+      public Row get(int index) {
+        return f.apply(source.get(index));
+      }
+
+      @Override
+      public int size() {
+        return source.size();
+      }
+    };
   }
 }

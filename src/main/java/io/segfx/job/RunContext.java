@@ -292,6 +292,21 @@ public final class RunContext implements AutoCloseable {
   public static final String SUCCEEDED = "succeeded";
   public static final String FAILED = "failed";
 
+  /**
+   * Executor CPU by stage, once the listener has seen every task that ended: task ends reach it
+   * asynchronously, and without the wait the last stage could be missing or short.
+   */
+  private Map<String, Double> executorCpuSeconds() {
+    try {
+      spark.sparkContext().listenerBus().waitUntilEmpty(LISTENER_WAIT_MILLIS);
+    } catch (Exception e) { // a timeout: report what has arrived
+      LOG.debug("listener bus not drained: {}", e.toString());
+    }
+    return progress.executorCpuSeconds();
+  }
+
+  private static final long LISTENER_WAIT_MILLIS = 10_000;
+
   /** The fields that close every manifest, of a run that succeeded or failed. */
   private void closing(RunManifest manifest, String status) {
     Map<String, Object> given = manifest.toMap();
@@ -309,7 +324,7 @@ public final class RunContext implements AutoCloseable {
     if (!given.containsKey("failed_task_attempts")) {
       manifest.put("failed_task_attempts", failedTaskAttempts());
     }
-    manifest.put("executor_cpu_seconds", progress.executorCpuSeconds());
+    manifest.put("executor_cpu_seconds", executorCpuSeconds());
     manifest.put("started_at", started.toString());
     manifest.put("finished_at", Instant.now().toString());
     manifest.put("spark_serializer", spark.sparkContext().env().serializer().getClass().getName());

@@ -10,7 +10,9 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Kryo serializer of a Java record, component by component through its accessors and canonical
@@ -35,6 +37,16 @@ public final class RecordSerializer<T extends Record> extends Serializer<T> {
   private final Method[] accessors;
   private final int[] kinds;
   private final Constructor<T> constructor;
+
+  /**
+   * The strings read so far, each kept once: the driver collects every segment estimate, and ids,
+   * metric names, statuses and kinds repeat across millions of records, so sharing one copy of each
+   * keeps the collected results several times smaller. A Kryo instance, and so this serializer, is
+   * used by one thread at a time. Cleared when it reaches {@link #STRINGS_KEPT}.
+   */
+  private final Map<String, String> strings = new HashMap<>();
+
+  static final int STRINGS_KEPT = 1 << 18;
 
   /** A serializer of records of {@code type} (Kryo also builds it by reflection, as a default). */
   public RecordSerializer(Class<T> type) {
@@ -114,6 +126,20 @@ public final class RecordSerializer<T extends Record> extends Serializer<T> {
     }
   }
 
+  private String shared(String s) {
+    if (s == null) {
+      return null;
+    }
+    String kept = strings.putIfAbsent(s, s);
+    if (kept != null) {
+      return kept;
+    }
+    if (strings.size() >= STRINGS_KEPT) {
+      strings.clear();
+    }
+    return s;
+  }
+
   @Override
   public T read(Kryo kryo, Input in, Class<T> type) {
     Object[] args = new Object[accessors.length];
@@ -124,7 +150,7 @@ public final class RecordSerializer<T extends Record> extends Serializer<T> {
             case LONG -> in.readLong();
             case INT -> in.readInt();
             case BOOLEAN -> in.readBoolean();
-            case STRING -> in.readString();
+            case STRING -> shared(in.readString());
             case BOXED_LONG -> in.readBoolean() ? in.readLong() : null;
             case LIST -> {
               int n = in.readInt(true);

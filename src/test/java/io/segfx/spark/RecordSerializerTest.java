@@ -2,6 +2,7 @@ package io.segfx.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.segfx.model.DecisionMetrics;
@@ -206,6 +207,18 @@ class RecordSerializerTest {
     Map<String, List<RobustInput>> byCell = new HashMap<>();
     byCell.put("5:cell", new ArrayList<>(List.of(robust)));
     assertRoundTrip(byCell);
+  }
+
+  @Test
+  void repeatedStringsAreReadAsOneCopy() {
+    // Results collected on the driver repeat ids and labels across records: each is kept once.
+    SegmentEstimate a = (SegmentEstimate) roundTrip(estimate("a", null, null));
+    SegmentEstimate b = (SegmentEstimate) roundTrip(estimate("b", 17L, null));
+    assertSame(a.experimentId(), b.experimentId());
+    assertSame(a.status(), b.status());
+    assertEquals("a", a.segment());
+    assertEquals("b", b.segment());
+    assertTrue(deepEquals(estimate("b", 17L, null), b));
   }
 
   @Test
