@@ -176,6 +176,80 @@ public final class DecisionMemo {
     return b.toString();
   }
 
+  /**
+   * One (experiment, variant)'s block of the combined digest {@code memos/all.md}: a heading, the
+   * verdict with its reason and primary figures, and a line per metric (recommendation, effect with
+   * its 95% interval, P(effect &gt; 0), expected profit). A full memo costs hundreds of
+   * microseconds to write, too much for every experiment of a wide run; this costs a few.
+   *
+   * @param verdict the pair's verdict, or null where the run made none
+   * @param memo the pair's memo file name beside the digest, or null when it has none
+   */
+  public static String digest(
+      String experiment,
+      String variant,
+      ExperimentVerdict verdict,
+      List<MetricBlock> blocks,
+      Labels labels,
+      String memo) {
+    StringBuilder b = new StringBuilder(256 + 160 * blocks.size());
+    b.append("## `")
+        .append(code(experiment))
+        .append("`, variant `")
+        .append(code(variant))
+        .append("`\n\n");
+    if (verdict == null) {
+      b.append("No verdict.");
+    } else {
+      b.append("**")
+          .append(VerdictWords.name(verdict.verdict()))
+          .append("** (`")
+          .append(verdict.verdict().code())
+          .append("`): ")
+          .append(verdict.reason());
+      if (!verdict.reason().endsWith(".")) {
+        b.append('.');
+      }
+      b.append(" Primary `")
+          .append(code(verdict.primaryMetric()))
+          .append("`: relative effect ")
+          .append(VerdictWords.percent(verdict.relativeEffectMean()));
+      if (!Double.isNaN(verdict.relativeQ025()) || !Double.isNaN(verdict.relativeQ975())) {
+        b.append(' ')
+            .append(VerdictWords.percentInterval(verdict.relativeQ025(), verdict.relativeQ975()));
+      }
+      b.append(", expected profit ")
+          .append(labels.money(verdict.expectedProfit()))
+          .append(", P(profit > 0) ")
+          .append(probability(verdict.probProfitPositive()))
+          .append(", guardrails ")
+          .append(verdict.guardrailStatus().code())
+          .append('.');
+    }
+    if (memo != null) {
+      b.append(" Memo: [").append(memo).append("](").append(memo).append(").");
+    }
+    b.append("\n\n");
+    for (MetricBlock m : blocks) {
+      DecisionMetrics d = m.decision();
+      b.append("- `")
+          .append(code(d.metric()))
+          .append("`: ")
+          .append(d.recommendation())
+          .append("; effect ")
+          .append(labels.amount(d.effectMean(), d.metric()))
+          .append(' ')
+          .append(interval(d.effectQ025(), d.effectQ975()))
+          .append(", P(effect > 0) ")
+          .append(probability(d.probPositive()))
+          .append(", expected profit ")
+          .append(labels.money(d.expectedProfit()))
+          .append(d.srmFlag() ? "; sample-ratio mismatch" : "")
+          .append('\n');
+    }
+    return b.toString();
+  }
+
   private static VerdictWords.Context context(RunFacts run, boolean srm) {
     return new VerdictWords.Context(
         run.labels(), run.launchProbability(), run.guardrailProb(), srm, run.warning());
