@@ -103,8 +103,8 @@ public record ReportSpec(
                   MemoScope.DEFAULT,
                   List.of("top", "all", "none"),
                   "decision memos: top (a file for each experiment with a report page), all (a"
-                      + " file for every experiment), or none; top and all also write every"
-                      + " experiment's memo, in order, into one file, memos/all.md")
+                      + " file for every experiment), or none; top and all also write"
+                      + " memos/all.md, a digest of every experiment in order")
               .inGroup(OUTPUT),
           OptionDef.of(
                   "master",

@@ -30,7 +30,9 @@ import java.util.stream.IntStream;
  * Writes the decision memos from the run's final tables, one memo per (experiment, variant) with a
  * block per metric: {@code memos/<experiment>.md} (or {@code <experiment>--<variant>.md} for A/B/n)
  * for the memos {@code --memos} asks for, and, unless it is {@code none}, one combined file {@code
- * memos/all.md} with every memo as a section, in (experiment, variant) order, written as a stream.
+ * memos/all.md}, written as a stream: a digest of every (experiment, variant) in order ({@link
+ * DecisionMemo#digest}). A digest rather than every full memo: a full memo costs hundreds of
+ * microseconds to render, a digest block a few, and a wide run has 100,000 of them.
  */
 final class MemoStage {
   static final String FOLDER = "memos";
@@ -38,7 +40,7 @@ final class MemoStage {
   /** The combined file's name in {@link #FOLDER}, unless an experiment's memo has it. */
   static final String COMBINED = "all";
 
-  /** Memos rendered at once before their turn in the combined file: bounds the driver's memory. */
+  /** Digest blocks rendered at once before their turn in the file: bounds the driver's memory. */
   private static final int CHUNK = 1024;
 
   private MemoStage() {}
