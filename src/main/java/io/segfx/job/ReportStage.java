@@ -102,31 +102,7 @@ final class ReportStage {
       String runId,
       long rowsUsed,
       long rowsRejected) {
-    return write(
-        out,
-        spec,
-        s2,
-        tables,
-        memos,
-        summary,
-        runId,
-        rowsUsed,
-        rowsRejected,
-        HtmlReport.INDEX_ROWS);
-  }
-
-  /** As above, with {@code indexRows} rows per index page. */
-  static Result write(
-      RunOutput out,
-      JobSpec spec,
-      PoolingStage.Result s2,
-      DecisionAssembly.Tables tables,
-      MemoStage.Result memos,
-      RunSummary summary,
-      String runId,
-      long rowsUsed,
-      long rowsRejected,
-      int indexRows) {
+    int indexRows = HtmlReport.INDEX_ROWS;
     Inputs in = Inputs.of(spec, s2, tables, memos.files());
     Selection selection = memos.selection();
     Map<VariantKey, List<String>> flags = selection.flags();

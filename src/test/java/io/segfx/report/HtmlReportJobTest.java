@@ -377,6 +377,76 @@ class HtmlReportJobTest extends SharedSparkSession {
   }
 
   /**
+   * A run of 1,001 experiments: index.html holds the first 1,000 rows and index-2.html the last,
+   * each row once and in the verdict table's order, the pages link each other and say which rows
+   * they hold; the one flagged experiment, on the second index page, has the only page, which links
+   * back to index-2.html.
+   */
+  @Test
+  void aWideRunsIndexIsPaged() throws Exception {
+    int n = HtmlReport.INDEX_ROWS + 1;
+    StringBuilder csv = new StringBuilder("experiment_id,arm,n,conversions\n");
+    List<String> ids = new ArrayList<>();
+    for (int e = 0; e < n; e++) {
+      String id = String.format(Locale.ROOT, "w%04d", e);
+      ids.add(id);
+      // The last experiment's arms fail the sample-ratio check: flagged, so it has a page.
+      int control = e == n - 1 ? 5000 : 4000;
+      csv.append(id).append(",0,").append(control).append(",400\n");
+      csv.append(id).append(",1,4000,").append(380 + e % 50).append('\n');
+    }
+    Path in = tmp.resolve("wide.csv");
+    Files.writeString(in, csv.toString());
+    Path out = tmp.resolve("wide-out");
+    JobRunner.run(
+        spark(),
+        "--input",
+        in.toString(),
+        "--output",
+        out.toString(),
+        "--input-kind",
+        "counts",
+        "--metric",
+        "c:binary",
+        "--report",
+        "none",
+        "--memos",
+        "none");
+    List<String> listed = new ArrayList<>();
+    int[] rows = new int[2];
+    Map<String, String> linked = new HashMap<>();
+    for (int p = 0; p < 2; p++) {
+      String page = Files.readString(out.resolve("report").resolve(HtmlReport.indexFile(p)));
+      Matcher m = INDEX_ROW.matcher(page);
+      while (m.find()) {
+        rows[p]++;
+        listed.add(m.group(2));
+        if (m.group(1) != null) {
+          linked.put(m.group(2), m.group(1));
+        }
+      }
+      Assertions.assertTrue(
+          page.contains(
+              p == 0 ? "rows 1&ndash;1,000 of 1,001 · page 1 of 2" : "rows 1,001&ndash;1,001 of"),
+          "count line of page " + (p + 1));
+      Assertions.assertTrue(
+          page.contains(p == 0 ? "<a href=\"index-2.html\">next" : "<a href=\"index.html\">"),
+          "link to the other page");
+    }
+    Assertions.assertFalse(Files.exists(out.resolve("report/index-3.html")));
+    assertEquals(List.of(HtmlReport.INDEX_ROWS, 1), List.of(rows[0], rows[1]));
+    assertEquals(ids, listed, "every experiment once, in order");
+    String last = ids.get(n - 1);
+    assertEquals(Set.of(last), linked.keySet(), "only the flagged experiment has a page");
+    String page = Files.readString(out.resolve("report/experiments").resolve(linked.get(last)));
+    Assertions.assertTrue(page.contains("<a href=\"../index-2.html\">"), "links its index page");
+    JsonNode report =
+        new ObjectMapper().readTree(out.resolve("manifest.json").toFile()).get("report");
+    assertEquals(2, report.get("index_pages").asInt());
+    assertEquals(1, report.get("pages").asInt());
+  }
+
+  /**
    * Headless Chromium renders the charted page: exit 0, no console message (the pages have no
    * script, so any message is a blocked resource, a policy violation or a parse error), and the
    * screenshot shows the charts' blue (the pooled-posterior colour, 31,119,180).
