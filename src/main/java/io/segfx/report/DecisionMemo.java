@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * A Markdown decision memo for one (experiment, variant). It opens with the verdict's three-line
@@ -562,6 +563,11 @@ public final class DecisionMemo {
     return s == null ? "" : s.replace('`', '\'').replace('\n', ' ').replace('\r', ' ');
   }
 
+  /** Characters a file name does not keep; compiled once, as safeNames runs once per id. */
+  private static final Pattern UNSAFE = Pattern.compile("[^A-Za-z0-9._-]");
+
+  private static final Pattern LEADING_DOTS = Pattern.compile("^\\.+");
+
   /**
    * File names for ids: characters outside [A-Za-z0-9._-] become '_', leading dots are dropped,
    * names are cut to 100 characters, and collisions get -2, -3, ... in the order given.
@@ -570,7 +576,7 @@ public final class DecisionMemo {
     List<String> out = new ArrayList<>();
     Set<String> used = new HashSet<>();
     for (String id : ids) {
-      String base = id.replaceAll("[^A-Za-z0-9._-]", "_").replaceAll("^\\.+", "");
+      String base = LEADING_DOTS.matcher(UNSAFE.matcher(id).replaceAll("_")).replaceAll("");
       if (base.isEmpty()) {
         base = "_";
       }
