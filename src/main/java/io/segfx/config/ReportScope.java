@@ -6,8 +6,13 @@ import java.io.Serializable;
  * Which experiments the HTML report charts ({@code --report}): {@code none} charts none, {@code
  * all} charts every experiment, {@code top:N} charts the N experiments of highest expected profit
  * plus every flagged one (sample-ratio mismatch, confounding warning, or a decision that changes
- * with the prior or the assumed bias). Every report has the index and a page per experiment with
- * its tables; charts are what costs time and space with thousands of experiments.
+ * with the prior or the assumed bias). Charts are what costs time and space with thousands of
+ * experiments.
+ *
+ * <p>In {@code segment-effects} the scope also decides which experiments get a page: the charted
+ * ones and every flagged one ({@code none}: the flagged ones, without charts; {@code all}: every
+ * experiment). The index lists every experiment, linking those with a page, so a run of 100,000
+ * experiments writes a page only for what a reader is pointed to.
  *
  * @param charts false for {@code none}
  * @param top the number of experiments charted by expected profit; {@link Integer#MAX_VALUE} for

@@ -19,11 +19,12 @@ import java.util.Objects;
  * @param output the output folder, or null when the run writes only catalog tables
  * @param outputFormat parquet or csv
  * @param mode error or overwrite, when the output folder exists
- * @param report which experiments the HTML report charts
+ * @param report which experiments the HTML report charts (and so which have a page)
  * @param master the Spark master, or null for spark-submit's or local[*]
  * @param outputTablePrefix the catalog tables' prefix, or null for no catalog output
  * @param runDate the {@code run_date} partition the catalog tables' rows go in
  * @param warehouse the folder of the embedded catalog {@code local}
+ * @param memos which decision memos the run writes
  */
 public record ReportSpec(
     String output,
@@ -33,7 +34,8 @@ public record ReportSpec(
     String master,
     TableName outputTablePrefix,
     LocalDate runDate,
-    String warehouse)
+    String warehouse,
+    MemoScope memos)
     implements Serializable {
 
   /** The default of {@code --warehouse}, relative to the working directory. */
@@ -92,9 +94,18 @@ public record ReportSpec(
                   STRING,
                   ReportScope.DEFAULT,
                   "HTML report charts: top:N (the N experiments of highest expected profit plus"
-                      + " every flagged one), all, or none (index and pages without charts)")
+                      + " every flagged one), all, or none; the index lists every experiment, and"
+                      + " charted and flagged ones also get a page")
               .inGroup(OUTPUT)
               .withLabel("top:N|all|none"),
+          OptionDef.choice(
+                  "memos",
+                  MemoScope.DEFAULT,
+                  List.of("top", "all", "none"),
+                  "decision memos: top (a file for each experiment with a report page), all (a"
+                      + " file for every experiment), or none; top and all also write"
+                      + " memos/all.md, a digest of every experiment in order")
+              .inGroup(OUTPUT),
           OptionDef.of(
                   "master",
                   STRING,
@@ -113,10 +124,33 @@ public record ReportSpec(
     Objects.requireNonNull(report, "report");
     Objects.requireNonNull(runDate, "runDate");
     Objects.requireNonNull(warehouse, "warehouse");
+    Objects.requireNonNull(memos, "memos");
     if (output == null && outputTablePrefix == null) {
       throw new UsageException(
           "give --output DIR, --output-table-prefix CATALOG.DB.PREFIX, or both");
     }
+  }
+
+  /** The default memos ({@code --memos top}). */
+  public ReportSpec(
+      String output,
+      TableFormat outputFormat,
+      WriteMode mode,
+      ReportScope report,
+      String master,
+      TableName outputTablePrefix,
+      LocalDate runDate,
+      String warehouse) {
+    this(
+        output,
+        outputFormat,
+        mode,
+        report,
+        master,
+        outputTablePrefix,
+        runDate,
+        warehouse,
+        MemoScope.of(MemoScope.DEFAULT));
   }
 
   /** File output only, as before catalog tables existed: run date today, default warehouse. */
@@ -137,7 +171,8 @@ public record ReportSpec(
             ? TableName.parse(v.string("output-table-prefix"), "--output-table-prefix")
             : null,
         v.has("run-date") ? runDate(v.string("run-date")) : today(),
-        v.string("warehouse"));
+        v.string("warehouse"),
+        MemoScope.of(v.string("memos")));
   }
 
   /** Today's date in UTC, the default run date of a scheduled run. */

@@ -59,6 +59,7 @@ final class SpecManifest {
     m.put("design", s.design().code());
     m.put("bias_prior", bias(s));
     m.put("report", s.report().toString());
+    m.put("memos", s.reportSpec().memos().code());
     m.put("tau_prior", s.tauPrior().toString());
     m.put("learned_prior", s.learnedPrior().code());
     m.put("se", s.se().code());

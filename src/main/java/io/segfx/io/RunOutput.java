@@ -5,9 +5,13 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.segfx.config.UsageException;
 import io.segfx.model.TableFormat;
 import io.segfx.model.WriteMode;
+import java.io.BufferedWriter;
+import java.io.FilterWriter;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -217,6 +221,44 @@ public final class RunOutput {
       try (OutputStream out = fs.create(path, true)) {
         out.write(bytes);
       }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + relative, e);
+    }
+  }
+
+  /**
+   * Opens a UTF-8 text file at {@code relative} under the run folder for writing in pieces, each
+   * piece cleaned as by {@link #writeText}: a file too large to hold as one string.
+   */
+  public Writer openText(String relative) {
+    Path path = new Path(staging, relative);
+    try {
+      OutputStream stream;
+      if (fs instanceof LocalFileSystem local) {
+        java.nio.file.Path file = local.pathToFile(path).toPath();
+        Files.createDirectories(file.getParent());
+        stream = Files.newOutputStream(file);
+      } else {
+        stream = fs.create(path, true);
+      }
+      Writer utf8 =
+          new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 1 << 16);
+      return new FilterWriter(utf8) {
+        @Override
+        public void write(String str, int off, int len) throws IOException {
+          out.write(SafeText.cleanDocument(str.substring(off, off + len)));
+        }
+
+        @Override
+        public void write(char[] cbuf, int off, int len) throws IOException {
+          write(new String(cbuf, off, len), 0, len);
+        }
+
+        @Override
+        public void write(int c) throws IOException {
+          write(String.valueOf((char) c), 0, 1);
+        }
+      };
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + relative, e);
     }

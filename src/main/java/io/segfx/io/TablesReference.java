@@ -47,29 +47,46 @@ public final class TablesReference {
         data quality (SRM, quarantined rows) and the recommendation with its reason — one block per
         metric. Every number is printed from the tables above (a test reads both). File names are
         made safe from the ids (no path separators, no leading dots, collisions numbered); the real
-        id is inside the file.
-      - `report/index.html` and `report/experiments/<experiment>.html`: the HTML report. The index
-        lists every (experiment, metric, variant) with its recommendation, effect, interval,
-        probabilities and expected profit, ordered by expected profit (highest first), flags (⚑:
-        sample-ratio mismatch, or a decision that changes across the prior grid or the bias
-        scenarios) and whether it is charted. Every experiment has a page with its decision table,
-        pooling, segments, prior and bias sensitivity tables and a link to its memo. Charted
-        experiments (`--report top:N`, default the 50 of highest expected profit plus every flagged
-        one; `all`; `none`) also get the notebook's charts, drawn with JFreeChart and embedded as
-        SVG by Apache Batik: the effect's posterior (exact normal density in closed form, else a
-        histogram of the very draws the tables summarise, redrawn from the same seed) with its 95%
-        interval, 0 and the threshold; raw vs pooled segment estimates with 95% intervals (the 40
-        largest segments); shrinkage weight vs segment size; the posterior under each prior of the
-        grid and each bias scenario (normal curves with each posterior's mean and sd); the profit
-        distribution. Pages have no script and a Content-Security-Policy that forbids scripts and
-        remote loads; every id, segment and metric name is HTML-escaped (SVG text by Batik).
+        id is inside the file. `--memos top` (the default) writes a memo for each experiment with a
+        report page (charted or flagged), `all` for every experiment, `none` none.
+      - `memos/all.md` (with `--memos top` or `all`): a digest of every (experiment, variant), in
+        (experiment, variant) order, one section each: the verdict with its reason, the primary
+        metric's relative effect, expected profit, P(profit > 0) and guardrails, then a line per
+        metric (recommendation, effect with its 95% interval, P(effect > 0), expected profit), and
+        a link to the memo file where there is one. A digest rather than every full memo: a full
+        memo costs hundreds of microseconds to write, a wide run has 100,000 of them. When an
+        experiment's own memo is `all.md` (an input without an experiment column has one
+        experiment, `all`), the digest is `all-memos.md`; the manifest's `memos_combined` names it.
+      - `report/index.html` (continued on `index-2.html`, `index-3.html`, ... beyond 1,000 rows)
+        and `report/experiments/<experiment>.html`: the HTML report. The index lists every
+        (experiment, variant) in the verdict table's order, with its verdict, primary metric,
+        relative effect, expected profit, guardrails, reason, flags (⚑: sample-ratio mismatch, or
+        a decision that changes across the prior grid or the bias scenarios) and whether it is
+        charted, its metrics folded out below; a pages line ("rows 1–1,000 of 100,000") links the
+        neighbouring index pages, and a filter box narrows the page's rows by experiment id,
+        variant or verdict. Charted experiments (`--report top:N`, default the 50 of highest
+        expected profit plus every flagged one; `all`; `none`: none) and every flagged one have a
+        page with the decision table, pooling, segments, prior and bias sensitivity tables and a
+        link to the memo; the index links those and lists the others without a link (`--report
+        all`: every experiment has a page). Charted pages also get the notebook's charts, drawn
+        with JFreeChart and embedded as SVG by Apache Batik: the effect's posterior (exact normal
+        density in closed form, else a histogram of the very draws the tables summarise, redrawn
+        from the same seed) with its 95% interval, 0 and the threshold; raw vs pooled segment
+        estimates with 95% intervals (the 40 largest segments); shrinkage weight vs segment size;
+        the posterior under each prior of the grid and each bias scenario (normal curves with
+        each posterior's mean and sd); the profit distribution. Experiment pages have no script;
+        the index has its filter's, which its Content-Security-Policy admits by hash; the policy
+        forbids every other script and remote loads; every id, segment and metric name is
+        HTML-escaped (SVG text by Batik).
       - `manifest.json`: `rows_read`, `rows_used`, `rows_rejected`, `rejected_by_reason`,
         `stage1_scan` (`columnar`: Parquet column batches; `rows`: the row path; `estimates`), the
         input's path, size, file count and modification time, every setting, the seed,
         segfx/Spark/Scala/Java versions, the master, row counts per table, per-stage wall times
         (`stage_seconds`, incl. `memos`, `report` and `decision_tables`, the driver part of
         `draws`; `write_seconds` per table, the tables, memos and report being written side by
-        side), the memo count and the report's page/chart counts (`report`).
+        side), the memo count (`memos`, files, the digest aside) and the digest's path
+        (`memos_combined`, null under `--memos none`), and the report's page, chart and index-page
+        counts (`report`).
 
       The run is written into a hidden sibling folder and renamed into place after `manifest.json`
       and `_SUCCESS`, so a reader never sees half a run under `--output`.

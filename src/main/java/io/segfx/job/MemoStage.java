@@ -1,6 +1,7 @@
 package io.segfx.job;
 
 import io.segfx.config.JobSpec;
+import io.segfx.config.MemoScope;
 import io.segfx.io.RunOutput;
 import io.segfx.model.DecisionMetrics;
 import io.segfx.model.ExperimentPooling;
@@ -11,25 +12,55 @@ import io.segfx.model.MetricSpec;
 import io.segfx.model.VariantKey;
 import io.segfx.report.DecisionMemo;
 import io.segfx.report.Labels;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.IntStream;
 
 /**
- * Writes {@code memos/<experiment>.md} (or {@code <experiment>--<variant>.md} for A/B/n) from the
- * run's final tables, one memo per (experiment, variant) with a block per metric.
+ * Writes the decision memos from the run's final tables, one memo per (experiment, variant) with a
+ * block per metric: {@code memos/<experiment>.md} (or {@code <experiment>--<variant>.md} for A/B/n)
+ * for the memos {@code --memos} asks for, and, unless it is {@code none}, one combined file {@code
+ * memos/all.md}, written as a stream: a digest of every (experiment, variant) in order ({@link
+ * DecisionMemo#digest}). A digest rather than every full memo: a full memo costs hundreds of
+ * microseconds to render, a digest block a few, and a wide run has 100,000 of them.
  */
 final class MemoStage {
   static final String FOLDER = "memos";
 
+  /** The combined file's name in {@link #FOLDER}, unless an experiment's memo has it. */
+  static final String COMBINED = "all";
+
+  /** Digest blocks rendered at once before their turn in the file: bounds the driver's memory. */
+  private static final int CHUNK = 1024;
+
   private MemoStage() {}
 
-  /** Writes the memos; returns each (experiment, variant)'s memo path inside the output folder. */
-  static Map<VariantKey, String> write(
+  /**
+   * What the stage wrote.
+   *
+   * @param files each (experiment, variant)'s memo file inside the output folder, in order
+   * @param combined the combined file inside the output folder, or null under {@code --memos none}
+   * @param selection the report's charted, paged and flagged experiments, which decide the files
+   */
+  record Result(Map<VariantKey, String> files, String combined, ReportStage.Selection selection) {
+    /** The number of memo files, the combined one aside. */
+    int size() {
+      return files.size();
+    }
+  }
+
+  /** Writes the memos that {@code --memos} asks for. */
+  static Result write(
       RunOutput out,
       JobSpec spec,
       List<ExperimentPooling> pooling,
@@ -37,6 +68,11 @@ final class MemoStage {
       List<LearnedEffect> learned,
       long rowsRead,
       long rowsRejected) {
+    ReportStage.Selection selection = ReportStage.Selection.of(spec, tables);
+    MemoScope scope = spec.reportSpec().memos();
+    if (scope == MemoScope.NONE) {
+      return new Result(Map.of(), null, selection);
+    }
     Map<VariantKey, List<DecisionMemo.MetricBlock>> memos = blocks(pooling, tables, learned, spec);
     List<String> names = DecisionMemo.safeNames(ids(memos.keySet()));
     Map<VariantKey, ExperimentVerdict> verdicts =
@@ -50,28 +86,99 @@ final class MemoStage {
             spec.confoundingWarning(),
             labels(spec),
             spec.guardrailProb());
-    Map<VariantKey, String> paths = new LinkedHashMap<>();
     List<Map.Entry<VariantKey, List<DecisionMemo.MetricBlock>>> entries =
         new ArrayList<>(memos.entrySet());
+    // Names are given over every memo, so a memo's file name is the same whichever are written.
+    String[] files = new String[entries.size()];
+    Map<VariantKey, String> paths = new LinkedHashMap<>();
     for (int i = 0; i < entries.size(); i++) {
-      paths.put(entries.get(i).getKey(), FOLDER + "/" + names.get(i) + ".md");
+      VariantKey k = entries.get(i).getKey();
+      if (scope == MemoScope.ALL || selection.paged(k.experiment())) {
+        files[i] = FOLDER + "/" + names.get(i) + ".md";
+        paths.put(k, files[i]);
+      }
     }
     // Independent files: rendered and written in parallel.
     IntStream.range(0, entries.size())
         .parallel()
         .forEach(
             i -> {
-              VariantKey k = entries.get(i).getKey();
-              out.writeText(
-                  paths.get(k),
-                  DecisionMemo.render(
-                      k.experiment(),
-                      k.variant(),
-                      verdicts.get(k),
-                      entries.get(i).getValue(),
-                      facts));
+              if (files[i] != null) {
+                VariantKey k = entries.get(i).getKey();
+                out.writeText(
+                    files[i],
+                    DecisionMemo.render(
+                        k.experiment(),
+                        k.variant(),
+                        verdicts.get(k),
+                        entries.get(i).getValue(),
+                        facts));
+              }
             });
-    return paths;
+    String combined = FOLDER + "/" + combinedName(names) + ".md";
+    Labels labels = facts.labels();
+    try (Writer all = out.openText(combined)) {
+      all.write(combinedHeader(entries.size()));
+      String[] texts = new String[CHUNK];
+      for (int from = 0; from < entries.size(); from += CHUNK) {
+        int start = from;
+        int n = Math.min(CHUNK, entries.size() - from);
+        // Blocks rendered in parallel a chunk at a time, then appended in order.
+        IntStream.range(0, n)
+            .parallel()
+            .forEach(
+                j -> {
+                  int i = start + j;
+                  VariantKey k = entries.get(i).getKey();
+                  texts[j] =
+                      DecisionMemo.digest(
+                          k.experiment(),
+                          k.variant(),
+                          verdicts.get(k),
+                          entries.get(i).getValue(),
+                          labels,
+                          files[i] == null ? null : files[i].substring(FOLDER.length() + 1));
+                });
+        for (int j = 0; j < n; j++) {
+          all.write('\n');
+          all.write(texts[j]);
+          texts[j] = null;
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + combined, e);
+    }
+    return new Result(paths, combined, selection);
+  }
+
+  /**
+   * The combined file's name: {@value #COMBINED}, or, when an experiment's memo already has that
+   * name (an experiment called "all"), the first of {@code all-memos}, {@code all-memos-2}, ...
+   * that none has; the manifest's {@code memos_combined} says which.
+   */
+  static String combinedName(List<String> names) {
+    Set<String> used = new HashSet<>();
+    for (String n : names) {
+      used.add(n.toLowerCase(Locale.ROOT));
+    }
+    if (!used.contains(COMBINED)) {
+      return COMBINED;
+    }
+    String base = COMBINED + "-memos";
+    String name = base;
+    for (int i = 2; used.contains(name); i++) {
+      name = base + "-" + i;
+    }
+    return name;
+  }
+
+  private static String combinedHeader(int pairs) {
+    return "# Decision memo digest\n\nEvery experiment variant of the run ("
+        + pairs
+        + (pairs == 1 ? " pair" : " pairs")
+        + "), in (experiment, variant) order: the verdict with its reason and primary figures,"
+        + " then a line per metric. Full memos are the files beside this one, for the"
+        + " experiments the report pages (--memos all writes one for every experiment).\n";
   }
 
   /** Each memo's metric blocks, memos in (experiment, variant) order, blocks in table order. */

@@ -30,9 +30,12 @@ import java.util.TreeSet;
 import java.util.stream.IntStream;
 
 /**
- * Writes the HTML report ({@code report/index.html} and {@code report/experiments/*.html}) from the
- * run's final tables. Which experiments get charts is {@code --report}; the others get their page
- * with tables only, so a run of thousands of experiments stays quick to write and to open.
+ * Writes the HTML report ({@code report/index.html}, {@code index-2.html}, ... and {@code
+ * report/experiments/*.html}) from the run's final tables. The index lists every (experiment,
+ * variant), {@link HtmlReport#INDEX_ROWS} rows a page; pages are written for the experiments {@code
+ * --report} charts and every flagged one (every experiment under {@code all}; under {@code none}
+ * the flagged ones, without charts), so a run of 100,000 experiments stays quick to write and to
+ * open.
  *
  * <p>Histograms of drawn posteriors are redrawn on the driver ({@link ReportCharts}) from the same
  * per-experiment stream as stage 3 ({@link Seeds#of}), so they show exactly the draws the tables
@@ -41,8 +44,8 @@ import java.util.stream.IntStream;
 final class ReportStage {
   private ReportStage() {}
 
-  /** What was written: experiment pages, charted experiments, charts. */
-  record Result(int pages, int charted, int charts) {}
+  /** What was written: experiment pages, charted experiments, charts, index pages. */
+  record Result(int pages, int charted, int charts, int indexPages) {}
 
   /** Index order: highest expected profit first, undefined profits last, then table order. */
   static final Comparator<DecisionMetrics> BY_PROFIT =
@@ -51,25 +54,59 @@ final class ReportStage {
                   Double.isNaN(d.expectedProfit()) ? Double.POSITIVE_INFINITY : -d.expectedProfit())
           .thenComparing(DecisionMetrics.ORDER);
 
+  /**
+   * Which experiments the report charts and which have a page, and why each (experiment, variant)
+   * is flagged. Memos follow it: {@code --memos top} writes a file for each experiment with a page.
+   *
+   * @param charted the {@code --report} top by expected profit and every flagged experiment; none
+   *     under {@code --report none}
+   * @param paged the experiments with a page: charted and flagged ones, or all under {@code
+   *     --report all}
+   * @param flags the flagged pairs with their reasons in words
+   */
+  record Selection(Set<String> charted, Set<String> paged, Map<VariantKey, List<String>> flags) {
+    static Selection of(JobSpec spec, DecisionAssembly.Tables tables) {
+      Map<VariantKey, List<String>> flags = ReportStage.flags(tables);
+      Set<String> flagged = new HashSet<>();
+      for (VariantKey k : flags.keySet()) {
+        flagged.add(k.experiment());
+      }
+      List<DecisionMetrics> byProfit = new ArrayList<>(tables.decisions());
+      byProfit.sort(BY_PROFIT);
+      Set<String> charted = ReportStage.charted(spec, byProfit, flagged);
+      Set<String> paged = new HashSet<>(charted);
+      paged.addAll(flagged);
+      if (spec.report().charts() && spec.report().top() == Integer.MAX_VALUE) {
+        for (DecisionMetrics d : tables.decisions()) {
+          paged.add(d.experimentId());
+        }
+        for (ExperimentVerdict v : tables.verdicts()) {
+          paged.add(v.experimentId());
+        }
+      }
+      return new Selection(charted, paged, flags);
+    }
+
+    boolean paged(String experiment) {
+      return paged.contains(experiment);
+    }
+  }
+
   static Result write(
       RunOutput out,
       JobSpec spec,
       PoolingStage.Result s2,
       DecisionAssembly.Tables tables,
-      Map<VariantKey, String> memos,
+      MemoStage.Result memos,
       RunSummary summary,
       String runId,
       long rowsUsed,
       long rowsRejected) {
-    Inputs in = Inputs.of(spec, s2, tables, memos);
-    Map<VariantKey, List<String>> flags = flags(tables);
-    Set<String> flagged = new HashSet<>();
-    for (VariantKey k : flags.keySet()) {
-      flagged.add(k.experiment());
-    }
-    List<DecisionMetrics> byProfit = new ArrayList<>(tables.decisions());
-    byProfit.sort(BY_PROFIT);
-    Set<String> charted = charted(spec, byProfit, flagged);
+    int indexRows = HtmlReport.INDEX_ROWS;
+    Inputs in = Inputs.of(spec, s2, tables, memos.files());
+    Selection selection = memos.selection();
+    Map<VariantKey, List<String>> flags = selection.flags();
+    Set<String> charted = selection.charted();
 
     Map<String, List<DecisionMetrics>> byExperiment = new TreeMap<>();
     for (DecisionMetrics d : tables.decisions()) {
@@ -80,12 +117,25 @@ final class ReportStage {
     for (ExperimentVerdict v : tables.verdicts()) {
       byExperiment.computeIfAbsent(v.experimentId(), k -> new ArrayList<>());
     }
+    // Names over every experiment, so a page's name is the same whichever pages are written.
     Map<String, String> pageOf = pageNames(byExperiment.keySet());
     Labels labels = MemoStage.labels(spec);
+    List<HtmlReport.IndexRow> index =
+        indexRows(spec, tables, verdicts, pageOf, selection.paged(), charted, flags);
+    // Each experiment page links back to the index page holding its first row.
+    Map<String, String> indexOf = new HashMap<>();
+    for (int r = 0; r < index.size(); r++) {
+      indexOf.putIfAbsent(index.get(r).experimentId(), HtmlReport.indexFile(r / indexRows));
+    }
 
     // Pages are independent files with ids local to the page: rendered in parallel, each the same
     // whatever the order.
-    List<Map.Entry<String, List<DecisionMetrics>>> pages = new ArrayList<>(byExperiment.entrySet());
+    List<Map.Entry<String, List<DecisionMetrics>>> pages = new ArrayList<>();
+    for (Map.Entry<String, List<DecisionMetrics>> e : byExperiment.entrySet()) {
+      if (selection.paged(e.getKey())) {
+        pages.add(e);
+      }
+    }
     int charts =
         IntStream.range(0, pages.size())
             .parallel()
@@ -100,7 +150,8 @@ final class ReportStage {
                       decisions,
                       banners(spec, labels, experiment, decisions, verdicts, flags),
                       charted.contains(experiment),
-                      pageOf.get(experiment));
+                      pageOf.get(experiment),
+                      indexOf.getOrDefault(experiment, HtmlReport.indexFile(0)));
                 })
             .sum();
 
@@ -115,9 +166,15 @@ final class ReportStage {
             spec.confoundingWarning(),
             spec.report().toString(),
             charted.size());
-    List<HtmlReport.IndexRow> index = indexRows(spec, tables, verdicts, pageOf, charted, flags);
-    out.writeText(HtmlReport.FOLDER + "/index.html", HtmlReport.index(run, summary, labels, index));
-    return new Result(byExperiment.size(), charted.size(), charts);
+    int indexPages = HtmlReport.indexPages(index.size(), indexRows);
+    IntStream.range(0, indexPages)
+        .parallel()
+        .forEach(
+            p ->
+                out.writeText(
+                    HtmlReport.FOLDER + "/" + HtmlReport.indexFile(p),
+                    HtmlReport.index(run, summary, labels, index, p, indexRows)));
+    return new Result(pages.size(), charted.size(), charts, indexPages);
   }
 
   /** Each experiment's page file name, safe and unique, in experiment order. */
@@ -133,13 +190,15 @@ final class ReportStage {
 
   /**
    * The index's rows: one per (experiment, variant) with a verdict or a decision row, in the
-   * verdict table's order (experiment, then variant), each with its decision rows in table order.
+   * verdict table's order (experiment, then variant), each with its decision rows in table order;
+   * rows of experiments without a page have no page name.
    */
   static List<HtmlReport.IndexRow> indexRows(
       JobSpec spec,
       DecisionAssembly.Tables tables,
       Map<VariantKey, ExperimentVerdict> verdicts,
       Map<String, String> pageOf,
+      Set<String> paged,
       Set<String> charted,
       Map<VariantKey, List<String>> flags) {
     Map<VariantKey, List<HtmlReport.MetricRow>> metrics = new TreeMap<>();
@@ -160,7 +219,7 @@ final class ReportStage {
               k.variant(),
               verdicts.get(k),
               e.getValue(),
-              pageOf.get(k.experiment()),
+              paged.contains(k.experiment()) ? pageOf.get(k.experiment()) : null,
               charted.contains(k.experiment()),
               flags.getOrDefault(k, List.of())));
     }
@@ -262,7 +321,8 @@ final class ReportStage {
       List<DecisionMetrics> decisions,
       List<HtmlReport.Banner> banners,
       boolean chart,
-      String pageName) {
+      String pageName,
+      String indexPage) {
     List<DecisionMetrics> rows = new ArrayList<>(decisions);
     rows.sort(
         Comparator.comparing(DecisionMetrics::variant).thenComparing(DecisionMetrics::metric));
@@ -306,7 +366,8 @@ final class ReportStage {
                 sections,
                 in.spec().confoundingWarning(),
                 memoLinks,
-                MemoStage.labels(in.spec()))));
+                MemoStage.labels(in.spec()),
+                indexPage)));
     return drawnCharts;
   }
 

@@ -161,9 +161,11 @@ public final class SegmentEffectsJob {
     report.put("pages", written.report().pages());
     report.put("charted_experiments", written.report().charted());
     report.put("charts", written.report().charts());
+    report.put("index_pages", written.report().indexPages());
     // Counted from listener events, which arrive asynchronously: a failure reported after this
     // point (none is expected once the stages have finished) would be missed.
     return m.put("memos", written.memos().size())
+        .put("memos_combined", written.memos().combined())
         .put("report", report)
         .put("stage_seconds", ctx.stageSeconds())
         .put("write_seconds", written.writeSeconds())

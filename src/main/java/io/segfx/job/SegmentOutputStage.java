@@ -7,7 +7,6 @@ import io.segfx.io.RunOutput;
 import io.segfx.io.VerdictSchemas;
 import io.segfx.model.InputKind;
 import io.segfx.model.RunSummary;
-import io.segfx.model.VariantKey;
 import io.segfx.model.Verdict;
 import io.segfx.spark.ColumnQuote;
 import io.segfx.spark.Columns;
@@ -41,7 +40,7 @@ final class SegmentOutputStage {
    *
    * @param learned the learned priors and restated effects
    * @param tables rows per table written, in the order written
-   * @param memos memo path per group
+   * @param memos the memo files per group, the combined file, and the report's selection
    * @param report the report's page and chart counts
    * @param writeSeconds seconds per table
    * @param summary the run's verdict counts and expected wrong launches
@@ -49,7 +48,7 @@ final class SegmentOutputStage {
   record Result(
       LearnedPriorStage.Result learned,
       Map<String, Object> tables,
-      Map<VariantKey, String> memos,
+      MemoStage.Result memos,
       ReportStage.Result report,
       Map<String, Double> writeSeconds,
       RunSummary summary) {}
@@ -66,12 +65,12 @@ final class SegmentOutputStage {
     try (ConcurrentTasks writes = new ConcurrentTasks(writeThreads(ctx))) {
       Writer w = new Writer(writes, ctx, counts);
       w.segmentTables(spec, tables);
-      Map<VariantKey, String> memos = Map.of();
-      ReportStage.Result report = new ReportStage.Result(0, 0, 0);
+      MemoStage.Result memos = new MemoStage.Result(Map.of(), null, null);
+      ReportStage.Result report = new ReportStage.Result(0, 0, 0, 0);
       if (ctx.out() != null) {
         // Memos, then the report that links them: driver work, one thread each.
         ctx.started("memos");
-        Future<Map<VariantKey, String>> memosDone =
+        Future<MemoStage.Result> memosDone =
             writes.submit(
                 "memos",
                 () ->

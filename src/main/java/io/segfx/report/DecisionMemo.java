@@ -17,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * A Markdown decision memo for one (experiment, variant). It opens with the verdict's three-line
@@ -60,9 +61,36 @@ public final class DecisionMemo {
       return "n/a";
     }
     if (Math.abs(v) >= 1000) {
-      return String.format(Locale.ROOT, "%,.0f", v);
+      return grouped(v);
     }
     return fixed(v, 4);
+  }
+
+  /**
+   * What {@code String.format(Locale.ROOT, "%,.0f", v)} prints, for |v| >= 1000, without Formatter
+   * below 1e9 (money figures; Formatter costs microseconds each, and a wide run prints hundreds of
+   * thousands). As in {@link #fixed}: Formatter rounds the shortest decimal of v half-up; below 1e9
+   * that decimal is within half an ulp (6e-8) of v, so unless v's fraction lies within 1e-6 of one
+   * half both round the same way; the near-ties, and |v| >= 1e9, go to Formatter.
+   */
+  static String grouped(double v) {
+    double a = Math.abs(v);
+    double floor = Math.floor(a);
+    double frac = a - floor;
+    if (!(a < 1e9) || Math.abs(frac - 0.5) < 1e-6) {
+      return String.format(Locale.ROOT, "%,.0f", v);
+    }
+    String d = Long.toString((long) floor + (frac > 0.5 ? 1 : 0));
+    StringBuilder b = new StringBuilder(d.length() + 4);
+    if (v < 0) {
+      b.append('-');
+    }
+    int first = d.length() % 3 == 0 ? 3 : d.length() % 3;
+    b.append(d, 0, first);
+    for (int i = first; i < d.length(); i += 3) {
+      b.append(',').append(d, i, i + 3);
+    }
+    return b.toString();
   }
 
   /** A probability as the notebook prints it (3 decimals). */
@@ -145,6 +173,80 @@ public final class DecisionMemo {
         .append(", on each metric below.\n\n");
     for (MetricBlock m : blocks) {
       metric(b, m, run);
+    }
+    return b.toString();
+  }
+
+  /**
+   * One (experiment, variant)'s block of the combined digest {@code memos/all.md}: a heading, the
+   * verdict with its reason and primary figures, and a line per metric (recommendation, effect with
+   * its 95% interval, P(effect &gt; 0), expected profit). A full memo costs hundreds of
+   * microseconds to write, too much for every experiment of a wide run; this costs a few.
+   *
+   * @param verdict the pair's verdict, or null where the run made none
+   * @param memo the pair's memo file name beside the digest, or null when it has none
+   */
+  public static String digest(
+      String experiment,
+      String variant,
+      ExperimentVerdict verdict,
+      List<MetricBlock> blocks,
+      Labels labels,
+      String memo) {
+    StringBuilder b = new StringBuilder(256 + 160 * blocks.size());
+    b.append("## `")
+        .append(code(experiment))
+        .append("`, variant `")
+        .append(code(variant))
+        .append("`\n\n");
+    if (verdict == null) {
+      b.append("No verdict.");
+    } else {
+      b.append("**")
+          .append(VerdictWords.name(verdict.verdict()))
+          .append("** (`")
+          .append(verdict.verdict().code())
+          .append("`): ")
+          .append(verdict.reason());
+      if (!verdict.reason().endsWith(".")) {
+        b.append('.');
+      }
+      b.append(" Primary `")
+          .append(code(verdict.primaryMetric()))
+          .append("`: relative effect ")
+          .append(VerdictWords.percent(verdict.relativeEffectMean()));
+      if (!Double.isNaN(verdict.relativeQ025()) || !Double.isNaN(verdict.relativeQ975())) {
+        b.append(' ')
+            .append(VerdictWords.percentInterval(verdict.relativeQ025(), verdict.relativeQ975()));
+      }
+      b.append(", expected profit ")
+          .append(labels.money(verdict.expectedProfit()))
+          .append(", P(profit > 0) ")
+          .append(probability(verdict.probProfitPositive()))
+          .append(", guardrails ")
+          .append(verdict.guardrailStatus().code())
+          .append('.');
+    }
+    if (memo != null) {
+      b.append(" Memo: [").append(memo).append("](").append(memo).append(").");
+    }
+    b.append("\n\n");
+    for (MetricBlock m : blocks) {
+      DecisionMetrics d = m.decision();
+      b.append("- `")
+          .append(code(d.metric()))
+          .append("`: ")
+          .append(d.recommendation())
+          .append("; effect ")
+          .append(labels.amount(d.effectMean(), d.metric()))
+          .append(' ')
+          .append(interval(d.effectQ025(), d.effectQ975()))
+          .append(", P(effect > 0) ")
+          .append(probability(d.probPositive()))
+          .append(", expected profit ")
+          .append(labels.money(d.expectedProfit()))
+          .append(d.srmFlag() ? "; sample-ratio mismatch" : "")
+          .append('\n');
     }
     return b.toString();
   }
@@ -461,6 +563,11 @@ public final class DecisionMemo {
     return s == null ? "" : s.replace('`', '\'').replace('\n', ' ').replace('\r', ' ');
   }
 
+  /** Characters a file name does not keep; compiled once, as safeNames runs once per id. */
+  private static final Pattern UNSAFE = Pattern.compile("[^A-Za-z0-9._-]");
+
+  private static final Pattern LEADING_DOTS = Pattern.compile("^\\.+");
+
   /**
    * File names for ids: characters outside [A-Za-z0-9._-] become '_', leading dots are dropped,
    * names are cut to 100 characters, and collisions get -2, -3, ... in the order given.
@@ -469,7 +576,7 @@ public final class DecisionMemo {
     List<String> out = new ArrayList<>();
     Set<String> used = new HashSet<>();
     for (String id : ids) {
-      String base = id.replaceAll("[^A-Za-z0-9._-]", "_").replaceAll("^\\.+", "");
+      String base = LEADING_DOTS.matcher(UNSAFE.matcher(id).replaceAll("_")).replaceAll("");
       if (base.isEmpty()) {
         base = "_";
       }

@@ -53,7 +53,9 @@ final class ExperimentPage {
   static String render(HtmlReport.Page page) {
     String experimentId = page.experimentId();
     StringBuilder b = Html.head("segfx: " + experimentId);
-    b.append("<p><a href=\"../index.html\">&larr; all experiments</a></p>\n");
+    b.append("<p><a href=\"../")
+        .append(escape(page.index()))
+        .append("\">&larr; all experiments</a></p>\n");
     b.append("<h1>Experiment ").append(escape(experimentId)).append("</h1>\n");
     for (Banner banner : page.banners()) {
       banner(b, banner);

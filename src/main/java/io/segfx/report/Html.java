@@ -5,6 +5,10 @@ import static io.segfx.report.DecisionMemo.probability;
 
 import io.segfx.model.DecisionMetrics;
 import io.segfx.model.ExperimentVerdict;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import java.util.List;
 
 /**
@@ -74,10 +78,22 @@ final class Html {
    * buffer and its copies.
    */
   static StringBuilder head(String title) {
+    return headWithPolicy(title, CSP);
+  }
+
+  /**
+   * A page's opening whose policy admits exactly one inline script, {@code script}, by its SHA-256
+   * (CSP Level 2 hash source): any other script, inline or injected, stays blocked.
+   */
+  static StringBuilder head(String title, String script) {
+    return headWithPolicy(title, "script-src '" + sha256(script) + "'; " + CSP);
+  }
+
+  private static StringBuilder headWithPolicy(String title, String policy) {
     StringBuilder b = new StringBuilder(16 * 1024);
     b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
         .append("<meta http-equiv=\"Content-Security-Policy\" content=\"")
-        .append(CSP)
+        .append(policy)
         .append("\">\n")
         .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>")
         .append(escape(title))
@@ -85,6 +101,17 @@ final class Html {
         .append(STYLE)
         .append("</style>\n</head>\n<body>\n");
     return b;
+  }
+
+  /** A CSP hash source, {@code sha256-<base64>}, of a script's UTF-8 text. */
+  static String sha256(String script) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(script.getBytes(StandardCharsets.UTF_8));
+      return "sha256-" + Base64.getEncoder().encodeToString(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
   }
 
   /** A page's closing, returning the finished page. */

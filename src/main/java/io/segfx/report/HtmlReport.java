@@ -14,12 +14,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The run's HTML report: {@code report/index.html} (every experiment's verdicts, in table order)
- * and one page per experiment under {@code report/experiments/}. Pages are self-contained (inline
- * CSS and SVG, no script, no external resource) so they open straight from disk; a
- * Content-Security-Policy forbids scripts and remote loads outright, and every user-supplied string
- * goes through {@link #escape}. This class is the report's entry point; the page skeleton is in
- * {@link Html}, the pages in {@link IndexPage}, {@link ExperimentPage} and {@link ImpactPages}.
+ * The run's HTML report: {@code report/index.html} (every experiment's verdicts, in table order,
+ * continued on {@code index-2.html}, ... past {@link #INDEX_ROWS} rows) and a page per charted or
+ * flagged experiment under {@code report/experiments/}. Pages are self-contained (inline CSS and
+ * SVG, no external resource) so they open straight from disk; a Content-Security-Policy forbids
+ * remote loads and every script but the index's own filter, admitted by its hash, and every
+ * user-supplied string goes through {@link #escape}. This class is the report's entry point; the
+ * page skeleton is in {@link Html}, the pages in {@link IndexPage}, {@link ExperimentPage} and
+ * {@link ImpactPages}.
  */
 public final class HtmlReport {
   private HtmlReport() {}
@@ -29,6 +31,12 @@ public final class HtmlReport {
 
   /** Folder of the experiment pages inside {@link #FOLDER}. */
   public static final String PAGES = "experiments";
+
+  /**
+   * Rows per index page: a page of a run with 100,000 (experiment, variant) pairs stays a few
+   * megabytes, which a browser opens and filters at once.
+   */
+  public static final int INDEX_ROWS = 1000;
 
   /**
    * Run-level facts shown on the index page (the run's decisions at a glance are {@link
@@ -51,7 +59,7 @@ public final class HtmlReport {
    *
    * @param verdict the pair's verdict, or null where the run made none
    * @param metrics the pair's decision rows with their thresholds, in table order
-   * @param page the experiment's page (a safe file name)
+   * @param page the experiment's page (a safe file name), or null when it has none
    * @param charted whether the page has charts
    * @param flags why the pair is flagged (&#9873;), each in words; empty when it is not
    */
@@ -94,6 +102,7 @@ public final class HtmlReport {
    * @param warning the design's warning, or null
    * @param memoLinks each variant's memo path relative to the page
    * @param labels currency and metric units
+   * @param index the index page listing the experiment, relative to the report folder
    */
   public record Page(
       String experimentId,
@@ -101,7 +110,19 @@ public final class HtmlReport {
       List<Section> sections,
       String warning,
       Map<String, String> memoLinks,
-      Labels labels) {}
+      Labels labels,
+      String index) {
+    /** A page of a run whose index is one page. */
+    public Page(
+        String experimentId,
+        List<Banner> banners,
+        List<Section> sections,
+        String warning,
+        Map<String, String> memoLinks,
+        Labels labels) {
+      this(experimentId, banners, sections, warning, memoLinks, labels, indexFile(0));
+    }
+  }
 
   /**
    * One (metric, variant) section of an experiment page.
@@ -133,11 +154,36 @@ public final class HtmlReport {
   }
 
   /**
-   * The index page: run facts, the run's verdict summary, and a row per (experiment, variant) in
-   * the order given (the verdict table's), each with its metric rows folded out below.
+   * The index as one page: run facts, the run's verdict summary, and a row per (experiment,
+   * variant) in the order given (the verdict table's), each with its metric rows folded out below.
    */
   public static String index(RunFacts run, RunSummary summary, Labels labels, List<IndexRow> rows) {
-    return IndexPage.render(run, summary, labels, rows);
+    return IndexPage.render(run, summary, labels, rows, 0, Math.max(1, rows.size()));
+  }
+
+  /**
+   * Index page {@code page} (from 0) of {@code rows} cut into pages of {@code perPage} rows: as
+   * {@link #index(RunFacts, RunSummary, Labels, List)} for the page's rows, with a line naming them
+   * and links to the neighbouring pages when there is more than one page.
+   *
+   * @throws IllegalArgumentException when {@code page} is not one of {@link #indexPages} pages
+   */
+  public static String index(
+      RunFacts run, RunSummary summary, Labels labels, List<IndexRow> rows, int page, int perPage) {
+    return IndexPage.render(run, summary, labels, rows, page, perPage);
+  }
+
+  /** How many index pages {@code rows} rows take at {@code perPage} a page: at least one. */
+  public static int indexPages(int rows, int perPage) {
+    return IndexPage.pages(rows, perPage);
+  }
+
+  /**
+   * Index page {@code page}'s file in {@link #FOLDER} (from 0): {@code index.html}, {@code
+   * index-2.html}, ...
+   */
+  public static String indexFile(int page) {
+    return IndexPage.file(page);
   }
 
   /**

@@ -10,10 +10,13 @@ import io.segfx.report.HtmlReport.IndexRow;
 import io.segfx.report.HtmlReport.MetricRow;
 import io.segfx.report.HtmlReport.RunFacts;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The segment job's {@code report/index.html}: run facts, the run's verdict summary, and one row
- * per (experiment, variant) led by its verdict, with the metric rows folded out below it.
+ * per (experiment, variant) led by its verdict, with the metric rows folded out below it. Rows are
+ * cut into pages of a fixed size ({@code index.html}, {@code index-2.html}, ...) so that a run of
+ * 100,000 experiments gives pages a browser opens at once; a filter box narrows a page's rows.
  */
 final class IndexPage {
   private IndexPage() {}
@@ -36,8 +39,42 @@ final class IndexPage {
           + "<th>threshold</th><th>P(effect &gt; threshold)</th><th>expected profit</th>"
           + "<th>P(profit &gt; 0)</th><th class=\"l\">SRM</th></tr>\n";
 
-  static String render(RunFacts run, RunSummary summary, Labels labels, List<IndexRow> rows) {
-    StringBuilder b = Html.head("segfx report");
+  /**
+   * Filters the verdict rows of the page (each with its fold-out row) by the text of their verdict,
+   * experiment and variant cells. It reads the cells' text and sets only {@code hidden}, so no
+   * input string reaches markup; the page's policy admits this script alone, by its hash.
+   */
+  static final String FILTER_SCRIPT =
+      "(function(){var q=document.getElementById('filter'),"
+          + "n=document.getElementById('filter-count'),"
+          + "rows=document.querySelectorAll('tr.verdict');"
+          + "function norm(s){return s.toLowerCase().replace(/_/g,' ');}"
+          + "q.addEventListener('input',function(){var t=norm(q.value.trim()),k=0;"
+          + "rows.forEach(function(r){var c=r.cells,f=r.nextElementSibling,"
+          + "s=norm(c[0].textContent+' '+c[1].textContent+' '+c[2].textContent),"
+          + "on=!t||s.indexOf(t)>=0;r.hidden=!on;"
+          + "if(f&&f.classList.contains('fold')){f.hidden=!on;}if(on){k++;}});"
+          + "n.textContent=t?k+' of '+rows.length+' rows on this page match':'';});})();";
+
+  private static final String FILTER =
+      "<p><label>Filter this page: <input id=\"filter\" type=\"search\" autocomplete=\"off\""
+          + " placeholder=\"experiment id, variant or verdict\"></label> <span id=\"filter-count\""
+          + " class=\"muted\"></span></p>\n";
+
+  /**
+   * Index page {@code page} (from 0) of a run's rows cut into pages of {@code perPage}: the run's
+   * facts and verdict summary, the filter box, then the page's rows; with more than one page, a
+   * line says which rows the page holds and links its neighbours.
+   */
+  static String render(
+      RunFacts run, RunSummary summary, Labels labels, List<IndexRow> rows, int page, int perPage) {
+    int pages = pages(rows.size(), perPage);
+    if (page < 0 || page >= pages) {
+      throw new IllegalArgumentException("index page " + page + " of " + pages);
+    }
+    int from = page * perPage;
+    int to = Math.min(rows.size(), from + perPage);
+    StringBuilder b = Html.head("segfx report", FILTER_SCRIPT);
     runFacts(b, run);
     Html.warning(b, run.warning());
     summary(b, summary);
@@ -46,13 +83,71 @@ final class IndexPage {
             + " variant); each row's metrics fold out below it. Effects are relative to the control"
             + " level; a row is flagged (&#9873;) when the sample-ratio check fails or the decision"
             + " changes with the prior or the assumed bias, and the flag says which.");
-    b.append("</p>\n");
-    b.append(HEADER);
     for (IndexRow r : rows) {
+      if (r.page() == null) {
+        b.append(
+            " Charted and flagged experiments have a page; the others are listed without a"
+                + " link (their numbers are in the run's tables).");
+        break;
+      }
+    }
+    b.append("</p>\n");
+    if (pages > 1) {
+      navigation(b, page, pages, from, to, rows.size());
+    }
+    b.append(FILTER);
+    b.append(HEADER);
+    for (IndexRow r : rows.subList(from, to)) {
       row(b, r, labels);
     }
     b.append("</table>\n");
+    if (pages > 1) {
+      navigation(b, page, pages, from, to, rows.size());
+    }
+    b.append("<script>").append(FILTER_SCRIPT).append("</script>\n");
     return Html.tail(b);
+  }
+
+  /** The number of index pages for {@code rows} rows: at least one, which may be empty. */
+  static int pages(int rows, int perPage) {
+    if (perPage < 1) {
+      throw new IllegalArgumentException("rows per index page must be >= 1, got " + perPage);
+    }
+    return Math.max(1, (rows + perPage - 1) / perPage);
+  }
+
+  /** Index page {@code page}'s file name (from 0): index.html, index-2.html, ... */
+  static String file(int page) {
+    return page == 0 ? "index.html" : "index-" + (page + 1) + ".html";
+  }
+
+  /** "rows 1,001&ndash;2,000 of 100,000", with links to the first, previous, next, last page. */
+  private static void navigation(
+      StringBuilder b, int page, int pages, int from, int to, int total) {
+    b.append("<p class=\"nav\">rows ")
+        .append(String.format(Locale.ROOT, "%,d", from + 1))
+        .append("&ndash;")
+        .append(String.format(Locale.ROOT, "%,d", to))
+        .append(" of ")
+        .append(String.format(Locale.ROOT, "%,d", total))
+        .append(" · page ")
+        .append(page + 1)
+        .append(" of ")
+        .append(pages);
+    link(b, page > 0, 0, "&laquo; first");
+    link(b, page > 0, page - 1, "&larr; previous");
+    link(b, page < pages - 1, page + 1, "next &rarr;");
+    link(b, page < pages - 1, pages - 1, "last &raquo;");
+    b.append("</p>\n");
+  }
+
+  private static void link(StringBuilder b, boolean on, int page, String text) {
+    b.append(" · ");
+    if (on) {
+      b.append("<a href=\"").append(file(page)).append("\">").append(text).append("</a>");
+    } else {
+      b.append("<span class=\"muted\">").append(text).append("</span>");
+    }
   }
 
   private static void runFacts(StringBuilder b, RunFacts run) {
@@ -124,14 +219,19 @@ final class IndexPage {
     } else {
       Html.recommendation(b, v.verdict().code());
     }
-    b.append("<td class=\"l\"><a href=\"")
-        .append(HtmlReport.PAGES)
-        .append('/')
-        .append(escape(r.page()))
-        .append("\">")
-        .append(escape(r.experimentId()))
-        .append("</a>")
-        .append(r.charted() ? " <span class=\"muted\">charts</span>" : "")
+    b.append("<td class=\"l\">");
+    if (r.page() == null) {
+      b.append(escape(r.experimentId()));
+    } else {
+      b.append("<a href=\"")
+          .append(HtmlReport.PAGES)
+          .append('/')
+          .append(escape(r.page()))
+          .append("\">")
+          .append(escape(r.experimentId()))
+          .append("</a>");
+    }
+    b.append(r.charted() ? " <span class=\"muted\">charts</span>" : "")
         .append("</td><td class=\"l\">")
         .append(escape(r.variant()))
         .append("</td>");

@@ -14,6 +14,7 @@ import io.segfx.model.VariantKey;
 import io.segfx.model.Verdict;
 import io.segfx.report.HtmlReport;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -124,6 +125,7 @@ class ReportStageTest {
             tables(decisions, List.of(), List.of(), verdicts),
             byKey,
             Map.of("a", "a.html", "b", "b.html", "c", "c.html"),
+            Set.of("a", "b"),
             Set.of("b"),
             Map.of());
     List<String> keys = new ArrayList<>();
@@ -141,6 +143,10 @@ class ReportStageTest {
         List.of("m", "n"), rows.get(0).metrics().stream().map(x -> x.decision().metric()).toList());
     assertEquals(0.3, rows.get(0).metrics().get(0).threshold(), 0.0, "the metric's threshold");
     assertEquals(List.of(false, false, true, false), rows.stream().map(r -> r.charted()).toList());
+    assertEquals(
+        Arrays.asList("a.html", "a.html", "b.html", null),
+        rows.stream().map(r -> r.page()).toList(),
+        "only experiments with a page are linked");
   }
 
   @Test

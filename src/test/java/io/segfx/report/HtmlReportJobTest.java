@@ -39,11 +39,14 @@ import org.junit.jupiter.api.io.TempDir;
 class HtmlReportJobTest extends SharedSparkSession {
   private static final String EVIL = "<script>alert(1)</script>";
 
-  /** A verdict row of the index: the verdict cell, then the experiment's link. */
+  /**
+   * A verdict row of the index: the verdict cell, then the experiment's link to its page, or its id
+   * alone when it has no page (group 1 is then null).
+   */
   private static final Pattern INDEX_ROW =
       Pattern.compile(
-          "<tr class=\"verdict\"><td class=\"l[^\"]*\">[^<]*</td><td class=\"l\"><a"
-              + " href=\"experiments/([^\"]+)\">([^<]*)</a>");
+          "<tr class=\"verdict\"><td class=\"l[^\"]*\">[^<]*</td><td class=\"l\">(?:<a"
+              + " href=\"experiments/([^\"]+)\">)?([^<]*)");
 
   @TempDir static Path tmp;
   private static Path run;
@@ -117,7 +120,8 @@ class HtmlReportJobTest extends SharedSparkSession {
 
   /**
    * Index rows are the verdict table's pairs in its order (experiment, then variant; one variant
-   * here); charts go to the top 2 by expected profit and the flagged experiment.
+   * here); charts and pages go to the top 2 by expected profit and the flagged experiment, and only
+   * these are linked from the index.
    */
   @Test
   void indexFollowsTheVerdictTableAndChartsTheTopAndTheFlagged() throws Exception {
@@ -161,9 +165,12 @@ class HtmlReportJobTest extends SharedSparkSession {
     while (m.find()) {
       String id = unescape(m.group(2));
       order.add(id);
-      pageOf.put(id, m.group(1));
+      if (m.group(1) != null) {
+        pageOf.put(id, m.group(1));
+      }
     }
     assertEquals(expectedOrder, order, "one index row per pair, in the verdict table's order");
+    assertEquals(expectedCharted, pageOf.keySet(), "linked: the charted and flagged");
 
     Set<String> charted = new TreeSet<>();
     for (Map.Entry<String, String> e : pageOf.entrySet()) {
@@ -175,12 +182,16 @@ class HtmlReportJobTest extends SharedSparkSession {
     assertEquals(
         new TreeSet<>(expectedCharted), charted, "charts only for the top 2 and the flagged");
     try (Stream<Path> pages = Files.list(out.resolve("report/experiments"))) {
-      assertEquals(decisions.size(), pages.count(), "one page per experiment");
+      assertEquals(
+          new TreeSet<>(pageOf.values()),
+          new TreeSet<>(pages.map(p -> p.getFileName().toString()).toList()),
+          "pages only for the charted and flagged");
     }
     JsonNode report =
         new ObjectMapper().readTree(out.resolve("manifest.json").toFile()).get("report");
-    assertEquals(decisions.size(), report.get("pages").asInt());
+    assertEquals(3, report.get("pages").asInt());
     assertEquals(3, report.get("charted_experiments").asInt());
+    assertEquals(1, report.get("index_pages").asInt());
   }
 
   @Test
@@ -192,9 +203,11 @@ class HtmlReportJobTest extends SharedSparkSession {
     }
     Assertions.assertFalse(files.isEmpty());
     boolean printed = false;
+    String filter = "<script>" + IndexPage.FILTER_SCRIPT + "</script>";
     for (Path f : files) {
-      String text = Files.readString(f).toLowerCase(Locale.ROOT);
-      Assertions.assertFalse(text.contains("<script"), f + " contains a script element");
+      String text = Files.readString(f).replace(filter, "").toLowerCase(Locale.ROOT);
+      Assertions.assertFalse(
+          text.contains("<script"), f + " contains a script element besides the index's filter");
       Assertions.assertFalse(text.contains("javascript:"), f + " contains a javascript: URL");
       printed |= text.contains("&lt;script&gt;alert(1)&lt;/script&gt;");
     }
@@ -208,12 +221,18 @@ class HtmlReportJobTest extends SharedSparkSession {
     Matcher m = INDEX_ROW.matcher(index);
     Map<String, String> pageOf = new HashMap<>();
     while (m.find()) {
-      pageOf.put(unescape(m.group(2)), m.group(1));
+      if (m.group(1) != null) {
+        pageOf.put(unescape(m.group(2)), m.group(1));
+      }
     }
+    Assertions.assertFalse(pageOf.isEmpty());
     for (Row d :
         JobRunner.table(spark(), out.toString(), OutputTables.EXPERIMENT_DECISIONS)
             .collectAsList()) {
       String id = d.getAs("experiment_id");
+      if (!pageOf.containsKey(id)) {
+        continue; // no page: neither charted nor flagged
+      }
       String page = Files.readString(out.resolve("report/experiments").resolve(pageOf.get(id)));
       for (String s :
           List.of(
@@ -260,14 +279,16 @@ class HtmlReportJobTest extends SharedSparkSession {
     String index = Files.readString(out.resolve("report/index.html"));
     Matcher m =
         Pattern.compile(
-                "<tr class=\"verdict\"><td class=\"l ([a-z_]+)\">[a-z_]+</td><td class=\"l\"><a"
-                    + " href=\"experiments/([^\"]+)\">([^<]*)</a>")
+                "<tr class=\"verdict\"><td class=\"l ([a-z_]+)\">[a-z_]+</td><td class=\"l\">(?:<a"
+                    + " href=\"experiments/([^\"]+)\">)?([^<]*)")
             .matcher(index);
     List<String> rows = new ArrayList<>();
     Map<String, String> pageOf = new HashMap<>();
     while (m.find()) {
       rows.add(unescape(m.group(3)) + "|" + m.group(1));
-      pageOf.put(unescape(m.group(3)), m.group(2));
+      if (m.group(2) != null) {
+        pageOf.put(unescape(m.group(3)), m.group(2));
+      }
     }
     assertEquals(table, rows, "one verdict row per table row, in order, verdict first");
     assertEquals(verdicts.size(), index.split("<tr class=\"verdict\">", -1).length - 1);
@@ -275,16 +296,28 @@ class HtmlReportJobTest extends SharedSparkSession {
     Map<String, String> memoOf = new HashMap<>();
     try (Stream<Path> s = Files.list(out.resolve("memos"))) {
       for (Path f : s.toList()) {
+        if (f.getFileName().toString().equals("all.md")) {
+          continue; // the combined file
+        }
         String text = Files.readString(f);
         Matcher id = Pattern.compile("# Decision memo: experiment `(.*)`, variant `").matcher(text);
         Assertions.assertTrue(id.find(), f.toString());
         memoOf.put(id.group(1), text);
       }
     }
+    assertEquals(pageOf.keySet(), memoOf.keySet(), "a memo file for each experiment with a page");
+    String combined = Files.readString(out.resolve("memos/all.md"));
     for (Row v : verdicts) {
       String id = v.getAs("experiment_id");
       String code = v.getAs("verdict");
       String reason = v.getAs("reason");
+      Assertions.assertTrue(
+          combined.contains("\n## `" + id.replace('`', '\'') + "`, variant `"),
+          "the digest has a section for " + id);
+      Assertions.assertTrue(index.contains(HtmlReport.escape(reason)), "index row carries it");
+      if (!pageOf.containsKey(id)) {
+        continue;
+      }
       String page = Files.readString(out.resolve("report/experiments").resolve(pageOf.get(id)));
       int banner = page.indexOf("<div class=\"banner b-" + code + "\">");
       Assertions.assertTrue(banner > 0, "page of " + id + " opens with a " + code + " banner");
@@ -302,10 +335,18 @@ class HtmlReportJobTest extends SharedSparkSession {
     }
   }
 
+  /**
+   * {@code --report none} charts nothing and pages only the flagged experiments; the index still
+   * lists both, linking the flagged one.
+   */
   @Test
-  void reportNoneHasPagesWithoutCharts() throws Exception {
+  void reportNonePagesTheFlaggedWithoutCharts() throws Exception {
     Path in = tmp.resolve("none.csv");
-    Files.writeString(in, "arm,n,conversions\n0,5200,593\n1,5100,635\n");
+    Files.writeString(
+        in,
+        "experiment_id,arm,n,conversions\n"
+            + "ok,0,5200,593\nok,1,5100,635\n"
+            + "srm,0,5000,500\nsrm,1,4000,420\n");
     Path out = tmp.resolve("none-out");
     JobRunner.run(
         spark(),
@@ -319,12 +360,90 @@ class HtmlReportJobTest extends SharedSparkSession {
         "c:binary",
         "--report",
         "none");
-    Assertions.assertTrue(Files.exists(out.resolve("report/index.html")));
-    try (Stream<Path> s = Files.list(out.resolve("report/experiments"))) {
-      for (Path p : s.toList()) {
-        Assertions.assertFalse(Files.readString(p).contains("<svg"), p.toString());
-      }
+    String index = Files.readString(out.resolve("report/index.html"));
+    Matcher m = INDEX_ROW.matcher(index);
+    Map<String, String> linked = new HashMap<>();
+    while (m.find()) {
+      linked.put(m.group(2), m.group(1));
     }
+    assertEquals(Set.of("ok", "srm"), linked.keySet(), "both listed");
+    assertEquals(null, linked.get("ok"), "the unflagged one has no page");
+    List<Path> pages;
+    try (Stream<Path> s = Files.list(out.resolve("report/experiments"))) {
+      pages = s.toList();
+    }
+    assertEquals(List.of(out.resolve("report/experiments").resolve(linked.get("srm"))), pages);
+    Assertions.assertFalse(Files.readString(pages.get(0)).contains("<svg"), "no charts");
+  }
+
+  /**
+   * A run of 1,001 experiments: index.html holds the first 1,000 rows and index-2.html the last,
+   * each row once and in the verdict table's order, the pages link each other and say which rows
+   * they hold; the one flagged experiment, on the second index page, has the only page, which links
+   * back to index-2.html.
+   */
+  @Test
+  void aWideRunsIndexIsPaged() throws Exception {
+    int n = HtmlReport.INDEX_ROWS + 1;
+    StringBuilder csv = new StringBuilder("experiment_id,arm,n,conversions\n");
+    List<String> ids = new ArrayList<>();
+    for (int e = 0; e < n; e++) {
+      String id = String.format(Locale.ROOT, "w%04d", e);
+      ids.add(id);
+      // The last experiment's arms fail the sample-ratio check: flagged, so it has a page.
+      int control = e == n - 1 ? 5000 : 4000;
+      csv.append(id).append(",0,").append(control).append(",400\n");
+      csv.append(id).append(",1,4000,").append(380 + e % 50).append('\n');
+    }
+    Path in = tmp.resolve("wide.csv");
+    Files.writeString(in, csv.toString());
+    Path out = tmp.resolve("wide-out");
+    JobRunner.run(
+        spark(),
+        "--input",
+        in.toString(),
+        "--output",
+        out.toString(),
+        "--input-kind",
+        "counts",
+        "--metric",
+        "c:binary",
+        "--report",
+        "none",
+        "--memos",
+        "none");
+    List<String> listed = new ArrayList<>();
+    int[] rows = new int[2];
+    Map<String, String> linked = new HashMap<>();
+    for (int p = 0; p < 2; p++) {
+      String page = Files.readString(out.resolve("report").resolve(HtmlReport.indexFile(p)));
+      Matcher m = INDEX_ROW.matcher(page);
+      while (m.find()) {
+        rows[p]++;
+        listed.add(m.group(2));
+        if (m.group(1) != null) {
+          linked.put(m.group(2), m.group(1));
+        }
+      }
+      Assertions.assertTrue(
+          page.contains(
+              p == 0 ? "rows 1&ndash;1,000 of 1,001 · page 1 of 2" : "rows 1,001&ndash;1,001 of"),
+          "count line of page " + (p + 1));
+      Assertions.assertTrue(
+          page.contains(p == 0 ? "<a href=\"index-2.html\">next" : "<a href=\"index.html\">"),
+          "link to the other page");
+    }
+    Assertions.assertFalse(Files.exists(out.resolve("report/index-3.html")));
+    assertEquals(List.of(HtmlReport.INDEX_ROWS, 1), List.of(rows[0], rows[1]));
+    assertEquals(ids, listed, "every experiment once, in order");
+    String last = ids.get(n - 1);
+    assertEquals(Set.of(last), linked.keySet(), "only the flagged experiment has a page");
+    String page = Files.readString(out.resolve("report/experiments").resolve(linked.get(last)));
+    Assertions.assertTrue(page.contains("<a href=\"../index-2.html\">"), "links its index page");
+    JsonNode report =
+        new ObjectMapper().readTree(out.resolve("manifest.json").toFile()).get("report");
+    assertEquals(2, report.get("index_pages").asInt());
+    assertEquals(1, report.get("pages").asInt());
   }
 
   /**
