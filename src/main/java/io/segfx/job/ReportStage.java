@@ -128,6 +128,13 @@ final class ReportStage {
       indexOf.putIfAbsent(index.get(r).experimentId(), HtmlReport.indexFile(r / indexRows));
     }
 
+    // Each experiment's variants with a verdict, found once rather than by a scan of every verdict
+    // per page (quadratic in the experiments of a wide run).
+    Map<String, List<String>> verdictVariants = new HashMap<>();
+    for (VariantKey k : verdicts.keySet()) {
+      verdictVariants.computeIfAbsent(k.experiment(), e -> new ArrayList<>()).add(k.variant());
+    }
+
     // Pages are independent files with ids local to the page: rendered in parallel, each the same
     // whatever the order.
     List<Map.Entry<String, List<DecisionMetrics>>> pages = new ArrayList<>();
@@ -148,7 +155,14 @@ final class ReportStage {
                       in,
                       experiment,
                       decisions,
-                      banners(spec, labels, experiment, decisions, verdicts, flags),
+                      banners(
+                          spec,
+                          labels,
+                          experiment,
+                          decisions,
+                          verdictVariants.getOrDefault(experiment, List.of()),
+                          verdicts,
+                          flags),
                       charted.contains(experiment),
                       pageOf.get(experiment),
                       indexOf.getOrDefault(experiment, HtmlReport.indexFile(0)));
@@ -232,18 +246,14 @@ final class ReportStage {
       Labels labels,
       String experiment,
       List<DecisionMetrics> decisions,
+      List<String> verdictVariants,
       Map<VariantKey, ExperimentVerdict> verdicts,
       Map<VariantKey, List<String>> flags) {
-    Set<String> variants = new TreeSet<>();
+    Set<String> variants = new TreeSet<>(verdictVariants);
     boolean srm = false;
     for (DecisionMetrics d : decisions) {
       variants.add(d.variant());
       srm |= d.srmFlag();
-    }
-    for (VariantKey k : verdicts.keySet()) {
-      if (k.experiment().equals(experiment)) {
-        variants.add(k.variant());
-      }
     }
     VerdictWords.Context context =
         new VerdictWords.Context(
