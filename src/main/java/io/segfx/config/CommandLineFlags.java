@@ -87,7 +87,10 @@ public final class CommandLineFlags {
       names.add("--" + a);
     }
     OptionSpec.Builder b =
-        OptionSpec.builder(names.toArray(new String[0])).description(describe(d));
+        OptionSpec.builder(names.toArray(new String[0]))
+            // picocli treats a description as a format string; the help's option list is ours
+            // (groups), so the spec's copy only needs its '%' escaped to stay quiet.
+            .description(describe(d).replace("%", "%%"));
     if (d.kind() == OptionDef.Kind.FLAG) {
       // A boolean of optional arity takes a following 'true' or 'false', and nothing else.
       return b.type(boolean.class).arity("0..1").fallbackValue("true").build();

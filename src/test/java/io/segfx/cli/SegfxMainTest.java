@@ -26,6 +26,24 @@ class SegfxMainTest {
   }
 
   @Test
+  void helpPrintsNoLibraryWarnings() {
+    // picocli reads option descriptions as format strings and warns on stderr about a bare '%'
+    // (the guardrail option's "-1%"): a user asking for help must see the help only.
+    java.io.PrintStream saved = System.err;
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      for (Command c : Commands.all()) {
+        assertEquals(0, cli(c.name(), "--help").code(), c.name());
+      }
+    } finally {
+      System.setErr(saved);
+    }
+    String printed = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(printed.isEmpty(), printed);
+  }
+
+  @Test
   void segmentEffectsHelpIsGroupedBySection() {
     String out = cli("segment-effects", "--help").out();
     for (String section : new String[] {"Input:", "Output and run:", "Decisions:", "Options:"}) {
