@@ -12,10 +12,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The cost model's shuffle bound (docs/performance.md, Cost model), checked in bytes, not time:
- * stage 1 shuffles at most one record per (experiment, segment) and map task, and a record is at
- * most the serialized size of its exact sums. A change that ships more per cell (another
- * serializer, per-row records, wider sums) fails here.
+ * The cost model's bounds (docs/performance.md, Cost model), checked in bytes, not time: stage 1
+ * shuffles at most one record per (experiment, segment) and map task, a record is at most the
+ * serialized size of its exact sums, and the task results that reach the driver are at most the
+ * model's bytes per group plus Spark's own share per task. A change that ships more per cell
+ * (another serializer, per-row records, wider sums) or more per group to the driver fails here.
  */
 class ShuffleCostModelTest extends SharedSparkSession {
   @TempDir Path tmp;
@@ -29,9 +30,13 @@ class ShuffleCostModelTest extends SharedSparkSession {
     long bytes;
     long records;
     int mapTasks;
+    long resultBytes;
+    int tasks;
 
     @Override
     public synchronized void onStageCompleted(SparkListenerStageCompleted e) {
+      resultBytes += e.stageInfo().taskMetrics().resultSize();
+      tasks += e.stageInfo().numTasks();
       ShuffleWriteMetrics w = e.stageInfo().taskMetrics().shuffleWriteMetrics();
       String name = e.stageInfo().name();
       boolean stage1 = name.contains("ColumnarScan") || name.contains("SufficientStatsStage");
@@ -61,6 +66,33 @@ class ShuffleCostModelTest extends SharedSparkSession {
     long perArm = sums * 61L + 11 + armChars + 1;
     return 2L * (idChars + 2) + 8 + 2L * (idChars + 2) + q * (q + 1) / 2 + 1 + 32 + arms * perArm;
   }
+
+  /**
+   * The model's bound on task-result bytes that reach the driver per group ((experiment, metric,
+   * variant) with {@code segments} segments), from the records as {@code RecordSerializer} writes
+   * them: every field of a record, doubles and longs in 8 bytes, strings as their characters plus a
+   * byte, a nested record or array with a 2-byte tag.
+   *
+   * <ul>
+   *   <li>Stage 1, per segment and metric: a {@code SegmentEstimate}, 11 doubles, 3 longs, 2
+   *       optional longs (9 bytes each), 7 strings (its ids plus status, kind and SE type, under 24
+   *       characters each here) and a {@code PosteriorSummary} of 6 doubles: at most 290 bytes;
+   *       plus its cell's key, row count and list headers, under 48 bytes shared by the metrics.
+   *   <li>Stage 3, per group: the draw result's {@code DecisionFigures} (22 numbers, 180 bytes),
+   *       eight per-segment arrays' headers (40 bytes), its index (8 bytes); per segment 5 doubles,
+   *       7 pooled-summary doubles and a {@code DrawSummary} of 8 doubles (162 bytes).
+   * </ul>
+   */
+  static long resultBoundPerGroup(int segments) {
+    return 180 + 40 + 8 + segments * (290L + 48 + 162);
+  }
+
+  /**
+   * Spark's own share of each task's result: the task's metric and accumulator updates, sent with
+   * every result whatever the task computed: 1.0–1.5 KB a task in Spark 3.5's local mode, measured
+   * on tasks that return nothing of segfx's (the map tasks' and {@code parallelizePairs}' results).
+   */
+  static final long TASK_RESULT_OVERHEAD = 1536;
 
   /** LZ4 block framing: at most 64 bytes per map output block, one block per reduce partition. */
   static long blockSlack(int mapTasks, int reducePartitions) {
@@ -96,6 +128,28 @@ class ShuffleCostModelTest extends SharedSparkSession {
       spark().sparkContext().removeSparkListener(tally);
     }
     long cells = (long) experiments * segments * 2;
+    long groups = (long) experiments * 2; // two metrics, one variant
+    long resultBound = groups * resultBoundPerGroup(segments) + tally.tasks * TASK_RESULT_OVERHEAD;
+    Assertions.assertTrue(
+        tally.resultBytes <= resultBound,
+        "task results "
+            + tally.resultBytes
+            + " bytes, "
+            + tally.resultBytes / (double) groups
+            + " per group, over "
+            + tally.tasks
+            + " tasks, exceed the model's "
+            + resultBound);
+    Assertions.assertTrue(
+        tally.resultBytes > groups * segments * 100L,
+        "task results " + tally.resultBytes + " bytes: the estimates did not reach the driver?");
+    System.out.printf(
+        "cost model check: %.0f result bytes per group over %d tasks (bound %.0f);"
+            + " shuffle %.0f bytes per cell%n",
+        tally.resultBytes / (double) groups,
+        tally.tasks,
+        resultBound / (double) groups,
+        tally.bytes / (double) cells);
     int segmentKeys = experiments * segments;
     Assertions.assertTrue(tally.records > 0, "stage 1 shuffled nothing");
     // Records: one per (experiment, segment) a map task saw; the generator writes each segment's
