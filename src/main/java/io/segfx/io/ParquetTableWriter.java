@@ -63,7 +63,7 @@ final class ParquetTableWriter {
     MessageType message = messageType(schema);
     Map<String, String> meta = new HashMap<>();
     meta.put(SPARK_SCHEMA_KEY, schema.json());
-    OutputFile out = HadoopOutputFile.fromPath(file, conf);
+    OutputFile out = new CanonicalFooter(HadoopOutputFile.fromPath(file, conf));
     Builder builder =
         new Builder(out, schema, message, meta)
             .withCompressionCodec(CompressionCodecName.SNAPPY)

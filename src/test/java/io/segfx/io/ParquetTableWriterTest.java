@@ -17,6 +17,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -91,5 +92,104 @@ class ParquetTableWriterTest extends SharedSparkSession {
     assertFalse(
         ParquetTableWriter.supports(
             new StructType().add("a", DataTypes.createArrayType(DataTypes.DoubleType))));
+  }
+
+  /** The footer of a Parquet file: its Thrift bytes before the length and {@code PAR1}. */
+  private static byte[] footer(Path file) throws Exception {
+    byte[] all = Files.readAllBytes(file);
+    int n = all.length;
+    int length =
+        (all[n - 8] & 0xff)
+            | (all[n - 7] & 0xff) << 8
+            | (all[n - 6] & 0xff) << 16
+            | (all[n - 5] & 0xff) << 24;
+    return java.util.Arrays.copyOfRange(all, n - 8 - length, n - 8);
+  }
+
+  private static Path partFile(Path table) throws Exception {
+    try (var files = Files.list(table)) {
+      return files.filter(p -> p.getFileName().toString().endsWith(".parquet")).findFirst().get();
+    }
+  }
+
+  @Test
+  void footersListEachChunksEncodingsInOneOrder(@TempDir Path dir) throws Exception {
+    // parquet-mr lists a chunk's encodings from a HashSet of enums, in an order that changes
+    // between JVM runs; the writer sorts them, so a table's bytes depend only on its rows.
+    RunOutput out =
+        RunOutput.open(
+            spark(),
+            dir.resolve("run").toString(),
+            WriteMode.ERROR,
+            TableFormat.PARQUET,
+            "t2",
+            List.of());
+    out.writeTable("ours", rows(), SCHEMA);
+    out.publish(Map.of());
+    byte[] footer = footer(partFile(dir.resolve("run/ours")));
+    org.apache.parquet.format.FileMetaData md =
+        org.apache.parquet.format.Util.readFileMetaData(new java.io.ByteArrayInputStream(footer));
+    int multi = 0;
+    for (org.apache.parquet.format.RowGroup rg : md.getRow_groups()) {
+      for (org.apache.parquet.format.ColumnChunk cc : rg.getColumns()) {
+        List<org.apache.parquet.format.Encoding> e = cc.getMeta_data().getEncodings();
+        for (int i = 1; i < e.size(); i++) {
+          Assertions.assertTrue(e.get(i - 1).getValue() < e.get(i).getValue(), e.toString());
+        }
+        multi += e.size() > 1 ? 1 : 0;
+      }
+    }
+    Assertions.assertTrue(multi > 0, "no chunk has two encodings: the order is not exercised");
+    // A footer with every list reversed comes back sorted, at the same length, byte for byte.
+    for (org.apache.parquet.format.RowGroup rg : md.getRow_groups()) {
+      for (org.apache.parquet.format.ColumnChunk cc : rg.getColumns()) {
+        List<org.apache.parquet.format.Encoding> e =
+            new ArrayList<>(cc.getMeta_data().getEncodings());
+        java.util.Collections.reverse(e);
+        cc.getMeta_data().setEncodings(e);
+      }
+    }
+    java.io.ByteArrayOutputStream reversed = new java.io.ByteArrayOutputStream();
+    org.apache.parquet.format.Util.writeFileMetaData(md, reversed);
+    assertFalse(java.util.Arrays.equals(footer, reversed.toByteArray()));
+    assertTrue(java.util.Arrays.equals(footer, CanonicalFooter.canonical(reversed.toByteArray())));
+  }
+
+  @Test
+  void aTableLargerThanTheHeldBackTailReadsBackWhole(@TempDir Path dir) throws Exception {
+    StructType schema =
+        new StructType()
+            .add("i", DataTypes.LongType, false)
+            .add("a", DataTypes.DoubleType, false)
+            .add("b", DataTypes.DoubleType, false);
+    java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+    List<Row> rows = new ArrayList<>();
+    double sum = 0;
+    for (long i = 0; i < 400_000; i++) {
+      double a = r.nextDouble();
+      double b = r.nextGaussian();
+      sum += a + b;
+      rows.add(RowFactory.create(i, a, b));
+    }
+    RunOutput out =
+        RunOutput.open(
+            spark(),
+            dir.resolve("run").toString(),
+            WriteMode.ERROR,
+            TableFormat.PARQUET,
+            "t3",
+            List.of());
+    out.writeTable("big", rows, schema);
+    out.publish(Map.of());
+    Path file = partFile(dir.resolve("run/big"));
+    Assertions.assertTrue(Files.size(file) > CanonicalFooter.TAIL, "file " + Files.size(file));
+    List<Row> back = spark().read().parquet(dir.resolve("run/big").toString()).collectAsList();
+    assertEquals(rows.size(), back.size());
+    double backSum = 0;
+    for (int i = 0; i < back.size(); i++) {
+      assertEquals(rows.get(i), back.get(i), "row " + i);
+      backSum += back.get(i).getDouble(1) + back.get(i).getDouble(2);
+    }
+    assertEquals(sum, backSum);
   }
 }
