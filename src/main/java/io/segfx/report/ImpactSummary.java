@@ -48,67 +48,6 @@ public record ImpactSummary(
     int duplicateRows,
     int duplicatedTimes) {
 
-  /** A summary without the refusal details (points needed, duplicated times). */
-  public ImpactSummary(
-      String seriesId,
-      String status,
-      int nPre,
-      int nPost,
-      double averageMean,
-      double averageSd,
-      double averageQ025,
-      double averageQ975,
-      double cumulativeMean,
-      double cumulativeSd,
-      double cumulativeQ025,
-      double cumulativeQ975,
-      double relativeEffectMean,
-      double relativeEffectSd,
-      double relativeEffectQ025,
-      double relativeEffectQ975,
-      double tailAreaP,
-      double probCausalEffect,
-      boolean significant,
-      double preR2,
-      double preResidualAutocorrelation,
-      boolean residualDriftFlag,
-      double placeboP,
-      int placebos,
-      double interventionTime,
-      long rowsRejected) {
-    this(
-        seriesId,
-        status,
-        nPre,
-        nPost,
-        averageMean,
-        averageSd,
-        averageQ025,
-        averageQ975,
-        cumulativeMean,
-        cumulativeSd,
-        cumulativeQ025,
-        cumulativeQ975,
-        relativeEffectMean,
-        relativeEffectSd,
-        relativeEffectQ025,
-        relativeEffectQ975,
-        tailAreaP,
-        probCausalEffect,
-        significant,
-        preR2,
-        preResidualAutocorrelation,
-        residualDriftFlag,
-        placeboP,
-        placebos,
-        interventionTime,
-        rowsRejected,
-        0,
-        Double.NaN,
-        0,
-        0);
-  }
-
   public ImpactSummary {
     if (seriesId == null || status == null) {
       throw new IllegalArgumentException(

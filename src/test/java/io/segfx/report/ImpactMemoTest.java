@@ -19,8 +19,36 @@ import org.junit.jupiter.api.Test;
 class ImpactMemoTest {
   static ImpactSummary summary(String status, int placebos, double placeboP, long rejected) {
     return new ImpactSummary(
-        "s-1", status, 40, 30, 1.5, 0.5, 0.5, 2.5, 45, 15, 15, 75, 0.25, 0.0625, 0.125, 0.375, 0.01,
-        0.99, true, 0.9, 0.2, false, placeboP, placebos, 20458, rejected);
+        "s-1",
+        status,
+        40,
+        30,
+        1.5,
+        0.5,
+        0.5,
+        2.5,
+        45,
+        15,
+        15,
+        75,
+        0.25,
+        0.0625,
+        0.125,
+        0.375,
+        0.01,
+        0.99,
+        true,
+        0.9,
+        0.2,
+        false,
+        placeboP,
+        placebos,
+        20458,
+        rejected,
+        0,
+        Double.NaN,
+        0,
+        0);
   }
 
   /** A series whose pre-period residuals have lag-1 autocorrelation r1, flagged. */
@@ -52,7 +80,11 @@ class ImpactMemoTest {
         s.placeboP(),
         s.placebos(),
         s.interventionTime(),
-        s.rowsRejected());
+        s.rowsRejected(),
+        s.pointsNeeded(),
+        s.duplicateTime(),
+        s.duplicateRows(),
+        s.duplicatedTimes());
   }
 
   private static ImpactTable table(ImpactSummary s) {
