@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.segfx.config.OptionValues;
 import io.segfx.config.SpecReader;
 import io.segfx.report.DecisionMemo;
+import io.segfx.report.HeadlessChromium;
 import io.segfx.report.VerdictWords;
 import io.segfx.sim.SeriesGenerator;
 import io.segfx.testing.SharedSparkSession;
 import java.awt.image.BufferedImage;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -19,13 +19,10 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.imageio.ImageIO;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -267,47 +264,11 @@ class ImpactReportTest extends SharedSparkSession {
    */
   @Test
   void chromiumRendersAPage() throws Exception {
-    String chromium = findChromium();
-    if (chromium == null) {
-      Assertions.assertNotEquals(
-          "true", System.getenv("CI"), "CI must install chromium (see .ci/run)");
-      Assumptions.abort("chromium is not installed");
-    }
+    String chromium = HeadlessChromium.require();
     Path out = run();
     List<String[]> rows = indexRows(Files.readString(out.resolve("report/index.html")));
     Path page = out.resolve("report/experiments").resolve(rows.get(0)[1]);
-    Path shot = tmp.resolve("page.png");
-    Path log = tmp.resolve("page.log");
-    Path profile = Files.createTempDirectory(tmp, "chromium-profile");
-    Process p =
-        new ProcessBuilder(
-                chromium,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--hide-scrollbars",
-                "--user-data-dir=" + profile,
-                "--enable-logging=stderr",
-                "--v=0",
-                "--window-size=1000,1400",
-                "--screenshot=" + shot,
-                page.toUri().toString())
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .redirectError(log.toFile())
-            .start();
-    Assertions.assertTrue(p.waitFor(120, TimeUnit.SECONDS), "chromium finished");
-    String stderr = Files.readString(log);
-    assertEquals(0, p.exitValue(), stderr);
-    for (String line : stderr.split("\n")) {
-      Assertions.assertFalse(line.contains(":CONSOLE"), "console message: " + line);
-    }
-    BufferedImage img = ImageIO.read(shot.toFile());
-    Assertions.assertNotNull(img, "a PNG screenshot");
-    assertEquals(1000, img.getWidth());
+    BufferedImage img = HeadlessChromium.screenshot(chromium, page, tmp, "page", 1000, 1400);
     long blue = 0;
     long band = 0;
     long red = 0;
@@ -327,7 +288,7 @@ class ImpactReportTest extends SharedSparkSession {
         red > 200, "intervention line drawn in the three panels (" + red + " pixels)");
     String example = System.getProperty("segfx.impact.example");
     if (example != null) {
-      Files.copy(shot, Path.of(example), StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(tmp.resolve("page.png"), Path.of(example), StandardCopyOption.REPLACE_EXISTING);
     }
   }
 
@@ -335,18 +296,5 @@ class ImpactReportTest extends SharedSparkSession {
     return Math.abs((rgb >> 16 & 0xff) - r) < 20
         && Math.abs((rgb >> 8 & 0xff) - g) < 20
         && Math.abs((rgb & 0xff) - b) < 20;
-  }
-
-  private static String findChromium() {
-    for (String name : new String[] {"chromium", "chromium-browser", "google-chrome"}) {
-      for (String dir :
-          System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
-        File f = new File(dir, name);
-        if (f.canExecute()) {
-          return f.getPath();
-        }
-      }
-    }
-    return null;
   }
 }

@@ -9,7 +9,6 @@ import io.segfx.io.VerdictSchemas;
 import io.segfx.testing.JobRunner;
 import io.segfx.testing.SharedSparkSession;
 import java.awt.image.BufferedImage;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,14 +20,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -453,12 +449,7 @@ class HtmlReportJobTest extends SharedSparkSession {
    */
   @Test
   void chromiumRendersTheReport() throws Exception {
-    String chromium = findChromium();
-    if (chromium == null) {
-      Assertions.assertNotEquals(
-          "true", System.getenv("CI"), "CI must install chromium (see .ci/run)");
-      Assumptions.abort("chromium is not installed");
-    }
+    String chromium = HeadlessChromium.require();
     Path out = run();
     String index = Files.readString(out.resolve("report/index.html"));
     Matcher m = INDEX_ROW.matcher(index);
@@ -473,37 +464,9 @@ class HtmlReportJobTest extends SharedSparkSession {
         List.of(
             out.resolve("report/index.html"),
             out.resolve("report/experiments").resolve(evilPage))) {
-      Path shot = tmp.resolve(page.getFileName() + ".png");
-      Path log = tmp.resolve(page.getFileName() + ".log");
-      Path profile = Files.createTempDirectory(tmp, "chromium-profile");
-      Process p =
-          new ProcessBuilder(
-                  chromium,
-                  "--headless",
-                  "--no-sandbox",
-                  "--disable-gpu",
-                  "--no-first-run",
-                  "--disable-background-networking",
-                  "--disable-component-update",
-                  "--disable-sync",
-                  "--user-data-dir=" + profile,
-                  "--enable-logging=stderr",
-                  "--v=0",
-                  "--window-size=1280,1600",
-                  "--screenshot=" + shot,
-                  page.toUri().toString())
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .redirectError(log.toFile())
-              .start();
-      Assertions.assertTrue(p.waitFor(120, TimeUnit.SECONDS), "chromium finished");
-      String stderr = Files.readString(log);
-      assertEquals(0, p.exitValue(), stderr);
-      for (String line : stderr.split("\n")) {
-        Assertions.assertFalse(line.contains(":CONSOLE"), "console message: " + line);
-      }
-      BufferedImage img = ImageIO.read(shot.toFile());
-      Assertions.assertNotNull(img, "a PNG screenshot");
-      assertEquals(1280, img.getWidth());
+      BufferedImage img =
+          HeadlessChromium.screenshot(
+              chromium, page, tmp, page.getFileName().toString(), 1280, 1600);
       long blue = 0;
       long nonWhite = 0;
       for (int y = 0; y < img.getHeight(); y++) {
@@ -522,19 +485,6 @@ class HtmlReportJobTest extends SharedSparkSession {
         Assertions.assertTrue(blue > 500, page + ": charts drawn (" + blue + " chart-blue pixels)");
       }
     }
-  }
-
-  static String findChromium() {
-    for (String name : new String[] {"chromium", "chromium-browser", "google-chrome"}) {
-      for (String dir :
-          System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
-        File f = new File(dir, name);
-        if (f.canExecute()) {
-          return f.getPath();
-        }
-      }
-    }
-    return null;
   }
 
   private static String unescape(String s) {
