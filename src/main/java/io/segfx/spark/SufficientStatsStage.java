@@ -134,7 +134,8 @@ public final class SufficientStatsStage {
   }
 
   /** The records of one reduce task merged by cell (exact, so arrival order does not matter). */
-  static Map<CellKey, SegmentAccumulator> merge(Iterator<Tuple2<CellKey, SegmentAccumulator>> in) {
+  private static Map<CellKey, SegmentAccumulator> merge(
+      Iterator<Tuple2<CellKey, SegmentAccumulator>> in) {
     Map<CellKey, SegmentAccumulator> cells = new HashMap<>();
     while (in.hasNext()) {
       Tuple2<CellKey, SegmentAccumulator> t = in.next();
