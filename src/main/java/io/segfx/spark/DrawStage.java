@@ -48,8 +48,11 @@ public final class DrawStage {
     FaultInjection faults = FaultInjection.of(jsc.getConf());
     int partitions = Math.max(1, Math.min(keys.size(), jsc.defaultParallelism() * 4));
     List<Tuple2<Integer, ExperimentDraws.Result>> out =
-        jsc.parallelizePairs(keys, partitions)
-            .partitionBy(new HashPartitioner(partitions))
+        PooledShuffle.partitionBy(
+                jsc.parallelizePairs(keys, partitions),
+                new HashPartitioner(partitions),
+                String.class,
+                Integer.class)
             .mapToPair(
                 t -> {
                   faults.maybeFail("stage-3");

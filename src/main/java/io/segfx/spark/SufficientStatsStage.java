@@ -102,14 +102,13 @@ public final class SufficientStatsStage {
     int partitions =
         REDUCE_TASKS_PER_CORE
             * Math.max(1, validated.sparkSession().sparkContext().defaultParallelism());
+    // A plain shuffle and a merge of our own rather than Spark's combineByKey: a task's partials
+    // already hold one record per cell, and Spark's aggregation map re-estimates its size by
+    // walking every accumulator as it grows, which costs more than merging on a wide input of few
+    // rows per cell. A reduce task holds only its share of the cells (REDUCE_TASKS_PER_CORE).
     List<Tuple2<CellKey, CellResult>> cells =
-        partials
-            // A plain shuffle and a merge of our own rather than Spark's combineByKey: a task's
-            // partials already hold one record per cell, and Spark's aggregation map re-estimates
-            // its size by walking every accumulator as it grows, which costs more than merging
-            // on a wide input of few rows per cell. A reduce task holds only its share of the
-            // cells (REDUCE_TASKS_PER_CORE).
-            .partitionBy(new HashPartitioner(partitions))
+        PooledShuffle.partitionBy(
+                partials, new HashPartitioner(partitions), CellKey.class, SegmentAccumulator.class)
             .mapPartitionsToPair(records -> fitAll(merge(records), settings))
             .collect();
     List<SegmentEstimate> estimates = new ArrayList<>();
