@@ -305,7 +305,8 @@ public final class SegfxMain {
         + at
         + "experiment_decisions ("
         + o.decisions().size()
-        + " rows); reasons and guardrails: "
+        + (o.decisions().size() == 1 ? " row" : " rows")
+        + "); reasons and guardrails: "
         + at
         + "experiment_verdicts\n";
   }

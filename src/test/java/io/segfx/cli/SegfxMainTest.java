@@ -5,10 +5,28 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.segfx.job.SegmentEffectsJob;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The command line's help, version and exit statuses, without starting Spark. */
 class SegfxMainTest {
+
+  @Test
+  void consoleCountsOneDecisionRowInTheSingular() {
+    String one =
+        SegfxMain.console(
+            new SegmentEffectsJob.Outcome(
+                "out", Collections.nCopies(1, null), List.of(), Map.of()));
+    String three =
+        SegfxMain.console(
+            new SegmentEffectsJob.Outcome(
+                "out", Collections.nCopies(3, null), List.of(), Map.of()));
+    assertTrue(one.contains("out/experiment_decisions (1 row); "), one);
+    assertTrue(three.contains("out/experiment_decisions (3 rows); "), three);
+  }
 
   @Test
   void everySubcommandHasHelpWithItsOptionsAndExitStatuses() {
