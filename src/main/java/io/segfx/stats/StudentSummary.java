@@ -2,6 +2,8 @@ package io.segfx.stats;
 
 import io.segfx.util.Checks;
 import java.io.Serializable;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.commons.math3.distribution.TDistribution;
 
 /**
@@ -25,8 +27,9 @@ public record StudentSummary(
    */
   public static StudentSummary of(double m, double s, double nu, double threshold) {
     Checks.positive("scale", s);
-    TDistribution t = new TDistribution(null, Checks.positive("dof", nu), 1e-14);
-    double q = FastQuantiles.student(nu, 0.975);
+    Student student = student(Checks.positive("dof", nu));
+    TDistribution t = student.t();
+    double q = student.q975();
     return new StudentSummary(
         nu > 1 ? m : Double.NaN,
         nu > 2 ? s * Math.sqrt(nu / (nu - 2)) : Double.POSITIVE_INFINITY,
@@ -34,5 +37,30 @@ public record StudentSummary(
         m + q * s,
         1 - t.cumulativeProbability(-m / s),
         1 - t.cumulativeProbability((threshold - m) / s));
+  }
+
+  /** Entries of {@link #BY_DOF} at which it starts afresh (a run's cells share a few thousand). */
+  private static final int MAX_CACHED = 1 << 14;
+
+  /**
+   * The distribution and its 0.975 quantile by degrees of freedom, shared by every summary with the
+   * same nu: both are functions of nu alone, so a cached entry is the one that would be computed
+   * (the quantile's root-finding is most of a summary's cost, and cells of a run share few dof).
+   * Thread-safe; {@link TDistribution} without a random generator holds no mutable state.
+   */
+  private static final Map<Double, Student> BY_DOF = new ConcurrentHashMap<>();
+
+  private record Student(TDistribution t, double q975) {}
+
+  private static Student student(double nu) {
+    Student s = BY_DOF.get(nu);
+    if (s == null) {
+      if (BY_DOF.size() >= MAX_CACHED) {
+        BY_DOF.clear();
+      }
+      s = new Student(new TDistribution(null, nu, 1e-14), FastQuantiles.student(nu, 0.975));
+      BY_DOF.putIfAbsent(nu, s);
+    }
+    return s;
   }
 }
