@@ -54,6 +54,12 @@ final class ColumnarPartitionScan {
   /** Per batch: whether a key or value column has nulls at all (else no row is asked). */
   private final boolean[] keyNulls = new boolean[3];
 
+  /**
+   * Per batch, per value slot: the column's values as doubles when the batch is clean (see {@link
+   * #clean}); grown to the largest batch seen.
+   */
+  private final double[][] columns;
+
   private final boolean[] valueNulls;
 
   /** The previous row's raw keys: dictionary id or integer value, or bytes for plain text. */
@@ -75,6 +81,7 @@ final class ColumnarPartitionScan {
     this.v = new double[q];
     this.values = new ColumnVector[q];
     this.valueNulls = new boolean[q];
+    this.columns = new double[q][0];
   }
 
   void accept(ColumnarBatch batch) {
@@ -98,8 +105,103 @@ final class ColumnarPartitionScan {
     }
     // A new batch may bring a new dictionary: the first row looks its cell up again.
     acc = null;
-    for (int r = 0; r < n; r++) {
-      row(r);
+    if (clean(n)) {
+      for (int r = 0; r < n; r++) {
+        cleanRow(r);
+      }
+    } else {
+      for (int r = 0; r < n; r++) {
+        row(r);
+      }
+    }
+  }
+
+  /**
+   * Whether no row of the batch can fail a key-null or value check: no key or value column has a
+   * null, there is no derived metric, and every value is within the magnitude bound (hence finite)
+   * and, for a binary metric, 0 or 1. The values are then read column by column into {@link
+   * #columns}, and {@link #cleanRow} skips the checks {@link #row} would pass anyway, so the
+   * statistics and quarantine reasons are the same; only the arm checks remain per row.
+   */
+  private boolean clean(int n) {
+    for (int k = 0; k < 3; k++) {
+      if (keyNulls[k]) {
+        return false;
+      }
+    }
+    for (int i = 0; i < q; i++) {
+      if (values[i] == null || valueNulls[i]) {
+        return false;
+      }
+    }
+    for (int i = 0; i < q; i++) {
+      if (columns[i].length < n) {
+        columns[i] = new double[n];
+      }
+      double[] x = columns[i];
+      read(values[i], s.valueType[i], n, x);
+      boolean ok = true;
+      if (s.binary[i]) {
+        for (int r = 0; r < n; r++) {
+          ok &= x[r] == 0.0 | x[r] == 1.0;
+        }
+      } else {
+        for (int r = 0; r < n; r++) {
+          // Not "within" for NaN as in row(): NaN fails the comparison, so the batch is not clean.
+          ok &= Math.abs(x[r]) <= ValidationStage.MAX_MAGNITUDE;
+        }
+      }
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@link #row} for a clean batch: the arm's checks, then the row's cell and sums. */
+  private void cleanRow(int r) {
+    int armSlot = armSlot(r);
+    if (armNames.get(armSlot) == null) {
+      reject(s.keyNullReason[2]);
+      return;
+    }
+    if (s.knownArms != null && !armKnown.get(armSlot)) {
+      reject("unknown_arm");
+      return;
+    }
+    for (int i = 0; i < q; i++) {
+      v[i] = columns[i][r];
+    }
+    if (acc == null || changed(0, r) | changed(1, r)) {
+      String e = text(0, r);
+      String g = text(1, r);
+      acc =
+          cells.computeIfAbsent(
+              CellKey.text(e, g), key -> new SegmentAccumulator(e, g, q, products));
+      remember(0, r);
+      remember(1, r);
+    }
+    acc.rows++;
+    acc.armAt(armSlot, armNames.get(armSlot)).accept(v, bins);
+  }
+
+  /** Rows 0..n-1 of a value column as doubles, with {@link #value}'s casts; one loop per type. */
+  private static void read(ColumnVector c, int type, int n, double[] x) {
+    switch (type) {
+      case DOUBLE:
+        for (int r = 0; r < n; r++) {
+          x[r] = c.getDouble(r);
+        }
+        break;
+      case INT:
+        for (int r = 0; r < n; r++) {
+          x[r] = c.getInt(r);
+        }
+        break;
+      default:
+        for (int r = 0; r < n; r++) {
+          x[r] = value(c, type, r);
+        }
     }
   }
 
