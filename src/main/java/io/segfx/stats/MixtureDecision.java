@@ -101,8 +101,13 @@ public final class MixtureDecision {
     out.relativeMean()[j] =
         ClosedFormDecision.ratioMean(summary != null ? summary.mean() : t.mean(), b[0], b[1]);
     out.controlMean()[j] = b[0];
-    out.relativeQ025()[j] = RelativeEffects.quantile(t, b[0], b[1], 0.025);
-    out.relativeQ975()[j] = RelativeEffects.quantile(t, b[0], b[1], 0.975);
+    // The segment's own quantiles, where the summary has them, start the ratio's root-finding.
+    out.relativeQ025()[j] =
+        RelativeEffects.quantile(
+            t, b[0], b[1], 0.025, summary != null ? summary.q025() : Double.NaN);
+    out.relativeQ975()[j] =
+        RelativeEffects.quantile(
+            t, b[0], b[1], 0.975, summary != null ? summary.q975() : Double.NaN);
     if (Double.isNaN(b[0])) {
       out.probRelativeAbove()[j] = Double.NaN;
     } else if (r == 0) {

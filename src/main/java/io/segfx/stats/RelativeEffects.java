@@ -22,9 +22,10 @@ package io.segfx.stats;
  * approximation {@code r0 + Φ⁻¹(p) s_r}, {@code r0 = E[X] / mb}, {@code s_r = sqrt(sd(X)² + r0²
  * sb²) / mb} (Stuart &amp; Ord, Kendall's Advanced Theory of Statistics vol. 1, 10.5–10.6). Each
  * iterate closes a bracket by the sign of F - p; a step that would leave the bracket bisects it, or
- * while it is open on one side steps out by doubling multiples of s_r (rtsafe, Press et al.,
- * Numerical Recipes 3rd ed., section 9.4). It stops at a step below 1e-13 of max(|q|, s_r); F
- * itself is accurate to about 2e-16 absolute.
+ * while it is open on one side (or would go further than the next step-out) steps out by doubling
+ * multiples of s_r (rtsafe, Press et al., Numerical Recipes 3rd ed., section 9.4). It stops at a
+ * Newton step below 1e-13 of max(|q|, s_r), also one that lands on the bracket's end; F itself is
+ * accurate to about 2e-16 absolute.
  */
 public final class RelativeEffects {
   private static final int MAX_ITERATIONS = 200;
@@ -60,6 +61,16 @@ public final class RelativeEffects {
    * @param p in (0, 1)
    */
   public static double quantile(NormalMixture x, double mb, double sb, double p) {
+    return quantile(x, mb, sb, p, Double.NaN);
+  }
+
+  /**
+   * {@link #quantile(NormalMixture, double, double, double)} given {@code qx}, the p-quantile of X
+   * itself when known (NaN otherwise): the start becomes {@code r0 + z_x s_r} with X's own
+   * standardised quantile {@code z_x = (qx - E[X]) / sd(X)} for Φ⁻¹(p), which is the root when B is
+   * a point mass. The root is the same to the iteration's tolerance; only fewer steps reach it.
+   */
+  public static double quantile(NormalMixture x, double mb, double sb, double p, double qx) {
     if (!(mb > 0) || !(sb >= 0) || !(p > 0 && p < 1)) {
       return Double.NaN;
     }
@@ -80,7 +91,8 @@ public final class RelativeEffects {
     // which is single-signed on each side of the root where the quantile exists.
     double lo = Double.NEGATIVE_INFINITY;
     double hi = Double.POSITIVE_INFINITY;
-    double q = r0 + zp * spread;
+    double zx = qx - x.mean();
+    double q = r0 + (sd > 0 && Double.isFinite(zx) ? zx / sd : zp) * spread;
     double step = spread;
     for (int i = 0; i < MAX_ITERATIONS; i++) {
       x.belowRatio(q, mb, vb, g);
@@ -94,9 +106,18 @@ public final class RelativeEffects {
         hi = q;
       }
       double next = q - f / g[1];
-      if (!(next > lo && next < hi)) {
+      double tol = 1e-13 * Math.max(Math.abs(q), spread);
+      if (Math.abs(next - q) <= tol && next >= lo && next <= hi) {
+        // A Newton step this small is convergence, even when it lands on the bracket's end
+        // (F(q) - p is rounding noise there): bisecting would only shrink the bracket to tol.
+        return next;
+      }
+      boolean open = Double.isInfinite(lo) || Double.isInfinite(hi);
+      if (!(next > lo && next < hi) || (open && Math.abs(next - q) > step)) {
         // Outside the bracket (or a flat or falling F): bisect a closed bracket, else step out
-        // from its finite end by doubling multiples of s_r.
+        // from its finite end by doubling multiples of s_r. While the bracket is open a Newton
+        // step longer than the next step-out is not trusted either: from F's flat far tail it
+        // would land anywhere, and bisecting back from there would not end.
         if (Double.isInfinite(lo)) {
           next = hi - step;
           step *= 2;
@@ -107,7 +128,7 @@ public final class RelativeEffects {
           next = 0.5 * (lo + hi);
         }
       }
-      double tol = 1e-13 * Math.max(Math.abs(next), spread);
+      tol = 1e-13 * Math.max(Math.abs(next), spread);
       if (Math.abs(next - q) <= tol || hi - lo <= tol) {
         return next;
       }

@@ -203,4 +203,46 @@ class RelativeEffectsTest {
             false);
     assertTrue(Double.isNaN(RelativeEffects.baselineMean(none)));
   }
+
+  /**
+   * A start from X's own quantile, a far-off start and the default start all reach the root of F(q)
+   * = p found by 200 bisections of {@link #cdf} (Commons Math's normal CDF, an independent
+   * evaluation): within 1e-12 of the scale max(|q|, s_r), the iteration's stop of 1e-13 with room
+   * for the reference CDF's own rounding near the root. The mixtures are three-component ones of
+   * the shapes full pooling gives (a dominant component, a wider and a narrower one).
+   */
+  @Test
+  void startingPointChangesNoRoot() {
+    double[][] w = {{0.7, 0.2, 0.1}, {0.5, 0.3, 0.2}, {0.96, 0.03, 0.01}};
+    double[][] m = {{0.03, 0.05, 0.01}, {-0.08, -0.02, -0.12}, {1.1, 0.9, 1.4}};
+    double[][] s = {{0.02, 0.04, 0.005}, {0.03, 0.06, 0.02}, {0.3, 0.5, 0.1}};
+    double[][] baselines = {{10, 0.1}, {0.12, 0.004}, {4, 0}};
+    for (int c = 0; c < w.length; c++) {
+      NormalMixture x = new NormalMixture(w[c], m[c], s[c]);
+      for (double[] b : baselines) {
+        for (double p : new double[] {0.025, 0.5, 0.975}) {
+          // Every root here lies within ±1000 (the largest ratio of means is about 12).
+          double lo = -1000;
+          double hi = 1000;
+          for (int it = 0; it < 200; it++) {
+            double mid = 0.5 * (lo + hi);
+            if (cdf(w[c], m[c], s[c], b[0], b[1], mid) < p) {
+              lo = mid;
+            } else {
+              hi = mid;
+            }
+          }
+          double ref = 0.5 * (lo + hi);
+          double r0 = x.mean() / b[0];
+          double scale = Math.max(Math.abs(ref), Math.hypot(x.sd(), r0 * b[1]) / b[0]);
+          String at = "mixture " + c + ", B ~ N" + Arrays.toString(b) + ", p=" + p;
+          double qx = x.quantile(p);
+          assertEquals(ref, RelativeEffects.quantile(x, b[0], b[1], p), 1e-12 * scale, at);
+          assertEquals(ref, RelativeEffects.quantile(x, b[0], b[1], p, qx), 1e-12 * scale, at);
+          double far = qx + 25 * x.sd();
+          assertEquals(ref, RelativeEffects.quantile(x, b[0], b[1], p, far), 1e-12 * scale, at);
+        }
+      }
+    }
+  }
 }
