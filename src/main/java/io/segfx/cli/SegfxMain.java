@@ -49,6 +49,7 @@ public final class SegfxMain {
     if (code != CommandLineFlags.EXIT_OK) {
       System.exit(code);
     }
+    ClassDataArchive.writeIfAsked();
   }
 
   /**
