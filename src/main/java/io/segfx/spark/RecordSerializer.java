@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.TaskContext;
 
 /**
  * Kryo serializer of a Java record, component by component through its accessors and canonical
@@ -42,9 +43,15 @@ public final class RecordSerializer<T extends Record> extends Serializer<T> {
    * The strings read so far, each kept once: the driver collects every segment estimate, and ids,
    * metric names, statuses and kinds repeat across millions of records, so sharing one copy of each
    * keeps the collected results several times smaller. A Kryo instance, and so this serializer, is
-   * used by one thread at a time. Cleared when it reaches {@link #STRINGS_KEPT}.
+   * used by one thread at a time. Cleared when it reaches {@link #STRINGS_KEPT}, and on an executor
+   * whenever a new task uses it: the executor's serializer pools its Kryo instances for the
+   * executor's life ({@link PooledShuffle}), and a pooled instance would otherwise keep up to
+   * {@link #STRINGS_KEPT} ids of earlier tasks alive, per instance.
    */
   private final Map<String, String> strings = new HashMap<>();
+
+  /** The task whose strings {@link #strings} holds (-1: none, or the driver, outside tasks). */
+  private long task = -1;
 
   static final int STRINGS_KEPT = 1 << 18;
 
@@ -129,6 +136,12 @@ public final class RecordSerializer<T extends Record> extends Serializer<T> {
   private String shared(String s) {
     if (s == null) {
       return null;
+    }
+    TaskContext context = TaskContext.get();
+    long id = context == null ? -1 : context.taskAttemptId();
+    if (id != task) {
+      strings.clear();
+      task = id;
     }
     String kept = strings.putIfAbsent(s, s);
     if (kept != null) {
