@@ -10,9 +10,9 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.TaskContext;
 
 /**
@@ -42,16 +42,13 @@ public final class RecordSerializer<T extends Record> extends Serializer<T> {
   /**
    * The strings read so far, each kept once: the driver collects every segment estimate, and ids,
    * metric names, statuses and kinds repeat across millions of records, so sharing one copy of each
-   * keeps the collected results several times smaller. A Kryo instance, and so this serializer, is
-   * used by one thread at a time. Cleared when it reaches {@link #STRINGS_KEPT}, and on an executor
-   * whenever a new task uses it: the executor's serializer pools its Kryo instances for the
-   * executor's life ({@link PooledShuffle}), and a pooled instance would otherwise keep up to
-   * {@link #STRINGS_KEPT} ids of earlier tasks alive, per instance.
+   * keeps the collected results several times smaller. One map for the JVM, not one per serializer:
+   * the executor's serializer pools its Kryo instances for the executor's life ({@link
+   * PooledShuffle}) and hands them out in turn, so per-instance maps would each keep their own
+   * copies. Only outside tasks (the driver collecting results): a task's own reads (a shuffle's
+   * keys) are merged and dropped anyway. Cleared when it reaches {@link #STRINGS_KEPT}.
    */
-  private final Map<String, String> strings = new HashMap<>();
-
-  /** The task whose strings {@link #strings} holds (-1: none, or the driver, outside tasks). */
-  private long task = -1;
+  private static final Map<String, String> STRINGS = new ConcurrentHashMap<>();
 
   static final int STRINGS_KEPT = 1 << 18;
 
@@ -137,18 +134,15 @@ public final class RecordSerializer<T extends Record> extends Serializer<T> {
     if (s == null) {
       return null;
     }
-    TaskContext context = TaskContext.get();
-    long id = context == null ? -1 : context.taskAttemptId();
-    if (id != task) {
-      strings.clear();
-      task = id;
+    if (TaskContext.get() != null) {
+      return s;
     }
-    String kept = strings.putIfAbsent(s, s);
+    String kept = STRINGS.putIfAbsent(s, s);
     if (kept != null) {
       return kept;
     }
-    if (strings.size() >= STRINGS_KEPT) {
-      strings.clear();
+    if (STRINGS.size() >= STRINGS_KEPT) {
+      STRINGS.clear();
     }
     return s;
   }

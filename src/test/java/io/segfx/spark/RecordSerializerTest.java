@@ -222,6 +222,22 @@ class RecordSerializerTest {
   }
 
   @Test
+  void repeatedStringsAreOneCopyAcrossKryoInstances() {
+    // The executor's serializer pools many Kryo instances and hands them out in turn: a string read
+    // through one and again through another is still one copy.
+    SerializerInstance other =
+        new KryoSerializer(
+                new SparkConf(false)
+                    .set("spark.kryo.registrator", SegfxKryoRegistrator.class.getName()))
+            .newInstance();
+    SegmentEstimate a = (SegmentEstimate) roundTrip(estimate("a", null, null));
+    SegmentEstimate b =
+        (SegmentEstimate) other.deserialize(other.serialize(estimate("b", 17L, null), ANY), ANY);
+    assertSame(a.experimentId(), b.experimentId());
+    assertSame(a.status(), b.status());
+  }
+
+  @Test
   void stageOneAccumulatorsRoundTripExactly() {
     // The (0, 1) product is not accumulated: the flags travel with the sums.
     SegmentAccumulator acc = new SegmentAccumulator("e", "s", 2, new boolean[] {true, false, true});
