@@ -161,17 +161,30 @@ final class ColumnarPartitionScan {
   /** {@link #row} for a clean batch: the arm's checks, then the row's cell and sums. */
   private void cleanRow(int r) {
     int armSlot = armSlot(r);
-    if (armNames.get(armSlot) == null) {
-      reject(s.keyNullReason[2]);
-      return;
-    }
-    if (s.knownArms != null && !armKnown.get(armSlot)) {
-      reject("unknown_arm");
+    if (armRejected(armSlot)) {
       return;
     }
     for (int i = 0; i < q; i++) {
       v[i] = columns[i][r];
     }
+    add(r, armSlot);
+  }
+
+  /** Quarantines the row when its arm is missing or, with declared variants, unknown. */
+  private boolean armRejected(int armSlot) {
+    if (armNames.get(armSlot) == null) {
+      reject(s.keyNullReason[2]);
+      return true;
+    }
+    if (s.knownArms != null && !armKnown.get(armSlot)) {
+      reject("unknown_arm");
+      return true;
+    }
+    return false;
+  }
+
+  /** Adds row r's values {@link #v} to its cell's sums for the arm in {@code armSlot}. */
+  private void add(int r, int armSlot) {
     if (acc == null || changed(0, r) | changed(1, r)) {
       String e = text(0, r);
       String g = text(1, r);
@@ -213,12 +226,7 @@ final class ColumnarPartitionScan {
       }
     }
     int armSlot = armSlot(r);
-    if (armNames.get(armSlot) == null) {
-      reject(s.keyNullReason[2]);
-      return;
-    }
-    if (s.knownArms != null && !armKnown.get(armSlot)) {
-      reject("unknown_arm");
+    if (armRejected(armSlot)) {
       return;
     }
     for (int i = 0; i < q; i++) {
@@ -253,17 +261,7 @@ final class ColumnarPartitionScan {
       }
       v[i] = x;
     }
-    if (acc == null || changed(0, r) | changed(1, r)) {
-      String e = text(0, r);
-      String g = text(1, r);
-      acc =
-          cells.computeIfAbsent(
-              CellKey.text(e, g), key -> new SegmentAccumulator(e, g, q, products));
-      remember(0, r);
-      remember(1, r);
-    }
-    acc.rows++;
-    acc.armAt(armSlot, armNames.get(armSlot)).accept(v, bins);
+    add(r, armSlot);
   }
 
   /**

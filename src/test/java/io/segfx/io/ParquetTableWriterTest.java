@@ -54,16 +54,20 @@ class ParquetTableWriterTest extends SharedSparkSession {
     return rows;
   }
 
+  /** A Parquet run output under {@code dir/run}. */
+  private RunOutput open(Path dir, String runId) {
+    return RunOutput.open(
+        spark(),
+        dir.resolve("run").toString(),
+        WriteMode.ERROR,
+        TableFormat.PARQUET,
+        runId,
+        List.of());
+  }
+
   @Test
   void readsBackAsSparksOwnWrite(@TempDir Path dir) throws Exception {
-    RunOutput out =
-        RunOutput.open(
-            spark(),
-            dir.resolve("run").toString(),
-            WriteMode.ERROR,
-            TableFormat.PARQUET,
-            "t1",
-            List.of());
+    RunOutput out = open(dir, "t1");
     List<Row> rows = rows();
     out.writeTable("ours", rows, SCHEMA);
     out.write("spark", spark().createDataFrame(rows, SCHEMA).coalesce(1));
@@ -116,14 +120,7 @@ class ParquetTableWriterTest extends SharedSparkSession {
   void footersListEachChunksEncodingsInOneOrder(@TempDir Path dir) throws Exception {
     // parquet-mr lists a chunk's encodings from a HashSet of enums, in an order that changes
     // between JVM runs; the writer sorts them, so a table's bytes depend only on its rows.
-    RunOutput out =
-        RunOutput.open(
-            spark(),
-            dir.resolve("run").toString(),
-            WriteMode.ERROR,
-            TableFormat.PARQUET,
-            "t2",
-            List.of());
+    RunOutput out = open(dir, "t2");
     out.writeTable("ours", rows(), SCHEMA);
     out.publish(Map.of());
     byte[] footer = footer(partFile(dir.resolve("run/ours")));
@@ -179,14 +176,7 @@ class ParquetTableWriterTest extends SharedSparkSession {
       sum += a + b;
       rows.add(RowFactory.create(i, a, b));
     }
-    RunOutput out =
-        RunOutput.open(
-            spark(),
-            dir.resolve("run").toString(),
-            WriteMode.ERROR,
-            TableFormat.PARQUET,
-            "t3",
-            List.of());
+    RunOutput out = open(dir, "t3");
     out.writeTable("big", rows, schema);
     out.publish(Map.of());
     Path file = partFile(dir.resolve("run/big"));
