@@ -5,16 +5,9 @@ import java.awt.Color;
 import java.awt.Dimension;
 import java.awt.Font;
 import java.awt.Rectangle;
-import java.io.StringWriter;
 import java.util.function.DoubleUnaryOperator;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
-import javax.xml.transform.OutputKeys;
-import javax.xml.transform.Transformer;
-import javax.xml.transform.TransformerException;
-import javax.xml.transform.TransformerFactory;
-import javax.xml.transform.dom.DOMSource;
-import javax.xml.transform.stream.StreamResult;
 import org.apache.batik.svggen.SVGCSSStyler;
 import org.apache.batik.svggen.SVGGeneratorContext;
 import org.apache.batik.svggen.SVGGraphics2D;
@@ -28,6 +21,8 @@ import org.jfree.chart.ui.Layer;
 import org.jfree.chart.ui.RectangleAnchor;
 import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.xy.XYSeries;
+import org.w3c.dom.DOMImplementation;
+import org.w3c.dom.Element;
 
 /**
  * What every chart of the report shares: the palette, the marker lines and interval bands, the
@@ -116,16 +111,23 @@ final class ChartStyle {
    * more digits would triple the page for nothing).
    */
   static String svg(String id, JFreeChart chart, int width, int height) {
-    org.w3c.dom.Document doc;
+    return SvgText.of(draw(id, chart, width, height));
+  }
+
+  /** The JDK's DOM implementation, looked up once: its documents are independent of each other. */
+  private static final DOMImplementation DOM = domImplementation();
+
+  private static DOMImplementation domImplementation() {
     try {
-      doc =
-          DocumentBuilderFactory.newInstance()
-              .newDocumentBuilder()
-              .getDOMImplementation()
-              .createDocument(SVG, "svg", null);
+      return DocumentBuilderFactory.newInstance().newDocumentBuilder().getDOMImplementation();
     } catch (ParserConfigurationException e) {
       throw new IllegalStateException("the JDK's DOM builder is unavailable", e);
     }
+  }
+
+  /** The chart drawn by Batik's SVG generator, as the {@code <svg>} element {@link #svg} writes. */
+  static Element draw(String id, JFreeChart chart, int width, int height) {
+    org.w3c.dom.Document doc = DOM.createDocument(SVG, "svg", null);
     SVGGeneratorContext ctx = SVGGeneratorContext.createDefault(doc);
     ctx.setComment(null);
     ctx.setPrecision(1);
@@ -139,32 +141,19 @@ final class ChartStyle {
     SVGGraphics2D g = new SVGGraphics2D(ctx, false);
     g.setSVGCanvasSize(new Dimension(width, height));
     chart.draw(g, new Rectangle(width, height));
-    org.w3c.dom.Element root = g.getRoot();
+    Element root = g.getRoot();
     root.setAttribute("id", id);
     root.setAttribute("viewBox", "0 0 " + width + " " + height);
     // Batik names its shared definitions "genericDefs" in every chart: ids must be unique in a
     // page.
     for (org.w3c.dom.Node n = root.getFirstChild(); n != null; n = n.getNextSibling()) {
-      if (n instanceof org.w3c.dom.Element e && "genericDefs".equals(e.getAttribute("id"))) {
+      if (n instanceof Element e && "genericDefs".equals(e.getAttribute("id"))) {
         e.setAttribute("id", id + "-genericDefs");
       }
     }
     // Styles as style attributes, as Batik's own stream(..., useCss = true) writes them.
     SVGCSSStyler.style(root);
     root.setAttributeNS(XMLNS, "xmlns", SVG);
-    // The JDK's serialiser rather than Batik's XmlWriter: Batik breaks every tag before its '>'
-    // ("</svg\n>"), which reads badly inline in a page; this one writes plain, compact XML
-    // with no declaration.
-    StringWriter out = new StringWriter();
-    try {
-      Transformer t = TransformerFactory.newInstance().newTransformer();
-      t.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");
-      t.setOutputProperty(OutputKeys.METHOD, "xml");
-      t.setOutputProperty(OutputKeys.ENCODING, "UTF-8");
-      t.transform(new DOMSource(root), new StreamResult(out));
-    } catch (TransformerException e) {
-      throw new IllegalStateException("serialising a chart", e);
-    }
-    return out.toString();
+    return root;
   }
 }
