@@ -64,13 +64,14 @@ final class SegmentOutputStage {
     RunSummary summary = VerdictStage.summary(tables.verdicts(), learned.effects(), spec);
     try (ConcurrentTasks writes = new ConcurrentTasks(writeThreads(ctx))) {
       Writer w = new Writer(writes, ctx, counts);
-      w.segmentTables(spec, tables);
-      MemoStage.Result memos = new MemoStage.Result(Map.of(), null, null);
-      ReportStage.Result report = new ReportStage.Result(0, 0, 0, 0);
+      Future<MemoStage.Result> memosDone = null;
+      Future<ReportStage.Result> reportDone = null;
       if (ctx.out() != null) {
-        // Memos, then the report that links them: driver work, one thread each.
+        // Memos, then the report that links them: driver work, one thread each, queued ahead of
+        // the tables. The report is the longest piece, so the tables are written beside it on
+        // the other threads rather than before it.
         ctx.started("memos");
-        Future<MemoStage.Result> memosDone =
+        Future<MemoStage.Result> memosFuture =
             writes.submit(
                 "memos",
                 () ->
@@ -82,8 +83,9 @@ final class SegmentOutputStage {
                         learned.effects(),
                         s1.rowsRead(),
                         s1.stats().rowsRejected()));
+        memosDone = memosFuture;
         ctx.started("report");
-        Future<ReportStage.Result> reportDone =
+        reportDone =
             writes.submit(
                 "report",
                 () ->
@@ -92,21 +94,24 @@ final class SegmentOutputStage {
                         spec,
                         s2,
                         tables,
-                        ConcurrentTasks.result(memosDone),
+                        ConcurrentTasks.result(memosFuture),
                         summary,
                         ctx.runId(),
                         s1.stats().rowsUsed(),
                         s1.stats().rowsRejected()));
-        w.experimentTables(spec, s2, tables, learned);
-        rejectedRows(writes, w, spec, s1, counts);
-        writes.awaitAll();
-        memos = ConcurrentTasks.result(memosDone);
-        report = ConcurrentTasks.result(reportDone);
-      } else {
-        w.experimentTables(spec, s2, tables, learned);
-        rejectedRows(writes, w, spec, s1, counts);
-        writes.awaitAll();
       }
+      w.segmentTables(spec, tables);
+      w.experimentTables(spec, s2, tables, learned);
+      rejectedRows(writes, w, spec, s1, counts);
+      writes.awaitAll();
+      MemoStage.Result memos =
+          memosDone == null
+              ? new MemoStage.Result(Map.of(), null, null)
+              : ConcurrentTasks.result(memosDone);
+      ReportStage.Result report =
+          reportDone == null
+              ? new ReportStage.Result(0, 0, 0, 0)
+              : ConcurrentTasks.result(reportDone);
       Map<String, Double> seconds = new LinkedHashMap<>(writes.seconds());
       if (ctx.out() != null) {
         ctx.record("memos", seconds.remove("memos"));
