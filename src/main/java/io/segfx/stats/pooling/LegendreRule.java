@@ -1,30 +1,40 @@
 package io.segfx.stats.pooling;
 
-import org.apache.commons.math3.analysis.integration.gauss.GaussIntegrator;
-import org.apache.commons.math3.analysis.integration.gauss.GaussIntegratorFactory;
-
 /**
  * The 8-point Gauss–Legendre rule on [-1, 1] that each adaptive panel uses, and the inverse of the
- * distribution function of a density known only at its nodes. The nodes and weights come from
- * Commons Math ({@code legendreHighPrecision}, Golub–Welsch in high precision), nodes ascending.
+ * distribution function of a density known only at its nodes. The nodes and weights are the doubles
+ * nearest the exact values (Abramowitz &amp; Stegun, Table 25.4, n = 8), nodes ascending: the same
+ * doubles Commons Math's {@code legendreHighPrecision(8)} computes in {@code BigDecimal}
+ * arithmetic, which {@code LegendreRuleTest} checks. Written out because that computation costs
+ * about 0.1 s of a driver thread at first use and sets the JIT compiling {@code BigDecimal}.
  */
 final class LegendreRule {
   /** Points per panel. */
   static final int POINTS = 8;
 
   /** Nodes t_k on [-1, 1], ascending. */
-  private static final double[] T = new double[POINTS];
+  private static final double[] T = {
+    -0.9602898564975363,
+    -0.7966664774136267,
+    -0.525532409916329,
+    -0.1834346424956498,
+    0.1834346424956498,
+    0.525532409916329,
+    0.7966664774136267,
+    0.9602898564975363
+  };
 
   /** Weights of the nodes (sum 2). */
-  private static final double[] W = new double[POINTS];
-
-  static {
-    GaussIntegrator rule = new GaussIntegratorFactory().legendreHighPrecision(POINTS);
-    for (int k = 0; k < POINTS; k++) {
-      T[k] = rule.getPoint(k);
-      W[k] = rule.getWeight(k);
-    }
-  }
+  private static final double[] W = {
+    0.10122853629037626,
+    0.22238103445337448,
+    0.31370664587788727,
+    0.362683783378362,
+    0.362683783378362,
+    0.31370664587788727,
+    0.22238103445337448,
+    0.10122853629037626
+  };
 
   private LegendreRule() {}
 
