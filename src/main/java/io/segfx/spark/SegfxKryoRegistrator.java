@@ -35,7 +35,8 @@ public final class SegfxKryoRegistrator implements KryoRegistrator {
     record(kryo, SufficientStatsStage.CellResult.class);
     record(kryo, SegmentEstimate.class);
     record(kryo, DecisionMetrics.class);
-    record(kryo, PooledPosterior.class);
+    // Stage 3 broadcasts every group: written field by field (PosteriorSerializer).
+    kryo.register(PooledPosterior.class, new PosteriorSerializer());
     record(kryo, SegmentDraw.class);
     record(kryo, ExperimentDraws.Result.class);
     record(kryo, DecisionFigures.class);

@@ -209,6 +209,68 @@ class RecordSerializerTest {
     assertRoundTrip(byCell);
   }
 
+  /**
+   * Stage 3's broadcast records go through {@link PosteriorSerializer}: every component, special
+   * doubles bit for bit (NaN as Kryo writes it), null hierarchy, prior and variant, the NONE
+   * baseline, and a broadcast-shaped map of many groups.
+   */
+  @Test
+  void pooledPosteriorsRoundTripThroughTheirSerializer() {
+    SegmentDraw odd =
+        new SegmentDraw(
+            "ü ö",
+            -0.0,
+            SegmentDraw.Kind.STUDENT_DIFF,
+            new double[] {Double.NaN, Double.MIN_VALUE, Double.POSITIVE_INFINITY, -0.0, 1e300, 3},
+            SegmentDraw.Kind.NONE,
+            new double[0],
+            false);
+    SegmentDraw beta =
+        new SegmentDraw(
+            "b",
+            0.25,
+            SegmentDraw.Kind.BETA_DIFF,
+            new double[] {3, 97, 2, 98},
+            SegmentDraw.Kind.BETA,
+            new double[] {2, 98},
+            true);
+    PooledPosterior closed =
+        new PooledPosterior(
+            "e", "converted", null, new SegmentDraw[] {odd, beta}, new long[] {0, -1}, null, null);
+    assertRoundTrip(closed);
+    Map<Integer, PooledPosterior> broadcast = new HashMap<>();
+    for (int i = 0; i < 300; i++) {
+      double[] y = {i, 2, 3.5 - i / 100.0};
+      broadcast.put(
+          i,
+          new PooledPosterior(
+              "exp-" + i,
+              "revenue",
+              "t",
+              new SegmentDraw[] {odd, beta, odd},
+              new long[] {i, Long.MAX_VALUE, 7},
+              i % 2 == 0 ? "flat" : null,
+              i % 3 == 0
+                  ? null
+                  : FullBayesPooling.fit(y, new double[] {1, 1.5, 0.7}, TauPrior.UNIFORM, null)));
+    }
+    assertRoundTrip(broadcast);
+    assertTrue(
+        KRYO.serialize(closed, ANY).remaining() < 200,
+        "no class names or reference tags inside a group");
+  }
+
+  @Test
+  void aComponentThePosteriorSerializerDoesNotWriteFailsLoudly() {
+    IllegalStateException e =
+        Assertions.assertThrows(
+            IllegalStateException.class,
+            () -> PosteriorSerializer.check(SeriesPoint.class, List.of("time", "value")));
+    assertTrue(e.getMessage().contains("SeriesPoint"), e.getMessage());
+    // The records as they are match what it writes (the registrator builds one).
+    Assertions.assertDoesNotThrow(PosteriorSerializer::new);
+  }
+
   @Test
   void repeatedStringsAreReadAsOneCopy() {
     // Results collected on the driver repeat ids and labels across records: each is kept once.
