@@ -6,9 +6,9 @@ import io.segfx.io.SafeText;
 import io.segfx.model.SegmentEstimate;
 import io.segfx.model.Status;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -36,7 +36,8 @@ final class ArmCoverage {
   private ArmCoverage() {}
 
   static List<SegmentEstimate> complete(List<SegmentEstimate> estimates, JobSpec spec) {
-    Map<String, TreeSet<String>> variants = new TreeMap<>();
+    // Looked up once per estimate (millions on a wide run): hashed, not a tree of id comparisons.
+    Map<String, TreeSet<String>> variants = new HashMap<>();
     boolean controlSeen = false;
     TreeSet<String> armsSeen = new TreeSet<>();
     for (SegmentEstimate e : estimates) {
