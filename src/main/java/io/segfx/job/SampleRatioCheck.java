@@ -7,6 +7,7 @@ import io.segfx.model.Design;
 import io.segfx.model.SegmentEstimate;
 import io.segfx.stats.SampleRatio;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -127,7 +128,9 @@ final class SampleRatioCheck {
       return Map.of();
     }
     Map<String, List<String>> arms = arms(grid);
-    Map<String, Map<String, Long>> totals = new TreeMap<>();
+    // Hashed while summing (one look-up per cell, millions on a wide run); tested in id order
+    // below, so a bad --expected-split is reported for the same experiment as ever.
+    Map<String, Map<String, Long>> totals = new HashMap<>();
     Map<String, String> firstMetric = new HashMap<>();
     Map<String, TreeSet<String>> controlSeen = new HashMap<>();
     for (SegmentEstimate e : grid) {
@@ -147,10 +150,13 @@ final class SampleRatioCheck {
       }
     }
     Map<String, Double> out = new HashMap<>();
-    for (Map.Entry<String, Map<String, Long>> x : totals.entrySet()) {
-      List<String> a = arms.get(x.getKey());
-      long control = x.getValue().getOrDefault(spec.controlArm(), 0L);
-      long all = x.getValue().values().stream().mapToLong(Long::longValue).sum();
+    List<String> ids = new ArrayList<>(totals.keySet());
+    Collections.sort(ids);
+    for (String id : ids) {
+      Map<String, Long> t = totals.get(id);
+      List<String> a = arms.get(id);
+      long control = t.getOrDefault(spec.controlArm(), 0L);
+      long all = t.values().stream().mapToLong(Long::longValue).sum();
       if (control == 0 || control == all) {
         // One side has no rows at all: there is no split to test, and the segment statuses
         // (empty_control, empty_treatment) and the decision (insufficient_data) say why.
@@ -159,10 +165,10 @@ final class SampleRatioCheck {
       long[] obs = new long[a.size()];
       double[] w = new double[a.size()];
       for (int i = 0; i < a.size(); i++) {
-        obs[i] = x.getValue().getOrDefault(a.get(i), 0L);
+        obs[i] = t.getOrDefault(a.get(i), 0L);
         w[i] = weight(a.get(i), a);
       }
-      out.put(x.getKey(), SampleRatio.pValue(obs, w));
+      out.put(id, SampleRatio.pValue(obs, w));
     }
     return out;
   }
