@@ -130,7 +130,8 @@ public final class RecordSerializer<T extends Record> extends Serializer<T> {
     }
   }
 
-  private String shared(String s) {
+  /** The kept copy of {@code s} (see {@link #STRINGS}); {@code s} itself inside a task. */
+  static String shared(String s) {
     if (s == null) {
       return null;
     }

@@ -32,8 +32,9 @@ public final class SegfxKryoRegistrator implements KryoRegistrator {
     record(kryo, CellKey.class);
     record(kryo, RobustInput.class);
     record(kryo, SeriesPoint.class);
-    record(kryo, SufficientStatsStage.CellResult.class);
-    record(kryo, SegmentEstimate.class);
+    // Stage 1 returns every cell's estimates to the driver: written field by field.
+    kryo.register(SufficientStatsStage.CellResult.class, new EstimateSerializer.Cells());
+    kryo.register(SegmentEstimate.class, new EstimateSerializer());
     record(kryo, DecisionMetrics.class);
     // Stage 3 broadcasts every group: written field by field (PosteriorSerializer).
     kryo.register(PooledPosterior.class, new PosteriorSerializer());

@@ -267,8 +267,47 @@ class RecordSerializerTest {
             IllegalStateException.class,
             () -> PosteriorSerializer.check(SeriesPoint.class, List.of("time", "value")));
     assertTrue(e.getMessage().contains("SeriesPoint"), e.getMessage());
-    // The records as they are match what it writes (the registrator builds one).
+    // The records as they are match what they write (the registrator builds each).
     Assertions.assertDoesNotThrow(PosteriorSerializer::new);
+    Assertions.assertDoesNotThrow(EstimateSerializer::new);
+    Assertions.assertDoesNotThrow(EstimateSerializer.Cells::new);
+  }
+
+  /**
+   * Stage 1's results go through {@link EstimateSerializer}: nulls in every nullable component,
+   * special doubles, negative and extreme counts, and a cell with no estimate list.
+   */
+  @Test
+  void segmentEstimatesRoundTripThroughTheirSerializer() {
+    SegmentEstimate odd =
+        new SegmentEstimate(
+            "e",
+            "converted",
+            null,
+            "",
+            Long.MAX_VALUE,
+            -1,
+            Double.NaN,
+            Double.POSITIVE_INFINITY,
+            Long.MIN_VALUE,
+            null,
+            null,
+            0L,
+            Long.MIN_VALUE,
+            -0.0,
+            Double.MIN_VALUE,
+            -Double.MAX_VALUE,
+            1e-310,
+            Double.NEGATIVE_INFINITY,
+            0,
+            1,
+            new PosteriorSummary(Double.NaN, 0, -0.0, 1, 0.5, Double.NaN),
+            0.25,
+            Double.NaN,
+            null);
+    assertRoundTrip(odd);
+    assertRoundTrip(new SufficientStatsStage.CellResult(-5, List.of(odd, odd), null));
+    assertRoundTrip(new SufficientStatsStage.CellResult(0, null, new ArrayList<>()));
   }
 
   @Test
