@@ -5,9 +5,16 @@ import java.awt.Color;
 import java.awt.Dimension;
 import java.awt.Font;
 import java.awt.Rectangle;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
+import java.util.Locale;
 import java.util.function.DoubleUnaryOperator;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
+import org.apache.batik.svggen.DefaultErrorHandler;
+import org.apache.batik.svggen.DefaultExtensionHandler;
+import org.apache.batik.svggen.DefaultStyleHandler;
+import org.apache.batik.svggen.ImageHandlerBase64Encoder;
 import org.apache.batik.svggen.SVGCSSStyler;
 import org.apache.batik.svggen.SVGGeneratorContext;
 import org.apache.batik.svggen.SVGGraphics2D;
@@ -125,12 +132,32 @@ final class ChartStyle {
     }
   }
 
+  /**
+   * Batik's default generator context ({@code SVGGeneratorContext.createDefault}, no comment, one
+   * decimal) with a number format of its own. Batik hands every context one static {@link
+   * DecimalFormat} per precision, and a DecimalFormat is not safe for concurrent use, while the
+   * report draws its pages on several threads: numbers printed by one chart must not depend on
+   * another chart being drawn at the same moment. {@code "#.#"} with US symbols is the format Batik
+   * builds for precision 1 ({@code ChartStyleTest} checks both print the same).
+   */
+  static final class Context extends SVGGeneratorContext {
+    Context(org.w3c.dom.Document doc) {
+      super(doc);
+      setIDGenerator(new SVGIDGenerator());
+      setExtensionHandler(new DefaultExtensionHandler());
+      setImageHandler(new ImageHandlerBase64Encoder());
+      setStyleHandler(new DefaultStyleHandler());
+      setComment(null);
+      setErrorHandler(new DefaultErrorHandler());
+      setPrecision(1);
+      decimalFormat = new DecimalFormat("#.#", new DecimalFormatSymbols(Locale.US));
+    }
+  }
+
   /** The chart drawn by Batik's SVG generator, as the {@code <svg>} element {@link #svg} writes. */
   static Element draw(String id, JFreeChart chart, int width, int height) {
     org.w3c.dom.Document doc = DOM.createDocument(SVG, "svg", null);
-    SVGGeneratorContext ctx = SVGGeneratorContext.createDefault(doc);
-    ctx.setComment(null);
-    ctx.setPrecision(1);
+    SVGGeneratorContext ctx = new Context(doc);
     ctx.setIDGenerator(
         new SVGIDGenerator() {
           @Override
