@@ -41,18 +41,22 @@ final class ConcurrentTasks implements AutoCloseable {
 
   /** Starts {@code task}; its wall time is recorded under {@code name}. */
   <T> Future<T> submit(String name, Supplier<T> task) {
-    Future<T> f =
-        pool.submit(
-            () -> {
-              long t0 = System.nanoTime();
-              T result = task.get();
-              synchronized (seconds) {
-                seconds.put(name, Math.round((System.nanoTime() - t0) / 1e6) / 1e3);
-              }
-              return result;
-            });
+    Future<T> f = pool.submit(() -> time(name, task));
     futures.put(name, f);
     return f;
+  }
+
+  /**
+   * Runs {@code piece} on the calling thread (a task of this pool, say) and records its wall time
+   * under {@code name}, as {@link #submit} records a task's.
+   */
+  <T> T time(String name, Supplier<T> piece) {
+    long t0 = System.nanoTime();
+    T result = piece.get();
+    synchronized (seconds) {
+      seconds.put(name, Math.round((System.nanoTime() - t0) / 1e6) / 1e3);
+    }
+    return result;
   }
 
   /** {@link #submit} for a task without a result. */

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
@@ -28,6 +31,22 @@ class ConcurrentTasksTest {
   }
 
   /** The first failure in submission order is rethrown as itself, after every task has ended. */
+  /** A task's pieces are timed under their own names, beside the task's own time. */
+  @Test
+  void timesPiecesInsideATask() throws Exception {
+    try (ConcurrentTasks tasks = new ConcurrentTasks(1)) {
+      String joined =
+          ConcurrentTasks.result(
+              tasks.submit(
+                  "both", () -> tasks.time("first", () -> "a") + tasks.time("second", () -> "b")));
+      tasks.awaitAll();
+      assertEquals("ab", joined);
+      Map<String, Double> s = tasks.seconds();
+      assertEquals(List.of("first", "second", "both"), new ArrayList<>(s.keySet()));
+      assertTrue(s.get("both") >= s.get("first") + s.get("second") - 0.002, s.toString());
+    }
+  }
+
   @Test
   void rethrowsTheFirstFailureAfterAllTasksEnd() {
     AtomicInteger finished = new AtomicInteger();
