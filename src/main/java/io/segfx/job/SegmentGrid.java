@@ -38,8 +38,8 @@ final class SegmentGrid {
         ids.parallelStream()
             .map(
                 id -> {
-                  List<SegmentEstimate> rows =
-                      new ArrayList<>(completeExperiment(byExperiment.get(id)));
+                  // The experiment's own list, or a new one: this task's to sort either way.
+                  List<SegmentEstimate> rows = completeExperiment(byExperiment.get(id));
                   rows.sort(WITHIN_EXPERIMENT);
                   return rows;
                 })

@@ -141,6 +141,8 @@ final class ChartStyle {
    * builds for precision 1 ({@code ChartStyleTest} checks both print the same).
    */
   static final class Context extends SVGGeneratorContext {
+    private static final DecimalFormatSymbols US = new DecimalFormatSymbols(Locale.US);
+
     Context(org.w3c.dom.Document doc) {
       super(doc);
       setIDGenerator(new SVGIDGenerator());
@@ -150,7 +152,8 @@ final class ChartStyle {
       setComment(null);
       setErrorHandler(new DefaultErrorHandler());
       setPrecision(1);
-      decimalFormat = new DecimalFormat("#.#", new DecimalFormatSymbols(Locale.US));
+      // DecimalFormat copies the symbols it is given, so one shared instance is safe.
+      decimalFormat = new DecimalFormat("#.#", US);
     }
   }
 

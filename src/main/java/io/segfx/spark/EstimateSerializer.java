@@ -12,14 +12,12 @@ import java.util.List;
 /**
  * Kryo serializers of stage 1's results, which every cell returns to the driver: {@link
  * SegmentEstimate} (with its {@link PosteriorSummary}) and {@link SufficientStatsStage.CellResult},
- * written component by component. Through {@link RecordSerializer} each estimate cost a reflective
- * call per component, boxing, and an entry in Kryo's reference map; a cell's estimates are now
- * written in one loop with no class tags or references, and read with the same string sharing as
- * {@link RecordSerializer}, so the driver keeps one copy of each id and label.
+ * written component by component: a cell's estimates in one loop, with no reflection, boxing, class
+ * tags or reference-map entries per estimate (the generic {@link RecordSerializer}'s costs, paid
+ * once per cell of a run), and read with {@link RecordSerializer}'s string sharing, so the driver
+ * keeps one copy of each id and label.
  *
- * <p>The constructors check that the records still have the components written here, in order
- * ({@link PosteriorSerializer#check}), so that a component added later fails the first run rather
- * than being dropped.
+ * <p>The constructors check the records' components ({@link RecordShape}).
  */
 final class EstimateSerializer extends Serializer<SegmentEstimate> {
   private static final List<String> ESTIMATE =
@@ -53,8 +51,8 @@ final class EstimateSerializer extends Serializer<SegmentEstimate> {
   private static final List<String> CELL = List.of("rows", "estimates", "robust");
 
   EstimateSerializer() {
-    PosteriorSerializer.check(SegmentEstimate.class, ESTIMATE);
-    PosteriorSerializer.check(PosteriorSummary.class, SUMMARY);
+    RecordShape.check(SegmentEstimate.class, ESTIMATE);
+    RecordShape.check(PosteriorSummary.class, SUMMARY);
     setImmutable(true);
   }
 
@@ -182,7 +180,7 @@ final class EstimateSerializer extends Serializer<SegmentEstimate> {
    */
   static final class Cells extends Serializer<SufficientStatsStage.CellResult> {
     Cells() {
-      PosteriorSerializer.check(SufficientStatsStage.CellResult.class, CELL);
+      RecordShape.check(SufficientStatsStage.CellResult.class, CELL);
       setImmutable(true);
     }
 

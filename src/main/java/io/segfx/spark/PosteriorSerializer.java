@@ -7,20 +7,17 @@ import com.esotericsoftware.kryo.io.Output;
 import io.segfx.stats.PooledPosterior;
 import io.segfx.stats.SegmentDraw;
 import io.segfx.stats.pooling.HierarchicalPosterior;
-import java.lang.reflect.RecordComponent;
-import java.util.Arrays;
 import java.util.List;
 
 /**
  * Kryo serializer of stage 3's broadcast records ({@link PooledPosterior} with its {@link
  * SegmentDraw}s and {@link HierarchicalPosterior}), written component by component with no class
- * tags and no reference tracking inside a group. Through {@link RecordSerializer} every segment's
- * arrays and kinds went through Kryo's reference map, which grows with the whole broadcast (every
- * array of every group), and every component through reflection: the driver serialized the
- * broadcast on one thread at 25-40 µs per 20-segment group (docs/performance.md).
+ * tags and no reference tracking inside a group. The driver serializes the whole broadcast on one
+ * thread while the executors wait, and the generic {@link RecordSerializer} would call every
+ * component by reflection and enter every segment's arrays and kinds in Kryo's reference map, which
+ * grows with the whole broadcast (measurements in docs/performance.md).
  *
- * <p>The constructor checks that the three records still have the components written here, in
- * order, so that a component added later fails the first run rather than being dropped.
+ * <p>The constructor checks the three records' components ({@link RecordShape}).
  */
 final class PosteriorSerializer extends Serializer<PooledPosterior> {
   private static final List<String> POOLED =
@@ -35,24 +32,10 @@ final class PosteriorSerializer extends Serializer<PooledPosterior> {
   private static final SegmentDraw.Kind[] KINDS = SegmentDraw.Kind.values();
 
   PosteriorSerializer() {
-    check(PooledPosterior.class, POOLED);
-    check(SegmentDraw.class, DRAW);
-    check(HierarchicalPosterior.class, HIERARCHY);
+    RecordShape.check(PooledPosterior.class, POOLED);
+    RecordShape.check(SegmentDraw.class, DRAW);
+    RecordShape.check(HierarchicalPosterior.class, HIERARCHY);
     setImmutable(true);
-  }
-
-  static void check(Class<? extends Record> type, List<String> written) {
-    List<String> names =
-        Arrays.stream(type.getRecordComponents()).map(RecordComponent::getName).toList();
-    if (!names.equals(written)) {
-      throw new IllegalStateException(
-          "PosteriorSerializer writes "
-              + type.getSimpleName()
-              + " as "
-              + written
-              + " but its components are "
-              + names);
-    }
   }
 
   @Override

@@ -261,11 +261,11 @@ class RecordSerializerTest {
   }
 
   @Test
-  void aComponentThePosteriorSerializerDoesNotWriteFailsLoudly() {
+  void aComponentAFieldByFieldSerializerDoesNotWriteFailsLoudly() {
     IllegalStateException e =
         Assertions.assertThrows(
             IllegalStateException.class,
-            () -> PosteriorSerializer.check(SeriesPoint.class, List.of("time", "value")));
+            () -> RecordShape.check(SeriesPoint.class, List.of("time", "value")));
     assertTrue(e.getMessage().contains("SeriesPoint"), e.getMessage());
     // The records as they are match what they write (the registrator builds each).
     Assertions.assertDoesNotThrow(PosteriorSerializer::new);

@@ -5,8 +5,9 @@ package io.segfx.stats.pooling;
  * distribution function of a density known only at its nodes. The nodes and weights are the doubles
  * nearest the exact values (Abramowitz &amp; Stegun, Table 25.4, n = 8), nodes ascending: the same
  * doubles Commons Math's {@code legendreHighPrecision(8)} computes in {@code BigDecimal}
- * arithmetic, which {@code LegendreRuleTest} checks. Written out because that computation costs
- * about 0.1 s of a driver thread at first use and sets the JIT compiling {@code BigDecimal}.
+ * arithmetic, which {@code LegendreRuleTest} checks. Written out because that computation builds
+ * every rule up to 8 points in {@code BigDecimal} on the first pooling thread of every run, for
+ * constants that never change (its cost is in docs/performance.md).
  */
 final class LegendreRule {
   /** Points per panel. */
