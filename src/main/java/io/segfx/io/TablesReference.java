@@ -79,8 +79,9 @@ public final class TablesReference {
         forbids every other script and remote loads; every id, segment and metric name is
         HTML-escaped (SVG text by Batik).
       - `manifest.json`: `rows_read`, `rows_used`, `rows_rejected`, `rejected_by_reason`,
-        `stage1_scan` (`columnar`: Parquet column batches; `rows`: the row path; `estimates`), the
-        input's path, size, file count and modification time, every setting, the seed,
+        `stage1_scan` (`columnar`: Parquet column batches; `rows`: the row path; `estimates`),
+        `stage1_sums` (`blocks`: large arm cells of clean batches summed per block; `exact`; `none`),
+        the input's path, size, file count and modification time, every setting, the seed,
         segfx/Spark/Scala/Java versions, the master, row counts per table, per-stage wall times
         (`stage_seconds`, incl. `memos`, `report` and `decision_tables`, the driver part of
         `draws`; `write_seconds` per table, the tables, memos and report being written side by

@@ -49,6 +49,10 @@ final class ColumnarPartitionScan {
   private final double[] v;
   private final ColumnVector[] keys = new ColumnVector[3];
   private final WritableColumnVector[] ids = new WritableColumnVector[3];
+
+  /** Per batch: the dictionary ids of {@link #ids}, read in one copy rather than row by row. */
+  private final int[][] idRows = new int[3][];
+
   private final ColumnVector[] values;
 
   /** Per batch: whether a key or value column has nulls at all (else no row is asked). */
@@ -74,6 +78,26 @@ final class ColumnarPartitionScan {
   /** The task's bins (exact, cheaper per row than the limbs: {@link ExactMoments#accept}). */
   private final ExactMoments.Bins bins = new ExactMoments.Bins(SufficientStatsStage.BINS);
 
+  /**
+   * Rows of one arm cell in a block from which {@link ExactMoments#acceptBlock} pays: its fixed
+   * cost, a few dozen exact additions, is that of about this many rows added one by one.
+   */
+  static final int BLOCK_MIN_ROWS = 32;
+
+  /** Per block: a serial that tells this block's target marks from earlier ones. */
+  private int blockSerial;
+
+  /** Per block row: the index of its arm cell in {@link #targets}, or -1 when quarantined. */
+  private final int[] rowTarget = new int[ExactMoments.BLOCK_ROWS];
+
+  /** Per block: the arm cells in order of first row, their row counts, and their rows' order. */
+  private final ExactMoments[] targets = new ExactMoments[ExactMoments.BLOCK_ROWS];
+
+  private final int[] targetRows = new int[ExactMoments.BLOCK_ROWS];
+  private final int[] targetStart = new int[ExactMoments.BLOCK_ROWS];
+  private final int[] targetFill = new int[ExactMoments.BLOCK_ROWS];
+  private final int[] blockOrder = new int[ExactMoments.BLOCK_ROWS];
+
   ColumnarPartitionScan(ColumnarScan s, boolean[] products) {
     this.s = s;
     this.products = products;
@@ -90,10 +114,9 @@ final class ColumnarPartitionScan {
       keys[k] = s.keyOrdinal[k] == ABSENT ? null : batch.column(s.keyOrdinal[k]);
       keyNulls[k] = keys[k] != null && keys[k].hasNull();
       ids[k] = null;
-      if (keys[k] instanceof WritableColumnVector w
-          && s.keyType[k] == STRING
-          && w.hasDictionary()) {
+      if (keys[k] instanceof WritableColumnVector w && w.hasDictionary()) {
         ids[k] = w.getDictionaryIds();
+        idRows[k] = ids[k].getInts(0, n);
       }
     }
     for (int i = 0; i < q; i++) {
@@ -105,9 +128,13 @@ final class ColumnarPartitionScan {
     }
     // A new batch may bring a new dictionary: the first row looks its cell up again.
     acc = null;
-    if (clean(n)) {
+    if (clean(n) && !s.blocks) {
       for (int r = 0; r < n; r++) {
         cleanRow(r);
+      }
+    } else if (clean(n)) {
+      for (int start = 0; start < n; start += ExactMoments.BLOCK_ROWS) {
+        cleanBlock(start, Math.min(n, start + ExactMoments.BLOCK_ROWS));
       }
     } else {
       for (int r = 0; r < n; r++) {
@@ -170,6 +197,66 @@ final class ColumnarPartitionScan {
     add(r, armSlot);
   }
 
+  /**
+   * {@link #row} for rows {@code start..end-1} of a clean batch: the arm's checks and each row's
+   * cell first, then each arm cell's rows in one {@link ExactMoments#acceptBlock} when there are at
+   * least {@link #BLOCK_MIN_ROWS} of them, else row by row. A block is a {@link
+   * ExactMoments#BLOCK_ROWS}-row piece of a column batch, and a batch starts a Parquet row group or
+   * follows a full batch of it, so which rows share a block, and in what order, is fixed by the
+   * file and the reader's batch size alone, never by how files are split into partitions.
+   */
+  private void cleanBlock(int start, int end) {
+    int serial = ++blockSerial;
+    int targetCount = 0;
+    for (int r = start; r < end; r++) {
+      int armSlot = armSlot(r);
+      if (armRejected(armSlot)) {
+        rowTarget[r - start] = -1;
+        continue;
+      }
+      cell(r);
+      acc.rows++;
+      int t = acc.blockTarget(serial, armSlot);
+      if (t < 0) {
+        t = targetCount++;
+        targets[t] = acc.armAt(armSlot, armNames.get(armSlot));
+        targetRows[t] = 0;
+        acc.blockTarget(serial, armSlot, t);
+      }
+      targetRows[t]++;
+      rowTarget[r - start] = t;
+    }
+    // Each target's rows, in row order, by a counting sort.
+    for (int t = 0, at = 0; t < targetCount; t++) {
+      targetStart[t] = at;
+      targetFill[t] = at;
+      at += targetRows[t];
+    }
+    for (int r = start; r < end; r++) {
+      int t = rowTarget[r - start];
+      if (t >= 0) {
+        blockOrder[targetFill[t]++] = r;
+      }
+    }
+    for (int t = 0; t < targetCount; t++) {
+      ExactMoments m = targets[t];
+      int from = targetStart[t];
+      int to = from + targetRows[t];
+      if (to - from >= BLOCK_MIN_ROWS) {
+        m.acceptBlock(columns, blockOrder, from, to);
+      } else {
+        for (int k = from; k < to; k++) {
+          int r = blockOrder[k];
+          for (int i = 0; i < q; i++) {
+            v[i] = columns[i][r];
+          }
+          m.accept(v, bins);
+        }
+      }
+      targets[t] = null;
+    }
+  }
+
   /** Quarantines the row when its arm is missing or, with declared variants, unknown. */
   private boolean armRejected(int armSlot) {
     if (armNames.get(armSlot) == null) {
@@ -185,6 +272,13 @@ final class ColumnarPartitionScan {
 
   /** Adds row r's values {@link #v} to its cell's sums for the arm in {@code armSlot}. */
   private void add(int r, int armSlot) {
+    cell(r);
+    acc.rows++;
+    acc.armAt(armSlot, armNames.get(armSlot)).accept(v, bins);
+  }
+
+  /** Points {@link #acc} at row r's (experiment, segment), looked up only when a key changes. */
+  private void cell(int r) {
     if (acc == null || changed(0, r) | changed(1, r)) {
       String e = text(0, r);
       String g = text(1, r);
@@ -194,8 +288,6 @@ final class ColumnarPartitionScan {
       remember(0, r);
       remember(1, r);
     }
-    acc.rows++;
-    acc.armAt(armSlot, armNames.get(armSlot)).accept(v, bins);
   }
 
   /** Rows 0..n-1 of a value column as doubles, with {@link #value}'s casts; one loop per type. */
@@ -283,7 +375,7 @@ final class ColumnarPartitionScan {
       return false;
     }
     if (ids[k] != null) {
-      return ids[k].getInt(r) != lastRaw[k];
+      return idRows[k][r] != lastRaw[k];
     }
     if (s.keyType[k] == STRING) {
       return !c.getUTF8String(r).equals(lastText[k]);
@@ -297,7 +389,7 @@ final class ColumnarPartitionScan {
       return;
     }
     if (ids[k] != null) {
-      lastRaw[k] = ids[k].getInt(r);
+      lastRaw[k] = idRows[k][r];
     } else if (s.keyType[k] == STRING) {
       lastText[k] = c.getUTF8String(r).clone();
     } else {
@@ -319,7 +411,7 @@ final class ColumnarPartitionScan {
   private int armSlot(int r) {
     ColumnVector c = keys[2];
     if (ids[2] != null) {
-      int id = ids[2].getInt(r);
+      int id = idRows[2][r];
       if (id >= armSlotById.length) {
         int old = armSlotById.length;
         armSlotById = Arrays.copyOf(armSlotById, Math.max(id + 1, 2 * old));
@@ -327,7 +419,7 @@ final class ColumnarPartitionScan {
       }
       int slot = armSlotById[id];
       if (slot < 0) {
-        slot = slotOf(c.getUTF8String(r).toString());
+        slot = slotOf(text(2, r));
         armSlotById[id] = slot;
       }
       return slot;

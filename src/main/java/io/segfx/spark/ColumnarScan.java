@@ -3,6 +3,7 @@ package io.segfx.spark;
 import io.segfx.config.JobSpec;
 import io.segfx.model.InputKind;
 import io.segfx.model.MetricSpec;
+import io.segfx.stats.ExactMoments;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -47,8 +48,10 @@ import org.apache.spark.sql.types.StringType;
  * row path's expression: {@code ((v1 * w1) + (v2 * w2)) + ...} in the weights' order, so both paths
  * see the same doubles. Anything else (CSV, numeric text, decimals, floating keys, aggregated rows)
  * takes the row path. Both paths give the same quarantine reasons (first failing check, in the
- * order of {@link ValidationStage}) and, since the sums are exact, bit-identical statistics; {@code
- * ColumnarScanTest} checks it on every kind of bad row.
+ * order of {@link ValidationStage}) and, with exact sums, bit-identical statistics; {@code
+ * ColumnarScanTest} checks it on every kind of bad row. With block sums ({@link #blockSums}) the
+ * statistics agree within the accuracy of {@link ExactMoments#acceptBlock}, and are bit-identical
+ * under any partitioning of the same files ({@code StageOnePartitioningTest}).
  *
  * <p>Reads Spark's physical plan ({@link FileSourceScanExec#executeColumnar}), a developer API that
  * is stable across Spark 3.x; the Spark property {@value #PROPERTY}{@code =false} turns the path
@@ -59,6 +62,15 @@ final class ColumnarScan implements Serializable {
 
   /** Spark property that enables this path (default true). */
   static final String PROPERTY = "spark.segfx.columnarScan";
+
+  /**
+   * Spark property that lets this path sum large arm cells per block (default true; see {@link
+   * ExactMoments#acceptBlock}); false keeps every row's sums exact.
+   */
+  static final String BLOCK_PROPERTY = "spark.segfx.blockSums";
+
+  /** The reader's batch size property; its batches must hold whole blocks. */
+  private static final String BATCH_SIZE = "spark.sql.parquet.columnarReaderBatchSize";
 
   static final int STRING = 0;
   static final int LONG = 1;
@@ -101,6 +113,9 @@ final class ColumnarScan implements Serializable {
   /** Known arms (control and variants) when variants are declared; null otherwise. */
   final Set<String> knownArms;
 
+  /** Whether clean batches are summed per block ({@link #blockSums}). */
+  final boolean blocks;
+
   private ColumnarScan(
       FileSourceScanExec scan,
       int[] keyOrdinal,
@@ -113,7 +128,8 @@ final class ColumnarScan implements Serializable {
       double[][] termWeights,
       String[] keyNullReason,
       String[][] valueReasons,
-      Set<String> knownArms) {
+      Set<String> knownArms,
+      boolean blocks) {
     this.scan = scan;
     this.keyOrdinal = keyOrdinal;
     this.keyType = keyType;
@@ -126,6 +142,7 @@ final class ColumnarScan implements Serializable {
     this.keyNullReason = keyNullReason;
     this.valueReasons = valueReasons;
     this.knownArms = knownArms;
+    this.blocks = blocks;
   }
 
   /**
@@ -208,7 +225,8 @@ final class ColumnarScan implements Serializable {
         termWeights,
         keyNull,
         reasons,
-        knownArms(spec));
+        knownArms(spec),
+        blockSums(input.sparkSession()));
   }
 
   /**
@@ -218,9 +236,29 @@ final class ColumnarScan implements Serializable {
    * @throws IllegalArgumentException for a value other than true or false
    */
   static boolean enabled(SparkSession session) {
-    String v = session.conf().get(PROPERTY, "true").trim();
+    return flag(session, PROPERTY);
+  }
+
+  /**
+   * Whether this path sums per block: {@value #BLOCK_PROPERTY} is on and the reader's batches hold
+   * whole blocks ({@value #BATCH_SIZE} a multiple of {@link ExactMoments#BLOCK_ROWS}, as Spark's
+   * default 4096 is). A batch starts a row group or follows a full batch of the same row group, so
+   * block boundaries then fall at the same rows of each row group whatever the batch size.
+   *
+   * @throws IllegalArgumentException for a value other than true or false
+   */
+  static boolean blockSums(SparkSession session) {
+    if (!flag(session, BLOCK_PROPERTY)) {
+      return false;
+    }
+    int batch = session.sessionState().conf().parquetVectorizedReaderBatchSize();
+    return batch % ExactMoments.BLOCK_ROWS == 0;
+  }
+
+  private static boolean flag(SparkSession session, String property) {
+    String v = session.conf().get(property, "true").trim();
     if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
-      throw new IllegalArgumentException(PROPERTY + " must be true or false, not '" + v + "'");
+      throw new IllegalArgumentException(property + " must be true or false, not '" + v + "'");
     }
     return v.equalsIgnoreCase("true");
   }

@@ -35,6 +35,14 @@ final class SegmentAccumulator implements Serializable {
   /** Map-side moments by the task's arm slot ({@link #armAt}); never shipped. */
   private transient ExactMoments[] slots;
 
+  /**
+   * Map-side scratch of {@link ColumnarPartitionScan}'s blocks, by arm slot: the block serial and
+   * the arm cell's index in that block; never shipped.
+   */
+  private transient int[] blockSerials;
+
+  private transient int[] blockTargets;
+
   SegmentAccumulator(String experiment, String segment, int q, boolean[] products) {
     this.experiment = experiment;
     this.segment = segment;
@@ -75,6 +83,24 @@ final class SegmentAccumulator implements Serializable {
       moments.add(m);
     }
     return m;
+  }
+
+  /** The index given to arm slot {@code slot} in block {@code serial}, or -1 when none yet. */
+  int blockTarget(int serial, int slot) {
+    return blockSerials != null && slot < blockSerials.length && blockSerials[slot] == serial
+        ? blockTargets[slot]
+        : -1;
+  }
+
+  /** Gives arm slot {@code slot} the index {@code target} in block {@code serial}. */
+  void blockTarget(int serial, int slot, int target) {
+    if (blockSerials == null || slot >= blockSerials.length) {
+      int size = Math.max(slot + 1, 4);
+      blockSerials = blockSerials == null ? new int[size] : Arrays.copyOf(blockSerials, size);
+      blockTargets = blockTargets == null ? new int[size] : Arrays.copyOf(blockTargets, size);
+    }
+    blockSerials[slot] = serial;
+    blockTargets[slot] = target;
   }
 
   /** The moments of arm {@code name}, or null when the segment has no such rows. */

@@ -18,6 +18,7 @@ import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.unsafe.types.UTF8String;
 import scala.Tuple2;
@@ -179,6 +180,27 @@ public final class SufficientStatsStage {
    * arrive together, so a few suffice; 256 cost about 1.4 MB per task with four value columns.
    */
   static final int BINS = 256;
+
+  /** The manifest's {@code stage1_sums}: large arm cells of clean batches summed per block. */
+  public static final String BLOCKS = "blocks";
+
+  /** The manifest's {@code stage1_sums}: every row's sums exact. */
+  public static final String EXACT = "exact";
+
+  /** The manifest's {@code stage1_sums} for estimates input: nothing summed. */
+  public static final String NONE = "none";
+
+  /**
+   * How the scan that gave {@code r} summed: {@link #BLOCKS} when the columnar path ran with block
+   * sums on ({@link ColumnarScan#blockSums}), {@link #NONE} for estimates input, else {@link
+   * #EXACT}.
+   */
+  public static String sums(Result r, SparkSession session) {
+    if (ESTIMATES.equals(r.scan())) {
+      return NONE;
+    }
+    return COLUMNAR.equals(r.scan()) && ColumnarScan.blockSums(session) ? BLOCKS : EXACT;
+  }
 
   /** {@link Result#scan()}: Parquet column batches, by {@link ColumnarScan}. */
   public static final String COLUMNAR = "columnar";

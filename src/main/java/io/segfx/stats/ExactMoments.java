@@ -40,8 +40,10 @@ import java.util.Arrays;
  * mantissa product's high and low parts); bins are added into the limbs every {@value #BIN_ROWS}
  * rows and whenever the sums are read, combined or lent to another moments. Integer additions are
  * exact, so the sums, and everything derived from them, are the same bit for bit whichever way a
- * row was added. Values must be finite; the input boundary also keeps |v| &lt;= 1e150, so that
- * derived quantities such as {@code n Q - S^2} stay finite when rounded to doubles.
+ * row was added. {@link #acceptBlock} trades that exactness within a block of rows, whose
+ * membership the caller fixes by the input, for a further cut in cost: the block's centred sums are
+ * rounded once, then added exactly. Values must be finite; the input boundary also keeps |v| &lt;=
+ * 1e150, so that derived quantities such as {@code n Q - S^2} stay finite when rounded to doubles.
  */
 public final class ExactMoments implements Serializable {
   private static final long serialVersionUID = 2L;
@@ -53,6 +55,12 @@ public final class ExactMoments implements Serializable {
    * 12-43 bits).
    */
   static final int LIMBS = 10;
+
+  /**
+   * Rows of one {@link #acceptBlock} block at most: the block's row count times a 53-bit mantissa
+   * must stay below 2^63.
+   */
+  public static final int BLOCK_ROWS = 1024;
 
   /** Bits of the window below the first value's lowest mantissa bit, at least. */
   private static final int BELOW = 64;
@@ -108,6 +116,13 @@ public final class ExactMoments implements Serializable {
 
   private transient int[] rowExp;
   private transient long[] rowSign;
+
+  /** Scratch of {@link #acceptBlock}: the shift, a row's centred values and the block's sums. */
+  private transient double[] blockShift;
+
+  private transient double[] blockU;
+  private transient double[] blockSums;
+  private transient double[] blockProducts;
 
   /**
    * The bins lent by a {@link Bins} (null when none): per sum, {@link #BIN_SPAN} bins of low parts
@@ -166,10 +181,22 @@ public final class ExactMoments implements Serializable {
   /** (i, j, stat) of every accumulated product. */
   private int[] pairs() {
     if (pairs == null) {
-      pairs = ProductFlags.pairs(q, stats, products);
+      // The moments of one task share their flags: the last list built is read-only and reused.
+      Pairs last = lastPairs;
+      if (last != null && last.q == q && last.products == products) {
+        pairs = last.pairs;
+      } else {
+        pairs = ProductFlags.pairs(q, stats, products);
+        lastPairs = new Pairs(q, products, pairs);
+      }
     }
     return pairs;
   }
+
+  /** A product list and the flags it was built from (compared by identity). */
+  private record Pairs(int q, boolean[] products, int[] pairs) {}
+
+  private static volatile Pairs lastPairs;
 
   /** Number of columns. */
   public int columns() {
@@ -225,6 +252,122 @@ public final class ExactMoments implements Serializable {
     if (pending >= NORMALISE_EVERY) {
       normalise();
     }
+  }
+
+  /**
+   * Adds the rows {@code rows[from..to)} of {@code cols} (column i of row r is {@code cols[i][r]})
+   * as one block, rounded once per block instead of held exactly per row: cheaper per row than
+   * {@link #accept(double[], Bins)} when a block holds more than a few dozen rows.
+   *
+   * <p>The block is centred on its first row {@code c}: with {@code u_r = fl(v_r - c)}, the sums
+   * {@code U_i = sum u_ri} and {@code P_ij = sum u_ri u_rj} are accumulated in doubles in the order
+   * given, then added exactly as {@code S_i += U_i + m c_i} and {@code Q_ij += P_ij + c_j U_i + c_i
+   * U_j + m c_i c_j} (m rows). The centred numerator {@code n Q - S S'} is invariant under that
+   * shift, so the rounding errors are relative to the centred sums, not to the raw ones: {@code
+   * |error| <= m eps sum_r |u_ri u_rj|} (Higham, "Accuracy and Stability of Numerical Algorithms",
+   * 2nd ed., 2002, section 4.2), and data far from zero lose nothing to cancellation.
+   *
+   * <p>The result is a function of the block's rows and their order only, so it is the same bit for
+   * bit whichever task adds the block and in whatever order it is combined with others: the caller
+   * must cut blocks by the input itself (a Parquet row group's rows, say), never by partition.
+   *
+   * @param cols the columns, each indexed by row; read, not kept
+   * @param rows the row indices; read, not kept
+   * @param from the first index of {@code rows} in the block
+   * @param to one past the last
+   * @throws IllegalArgumentException unless 1 &lt;= to - from &lt;= {@value #BLOCK_ROWS}
+   */
+  public void acceptBlock(double[][] cols, int[] rows, int from, int to) {
+    int m = to - from;
+    if (m < 1 || m > BLOCK_ROWS) {
+      throw new IllegalArgumentException("a block holds 1 to " + BLOCK_ROWS + " rows, got " + m);
+    }
+    values = null;
+    n += m;
+    if (blockShift == null) {
+      blockShift = new double[q];
+      blockU = new double[q];
+      blockSums = new double[q];
+    }
+    int[] p = pairs();
+    if (blockProducts == null) {
+      blockProducts = new double[p.length / 3];
+    }
+    // Locals, not fields, in the loops: the client compiler reloads a field on every use.
+    double[] c = blockShift;
+    double[] u = blockU;
+    double[] su = blockSums;
+    double[] sp = blockProducts;
+    int r0 = rows[from];
+    for (int i = 0; i < q; i++) {
+      c[i] = cols[i][r0];
+      su[i] = 0;
+    }
+    Arrays.fill(sp, 0);
+    for (int k = from; k < to; k++) {
+      int r = rows[k];
+      for (int i = 0; i < q; i++) {
+        double x = cols[i][r] - c[i];
+        u[i] = x;
+        su[i] += x;
+      }
+      for (int t = 0, o = 0; o < p.length; t++, o += 3) {
+        sp[t] += u[p[o]] * u[p[o + 1]];
+      }
+    }
+    for (int i = 0; i < q; i++) {
+      add(i, su[i]);
+      addScaled(i, m, c[i], 1.0);
+    }
+    for (int t = 0, o = 0; o < p.length; t++, o += 3) {
+      int i = p[o];
+      int j = p[o + 1];
+      int s = p[o + 2];
+      add(s, sp[t]);
+      addExactProduct(s, c[j], su[i]);
+      addExactProduct(s, c[i], su[j]);
+      addScaled(s, m, c[i], c[j]);
+    }
+    if (pending >= NORMALISE_EVERY) {
+      normalise();
+    }
+  }
+
+  /** Adds the exact product xy to sum s. */
+  private void addExactProduct(int s, double x, double y) {
+    long bx = Double.doubleToRawLongBits(x);
+    long by = Double.doubleToRawLongBits(y);
+    long a = Dyadic.mantissa(bx);
+    long b = Dyadic.mantissa(by);
+    if (a != 0 && b != 0) {
+      addProduct(s, x, y, a, b, Dyadic.exponent(bx) + Dyadic.exponent(by), (bx ^ by) >> 63);
+    }
+  }
+
+  /**
+   * Adds the exact product m x y to sum s, 1 &lt;= m &lt;= {@value #BLOCK_ROWS} (y = 1 for m x): m
+   * times x's 53-bit mantissa stays below 2^63, a long N = N1 2^27 + N0, and N times y's mantissa B
+   * = B1 2^27 + B0 is added as its four partial products, each below 2^63.
+   */
+  private void addScaled(int s, int m, double x, double y) {
+    long bx = Double.doubleToRawLongBits(x);
+    long by = Double.doubleToRawLongBits(y);
+    long a = Dyadic.mantissa(bx);
+    long b = Dyadic.mantissa(by);
+    if (a == 0 || b == 0) {
+      return;
+    }
+    long sign = (bx ^ by) >> 63;
+    int low = Dyadic.exponent(bx) + Dyadic.exponent(by);
+    long big = m * a;
+    long n1 = big >>> 27;
+    long n0 = big & LOW27;
+    long b1 = b >>> 27;
+    long b0 = b & LOW27;
+    addLong(s, (n0 * b0 ^ sign) - sign, low);
+    addLong(s, (n0 * b1 ^ sign) - sign, low + 27);
+    addLong(s, (n1 * b0 ^ sign) - sign, low + 27);
+    addLong(s, (n1 * b1 ^ sign) - sign, low + 54);
   }
 
   /**

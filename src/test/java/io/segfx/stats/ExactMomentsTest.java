@@ -390,4 +390,205 @@ class ExactMomentsTest {
     // centred() is the sum of squared deviations (n times the second moment).
     assertEquals(reference, m.centred(0, 0), 1e-12 * reference);
   }
+
+  /** Adds x's rows [from, to) to m as one block, through a column-major copy and an index list. */
+  private static void addBlock(ExactMoments m, double[][] x, int from, int to) {
+    int q = x[0].length;
+    double[][] cols = new double[q][x.length];
+    for (int r = 0; r < x.length; r++) {
+      for (int i = 0; i < q; i++) {
+        cols[i][r] = x[r][i];
+      }
+    }
+    int[] rows = new int[to - from];
+    for (int k = 0; k < rows.length; k++) {
+      rows[k] = from + k;
+    }
+    m.acceptBlock(cols, rows, 0, rows.length);
+  }
+
+  /**
+   * Blocks of data far from zero (1e9 + noise, the cancellation case) against BigDecimal: the
+   * centred co-moment of the merged blocks is within the error bound derived in {@link
+   * ExactMoments#acceptBlock}'s terms, sum over blocks of gamma_(m+2) (sum |u_i u_j| + |c_j -
+   * mean_j| sum |u_i| + |c_i - mean_i| sum |u_j|), gamma_k = k 2^-53 / (1 - k 2^-53), and within
+   * 1e-12 of it (the accuracy docs/methods.md states); the means likewise.
+   */
+  @Test
+  void blocksStayWithinTheirErrorBound() {
+    Random r = new Random(31);
+    int q = 3;
+    int n = 20_000;
+    double[][] x = new double[n][q];
+    for (int k = 0; k < n; k++) {
+      x[k][0] = 1e9 + r.nextGaussian();
+      x[k][1] = -3e5 + 1e-2 * r.nextGaussian();
+      x[k][2] = 0.5 * x[k][0] - 1e9 * 0.5 + r.nextGaussian();
+    }
+    List<int[]> blocks = new ArrayList<>();
+    for (int from = 0; from < n; ) {
+      int to = Math.min(n, from + 1 + r.nextInt(ExactMoments.BLOCK_ROWS));
+      blocks.add(new int[] {from, to});
+      from = to;
+    }
+    ExactMoments m = new ExactMoments(q);
+    for (int[] b : blocks) {
+      addBlock(m, x, b[0], b[1]);
+    }
+    assertEquals(n, m.count());
+    double[] mean = new double[q];
+    for (int i = 0; i < q; i++) {
+      BigDecimal exactMean = exactSum(x, i).divide(BigDecimal.valueOf(n), MathContext.DECIMAL128);
+      mean[i] = exactMean.doubleValue();
+      // The mean's error: the blocks' sums of u, each within gamma_(m+1) sum |u|, over n.
+      double meanBound = 0;
+      for (int[] b : blocks) {
+        double u = 0;
+        for (int k = b[0]; k < b[1]; k++) {
+          u += Math.abs(x[k][i] - x[b[0]][i]);
+        }
+        double k = b[1] - b[0] + 1;
+        meanBound += k * 0x1p-53 / (1 - k * 0x1p-53) * u / n;
+      }
+      // One more rounding: the exact sum rounded to a double before it is divided by n.
+      meanBound += 0x1p-52 * Math.abs(mean[i]);
+      assertEquals(mean[i], m.mean(i), meanBound, "mean " + i);
+    }
+    for (int i = 0; i < q; i++) {
+      for (int j = i; j < q; j++) {
+        BigDecimal mi = exactSum(x, i).divide(BigDecimal.valueOf(n), MathContext.DECIMAL128);
+        BigDecimal mj = exactSum(x, j).divide(BigDecimal.valueOf(n), MathContext.DECIMAL128);
+        BigDecimal ss = BigDecimal.ZERO;
+        for (double[] row : x) {
+          ss =
+              ss.add(
+                  new BigDecimal(row[i])
+                      .subtract(mi)
+                      .multiply(new BigDecimal(row[j]).subtract(mj)));
+        }
+        double reference = ss.doubleValue();
+        double bound = 0;
+        for (int[] b : blocks) {
+          double ci = x[b[0]][i];
+          double cj = x[b[0]][j];
+          double uu = 0;
+          double ui = 0;
+          double uj = 0;
+          for (int k = b[0]; k < b[1]; k++) {
+            uu += Math.abs((x[k][i] - ci) * (x[k][j] - cj));
+            ui += Math.abs(x[k][i] - ci);
+            uj += Math.abs(x[k][j] - cj);
+          }
+          double k = b[1] - b[0] + 2;
+          double gamma = k * 0x1p-53 / (1 - k * 0x1p-53);
+          bound += gamma * (uu + Math.abs(cj - mean[j]) * ui + Math.abs(ci - mean[i]) * uj);
+        }
+        double error = Math.abs(m.centred(i, j) - reference);
+        assertTrue(error <= bound, "C" + i + j + ": error " + error + " above bound " + bound);
+        if (i == j) {
+          assertTrue(error <= 1e-12 * reference, "C" + i + i + ": relative " + error / reference);
+        }
+      }
+    }
+  }
+
+  /**
+   * Blocks of small integers and halves are summed without rounding, so they give exactly the sums
+   * of {@link ExactMoments#accept}, for blocks of any size up to the limit and any selection of
+   * cross products.
+   */
+  @Test
+  void blocksOfShortValuesAreExact() {
+    Random r = new Random(32);
+    int q = 4;
+    boolean[] some = {true, false, true, false, true, true, false, true, false, true};
+    for (boolean[] products : new boolean[][] {null, some}) {
+      for (int size : new int[] {1, 2, 33, ExactMoments.BLOCK_ROWS}) {
+        double[][] x = new double[size][q];
+        for (double[] row : x) {
+          for (int i = 0; i < q; i++) {
+            row[i] = (r.nextInt(20_001) - 10_000) / 2.0;
+          }
+        }
+        ExactMoments rows = new ExactMoments(q, products);
+        for (double[] row : x) {
+          rows.accept(row);
+        }
+        ExactMoments block = new ExactMoments(q, products);
+        addBlock(block, x, 0, size);
+        assertEquals(size, block.count());
+        for (int i = 0; i < q; i++) {
+          assertEquals(0, exactSum(x, i).compareTo(block.sum(i)), "sum " + i);
+          for (int j = i; j < q; j++) {
+            if (products == null || some[ProductFlags.offset(q, i, j)]) {
+              assertEquals(0, rows.crossProduct(i, j).compareTo(block.crossProduct(i, j)));
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * A block's contribution is a function of its rows alone: the same blocks, spread over different
+   * moments beside rows added one by one, merged in different orders, give bit-identical sums.
+   */
+  @Test
+  void blocksMergeTheSameWhateverTheSplit() {
+    Random r = new Random(33);
+    int q = 3;
+    double[][] x = rows(r, 6_000, q, 1e6, 1.0);
+    int[] cuts = {0, 700, 1500, 1530, 2554, 3578, 4001, 5024, 6000};
+    List<BigDecimal> reference = null;
+    for (int trial = 0; trial < 4; trial++) {
+      List<ExactMoments> parts = new ArrayList<>();
+      for (int p = 0; p < 1 + trial; p++) {
+        parts.add(new ExactMoments(q));
+      }
+      ExactMoments.Bins pool = new ExactMoments.Bins(2);
+      for (int b = 0; b + 1 < cuts.length; b++) {
+        ExactMoments m = parts.get(r.nextInt(parts.size()));
+        if (b % 3 == 2) {
+          // Rows of a short run go one by one (as the scan does), exactly.
+          for (int k = cuts[b]; k < cuts[b + 1]; k++) {
+            m.accept(x[k], pool);
+          }
+        } else {
+          addBlock(m, x, cuts[b], cuts[b + 1]);
+        }
+      }
+      pool.flush();
+      Collections.shuffle(parts, r);
+      ExactMoments merged = new ExactMoments(q);
+      for (ExactMoments p : parts) {
+        merged.combine(p);
+      }
+      List<BigDecimal> sums = new ArrayList<>();
+      for (int i = 0; i < q; i++) {
+        sums.add(merged.sum(i));
+        for (int j = i; j < q; j++) {
+          sums.add(merged.crossProduct(i, j));
+        }
+      }
+      if (reference == null) {
+        reference = sums;
+      } else {
+        for (int k = 0; k < sums.size(); k++) {
+          assertEquals(0, reference.get(k).compareTo(sums.get(k)), "trial " + trial + " sum " + k);
+        }
+      }
+    }
+  }
+
+  @Test
+  void rejectsEmptyAndOversizedBlocks() {
+    ExactMoments m = new ExactMoments(1);
+    double[][] cols = {new double[ExactMoments.BLOCK_ROWS + 1]};
+    int[] rows = new int[ExactMoments.BLOCK_ROWS + 1];
+    assertThrows(IllegalArgumentException.class, () -> m.acceptBlock(cols, rows, 0, 0));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> m.acceptBlock(cols, rows, 0, ExactMoments.BLOCK_ROWS + 1));
+    assertEquals(0, m.count());
+  }
 }
