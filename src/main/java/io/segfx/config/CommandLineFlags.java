@@ -287,7 +287,7 @@ public final class CommandLineFlags {
   }
 
   /** Levenshtein distance: insertions, deletions and substitutions, each costing 1. */
-  static int editDistance(String a, String b) {
+  public static int editDistance(String a, String b) {
     int[] prev = new int[b.length() + 1];
     int[] cur = new int[b.length() + 1];
     for (int j = 0; j <= b.length(); j++) {

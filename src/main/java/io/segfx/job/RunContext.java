@@ -10,6 +10,7 @@ import io.segfx.model.TableFormat;
 import io.segfx.model.WriteMode;
 import io.segfx.spark.InputReader;
 import io.segfx.spark.ProgressListener;
+import io.segfx.spark.SegfxProperties;
 import io.segfx.spark.TaskFailureCounter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -110,11 +111,12 @@ public final class RunContext implements AutoCloseable {
   }
 
   /**
-   * Opens a run: a new run id, and the output's staging folder and catalog namespace, prepared
-   * before any computation so that an output that cannot be written fails in seconds (see {@link
-   * RunOutput#open}).
+   * Opens a run: checks segfx's Spark properties ({@link SegfxProperties}), then a new run id, and
+   * the output's staging folder and catalog namespace, prepared before any computation so that an
+   * output that cannot be written fails in seconds (see {@link RunOutput#open}).
    */
   public static RunContext open(SparkSession spark, String command, Target target) {
+    SegfxProperties.check(spark.conf());
     String runId = UUID.randomUUID().toString();
     Instant started = Instant.now();
     CatalogTables catalog =

@@ -1,0 +1,112 @@
+package io.segfx.spark;
+
+import io.segfx.config.CommandLineFlags;
+import io.segfx.config.UsageException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.RuntimeConfig;
+import scala.collection.JavaConverters;
+
+/**
+ * The Spark properties segfx reads ({@code spark.segfx.*}), checked once when a run opens, so that
+ * a misspelt name or a bad value is a usage error naming the property rather than an ignored
+ * setting or a failure midway through the run.
+ */
+public final class SegfxProperties {
+  private SegfxProperties() {}
+
+  private static final String PREFIX = "spark.segfx.";
+
+  /** The values a property takes. */
+  private enum Kind {
+    BOOLEAN("true or false"),
+    SECONDS("a number of seconds >= 0"),
+    STYLE("auto, bar or lines");
+
+    final String expected;
+
+    Kind(String expected) {
+      this.expected = expected;
+    }
+
+    boolean accepts(String value) {
+      String v = value.trim().toLowerCase(Locale.ROOT);
+      return switch (this) {
+        case BOOLEAN -> v.equals("true") || v.equals("false");
+        case SECONDS -> seconds(v) >= 0;
+        case STYLE -> v.equals("auto") || v.equals("bar") || v.equals("lines");
+      };
+    }
+
+    private static double seconds(String v) {
+      try {
+        double s = Double.parseDouble(v);
+        return Double.isFinite(s) ? s : -1;
+      } catch (NumberFormatException e) {
+        return -1;
+      }
+    }
+  }
+
+  /** Every property segfx reads, by name. */
+  private static final Map<String, Kind> KNOWN =
+      new TreeMap<>(
+          Map.of(
+              ColumnarScan.PROPERTY, Kind.BOOLEAN,
+              ColumnarScan.BLOCK_PROPERTY, Kind.BOOLEAN,
+              ProgressListener.INTERVAL_PROPERTY, Kind.SECONDS,
+              ProgressListener.STYLE_PROPERTY, Kind.STYLE,
+              FaultInjection.PROPERTY, Kind.BOOLEAN));
+
+  /**
+   * Checks every {@code spark.segfx.*} property of {@code conf}.
+   *
+   * @throws UsageException naming the first unknown property (with the nearest known name) or the
+   *     first bad value, and what it takes
+   */
+  public static void check(RuntimeConfig conf) {
+    Map<String, String> all = new TreeMap<>(JavaConverters.mapAsJavaMap(conf.getAll()));
+    for (Map.Entry<String, String> e : all.entrySet()) {
+      String name = e.getKey();
+      if (!name.startsWith(PREFIX)) {
+        continue;
+      }
+      Kind kind = KNOWN.get(name);
+      if (kind == null) {
+        String near = nearest(name);
+        throw new UsageException(
+            "unknown Spark property "
+                + name
+                + (near == null ? "" : "; did you mean " + near + "?")
+                + " (segfx reads "
+                + String.join(", ", KNOWN.keySet())
+                + ")");
+      }
+      if (!kind.accepts(e.getValue())) {
+        throw new UsageException(
+            "Spark property "
+                + name
+                + " must be "
+                + kind.expected
+                + ", not '"
+                + e.getValue()
+                + "'");
+      }
+    }
+  }
+
+  /** The known name within a typo's reach of {@code name} (at most 3 edits), or null. */
+  private static String nearest(String name) {
+    String best = null;
+    int bestDistance = 4;
+    for (String known : KNOWN.keySet()) {
+      int d = CommandLineFlags.editDistance(name, known);
+      if (d < bestDistance) {
+        best = known;
+        bestDistance = d;
+      }
+    }
+    return best;
+  }
+}
