@@ -1,6 +1,7 @@
 package io.segfx.io;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -154,6 +155,13 @@ final class ParquetTableWriter {
     private final PrimitiveTypeName[] types;
     private RecordConsumer consumer;
 
+    /**
+     * Each distinct string's UTF-8 bytes, encoded once: ids, metric and status names repeat on
+     * every row, and a byte-array binary is also cheaper for the column statistics to compare than
+     * the buffer-backed one {@link Binary#fromString} makes. The bytes written are the same.
+     */
+    private final Map<String, Binary> binaries = new HashMap<>();
+
     RowWriteSupport(StructType schema, MessageType message, Map<String, String> meta) {
       this.message = message;
       this.meta = meta;
@@ -189,11 +197,21 @@ final class ParquetTableWriter {
           case INT32 -> consumer.addInteger(((Number) row.get(i)).intValue());
           case DOUBLE -> consumer.addDouble(((Number) row.get(i)).doubleValue());
           case BOOLEAN -> consumer.addBoolean((Boolean) row.get(i));
-          default -> consumer.addBinary(Binary.fromString((String) row.get(i)));
+          default -> consumer.addBinary(binary((String) row.get(i)));
         }
         consumer.endField(names[i], i);
       }
       consumer.endMessage();
+    }
+
+    private Binary binary(String s) {
+      Binary b = binaries.get(s);
+      if (b == null) {
+        // Never changed once made, so the statistics may keep it without a copy.
+        b = Binary.fromConstantByteArray(s.getBytes(StandardCharsets.UTF_8));
+        binaries.put(s, b);
+      }
+      return b;
     }
   }
 }
