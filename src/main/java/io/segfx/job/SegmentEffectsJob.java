@@ -6,7 +6,6 @@ import io.segfx.model.ExperimentVerdict;
 import io.segfx.model.RunSummary;
 import io.segfx.report.HtmlReport;
 import io.segfx.spark.DrawStage;
-import io.segfx.spark.SufficientStatsStage;
 import io.segfx.stats.DecisionRule;
 import io.segfx.stats.ExperimentDraws;
 import java.util.Arrays;
@@ -147,7 +146,7 @@ public final class SegmentEffectsJob {
         ctx.manifest()
             .rows(s1.rowsRead(), s1.stats().rowsUsed(), s1.stats().rejectedByReason())
             .put("stage1_scan", s1.stats().scan())
-            .put("stage1_sums", SufficientStatsStage.sums(s1.stats(), ctx.spark()))
+            .put("stage1_sums", s1.stats().sums())
             .put("inputs", List.of(s1.inputInfo()))
             .settings(spec.toManifest())
             .put("seed", spec.seed())

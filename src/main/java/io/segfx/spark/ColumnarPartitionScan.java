@@ -128,36 +128,33 @@ final class ColumnarPartitionScan {
     }
     // A new batch may bring a new dictionary: the first row looks its cell up again.
     acc = null;
-    if (clean(n) && !s.blocks) {
-      for (int r = 0; r < n; r++) {
-        cleanRow(r);
-      }
-    } else if (clean(n)) {
-      for (int start = 0; start < n; start += ExactMoments.BLOCK_ROWS) {
-        cleanBlock(start, Math.min(n, start + ExactMoments.BLOCK_ROWS));
-      }
-    } else {
-      for (int r = 0; r < n; r++) {
-        row(r);
+    boolean readable = readColumns(n);
+    // Blocks are cut at the same rows of a row group whatever the batch size (a multiple of the
+    // block size), and each is judged clean on its own rows, so that which rows are summed per
+    // block does not depend on the batch size either.
+    for (int start = 0; start < n; start += ExactMoments.BLOCK_ROWS) {
+      int end = Math.min(n, start + ExactMoments.BLOCK_ROWS);
+      if (!readable || !clean(start, end)) {
+        for (int r = start; r < end; r++) {
+          row(r);
+        }
+      } else if (s.blocks) {
+        cleanBlock(start, end);
+      } else {
+        for (int r = start; r < end; r++) {
+          cleanRow(r);
+        }
       }
     }
   }
 
   /**
-   * Whether no row of the batch can fail a key-null or value check: no key or value column has a
-   * null, there is no derived metric, and every value is within the magnitude bound (hence finite)
-   * and, for a binary metric, 0 or 1. The values are then read column by column into {@link
-   * #columns}, and {@link #cleanRow} skips the checks {@link #row} would pass anyway, so the
-   * statistics and quarantine reasons are the same; only the arm checks remain per row.
+   * Reads every value column of the batch into {@link #columns} (a null row as 0, never used);
+   * false, reading nothing, when a slot is a derived metric, whose rows all take {@link #row}.
    */
-  private boolean clean(int n) {
-    for (int k = 0; k < 3; k++) {
-      if (keyNulls[k]) {
-        return false;
-      }
-    }
+  private boolean readColumns(int n) {
     for (int i = 0; i < q; i++) {
-      if (values[i] == null || valueNulls[i]) {
+      if (values[i] == null) {
         return false;
       }
     }
@@ -165,16 +162,37 @@ final class ColumnarPartitionScan {
       if (columns[i].length < n) {
         columns[i] = new double[n];
       }
+      read(values[i], s.valueType[i], n, columns[i], valueNulls[i]);
+    }
+    return true;
+  }
+
+  /**
+   * Whether no row of {@code start..end-1} can fail a key-null or value check: no key or value is
+   * null and every value is within the magnitude bound (hence finite) and, for a binary metric, 0
+   * or 1. {@link #cleanRow} and {@link #cleanBlock} then skip the checks {@link #row} would pass
+   * anyway, so the statistics and quarantine reasons are the same; only the arm checks remain per
+   * row.
+   */
+  private boolean clean(int start, int end) {
+    for (int k = 0; k < 3; k++) {
+      if (keyNulls[k] && anyNull(keys[k], start, end)) {
+        return false;
+      }
+    }
+    for (int i = 0; i < q; i++) {
+      if (valueNulls[i] && anyNull(values[i], start, end)) {
+        return false;
+      }
       double[] x = columns[i];
-      read(values[i], s.valueType[i], n, x);
       boolean ok = true;
       if (s.binary[i]) {
-        for (int r = 0; r < n; r++) {
+        for (int r = start; r < end; r++) {
           ok &= x[r] == 0.0 | x[r] == 1.0;
         }
       } else {
-        for (int r = 0; r < n; r++) {
-          // Not "within" for NaN as in row(): NaN fails the comparison, so the batch is not clean.
+        for (int r = start; r < end; r++) {
+          // Not "within" for NaN as in row(): NaN fails the comparison, so the block is not clean.
           ok &= Math.abs(x[r]) <= ValidationStage.MAX_MAGNITUDE;
         }
       }
@@ -183,6 +201,15 @@ final class ColumnarPartitionScan {
       }
     }
     return true;
+  }
+
+  private static boolean anyNull(ColumnVector c, int start, int end) {
+    for (int r = start; r < end; r++) {
+      if (c.isNullAt(r)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** {@link #row} for a clean batch: the arm's checks, then the row's cell and sums. */
@@ -290,8 +317,18 @@ final class ColumnarPartitionScan {
     }
   }
 
-  /** Rows 0..n-1 of a value column as doubles, with {@link #value}'s casts; one loop per type. */
-  private static void read(ColumnVector c, int type, int n, double[] x) {
+  /**
+   * Rows 0..n-1 of a value column as doubles, with {@link #value}'s casts; one loop per type. A
+   * column with nulls is read row by row, a null as 0: a null row's slot may hold a stale
+   * dictionary id.
+   */
+  private static void read(ColumnVector c, int type, int n, double[] x, boolean nulls) {
+    if (nulls) {
+      for (int r = 0; r < n; r++) {
+        x[r] = c.isNullAt(r) ? 0 : value(c, type, r);
+      }
+      return;
+    }
     switch (type) {
       case DOUBLE:
         for (int r = 0; r < n; r++) {

@@ -24,6 +24,7 @@ import org.apache.spark.sql.execution.InputAdapter;
 import org.apache.spark.sql.execution.ProjectExec;
 import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.WholeStageCodegenExec;
+import org.apache.spark.sql.execution.datasources.parquet.ParquetFileFormat;
 import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.ByteType;
 import org.apache.spark.sql.types.DataType;
@@ -41,14 +42,14 @@ import org.apache.spark.sql.types.StringType;
  * ids (or raw values), so no key string is built per row and no row is copied into an {@code
  * UnsafeRow}.
  *
- * <p>It applies only where it reproduces the row path exactly: a Parquet input read by the
- * vectorized reader, key columns that are text or integers, value columns of a native numeric or
- * boolean type, unit rows without {@code --unit-col} or {@code --cluster-col}. A derived metric
- * (the weighted sum {@code oec}) is computed per row from the value slots already read, with the
- * row path's expression: {@code ((v1 * w1) + (v2 * w2)) + ...} in the weights' order, so both paths
- * see the same doubles. Anything else (CSV, numeric text, decimals, floating keys, aggregated rows)
- * takes the row path. Both paths give the same quarantine reasons (first failing check, in the
- * order of {@link ValidationStage}) and, with exact sums, bit-identical statistics; {@code
+ * <p>It applies only where it reproduces the row path exactly: a Parquet (or ORC) input read by
+ * Spark's vectorized reader, key columns that are text or integers, value columns of a native
+ * numeric or boolean type, unit rows without {@code --unit-col} or {@code --cluster-col}. A derived
+ * metric (the weighted sum {@code oec}) is computed per row from the value slots already read, with
+ * the row path's expression: {@code ((v1 * w1) + (v2 * w2)) + ...} in the weights' order, so both
+ * paths see the same doubles. Anything else (CSV, numeric text, decimals, floating keys, aggregated
+ * rows) takes the row path. Both paths give the same quarantine reasons (first failing check, in
+ * the order of {@link ValidationStage}) and, with exact sums, bit-identical statistics; {@code
  * ColumnarScanTest} checks it on every kind of bad row. With block sums ({@link #blockSums}) the
  * statistics agree within the accuracy of {@link ExactMoments#acceptBlock}, and are bit-identical
  * under any partitioning of the same files ({@code StageOnePartitioningTest}).
@@ -113,7 +114,11 @@ final class ColumnarScan implements Serializable {
   /** Known arms (control and variants) when variants are declared; null otherwise. */
   final Set<String> knownArms;
 
-  /** Whether clean batches are summed per block ({@link #blockSums}). */
+  /**
+   * Whether clean blocks are summed per block: a Parquet input (whose batches, unlike ORC's, are
+   * checked to hold whole blocks) with no derived metric (whose rows all take the checked path),
+   * and {@link #blockSums}.
+   */
   final boolean blocks;
 
   private ColumnarScan(
@@ -226,7 +231,9 @@ final class ColumnarScan implements Serializable {
         keyNull,
         reasons,
         knownArms(spec),
-        blockSums(input.sparkSession()));
+        scan.relation().fileFormat() instanceof ParquetFileFormat
+            && derived.isEmpty()
+            && blockSums(input.sparkSession()));
   }
 
   /**

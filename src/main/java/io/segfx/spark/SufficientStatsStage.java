@@ -18,7 +18,6 @@ import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.unsafe.types.UTF8String;
 import scala.Tuple2;
@@ -51,17 +50,18 @@ public final class SufficientStatsStage {
       long rowsUsed,
       Map<String, Long> rejectedByReason,
       List<RobustInput> robust,
-      String scan) {
+      String scan,
+      String sums) {
 
     /** The result of reading {@code --input-kind estimates} rows (no scan of unit rows). */
     public Result(
         List<SegmentEstimate> estimates, long rowsUsed, Map<String, Long> rejectedByReason) {
-      this(estimates, rowsUsed, rejectedByReason, List.of(), ESTIMATES);
+      this(estimates, rowsUsed, rejectedByReason, List.of(), ESTIMATES, NONE);
     }
 
     /** This result with other estimates (robust standard errors filled in). */
     public Result withEstimates(List<SegmentEstimate> replaced) {
-      return new Result(replaced, rowsUsed, rejectedByReason, robust, scan);
+      return new Result(replaced, rowsUsed, rejectedByReason, robust, scan, sums);
     }
 
     public long rowsRejected() {
@@ -130,7 +130,8 @@ public final class SufficientStatsStage {
         used,
         Collections.unmodifiableMap(rejected),
         robust,
-        columnar != null ? COLUMNAR : ROWS);
+        columnar != null ? COLUMNAR : ROWS,
+        columnar != null && columnar.blocks ? BLOCKS : EXACT);
   }
 
   /** The records of one reduce task merged by cell (exact, so arrival order does not matter). */
@@ -181,26 +182,17 @@ public final class SufficientStatsStage {
    */
   static final int BINS = 256;
 
-  /** The manifest's {@code stage1_sums}: large arm cells of clean batches summed per block. */
+  /**
+   * {@link Result#sums()}, the manifest's {@code stage1_sums}: large arm cells of clean blocks
+   * summed per block ({@link ColumnarScan#blocks}).
+   */
   public static final String BLOCKS = "blocks";
 
-  /** The manifest's {@code stage1_sums}: every row's sums exact. */
+  /** {@link Result#sums()}: every row's sums exact. */
   public static final String EXACT = "exact";
 
-  /** The manifest's {@code stage1_sums} for estimates input: nothing summed. */
+  /** {@link Result#sums()} for estimates input: nothing summed. */
   public static final String NONE = "none";
-
-  /**
-   * How the scan that gave {@code r} summed: {@link #BLOCKS} when the columnar path ran with block
-   * sums on ({@link ColumnarScan#blockSums}), {@link #NONE} for estimates input, else {@link
-   * #EXACT}.
-   */
-  public static String sums(Result r, SparkSession session) {
-    if (ESTIMATES.equals(r.scan())) {
-      return NONE;
-    }
-    return COLUMNAR.equals(r.scan()) && ColumnarScan.blockSums(session) ? BLOCKS : EXACT;
-  }
 
   /** {@link Result#scan()}: Parquet column batches, by {@link ColumnarScan}. */
   public static final String COLUMNAR = "columnar";

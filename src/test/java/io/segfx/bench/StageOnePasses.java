@@ -64,7 +64,7 @@ public final class StageOnePasses {
             Locale.ROOT,
             "pass=%d sums=%s wall_s=%.2f cpu_s=%.2f rows=%d rows_per_s=%.0f%n",
             pass,
-            SufficientStatsStage.sums(r, spark),
+            r.sums(),
             seconds,
             (os.getProcessCpuTime() - cpu) / 1e9,
             r.rowsUsed(),
