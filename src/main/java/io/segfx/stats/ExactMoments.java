@@ -259,13 +259,14 @@ public final class ExactMoments implements Serializable {
    * as one block, rounded once per block instead of held exactly per row: cheaper per row than
    * {@link #accept(double[], Bins)} when a block holds more than a few dozen rows.
    *
-   * <p>The block is centred on its first row {@code c}: with {@code u_r = fl(v_r - c)}, the sums
-   * {@code U_i = sum u_ri} and {@code P_ij = sum u_ri u_rj} are accumulated in doubles in the order
-   * given, then added exactly as {@code S_i += U_i + m c_i} and {@code Q_ij += P_ij + c_j U_i + c_i
-   * U_j + m c_i c_j} (m rows). The centred numerator {@code n Q - S S'} is invariant under that
-   * shift, so the rounding errors are relative to the centred sums, not to the raw ones: {@code
-   * |error| <= m eps sum_r |u_ri u_rj|} (Higham, "Accuracy and Stability of Numerical Algorithms",
-   * 2nd ed., 2002, section 4.2), and data far from zero lose nothing to cancellation.
+   * <p>The block is centred on {@code c}, per column the block's value nearest the block's mean:
+   * with {@code u_r = fl(v_r - c)}, the sums {@code U_i = sum u_ri} and {@code P_ij = sum u_ri
+   * u_rj} are accumulated in doubles in the order given, then added exactly as {@code S_i += U_i +
+   * m c_i} and {@code Q_ij += P_ij + c_j U_i + c_i U_j + m c_i c_j} (m rows). The centred numerator
+   * {@code n Q - S S'} is invariant under that shift, so the rounding errors are relative to the
+   * centred sums, not to the raw ones: {@code |error| <= m eps sum_r |u_ri u_rj|} (Higham,
+   * "Accuracy and Stability of Numerical Algorithms", 2nd ed., 2002, section 4.2), and data far
+   * from zero lose nothing to cancellation.
    *
    * <p>The result is a function of the block's rows and their order only, so it is the same bit for
    * bit whichever task adds the block and in whatever order it is combined with others: the caller
@@ -298,9 +299,28 @@ public final class ExactMoments implements Serializable {
     double[] u = blockU;
     double[] su = blockSums;
     double[] sp = blockProducts;
-    int r0 = rows[from];
+    // The shift: per column, the block's value nearest its mean (the first of ties). Any shift
+    // gives the same exact reconstruction; this one is within the root mean square deviation of
+    // the mean, so sum (v - c)^2 is at most twice the centred sum and an outlier in the block does
+    // not inflate the other rows' terms, and as one of the values it keeps v - c exact for short
+    // values (small integers give exact sums).
     for (int i = 0; i < q; i++) {
-      c[i] = cols[i][r0];
+      double[] col = cols[i];
+      double sum = 0;
+      for (int k = from; k < to; k++) {
+        sum += col[rows[k]];
+      }
+      double mean = sum / m;
+      double best = col[rows[from]];
+      double distance = Math.abs(best - mean);
+      for (int k = from + 1; k < to; k++) {
+        double d = Math.abs(col[rows[k]] - mean);
+        if (d < distance) {
+          distance = d;
+          best = col[rows[k]];
+        }
+      }
+      c[i] = best;
       su[i] = 0;
     }
     Arrays.fill(sp, 0);

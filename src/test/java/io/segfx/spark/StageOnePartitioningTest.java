@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>With exact sums (the row path, other batch sizes, {@code spark.segfx.blockSums=false})
  *       every layout gives one and the same result bit for bit.
  *   <li>Block sums agree with exact sums within 1e-11 of each figure plus its cell's standard
- *       error: a block's rounding is below (m + 2) 2^-53 of its centred sums, m &lt;= 300 rows of
+ *       error: a block's rounding is below 2 (m + 2) 2^-53 of its centred sums, m &lt;= 300 rows of
  *       an arm here, about 7e-14 (bound tested in {@code ExactMomentsTest}), and the fits of
  *       well-conditioned covariates pass that on within a small factor; 1e-11 leaves a margin of
  *       100.
