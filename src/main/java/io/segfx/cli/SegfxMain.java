@@ -11,6 +11,7 @@ import io.segfx.job.SegmentEffectsJob;
 import io.segfx.model.DecisionMetrics;
 import io.segfx.model.ExperimentVerdict;
 import io.segfx.spark.SegfxKryoRegistrator;
+import io.segfx.spark.SegfxProperties;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -243,6 +244,7 @@ public final class SegfxMain {
               + " local[*], spark://HOST:PORT, yarn or k8s://HOST:PORT");
     }
     SparkConf conf = new SparkConf();
+    SegfxProperties.check(conf);
     SparkSession.Builder b = SparkSession.builder().appName("segfx " + command);
     if (master != null) {
       b.master(master);

@@ -228,6 +228,14 @@ public final class CommandLineFlags {
       }
       int eq = arg.indexOf('=');
       String name = arg.substring(2, eq < 0 ? arg.length() : eq);
+      if (name.equals("conf")) {
+        // spark-submit's option, not the command's: Spark settings come before the jar there.
+        return new UsageException(
+            command
+                + ": --conf is not an option of the command; pass Spark settings as"
+                + " SEGFX_CONF=\"key=value ...\" with scripts/segfx, or as spark-submit's --conf"
+                + " before the jar");
+      }
       String near = nearest(name, defs);
       String hint =
           near != null

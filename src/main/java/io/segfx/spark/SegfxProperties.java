@@ -5,7 +5,9 @@ import io.segfx.config.UsageException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.spark.SparkConf;
 import org.apache.spark.sql.RuntimeConfig;
+import scala.Tuple2;
 import scala.collection.JavaConverters;
 
 /**
@@ -66,10 +68,24 @@ public final class SegfxProperties {
    *     first bad value, and what it takes
    */
   public static void check(RuntimeConfig conf) {
-    Map<String, String> all = new TreeMap<>(JavaConverters.mapAsJavaMap(conf.getAll()));
+    check(JavaConverters.mapAsJavaMap(conf.getAll()));
+  }
+
+  /** {@link #check(RuntimeConfig)} on a Spark configuration, before a session is built. */
+  public static void check(SparkConf conf) {
+    Map<String, String> all = new TreeMap<>();
+    for (Tuple2<String, String> kv : conf.getAll()) {
+      all.put(kv._1(), kv._2());
+    }
+    check(all);
+  }
+
+  private static void check(Map<String, String> properties) {
+    Map<String, String> all = new TreeMap<>(properties);
     for (Map.Entry<String, String> e : all.entrySet()) {
       String name = e.getKey();
-      if (!name.startsWith(PREFIX)) {
+      // Spark's names are case-sensitive: spark.Segfx.blockSums would be silently ignored.
+      if (!name.toLowerCase(Locale.ROOT).startsWith(PREFIX.substring(0, PREFIX.length() - 1))) {
         continue;
       }
       Kind kind = KNOWN.get(name);
@@ -79,7 +95,7 @@ public final class SegfxProperties {
             "unknown Spark property "
                 + name
                 + (near == null ? "" : "; did you mean " + near + "?")
-                + " (segfx reads "
+                + " (names are case-sensitive; segfx reads "
                 + String.join(", ", KNOWN.keySet())
                 + ")");
       }
@@ -101,7 +117,9 @@ public final class SegfxProperties {
     String best = null;
     int bestDistance = 4;
     for (String known : KNOWN.keySet()) {
-      int d = CommandLineFlags.editDistance(name, known);
+      int d =
+          CommandLineFlags.editDistance(
+              name.toLowerCase(Locale.ROOT), known.toLowerCase(Locale.ROOT));
       if (d < bestDistance) {
         best = known;
         bestDistance = d;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.segfx.config.UsageException;
 import io.segfx.testing.SharedSparkSession;
 import java.util.List;
+import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -44,8 +45,8 @@ class SegfxPropertiesTest extends SharedSparkSession {
     UsageException e =
         assertThrows(UsageException.class, () -> SegfxProperties.check(spark().conf()));
     assertEquals(
-        "unknown Spark property spark.segfx.blockSum; did you mean spark.segfx.blockSums? (segfx"
-            + " reads spark.segfx.blockSums, spark.segfx.columnarScan,"
+        "unknown Spark property spark.segfx.blockSum; did you mean spark.segfx.blockSums? (names"
+            + " are case-sensitive; segfx reads spark.segfx.blockSums, spark.segfx.columnarScan,"
             + " spark.segfx.progressIntervalSeconds, spark.segfx.progressStyle,"
             + " spark.segfx.test.failFirstAttempt)",
         e.getMessage());
@@ -53,8 +54,23 @@ class SegfxPropertiesTest extends SharedSparkSession {
     spark().conf().set("spark.segfx.zzz", "1");
     e = assertThrows(UsageException.class, () -> SegfxProperties.check(spark().conf()));
     assertEquals(
-        "unknown Spark property spark.segfx.zzz (segfx reads",
-        e.getMessage().substring(0, e.getMessage().indexOf(" (segfx reads") + 13));
+        "unknown Spark property spark.segfx.zzz (names are case-sensitive;",
+        e.getMessage().substring(0, e.getMessage().indexOf(';') + 1));
+  }
+
+  @Test
+  void anotherCaseIsRefusedNotIgnored() {
+    for (String name : List.of("spark.Segfx.blockSums", "SPARK.SEGFX.BLOCKSUMS", "spark.segfx")) {
+      SparkConf conf = new SparkConf(false).set(name, "false");
+      UsageException e = assertThrows(UsageException.class, () -> SegfxProperties.check(conf));
+      org.junit.jupiter.api.Assertions.assertTrue(
+          e.getMessage().startsWith("unknown Spark property " + name), e.getMessage());
+      if (!name.equals("spark.segfx")) {
+        org.junit.jupiter.api.Assertions.assertTrue(
+            e.getMessage().contains("did you mean spark.segfx.blockSums?"), e.getMessage());
+      }
+    }
+    SegfxProperties.check(new SparkConf(false).set("spark.segfx.blockSums", "false"));
   }
 
   @Test
