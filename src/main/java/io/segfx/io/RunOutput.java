@@ -116,8 +116,16 @@ public final class RunOutput {
         OutputGuard.refuseOverlap(spark, target, output, input);
       }
     }
+    refuseSymbolicLink(target, output);
     try {
       if (fs.exists(target)) {
+        if (!fs.getFileStatus(target).isDirectory()) {
+          // Refused in either mode, so the hint must not suggest --mode overwrite.
+          throw new UsageException(
+              "--output "
+                  + output
+                  + " is an existing file, not a folder; choose a folder path for the output");
+        }
         if (!overwrite) {
           throw new UsageException(
               "output " + output + " exists; choose another folder or pass --mode overwrite");
@@ -144,6 +152,24 @@ public final class RunOutput {
       throw new UsageException(
           "cannot write --output " + output + " (" + firstLine(e) + "); choose a writable folder",
           e);
+    }
+  }
+
+  /**
+   * Refuses a local {@code --output} that is a symbolic link (dangling or not): a run publishes its
+   * output by renaming a new folder into place, which would replace the user's link rather than
+   * write where it points, or fail only after the whole run when the link dangles.
+   */
+  private static void refuseSymbolicLink(Path target, String output) {
+    if (!"file".equals(target.toUri().getScheme())) {
+      return;
+    }
+    if (java.nio.file.Files.isSymbolicLink(java.nio.file.Path.of(target.toUri()))) {
+      throw new UsageException(
+          "--output "
+              + output
+              + " is a symbolic link; pass the folder it points to (segfx replaces the output"
+              + " folder as a whole, which would replace the link)");
     }
   }
 

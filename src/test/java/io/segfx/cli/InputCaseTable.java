@@ -122,6 +122,13 @@ final class InputCaseTable {
             Map.of("notes.txt", bytes("x"))));
     c.add(
         refuse(
+                "output-is-an-existing-file",
+                good,
+                run(),
+                "is an existing file, not a folder; choose a folder path")
+            .withSetup(Map.of("out", bytes("keep me"))));
+    c.add(
+        refuse(
                 "output-exists-without-overwrite",
                 good,
                 run(),
