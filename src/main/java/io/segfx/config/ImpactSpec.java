@@ -3,6 +3,7 @@ package io.segfx.config;
 import io.segfx.model.TableFormat;
 import io.segfx.model.WriteMode;
 import io.segfx.util.Checks;
+import io.segfx.util.DecimalText;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -294,9 +295,7 @@ public record ImpactSpec(
     try {
       if (p.size() == 3) {
         return new Prior(
-            Double.parseDouble(p.get(0)),
-            Double.parseDouble(p.get(1)),
-            Double.parseDouble(p.get(2)));
+            DecimalText.parse(p.get(0)), DecimalText.parse(p.get(1)), DecimalText.parse(p.get(2)));
       }
     } catch (IllegalArgumentException e) { // a bad number, or a parameter <= 0
       // reported below

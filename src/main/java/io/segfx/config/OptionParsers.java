@@ -1,6 +1,7 @@
 package io.segfx.config;
 
 import io.segfx.model.ArmLabel;
+import io.segfx.util.DecimalText;
 import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -69,14 +70,14 @@ final class OptionParsers {
     Map<String, Double> out = new LinkedHashMap<>();
     try {
       if (!text.contains("=")) {
-        out.put(ALL_METRICS, Double.parseDouble(text.trim()));
+        out.put(ALL_METRICS, DecimalText.parse(text.trim()));
       } else {
         for (String part : text.split(",")) {
           String[] kv = part.split("=");
           if (kv.length != 2) {
             throw new IllegalArgumentException(part);
           }
-          if (out.put(kv[0].trim(), Double.parseDouble(kv[1].trim())) != null) {
+          if (out.put(kv[0].trim(), DecimalText.parse(kv[1].trim())) != null) {
             throw new UsageException(
                 option + " '" + text + "' gives metric '" + kv[0].trim() + "' twice");
           }
@@ -130,7 +131,7 @@ final class OptionParsers {
     double[] out = new double[count];
     for (int i = 0; i < count; i++) {
       try {
-        out[i] = Double.parseDouble(items.get(i));
+        out[i] = DecimalText.parse(items.get(i));
       } catch (NumberFormatException e) {
         throw new UsageException(option + ": '" + items.get(i) + "' is not a number");
       }
@@ -192,7 +193,7 @@ final class OptionParsers {
       try {
         TauPriorSetting.Family family = TauPriorSetting.Family.of(t.substring(0, colon));
         if (family != TauPriorSetting.Family.UNIFORM) {
-          return new TauPriorSetting(family, Double.parseDouble(t.substring(colon + 1).trim()));
+          return new TauPriorSetting(family, DecimalText.parse(t.substring(colon + 1).trim()));
         }
       } catch (IllegalArgumentException e) { // an unknown family, a bad number or scale
         // reported below

@@ -1,5 +1,6 @@
 package io.segfx.config;
 
+import io.segfx.util.DecimalText;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -183,7 +184,7 @@ public final class OptionValues {
         case INT -> Integer.parseInt(v);
         case LONG -> Long.parseLong(v);
         case DOUBLE -> {
-          double x = Double.parseDouble(v);
+          double x = DecimalText.parse(v);
           if (!Double.isFinite(x)) {
             throw new NumberFormatException();
           }
@@ -263,7 +264,7 @@ public final class OptionValues {
   }
 
   public double number(String name) {
-    return Double.parseDouble(values.get(name));
+    return DecimalText.parse(values.get(name));
   }
 
   public boolean flag(String name) {

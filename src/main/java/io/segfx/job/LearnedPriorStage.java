@@ -11,6 +11,7 @@ import io.segfx.model.LearnedPriorKind;
 import io.segfx.model.MetricSpec;
 import io.segfx.model.TableFormat;
 import io.segfx.spark.InputReader;
+import io.segfx.spark.InputText;
 import io.segfx.stats.DecisionFigures;
 import io.segfx.stats.DecisionRule;
 import io.segfx.stats.LearnedPrior;
@@ -253,8 +254,9 @@ final class LearnedPriorStage {
     }
     return t.select(
             col(METRIC).cast("string").as(METRIC),
-            col(EFFECT_MEAN).cast("double").as(EFFECT_MEAN),
-            col(EFFECT_SD).cast("double").as(EFFECT_SD))
+            InputText.number(col(EFFECT_MEAN), t.schema().apply(EFFECT_MEAN).dataType())
+                .as(EFFECT_MEAN),
+            InputText.number(col(EFFECT_SD), t.schema().apply(EFFECT_SD).dataType()).as(EFFECT_SD))
         .collectAsList();
   }
 }

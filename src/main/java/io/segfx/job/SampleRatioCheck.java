@@ -6,6 +6,7 @@ import io.segfx.model.ArmLabel;
 import io.segfx.model.Design;
 import io.segfx.model.SegmentEstimate;
 import io.segfx.stats.SampleRatio;
+import io.segfx.util.DecimalText;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -38,14 +39,14 @@ final class SampleRatioCheck {
       if (split.contains("=")) {
         for (String part : split.split(",")) {
           String[] kv = part.split("=");
-          if (named.put(ArmLabel.canonical(kv[0]), Double.parseDouble(kv[1].trim())) != null) {
+          if (named.put(ArmLabel.canonical(kv[0]), DecimalText.parse(kv[1].trim())) != null) {
             throw new UsageException(
                 "--expected-split '" + split + "' gives arm '" + kv[0].trim() + "' twice");
           }
         }
       } else {
         for (String part : split.split("/")) {
-          ordered.add(Double.parseDouble(part.trim()));
+          ordered.add(DecimalText.parse(part.trim()));
         }
       }
     } catch (UsageException e) {

@@ -1,6 +1,7 @@
 package io.segfx.model;
 
 import io.segfx.util.Checks;
+import io.segfx.util.DecimalText;
 import java.io.Serializable;
 import java.util.Objects;
 import java.util.regex.Matcher;
@@ -56,7 +57,7 @@ public record Guardrail(String metric, boolean atLeast, double limit, boolean re
     }
     double limit;
     try {
-      limit = Double.parseDouble(m.group(3));
+      limit = DecimalText.parse(m.group(3));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
           "guardrail '" + text + "': limit '" + m.group(3) + "' is not a number", e);

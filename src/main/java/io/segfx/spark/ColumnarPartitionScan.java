@@ -212,8 +212,11 @@ final class ColumnarPartitionScan {
     return false;
   }
 
-  /** {@link #row} for a clean batch: the arm's checks, then the row's cell and sums. */
+  /** {@link #row} for a clean batch: the row's cell, the arm's checks, then the sums. */
   private void cleanRow(int r) {
+    if (!cell(r)) {
+      return;
+    }
     int armSlot = armSlot(r);
     if (armRejected(armSlot)) {
       return;
@@ -221,7 +224,8 @@ final class ColumnarPartitionScan {
     for (int i = 0; i < q; i++) {
       v[i] = columns[i][r];
     }
-    add(r, armSlot);
+    acc.rows++;
+    acc.armAt(armSlot, armNames.get(armSlot)).accept(v, bins);
   }
 
   /**
@@ -236,12 +240,15 @@ final class ColumnarPartitionScan {
     int serial = ++blockSerial;
     int targetCount = 0;
     for (int r = start; r < end; r++) {
+      if (!cell(r)) {
+        rowTarget[r - start] = -1;
+        continue;
+      }
       int armSlot = armSlot(r);
       if (armRejected(armSlot)) {
         rowTarget[r - start] = -1;
         continue;
       }
-      cell(r);
       acc.rows++;
       int t = acc.blockTarget(serial, armSlot);
       if (t < 0) {
@@ -297,24 +304,28 @@ final class ColumnarPartitionScan {
     return false;
   }
 
-  /** Adds row r's values {@link #v} to its cell's sums for the arm in {@code armSlot}. */
-  private void add(int r, int armSlot) {
-    cell(r);
-    acc.rows++;
-    acc.armAt(armSlot, armNames.get(armSlot)).accept(v, bins);
-  }
-
-  /** Points {@link #acc} at row r's (experiment, segment), looked up only when a key changes. */
-  private void cell(int r) {
+  /**
+   * Points {@link #acc} at row r's (experiment, segment), looked up only when a key changes; false,
+   * with the row quarantined, when an id is empty, which the row path reads as missing ({@link
+   * InputText#id}).
+   */
+  private boolean cell(int r) {
     if (acc == null || changed(0, r) | changed(1, r)) {
       String e = text(0, r);
       String g = text(1, r);
+      if (e.isEmpty() || g.isEmpty()) {
+        // Looked up again on the next row: empty ids are rare, and acc stays a real cell.
+        acc = null;
+        reject(s.keyNullReason[e.isEmpty() ? 0 : 1]);
+        return false;
+      }
       acc =
           cells.computeIfAbsent(
               CellKey.text(e, g), key -> new SegmentAccumulator(e, g, q, products));
       remember(0, r);
       remember(1, r);
     }
+    return true;
   }
 
   /**
@@ -348,11 +359,15 @@ final class ColumnarPartitionScan {
   }
 
   private void row(int r) {
+    // In the row path's order: experiment, segment, arm, each missing if null or (ids) empty.
     for (int k = 0; k < 3; k++) {
-      if (keyNulls[k] && keys[k].isNullAt(r)) {
+      if (keyNulls[k] && keys[k].isNullAt(r) || k < 2 && emptyText(k, r)) {
         reject(s.keyNullReason[k]);
         return;
       }
+    }
+    if (!cell(r)) {
+      return;
     }
     int armSlot = armSlot(r);
     if (armRejected(armSlot)) {
@@ -390,7 +405,8 @@ final class ColumnarPartitionScan {
       }
       v[i] = x;
     }
-    add(r, armSlot);
+    acc.rows++;
+    acc.armAt(armSlot, armNames.get(armSlot)).accept(v, bins);
   }
 
   /**
@@ -418,6 +434,11 @@ final class ColumnarPartitionScan {
       return !c.getUTF8String(r).equals(lastText[k]);
     }
     return integral(c, s.keyType[k], r) != lastRaw[k];
+  }
+
+  /** Whether text key k of row r is the empty string. */
+  private boolean emptyText(int k, int r) {
+    return keys[k] != null && s.keyType[k] == STRING && keys[k].getUTF8String(r).numBytes() == 0;
   }
 
   private void remember(int k, int r) {

@@ -21,6 +21,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * {@code --input-kind estimates}: rows of (experiment, segment, [variant], estimate, std_error,
@@ -60,19 +61,24 @@ public final class EstimatesInput {
     require(names, estimateCol, seCol);
     Column experiment =
         names.contains(spec.experimentCol())
-            ? ColumnQuote.col(spec.experimentCol()).cast("string")
+            ? InputText.id(ColumnQuote.col(spec.experimentCol()).cast("string"))
             : lit(JobSpec.SINGLE_EXPERIMENT);
     Column segment =
         names.contains(spec.segmentCol())
-            ? ColumnQuote.col(spec.segmentCol()).cast("string")
+            ? InputText.id(ColumnQuote.col(spec.segmentCol()).cast("string"))
             : lit(JobSpec.SINGLE_SEGMENT);
     Column variant =
         names.contains(variantCol)
-            ? ColumnQuote.col(variantCol).cast("string")
+            ? InputText.id(ColumnQuote.col(variantCol).cast("string"))
             : lit(DEFAULT_VARIANT);
-    Column est = ColumnQuote.col(estimateCol).cast("double");
-    Column se = ColumnQuote.col(seCol).cast("double");
-    Column n = names.contains(nCol) ? ColumnQuote.col(nCol).cast("double") : lit(1.0);
+    StructType schema = input.schema();
+    Column est =
+        InputText.number(ColumnQuote.col(estimateCol), schema.apply(estimateCol).dataType());
+    Column se = InputText.number(ColumnQuote.col(seCol), schema.apply(seCol).dataType());
+    Column n =
+        names.contains(nCol)
+            ? InputText.number(ColumnQuote.col(nCol), schema.apply(nCol).dataType())
+            : lit(1.0);
     List<Column[]> checks = new ArrayList<>();
     if (names.contains(Columns.CORRUPT_RECORD)) {
       checks.add(
@@ -81,7 +87,7 @@ public final class EstimatesInput {
     checks.add(new Column[] {experiment.isNull(), lit("null:" + spec.experimentCol())});
     checks.add(new Column[] {segment.isNull(), lit("null:" + spec.segmentCol())});
     checks.add(new Column[] {variant.isNull(), lit("null:" + variantCol)});
-    valueChecks(names, estimateCol, seCol, nCol, se, n, checks);
+    valueChecks(names, estimateCol, seCol, nCol, est, se, n, checks);
     Column copies = count(lit(1)).over(Window.partitionBy(experiment, variant, segment));
     checks.add(new Column[] {copies.gt(1), lit("duplicate:" + spec.segmentCol())});
     Column reason = lit(null).cast("string");
@@ -121,27 +127,34 @@ public final class EstimatesInput {
       String estimateCol,
       String seCol,
       String nCol,
+      Column est,
       Column se,
       Column n,
       List<Column[]> checks) {
-    for (String[] pair : new String[][] {{estimateCol, "e"}, {seCol, "s"}}) {
-      Column raw = ColumnQuote.col(pair[0]);
-      Column v = raw.cast("double");
-      checks.add(new Column[] {raw.isNull(), lit("null:" + pair[0])});
-      checks.add(new Column[] {v.isNull(), lit("not_numeric:" + pair[0])});
+    String[] cols = {estimateCol, seCol};
+    Column[] parsed = {est, se};
+    for (int i = 0; i < 2; i++) {
+      Column v = parsed[i];
+      checks.add(new Column[] {ColumnQuote.col(cols[i]).isNull(), lit("null:" + cols[i])});
+      checks.add(new Column[] {v.isNull(), lit("not_numeric:" + cols[i])});
       checks.add(
           new Column[] {
-            isnan(v).or(abs(v).equalTo(Double.POSITIVE_INFINITY)), lit("nonfinite:" + pair[0])
+            isnan(v).or(abs(v).equalTo(Double.POSITIVE_INFINITY)), lit("nonfinite:" + cols[i])
           });
       // Beyond this a precision weight or a square underflows or overflows in the pooling.
       checks.add(
-          new Column[] {abs(v).gt(ValidationStage.MAX_MAGNITUDE), lit("out_of_range:" + pair[0])});
+          new Column[] {abs(v).gt(ValidationStage.MAX_MAGNITUDE), lit("out_of_range:" + cols[i])});
     }
     checks.add(new Column[] {se.leq(0), lit("not_positive:" + seCol)});
     checks.add(
         new Column[] {se.lt(1 / ValidationStage.MAX_MAGNITUDE), lit("out_of_range:" + seCol)});
     if (names.contains(nCol)) {
-      checks.add(new Column[] {n.isNull(), lit("null:" + nCol)});
+      checks.add(new Column[] {ColumnQuote.col(nCol).isNull(), lit("null:" + nCol)});
+      checks.add(new Column[] {n.isNull(), lit("not_numeric:" + nCol)});
+      checks.add(
+          new Column[] {
+            isnan(n).or(abs(n).equalTo(Double.POSITIVE_INFINITY)), lit("nonfinite:" + nCol)
+          });
       checks.add(new Column[] {n.lt(0), lit("negative:" + nCol)});
       // n weighs the segment in the experiment-level effect: a segment of no units has no weight
       // to give, and a group of such segments would have none at all.

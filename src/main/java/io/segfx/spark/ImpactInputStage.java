@@ -291,7 +291,7 @@ public final class ImpactInputStage {
     List<Column[]> checks = new ArrayList<>();
     Column series = lit("all");
     if (spec.seriesCol() != null) {
-      series = ColumnQuote.col(spec.seriesCol()).cast("string");
+      series = InputText.id(ColumnQuote.col(spec.seriesCol()).cast("string"));
       checks.add(new Column[] {series.isNull(), lit("null:" + spec.seriesCol())});
     }
     TimeColumn time = time(schema, spec.timeCol());
@@ -351,7 +351,8 @@ public final class ImpactInputStage {
     if (t instanceof StringType || t instanceof TimestampNTZType) {
       // A timestamp without a zone prints as its wall-clock text, which TimeValues reads as UTC.
       Column text = raw.cast("string");
-      Column number = t instanceof StringType ? text.cast("double") : lit(null).cast("double");
+      Column number =
+          t instanceof StringType ? InputText.number(text, t) : lit(null).cast("double");
       Column calendar = when(number.isNull().and(text.isNotNull()), CALENDAR_DAYS.apply(text));
       Column v = coalesce(number, calendar);
       return new TimeColumn(
@@ -381,7 +382,7 @@ public final class ImpactInputStage {
               + "; an outcome or control must be numeric (or numeric text)");
     }
     Column raw = ColumnQuote.col(name);
-    Column v = raw.cast("double");
+    Column v = InputText.number(raw, t);
     checks.add(new Column[] {raw.isNull(), lit("null:" + name)});
     checks.add(new Column[] {v.isNull(), lit("not_numeric:" + name)});
     checks.add(new Column[] {nonfinite(v), lit("nonfinite:" + name)});

@@ -1,5 +1,6 @@
 package io.segfx.spark;
 
+import io.segfx.util.DecimalText;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -126,7 +127,7 @@ public final class ProgressListener extends SparkListener {
   public static double intervalSeconds(SparkConf conf) {
     String v = conf.get(INTERVAL_PROPERTY, String.valueOf(DEFAULT_INTERVAL_SECONDS)).trim();
     try {
-      return Double.parseDouble(v);
+      return DecimalText.parse(v);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
           INTERVAL_PROPERTY + " must be a number of seconds, got '" + v + "'", e);

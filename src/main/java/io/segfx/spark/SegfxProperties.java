@@ -2,6 +2,7 @@ package io.segfx.spark;
 
 import io.segfx.config.CommandLineFlags;
 import io.segfx.config.UsageException;
+import io.segfx.util.DecimalText;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -43,7 +44,7 @@ public final class SegfxProperties {
 
     private static double seconds(String v) {
       try {
-        double s = Double.parseDouble(v);
+        double s = DecimalText.parse(v);
         return Double.isFinite(s) ? s : -1;
       } catch (NumberFormatException e) {
         return -1;

@@ -1,5 +1,6 @@
 package io.segfx.spark;
 
+import io.segfx.util.DecimalText;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.DateTimeException;
@@ -99,7 +100,7 @@ public final class TimeValues {
       return null;
     }
     try {
-      double v = Double.parseDouble(text.trim());
+      double v = DecimalText.parse(text.trim());
       return Double.isFinite(v) ? new Time(Kind.NUMBER, v) : null;
     } catch (NumberFormatException e) {
       Double d = days(text);

@@ -216,12 +216,16 @@ public final class ValidationStage {
       require(names, spec.clusterCol(), "cluster column (--cluster-col)");
       checks.add(
           new Column[] {
-            ColumnQuote.col(spec.clusterCol()).isNull(), lit("null:" + spec.clusterCol())
+            InputText.id(ColumnQuote.col(spec.clusterCol()).cast("string")).isNull(),
+            lit("null:" + spec.clusterCol())
           });
     }
     if (spec.unitCol() != null) {
       checks.add(
-          new Column[] {ColumnQuote.col(spec.unitCol()).isNull(), lit("null:" + spec.unitCol())});
+          new Column[] {
+            InputText.id(ColumnQuote.col(spec.unitCol()).cast("string")).isNull(),
+            lit("null:" + spec.unitCol())
+          });
       checks.add(new Column[] {col(DUPLICATE).isNotNull(), lit("duplicate:" + spec.unitCol())});
     }
     if (!spec.variants().isEmpty()) {
@@ -374,7 +378,7 @@ public final class ValidationStage {
     DataType t = schema.apply(name).dataType();
     Column c = ColumnQuote.col(name);
     if (t instanceof StringType) {
-      return c;
+      return InputText.id(c);
     }
     if (t instanceof DoubleType || t instanceof FloatType) {
       // NaN and infinities are missing ids: Spark's NaN = NaN would otherwise make NaN read as 0.
@@ -413,7 +417,7 @@ public final class ValidationStage {
 
   private static Column numeric(Column raw, DataType t, String name) {
     if (t instanceof NumericType || t instanceof StringType || t instanceof BooleanType) {
-      return raw.cast("double");
+      return InputText.number(raw, t);
     }
     throw new UsageException(
         "column '"

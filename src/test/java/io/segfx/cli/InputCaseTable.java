@@ -596,6 +596,22 @@ final class InputCaseTable {
             null));
     c.add(
         ok(
+            "java-number-literals",
+            csv(HEADER, with(good(), "e0,s0,1,7.7d", "e0,s0,0,0x1p3", "e0,s0,1,1.5f")),
+            run(),
+            243,
+            reasons("not_numeric:y", 3),
+            null));
+    c.add(
+        ok(
+            "quoted-empty-segment",
+            csv(HEADER, with(good(), "e0,\"\",1,1.0")),
+            run(),
+            241,
+            reasons("null:segment", 1),
+            null));
+    c.add(
+        ok(
             "binary-metric-not-0-1",
             csv(HEADER, binary(with(good()), "2")),
             args(

@@ -127,6 +127,23 @@ class OptionValuesTest {
             UsageException.class,
             () -> spec("--input", "x", "--output", "o", "--metric", "y", "--draws", "many"));
     assertTrue(e.getMessage().startsWith("--draws: 'many' is not a valid int"), e.getMessage());
+    // Java's literal forms are typos here, never numbers (DecimalText).
+    for (String javaLiteral : new String[] {"0.25d", "1.5f", "0x1p3"}) {
+      e =
+          assertThrows(
+              UsageException.class,
+              () ->
+                  spec(
+                      "--input",
+                      "x",
+                      "--output",
+                      "o",
+                      "--metric",
+                      "y",
+                      "--threshold",
+                      javaLiteral));
+      assertTrue(e.getMessage().contains("'" + javaLiteral + "'"), e.getMessage());
+    }
     e = assertThrows(UsageException.class, () -> spec("--input", "x", "--output", "o"));
     assertTrue(e.getMessage().contains("missing required option --metric"), e.getMessage());
     e =

@@ -66,7 +66,7 @@ class ColumnarScanTest extends SharedSparkSession {
       Object armValue = intKeys ? (Object) arm : "v" + arm;
       Object[] row = {e, segment, armValue, x1, x2, flag, y, conv, visits};
       if (i % 11 == 5) {
-        switch ((i / 11) % 12) {
+        switch ((i / 11) % 15) {
           case 0 -> row[0] = null;
           case 1 -> row[1] = null;
           case 2 -> row[2] = null;
@@ -81,6 +81,13 @@ class ColumnarScanTest extends SharedSparkSession {
             row[7] = null;
           }
           case 10 -> row[5] = null;
+          case 11 -> row[0] = ""; // an empty id is a missing id, as a CSV field reads
+          case 12 -> row[1] = intKeys ? null : "";
+          case 13 -> {
+            row[0] = ""; // the first key's reason, whatever fails later
+            row[1] = null;
+            row[2] = null;
+          }
           default -> row[8] = null;
         }
       }
@@ -173,6 +180,10 @@ class ColumnarScanTest extends SharedSparkSession {
     assertEquals(11, r.rejectedByReason().size(), r.rejectedByReason().toString());
     assertTrue(r.rejectedByReason().containsKey("nonfinite:x1"));
     assertTrue(r.rejectedByReason().containsKey("not_binary:conv"));
+    long missingExperiment =
+        data.stream().filter(x -> x.get(0) == null || "".equals(x.get(0))).count();
+    assertTrue(data.stream().anyMatch(x -> "".equals(x.get(0))));
+    assertEquals(missingExperiment, r.rejectedByReason().get("null:experiment_id"));
     long rejected = r.rowsRejected();
     assertEquals(data.size(), r.rowsUsed() + rejected);
   }
@@ -216,8 +227,9 @@ class ColumnarScanTest extends SharedSparkSession {
   void partitionedByExperiment() {
     List<Row> data = new ArrayList<>();
     for (Row r : rows(3000, false, 5)) {
-      if (r.get(0) != null) {
-        data.add(r); // a null partition value would be read back as __HIVE_DEFAULT_PARTITION__
+      if (r.get(0) != null && !"".equals(r.get(0))) {
+        // A null or empty partition value would be read back as __HIVE_DEFAULT_PARTITION__.
+        data.add(r);
       }
     }
     String in = tmp.resolve("partitioned").toString();

@@ -1,0 +1,45 @@
+package io.segfx.spark;
+
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
+
+import io.segfx.util.DecimalText;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StringType;
+
+/**
+ * How the input jobs read text cells as numbers and as ids, one rule for every format and job.
+ *
+ * <ul>
+ *   <li><b>Numbers.</b> Text is a number by {@link DecimalText}'s grammar. Spark's own cast would
+ *       also take Java's literal forms ({@code 7.7d}, {@code 0x1p3}), so text that fails the
+ *       grammar is null (not numeric) before the cast.
+ *   <li><b>Ids.</b> An empty id is a missing id. A CSV field cannot tell an empty text from no
+ *       value, so Parquet's empty strings are read the same way, and both formats give the same
+ *       answer.
+ * </ul>
+ */
+public final class InputText {
+  /** A decimal number or a non-finite word, between blanks; Java's regular expression syntax. */
+  public static final String NUMBER =
+      "^[\\x00-\\x20]*(" + DecimalText.DECIMAL + "|" + DecimalText.WORDS + ")[\\x00-\\x20]*\\z";
+
+  private InputText() {}
+
+  /**
+   * The column as a double: a native number or boolean is cast as Spark casts it; text by the
+   * {@link #NUMBER} rule, null for any other text (so the row's check names it not numeric).
+   */
+  public static Column number(Column raw, DataType type) {
+    if (type instanceof StringType) {
+      return when(raw.rlike(NUMBER), raw.cast("double")).otherwise(lit(null).cast("double"));
+    }
+    return raw.cast("double");
+  }
+
+  /** A text id column with the empty id read as missing. */
+  public static Column id(Column text) {
+    return when(text.equalTo(""), lit(null).cast("string")).otherwise(text);
+  }
+}
