@@ -42,8 +42,12 @@ public final class UnitsToDecide {
    */
   public static double probDecides(
       double mean, double sd, double c, double nControl, double nTreatment, double n) {
-    double a = mean / sd;
-    double z = normalQuantile(c);
+    return probDecides(mean / sd, normalQuantile(c), nControl, nTreatment, n);
+  }
+
+  /** {@link #probDecides} from a = mean / sd and z_c = Φ⁻¹(c). */
+  private static double probDecides(
+      double a, double z, double nControl, double nTreatment, double n) {
     if (n <= 0) {
       return Math.abs(a) >= z ? 1 : 0;
     }
@@ -66,11 +70,14 @@ public final class UnitsToDecide {
         || !(nTreatment > 0)) {
       return Double.NaN;
     }
-    if (probDecides(mean, sd, c, nControl, nTreatment, 0) >= 0.5) {
+    // z_c once: the search below evaluates P(decide) up to a hundred times.
+    double a = mean / sd;
+    double z = normalQuantile(c);
+    if (probDecides(a, z, nControl, nTreatment, 0) >= 0.5) {
       return 0;
     }
     double hi = 1;
-    while (probDecides(mean, sd, c, nControl, nTreatment, hi) < 0.5) {
+    while (probDecides(a, z, nControl, nTreatment, hi) < 0.5) {
       hi *= 2;
       if (hi > CAP) {
         return Double.POSITIVE_INFINITY;
@@ -79,7 +86,7 @@ public final class UnitsToDecide {
     double lo = Math.floor(hi / 2); // P(decide at lo) < 1/2, P(decide at hi) >= 1/2
     while (hi - lo > 1) {
       double mid = Math.floor((lo + hi) / 2);
-      if (probDecides(mean, sd, c, nControl, nTreatment, mid) >= 0.5) {
+      if (probDecides(a, z, nControl, nTreatment, mid) >= 0.5) {
         hi = mid;
       } else {
         lo = mid;
