@@ -181,8 +181,8 @@ public final class OptionValues {
     String v = value.trim();
     try {
       switch (d.kind()) {
-        case INT -> Integer.parseInt(v);
-        case LONG -> Long.parseLong(v);
+        case INT -> DecimalText.parseInt(v);
+        case LONG -> DecimalText.parseLong(v);
         case DOUBLE -> {
           double x = DecimalText.parse(v);
           if (!Double.isFinite(x)) {
@@ -256,11 +256,11 @@ public final class OptionValues {
   }
 
   public int integer(String name) {
-    return Integer.parseInt(values.get(name));
+    return DecimalText.parseInt(values.get(name));
   }
 
   public long longValue(String name) {
-    return Long.parseLong(values.get(name));
+    return DecimalText.parseLong(values.get(name));
   }
 
   public double number(String name) {

@@ -1,5 +1,6 @@
 package io.segfx.config;
 
+import io.segfx.util.DecimalText;
 import java.io.Serializable;
 
 /**
@@ -33,7 +34,7 @@ public record ReportScope(boolean charts, int top) implements Serializable {
     }
     if (t.startsWith("top:")) {
       try {
-        int n = Integer.parseInt(t.substring(4).trim());
+        int n = DecimalText.parseInt(t.substring(4).trim());
         if (n >= 0) {
           return new ReportScope(true, n);
         }

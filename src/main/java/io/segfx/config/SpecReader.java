@@ -5,18 +5,16 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.Date;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.representer.Representer;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
  * Reads a YAML job spec: a mapping of option names to values, each a scalar, a list or a map
@@ -40,7 +38,15 @@ public final class SpecReader {
       LoaderOptions options = new LoaderOptions();
       // A key given twice would otherwise keep its last value silently.
       options.setAllowDuplicateKeys(false);
-      doc = new Yaml(new SafeConstructor(options)).load(r);
+      DumperOptions dump = new DumperOptions();
+      doc =
+          new Yaml(
+                  new SafeConstructor(options),
+                  new Representer(dump),
+                  dump,
+                  options,
+                  new TextResolver())
+              .load(r);
     } catch (IOException | YAMLException e) {
       throw new UsageException("job spec " + path + " is not readable YAML: " + e.getMessage(), e);
     }
@@ -52,38 +58,25 @@ public final class SpecReader {
     }
     Map<String, Object> out = new LinkedHashMap<>();
     for (Map.Entry<?, ?> e : m.entrySet()) {
-      out.put(String.valueOf(e.getKey()), isoDates(e.getValue()));
+      out.put(String.valueOf(e.getKey()), e.getValue());
     }
     return out;
   }
 
   /**
-   * YAML reads an unquoted date {@code YYYY-MM-DD} or date-time {@code YYYY-MM-DD hh:mm:ss} as a
-   * timestamp (UTC when it has no zone); it becomes ISO text again ({@code YYYY-MM-DD}, or the UTC
-   * instant {@code YYYY-MM-DDThh:mm:ssZ}), since {@code Date.toString} would print it in the
-   * machine's time zone in a form no option reads.
+   * YAML 1.1's implicit types, less numbers and timestamps: only null ({@code ~}, {@code null},
+   * nothing) and booleans are resolved, and every other scalar stays the text the user wrote, which
+   * the option parsers then read exactly as the same text given as a flag. The full resolver would
+   * read {@code 010} as octal 8, {@code 0x10} as 16, {@code 1_0} as 10, {@code 1:30} as 90 (base
+   * 60) and {@code 2026-01-05} as a {@link java.util.Date}: silently different readings of what
+   * {@code --threshold 010} or {@code --intervention-time 2026-01-05} means on the command line.
    */
-  private static Object isoDates(Object value) {
-    if (value instanceof Date d) {
-      Instant i = d.toInstant();
-      return i.getEpochSecond() % 86_400 == 0 && i.getNano() == 0
-          ? LocalDate.ofInstant(i, ZoneOffset.UTC).toString()
-          : i.toString();
+  private static final class TextResolver extends Resolver {
+    @Override
+    protected void addImplicitResolvers() {
+      addImplicitResolver(Tag.BOOL, BOOL, "yYnNtTfFoO", 10);
+      addImplicitResolver(Tag.NULL, NULL, "~nN\0", 10);
+      addImplicitResolver(Tag.NULL, EMPTY, null, 10);
     }
-    if (value instanceof List<?> l) {
-      List<Object> out = new ArrayList<>(l.size());
-      for (Object o : l) {
-        out.add(isoDates(o));
-      }
-      return out;
-    }
-    if (value instanceof Map<?, ?> m) {
-      Map<Object, Object> out = new LinkedHashMap<>();
-      for (Map.Entry<?, ?> e : m.entrySet()) {
-        out.put(isoDates(e.getKey()), isoDates(e.getValue()));
-      }
-      return out;
-    }
-    return value;
   }
 }

@@ -253,7 +253,7 @@ final class LearnedPriorStage {
       }
     }
     return t.select(
-            col(METRIC).cast("string").as(METRIC),
+            InputText.id(col(METRIC).cast("string")).as(METRIC),
             InputText.number(col(EFFECT_MEAN), t.schema().apply(EFFECT_MEAN).dataType())
                 .as(EFFECT_MEAN),
             InputText.number(col(EFFECT_SD), t.schema().apply(EFFECT_SD).dataType()).as(EFFECT_SD))

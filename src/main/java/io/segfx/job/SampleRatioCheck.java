@@ -25,6 +25,9 @@ import java.util.stream.IntStream;
  * --expected-split} is given; otherwise its p-values are NaN and nothing is flagged.
  */
 final class SampleRatioCheck {
+  /** The largest ratio of two --expected-split weights. */
+  static final double MAX_WEIGHT_RATIO = 1e9;
+
   private final JobSpec spec;
   private final Map<String, Double> named = new HashMap<>();
   private final List<Double> ordered = new ArrayList<>();
@@ -55,10 +58,25 @@ final class SampleRatioCheck {
       throw new UsageException(
           "--expected-split '" + split + "' must look like 50/50 or 0=50,1=25,2=25");
     }
+    double min = Double.POSITIVE_INFINITY;
+    double max = 0;
     for (double w : named.isEmpty() ? ordered : named.values()) {
       if (!(w > 0)) {
         throw new UsageException("--expected-split weights must be > 0, got '" + split + "'");
       }
+      if (!Double.isFinite(w)) {
+        throw new UsageException("--expected-split weights must be finite, got '" + split + "'");
+      }
+      min = Math.min(min, w);
+      max = Math.max(max, w);
+    }
+    // Beyond this an arm's expected share underflows the test's arithmetic, whose p-value would
+    // be NaN and its flag silently off; no design splits units a billion to one.
+    if (max / min > MAX_WEIGHT_RATIO) {
+      throw new UsageException(
+          "--expected-split weights must be within a factor of 1e9 of each other, got '"
+              + split
+              + "'");
     }
   }
 

@@ -87,7 +87,7 @@ public final class EstimatesInput {
     checks.add(new Column[] {experiment.isNull(), lit("null:" + spec.experimentCol())});
     checks.add(new Column[] {segment.isNull(), lit("null:" + spec.segmentCol())});
     checks.add(new Column[] {variant.isNull(), lit("null:" + variantCol)});
-    valueChecks(names, estimateCol, seCol, nCol, est, se, n, checks);
+    valueChecks(schema, names, estimateCol, seCol, nCol, est, se, n, checks);
     Column copies = count(lit(1)).over(Window.partitionBy(experiment, variant, segment));
     checks.add(new Column[] {copies.gt(1), lit("duplicate:" + spec.segmentCol())});
     Column reason = lit(null).cast("string");
@@ -123,6 +123,7 @@ public final class EstimatesInput {
 
   /** The checks of the estimate, the standard error and the optional n, in reason order. */
   private static void valueChecks(
+      StructType schema,
       List<String> names,
       String estimateCol,
       String seCol,
@@ -135,7 +136,7 @@ public final class EstimatesInput {
     Column[] parsed = {est, se};
     for (int i = 0; i < 2; i++) {
       Column v = parsed[i];
-      checks.add(new Column[] {ColumnQuote.col(cols[i]).isNull(), lit("null:" + cols[i])});
+      checks.add(new Column[] {missing(schema, cols[i]), lit("null:" + cols[i])});
       checks.add(new Column[] {v.isNull(), lit("not_numeric:" + cols[i])});
       checks.add(
           new Column[] {
@@ -149,7 +150,7 @@ public final class EstimatesInput {
     checks.add(
         new Column[] {se.lt(1 / ValidationStage.MAX_MAGNITUDE), lit("out_of_range:" + seCol)});
     if (names.contains(nCol)) {
-      checks.add(new Column[] {ColumnQuote.col(nCol).isNull(), lit("null:" + nCol)});
+      checks.add(new Column[] {missing(schema, nCol), lit("null:" + nCol)});
       checks.add(new Column[] {n.isNull(), lit("not_numeric:" + nCol)});
       checks.add(
           new Column[] {
@@ -161,6 +162,11 @@ public final class EstimatesInput {
       checks.add(new Column[] {n.equalTo(0), lit("not_positive:" + nCol)});
       checks.add(new Column[] {n.notEqual(floor(n)), lit("not_integer:" + nCol)});
     }
+  }
+
+  /** Whether a value cell is missing: null, or empty text ({@link InputText#cell}). */
+  private static Column missing(StructType schema, String name) {
+    return InputText.cell(ColumnQuote.col(name), schema.apply(name).dataType()).isNull();
   }
 
   /** Reads the validated rows into segment estimates. */

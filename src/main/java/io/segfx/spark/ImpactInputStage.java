@@ -331,7 +331,7 @@ public final class ImpactInputStage {
 
   private static TimeColumn time(StructType schema, String name) {
     DataType t = schema.apply(name).dataType();
-    Column raw = ColumnQuote.col(name);
+    Column raw = InputText.cell(ColumnQuote.col(name), t);
     Column none = lit(null).cast("string");
     if (t instanceof NumericType) {
       Column v = raw.cast("double");
@@ -381,7 +381,7 @@ public final class ImpactInputStage {
               + t.simpleString()
               + "; an outcome or control must be numeric (or numeric text)");
     }
-    Column raw = ColumnQuote.col(name);
+    Column raw = InputText.cell(ColumnQuote.col(name), t);
     Column v = InputText.number(raw, t);
     checks.add(new Column[] {raw.isNull(), lit("null:" + name)});
     checks.add(new Column[] {v.isNull(), lit("not_numeric:" + name)});

@@ -15,9 +15,9 @@ import org.apache.spark.sql.types.StringType;
  *   <li><b>Numbers.</b> Text is a number by {@link DecimalText}'s grammar. Spark's own cast would
  *       also take Java's literal forms ({@code 7.7d}, {@code 0x1p3}), so text that fails the
  *       grammar is null (not numeric) before the cast.
- *   <li><b>Ids.</b> An empty id is a missing id. A CSV field cannot tell an empty text from no
- *       value, so Parquet's empty strings are read the same way, and both formats give the same
- *       answer.
+ *   <li><b>Empty text.</b> An empty id, value or time is missing. A CSV field cannot tell an empty
+ *       text from no value, so Parquet's empty strings are read the same way, and both formats give
+ *       the same answer.
  * </ul>
  */
 public final class InputText {
@@ -36,6 +36,15 @@ public final class InputText {
       return when(raw.rlike(NUMBER), raw.cast("double")).otherwise(lit(null).cast("double"));
     }
     return raw.cast("double");
+  }
+
+  /**
+   * A cell as the checks read it: empty text is missing, as an empty CSV field always is, so that a
+   * Parquet file of text columns gets the same reasons ({@code null:<col>}, not {@code
+   * not_numeric:<col>}) and the same answer as its CSV.
+   */
+  public static Column cell(Column raw, DataType type) {
+    return type instanceof StringType ? id(raw) : raw;
   }
 
   /** A text id column with the empty id read as missing. */

@@ -257,7 +257,7 @@ public final class ValidationStage {
         continue;
       }
       DataType t = schema.apply(c).dataType();
-      Column raw = ColumnQuote.col(c);
+      Column raw = InputText.cell(ColumnQuote.col(c), t);
       Column v = numeric(raw, t, c);
       values.add(v);
       checks.add(new Column[] {raw.isNull(), lit("null:" + c)});

@@ -24,7 +24,33 @@ public final class DecimalText {
   private static final Pattern TEXT =
       Pattern.compile("[\\x00-\\x20]*(" + DECIMAL + "|" + WORDS + ")[\\x00-\\x20]*");
 
+  /** A whole number: ASCII digits with an optional sign, as {@link #parseInt} reads them. */
+  private static final Pattern WHOLE = Pattern.compile("[+-]?[0-9]+");
+
   private DecimalText() {}
+
+  /**
+   * The whole number {@code text} writes, between blanks, in ASCII digits: {@link Integer#parseInt}
+   * alone would also read other scripts' digits ({@code ٣}, {@code ３}).
+   *
+   * @throws NumberFormatException when the text is not such a number or overflows an int
+   */
+  public static int parseInt(String text) {
+    return Integer.parseInt(whole(text));
+  }
+
+  /** {@link #parseInt} for a long. */
+  public static long parseLong(String text) {
+    return Long.parseLong(whole(text));
+  }
+
+  private static String whole(String text) {
+    String t = text == null ? "" : text.trim();
+    if (!WHOLE.matcher(t).matches()) {
+      throw new NumberFormatException("not a whole number: '" + text + "'");
+    }
+    return t;
+  }
 
   /** Whether {@code text} is a number by this grammar. */
   public static boolean isNumber(String text) {

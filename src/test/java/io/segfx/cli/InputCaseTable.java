@@ -767,6 +767,18 @@ final class InputCaseTable {
             "threshold-nan", good, run("--threshold", "NaN"), "--threshold 'NaN' must be finite"));
     c.add(
         refuse(
+            "expected-split-infinite",
+            good,
+            run("--expected-split", "inf/1"),
+            "--expected-split weights must be finite, got 'inf/1'"));
+    c.add(
+        refuse(
+            "expected-split-beyond-1e9",
+            good,
+            run("--expected-split", "1e308/1e-308"),
+            "--expected-split weights must be within a factor of 1e9 of each other"));
+    c.add(
+        refuse(
             "negative-users",
             good,
             run("--users", "-5", "--value-per-unit", "1", "--cost", "0"),

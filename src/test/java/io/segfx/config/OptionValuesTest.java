@@ -106,6 +106,29 @@ class OptionValuesTest {
     assertTrue(e.getMessage().endsWith("; did you mean --pooling?"), e.getMessage());
   }
 
+  /**
+   * A spec value means what the same text means as a flag: YAML 1.1's octal, hexadecimal,
+   * underscore and base-60 numbers are not read as such.
+   */
+  @Test
+  void specValuesReadAsFlagText() throws Exception {
+    Path yaml = tmp.resolve("numbers.yaml");
+    Files.writeString(
+        yaml, "input: a\noutput: b\nmetric: y\nthreshold: 010\nseed: 010\ndraws: 0500\n");
+    JobSpec s = spec("--spec", yaml.toString());
+    assertEquals(10.0, s.threshold("y"));
+    assertEquals(10L, s.seed());
+    assertEquals(
+        spec("--input", "a", "--output", "b", "--metric", "y", "--threshold", "010").thresholds(),
+        s.thresholds());
+    for (String bad : new String[] {"0x10", "1_0", "1:30", ".inf"}) {
+      Files.writeString(yaml, "input: a\noutput: b\nmetric: y\nthreshold: " + bad + "\n");
+      UsageException e =
+          assertThrows(UsageException.class, () -> spec("--spec", yaml.toString()), bad);
+      assertTrue(e.getMessage().contains("'" + bad + "'"), e.getMessage());
+    }
+  }
+
   @Test
   void specTypoNamesTheKey() throws Exception {
     Path yaml = tmp.resolve("typo.yaml");
@@ -127,6 +150,11 @@ class OptionValuesTest {
             UsageException.class,
             () -> spec("--input", "x", "--output", "o", "--metric", "y", "--draws", "many"));
     assertTrue(e.getMessage().startsWith("--draws: 'many' is not a valid int"), e.getMessage());
+    e =
+        assertThrows(
+            UsageException.class,
+            () -> spec("--input", "x", "--output", "o", "--metric", "y", "--draws", "５００"));
+    assertTrue(e.getMessage().startsWith("--draws: '５００' is not a valid int"), e.getMessage());
     // Java's literal forms are typos here, never numbers (DecimalText).
     for (String javaLiteral : new String[] {"0.25d", "1.5f", "0x1p3"}) {
       e =

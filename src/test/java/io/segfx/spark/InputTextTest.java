@@ -3,15 +3,25 @@ package io.segfx.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.segfx.config.JobSpec;
+import io.segfx.config.OptionValues;
+import io.segfx.config.SpecReader;
+import io.segfx.model.TableFormat;
 import io.segfx.testing.SharedSparkSession;
 import io.segfx.util.DecimalText;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Input cells read by {@link InputText}'s Spark expressions agree with {@link DecimalText}, the
@@ -76,5 +86,67 @@ class InputTextTest extends SharedSparkSession {
     assertNull(out.get(1).get(0));
     assertEquals(" ", out.get(2).getString(0)); // spaces are kept, as in every id
     assertNull(out.get(3).get(0));
+  }
+
+  /**
+   * A Parquet file of text columns and the CSV of the same cells give each row the same reason: an
+   * empty cell is missing in both ({@code null:<col>}), whether id or value.
+   */
+  @Test
+  void parquetTextCellsReadAsTheirCsv(@TempDir Path tmp) throws Exception {
+    String[][] rows = {
+      {"e1", "s1", "0", "1.5", "2"},
+      {"e1", "s1", "1", "", "2"},
+      {"e1", "s1", "1", "abc", "2"},
+      {"e1", "", "1", "3", "2"},
+      {"", "s1", "1", "3", "2"},
+      {"e1", "s1", "0", "3", ""},
+      {"e1", "s1", "1", "7d", "2"}
+    };
+    List<String> header = List.of("experiment_id", "segment", "arm", "y", "x1");
+    StringBuilder csv = new StringBuilder(String.join(",", header)).append('\n');
+    List<Row> data = new ArrayList<>();
+    for (String[] r : rows) {
+      csv.append(String.join(",", r)).append('\n');
+      data.add(RowFactory.create((Object[]) r));
+    }
+    Path csvFile = tmp.resolve("in.csv");
+    Files.writeString(csvFile, csv);
+    StructType schema =
+        DataTypes.createStructType(
+            header.stream()
+                .map(h -> DataTypes.createStructField(h, DataTypes.StringType, true))
+                .toList());
+    String parquet = tmp.resolve("in.parquet").toString();
+    spark().createDataFrame(data, schema).coalesce(1).write().parquet(parquet);
+    String[] args = {"--input", "x", "--output", "o", "--metric", "y", "--covariates", "x1"};
+    JobSpec spec =
+        JobSpec.from(
+            OptionValues.resolve(JobSpec.COMMAND, JobSpec.OPTIONS, args, SpecReader::read));
+    List<String> fromCsv =
+        reasons(
+            ValidationStage.withReason(
+                InputReader.read(spark(), csvFile.toString(), TableFormat.CSV), spec));
+    List<String> fromParquet =
+        reasons(ValidationStage.withReason(spark().read().parquet(parquet), spec));
+    assertEquals(
+        Arrays.asList(
+            null,
+            "null:y",
+            "not_numeric:y",
+            "null:segment",
+            "null:experiment_id",
+            "null:x1",
+            "not_numeric:y"),
+        fromCsv);
+    assertEquals(fromCsv, fromParquet);
+  }
+
+  private static List<String> reasons(Dataset<Row> validated) {
+    List<String> out = new ArrayList<>();
+    for (Row r : validated.select(Columns.REJECT_REASON).collectAsList()) {
+      out.add(r.getString(0));
+    }
+    return out;
   }
 }

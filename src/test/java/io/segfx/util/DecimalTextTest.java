@@ -48,4 +48,17 @@ class DecimalTextTest {
       assertThrows(NumberFormatException.class, () -> DecimalText.parse(t), String.valueOf(t));
     }
   }
+
+  @Test
+  void wholeNumbersAreAsciiDigits() {
+    assertEquals(500, DecimalText.parseInt(" 500 "));
+    assertEquals(-3, DecimalText.parseInt("-3"));
+    assertEquals(10L, DecimalText.parseLong("010"));
+    for (String t : new String[] {"５００", "٥٠٠", "1e3", "1.0", "", "0x10", "1_0", "+", null}) {
+      assertThrows(NumberFormatException.class, () -> DecimalText.parseInt(t), String.valueOf(t));
+      assertThrows(NumberFormatException.class, () -> DecimalText.parseLong(t), String.valueOf(t));
+    }
+    // Integer.parseInt, which this replaces, reads other scripts' digits.
+    assertEquals(500, Integer.parseInt("٥٠٠"));
+  }
 }
