@@ -216,9 +216,41 @@ class GoldenOutputTest extends SharedSparkSession {
     }
     if (update) {
       update(dumps);
-    } else {
-      compare(dumps);
+      return;
     }
+    try {
+      compare(dumps);
+    } catch (AssertionError e) {
+      // The dumps hold hashes of charts; the files themselves show what differs.
+      keep(KEPT_ON_FAILURE);
+      throw e;
+    }
+    if (Boolean.getBoolean("segfx.golden.keep")) {
+      keep(KEPT);
+    }
+  }
+
+  /**
+   * Where a failing run's outputs are copied (and with -Dsegfx.golden.keep=true, a passing one's).
+   */
+  private static final Path KEPT_ON_FAILURE =
+      Path.of(System.getProperty("segfx.project.dir", "."), "target", "golden-failed");
+
+  private static final Path KEPT =
+      Path.of(System.getProperty("segfx.project.dir", "."), "target", "golden-kept");
+
+  private void keep(Path to) throws IOException {
+    try (var files = Files.walk(tmp)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Path target = to.resolve(tmp.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(f, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+    System.out.println("GoldenOutputTest: outputs kept in " + to);
   }
 
   // ---------------------------------------------------------------------------------------- runs
