@@ -315,6 +315,7 @@ public final class Bench {
     String master = "local[2]";
     boolean peer = true;
     boolean inJvm = true;
+    boolean launcher = false;
     List<String> jobOptions = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -325,6 +326,7 @@ public final class Bench {
         case "--master" -> master = args[++i];
         case "--no-peer" -> peer = false;
         case "--no-jvm" -> inJvm = false;
+        case "--launcher" -> launcher = true;
         // Passed on to segment-effects, e.g. --pooling reml or --report none to compare settings.
         case "--pooling", "--report" -> {
           jobOptions.add(args[i]);
@@ -335,7 +337,8 @@ public final class Bench {
                 "unknown argument "
                     + args[i]
                     + "; usage: bench [--workload W10|W50|WIDE] [--quick] [--rows N]"
-                    + " [--data-dir DIR] [--master M] [--no-peer] [--no-jvm] [--pooling M]"
+                    + " [--data-dir DIR] [--master M] [--no-peer] [--no-jvm] [--launcher]"
+                    + " [--pooling M]"
                     + " [--report R]");
       }
     }
@@ -367,7 +370,20 @@ public final class Bench {
     List<String> segfxArgs = new ArrayList<>(List.of("segment-effects"));
     segfxArgs.addAll(List.of(jobArgs(data.toString(), cmdOut.toString(), jobOptions)));
     segfxArgs.addAll(List.of("--master", master));
-    WholeCommand.Result segfxCmd = WholeCommand.run("segfx", SegfxCommand.class, segfxArgs, logs);
+    WholeCommand.Result segfxCmd;
+    if (launcher) {
+      // scripts/segfx as a user runs it: its class-data archive, written by a first run of a build
+      // (untimed, like the data), then mapped by every later run.
+      List<String> script = new ArrayList<>();
+      script.add(Path.of(System.getProperty("segfx.home", "."), "scripts", "segfx").toString());
+      script.addAll(segfxArgs);
+      WholeCommand.Result first = WholeCommand.run("segfx-launcher-first", script, logs);
+      say("bench: segfx launcher, first run (writes the archive if none) %.2f s", first.seconds());
+      segfxCmd = WholeCommand.run("segfx", script, logs);
+      say("bench: segfx through scripts/segfx (%s)", System.getenv("SEGFX_JAVA_OPTS"));
+    } else {
+      segfxCmd = WholeCommand.run("segfx", SegfxCommand.class, segfxArgs, logs);
+    }
     Map<String, Object> cmdManifest = readManifest(cmdOut);
     Map<String, Double> cmdStages = stageSeconds(cmdManifest);
     long n = ((Number) cmdManifest.get("rows_read")).longValue();
@@ -417,7 +433,7 @@ public final class Bench {
             + " after_stage1_ms_per_experiment_core=%.3f segfx_cmd_peak_heap_mib=%d"
             + " segfx_jvm_s=%.2f peer_jvm_s=%.2f bare_agg_jvm_s=%.2f speedup_vs_peer_jvm=%.2f"
             + " segfx_vs_bare_agg_jvm=%.2f stage1_jvm_rows_per_s=%.0f segfx_cmd_cpu_s=%.1f"
-            + " peer_cmd_cpu_s=%.1f bare_agg_cmd_cpu_s=%.1f",
+            + " peer_cmd_cpu_s=%.1f bare_agg_cmd_cpu_s=%.1f segfx_launcher=%b",
         workload.name(),
         n,
         segfxCmd.seconds(),
@@ -436,7 +452,8 @@ public final class Bench {
         n / stage1,
         segfxCmd.cpuSeconds(),
         peerCmd == null ? Double.NaN : peerCmd.cpuSeconds(),
-        bareCmd.cpuSeconds());
+        bareCmd.cpuSeconds(),
+        launcher);
   }
 
   /**

@@ -56,10 +56,19 @@ final class WholeCommand {
   /** Runs {@code main} with {@code args} in a new JVM; fails if it exits with a non-zero status. */
   static Result run(String name, Class<?> main, List<String> args, Path logs)
       throws IOException, InterruptedException {
-    Files.createDirectories(logs);
     List<String> cmd = thisJvm();
     cmd.add(main.getName());
     cmd.addAll(args);
+    return run(name, cmd, logs);
+  }
+
+  /**
+   * Runs the command line {@code cmd} as it is (a launcher script, say), timed the same way; its
+   * peaks are NaN unless it prints a {@link ProcessPeaks} line.
+   */
+  static Result run(String name, List<String> cmd, Path logs)
+      throws IOException, InterruptedException {
+    Files.createDirectories(logs);
     File out = logs.resolve(name + ".out").toFile();
     File err = logs.resolve(name + ".err").toFile();
     ProcessBuilder pb =
