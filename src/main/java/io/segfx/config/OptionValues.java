@@ -2,9 +2,11 @@ package io.segfx.config;
 
 import io.segfx.util.DecimalText;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -62,8 +64,17 @@ public final class OptionValues {
     OptionValues v = new OptionValues(defs);
     Map<String, List<String>> flags = new LinkedHashMap<>(given);
     List<String> spec = flags.remove("spec");
+    if (spec != null && spec.size() > 1) {
+      throw new UsageException(
+          command
+              + ": --spec is given "
+              + spec.size()
+              + " times ("
+              + String.join(", ", spec)
+              + "); give it once");
+    }
     if (spec != null && specReader != null) {
-      String path = spec.get(spec.size() - 1);
+      String path = spec.get(0);
       Map<String, Object> yaml = specReader.apply(path);
       v.applySpec(command, path, yaml);
       v.values.put("spec", path);
@@ -114,6 +125,7 @@ public final class OptionValues {
   }
 
   private void applySpec(String command, String path, Map<String, Object> yaml) {
+    Map<String, String> keyOf = new LinkedHashMap<>();
     for (Map.Entry<String, Object> e : yaml.entrySet()) {
       OptionDef d = find(defs, e.getKey());
       if (d == null || d.name().equals("spec")) {
@@ -127,6 +139,20 @@ public final class OptionValues {
                 + ": "
                 + names(defs, ""));
       }
+      String earlier = keyOf.putIfAbsent(d.name(), e.getKey());
+      if (earlier != null) {
+        // YAML refuses a key given twice, but not two spellings of one option.
+        throw new UsageException(
+            "job spec "
+                + path
+                + ": keys '"
+                + earlier
+                + "' and '"
+                + e.getKey()
+                + "' both set --"
+                + d.name()
+                + "; keep one");
+      }
       Object raw = e.getValue();
       if (raw == null) {
         throw new UsageException(
@@ -136,10 +162,15 @@ public final class OptionValues {
                 + e.getKey()
                 + "' has no value; give one or delete the key");
       }
-      if (d.kind() == OptionDef.Kind.LIST && raw instanceof List<?> l) {
+      if (d.kind() == OptionDef.Kind.LIST && raw instanceof Collection<?> l) {
+        // Each item splits at commas, as the flag's value does: ["1,2"] is [1, 2].
         List<String> items = new ArrayList<>();
         for (Object o : l) {
-          items.add(text(d, o).trim());
+          if (o == null) {
+            throw new UsageException(
+                "job spec " + path + ": key '" + e.getKey() + "' has an empty item; delete it");
+          }
+          items.addAll(split(text(d, o)));
         }
         lists.put(d.name(), items);
       } else if (d.kind() == OptionDef.Kind.LIST) {
@@ -165,7 +196,7 @@ public final class OptionValues {
       }
       return String.join(d.entrySeparator(), entries);
     }
-    if (raw instanceof List<?> l) {
+    if (raw instanceof Collection<?> l) {
       List<String> items = new ArrayList<>();
       boolean nested = false;
       for (Object o : l) {
@@ -179,6 +210,12 @@ public final class OptionValues {
 
   private void set(OptionDef d, String value, String where) {
     String v = value.trim();
+    if (v.isEmpty() && !value.isEmpty()) {
+      v = value; // blanks only, such as a tab for --csv-delimiter: the value itself
+    }
+    if (d.kind() == OptionDef.Kind.FLAG) {
+      v = v.toLowerCase(Locale.ROOT);
+    }
     try {
       switch (d.kind()) {
         case INT -> DecimalText.parseInt(v);

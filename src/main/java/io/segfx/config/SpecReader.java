@@ -11,6 +11,8 @@ import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.Tag;
 import org.yaml.snakeyaml.representer.Representer;
@@ -41,14 +43,28 @@ public final class SpecReader {
       DumperOptions dump = new DumperOptions();
       doc =
           new Yaml(
-                  new SafeConstructor(options),
+                  new TextConstructor(options),
                   new Representer(dump),
                   dump,
                   options,
                   new TextResolver())
               .load(r);
+    } catch (MarkedYAMLException e) {
+      // SnakeYAML's own message spans several lines and names the stream 'reader'.
+      Mark at = e.getProblemMark();
+      throw new UsageException(
+          "job spec "
+              + path
+              + " is not readable YAML: "
+              + e.getProblem()
+              + (at == null
+                  ? ""
+                  : " (line " + (at.getLine() + 1) + ", column " + (at.getColumn() + 1) + ")"),
+          e);
     } catch (IOException | YAMLException e) {
-      throw new UsageException("job spec " + path + " is not readable YAML: " + e.getMessage(), e);
+      throw new UsageException(
+          "job spec " + path + " is not readable YAML: " + e.getMessage().replaceAll("\\s+", " "),
+          e);
     }
     if (doc == null) {
       return Map.of();
@@ -64,19 +80,34 @@ public final class SpecReader {
   }
 
   /**
-   * YAML 1.1's implicit types, less numbers and timestamps: only null ({@code ~}, {@code null},
-   * nothing) and booleans are resolved, and every other scalar stays the text the user wrote, which
-   * the option parsers then read exactly as the same text given as a flag. The full resolver would
-   * read {@code 010} as octal 8, {@code 0x10} as 16, {@code 1_0} as 10, {@code 1:30} as 90 (base
-   * 60) and {@code 2026-01-05} as a {@link java.util.Date}: silently different readings of what
-   * {@code --threshold 010} or {@code --intervention-time 2026-01-05} means on the command line.
+   * YAML 1.1's implicit types, less booleans, numbers and timestamps: only null ({@code ~}, {@code
+   * null}, nothing) and merge keys ({@code <<}) are resolved, and every other scalar stays the text
+   * the user wrote ({@code no} stays {@code no}, not {@code false}), which the option parsers then
+   * read exactly as the same text given as a flag. The full resolver would read {@code 010} as
+   * octal 8, {@code 0x10} as 16, {@code 1_0} as 10, {@code 1:30} as 90 (base 60) and {@code
+   * 2026-01-05} as a {@link java.util.Date}: silently different readings of what {@code --threshold
+   * 010} or {@code --intervention-time 2026-01-05} means on the command line.
    */
   private static final class TextResolver extends Resolver {
     @Override
     protected void addImplicitResolvers() {
-      addImplicitResolver(Tag.BOOL, BOOL, "yYnNtTfFoO", 10);
+      addImplicitResolver(Tag.MERGE, MERGE, "<", 10);
       addImplicitResolver(Tag.NULL, NULL, "~nN\0", 10);
       addImplicitResolver(Tag.NULL, EMPTY, null, 10);
+    }
+  }
+
+  /**
+   * The safe constructor with explicit scalar tags ({@code !!int 010}, {@code !!float 1_0}, {@code
+   * !!bool yes}, {@code !!timestamp}, {@code !!binary}) read as the text written, like untagged
+   * scalars, so a tag cannot bring YAML 1.1's number forms back.
+   */
+  private static final class TextConstructor extends SafeConstructor {
+    TextConstructor(LoaderOptions options) {
+      super(options);
+      for (Tag t : new Tag[] {Tag.INT, Tag.FLOAT, Tag.BOOL, Tag.TIMESTAMP, Tag.BINARY}) {
+        yamlConstructors.put(t, new ConstructYamlStr());
+      }
     }
   }
 }

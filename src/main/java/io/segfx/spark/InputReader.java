@@ -129,7 +129,7 @@ public final class InputReader {
       String qualifiedPath = qualified.toString();
       Dataset<Row> data =
           format == TableFormat.CSV
-              ? csv(spark, qualifiedPath, path, dialect)
+              ? csv(spark, qualifiedPath, path, dialect, !read.contains(qualifiedPath))
               : spark.read().parquet(qualifiedPath);
       return new Input(data, qualified.toString(), read, skipped);
     } catch (UsageException e) {
@@ -229,7 +229,7 @@ public final class InputReader {
 
   /** Spark's CSV reader set to RFC 4180, with the corrupt-record column. */
   private static Dataset<Row> csv(
-      SparkSession spark, String qualified, String path, CsvDialect dialect) {
+      SparkSession spark, String qualified, String path, CsvDialect dialect, boolean folder) {
     char delimiter = dialect.delimiter();
     DataFrameReader reader =
         spark
@@ -241,7 +241,9 @@ public final class InputReader {
             .option("escape", "\"")
             .option("multiLine", "true")
             .option("mode", "PERMISSIVE")
-            .option("pathGlobFilter", CSV_FILES)
+            // Only a folder's files are filtered by name: a file given by name (units.txt with
+            // --input-format csv) is read whatever its extension.
+            .option("pathGlobFilter", folder ? CSV_FILES : "*")
             .option("columnNameOfCorruptRecord", Columns.CORRUPT_RECORD)
             .option("enforceSchema", "false");
     // The header as written (Spark's own header handling renames duplicates silently).

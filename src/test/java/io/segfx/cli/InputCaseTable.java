@@ -281,6 +281,9 @@ final class InputCaseTable {
                 + " writes decimals with a comma (10,52), export it with a decimal point"));
     c.add(ok("gzip-csv", gzip(good), run(), 240, NONE, null).withFile("in.csv.gz"));
     c.add(
+        ok("csv-file-named-txt", good, run("--input-format", "csv"), 240, NONE, null)
+            .withFile("in.txt"));
+    c.add(
         new Case(
             "folder-with-other-files",
             null,

@@ -1,6 +1,7 @@
 package io.segfx.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -127,6 +128,59 @@ class OptionValuesTest {
           assertThrows(UsageException.class, () -> spec("--spec", yaml.toString()), bad);
       assertTrue(e.getMessage().contains("'" + bad + "'"), e.getMessage());
     }
+  }
+
+  /** Spec text as the flag's: no YAML 1.1 booleans, merge keys kept, lists split at commas. */
+  @Test
+  void specScalarsStayTheirText() throws Exception {
+    Path yaml = tmp.resolve("text.yaml");
+    Files.writeString(
+        yaml,
+        String.join(
+            "\n",
+            "<<: {draws: 300, seed: !!int 010}",
+            "input: a",
+            "output: b",
+            "metric: y",
+            "currency: NO",
+            "control-arm: no",
+            "variants: [\"yes,on\"]",
+            "kh-truncate: TRUE",
+            "csv-delimiter: \"\\t\"",
+            ""));
+    JobSpec s = spec("--spec", yaml.toString());
+    assertEquals(300, s.draws());
+    assertEquals(10L, s.seed());
+    assertEquals("NO", s.currency());
+    assertEquals("no", s.controlArm());
+    assertEquals(List.of("yes", "on"), s.variants());
+    assertTrue(s.khTruncate());
+    assertEquals('\t', s.csvDelimiter());
+  }
+
+  @Test
+  void specMistakesAreNamed() throws Exception {
+    Path yaml = tmp.resolve("m.yaml");
+    String base = "input: a\noutput: b\nmetric: y\n";
+    Files.writeString(yaml, base + "min-segments: 3\nmin_segments: 50\n");
+    UsageException e = assertThrows(UsageException.class, () -> spec("--spec", yaml.toString()));
+    assertTrue(
+        e.getMessage().contains("'min-segments' and 'min_segments' both set"), e.getMessage());
+    Files.writeString(yaml, base + "variants: [1, ~]\n");
+    e = assertThrows(UsageException.class, () -> spec("--spec", yaml.toString()));
+    assertTrue(e.getMessage().contains("has an empty item"), e.getMessage());
+    Files.writeString(yaml, base + "kh-truncate: yes\n");
+    e = assertThrows(UsageException.class, () -> spec("--spec", yaml.toString()));
+    assertTrue(e.getMessage().contains("'yes' is not a valid flag"), e.getMessage());
+    Files.writeString(yaml, base + "draws: 300\ndraws: 400\n");
+    e = assertThrows(UsageException.class, () -> spec("--spec", yaml.toString()));
+    assertTrue(
+        e.getMessage().contains("found duplicate key draws (line 5, column 1)"), e.getMessage());
+    assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    e =
+        assertThrows(
+            UsageException.class, () -> spec("--spec", yaml.toString(), "--spec", "other.yaml"));
+    assertTrue(e.getMessage().contains("--spec is given 2 times"), e.getMessage());
   }
 
   @Test
