@@ -210,8 +210,8 @@ public final class OptionValues {
 
   private void set(OptionDef d, String value, String where) {
     String v = value.trim();
-    if (v.isEmpty() && !value.isEmpty()) {
-      v = value; // blanks only, such as a tab for --csv-delimiter: the value itself
+    if (v.isEmpty() && !value.isEmpty() && d.name().equals("csv-delimiter")) {
+      v = value; // a tab or a space is a separator, not a blank
     }
     if (d.kind() == OptionDef.Kind.FLAG) {
       v = v.toLowerCase(Locale.ROOT);

@@ -63,7 +63,10 @@ public final class SpecReader {
           e);
     } catch (IOException | YAMLException e) {
       throw new UsageException(
-          "job spec " + path + " is not readable YAML: " + e.getMessage().replaceAll("\\s+", " "),
+          "job spec "
+              + path
+              + " is not readable YAML: "
+              + String.valueOf(e.getMessage()).replaceAll("\\s+", " "),
           e);
     }
     if (doc == null) {

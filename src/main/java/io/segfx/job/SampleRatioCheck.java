@@ -28,6 +28,9 @@ final class SampleRatioCheck {
   /** The largest ratio of two --expected-split weights. */
   static final double MAX_WEIGHT_RATIO = 1e9;
 
+  /** The largest --expected-split weight (and reciprocal of the smallest). */
+  static final double MAX_WEIGHT = 1e150;
+
   private final JobSpec spec;
   private final Map<String, Double> named = new HashMap<>();
   private final List<Double> ordered = new ArrayList<>();
@@ -42,6 +45,9 @@ final class SampleRatioCheck {
       if (split.contains("=")) {
         for (String part : split.split(",")) {
           String[] kv = part.split("=");
+          if (kv.length != 2) {
+            throw new IllegalArgumentException(part);
+          }
           if (named.put(ArmLabel.canonical(kv[0]), DecimalText.parse(kv[1].trim())) != null) {
             throw new UsageException(
                 "--expected-split '" + split + "' gives arm '" + kv[0].trim() + "' twice");
@@ -66,6 +72,11 @@ final class SampleRatioCheck {
       }
       if (!Double.isFinite(w)) {
         throw new UsageException("--expected-split weights must be finite, got '" + split + "'");
+      }
+      // The test's arithmetic (units × weight, the weights' sum) must not overflow or underflow.
+      if (w > MAX_WEIGHT || w < 1 / MAX_WEIGHT) {
+        throw new UsageException(
+            "--expected-split weights must be between 1e-150 and 1e150, got '" + split + "'");
       }
       min = Math.min(min, w);
       max = Math.max(max, w);

@@ -1,5 +1,6 @@
 package io.segfx.model;
 
+import io.segfx.util.DecimalText;
 import java.util.Locale;
 import java.util.Set;
 
@@ -28,7 +29,7 @@ public final class ArmLabel {
       Set.of("", "nan", "null", "none", "na", "<na>", "nat", "n/a");
 
   /** A decimal number, optionally signed, with an optional exponent. */
-  public static final String NUMBER = "^[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?\\z";
+  public static final String NUMBER = "^" + DecimalText.DECIMAL + "\\z";
 
   /** 2^53: below it a double holds every integer, so a parsed integer is the one written. */
   public static final double MAX_INTEGER = 9007199254740992.0;

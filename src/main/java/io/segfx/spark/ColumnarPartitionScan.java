@@ -171,8 +171,8 @@ final class ColumnarPartitionScan {
    * Whether no row of {@code start..end-1} can fail a key-null or value check: no key or value is
    * null and every value is within the magnitude bound (hence finite) and, for a binary metric, 0
    * or 1. {@link #cleanRow} and {@link #cleanBlock} then skip the checks {@link #row} would pass
-   * anyway, so the statistics and quarantine reasons are the same; only the arm checks remain per
-   * row.
+   * anyway, so the statistics and quarantine reasons are the same; only the empty-id and arm checks
+   * remain per row.
    */
   private boolean clean(int start, int end) {
     for (int k = 0; k < 3; k++) {
@@ -229,9 +229,9 @@ final class ColumnarPartitionScan {
   }
 
   /**
-   * {@link #row} for rows {@code start..end-1} of a clean batch: the arm's checks and each row's
-   * cell first, then each arm cell's rows in one {@link ExactMoments#acceptBlock} when there are at
-   * least {@link #BLOCK_MIN_ROWS} of them, else row by row. A block is a {@link
+   * {@link #row} for rows {@code start..end-1} of a clean batch: each row's cell (empty ids) and
+   * the arm's checks first, then each arm cell's rows in one {@link ExactMoments#acceptBlock} when
+   * there are at least {@link #BLOCK_MIN_ROWS} of them, else row by row. A block is a {@link
    * ExactMoments#BLOCK_ROWS}-row piece of a column batch, and a batch starts a Parquet row group or
    * follows a full batch of it, so which rows share a block, and in what order, is fixed by the
    * file and the reader's batch size alone, never by how files are split into partitions.
@@ -359,7 +359,7 @@ final class ColumnarPartitionScan {
   }
 
   private void row(int r) {
-    // In the row path's order: experiment, segment, arm, each missing if null or (ids) empty.
+    // In the row path's order: experiment, segment (each missing if null or empty), arm.
     for (int k = 0; k < 3; k++) {
       if (keyNulls[k] && keys[k].isNullAt(r) || k < 2 && emptyText(k, r)) {
         reject(s.keyNullReason[k]);

@@ -156,6 +156,9 @@ public final class EstimatesInput {
           new Column[] {
             isnan(n).or(abs(n).equalTo(Double.POSITIVE_INFINITY)), lit("nonfinite:" + nCol)
           });
+      // n is summed as a long (weights, units): above 2^53 a double no longer holds every
+      // integer, and above 2^63 it would be clamped.
+      checks.add(new Column[] {n.gt(ValidationStage.MAX_COUNT), lit("out_of_range:" + nCol)});
       checks.add(new Column[] {n.lt(0), lit("negative:" + nCol)});
       // n weighs the segment in the experiment-level effect: a segment of no units has no weight
       // to give, and a group of such segments would have none at all.

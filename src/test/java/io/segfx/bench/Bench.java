@@ -430,7 +430,7 @@ public final class Bench {
     say(
         "bench: workload=%s rows=%d segfx_cmd_s=%.2f peer_cmd_s=%.2f bare_agg_cmd_s=%.2f"
             + " speedup_vs_peer=%.2f segfx_vs_bare_agg=%.2f stage1_rows_per_s=%.0f"
-            + " after_stage1_ms_per_experiment_core=%.3f segfx_cmd_peak_heap_mib=%d"
+            + " after_stage1_ms_per_experiment_core=%.3f segfx_cmd_peak_heap_mib=%.0f"
             + " segfx_jvm_s=%.2f peer_jvm_s=%.2f bare_agg_jvm_s=%.2f speedup_vs_peer_jvm=%.2f"
             + " segfx_vs_bare_agg_jvm=%.2f stage1_jvm_rows_per_s=%.0f segfx_cmd_cpu_s=%.1f"
             + " peer_cmd_cpu_s=%.1f bare_agg_cmd_cpu_s=%.1f segfx_launcher=%b",
@@ -443,7 +443,8 @@ public final class Bench {
         segfxCmd.seconds() / bareCmd.seconds(),
         n / cmdStage1,
         msPerExperimentCore,
-        (long) segfxCmd.peakHeapBytes() >> 20,
+        // NaN when unmeasured (the launcher's JVM prints no peaks).
+        Math.floor(segfxCmd.peakHeapBytes() / (1 << 20)),
         segfxSeconds,
         peerSeconds,
         bareSeconds,

@@ -704,6 +704,30 @@ final class InputCaseTable {
             r -> assertEquals(Set.of("good"), r.experiments())));
     c.add(
         ok(
+            "estimates-n-beyond-2-pow-53",
+            csv(
+                "experiment_id,segment,estimate,std_error,n",
+                List.of(
+                    "good,s1,0.1,0.05,100",
+                    "good,s2,0.2,0.07,100",
+                    "good,s3,0.15,0.06,100",
+                    "bad,s1,0.1,0.05,1e300",
+                    "bad,s2,0.1,0.05,NaN")),
+            args(
+                "segment-effects",
+                "--input",
+                "{in}",
+                "--output",
+                "{out}",
+                "--input-kind",
+                "estimates",
+                "--metric",
+                "m"),
+            5,
+            reasons("out_of_range:n", 1, "nonfinite:n", 1),
+            r -> assertEquals(Set.of("good"), r.experiments())));
+    c.add(
+        ok(
             "estimates-beyond-1e150",
             csv(
                 "experiment_id,segment,estimate,std_error",
@@ -776,9 +800,15 @@ final class InputCaseTable {
             "--expected-split weights must be finite, got 'inf/1'"));
     c.add(
         refuse(
+            "expected-split-beyond-1e150",
+            good,
+            run("--expected-split", "1e300/1e300"),
+            "--expected-split weights must be between 1e-150 and 1e150"));
+    c.add(
+        refuse(
             "expected-split-beyond-1e9",
             good,
-            run("--expected-split", "1e308/1e-308"),
+            run("--expected-split", "1e10/0.5"),
             "--expected-split weights must be within a factor of 1e9 of each other"));
     c.add(
         refuse(

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -125,6 +126,14 @@ class GoldenOutputTest extends SharedSparkSession {
   private static final Path GOLDEN =
       Path.of(System.getProperty("segfx.project.dir", "."), "src", "test", "resources", "golden");
 
+  /** Where a failing run's outputs are copied. */
+  private static final Path KEPT_ON_FAILURE =
+      Path.of(System.getProperty("segfx.project.dir", "."), "target", "golden-failed");
+
+  /** Where a passing run's outputs are copied with {@code -Dsegfx.golden.keep=true}. */
+  private static final Path KEPT =
+      Path.of(System.getProperty("segfx.project.dir", "."), "target", "golden-kept");
+
   /** A dump larger than this fails the test: the golden set stays small, so inputs stay small. */
   private static final long MAX_DUMP_CHARS = 1_000_000;
 
@@ -222,7 +231,11 @@ class GoldenOutputTest extends SharedSparkSession {
       compare(dumps);
     } catch (AssertionError e) {
       // The dumps hold hashes of charts; the files themselves show what differs.
-      keep(KEPT_ON_FAILURE);
+      try {
+        keep(KEPT_ON_FAILURE);
+      } catch (IOException copy) {
+        e.addSuppressed(copy);
+      }
       throw e;
     }
     if (Boolean.getBoolean("segfx.golden.keep")) {
@@ -230,23 +243,22 @@ class GoldenOutputTest extends SharedSparkSession {
     }
   }
 
-  /**
-   * Where a failing run's outputs are copied (and with -Dsegfx.golden.keep=true, a passing one's).
-   */
-  private static final Path KEPT_ON_FAILURE =
-      Path.of(System.getProperty("segfx.project.dir", "."), "target", "golden-failed");
-
-  private static final Path KEPT =
-      Path.of(System.getProperty("segfx.project.dir", "."), "target", "golden-kept");
-
+  /** Copies this run's outputs to {@code to}, emptied first so that no two runs mix. */
   private void keep(Path to) throws IOException {
+    if (Files.exists(to)) {
+      try (var old = Files.walk(to)) {
+        for (Path f : (Iterable<Path>) old.sorted(Comparator.reverseOrder())::iterator) {
+          Files.delete(f);
+        }
+      }
+    }
     try (var files = Files.walk(tmp)) {
       for (Path f : (Iterable<Path>) files::iterator) {
         Path target = to.resolve(tmp.relativize(f).toString());
         if (Files.isDirectory(f)) {
           Files.createDirectories(target);
         } else {
-          Files.copy(f, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+          Files.copy(f, target, StandardCopyOption.REPLACE_EXISTING);
         }
       }
     }
