@@ -87,9 +87,8 @@ public final class SpecReader {
    * null}, nothing) and merge keys ({@code <<}) are resolved, and every other scalar stays the text
    * the user wrote ({@code no} stays {@code no}, not {@code false}), which the option parsers then
    * read exactly as the same text given as a flag. The full resolver would read {@code 010} as
-   * octal 8, {@code 0x10} as 16, {@code 1_0} as 10, {@code 1:30} as 90 (base 60) and {@code
-   * 2026-01-05} as a {@link java.util.Date}: silently different readings of what {@code --threshold
-   * 010} or {@code --intervention-time 2026-01-05} means on the command line.
+   * octal 8, {@code 0x10} as 16, {@code 1_0} as 10, {@code 1:30} as 90 (base 60) and an unquoted
+   * ISO date as a {@link java.util.Date}: readings that differ from the same text given as a flag.
    */
   private static final class TextResolver extends Resolver {
     @Override

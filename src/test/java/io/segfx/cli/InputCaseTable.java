@@ -4,6 +4,7 @@ import static io.segfx.cli.InputCases.HEADER;
 import static io.segfx.cli.InputCases.args;
 import static io.segfx.cli.InputCases.csv;
 import static io.segfx.cli.InputCases.csvText;
+import static io.segfx.cli.InputCases.estimates;
 import static io.segfx.cli.InputCases.good;
 import static io.segfx.cli.InputCases.ok;
 import static io.segfx.cli.InputCases.reasons;
@@ -689,16 +690,7 @@ final class InputCaseTable {
                     "good,s2,0.2,0.07,100",
                     "good,s3,0.15,0.06,100",
                     "bad,s1,0.1,0.05,0")),
-            args(
-                "segment-effects",
-                "--input",
-                "{in}",
-                "--output",
-                "{out}",
-                "--input-kind",
-                "estimates",
-                "--metric",
-                "m"),
+            estimates(),
             4,
             reasons("not_positive:n", 1),
             r -> assertEquals(Set.of("good"), r.experiments())));
@@ -713,16 +705,7 @@ final class InputCaseTable {
                     "good,s3,0.15,0.06,100",
                     "bad,s1,0.1,0.05,1e300",
                     "bad,s2,0.1,0.05,NaN")),
-            args(
-                "segment-effects",
-                "--input",
-                "{in}",
-                "--output",
-                "{out}",
-                "--input-kind",
-                "estimates",
-                "--metric",
-                "m"),
+            estimates(),
             5,
             reasons("out_of_range:n", 1, "nonfinite:n", 1),
             r -> assertEquals(Set.of("good"), r.experiments())));
@@ -738,16 +721,7 @@ final class InputCaseTable {
                     "big,s1,1e200,1",
                     "big,s2,-1e200,1",
                     "big,s3,0,1")),
-            args(
-                "segment-effects",
-                "--input",
-                "{in}",
-                "--output",
-                "{out}",
-                "--input-kind",
-                "estimates",
-                "--metric",
-                "m"),
+            estimates(),
             6,
             reasons("out_of_range:estimate", 2),
             r -> assertEquals(Set.of("good", "big"), r.experiments())));

@@ -156,6 +156,20 @@ final class InputCases {
     return a;
   }
 
+  /** segment-effects on {in} into {out} reading estimates rows of metric m. */
+  static List<String> estimates() {
+    return args(
+        "segment-effects",
+        "--input",
+        "{in}",
+        "--output",
+        "{out}",
+        "--input-kind",
+        "estimates",
+        "--metric",
+        "m");
+  }
+
   static Case ok(
       String name,
       byte[] content,
