@@ -10,10 +10,13 @@ import java.util.Map;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.AbstractConstruct;
+import org.yaml.snakeyaml.constructor.ConstructorException;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.Tag;
 import org.yaml.snakeyaml.representer.Representer;
 import org.yaml.snakeyaml.resolver.Resolver;
@@ -102,7 +105,9 @@ public final class SpecReader {
   /**
    * The safe constructor with explicit scalar tags ({@code !!int 010}, {@code !!float 1_0}, {@code
    * !!bool yes}, {@code !!timestamp}, {@code !!binary}) read as the text written, like untagged
-   * scalars, so a tag cannot bring YAML 1.1's number forms back.
+   * scalars, so a tag cannot bring YAML 1.1's number forms back. {@code !!set} reads as a list and
+   * {@code !!omap} as a mapping; {@code !!pairs}, a list of key-value arrays that no option reads,
+   * is refused where it stands rather than turned into an array's text.
    */
   private static final class TextConstructor extends SafeConstructor {
     TextConstructor(LoaderOptions options) {
@@ -110,6 +115,23 @@ public final class SpecReader {
       for (Tag t : new Tag[] {Tag.INT, Tag.FLOAT, Tag.BOOL, Tag.TIMESTAMP, Tag.BINARY}) {
         yamlConstructors.put(t, new ConstructYamlStr());
       }
+      yamlConstructors.put(
+          Tag.PAIRS,
+          new AbstractConstruct() {
+            @Override
+            public Object construct(Node node) {
+              throw new Refused(
+                  "the tag !!pairs is not read; write a mapping ({a: 1, b: 2}) or a list",
+                  node.getStartMark());
+            }
+          });
+    }
+  }
+
+  /** A construction refused with the node's position, reported like a syntax error. */
+  private static final class Refused extends ConstructorException {
+    Refused(String problem, Mark at) {
+      super(null, null, problem, at);
     }
   }
 }

@@ -181,6 +181,26 @@ class OptionValuesTest {
         assertThrows(
             UsageException.class, () -> spec("--spec", yaml.toString(), "--spec", "other.yaml"));
     assertTrue(e.getMessage().contains("--spec is given 2 times"), e.getMessage());
+    Files.writeString(yaml, base + "threshold: !!pairs [revenue: 0.25]\n");
+    e = assertThrows(UsageException.class, () -> spec("--spec", yaml.toString()));
+    assertTrue(
+        e.getMessage().contains("the tag !!pairs is not read; write a mapping"), e.getMessage());
+    assertTrue(e.getMessage().contains("(line 4, column 12)"), e.getMessage());
+  }
+
+  /** {@code !!set} reads as a list and {@code !!omap} as a mapping, as their untagged forms. */
+  @Test
+  void specCollectionTagsReadAsTheirPlainForms() throws Exception {
+    Path yaml = tmp.resolve("tags.yaml");
+    String base = "input: a\noutput: b\nmetric: revenue\n";
+    Files.writeString(yaml, base + "variants: !!set {1, 2}\nthreshold: !!omap [revenue: 0.25]\n");
+    JobSpec tagged = spec("--spec", yaml.toString());
+    Files.writeString(yaml, base + "variants: [1, 2]\nthreshold: {revenue: 0.25}\n");
+    JobSpec plain = spec("--spec", yaml.toString());
+    assertEquals(List.of("1", "2"), tagged.variants());
+    assertEquals(plain.variants(), tagged.variants());
+    assertEquals(0.25, tagged.threshold("revenue"));
+    assertEquals(plain.thresholds(), tagged.thresholds());
   }
 
   @Test
