@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.slf4j.Logger;
@@ -122,13 +123,26 @@ final class SegmentScanStage {
       EstimatesInput.Result r = EstimatesInput.read(input, spec);
       return new SufficientStatsStage.Result(r.estimates(), r.rowsUsed(), r.rejectedByReason());
     }
-    Dataset<Row> validated = ValidationStage.apply(input, spec);
-    SufficientStatsStage.Result s1 = SufficientStatsStage.run(input, validated, spec);
+    ValidationStage.check(input, spec);
+    // The row path's projection, made once and only if a path reads it.
+    Supplier<Dataset<Row>> projection =
+        new Supplier<>() {
+          private Dataset<Row> made;
+
+          @Override
+          public Dataset<Row> get() {
+            if (made == null) {
+              made = ValidationStage.apply(input, spec);
+            }
+            return made;
+          }
+        };
+    SufficientStatsStage.Result s1 = SufficientStatsStage.run(input, projection, spec);
     if (!spec.se().robust()) {
       return s1;
     }
     long t0 = ctx.begin("robust_se");
-    s1 = s1.withEstimates(RobustStage.run(validated, spec, s1.estimates(), s1.robust()));
+    s1 = s1.withEstimates(RobustStage.run(projection.get(), spec, s1.estimates(), s1.robust()));
     ctx.record("robust_se", t0);
     return s1;
   }

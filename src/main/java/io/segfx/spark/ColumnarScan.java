@@ -153,7 +153,7 @@ final class ColumnarScan implements Serializable {
   /**
    * The columnar scan of {@code input} for {@code spec}, or null when this path does not apply (the
    * caller then takes the row path). The schema has already been checked by {@link
-   * ValidationStage#apply}.
+   * ValidationStage#check}.
    */
   static ColumnarScan of(Dataset<Row> input, JobSpec spec) {
     if (!enabled(input.sparkSession())

@@ -14,10 +14,12 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.unsafe.types.UTF8String;
 import scala.Tuple2;
@@ -86,9 +88,22 @@ public final class SufficientStatsStage {
    * @param input the input as read, or null for the row path
    */
   public static Result run(Dataset<Row> input, Dataset<Row> validated, JobSpec spec) {
+    return run(input, () -> validated, spec);
+  }
+
+  /**
+   * {@link #run(Dataset, Dataset, JobSpec)} with the row path's projection made only when that path
+   * is taken: the columnar scan never reads it, and analysing it costs a fresh JVM a few hundred
+   * milliseconds. The caller has checked the schema ({@link ValidationStage#check}).
+   *
+   * @param input the input as read (not null)
+   * @param validated makes {@link ValidationStage#apply}'s projection of {@code input}
+   */
+  public static Result run(Dataset<Row> input, Supplier<Dataset<Row>> validated, JobSpec spec) {
     boolean totals = spec.inputKind() == InputKind.COUNTS;
     int q = totals ? 1 : spec.covariates().size() + spec.metricSpecs().size();
-    FaultInjection faults = FaultInjection.of(validated.sparkSession().sparkContext().getConf());
+    SparkSession session = input != null ? input.sparkSession() : validated.get().sparkSession();
+    FaultInjection faults = FaultInjection.of(session.sparkContext().getConf());
     FitSettings settings = FitSettings.of(spec);
     boolean[] products = totals ? null : products(spec);
     ColumnarScan columnar = input == null ? null : ColumnarScan.of(input, spec);
@@ -96,13 +111,13 @@ public final class SufficientStatsStage {
         columnar != null
             ? columnar.partials(faults, products)
             : validated
+                .get()
                 .queryExecution()
                 .toRdd()
                 .toJavaRDD()
                 .mapPartitionsToPair(rows -> accumulate(rows, q, products, totals, faults));
     int partitions =
-        REDUCE_TASKS_PER_CORE
-            * Math.max(1, validated.sparkSession().sparkContext().defaultParallelism());
+        REDUCE_TASKS_PER_CORE * Math.max(1, session.sparkContext().defaultParallelism());
     // A plain shuffle and a merge of our own rather than Spark's combineByKey: a task's partials
     // already hold one record per cell, and Spark's aggregation map re-estimates its size by
     // walking every accumulator as it grows, which costs more than merging on a wide input of few

@@ -93,6 +93,20 @@ public final class ValidationStage {
   }
 
   /**
+   * The schema checks of {@link #apply} alone, without the projection: what the columnar scan needs
+   * before it reads, so both paths refuse the same inputs with the same message.
+   *
+   * @throws UsageException naming the column for a missing column or an unusable type
+   */
+  public static void check(Dataset<Row> input, JobSpec spec) {
+    if (spec.unitCol() != null) {
+      // What markDuplicates requires first, without analysing its join.
+      require(Arrays.asList(input.schema().fieldNames()), spec.unitCol(), UNIT_COLUMN);
+    }
+    project(input, spec);
+  }
+
+  /**
    * The input's own columns plus {@link Columns#REJECT_REASON}, for writing {@code rejected_rows}.
    */
   public static Dataset<Row> withReason(Dataset<Row> input, JobSpec spec) {
@@ -100,6 +114,8 @@ public final class ValidationStage {
     Dataset<Row> out = marked.withColumn(Columns.REJECT_REASON, project(marked, spec).reason());
     return spec.unitCol() == null ? out : out.drop(DUPLICATE);
   }
+
+  private static final String UNIT_COLUMN = "unit id column (--unit-col)";
 
   /** Column set to true on rows whose unit id occurs more than once (only with --unit-col). */
   private static final String DUPLICATE = "__segfx_duplicate";
@@ -115,7 +131,7 @@ public final class ValidationStage {
       return input;
     }
     List<String> names = Arrays.asList(input.schema().fieldNames());
-    require(names, spec.unitCol(), "unit id column (--unit-col)");
+    require(names, spec.unitCol(), UNIT_COLUMN);
     Column unit = ColumnQuote.col(spec.unitCol());
     boolean perExperiment = names.contains(spec.experimentCol());
     Column experiment = perExperiment ? ColumnQuote.col(spec.experimentCol()) : lit("");

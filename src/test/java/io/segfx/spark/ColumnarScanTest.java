@@ -23,6 +23,7 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -151,9 +152,13 @@ class ColumnarScanTest extends SharedSparkSession {
    */
   private Scans scans(String in, JobSpec spec) {
     Dataset<Row> input = spark().read().parquet(in);
-    Dataset<Row> validated = ValidationStage.apply(input, spec);
-    SufficientStatsStage.Result columnar = SufficientStatsStage.run(input, validated, spec);
-    SufficientStatsStage.Result rows = SufficientStatsStage.run(validated, spec);
+    ValidationStage.check(input, spec);
+    // The columnar scan never needs the row path's projection, so it must not build it.
+    SufficientStatsStage.Result columnar =
+        SufficientStatsStage.run(
+            input, () -> Assertions.<Dataset<Row>>fail("the projection was built"), spec);
+    SufficientStatsStage.Result rows =
+        SufficientStatsStage.run(ValidationStage.apply(input, spec), spec);
     assertEquals(SufficientStatsStage.COLUMNAR, columnar.scan());
     assertEquals(SufficientStatsStage.ROWS, rows.scan());
     assertEquals(rows.rowsUsed(), columnar.rowsUsed());
