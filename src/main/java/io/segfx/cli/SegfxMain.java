@@ -235,6 +235,9 @@ public final class SegfxMain {
    * The Spark session: the given master, else the one spark-submit set, else local[*]. In local
    * mode the shuffle uses 2 partitions per core instead of Spark's 200.
    */
+  /** Spark's type inference of partition folder values, which segfx turns off. */
+  static final String PARTITION_TYPES = "spark.sql.sources.partitionColumnTypeInference.enabled";
+
   static SparkSession session(String command, String master) {
     if (master != null && !MASTER.matcher(master).matches()) {
       throw new UsageException(
@@ -258,6 +261,12 @@ public final class SegfxMain {
     // --conf reaches this SparkConf and wins.
     if (!conf.contains("spark.serializer")) {
       b.config("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
+    }
+    // Partition folders (experiment_id=07/) keep their values as written, as a CSV cell keeps its
+    // text: Spark's type inference would read 7, 07 and 0007 as one integer id 7, and a date-like
+    // value as a date no id column may be. A value set by the user wins.
+    if (!conf.contains(PARTITION_TYPES)) {
+      b.config(PARTITION_TYPES, "false");
     }
     String registrators = conf.get("spark.kryo.registrator", "");
     if (!registrators.contains(SegfxKryoRegistrator.class.getName())) {

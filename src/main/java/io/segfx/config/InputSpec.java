@@ -8,9 +8,10 @@ import io.segfx.model.MetricSpec;
 import io.segfx.model.TableFormat;
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * What {@code segment-effects} reads: the input, its format and kind, and the columns that name
@@ -338,14 +339,19 @@ public record InputSpec(
     if (unitCol != null) {
       columns.add(unitCol);
     }
-    Set<String> seen = new HashSet<>();
+    // Input columns match names ignoring case and surrounding blanks (ColumnNames), so two names
+    // that differ only so would read one column in two roles.
+    Map<String, String> seen = new HashMap<>();
     for (String c : columns) {
-      if (!seen.add(c)) {
+      String key = c.strip().toLowerCase(Locale.ROOT);
+      String first = seen.putIfAbsent(key, c);
+      if (first != null) {
         throw new UsageException(
             "column '"
                 + c
                 + "' is named twice among the experiment, segment, arm, metric and covariate"
-                + " columns");
+                + " columns"
+                + (first.equals(c) ? "" : " (as '" + first + "' and '" + c + "')"));
       }
     }
   }

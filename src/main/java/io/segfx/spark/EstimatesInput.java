@@ -59,19 +59,22 @@ public final class EstimatesInput {
     String seCol = c.get(2);
     String nCol = c.get(3);
     require(names, estimateCol, seCol);
+    StructType schema = input.schema();
+    // Ids as unit rows read them (ValidationStage.key: 1.0 and 1 are one id), and the variant as
+    // unit rows read an arm (ArmLabel: 1, 1.0, 01 and " 1" are one variant), so an (experiment,
+    // variant, segment) given twice in two spellings is a duplicate, not two variants.
     Column experiment =
         names.contains(spec.experimentCol())
-            ? InputText.id(ColumnQuote.col(spec.experimentCol()).cast("string"))
+            ? ValidationStage.key(schema, spec.experimentCol())
             : lit(JobSpec.SINGLE_EXPERIMENT);
     Column segment =
         names.contains(spec.segmentCol())
-            ? InputText.id(ColumnQuote.col(spec.segmentCol()).cast("string"))
+            ? ValidationStage.key(schema, spec.segmentCol())
             : lit(JobSpec.SINGLE_SEGMENT);
     Column variant =
         names.contains(variantCol)
-            ? InputText.id(ColumnQuote.col(variantCol).cast("string"))
+            ? ValidationStage.canonicalArm(ValidationStage.key(schema, variantCol))
             : lit(DEFAULT_VARIANT);
-    StructType schema = input.schema();
     Column est =
         InputText.number(ColumnQuote.col(estimateCol), schema.apply(estimateCol).dataType());
     Column se = InputText.number(ColumnQuote.col(seCol), schema.apply(seCol).dataType());

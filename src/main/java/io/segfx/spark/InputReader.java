@@ -9,9 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.GlobFilter;
@@ -130,13 +132,16 @@ public final class InputReader {
       Dataset<Row> data =
           format == TableFormat.CSV
               ? csv(spark, qualifiedPath, path, dialect, !read.contains(qualifiedPath))
-              : spark.read().parquet(qualifiedPath);
+              : parquet(spark, qualifiedPath);
+      if (!read.contains(qualifiedPath)) {
+        requireAllRead(data, qualifiedPath, path, read);
+      }
       return new Input(data, qualified.toString(), read, skipped);
     } catch (UsageException e) {
       throw e;
     } catch (Exception e) { // Spark throws its checked SparkException undeclared.
       RuntimeException t = DataErrors.translate(e, path);
-      if (t instanceof UsageException) {
+      if (t instanceof UsageException && !DataErrors.columnsDiffer(e)) {
         throw new UsageException(
             t.getMessage()
                 + " (as "
@@ -206,6 +211,43 @@ public final class InputReader {
       throw new UsageException("cannot reach input " + path + ": " + e.getMessage(), e);
     } catch (IOException e) {
       throw new UsageException("cannot reach input " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A Parquet file or folder with the union of its files' columns: Spark otherwise takes the schema
+   * of one file, so a column missing from that file dropped every other file's values, and the
+   * answer depended on which file was sampled. A file without a column the job needs gives its rows
+   * a null there, quarantined and counted ({@code null:<column>}).
+   */
+  private static Dataset<Row> parquet(SparkSession spark, String qualified) {
+    return spark.read().option("mergeSchema", "true").parquet(qualified);
+  }
+
+  /**
+   * Refuses a folder holding a data file that Spark would not read: one in a subfolder that is not
+   * a partition folder ({@code name=value}), where the listing found it and the manifest would name
+   * it as read while its rows were silently left out.
+   */
+  private static void requireAllRead(
+      Dataset<Row> data, String folder, String path, List<String> listed) {
+    Set<String> readBySpark = new HashSet<>();
+    for (String f : data.inputFiles()) {
+      readBySpark.add(new Path(f).toUri().getPath());
+    }
+    String root = new Path(folder).toUri().getPath();
+    for (String f : listed) {
+      String file = new Path(f).toUri().getPath();
+      if (!readBySpark.contains(file)) {
+        String relative = file.startsWith(root + "/") ? file.substring(root.length() + 1) : file;
+        throw new UsageException(
+            "input "
+                + path
+                + ": file "
+                + relative
+                + " is in a subfolder that Spark does not read (only partition folders,"
+                + " name=value, are read); move it into the folder or pass its own folder");
+      }
     }
   }
 

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
@@ -26,6 +27,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.DoubleType;
 import org.apache.spark.sql.types.FloatType;
@@ -116,6 +118,9 @@ public final class ValidationStage {
   }
 
   private static final String UNIT_COLUMN = "unit id column (--unit-col)";
+
+  /** 2^63: doubles below it in magnitude cast to long exactly. */
+  private static final double TWO_63 = 0x1p63;
 
   /** Column set to true on rows whose unit id occurs more than once (only with --unit-col). */
   private static final String DUPLICATE = "__segfx_duplicate";
@@ -390,7 +395,7 @@ public final class ValidationStage {
   }
 
   /** A key column as text; integral floating values print without a fraction (0.0 reads as "0"). */
-  private static Column key(StructType schema, String name) {
+  static Column key(StructType schema, String name) {
     DataType t = schema.apply(name).dataType();
     Column c = ColumnQuote.col(name);
     if (t instanceof StringType) {
@@ -398,13 +403,17 @@ public final class ValidationStage {
     }
     if (t instanceof DoubleType || t instanceof FloatType) {
       // NaN and infinities are missing ids: Spark's NaN = NaN would otherwise make NaN read as 0.
+      // Integral values print as integers only below 2^63, where the cast to long is exact.
       return when(
               isnan(c).or(abs(c).equalTo(lit(Double.POSITIVE_INFINITY))), lit(null).cast("string"))
-          .when(c.equalTo(floor(c)), c.cast("long").cast("string"))
+          .when(c.equalTo(floor(c)).and(abs(c).lt(lit(TWO_63))), c.cast("long").cast("string"))
           .otherwise(c.cast("string"));
     }
     if (t instanceof DecimalType) {
-      return when(c.equalTo(floor(c)), c.cast("long").cast("string")).otherwise(c.cast("string"));
+      // An integral decimal prints as the integer it is, at any size (a cast to long would wrap
+      // above 2^63 and merge ids); a fraction without its padding zeros, as a CSV file writes it.
+      return when(c.equalTo(floor(c)), c.cast(DataTypes.createDecimalType(38, 0)).cast("string"))
+          .otherwise(regexp_replace(c.cast("string"), "0+$", ""));
     }
     if (t instanceof NumericType || t instanceof BooleanType) {
       return c.cast("string");
