@@ -9,7 +9,6 @@ import io.segfx.model.LearnedEffect;
 import io.segfx.model.LearnedPriorFit;
 import io.segfx.model.LearnedPriorKind;
 import io.segfx.model.MetricSpec;
-import io.segfx.model.TableFormat;
 import io.segfx.spark.InputReader;
 import io.segfx.spark.InputText;
 import io.segfx.stats.DecisionFigures;
@@ -239,9 +238,16 @@ final class LearnedPriorStage {
    * metric, effect_mean, effect_sd of a history table, with a usage error naming a missing column.
    */
   private static List<Row> history(SparkSession spark, String path) {
-    Dataset<Row> t =
-        InputReader.read(
-            spark, path, path.endsWith(".csv") ? TableFormat.CSV : TableFormat.PARQUET);
+    Dataset<Row> t;
+    try {
+      t = InputReader.read(spark, path, InputReader.formatOf(spark, path));
+    } catch (UsageException e) {
+      // The reader's messages speak of "input" and of --input-format, which is the main input's.
+      throw new UsageException(
+          "--prior-history: "
+              + e.getMessage().replace("; set --input-format if the extension misleads", ""),
+          e);
+    }
     for (String c : new String[] {METRIC, EFFECT_MEAN, EFFECT_SD}) {
       if (!Arrays.asList(t.columns()).contains(c)) {
         throw new UsageException(

@@ -72,6 +72,38 @@ public final class InputReader {
     }
   }
 
+  /**
+   * The format of a table segfx reads without a format option ({@code --prior-history}): CSV for a
+   * path ending in .csv and for a folder holding CSV files and no Parquet file (segfx's own {@code
+   * --output-format csv} tables), else Parquet. A path this cannot list is Parquet here; {@link
+   * #open} then names the fault.
+   */
+  public static TableFormat formatOf(SparkSession spark, String path) {
+    if (TableFormat.fromPath(path) == TableFormat.CSV) {
+      return TableFormat.CSV;
+    }
+    try {
+      Path p = new Path(path);
+      FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(p) || !fs.getFileStatus(p).isDirectory()) {
+        return TableFormat.PARQUET;
+      }
+      boolean csv = false;
+      boolean parquet = false;
+      for (FileStatus f : fs.listStatus(p)) {
+        String name = f.getPath().getName().toLowerCase(Locale.ROOT);
+        if (f.isDirectory() || name.startsWith("_") || name.startsWith(".")) {
+          continue;
+        }
+        csv |= name.endsWith(".csv") || name.endsWith(".csv.gz") || name.endsWith(".csv.bz2");
+        parquet |= name.endsWith(".parquet");
+      }
+      return csv && !parquet ? TableFormat.CSV : TableFormat.PARQUET;
+    } catch (IOException | IllegalArgumentException e) {
+      return TableFormat.PARQUET;
+    }
+  }
+
   /** Reads {@code path} as {@code format} with comma-separated UTF-8 CSV; see {@link #open}. */
   public static Dataset<Row> read(SparkSession spark, String path, TableFormat format) {
     return open(spark, path, format, CsvDialect.DEFAULT).data();

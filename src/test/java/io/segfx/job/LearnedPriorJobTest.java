@@ -144,6 +144,35 @@ class LearnedPriorJobTest extends SharedSparkSession {
     assertEquals(
         5, JobRunner.table(spark(), out2.toString(), OutputTables.LEARNED_PRIOR_EFFECTS).count());
 
+    // The same history as a folder of CSV files (what --output-format csv writes) is read as CSV.
+    Path csvHistory = tmp.resolve("decisions-csv");
+    JobRunner.table(spark(), out.toString(), OutputTables.EXPERIMENT_DECISIONS)
+        .write()
+        .option("header", "true")
+        .csv(csvHistory.toString());
+    Path outCsv = tmp.resolve("small-csv-out");
+    JobRunner.run(
+        spark(),
+        "--input",
+        small.toString(),
+        "--output",
+        outCsv.toString(),
+        "--input-kind",
+        "estimates",
+        "--metric",
+        "lift",
+        "--learned-prior",
+        "normal",
+        "--prior-history",
+        csvHistory.toString());
+    Row fitCsv =
+        JobRunner.table(spark(), outCsv.toString(), OutputTables.LEARNED_PRIOR)
+            .where("model = 'normal'")
+            .collectAsList()
+            .get(0);
+    // CSV writes each double's shortest round-trip text, so the fit is the same to the bit.
+    assertEquals(fit.<Double>getAs("mean_1"), fitCsv.<Double>getAs("mean_1"));
+
     // Five experiments alone are too few to learn from.
     Path out3 = tmp.resolve("few-out");
     JobRunner.run(
