@@ -423,7 +423,8 @@ public final class ValidationStage {
             + name
             + "' has type "
             + t.simpleString()
-            + "; an id column must be text or a number");
+            + "; an id column must be text or a number: write it as text (for example"
+            + " CAST(col AS STRING) in the query that makes the input)");
   }
 
   /** {@link ArmLabel#canonical} as a Spark expression (the same regular expressions). */
@@ -449,6 +450,8 @@ public final class ValidationStage {
             + name
             + "' has type "
             + t.simpleString()
-            + "; a metric or covariate must be numeric (or numeric text)");
+            + "; a metric or covariate must be numeric (or numeric text): write it as a number"
+            + " (for a time, for example seconds since an origin) in the query that makes the"
+            + " input");
   }
 }
