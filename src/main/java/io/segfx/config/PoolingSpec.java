@@ -137,7 +137,8 @@ public record PoolingSpec(
                   STRING,
                   null,
                   "--learned-prior: learn from this table (columns metric, effect_mean, effect_sd;"
-                      + " e.g. an earlier run's experiment_decisions) instead of this run")
+                      + " e.g. an earlier run's experiment_decisions; Parquet, or CSV: a .csv"
+                      + " file or a folder of CSV files) instead of this run")
               .inGroup(POOLING)
               .withLabel("PATH"),
           OptionDef.of(
