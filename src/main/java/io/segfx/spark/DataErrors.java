@@ -111,7 +111,11 @@ public final class DataErrors {
     return null;
   }
 
-  private static final Pattern FIELD = Pattern.compile("([^\\s,<>:]+): ([A-Z]+(?:\\([^)]*\\))?)");
+  private static final Pattern FIELD =
+      Pattern.compile("(`(?:[^`]|``)+`|[^\\s,<>:`]+): ([A-Z_]+(?:\\([^)]*\\))?)");
+
+  private static final String FIRST = "Initial schema:";
+  private static final String SECOND = "Schema that cannot be merged with the initial schema:";
 
   /**
    * The columns whose types differ between the two schemas Spark's merge names ("column 'arm' as
@@ -119,10 +123,11 @@ public final class DataErrors {
    * schemas this reads.
    */
   static String mergeConflict(String msg) {
-    String[] structs = msg.split("STRUCT<");
-    if (structs.length >= 3) {
-      Map<String, String> first = fields(structs[1]);
-      Map<String, String> second = fields(structs[2]);
+    int a = msg.indexOf(FIRST);
+    int b = msg.indexOf(SECOND);
+    if (a >= 0 && b > a) {
+      Map<String, String> first = fields(msg.substring(a + FIRST.length(), b));
+      Map<String, String> second = fields(msg.substring(b + SECOND.length()));
       List<String> differ = new ArrayList<>();
       for (Map.Entry<String, String> f : first.entrySet()) {
         String other = second.get(f.getKey());
@@ -137,11 +142,16 @@ public final class DataErrors {
     return "columns of types that cannot be merged";
   }
 
+  /** name to type of a STRUCT<...> text; names in backticks unquoted. */
   private static Map<String, String> fields(String struct) {
     Map<String, String> out = new LinkedHashMap<>();
     Matcher m = FIELD.matcher(struct);
     while (m.find()) {
-      out.putIfAbsent(m.group(1), m.group(2));
+      String name = m.group(1);
+      if (name.startsWith("`")) {
+        name = name.substring(1, name.length() - 1).replace("``", "`");
+      }
+      out.putIfAbsent(name, m.group(2));
     }
     return out;
   }

@@ -3,6 +3,7 @@ package io.segfx.spark;
 import io.segfx.config.UsageException;
 import io.segfx.model.TableFormat;
 import java.io.IOException;
+import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -74,7 +75,7 @@ public final class InputReader {
 
   /**
    * The format of a table segfx reads without a format option ({@code --prior-history}): CSV for a
-   * path ending in .csv and for a folder holding CSV files and no Parquet file (segfx's own {@code
+   * path ending in .csv and for a folder whose visible files are all CSV files (segfx's own {@code
    * --output-format csv} tables), else Parquet. A path this cannot list is Parquet here; {@link
    * #open} then names the fault.
    */
@@ -89,16 +90,18 @@ public final class InputReader {
         return TableFormat.PARQUET;
       }
       boolean csv = false;
-      boolean parquet = false;
+      boolean other = false;
       for (FileStatus f : fs.listStatus(p)) {
         String name = f.getPath().getName().toLowerCase(Locale.ROOT);
         if (f.isDirectory() || name.startsWith("_") || name.startsWith(".")) {
           continue;
         }
-        csv |= name.endsWith(".csv") || name.endsWith(".csv.gz") || name.endsWith(".csv.bz2");
-        parquet |= name.endsWith(".parquet");
+        boolean isCsv =
+            name.endsWith(".csv") || name.endsWith(".csv.gz") || name.endsWith(".csv.bz2");
+        csv |= isCsv;
+        other |= !isCsv;
       }
-      return csv && !parquet ? TableFormat.CSV : TableFormat.PARQUET;
+      return csv && !other ? TableFormat.CSV : TableFormat.PARQUET;
     } catch (IOException | IllegalArgumentException e) {
       return TableFormat.PARQUET;
     }
@@ -265,7 +268,12 @@ public final class InputReader {
       Dataset<Row> data, String folder, String path, List<String> listed) {
     Set<String> readBySpark = new HashSet<>();
     for (String f : data.inputFiles()) {
-      readBySpark.add(new Path(f).toUri().getPath());
+      // Spark gives URIs, escaped ("sp%20ace"); the listing gives paths as named ("sp ace").
+      try {
+        readBySpark.add(new URI(f).getPath());
+      } catch (URISyntaxException e) {
+        readBySpark.add(new Path(f).toUri().getPath());
+      }
     }
     String root = new Path(folder).toUri().getPath();
     for (String f : listed) {
@@ -423,8 +431,10 @@ public final class InputReader {
       throws IOException {
     for (FileStatus f : fs.listStatus(dir)) {
       String name = f.getPath().getName();
-      if (name.startsWith(".") || name.startsWith("_")) {
-        continue; // Spark's own rule for hidden and metadata files
+      if (name.startsWith(".")
+          || name.startsWith("_") && !name.contains("=")
+          || name.endsWith("._COPYING_")) {
+        continue; // Spark's own rule: hidden, metadata and in-progress files (not _k=v folders)
       }
       if (f.isDirectory()) {
         list(fs, f.getPath(), filter, read, skipped);

@@ -106,6 +106,9 @@ public final class ValidationStage {
       require(Arrays.asList(input.schema().fieldNames()), spec.unitCol(), UNIT_COLUMN);
     }
     project(input, spec);
+    if (spec.clusterCol() != null) {
+      key(input.schema(), spec.clusterCol()); // its type, as apply reads it
+    }
   }
 
   /**
@@ -119,7 +122,7 @@ public final class ValidationStage {
 
   private static final String UNIT_COLUMN = "unit id column (--unit-col)";
 
-  /** 2^63: doubles below it in magnitude cast to long exactly. */
+  /** 2^63: integral doubles in [-2^63, 2^63) cast to long exactly. */
   private static final double TWO_63 = 0x1p63;
 
   /** Column set to true on rows whose unit id occurs more than once (only with --unit-col). */
@@ -406,14 +409,19 @@ public final class ValidationStage {
       // Integral values print as integers only below 2^63, where the cast to long is exact.
       return when(
               isnan(c).or(abs(c).equalTo(lit(Double.POSITIVE_INFINITY))), lit(null).cast("string"))
-          .when(c.equalTo(floor(c)).and(abs(c).lt(lit(TWO_63))), c.cast("long").cast("string"))
+          .when(
+              c.equalTo(floor(c)).and(c.geq(lit(-TWO_63))).and(c.lt(lit(TWO_63))),
+              c.cast("long").cast("string"))
           .otherwise(c.cast("string"));
     }
     if (t instanceof DecimalType) {
       // An integral decimal prints as the integer it is, at any size (a cast to long would wrap
-      // above 2^63 and merge ids); a fraction without its padding zeros, as a CSV file writes it.
+      // above 2^63 and merge ids); a fraction without its padding zeros, as a CSV file writes it,
+      // unless Spark prints it in scientific notation (1E-10), whose digits stay as printed.
+      Column text = c.cast("string");
       return when(c.equalTo(floor(c)), c.cast(DataTypes.createDecimalType(38, 0)).cast("string"))
-          .otherwise(regexp_replace(c.cast("string"), "0+$", ""));
+          .when(text.contains("E"), text)
+          .otherwise(regexp_replace(text, "0+$", ""));
     }
     if (t instanceof NumericType || t instanceof BooleanType) {
       return c.cast("string");

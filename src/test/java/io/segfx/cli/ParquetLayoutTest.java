@@ -144,6 +144,52 @@ class ParquetLayoutTest extends SharedSparkSession {
   }
 
   @Test
+  void pathsWithSpacesAndPercentSignsAreRead() throws Exception {
+    // Spark lists files as escaped URIs (sp%20ace) and escapes % in partition folder names.
+    Path in = tmp.resolve("sp ace 50%");
+    units("e1").write().parquet(in.toString());
+    Files.copy(
+        Files.list(in).filter(f -> f.toString().endsWith(".parquet")).findFirst().orElseThrow(),
+        in.resolve("copy.parquet._COPYING_"));
+    Path out = tmp.resolve("sp ace out");
+    CliRun r = run(in, out);
+    assertEquals(0, r.code(), r.err());
+    assertEquals(Map.of("e1/s1", "30,30", "e1/s2", "30,30"), cells(out));
+    Path parts = tmp.resolve("parts");
+    units("e1", "e 2")
+        .selectExpr("concat(experiment_id, ' 50%') as experiment_id", "segment", "arm", "y")
+        .write()
+        .partitionBy("experiment_id")
+        .parquet(parts.toString());
+    Path out2 = tmp.resolve("parts-out");
+    r = run(parts, out2);
+    assertEquals(0, r.code(), r.err());
+    assertEquals("30,30", cells(out2).get("e 2 50%/s1"), cells(out2).toString());
+  }
+
+  @Test
+  void decimalFractionsInScientificNotationKeepTheirDigits() throws Exception {
+    Path in = tmp.resolve("tiny-ids");
+    units("1E-10", "2E-10", "0.25")
+        .selectExpr("cast(experiment_id as decimal(38,12)) as experiment_id", "segment", "arm", "y")
+        .write()
+        .parquet(in.toString());
+    Path out = tmp.resolve("tiny-out");
+    CliRun r = run(in, out);
+    assertEquals(0, r.code(), r.err());
+    TreeSet<String> ids =
+        new TreeSet<>(cells(out).keySet().stream().map(k -> k.split("/")[0]).toList());
+    assertEquals(3, ids.size(), ids.toString());
+    Assertions.assertTrue(ids.contains("0.25"), ids.toString());
+    for (String id : ids) {
+      if (!id.equals("0.25")) {
+        Assertions.assertTrue(
+            new java.math.BigDecimal(id).compareTo(new java.math.BigDecimal("1E-9")) < 0, id);
+      }
+    }
+  }
+
+  @Test
   void aFileInAPlainSubfolderIsRefusedNotDropped() {
     Path in = tmp.resolve("nested");
     units("e1").write().parquet(in.toString());

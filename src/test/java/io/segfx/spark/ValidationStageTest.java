@@ -87,5 +87,13 @@ class ValidationStageTest extends SharedSparkSession {
             .add("arm", DataTypes.createArrayType(DataTypes.IntegerType))
             .add("y", DataTypes.DoubleType);
     same(arrayArm, spec(), true);
+    StructType mapCluster =
+        new StructType()
+            .add("experiment", DataTypes.StringType)
+            .add("segment", DataTypes.StringType)
+            .add("arm", DataTypes.IntegerType)
+            .add("y", DataTypes.DoubleType)
+            .add("team", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType));
+    same(mapCluster, spec("--cluster-col", "team"), true);
   }
 }
