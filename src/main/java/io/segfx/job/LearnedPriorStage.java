@@ -22,10 +22,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Priors learned across experiments ({@code --learned-prior normal|mixture}): per metric, fits the
@@ -37,6 +40,8 @@ import org.apache.spark.sql.SparkSession;
  * works with.
  */
 final class LearnedPriorStage {
+  private static final Logger LOG = LoggerFactory.getLogger(LearnedPriorStage.class);
+
   /** The history table's columns. */
   private static final String METRIC = "metric";
 
@@ -76,6 +81,7 @@ final class LearnedPriorStage {
         byMetric.put(m.column(), new ArrayList<>());
       }
       history = readHistory(spark, spec.priorHistory(), byMetric);
+      warnOfCase(spec.priorHistory(), history);
     }
     DecisionRule rule = new DecisionRule(spec.launchProbability());
     for (Map.Entry<String, List<double[]>> e : byMetric.entrySet()) {
@@ -147,7 +153,7 @@ final class LearnedPriorStage {
           metric == null
               ? "null:metric"
               : !byMetric.containsKey(metric)
-                  ? "other_metric"
+                  ? otherMetric(metric, byMetric.keySet())
                   : mean == null
                       ? "not_numeric:effect_mean"
                       : sd == null
@@ -167,6 +173,37 @@ final class LearnedPriorStage {
     history.put("rows_rejected", read - used);
     history.put("rejected_by_reason", rejected);
     return history;
+  }
+
+  /** One stderr line per metric whose history rows were left out for the case of its name. */
+  @SuppressWarnings("unchecked")
+  private static void warnOfCase(String path, Map<String, Object> history) {
+    Map<String, Long> rejected = (Map<String, Long>) history.get("rejected_by_reason");
+    for (Map.Entry<String, Long> e : rejected.entrySet()) {
+      if (e.getKey().startsWith("metric_case:")) {
+        LOG.warn(
+            "--prior-history {}: {} rows name metric {} in another case and are not used; write"
+                + " the metric as --metric names it",
+            path,
+            e.getValue(),
+            e.getKey().substring("metric_case:".length()));
+      }
+    }
+  }
+
+  /**
+   * The reason for a history row of a metric this run does not have: {@code metric_case:<metric>}
+   * when it names one of this run's metrics in another case ({@code Revenue} for {@code revenue}),
+   * which a user most likely meant and should see named, else {@code other_metric}. Metric names
+   * are labels the tables print, so they are not matched ignoring case.
+   */
+  static String otherMetric(String metric, Set<String> metrics) {
+    for (String m : metrics) {
+      if (m.equalsIgnoreCase(metric.strip())) {
+        return "metric_case:" + m;
+      }
+    }
+    return "other_metric";
   }
 
   /** The row of a metric with too few usable experiments: no prior, a note saying why. */

@@ -196,4 +196,13 @@ class LearnedPriorJobTest extends SharedSparkSession {
     assertEquals(
         0, JobRunner.table(spark(), out3.toString(), OutputTables.LEARNED_PRIOR_EFFECTS).count());
   }
+
+  /** History rows of a metric in another case are named as such, not lumped with other metrics. */
+  @Test
+  void historyMetricInAnotherCaseIsNamed() {
+    java.util.Set<String> run = java.util.Set.of("revenue", "lift");
+    assertEquals("metric_case:revenue", LearnedPriorStage.otherMetric("Revenue", run));
+    assertEquals("metric_case:lift", LearnedPriorStage.otherMetric(" LIFT ", run));
+    assertEquals("other_metric", LearnedPriorStage.otherMetric("clicks", run));
+  }
 }
