@@ -272,21 +272,7 @@ class ParquetLayoutTest extends SharedSparkSession {
             "e1,s4,1,0.2,0.1",
             ""));
     Path out = tmp.resolve("estimates-out");
-    CliRun r =
-        cli(
-            "segment-effects",
-            "--input",
-            in.toString(),
-            "--output",
-            out.toString(),
-            "--input-kind",
-            "estimates",
-            "--metric",
-            "y",
-            "--report",
-            "none",
-            "--memos",
-            "none");
+    CliRun r = run(in, out, "--input-kind", "estimates");
     assertEquals(0, r.code(), r.err());
     JsonNode m = manifest(out);
     assertEquals(2, m.get("rejected_by_reason").get("duplicate:segment").asLong());

@@ -119,25 +119,7 @@ class LearnedPriorJobTest extends SharedSparkSession {
     Path small = input("small.csv", 5, 2);
     Path out2 = tmp.resolve("small-out");
     String history = out.resolve(OutputTables.EXPERIMENT_DECISIONS).toString();
-    JobRunner.run(
-        spark(),
-        "--input",
-        small.toString(),
-        "--output",
-        out2.toString(),
-        "--input-kind",
-        "estimates",
-        "--metric",
-        "lift",
-        "--learned-prior",
-        "normal",
-        "--prior-history",
-        history);
-    Row fit =
-        JobRunner.table(spark(), out2.toString(), OutputTables.LEARNED_PRIOR)
-            .where("model = 'normal'")
-            .collectAsList()
-            .get(0);
+    Row fit = normalFromHistory(small, out2, history);
     LearnedPrior normal = LearnedPrior.fit(m, s, 1);
     assertEquals(history, fit.getAs("source"));
     assertEquals(normal.mean()[0], fit.<Double>getAs("mean_1"), 1e-12);
@@ -151,25 +133,7 @@ class LearnedPriorJobTest extends SharedSparkSession {
         .option("header", "true")
         .csv(csvHistory.toString());
     Path outCsv = tmp.resolve("small-csv-out");
-    JobRunner.run(
-        spark(),
-        "--input",
-        small.toString(),
-        "--output",
-        outCsv.toString(),
-        "--input-kind",
-        "estimates",
-        "--metric",
-        "lift",
-        "--learned-prior",
-        "normal",
-        "--prior-history",
-        csvHistory.toString());
-    Row fitCsv =
-        JobRunner.table(spark(), outCsv.toString(), OutputTables.LEARNED_PRIOR)
-            .where("model = 'normal'")
-            .collectAsList()
-            .get(0);
+    Row fitCsv = normalFromHistory(small, outCsv, csvHistory.toString());
     // CSV writes each double's shortest round-trip text, so the fit is the same to the bit.
     assertEquals(fit.<Double>getAs("mean_1"), fitCsv.<Double>getAs("mean_1"));
 
@@ -204,5 +168,27 @@ class LearnedPriorJobTest extends SharedSparkSession {
     assertEquals("metric_case:revenue", LearnedPriorStage.otherMetric("Revenue", run));
     assertEquals("metric_case:lift", LearnedPriorStage.otherMetric(" LIFT ", run));
     assertEquals("other_metric", LearnedPriorStage.otherMetric("clicks", run));
+  }
+
+  /** A run of the estimates in {@code in} that learns from {@code history}: its normal fit. */
+  private Row normalFromHistory(Path in, Path out, String history) {
+    JobRunner.run(
+        spark(),
+        "--input",
+        in.toString(),
+        "--output",
+        out.toString(),
+        "--input-kind",
+        "estimates",
+        "--metric",
+        "lift",
+        "--learned-prior",
+        "normal",
+        "--prior-history",
+        history);
+    return JobRunner.table(spark(), out.toString(), OutputTables.LEARNED_PRIOR)
+        .where("model = 'normal'")
+        .collectAsList()
+        .get(0);
   }
 }
