@@ -53,8 +53,8 @@ final class CellFit {
     long nc = control.count();
     long nt = treatment.count();
     double nan = Double.NaN;
-    long yc = (long) control.sumExact(y).toDouble();
-    long yt = (long) treatment.sumExact(y).toDouble();
+    long yc = (long) control.sumDouble(y);
+    long yt = (long) treatment.sumDouble(y);
     double[] priorC = settings.priorControl();
     double[] priorT = settings.priorTreatment();
     BetaBinomial pc = BetaBinomial.posterior(priorC[0], priorC[1], yc, nc);

@@ -90,16 +90,16 @@ public final class RobustStage {
           sums.mapToPair(
                   t -> {
                     ExactMoments m = new ExactMoments(1);
-                    m.accept(new double[] {t._2().sumExact(0).toDouble()});
+                    m.accept(new double[] {t._2().sumDouble(0)});
                     return new Tuple2<>(t._1()._1(), m);
                   })
               .reduceByKey(ExactMoments::combine, partitions)
               .collect()) {
-        meat.put(t._1(), new double[] {t._2().crossExact(0, 0).toDouble(), t._2().count()});
+        meat.put(t._1(), new double[] {t._2().crossDouble(0, 0), t._2().count()});
       }
     } else {
       for (Tuple2<Tuple2<String, String>, ExactMoments> t : sums.collect()) {
-        meat.put(t._1()._1(), new double[] {t._2().crossExact(0, 0).toDouble(), 0});
+        meat.put(t._1()._1(), new double[] {t._2().crossDouble(0, 0), 0});
       }
     }
     return meat;

@@ -72,20 +72,20 @@ public final class ConjugateRegression {
     xtx[0][1] = DoubleDouble.of(treatment.count());
     xtx[1][1] = xtx[0][1];
     for (int i = 0; i < k; i++) {
-      xtx[0][2 + i] = dec(control.sumExact(z[i]).add(treatment.sumExact(z[i])));
-      xtx[1][2 + i] = dec(treatment.sumExact(z[i]));
+      xtx[0][2 + i] = dec(control.sumValue(z[i]).add(treatment.sumValue(z[i])));
+      xtx[1][2 + i] = dec(treatment.sumValue(z[i]));
       for (int j = i; j < k; j++) {
         xtx[2 + i][2 + j] =
-            dec(control.crossExact(z[i], z[j]).add(treatment.crossExact(z[i], z[j])));
+            dec(control.crossValue(z[i], z[j]).add(treatment.crossValue(z[i], z[j])));
       }
     }
     DoubleDouble[] xty = new DoubleDouble[p];
-    xty[0] = dec(control.sumExact(y).add(treatment.sumExact(y)));
-    xty[1] = dec(treatment.sumExact(y));
+    xty[0] = dec(control.sumValue(y).add(treatment.sumValue(y)));
+    xty[1] = dec(treatment.sumValue(y));
     for (int i = 0; i < k; i++) {
-      xty[2 + i] = dec(control.crossExact(z[i], y).add(treatment.crossExact(z[i], y)));
+      xty[2 + i] = dec(control.crossValue(z[i], y).add(treatment.crossValue(z[i], y)));
     }
-    DoubleDouble yty = dec(control.crossExact(y, y).add(treatment.crossExact(y, y)));
+    DoubleDouble yty = dec(control.crossValue(y, y).add(treatment.crossValue(y, y)));
     Fit f = solve(xtx, xty, yty, n, v0, a0, b0, new int[] {TREATED});
     if (f == null) {
       return null;
@@ -189,7 +189,7 @@ public final class ConjugateRegression {
   }
 
   /** An exact sum rounded once to the working precision. */
-  private static DoubleDouble dec(Dyadic v) {
+  private static DoubleDouble dec(ExactValue v) {
     return DoubleDouble.of(v);
   }
 

@@ -23,9 +23,9 @@ record DoubleDouble(double hi, double lo) {
   }
 
   /** The exact value {@code v} rounded to double-double: hi = round(v), lo = round(v - hi). */
-  static DoubleDouble of(Dyadic v) {
+  static DoubleDouble of(ExactValue v) {
     double hi = v.toDouble();
-    return new DoubleDouble(hi, v.subtract(Dyadic.of(hi)).toDouble());
+    return new DoubleDouble(hi, v.subtract(ExactValue.of(hi)).toDouble());
   }
 
   /** The exact integer {@code n} (|n| < 2^106 always holds for a long). */

@@ -106,10 +106,10 @@ public final class ExactMoments implements Serializable {
   private long pending;
 
   /**
-   * The exact values already built from the limbs (a fit reads each sum several times, and each
-   * read otherwise assembles a BigInteger from the limbs); dropped by every change.
+   * The exact values already read from the limbs (a fit reads each sum several times); dropped by
+   * every change.
    */
-  private transient Dyadic[] values;
+  private transient ExactValue[] values;
 
   /** Scratch of {@link #accept}: the row's mantissas (0 for zero), exponents and sign masks. */
   private transient long[] rowMant;
@@ -705,12 +705,17 @@ public final class ExactMoments implements Serializable {
 
   /** The exact cross product {@code Q_ij = sum_r v_{r,i} v_{r,j}}. */
   public Dyadic crossExact(int i, int j) {
+    return exact(q + crossOffset(i, j));
+  }
+
+  /** The offset of product (i, j) among the products; throws if it is not accumulated. */
+  private int crossOffset(int i, int j) {
     int offset = ProductFlags.offset(q, i, j);
     if (products != null && !products[offset]) {
       throw new IllegalStateException(
           "the cross product (" + i + ", " + j + ") was not accumulated");
     }
-    return exact(q + offset);
+    return offset;
   }
 
   /** {@link #sumExact} as a decimal (exact). */
@@ -731,6 +736,31 @@ public final class ExactMoments implements Serializable {
     return crossExact(i, j).multiply(n).subtract(sumExact(i).multiply(sumExact(j)));
   }
 
+  /** {@link #sumExact} as the fits read it. */
+  ExactValue sumValue(int i) {
+    return value(i);
+  }
+
+  /** {@link #crossExact} as the fits read it. */
+  ExactValue crossValue(int i, int j) {
+    return value(q + crossOffset(i, j));
+  }
+
+  /** {@link #centredNumeratorExact} as the fits read it. */
+  ExactValue centredNumeratorValue(int i, int j) {
+    return crossValue(i, j).multiply(n).subtract(sumValue(i).multiply(sumValue(j)));
+  }
+
+  /** The exact sum {@code S_i} rounded once to a double. */
+  public double sumDouble(int i) {
+    return sumValue(i).toDouble();
+  }
+
+  /** The exact cross product {@code Q_ij} rounded once to a double. */
+  public double crossDouble(int i, int j) {
+    return crossValue(i, j).toDouble();
+  }
+
   /** {@link #centredNumeratorExact} as a decimal (exact). */
   public BigDecimal centredNumerator(int i, int j) {
     return centredNumeratorExact(i, j).toBigDecimal();
@@ -742,24 +772,39 @@ public final class ExactMoments implements Serializable {
    * only). NaN when empty.
    */
   public double centred(int i, int j) {
-    return n == 0 ? Double.NaN : centredNumeratorExact(i, j).toDouble() / n;
+    return n == 0 ? Double.NaN : centredNumeratorValue(i, j).toDouble() / n;
   }
 
   /** The mean of column i: the exact sum rounded once, divided by n (NaN when empty). */
   public double mean(int i) {
-    return n == 0 ? Double.NaN : sumExact(i).toDouble() / n;
+    return n == 0 ? Double.NaN : sumValue(i).toDouble() / n;
   }
 
+  /** Sum s as a {@link Dyadic}: built through {@link BigInteger}, apart from {@link #value}. */
   private Dyadic exact(int s) {
     flushBins();
-    if (values == null) {
-      values = new Dyadic[stats];
-    } else if (values[s] != null) {
-      return values[s];
-    }
     Dyadic v = limbValue(s);
     if (overflow != null && overflow[s] != null) {
       v = v.add(overflow[s]);
+    }
+    return v;
+  }
+
+  /** Sum s as an {@link ExactValue}, read from the limbs digit by digit once per change. */
+  private ExactValue value(int s) {
+    flushBins();
+    if (values == null) {
+      values = new ExactValue[stats];
+    } else if (values[s] != null) {
+      return values[s];
+    }
+    ExactValue v = ExactValue.ZERO;
+    if (base[s] != UNSET) {
+      normalise();
+      v = ExactValue.ofWindow(limbs, s * LIMBS, LIMBS, base[s]);
+    }
+    if (overflow != null && overflow[s] != null) {
+      v = v.add(ExactValue.of(overflow[s]));
     }
     values[s] = v;
     return v;

@@ -104,8 +104,8 @@ public final class OlsFit {
         w[b][a] = w[a][b];
       }
       // d = S_t/n_t - S_c/n_c = (n_c S_t - n_t S_c) / (n_c n_t): numerator exact, rounded once.
-      Dyadic num =
-          treatment.sumExact(cols[a]).multiply(nc).subtract(control.sumExact(cols[a]).multiply(nt));
+      ExactValue num =
+          treatment.sumValue(cols[a]).multiply(nc).subtract(control.sumValue(cols[a]).multiply(nt));
       d[a] = num.toDouble() / ((double) nc * nt);
     }
     return solve(w, d, k, nc, nt, dof);

@@ -62,9 +62,9 @@ class DoubleDoubleTest {
           Dyadic.of(r.nextGaussian() * 1e9)
               .add(Dyadic.of(r.nextGaussian() * 1e-12))
               .add(Dyadic.of(r.nextGaussian() * 1e-30));
-      DoubleDouble d = DoubleDouble.of(v);
+      DoubleDouble d = DoubleDouble.of(ExactValue.of(v));
       BigDecimal exact = v.toBigDecimal();
-      near(exact, d, exact, "of(Dyadic)");
+      near(exact, d, exact, "of(ExactValue)");
       assertEquals(v.toDouble(), d.hi(), 0.0, "hi is the correctly rounded double");
     }
     long n = (1L << 62) + 12345;

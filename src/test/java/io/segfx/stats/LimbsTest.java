@@ -8,10 +8,10 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link Limbs#value} against the window's value summed independently in {@link BigInteger}, over
- * windows with zero low digits, negative values whose upper digits are all ones, the extremes of
- * the top limb and random digits; and {@link Dyadic#toDouble} against {@link BigDecimal}'s rounding
- * to nearest even.
+ * {@link Limbs#value} and {@link ExactValue#ofWindow} against the window's value summed
+ * independently in {@link BigInteger}, over windows with zero low digits, negative values whose
+ * upper digits are all ones, the extremes of the top limb and random digits; and {@link
+ * Dyadic#toDouble} against {@link BigDecimal}'s rounding to nearest even.
  */
 class LimbsTest {
   private static final long MASK = 0xFFFFFFFFL;
@@ -36,6 +36,13 @@ class LimbsTest {
     BigDecimal got = new BigDecimal(d.m()).multiply(pow2(d.e()));
     assertEquals(0, want.compareTo(got), () -> java.util.Arrays.toString(limbs));
     assertEquals(nearest(want), d.toDouble(), () -> java.util.Arrays.toString(limbs));
+    // The fits' digit-by-digit read of the same window: the same value and the same rounding.
+    ExactValue v = ExactValue.ofWindow(stored, 2, L, base);
+    Dyadic read = v.toDyadic();
+    BigDecimal fast = new BigDecimal(read.m()).multiply(pow2(read.e()));
+    assertEquals(0, want.compareTo(fast), () -> java.util.Arrays.toString(limbs));
+    assertEquals(nearest(want), v.toDouble(), () -> java.util.Arrays.toString(limbs));
+    assertEquals(want.signum(), v.signum());
   }
 
   private static BigDecimal pow2(int e) {
