@@ -913,22 +913,44 @@ public final class ExactMoments implements Serializable {
 
   /**
    * Writes the count and every sum's window compactly: an unset sum as one marker, a set one as its
-   * base and its normalised limbs. The low limbs of a normalised window are 32-bit digits, mostly
-   * zero where the window is wider than its values, so each costs one to five bytes rather than
-   * eight; the bins go into the limbs first. {@link #readState} rebuilds the same sums exactly.
+   * base and the run of its limbs between the lowest and the highest nonzero one, in signed digits
+   * (each in [-2^31, 2^31), the carries moved up): a window is wider than its values, and a
+   * negative sum's normalised upper digits are all ones, which as signed digits are zeros. Each
+   * limb written costs one to five bytes; the bins go into the limbs first. {@link #readState}
+   * rebuilds the same sums exactly.
    */
   public void writeState(StateWriter out) {
     flushBins();
     normalise();
     out.writeLong(n);
+    long[] d = new long[LIMBS];
     for (int s = 0; s < stats; s++) {
       if (base[s] == UNSET) {
         out.writeInt(0);
-      } else {
-        out.writeInt(1);
-        out.writeInt(base[s]);
-        for (int k = 0; k < LIMBS; k++) {
-          out.writeLong(limbs[s * LIMBS + k]);
+        continue;
+      }
+      int o = s * LIMBS;
+      long carry = 0;
+      for (int k = 0; k < LIMBS - 1; k++) {
+        long x = limbs[o + k] + carry;
+        carry = x >= 1L << 31 ? 1 : 0;
+        d[k] = x - (carry << 32);
+      }
+      d[LIMBS - 1] = limbs[o + LIMBS - 1] + carry;
+      int lo = 0;
+      while (lo < LIMBS && d[lo] == 0) {
+        lo++;
+      }
+      int hi = LIMBS;
+      while (hi > lo && d[hi - 1] == 0) {
+        hi--;
+      }
+      out.writeInt(1 + hi - lo);
+      out.writeInt(base[s]);
+      if (hi > lo) {
+        out.writeInt(lo);
+        for (int k = lo; k < hi; k++) {
+          out.writeLong(d[k]);
         }
       }
     }
@@ -954,13 +976,22 @@ public final class ExactMoments implements Serializable {
     ExactMoments m = new ExactMoments(q, products);
     m.n = in.readLong();
     for (int s = 0; s < m.stats; s++) {
-      if (in.readInt() != 0) {
-        m.base[s] = in.readInt();
-        for (int k = 0; k < LIMBS; k++) {
-          m.limbs[s * LIMBS + k] = in.readLong();
+      int marker = in.readInt();
+      if (marker == 0) {
+        continue;
+      }
+      m.base[s] = in.readInt();
+      int count = marker - 1;
+      if (count > 0) {
+        int o = s * LIMBS + in.readInt();
+        for (int k = 0; k < count; k++) {
+          m.limbs[o + k] = in.readLong();
         }
       }
     }
+    // Back from signed digits to the normalised form, which is unique: the same limbs as written.
+    m.pending = 1;
+    m.normalise();
     int overflows = in.readInt();
     for (int i = 0; i < overflows; i++) {
       int s = in.readInt();

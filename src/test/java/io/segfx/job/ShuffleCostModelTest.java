@@ -51,19 +51,19 @@ class ShuffleCostModelTest extends SharedSparkSession {
   /**
    * The record bound of the model, uncompressed Kryo bytes of one (experiment, segment)'s record
    * with {@code arms} arms over {@code q} columns ({@code AccumulatorSerializer}). Each arm's
-   * {@code ExactMoments} holds q sums and q(q+1)/2 products; a sum is a 1-byte marker, a zig-zag
-   * varint base (at most 5 bytes) and a window of 10 limbs, nine 32-bit digits (at most 5 bytes
-   * each as zig-zag varints) and a signed top limb (at most 10): 61 bytes a sum, plus its count (at
-   * most 10 bytes) and overflow count (1 byte). The key and the accumulator each carry the
-   * experiment and segment ids (1 byte of length each in Kryo's ASCII strings); the accumulator's
-   * column count, q(q+1)/2 + 1 bytes of product flags, arm count and two counters take under 32
-   * bytes more; each arm's name adds its length and 1 byte. Shuffle compression (LZ4, on by
-   * default) can only shrink this beyond a block header per map output block, which {@link
-   * #blockSlack} covers.
+   * {@code ExactMoments} holds q sums and q(q+1)/2 products; a sum is a 1-byte marker (the number
+   * of limbs written), a zig-zag varint base (at most 5 bytes), the first limb's index (1 byte) and
+   * at most 10 limbs, nine signed 32-bit digits (at most 5 bytes each as zig-zag varints) and a
+   * signed top limb (at most 10): 62 bytes a sum, plus its count (at most 10 bytes) and overflow
+   * count (1 byte). The key and the accumulator each carry the experiment and segment ids (1 byte
+   * of length each in Kryo's ASCII strings); the accumulator's column count, q(q+1)/2 + 1 bytes of
+   * product flags, arm count and two counters take under 32 bytes more; each arm's name adds its
+   * length and 1 byte. Shuffle compression (LZ4, on by default) can only shrink this beyond a block
+   * header per map output block, which {@link #blockSlack} covers.
    */
   static long recordBound(int q, int arms, int idChars, int armChars) {
     int sums = q + q * (q + 1) / 2;
-    long perArm = sums * 61L + 11 + armChars + 1;
+    long perArm = sums * 62L + 11 + armChars + 1;
     return 2L * (idChars + 2) + 8 + 2L * (idChars + 2) + q * (q + 1) / 2 + 1 + 32 + arms * perArm;
   }
 
