@@ -374,14 +374,9 @@ final class ColumnarScan implements Serializable {
     return scan.executeColumnar()
         .toJavaRDD()
         .mapPartitionsToPair(
-            batches -> {
-              ColumnarPartitionScan p = new ColumnarPartitionScan(this, products);
-              while (batches.hasNext()) {
-                p.accept(batches.next());
-              }
-              faults.maybeFail("stage-1");
-              return p.result();
-            });
+            batches ->
+                new ColumnarPartitionScan(this, products)
+                    .records(batches, () -> faults.maybeFail("stage-1")));
   }
 
   /**

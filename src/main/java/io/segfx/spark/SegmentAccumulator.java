@@ -43,6 +43,9 @@ final class SegmentAccumulator implements Serializable {
 
   private transient int[] blockTargets;
 
+  /** Map-side: the task's batch that last touched this cell ({@link ColumnarPartitionScan}). */
+  transient long lastBatch;
+
   SegmentAccumulator(String experiment, String segment, int q, boolean[] products) {
     this.experiment = experiment;
     this.segment = segment;

@@ -305,6 +305,83 @@ class ColumnarScanTest extends SharedSparkSession {
         r.estimates().stream().allMatch(e -> JobSpec.SINGLE_EXPERIMENT.equals(e.experimentId())));
   }
 
+  /**
+   * More cells in one task than {@link ColumnarPartitionScan#HELD}, few rows each (no block sums):
+   * in key order the task ships cells as its batches pass them, and in no order it ships some, sees
+   * them come back and stops. Either way the estimates are the row path's bit for bit, and in key
+   * order every cell is one record.
+   */
+  @Test
+  void cellsShippedAsTheBatchesPassThem() throws Exception {
+    int experiments = 1500;
+    Random r = new Random(11);
+    List<Row> data = new ArrayList<>();
+    for (int e = 0; e < experiments; e++) {
+      for (int g = 0; g < SEGMENTS.length; g++) {
+        for (int arm = 0; arm < 3; arm++) {
+          int units = 2 + r.nextInt(5);
+          for (int u = 0; u < units; u++) {
+            double x1 = r.nextGaussian();
+            data.add(
+                RowFactory.create(
+                    "exp-" + e,
+                    SEGMENTS[g],
+                    "v" + arm,
+                    x1,
+                    (float) (r.nextGaussian() * 3),
+                    r.nextBoolean(),
+                    5 + 0.4 * arm + 0.8 * x1 + r.nextGaussian(),
+                    r.nextDouble() < 0.2 ? 1 : 0,
+                    (long) r.nextInt(40)));
+          }
+        }
+      }
+    }
+    int cells = experiments * SEGMENTS.length;
+    assertTrue(cells > 1.4 * ColumnarPartitionScan.HELD);
+    String ordered = tmp.resolve("ordered.parquet").toString();
+    spark().createDataFrame(data, schema(false)).coalesce(1).write().parquet(ordered);
+    List<Row> shuffled = new ArrayList<>(data);
+    java.util.Collections.shuffle(shuffled, new Random(12));
+    String unordered = tmp.resolve("unordered.parquet").toString();
+    spark().createDataFrame(shuffled, schema(false)).coalesce(1).write().parquet(unordered);
+    spark().conf().set("spark.sql.parquet.columnarReaderBatchSize", "1024");
+    RecordTally tally = new RecordTally();
+    spark().sparkContext().addSparkListener(tally);
+    try {
+      JobSpec spec = spec(ordered, false, true);
+      tally.records = 0;
+      List<SegmentEstimate> inOrder = sorted(compare(ordered, spec).estimates());
+      spark().sparkContext().listenerBus().waitUntilEmpty();
+      // One record per cell (no quarantine tallies here): each cell shipped whole, once.
+      assertEquals(cells, tally.records);
+      tally.records = 0;
+      List<SegmentEstimate> noOrder =
+          sorted(compare(unordered, spec(unordered, false, true)).estimates());
+      spark().sparkContext().listenerBus().waitUntilEmpty();
+      // Some cells were shipped and came back, but shipping stopped early: far from a record for
+      // every row.
+      Assertions.assertTrue(tally.records > cells, "records " + tally.records);
+      Assertions.assertTrue(tally.records < 2 * cells, "records " + tally.records);
+      assertEquals(inOrder, noOrder);
+    } finally {
+      spark().sparkContext().removeSparkListener(tally);
+    }
+  }
+
+  /** Shuffle records written by stage 1's map tasks (the stage named after the columnar scan). */
+  private static final class RecordTally extends org.apache.spark.scheduler.SparkListener {
+    volatile long records;
+
+    @Override
+    public synchronized void onStageCompleted(
+        org.apache.spark.scheduler.SparkListenerStageCompleted e) {
+      if (e.stageInfo().name().contains("ColumnarScan")) {
+        records += e.stageInfo().taskMetrics().shuffleWriteMetrics().recordsWritten();
+      }
+    }
+  }
+
   /** Warehouse layout: the experiment id as a partition folder (experiment_id=exp-1/...). */
   @Test
   void partitionedByExperiment() {
