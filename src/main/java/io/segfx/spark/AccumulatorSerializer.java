@@ -11,9 +11,25 @@ import io.segfx.stats.ExactMoments;
  * reference tracking inside a record: Kryo's field serializer spends more time on its reference
  * maps and class tags than on a cell's few hundred bytes, and writes each limb in eight bytes where
  * a normalised limb mostly needs one ({@link ExactMoments#writeState}). The cross-product flags are
- * written once per cell and shared by its arms when read, as they are when built.
+ * written once per cell and shared by its arms when read, as they are when built. An arm's sums are
+ * kept as read, in that compact form, until the reduce side merges or fits them.
  */
 final class AccumulatorSerializer extends Serializer<SegmentAccumulator> {
+  /**
+   * Where a record's sums are copied as read, in their written form (a Kryo instance, and so this
+   * serializer, serves one thread at a time): a reduce task holds its cells until the last map
+   * output arrives, and the written form of a sum is the few limbs its values span, where the built
+   * one is a 10-limb window.
+   */
+  private final Output packing = new Output(256, -1);
+
+  private final Writer packer = new Writer(packing);
+
+  /** The sums of one arm from the form {@link #read} keeps ({@link SegmentAccumulator}). */
+  static ExactMoments unpack(int q, boolean[] products, byte[] state) {
+    return ExactMoments.readState(q, products, new Reader(new Input(state)));
+  }
+
   @Override
   public void write(Kryo kryo, Output out, SegmentAccumulator a) {
     out.writeString(a.experiment);
@@ -23,7 +39,12 @@ final class AccumulatorSerializer extends Serializer<SegmentAccumulator> {
     out.writeVarInt(a.arms.size(), true);
     for (int i = 0; i < a.arms.size(); i++) {
       out.writeString(a.arms.get(i));
-      a.moments.get(i).writeState(new Writer(out));
+      byte[] packed = a.packedState(i);
+      if (packed != null) {
+        out.writeBytes(packed);
+      } else {
+        a.moments.get(i).writeState(new Writer(out));
+      }
     }
     out.writeVarLong(a.rejected, true);
     out.writeVarLong(a.rows, true);
@@ -39,8 +60,10 @@ final class AccumulatorSerializer extends Serializer<SegmentAccumulator> {
     int arms = in.readVarInt(true);
     Reader reader = new Reader(in);
     for (int i = 0; i < arms; i++) {
-      a.arms.add(in.readString());
-      a.moments.add(ExactMoments.readState(q, products, reader));
+      String arm = in.readString();
+      packing.clear();
+      ExactMoments.copyState(q, reader, packer);
+      a.addPacked(arm, packing.toBytes());
     }
     a.rejected = in.readVarLong(true);
     a.rows = in.readVarLong(true);

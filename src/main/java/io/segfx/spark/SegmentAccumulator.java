@@ -23,7 +23,21 @@ final class SegmentAccumulator implements Serializable {
   final boolean[] products;
 
   final List<String> arms = new ArrayList<>(2);
+
+  /**
+   * The arms' sums, parallel to {@link #arms}; null where the arm's sums are still in {@link
+   * #packed}, read through {@link #momentsAt}.
+   */
   final List<ExactMoments> moments = new ArrayList<>(2);
+
+  /**
+   * Arms' sums as a shuffle delivered them, in their written form ({@link AccumulatorSerializer}),
+   * parallel to {@link #arms} (null entries for built sums; null when none is packed): a reduce
+   * task holds every cell until its last map output arrives, and most cells are then fitted without
+   * a merge, so they are built only to be fitted.
+   */
+  private List<byte[]> packed;
+
   long rejected;
 
   /** Input rows that entered these statistics (unit rows, or aggregate rows for counts input). */
@@ -60,7 +74,7 @@ final class SegmentAccumulator implements Serializable {
     }
     for (int i = 0; i < armKeys.size(); i++) {
       if (armKeys.get(i).equals(arm)) {
-        return moments.get(i);
+        return momentsAt(i);
       }
     }
     ExactMoments m = new ExactMoments(q, products);
@@ -88,6 +102,35 @@ final class SegmentAccumulator implements Serializable {
     return m;
   }
 
+  /** Adds an arm whose sums are in their written form (see {@link #packed}). */
+  void addPacked(String arm, byte[] state) {
+    if (packed == null) {
+      packed = new ArrayList<>(2);
+    }
+    while (packed.size() < moments.size()) {
+      packed.add(null);
+    }
+    arms.add(arm);
+    moments.add(null);
+    packed.add(state);
+  }
+
+  /** Arm i's sums in their written form, or null when they are built. */
+  byte[] packedState(int i) {
+    return packed == null || i >= packed.size() ? null : packed.get(i);
+  }
+
+  /** Arm i's sums, built from their written form on first use. */
+  private ExactMoments momentsAt(int i) {
+    ExactMoments m = moments.get(i);
+    if (m == null) {
+      m = AccumulatorSerializer.unpack(q, products, packed.get(i));
+      moments.set(i, m);
+      packed.set(i, null);
+    }
+    return m;
+  }
+
   /** The index given to arm slot {@code slot} in block {@code serial}, or -1 when none yet. */
   int blockTarget(int serial, int slot) {
     return blockSerials != null && slot < blockSerials.length && blockSerials[slot] == serial
@@ -109,7 +152,7 @@ final class SegmentAccumulator implements Serializable {
   /** The moments of arm {@code name}, or null when the segment has no such rows. */
   ExactMoments arm(String name) {
     int i = arms.indexOf(name);
-    return i < 0 ? null : moments.get(i);
+    return i < 0 ? null : momentsAt(i);
   }
 
   /** Adds {@code other} into this accumulator (exact, so order does not matter). */
@@ -121,9 +164,9 @@ final class SegmentAccumulator implements Serializable {
       int j = arms.indexOf(name);
       if (j < 0) {
         arms.add(name);
-        moments.add(other.moments.get(i));
+        moments.add(other.momentsAt(i));
       } else {
-        moments.get(j).combine(other.moments.get(i));
+        momentsAt(j).combine(other.momentsAt(i));
       }
     }
     armKeys = null;

@@ -185,9 +185,10 @@ public final class SufficientStatsStage {
 
   /**
    * Reduce tasks of the merge-and-fit step per core. A reduce task holds every cell of its share in
-   * memory until the last map output arrives (about 2.5 KB of exact sums per cell), so few large
-   * tasks keep a large live set through young collections; more, smaller tasks spend less time in
-   * GC and peak lower (docs/performance.md).
+   * memory until the last map output arrives (its sums as read, a few hundred bytes a cell, built
+   * into about 2.5 KB of windows when merged or fitted), so few large tasks keep a large live set
+   * through young collections; more, smaller tasks spend less time in GC and peak lower
+   * (docs/performance.md).
    */
   static final int REDUCE_TASKS_PER_CORE = 8;
 

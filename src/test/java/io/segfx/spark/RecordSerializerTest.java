@@ -398,6 +398,53 @@ class RecordSerializerTest {
     assertEquals(acc.arm("treatment").crossExact(1, 1), alone.crossExact(1, 1));
   }
 
+  @Test
+  void readAccumulatorsKeepTheWrittenFormUntilRead() throws Exception {
+    // A reduce task holds cells as read: written again unread, a cell gives the same bytes; merged
+    // with another copy, or Java-serialised, its sums are exactly the original's.
+    SegmentAccumulator acc = new SegmentAccumulator("exp-7", "seg-b", 3, null);
+    java.util.SplittableRandom r = new java.util.SplittableRandom(11);
+    for (int i = 0; i < 40; i++) {
+      double[] row = {-1e9 + r.nextGaussian(), r.nextGaussian(), r.nextInt(2)};
+      acc.armAt(i % 2, i % 2 == 0 ? "control" : "treatment").accept(row);
+    }
+    acc.armAt(0, "control").accept(new double[] {1e140, 1e-140, 1}); // an overflow value
+    acc.rows = 41;
+    ByteBuffer bytes = KRYO.serialize(acc, ANY);
+    byte[] first = new byte[bytes.remaining()];
+    bytes.get(first);
+    SegmentAccumulator back = (SegmentAccumulator) KRYO.deserialize(ByteBuffer.wrap(first), ANY);
+    Assertions.assertNotNull(back.packedState(0));
+    ByteBuffer again = KRYO.serialize(back, ANY);
+    byte[] second = new byte[again.remaining()];
+    again.get(second);
+    Assertions.assertArrayEquals(first, second);
+    java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(buf)) {
+      out.writeObject(back);
+    }
+    SegmentAccumulator viaJava;
+    try (java.io.ObjectInputStream in =
+        new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(buf.toByteArray()))) {
+      viaJava = (SegmentAccumulator) in.readObject();
+    }
+    SegmentAccumulator other = (SegmentAccumulator) KRYO.deserialize(ByteBuffer.wrap(first), ANY);
+    SegmentAccumulator merged = back.merge(other);
+    for (String arm : acc.arms) {
+      ExactMoments m = acc.arm(arm);
+      assertEquals(m.count(), viaJava.arm(arm).count());
+      assertEquals(2 * m.count(), merged.arm(arm).count());
+      for (int i = 0; i < 3; i++) {
+        for (int j = i; j < 3; j++) {
+          assertEquals(m.crossExact(i, j), viaJava.arm(arm).crossExact(i, j));
+          assertEquals(m.crossExact(i, j).multiply(2), merged.arm(arm).crossExact(i, j));
+        }
+        assertEquals(m.sumExact(i).multiply(2), merged.arm(arm).sumExact(i));
+      }
+    }
+    Assertions.assertNull(merged.packedState(0));
+  }
+
   /** Equality through records' components, arrays' elements and other classes' fields. */
   private static boolean deepEquals(Object a, Object b) {
     if (a == null || b == null) {
