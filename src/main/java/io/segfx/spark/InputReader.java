@@ -15,16 +15,28 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.GlobFilter;
 import org.apache.hadoop.fs.Path;
+import org.apache.parquet.format.converter.ParquetMetadataConverter;
+import org.apache.parquet.hadoop.Footer;
+import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.datasources.parquet.ParquetFileFormat$;
+import org.apache.spark.sql.execution.datasources.parquet.ParquetFooterReader;
+import org.apache.spark.sql.execution.datasources.parquet.ParquetToSparkSchemaConverter;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Reads unit-level input through Spark's data sources (any Hadoop file system).
@@ -167,7 +179,7 @@ public final class InputReader {
       Dataset<Row> data =
           format == TableFormat.CSV
               ? csv(spark, qualifiedPath, path, dialect, !read.contains(qualifiedPath))
-              : parquet(spark, qualifiedPath);
+              : parquet(spark, qualifiedPath, read);
       if (!read.contains(qualifiedPath)) {
         requireAllRead(data, qualifiedPath, path, read);
       }
@@ -253,10 +265,87 @@ public final class InputReader {
    * A Parquet file or folder with the union of its files' columns: Spark otherwise takes the schema
    * of one file, so a column missing from that file dropped every other file's values, and the
    * answer depended on which file was sampled. A file without a column the job needs gives its rows
-   * a null there, quarantined and counted ({@code null:<column>}).
+   * a null there, quarantined and counted ({@code null:<column>}). When a few files all give the
+   * same schema ({@link #commonSchema}), that schema is given to the reader, which then runs no
+   * Spark job to merge the footers.
    */
-  private static Dataset<Row> parquet(SparkSession spark, String qualified) {
-    return spark.read().option("mergeSchema", "true").parquet(qualified);
+  private static Dataset<Row> parquet(SparkSession spark, String qualified, List<String> files) {
+    StructType common = commonSchema(spark, files);
+    DataFrameReader reader = spark.read();
+    return common != null
+        ? reader.schema(common).parquet(qualified)
+        : reader.option("mergeSchema", "true").parquet(qualified);
+  }
+
+  /** Files up to which {@link #commonSchema} reads the footers on the driver. */
+  static final int DRIVER_FOOTERS = 16;
+
+  /**
+   * The schema each of {@code files} gives, read from its footer on the driver as Spark's schema
+   * job reads it (Spark's footer reader and {@code readSchemaFromFooter}, with the session's
+   * Parquet settings), when there are at most {@value #DRIVER_FOOTERS} files and they all give the
+   * same one; otherwise null, and Spark's job merges the footers or names what stops it: files that
+   * differ, a footer that cannot be read, names that differ only in case. A job costs more than a
+   * few footers read side by side, in a cold JVM most of a second.
+   */
+  static StructType commonSchema(SparkSession spark, List<String> files) {
+    if (files.isEmpty() || files.size() > DRIVER_FOOTERS) {
+      return null;
+    }
+    Configuration conf = spark.sessionState().newHadoopConf();
+    ParquetToSparkSchemaConverter converter =
+        new ParquetToSparkSchemaConverter(spark.sessionState().conf());
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            Math.min(files.size(), 8),
+            r -> {
+              Thread t = new Thread(r, "segfx-footers");
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      List<Future<StructType>> schemas = new ArrayList<>();
+      for (String f : files) {
+        schemas.add(
+            pool.submit(
+                () -> {
+                  Path p = new Path(f);
+                  ParquetMetadata footer =
+                      ParquetFooterReader.readFooter(
+                          conf, p, ParquetMetadataConverter.SKIP_ROW_GROUPS);
+                  return ParquetFileFormat$.MODULE$.readSchemaFromFooter(
+                      new Footer(p, footer), converter);
+                }));
+      }
+      StructType common = null;
+      for (Future<StructType> f : schemas) {
+        StructType s = f.get();
+        if (common != null && !common.equals(s)) {
+          return null;
+        }
+        common = s;
+      }
+      return distinctNames(common) ? common : null;
+    } catch (ExecutionException e) {
+      return null; // Spark's job reads the footer again and names the problem
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** Whether no two fields of a struct, at any depth, share a name ignoring case. */
+  private static boolean distinctNames(StructType schema) {
+    Set<String> names = new HashSet<>();
+    for (StructField f : schema.fields()) {
+      if (!names.add(f.name().toLowerCase(Locale.ROOT))
+          || (f.dataType() instanceof StructType nested && !distinctNames(nested))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
