@@ -270,11 +270,38 @@ public final class InputReader {
    * Spark job to merge the footers.
    */
   private static Dataset<Row> parquet(SparkSession spark, String qualified, List<String> files) {
-    StructType common = commonSchema(spark, files);
+    StructType common = plainFolder(spark, qualified, files) ? commonSchema(spark, files) : null;
     DataFrameReader reader = spark.read();
     return common != null
         ? reader.schema(common).parquet(qualified)
         : reader.option("mergeSchema", "true").parquet(qualified);
+  }
+
+  /**
+   * Whether every file lies directly in {@code qualified} (or is it) and no Parquet summary file
+   * sits beside them: a partition folder ({@code name=value}) whose name is also a column in the
+   * files takes its type from a given schema but from the folder under a merge, and summary files
+   * ({@code _metadata}, {@code _common_metadata}) join Spark's merge, so both stay with the merge.
+   */
+  private static boolean plainFolder(SparkSession spark, String qualified, List<String> files) {
+    try {
+      Path root = new Path(qualified);
+      FileSystem fs = root.getFileSystem(spark.sessionState().newHadoopConf());
+      if (!fs.getFileStatus(root).isDirectory()) {
+        return true;
+      }
+      String prefix = root.toUri().getPath() + "/";
+      for (String f : files) {
+        String file = new Path(f).toUri().getPath();
+        if (!file.startsWith(prefix) || file.indexOf('/', prefix.length()) >= 0) {
+          return false;
+        }
+      }
+      return !fs.exists(new Path(root, "_metadata"))
+          && !fs.exists(new Path(root, "_common_metadata"));
+    } catch (IOException | RuntimeException e) {
+      return false; // Spark's merge reaches the folder again and names the problem
+    }
   }
 
   /** Files up to which {@link #commonSchema} reads the footers on the driver. */

@@ -109,6 +109,36 @@ class InputFootersTest extends SharedSparkSession {
   }
 
   @Test
+  void aPartitionColumnAlsoInTheFilesKeepsTheFoldersText() throws Exception {
+    // experiment_id=07/ holding files with an integer experiment_id: a merge keeps the folder's
+    // text "07" (type inference is off); a schema taken from the footers would read 7.
+    spark().conf().set("spark.sql.sources.partitionColumnTypeInference.enabled", "false");
+    try {
+      String folder = tmp.resolve("both").toString();
+      for (String id : List.of("07", "12")) {
+        spark()
+            .range(0, 5)
+            .selectExpr("cast(" + Integer.parseInt(id) + " as bigint) as experiment_id", "id as x")
+            .write()
+            .parquet(folder + "/experiment_id=" + id);
+      }
+      Dataset<Row> read = InputReader.open(spark(), folder, TableFormat.PARQUET, null).data();
+      Dataset<Row> viaMerge = spark().read().option("mergeSchema", "true").parquet(folder);
+      assertEquals(viaMerge.schema(), read.schema());
+      assertEquals(
+          viaMerge.orderBy("x", "experiment_id").collectAsList(),
+          read.orderBy("x", "experiment_id").collectAsList());
+      assertEquals(
+          List.of("07", "12"),
+          read.select("experiment_id").distinct().orderBy("experiment_id").collectAsList().stream()
+              .map(r -> String.valueOf(r.get(0)))
+              .toList());
+    } finally {
+      spark().conf().unset("spark.sql.sources.partitionColumnTypeInference.enabled");
+    }
+  }
+
+  @Test
   void anythingElseGoesToSparksMerge() throws Exception {
     // Files with different columns: the union, as Spark's merge gives it.
     String folder = tmp.resolve("differ").toString();
