@@ -66,27 +66,25 @@ public final class ConjugateRegression {
     }
     int k = z.length;
     int p = k + 2;
-    DoubleDouble[][] xtx = new DoubleDouble[p][p];
+    Planes m = new Planes(p, 1);
     long n = control.count() + treatment.count();
-    xtx[0][0] = DoubleDouble.of(n);
-    xtx[0][1] = DoubleDouble.of(treatment.count());
-    xtx[1][1] = xtx[0][1];
+    m.set(0, 0, n);
+    m.set(0, 1, treatment.count());
+    m.set(1, 1, treatment.count());
     for (int i = 0; i < k; i++) {
-      xtx[0][2 + i] = dec(control.sumValue(z[i]).add(treatment.sumValue(z[i])));
-      xtx[1][2 + i] = dec(treatment.sumValue(z[i]));
+      m.set(0, 2 + i, control.sumValue(z[i]).add(treatment.sumValue(z[i])));
+      m.set(1, 2 + i, treatment.sumValue(z[i]));
       for (int j = i; j < k; j++) {
-        xtx[2 + i][2 + j] =
-            dec(control.crossValue(z[i], z[j]).add(treatment.crossValue(z[i], z[j])));
+        m.set(2 + i, 2 + j, control.crossValue(z[i], z[j]).add(treatment.crossValue(z[i], z[j])));
       }
     }
-    DoubleDouble[] xty = new DoubleDouble[p];
-    xty[0] = dec(control.sumValue(y).add(treatment.sumValue(y)));
-    xty[1] = dec(treatment.sumValue(y));
+    m.set(0, p, control.sumValue(y).add(treatment.sumValue(y)));
+    m.set(1, p, treatment.sumValue(y));
     for (int i = 0; i < k; i++) {
-      xty[2 + i] = dec(control.crossValue(z[i], y).add(treatment.crossValue(z[i], y)));
+      m.set(2 + i, p, control.crossValue(z[i], y).add(treatment.crossValue(z[i], y)));
     }
-    DoubleDouble yty = dec(control.crossValue(y, y).add(treatment.crossValue(y, y)));
-    Fit f = solve(xtx, xty, yty, n, v0, a0, b0, new int[] {TREATED});
+    m.setYty(control.crossValue(y, y).add(treatment.crossValue(y, y)));
+    Fit f = solve(m, n, v0, a0, b0, new int[] {TREATED});
     if (f == null) {
       return null;
     }
@@ -123,56 +121,114 @@ public final class ConjugateRegression {
       yty = yty.add(DoubleDouble.product(y[i], y[i]));
     }
     int[] all = new int[p];
+    Planes m = new Planes(p, p);
     for (int j = 0; j < p; j++) {
       all[j] = j;
+      m.set(j, p, xty[j]);
+      for (int k = j; k < p; k++) {
+        m.set(j, k, xtx[j][k]);
+      }
     }
-    return solve(xtx, xty, yty, n, v0, a0, b0, all);
+    m.setYty(yty);
+    return solve(m, n, v0, a0, b0, all);
+  }
+
+  /**
+   * The augmented system {@code [X'X | X'y | e_c ...]} in double-double, as two planes of doubles
+   * (leading and trailing parts) so that the elimination allocates nothing per operation; X'X's
+   * upper triangle is set and mirrored, and {@code y'y} kept beside.
+   */
+  private static final class Planes {
+    final int p;
+    final double[][] hi;
+    final double[][] lo;
+    final double[] xtyHi;
+    final double[] xtyLo;
+    double ytyHi;
+    double ytyLo;
+
+    Planes(int p, int columns) {
+      this.p = p;
+      int width = p + 1 + columns;
+      this.hi = new double[p][width];
+      this.lo = new double[p][width];
+      this.xtyHi = new double[p];
+      this.xtyLo = new double[p];
+    }
+
+    /** Entry (r, c) of X'X (r <= c, mirrored) or of X'y (c = p) from a double-double. */
+    void set(int r, int c, DoubleDouble v) {
+      set(r, c, v.hi(), v.lo());
+    }
+
+    /** An exact sum rounded once to the working precision ({@link DoubleDouble#of(ExactValue)}). */
+    void set(int r, int c, ExactValue v) {
+      set(r, c, DoubleDouble.of(v));
+    }
+
+    /** An exact count ({@link DoubleDouble#of(long)}). */
+    void set(int r, int c, long v) {
+      set(r, c, DoubleDouble.of(v));
+    }
+
+    private void set(int r, int c, double h, double l) {
+      hi[r][c] = h;
+      lo[r][c] = l;
+      if (c == p) {
+        xtyHi[r] = h;
+        xtyLo[r] = l;
+      } else {
+        hi[c][r] = h;
+        lo[c][r] = l;
+      }
+    }
+
+    void setYty(ExactValue v) {
+      setYty(DoubleDouble.of(v));
+    }
+
+    void setYty(DoubleDouble v) {
+      ytyHi = v.hi();
+      ytyLo = v.lo();
+    }
   }
 
   /**
    * The kernel: solves {@code (X'X + I/v0) [beta_n | Vn e_c ...] = [X'y | e_c ...]} for the
    * requested columns c of V_n, then forms a_n and b_n.
    *
-   * @param xtx X'X, upper triangle (the lower is not read)
+   * @param m the normal equations (the requested columns' e_c are set here)
    * @return the posterior, or null when the system is singular
    */
-  private static Fit solve(
-      DoubleDouble[][] xtx,
-      DoubleDouble[] xty,
-      DoubleDouble yty,
-      long n,
-      double v0,
-      double a0,
-      double b0,
-      int[] columns) {
+  private static Fit solve(Planes m, long n, double v0, double a0, double b0, int[] columns) {
     Checks.positive("v0", v0);
-    int p = xty.length;
-    int width = p + 1 + columns.length;
-    DoubleDouble ridge = DoubleDouble.of(1.0 / v0);
-    DoubleDouble[][] a = new DoubleDouble[p][width];
+    int p = m.p;
+    double[][] h = m.hi;
+    double[][] l = m.lo;
+    double[] t = new double[2];
+    double ridge = 1.0 / v0;
     for (int r = 0; r < p; r++) {
-      for (int c = r; c < p; c++) {
-        if (r == c) {
-          a[r][r] = xtx[r][r].add(ridge);
-        } else {
-          a[r][c] = xtx[r][c];
-          a[c][r] = xtx[r][c];
-        }
-      }
-      a[r][p] = xty[r];
+      DoubleDouble.add(h[r][r], l[r][r], ridge, 0, t);
+      h[r][r] = t[0];
+      l[r][r] = t[1];
       for (int u = 0; u < columns.length; u++) {
-        a[r][p + 1 + u] = r == columns[u] ? DoubleDouble.ONE : DoubleDouble.ZERO;
+        h[r][p + 1 + u] = r == columns[u] ? 1 : 0;
+        l[r][p + 1 + u] = 0;
       }
     }
-    if (!eliminate(a, p)) {
+    if (!eliminate(h, l, p, t)) {
       return null;
     }
-    DoubleDouble fitTerm = DoubleDouble.ZERO;
+    double fitHi = 0;
+    double fitLo = 0;
     double[] beta = new double[p];
     for (int r = 0; r < p; r++) {
-      DoubleDouble b = a[r][p].divide(a[r][r]);
-      fitTerm = fitTerm.add(b.multiply(xty[r]));
-      beta[r] = b.doubleValue();
+      DoubleDouble.divide(h[r][p], l[r][p], h[r][r], l[r][r], t);
+      beta[r] = t[0] + t[1];
+      DoubleDouble.multiply(t[0], t[1], m.xtyHi[r], m.xtyLo[r], t);
+      DoubleDouble.add(fitHi, fitLo, t[0], t[1], t);
+      fitHi = t[0];
+      fitLo = t[1];
     }
     double[][] vn = new double[p][p];
     for (double[] row : vn) {
@@ -180,48 +236,60 @@ public final class ConjugateRegression {
     }
     for (int u = 0; u < columns.length; u++) {
       for (int r = 0; r < p; r++) {
-        vn[r][columns[u]] = a[r][p + 1 + u].divide(a[r][r]).doubleValue();
+        DoubleDouble.divide(h[r][p + 1 + u], l[r][p + 1 + u], h[r][r], l[r][r], t);
+        vn[r][columns[u]] = t[0] + t[1];
       }
     }
+    DoubleDouble.subtract(m.ytyHi, m.ytyLo, fitHi, fitLo, t);
     double an = Checks.positive("a0", a0) + n / 2.0;
-    double bn = Checks.positive("b0", b0) + 0.5 * Math.max(0, yty.subtract(fitTerm).doubleValue());
+    double bn = Checks.positive("b0", b0) + 0.5 * Math.max(0, t[0] + t[1]);
     return new Fit(beta, vn, an, bn);
   }
 
-  /** An exact sum rounded once to the working precision. */
-  private static DoubleDouble dec(ExactValue v) {
-    return DoubleDouble.of(v);
-  }
-
   /**
-   * Gauss–Jordan elimination with partial pivoting on the p rows of [A | right-hand sides], leaving
-   * A diagonal; false if singular.
+   * Gauss–Jordan elimination with partial pivoting on the p rows of [A | right-hand sides] (planes
+   * h and l), leaving A diagonal; false if singular. {@code t} is scratch for the results.
    */
-  private static boolean eliminate(DoubleDouble[][] a, int p) {
-    int width = a[0].length;
+  private static boolean eliminate(double[][] h, double[][] l, int p, double[] t) {
+    int width = h[0].length;
     for (int col = 0; col < p; col++) {
       int pivot = col;
       for (int r = col + 1; r < p; r++) {
-        if (a[r][col].abs().compareTo(a[pivot][col].abs()) > 0) {
+        if (DoubleDouble.compareMagnitudes(h[r][col], l[r][col], h[pivot][col], l[pivot][col])
+            > 0) {
           pivot = r;
         }
       }
-      if (a[pivot][col].signum() == 0) {
+      if (DoubleDouble.signum(h[pivot][col], l[pivot][col]) == 0) {
         return false;
       }
-      DoubleDouble[] t = a[col];
-      a[col] = a[pivot];
-      a[pivot] = t;
+      swap(h, col, pivot);
+      swap(l, col, pivot);
+      double[] ph = h[col];
+      double[] pl = l[col];
       for (int r = 0; r < p; r++) {
-        if (r == col || a[r][col].signum() == 0) {
+        if (r == col || DoubleDouble.signum(h[r][col], l[r][col]) == 0) {
           continue;
         }
-        DoubleDouble f = a[r][col].divide(a[col][col]);
+        DoubleDouble.divide(h[r][col], l[r][col], ph[col], pl[col], t);
+        double fh = t[0];
+        double fl = t[1];
+        double[] rh = h[r];
+        double[] rl = l[r];
         for (int c = col; c < width; c++) {
-          a[r][c] = a[r][c].subtract(f.multiply(a[col][c]));
+          DoubleDouble.multiply(fh, fl, ph[c], pl[c], t);
+          DoubleDouble.subtract(rh[c], rl[c], t[0], t[1], t);
+          rh[c] = t[0];
+          rl[c] = t[1];
         }
       }
     }
     return true;
+  }
+
+  private static void swap(double[][] rows, int i, int j) {
+    double[] t = rows[i];
+    rows[i] = rows[j];
+    rows[j] = t;
   }
 }

@@ -41,19 +41,9 @@ record DoubleDouble(double hi, double lo) {
   }
 
   DoubleDouble add(DoubleDouble o) {
-    // Hida-Li-Bailey accurate (IEEE-style) addition: two TwoSums and two renormalisations.
-    double s = hi + o.hi;
-    double bb = s - hi;
-    double e = (hi - (s - bb)) + (o.hi - bb);
-    double t = lo + o.lo;
-    double bt = t - lo;
-    double f = (lo - (t - bt)) + (o.lo - bt);
-    e += t;
-    double s2 = s + e;
-    e = e - (s2 - s);
-    e += f;
-    double h = s2 + e;
-    return new DoubleDouble(h, e - (h - s2));
+    double[] out = new double[2];
+    add(hi, lo, o.hi, o.lo, out);
+    return new DoubleDouble(out[0], out[1]);
   }
 
   DoubleDouble negate() {
@@ -65,22 +55,82 @@ record DoubleDouble(double hi, double lo) {
   }
 
   DoubleDouble multiply(DoubleDouble o) {
-    double p = hi * o.hi;
-    double e = Math.fma(hi, o.hi, -p);
-    e += hi * o.lo + lo * o.hi;
-    double h = p + e;
-    return new DoubleDouble(h, e - (h - p));
+    double[] out = new double[2];
+    multiply(hi, lo, o.hi, o.lo, out);
+    return new DoubleDouble(out[0], out[1]);
   }
 
   DoubleDouble divide(DoubleDouble o) {
-    double q1 = hi / o.hi;
-    DoubleDouble r = subtract(o.multiply(of(q1)));
-    double q2 = r.hi / o.hi;
-    r = r.subtract(o.multiply(of(q2)));
-    double q3 = r.hi / o.hi;
+    double[] out = new double[2];
+    divide(hi, lo, o.hi, o.lo, out);
+    return new DoubleDouble(out[0], out[1]);
+  }
+
+  /*
+   * The kernels on pairs of doubles, writing (hi, lo) of the result to out[0], out[1]: the one
+   * definition of each operation, for the methods above and for ConjugateRegression's elimination,
+   * which keeps its matrix in two planes of doubles and so allocates nothing per operation.
+   */
+
+  /** (ah + al) + (bh + bl): Hida-Li-Bailey accurate (IEEE-style) addition. */
+  static void add(double ah, double al, double bh, double bl, double[] out) {
+    // Two TwoSums and two renormalisations.
+    double s = ah + bh;
+    double bb = s - ah;
+    double e = (ah - (s - bb)) + (bh - bb);
+    double t = al + bl;
+    double bt = t - al;
+    double f = (al - (t - bt)) + (bl - bt);
+    e += t;
+    double s2 = s + e;
+    e = e - (s2 - s);
+    e += f;
+    double h = s2 + e;
+    out[0] = h;
+    out[1] = e - (h - s2);
+  }
+
+  /** (ah + al) - (bh + bl), as the addition of the negated pair. */
+  static void subtract(double ah, double al, double bh, double bl, double[] out) {
+    add(ah, al, -bh, -bl, out);
+  }
+
+  /** (ah + al)(bh + bl): the exact product of the leading parts plus the cross terms. */
+  static void multiply(double ah, double al, double bh, double bl, double[] out) {
+    double p = ah * bh;
+    double e = Math.fma(ah, bh, -p);
+    e += ah * bl + al * bh;
+    double h = p + e;
+    out[0] = h;
+    out[1] = e - (h - p);
+  }
+
+  /** (ah + al) / (bh + bl): three quotient digits, each from the remainder so far. */
+  static void divide(double ah, double al, double bh, double bl, double[] out) {
+    double q1 = ah / bh;
+    multiply(bh, bl, q1, 0, out);
+    subtract(ah, al, out[0], out[1], out);
+    double q2 = out[0] / bh;
+    double rh = out[0];
+    double rl = out[1];
+    multiply(bh, bl, q2, 0, out);
+    subtract(rh, rl, out[0], out[1], out);
+    double q3 = out[0] / bh;
     double h = q1 + q2;
-    DoubleDouble q = new DoubleDouble(h, q2 - (h - q1));
-    return q.add(of(q3));
+    add(h, q2 - (h - q1), q3, 0, out);
+  }
+
+  /** Compares |a| with |b| as {@link #abs} then {@link #compareTo} do. */
+  static int compareMagnitudes(double ah, double al, double bh, double bl) {
+    boolean na = ah < 0 || (ah == 0 && al < 0);
+    boolean nb = bh < 0 || (bh == 0 && bl < 0);
+    int c = Double.compare(na ? -ah : ah, nb ? -bh : bh);
+    return c != 0 ? c : Double.compare(na ? -al : al, nb ? -bl : bl);
+  }
+
+  /** The sign of hi + lo, as {@link #signum()}. */
+  static int signum(double h, double l) {
+    return h != 0 ? (int) Math.signum(h) : (int) Math.signum(l);
   }
 
   DoubleDouble abs() {
@@ -94,7 +144,7 @@ record DoubleDouble(double hi, double lo) {
   }
 
   int signum() {
-    return hi != 0 ? (int) Math.signum(hi) : (int) Math.signum(lo);
+    return signum(hi, lo);
   }
 
   /** hi + lo rounded to the nearest double. */

@@ -70,4 +70,31 @@ class DoubleDoubleTest {
     long n = (1L << 62) + 12345;
     assertEquals(BigDecimal.valueOf(n), big(DoubleDouble.of(n)));
   }
+
+  /**
+   * The elimination's pivot search compares magnitudes on the pairs without building {@link
+   * DoubleDouble#abs}: the order must be the same, signed zeros included, or pivots (and so the
+   * solves' last bits) would differ.
+   */
+  @Test
+  void magnitudeComparisonOnPairsMatchesAbsThenCompare() {
+    Random r = new Random(5);
+    double[] special = {0.0, -0.0, 1.0, -1.0, 0x1p-60, -0x1p-60, Double.MIN_VALUE};
+    int checked = 0;
+    for (int i = 0; i < 20_000; i++) {
+      DoubleDouble a =
+          i % 3 == 0 ? new DoubleDouble(special[r.nextInt(7)], special[r.nextInt(7)]) : random(r);
+      DoubleDouble b =
+          i % 4 == 0
+              ? new DoubleDouble(special[r.nextInt(7)], special[r.nextInt(7)])
+              : i % 5 == 0 ? a.negate() : random(r);
+      assertEquals(
+          a.abs().compareTo(b.abs()),
+          DoubleDouble.compareMagnitudes(a.hi(), a.lo(), b.hi(), b.lo()),
+          a + " vs " + b);
+      assertEquals(a.signum(), DoubleDouble.signum(a.hi(), a.lo()), a.toString());
+      checked++;
+    }
+    assertEquals(20_000, checked);
+  }
 }
