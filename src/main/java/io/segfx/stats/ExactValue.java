@@ -49,24 +49,34 @@ final class ExactValue {
    * low limbs are 32-bit digits and the top one a signed long (see {@link Limbs#normalise}).
    */
   static ExactValue ofWindow(long[] limbs, int o, int perWindow, int base) {
-    long[] d = new long[perWindow + 1];
-    for (int k = 0; k < perWindow - 1; k++) {
-      d[k] = limbs[o + k];
+    // Zero digits below the lowest nonzero limb are left out and moved into the exponent (they
+    // stay zero in the two's complement too): a window reaches some 64 bits below its values,
+    // and every later operation's cost grows with the digits it walks, a product's with their
+    // square.
+    int k0 = 0;
+    while (k0 < perWindow - 1 && limbs[o + k0] == 0) {
+      k0++;
+    }
+    int n = perWindow + 1 - k0;
+    long[] d = new long[n];
+    for (int k = k0; k < perWindow - 1; k++) {
+      d[k - k0] = limbs[o + k];
     }
     long top = limbs[o + perWindow - 1];
-    d[perWindow - 1] = top & MASK;
-    d[perWindow] = (top >>> 32) & MASK;
+    d[n - 2] = top & MASK;
+    d[n - 1] = (top >>> 32) & MASK;
+    int e = base + 32 * k0;
     if (top >= 0) {
-      return of(d, perWindow + 1, 1, base);
+      return of(d, n, 1, e);
     }
-    // Two's complement over perWindow + 1 digits: the magnitude is the inverted digits plus one.
+    // Two's complement over the n digits: the magnitude is the inverted digits plus one.
     long carry = 1;
-    for (int k = 0; k <= perWindow; k++) {
+    for (int k = 0; k < n; k++) {
       long x = (~d[k] & MASK) + carry;
       d[k] = x & MASK;
       carry = x >>> 32;
     }
-    return of(d, perWindow + 1, -1, base);
+    return of(d, n, -1, e);
   }
 
   /** The exact value of a finite double. */
