@@ -117,10 +117,9 @@ public final class ExactMoments implements Serializable {
   private transient int[] rowExp;
   private transient long[] rowSign;
 
-  /** Scratch of {@link #acceptBlock}: the shift, a row's centred values and the block's sums. */
+  /** Scratch of {@link #acceptBlock}: the shift and the block's sums. */
   private transient double[] blockShift;
 
-  private transient double[] blockU;
   private transient double[] blockSums;
   private transient double[] blockProducts;
 
@@ -197,6 +196,13 @@ public final class ExactMoments implements Serializable {
   private record Pairs(int q, boolean[] products, int[] pairs) {}
 
   private static volatile Pairs lastPairs;
+
+  /**
+   * Scratch of {@link #acceptBlock}, one per thread: the block's centred values, column by column
+   * ({@value #BLOCK_ROWS} rows each), too large to keep in each of a task's many moments.
+   */
+  private static final ThreadLocal<double[][]> BLOCK_COLUMNS =
+      ThreadLocal.withInitial(() -> new double[0][]);
 
   /** Number of columns. */
   public int columns() {
@@ -287,7 +293,6 @@ public final class ExactMoments implements Serializable {
     n += m;
     if (blockShift == null) {
       blockShift = new double[q];
-      blockU = new double[q];
       blockSums = new double[q];
     }
     int[] p = pairs();
@@ -296,44 +301,58 @@ public final class ExactMoments implements Serializable {
     }
     // Locals, not fields, in the loops: the client compiler reloads a field on every use.
     double[] c = blockShift;
-    double[] u = blockU;
     double[] su = blockSums;
     double[] sp = blockProducts;
-    // The shift: per column, the block's value nearest its mean (the first of ties). Any shift
-    // gives the same exact reconstruction; this one is within the root mean square deviation of
-    // the mean, so sum (v - c)^2 is at most twice the centred sum and an outlier in the block does
-    // not inflate the other rows' terms, and as one of the values it keeps v - c exact for short
-    // values (small integers give exact sums).
+    double[][] u = BLOCK_COLUMNS.get();
+    if (u.length < q) {
+      u = new double[q][BLOCK_ROWS];
+      BLOCK_COLUMNS.set(u);
+    }
+    // Column by column, then product by product, each over the rows in the order given: every sum
+    // sees the same operations in the same order as a row-by-row pass would, so the bits are the
+    // same, while each loop is a plain walk over one or two arrays, which the client compiler
+    // turns into far fewer loads and stores per value than one loop over all the sums per row.
     for (int i = 0; i < q; i++) {
       double[] col = cols[i];
+      double[] ui = u[i];
+      // The shift: per column, the block's value nearest its mean (the first of ties). Any shift
+      // gives the same exact reconstruction; this one is within the root mean square deviation
+      // of the mean, so sum (v - c)^2 is at most twice the centred sum and an outlier in the
+      // block does not inflate the other rows' terms, and as one of the values it keeps v - c
+      // exact for short values (small integers give exact sums).
       double sum = 0;
-      for (int k = from; k < to; k++) {
-        sum += col[rows[k]];
+      for (int k = 0; k < m; k++) {
+        double x = col[rows[from + k]];
+        ui[k] = x;
+        sum += x;
       }
       double mean = sum / m;
-      double best = col[rows[from]];
+      double best = ui[0];
       double distance = Math.abs(best - mean);
-      for (int k = from + 1; k < to; k++) {
-        double d = Math.abs(col[rows[k]] - mean);
+      for (int k = 1; k < m; k++) {
+        double d = Math.abs(ui[k] - mean);
         if (d < distance) {
           distance = d;
-          best = col[rows[k]];
+          best = ui[k];
         }
       }
+      double shifted = 0;
+      for (int k = 0; k < m; k++) {
+        double x = ui[k] - best;
+        ui[k] = x;
+        shifted += x;
+      }
       c[i] = best;
-      su[i] = 0;
+      su[i] = shifted;
     }
-    Arrays.fill(sp, 0);
-    for (int k = from; k < to; k++) {
-      int r = rows[k];
-      for (int i = 0; i < q; i++) {
-        double x = cols[i][r] - c[i];
-        u[i] = x;
-        su[i] += x;
+    for (int t = 0, o = 0; o < p.length; t++, o += 3) {
+      double[] ui = u[p[o]];
+      double[] uj = u[p[o + 1]];
+      double product = 0;
+      for (int k = 0; k < m; k++) {
+        product += ui[k] * uj[k];
       }
-      for (int t = 0, o = 0; o < p.length; t++, o += 3) {
-        sp[t] += u[p[o]] * u[p[o + 1]];
-      }
+      sp[t] = product;
     }
     for (int i = 0; i < q; i++) {
       add(i, su[i]);

@@ -427,6 +427,80 @@ class ExactMomentsTest {
   }
 
   /**
+   * The block sums are exactly the formula of {@link ExactMoments#acceptBlock}'s comment: with the
+   * shift c, U_i = sum fl(v_ri - c_i) and P_ij = sum u_ri u_rj accumulated in doubles in the rows'
+   * order (here by a plain row-by-row loop), S_i gains U_i + m c_i and Q_ij gains P_ij + c_j U_i +
+   * c_i U_j + m c_i c_j exactly (BigDecimal). Equal as decimals, so the bits of every later read
+   * are pinned to the rows and their order, however the method arranges its loops.
+   */
+  @Test
+  void blockSumsAreTheRowOrderDoubleSumsAddedExactly() {
+    Random r = new Random(35);
+    int q = 3;
+    int n = 3_000;
+    double[][] x = new double[n][q];
+    for (int k = 0; k < n; k++) {
+      x[k][0] = 1e9 + r.nextGaussian();
+      x[k][1] = Math.rint(r.nextGaussian() * 1e4) / 100;
+      x[k][2] = k % 7 == 0 ? 1e12 * r.nextGaussian() : r.nextGaussian() * 1e-3;
+    }
+    ExactMoments m = new ExactMoments(q);
+    BigDecimal[] s = new BigDecimal[q];
+    BigDecimal[][] cross = new BigDecimal[q][q];
+    for (int i = 0; i < q; i++) {
+      s[i] = BigDecimal.ZERO;
+      for (int j = i; j < q; j++) {
+        cross[i][j] = BigDecimal.ZERO;
+      }
+    }
+    for (int from = 0; from < n; ) {
+      int to = Math.min(n, from + 1 + r.nextInt(ExactMoments.BLOCK_ROWS));
+      addBlock(m, x, from, to);
+      int[] b = {from, to};
+      double[] c = new double[q];
+      double[] u = new double[q];
+      double[][] p = new double[q][q];
+      for (int i = 0; i < q; i++) {
+        c[i] = blockShift(x, b, i);
+      }
+      for (int k = from; k < to; k++) {
+        double[] d = new double[q];
+        for (int i = 0; i < q; i++) {
+          d[i] = x[k][i] - c[i];
+          u[i] += d[i];
+        }
+        for (int i = 0; i < q; i++) {
+          for (int j = i; j < q; j++) {
+            p[i][j] += d[i] * d[j];
+          }
+        }
+      }
+      BigDecimal rows = BigDecimal.valueOf(to - from);
+      for (int i = 0; i < q; i++) {
+        BigDecimal ci = new BigDecimal(c[i]);
+        BigDecimal ui = new BigDecimal(u[i]);
+        s[i] = s[i].add(ui).add(rows.multiply(ci));
+        for (int j = i; j < q; j++) {
+          BigDecimal cj = new BigDecimal(c[j]);
+          cross[i][j] =
+              cross[i][j]
+                  .add(new BigDecimal(p[i][j]))
+                  .add(cj.multiply(ui))
+                  .add(ci.multiply(new BigDecimal(u[j])))
+                  .add(rows.multiply(ci).multiply(cj));
+        }
+      }
+      from = to;
+    }
+    for (int i = 0; i < q; i++) {
+      assertEquals(0, s[i].compareTo(m.sum(i)), "S_" + i);
+      for (int j = i; j < q; j++) {
+        assertEquals(0, cross[i][j].compareTo(m.crossProduct(i, j)), "Q_" + i + j);
+      }
+    }
+  }
+
+  /**
    * A far outlier in a block, even as its first row, leaves the centred sums accurate relative to
    * the block's own spread: against BigDecimal, within 1e-12 of the centred co-moments, as without
    * it.
