@@ -156,11 +156,23 @@ final class ParquetTableWriter {
     private RecordConsumer consumer;
 
     /**
-     * Each distinct string's UTF-8 bytes, encoded once: ids, metric and status names repeat on
-     * every row, and a byte-array binary is also cheaper for the column statistics to compare than
-     * the buffer-backed one {@link Binary#fromString} makes. The bytes written are the same.
+     * Per column, the last string written and its UTF-8 bytes: rows come grouped by experiment, so
+     * an id repeats on the rows that follow it, and a byte-array binary is also cheaper for the
+     * column statistics to compare than the buffer-backed one {@link Binary#fromString} makes. The
+     * bytes written are the same.
+     */
+    private final String[] lastText;
+
+    private final Binary[] lastBinary;
+
+    /**
+     * Each distinct string's bytes, encoded once, for the few that recur out of order (metric,
+     * status and kind names), up to {@link #NAMES} of them: a wide run's many distinct ids would
+     * only fill it.
      */
     private final Map<String, Binary> binaries = new HashMap<>();
+
+    private static final int NAMES = 4096;
 
     RowWriteSupport(StructType schema, MessageType message, Map<String, String> meta) {
       this.message = message;
@@ -172,6 +184,8 @@ final class ParquetTableWriter {
         names[i] = fields[i].name();
         types[i] = primitive(fields[i].dataType());
       }
+      this.lastText = new String[fields.length];
+      this.lastBinary = new Binary[fields.length];
     }
 
     @Override
@@ -197,20 +211,27 @@ final class ParquetTableWriter {
           case INT32 -> consumer.addInteger(((Number) row.get(i)).intValue());
           case DOUBLE -> consumer.addDouble(((Number) row.get(i)).doubleValue());
           case BOOLEAN -> consumer.addBoolean((Boolean) row.get(i));
-          default -> consumer.addBinary(binary((String) row.get(i)));
+          default -> consumer.addBinary(binary(i, (String) row.get(i)));
         }
         consumer.endField(names[i], i);
       }
       consumer.endMessage();
     }
 
-    private Binary binary(String s) {
+    private Binary binary(int column, String s) {
+      if (s.equals(lastText[column])) {
+        return lastBinary[column];
+      }
       Binary b = binaries.get(s);
       if (b == null) {
         // Never changed once made, so the statistics may keep it without a copy.
         b = Binary.fromConstantByteArray(s.getBytes(StandardCharsets.UTF_8));
-        binaries.put(s, b);
+        if (binaries.size() < NAMES) {
+          binaries.put(s, b);
+        }
       }
+      lastText[column] = s;
+      lastBinary[column] = b;
       return b;
     }
   }
