@@ -15,8 +15,10 @@ import io.segfx.spark.SegfxProperties;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.apache.logging.log4j.Level;
@@ -259,9 +261,7 @@ public final class SegfxMain {
     // a large share of stage 1 (docs/performance.md). Cluster runs get it here too: scripts/segfx
     // passes no properties file, so a serializer set in the cluster's spark-defaults.conf or with
     // --conf reaches this SparkConf and wins.
-    if (!conf.contains("spark.serializer")) {
-      b.config("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
-    }
+    serializerDefaults(conf).forEach(b::config);
     // Partition folders (experiment_id=07/) keep their values as written, as a CSV cell keeps its
     // text: Spark's type inference would read 7, 07 and 0007 as one integer id 7, and a date-like
     // value as a date no id column may be. A value set by the user wins.
@@ -292,6 +292,28 @@ public final class SegfxMain {
           String.valueOf(2 * Runtime.getRuntime().availableProcessors()));
     }
     return b.getOrCreate();
+  }
+
+  /** Kryo's setting for references to an object already written in the same graph. */
+  static final String KRYO_REFERENCES = "spark.kryo.referenceTracking";
+
+  /**
+   * The serializer settings segfx adds to {@code conf}: Kryo unless the user chose a serializer,
+   * and then, unless the user set it, no reference tracking. segfx's shuffled and collected records
+   * have no cycles and share their strings through their own serializers ({@code
+   * RecordSerializer}), so Kryo's per-object reference map only costs: it is looked up for every
+   * object written and cleared for every record (a few percent of stage 1's executor CPU on W50,
+   * docs/performance.md). Spark's documentation names exactly this case for turning it off.
+   */
+  static Map<String, String> serializerDefaults(SparkConf conf) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (!conf.contains("spark.serializer")) {
+      out.put("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
+      if (!conf.contains(KRYO_REFERENCES)) {
+        out.put(KRYO_REFERENCES, "false");
+      }
+    }
+    return out;
   }
 
   private static final String ICEBERG_EXTENSIONS =

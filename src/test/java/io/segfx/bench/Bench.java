@@ -269,6 +269,7 @@ public final class Bench {
             String.valueOf(2 * Runtime.getRuntime().availableProcessors()))
         // As scripts/segfx runs the job (SegfxMain.session).
         .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+        .config("spark.kryo.referenceTracking", "false")
         .config("spark.kryo.registrator", "io.segfx.spark.SegfxKryoRegistrator")
         .getOrCreate();
   }

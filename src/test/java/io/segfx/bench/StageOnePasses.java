@@ -31,6 +31,7 @@ public final class StageOnePasses {
             .master("local[2]")
             .config("spark.ui.enabled", "false")
             .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+            .config("spark.kryo.referenceTracking", "false")
             .config("spark.kryo.registrator", "io.segfx.spark.SegfxKryoRegistrator")
             .getOrCreate();
     String in = args[0];

@@ -9,6 +9,7 @@ import io.segfx.job.SegmentEffectsJob;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
 
 /** The command line's help, version and exit statuses, without starting Spark. */
@@ -136,5 +137,27 @@ class SegfxMainTest {
     assertTrue(
         flag.err().startsWith("segfx: --kh-truncate: 'yes' is not a valid flag"), flag.err());
     assertFalse(flag.err().contains("\tat "), flag.err());
+  }
+
+  /**
+   * segfx picks Kryo without reference tracking when the user set no serializer, leaves tracking to
+   * a user who set it, and adds nothing to a user's own serializer (Kryo or not).
+   */
+  @Test
+  void serializerDefaultsLeaveTheUsersChoices() {
+    String kryo = "org.apache.spark.serializer.KryoSerializer";
+    assertEquals(
+        Map.of("spark.serializer", kryo, SegfxMain.KRYO_REFERENCES, "false"),
+        SegfxMain.serializerDefaults(new SparkConf(false)));
+    assertEquals(
+        Map.of("spark.serializer", kryo),
+        SegfxMain.serializerDefaults(new SparkConf(false).set(SegfxMain.KRYO_REFERENCES, "true")));
+    assertEquals(
+        Map.of(), SegfxMain.serializerDefaults(new SparkConf(false).set("spark.serializer", kryo)));
+    assertEquals(
+        Map.of(),
+        SegfxMain.serializerDefaults(
+            new SparkConf(false)
+                .set("spark.serializer", "org.apache.spark.serializer.JavaSerializer")));
   }
 }

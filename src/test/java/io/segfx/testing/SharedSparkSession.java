@@ -20,8 +20,11 @@ public abstract class SharedSparkSession extends JavaDataFrameSuiteBase {
         .set("spark.driver.bindAddress", "127.0.0.1")
         .set("spark.driver.host", "127.0.0.1")
         .set("spark.app.id", "segfx-tests")
-        // Kryo, as clusters commonly configure it: records need SegfxKryoRegistrator.
+        // Kryo, as clusters commonly configure it: records need SegfxKryoRegistrator. Without
+        // reference tracking, as SegfxMain sets it when it picks Kryo, so that every job's
+        // records are checked to need none.
         .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+        .set("spark.kryo.referenceTracking", "false")
         .set("spark.kryo.registrator", "io.segfx.spark.SegfxKryoRegistrator");
   }
 
