@@ -30,12 +30,51 @@ import scala.Tuple2;
 /**
  * One task's state of {@link ColumnarScan}. A key column is compared with the previous row's by its
  * dictionary id (within one batch, whose dictionary is fixed), its bytes, or its integer value;
- * only on a change is its text built and looked up.
+ * only on a change is the cell looked up, by the two keys' task-wide codes ({@link KeyCodes}), so
+ * that input in no order by key pays no text per row. Rows added exactly one at a time wait in
+ * {@link DeferredRows}, so that each cell's are added together.
  */
 final class ColumnarPartitionScan {
   private final ColumnarScan s;
   private final int q;
-  private final Map<String, SegmentAccumulator> cells = new HashMap<>();
+
+  /** The cells by their keys' codes: experiment code in the high half, segment code below. */
+  private final LongMap<SegmentAccumulator> cells = new LongMap<>();
+
+  /** Codes of the experiment and segment keys, and each one's code when the input lacks it. */
+  private final KeyCodes[] codes = {new KeyCodes(), new KeyCodes()};
+
+  private final int[] constantCode = {-1, -1};
+
+  /** Serial of the batch being read, for {@link KeyCodes#cached}; from 1. */
+  private int batchSerial;
+
+  /**
+   * Rows held for exact addition: about 13 rows of each of W10's 40,000 arm cells per flush when
+   * they come in no order, within {@link DeferredRows#MAX_BYTES}.
+   */
+  static final int DEFERRED_ROWS = 1 << 19;
+
+  /** Rows a new task holds: {@link #DEFERRED_ROWS}; tests lower it so that small inputs flush. */
+  static volatile int deferredRows = DEFERRED_ROWS;
+
+  private final DeferredRows deferred;
+
+  /**
+   * The arm cells held, by a dense id (from 1; ids of shipped cells are reused): their moments, and
+   * per block the serial of the last block that gave the cell an index and that index. Flat arrays,
+   * so that a row on input in no order reaches its arm cell without visiting its objects.
+   */
+  private ExactMoments[] armMoments = new ExactMoments[64];
+
+  private int[] armBlockSerial = new int[64];
+  private int[] armBlockTarget = new int[64];
+
+  /** One past the largest arm cell id given. */
+  private int armIds = 1;
+
+  private int[] freeIds = new int[16];
+  private int freeCount;
   private final Map<String, SegmentAccumulator> rejected = new HashMap<>();
 
   /**
@@ -51,7 +90,7 @@ final class ColumnarPartitionScan {
   private long batches;
 
   /** The keys of the cells shipped early (null once that stops), and how many came back. */
-  private Set<String> shipped = new HashSet<>();
+  private Set<Long> shipped = new HashSet<>();
 
   private long shippedCount;
   private long returned;
@@ -113,7 +152,7 @@ final class ColumnarPartitionScan {
   private final int[] rowTarget = new int[ExactMoments.BLOCK_ROWS];
 
   /** Per block: the arm cells in order of first row, their row counts, and their rows' order. */
-  private final ExactMoments[] targets = new ExactMoments[ExactMoments.BLOCK_ROWS];
+  private final int[] targets = new int[ExactMoments.BLOCK_ROWS];
 
   private final int[] targetRows = new int[ExactMoments.BLOCK_ROWS];
   private final int[] targetStart = new int[ExactMoments.BLOCK_ROWS];
@@ -128,10 +167,17 @@ final class ColumnarPartitionScan {
     this.values = new ColumnVector[q];
     this.valueNulls = new boolean[q];
     this.columns = new double[q][0];
+    this.deferred = new DeferredRows(q, deferredRows, ExactMoments.BLOCK_ROWS);
+    for (int k = 0; k < 2; k++) {
+      if (s.keyOrdinal[k] == ABSENT) {
+        constantCode[k] = codes[k].constant(s.keyConstant[k]);
+      }
+    }
   }
 
   void accept(ColumnarBatch batch) {
     int n = batch.numRows();
+    batchSerial++;
     for (int k = 0; k < 3; k++) {
       keys[k] = s.keyOrdinal[k] == ABSENT ? null : batch.column(s.keyOrdinal[k]);
       keyNulls[k] = keys[k] != null && keys[k].hasNull();
@@ -156,6 +202,9 @@ final class ColumnarPartitionScan {
     // block does not depend on the batch size either.
     for (int start = 0; start < n; start += ExactMoments.BLOCK_ROWS) {
       int end = Math.min(n, start + ExactMoments.BLOCK_ROWS);
+      if (deferred.room() < end - start) {
+        deferred.flush(armMoments, armIds);
+      }
       if (!readable || !clean(start, end)) {
         for (int r = start; r < end; r++) {
           row(r);
@@ -243,11 +292,8 @@ final class ColumnarPartitionScan {
     if (armRejected(armSlot)) {
       return;
     }
-    for (int i = 0; i < q; i++) {
-      v[i] = columns[i][r];
-    }
     acc.rows++;
-    acc.armAt(armSlot, armNames.get(armSlot)).accept(v, bins);
+    deferred.add(armCell(armSlot), columns, r);
   }
 
   /**
@@ -272,12 +318,16 @@ final class ColumnarPartitionScan {
         continue;
       }
       acc.rows++;
-      int t = acc.blockTarget(serial, armSlot);
-      if (t < 0) {
+      int id = armCell(armSlot);
+      int t;
+      if (armBlockSerial[id] == serial) {
+        t = armBlockTarget[id];
+      } else {
         t = targetCount++;
-        targets[t] = acc.armAt(armSlot, armNames.get(armSlot));
+        targets[t] = id;
         targetRows[t] = 0;
-        acc.blockTarget(serial, armSlot, t);
+        armBlockSerial[id] = serial;
+        armBlockTarget[id] = t;
       }
       targetRows[t]++;
       rowTarget[r - start] = t;
@@ -295,21 +345,16 @@ final class ColumnarPartitionScan {
       }
     }
     for (int t = 0; t < targetCount; t++) {
-      ExactMoments m = targets[t];
+      int id = targets[t];
       int from = targetStart[t];
       int to = from + targetRows[t];
       if (to - from >= BLOCK_MIN_ROWS) {
-        m.acceptBlock(columns, blockOrder, from, to);
+        armMoments[id].acceptBlock(columns, blockOrder, from, to);
       } else {
         for (int k = from; k < to; k++) {
-          int r = blockOrder[k];
-          for (int i = 0; i < q; i++) {
-            v[i] = columns[i][r];
-          }
-          m.accept(v, bins);
+          deferred.add(id, columns, blockOrder[k]);
         }
       }
-      targets[t] = null;
     }
   }
 
@@ -333,18 +378,21 @@ final class ColumnarPartitionScan {
    */
   private boolean cell(int r) {
     if (acc == null || changed(0, r) | changed(1, r)) {
-      String e = text(0, r);
-      String g = text(1, r);
+      int ce = code(0, r);
+      int cg = code(1, r);
+      String e = codes[0].textOf(ce);
+      String g = codes[1].textOf(cg);
       if (e.isEmpty() || g.isEmpty()) {
         // Looked up again on the next row: empty ids are rare, and acc stays a real cell.
         acc = null;
         reject(s.keyNullReason[e.isEmpty() ? 0 : 1]);
         return false;
       }
-      String key = CellKey.text(e, g);
+      long key = (long) ce << 32 | cg;
       acc = cells.get(key);
       if (acc == null) {
         acc = new SegmentAccumulator(e, g, q, products);
+        acc.key = key;
         cells.put(key, acc);
         if (shipped != null && shipped.contains(key)) {
           returned++;
@@ -435,7 +483,39 @@ final class ColumnarPartitionScan {
       v[i] = x;
     }
     acc.rows++;
-    acc.armAt(armSlot, armNames.get(armSlot)).accept(v, bins);
+    deferred.add(armCell(armSlot), v);
+  }
+
+  /** The id of {@link #acc}'s moments of arm slot {@code slot}, both created on first sight. */
+  private int armCell(int slot) {
+    int id = acc.armId(slot);
+    if (id == 0) {
+      id = freeCount > 0 ? freeIds[--freeCount] : armIds++;
+      if (id >= armMoments.length) {
+        int size = 2 * armMoments.length;
+        armMoments = Arrays.copyOf(armMoments, size);
+        armBlockSerial = Arrays.copyOf(armBlockSerial, size);
+        armBlockTarget = Arrays.copyOf(armBlockTarget, size);
+      }
+      armMoments[id] = acc.armAt(slot, armNames.get(slot));
+      armBlockSerial[id] = 0;
+      acc.armId(slot, id);
+    }
+    return id;
+  }
+
+  /** Gives back the ids of a shipped cell's arm cells, for cells yet to come. */
+  private void release(SegmentAccumulator a) {
+    for (int slot = 0; slot < armNames.size(); slot++) {
+      int id = a.armId(slot);
+      if (id != 0) {
+        armMoments[id] = null;
+        if (freeCount == freeIds.length) {
+          freeIds = Arrays.copyOf(freeIds, 2 * freeCount);
+        }
+        freeIds[freeCount++] = id;
+      }
+    }
   }
 
   /**
@@ -478,10 +558,34 @@ final class ColumnarPartitionScan {
     if (ids[k] != null) {
       lastRaw[k] = idRows[k][r];
     } else if (s.keyType[k] == STRING) {
-      lastText[k] = c.getUTF8String(r).clone();
+      lastText[k] = c.getUTF8String(r).copy();
     } else {
       lastRaw[k] = integral(c, s.keyType[k], r);
     }
+  }
+
+  /** The task-wide code of key k (experiment or segment) of row r. */
+  private int code(int k, int r) {
+    ColumnVector c = keys[k];
+    if (c == null) {
+      return constantCode[k];
+    }
+    KeyCodes kc = codes[k];
+    if (ids[k] == null) {
+      return s.keyType[k] == STRING
+          ? kc.text(c.getUTF8String(r))
+          : kc.integral(integral(c, s.keyType[k], r));
+    }
+    int id = idRows[k][r];
+    int code = kc.cached(id, batchSerial);
+    if (code < 0) {
+      code =
+          s.keyType[k] == STRING
+              ? kc.text(c.getUTF8String(r))
+              : kc.integral(integral(c, s.keyType[k], r));
+      kc.cache(id, batchSerial, code);
+    }
+    return code;
   }
 
   private String text(int k, int r) {
@@ -516,7 +620,7 @@ final class ColumnarPartitionScan {
       if (lastArmSlot >= 0 && t.equals(lastText[2])) {
         return lastArmSlot;
       }
-      lastText[2] = t.clone();
+      lastText[2] = t.copy();
       lastArmSlot = slotOf(t.toString());
       return lastArmSlot;
     }
@@ -604,28 +708,32 @@ final class ColumnarPartitionScan {
       shipped = null;
       return Collections.emptyIterator();
     }
-    // Kryo ships the limbs only: the bins go into them first, and are not lent to a shipped cell.
+    // Kryo ships the limbs only: held rows and the bins go into them first, and the bins are not
+    // lent to a shipped cell.
+    deferred.flush(armMoments, armIds);
     bins.flush();
     List<Tuple2<CellKey, SegmentAccumulator>> out = new ArrayList<>();
-    Iterator<Map.Entry<String, SegmentAccumulator>> it = cells.entrySet().iterator();
-    while (it.hasNext()) {
-      Map.Entry<String, SegmentAccumulator> c = it.next();
-      SegmentAccumulator a = c.getValue();
-      if (a.lastBatch < batches - 2) {
-        it.remove();
-        shipped.add(c.getKey());
-        out.add(new Tuple2<>(new CellKey(false, a.experiment, a.segment), a));
-      }
-    }
+    long before = batches - 2;
+    cells.removeIf(
+        a -> {
+          if (a.lastBatch >= before) {
+            return false;
+          }
+          shipped.add(a.key);
+          release(a);
+          out.add(new Tuple2<>(new CellKey(false, a.experiment, a.segment), a));
+          return true;
+        });
     shippedCount += out.size();
     return out.iterator();
   }
 
   /** Every cell still held, and the quarantine tallies. */
   private Iterator<Tuple2<CellKey, SegmentAccumulator>> rest() {
-    // Kryo ships the limbs only: the bins go into them first.
+    // Kryo ships the limbs only: held rows and the bins go into them first.
+    deferred.flush(armMoments, armIds);
     bins.flush();
-    return SufficientStatsStage.partials(cells, rejected);
+    return SufficientStatsStage.partials(cells.values(), rejected.values());
   }
 
   /** The cast Spark applies to a value column ({@code CAST(v AS DOUBLE)}), for native types. */

@@ -169,8 +169,8 @@ public final class RobustStage {
           || !experiment.equals(lastExperiment)
           || !segment.equals(lastSegment)) {
         cell = fits.get(CellKey.text(experiment.toString(), segment.toString()));
-        lastExperiment = experiment.clone();
-        lastSegment = segment.clone();
+        lastExperiment = experiment.copy();
+        lastSegment = segment.copy();
       }
       if (cell == null) {
         continue;

@@ -50,15 +50,20 @@ final class SegmentAccumulator implements Serializable {
   private transient ExactMoments[] slots;
 
   /**
-   * Map-side scratch of {@link ColumnarPartitionScan}'s blocks, by arm slot: the block serial and
-   * the arm cell's index in that block; never shipped.
+   * Map-side ids of the arms' moments in {@link ColumnarPartitionScan}, by arm slot (0: none yet):
+   * the first two slots in fields, so that a row of a cell read for its count needs no other
+   * object; never shipped.
    */
-  private transient int[] blockSerials;
+  private transient int armId0;
 
-  private transient int[] blockTargets;
+  private transient int armId1;
+  private transient int[] armIdRest;
 
   /** Map-side: the task's batch that last touched this cell ({@link ColumnarPartitionScan}). */
   transient long lastBatch;
+
+  /** Map-side: the cell's key in {@link ColumnarPartitionScan}'s table; never shipped. */
+  transient long key;
 
   SegmentAccumulator(String experiment, String segment, int q, boolean[] products) {
     this.experiment = experiment;
@@ -78,7 +83,7 @@ final class SegmentAccumulator implements Serializable {
       }
     }
     ExactMoments m = new ExactMoments(q, products);
-    armKeys.add(arm.clone());
+    armKeys.add(arm.copy());
     arms.add(arm.toString());
     moments.add(m);
     return m;
@@ -131,22 +136,26 @@ final class SegmentAccumulator implements Serializable {
     return m;
   }
 
-  /** The index given to arm slot {@code slot} in block {@code serial}, or -1 when none yet. */
-  int blockTarget(int serial, int slot) {
-    return blockSerials != null && slot < blockSerials.length && blockSerials[slot] == serial
-        ? blockTargets[slot]
-        : -1;
+  /** The map-side id of arm slot {@code slot}'s moments, or 0 when none is given yet. */
+  int armId(int slot) {
+    if (slot < 2) {
+      return slot == 0 ? armId0 : armId1;
+    }
+    return armIdRest == null || slot - 2 >= armIdRest.length ? 0 : armIdRest[slot - 2];
   }
 
-  /** Gives arm slot {@code slot} the index {@code target} in block {@code serial}. */
-  void blockTarget(int serial, int slot, int target) {
-    if (blockSerials == null || slot >= blockSerials.length) {
-      int size = Math.max(slot + 1, 4);
-      blockSerials = blockSerials == null ? new int[size] : Arrays.copyOf(blockSerials, size);
-      blockTargets = blockTargets == null ? new int[size] : Arrays.copyOf(blockTargets, size);
+  /** Gives arm slot {@code slot}'s moments the map-side id {@code id}. */
+  void armId(int slot, int id) {
+    if (slot == 0) {
+      armId0 = id;
+    } else if (slot == 1) {
+      armId1 = id;
+    } else {
+      if (armIdRest == null || slot - 2 >= armIdRest.length) {
+        armIdRest = Arrays.copyOf(armIdRest == null ? new int[0] : armIdRest, slot + 2);
+      }
+      armIdRest[slot - 2] = id;
     }
-    blockSerials[slot] = serial;
-    blockTargets[slot] = target;
   }
 
   /** The moments of arm {@code name}, or null when the segment has no such rows. */

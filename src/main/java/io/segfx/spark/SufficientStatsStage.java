@@ -316,14 +316,14 @@ public final class SufficientStatsStage {
         acc =
             cells.computeIfAbsent(
                 CellKey.text(e, g), k -> new SegmentAccumulator(e, g, q, products));
-        lastExperiment = experiment.clone();
-        lastSegment = segment.clone();
+        lastExperiment = experiment.copy();
+        lastSegment = segment.copy();
         arm = null;
       }
       UTF8String armValue = r.getUTF8String(ARM);
       if (arm == null || !armValue.equals(lastArm)) {
         arm = acc.arm(armValue);
-        lastArm = armValue.clone();
+        lastArm = armValue.copy();
       }
       acc.rows++;
       if (totals) {
@@ -341,17 +341,17 @@ public final class SufficientStatsStage {
     // Kryo ships the limbs only: the bins go into them first.
     bins.flush();
     faults.maybeFail("stage-1");
-    return partials(cells, rejected);
+    return partials(cells.values(), rejected.values());
   }
 
   /** A task's output: its cells, and its quarantine tallies keyed by reason. */
   static Iterator<Tuple2<CellKey, SegmentAccumulator>> partials(
-      Map<String, SegmentAccumulator> cells, Map<String, SegmentAccumulator> rejected) {
-    List<Tuple2<CellKey, SegmentAccumulator>> out = new ArrayList<>(cells.size() + rejected.size());
-    for (SegmentAccumulator a : cells.values()) {
+      Iterable<SegmentAccumulator> cells, Iterable<SegmentAccumulator> rejected) {
+    List<Tuple2<CellKey, SegmentAccumulator>> out = new ArrayList<>();
+    for (SegmentAccumulator a : cells) {
       out.add(new Tuple2<>(new CellKey(false, a.experiment, a.segment), a));
     }
-    for (SegmentAccumulator a : rejected.values()) {
+    for (SegmentAccumulator a : rejected) {
       out.add(new Tuple2<>(new CellKey(true, null, a.segment), a));
     }
     return out.iterator();

@@ -580,21 +580,35 @@ public final class ExactMoments implements Serializable {
     private static final long WARM_ROWS = 1 << 16;
 
     private final ExactMoments[] owners;
+    private final boolean watched;
     private int hand;
     private long rows;
     private long handovers;
     private boolean stopped;
 
     /**
-     * Bins for at most {@code capacity} moments at a time.
+     * Bins for at most {@code capacity} moments at a time, which stop lending when rows of many
+     * moments interleave.
      *
      * @throws IllegalArgumentException if {@code capacity < 1}
      */
     public Bins(int capacity) {
+      this(capacity, true);
+    }
+
+    /**
+     * Bins for at most {@code capacity} moments at a time; with {@code watched} false they never
+     * stop lending, for a caller that hands each moments its rows together, so that a loan is paid
+     * for by several rows.
+     *
+     * @throws IllegalArgumentException if {@code capacity < 1}
+     */
+    public Bins(int capacity, boolean watched) {
       if (capacity < 1) {
         throw new IllegalArgumentException("capacity must be >= 1, got " + capacity);
       }
       this.owners = new ExactMoments[capacity];
+      this.watched = watched;
     }
 
     /** Lends bins to {@code m}, taking them back from another if need be; false when stopped. */
@@ -611,7 +625,7 @@ public final class ExactMoments implements Serializable {
         base = old.binBase;
         old.bins = null;
         old.binBase = null;
-        if (++handovers * THRASH_ROWS > rows && rows > WARM_ROWS) {
+        if (watched && ++handovers * THRASH_ROWS > rows && rows > WARM_ROWS) {
           owners[hand] = null;
           flush();
           stopped = true;

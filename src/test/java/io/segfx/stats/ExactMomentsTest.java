@@ -1,6 +1,7 @@
 package io.segfx.stats;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -341,9 +342,27 @@ class ExactMomentsTest {
    */
   @Test
   void poolStopsLendingWhenCellsInterleave() {
-    Random r = new Random(23);
-    int moments = 40;
     ExactMoments.Bins pool = new ExactMoments.Bins(8);
+    addInterleaved(pool, 23, () -> assertTrue(pool.stopped()));
+  }
+
+  /**
+   * The same interleaving through an unwatched pool: it lends on every row and never stops, and the
+   * sums stay exact, so a caller that groups rows itself can rely on the bins.
+   */
+  @Test
+  void unwatchedPoolNeverStops() {
+    ExactMoments.Bins pool = new ExactMoments.Bins(1, false);
+    addInterleaved(pool, 29, () -> assertFalse(pool.stopped()));
+  }
+
+  /**
+   * Adds 100,000 rows spread at random over 40 moments through {@code pool}, runs {@code check}
+   * before the pool is flushed, then checks every moments' sums against exact decimal sums.
+   */
+  private static void addInterleaved(ExactMoments.Bins pool, long seed, Runnable check) {
+    Random r = new Random(seed);
+    int moments = 40;
     ExactMoments[] m = new ExactMoments[moments];
     List<List<double[]>> rowsOf = new ArrayList<>();
     for (int p = 0; p < moments; p++) {
@@ -356,7 +375,7 @@ class ExactMomentsTest {
       m[p].accept(row, pool);
       rowsOf.get(p).add(row);
     }
-    assertTrue(pool.stopped());
+    check.run();
     pool.flush();
     for (int p = 0; p < moments; p++) {
       double[][] mine = rowsOf.get(p).toArray(new double[0][]);
