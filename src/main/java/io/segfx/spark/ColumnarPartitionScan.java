@@ -136,9 +136,6 @@ final class ColumnarPartitionScan {
 
   private final boolean[] products;
 
-  /** The task's bins (exact, cheaper per row than the limbs: {@link ExactMoments#accept}). */
-  private final ExactMoments.Bins bins = new ExactMoments.Bins(SufficientStatsStage.BINS);
-
   /**
    * Rows of one arm cell in a block from which {@link ExactMoments#acceptBlock} pays: its fixed
    * cost, a few dozen exact additions, is that of about this many rows added one by one.
@@ -708,10 +705,8 @@ final class ColumnarPartitionScan {
       shipped = null;
       return Collections.emptyIterator();
     }
-    // Kryo ships the limbs only: held rows and the bins go into them first, and the bins are not
-    // lent to a shipped cell.
+    // Kryo ships the limbs only: held rows go into them first (and leave no bins lent).
     deferred.flush(armMoments, armIds);
-    bins.flush();
     List<Tuple2<CellKey, SegmentAccumulator>> out = new ArrayList<>();
     long before = batches - 2;
     cells.removeIf(
@@ -730,9 +725,8 @@ final class ColumnarPartitionScan {
 
   /** Every cell still held, and the quarantine tallies. */
   private Iterator<Tuple2<CellKey, SegmentAccumulator>> rest() {
-    // Kryo ships the limbs only: held rows and the bins go into them first.
+    // Kryo ships the limbs only: held rows go into them first (and leave no bins lent).
     deferred.flush(armMoments, armIds);
-    bins.flush();
     return SufficientStatsStage.partials(cells.values(), rejected.values());
   }
 

@@ -27,7 +27,10 @@ final class DeferredRows {
    */
   private final ExactMoments.Bins bins = new ExactMoments.Bins(1, false);
 
-  /** Bytes of held values at most: a task holds this much beside its cells. */
+  /**
+   * Bytes of held values at most, unless the minimum rows asked for need more (rows of over 2,048
+   * values): a task holds this much beside its cells.
+   */
   static final int MAX_BYTES = 16 << 20;
 
   private final int q;

@@ -15,6 +15,13 @@ import org.apache.spark.unsafe.types.UTF8String;
  */
 final class KeyCodes {
   private final Map<UTF8String, Integer> byText = new HashMap<>();
+
+  /**
+   * Codes by printed text: two byte strings that print the same (invalid UTF-8 prints as U+FFFD)
+   * are one key, as on the row path, which compares printed text.
+   */
+  private final Map<String, Integer> byPrinted = new HashMap<>();
+
   private final LongMap<Integer> byValue = new LongMap<>();
   private final List<String> texts = new ArrayList<>();
 
@@ -30,8 +37,7 @@ final class KeyCodes {
   int text(UTF8String t) {
     Integer code = byText.get(t);
     if (code == null) {
-      code = texts.size();
-      texts.add(t.toString());
+      code = printed(t.toString());
       byText.put(t.copy(), code);
     }
     return code;
@@ -41,9 +47,19 @@ final class KeyCodes {
   int integral(long value) {
     Integer code = byValue.get(value);
     if (code == null) {
-      code = texts.size();
-      texts.add(Long.toString(value));
+      code = printed(Long.toString(value));
       byValue.put(value, code);
+    }
+    return code;
+  }
+
+  /** The code of printed text {@code text}, created on first sight. */
+  private int printed(String text) {
+    Integer code = byPrinted.get(text);
+    if (code == null) {
+      code = texts.size();
+      texts.add(text);
+      byPrinted.put(text, code);
     }
     return code;
   }

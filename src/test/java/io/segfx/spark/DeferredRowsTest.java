@@ -102,7 +102,8 @@ class DeferredRowsTest {
     int q = 1000;
     DeferredRows wide = new DeferredRows(q, 1 << 20, 1024);
     assertEquals(Math.max(1024, DeferredRows.MAX_BYTES / (8 * q)), wide.room());
-    DeferredRows huge = new DeferredRows(1 << 16, 1 << 20, 1024);
+    // 5,000 values a row: the byte cap allows 419 rows, the minimum 1,024 (40 MB).
+    DeferredRows huge = new DeferredRows(5000, 1 << 20, 1024);
     assertEquals(1024, huge.room());
   }
 }

@@ -40,6 +40,20 @@ class KeyCodesTest {
     assertEquals("seg-b", c.textOf(1));
   }
 
+  /**
+   * Byte strings that print the same (invalid UTF-8, each printed as U+FFFD) are one key, as the
+   * row path, which compares printed text, reads them.
+   */
+  @Test
+  void bytesThatPrintTheSameAreOneKey() {
+    KeyCodes c = new KeyCodes();
+    int a = c.text(UTF8String.fromBytes(new byte[] {'e', (byte) 0xFF}));
+    int b = c.text(UTF8String.fromBytes(new byte[] {'e', (byte) 0xFE}));
+    assertEquals(a, b);
+    assertEquals("e\uFFFD", c.textOf(a));
+    assertEquals(a, c.text(UTF8String.fromString("e\uFFFD")));
+  }
+
   /** A dictionary id's code holds for the batch that looked it up, and for no other. */
   @Test
   void dictionaryIdsAreCachedPerBatch() {
