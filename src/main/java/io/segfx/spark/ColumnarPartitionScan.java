@@ -41,10 +41,13 @@ final class ColumnarPartitionScan {
   /** The cells by their keys' codes: experiment code in the high half, segment code below. */
   private final LongMap<SegmentAccumulator> cells = new LongMap<>();
 
-  /** Codes of the experiment and segment keys, and each one's code when the input lacks it. */
-  private final KeyCodes[] codes = {new KeyCodes(), new KeyCodes()};
+  /**
+   * Codes of the experiment, segment and arm keys, and the experiment's and segment's code when the
+   * input lacks the column (an arm column is always read).
+   */
+  private final KeyCodes[] codes = {new KeyCodes(), new KeyCodes(), new KeyCodes()};
 
-  private final int[] constantCode = {-1, -1};
+  private final int[] constantCode = {-1, -1, -1};
 
   /** Serial of the batch being read, for {@link KeyCodes#cached}; from 1. */
   private int batchSerial;
@@ -100,12 +103,9 @@ final class ColumnarPartitionScan {
 
   private final List<Boolean> armKnown = new ArrayList<>();
   private final Map<String, Integer> armByName = new HashMap<>();
-  private long[] armLongs = new long[4];
-  private int[] armLongSlots = new int[4];
-  private int armLongCount;
 
-  /** Per batch: arm slot by dictionary id (-1 unknown). */
-  private int[] armSlotById = new int[8];
+  /** Arm slot by the arm's code ({@link #codes}; -1 unknown). */
+  private int[] slotByArmCode = new int[0];
 
   private final double[] v;
   private final ColumnVector[] keys = new ColumnVector[3];
@@ -187,9 +187,6 @@ final class ColumnarPartitionScan {
     for (int i = 0; i < q; i++) {
       values[i] = s.valueOrdinal[i] == ABSENT ? null : batch.column(s.valueOrdinal[i]);
       valueNulls[i] = values[i] != null && values[i].hasNull();
-    }
-    if (ids[2] != null) {
-      Arrays.fill(armSlotById, -1);
     }
     // A new batch may bring a new dictionary: the first row looks its cell up again.
     acc = null;
@@ -561,7 +558,7 @@ final class ColumnarPartitionScan {
     }
   }
 
-  /** The task-wide code of key k (experiment or segment) of row r. */
+  /** The task-wide code of key k (experiment, segment or arm) of row r. */
   private int code(int k, int r) {
     ColumnVector c = keys[k];
     if (c == null) {
@@ -585,55 +582,30 @@ final class ColumnarPartitionScan {
     return code;
   }
 
-  private String text(int k, int r) {
-    ColumnVector c = keys[k];
-    if (c == null) {
-      return s.keyConstant[k];
-    }
-    return s.keyType[k] == STRING
-        ? c.getUTF8String(r).toString()
-        : Long.toString(integral(c, s.keyType[k], r));
-  }
-
-  /** The task-wide slot of row r's arm, created on first sight. */
+  /**
+   * The task-wide slot of row r's arm, created on first sight: by the arm's code, or, on plain text
+   * and integer columns, as the previous row's when its value repeats.
+   */
   private int armSlot(int r) {
-    ColumnVector c = keys[2];
-    if (ids[2] != null) {
-      int id = idRows[2][r];
-      if (id >= armSlotById.length) {
-        int old = armSlotById.length;
-        armSlotById = Arrays.copyOf(armSlotById, Math.max(id + 1, 2 * old));
-        Arrays.fill(armSlotById, old, armSlotById.length, -1);
-      }
-      int slot = armSlotById[id];
-      if (slot < 0) {
-        slot = slotOf(text(2, r));
-        armSlotById[id] = slot;
-      }
-      return slot;
-    }
-    if (s.keyType[2] == STRING) {
-      UTF8String t = c.getUTF8String(r);
-      if (lastArmSlot >= 0 && t.equals(lastText[2])) {
-        return lastArmSlot;
-      }
-      lastText[2] = t.copy();
-      lastArmSlot = slotOf(t.toString());
+    boolean plain = ids[2] == null;
+    if (plain && lastArmSlot >= 0 && !changed(2, r)) {
       return lastArmSlot;
     }
-    long x = integral(c, s.keyType[2], r);
-    for (int i = 0; i < armLongCount; i++) {
-      if (armLongs[i] == x) {
-        return armLongSlots[i];
-      }
+    int code = code(2, r);
+    if (code >= slotByArmCode.length) {
+      int old = slotByArmCode.length;
+      slotByArmCode = Arrays.copyOf(slotByArmCode, Math.max(code + 1, 2 * old));
+      Arrays.fill(slotByArmCode, old, slotByArmCode.length, -1);
     }
-    int slot = slotOf(Long.toString(x));
-    if (armLongCount == armLongs.length) {
-      armLongs = Arrays.copyOf(armLongs, 2 * armLongCount);
-      armLongSlots = Arrays.copyOf(armLongSlots, 2 * armLongCount);
+    int slot = slotByArmCode[code];
+    if (slot < 0) {
+      slot = slotOf(codes[2].textOf(code));
+      slotByArmCode[code] = slot;
     }
-    armLongs[armLongCount] = x;
-    armLongSlots[armLongCount++] = slot;
+    if (plain) {
+      remember(2, r);
+      lastArmSlot = slot;
+    }
     return slot;
   }
 

@@ -8,7 +8,7 @@ import java.util.Map;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
- * One task's dense codes for the values of one key column (experiment or segment), in order of
+ * One task's dense codes for the values of one key column (experiment, segment or arm), in order of
  * first sight, with each code's text as the row path prints it. A dictionary-encoded batch is
  * looked up once per dictionary id and batch: a batch's dictionary ids mean nothing in the next
  * one, which may bring a new dictionary.
