@@ -16,14 +16,15 @@ import io.segfx.stats.ExactMoments;
  */
 final class AccumulatorSerializer extends Serializer<SegmentAccumulator> {
   /**
-   * Where a record's sums are copied as read, in their written form (a Kryo instance, and so this
-   * serializer, serves one thread at a time): a reduce task holds its cells until the last map
-   * output arrives, and the written form of a sum is the few limbs its values span, where the built
-   * one is a 10-limb window.
+   * Where an arm's sums are written before they are shipped, so that the record can carry their
+   * length (a Kryo instance, and so this serializer, serves one thread at a time). The reduce side
+   * then keeps them as one byte copy, in their written form, without parsing them: a reduce task
+   * holds its cells until the last map output arrives, and the written form of a sum is the few
+   * limbs its values span, where the built one is a 10-limb window.
    */
-  private final Output packing = new Output(256, -1);
+  private final Output shipping = new Output(256, -1);
 
-  private final Writer packer = new Writer(packing);
+  private final Writer shipper = new Writer(shipping);
 
   /** The sums of one arm from the form {@link #read} keeps ({@link SegmentAccumulator}). */
   static ExactMoments unpack(int q, boolean[] products, byte[] state) {
@@ -41,9 +42,13 @@ final class AccumulatorSerializer extends Serializer<SegmentAccumulator> {
       out.writeString(a.arms.get(i));
       byte[] packed = a.packedState(i);
       if (packed != null) {
+        out.writeVarInt(packed.length, true);
         out.writeBytes(packed);
       } else {
-        a.moments.get(i).writeState(new Writer(out));
+        shipping.clear();
+        a.moments.get(i).writeState(shipper);
+        out.writeVarInt(shipping.position(), true);
+        out.writeBytes(shipping.getBuffer(), 0, shipping.position());
       }
     }
     out.writeVarLong(a.rejected, true);
@@ -58,12 +63,9 @@ final class AccumulatorSerializer extends Serializer<SegmentAccumulator> {
     boolean[] products = readFlags(in);
     SegmentAccumulator a = new SegmentAccumulator(experiment, segment, q, products);
     int arms = in.readVarInt(true);
-    Reader reader = new Reader(in);
     for (int i = 0; i < arms; i++) {
       String arm = in.readString();
-      packing.clear();
-      ExactMoments.copyState(q, reader, packer);
-      a.addPacked(arm, packing.toBytes());
+      a.addPacked(arm, in.readBytes(in.readVarInt(true)));
     }
     a.rejected = in.readVarLong(true);
     a.rows = in.readVarLong(true);

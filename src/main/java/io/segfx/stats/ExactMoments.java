@@ -1034,38 +1034,6 @@ public final class ExactMoments implements Serializable {
     return m;
   }
 
-  /**
-   * Copies one state that {@link #writeState} wrote, over {@code q} columns, from {@code in} to
-   * {@code out} unchanged, without building the sums: a reader can hold the compact form and build
-   * the sums ({@link #readState}) only when they are read.
-   */
-  public static void copyState(int q, StateReader in, StateWriter out) {
-    out.writeLong(in.readLong());
-    int stats = q + q * (q + 1) / 2;
-    for (int s = 0; s < stats; s++) {
-      int marker = in.readInt();
-      out.writeInt(marker);
-      if (marker == 0) {
-        continue;
-      }
-      out.writeInt(in.readInt());
-      int count = marker - 1;
-      if (count > 0) {
-        out.writeInt(in.readInt());
-        for (int k = 0; k < count; k++) {
-          out.writeLong(in.readLong());
-        }
-      }
-    }
-    int overflows = in.readInt();
-    out.writeInt(overflows);
-    for (int i = 0; i < overflows; i++) {
-      out.writeInt(in.readInt());
-      out.writeInt(in.readInt());
-      out.writeBytes(in.readBytes());
-    }
-  }
-
   /** Java serialization writes the limbs only, so the bins go into them first. */
   private void writeObject(ObjectOutputStream out) throws IOException {
     flushBins();

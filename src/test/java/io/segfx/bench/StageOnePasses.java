@@ -16,7 +16,8 @@ import org.apache.spark.sql.SparkSession;
  * the merge-and-fit cost once the JIT has compiled them, apart from a command's start-up. Benchmark
  * code, not a test: {@code java ... io.segfx.bench.StageOnePasses DATA.parquet PASSES} (the bench's
  * data, {@code revenue,converted:binary} on {@code x1,x2}); one line per pass with its wall and
- * process CPU seconds.
+ * process CPU seconds. {@code -Dsegfx.passes.blockSums=true} (or {@code false}) runs one kind of
+ * sums only, so that a profile of the passes holds one.
  */
 public final class StageOnePasses {
   private StageOnePasses() {}
@@ -53,7 +54,7 @@ public final class StageOnePasses {
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     for (int pass = 1; pass <= Integer.parseInt(args[1]); pass++) {
-      for (String blocks : new String[] {"true", "false"}) {
+      for (String blocks : System.getProperty("segfx.passes.blockSums", "true,false").split(",")) {
         spark.conf().set("spark.segfx.blockSums", blocks);
         Dataset<Row> input = spark.read().parquet(in);
         long cpu = os.getProcessCpuTime();

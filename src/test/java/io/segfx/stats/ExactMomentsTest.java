@@ -826,21 +826,15 @@ class ExactMomentsTest {
           assertEquals(0, m.crossProduct(i, j).compareTo(back.crossProduct(i, j)));
         }
       }
-      // Copied unread, the stream is the same item for item.
-      tape.at = 0;
-      StateTape copy = new StateTape();
-      ExactMoments.copyState(3, tape, copy);
-      assertEquals(tape.items.size(), tape.at);
-      assertEquals(tape.items.size(), copy.items.size());
+      // Written again from what was read, the stream is the same item for item.
       StateTape again = new StateTape();
       back.writeState(again);
       assertEquals(tape.items.size(), again.items.size());
       for (int k = 0; k < tape.items.size(); k++) {
         Object a = tape.items.get(k);
-        for (Object b : List.of(again.items.get(k), copy.items.get(k))) {
-          assertTrue(
-              a instanceof byte[] ? java.util.Arrays.equals((byte[]) a, (byte[]) b) : a.equals(b));
-        }
+        Object b = again.items.get(k);
+        assertTrue(
+            a instanceof byte[] ? java.util.Arrays.equals((byte[]) a, (byte[]) b) : a.equals(b));
       }
       // Zero limbs outside a sum's values are not written: 9 full windows with their markers and
       // bases would be 9 x 12 items, plus the count and the overflow count.
