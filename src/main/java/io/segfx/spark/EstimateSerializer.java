@@ -1,6 +1,7 @@
 package io.segfx.spark;
 
 import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
@@ -8,14 +9,17 @@ import io.segfx.model.PosteriorSummary;
 import io.segfx.model.SegmentEstimate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
 
 /**
- * Kryo serializers of stage 1's results, which every cell returns to the driver: {@link
- * SegmentEstimate} (with its {@link PosteriorSummary}) and {@link SufficientStatsStage.CellResult},
- * written component by component: a cell's estimates in one loop, with no reflection, boxing, class
- * tags or reference-map entries per estimate (the generic {@link RecordSerializer}'s costs, paid
- * once per cell of a run), and read with {@link RecordSerializer}'s string sharing, so the driver
- * keeps one copy of each id and label.
+ * Kryo serializers of stage 1's results, which every reduce task returns to the driver: {@link
+ * SegmentEstimate} (with its {@link PosteriorSummary}) and {@link SufficientStatsStage.TaskResult},
+ * written component by component: a task's estimates in one loop, with no reflection, boxing, class
+ * tags or reference-map entries per estimate (costs the generic {@link RecordSerializer} would pay
+ * on every one), and read with {@link RecordSerializer}'s string sharing, so the driver keeps one
+ * copy of each id and label.
  *
  * <p>The constructors check the records' components ({@link RecordShape}).
  */
@@ -48,7 +52,7 @@ final class EstimateSerializer extends Serializer<SegmentEstimate> {
           "seType");
   private static final List<String> SUMMARY =
       List.of("mean", "sd", "q025", "q975", "probPositive", "probAboveThreshold");
-  private static final List<String> CELL = List.of("rows", "estimates", "robust");
+  private static final List<String> TASK = List.of("rowsUsed", "rejected", "estimates", "robust");
 
   EstimateSerializer() {
     RecordShape.check(SegmentEstimate.class, ESTIMATE);
@@ -58,26 +62,43 @@ final class EstimateSerializer extends Serializer<SegmentEstimate> {
 
   @Override
   public void write(Kryo kryo, Output out, SegmentEstimate e) {
-    writeEstimate(out, e);
+    writeEstimate(out, e, null);
   }
 
   @Override
   public SegmentEstimate read(Kryo kryo, Input in, Class<SegmentEstimate> type) {
-    return readEstimate(in);
+    return readEstimate(in, null);
   }
 
-  static void writeEstimate(Output out, SegmentEstimate e) {
-    out.writeString(e.experimentId());
-    out.writeString(e.metric());
-    out.writeString(e.variant());
-    out.writeString(e.segment());
+  /**
+   * Writes {@code e}; its texts equal to those of {@code previous} (the estimate written before it
+   * in the same cell, or null) are marked in a bit mask rather than written again: a cell's
+   * estimates share their experiment, segment and variant, and mostly their status and SE type.
+   */
+  static void writeEstimate(Output out, SegmentEstimate e, SegmentEstimate previous) {
+    int same =
+        previous == null
+            ? 0
+            : same(e.experimentId(), previous.experimentId(), 0)
+                | same(e.metric(), previous.metric(), 1)
+                | same(e.variant(), previous.variant(), 2)
+                | same(e.segment(), previous.segment(), 3)
+                | same(e.status(), previous.status(), 4)
+                | same(e.kind(), previous.kind(), 5)
+                | same(e.seType(), previous.seType(), 6);
+    out.writeVarInt(same, true);
+    writeText(out, e.experimentId(), same, 0);
+    writeText(out, e.metric(), same, 1);
+    writeText(out, e.variant(), same, 2);
+    writeText(out, e.segment(), same, 3);
+    writeText(out, e.status(), same, 4);
+    writeText(out, e.kind(), same, 5);
+    writeText(out, e.seType(), same, 6);
     out.writeVarLong(e.nControl(), false);
     out.writeVarLong(e.nTreatment(), false);
     out.writeDouble(e.estimate());
     out.writeDouble(e.stdError());
     out.writeVarLong(e.dof(), false);
-    out.writeString(e.status());
-    out.writeString(e.kind());
     writeBoxed(out, e.successesControl());
     writeBoxed(out, e.successesTreatment());
     out.writeDouble(e.meanControl());
@@ -99,21 +120,41 @@ final class EstimateSerializer extends Serializer<SegmentEstimate> {
     }
     out.writeDouble(e.srmPValue());
     out.writeDouble(e.stdErrorClassical());
-    out.writeString(e.seType());
   }
 
-  static SegmentEstimate readEstimate(Input in) {
-    String experimentId = RecordSerializer.shared(in.readString());
-    String metric = RecordSerializer.shared(in.readString());
-    String variant = RecordSerializer.shared(in.readString());
-    String segment = RecordSerializer.shared(in.readString());
+  private static int same(String a, String b, int bit) {
+    return Objects.equals(a, b) ? 1 << bit : 0;
+  }
+
+  private static void writeText(Output out, String s, int same, int bit) {
+    if ((same & 1 << bit) == 0) {
+      out.writeString(s);
+    }
+  }
+
+  private static String readText(Input in, int same, int bit, String previous) {
+    return (same & 1 << bit) != 0 ? previous : RecordSerializer.shared(in.readString());
+  }
+
+  /** Reads what {@link #writeEstimate} wrote, given the same {@code previous}. */
+  static SegmentEstimate readEstimate(Input in, SegmentEstimate previous) {
+    int same = in.readVarInt(true);
+    if (same != 0 && previous == null) {
+      throw new KryoException("an estimate repeats the texts of none");
+    }
+    SegmentEstimate p = same == 0 ? null : previous;
+    String experimentId = readText(in, same, 0, p == null ? null : p.experimentId());
+    String metric = readText(in, same, 1, p == null ? null : p.metric());
+    String variant = readText(in, same, 2, p == null ? null : p.variant());
+    String segment = readText(in, same, 3, p == null ? null : p.segment());
+    String status = readText(in, same, 4, p == null ? null : p.status());
+    String kind = readText(in, same, 5, p == null ? null : p.kind());
+    String seType = readText(in, same, 6, p == null ? null : p.seType());
     long nControl = in.readVarLong(false);
     long nTreatment = in.readVarLong(false);
     double estimate = in.readDouble();
     double stdError = in.readDouble();
     long dof = in.readVarLong(false);
-    String status = RecordSerializer.shared(in.readString());
-    String kind = RecordSerializer.shared(in.readString());
     Long successesControl = readBoxed(in);
     Long successesTreatment = readBoxed(in);
     double meanControl = in.readDouble();
@@ -135,7 +176,6 @@ final class EstimateSerializer extends Serializer<SegmentEstimate> {
             : null;
     double srmPValue = in.readDouble();
     double stdErrorClassical = in.readDouble();
-    String seType = RecordSerializer.shared(in.readString());
     return new SegmentEstimate(
         experimentId,
         metric,
@@ -175,56 +215,58 @@ final class EstimateSerializer extends Serializer<SegmentEstimate> {
   }
 
   /**
-   * A cell's result: its row count, its estimates through {@link #writeEstimate}, and its robust
-   * inputs (none unless --se asks for them) each through Kryo.
+   * A reduce task's result: its row counts, its estimates through {@link #writeEstimate} (each
+   * sharing the texts of the one before), and its robust inputs (none unless --se asks for them)
+   * each through Kryo.
    */
-  static final class Cells extends Serializer<SufficientStatsStage.CellResult> {
-    Cells() {
-      RecordShape.check(SufficientStatsStage.CellResult.class, CELL);
+  static final class Tasks extends Serializer<SufficientStatsStage.TaskResult> {
+    Tasks() {
+      RecordShape.check(SufficientStatsStage.TaskResult.class, TASK);
       setImmutable(true);
     }
 
     @Override
-    public void write(Kryo kryo, Output out, SufficientStatsStage.CellResult c) {
-      out.writeVarLong(c.rows(), false);
-      List<SegmentEstimate> estimates = c.estimates();
-      out.writeVarInt(estimates == null ? 0 : estimates.size() + 1, true);
-      if (estimates != null) {
-        for (SegmentEstimate e : estimates) {
-          writeEstimate(out, e);
-        }
+    public void write(Kryo kryo, Output out, SufficientStatsStage.TaskResult t) {
+      out.writeVarLong(t.rowsUsed(), false);
+      out.writeVarInt(t.rejected().size(), true);
+      for (Map.Entry<String, Long> e : t.rejected().entrySet()) {
+        out.writeString(e.getKey());
+        out.writeVarLong(e.getValue(), false);
       }
-      // As RecordSerializer writes a list: its size and elements, read back as an ArrayList.
-      List<RobustInput> robust = c.robust();
-      out.writeVarInt(robust == null ? 0 : robust.size() + 1, true);
-      if (robust != null) {
-        for (RobustInput r : robust) {
-          kryo.writeClassAndObject(out, r);
-        }
+      out.writeVarInt(t.estimates().size(), true);
+      SegmentEstimate previous = null;
+      for (SegmentEstimate e : t.estimates()) {
+        writeEstimate(out, e, previous);
+        previous = e;
+      }
+      out.writeVarInt(t.robust().size(), true);
+      for (RobustInput r : t.robust()) {
+        kryo.writeClassAndObject(out, r);
       }
     }
 
     @Override
-    public SufficientStatsStage.CellResult read(
-        Kryo kryo, Input in, Class<SufficientStatsStage.CellResult> type) {
-      long rows = in.readVarLong(false);
+    public SufficientStatsStage.TaskResult read(
+        Kryo kryo, Input in, Class<SufficientStatsStage.TaskResult> type) {
+      long used = in.readVarLong(false);
+      int reasons = in.readVarInt(true);
+      Map<String, Long> rejected = new TreeMap<>();
+      for (int i = 0; i < reasons; i++) {
+        rejected.put(in.readString(), in.readVarLong(false));
+      }
       int n = in.readVarInt(true);
-      List<SegmentEstimate> estimates = null;
-      if (n > 0) {
-        estimates = new ArrayList<>(n - 1);
-        for (int i = 0; i < n - 1; i++) {
-          estimates.add(readEstimate(in));
-        }
+      List<SegmentEstimate> estimates = new ArrayList<>(n);
+      SegmentEstimate previous = null;
+      for (int i = 0; i < n; i++) {
+        previous = readEstimate(in, previous);
+        estimates.add(previous);
       }
       int m = in.readVarInt(true);
-      List<RobustInput> robust = null;
-      if (m > 0) {
-        robust = new ArrayList<>(m - 1);
-        for (int i = 0; i < m - 1; i++) {
-          robust.add((RobustInput) kryo.readClassAndObject(in));
-        }
+      List<RobustInput> robust = new ArrayList<>(m);
+      for (int i = 0; i < m; i++) {
+        robust.add((RobustInput) kryo.readClassAndObject(in));
       }
-      return new SufficientStatsStage.CellResult(rows, estimates, robust);
+      return new SufficientStatsStage.TaskResult(used, rejected, estimates, robust);
     }
   }
 }

@@ -138,7 +138,13 @@ public final class RecordSerializer<T extends Record> extends Serializer<T> {
     if (TaskContext.get() != null) {
       return s;
     }
-    String kept = STRINGS.putIfAbsent(s, s);
+    // A plain read first: putIfAbsent locks the key's bin even when the key is there, and the
+    // result-reading threads ask for the same few names over and over.
+    String kept = STRINGS.get(s);
+    if (kept != null) {
+      return kept;
+    }
+    kept = STRINGS.putIfAbsent(s, s);
     if (kept != null) {
       return kept;
     }

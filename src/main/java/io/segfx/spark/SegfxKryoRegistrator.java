@@ -33,7 +33,7 @@ public final class SegfxKryoRegistrator implements KryoRegistrator {
     record(kryo, RobustInput.class);
     record(kryo, SeriesPoint.class);
     // Stage 1 returns every cell's estimates to the driver: written field by field.
-    kryo.register(SufficientStatsStage.CellResult.class, new EstimateSerializer.Cells());
+    kryo.register(SufficientStatsStage.TaskResult.class, new EstimateSerializer.Tasks());
     kryo.register(SegmentEstimate.class, new EstimateSerializer());
     record(kryo, DecisionMetrics.class);
     // Stage 3 broadcasts every group: written field by field (PosteriorSerializer).

@@ -122,23 +122,24 @@ public final class SufficientStatsStage {
     // already hold one record per cell, and Spark's aggregation map re-estimates its size by
     // walking every accumulator as it grows, which costs more than merging on a wide input of few
     // rows per cell. A reduce task holds only its share of the cells (REDUCE_TASKS_PER_CORE).
-    List<Tuple2<CellKey, CellResult>> cells =
+    // One result per reduce task rather than one per cell: the driver then holds each estimate
+    // and nothing around it, where a wide run's million cells would each add a pair, a key, a
+    // result and a list that live until the last task ends (and are collected in full GCs).
+    List<TaskResult> tasks =
         PooledShuffle.partitionBy(
                 partials, new HashPartitioner(partitions), CellKey.class, SegmentAccumulator.class)
-            .mapPartitionsToPair(records -> fitAll(merge(records), settings))
+            .mapPartitions(
+                records -> Collections.singletonList(fitAll(merge(records), settings)).iterator())
             .collect();
     List<SegmentEstimate> estimates = new ArrayList<>();
     List<RobustInput> robust = new ArrayList<>();
     Map<String, Long> rejected = new TreeMap<>();
     long used = 0;
-    for (Tuple2<CellKey, CellResult> c : cells) {
-      if (c._1().rejected()) {
-        rejected.put(c._1().segment(), c._2().rows());
-      } else {
-        estimates.addAll(c._2().estimates());
-        robust.addAll(c._2().robust());
-        used += c._2().rows();
-      }
+    for (TaskResult t : tasks) {
+      estimates.addAll(t.estimates());
+      robust.addAll(t.robust());
+      used += t.rowsUsed();
+      t.rejected().forEach((reason, rows) -> rejected.merge(reason, rows, Long::sum));
     }
     return new Result(
         estimates,
@@ -161,26 +162,29 @@ public final class SufficientStatsStage {
   }
 
   /**
-   * Each merged cell's row count, fits and robust inputs; a cell's sums are dropped once fitted.
+   * The merged cells' row counts, fits and robust inputs, in the map's order; a cell's sums are
+   * dropped once fitted.
    */
-  private static Iterator<Tuple2<CellKey, CellResult>> fitAll(
-      Map<CellKey, SegmentAccumulator> cells, FitSettings settings) {
+  private static TaskResult fitAll(Map<CellKey, SegmentAccumulator> cells, FitSettings settings) {
+    List<SegmentEstimate> estimates = new ArrayList<>();
+    List<RobustInput> robust = new ArrayList<>();
+    Map<String, Long> rejected = new TreeMap<>();
+    long used = 0;
     Iterator<Map.Entry<CellKey, SegmentAccumulator>> it = cells.entrySet().iterator();
-    return new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return it.hasNext();
+    while (it.hasNext()) {
+      Map.Entry<CellKey, SegmentAccumulator> e = it.next();
+      SegmentAccumulator a = e.getValue();
+      it.remove();
+      long rows = a.rows + a.rejected;
+      if (e.getKey().rejected()) {
+        rejected.merge(e.getKey().segment(), rows, Long::sum);
+      } else {
+        estimates.addAll(fit(a, settings));
+        robust.addAll(robust(a, settings));
+        used += rows;
       }
-
-      @Override
-      public Tuple2<CellKey, CellResult> next() {
-        Map.Entry<CellKey, SegmentAccumulator> e = it.next();
-        SegmentAccumulator a = e.getValue();
-        it.remove();
-        return new Tuple2<>(
-            e.getKey(), new CellResult(a.rows + a.rejected, fit(a, settings), robust(a, settings)));
-      }
-    };
+    }
+    return new TaskResult(used, rejected, estimates, robust);
   }
 
   /**
@@ -224,8 +228,15 @@ public final class SufficientStatsStage {
   private static final int ARM = Columns.ARM_ORDINAL;
   private static final int REASON = Columns.REASON_ORDINAL;
 
-  /** The rows of one cell (or one rejection reason) and its estimates. */
-  record CellResult(long rows, List<SegmentEstimate> estimates, List<RobustInput> robust)
+  /**
+   * What one reduce task returns: the rows of its cells, its rejected rows by reason, and its
+   * cells' estimates and robust inputs.
+   */
+  record TaskResult(
+      long rowsUsed,
+      Map<String, Long> rejected,
+      List<SegmentEstimate> estimates,
+      List<RobustInput> robust)
       implements Serializable {}
 
   /** The robust-variance inputs of one cell's continuous fits (none unless --se asks for them). */

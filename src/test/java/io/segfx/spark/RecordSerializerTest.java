@@ -30,6 +30,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import org.apache.spark.SparkConf;
 import org.apache.spark.serializer.KryoSerializer;
 import org.apache.spark.serializer.SerializerInstance;
@@ -117,8 +118,11 @@ class RecordSerializerTest {
     assertRoundTrip(a);
     assertRoundTrip(b);
     assertRoundTrip(robust);
-    assertRoundTrip(new SufficientStatsStage.CellResult(250, List.of(a, b), List.of(robust)));
-    assertRoundTrip(new SufficientStatsStage.CellResult(3, new ArrayList<>(), List.of()));
+    assertRoundTrip(
+        new SufficientStatsStage.TaskResult(
+            250, new TreeMap<>(Map.of("null:arm", 3L)), List.of(a, b), List.of(robust)));
+    assertRoundTrip(
+        new SufficientStatsStage.TaskResult(3, new TreeMap<>(), new ArrayList<>(), List.of()));
     assertRoundTrip(new SeriesPoint(4.5, 100.25, new double[] {1, 2, 3}, 1));
     assertRoundTrip(new Dyadic(new BigInteger("-123456789012345678901234567890"), -70));
     DecisionMetrics d = DecisionMetrics.insufficientData("e", "revenue", "t", "flat");
@@ -270,7 +274,7 @@ class RecordSerializerTest {
     // The records as they are match what they write (the registrator builds each).
     Assertions.assertDoesNotThrow(PosteriorSerializer::new);
     Assertions.assertDoesNotThrow(EstimateSerializer::new);
-    Assertions.assertDoesNotThrow(EstimateSerializer.Cells::new);
+    Assertions.assertDoesNotThrow(EstimateSerializer.Tasks::new);
   }
 
   /**
@@ -306,8 +310,44 @@ class RecordSerializerTest {
             Double.NaN,
             null);
     assertRoundTrip(odd);
-    assertRoundTrip(new SufficientStatsStage.CellResult(-5, List.of(odd, odd), null));
-    assertRoundTrip(new SufficientStatsStage.CellResult(0, null, new ArrayList<>()));
+    assertRoundTrip(
+        new SufficientStatsStage.TaskResult(
+            -5,
+            new TreeMap<>(Map.of("", Long.MAX_VALUE, "not_numeric:x", 0L)),
+            List.of(odd, odd),
+            List.of()));
+  }
+
+  /**
+   * A task's estimates write the texts they share with the estimate before them once: every
+   * combination of shared and differing texts, nulls included, comes back equal, and a repeated
+   * estimate costs none of its texts' bytes.
+   */
+  @Test
+  void aTasksEstimatesShareTheirTexts() {
+    PosteriorSummary summary = new PosteriorSummary(0.24, 0.11, 0.02, 0.46, 0.98, 0.7);
+    SegmentEstimate a = estimate("a", null, summary);
+    SegmentEstimate b = estimate("b", 17L, null);
+    SegmentEstimate nulls =
+        new SegmentEstimate(
+            "exp-ü", null, null, "a", 1, 2, 0.5, 0.1, 3, null, "binary", 1L, 2L, 0, 0, 0, 0, 0, 0,
+            0, null, 0, 0, null);
+    assertRoundTrip(task(a, a, b, nulls, nulls, a, b, b));
+    int one = KRYO.serialize(task(a), ANY).limit();
+    int two = KRYO.serialize(task(a, a), ANY).limit();
+    int texts = 0;
+    for (String t :
+        List.of(a.experimentId(), a.metric(), a.variant(), a.segment(), a.status(), a.kind())) {
+      texts += t.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    }
+    assertTrue(
+        two - one <= one - texts, () -> one + " bytes for one estimate, " + two + " for two");
+    SufficientStatsStage.TaskResult back = (SufficientStatsStage.TaskResult) roundTrip(task(a, b));
+    assertSame(back.estimates().get(0).experimentId(), back.estimates().get(1).experimentId());
+  }
+
+  private static SufficientStatsStage.TaskResult task(SegmentEstimate... estimates) {
+    return new SufficientStatsStage.TaskResult(1, new TreeMap<>(), List.of(estimates), List.of());
   }
 
   @Test
