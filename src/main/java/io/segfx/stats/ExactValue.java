@@ -124,16 +124,26 @@ final class ExactValue {
 
   /** this + o, exactly. */
   ExactValue add(ExactValue o) {
+    return add(o, o.sign);
+  }
+
+  /** this - o, exactly. */
+  ExactValue subtract(ExactValue o) {
+    return add(o, -o.sign);
+  }
+
+  /** this + (o with the sign {@code oSign}), exactly. */
+  private ExactValue add(ExactValue o, int oSign) {
     if (sign == 0) {
-      return o;
+      return oSign == o.sign ? o : o.negate();
     }
-    if (o.sign == 0) {
+    if (oSign == 0) {
       return this;
     }
     int low = Math.min(e, o.e);
     long[] a = shifted(e - low);
     long[] b = o.shifted(o.e - low);
-    if (sign == o.sign) {
+    if (sign == oSign) {
       return of(addMagnitudes(a, b), Math.max(a.length, b.length) + 1, sign, low);
     }
     int c = compareMagnitudes(a, b);
@@ -142,12 +152,7 @@ final class ExactValue {
     }
     return c > 0
         ? of(subtractMagnitudes(a, b), a.length, sign, low)
-        : of(subtractMagnitudes(b, a), b.length, o.sign, low);
-  }
-
-  /** this - o, exactly. */
-  ExactValue subtract(ExactValue o) {
-    return add(o.negate());
+        : of(subtractMagnitudes(b, a), b.length, oSign, low);
   }
 
   /** this × k, exactly. */
@@ -218,8 +223,14 @@ final class ExactValue {
     return k < len ? mag[k] : 0;
   }
 
-  /** The magnitude times 2^bits, in a fresh array. */
+  /**
+   * The magnitude times 2^bits: the digits themselves when bits is 0 (no operation writes to an
+   * operand's digits, and those above len are zero), else a fresh array.
+   */
   private long[] shifted(int bits) {
+    if (bits == 0) {
+      return mag;
+    }
     int words = bits >>> 5;
     int r = bits & 31;
     long[] d = new long[len + words + 1];

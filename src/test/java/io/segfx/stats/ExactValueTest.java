@@ -73,6 +73,13 @@ class ExactValueTest {
       assertEquals(0, ea.multiply(BigDecimal.valueOf(k)).compareTo(exact(x.multiply(k))), why);
       assertEquals(0, ea.negate().compareTo(exact(x.negate())), why);
       assertEquals(ea.add(eb).signum(), x.add(y).signum(), why);
+      // Results as operands (their digit arrays reach past their digits, zeros above), and zero.
+      assertEquals(0, eb.compareTo(exact(x.add(y).subtract(x))), why);
+      assertEquals(0, eb.negate().compareTo(exact(ExactValue.ZERO.subtract(y))), why);
+      assertEquals(0, ea.compareTo(exact(x.subtract(ExactValue.ZERO))), why);
+      assertEquals(
+          0, ea.multiply(eb).subtract(ea).compareTo(exact(x.multiply(y).subtract(x))), why);
+      assertEquals(0, ea.subtract(eb).add(eb).compareTo(exact(x.subtract(y).add(y))), why);
     }
   }
 
