@@ -189,12 +189,12 @@ public final class SufficientStatsStage {
 
   /**
    * Reduce tasks of the merge-and-fit step per core. A reduce task holds every cell of its share in
-   * memory until the last map output arrives (its sums as read, a few hundred bytes a cell, built
-   * into about 2.5 KB of windows when merged or fitted), so few large tasks keep a large live set
-   * through young collections; more, smaller tasks spend less time in GC and peak lower
-   * (docs/performance.md).
+   * memory until the last map output arrives (its sums as shipped, a few hundred bytes a cell), and
+   * its estimates and their serialized form until it ends, while its fits allocate fast: what a
+   * task holds is copied by every young collection it lives through and promoted, to be dropped by
+   * a full one. Smaller tasks hold less for less time (docs/performance.md).
    */
-  static final int REDUCE_TASKS_PER_CORE = 8;
+  static final int REDUCE_TASKS_PER_CORE = 16;
 
   /**
    * Moments of a task that hold bins at a time ({@link ExactMoments.Bins}): rows of a cell mostly
