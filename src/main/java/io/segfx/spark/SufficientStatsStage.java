@@ -117,7 +117,8 @@ public final class SufficientStatsStage {
                 .toJavaRDD()
                 .mapPartitionsToPair(rows -> accumulate(rows, q, products, totals, faults));
     int partitions =
-        REDUCE_TASKS_PER_CORE * Math.max(1, session.sparkContext().defaultParallelism());
+        (session.sparkContext().isLocal() ? LOCAL_REDUCE_TASKS_PER_CORE : REDUCE_TASKS_PER_CORE)
+            * Math.max(1, session.sparkContext().defaultParallelism());
     // A plain shuffle and a merge of our own rather than Spark's combineByKey: a task's partials
     // already hold one record per cell, and Spark's aggregation map re-estimates its size by
     // walking every accumulator as it grows, which costs more than merging on a wide input of few
@@ -194,7 +195,15 @@ public final class SufficientStatsStage {
    * task holds is copied by every young collection it lives through and promoted, to be dropped by
    * a full one. Smaller tasks hold less for less time (docs/performance.md).
    */
-  static final int REDUCE_TASKS_PER_CORE = 16;
+  static final int REDUCE_TASKS_PER_CORE = 8;
+
+  /**
+   * {@link #REDUCE_TASKS_PER_CORE} in local mode, where the one JVM also holds every estimate the
+   * tasks have returned, so that what the tasks hold is promoted into a fuller old generation.
+   * Twice as many tasks measured faster there; on a cluster they would double the shuffle's blocks
+   * (map tasks × reduce tasks) unmeasured, so a cluster keeps the smaller count.
+   */
+  static final int LOCAL_REDUCE_TASKS_PER_CORE = 16;
 
   /**
    * Moments of a task that hold bins at a time ({@link ExactMoments.Bins}): rows of a cell mostly
