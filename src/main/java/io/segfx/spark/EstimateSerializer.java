@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * Kryo serializers of stage 1's results, which every reduce task returns to the driver: {@link
@@ -50,6 +51,21 @@ final class EstimateSerializer extends Serializer<SegmentEstimate> {
           "srmPValue",
           "stdErrorClassical",
           "seType");
+
+  /**
+   * An estimate's texts, in the order they are written; bit k of an estimate's mask says that text
+   * k is the previous estimate's.
+   */
+  private static final List<Function<SegmentEstimate, String>> TEXTS =
+      List.of(
+          SegmentEstimate::experimentId,
+          SegmentEstimate::metric,
+          SegmentEstimate::variant,
+          SegmentEstimate::segment,
+          SegmentEstimate::status,
+          SegmentEstimate::kind,
+          SegmentEstimate::seType);
+
   private static final List<String> SUMMARY =
       List.of("mean", "sd", "q025", "q975", "probPositive", "probAboveThreshold");
   private static final List<String> TASK = List.of("rowsUsed", "rejected", "estimates", "robust");
@@ -76,24 +92,17 @@ final class EstimateSerializer extends Serializer<SegmentEstimate> {
    * estimates share their experiment, segment and variant, and mostly their status and SE type.
    */
   static void writeEstimate(Output out, SegmentEstimate e, SegmentEstimate previous) {
-    int same =
-        previous == null
-            ? 0
-            : same(e.experimentId(), previous.experimentId(), 0)
-                | same(e.metric(), previous.metric(), 1)
-                | same(e.variant(), previous.variant(), 2)
-                | same(e.segment(), previous.segment(), 3)
-                | same(e.status(), previous.status(), 4)
-                | same(e.kind(), previous.kind(), 5)
-                | same(e.seType(), previous.seType(), 6);
+    int same = 0;
+    for (int bit = 0; bit < TEXTS.size() && previous != null; bit++) {
+      same |=
+          Objects.equals(TEXTS.get(bit).apply(e), TEXTS.get(bit).apply(previous)) ? 1 << bit : 0;
+    }
     out.writeVarInt(same, true);
-    writeText(out, e.experimentId(), same, 0);
-    writeText(out, e.metric(), same, 1);
-    writeText(out, e.variant(), same, 2);
-    writeText(out, e.segment(), same, 3);
-    writeText(out, e.status(), same, 4);
-    writeText(out, e.kind(), same, 5);
-    writeText(out, e.seType(), same, 6);
+    for (int bit = 0; bit < TEXTS.size(); bit++) {
+      if ((same & 1 << bit) == 0) {
+        out.writeString(TEXTS.get(bit).apply(e));
+      }
+    }
     out.writeVarLong(e.nControl(), false);
     out.writeVarLong(e.nTreatment(), false);
     out.writeDouble(e.estimate());
@@ -122,18 +131,13 @@ final class EstimateSerializer extends Serializer<SegmentEstimate> {
     out.writeDouble(e.stdErrorClassical());
   }
 
-  private static int same(String a, String b, int bit) {
-    return Objects.equals(a, b) ? 1 << bit : 0;
-  }
-
-  private static void writeText(Output out, String s, int same, int bit) {
-    if ((same & 1 << bit) == 0) {
-      out.writeString(s);
-    }
-  }
-
-  private static String readText(Input in, int same, int bit, String previous) {
-    return (same & 1 << bit) != 0 ? previous : RecordSerializer.shared(in.readString());
+  /**
+   * Text {@code bit} of {@link #TEXTS}: the previous estimate's when the mask says so, else read.
+   */
+  private static String readText(Input in, int same, int bit, SegmentEstimate previous) {
+    return (same & 1 << bit) != 0
+        ? TEXTS.get(bit).apply(previous)
+        : RecordSerializer.shared(in.readString());
   }
 
   /** Reads what {@link #writeEstimate} wrote, given the same {@code previous}. */
@@ -142,14 +146,13 @@ final class EstimateSerializer extends Serializer<SegmentEstimate> {
     if (same != 0 && previous == null) {
       throw new KryoException("an estimate repeats the texts of none");
     }
-    SegmentEstimate p = same == 0 ? null : previous;
-    String experimentId = readText(in, same, 0, p == null ? null : p.experimentId());
-    String metric = readText(in, same, 1, p == null ? null : p.metric());
-    String variant = readText(in, same, 2, p == null ? null : p.variant());
-    String segment = readText(in, same, 3, p == null ? null : p.segment());
-    String status = readText(in, same, 4, p == null ? null : p.status());
-    String kind = readText(in, same, 5, p == null ? null : p.kind());
-    String seType = readText(in, same, 6, p == null ? null : p.seType());
+    String experimentId = readText(in, same, 0, previous);
+    String metric = readText(in, same, 1, previous);
+    String variant = readText(in, same, 2, previous);
+    String segment = readText(in, same, 3, previous);
+    String status = readText(in, same, 4, previous);
+    String kind = readText(in, same, 5, previous);
+    String seType = readText(in, same, 6, previous);
     long nControl = in.readVarLong(false);
     long nTreatment = in.readVarLong(false);
     double estimate = in.readDouble();

@@ -92,11 +92,16 @@ class RecordSerializerTest {
         "classical");
   }
 
+  /** Two estimates: with a summary and no successes, and the reverse. */
+  private static final SegmentEstimate A =
+      estimate("a", null, new PosteriorSummary(0.24, 0.11, 0.02, 0.46, 0.98, 0.7));
+
+  private static final SegmentEstimate B = estimate("b", 17L, null);
+
   @Test
   void everyShippedRecordRoundTrips() {
-    PosteriorSummary summary = new PosteriorSummary(0.24, 0.11, 0.02, 0.46, 0.98, 0.7);
-    SegmentEstimate a = estimate("a", null, summary);
-    SegmentEstimate b = estimate("b", 17L, null);
+    SegmentEstimate a = A;
+    SegmentEstimate b = B;
     RobustInput robust =
         new RobustInput(
             "e",
@@ -325,9 +330,8 @@ class RecordSerializerTest {
    */
   @Test
   void aTasksEstimatesShareTheirTexts() {
-    PosteriorSummary summary = new PosteriorSummary(0.24, 0.11, 0.02, 0.46, 0.98, 0.7);
-    SegmentEstimate a = estimate("a", null, summary);
-    SegmentEstimate b = estimate("b", 17L, null);
+    SegmentEstimate a = A;
+    SegmentEstimate b = B;
     SegmentEstimate nulls =
         new SegmentEstimate(
             "exp-ü", null, null, "a", 1, 2, 0.5, 0.1, 3, null, "binary", 1L, 2L, 0, 0, 0, 0, 0, 0,
