@@ -18,9 +18,9 @@ record CellKey(boolean rejected, String experiment, String segment) implements S
   }
 
   /**
-   * The two texts' hashes mixed (MurmurHash3's 64-bit finaliser) rather than the record's {@code 31
-   * h1 + h2}: ids that count up ({@code exp-0012}, {@code seg-03}) have hashes 1 and 31 apart, so
-   * that combination maps ({@code exp-0013}, {@code seg-03}) and ({@code exp-0012}, {@code seg-13})
+   * The two texts' hashes mixed ({@link LongMap#mix}) rather than the record's {@code 31 h1 + h2}:
+   * ids that count up ({@code exp-0012}, {@code seg-03}) have hashes 1 and 31 apart, so that
+   * combination maps ({@code exp-0013}, {@code seg-03}) and ({@code exp-0012}, {@code seg-13})
    * alike: 55,010 distinct hashes for 100,000 cells of 5,000 × 20 such ids, so longer hash chains
    * in the reduce side's map and partitions up to 16% apart in size.
    */
@@ -28,8 +28,6 @@ record CellKey(boolean rejected, String experiment, String segment) implements S
   public int hashCode() {
     long h = (long) Objects.hashCode(experiment) << 32 ^ Objects.hashCode(segment) & 0xffffffffL;
     h ^= rejected ? 0x9e3779b97f4a7c15L : 0;
-    h = (h ^ (h >>> 33)) * 0xff51afd7ed558ccdL;
-    h = (h ^ (h >>> 33)) * 0xc4ceb9fe1a85ec53L;
-    return (int) (h ^ (h >>> 33));
+    return (int) LongMap.mix(h);
   }
 }

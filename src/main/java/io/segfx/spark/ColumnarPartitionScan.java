@@ -386,7 +386,6 @@ final class ColumnarPartitionScan {
       acc = cells.get(key);
       if (acc == null) {
         acc = new SegmentAccumulator(e, g, q, products);
-        acc.key = key;
         cells.put(key, acc);
         if (shipped != null && shipped.contains(key)) {
           returned++;
@@ -566,20 +565,23 @@ final class ColumnarPartitionScan {
     }
     KeyCodes kc = codes[k];
     if (ids[k] == null) {
-      return s.keyType[k] == STRING
-          ? kc.text(c.getUTF8String(r))
-          : kc.integral(integral(c, s.keyType[k], r));
+      return lookUp(k, r);
     }
     int id = idRows[k][r];
     int code = kc.cached(id, batchSerial);
     if (code < 0) {
-      code =
-          s.keyType[k] == STRING
-              ? kc.text(c.getUTF8String(r))
-              : kc.integral(integral(c, s.keyType[k], r));
+      code = lookUp(k, r);
       kc.cache(id, batchSerial, code);
     }
     return code;
+  }
+
+  /** The code of key k's value in row r, looked up by its text or integer. */
+  private int lookUp(int k, int r) {
+    ColumnVector c = keys[k];
+    return s.keyType[k] == STRING
+        ? codes[k].text(c.getUTF8String(r))
+        : codes[k].integral(integral(c, s.keyType[k], r));
   }
 
   /**
@@ -682,11 +684,11 @@ final class ColumnarPartitionScan {
     List<Tuple2<CellKey, SegmentAccumulator>> out = new ArrayList<>();
     long before = batches - 2;
     cells.removeIf(
-        a -> {
+        (key, a) -> {
           if (a.lastBatch >= before) {
             return false;
           }
-          shipped.add(a.key);
+          shipped.add(key);
           release(a);
           out.add(new Tuple2<>(new CellKey(false, a.experiment, a.segment), a));
           return true;

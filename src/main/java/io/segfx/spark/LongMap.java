@@ -1,7 +1,6 @@
 package io.segfx.spark;
 
 import java.util.Arrays;
-import java.util.function.Predicate;
 
 /**
  * A map from long keys to values by open addressing with linear probing (Knuth, "The Art of
@@ -86,18 +85,23 @@ final class LongMap<V> {
     }
   }
 
+  /** What {@link #removeIf} asks of each entry. */
+  @FunctionalInterface
+  interface EntryTest<V> {
+    boolean test(long key, V value);
+  }
+
   /**
-   * Removes every entry whose value passes {@code remove}, which sees each value once, in table
-   * order; when any goes, the rest are put back into a fresh table of the same capacity (a smaller
-   * one, filled in the old one's slot order, would cluster).
+   * Removes every entry that passes {@code remove}, which sees each entry once, in table order;
+   * when any goes, the rest are put back into a fresh table of the same capacity (a smaller one,
+   * filled in the old one's slot order, would cluster).
    */
   @SuppressWarnings("unchecked")
-  void removeIf(Predicate<? super V> remove) {
-    boolean[] gone = new boolean[keys.length];
+  void removeIf(EntryTest<? super V> remove) {
     int removed = 0;
     for (int i = 0; i < keys.length; i++) {
-      if (values[i] != null && remove.test((V) values[i])) {
-        gone[i] = true;
+      if (values[i] != null && remove.test(keys[i], (V) values[i])) {
+        values[i] = null;
         removed++;
       }
     }
@@ -108,7 +112,7 @@ final class LongMap<V> {
     Object[] oldValues = values;
     allocate(oldKeys.length);
     for (int i = 0; i < oldKeys.length; i++) {
-      if (oldValues[i] != null && !gone[i]) {
+      if (oldValues[i] != null) {
         insert(oldKeys[i], oldValues[i]);
       }
     }
@@ -121,15 +125,19 @@ final class LongMap<V> {
     return () -> Arrays.stream(held).map(v -> (V) v).iterator();
   }
 
-  /**
-   * The home slot of a key: MurmurHash3's 64-bit finaliser (Appleby, smhasher), whose every output
-   * bit depends on every key bit, so that keys that differ in their high half only (cells of one
-   * segment) still spread over the low bits the mask keeps.
-   */
+  /** The home slot of a key ({@link #mix}). */
   private int slot(long key) {
-    long h = key;
+    return (int) mix(key) & mask;
+  }
+
+  /**
+   * MurmurHash3's 64-bit finaliser (Appleby, smhasher): every output bit depends on every input
+   * bit, so that keys that differ in their high half only (cells of one segment) still spread over
+   * the low bits a mask keeps.
+   */
+  static long mix(long h) {
     h = (h ^ (h >>> 33)) * 0xff51afd7ed558ccdL;
     h = (h ^ (h >>> 33)) * 0xc4ceb9fe1a85ec53L;
-    return (int) (h ^ (h >>> 33)) & mask;
+    return h ^ (h >>> 33);
   }
 }

@@ -62,9 +62,6 @@ final class SegmentAccumulator implements Serializable {
   /** Map-side: the task's batch that last touched this cell ({@link ColumnarPartitionScan}). */
   transient long lastBatch;
 
-  /** Map-side: the cell's key in {@link ColumnarPartitionScan}'s table; never shipped. */
-  transient long key;
-
   SegmentAccumulator(String experiment, String segment, int q, boolean[] products) {
     this.experiment = experiment;
     this.segment = segment;

@@ -39,7 +39,7 @@ class LongMapTest {
           if (step % 5000 == 0) {
             // Removes about a third, as a shipping pass does.
             long cut = r.nextInt(3);
-            map.removeIf(v -> Long.parseLong(v.substring(1)) % 3 == cut);
+            map.removeIf((k, v) -> Long.parseLong(v.substring(1)) % 3 == cut);
             reference.values().removeIf(v -> Long.parseLong(v.substring(1)) % 3 == cut);
           }
         }
@@ -62,10 +62,10 @@ class LongMapTest {
     for (int i = 0; i < 10_000; i++) {
       map.put((long) i << 32, i);
     }
-    map.removeIf(v -> false);
+    map.removeIf((k, v) -> false);
     assertEquals(10_000, map.size());
     assertEquals(1234, map.get(1234L << 32));
-    map.removeIf(v -> true);
+    map.removeIf((k, v) -> true);
     assertEquals(0, map.size());
     assertNull(map.get(1234L << 32));
     map.put(7, 7);
