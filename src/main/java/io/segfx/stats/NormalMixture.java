@@ -1,6 +1,7 @@
 package io.segfx.stats;
 
 import io.segfx.util.Checks;
+import org.apache.commons.numbers.gamma.Erfc;
 import org.apache.commons.numbers.gamma.Erfcx;
 
 /**
@@ -130,28 +131,41 @@ public final class NormalMixture {
   /**
    * Phi(-|z|) = ½ erfc(|z|/√2) = ½ exp(-z²/2) erfcx(|z|/√2), given {@code e = exp(-z²/2)}: the
    * exponential the density needs anyway, and the scaled erfcx (Commons Numbers) instead of erfc,
-   * whose double-double exp(-x²) allocates on every call where the JIT cannot remove it (C1).
-   * Absolute error about 2e-16; relative error in the far tail about z²·1e-16 (z = 9: 1e-14).
+   * whose double-double exp(-x²) allocates on every call where the JIT cannot remove it (C1). Below
+   * |z|/√2 = {@value #ERF_BRANCH}, where erfc(x) = 1 - erf(x) lies in (0.479, 1] and loses nothing
+   * to cancellation, erfc itself: Commons Numbers computes erfcx there as erf(x) and expm1(x²)
+   * combined, a second function call and a library expm1 for a value erfc gives from one rational
+   * function. Absolute error about 2e-16; relative error in the far tail about z²·1e-16 (z = 9:
+   * 1e-14).
    */
   private static double smallerTail(double z, double e) {
-    return 0.5 * e * Erfcx.value(Math.abs(z) * INV_SQRT2);
+    double x = Math.abs(z) * INV_SQRT2;
+    return x < ERF_BRANCH ? 0.5 * Erfc.value(x) : 0.5 * e * Erfcx.value(x);
   }
 
+  /** The argument below which {@link #smallerTail} takes erfc itself (see there). */
+  private static final double ERF_BRANCH = 0.5;
+
   /**
-   * P(X - q B <= 0) and its derivative in q, into {@code out} = {cdf, slope}, for B ~ N(mb, vb)
-   * independent of X: each component gives X - q B ~ N(m_i - q mb, s_i² + q² vb), so
+   * P(X - q B <= 0) and its first two derivatives in q, into {@code out} = {cdf, slope, curvature,
+   * rate}, for B ~ N(mb, vb) independent of X: each component gives X - q B ~ N(m_i - q mb, s_i² +
+   * q² vb), so
    *
    * <pre>
-   *   F(q)  = sum w_i Φ(z_i),   z_i = (q mb - m_i) / S_i,   S_i = sqrt(s_i² + q² vb),
-   *   F'(q) = sum w_i φ(z_i) (mb s_i² + m_i q vb) / S_i³.
+   *   F(q)   = sum w_i Φ(z_i),   z_i = (q mb - m_i) / S_i,   S_i = sqrt(s_i² + q² vb),
+   *   F'(q)  = sum w_i φ(z_i) z_i',             z_i'  = A_i / S_i³,   A_i = mb s_i² + m_i q vb,
+   *   F''(q) = sum w_i φ(z_i) (z_i'' - z_i z_i'²),   z_i'' = m_i vb / S_i³ - 3 A_i q vb / S_i⁵,
    * </pre>
    *
-   * For a positive baseline B this is P(X / B <= q), the distribution function of the ratio ({@link
-   * RelativeQuantiles}).
+   * and rate = max |z_i'| over the weighted components: 1 / rate is the narrowest component's width
+   * in q, over which F' and F'' change appreciably. For a positive baseline B, F is P(X / B <= q),
+   * the distribution function of the ratio ({@link RelativeEffects}).
    */
   void belowRatio(double q, double mb, double vb, double[] out) {
     double cdf = 0;
     double slope = 0;
+    double curvature = 0;
+    double rate = 0;
     double qvb = q * vb;
     for (int i = 0; i < w.length; i++) {
       double s2 = s[i] * s[i];
@@ -163,13 +177,24 @@ public final class NormalMixture {
         double e = Math.exp(-0.5 * z * z);
         double tail = smallerTail(z, e);
         cdf += w[i] * (z >= 0 ? 1 - tail : tail);
-        slope += w[i] * e * INV_SQRT_2PI * (mb * s2 + m[i] * qvb) * inv * inv * inv;
+        double inv3 = inv * inv * inv;
+        double a = mb * s2 + m[i] * qvb;
+        double z1 = a * inv3;
+        double z2 = (m[i] * vb - 3 * a * qvb * inv * inv) * inv3;
+        double phi = w[i] * e * INV_SQRT_2PI;
+        slope += phi * z1;
+        curvature += phi * (z2 - z * z1 * z1);
+        if (w[i] > 0) {
+          rate = Math.max(rate, Math.abs(z1));
+        }
       } else if (d >= 0) {
         cdf += w[i];
       }
     }
     out[0] = cdf;
     out[1] = slope;
+    out[2] = curvature;
+    out[3] = rate;
   }
 
   /** E[max(X, 0)]. */
