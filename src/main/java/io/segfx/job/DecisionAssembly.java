@@ -53,7 +53,8 @@ final class DecisionAssembly {
     try (ConcurrentTasks side = new ConcurrentTasks(3, "segfx-decisions")) {
       Future<Map<String, Double>> srmExperiments =
           side.submit("srm", () -> srm.experiments(s2.estimates()));
-      List<SegmentEstimate> estimates = srm.cells(s2.estimates());
+      // The grid's cells carry their p-values from stage 2 (PoolingStage.run).
+      List<SegmentEstimate> estimates = s2.estimates();
       // The first failure in submission order is the one reported: arms, prior grid, then bias.
       Future<List<ArmPosterior>> arms =
           side.submit("arms", () -> BinaryMetricTables.arms(spec, estimates));

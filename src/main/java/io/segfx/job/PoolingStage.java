@@ -41,7 +41,7 @@ public final class PoolingStage {
   /**
    * Stage-2 results.
    *
-   * @param estimates the complete, sorted segment grid
+   * @param estimates the complete, sorted segment grid, each cell with its sample-ratio p-value
    * @param pooling one row per (experiment, metric, variant)
    * @param posteriors one row per usable segment whose posterior is summarised here (not those of
    *     full-Bayes groups, nor those stage 3 summarises from draws)
@@ -57,7 +57,9 @@ public final class PoolingStage {
 
   /** Runs stage 2. */
   public static Result run(List<SegmentEstimate> raw, JobSpec spec) {
-    List<SegmentEstimate> grid = SegmentGrid.complete(raw);
+    // Each cell gets its sample-ratio p-value as the grid is made, so that the grid is the one copy
+    // of the cells that the rest of the run reads.
+    List<SegmentEstimate> grid = new SampleRatioCheck(spec).cells(SegmentGrid.complete(raw));
     // The grid is sorted by (experiment, metric, variant, segment): each group is one run of it,
     // and the runs come in key order.
     List<Map.Entry<GroupKey, List<SegmentEstimate>>> entries = new ArrayList<>();

@@ -65,6 +65,11 @@ public final class SegmentEffectsJob {
     long t0 = ctx.start();
     SegmentScanStage.Result s1 = SegmentScanStage.run(ctx, spec);
     PoolingStage.Result s2 = pool(ctx, spec, s1);
+    // Stage 2's grid holds every cell from here on (with its sample-ratio p-value), so stage 1's
+    // copies are let go rather than kept beside it to the end. The same variable is overwritten:
+    // a method that runs once is interpreted, and an interpreted frame keeps every reference its
+    // locals hold, dead or not.
+    s1 = s1.withoutCells();
     DecisionAssembly.Tables tables = decide(ctx, spec, s2);
     long tw = ctx.begin("write");
     SegmentOutputStage.Result written = SegmentOutputStage.write(ctx, spec, s1, s2, tables);

@@ -155,7 +155,7 @@ final class SegmentOutputStage {
     m.put("rows_read", s1.rowsRead());
     m.put("rows_used", s1.stats().rowsUsed());
     m.put("rows_rejected", s1.stats().rowsRejected());
-    m.put("segment_cells", (long) s1.stats().estimates().size());
+    m.put("segment_cells", s1.cells());
     m.put("decisions", (long) tables.decisions().size());
     m.put("primary_metric", spec.primaryMetric());
     for (Verdict v : Verdict.values()) {

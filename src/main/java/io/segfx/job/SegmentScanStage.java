@@ -43,12 +43,28 @@ final class SegmentScanStage {
    * @param input the input with its columns renamed to the spec's names
    * @param inputInfo the manifest's record of the input
    * @param stats the segment cells and the row accounting
+   * @param cells the number of segment cells stage 1 produced (kept when the cells are released)
    */
   record Result(
-      Dataset<Row> input, Map<String, Object> inputInfo, SufficientStatsStage.Result stats) {
+      Dataset<Row> input,
+      Map<String, Object> inputInfo,
+      SufficientStatsStage.Result stats,
+      long cells) {
+
+    Result(Dataset<Row> input, Map<String, Object> inputInfo, SufficientStatsStage.Result stats) {
+      this(input, inputInfo, stats, stats.estimates().size());
+    }
 
     long rowsRead() {
       return stats.rowsUsed() + stats.rowsRejected();
+    }
+
+    /**
+     * This result without its segment cells, once stage 2 holds its own grid of them: a wide run
+     * has millions, and the tables that follow are built from stage 2's.
+     */
+    Result withoutCells() {
+      return new Result(input, inputInfo, stats.withEstimates(List.of()), cells);
     }
   }
 
