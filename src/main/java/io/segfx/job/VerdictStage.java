@@ -28,6 +28,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.IntStream;
 
 /**
  * On the driver after the decisions: one verdict per (experiment, variant), taken in this order.
@@ -67,13 +68,21 @@ final class VerdictStage {
     }
     Map<GroupKey, long[]> units = unitsPerArm(estimates);
     Rules rules = new Rules(spec, rows, posteriors, units);
-    List<ExperimentVerdict> out = new ArrayList<>();
+    List<VariantKey> keys = new ArrayList<>();
+    List<Integer> arms = new ArrayList<>();
     for (Map.Entry<String, TreeSet<String>> e : variants.entrySet()) {
       for (String variant : e.getValue()) {
-        out.add(rules.verdict(new VariantKey(e.getKey(), variant), e.getValue().size() + 1));
+        keys.add(new VariantKey(e.getKey(), variant));
+        arms.add(e.getValue().size() + 1);
       }
     }
-    return out;
+    // Each verdict reads the tables alone, so a wide run's hundred thousand are made on the
+    // driver's cores; the ordered stream keeps the experiments' order.
+    return new ArrayList<>(
+        IntStream.range(0, keys.size())
+            .parallel()
+            .mapToObj(i -> rules.verdict(keys.get(i), arms.get(i)))
+            .toList());
   }
 
   /** Units of each arm per group, summed over its segments. */
@@ -112,7 +121,10 @@ final class VerdictStage {
     return RunSummary.of(verdicts, p);
   }
 
-  /** The run's rule, with the tables it reads. */
+  /**
+   * The run's rule, with the tables it reads; it never changes them, so verdicts are made side by
+   * side.
+   */
   private static final class Rules {
     private final JobSpec spec;
     private final Map<GroupKey, DecisionMetrics> rows;
@@ -120,6 +132,11 @@ final class VerdictStage {
     private final Map<GroupKey, long[]> units;
     private final double c;
     private final boolean economics;
+
+    /** The spec's primary and value metrics, found once (the spec derives them on each call). */
+    private final String primary;
+
+    private final String valueMetric;
 
     Rules(
         JobSpec spec,
@@ -132,11 +149,11 @@ final class VerdictStage {
       this.units = units;
       this.c = spec.launchProbability();
       this.economics = spec.users() != null;
+      this.primary = spec.primaryMetric();
+      this.valueMetric = spec.valueMetric();
     }
 
     ExperimentVerdict verdict(VariantKey k, int arms) {
-      String primary = spec.primaryMetric();
-      String valueMetric = spec.valueMetric();
       DecisionMetrics p = usable(rows.get(key(k, primary)));
       DecisionMetrics r = usable(rows.get(key(k, valueMetric)));
       List<GuardrailCheck> checks = guardrails(k);
@@ -213,14 +230,14 @@ final class VerdictStage {
                 + " unmeasured confounding",
             Double.NaN);
       }
-      String metric = p == null ? spec.primaryMetric() : spec.valueMetric();
+      String metric = p == null ? primary : valueMetric;
       if (p == null || r == null) {
         return new Decision(
             Verdict.COLLECT_MORE_DATA,
             "no usable estimate of " + metric + " yet (no segment has both arms)",
             Double.NaN);
       }
-      String what = economics ? "P(profit > 0)" : "P(" + spec.valueMetric() + " effect > 0)";
+      String what = economics ? "P(profit > 0)" : "P(" + valueMetric + " effect > 0)";
       double prob = r.probProfitPositive();
       double needed = unitsForProfit(k, r);
       if (prob >= c) {
