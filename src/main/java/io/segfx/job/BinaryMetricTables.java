@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.stream.IntStream;
 
 /**
  * The tables of binary metrics built from conversion counts alone: each arm's exact Beta posterior,
@@ -34,14 +33,48 @@ final class BinaryMetricTables {
   /** An arm's summed counts {n, successes} at {@code level} (segment or experiment). */
   private record ArmCounts(ArmKey key, String level, long[] counts) {}
 
-  /** Exact Beta posteriors of each arm, per segment and over the experiment. */
+  /**
+   * The order of the arm table: experiment, metric, segment rows before the total, segment, arm.
+   */
+  private static final Comparator<ArmPosterior> ORDER =
+      Comparator.comparing(ArmPosterior::experimentId)
+          .thenComparing(ArmPosterior::metric)
+          .thenComparing(ArmPosterior::level, Comparator.reverseOrder())
+          .thenComparing(ArmPosterior::segment)
+          .thenComparing(ArmPosterior::arm);
+
+  /**
+   * Exact Beta posteriors of each arm, per segment and over the experiment. An experiment's arms
+   * depend on its own cells alone, so experiments are tabled side by side on the driver's cores,
+   * each with maps of its own few arms and sorted alone, and joined in the order of their ids (the
+   * table's first sort key): the same rows in the same order as one sort of all arms, without a map
+   * and a sort of the millions of arms of a wide run.
+   */
   static List<ArmPosterior> arms(JobSpec spec, List<SegmentEstimate> grid) {
-    Map<ArmKey, long[]> counts = segmentCounts(spec, grid);
+    Map<String, List<SegmentEstimate>> byExperiment = new HashMap<>();
+    for (SegmentEstimate e : grid) {
+      if (e.binary() && e.usable()) {
+        byExperiment.computeIfAbsent(e.experimentId(), k -> new ArrayList<>()).add(e);
+      }
+    }
+    List<String> ids = new ArrayList<>(byExperiment.keySet());
+    ids.sort(Comparator.naturalOrder());
+    List<ArmPosterior> out = new ArrayList<>();
+    for (List<ArmPosterior> one :
+        ids.parallelStream().map(id -> experimentArms(spec, byExperiment.get(id))).toList()) {
+      out.addAll(one);
+    }
+    return out;
+  }
+
+  /** The arm rows of one experiment's usable binary cells, in the table's order. */
+  private static List<ArmPosterior> experimentArms(JobSpec spec, List<SegmentEstimate> cells) {
+    Map<ArmKey, long[]> counts = segmentCounts(spec, cells);
     Map<ArmKey, long[]> totals = new LinkedHashMap<>();
-    List<ArmCounts> rows = new ArrayList<>();
+    List<ArmPosterior> out = new ArrayList<>();
     for (Map.Entry<ArmKey, long[]> c : counts.entrySet()) {
       ArmKey k = c.getKey();
-      rows.add(new ArmCounts(k, "segment", c.getValue()));
+      out.add(arm(spec, new ArmCounts(k, "segment", c.getValue())));
       long[] t =
           totals.computeIfAbsent(
               new ArmKey(k.experiment(), k.metric(), "(all)", k.arm()), x -> new long[2]);
@@ -49,34 +82,19 @@ final class BinaryMetricTables {
       t[1] += c.getValue()[1];
     }
     for (Map.Entry<ArmKey, long[]> t : totals.entrySet()) {
-      rows.add(new ArmCounts(t.getKey(), "experiment", t.getValue()));
+      out.add(arm(spec, new ArmCounts(t.getKey(), "experiment", t.getValue())));
     }
-    // Two Beta quantiles by Newton per arm, hundreds of thousands of arms at scale: computed in
-    // parallel (each row is a function of its counts alone; the list keeps its order).
-    List<ArmPosterior> out =
-        new ArrayList<>(
-            IntStream.range(0, rows.size())
-                .parallel()
-                .mapToObj(i -> arm(spec, rows.get(i)))
-                .toList());
-    GroupKeys.sortParallel(
-        out,
-        Comparator.comparing(ArmPosterior::experimentId)
-            .thenComparing(ArmPosterior::metric)
-            .thenComparing(ArmPosterior::level, Comparator.reverseOrder())
-            .thenComparing(ArmPosterior::segment)
-            .thenComparing(ArmPosterior::arm));
+    out.sort(ORDER);
     return out;
   }
 
-  /** Each arm's counts per segment, over the usable cells of binary metrics, in grid order. */
-  private static Map<ArmKey, long[]> segmentCounts(JobSpec spec, List<SegmentEstimate> grid) {
+  /**
+   * Each arm's counts per segment, over the given usable cells of binary metrics, in their order.
+   */
+  private static Map<ArmKey, long[]> segmentCounts(JobSpec spec, List<SegmentEstimate> cells) {
     Map<ArmKey, long[]> counts = new LinkedHashMap<>();
     Map<ArmKey, Boolean> control = new HashMap<>();
-    for (SegmentEstimate e : grid) {
-      if (!e.binary() || !e.usable()) {
-        continue;
-      }
+    for (SegmentEstimate e : cells) {
       add(
           counts,
           control,
