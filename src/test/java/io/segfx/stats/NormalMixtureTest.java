@@ -11,6 +11,7 @@ import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.DoubleSupplier;
 import java.util.function.DoubleUnaryOperator;
 import org.apache.commons.numbers.gamma.Erfc;
 import org.junit.jupiter.api.Test;
@@ -106,28 +107,45 @@ class NormalMixtureTest {
       long seed, int count, boolean hard, double[] ps, double tolerance) {
     Random r = new Random(seed);
     for (int t = 0; t < count; t++) {
-      int k = 1 + r.nextInt(24);
-      double[] w = new double[k];
-      double[] m = new double[k];
-      double[] sd = new double[k];
-      double total = 0;
-      for (int i = 0; i < k; i++) {
-        w[i] = hard && t % 5 == 0 ? Math.pow(10, -12 * r.nextDouble()) : r.nextDouble();
-        total += w[i];
-        m[i] =
-            (t % 3 == 0 ? 20 * r.nextInt(2) : 0)
-                + r.nextGaussian() * (hard && t % 7 == 0 ? 1e-3 : 1);
-        sd[i] =
-            hard ? Math.pow(10, -4 + 5 * r.nextDouble()) : Math.pow(10, -3 + 4 * r.nextDouble());
-      }
-      for (int i = 0; i < k; i++) {
-        w[i] /= total;
-      }
-      NormalMixture mix = new NormalMixture(w, m, sd);
+      boolean tiny = hard && t % 5 == 0;
+      boolean twoModes = t % 3 == 0;
+      boolean close = hard && t % 7 == 0;
+      NormalMixture mix =
+          randomMixture(
+              r,
+              () -> tiny ? Math.pow(10, -12 * r.nextDouble()) : r.nextDouble(),
+              () -> (twoModes ? 20 * r.nextInt(2) : 0) + r.nextGaussian() * (close ? 1e-3 : 1),
+              () ->
+                  hard
+                      ? Math.pow(10, -4 + 5 * r.nextDouble())
+                      : Math.pow(10, -3 + 4 * r.nextDouble()));
       for (double p : ps) {
         assertAgreesWithBisection(mix, p, tolerance, "mixture " + t);
       }
     }
+  }
+
+  /**
+   * A mixture of 1 to 24 components whose weights (normalised to sum to 1), means and sds are
+   * drawn, component by component, from the given suppliers.
+   */
+  private static NormalMixture randomMixture(
+      Random r, DoubleSupplier weight, DoubleSupplier mean, DoubleSupplier sd) {
+    int k = 1 + r.nextInt(24);
+    double[] w = new double[k];
+    double[] m = new double[k];
+    double[] s = new double[k];
+    double total = 0;
+    for (int i = 0; i < k; i++) {
+      w[i] = weight.getAsDouble();
+      total += w[i];
+      m[i] = mean.getAsDouble();
+      s[i] = sd.getAsDouble();
+    }
+    for (int i = 0; i < k; i++) {
+      w[i] /= total;
+    }
+    return new NormalMixture(w, m, s);
   }
 
   /**
@@ -276,21 +294,15 @@ class NormalMixtureTest {
   void ratioDerivativesMatchDifferences() {
     Random r = new Random(31);
     for (int t = 0; t < 300; t++) {
-      int k = 1 + r.nextInt(24);
-      double[] w = new double[k];
-      double[] m = new double[k];
-      double[] sd = new double[k];
-      double total = 0;
-      for (int i = 0; i < k; i++) {
-        w[i] = r.nextDouble();
-        total += w[i];
-        m[i] = 0.5 + r.nextGaussian() * 0.3;
-        sd[i] = 0.05 + 0.3 * r.nextDouble();
-      }
-      for (int i = 0; i < k; i++) {
-        w[i] /= total;
-      }
-      NormalMixture x = new NormalMixture(w, m, sd);
+      NormalMixture x =
+          randomMixture(
+              r,
+              r::nextDouble,
+              () -> 0.5 + r.nextGaussian() * 0.3,
+              () -> 0.05 + 0.3 * r.nextDouble());
+      double[] m = x.means();
+      double[] sd = x.sds();
+      int k = m.length;
       double mb = 5 + 10 * r.nextDouble();
       double vb = Math.pow(mb * (0.01 + 0.2 * r.nextDouble()), 2);
       double scale = x.sd() / mb;
