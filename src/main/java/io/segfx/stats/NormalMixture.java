@@ -147,24 +147,28 @@ public final class NormalMixture {
   private static final double ERF_BRANCH = 0.5;
 
   /**
-   * P(X - q B <= 0) and its first two derivatives in q, into {@code out} = {cdf, slope, curvature,
-   * rate}, for B ~ N(mb, vb) independent of X: each component gives X - q B ~ N(m_i - q mb, s_i² +
-   * q² vb), so
+   * P(X - q B <= 0) and its first three derivatives in q, into {@code out} = {cdf, slope,
+   * curvature, third, rate}, for B ~ N(mb, vb) independent of X: each component gives X - q B ~
+   * N(m_i - q mb, s_i² + q² vb), so
    *
    * <pre>
-   *   F(q)   = sum w_i Φ(z_i),   z_i = (q mb - m_i) / S_i,   S_i = sqrt(s_i² + q² vb),
-   *   F'(q)  = sum w_i φ(z_i) z_i',             z_i'  = A_i / S_i³,   A_i = mb s_i² + m_i q vb,
-   *   F''(q) = sum w_i φ(z_i) (z_i'' - z_i z_i'²),   z_i'' = m_i vb / S_i³ - 3 A_i q vb / S_i⁵,
+   *   F(q)    = sum w_i Φ(z_i),   z_i = (q mb - m_i) / S_i,   S_i = sqrt(s_i² + q² vb),
+   *   F'(q)   = sum w_i φ(z_i) z_i',                   z_i'   = A_i / S_i³,   A_i = mb s_i² + m_i q vb,
+   *   F''(q)  = sum w_i φ(z_i) (z_i'' - z_i z_i'²),    z_i''  = m_i vb / S_i³ - 3 A_i q vb / S_i⁵,
+   *   F'''(q) = sum w_i φ(z_i) (z_i''' - 3 z_i z_i' z_i'' + (z_i² - 1) z_i'³),
+   *             z_i''' = -6 m_i q vb² / S_i⁵ - 3 A_i vb / S_i⁵ + 15 A_i q² vb² / S_i⁷,
    * </pre>
    *
    * and rate = max |z_i'| over the weighted components: 1 / rate is the narrowest component's width
-   * in q, over which F' and F'' change appreciably. For a positive baseline B, F is P(X / B <= q),
-   * the distribution function of the ratio ({@link RelativeEffects}).
+   * in q, over which the derivatives change appreciably; a weighted point mass (S_i = 0, a step in
+   * F) makes it infinite. For a positive baseline B, F is P(X / B <= q), the distribution function
+   * of the ratio ({@link RelativeEffects}).
    */
   void belowRatio(double q, double mb, double vb, double[] out) {
     double cdf = 0;
     double slope = 0;
     double curvature = 0;
+    double third = 0;
     double rate = 0;
     double qvb = q * vb;
     for (int i = 0; i < w.length; i++) {
@@ -177,24 +181,34 @@ public final class NormalMixture {
         double e = Math.exp(-0.5 * z * z);
         double tail = smallerTail(z, e);
         cdf += w[i] * (z >= 0 ? 1 - tail : tail);
-        double inv3 = inv * inv * inv;
+        double inv2 = inv * inv;
+        double inv3 = inv2 * inv;
         double a = mb * s2 + m[i] * qvb;
         double z1 = a * inv3;
-        double z2 = (m[i] * vb - 3 * a * qvb * inv * inv) * inv3;
+        double z2 = (m[i] * vb - 3 * a * qvb * inv2) * inv3;
+        double z3 =
+            (-6 * m[i] * q * vb * vb - 3 * a * vb + 15 * a * qvb * qvb * inv2) * inv2 * inv3;
         double phi = w[i] * e * INV_SQRT_2PI;
         slope += phi * z1;
         curvature += phi * (z2 - z * z1 * z1);
+        third += phi * (z3 - 3 * z * z1 * z2 + (z * z - 1) * z1 * z1 * z1);
         if (w[i] > 0) {
           rate = Math.max(rate, Math.abs(z1));
         }
-      } else if (d >= 0) {
-        cdf += w[i];
+      } else {
+        if (d >= 0) {
+          cdf += w[i];
+        }
+        if (w[i] > 0) {
+          rate = Double.POSITIVE_INFINITY;
+        }
       }
     }
     out[0] = cdf;
     out[1] = slope;
     out[2] = curvature;
-    out[3] = rate;
+    out[3] = third;
+    out[4] = rate;
   }
 
   /** E[max(X, 0)]. */

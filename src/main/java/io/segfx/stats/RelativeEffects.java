@@ -25,8 +25,8 @@ package io.segfx.stats;
  * while it is open on one side (or would go further than the next step-out) steps out by doubling
  * multiples of s_r (rtsafe, Press et al., Numerical Recipes 3rd ed., section 9.4). It stops at a
  * Newton step below 1e-13 of max(|q|, s_r), also one that lands on the bracket's end, or at a step
- * whose predicted error, 10 |F''/(2F')| d², is below that (see newtonDone); F itself is accurate to
- * about 2e-16 absolute.
+ * whose predicted error from F', F'' and F''' is below a tenth of that (see newtonDone); F itself
+ * is accurate to about 2e-16 absolute.
  */
 public final class RelativeEffects {
   private static final int MAX_ITERATIONS = 200;
@@ -87,7 +87,7 @@ public final class RelativeEffects {
       return r0;
     }
     double vb = sb * sb;
-    double[] g = new double[4];
+    double[] g = new double[5];
     // The bracket [lo, hi] starts unbounded and closes on each iterate by the sign of F(q) - p,
     // which is single-signed on each side of the root where the quantile exists.
     double lo = Double.NEGATIVE_INFINITY;
@@ -143,18 +143,23 @@ public final class RelativeEffects {
 
   /**
    * Whether the Newton step d = {@code step} just taken from q lands within tol of the root, so
-   * that the evaluation which would only confirm it is saved. Newton's error is e' = C e² + O(e³),
-   * C = F''/(2F') near the root, and q's error is about d. Where d is under 1e-3 of the narrowest
-   * component's width in q (1 / rate, {@link NormalMixture#belowRatio}), F' and F'' change by under
-   * a percent between q and the root, so C at q stands for C there; with a tenfold margin, 10 |C|
-   * d² <= tol. ({@link NormalMixture#quantile} stops its Halley steps on the same argument.)
+   * that the evaluation which would only confirm it is saved. With e = q - root, Newton's next
+   * error is e' = C2 e² + C3 e³ + O(e⁴), C2 = F''/(2F'), |C3| <= F''²/(2F'²) + |F'''|/(3F') (from
+   * the Taylor expansions of F and F' about the root), and e is about d. Where d is under 1e-3 of
+   * the narrowest component's width in q (1 / rate, {@link NormalMixture#belowRatio}; a step in F
+   * makes it 0), F', F'' and F''' change little between q and the root, so their values at q stand
+   * for those there, and the step is returned when 10 (|C2| d² + |C3| d³) <= tol. The cubic term
+   * keeps the bound where F'' vanishes (an inflection of F near the root), as {@link
+   * NormalMixture#quantile} bounds its Halley steps by the next derivative too.
    */
   private static boolean newtonDone(double[] g, double step, double tol) {
     double slope = g[1];
-    if (!(slope > 0) || !(step * g[3] < 1e-3)) {
+    if (!(slope > 0) || !(step * g[4] < 1e-3)) {
       return false;
     }
-    return 10 * Math.abs(g[2] / (2 * slope)) * step * step <= tol;
+    double c2 = Math.abs(g[2] / (2 * slope));
+    double c3 = 2 * c2 * c2 + Math.abs(g[3] / (3 * slope));
+    return 10 * (c2 + c3 * step) * step * step <= tol;
   }
 
   /** The p-quantile of {@code X / B} for X ~ N(m, s²) and B ~ N(mb, sb²). */

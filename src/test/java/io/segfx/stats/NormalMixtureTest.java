@@ -284,7 +284,7 @@ class NormalMixtureTest {
 
   /**
    * The ratio's distribution function F(q) = P(X - q B <= 0) and its closed-form derivatives
-   * against Richardson-extrapolated central differences of F and of F' (steps h and h/2, h = 1e-3
+   * against Richardson-extrapolated central differences of F, F' and F'' (steps h and h/2, h = 1e-3
    * of the ratio's scale: truncation error of order h⁴ times the fifth derivative, rounding about
    * 1e-16 / h of the derivative's size, both under 1e-9 of it here), for random mixtures and
    * baselines at points across the ratio's range; and the rate, max |z_i'|, against the same
@@ -309,26 +309,28 @@ class NormalMixtureTest {
       double h = 1e-3 * scale;
       for (int j = -3; j <= 3; j++) {
         double q = x.mean() / mb + j * scale;
-        double[] g = new double[4];
+        double[] g = new double[5];
         x.belowRatio(q, mb, vb, g);
         String at = "mixture " + t + ", q = " + q;
         double slope = richardson(u -> ratio(x, u, mb, vb)[0], q, h);
         double curvature = richardson(u -> ratio(x, u, mb, vb)[1], q, h);
         assertEquals(slope, g[1], 1e-8 * Math.abs(slope) + 1e-12 / scale, "F' " + at);
         assertEquals(curvature, g[2], 1e-8 * Math.abs(curvature) + 1e-12 / (scale * scale), at);
+        double third = richardson(u -> ratio(x, u, mb, vb)[2], q, h);
+        assertEquals(third, g[3], 1e-7 * Math.abs(third) + 1e-11 / (scale * scale * scale), at);
         double rate = 0;
         for (int i = 0; i < k; i++) {
           double mi = m[i];
           double si = sd[i];
           rate = Math.max(rate, Math.abs(richardson(u -> z(mi, si, mb, vb, u), q, h)));
         }
-        assertEquals(rate, g[3], 1e-8 * rate, "rate " + at);
+        assertEquals(rate, g[4], 1e-8 * rate, "rate " + at);
       }
     }
   }
 
   private static double[] ratio(NormalMixture x, double q, double mb, double vb) {
-    double[] g = new double[4];
+    double[] g = new double[5];
     x.belowRatio(q, mb, vb, g);
     return g;
   }

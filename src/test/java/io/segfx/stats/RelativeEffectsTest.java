@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import org.apache.commons.math3.distribution.NormalDistribution;
+import org.apache.commons.numbers.gamma.Erfc;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
 import org.junit.jupiter.api.Test;
@@ -243,6 +244,42 @@ class RelativeEffectsTest {
           assertEquals(ref, RelativeEffects.quantile(x, b[0], b[1], p, far), 1e-12 * scale, at);
         }
       }
+    }
+  }
+
+  /**
+   * A start at an inflection of F: X ~ N(0, 1), B a point mass at 1 and p = Φ(9e-4), started from
+   * X's own quantile given as 0, where F'' = 0 and Newton's quadratic error term vanishes. The
+   * first step, 9e-4, leaves an error of about d³/6 = 1.2e-10; the stop must see the cubic term and
+   * evaluate again, so the quantile is 9e-4 to the iteration's 1e-13 (p's rounding moves the root
+   * by about 3e-17).
+   */
+  @Test
+  void aStartAtAnInflectionStillReachesTheRoot() {
+    NormalMixture x = new NormalMixture(new double[] {1}, new double[] {0}, new double[] {1});
+    double h = 9e-4;
+    double p = 0.5 * Erfc.value(-h / Math.sqrt(2));
+    assertEquals(h, RelativeEffects.quantile(x, 1, 0, p, 0.0), 1e-13);
+  }
+
+  /**
+   * A point mass beside a normal (X ~ ½ N(0, 1) + ½ δ(0.3), B a point mass at 1): F steps by ½ at
+   * 0.3, so every p from ½ Φ(0.3) to ½ Φ(0.3) + ½ has the quantile 0.3, and the others lie on the
+   * normal's part on either side, ½ Φ(q) = p or ½ Φ(q) + ½ = p (Commons Math's normal quantile,
+   * accurate to about 1e-15 here).
+   */
+  @Test
+  void aPointMassIsAStepOfTheRatio() {
+    NormalMixture x =
+        new NormalMixture(new double[] {0.5, 0.5}, new double[] {0, 0.3}, new double[] {1, 0});
+    NormalDistribution n = new NormalDistribution(0, 1);
+    for (double p : new double[] {0.025, 0.2, 0.4, 0.6, 0.75, 0.9, 0.975}) {
+      double below = 0.5 * n.cumulativeProbability(0.3);
+      double want =
+          p < below
+              ? n.inverseCumulativeProbability(2 * p)
+              : p <= below + 0.5 ? 0.3 : n.inverseCumulativeProbability(2 * p - 1);
+      assertEquals(want, RelativeEffects.quantile(x, 1, 0, p), 1e-12, "p = " + p);
     }
   }
 }
