@@ -60,11 +60,20 @@ final class SegmentScanStage {
     }
 
     /**
-     * This result without its segment cells, once stage 2 holds its own grid of them: a wide run
-     * has millions, and the tables that follow are built from stage 2's.
+     * This result without its segment cells (and the robust standard errors' per-cell inputs, read
+     * only inside stage 1), once stage 2 holds its own grid of them: a wide run has millions, and
+     * the tables that follow are built from stage 2's.
      */
     Result withoutCells() {
-      return new Result(input, inputInfo, stats.withEstimates(List.of()), cells);
+      SufficientStatsStage.Result counts =
+          new SufficientStatsStage.Result(
+              List.of(),
+              stats.rowsUsed(),
+              stats.rejectedByReason(),
+              List.of(),
+              stats.scan(),
+              stats.sums());
+      return new Result(input, inputInfo, counts, cells);
     }
   }
 
