@@ -28,7 +28,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.IntStream;
 
 /**
  * On the driver after the decisions: one verdict per (experiment, variant), taken in this order.
@@ -69,19 +68,17 @@ final class VerdictStage {
     Map<GroupKey, long[]> units = unitsPerArm(estimates);
     Rules rules = new Rules(spec, rows, posteriors, units);
     List<VariantKey> keys = new ArrayList<>();
-    List<Integer> arms = new ArrayList<>();
     for (Map.Entry<String, TreeSet<String>> e : variants.entrySet()) {
       for (String variant : e.getValue()) {
         keys.add(new VariantKey(e.getKey(), variant));
-        arms.add(e.getValue().size() + 1);
       }
     }
     // Each verdict reads the tables alone, so a wide run's hundred thousand are made on the
-    // driver's cores; the ordered stream keeps the experiments' order.
+    // driver's cores; the ordered stream keeps the experiments' order. An experiment's arms are
+    // its variants and the control.
     return new ArrayList<>(
-        IntStream.range(0, keys.size())
-            .parallel()
-            .mapToObj(i -> rules.verdict(keys.get(i), arms.get(i)))
+        keys.parallelStream()
+            .map(k -> rules.verdict(k, variants.get(k.experiment()).size() + 1))
             .toList());
   }
 
