@@ -51,12 +51,8 @@ final class BinaryMetricTables {
    * and a sort of the millions of arms of a wide run.
    */
   static List<ArmPosterior> arms(JobSpec spec, List<SegmentEstimate> grid) {
-    Map<String, List<SegmentEstimate>> byExperiment = new HashMap<>();
-    for (SegmentEstimate e : grid) {
-      if (e.binary() && e.usable()) {
-        byExperiment.computeIfAbsent(e.experimentId(), k -> new ArrayList<>()).add(e);
-      }
-    }
+    Map<String, List<SegmentEstimate>> byExperiment =
+        GroupKeys.group(grid, SegmentEstimate::experimentId);
     List<String> ids = new ArrayList<>(byExperiment.keySet());
     ids.sort(Comparator.naturalOrder());
     List<ArmPosterior> out = new ArrayList<>();
@@ -67,7 +63,9 @@ final class BinaryMetricTables {
     return out;
   }
 
-  /** The arm rows of one experiment's usable binary cells, in the table's order. */
+  /**
+   * The arm rows of one experiment's cells (its usable binary ones count), in the table's order.
+   */
   private static List<ArmPosterior> experimentArms(JobSpec spec, List<SegmentEstimate> cells) {
     Map<ArmKey, long[]> counts = segmentCounts(spec, cells);
     Map<ArmKey, long[]> totals = new LinkedHashMap<>();
@@ -88,13 +86,14 @@ final class BinaryMetricTables {
     return out;
   }
 
-  /**
-   * Each arm's counts per segment, over the given usable cells of binary metrics, in their order.
-   */
+  /** Each arm's counts per segment, over the usable cells of binary metrics, in their order. */
   private static Map<ArmKey, long[]> segmentCounts(JobSpec spec, List<SegmentEstimate> cells) {
     Map<ArmKey, long[]> counts = new LinkedHashMap<>();
     Map<ArmKey, Boolean> control = new HashMap<>();
     for (SegmentEstimate e : cells) {
+      if (!e.binary() || !e.usable()) {
+        continue;
+      }
       add(
           counts,
           control,
