@@ -46,7 +46,7 @@ public final class FastQuantiles {
     double x = z + (z3 + z) / (4 * nu) + (5 * z3 * z * z + 16 * z3 + 3 * z) / (96 * nu * nu);
     double lo = Math.min(x, z) - 10;
     double hi = Math.max(x, z) + 10 + 1000 / nu;
-    return solve(t::cumulativeProbability, t::density, p, x, lo, hi, false);
+    return solve(t::cumulativeProbability, t::density, null, p, x, lo, hi, false);
   }
 
   /**
@@ -85,19 +85,54 @@ public final class FastQuantiles {
         x = Math.max(small, Double.MIN_NORMAL);
       }
     }
-    return solve(cdf, pdf, p, x, 0, 1, true);
+    // The density's log-derivatives: f'/f = (a-1)/x - (b-1)/(1-x), and f''/f is that squared plus
+    // its own derivative, -(a-1)/x^2 - (b-1)/(1-x)^2.
+    Shape shape =
+        new Shape() {
+          @Override
+          public double slope(double t) {
+            return (a - 1) / t - (b - 1) / (1 - t);
+          }
+
+          @Override
+          public double bend(double t) {
+            double u = 1 - t;
+            double s = (a - 1) / t - (b - 1) / u;
+            return s * s - (a - 1) / (t * t) - (b - 1) / (u * u);
+          }
+        };
+    return solve(cdf, pdf, shape, p, x, 0, 1, true);
+  }
+
+  /** The log-derivatives of a density f, which {@link #solve} uses for Halley's step. */
+  private interface Shape {
+    /** f'(x)/f(x). */
+    double slope(double x);
+
+    /** f''(x)/f(x). */
+    double bend(double x);
   }
 
   /**
-   * Safeguarded Newton on cdf(x) = p. The stop is a step below 1e-13 of the quantile's scale (|x|,
-   * or min(x, 1 - x) on the unit interval, where the precision that matters near 1 is that of 1 -
-   * x), and never below 2e-16 |x|: the CDFs are accurate to about 1e-14 (Commons Math's continued
-   * fractions), so smaller steps only bisected through their rounding noise (Beta quantiles of
-   * typical segments: 8.4 CDF evaluations on average before, 5.7 now).
+   * Safeguarded Newton on cdf(x) = p, or Halley's step where the density's {@code shape} is given.
+   * The stop is a step below 1e-13 of the quantile's scale (|x|, or min(x, 1 - x) on the unit
+   * interval, where the precision that matters near 1 is that of 1 - x), and never below 2e-16 |x|:
+   * the CDFs are accurate to about 1e-14, so smaller steps only bisect through their rounding
+   * noise.
+   *
+   * <p>With the shape, each step is Halley's, {@code h = n / (1 + n F''/(2F'))} from the Newton
+   * step {@code n = -(F(x) - p)/F'} (Householder, The Numerical Treatment of a Single Nonlinear
+   * Equation, 1970, section 4.4), whose error is cubic: {@code e' ~ (C3 - C2^2) e^3} with {@code C2
+   * = F''/(2F')} and {@code C3 = F'''/(6F')}, taken at x with e ~ h. The iteration then also stops
+   * after a step whose predicted error, 10 (C2^2 + |C3|) |h|^3, is below the tolerance, provided
+   * the step is small against the scale on which the derivatives change ({@code |h| (|C2| +
+   * sqrt|C3|) <= 0.01}, so that the quartic terms are about a hundredth of the cubic one). That
+   * saves the evaluation which would only confirm a converged step.
    */
   private static double solve(
       DoubleUnaryOperator cdf,
       DoubleUnaryOperator pdf,
+      Shape shape,
       double p,
       double x,
       double lo,
@@ -115,6 +150,19 @@ public final class FastQuantiles {
       }
       double d = pdf.applyAsDouble(x);
       double next = x - f / d;
+      double c2 = Double.NaN;
+      if (shape != null && d > 0) {
+        c2 = 0.5 * shape.slope(x);
+        double n = next - x;
+        double damping = 1 + n * c2;
+        // Halley's step only where it is a modest correction of Newton's; far from the root the
+        // bracket's safeguards below take over either way.
+        if (damping >= 0.5 && damping <= 2) {
+          next = x + n / damping;
+        } else {
+          c2 = Double.NaN;
+        }
+      }
       if (!(next > lo && next < hi) || d <= 0) {
         // Near 0 on the unit interval the bracket may span hundreds of decades, which halving
         // would need far more than MAX_ITERATIONS steps to cross: bisect the exponent instead.
@@ -122,11 +170,19 @@ public final class FastQuantiles {
             unitInterval && hi < 1e-3 && lo < 0.25 * hi
                 ? geometricMidpoint(lo, hi)
                 : 0.5 * (lo + hi);
+        c2 = Double.NaN;
       }
       double scale = unitInterval ? Math.min(Math.abs(x), 1 - x) : Math.abs(x);
       double tol = Math.max(1e-13 * scale, 2e-16 * Math.abs(x));
-      if (Math.abs(next - x) <= tol || hi - lo <= tol) {
+      double h = Math.abs(next - x);
+      if (h <= tol || hi - lo <= tol) {
         return next;
+      }
+      if (!Double.isNaN(c2)) {
+        double c3 = Math.abs(shape.bend(x)) / 6;
+        if (h * (Math.abs(c2) + Math.sqrt(c3)) <= 0.01 && 10 * (c2 * c2 + c3) * h * h * h <= tol) {
+          return next;
+        }
       }
       x = next;
     }
