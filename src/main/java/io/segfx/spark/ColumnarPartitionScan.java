@@ -111,8 +111,11 @@ final class ColumnarPartitionScan {
   private final ColumnVector[] keys = new ColumnVector[3];
   private final WritableColumnVector[] ids = new WritableColumnVector[3];
 
-  /** Per batch: the dictionary ids of {@link #ids}, read in one copy rather than row by row. */
-  private final int[][] idRows = new int[3][];
+  /**
+   * Per batch: the dictionary ids of {@link #ids}, read once into arrays kept across batches
+   * (Spark's {@code getInts} would allocate a new array per batch and key).
+   */
+  private final int[][] idRows = {new int[0], new int[0], new int[0]};
 
   private final ColumnVector[] values;
 
@@ -181,7 +184,13 @@ final class ColumnarPartitionScan {
       ids[k] = null;
       if (keys[k] instanceof WritableColumnVector w && w.hasDictionary()) {
         ids[k] = w.getDictionaryIds();
-        idRows[k] = ids[k].getInts(0, n);
+        if (idRows[k].length < n) {
+          idRows[k] = new int[n];
+        }
+        int[] to = idRows[k];
+        for (int r = 0; r < n; r++) {
+          to[r] = ids[k].getInt(r);
+        }
       }
     }
     for (int i = 0; i < q; i++) {

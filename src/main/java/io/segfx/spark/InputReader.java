@@ -262,6 +262,16 @@ public final class InputReader {
   }
 
   /**
+   * The Hadoop stream buffer of the Parquet scan (the data source option {@code
+   * io.file.buffer.size}, which reaches only this read's Hadoop configuration): parquet-mr's Snappy
+   * and Gzip codecs allocate a buffer of this size for every page they decompress, and Spark sets
+   * it to {@code spark.buffer.size}, 64 KiB, for pages of at most 20,000 rows. The codecs only copy
+   * a page's compressed bytes through it, and the column chunks are read in whole, so the buffer's
+   * size changes no byte read (docs/performance.md).
+   */
+  static final int PAGE_STREAM_BUFFER = 4096;
+
+  /**
    * A Parquet file or folder with the union of its files' columns: Spark otherwise takes the schema
    * of one file, so a column missing from that file dropped every other file's values, and the
    * answer depended on which file was sampled. A file without a column the job needs gives its rows
@@ -271,7 +281,8 @@ public final class InputReader {
    */
   private static Dataset<Row> parquet(SparkSession spark, String qualified, List<String> files) {
     StructType common = plainFolder(spark, qualified, files) ? commonSchema(spark, files) : null;
-    DataFrameReader reader = spark.read();
+    DataFrameReader reader =
+        spark.read().option("io.file.buffer.size", String.valueOf(PAGE_STREAM_BUFFER));
     return common != null
         ? reader.schema(common).parquet(qualified)
         : reader.option("mergeSchema", "true").parquet(qualified);
