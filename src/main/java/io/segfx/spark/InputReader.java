@@ -263,11 +263,15 @@ public final class InputReader {
 
   /**
    * The Hadoop stream buffer of the Parquet scan (the data source option {@code
-   * io.file.buffer.size}, which reaches only this read's Hadoop configuration): parquet-mr's Snappy
-   * and Gzip codecs allocate a buffer of this size for every page they decompress, and Spark sets
-   * it to {@code spark.buffer.size}, 64 KiB, for pages of at most 20,000 rows. The codecs only copy
-   * a page's compressed bytes through it, and the column chunks are read in whole, so the buffer's
-   * size changes no byte read (docs/performance.md).
+   * io.file.buffer.size}, which Spark copies into this read's Hadoop configuration over its own
+   * {@code spark.buffer.size} of 64 KiB). parquet-mr's Snappy and Gzip codecs allocate a buffer of
+   * this size for every page they decompress, and pages hold at most 20,000 rows where parquet-mr
+   * (and so Spark) wrote them; the codecs only copy a page's compressed bytes through it, and
+   * column chunks are read whole, so its size changes no byte read. parquet-mr keeps one codec per
+   * JVM, configured by the first read or write that needs it: in a segfx process that is this scan,
+   * so the output tables' page compressors get the small buffer too (they also only copy through
+   * it, and write the same bytes); in a JVM that read or wrote such Parquet before, the option
+   * changes nothing (docs/performance.md).
    */
   static final int PAGE_STREAM_BUFFER = 4096;
 

@@ -46,7 +46,7 @@ public record BetaBinomial(double alpha, double beta) {
     return alpha * beta / (s * s * (s + 1));
   }
 
-  /** The p-quantile (Newton on the exact CDF, see {@link FastQuantiles#beta}). */
+  /** The p-quantile (Halley's iteration on the exact CDF, see {@link FastQuantiles#beta}). */
   public double quantile(double p) {
     return FastQuantiles.beta(alpha, beta, p);
   }

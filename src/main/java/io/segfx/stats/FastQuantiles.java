@@ -8,16 +8,17 @@ import org.apache.commons.numbers.gamma.LogBeta;
 import org.apache.commons.numbers.gamma.RegularizedBeta;
 
 /**
- * Quantiles of the Student-t and Beta distributions by safeguarded Newton iteration on their exact
- * CDFs (Commons Math's regularised incomplete beta), to about 1e-13 relative. Commons Math's
- * generic inverse (a bracketing solver) is accurate but costs tens of microseconds; these are
- * called for every cell of a run. Starting points: the Cornish–Fisher expansion of the t quantile
- * in 1/nu (Abramowitz &amp; Stegun 26.7.5) and, for the Beta, the normal approximation corrected
- * for skewness to first order (Cornish &amp; Fisher 1937), or for a Beta shape a &lt; 1 whose lower
- * quantile lies near 0, the first term of the series {@code I_x(a, b) ~ x^a / (a B(a, b))}; the
- * iteration keeps a bracket and bisects whenever a Newton step would leave it (in log scale near 0,
- * where the bracket can span hundreds of decades), and stops at a step below 1e-13 of the
- * quantile's scale (the CDFs' own accuracy is about 1e-14).
+ * Quantiles of the Student-t and Beta distributions by safeguarded root-finding on their exact
+ * CDFs, to about 1e-13 of the quantile's scale: Newton's iteration for the t (Commons Math's
+ * incomplete beta), Halley's for the Beta (Commons Numbers' incomplete beta), whose density's
+ * log-derivatives are closed forms. Commons Math's generic inverse (a bracketing solver) is
+ * accurate but slow, and these are called for every cell or arm of a run. Starting points: the
+ * Cornish–Fisher expansion of the t quantile in 1/nu (Abramowitz &amp; Stegun 26.7.5) and, for the
+ * Beta, the normal approximation corrected for skewness to first order (Cornish &amp; Fisher 1937),
+ * or for a Beta shape a &lt; 1 whose lower quantile lies near 0, the first term of the series
+ * {@code I_x(a, b) ~ x^a / (a B(a, b))}. The iteration keeps a bracket and bisects whenever a step
+ * would leave it (in log scale near 0, where the bracket can span hundreds of decades); see {@link
+ * #solve} for its stops.
  */
 public final class FastQuantiles {
   private static final int MAX_ITERATIONS = 200;
@@ -59,7 +60,7 @@ public final class FastQuantiles {
     Checks.positive("a", a);
     Checks.positive("b", b);
     // Boost's incomplete beta (Commons Numbers; DiDonato & Morris 1992, TOMS 708, and Temme's
-    // asymptotics for large shapes): 1.5x faster than Commons Math's continued fraction on arm
+    // asymptotics for large shapes): faster than Commons Math's continued fraction on arm
     // posteriors and accurate to ~1e-15; the density with log B(a, b) computed once.
     double logB = LogBeta.value(a, b);
     DoubleUnaryOperator cdf = x -> RegularizedBeta.value(x, a, b);
@@ -71,8 +72,8 @@ public final class FastQuantiles {
     double s = a + b;
     double mean = a / s;
     double sd = Math.sqrt(a * b / (s * s * (s + 1)));
-    // Cornish–Fisher start with the Beta's skewness g, to first order: 4.4 instead of
-    // 5.7 CDF evaluations for typical segment posteriors.
+    // Cornish–Fisher start with the Beta's skewness g, to first order: closer than the plain
+    // normal start for the skewed posteriors of low conversion rates.
     double z = normal(p);
     double g = 2 * (b - a) * Math.sqrt(s + 1) / ((s + 2) * Math.sqrt(a * b));
     double x = Math.min(Math.max(mean + sd * (z + g * (z * z - 1) / 6), 1e-300), 1 - 1e-16);
@@ -122,12 +123,16 @@ public final class FastQuantiles {
    *
    * <p>With the shape, each step is Halley's, {@code h = n / (1 + n F''/(2F'))} from the Newton
    * step {@code n = -(F(x) - p)/F'} (Householder, The Numerical Treatment of a Single Nonlinear
-   * Equation, 1970, section 4.4), whose error is cubic: {@code e' ~ (C3 - C2^2) e^3} with {@code C2
-   * = F''/(2F')} and {@code C3 = F'''/(6F')}, taken at x with e ~ h. The iteration then also stops
-   * after a step whose predicted error, 10 (C2^2 + |C3|) |h|^3, is below the tolerance, provided
-   * the step is small against the scale on which the derivatives change ({@code |h| (|C2| +
-   * sqrt|C3|) <= 0.01}, so that the quartic terms are about a hundredth of the cubic one). That
-   * saves the evaluation which would only confirm a converged step.
+   * Equation, 1970), whose error is cubic: {@code e' ~ (C2^2 - C3) e^3} with {@code C2 = F''/(2F')}
+   * and {@code C3 = F'''/(6F')}, taken at x with e ~ h. Where Halley's correction is large (the
+   * damping outside [1/2, 2]) Newton's step is taken instead, and either is then checked against
+   * the bracket. After a Halley step the iteration also stops when its predicted error, 10 (C2^2 +
+   * |C3|) |h|^3, is below the tolerance, provided the step is small against the scale on which the
+   * derivatives change ({@code |h| (|C2| + sqrt|C3|) <= 0.01}). That guard bounds the quartic terms
+   * for the Beta, whose log-derivatives all scale with 1/x and 1/(1 - x); a shape given for another
+   * density must scale alike. A NaN or infinite slope or bend (x underflowing near 0) fails these
+   * comparisons, so such a step never stops early. The stop saves the evaluation that would only
+   * confirm a converged step.
    */
   private static double solve(
       DoubleUnaryOperator cdf,
