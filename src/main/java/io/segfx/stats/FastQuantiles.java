@@ -96,10 +96,9 @@ public final class FastQuantiles {
           }
 
           @Override
-          public double bend(double t) {
+          public double bend(double t, double slope) {
             double u = 1 - t;
-            double s = (a - 1) / t - (b - 1) / u;
-            return s * s - (a - 1) / (t * t) - (b - 1) / (u * u);
+            return slope * slope - (a - 1) / (t * t) - (b - 1) / (u * u);
           }
         };
     return solve(cdf, pdf, shape, p, x, 0, 1, true);
@@ -110,8 +109,8 @@ public final class FastQuantiles {
     /** f'(x)/f(x). */
     double slope(double x);
 
-    /** f''(x)/f(x). */
-    double bend(double x);
+    /** f''(x)/f(x), given {@code slope}, f'(x)/f(x). */
+    double bend(double x, double slope);
   }
 
   /**
@@ -155,17 +154,17 @@ public final class FastQuantiles {
       }
       double d = pdf.applyAsDouble(x);
       double next = x - f / d;
-      double c2 = Double.NaN;
+      boolean halley = false;
+      double slope = Double.NaN;
       if (shape != null && d > 0) {
-        c2 = 0.5 * shape.slope(x);
+        slope = shape.slope(x);
         double n = next - x;
-        double damping = 1 + n * c2;
+        double damping = 1 + 0.5 * n * slope;
         // Halley's step only where it is a modest correction of Newton's; far from the root the
         // bracket's safeguards below take over either way.
         if (damping >= 0.5 && damping <= 2) {
           next = x + n / damping;
-        } else {
-          c2 = Double.NaN;
+          halley = true;
         }
       }
       if (!(next > lo && next < hi) || d <= 0) {
@@ -175,7 +174,7 @@ public final class FastQuantiles {
             unitInterval && hi < 1e-3 && lo < 0.25 * hi
                 ? geometricMidpoint(lo, hi)
                 : 0.5 * (lo + hi);
-        c2 = Double.NaN;
+        halley = false;
       }
       double scale = unitInterval ? Math.min(Math.abs(x), 1 - x) : Math.abs(x);
       double tol = Math.max(1e-13 * scale, 2e-16 * Math.abs(x));
@@ -183,8 +182,9 @@ public final class FastQuantiles {
       if (h <= tol || hi - lo <= tol) {
         return next;
       }
-      if (!Double.isNaN(c2)) {
-        double c3 = Math.abs(shape.bend(x)) / 6;
+      if (halley) {
+        double c2 = 0.5 * slope;
+        double c3 = Math.abs(shape.bend(x, slope)) / 6;
         if (h * (Math.abs(c2) + Math.sqrt(c3)) <= 0.01 && 10 * (c2 * c2 + c3) * h * h * h <= tol) {
           return next;
         }
